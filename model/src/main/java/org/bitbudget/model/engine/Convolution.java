@@ -1,0 +1,113 @@
+package org.bitbudget.model.engine;
+
+import org.bitbudget.model.engine.sgemm.Sgemm;
+import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.tensor.Shape;
+import org.bitbudget.model.tensor.Tensor;
+
+/**
+ * Grouped 1-D and 2-D convolution as im2col followed by SGEMM, one image and group at a time:
+ * output[g] = weight[g] (M/g x K) * columns (K x P) + bias, with K = C/g * kH * kW and P the output
+ * pixels. A 1x1 convolution with unit stride and no padding multiplies the input directly.
+ */
+final class Convolution {
+    private Convolution() {
+    }
+
+    static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm) {
+        Shape xs = x.shape();
+        Shape ws = w.shape();
+        int spatialRank = xs.rank() - 2;
+        if (spatialRank < 1 || spatialRank > 2) {
+            throw new IllegalArgumentException("input " + xs + " must be [N, C, W] or [N, C, H, W]");
+        }
+        if (ws.rank() != xs.rank()) {
+            throw new IllegalArgumentException("weight " + ws + " and input " + xs + " differ in rank");
+        }
+        int n = xs.dim(0);
+        int c = xs.dim(1);
+        int m = ws.dim(0);
+        int group = conv.group();
+        int[] kernel = java.util.Arrays.copyOfRange(ws.dims(), 2, ws.rank());
+        if (conv.kernel() != null && !java.util.Arrays.equals(conv.kernel(), kernel)) {
+            throw new IllegalArgumentException("kernel_shape " + java.util.Arrays.toString(conv.kernel())
+                    + " does not match weight " + ws);
+        }
+        if (c % group != 0 || m % group != 0 || ws.dim(1) * group != c) {
+            throw new IllegalArgumentException("input has " + c + " channels and weight " + ws + ", which does not "
+                    + "fit group=" + group);
+        }
+        if (bias != null && bias.shape().size() != m) {
+            throw new IllegalArgumentException("bias " + bias.shape() + " must have " + m + " values");
+        }
+        int[] spatial = java.util.Arrays.copyOfRange(xs.dims(), 2, xs.rank());
+        Window win = Window.resolve(spatial, kernel, conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(),
+                false);
+        int cg = c / group;
+        int mg = m / group;
+        int k = cg * win.kH() * win.kW();
+        int p = win.outSize();
+        int[] outDims = xs.dims();
+        outDims[1] = m;
+        if (spatialRank == 1) {
+            outDims[2] = win.outW();
+        } else {
+            outDims[2] = win.outH();
+            outDims[3] = win.outW();
+        }
+        float[] out = new float[n * m * p];
+        float[] xd = x.data();
+        float[] wd = w.data();
+        boolean direct = win.kH() == 1 && win.kW() == 1 && win.sH() == 1 && win.sW() == 1 && win.padTop() == 0
+                && win.padLeft() == 0 && win.padBottom() == 0 && win.padRight() == 0;
+        float[] columns = direct ? null : new float[k * p];
+        int inImage = c * win.inSize();
+        for (int img = 0; img < n; img++) {
+            for (int g = 0; g < group; g++) {
+                int outBase = (img * m + g * mg) * p;
+                if (bias != null) {
+                    float[] bd = bias.data();
+                    for (int oc = 0; oc < mg; oc++) {
+                        java.util.Arrays.fill(out, outBase + oc * p, outBase + (oc + 1) * p, bd[g * mg + oc]);
+                    }
+                }
+                int inBase = img * inImage + g * cg * win.inSize();
+                if (direct) {
+                    sgemm.multiplyAdd(mg, p, k, wd, g * mg * k, k, xd, inBase, p, out, outBase, p);
+                } else {
+                    im2col(xd, inBase, cg, win, columns);
+                    sgemm.multiplyAdd(mg, p, k, wd, g * mg * k, k, columns, 0, p, out, outBase, p);
+                }
+            }
+        }
+        return Tensor.of(Shape.of(outDims), out);
+    }
+
+    /** Writes the K x P column matrix of one image and group. */
+    static void im2col(float[] x, int inBase, int channels, Window w, float[] columns) {
+        int p = w.outSize();
+        int row = 0;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = inBase + ch * w.inSize();
+            for (int ki = 0; ki < w.kH(); ki++) {
+                for (int kj = 0; kj < w.kW(); kj++, row++) {
+                    int dst = row * p;
+                    for (int oh = 0; oh < w.outH(); oh++) {
+                        int ih = oh * w.sH() - w.padTop() + ki * w.dH();
+                        int rowStart = dst + oh * w.outW();
+                        if (ih < 0 || ih >= w.inH()) {
+                            java.util.Arrays.fill(columns, rowStart, rowStart + w.outW(), 0f);
+                            continue;
+                        }
+                        int src = plane + ih * w.inW();
+                        int iw0 = kj * w.dW() - w.padLeft();
+                        for (int ow = 0; ow < w.outW(); ow++) {
+                            int iw = iw0 + ow * w.sW();
+                            columns[rowStart + ow] = iw >= 0 && iw < w.inW() ? x[src + iw] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.bitbudget.model.engine;
+
+import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.tensor.DataType;
+import org.bitbudget.model.tensor.Shape;
+import org.bitbudget.model.tensor.Tensor;
+
+/** Element-wise operators: broadcasting arithmetic, activations and clipping. */
+final class Elementwise {
+    private Elementwise() {
+    }
+
+    static Tensor binary(Op.Binary.Kind kind, Tensor a, Tensor b) {
+        if (a.type() != b.type()) {
+            throw new IllegalArgumentException("operands have different element types: " + a.type() + " and "
+                    + b.type());
+        }
+        DataType type = a.type();
+        float[] x = a.data();
+        float[] y = b.data();
+        if (a.shape().equals(b.shape())) {
+            float[] out = new float[x.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = type.cast(apply(kind, x[i], y[i]));
+            }
+            return Tensor.of(type, a.shape(), out);
+        }
+        int[] outDims = Broadcast.shape(a.shape().dims(), b.shape().dims());
+        int[] ai = Broadcast.sourceIndices(outDims, a.shape().dims());
+        int[] bi = Broadcast.sourceIndices(outDims, b.shape().dims());
+        float[] out = new float[ai.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = type.cast(apply(kind, x[ai[i]], y[bi[i]]));
+        }
+        return Tensor.of(type, Shape.of(outDims), out);
+    }
+
+    private static float apply(Op.Binary.Kind kind, float x, float y) {
+        return switch (kind) {
+            case ADD -> x + y;
+            case MUL -> x * y;
+        };
+    }
+
+    static Tensor unary(Op.Unary.Kind kind, Tensor x) {
+        if (kind == Op.Unary.Kind.IDENTITY) {
+            return x;
+        }
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < in.length; i++) {
+                    out[i] = Math.max(in[i], 0f);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < in.length; i++) {
+                    out[i] = (float) (1.0 / (1.0 + Math.exp(-in[i])));
+                }
+            }
+            case IDENTITY -> throw new AssertionError();
+        }
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+
+    static Tensor clip(Tensor x, float min, float max) {
+        if (min > max) {
+            float[] out = new float[x.data().length];
+            java.util.Arrays.fill(out, max);
+            return Tensor.of(x.type(), x.shape(), out);
+        }
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = Math.min(Math.max(in[i], min), max);
+        }
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+}

@@ -1,0 +1,130 @@
+package org.bitbudget.model.engine;
+
+import org.bitbudget.model.engine.sgemm.Sgemm;
+import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.tensor.Shape;
+import org.bitbudget.model.tensor.Tensor;
+
+/** Gemm and MatMul on top of {@link Sgemm}. */
+final class Linear {
+    private Linear() {
+    }
+
+    /** A row-major copy of the transpose of a 2-D matrix. */
+    static float[] transpose(float[] v, int rows, int cols) {
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * ONNX Gemm.
+     *
+     * @param bKN B as a row-major K x N matrix (already transposed when transB is set), or null to
+     *            derive it from {@code b}
+     */
+    static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm) {
+        Shape as = a.shape();
+        Shape bs = b.shape();
+        if (as.rank() != 2 || bs.rank() != 2) {
+            throw new IllegalArgumentException("Gemm needs 2-D inputs, got " + as + " and " + bs);
+        }
+        int m = op.transA() ? as.dim(1) : as.dim(0);
+        int k = op.transA() ? as.dim(0) : as.dim(1);
+        int kb = op.transB() ? bs.dim(1) : bs.dim(0);
+        int n = op.transB() ? bs.dim(0) : bs.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("inner dimensions differ: A " + as + (op.transA() ? " (transposed)" : "")
+                    + " and B " + bs + (op.transB() ? " (transposed)" : ""));
+        }
+        float[] am = op.transA() ? transpose(a.data(), as.dim(0), as.dim(1)) : a.data();
+        float[] bm = bKN != null ? bKN : op.transB() ? transpose(b.data(), bs.dim(0), bs.dim(1)) : b.data();
+        float[] out = new float[m * n];
+        boolean plain = op.alpha() == 1f && (c == null || op.beta() == 1f);
+        if (plain && c != null) {
+            broadcastInto(c, m, n, 1f, out);
+        }
+        sgemm.multiplyAdd(m, n, k, am, 0, k, bm, 0, n, out, 0, n);
+        if (!plain) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= op.alpha();
+            }
+            if (c != null && op.beta() != 0f) {
+                float[] cb = new float[m * n];
+                broadcastInto(c, m, n, op.beta(), cb);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += cb[i];
+                }
+            }
+        }
+        return Tensor.of(Shape.of(m, n), out);
+    }
+
+    private static void broadcastInto(Tensor c, int m, int n, float scale, float[] out) {
+        Shape cs = c.shape();
+        int rows = cs.rank() == 2 ? cs.dim(0) : 1;
+        int cols = cs.rank() >= 1 ? cs.dim(-1) : 1;
+        if (cs.rank() > 2 || (rows != 1 && rows != m) || (cols != 1 && cols != n)) {
+            throw new IllegalArgumentException("C " + cs + " does not broadcast to [" + m + ", " + n + "]");
+        }
+        float[] cd = c.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i * n + j] = scale * cd[(rows == 1 ? 0 : i) * cols + (cols == 1 ? 0 : j)];
+            }
+        }
+    }
+
+    /** numpy matmul with batch broadcasting; a 2-D B folds every leading axis of A into rows. */
+    static Tensor matmul(Tensor a, Tensor b, Sgemm sgemm) {
+        int[] ad = a.shape().dims();
+        int[] bd = b.shape().dims();
+        if (ad.length == 0 || bd.length == 0) {
+            throw new IllegalArgumentException("MatMul needs inputs of rank 1 or more");
+        }
+        boolean aVector = ad.length == 1;
+        boolean bVector = bd.length == 1;
+        if (aVector) {
+            ad = new int[] {1, ad[0]};
+        }
+        if (bVector) {
+            bd = new int[] {bd[0], 1};
+        }
+        int m = ad[ad.length - 2];
+        int k = ad[ad.length - 1];
+        int n = bd[bd.length - 1];
+        if (bd[bd.length - 2] != k) {
+            throw new IllegalArgumentException("inner dimensions differ: " + a.shape() + " x " + b.shape());
+        }
+        int[] aBatch = java.util.Arrays.copyOf(ad, ad.length - 2);
+        int[] bBatch = java.util.Arrays.copyOf(bd, bd.length - 2);
+        int[] batch = Broadcast.shape(aBatch, bBatch);
+        int batches = Shape.of(batch).size();
+        float[] out = new float[batches * m * n];
+        if (bBatch.length == 0) {
+            // Every leading axis of A folds into rows: one multiply.
+            sgemm.multiplyAdd(batches * m, n, k, a.data(), 0, k, b.data(), 0, n, out, 0, n);
+        } else {
+            int[] aIndex = Broadcast.sourceIndices(batch, aBatch);
+            int[] bIndex = Broadcast.sourceIndices(batch, bBatch);
+            for (int i = 0; i < batches; i++) {
+                sgemm.multiplyAdd(m, n, k, a.data(), aIndex[i] * m * k, k, b.data(), bIndex[i] * k * n, n,
+                        out, i * m * n, n);
+            }
+        }
+        int[] outDims = new int[batch.length + (aVector ? 0 : 1) + (bVector ? 0 : 1)];
+        System.arraycopy(batch, 0, outDims, 0, batch.length);
+        int pos = batch.length;
+        if (!aVector) {
+            outDims[pos++] = m;
+        }
+        if (!bVector) {
+            outDims[pos] = n;
+        }
+        return Tensor.of(Shape.of(outDims), out);
+    }
+}

@@ -1,0 +1,94 @@
+package org.bitbudget.model.engine;
+
+import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.tensor.Shape;
+import org.bitbudget.model.tensor.Tensor;
+
+/** Max, average and global-average pooling over 1 or 2 spatial axes. */
+final class Pooling {
+    private Pooling() {
+    }
+
+    static Tensor forward(Op.Pool pool, Tensor x) {
+        Shape xs = x.shape();
+        int spatialRank = xs.rank() - 2;
+        if (spatialRank != pool.kernel().length) {
+            throw new IllegalArgumentException("input " + xs + " does not have " + pool.kernel().length
+                    + " spatial axes as kernel_shape says");
+        }
+        int[] spatial = java.util.Arrays.copyOfRange(xs.dims(), 2, xs.rank());
+        Window w = Window.resolve(spatial, pool.kernel(), pool.strides(), pool.pads(), pool.dilations(),
+                pool.autoPad(), pool.ceilMode());
+        int planes = xs.dim(0) * xs.dim(1);
+        int[] outDims = xs.dims();
+        if (spatialRank == 1) {
+            outDims[2] = w.outW();
+        } else {
+            outDims[2] = w.outH();
+            outDims[3] = w.outW();
+        }
+        float[] in = x.data();
+        float[] out = new float[planes * w.outSize()];
+        boolean max = pool.kind() == Op.Pool.Kind.MAX;
+        int padEndH = w.inH() + w.padBottom();
+        int padEndW = w.inW() + w.padRight();
+        for (int plane = 0; plane < planes; plane++) {
+            int src = plane * w.inSize();
+            int dst = plane * w.outSize();
+            for (int oh = 0; oh < w.outH(); oh++) {
+                int h0 = oh * w.sH() - w.padTop();
+                for (int ow = 0; ow < w.outW(); ow++) {
+                    int w0 = ow * w.sW() - w.padLeft();
+                    float best = Float.NEGATIVE_INFINITY;
+                    double sum = 0;
+                    int inside = 0;
+                    int padded = 0;
+                    for (int i = 0; i < w.kH(); i++) {
+                        int ih = h0 + i * w.dH();
+                        for (int j = 0; j < w.kW(); j++) {
+                            int iw = w0 + j * w.dW();
+                            if (ih < padEndH && iw < padEndW) {
+                                padded++;
+                            }
+                            if (ih < 0 || ih >= w.inH() || iw < 0 || iw >= w.inW()) {
+                                continue;
+                            }
+                            float v = in[src + ih * w.inW() + iw];
+                            inside++;
+                            if (v > best || Float.isNaN(v)) {
+                                best = v;
+                            }
+                            sum += v;
+                        }
+                    }
+                    int count = pool.countIncludePad() ? padded : inside;
+                    out[dst + oh * w.outW() + ow] = max ? best : (float) (sum / count);
+                }
+            }
+        }
+        return Tensor.of(x.type(), Shape.of(outDims), out);
+    }
+
+    static Tensor globalAverage(Tensor x) {
+        Shape xs = x.shape();
+        if (xs.rank() < 3) {
+            throw new IllegalArgumentException("input " + xs + " has no spatial axes");
+        }
+        int planes = xs.dim(0) * xs.dim(1);
+        int size = xs.size(2, xs.rank());
+        float[] in = x.data();
+        float[] out = new float[planes];
+        for (int p = 0; p < planes; p++) {
+            double sum = 0;
+            for (int i = p * size, end = i + size; i < end; i++) {
+                sum += in[i];
+            }
+            out[p] = (float) (sum / size);
+        }
+        int[] outDims = xs.dims();
+        for (int i = 2; i < outDims.length; i++) {
+            outDims[i] = 1;
+        }
+        return Tensor.of(Shape.of(outDims), out);
+    }
+}
