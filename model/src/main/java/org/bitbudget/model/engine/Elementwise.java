@@ -10,7 +10,11 @@ final class Elementwise {
     private Elementwise() {
     }
 
-    static Tensor binary(Op.Binary.Kind kind, Tensor a, Tensor b) {
+    static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
+        Op.Binary.Kind kind = op.kind();
+        if (op.legacyAxis() >= 0) {
+            b = alignLegacy(b, a.shape().rank(), op.legacyAxis());
+        }
         if (a.type() != b.type()) {
             throw new IllegalArgumentException("operands have different element types: " + a.type() + " and "
                     + b.type());
@@ -33,6 +37,19 @@ final class Elementwise {
             out[i] = type.cast(apply(kind, x[ai[i]], y[bi[i]]));
         }
         return Tensor.of(type, Shape.of(outDims), out);
+    }
+
+    /** Pads B's shape with ones so that its axes start at {@code axis} of a rank-{@code rank} tensor. */
+    private static Tensor alignLegacy(Tensor b, int rank, int axis) {
+        int[] dims = b.shape().dims();
+        if (axis + dims.length > rank) {
+            throw new IllegalArgumentException("B " + b.shape() + " does not fit at axis " + axis + " of a rank-"
+                    + rank + " tensor");
+        }
+        int[] aligned = new int[rank];
+        java.util.Arrays.fill(aligned, 1);
+        System.arraycopy(dims, 0, aligned, axis, dims.length);
+        return b.reshape(Shape.of(aligned));
     }
 
     private static float apply(Op.Binary.Kind kind, float x, float y) {

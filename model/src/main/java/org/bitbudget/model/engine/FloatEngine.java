@@ -132,11 +132,14 @@ public final class FloatEngine {
                 yield in -> new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, optional(in, 2), mm)};
             }
             case Op.MatMul m -> in -> new Tensor[] {Linear.matmul(in[0], in[1], mm)};
-            case Op.Binary b -> in -> new Tensor[] {Elementwise.binary(b.kind(), in[0], in[1])};
+            case Op.Binary b -> in -> new Tensor[] {Elementwise.binary(b, in[0], in[1])};
             case Op.Unary u -> in -> new Tensor[] {Elementwise.unary(u.kind(), in[0])};
             case Op.Clip c -> in -> new Tensor[] {Elementwise.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))};
             case Op.BatchNorm bn -> in -> Normalization.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
-            case Op.Pool p -> in -> new Tensor[] {Pooling.forward(p, in[0])};
+            case Op.Pool p -> {
+                boolean withIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
+                yield in -> Pooling.forward(p, in[0], withIndices);
+            }
             case Op.GlobalAveragePool g -> in -> new Tensor[] {Pooling.globalAverage(in[0])};
             case Op.Flatten f -> in -> new Tensor[] {Layout.flatten(f, in[0])};
             case Op.Reshape r -> in -> new Tensor[] {Layout.reshape(r, in[0],

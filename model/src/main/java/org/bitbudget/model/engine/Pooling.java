@@ -1,6 +1,7 @@
 package org.bitbudget.model.engine;
 
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.tensor.DataType;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
@@ -9,7 +10,8 @@ final class Pooling {
     private Pooling() {
     }
 
-    static Tensor forward(Op.Pool pool, Tensor x) {
+    /** The pooled tensor, and for MaxPool with {@code withIndices} also the int64 indices of the maxima. */
+    static Tensor[] forward(Op.Pool pool, Tensor x, boolean withIndices) {
         Shape xs = x.shape();
         int spatialRank = xs.rank() - 2;
         if (spatialRank != pool.kernel().length) {
@@ -29,6 +31,7 @@ final class Pooling {
         }
         float[] in = x.data();
         float[] out = new float[planes * w.outSize()];
+        float[] indices = withIndices ? new float[out.length] : null;
         boolean max = pool.kind() == Op.Pool.Kind.MAX;
         int padEndH = w.inH() + w.padBottom();
         int padEndW = w.inW() + w.padRight();
@@ -40,6 +43,7 @@ final class Pooling {
                 for (int ow = 0; ow < w.outW(); ow++) {
                     int w0 = ow * w.sW() - w.padLeft();
                     float best = Float.NEGATIVE_INFINITY;
+                    int bestIndex = -1;
                     double sum = 0;
                     int inside = 0;
                     int padded = 0;
@@ -55,18 +59,24 @@ final class Pooling {
                             }
                             float v = in[src + ih * w.inW() + iw];
                             inside++;
-                            if (v > best || Float.isNaN(v)) {
+                            if (v > best || Float.isNaN(v) || bestIndex < 0) {
                                 best = v;
+                                bestIndex = pool.storageOrder() == 0 ? ih * w.inW() + iw : iw * w.inH() + ih;
                             }
                             sum += v;
                         }
                     }
                     int count = pool.countIncludePad() ? padded : inside;
                     out[dst + oh * w.outW() + ow] = max ? best : (float) (sum / count);
+                    if (indices != null) {
+                        indices[dst + oh * w.outW() + ow] = (float) ((long) plane * w.inSize() + bestIndex);
+                    }
                 }
             }
         }
-        return Tensor.of(x.type(), Shape.of(outDims), out);
+        Tensor pooled = Tensor.of(x.type(), Shape.of(outDims), out);
+        return indices == null ? new Tensor[] {pooled}
+                : new Tensor[] {pooled, Tensor.of(DataType.INT64, Shape.of(outDims), indices)};
     }
 
     static Tensor globalAverage(Tensor x) {

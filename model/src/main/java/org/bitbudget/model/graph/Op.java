@@ -45,8 +45,11 @@ public sealed interface Op {
         }
     }
 
-    /** Element-wise binary arithmetic with numpy broadcasting. */
-    record Binary(Kind kind) implements Op {
+    /**
+     * Element-wise binary arithmetic with numpy broadcasting; before opset 7 a model may instead align
+     * B with A's axes starting at {@code legacyAxis} (-1 when it does not).
+     */
+    record Binary(Kind kind, int legacyAxis) implements Op {
         /** Which arithmetic. */
         public enum Kind {
             ADD("Add"), MUL("Mul");
@@ -101,7 +104,10 @@ public sealed interface Op {
         }
     }
 
-    /** Max or average pooling over 1 or 2 spatial axes. */
+    /**
+     * Max or average pooling over 1 or 2 spatial axes. MaxPool's optional second output holds the
+     * flat index of each maximum, row-major ({@code storageOrder} 0) or column-major (1) within a plane.
+     */
     record Pool(Kind kind, int[] kernel, int[] strides, int[] pads, int[] dilations, boolean ceilMode,
                 boolean countIncludePad, AutoPad autoPad, int storageOrder) implements Op {
         /** Which reduction. */

@@ -98,6 +98,11 @@ public final class OnnxImporter {
             }
         }
         if (opset < 0) {
+            if (model.getOpsetImportCount() > 0) {
+                String domain = model.getOpsetImport(0).getDomain();
+                throw new UnsupportedModelException(file, domain, "uses only the operator domain '" + domain
+                        + "'; BitBudget supports the default ONNX domain");
+            }
             throw new UserInputException(file, "imports no default-domain opset");
         }
         if (opset > MAX_OPSET) {
@@ -246,8 +251,7 @@ public final class OnnxImporter {
         Attributes a = new Attributes(p, where);
         Op op = switch (p.getOpType()) {
             case "Conv" -> conv(p, a, where, constants);
-            case "Gemm" -> new Op.Gemm(a.getFloat("alpha", 1f), a.getFloat("beta", 1f), a.getInt("transA", 0) != 0,
-                    a.getInt("transB", 0) != 0);
+            case "Gemm" -> gemm(a);
             case "MatMul" -> new Op.MatMul();
             case "Add" -> binary(Op.Binary.Kind.ADD, a, where);
             case "Mul" -> binary(Op.Binary.Kind.MUL, a, where);
@@ -274,6 +278,13 @@ public final class OnnxImporter {
         }
         a.rejectUnread();
         return op;
+    }
+
+    private Op gemm(Attributes a) {
+        // Before opset 7, broadcast=1 allowed C to broadcast, which every later opset does by default.
+        a.getInt("broadcast", 0);
+        return new Op.Gemm(a.getFloat("alpha", 1f), a.getFloat("beta", 1f), a.getInt("transA", 0) != 0,
+                a.getInt("transB", 0) != 0);
     }
 
     private Op conv(NodeProto p, Attributes a, String where, Map<String, Tensor> constants) {
@@ -313,8 +324,8 @@ public final class OnnxImporter {
         if (kernel.length > 2) {
             throw unsupported(where, p.getOpType(), kernel.length + "-D pooling is not supported (1-D and 2-D are)");
         }
-        if (kind == Op.Pool.Kind.MAX && p.getOutputCount() > 1 && !p.getOutput(1).isEmpty()) {
-            throw unsupported(where, "MaxPool", "MaxPool's second output (Indices) is not supported");
+        if (kind == Op.Pool.Kind.AVERAGE && p.getOutputCount() > 1) {
+            throw error(where, "AveragePool has one output, got " + p.getOutputCount());
         }
         int[] strides = a.getInts("strides", null);
         int[] dilations = a.getInts("dilations", null);
@@ -327,13 +338,14 @@ public final class OnnxImporter {
     }
 
     private Op binary(Op.Binary.Kind kind, Attributes a, String where) {
-        if (a.getInt("broadcast", 0) != 0 && a.has("axis")) {
-            throw unsupported(where, kind == Op.Binary.Kind.ADD ? "Add" : "Mul", "legacy broadcasting with an 'axis' attribute (opset < 7) is "
-                    + "not supported");
-        }
-        a.getInt("broadcast", 0);
+        boolean legacy = a.getInt("broadcast", 0) != 0 && a.has("axis");
+        int axis = a.getInt("axis", -1);
         a.getString("consumed_inputs", null);
-        return new Op.Binary(kind);
+        if (legacy && axis < 0) {
+            throw unsupported(where, kind == Op.Binary.Kind.ADD ? "Add" : "Mul",
+                    "legacy broadcasting with a negative axis is not supported");
+        }
+        return new Op.Binary(kind, legacy ? axis : -1);
     }
 
     private Op batchNorm(NodeProto p, Attributes a, String where) {

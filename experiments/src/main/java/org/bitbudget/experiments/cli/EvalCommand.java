@@ -1,0 +1,234 @@
+package org.bitbudget.experiments.cli;
+
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSources;
+import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.engine.FloatEngine;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bitbudget eval}: top-1 accuracy and throughput of a model on a data split. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Run a model on a data split and report top-1 accuracy and images per second.")
+final class EvalCommand implements Callable<Integer> {
+    /** Images per engine call: large enough to keep both cores busy, small enough for a lively progress bar. */
+    private static final int BATCH = 1000;
+
+    @Mixin
+    ModelOption model;
+    @Mixin
+    JsonOption json;
+
+    @Option(names = "--data", paramLabel = "D", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
+            description = "Which split to evaluate (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images")
+    Integer limit;
+
+    @Option(names = "--normalize", paramLabel = "MEAN,STD",
+            description = "Input normalisation (x/255 - MEAN)/STD (default: the model's metadata, else none)")
+    String normalize;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--logits", paramLabel = "F.csv",
+            description = "Write index,label,prediction,logit_0..logit_{C-1} for every sample")
+    Path logits;
+
+    @Override
+    public Integer call() throws IOException {
+        Split whichSplit = switch (split.toLowerCase(Locale.ROOT)) {
+            case "test" -> Split.TEST;
+            case "train" -> Split.TRAIN;
+            default -> throw new UserInputException("--split", "'" + split + "' is not test or train");
+        };
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit", "must be at least 1, got " + limit);
+        }
+        if (threads != null && threads < 1) {
+            throw new UserInputException("--threads", "must be at least 1, got " + threads);
+        }
+        Graph graph = model.load();
+        Normalization norm = normalization(graph);
+        Dataset dataset = DataSources.load(data, whichSplit);
+        if (limit != null) {
+            dataset = dataset.limit(limit);
+        }
+        checkInput(graph, dataset);
+        FloatEngine.Builder builder = FloatEngine.builder(graph);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        FloatEngine engine = builder.build();
+
+        int n = dataset.size();
+        int classes = -1;
+        float[] allLogits = null;
+        int correct = 0;
+        int[] predictions = new int[n];
+        long nanos = 0;
+        try (Progress progress = Progress.start("eval", n, "img")) {
+            for (int from = 0; from < n; from += BATCH) {
+                int count = Math.min(BATCH, n - from);
+                Tensor images = dataset.images(from, count, norm);
+                long t0 = System.nanoTime();
+                Tensor out;
+                try {
+                    out = engine.predict(images);
+                } catch (UserInputException e) {
+                    throw e.within(model.model.toString());
+                }
+                nanos += System.nanoTime() - t0;
+                if (out.shape().rank() != 2 || out.shape().dim(0) != count) {
+                    throw new UserInputException(model.model.toString(), "output has shape " + out.shape()
+                            + "; eval needs logits of shape [N, classes]");
+                }
+                if (classes < 0) {
+                    classes = out.shape().dim(1);
+                    allLogits = logits != null ? new float[n * classes] : null;
+                }
+                float[] v = out.data();
+                for (int i = 0; i < count; i++) {
+                    int best = argmax(v, i * classes, classes);
+                    predictions[from + i] = best;
+                    if (best == dataset.labels()[from + i]) {
+                        correct++;
+                    }
+                }
+                if (allLogits != null) {
+                    System.arraycopy(v, 0, allLogits, from * classes, v.length);
+                }
+                progress.stepBy(count);
+            }
+        }
+        if (logits != null) {
+            writeLogits(logits, dataset, predictions, allLogits, classes);
+        }
+        double accuracy = n == 0 ? 0 : (double) correct / n;
+        double seconds = nanos / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model.model.toString());
+        result.put("data", dataset.name());
+        result.put("normalize", Map.of("mean", norm.mean(), "std", norm.std()));
+        result.put("accuracy", accuracy);
+        result.put("correct", correct);
+        result.put("samples", n);
+        result.put("images_per_second", seconds > 0 ? n / seconds : 0);
+        result.put("seconds", seconds);
+        result.put("engine", "float");
+        result.put("threads", engine.threads());
+        if (logits != null) {
+            result.put("logits", logits.toString());
+        }
+        if (json.json) {
+            System.out.println(JsonOption.toJson(result));
+        } else {
+            System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d) on %s, %.0f images/s (float engine, %d threads)%n",
+                    accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engine.threads());
+        }
+        return 0;
+    }
+
+    private Normalization normalization(Graph graph) {
+        try {
+            if (normalize != null) {
+                return Normalization.parse(normalize);
+            }
+            String stored = graph.metadata().get(Normalization.METADATA_KEY);
+            if (stored != null) {
+                return Normalization.parse(stored);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(normalize != null ? "--normalize"
+                    : model.model + ": metadata " + Normalization.METADATA_KEY, e.getMessage());
+        }
+        return Normalization.NONE;
+    }
+
+    private void checkInput(Graph graph, Dataset dataset) {
+        if (graph.inputs().size() != 1) {
+            throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
+                    + " inputs; eval needs a model with one image input");
+        }
+        ValueInfo input = graph.inputs().getFirst();
+        var dims = input.dims();
+        boolean fits = dims.size() == 4 && fits(dims.get(1), 1) && fits(dims.get(2), dataset.rows())
+                && fits(dims.get(3), dataset.cols());
+        if (!fits) {
+            throw new UserInputException(model.model.toString(), "input '" + input.name() + "' has shape " + dims
+                    + " but the data are " + dataset.rows() + "x" + dataset.cols() + " grey images ([N, 1, "
+                    + dataset.rows() + ", " + dataset.cols() + "])");
+        }
+    }
+
+    private static boolean fits(org.bitbudget.model.graph.Dimension d, int size) {
+        return d.isSymbolic() || d.size() == size;
+    }
+
+    private static int argmax(float[] v, int offset, int length) {
+        int best = 0;
+        for (int j = 1; j < length; j++) {
+            if (v[offset + j] > v[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Writes the logits CSV next to its destination first, then moves it in place, so no half file is left. */
+    private static void writeLogits(Path target, Dataset dataset, int[] predictions, float[] logits, int classes)
+            throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
+        for (int c = 0; c < classes; c++) {
+            schema.addColumn("logit_" + c);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UserInputException("--logits " + target, "folder " + parent + " does not exist");
+        }
+        Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".partial");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp);
+                 var out = new CsvMapper().writer(schema.build().withHeader()).writeValues(w)) {
+                for (int i = 0; i < predictions.length; i++) {
+                    List<Object> row = new ArrayList<>(classes + 3);
+                    row.add(i);
+                    row.add(dataset.labels()[i]);
+                    row.add(predictions[i]);
+                    for (int c = 0; c < classes; c++) {
+                        row.add(logits[i * classes + c]);
+                    }
+                    out.write(row);
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

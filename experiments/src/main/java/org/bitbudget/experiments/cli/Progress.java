@@ -1,0 +1,41 @@
+package org.bitbudget.experiments.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A progress bar on stderr, shown only when stderr is a terminal so that logs and CI output stay
+ * clean; otherwise every call does nothing.
+ */
+final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+
+    private Progress(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    /** Starts a bar over {@code total} units named {@code unit}. */
+    static Progress start(String task, long total, String unit) {
+        var console = System.console();
+        if (console == null || !console.isTerminal()) {
+            return new Progress(null);
+        }
+        return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
+                        System.err)).showSpeed().build());
+    }
+
+    void stepBy(long n) {
+        if (bar != null) {
+            bar.stepBy(n);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}
