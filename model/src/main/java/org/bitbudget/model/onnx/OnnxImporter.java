@@ -424,7 +424,7 @@ public final class OnnxImporter {
         return true;
     }
 
-    private static void checkArity(NodeProto p, Op op, String where) {
+    private void checkArity(NodeProto p, Op op, String where) {
         int[] inputs = switch (op) {
             case Op.Conv c -> new int[] {2, 3};
             case Op.Gemm g -> new int[] {2, 3};
@@ -440,11 +440,10 @@ public final class OnnxImporter {
         if (count < inputs[0] || count > inputs[1]) {
             String expected = inputs[0] == inputs[1] ? Integer.toString(inputs[0])
                     : inputs[1] == Integer.MAX_VALUE ? "at least " + inputs[0] : inputs[0] + " to " + inputs[1];
-            throw new UserInputException(where, p.getOpType() + " has " + count + " inputs; " + expected
-                    + " expected");
+            throw error(where, p.getOpType() + " has " + count + " inputs; " + expected + " expected");
         }
         if (p.getOutputCount() < 1) {
-            throw new UserInputException(where, p.getOpType() + " has no output");
+            throw error(where, p.getOpType() + " has no output");
         }
     }
 
@@ -494,7 +493,7 @@ public final class OnnxImporter {
 
         int getInt(String name, int fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.INT);
-            return a == null ? fallback : Math.toIntExact(a.getI());
+            return a == null ? fallback : toInt(name, a.getI());
         }
 
         float getFloat(String name, float fallback) {
@@ -516,7 +515,14 @@ public final class OnnxImporter {
             if (a == null) {
                 return fallback;
             }
-            return a.getIntsList().stream().mapToInt(Math::toIntExact).toArray();
+            return a.getIntsList().stream().mapToInt(v -> toInt(name, v)).toArray();
+        }
+
+        private int toInt(String name, long value) {
+            if (value != (int) value) {
+                throw error(where, "attribute '" + name + "' value " + value + " is out of range");
+            }
+            return (int) value;
         }
 
         long[] getLongs(String name, long[] fallback) {
