@@ -83,8 +83,18 @@ final class Convolution {
         return Tensor.of(Shape.of(outDims), out);
     }
 
-    /** Writes the K x P column matrix of one image and group. */
+    /**
+     * Writes the K x P column matrix of one image and group. Each output row splits into a left
+     * padding run, the pixels inside the input (one array copy when the stride along the width is
+     * 1) and a right padding run.
+     */
     static void im2col(float[] x, int inBase, int channels, Window w, float[] columns) {
+        int inH = w.inH();
+        int inW = w.inW();
+        int outH = w.outH();
+        int outW = w.outW();
+        int sH = w.sH();
+        int sW = w.sW();
         int p = w.outSize();
         int row = 0;
         for (int ch = 0; ch < channels; ch++) {
@@ -92,18 +102,33 @@ final class Convolution {
             for (int ki = 0; ki < w.kH(); ki++) {
                 for (int kj = 0; kj < w.kW(); kj++, row++) {
                     int dst = row * p;
-                    for (int oh = 0; oh < w.outH(); oh++) {
-                        int ih = oh * w.sH() - w.padTop() + ki * w.dH();
-                        int rowStart = dst + oh * w.outW();
-                        if (ih < 0 || ih >= w.inH()) {
-                            java.util.Arrays.fill(columns, rowStart, rowStart + w.outW(), 0f);
+                    int iw0 = kj * w.dW() - w.padLeft();
+                    // Outputs ow in [owFrom, owTo) read columns iw = iw0 + ow * sW inside [0, inW).
+                    int owFrom = iw0 >= 0 ? 0 : Math.min(outW, (-iw0 + sW - 1) / sW);
+                    int owTo = iw0 >= inW ? 0 : Math.min(outW, (inW - 1 - iw0) / sW + 1);
+                    owTo = Math.max(owTo, owFrom);
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * sH - w.padTop() + ki * w.dH();
+                        int rowStart = dst + oh * outW;
+                        if (ih < 0 || ih >= inH) {
+                            java.util.Arrays.fill(columns, rowStart, rowStart + outW, 0f);
                             continue;
                         }
-                        int src = plane + ih * w.inW();
-                        int iw0 = kj * w.dW() - w.padLeft();
-                        for (int ow = 0; ow < w.outW(); ow++) {
-                            int iw = iw0 + ow * w.sW();
-                            columns[rowStart + ow] = iw >= 0 && iw < w.inW() ? x[src + iw] : 0f;
+                        int src = plane + ih * inW + iw0;
+                        if (owFrom > 0) {
+                            java.util.Arrays.fill(columns, rowStart, rowStart + owFrom, 0f);
+                        }
+                        if (sW == 1) {
+                            if (owTo > owFrom) {
+                                System.arraycopy(x, src + owFrom, columns, rowStart + owFrom, owTo - owFrom);
+                            }
+                        } else {
+                            for (int ow = owFrom; ow < owTo; ow++) {
+                                columns[rowStart + ow] = x[src + ow * sW];
+                            }
+                        }
+                        if (owTo < outW) {
+                            java.util.Arrays.fill(columns, rowStart + owTo, rowStart + outW, 0f);
                         }
                     }
                 }

@@ -225,7 +225,12 @@ public final class FloatEngine {
             int count = Math.min(CHUNK, n - from);
             float[] part = Arrays.copyOfRange(batch.data(), from * perImage, (from + count) * perImage);
             Tensor in = Tensor.of(batch.type(), shape.with(0, count), part);
-            results[c] = execute(Map.of(inputName, in), false)[outputSlots[0]];
+            Tensor out = execute(Map.of(inputName, in), false)[outputSlots[0]];
+            if (out.shape().rank() == 0 || out.shape().dim(0) != count) {
+                throw new UserInputException("output " + graph.outputs().getFirst().name(), "has shape "
+                        + out.shape() + " for a batch of " + count + "; predict needs the batch on the first axis");
+            }
+            results[c] = out;
         });
         if (pool == null) {
             work.run();

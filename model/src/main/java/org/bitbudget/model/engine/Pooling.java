@@ -33,6 +33,12 @@ final class Pooling {
         float[] out = new float[planes * w.outSize()];
         float[] indices = withIndices ? new float[out.length] : null;
         boolean max = pool.kind() == Op.Pool.Kind.MAX;
+        if (max && !withIndices) {
+            for (int plane = 0; plane < planes; plane++) {
+                maxPlane(in, plane * w.inSize(), w, out, plane * w.outSize());
+            }
+            return new Tensor[] {Tensor.of(x.type(), Shape.of(outDims), out)};
+        }
         int padEndH = w.inH() + w.padBottom();
         int padEndW = w.inW() + w.padRight();
         for (int plane = 0; plane < planes; plane++) {
@@ -77,6 +83,84 @@ final class Pooling {
         Tensor pooled = Tensor.of(x.type(), Shape.of(outDims), out);
         return indices == null ? new Tensor[] {pooled}
                 : new Tensor[] {pooled, Tensor.of(DataType.INT64, Shape.of(outDims), indices)};
+    }
+
+    /**
+     * MaxPool of one plane without indices, giving exactly what the general loop above gives. That
+     * loop keeps the first of equal values and the last NaN, and branches on every comparison, which
+     * the processor mispredicts on activations. Here {@link Math#max} (branch-free) takes the
+     * maximum instead; it can differ from the general loop only on zeros of both signs and on NaN,
+     * so a window holding -0 or NaN is redone with the general loop's rule.
+     */
+    private static void maxPlane(float[] in, int src, Window w, float[] out, int dst) {
+        int inH = w.inH();
+        int inW = w.inW();
+        int kH = w.kH();
+        int kW = w.kW();
+        int dH = w.dH();
+        int dW = w.dW();
+        int outW = w.outW();
+        boolean twoByTwo = kH == 2 && kW == 2 && dH == 1 && dW == 1;
+        for (int oh = 0; oh < w.outH(); oh++) {
+            int h0 = oh * w.sH() - w.padTop();
+            int iFrom = h0 >= 0 ? 0 : (-h0 + dH - 1) / dH;
+            int iTo = Math.min(kH, Math.floorDiv(inH - 1 - h0, dH) + 1);
+            for (int ow = 0; ow < outW; ow++) {
+                int w0 = ow * w.sW() - w.padLeft();
+                int jFrom = w0 >= 0 ? 0 : (-w0 + dW - 1) / dW;
+                int jTo = Math.min(kW, Math.floorDiv(inW - 1 - w0, dW) + 1);
+                float best;
+                if (iFrom >= iTo || jFrom >= jTo) {
+                    best = Float.NEGATIVE_INFINITY;
+                } else if (twoByTwo && iFrom == 0 && iTo == 2 && jFrom == 0 && jTo == 2) {
+                    int at = src + h0 * inW + w0;
+                    float v0 = in[at];
+                    float v1 = in[at + 1];
+                    float v2 = in[at + inW];
+                    float v3 = in[at + inW + 1];
+                    best = Math.max(Math.max(Math.max(v0, v1), v2), v3);
+                    if (best != best || isNegativeZero(v0) | isNegativeZero(v1) | isNegativeZero(v2)
+                            | isNegativeZero(v3)) {
+                        best = firstMax(in, src, inW, h0, w0, dH, dW, iFrom, iTo, jFrom, jTo);
+                    }
+                } else {
+                    best = in[src + (h0 + iFrom * dH) * inW + w0 + jFrom * dW];
+                    boolean negativeZero = false;
+                    for (int i = iFrom; i < iTo; i++) {
+                        int rowBase = src + (h0 + i * dH) * inW + w0;
+                        for (int j = jFrom; j < jTo; j++) {
+                            float v = in[rowBase + j * dW];
+                            best = Math.max(best, v);
+                            negativeZero |= isNegativeZero(v);
+                        }
+                    }
+                    if (best != best || negativeZero) {
+                        best = firstMax(in, src, inW, h0, w0, dH, dW, iFrom, iTo, jFrom, jTo);
+                    }
+                }
+                out[dst + oh * outW + ow] = best;
+            }
+        }
+    }
+
+    private static boolean isNegativeZero(float v) {
+        return Float.floatToRawIntBits(v) == 0x80000000;
+    }
+
+    /** The general loop's rule over a non-empty window: the first largest value, or the last NaN. */
+    private static float firstMax(float[] in, int src, int inW, int h0, int w0, int dH, int dW, int iFrom, int iTo,
+                                  int jFrom, int jTo) {
+        float best = in[src + (h0 + iFrom * dH) * inW + w0 + jFrom * dW];
+        for (int i = iFrom; i < iTo; i++) {
+            int rowBase = src + (h0 + i * dH) * inW + w0;
+            for (int j = jFrom; j < jTo; j++) {
+                float v = in[rowBase + j * dW];
+                if (v > best || Float.isNaN(v)) {
+                    best = v;
+                }
+            }
+        }
+        return best;
     }
 
     static Tensor globalAverage(Tensor x) {

@@ -1,13 +1,15 @@
 package org.bitbudget.model.engine.sgemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API SGEMM: register blocks of 4 rows x 2 vectors of C, each lane a chain of FMAs over k in
- * order (so results equal {@link ScalarSgemm} exactly); leftover rows and columns fall to narrower
- * blocks and finally to the scalar chain.
+ * order (so results equal {@link ScalarSgemm} exactly); leftover rows fall to blocks of 1 row x 4
+ * vectors, leftover columns to narrower blocks and finally to one masked vector (lanes past n are
+ * neither loaded from B nor stored to C).
  */
 public final class VectorSgemm implements Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -25,14 +27,23 @@ public final class VectorSgemm implements Sgemm {
             for (; j + L <= n; j += L) {
                 block4x1(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            scalarColumns(4, j, n, k, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc);
+            if (j < n) {
+                block4x1Masked(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
+                        SPECIES.indexInRange(j, n));
+            }
         }
         for (; i < m; i++) {
             int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                block1x4(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+            }
             for (; j + L <= n; j += L) {
                 block1x1(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
-            scalarColumns(1, j, n, k, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc);
+            if (j < n) {
+                block1x1Masked(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j,
+                        SPECIES.indexInRange(j, n));
+            }
         }
     }
 
@@ -101,17 +112,52 @@ public final class VectorSgemm implements Sgemm {
         cv.intoArray(c, c0);
     }
 
-    private static void scalarColumns(int rows, int from, int n, int k, float[] a, int a0, int lda, float[] b,
-                                      int bOff, int ldb, float[] c, int c0, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = from; j < n; j++) {
-                float acc = c[c0 + r * ldc + j];
-                for (int p = 0; p < k; p++) {
-                    acc = Math.fma(a[a0 + r * lda + p], b[bOff + p * ldb + j], acc);
-                }
-                c[c0 + r * ldc + j] = acc;
-            }
+    private static void block4x1Masked(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c,
+                                       int c0, int ldc, VectorMask<Float> mask) {
+        FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0, mask);
+        FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + ldc, mask);
+        FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc, mask);
+        FloatVector c3v = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc, mask);
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, b0 + p * ldb, mask);
+            c0v = FloatVector.broadcast(SPECIES, a[a0 + p]).lanewise(VectorOperators.FMA, bv, c0v);
+            c1v = FloatVector.broadcast(SPECIES, a[a0 + lda + p]).lanewise(VectorOperators.FMA, bv, c1v);
+            c2v = FloatVector.broadcast(SPECIES, a[a0 + 2 * lda + p]).lanewise(VectorOperators.FMA, bv, c2v);
+            c3v = FloatVector.broadcast(SPECIES, a[a0 + 3 * lda + p]).lanewise(VectorOperators.FMA, bv, c3v);
         }
+        c0v.intoArray(c, c0, mask);
+        c1v.intoArray(c, c0 + ldc, mask);
+        c2v.intoArray(c, c0 + 2 * ldc, mask);
+        c3v.intoArray(c, c0 + 3 * ldc, mask);
+    }
+
+    private static void block1x4(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * L);
+        FloatVector c3v = FloatVector.fromArray(SPECIES, c, c0 + 3 * L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c0v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp), c0v);
+            c1v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + L), c1v);
+            c2v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + 2 * L), c2v);
+            c3v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + 3 * L), c3v);
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + L);
+        c2v.intoArray(c, c0 + 2 * L);
+        c3v.intoArray(c, c0 + 3 * L);
+    }
+
+    private static void block1x1Masked(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0,
+                                       VectorMask<Float> mask) {
+        FloatVector cv = FloatVector.fromArray(SPECIES, c, c0, mask);
+        for (int p = 0; p < k; p++) {
+            cv = FloatVector.broadcast(SPECIES, a[a0 + p])
+                    .lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, b0 + p * ldb, mask), cv);
+        }
+        cv.intoArray(c, c0, mask);
     }
 
     /** Floats per vector of the species in use. */
