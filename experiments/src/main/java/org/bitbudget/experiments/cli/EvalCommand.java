@@ -134,7 +134,10 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model.model.toString());
         result.put("data", dataset.name());
-        result.put("normalize", Map.of("mean", norm.mean(), "std", norm.std()));
+        Map<String, Object> normalization = new LinkedHashMap<>();
+        normalization.put("mean", norm.mean());
+        normalization.put("std", norm.std());
+        result.put("normalize", normalization);
         result.put("accuracy", accuracy);
         result.put("correct", correct);
         result.put("samples", n);
