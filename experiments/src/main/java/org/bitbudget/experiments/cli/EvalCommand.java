@@ -21,6 +21,10 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.precision.Calibration;
+import org.bitbudget.model.precision.FakeQuantization;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.precision.PrecisionConfigs;
 import org.bitbudget.model.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +60,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--config", paramLabel = "C.json",
+            description = "Precision config (JSON or YAML): evaluate the fake-quantized model")
+    Path config;
+
+    @Option(names = "--calibration", paramLabel = "N", defaultValue = "1000",
+            description = "Train-split images that calibrate activation ranges (default: ${DEFAULT-VALUE})")
+    int calibrationImages;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--logits", paramLabel = "F.csv",
             description = "Write index,label,prediction,logit_0..logit_{C-1} for every sample")
     Path logits;
@@ -80,6 +96,9 @@ final class EvalCommand implements Callable<Integer> {
             dataset = dataset.limit(limit);
         }
         checkInput(graph, dataset);
+        if (config != null) {
+            graph = quantized(graph, norm);
+        }
         FloatEngine.Builder builder = FloatEngine.builder(graph);
         if (threads != null) {
             builder.threads(threads);
@@ -144,6 +163,9 @@ final class EvalCommand implements Callable<Integer> {
         result.put("images_per_second", seconds > 0 ? n / seconds : 0);
         result.put("seconds", seconds);
         result.put("engine", "float");
+        if (config != null) {
+            result.put("config", config.toString());
+        }
         result.put("threads", engine.threads());
         if (logits != null) {
             result.put("logits", logits.toString());
@@ -155,6 +177,25 @@ final class EvalCommand implements Callable<Integer> {
                     accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engine.threads());
         }
         return 0;
+    }
+
+    /** The fake-quantized graph of {@code --config}, calibrated on the train split (never the test split). */
+    private Graph quantized(Graph graph, Normalization norm) {
+        if (calibrationImages < 1) {
+            throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
+        }
+        PrecisionConfig precision = PrecisionConfigs.load(config);
+        precision.validate(graph, config.toString());
+        Tensor calibration = null;
+        boolean activations = graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes());
+        if (activations) {
+            calibration = Calibration.sample(DataSources.load(data, Split.TRAIN), calibrationImages, seed, norm);
+        }
+        try {
+            return FakeQuantization.apply(graph, precision, calibration).graph();
+        } catch (UserInputException e) {
+            throw e.within(config.toString());
+        }
     }
 
     private Normalization normalization(Graph graph) {

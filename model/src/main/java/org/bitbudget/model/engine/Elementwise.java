@@ -1,6 +1,7 @@
 package org.bitbudget.model.engine;
 
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.quant.RangeSearch;
 import org.bitbudget.model.tensor.DataType;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
@@ -91,6 +92,16 @@ final class Elementwise {
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i++) {
             out[i] = Math.min(Math.max(in[i], min), max);
+        }
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+
+    static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {
+        RangeSearch.Params p = new RangeSearch.Params(q.scale(), q.zeroPoint());
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = p.apply(in[i], q.format());
         }
         return Tensor.of(x.type(), x.shape(), out);
     }

@@ -146,6 +146,7 @@ public final class FloatEngine {
                     r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())};
             case Op.Concat c -> in -> new Tensor[] {Layout.concat(c, in)};
             case Op.Softmax s -> in -> new Tensor[] {Normalization.softmax(s, in[0])};
+            case Op.FakeQuantize q -> in -> new Tensor[] {Elementwise.fakeQuantize(q, in[0])};
         };
     }
 
@@ -170,6 +171,23 @@ public final class FloatEngine {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < outputSlots.length; i++) {
             out.put(graph.outputs().get(i).name(), values[outputSlots[i]]);
+        }
+        return out;
+    }
+
+    /**
+     * Runs the graph in this thread and returns the named values (inputs, intermediates or
+     * outputs), for calibration and inspection.
+     */
+    public Map<String, Tensor> capture(Map<String, Tensor> inputs, java.util.Collection<String> names) {
+        Tensor[] values = execute(inputs, true);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : names) {
+            Integer slot = slots.get(name);
+            if (slot == null || values[slot] == null) {
+                throw new IllegalArgumentException("the graph computes no value '" + name + "'");
+            }
+            out.put(name, values[slot]);
         }
         return out;
     }
@@ -219,7 +237,9 @@ public final class FloatEngine {
             return execute(Map.of(inputName, batch), false)[outputSlots[0]];
         }
         Tensor[] results = new Tensor[chunks];
-        IntStream tasks = pool == null ? IntStream.range(0, chunks) : IntStream.range(0, chunks).parallel();
+        // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
+        boolean parallel = pool != null && chunks > 1;
+        IntStream tasks = parallel ? IntStream.range(0, chunks).parallel() : IntStream.range(0, chunks);
         Runnable work = () -> tasks.forEach(c -> {
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
@@ -232,10 +252,10 @@ public final class FloatEngine {
             }
             results[c] = out;
         });
-        if (pool == null) {
-            work.run();
-        } else {
+        if (parallel) {
             pool.submit(work).join();
+        } else {
+            work.run();
         }
         Shape outShape = results[0].shape().with(0, n);
         float[] out = new float[outShape.size()];

@@ -1,6 +1,7 @@
 package org.bitbudget.model.graph;
 
 import java.util.Arrays;
+import org.bitbudget.model.quant.NumberFormat;
 
 /**
  * The operators BitBudget's IR knows, each with its attributes already checked and defaulted.
@@ -171,6 +172,17 @@ public sealed interface Op {
     record Softmax(int axis, boolean coerce2d) implements Op {
         public String type() {
             return "Softmax";
+        }
+    }
+
+    /**
+     * Quantize-dequantize with one scale and zero point: {@code (Q(round(x / scale) + zp) − zp) · scale}
+     * for integer formats, {@code Q(x / scale) · scale} for minifloats. BitBudget inserts it before a
+     * layer whose input a precision config quantizes; ONNX has no such single operator.
+     */
+    record FakeQuantize(NumberFormat format, float scale, float zeroPoint) implements Op {
+        public String type() {
+            return "FakeQuantize";
         }
     }
 }

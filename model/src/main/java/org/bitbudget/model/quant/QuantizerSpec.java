@@ -1,0 +1,48 @@
+package org.bitbudget.model.quant;
+
+import java.util.Objects;
+
+/**
+ * How one tensor is quantized: its format, which values share a scale, how the range is clipped,
+ * and optionally a second format for the residual {@code W − Q1(W)} (multi-tensor MMSE: the layer is
+ * stored as Q1(W) + Q2(W − Q1(W))).
+ *
+ * @param format      the storage format; {@link NumberFormat#FLOAT} means not quantized
+ * @param granularity which values share a scale
+ * @param clipping    how each scale's range is chosen
+ * @param residual    the residual tensor's format, or null for none
+ */
+public record QuantizerSpec(NumberFormat format, Granularity granularity, Clipping clipping, NumberFormat residual) {
+    /** Not quantized. */
+    public static final QuantizerSpec FLOAT = new QuantizerSpec(NumberFormat.FLOAT, Granularity.PER_TENSOR,
+            Clipping.MAX, null);
+
+    public QuantizerSpec {
+        Objects.requireNonNull(format);
+        Objects.requireNonNull(granularity);
+        Objects.requireNonNull(clipping);
+    }
+
+    /** The default weight quantizer for {@code format}: per-channel, {@code max} clipping. */
+    public static QuantizerSpec weights(NumberFormat format) {
+        return new QuantizerSpec(format, Granularity.PER_CHANNEL, Clipping.MAX, null);
+    }
+
+    /** The default activation quantizer for {@code format}: per-tensor, calibrated {@code max}. */
+    public static QuantizerSpec activations(NumberFormat format) {
+        return new QuantizerSpec(format, Granularity.PER_TENSOR, Clipping.MAX, null);
+    }
+
+    /** True unless the format is {@code float}. */
+    public boolean quantizes() {
+        return !(format instanceof NumberFormat.Unquantized);
+    }
+
+    @Override
+    public String toString() {
+        if (!quantizes()) {
+            return "float";
+        }
+        return format.name() + "/" + granularity + "/" + clipping + (residual == null ? "" : "+" + residual.name());
+    }
+}
