@@ -56,7 +56,9 @@ final class Elementwise {
     private static float apply(Op.Binary.Kind kind, float x, float y) {
         return switch (kind) {
             case ADD -> x + y;
+            case SUB -> x - y;
             case MUL -> x * y;
+            case DIV -> x / y;
         };
     }
 
@@ -75,6 +77,11 @@ final class Elementwise {
             case SIGMOID -> {
                 for (int i = 0; i < in.length; i++) {
                     out[i] = (float) (1.0 / (1.0 + Math.exp(-in[i])));
+                }
+            }
+            case ROUND -> {
+                for (int i = 0; i < in.length; i++) {
+                    out[i] = (float) Math.rint(in[i]);
                 }
             }
             case IDENTITY -> throw new AssertionError();

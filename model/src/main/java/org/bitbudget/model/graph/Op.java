@@ -53,7 +53,7 @@ public sealed interface Op {
     record Binary(Kind kind, int legacyAxis) implements Op {
         /** Which arithmetic. */
         public enum Kind {
-            ADD("Add"), MUL("Mul");
+            ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div");
 
             private final String onnxName;
 
@@ -81,7 +81,7 @@ public sealed interface Op {
     record Unary(Kind kind) implements Op {
         /** Which function. */
         public enum Kind {
-            RELU("Relu"), SIGMOID("Sigmoid"), IDENTITY("Identity");
+            RELU("Relu"), SIGMOID("Sigmoid"), IDENTITY("Identity"), ROUND("Round");
 
             private final String onnxName;
 

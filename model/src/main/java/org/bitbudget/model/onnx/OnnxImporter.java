@@ -46,9 +46,9 @@ public final class OnnxImporter {
     public static final int MAX_OPSET = 21;
 
     /** The operator types the importer accepts, in the order the documentation lists them. */
-    public static final List<String> SUPPORTED_OPS = List.of("Conv", "Gemm", "MatMul", "Add", "Mul",
+    public static final List<String> SUPPORTED_OPS = List.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div",
             "BatchNormalization", "Relu", "Clip", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "Flatten", "Reshape", "Concat", "Identity", "Constant", "Softmax");
+            "Flatten", "Reshape", "Concat", "Identity", "Constant", "Softmax", "Round");
 
     private final String file;
     private final int opset;
@@ -254,7 +254,10 @@ public final class OnnxImporter {
             case "Gemm" -> gemm(a);
             case "MatMul" -> new Op.MatMul();
             case "Add" -> binary(Op.Binary.Kind.ADD, a, where);
+            case "Sub" -> binary(Op.Binary.Kind.SUB, a, where);
             case "Mul" -> binary(Op.Binary.Kind.MUL, a, where);
+            case "Div" -> binary(Op.Binary.Kind.DIV, a, where);
+            case "Round" -> new Op.Unary(Op.Unary.Kind.ROUND);
             case "BatchNormalization" -> batchNorm(p, a, where);
             case "Relu" -> new Op.Unary(Op.Unary.Kind.RELU);
             case "Sigmoid" -> new Op.Unary(Op.Unary.Kind.SIGMOID);
@@ -342,7 +345,7 @@ public final class OnnxImporter {
         int axis = a.getInt("axis", -1);
         a.getString("consumed_inputs", null);
         if (legacy && axis < 0) {
-            throw unsupported(where, kind == Op.Binary.Kind.ADD ? "Add" : "Mul",
+            throw unsupported(where, new Op.Binary(kind, -1).type(),
                     "legacy broadcasting with a negative axis is not supported");
         }
         return new Op.Binary(kind, legacy ? axis : -1);
