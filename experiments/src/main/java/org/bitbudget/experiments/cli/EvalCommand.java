@@ -21,10 +21,6 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.ValueInfo;
-import org.bitbudget.model.precision.Calibration;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.precision.PrecisionConfigs;
 import org.bitbudget.model.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,20 +38,12 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = "--data", paramLabel = "D", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
-    String data;
-
     @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
             description = "Which split to evaluate (default: ${DEFAULT-VALUE})")
     String split;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images")
     Integer limit;
-
-    @Option(names = "--normalize", paramLabel = "MEAN,STD",
-            description = "Input normalisation (x/255 - MEAN)/STD (default: the model's metadata, else none)")
-    String normalize;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
@@ -64,13 +52,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Precision config (JSON or YAML): evaluate the fake-quantized model")
     Path config;
 
-    @Option(names = "--calibration", paramLabel = "N", defaultValue = "1000",
-            description = "Train-split images that calibrate activation ranges (default: ${DEFAULT-VALUE})")
-    int calibrationImages;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    DataOptions dataOptions;
+    @Mixin
+    QuantizeOptions quantize;
 
     @Option(names = "--logits", paramLabel = "F.csv",
             description = "Write index,label,prediction,logit_0..logit_{C-1} for every sample")
@@ -90,14 +75,14 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserInputException("--threads", "must be at least 1, got " + threads);
         }
         Graph graph = model.load();
-        Normalization norm = normalization(graph);
-        Dataset dataset = DataSources.load(data, whichSplit);
+        Normalization norm = dataOptions.normalization(graph, model.model);
+        Dataset dataset = DataSources.load(dataOptions.data, whichSplit);
         if (limit != null) {
             dataset = dataset.limit(limit);
         }
         checkInput(graph, dataset);
         if (config != null) {
-            graph = quantized(graph, norm);
+            graph = quantize.apply(config, graph, model.model, dataOptions).graph();
         }
         FloatEngine.Builder builder = FloatEngine.builder(graph);
         if (threads != null) {
@@ -177,41 +162,6 @@ final class EvalCommand implements Callable<Integer> {
                     accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engine.threads());
         }
         return 0;
-    }
-
-    /** The fake-quantized graph of {@code --config}, calibrated on the train split (never the test split). */
-    private Graph quantized(Graph graph, Normalization norm) {
-        if (calibrationImages < 1) {
-            throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
-        }
-        PrecisionConfig precision = PrecisionConfigs.load(config);
-        precision.validate(graph, config.toString());
-        Tensor calibration = null;
-        boolean activations = graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes());
-        if (activations) {
-            calibration = Calibration.sample(DataSources.load(data, Split.TRAIN), calibrationImages, seed, norm);
-        }
-        try {
-            return FakeQuantization.apply(graph, precision, calibration).graph();
-        } catch (UserInputException e) {
-            throw e.within(config.toString());
-        }
-    }
-
-    private Normalization normalization(Graph graph) {
-        try {
-            if (normalize != null) {
-                return Normalization.parse(normalize);
-            }
-            String stored = graph.metadata().get(Normalization.METADATA_KEY);
-            if (stored != null) {
-                return Normalization.parse(stored);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(normalize != null ? "--normalize"
-                    : model.model + ": metadata " + Normalization.METADATA_KEY, e.getMessage());
-        }
-        return Normalization.NONE;
     }
 
     private void checkInput(Graph graph, Dataset dataset) {

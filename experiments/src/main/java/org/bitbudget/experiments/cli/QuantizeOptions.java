@@ -1,0 +1,47 @@
+package org.bitbudget.experiments.cli;
+
+import java.nio.file.Path;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSources;
+import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.precision.Calibration;
+import org.bitbudget.model.precision.FakeQuantization;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.model.tensor.Tensor;
+import picocli.CommandLine.Option;
+
+/** {@code --config}, {@code --calibration} and {@code --seed}: how a command fake-quantizes a model. */
+final class QuantizeOptions {
+    @Option(names = "--calibration", paramLabel = "N", defaultValue = "1000",
+            description = "Train-split images that calibrate activation ranges (default: ${DEFAULT-VALUE})")
+    int calibrationImages;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    /**
+     * Applies the config in {@code config} to {@code graph}, calibrating activations on the train
+     * split of {@code data} (never the test split that eval measures).
+     */
+    FakeQuantization.QuantizedGraph apply(Path config, Graph graph, Path model, DataOptions data) {
+        if (calibrationImages < 1) {
+            throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
+        }
+        PrecisionConfig precision = PrecisionConfigs.load(config);
+        precision.validate(graph, config.toString());
+        Tensor calibration = null;
+        if (graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
+            Normalization norm = data.normalization(graph, model);
+            calibration = Calibration.sample(DataSources.load(data.data, Split.TRAIN), calibrationImages, seed, norm);
+        }
+        try {
+            return FakeQuantization.apply(graph, precision, calibration);
+        } catch (UserInputException e) {
+            throw e.within(config.toString());
+        }
+    }
+}
