@@ -113,8 +113,51 @@ class BitBudgetCliTest {
         assertEquals("Abs", j.get("cases").get(1).get("op").asText());
     }
 
+    @Test
+    void evalWithAConfigAndQuantizeAgree(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("w4a8.yaml");
+        Files.writeString(config, """
+                default:
+                  weights: int4
+                  activations: uint8
+                layers:
+                  /c1/Conv:
+                    activations: int8
+                """);
+        Run eval = run("eval", "--model", LENET.toString(), "--normalize", "0.2860,0.3530", "--limit", "500",
+                "--calibration", "200", "--config", config.toString(), "--json");
+        assertEquals(0, eval.code(), eval.err());
+        Path out = dir.resolve("q.onnx");
+        Run quantize = run("quantize", "--model", LENET.toString(), "--normalize", "0.2860,0.3530",
+                "--calibration", "200", "--config", config.toString(), "--out", out.toString(), "--json");
+        assertEquals(0, quantize.code(), quantize.err());
+        assertEquals(out.toString(), quantize.json().get("out").asText());
+        assertEquals(5, quantize.json().get("layers").size());
+        Run reEval = run("eval", "--model", out.toString(), "--normalize", "0.2860,0.3530", "--limit", "500", "--json");
+        assertEquals(0, reEval.code(), reEval.err());
+        assertEquals(eval.json().get("accuracy").asDouble(), reEval.json().get("accuracy").asDouble(), 0.0);
+    }
+
+    @Test
+    void badConfigsAreOneLineErrorsNamingTheField(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, "{\"layers\": {\"/c1/Conv\": {\"weights\": {\"format\": \"int4\", "
+                + "\"granularity\": \"per-row\"}}}}");
+        Run r = run("eval", "--model", LENET.toString(), "--limit", "10", "--config", config.toString());
+        assertEquals(2, r.code());
+        assertEquals("bitbudget: " + config + ": layers./c1/Conv.weights.granularity: 'per-row' is not per-tensor, "
+                + "per-channel or per-vector(N)", r.err().strip());
+        Path unknownLayer = dir.resolve("layer.json");
+        Files.writeString(unknownLayer, "{\"layers\": {\"/c9/Conv\": {\"weights\": \"int4\"}}}");
+        Run u = run("quantize", "--model", LENET.toString(), "--config", unknownLayer.toString(), "--out",
+                dir.resolve("q.onnx").toString());
+        assertEquals(2, u.code());
+        assertTrue(u.err().startsWith("bitbudget: " + unknownLayer + ": layers./c9/Conv: no such layer"), u.err());
+        assertFalse(Files.exists(dir.resolve("q.onnx")));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"inspect", "eval", "conformance"})
+    @ValueSource(strings = {"inspect", "eval", "quantize", "conformance"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertEquals(0, r.code());
