@@ -72,7 +72,7 @@ public final class PrecisionConfigs {
             var loc = e.getLocation();
             throw new UserInputException(source, "malformed " + (yaml ? "YAML" : "JSON")
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    + problem(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new UserInputException(source, "a precision config is an object with 'default' and 'layers'");
@@ -94,6 +94,15 @@ public final class PrecisionConfigs {
         return new PrecisionConfig(defaults, layers);
     }
 
+    /**
+     * The parser's explanation on one line: its unindented lines (YAML parsers add indented lines
+     * quoting the source and pointing at a column, which the line and column already give).
+     */
+    private static String problem(String message) {
+        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     private static Precision precision(JsonNode node, Precision base, String source, String path) {
         if (!node.isObject()) {
             throw new UserInputException(source + ": " + path, "must be an object with weights, activations, "
@@ -107,7 +116,7 @@ public final class PrecisionConfigs {
         int accumulator = base.accumulatorBits();
         if (node.has("accumulator")) {
             JsonNode acc = node.get("accumulator");
-            if (!acc.canConvertToExactIntegral() || acc.asInt() < 2 || acc.asInt() > 64) {
+            if (!acc.canConvertToExactIntegral() || !acc.canConvertToInt() || acc.asInt() < 2 || acc.asInt() > 64) {
                 throw new UserInputException(source + ": " + path + ".accumulator", "must be a whole number of "
                         + "bits from 2 to 64, got " + acc);
             }

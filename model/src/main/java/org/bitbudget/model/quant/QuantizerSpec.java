@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * How one tensor is quantized: its format, which values share a scale, how the range is clipped,
  * and optionally a second format for the residual {@code W − Q1(W)} (multi-tensor MMSE: the layer is
- * stored as Q1(W) + Q2(W − Q1(W))).
+ * stored as Q1(W) + Q2(W − Q1(W))). A {@code float} spec ignores the other fields (they are set to
+ * per-tensor, {@code max}, no residual), so every unquantized spec equals {@link #FLOAT}.
  *
  * @param format      the storage format; {@link NumberFormat#FLOAT} means not quantized
  * @param granularity which values share a scale
@@ -21,6 +22,11 @@ public record QuantizerSpec(NumberFormat format, Granularity granularity, Clippi
         Objects.requireNonNull(format);
         Objects.requireNonNull(granularity);
         Objects.requireNonNull(clipping);
+        if (format instanceof NumberFormat.Unquantized) {
+            granularity = Granularity.PER_TENSOR;
+            clipping = Clipping.MAX;
+            residual = null;
+        }
     }
 
     /** The default weight quantizer for {@code format}: per-channel, {@code max} clipping. */

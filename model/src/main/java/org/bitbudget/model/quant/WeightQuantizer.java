@@ -101,7 +101,13 @@ public final class WeightQuantizer {
                     for (int v = 0; v < vectors; v++) {
                         int len = Math.min(n, k - v * n);
                         gather(w, layout, ch, v * n, len, group);
-                        vectorScale[v] = RangeSearch.choose(group, len, format, spec.clipping()).scale();
+                        float vectorMax = 0f;
+                        for (int j = 0; j < len; j++) {
+                            vectorMax = Math.max(vectorMax, Math.abs(group[j]));
+                        }
+                        // An all-zero vector's scale is 0: choose()'s fallback scale of 1 must not set the channel's.
+                        vectorScale[v] = vectorMax == 0f ? 0f
+                                : RangeSearch.choose(group, len, format, spec.clipping()).scale();
                         channelMax = Math.max(channelMax, vectorScale[v]);
                     }
                     // Two-level scale: an integer code per vector times one float scale per channel.
