@@ -1,6 +1,7 @@
 package org.bitbudget.model.graph;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,10 @@ public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueIn
     public Graph {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
-        initializers = Map.copyOf(new LinkedHashMap<>(initializers));
+        // Insertion order is kept (Map.copyOf would not), so export bytes and slot numbering are stable.
+        initializers = Collections.unmodifiableMap(new LinkedHashMap<>(initializers));
         nodes = List.copyOf(nodes);
-        metadata = Map.copyOf(metadata);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /**
