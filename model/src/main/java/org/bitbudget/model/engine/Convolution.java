@@ -9,9 +9,50 @@ import org.bitbudget.model.tensor.Tensor;
  * Grouped 1-D and 2-D convolution as im2col followed by SGEMM, one image and group at a time:
  * output[g] = weight[g] (M/g x K) * columns (K x P) + bias, with K = C/g * kH * kW and P the output
  * pixels. A 1x1 convolution with unit stride and no padding multiplies the input directly.
+ *
+ * <p>A convolution with unit strides uses wide columns instead (see {@link #wideColumns}): each
+ * column row is one contiguous run of the (zero-padded) input, at the price of computing outputs
+ * for the padded width and dropping the extra ones. Every kept output is the same chain of
+ * fused multiply-adds over the same values as with im2col, so the results are identical.
  */
 final class Convolution {
+    /**
+     * Work arrays kept per thread between calls, so that a small batch does not pay for zeroing
+     * fresh ones each time; they only grow. Callers overwrite every element they read.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private Convolution() {
+    }
+
+    private static final class Scratch {
+        private float[] columns = new float[0];
+        private float[] wideOut = new float[0];
+        private float[] paddedIn = new float[0];
+
+        float[] columns(int size) {
+            if (columns.length < size) {
+                columns = new float[size];
+            }
+            return columns;
+        }
+
+        float[] wideOut(int size) {
+            if (wideOut.length < size) {
+                wideOut = new float[size];
+            }
+            return wideOut;
+        }
+
+        /** At least {@code size} floats, the first {@code size} of them zero. */
+        float[] paddedIn(int size) {
+            if (paddedIn.length < size) {
+                paddedIn = new float[size];
+            } else {
+                java.util.Arrays.fill(paddedIn, 0, size, 0f);
+            }
+            return paddedIn;
+        }
     }
 
     static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm) {
@@ -60,11 +101,44 @@ final class Convolution {
         float[] wd = w.data();
         boolean direct = win.kH() == 1 && win.kW() == 1 && win.sH() == 1 && win.sW() == 1 && win.padTop() == 0
                 && win.padLeft() == 0 && win.padBottom() == 0 && win.padRight() == 0;
-        float[] columns = direct ? null : new float[k * p];
+        int paddedH = win.inH() + win.padTop() + win.padBottom();
+        int paddedW = win.inW() + win.padLeft() + win.padRight();
+        int wideN = (win.outH() - 1) * paddedW + win.outW();
+        boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
+        boolean wide = !direct && win.sH() == 1 && win.sW() == 1 && win.padTop() >= 0 && win.padLeft() >= 0
+                && win.padBottom() >= 0 && win.padRight() >= 0 && wideN <= 2 * p;
+        Scratch scratch = SCRATCH.get();
+        float[] columns = direct ? null : scratch.columns(k * (wide ? wideN : p));
+        float[] wideOut = wide ? scratch.wideOut(mg * wideN) : null;
+        // Zeroed once here, its borders stay zero: every image overwrites only the interior.
+        float[] paddedIn = wide && padded ? scratch.paddedIn(cg * paddedH * paddedW) : null;
         int inImage = c * win.inSize();
         for (int img = 0; img < n; img++) {
             for (int g = 0; g < group; g++) {
                 int outBase = (img * m + g * mg) * p;
+                if (wide) {
+                    int inBase = img * inImage + g * cg * win.inSize();
+                    float[] src = xd;
+                    int srcBase = inBase;
+                    if (paddedIn != null) {
+                        pad(xd, inBase, cg, win, paddedH, paddedW, paddedIn);
+                        src = paddedIn;
+                        srcBase = 0;
+                    }
+                    wideColumns(src, srcBase, cg, win, paddedH, paddedW, wideN, columns);
+                    for (int oc = 0; oc < mg; oc++) {
+                        java.util.Arrays.fill(wideOut, oc * wideN, (oc + 1) * wideN,
+                                bias != null ? bias.data()[g * mg + oc] : 0f);
+                    }
+                    sgemm.multiplyAdd(mg, wideN, k, wd, g * mg * k, k, columns, 0, wideN, wideOut, 0, wideN);
+                    for (int oc = 0; oc < mg; oc++) {
+                        for (int oh = 0; oh < win.outH(); oh++) {
+                            System.arraycopy(wideOut, oc * wideN + oh * paddedW, out,
+                                    outBase + oc * p + oh * win.outW(), win.outW());
+                        }
+                    }
+                    continue;
+                }
                 if (bias != null) {
                     float[] bd = bias.data();
                     for (int oc = 0; oc < mg; oc++) {
@@ -81,6 +155,36 @@ final class Convolution {
             }
         }
         return Tensor.of(Shape.of(outDims), out);
+    }
+
+    /** Copies the channels of one image and group into the interior of the zero-bordered planes. */
+    private static void pad(float[] x, int inBase, int channels, Window w, int paddedH, int paddedW, float[] paddedIn) {
+        for (int ch = 0; ch < channels; ch++) {
+            int from = inBase + ch * w.inSize();
+            int to = ch * paddedH * paddedW + w.padTop() * paddedW + w.padLeft();
+            for (int ih = 0; ih < w.inH(); ih++) {
+                System.arraycopy(x, from + ih * w.inW(), paddedIn, to + ih * paddedW, w.inW());
+            }
+        }
+    }
+
+    /**
+     * Writes the K x wideN column matrix of one image and group for a unit-stride window over planes
+     * of paddedH x paddedW already padded: row (ch, ki, kj), column oh * paddedW + ow holds padded
+     * pixel (oh + ki * dH, ow + kj * dW), so a row is one run of the plane. Columns with ow of
+     * outW or more are the extra outputs the caller drops.
+     */
+    static void wideColumns(float[] x, int base, int channels, Window w, int paddedH, int paddedW, int wideN,
+                            float[] columns) {
+        int row = 0;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = base + ch * paddedH * paddedW;
+            for (int ki = 0; ki < w.kH(); ki++) {
+                for (int kj = 0; kj < w.kW(); kj++, row++) {
+                    System.arraycopy(x, plane + ki * w.dH() * paddedW + kj * w.dW(), columns, row * wideN, wideN);
+                }
+            }
+        }
     }
 
     /**

@@ -34,8 +34,31 @@ final class Pooling {
         float[] indices = withIndices ? new float[out.length] : null;
         boolean max = pool.kind() == Op.Pool.Kind.MAX;
         if (max && !withIndices) {
+            // The window's rows i in [rowFrom[oh], rowTo[oh]) and columns j in [colFrom[ow], colTo[ow])
+            // fall inside the input.
+            int[] rowFrom = new int[w.outH()];
+            int[] rowTo = new int[w.outH()];
+            for (int oh = 0; oh < w.outH(); oh++) {
+                int h0 = oh * w.sH() - w.padTop();
+                rowFrom[oh] = h0 >= 0 ? 0 : (-h0 + w.dH() - 1) / w.dH();
+                rowTo[oh] = Math.min(w.kH(), Math.floorDiv(w.inH() - 1 - h0, w.dH()) + 1);
+            }
+            int[] colFrom = new int[w.outW()];
+            int[] colTo = new int[w.outW()];
+            for (int ow = 0; ow < w.outW(); ow++) {
+                int w0 = ow * w.sW() - w.padLeft();
+                colFrom[ow] = w0 >= 0 ? 0 : (-w0 + w.dW() - 1) / w.dW();
+                colTo[ow] = Math.min(w.kW(), Math.floorDiv(w.inW() - 1 - w0, w.dW()) + 1);
+            }
+            boolean twoByTwoInside = w.kH() == 2 && w.kW() == 2 && w.dH() == 1 && w.dW() == 1
+                    && w.padTop() == 0 && w.padLeft() == 0
+                    && (w.outH() - 1) * w.sH() + 1 < w.inH() && (w.outW() - 1) * w.sW() + 1 < w.inW();
             for (int plane = 0; plane < planes; plane++) {
-                maxPlane(in, plane * w.inSize(), w, out, plane * w.outSize());
+                if (twoByTwoInside) {
+                    maxPlane2x2(in, plane * w.inSize(), w, out, plane * w.outSize());
+                } else {
+                    maxPlane(in, plane * w.inSize(), w, rowFrom, rowTo, colFrom, colTo, out, plane * w.outSize());
+                }
             }
             return new Tensor[] {Tensor.of(x.type(), Shape.of(outDims), out)};
         }
@@ -92,37 +115,23 @@ final class Pooling {
      * maximum instead; it can differ from the general loop only on zeros of both signs and on NaN,
      * so a window holding -0 or NaN is redone with the general loop's rule.
      */
-    private static void maxPlane(float[] in, int src, Window w, float[] out, int dst) {
-        int inH = w.inH();
+    private static void maxPlane(float[] in, int src, Window w, int[] rowFrom, int[] rowTo, int[] colFrom,
+                                 int[] colTo, float[] out, int dst) {
         int inW = w.inW();
-        int kH = w.kH();
-        int kW = w.kW();
         int dH = w.dH();
         int dW = w.dW();
         int outW = w.outW();
-        boolean twoByTwo = kH == 2 && kW == 2 && dH == 1 && dW == 1;
         for (int oh = 0; oh < w.outH(); oh++) {
             int h0 = oh * w.sH() - w.padTop();
-            int iFrom = h0 >= 0 ? 0 : (-h0 + dH - 1) / dH;
-            int iTo = Math.min(kH, Math.floorDiv(inH - 1 - h0, dH) + 1);
+            int iFrom = rowFrom[oh];
+            int iTo = rowTo[oh];
             for (int ow = 0; ow < outW; ow++) {
                 int w0 = ow * w.sW() - w.padLeft();
-                int jFrom = w0 >= 0 ? 0 : (-w0 + dW - 1) / dW;
-                int jTo = Math.min(kW, Math.floorDiv(inW - 1 - w0, dW) + 1);
+                int jFrom = colFrom[ow];
+                int jTo = colTo[ow];
                 float best;
                 if (iFrom >= iTo || jFrom >= jTo) {
                     best = Float.NEGATIVE_INFINITY;
-                } else if (twoByTwo && iFrom == 0 && iTo == 2 && jFrom == 0 && jTo == 2) {
-                    int at = src + h0 * inW + w0;
-                    float v0 = in[at];
-                    float v1 = in[at + 1];
-                    float v2 = in[at + inW];
-                    float v3 = in[at + inW + 1];
-                    best = Math.max(Math.max(Math.max(v0, v1), v2), v3);
-                    if (best != best || isNegativeZero(v0) | isNegativeZero(v1) | isNegativeZero(v2)
-                            | isNegativeZero(v3)) {
-                        best = firstMax(in, src, inW, h0, w0, dH, dW, iFrom, iTo, jFrom, jTo);
-                    }
                 } else {
                     best = in[src + (h0 + iFrom * dH) * inW + w0 + jFrom * dW];
                     boolean negativeZero = false;
@@ -139,6 +148,30 @@ final class Pooling {
                     }
                 }
                 out[dst + oh * outW + ow] = best;
+            }
+        }
+    }
+
+    /** {@link #maxPlane} for a 2 x 2 window without dilation that never leaves the input. */
+    private static void maxPlane2x2(float[] in, int src, Window w, float[] out, int dst) {
+        int inW = w.inW();
+        int sH = w.sH();
+        int sW = w.sW();
+        int outW = w.outW();
+        for (int oh = 0; oh < w.outH(); oh++) {
+            int row = src + oh * sH * inW;
+            int to = dst + oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int at = row + ow * sW;
+                float v0 = in[at];
+                float v1 = in[at + 1];
+                float v2 = in[at + inW];
+                float v3 = in[at + inW + 1];
+                float best = Math.max(Math.max(Math.max(v0, v1), v2), v3);
+                if (best != best || isNegativeZero(v0) | isNegativeZero(v1) | isNegativeZero(v2) | isNegativeZero(v3)) {
+                    best = firstMax(in, src, inW, oh * sH, ow * sW, 1, 1, 0, 2, 0, 2);
+                }
+                out[to + ow] = best;
             }
         }
     }

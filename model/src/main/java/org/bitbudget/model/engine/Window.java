@@ -5,9 +5,11 @@ import org.bitbudget.model.graph.Op;
 /**
  * The resolved 2-D geometry of a sliding window (convolution or pooling): sizes, strides,
  * dilations, the four pads and the output size. A 1-D window is the 2-D one with height 1.
+ * Public so that the training pass ({@code org.bitbudget.model.train}) resolves pads and output
+ * sizes by exactly these rules.
  */
-record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW,
-              int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
+public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW,
+                     int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
 
     /**
      * Resolves ONNX attributes against an input's spatial size.
@@ -18,8 +20,8 @@ record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW,
      * @param pads      null for all zeros
      * @param dilations null for all ones
      */
-    static Window resolve(int[] spatial, int[] kernel, int[] strides, int[] pads, int[] dilations, Op.AutoPad autoPad,
-                          boolean ceilMode) {
+    public static Window resolve(int[] spatial, int[] kernel, int[] strides, int[] pads, int[] dilations,
+                                 Op.AutoPad autoPad, boolean ceilMode) {
         int rank = spatial.length;
         int[] s = strides == null ? ones(rank) : strides;
         int[] d = dilations == null ? ones(rank) : dilations;
