@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bitbudget", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mixed-precision search for neural networks under hardware budgets.",
-        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, ConformanceCommand.class,
+        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, TrainCommand.class,
+                ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BitBudgetCli implements Runnable {
     /** Exit code of a user error. */

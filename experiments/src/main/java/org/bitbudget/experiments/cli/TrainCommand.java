@@ -1,0 +1,201 @@
+package org.bitbudget.experiments.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSources;
+import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.engine.FloatEngine;
+import org.bitbudget.model.graph.BatchNormFolding;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.onnx.OnnxExporter;
+import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.model.train.Schedule;
+import org.bitbudget.model.train.Trainer;
+import org.bitbudget.model.zoo.ModelZoo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bitbudget train}: train a zoo model and export it as ONNX. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a zoo model (lenet5, resnet8, dwsep) with SGD on the train split, fold its "
+                + "BatchNorms, write it as opset-13 ONNX and report its test-split accuracy.",
+                "The input normalisation (given, or measured on the train split) is stored in the model's "
+                        + "metadata, where eval and search find it. The same seed gives the same file."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
+    @Option(names = "--arch", paramLabel = "A", defaultValue = "lenet5",
+            description = "lenet5, resnet8 or dwsep (default: ${DEFAULT-VALUE})")
+    String arch;
+
+    @Option(names = "--data", paramLabel = "D", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--normalize", paramLabel = "MEAN,STD",
+            description = "Input normalisation (default: the train split's pixel mean and standard deviation)")
+    String normalize;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "8", description = "Epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the initial weights and the sample order (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "M.onnx", required = true, description = "Where to write the model")
+    Path out;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "R", defaultValue = "0.05", description = "Base learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "5e-4",
+            description = "L2 weight decay on Conv/Gemm weights (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "S", defaultValue = "cosine",
+            description = "cosine, one-cycle or constant (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--no-batch-norm", description = "Build the model without BatchNorm (convolutions get biases)")
+    boolean noBatchNorm;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N train images only")
+    Integer limit;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        Schedule lr = switch (schedule.toLowerCase(Locale.ROOT)) {
+            case "cosine" -> Schedule.COSINE;
+            case "one-cycle" -> Schedule.ONE_CYCLE;
+            case "constant" -> Schedule.CONSTANT;
+            default -> throw new UserInputException("--schedule", "'" + schedule + "' is not cosine, one-cycle or constant");
+        };
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit", "must be at least 1, got " + limit);
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UserInputException("--out " + out, "folder " + parent + " does not exist");
+        }
+        Graph model;
+        try {
+            model = ModelZoo.build(arch, !noBatchNorm, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--arch", e.getMessage());
+        }
+        Trainer.Builder builder = Trainer.builder().epochs(epochs).batchSize(batch).learningRate(learningRate)
+                .momentum(momentum).weightDecay(weightDecay).schedule(lr).seed(seed);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        Dataset train = DataSources.load(data, Split.TRAIN);
+        if (limit != null) {
+            train = train.limit(limit);
+        }
+        Normalization norm = normalization(train);
+        Trainer.Result result;
+        int steps = (train.size() + batch - 1) / batch;
+        try (Progress progress = Progress.start("train " + arch, (long) steps * epochs, "steps")) {
+            Trainer trainer;
+            try {
+                trainer = builder.listener(s -> progress.stepBy(1)).build();
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("train options", e.getMessage());
+            }
+            result = trainer.train(model, train, norm);
+        }
+        Graph folded = BatchNormFolding.fold(result.graph());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(Normalization.METADATA_KEY, norm.toString());
+        metadata.put("bitbudget.arch", arch);
+        metadata.put("bitbudget.training", String.format(Locale.ROOT,
+                "data=%s epochs=%d seed=%d batch=%d lr=%s momentum=%s weight_decay=%s schedule=%s batch_norm=%s",
+                data, epochs, seed, batch, learningRate, momentum, weightDecay, schedule, !noBatchNorm));
+        byte[] bytes = OnnxExporter.toBytes(folded, metadata);
+
+        Dataset test = DataSources.load(data, Split.TEST);
+        FloatEngine engine = FloatEngine.of(folded);
+        long t0 = System.nanoTime();
+        Tensor logits = engine.predict(test.images(0, test.size(), norm));
+        double inferenceSeconds = (System.nanoTime() - t0) / 1e9;
+        int classes = logits.shape().dim(1);
+        int correct = 0;
+        for (int i = 0; i < test.size(); i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (logits.data()[i * classes + c] > logits.data()[i * classes + best]) {
+                    best = c;
+                }
+            }
+            correct += best == test.labels()[i] ? 1 : 0;
+        }
+        double accuracy = (double) correct / test.size();
+
+        Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".partial");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("out", out.toString());
+        report.put("arch", arch);
+        report.put("accuracy", accuracy);
+        report.put("seconds", result.seconds());
+        report.put("train_images_per_second", result.imagesPerSecond());
+        report.put("inference_images_per_second", test.size() / inferenceSeconds);
+        report.put("epoch_losses", result.epochLosses());
+        report.put("epoch_train_accuracies", result.epochAccuracies());
+        report.put("normalize", norm.toString());
+        if (json.json) {
+            System.out.println(JsonOption.toJson(report));
+        } else {
+            System.out.printf(Locale.ROOT, "%s: test accuracy %.4f after %d epochs in %.0f s (%.0f training images/s, "
+                    + "%.0f inference images/s); wrote %s%n", arch, accuracy, epochs, result.seconds(),
+                    result.imagesPerSecond(), test.size() / inferenceSeconds, out);
+        }
+        return 0;
+    }
+
+    private Normalization normalization(Dataset train) {
+        if (normalize != null) {
+            try {
+                return Normalization.parse(normalize);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--normalize", e.getMessage());
+            }
+        }
+        double sum = 0;
+        double sumSq = 0;
+        for (byte b : train.pixels()) {
+            double v = (b & 0xFF) / 255.0;
+            sum += v;
+            sumSq += v * v;
+        }
+        double mean = sum / train.pixels().length;
+        double std = Math.sqrt(sumSq / train.pixels().length - mean * mean);
+        return new Normalization((float) (Math.round(mean * 1e4) / 1e4), (float) (Math.round(std * 1e4) / 1e4));
+    }
+}
