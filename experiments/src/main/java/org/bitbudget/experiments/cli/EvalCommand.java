@@ -3,10 +3,7 @@ package org.bitbudget.experiments.cli;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +70,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (threads != null && threads < 1) {
             throw new UserInputException("--threads", "must be at least 1, got " + threads);
+        }
+        if (logits != null) {
+            AtomicOutput.checkFolder("--logits", logits);
         }
         Graph graph = model.load();
         Normalization norm = dataOptions.normalization(graph, model.model);
@@ -194,21 +194,15 @@ final class EvalCommand implements Callable<Integer> {
         return best;
     }
 
-    /** Writes the logits CSV next to its destination first, then moves it in place, so no half file is left. */
+    /** Writes the logits CSV atomically, so a failed run leaves no file. */
     private static void writeLogits(Path target, Dataset dataset, int[] predictions, float[] logits, int classes)
             throws IOException {
         CsvSchema.Builder schema = CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
         for (int c = 0; c < classes; c++) {
             schema.addColumn("logit_" + c);
         }
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new UserInputException("--logits " + target, "folder " + parent + " does not exist");
-        }
-        Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".partial");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp);
-                 var out = new CsvMapper().writer(schema.build().withHeader()).writeValues(w)) {
+        AtomicOutput.writeText("--logits", target, w -> {
+            try (var out = new CsvMapper().writer(schema.build().withHeader()).writeValues(w)) {
                 for (int i = 0; i < predictions.length; i++) {
                     List<Object> row = new ArrayList<>(classes + 3);
                     row.add(i);
@@ -220,9 +214,6 @@ final class EvalCommand implements Callable<Integer> {
                     out.write(row);
                 }
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

@@ -8,13 +8,13 @@ import org.bitbudget.model.onnx.OnnxImporter;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --model} option every command shares. Without it, the default model is used: the
- * reference LeNet-5 in {@code ../shared/models} beside the project until the project ships its own.
+ * The {@code --model} option every command shares. Without it, the bundled default model is used:
+ * {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see the README).
  */
 final class ModelOption {
     @Option(names = "--model", paramLabel = "M.onnx",
             description = "ONNX model (default: the bundled default model, ${DEFAULT-VALUE})",
-            defaultValue = "${sys:bitbudget.defaultModel:-../shared/models/lenet5.onnx}")
+            defaultValue = "${sys:bitbudget.defaultModel:-models/lenet5-fashion-mnist.onnx}")
     Path model;
 
     /** Loads and checks the model; errors name the file and node. */

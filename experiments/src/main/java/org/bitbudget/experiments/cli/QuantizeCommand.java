@@ -1,9 +1,7 @@
 package org.bitbudget.experiments.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,17 +67,7 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (UserInputException e) {
             throw e.within(config.toString());
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new UserInputException("--out " + out, "folder " + parent + " does not exist");
-        }
-        Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".partial");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicOutput.write("--out", out, bytes);
         if (json.json) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("out", out.toString());

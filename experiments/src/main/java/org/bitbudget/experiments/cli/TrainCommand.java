@@ -1,9 +1,7 @@
 package org.bitbudget.experiments.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -94,10 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserInputException("--limit", "must be at least 1, got " + limit);
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new UserInputException("--out " + out, "folder " + parent + " does not exist");
-        }
+        AtomicOutput.checkFolder("--out", out);
         Graph model;
         try {
             model = ModelZoo.build(arch, !noBatchNorm, seed);
@@ -152,13 +147,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         double accuracy = (double) correct / test.size();
 
-        Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".partial");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicOutput.write("--out", out, bytes);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("out", out.toString());
         report.put("arch", arch);

@@ -156,8 +156,34 @@ class BitBudgetCliTest {
         assertFalse(Files.exists(dir.resolve("q.onnx")));
     }
 
+    @Test
+    void theDefaultModelNeedsNoOptions() throws Exception {
+        Run r = run("eval", "--limit", "1000", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.json().get("model").asText().endsWith("models/lenet5-fashion-mnist.onnx"), r.out());
+        assertEquals(0.286, r.json().get("normalize").get("mean").asDouble(), 1e-6);
+        assertTrue(r.json().get("accuracy").asDouble() > 0.85, r.out());
+    }
+
+    @Test
+    void trainWritesAModelThatEvalReads(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("tiny.onnx");
+        Run t = run("train", "--arch", "lenet5", "--epochs", "1", "--limit", "640", "--seed", "3", "--out",
+                out.toString(), "--json");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.json().get("train_images_per_second").asDouble() > 0);
+        assertEquals(1, t.json().get("epoch_losses").size());
+        Run e = run("eval", "--model", out.toString(), "--limit", "200", "--json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(t.json().get("normalize").asText(),
+                e.json().get("normalize").get("mean").floatValue() + "," + e.json().get("normalize").get("std").floatValue());
+        Run bad = run("train", "--arch", "vgg", "--out", dir.resolve("x.onnx").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("bitbudget: --arch: unknown architecture 'vgg'"), bad.err());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"inspect", "eval", "quantize", "conformance"})
+    @ValueSource(strings = {"inspect", "eval", "quantize", "train", "conformance"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertEquals(0, r.code());
