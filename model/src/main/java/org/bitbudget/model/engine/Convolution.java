@@ -21,6 +21,12 @@ final class Convolution {
      * fresh ones each time; they only grow. Callers overwrite every element they read.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * The wide column matrix has a multiple of this many columns, so that the SGEMM's vectors (up to
+     * 16 floats) cover it without a masked tail; the extra columns hold zeros and their outputs are
+     * dropped. A column's outputs depend on that column alone, so the extra ones change nothing.
+     */
+    private static final int WIDTH_MULTIPLE = 16;
 
     private Convolution() {
     }
@@ -55,7 +61,13 @@ final class Convolution {
         }
     }
 
-    static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm) {
+    /**
+     * The convolution of {@code x} by {@code w} plus {@code bias} (or null), with {@code activation}
+     * (or null) applied to each image's outputs as soon as they are written, in an array from
+     * {@code allocator}.
+     */
+    static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation,
+                          Allocator allocator) {
         Shape xs = x.shape();
         Shape ws = w.shape();
         int spatialRank = xs.rank() - 2;
@@ -96,7 +108,7 @@ final class Convolution {
             outDims[2] = win.outH();
             outDims[3] = win.outW();
         }
-        float[] out = new float[n * m * p];
+        float[] out = allocator.take(n * m * p);
         float[] xd = x.data();
         float[] wd = w.data();
         boolean direct = win.kH() == 1 && win.kW() == 1 && win.sH() == 1 && win.sW() == 1 && win.padTop() == 0
@@ -107,9 +119,10 @@ final class Convolution {
         boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
         boolean wide = !direct && win.sH() == 1 && win.sW() == 1 && win.padTop() >= 0 && win.padLeft() >= 0
                 && win.padBottom() >= 0 && win.padRight() >= 0 && wideN <= 2 * p;
+        int width = (wideN + WIDTH_MULTIPLE - 1) / WIDTH_MULTIPLE * WIDTH_MULTIPLE;
         Scratch scratch = SCRATCH.get();
-        float[] columns = direct ? null : scratch.columns(k * (wide ? wideN : p));
-        float[] wideOut = wide ? scratch.wideOut(mg * wideN) : null;
+        float[] columns = direct ? null : scratch.columns(k * (wide ? width : p));
+        float[] wideOut = wide ? scratch.wideOut(mg * width) : null;
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
         float[] paddedIn = wide && padded ? scratch.paddedIn(cg * paddedH * paddedW) : null;
         int inImage = c * win.inSize();
@@ -125,25 +138,24 @@ final class Convolution {
                         src = paddedIn;
                         srcBase = 0;
                     }
-                    wideColumns(src, srcBase, cg, win, paddedH, paddedW, wideN, columns);
                     for (int oc = 0; oc < mg; oc++) {
-                        java.util.Arrays.fill(wideOut, oc * wideN, (oc + 1) * wideN,
+                        java.util.Arrays.fill(wideOut, oc * width, (oc + 1) * width,
                                 bias != null ? bias.data()[g * mg + oc] : 0f);
                     }
-                    sgemm.multiplyAdd(mg, wideN, k, wd, g * mg * k, k, columns, 0, wideN, wideOut, 0, wideN);
+                    wideColumns(src, srcBase, cg, win, paddedH, paddedW, wideN, width, columns);
+                    sgemm.multiplyAdd(mg, width, k, wd, g * mg * k, k, columns, 0, width, wideOut, 0, width);
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oh = 0; oh < win.outH(); oh++) {
-                            System.arraycopy(wideOut, oc * wideN + oh * paddedW, out,
+                            System.arraycopy(wideOut, oc * width + oh * paddedW, out,
                                     outBase + oc * p + oh * win.outW(), win.outW());
                         }
                     }
                     continue;
                 }
-                if (bias != null) {
-                    float[] bd = bias.data();
-                    for (int oc = 0; oc < mg; oc++) {
-                        java.util.Arrays.fill(out, outBase + oc * p, outBase + (oc + 1) * p, bd[g * mg + oc]);
-                    }
+                // The allocator's array may hold anything: start every output at its bias or zero.
+                for (int oc = 0; oc < mg; oc++) {
+                    java.util.Arrays.fill(out, outBase + oc * p, outBase + (oc + 1) * p,
+                            bias != null ? bias.data()[g * mg + oc] : 0f);
                 }
                 int inBase = img * inImage + g * cg * win.inSize();
                 if (direct) {
@@ -152,6 +164,11 @@ final class Convolution {
                     im2col(xd, inBase, cg, win, columns);
                     sgemm.multiplyAdd(mg, p, k, wd, g * mg * k, k, columns, 0, p, out, outBase, p);
                 }
+            }
+            if (activation != null) {
+                // While the image's outputs are still in cache; one pass over them all is faster than
+                // one per short output row.
+                activation.applyInPlace(out, img * m * p, (img + 1) * m * p);
             }
         }
         return Tensor.of(Shape.of(outDims), out);
@@ -169,19 +186,21 @@ final class Convolution {
     }
 
     /**
-     * Writes the K x wideN column matrix of one image and group for a unit-stride window over planes
+     * Writes the K x width column matrix of one image and group for a unit-stride window over planes
      * of paddedH x paddedW already padded: row (ch, ki, kj), column oh * paddedW + ow holds padded
      * pixel (oh + ki * dH, ow + kj * dW), so a row is one run of the plane. Columns with ow of
-     * outW or more are the extra outputs the caller drops.
+     * outW or more are the extra outputs the caller drops; so are those from wideN to width (the
+     * rounding of the width), which hold zeros.
      */
     static void wideColumns(float[] x, int base, int channels, Window w, int paddedH, int paddedW, int wideN,
-                            float[] columns) {
+                            int width, float[] columns) {
         int row = 0;
         for (int ch = 0; ch < channels; ch++) {
             int plane = base + ch * paddedH * paddedW;
             for (int ki = 0; ki < w.kH(); ki++) {
                 for (int kj = 0; kj < w.kW(); kj++, row++) {
-                    System.arraycopy(x, plane + ki * w.dH() * paddedW + kj * w.dW(), columns, row * wideN, wideN);
+                    System.arraycopy(x, plane + ki * w.dH() * paddedW + kj * w.dW(), columns, row * width, wideN);
+                    java.util.Arrays.fill(columns, row * width + wideN, (row + 1) * width, 0f);
                 }
             }
         }

@@ -69,11 +69,7 @@ final class Elementwise {
         float[] in = x.data();
         float[] out = new float[in.length];
         switch (kind) {
-            case RELU -> {
-                for (int i = 0; i < in.length; i++) {
-                    out[i] = Math.max(in[i], 0f);
-                }
-            }
+            case RELU -> relu(in, out, 0, in.length);
             case SIGMOID -> {
                 for (int i = 0; i < in.length; i++) {
                     out[i] = (float) (1.0 / (1.0 + Math.exp(-in[i])));
@@ -90,17 +86,35 @@ final class Elementwise {
     }
 
     static Tensor clip(Tensor x, float min, float max) {
-        if (min > max) {
-            float[] out = new float[x.data().length];
-            java.util.Arrays.fill(out, max);
-            return Tensor.of(x.type(), x.shape(), out);
-        }
         float[] in = x.data();
         float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
+        clip(in, out, 0, in.length, min, max);
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+
+    /**
+     * {@code out[i] = max(in[i], 0)} for i in [from, to); {@code out} may be {@code in}. The one ReLU
+     * loop: the standalone operator and the one fused into Conv and Gemm ({@link Activation}) both
+     * run it, so they give the same bits.
+     */
+    static void relu(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = Math.max(in[i], 0f);
+        }
+    }
+
+    /**
+     * ONNX Clip of {@code in[from, to)} into {@code out} (which may be {@code in}); with min above
+     * max every value becomes max. Shared with the fused form like {@link #relu}.
+     */
+    static void clip(float[] in, float[] out, int from, int to, float min, float max) {
+        if (min > max) {
+            java.util.Arrays.fill(out, from, to, max);
+            return;
+        }
+        for (int i = from; i < to; i++) {
             out[i] = Math.min(Math.max(in[i], min), max);
         }
-        return Tensor.of(x.type(), x.shape(), out);
     }
 
     static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {

@@ -2,10 +2,14 @@ package org.bitbudget.model.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.bitbudget.model.UserInputException;
@@ -24,6 +28,11 @@ import org.bitbudget.model.tensor.Tensor;
  * list of steps over numbered value slots; constant weights are laid out for the matrix kernel at
  * compile time. {@link #predict(Tensor)} splits a batch across threads.
  *
+ * <p>{@link #run} and {@link #predict} execute a plan in which a Relu or Clip that only post-processes
+ * a Conv or Gemm is applied by that step to its own result (see {@link #plan()}), and in which the
+ * largest intermediate results reuse their arrays from one call to the next in the same thread.
+ * {@link #capture} and {@link #valueShapes} execute every node on its own, so that every value exists.
+ *
  * <pre>{@code
  * Graph g = OnnxImporter.load(Path.of("lenet5.onnx"));
  * FloatEngine engine = FloatEngine.builder(g).threads(2).build();
@@ -33,6 +42,12 @@ import org.bitbudget.model.tensor.Tensor;
 public final class FloatEngine {
     /** Images per task when a batch is split across threads: small enough to stay in cache. */
     private static final int CHUNK = 32;
+    /**
+     * The largest result array (in floats) a thread keeps for reuse. Larger ones come from a
+     * {@link #run} on a big batch, where allocating costs little next to the work and keeping the
+     * array would pin the memory for as long as the thread lives.
+     */
+    private static final int MAX_REUSED = 1 << 20;
 
     private final Graph graph;
     private final int threads;
@@ -40,18 +55,34 @@ public final class FloatEngine {
     private final Map<String, Integer> slots = new HashMap<>();
     private final List<String> slotNames = new ArrayList<>();
     private final Tensor[] constantSlots;
-    private final Step[] steps;
     private final int[] inputSlots;
     private final int[] outputSlots;
-    private final int[] lastUse;
+    /** One step per node: what {@link #capture} and {@link #valueShapes} run. */
+    private final Plan nodeByNode;
+    /** Relu and Clip fused into the step before: what {@link #run} and {@link #predict} run. */
+    private final Plan fused;
+    /** Per thread, the result array each step of {@link #fused} filled last (null if none or too big). */
+    private final ThreadLocal<float[][]> reused;
     private final ForkJoinPool pool;
 
-    private record Step(Node node, int[] in, int[] out, Kernel kernel) {
+    /** Steps in execution order and, per value slot, the last step that reads it (MAX_VALUE: keep it). */
+    private record Plan(Step[] steps, int[] lastUse) {
+    }
+
+    /**
+     * One kernel call. {@code fused} is the Relu or Clip node whose work the kernel does on its own
+     * result (then {@code out} holds that node's outputs), or null. {@code reusesArray} says the
+     * kernel may take its result array from the thread's reused arrays.
+     */
+    private record Step(Node node, Node fused, int[] in, int[] out, Kernel kernel, boolean reusesArray) {
+        String describe() {
+            return fused == null ? node.toString() : node + " + " + fused;
+        }
     }
 
     @FunctionalInterface
     private interface Kernel {
-        Tensor[] apply(Tensor[] inputs);
+        Tensor[] apply(Tensor[] inputs, Allocator allocator);
     }
 
     private FloatEngine(Builder b) {
@@ -62,17 +93,130 @@ public final class FloatEngine {
             slot(e);
         }
         inputSlots = graph.inputs().stream().mapToInt(v -> slot(v.name())).toArray();
-        List<Step> compiled = new ArrayList<>();
-        for (Node node : graph.nodes()) {
-            int[] in = node.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
-            int[] out = node.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
-            compiled.add(new Step(node, in, out, compile(node)));
-        }
-        steps = compiled.toArray(Step[]::new);
+        // Node by node first: it numbers every value in node order, which valueShapes() reports in.
+        Step[] nodeSteps = compileSteps(false);
+        Step[] fusedSteps = compileSteps(true);
         outputSlots = graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
         constantSlots = new Tensor[slotNames.size()];
         graph.initializers().forEach((name, t) -> constantSlots[slots.get(name)] = t);
-        lastUse = new int[slotNames.size()];
+        nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
+        fused = new Plan(fusedSteps, lastUses(fusedSteps));
+        reused = ThreadLocal.withInitial(() -> new float[fusedSteps.length][]);
+        pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    }
+
+    /** The steps of a plan; with {@code fuse}, each fusable Relu or Clip joins the step before. */
+    private Step[] compileSteps(boolean fuse) {
+        Map<String, List<Node>> readers = readers();
+        Set<String> outputs = new HashSet<>();
+        graph.outputs().forEach(v -> outputs.add(v.name()));
+        Set<Node> joined = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Step> steps = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            if (joined.contains(node)) {
+                continue;
+            }
+            Node activation = fuse ? fusableActivation(node, readers, outputs) : null;
+            if (activation != null) {
+                joined.add(activation);
+            }
+            Node last = activation != null ? activation : node;
+            int[] in = node.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
+            int[] out = last.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
+            boolean reuse = fuse && takesAllocator(node.op()) && !last.outputs().getFirst().isEmpty()
+                    && !escapes(last.outputs().getFirst(), readers, outputs);
+            Kernel kernel = compile(node, activation == null ? null : activation(activation));
+            steps.add(new Step(node, activation, in, out, kernel, reuse));
+        }
+        return steps.toArray(Step[]::new);
+    }
+
+    /** For each value, the nodes that read it, once per input that names it. */
+    private Map<String, List<Node>> readers() {
+        Map<String, List<Node>> readers = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            for (String in : node.inputs()) {
+                if (!in.isEmpty()) {
+                    readers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
+                }
+            }
+        }
+        return readers;
+    }
+
+    /**
+     * The Relu or Clip that the Conv or Gemm {@code node} can apply to its own result: the only
+     * reader of that result, reading it once, as its data input, with Clip bounds that are absent
+     * or scalar initializers (so they are known now). The result must not be a graph output, as
+     * the fused plan never holds it.
+     */
+    private Node fusableActivation(Node node, Map<String, List<Node>> readers, Set<String> outputs) {
+        if (!(node.op() instanceof Op.Conv || node.op() instanceof Op.Gemm) || node.outputs().size() != 1) {
+            return null;
+        }
+        String value = node.outputs().getFirst();
+        List<Node> next = readers.getOrDefault(value, List.of());
+        if (value.isEmpty() || outputs.contains(value) || next.size() != 1
+                || !next.getFirst().input(0).equals(value)) {
+            return null;
+        }
+        Node reader = next.getFirst();
+        boolean relu = reader.op() instanceof Op.Unary u && u.kind() == Op.Unary.Kind.RELU;
+        boolean clip = reader.op() instanceof Op.Clip
+                && constantScalar(reader.input(1)) && constantScalar(reader.input(2));
+        return relu || clip ? reader : null;
+    }
+
+    private boolean constantScalar(String input) {
+        Tensor t = graph.initializers().get(input);
+        return input.isEmpty() || t != null && t.shape().size() == 1;
+    }
+
+    /** The {@link Activation} that does the work of the Relu or Clip {@code node}. */
+    private Activation activation(Node node) {
+        if (node.op() instanceof Op.Clip c) {
+            Tensor[] bounds = node.inputs().stream().map(graph.initializers()::get).toArray(Tensor[]::new);
+            return new Activation.Clip(bound(bounds, 1, c.min()), bound(bounds, 2, c.max()));
+        }
+        return new Activation.Relu();
+    }
+
+    /** Whether the kernel of {@code op} writes its (first) result into an array from an {@link Allocator}. */
+    private static boolean takesAllocator(Op op) {
+        return op instanceof Op.Conv || op instanceof Op.Pool;
+    }
+
+    /**
+     * Whether a caller can end up holding the array of value {@code name}: it is a graph output, or
+     * a node that passes its input's array on (Flatten, Reshape, Identity) makes it part of one.
+     * Such an array must not be reused.
+     */
+    private static boolean escapes(String name, Map<String, List<Node>> readers, Set<String> outputs) {
+        if (outputs.contains(name)) {
+            return true;
+        }
+        for (Node reader : readers.getOrDefault(name, List.of())) {
+            if (passesArrayOn(reader.op())
+                    && reader.outputs().stream().anyMatch(o -> !o.isEmpty() && escapes(o, readers, outputs))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an operator's result may share its input's array (Tensor.reshape, or the input itself). */
+    private static boolean passesArrayOn(Op op) {
+        return switch (op) {
+            case Op.Flatten _, Op.Reshape _ -> true;
+            case Op.Unary u -> u.kind() == Op.Unary.Kind.IDENTITY;
+            case Op.Conv _, Op.Gemm _, Op.MatMul _, Op.Binary _, Op.Clip _, Op.BatchNorm _, Op.Pool _,
+                 Op.GlobalAveragePool _, Op.Concat _, Op.Softmax _, Op.FakeQuantize _ -> false;
+        };
+    }
+
+    /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
+    private int[] lastUses(Step[] steps) {
+        int[] lastUse = new int[slotNames.size()];
         Arrays.fill(lastUse, Integer.MAX_VALUE);
         int[] last = new int[slotNames.size()];
         Arrays.fill(last, -1);
@@ -91,7 +235,7 @@ public final class FloatEngine {
         for (int o : outputSlots) {
             lastUse[o] = Integer.MAX_VALUE;
         }
-        pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        return lastUse;
     }
 
     /** A builder for an engine over {@code graph}. */
@@ -114,6 +258,17 @@ public final class FloatEngine {
         return threads;
     }
 
+    /**
+     * The steps {@link #run} and {@link #predict} execute, in order, one line each: the node's
+     * operator type and name ({@code "Conv /c1/Conv"}), followed by {@code " + Relu /Relu"} when the
+     * step also does the work of the Relu or Clip node after it. A fused step applies the activation
+     * to its result as it computes it, so it yields only the activated value: the plain Conv or
+     * Gemm output exists only in {@link #capture}, which runs one step per node.
+     */
+    public List<String> plan() {
+        return Arrays.stream(fused.steps).map(Step::describe).toList();
+    }
+
     private int slot(String name) {
         return slots.computeIfAbsent(name, n -> {
             slotNames.add(n);
@@ -121,32 +276,35 @@ public final class FloatEngine {
         });
     }
 
-    private Kernel compile(Node node) {
+    /** The kernel of {@code node}; {@code activation} (Conv and Gemm only) is applied to its result, or null. */
+    private Kernel compile(Node node, Activation activation) {
         Sgemm mm = sgemm;
         return switch (node.op()) {
-            case Op.Conv c -> in -> new Tensor[] {Convolution.forward(c, in[0], in[1], optional(in, 2), mm)};
+            case Op.Conv c -> (in, alloc) -> new Tensor[] {
+                    Convolution.forward(c, in[0], in[1], optional(in, 2), mm, activation, alloc)};
             case Op.Gemm g -> {
                 Tensor b = graph.initializers().get(node.input(1));
                 float[] bKN = b != null && g.transB() && b.shape().rank() == 2
                         ? Linear.transpose(b.data(), b.shape().dim(0), b.shape().dim(1)) : null;
-                yield in -> new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, optional(in, 2), mm)};
+                yield (in, alloc) -> new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, optional(in, 2), mm, activation)};
             }
-            case Op.MatMul m -> in -> new Tensor[] {Linear.matmul(in[0], in[1], mm)};
-            case Op.Binary b -> in -> new Tensor[] {Elementwise.binary(b, in[0], in[1])};
-            case Op.Unary u -> in -> new Tensor[] {Elementwise.unary(u.kind(), in[0])};
-            case Op.Clip c -> in -> new Tensor[] {Elementwise.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))};
-            case Op.BatchNorm bn -> in -> Normalization.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
+            case Op.MatMul m -> (in, alloc) -> new Tensor[] {Linear.matmul(in[0], in[1], mm)};
+            case Op.Binary b -> (in, alloc) -> new Tensor[] {Elementwise.binary(b, in[0], in[1])};
+            case Op.Unary u -> (in, alloc) -> new Tensor[] {Elementwise.unary(u.kind(), in[0])};
+            case Op.Clip c -> (in, alloc) -> new Tensor[] {
+                    Elementwise.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))};
+            case Op.BatchNorm bn -> (in, alloc) -> Normalization.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
             case Op.Pool p -> {
                 boolean withIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
-                yield in -> Pooling.forward(p, in[0], withIndices);
+                yield (in, alloc) -> Pooling.forward(p, in[0], withIndices, alloc);
             }
-            case Op.GlobalAveragePool g -> in -> new Tensor[] {Pooling.globalAverage(in[0])};
-            case Op.Flatten f -> in -> new Tensor[] {Layout.flatten(f, in[0])};
-            case Op.Reshape r -> in -> new Tensor[] {Layout.reshape(r, in[0],
+            case Op.GlobalAveragePool g -> (in, alloc) -> new Tensor[] {Pooling.globalAverage(in[0])};
+            case Op.Flatten f -> (in, alloc) -> new Tensor[] {Layout.flatten(f, in[0])};
+            case Op.Reshape r -> (in, alloc) -> new Tensor[] {Layout.reshape(r, in[0],
                     r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())};
-            case Op.Concat c -> in -> new Tensor[] {Layout.concat(c, in)};
-            case Op.Softmax s -> in -> new Tensor[] {Normalization.softmax(s, in[0])};
-            case Op.FakeQuantize q -> in -> new Tensor[] {Elementwise.fakeQuantize(q, in[0])};
+            case Op.Concat c -> (in, alloc) -> new Tensor[] {Layout.concat(c, in)};
+            case Op.Softmax s -> (in, alloc) -> new Tensor[] {Normalization.softmax(s, in[0])};
+            case Op.FakeQuantize q -> (in, alloc) -> new Tensor[] {Elementwise.fakeQuantize(q, in[0])};
         };
     }
 
@@ -167,7 +325,7 @@ public final class FloatEngine {
 
     /** Runs the graph on named inputs in this thread and returns every graph output by name. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        Tensor[] values = execute(inputs, false);
+        Tensor[] values = execute(fused, inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < outputSlots.length; i++) {
             out.put(graph.outputs().get(i).name(), values[outputSlots[i]]);
@@ -180,7 +338,7 @@ public final class FloatEngine {
      * outputs), for calibration and inspection.
      */
     public Map<String, Tensor> capture(Map<String, Tensor> inputs, java.util.Collection<String> names) {
-        Tensor[] values = execute(inputs, true);
+        Tensor[] values = execute(nodeByNode, inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : names) {
             Integer slot = slots.get(name);
@@ -202,7 +360,7 @@ public final class FloatEngine {
         for (ValueInfo v : graph.inputs()) {
             inputs.put(v.name(), Tensor.of(v.type(), shapeOf(v, batch), new float[shapeOf(v, batch).size()]));
         }
-        Tensor[] values = execute(inputs, true);
+        Tensor[] values = execute(nodeByNode, inputs);
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
@@ -234,7 +392,7 @@ public final class FloatEngine {
         int perImage = n == 0 ? 0 : shape.size() / n;
         int chunks = (n + CHUNK - 1) / CHUNK;
         if (chunks == 0) {
-            return execute(Map.of(inputName, batch), false)[outputSlots[0]];
+            return execute(fused, Map.of(inputName, batch))[outputSlots[0]];
         }
         Tensor[] results = new Tensor[chunks];
         // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
@@ -245,7 +403,7 @@ public final class FloatEngine {
             int count = Math.min(CHUNK, n - from);
             float[] part = Arrays.copyOfRange(batch.data(), from * perImage, (from + count) * perImage);
             Tensor in = Tensor.of(batch.type(), shape.with(0, count), part);
-            Tensor out = execute(Map.of(inputName, in), false)[outputSlots[0]];
+            Tensor out = execute(fused, Map.of(inputName, in))[outputSlots[0]];
             if (out.shape().rank() == 0 || out.shape().dim(0) != count) {
                 throw new UserInputException("output " + graph.outputs().getFirst().name(), "has shape "
                         + out.shape() + " for a batch of " + count + "; predict needs the batch on the first axis");
@@ -267,7 +425,13 @@ public final class FloatEngine {
         return Tensor.of(results[0].type(), outShape, out);
     }
 
-    private Tensor[] execute(Map<String, Tensor> inputs, boolean keepAll) {
+    /**
+     * Runs {@code plan} on {@code inputs}. The node-by-node plan keeps every value; the fused one
+     * drops each value after its last reader and lets steps reuse this thread's arrays.
+     */
+    private Tensor[] execute(Plan plan, Map<String, Tensor> inputs) {
+        boolean keepAll = plan == nodeByNode;
+        float[][] reusable = keepAll ? null : reused.get();
         Tensor[] values = constantSlots.clone();
         for (int i = 0; i < inputSlots.length; i++) {
             ValueInfo info = graph.inputs().get(i);
@@ -278,15 +442,18 @@ public final class FloatEngine {
             checkInput(info, t);
             values[inputSlots[i]] = t;
         }
-        for (int s = 0; s < steps.length; s++) {
-            Step step = steps[s];
+        for (int s = 0; s < plan.steps.length; s++) {
+            Step step = plan.steps[s];
             Tensor[] in = new Tensor[step.in.length];
             for (int i = 0; i < in.length; i++) {
                 in[i] = step.in[i] < 0 ? null : values[step.in[i]];
             }
+            int index = s;
+            Allocator allocator = step.reusesArray && reusable != null
+                    ? size -> reuse(reusable, index, size) : Allocator.FRESH;
             Tensor[] out;
             try {
-                out = step.kernel.apply(in);
+                out = step.kernel.apply(in, allocator);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
             }
@@ -297,13 +464,32 @@ public final class FloatEngine {
             }
             if (!keepAll) {
                 for (int i : step.in) {
-                    if (i >= 0 && lastUse[i] == s) {
+                    if (i >= 0 && plan.lastUse[i] == s) {
                         values[i] = null;
                     }
                 }
             }
         }
         return values;
+    }
+
+    /**
+     * The array step {@code s} filled on its last run in this thread, if it has {@code size}
+     * floats; otherwise a new one, kept for next time unless larger than {@link #MAX_REUSED}. The
+     * old contents are stale: the step overwrites them. Safe because nothing outside one
+     * {@link #execute} call can still read the array (the step's result does not escape) and a
+     * thread runs one call at a time.
+     */
+    private static float[] reuse(float[][] arrays, int s, int size) {
+        float[] a = arrays[s];
+        if (a != null && a.length == size) {
+            return a;
+        }
+        a = new float[size];
+        if (size <= MAX_REUSED) {
+            arrays[s] = a;
+        }
+        return a;
     }
 
     private static void checkInput(ValueInfo info, Tensor t) {

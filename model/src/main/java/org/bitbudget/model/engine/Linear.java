@@ -22,12 +22,13 @@ final class Linear {
     }
 
     /**
-     * ONNX Gemm.
+     * ONNX Gemm, then {@code activation} on the result.
      *
-     * @param bKN B as a row-major K x N matrix (already transposed when transB is set), or null to
-     *            derive it from {@code b}
+     * @param bKN        B as a row-major K x N matrix (already transposed when transB is set), or null
+     *                   to derive it from {@code b}
+     * @param activation a Relu or Clip fused into this Gemm, or null
      */
-    static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm) {
+    static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm, Activation activation) {
         Shape as = a.shape();
         Shape bs = b.shape();
         if (as.rank() != 2 || bs.rank() != 2) {
@@ -60,6 +61,9 @@ final class Linear {
                     out[i] += cb[i];
                 }
             }
+        }
+        if (activation != null) {
+            activation.applyInPlace(out, 0, out.length);
         }
         return Tensor.of(Shape.of(m, n), out);
     }

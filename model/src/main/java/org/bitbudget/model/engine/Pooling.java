@@ -1,5 +1,6 @@
 package org.bitbudget.model.engine;
 
+import org.bitbudget.model.engine.pool.MaxPool2x2;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.tensor.DataType;
 import org.bitbudget.model.tensor.Shape;
@@ -10,8 +11,11 @@ final class Pooling {
     private Pooling() {
     }
 
-    /** The pooled tensor, and for MaxPool with {@code withIndices} also the int64 indices of the maxima. */
-    static Tensor[] forward(Op.Pool pool, Tensor x, boolean withIndices) {
+    /**
+     * The pooled tensor, in an array from {@code allocator}, and for MaxPool with {@code withIndices}
+     * also the int64 indices of the maxima. Every path writes every output.
+     */
+    static Tensor[] forward(Op.Pool pool, Tensor x, boolean withIndices, Allocator allocator) {
         Shape xs = x.shape();
         int spatialRank = xs.rank() - 2;
         if (spatialRank != pool.kernel().length) {
@@ -30,7 +34,7 @@ final class Pooling {
             outDims[3] = w.outW();
         }
         float[] in = x.data();
-        float[] out = new float[planes * w.outSize()];
+        float[] out = allocator.take(planes * w.outSize());
         float[] indices = withIndices ? new float[out.length] : null;
         boolean max = pool.kind() == Op.Pool.Kind.MAX;
         if (max && !withIndices) {
@@ -53,10 +57,10 @@ final class Pooling {
             boolean twoByTwoInside = w.kH() == 2 && w.kW() == 2 && w.dH() == 1 && w.dW() == 1
                     && w.padTop() == 0 && w.padLeft() == 0
                     && (w.outH() - 1) * w.sH() + 1 < w.inH() && (w.outW() - 1) * w.sW() + 1 < w.inW();
-            for (int plane = 0; plane < planes; plane++) {
-                if (twoByTwoInside) {
-                    maxPlane2x2(in, plane * w.inSize(), w, out, plane * w.outSize());
-                } else {
+            if (twoByTwoInside) {
+                MaxPool2x2.get().pool(in, w.inH(), w.inW(), w.sH(), w.sW(), out, w.outH(), w.outW(), planes);
+            } else {
+                for (int plane = 0; plane < planes; plane++) {
                     maxPlane(in, plane * w.inSize(), w, rowFrom, rowTo, colFrom, colTo, out, plane * w.outSize());
                 }
             }
@@ -148,30 +152,6 @@ final class Pooling {
                     }
                 }
                 out[dst + oh * outW + ow] = best;
-            }
-        }
-    }
-
-    /** {@link #maxPlane} for a 2 x 2 window without dilation that never leaves the input. */
-    private static void maxPlane2x2(float[] in, int src, Window w, float[] out, int dst) {
-        int inW = w.inW();
-        int sH = w.sH();
-        int sW = w.sW();
-        int outW = w.outW();
-        for (int oh = 0; oh < w.outH(); oh++) {
-            int row = src + oh * sH * inW;
-            int to = dst + oh * outW;
-            for (int ow = 0; ow < outW; ow++) {
-                int at = row + ow * sW;
-                float v0 = in[at];
-                float v1 = in[at + 1];
-                float v2 = in[at + inW];
-                float v3 = in[at + inW + 1];
-                float best = Math.max(Math.max(Math.max(v0, v1), v2), v3);
-                if (best != best || isNegativeZero(v0) | isNegativeZero(v1) | isNegativeZero(v2) | isNegativeZero(v3)) {
-                    best = firstMax(in, src, inW, oh * sH, ow * sW, 1, 1, 0, 2, 0, 2);
-                }
-                out[to + ow] = best;
             }
         }
     }

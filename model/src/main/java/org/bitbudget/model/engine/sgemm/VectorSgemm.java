@@ -7,9 +7,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API SGEMM: register blocks of 4 rows x 2 vectors of C, each lane a chain of FMAs over k in
- * order (so results equal {@link ScalarSgemm} exactly); leftover rows fall to blocks of 1 row x 4
- * vectors, leftover columns to narrower blocks and finally to one masked vector (lanes past n are
- * neither loaded from B nor stored to C).
+ * order (so results equal {@link ScalarSgemm} exactly). C is swept a panel of 2 vectors' columns at
+ * a time, every row within a panel, so that the panel of B stays in the L1 cache; in a panel,
+ * leftover rows fall to blocks of 2 rows and then 1 row. Leftover columns fall to panels of one
+ * vector and finally to one masked vector (lanes past n are neither loaded from B nor stored to C).
+ * Blocking only chooses which elements of C are computed together, never the order of an
+ * element's own chain.
  */
 public final class VectorSgemm implements Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -18,31 +21,38 @@ public final class VectorSgemm implements Sgemm {
     @Override
     public void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
+        // Column panels outer, rows inner: a panel of B (k x 2L) comes from memory once and then
+        // stays in the L1 cache while every row of A passes over it.
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
                 block4x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            for (; j + L <= n; j += L) {
-                block4x1(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+            for (; i + 2 <= m; i += 2) {
+                block2x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            if (j < n) {
-                block4x1Masked(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                        SPECIES.indexInRange(j, n));
+            if (i < m) {
+                block1x2(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
         }
-        for (; i < m; i++) {
-            int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
-                block1x4(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+        for (; j + L <= n; j += L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                block4x1(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            for (; j + L <= n; j += L) {
+            for (; i < m; i++) {
                 block1x1(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
-            if (j < n) {
-                block1x1Masked(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j,
-                        SPECIES.indexInRange(j, n));
+        }
+        if (j < n) {
+            VectorMask<Float> mask = SPECIES.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                block4x1Masked(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, mask);
+            }
+            for (; i < m; i++) {
+                block1x1Masked(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, mask);
             }
         }
     }
@@ -131,23 +141,40 @@ public final class VectorSgemm implements Sgemm {
         c3v.intoArray(c, c0 + 3 * ldc, mask);
     }
 
-    private static void block1x4(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
+    private static void block2x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                                 int ldc) {
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + L);
+            FloatVector a0v = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = a0v.lanewise(VectorOperators.FMA, b0v, c00);
+            c01 = a0v.lanewise(VectorOperators.FMA, b1v, c01);
+            FloatVector a1v = FloatVector.broadcast(SPECIES, a[a0 + lda + p]);
+            c10 = a1v.lanewise(VectorOperators.FMA, b0v, c10);
+            c11 = a1v.lanewise(VectorOperators.FMA, b1v, c11);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + ldc);
+        c11.intoArray(c, c0 + ldc + L);
+    }
+
+    private static void block1x2(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
         FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + L);
-        FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * L);
-        FloatVector c3v = FloatVector.fromArray(SPECIES, c, c0 + 3 * L);
         for (int p = 0; p < k; p++) {
             int bp = b0 + p * ldb;
             FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + p]);
             c0v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp), c0v);
             c1v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + L), c1v);
-            c2v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + 2 * L), c2v);
-            c3v = av.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, bp + 3 * L), c3v);
         }
         c0v.intoArray(c, c0);
         c1v.intoArray(c, c0 + L);
-        c2v.intoArray(c, c0 + 2 * L);
-        c3v.intoArray(c, c0 + 3 * L);
     }
 
     private static void block1x1Masked(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0,
