@@ -22,11 +22,14 @@ final class AtomicOutput {
     private AtomicOutput() {
     }
 
-    /** Checks that {@code target}'s folder exists, naming {@code option} otherwise. */
+    /** Checks that {@code target} can be written: its folder exists and it is not itself a folder. */
     static void checkFolder(String option, Path target) {
         Path parent = target.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new UserInputException(option + " " + target, "folder " + parent + " does not exist");
+        }
+        if (Files.isDirectory(target)) {
+            throw new UserInputException(option + " " + target, "is a folder; give a file name");
         }
     }
 

@@ -45,14 +45,26 @@ public final class BitBudgetCli implements Runnable {
     private static int onBadArguments(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String command = e.getCommandLine().getCommandSpec().qualifiedName();
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-            err.println("bitbudget: " + u.getUnmatched().getFirst() + ": unknown option or argument (see '"
-                    + command + " --help')");
-        } else {
-            err.println("bitbudget: " + firstLine(e.getMessage()) + " (see '" + command + " --help')");
-        }
+        err.println("bitbudget: " + describe(e) + " (see '" + command + " --help')");
         err.flush();
         return USER_ERROR;
+    }
+
+    /** picocli's message in the {@code <field>: <what is wrong>} form of every other user error. */
+    private static String describe(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            return u.getUnmatched().getFirst() + ": unknown option or argument";
+        }
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().getFirst() instanceof CommandLine.Model.OptionSpec option) {
+            return option.longestName() + ": missing (required)";
+        }
+        String message = firstLine(e.getMessage());
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+            String prefix = "Invalid value for option '" + option.longestName() + "': ";
+            return option.longestName() + ": " + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+        }
+        return message;
     }
 
     private static int onFailure(Exception e, PrintWriter err) {

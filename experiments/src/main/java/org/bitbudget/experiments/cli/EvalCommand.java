@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
@@ -46,7 +47,8 @@ final class EvalCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--config", paramLabel = "C.json",
-            description = "Precision config (JSON or YAML): evaluate the fake-quantized model")
+            description = "Precision config (JSON or YAML): evaluate the fake-quantized model, calibrated on the "
+                    + "other split")
     Path config;
 
     @Mixin
@@ -82,7 +84,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         checkInput(graph, dataset);
         if (config != null) {
-            graph = quantize.apply(config, graph, model.model, dataOptions).graph();
+            Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
+            graph = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,
+                    calibrationSplit).graph();
         }
         FloatEngine.Builder builder = FloatEngine.builder(graph);
         if (threads != null) {
@@ -116,16 +120,11 @@ final class EvalCommand implements Callable<Integer> {
                     classes = out.shape().dim(1);
                     allLogits = logits != null ? new float[n * classes] : null;
                 }
-                float[] v = out.data();
-                for (int i = 0; i < count; i++) {
-                    int best = argmax(v, i * classes, classes);
-                    predictions[from + i] = best;
-                    if (best == dataset.labels()[from + i]) {
-                        correct++;
-                    }
-                }
+                int[] batchPredictions = Classification.predictions(out);
+                System.arraycopy(batchPredictions, 0, predictions, from, count);
+                correct += Classification.correct(batchPredictions, dataset.labels(), from);
                 if (allLogits != null) {
-                    System.arraycopy(v, 0, allLogits, from * classes, v.length);
+                    System.arraycopy(out.data(), 0, allLogits, from * classes, out.data().length);
                 }
                 progress.stepBy(count);
             }
@@ -182,16 +181,6 @@ final class EvalCommand implements Callable<Integer> {
 
     private static boolean fits(org.bitbudget.model.graph.Dimension d, int size) {
         return d.isSymbolic() || d.size() == size;
-    }
-
-    private static int argmax(float[] v, int offset, int length) {
-        int best = 0;
-        for (int j = 1; j < length; j++) {
-            if (v[offset + j] > v[offset + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     /** Writes the logits CSV atomically, so a failed run leaves no file. */

@@ -32,6 +32,13 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Text shown after the bar, such as the current loss. */
+    void message(String text) {
+        if (bar != null) {
+            bar.setExtraMessage(" " + text);
+        }
+    }
+
     @Override
     public void close() {
         if (bar != null) {

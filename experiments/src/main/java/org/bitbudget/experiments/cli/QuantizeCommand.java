@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.FakeQuantizedExport;
+import org.bitbudget.model.data.Split;
 import org.bitbudget.model.precision.FakeQuantization;
+import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.precision.PrecisionConfigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +45,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Graph graph = model.load();
-        FakeQuantization.QuantizedGraph q = quantize.apply(config, graph, model.model, dataOptions);
+        PrecisionConfig precision = quantize.load(config, graph);
+        FakeQuantization.QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
+                Split.TRAIN);
         Set<String> changed = new LinkedHashSet<>();
         List<Map<String, Object>> layers = new ArrayList<>();
         for (FakeQuantization.LayerQuantization l : q.layers()) {
@@ -63,7 +67,7 @@ final class QuantizeCommand implements Callable<Integer> {
         byte[] bytes;
         try {
             bytes = FakeQuantizedExport.export(model.model, q.graph(), changed,
-                    Map.of("bitbudget.precision", PrecisionConfigs.toJson(PrecisionConfigs.load(config))));
+                    Map.of("bitbudget.precision", PrecisionConfigs.toJson(precision)));
         } catch (UserInputException e) {
             throw e.within(config.toString());
         }

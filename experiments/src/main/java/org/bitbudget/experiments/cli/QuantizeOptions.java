@@ -23,20 +23,27 @@ final class QuantizeOptions {
             description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
     long seed;
 
+    /** Reads the config in {@code config} and checks its layer names against {@code graph}. */
+    PrecisionConfig load(Path config, Graph graph) {
+        PrecisionConfig precision = PrecisionConfigs.load(config);
+        precision.validate(graph, config.toString());
+        return precision;
+    }
+
     /**
-     * Applies the config in {@code config} to {@code graph}, calibrating activations on the train
-     * split of {@code data} (never the test split that eval measures).
+     * Applies {@code precision} (read from {@code config}) to {@code graph}, calibrating activations
+     * on {@code calibrationSplit} of the data, a split the caller does not measure accuracy on.
      */
-    FakeQuantization.QuantizedGraph apply(Path config, Graph graph, Path model, DataOptions data) {
+    FakeQuantization.QuantizedGraph apply(PrecisionConfig precision, Path config, Graph graph, Path model,
+                                          DataOptions data, Split calibrationSplit) {
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
         }
-        PrecisionConfig precision = PrecisionConfigs.load(config);
-        precision.validate(graph, config.toString());
         Tensor calibration = null;
         if (graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
             Normalization norm = data.normalization(graph, model);
-            calibration = Calibration.sample(DataSources.load(data.data, Split.TRAIN), calibrationImages, seed, norm);
+            calibration = Calibration.sample(DataSources.load(data.data, calibrationSplit), calibrationImages, seed,
+                    norm);
         }
         try {
             return FakeQuantization.apply(graph, precision, calibration);

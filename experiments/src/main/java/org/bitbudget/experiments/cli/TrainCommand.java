@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
@@ -37,13 +38,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "lenet5, resnet8 or dwsep (default: ${DEFAULT-VALUE})")
     String arch;
 
-    @Option(names = "--data", paramLabel = "D", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
-    String data;
-
-    @Option(names = "--normalize", paramLabel = "MEAN,STD",
-            description = "Input normalisation (default: the train split's pixel mean and standard deviation)")
-    String normalize;
+    @Mixin
+    DataOptions dataOptions;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "8", description = "Epochs (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -89,8 +85,18 @@ final class TrainCommand implements Callable<Integer> {
             case "constant" -> Schedule.CONSTANT;
             default -> throw new UserInputException("--schedule", "'" + schedule + "' is not cosine, one-cycle or constant");
         };
-        if (limit != null && limit < 1) {
-            throw new UserInputException("--limit", "must be at least 1, got " + limit);
+        requireAtLeast("--limit", limit == null ? 1 : limit, 1);
+        requireAtLeast("--epochs", epochs, 1);
+        requireAtLeast("--batch", batch, 2);
+        requireAtLeast("--threads", threads == null ? 1 : threads, 1);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new UserInputException("--lr", "must be positive, got " + learningRate);
+        }
+        if (momentum < 0 || momentum >= 1) {
+            throw new UserInputException("--momentum", "must be in [0, 1), got " + momentum);
+        }
+        if (weightDecay < 0) {
+            throw new UserInputException("--weight-decay", "must be 0 or more, got " + weightDecay);
         }
         AtomicOutput.checkFolder("--out", out);
         Graph model;
@@ -104,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
-        Dataset train = DataSources.load(data, Split.TRAIN);
+        Dataset train = DataSources.load(dataOptions.data, Split.TRAIN);
         if (limit != null) {
             train = train.limit(limit);
         }
@@ -112,12 +118,11 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result result;
         int steps = (train.size() + batch - 1) / batch;
         try (Progress progress = Progress.start("train " + arch, (long) steps * epochs, "steps")) {
-            Trainer trainer;
-            try {
-                trainer = builder.listener(s -> progress.stepBy(1)).build();
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("train options", e.getMessage());
-            }
+            Trainer trainer = builder.listener(s -> {
+                progress.stepBy(1);
+                progress.message(String.format(Locale.ROOT, "epoch %d/%d loss %.3f acc %.3f %.0f img/s",
+                        s.epoch() + 1, epochs, s.loss(), s.runningAccuracy(), s.imagesPerSecond()));
+            }).build();
             result = trainer.train(model, train, norm);
         }
         Graph folded = BatchNormFolding.fold(result.graph());
@@ -126,26 +131,15 @@ final class TrainCommand implements Callable<Integer> {
         metadata.put("bitbudget.arch", arch);
         metadata.put("bitbudget.training", String.format(Locale.ROOT,
                 "data=%s epochs=%d seed=%d batch=%d lr=%s momentum=%s weight_decay=%s schedule=%s batch_norm=%s",
-                data, epochs, seed, batch, learningRate, momentum, weightDecay, schedule, !noBatchNorm));
+                dataOptions.data, epochs, seed, batch, learningRate, momentum, weightDecay, schedule, !noBatchNorm));
         byte[] bytes = OnnxExporter.toBytes(folded, metadata);
 
-        Dataset test = DataSources.load(data, Split.TEST);
+        Dataset test = DataSources.load(dataOptions.data, Split.TEST);
         FloatEngine engine = FloatEngine.of(folded);
         long t0 = System.nanoTime();
         Tensor logits = engine.predict(test.images(0, test.size(), norm));
         double inferenceSeconds = (System.nanoTime() - t0) / 1e9;
-        int classes = logits.shape().dim(1);
-        int correct = 0;
-        for (int i = 0; i < test.size(); i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits.data()[i * classes + c] > logits.data()[i * classes + best]) {
-                    best = c;
-                }
-            }
-            correct += best == test.labels()[i] ? 1 : 0;
-        }
-        double accuracy = (double) correct / test.size();
+        double accuracy = Classification.accuracy(logits, test);
 
         AtomicOutput.write("--out", out, bytes);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -157,7 +151,10 @@ final class TrainCommand implements Callable<Integer> {
         report.put("inference_images_per_second", test.size() / inferenceSeconds);
         report.put("epoch_losses", result.epochLosses());
         report.put("epoch_train_accuracies", result.epochAccuracies());
-        report.put("normalize", norm.toString());
+        Map<String, Object> normalization = new LinkedHashMap<>();
+        normalization.put("mean", norm.mean());
+        normalization.put("std", norm.std());
+        report.put("normalize", normalization);
         if (json.json) {
             System.out.println(JsonOption.toJson(report));
         } else {
@@ -169,22 +166,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Normalization normalization(Dataset train) {
-        if (normalize != null) {
-            try {
-                return Normalization.parse(normalize);
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("--normalize", e.getMessage());
-            }
+        if (dataOptions.normalize == null) {
+            return train.pixelStatistics();
         }
-        double sum = 0;
-        double sumSq = 0;
-        for (byte b : train.pixels()) {
-            double v = (b & 0xFF) / 255.0;
-            sum += v;
-            sumSq += v * v;
+        try {
+            return Normalization.parse(dataOptions.normalize);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--normalize", e.getMessage());
         }
-        double mean = sum / train.pixels().length;
-        double std = Math.sqrt(sumSq / train.pixels().length - mean * mean);
-        return new Normalization((float) (Math.round(mean * 1e4) / 1e4), (float) (Math.round(std * 1e4) / 1e4));
+    }
+
+    private static void requireAtLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new UserInputException(option, "must be at least " + min + ", got " + value);
+        }
     }
 }

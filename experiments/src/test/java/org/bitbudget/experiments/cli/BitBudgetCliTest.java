@@ -175,11 +175,15 @@ class BitBudgetCliTest {
         assertEquals(1, t.json().get("epoch_losses").size());
         Run e = run("eval", "--model", out.toString(), "--limit", "200", "--json");
         assertEquals(0, e.code(), e.err());
-        assertEquals(t.json().get("normalize").asText(),
-                e.json().get("normalize").get("mean").floatValue() + "," + e.json().get("normalize").get("std").floatValue());
+        assertEquals(t.json().get("normalize"), e.json().get("normalize"));
         Run bad = run("train", "--arch", "vgg", "--out", dir.resolve("x.onnx").toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("bitbudget: --arch: unknown architecture 'vgg'"), bad.err());
+        Run zero = run("train", "--epochs", "0", "--out", dir.resolve("x.onnx").toString());
+        assertEquals("bitbudget: --epochs: must be at least 1, got 0", zero.err().strip());
+        Run folder = run("train", "--limit", "64", "--out", dir.toString());
+        assertEquals(2, folder.code());
+        assertTrue(folder.err().contains("is a folder"), folder.err());
     }
 
     @ParameterizedTest
@@ -194,7 +198,8 @@ class BitBudgetCliTest {
         String m = LENET.toString();
         return List.of(
                 Arguments.of(List.of("eval", "--bogus"), "bitbudget: --bogus: unknown option"),
-                Arguments.of(List.of("eval", "--model", m, "--limit", "x"), "bitbudget: Invalid value for option '--limit'"),
+                Arguments.of(List.of("eval", "--model", m, "--limit", "x"), "bitbudget: --limit: 'x' is not an int"),
+                Arguments.of(List.of("quantize", "--model", m, "--out", "q.onnx"), "bitbudget: --config: missing (required)"),
                 Arguments.of(List.of("eval", "--model", m, "--limit", "0"), "bitbudget: --limit: must be at least 1"),
                 Arguments.of(List.of("eval", "--model", m, "--split", "valid"), "bitbudget: --split: 'valid' is not"),
                 Arguments.of(List.of("eval", "--model", m, "--normalize", "0.3"), "bitbudget: --normalize: expected MEAN,STD"),

@@ -56,4 +56,21 @@ public record Dataset(String name, byte[] pixels, int[] labels, int rows, int co
         }
         return Tensor.of(Shape.of(count, 1, rows, cols), out);
     }
+
+    /**
+     * The pixels' mean and standard deviation after scaling to [0, 1], rounded to four decimals: the
+     * normalisation a model trained on this data expects.
+     */
+    public Normalization pixelStatistics() {
+        double sum = 0;
+        double sumSq = 0;
+        for (byte b : pixels) {
+            double v = (b & 0xFF) / 255.0;
+            sum += v;
+            sumSq += v * v;
+        }
+        double mean = sum / pixels.length;
+        double std = Math.sqrt(sumSq / pixels.length - mean * mean);
+        return new Normalization((float) (Math.round(mean * 1e4) / 1e4), (float) (Math.round(std * 1e4) / 1e4));
+    }
 }

@@ -43,8 +43,11 @@ import org.bitbudget.model.quant.QuantizerSpec;
  * Every error names the file and the field, e.g. {@code c.json: layers./c1/Conv.weights.format}.
  */
 public final class PrecisionConfigs {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper YAML = new YAMLMapper();
+    // A key given twice is an error, not a silent "last one wins".
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = new YAMLMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private PrecisionConfigs() {
     }
