@@ -1,12 +1,12 @@
 package org.bitbudget.model.engine;
 
-/** numpy-style multidirectional broadcasting. */
-final class Broadcast {
+/** numpy-style multidirectional broadcasting, shared by the float engine and the training pass. */
+public final class Broadcast {
     private Broadcast() {
     }
 
     /** The broadcast shape of two shapes, aligned at their last axes. */
-    static int[] shape(int[] a, int[] b) {
+    public static int[] shape(int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] out = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -21,8 +21,12 @@ final class Broadcast {
         return out;
     }
 
-    /** For each element of {@code out} in row-major order, the index of the element of {@code src} it reads. */
-    static int[] sourceIndices(int[] out, int[] src) {
+    /**
+     * For each element of {@code out} in row-major order, the index of the element of {@code src} it
+     * reads. A backward pass adds each output's gradient into the source element at that index, which
+     * sums over the broadcast axes.
+     */
+    public static int[] sourceIndices(int[] out, int[] src) {
         int rank = out.length;
         int size = 1;
         for (int d : out) {

@@ -1,5 +1,6 @@
 package org.bitbudget.model.train;
 
+import org.bitbudget.model.engine.Broadcast;
 import java.util.Arrays;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.quant.NumberFormat;
@@ -40,9 +41,9 @@ final class ElementwiseOps {
             }
             return DTensor.of(a.dims(), out);
         }
-        int[] outDims = Broadcasting.shape(a.dims(), bd);
-        int[] ai = Broadcasting.sourceIndices(outDims, a.dims());
-        int[] bi = Broadcasting.sourceIndices(outDims, bd);
+        int[] outDims = Broadcast.shape(a.dims(), bd);
+        int[] ai = Broadcast.sourceIndices(outDims, a.dims());
+        int[] bi = Broadcast.sourceIndices(outDims, bd);
         double[] out = new double[ai.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = apply(op.kind(), x[ai[i]], y[bi[i]]);
@@ -71,9 +72,9 @@ final class ElementwiseOps {
         double[] da = needA ? new double[x.length] : null;
         double[] db = needB ? new double[y.length] : null;
         boolean same = Arrays.equals(a.dims(), bd);
-        int[] outDims = same ? a.dims() : Broadcasting.shape(a.dims(), bd);
-        int[] ai = same ? null : Broadcasting.sourceIndices(outDims, a.dims());
-        int[] bi = same ? null : Broadcasting.sourceIndices(outDims, bd);
+        int[] outDims = same ? a.dims() : Broadcast.shape(a.dims(), bd);
+        int[] ai = same ? null : Broadcast.sourceIndices(outDims, a.dims());
+        int[] bi = same ? null : Broadcast.sourceIndices(outDims, bd);
         Op.Binary.Kind kind = op.kind();
         for (int i = 0; i < g.length; i++) {
             int ia = same ? i : ai[i];

@@ -1,5 +1,6 @@
 package org.bitbudget.model.train;
 
+import org.bitbudget.model.engine.Broadcast;
 import java.util.Arrays;
 import org.bitbudget.model.graph.Op;
 
@@ -142,7 +143,7 @@ final class LinearOps {
         }
         int[] aBatch = Arrays.copyOf(ad, ad.length - 2);
         int[] bBatch = Arrays.copyOf(bd, bd.length - 2);
-        int[] batch = Broadcasting.shape(aBatch, bBatch);
+        int[] batch = Broadcast.shape(aBatch, bBatch);
         int batches = DTensor.count(batch);
         int[] outDims = new int[batch.length + (aVector ? 0 : 1) + (bVector ? 0 : 1)];
         System.arraycopy(batch, 0, outDims, 0, batch.length);
@@ -156,8 +157,8 @@ final class LinearOps {
         // With a 2-D B every leading axis of A folds into rows: one product instead of one per batch.
         boolean foldA = bBatch.length == 0;
         return new MatMulShape(outDims, batches, m, k, n, foldA,
-                foldA ? null : Broadcasting.sourceIndices(batch, aBatch),
-                foldA ? null : Broadcasting.sourceIndices(batch, bBatch));
+                foldA ? null : Broadcast.sourceIndices(batch, aBatch),
+                foldA ? null : Broadcast.sourceIndices(batch, bBatch));
     }
 
     /** numpy matmul with batch broadcasting. */
