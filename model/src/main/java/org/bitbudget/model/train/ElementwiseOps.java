@@ -1,7 +1,7 @@
 package org.bitbudget.model.train;
 
-import org.bitbudget.model.engine.Broadcast;
 import java.util.Arrays;
+import org.bitbudget.model.engine.Broadcast;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.quant.NumberFormat;
 
