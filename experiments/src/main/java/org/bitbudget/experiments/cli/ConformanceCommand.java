@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.model.conformance.CaseResult;
@@ -56,7 +57,7 @@ final class ConformanceCommand implements Callable<Integer> {
             for (CaseResult r : results) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", r.name());
-                row.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+                row.put("status", r.status().name().toLowerCase(Locale.ROOT));
                 row.put("op", r.op());
                 row.put("max_abs_error", Double.isNaN(r.maxAbsError()) ? null : r.maxAbsError());
                 row.put("max_rel_error", Double.isNaN(r.maxRelError()) ? null : r.maxRelError());
@@ -74,10 +75,10 @@ final class ConformanceCommand implements Callable<Integer> {
         } else {
             for (CaseResult r : results) {
                 String what = switch (r.status()) {
-                    case PASSED -> String.format(java.util.Locale.ROOT, "max abs error %.3g", r.maxAbsError());
+                    case PASSED -> String.format(Locale.ROOT, "max abs error %.3g", r.maxAbsError());
                     case FAILED, UNSUPPORTED -> r.detail();
                 };
-                System.out.printf("%-11s %-55s %s%n", r.status().name().toLowerCase(java.util.Locale.ROOT), r.name(),
+                System.out.printf("%-11s %-55s %s%n", r.status().name().toLowerCase(Locale.ROOT), r.name(),
                         what);
             }
             System.out.printf("%d passed, %d failed, %d unsupported%n", counts.get(CaseResult.Status.PASSED),

@@ -1,7 +1,5 @@
 package org.bitbudget.experiments.cli;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.data.DataSources;
@@ -17,6 +17,7 @@ import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
+import org.bitbudget.model.graph.Dimension;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.ValueInfo;
 import org.bitbudget.model.tensor.Tensor;
@@ -179,7 +180,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean fits(org.bitbudget.model.graph.Dimension d, int size) {
+    private static boolean fits(Dimension d, int size) {
         return d.isSymbolic() || d.size() == size;
     }
 

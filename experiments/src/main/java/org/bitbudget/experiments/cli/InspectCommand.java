@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.inspect.LayerSummary;
 import org.bitbudget.model.inspect.ModelSummary;
@@ -27,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
         ModelSummary summary;
         try {
             summary = ModelSummary.of(graph);
-        } catch (org.bitbudget.model.UserInputException e) {
+        } catch (UserInputException e) {
             throw e.within(model.model.toString());
         }
         if (json.json) {
@@ -62,7 +63,7 @@ final class InspectCommand implements Callable<Integer> {
 
     static String table(ModelSummary s) {
         StringBuilder b = new StringBuilder();
-        String format = "%-24s %-7s %-16s %10s %12s %-16s %-16s%n";
+        String format = "%-24s %-7s %-16s %10s %12s %-16s %s%n";
         b.append(String.format(format, "layer", "op", "weight shape", "params", "MACs", "input", "output"));
         for (LayerSummary l : s.layers()) {
             b.append(String.format(format, l.name(), l.layer().opType(), l.layer().weightShape(),

@@ -293,7 +293,7 @@ public final class FloatEngine {
             case Op.Unary u -> (in, alloc) -> new Tensor[] {Elementwise.unary(u.kind(), in[0])};
             case Op.Clip c -> (in, alloc) -> new Tensor[] {
                     Elementwise.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))};
-            case Op.BatchNorm bn -> (in, alloc) -> Normalization.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
+            case Op.BatchNorm bn -> (in, alloc) -> NormalizationOps.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
             case Op.Pool p -> {
                 boolean withIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
                 yield (in, alloc) -> Pooling.forward(p, in[0], withIndices, alloc);
@@ -303,7 +303,7 @@ public final class FloatEngine {
             case Op.Reshape r -> (in, alloc) -> new Tensor[] {Layout.reshape(r, in[0],
                     r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())};
             case Op.Concat c -> (in, alloc) -> new Tensor[] {Layout.concat(c, in)};
-            case Op.Softmax s -> (in, alloc) -> new Tensor[] {Normalization.softmax(s, in[0])};
+            case Op.Softmax s -> (in, alloc) -> new Tensor[] {NormalizationOps.softmax(s, in[0])};
             case Op.FakeQuantize q -> (in, alloc) -> new Tensor[] {Elementwise.fakeQuantize(q, in[0])};
         };
     }

@@ -5,8 +5,8 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Batch normalisation and softmax. */
-final class Normalization {
-    private Normalization() {
+final class NormalizationOps {
+    private NormalizationOps() {
     }
 
     /**
