@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bitbudget", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mixed-precision search for neural networks under hardware budgets.",
         subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, TrainCommand.class,
+                BenchCommand.class,
                 ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BitBudgetCli implements Runnable {

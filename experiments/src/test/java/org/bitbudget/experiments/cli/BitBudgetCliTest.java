@@ -186,8 +186,22 @@ class BitBudgetCliTest {
         assertTrue(folder.err().contains("is a folder"), folder.err());
     }
 
+    @Test
+    void benchReportsThroughputAndEveryStep() throws Exception {
+        Run r = run("bench", "--model", LENET.toString(), "--batch", "16", "--seconds", "0.2", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = r.json();
+        assertTrue(j.get("images_per_second").asDouble() > 0);
+        List<String> steps = j.get("layers").valueStream().map(l -> l.get("step").asText()).toList();
+        assertEquals(8, steps.size(), steps.toString());
+        assertEquals("Conv /c1/Conv + Relu /Relu", steps.getFirst());
+        Run bad = run("bench", "--model", LENET.toString(), "--seconds", "-1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("bitbudget: --seconds: must be between"), bad.err());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"inspect", "eval", "quantize", "train", "conformance"})
+    @ValueSource(strings = {"inspect", "eval", "quantize", "train", "bench", "conformance"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertEquals(0, r.code());

@@ -265,6 +265,36 @@ public final class FloatEngine {
      * to its result as it computes it, so it yields only the activated value: the plain Conv or
      * Gemm output exists only in {@link #capture}, which runs one step per node.
      */
+    /**
+     * The time of one step of the plan {@link #run} executes.
+     *
+     * @param node         the step's node (a fused activation is counted in its layer's step)
+     * @param step         the step as {@link #plan()} lists it
+     * @param milliseconds mean wall time per run
+     */
+    public record StepTime(String node, String step, double milliseconds) {
+    }
+
+    /**
+     * Times every step of the fused plan on {@code inputs} in this thread: one warm-up run, then
+     * the mean over {@code repeats} runs.
+     */
+    public List<StepTime> profile(Map<String, Tensor> inputs, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
+        execute(fused, inputs);
+        long[] nanos = new long[fused.steps.length];
+        for (int r = 0; r < repeats; r++) {
+            execute(fused, inputs, nanos);
+        }
+        List<StepTime> times = new ArrayList<>();
+        for (int s = 0; s < nanos.length; s++) {
+            times.add(new StepTime(fused.steps[s].node.name(), fused.steps[s].describe(), nanos[s] / 1e6 / repeats));
+        }
+        return times;
+    }
+
     public List<String> plan() {
         return Arrays.stream(fused.steps).map(Step::describe).toList();
     }
@@ -430,6 +460,11 @@ public final class FloatEngine {
      * drops each value after its last reader and lets steps reuse this thread's arrays.
      */
     private Tensor[] execute(Plan plan, Map<String, Tensor> inputs) {
+        return execute(plan, inputs, null);
+    }
+
+    /** {@link #execute(Plan, Map)}, adding each step's wall time to {@code stepNanos} when it is not null. */
+    private Tensor[] execute(Plan plan, Map<String, Tensor> inputs, long[] stepNanos) {
         boolean keepAll = plan == nodeByNode;
         float[][] reusable = keepAll ? null : reused.get();
         Tensor[] values = constantSlots.clone();
@@ -452,10 +487,14 @@ public final class FloatEngine {
             Allocator allocator = step.reusesArray && reusable != null
                     ? size -> reuse(reusable, index, size) : Allocator.FRESH;
             Tensor[] out;
+            long started = stepNanos == null ? 0 : System.nanoTime();
             try {
                 out = step.kernel.apply(in, allocator);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
+            }
+            if (stepNanos != null) {
+                stepNanos[s] += System.nanoTime() - started;
             }
             for (int o = 0; o < step.out.length && o < out.length; o++) {
                 if (step.out[o] >= 0) {

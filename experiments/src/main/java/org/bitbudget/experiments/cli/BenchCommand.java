@@ -1,0 +1,148 @@
+package org.bitbudget.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.engine.FloatEngine;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.tensor.Shape;
+import org.bitbudget.model.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bitbudget bench}: throughput of a model and the time of each of its steps. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure images per second of a model on seeded random inputs (after a warm-up), and the "
+                + "time of each step of the engine's plan on one thread.",
+                "Timings are for comparing configurations on one machine; for engine-against-engine ratios use "
+                        + "the JMH benchmarks (README, Benchmarks)."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+    @Mixin
+    JsonOption json;
+    @Mixin
+    DataOptions dataOptions;
+    @Mixin
+    QuantizeOptions quantize;
+
+    @Option(names = "--config", paramLabel = "C.json",
+            description = "Precision config: benchmark the fake-quantized model (calibrated on the train split)")
+    Path config;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Images per call (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Measuring time after a warm-up of the same length (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        if (batch < 1) {
+            throw new UserInputException("--batch", "must be at least 1, got " + batch);
+        }
+        if (threads != null && threads < 1) {
+            throw new UserInputException("--threads", "must be at least 1, got " + threads);
+        }
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new UserInputException("--seconds", "must be between 0 and 3600, got " + seconds);
+        }
+        Graph graph = model.load();
+        if (graph.inputs().size() != 1) {
+            throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
+                    + " inputs; bench needs one");
+        }
+        if (config != null) {
+            PrecisionConfig precision = quantize.load(config, graph);
+            graph = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN).graph();
+        }
+        FloatEngine.Builder builder = FloatEngine.builder(graph);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        FloatEngine engine = builder.build();
+        Tensor input = randomInput(graph.inputs().getFirst());
+        try {
+            measure(engine, input, seconds);
+            double imagesPerSecond = measure(engine, input, seconds);
+            List<FloatEngine.StepTime> steps = FloatEngine.builder(graph).threads(1).build()
+                    .profile(Map.of(graph.inputs().getFirst().name(), input), 5);
+            report(engine, imagesPerSecond, steps);
+        } catch (UserInputException e) {
+            throw e.within(model.model.toString());
+        }
+        return 0;
+    }
+
+    private Tensor randomInput(ValueInfo input) {
+        Shape shape;
+        try {
+            shape = input.shapeForBatch(batch);
+        } catch (IllegalStateException e) {
+            throw new UserInputException(model.model + ": input " + input.name(), e.getMessage());
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        float[] v = new float[shape.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return Tensor.of(shape, v);
+    }
+
+    /** Images per second of repeated {@code predict} calls over about {@code seconds}. */
+    private double measure(FloatEngine engine, Tensor input, double seconds) {
+        long budget = (long) (seconds * 1e9);
+        long started = System.nanoTime();
+        long images = 0;
+        do {
+            engine.predict(input);
+            images += batch;
+        } while (System.nanoTime() - started < budget);
+        return images / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private void report(FloatEngine engine, double imagesPerSecond, List<FloatEngine.StepTime> steps) {
+        double total = steps.stream().mapToDouble(FloatEngine.StepTime::milliseconds).sum();
+        if (json.json) {
+            List<Map<String, Object>> layers = new ArrayList<>();
+            for (FloatEngine.StepTime s : steps) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", s.node());
+                row.put("step", s.step());
+                row.put("ms", s.milliseconds());
+                layers.add(row);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.model.toString());
+            out.put("engine", "float");
+            out.put("batch", batch);
+            out.put("threads", engine.threads());
+            out.put("images_per_second", imagesPerSecond);
+            out.put("layers", layers);
+            out.put("layers_ms_total", total);
+            System.out.println(JsonOption.toJson(out));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%.0f images/s (float engine, batch %d, %d threads)%n", imagesPerSecond, batch,
+                engine.threads());
+        System.out.printf(Locale.ROOT, "per step, one thread, batch %d:%n", batch);
+        for (FloatEngine.StepTime s : steps) {
+            System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %5.1f%%%n", s.step(), s.milliseconds(),
+                    100 * s.milliseconds() / total);
+        }
+    }
+}
