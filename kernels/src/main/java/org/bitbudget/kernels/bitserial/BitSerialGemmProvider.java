@@ -1,0 +1,44 @@
+package org.bitbudget.kernels.bitserial;
+
+import java.lang.System.Logger.Level;
+import jdk.incubator.vector.LongVector;
+
+/**
+ * Chooses the bit-serial GEMM once per JVM: the Vector API one when the {@code jdk.incubator.vector}
+ * module is present and its preferred long vector holds at least two lanes (one lane would only
+ * add overhead to {@link Long#bitCount}), otherwise the scalar twin, saying why in one log line.
+ * Setting the system property {@code bitbudget.vector=false} forces the scalar path.
+ */
+public final class BitSerialGemmProvider {
+    private static final System.Logger LOG = System.getLogger(BitSerialGemmProvider.class.getName());
+    private static final BitSerialGemm INSTANCE = choose();
+
+    private BitSerialGemmProvider() {
+    }
+
+    /** The implementation in use. */
+    public static BitSerialGemm get() {
+        return INSTANCE;
+    }
+
+    private static BitSerialGemm choose() {
+        if (!Boolean.parseBoolean(System.getProperty("bitbudget.vector", "true"))) {
+            LOG.log(Level.INFO, "bit-serial kernels: scalar (bitbudget.vector=false)");
+            return new ScalarBitSerialGemm();
+        }
+        // Checked before any vector class is touched: loading one without the module would fail.
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            LOG.log(Level.WARNING, "bit-serial kernels: scalar, because the JVM was started without "
+                    + "--add-modules jdk.incubator.vector");
+            return new ScalarBitSerialGemm();
+        }
+        // Asked of LongVector, not VectorBitSerialGemm, whose initialisation needs two lanes.
+        int lanes = LongVector.SPECIES_PREFERRED.length();
+        if (lanes < 2) {
+            LOG.log(Level.WARNING, "bit-serial kernels: scalar, because the preferred long vector has only "
+                    + lanes + " lane (CPU or -XX:MaxVectorSize)");
+            return new ScalarBitSerialGemm();
+        }
+        return new VectorBitSerialGemm();
+    }
+}
