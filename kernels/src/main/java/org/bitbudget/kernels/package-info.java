@@ -1,2 +1,5 @@
-/** Vector API integer kernels, requantization and the integer engine (grows in a later issue). */
+/**
+ * Vector API integer kernels ({@code gemm}, {@code bitserial}), requantization ({@code requant}) and
+ * the integer engine that runs a whole quantized chain-shaped CNN on them ({@code engine}).
+ */
 package org.bitbudget.kernels;
