@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.data.DataSources;
@@ -20,6 +22,7 @@ import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Dimension;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +49,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
+
+    @Option(names = "--engine", paramLabel = "float|integer", defaultValue = "float",
+            description = "float (fake quantization in float32) or integer (integer kernels between layers; "
+                    + "needs --config with integer weights and activations) (default: ${DEFAULT-VALUE})")
+    String engineName;
 
     @Option(names = "--config", paramLabel = "C.json",
             description = "Precision config (JSON or YAML): evaluate the fake-quantized model, calibrated on the "
@@ -84,16 +92,34 @@ final class EvalCommand implements Callable<Integer> {
             dataset = dataset.limit(limit);
         }
         checkInput(graph, dataset);
+        boolean integer = switch (engineName) {
+            case "float" -> false;
+            case "integer" -> true;
+            default -> throw new UserInputException("--engine", "'" + engineName + "' is not float or integer");
+        };
+        if (integer && config == null) {
+            throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
+                    + "activations for every layer)");
+        }
+        FakeQuantization.QuantizedGraph quantized = null;
         if (config != null) {
             Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
-            graph = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,
-                    calibrationSplit).graph();
+            quantized = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,
+                    calibrationSplit);
         }
-        FloatEngine.Builder builder = FloatEngine.builder(graph);
+        FloatEngine.Builder builder = FloatEngine.builder(quantized == null ? graph : quantized.graph());
         if (threads != null) {
             builder.threads(threads);
         }
-        FloatEngine engine = builder.build();
+        FloatEngine floatEngine = builder.build();
+        UnaryOperator<Tensor> engine = floatEngine::predict;
+        if (integer) {
+            try {
+                engine = IntegerEngine.of(graph, quantized)::predict;
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(config + ": --engine integer", e.getMessage());
+            }
+        }
 
         int n = dataset.size();
         int classes = -1;
@@ -108,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 Tensor out;
                 try {
-                    out = engine.predict(images);
+                    out = engine.apply(images);
                 } catch (UserInputException e) {
                     throw e.within(model.model.toString());
                 }
@@ -147,19 +173,19 @@ final class EvalCommand implements Callable<Integer> {
         result.put("samples", n);
         result.put("images_per_second", seconds > 0 ? n / seconds : 0);
         result.put("seconds", seconds);
-        result.put("engine", "float");
+        result.put("engine", engineName);
         if (config != null) {
             result.put("config", config.toString());
         }
-        result.put("threads", engine.threads());
+        result.put("threads", integer ? Runtime.getRuntime().availableProcessors() : floatEngine.threads());
         if (logits != null) {
             result.put("logits", logits.toString());
         }
         if (json.json) {
             System.out.println(JsonOption.toJson(result));
         } else {
-            System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d) on %s, %.0f images/s (float engine, %d threads)%n",
-                    accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engine.threads());
+            System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d) on %s, %.0f images/s (%s engine)%n",
+                    accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engineName);
         }
         return 0;
     }

@@ -139,6 +139,25 @@ class BitBudgetCliTest {
     }
 
     @Test
+    void theIntegerEngineAgreesWithFakeQuantization(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("w8a8.json");
+        Files.writeString(config, "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"},"
+                + " \"layers\": {\"/c1/Conv\": {\"activations\": \"int8\"}}}");
+        String[] common = {"eval", "--model", LENET.toString(), "--normalize", "0.2860,0.3530", "--limit", "1000",
+                "--calibration", "300", "--config", config.toString(), "--json"};
+        Run fake = run(common);
+        List<String> args = new java.util.ArrayList<>(List.of(common));
+        args.addAll(List.of("--engine", "integer"));
+        Run integer = run(args.toArray(String[]::new));
+        assertEquals(0, integer.code(), integer.err());
+        assertEquals("integer", integer.json().get("engine").asText());
+        assertEquals(fake.json().get("accuracy").asDouble(), integer.json().get("accuracy").asDouble(), 0.003);
+        Run missing = run("eval", "--model", LENET.toString(), "--limit", "10", "--engine", "integer");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("bitbudget: --engine integer: needs --config"), missing.err());
+    }
+
+    @Test
     void badConfigsAreOneLineErrorsNamingTheField(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("bad.json");
         Files.writeString(config, "{\"layers\": {\"/c1/Conv\": {\"weights\": {\"format\": \"int4\", "
