@@ -85,50 +85,19 @@ final class Linear {
 
     /** numpy matmul with batch broadcasting; a 2-D B folds every leading axis of A into rows. */
     static Tensor matmul(Tensor a, Tensor b, Sgemm sgemm) {
-        int[] ad = a.shape().dims();
-        int[] bd = b.shape().dims();
-        if (ad.length == 0 || bd.length == 0) {
-            throw new IllegalArgumentException("MatMul needs inputs of rank 1 or more");
-        }
-        boolean aVector = ad.length == 1;
-        boolean bVector = bd.length == 1;
-        if (aVector) {
-            ad = new int[] {1, ad[0]};
-        }
-        if (bVector) {
-            bd = new int[] {bd[0], 1};
-        }
-        int m = ad[ad.length - 2];
-        int k = ad[ad.length - 1];
-        int n = bd[bd.length - 1];
-        if (bd[bd.length - 2] != k) {
-            throw new IllegalArgumentException("inner dimensions differ: " + a.shape() + " x " + b.shape());
-        }
-        int[] aBatch = java.util.Arrays.copyOf(ad, ad.length - 2);
-        int[] bBatch = java.util.Arrays.copyOf(bd, bd.length - 2);
-        int[] batch = Broadcast.shape(aBatch, bBatch);
-        int batches = Shape.of(batch).size();
-        float[] out = new float[batches * m * n];
-        if (bBatch.length == 0) {
-            // Every leading axis of A folds into rows: one multiply.
-            sgemm.multiplyAdd(batches * m, n, k, a.data(), 0, k, b.data(), 0, n, out, 0, n);
+        MatMulShape s = MatMulShape.of(a.shape().dims(), b.shape().dims());
+        int m = s.m();
+        int k = s.k();
+        int n = s.n();
+        float[] out = new float[s.batches() * m * n];
+        if (s.foldA()) {
+            sgemm.multiplyAdd(s.batches() * m, n, k, a.data(), 0, k, b.data(), 0, n, out, 0, n);
         } else {
-            int[] aIndex = Broadcast.sourceIndices(batch, aBatch);
-            int[] bIndex = Broadcast.sourceIndices(batch, bBatch);
-            for (int i = 0; i < batches; i++) {
-                sgemm.multiplyAdd(m, n, k, a.data(), aIndex[i] * m * k, k, b.data(), bIndex[i] * k * n, n,
+            for (int i = 0; i < s.batches(); i++) {
+                sgemm.multiplyAdd(m, n, k, a.data(), s.aIndex()[i] * m * k, k, b.data(), s.bIndex()[i] * k * n, n,
                         out, i * m * n, n);
             }
         }
-        int[] outDims = new int[batch.length + (aVector ? 0 : 1) + (bVector ? 0 : 1)];
-        System.arraycopy(batch, 0, outDims, 0, batch.length);
-        int pos = batch.length;
-        if (!aVector) {
-            outDims[pos++] = m;
-        }
-        if (!bVector) {
-            outDims[pos] = n;
-        }
-        return Tensor.of(Shape.of(outDims), out);
+        return Tensor.of(Shape.of(s.outDims()), out);
     }
 }

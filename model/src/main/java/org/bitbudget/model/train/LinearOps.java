@@ -2,6 +2,7 @@ package org.bitbudget.model.train;
 
 import java.util.Arrays;
 import org.bitbudget.model.engine.Broadcast;
+import org.bitbudget.model.engine.MatMulShape;
 import org.bitbudget.model.graph.Op;
 
 /** Gemm and MatMul on top of {@link DoubleGemm}, and their gradients. */
@@ -46,7 +47,7 @@ final class LinearOps {
     /** ONNX Gemm: Y = alpha A' B' + beta C. */
     static DTensor gemm(Op.Gemm op, DTensor a, DTensor b, DTensor c) {
         GemmShape s = gemmShape(op, a, b, c);
-        double[] out = DoubleGemm.multiply(op.transA(), op.transB(), s.m, s.n, s.k, a.data(), b.data());
+        double[] out = DoubleGemm.multiply(op.transA(), op.transB(), s.m(), s.n(), s.k(), a.data(), b.data());
         double alpha = op.alpha();
         double beta = op.beta();
         if (alpha != 1) {
@@ -56,14 +57,14 @@ final class LinearOps {
         }
         if (c != null && beta != 0) {
             double[] cd = c.data();
-            for (int i = 0; i < s.m; i++) {
+            for (int i = 0; i < s.m(); i++) {
                 int cRow = (s.rows == 1 ? 0 : i) * s.cols;
-                for (int j = 0; j < s.n; j++) {
-                    out[i * s.n + j] += beta * cd[cRow + (s.cols == 1 ? 0 : j)];
+                for (int j = 0; j < s.n(); j++) {
+                    out[i * s.n() + j] += beta * cd[cRow + (s.cols == 1 ? 0 : j)];
                 }
             }
         }
-        return DTensor.of(new int[] {s.m, s.n}, out);
+        return DTensor.of(new int[] {s.m(), s.n()}, out);
     }
 
     /**
@@ -82,23 +83,23 @@ final class LinearOps {
         DTensor dc = null;
         if (needA) {
             // A' = A: dA = dY B'^T (m x k); A' = A^T: dA = B' dY^T (k x m).
-            double[] v = tA ? DoubleGemm.multiply(tB, true, s.k, s.m, s.n, b.data(), g)
-                    : DoubleGemm.multiply(false, !tB, s.m, s.k, s.n, g, b.data());
+            double[] v = tA ? DoubleGemm.multiply(tB, true, s.k(), s.m(), s.n(), b.data(), g)
+                    : DoubleGemm.multiply(false, !tB, s.m(), s.k(), s.n(), g, b.data());
             da = DTensor.of(a.dims(), scaled(v, alpha));
         }
         if (needB) {
             // B' = B: dB = A'^T dY (k x n); B' = B^T: dB = dY^T A' (n x k).
-            double[] v = tB ? DoubleGemm.multiply(true, tA, s.n, s.k, s.m, g, a.data())
-                    : DoubleGemm.multiply(!tA, false, s.k, s.n, s.m, a.data(), g);
+            double[] v = tB ? DoubleGemm.multiply(true, tA, s.n(), s.k(), s.m(), g, a.data())
+                    : DoubleGemm.multiply(!tA, false, s.k(), s.n(), s.m(), a.data(), g);
             db = DTensor.of(b.dims(), scaled(v, alpha));
         }
         if (needC && c != null) {
             double beta = op.beta();
             double[] d = new double[c.size()];
-            for (int i = 0; i < s.m; i++) {
+            for (int i = 0; i < s.m(); i++) {
                 int cRow = (s.rows == 1 ? 0 : i) * s.cols;
-                for (int j = 0; j < s.n; j++) {
-                    d[cRow + (s.cols == 1 ? 0 : j)] += beta * g[i * s.n + j];
+                for (int j = 0; j < s.n(); j++) {
+                    d[cRow + (s.cols == 1 ? 0 : j)] += beta * g[i * s.n() + j];
                 }
             }
             dc = DTensor.of(c.dims(), d);
@@ -115,67 +116,25 @@ final class LinearOps {
         return v;
     }
 
-    /** MatMul's sizes: batch shape, m, k, n, and for each batch element the A and B matrix it reads. */
-    private record MatMulShape(int[] outDims, int batches, int m, int k, int n, boolean foldA, int[] aIndex,
-                               int[] bIndex) {
-    }
-
     private static MatMulShape matmulShape(DTensor a, DTensor b) {
-        int[] ad = a.dims();
-        int[] bd = b.dims();
-        if (ad.length == 0 || bd.length == 0) {
-            throw new IllegalArgumentException("MatMul needs inputs of rank 1 or more");
-        }
-        boolean aVector = ad.length == 1;
-        boolean bVector = bd.length == 1;
-        if (aVector) {
-            ad = new int[] {1, ad[0]};
-        }
-        if (bVector) {
-            bd = new int[] {bd[0], 1};
-        }
-        int m = ad[ad.length - 2];
-        int k = ad[ad.length - 1];
-        int n = bd[bd.length - 1];
-        if (bd[bd.length - 2] != k) {
-            throw new IllegalArgumentException("inner dimensions differ: " + Arrays.toString(a.dims()) + " x "
-                    + Arrays.toString(b.dims()));
-        }
-        int[] aBatch = Arrays.copyOf(ad, ad.length - 2);
-        int[] bBatch = Arrays.copyOf(bd, bd.length - 2);
-        int[] batch = Broadcast.shape(aBatch, bBatch);
-        int batches = DTensor.count(batch);
-        int[] outDims = new int[batch.length + (aVector ? 0 : 1) + (bVector ? 0 : 1)];
-        System.arraycopy(batch, 0, outDims, 0, batch.length);
-        int pos = batch.length;
-        if (!aVector) {
-            outDims[pos++] = m;
-        }
-        if (!bVector) {
-            outDims[pos] = n;
-        }
-        // With a 2-D B every leading axis of A folds into rows: one product instead of one per batch.
-        boolean foldA = bBatch.length == 0;
-        return new MatMulShape(outDims, batches, m, k, n, foldA,
-                foldA ? null : Broadcast.sourceIndices(batch, aBatch),
-                foldA ? null : Broadcast.sourceIndices(batch, bBatch));
+        return MatMulShape.of(a.dims(), b.dims());
     }
 
     /** numpy matmul with batch broadcasting. */
     static DTensor matmul(DTensor a, DTensor b) {
         MatMulShape s = matmulShape(a, b);
-        double[] out = new double[s.batches * s.m * s.n];
+        double[] out = new double[s.batches() * s.m() * s.n()];
         DoubleGemm.Scratch scratch = new DoubleGemm.Scratch();
-        if (s.foldA) {
-            DoubleGemm.nn(s.batches * s.m, s.n, s.k, a.data(), 0, s.k, DoubleGemm.rows(b.data(), 0, s.k, s.n), out, 0,
-                    s.n, scratch);
+        if (s.foldA()) {
+            DoubleGemm.nn(s.batches() * s.m(), s.n(), s.k(), a.data(), 0, s.k(), DoubleGemm.rows(b.data(), 0, s.k(), s.n()), out, 0,
+                    s.n(), scratch);
         } else {
-            for (int i = 0; i < s.batches; i++) {
-                DoubleGemm.nn(s.m, s.n, s.k, a.data(), s.aIndex[i] * s.m * s.k, s.k,
-                        DoubleGemm.rows(b.data(), s.bIndex[i] * s.k * s.n, s.k, s.n), out, i * s.m * s.n, s.n, scratch);
+            for (int i = 0; i < s.batches(); i++) {
+                DoubleGemm.nn(s.m(), s.n(), s.k(), a.data(), s.aIndex()[i] * s.m() * s.k(), s.k(),
+                        DoubleGemm.rows(b.data(), s.bIndex()[i] * s.k() * s.n(), s.k(), s.n()), out, i * s.m() * s.n(), s.n(), scratch);
             }
         }
-        return DTensor.of(s.outDims, out);
+        return DTensor.of(s.outDims(), out);
     }
 
     /**
@@ -187,30 +146,30 @@ final class LinearOps {
         double[] g = dy.data();
         double[] da = needA ? new double[a.size()] : null;
         double[] db = needB ? new double[b.size()] : null;
-        int mk = s.m * s.k;
-        int kn = s.k * s.n;
-        int mn = s.m * s.n;
+        int mk = s.m() * s.k();
+        int kn = s.k() * s.n();
+        int mn = s.m() * s.n();
         DoubleGemm.Scratch scratch = new DoubleGemm.Scratch();
-        if (s.foldA) {
-            int rows = s.batches * s.m;
+        if (s.foldA()) {
+            int rows = s.batches() * s.m();
             if (da != null) {
-                DoubleGemm.nn(rows, s.k, s.n, g, 0, s.n, DoubleGemm.transposedRows(b.data(), 0, s.k, s.n), da, 0,
-                        s.k, scratch);
+                DoubleGemm.nn(rows, s.k(), s.n(), g, 0, s.n(), DoubleGemm.transposedRows(b.data(), 0, s.k(), s.n()), da, 0,
+                        s.k(), scratch);
             }
             if (db != null) {
-                DoubleGemm.tn(s.k, s.n, rows, a.data(), 0, s.k, DoubleGemm.rows(g, 0, rows, s.n), db, 0, s.n,
+                DoubleGemm.tn(s.k(), s.n(), rows, a.data(), 0, s.k(), DoubleGemm.rows(g, 0, rows, s.n()), db, 0, s.n(),
                         scratch);
             }
         } else {
-            for (int i = 0; i < s.batches; i++) {
+            for (int i = 0; i < s.batches(); i++) {
                 if (da != null) {
-                    DoubleGemm.nn(s.m, s.k, s.n, g, i * mn, s.n,
-                            DoubleGemm.transposedRows(b.data(), s.bIndex[i] * kn, s.k, s.n), da, s.aIndex[i] * mk,
-                            s.k, scratch);
+                    DoubleGemm.nn(s.m(), s.k(), s.n(), g, i * mn, s.n(),
+                            DoubleGemm.transposedRows(b.data(), s.bIndex()[i] * kn, s.k(), s.n()), da, s.aIndex()[i] * mk,
+                            s.k(), scratch);
                 }
                 if (db != null) {
-                    DoubleGemm.tn(s.k, s.n, s.m, a.data(), s.aIndex[i] * mk, s.k, DoubleGemm.rows(g, i * mn, s.m, s.n),
-                            db, s.bIndex[i] * kn, s.n, scratch);
+                    DoubleGemm.tn(s.k(), s.n(), s.m(), a.data(), s.aIndex()[i] * mk, s.k(), DoubleGemm.rows(g, i * mn, s.m(), s.n()),
+                            db, s.bIndex()[i] * kn, s.n(), scratch);
                 }
             }
         }
