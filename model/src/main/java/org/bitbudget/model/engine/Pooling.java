@@ -66,8 +66,6 @@ final class Pooling {
             }
             return new Tensor[] {Tensor.of(x.type(), Shape.of(outDims), out)};
         }
-        int padEndH = w.inH() + w.padBottom();
-        int padEndW = w.inW() + w.padRight();
         for (int plane = 0; plane < planes; plane++) {
             int src = plane * w.inSize();
             int dst = plane * w.outSize();
@@ -78,20 +76,14 @@ final class Pooling {
                     float best = Float.NEGATIVE_INFINITY;
                     int bestIndex = -1;
                     double sum = 0;
-                    int inside = 0;
-                    int padded = 0;
                     for (int i = 0; i < w.kH(); i++) {
                         int ih = h0 + i * w.dH();
                         for (int j = 0; j < w.kW(); j++) {
                             int iw = w0 + j * w.dW();
-                            if (ih < padEndH && iw < padEndW) {
-                                padded++;
-                            }
                             if (ih < 0 || ih >= w.inH() || iw < 0 || iw >= w.inW()) {
                                 continue;
                             }
                             float v = in[src + ih * w.inW() + iw];
-                            inside++;
                             if (v > best || Float.isNaN(v) || bestIndex < 0) {
                                 best = v;
                                 bestIndex = pool.storageOrder() == 0 ? ih * w.inW() + iw : iw * w.inH() + ih;
@@ -99,7 +91,7 @@ final class Pooling {
                             sum += v;
                         }
                     }
-                    int count = pool.countIncludePad() ? padded : inside;
+                    int count = w.averageDivisor(oh, ow, pool.countIncludePad());
                     out[dst + oh * w.outW() + ow] = max ? best : (float) (sum / count);
                     if (indices != null) {
                         indices[dst + oh * w.outW() + ow] = (float) ((long) plane * w.inSize() + bestIndex);

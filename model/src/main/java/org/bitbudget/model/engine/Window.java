@@ -81,6 +81,27 @@ public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, i
         return v;
     }
 
+    /**
+     * How many window positions an average over output (oh, ow) divides by: those inside the input,
+     * or with {@code countIncludePad} also those in the begin and end padding (never those past the
+     * end padding, which ceil mode can reach).
+     */
+    public int averageDivisor(int oh, int ow, boolean countIncludePad) {
+        return positions(oh * sH - padTop, dH, kH, countIncludePad ? -padTop : 0, inH + (countIncludePad ? padBottom : 0))
+                * positions(ow * sW - padLeft, dW, kW, countIncludePad ? -padLeft : 0,
+                inW + (countIncludePad ? padRight : 0));
+    }
+
+    /** Positions start + i * step, i in [0, count), that fall in [from, to). */
+    private static int positions(int start, int step, int count, int from, int to) {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            int p = start + i * step;
+            n += p >= from && p < to ? 1 : 0;
+        }
+        return n;
+    }
+
     int outSize() {
         return outH * outW;
     }

@@ -56,8 +56,6 @@ final class PoolOps {
         boolean max = pool.kind() == Op.Pool.Kind.MAX;
         int[] argmax = max ? new int[out.length] : null;
         double[] indices = max && withIndices ? new double[out.length] : null;
-        int padEndH = w.inH() + w.padBottom();
-        int padEndW = w.inW() + w.padRight();
         for (int plane = 0; plane < planes; plane++) {
             int src = plane * inSize;
             for (int oh = 0; oh < w.outH(); oh++) {
@@ -67,21 +65,15 @@ final class PoolOps {
                     double best = Double.NEGATIVE_INFINITY;
                     int bestAt = -1;
                     double sum = 0;
-                    int inside = 0;
-                    int padded = 0;
                     for (int i = 0; i < w.kH(); i++) {
                         int ih = h0 + i * w.dH();
                         for (int j = 0; j < w.kW(); j++) {
                             int iw = w0 + j * w.dW();
-                            if (ih < padEndH && iw < padEndW) {
-                                padded++;
-                            }
                             if (ih < 0 || ih >= w.inH() || iw < 0 || iw >= w.inW()) {
                                 continue;
                             }
                             int at = src + ih * w.inW() + iw;
                             double v = in[at];
-                            inside++;
                             if (v > best || Double.isNaN(v) || bestAt < 0) {
                                 best = v;
                                 bestAt = at;
@@ -97,7 +89,7 @@ final class PoolOps {
                             indices[o] = onnxIndex(pool, w, plane, bestAt - src);
                         }
                     } else {
-                        out[o] = sum / (pool.countIncludePad() ? padded : inside);
+                        out[o] = sum / w.averageDivisor(oh, ow, pool.countIncludePad());
                     }
                 }
             }
@@ -133,29 +125,14 @@ final class PoolOps {
         int planes = xs[0] * xs[1];
         int inSize = w.inH() * w.inW();
         int outSize = w.outH() * w.outW();
-        int padEndH = w.inH() + w.padBottom();
-        int padEndW = w.inW() + w.padRight();
         for (int plane = 0; plane < planes; plane++) {
             int src = plane * inSize;
             for (int oh = 0; oh < w.outH(); oh++) {
                 int h0 = oh * w.sH() - w.padTop();
                 for (int ow = 0; ow < w.outW(); ow++) {
                     int w0 = ow * w.sW() - w.padLeft();
-                    int inside = 0;
-                    int padded = 0;
-                    for (int i = 0; i < w.kH(); i++) {
-                        int ih = h0 + i * w.dH();
-                        for (int j = 0; j < w.kW(); j++) {
-                            int iw = w0 + j * w.dW();
-                            if (ih < padEndH && iw < padEndW) {
-                                padded++;
-                            }
-                            if (ih >= 0 && ih < w.inH() && iw >= 0 && iw < w.inW()) {
-                                inside++;
-                            }
-                        }
-                    }
-                    double share = g[plane * outSize + oh * w.outW() + ow] / (pool.countIncludePad() ? padded : inside);
+                    double share = g[plane * outSize + oh * w.outW() + ow]
+                            / w.averageDivisor(oh, ow, pool.countIncludePad());
                     for (int i = 0; i < w.kH(); i++) {
                         int ih = h0 + i * w.dH();
                         if (ih < 0 || ih >= w.inH()) {
