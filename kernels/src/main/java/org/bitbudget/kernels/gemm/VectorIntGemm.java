@@ -1,49 +1,148 @@
 package org.bitbudget.kernels.gemm;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API integer GEMM with one loop shape for every kernel: for each (row, channel), load as
- * many bytes of A and of W as the accumulator vector has lanes, widen both (sign- or zero-extend),
- * multiply and add lane-wise, then reduce the lanes once; the k % lanes leftover products are added
- * one by one. The byte species is chosen with exactly the accumulator's lane count so that a
- * widening conversion fills one whole accumulator vector, with no part selection.
+ * Vector API integer GEMM. The int32 kernels share one loop shape: one row of A against four
+ * channels of W, {@code lanes} values of k per step. A step loads lanes bytes of A and of each weight
+ * row, sign-extends them to int16, and multiplies in int16, which is exact because an int8 x int8
+ * product lies in [-16256, 16384]. The products are summed in int32 without widening them one by
+ * one: reading the int16 product vector as int32 lanes, lane t holds product 2t + 1 in its high half
+ * and product 2t in its low half; an arithmetic shift right by 16 gives the high product, and
+ * XOR-ing bit 15 gives {@code high * 65536 + low + 32768}, so two int32 accumulators per channel,
+ * {@code q} and {@code h}, recover {@code sum(high + low) = sum(q) - 65535 * sum(h) - 32768 * T}
+ * (T = int32 lanes summed), exactly modulo 2^32 and so exactly whenever the true sum fits in int32.
+ * That is five vector operations per lanes multiply-adds instead of two widenings and two adds.
  *
- * <p>Needs at least 8 int lanes (a 64-bit byte vector is the smallest shape); {@link IntKernelProvider}
- * checks that before loading this class.
+ * <p>uint8 activations are flipped to signed by XOR 0x80 ({@code u - 128}), and the correction
+ * {@code (128 - zeroPoint) * wSums[j]} is added at the end, so both kernels run the same loop.
+ * Larger tiles (two rows) exceed what C2 inlines and fall back to boxed vectors; one row by four
+ * channels is the shape that compiles to registers (measured with {@code -XX:+PrintInlining}).
+ *
+ * <p>Needs at least 8 int lanes; {@link IntKernelProvider} checks that before loading this class.
  */
 public final class VectorIntGemm implements IntGemm {
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> BYTES_FOR_INTS =
-            VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.length() * Byte.SIZE));
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> BYTES_FOR_SHORTS =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(SHORTS.length() * Byte.SIZE));
+    private static final VectorSpecies<Integer> INTS =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(SHORTS.vectorBitSize()));
+    private static final int CHANNELS_PER_TILE = 4;
+    private static final byte UNSIGNED_FLIP = (byte) 0x80;
+    private static final int LOW_SIGN = 0x8000;
 
     @Override
     public void gemmS8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                        int[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[cOff + i * ldc + j] = dotInt(k, a, aOff + i * lda, w, wOff + j * ldw, VectorOperators.B2I);
-            }
-        }
+        gemm(m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
     }
 
     @Override
     public void gemmU8(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
                        int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+        gemm(m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
+        int correction = 128 - aZeroPoint;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                int dot = dotInt(k, a, aOff + i * lda, w, wOff + j * ldw, VectorOperators.ZERO_EXTEND_B2I);
-                c[cOff + i * ldc + j] = dot - aZeroPoint * wSums[j];
+                c[cOff + i * ldc + j] += correction * wSums[j];
             }
         }
+    }
+
+    private static void gemm(int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w, int wOff,
+                             int ldw, int[] c, int cOff, int ldc) {
+        int tiled = n - n % CHANNELS_PER_TILE;
+        for (int i = 0; i < m; i++) {
+            int a0 = aOff + i * lda;
+            int c0 = cOff + i * ldc;
+            for (int j = 0; j < tiled; j += CHANNELS_PER_TILE) {
+                rowTimesFourChannels(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
+            }
+            for (int j = tiled; j < n; j++) {
+                c[c0 + j] = rowTimesChannel(k, a, a0, flip, w, wOff + j * ldw);
+            }
+        }
+    }
+
+    private static void rowTimesFourChannels(int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw,
+                                             int[] c, int c0) {
+        IntVector q0 = IntVector.zero(INTS);
+        IntVector q1 = q0;
+        IntVector q2 = q0;
+        IntVector q3 = q0;
+        IntVector h0 = q0;
+        IntVector h1 = q0;
+        IntVector h2 = q0;
+        IntVector h3 = q0;
+        int bound = SHORTS.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += SHORTS.length()) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+                    .convertShape(B2S, SHORTS, 0);
+            IntVector p0 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
+                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            q0 = q0.add(p0.lanewise(XOR, LOW_SIGN));
+            h0 = h0.add(p0.lanewise(ASHR, 16));
+            IntVector p1 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + ldw + p)
+                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            q1 = q1.add(p1.lanewise(XOR, LOW_SIGN));
+            h1 = h1.add(p1.lanewise(ASHR, 16));
+            IntVector p2 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 2 * ldw + p)
+                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            q2 = q2.add(p2.lanewise(XOR, LOW_SIGN));
+            h2 = h2.add(p2.lanewise(ASHR, 16));
+            IntVector p3 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 3 * ldw + p)
+                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            q3 = q3.add(p3.lanewise(XOR, LOW_SIGN));
+            h3 = h3.add(p3.lanewise(ASHR, 16));
+        }
+        int offset = lowOffset(bound);
+        c[c0] = fold(q0, h0, offset) + tail(p, k, a, a0, flip, w, w0);
+        c[c0 + 1] = fold(q1, h1, offset) + tail(p, k, a, a0, flip, w, w0 + ldw);
+        c[c0 + 2] = fold(q2, h2, offset) + tail(p, k, a, a0, flip, w, w0 + 2 * ldw);
+        c[c0 + 3] = fold(q3, h3, offset) + tail(p, k, a, a0, flip, w, w0 + 3 * ldw);
+    }
+
+    private static int rowTimesChannel(int k, byte[] a, int a0, byte flip, byte[] w, int w0) {
+        IntVector q = IntVector.zero(INTS);
+        IntVector h = q;
+        int bound = SHORTS.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += SHORTS.length()) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+                    .convertShape(B2S, SHORTS, 0);
+            IntVector prod = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
+                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            q = q.add(prod.lanewise(XOR, LOW_SIGN));
+            h = h.add(prod.lanewise(ASHR, 16));
+        }
+        return fold(q, h, lowOffset(bound)) + tail(p, k, a, a0, flip, w, w0);
+    }
+
+    /** The 32768 that XOR-ing bit 15 added to every low product, summed over the vector steps. */
+    private static int lowOffset(int bound) {
+        return -LOW_SIGN * (bound / SHORTS.length()) * INTS.length();
+    }
+
+    private static int fold(IntVector q, IntVector h, int offset) {
+        return q.reduceLanes(ADD) - 65535 * h.reduceLanes(ADD) + offset;
+    }
+
+    private static int tail(int from, int k, byte[] a, int a0, byte flip, byte[] w, int w0) {
+        int sum = 0;
+        for (int p = from; p < k; p++) {
+            sum += (byte) (a[a0 + p] ^ flip) * w[w0 + p];
+        }
+        return sum;
     }
 
     @Override
@@ -58,13 +157,13 @@ public final class VectorIntGemm implements IntGemm {
                 int p = 0;
                 for (; p < bound; p += SHORTS.length()) {
                     ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+                            .convertShape(B2S, SHORTS, 0);
                     ShortVector y = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+                            .convertShape(B2S, SHORTS, 0);
                     acc = acc.add(x.mul(y));
                 }
                 // The lane reduction wraps in int16 like the scalar twin's sum, so the order does not matter.
-                short sum = acc.reduceLanes(VectorOperators.ADD);
+                short sum = acc.reduceLanes(ADD);
                 for (; p < k; p++) {
                     sum = (short) (sum + a[a0 + p] * w[w0 + p]);
                 }
@@ -73,27 +172,8 @@ public final class VectorIntGemm implements IntGemm {
         }
     }
 
-    private static int dotInt(int k, byte[] a, int a0, byte[] w, int w0,
-                              VectorOperators.Conversion<Byte, Integer> widenA) {
-        IntVector acc = IntVector.zero(INTS);
-        int bound = INTS.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += INTS.length()) {
-            IntVector x = (IntVector) ByteVector.fromArray(BYTES_FOR_INTS, a, a0 + p).convertShape(widenA, INTS, 0);
-            IntVector y = (IntVector) ByteVector.fromArray(BYTES_FOR_INTS, w, w0 + p)
-                    .convertShape(VectorOperators.B2I, INTS, 0);
-            acc = acc.add(x.mul(y));
-        }
-        int sum = acc.reduceLanes(VectorOperators.ADD);
-        boolean unsigned = widenA == VectorOperators.ZERO_EXTEND_B2I;
-        for (; p < k; p++) {
-            sum += (unsigned ? Byte.toUnsignedInt(a[a0 + p]) : a[a0 + p]) * w[w0 + p];
-        }
-        return sum;
-    }
-
-    /** Int lanes per accumulator vector of the int32 kernels. */
+    /** int16 lanes per step of the kernels. */
     public static int vectorLength() {
-        return INTS.length();
+        return SHORTS.length();
     }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Checks that {@link VectorIntGemm} gives exactly the ints {@link ScalarIntGemm} gives, in all three
  * kernels (int8 x int8 into int32, uint8 with zero points 0, 128 and 255 into int32, int8 x int8 into
- * int16), for k in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65} (below, at and around 8, 16 and
- * 32 lanes, so every tail length occurs), m in {1, 2, 3, 5} and odd and even channel counts, with
+ * int16), for k in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100, 161} (below, at and around 8, 16 and
+ * 32 lanes and over several 32-lane steps, so every tail length occurs), m in {1, 2, 3, 5}, channel
+ * counts around the four-channel tile, with
  * random offsets and leading dimensions larger than the rows, and values that are uniform random,
  * all -128, all 127, alternating -128/127 in A against alternating -128/127 or 127/-128 in W (the
  * largest sums of both signs), and only 0 and -1 (0x00/0xFF, which tell sign- from zero-extension).
@@ -23,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the int16 results must equal that definition modulo 2^16.
  */
 class IntGemmDifferentialTest {
-    private static final int[] K_SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65};
+    private static final int[] K_SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100, 161};
     private static final int[] M_SIZES = {1, 2, 3, 5};
-    private static final int[] N_SIZES = {1, 2, 3, 7, 16, 17};
+    private static final int[] N_SIZES = {1, 2, 3, 4, 5, 7, 8, 16, 17};
     private static final int[] ZERO_POINTS = {0, 128, 255};
 
     private final IntGemm scalar = new ScalarIntGemm();
