@@ -55,30 +55,30 @@ public final class BitPlanes {
         }
         int words = wordsFor(k);
         long[] planes = new long[Math.multiplyExact(Math.multiplyExact(words, bits), rows)];
+        int bad = BitSerialGemmProvider.packer().pack(values, offset, rows, k, encoding, bits, planes);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("value " + values[offset + bad] + " at row " + bad / k + ", column "
+                    + bad % k + " is not a " + bits + "-bit " + encoding + " value");
+        }
         int[] rowSums = new int[rows];
-        int min = encoding.min(bits);
-        int max = encoding.max(bits);
         for (int row = 0; row < rows; row++) {
-            int sum = 0;
-            for (int col = 0; col < k; col++) {
-                int value = values[offset + row * k + col];
-                if (value < min || value > max || (encoding == Encoding.BINARY && value == 0)) {
-                    throw new IllegalArgumentException("value " + value + " at row " + row + ", column " + col
-                            + " is not a " + bits + "-bit " + encoding + " value");
-                }
-                sum += value;
-                int code = encoding.code(value, bits);
-                int word = col >>> 6;
-                long bit = 1L << col;
-                for (int plane = 0; plane < bits; plane++) {
-                    if ((code >>> plane & 1) != 0) {
-                        planes[(word * bits + plane) * rows + row] |= bit;
-                    }
-                }
-            }
-            rowSums[row] = sum;
+            rowSums[row] = sumFromPlanes(planes, row, rows, k, words, encoding, bits);
         }
         return new BitPlanes(rows, k, bits, encoding, planes, rowSums);
+    }
+
+    /** A row's sum from its planes: each plane's popcount times its coefficient, plus the offset of every value. */
+    private static int sumFromPlanes(long[] planes, int row, int rows, int k, int words, Encoding encoding, int bits) {
+        int sum = encoding.offset() * k;
+        for (int plane = 0; plane < bits; plane++) {
+            int count = 0;
+            for (int word = 0; word < words; word++) {
+                count += Long.bitCount(planes[(word * bits + plane) * rows + row]);
+            }
+            int term = count << encoding.shift(plane);
+            sum += encoding.negative(plane, bits) ? -term : term;
+        }
+        return sum;
     }
 
     private static int wordsFor(int k) {

@@ -4,14 +4,17 @@ import java.lang.System.Logger.Level;
 import jdk.incubator.vector.LongVector;
 
 /**
- * Chooses the bit-serial GEMM once per JVM: the Vector API one when the {@code jdk.incubator.vector}
- * module is present and its preferred long vector holds at least two lanes (one lane would only
- * add overhead to {@link Long#bitCount}), otherwise the scalar twin, saying why in one log line.
- * Setting the system property {@code bitbudget.vector=false} forces the scalar path.
+ * Chooses the bit-serial GEMM and the {@link PlanePacker} once per JVM: the Vector API ones when the
+ * {@code jdk.incubator.vector} module is present and its preferred long vector holds at least two
+ * lanes (one lane would only add overhead to {@link Long#bitCount}), otherwise the scalar twins,
+ * saying why in one log line. Setting the system property {@code bitbudget.vector=false} forces the
+ * scalar path.
  */
 public final class BitSerialGemmProvider {
     private static final System.Logger LOG = System.getLogger(BitSerialGemmProvider.class.getName());
     private static final BitSerialGemm INSTANCE = choose();
+    private static final PlanePacker PACKER = INSTANCE instanceof VectorBitSerialGemm && VectorPlanePacker.fitsWord()
+            ? new VectorPlanePacker() : new PlanePacker.Scalar();
 
     private BitSerialGemmProvider() {
     }
@@ -19,6 +22,11 @@ public final class BitSerialGemmProvider {
     /** The implementation in use. */
     public static BitSerialGemm get() {
         return INSTANCE;
+    }
+
+    /** The plane packer in use. */
+    public static PlanePacker packer() {
+        return PACKER;
     }
 
     private static BitSerialGemm choose() {

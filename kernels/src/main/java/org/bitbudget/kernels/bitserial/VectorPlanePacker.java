@@ -1,0 +1,64 @@
+package org.bitbudget.kernels.bitserial;
+
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API plane packing: one loop shape over the full 64-column words of a row. Each step loads
+ * as many bytes as the preferred byte vector holds (64 on AVX-512, so one load per word), checks
+ * the range with two compares, and turns each plane into a lane mask ({@code AND (1 << p) != 0},
+ * for binary values {@code > 0}) whose {@link VectorMask#toLong} is that plane's bits of the word.
+ * A two's complement or unsigned value inside the format's range has its code's bits as its own low
+ * bits, so no encoding step is needed. Columns after the last full word go to the scalar twin.
+ */
+final class VectorPlanePacker implements PlanePacker {
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final int PARTS = Long.SIZE / BYTES.length();
+
+    @Override
+    public int pack(byte[] values, int offset, int rows, int k, Encoding encoding, int bits, long[] planes) {
+        byte min = (byte) encoding.min(bits);
+        byte max = (byte) encoding.max(bits);
+        boolean binary = encoding == Encoding.BINARY;
+        int fullWords = k >>> 6;
+        for (int row = 0; row < rows; row++) {
+            int start = offset + row * k;
+            for (int word = 0; word < fullWords; word++) {
+                for (int part = 0; part < PARTS; part++) {
+                    int col = word * Long.SIZE + part * BYTES.length();
+                    ByteVector v = ByteVector.fromArray(BYTES, values, start + col);
+                    VectorMask<Byte> bad = v.compare(LT, min).or(v.compare(GT, max));
+                    if (binary) {
+                        bad = bad.or(v.compare(EQ, (byte) 0));
+                    }
+                    if (bad.anyTrue()) {
+                        return row * k + col + bad.firstTrue();
+                    }
+                    int shift = part * BYTES.length();
+                    for (int plane = 0; plane < bits; plane++) {
+                        VectorMask<Byte> set = binary ? v.compare(GT, (byte) 0)
+                                : v.lanewise(AND, (byte) (1 << plane)).compare(NE, (byte) 0);
+                        planes[(word * bits + plane) * rows + row] |= set.toLong() << shift;
+                    }
+                }
+            }
+            int bad = Scalar.packColumns(values, offset, rows, k, encoding, bits, planes, row, fullWords * Long.SIZE, k);
+            if (bad >= 0) {
+                return bad;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the preferred byte vector divides a 64-bit word (8 to 64 lanes). */
+    static boolean fitsWord() {
+        return BYTES.length() >= 8 && Long.SIZE % BYTES.length() == 0;
+    }
+}
