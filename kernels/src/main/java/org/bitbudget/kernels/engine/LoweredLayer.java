@@ -1,49 +1,97 @@
 package org.bitbudget.kernels.engine;
 
 import java.util.Arrays;
+import org.bitbudget.kernels.bitserial.BitPlanes;
+import org.bitbudget.kernels.bitserial.BitSerialGemmProvider;
+import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntKernelProvider;
 import org.bitbudget.model.engine.Window;
 import org.bitbudget.model.graph.Op;
 
 /**
- * A Conv or Gemm layer lowered to one integer GEMM: a Gemm is a 1 x 1 convolution of an input with
- * h = w = 1. Weights are n x k int8 codes with k ordered (kernel row, kernel column, input channel)
- * to match NHWC im2col rows. {@link #accumulate} returns the int32 accumulators with
- * {@code fractionBits} fraction bits plus the bias at that resolution: a bias rounded to whole
- * accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized codes across a rounding
- * boundary, so the lowering gives the accumulator the fraction bits its range bound leaves free.
- *
- * @param name        the layer name, for error messages
- * @param inChannels  input channels the weights expect
- * @param conv        the convolution's attributes, or null for a Gemm or MatMul
- * @param weights     n x k weight codes
- * @param weightSums  per-channel sums of the codes, for the uint8 zero-point term
- * @param bias         per-channel bias in units of 2^-fractionBits of the accumulator's scale
- * @param fractionBits  left shift of the raw accumulators, which their bound proves cannot overflow
- * @param inZeroPoint  the input's zero point (0 for signed inputs)
+ * A Conv, Gemm or MatMul layer lowered to integer GEMMs, one per convolution group: a Gemm is a 1 x 1
+ * convolution of an input with h = w = 1. Weights are n x k int8 codes with k ordered (kernel row,
+ * kernel column, input channel of the group) to match NHWC im2col rows. {@link #accumulate} returns
+ * the int32 accumulators with {@code fractionBits} fraction bits plus the bias at that resolution: a
+ * bias rounded to whole accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized
+ * codes across a rounding boundary, so the lowering gives the accumulator the fraction bits its
+ * range bound leaves free.
  */
-record LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weights, int[] weightSums, int[] bias,
-                    int fractionBits, int inZeroPoint) {
+final class LoweredLayer {
+    private final String name;
+    private final int inChannels;
+    private final Op.Conv conv;
+    private final int groups;
+    private final WeightCodes weights;
+    private final int[] weightSums;
+    private final int[] bias;
+    private final int fractionBits;
+    private final double bound;
+    private final int inZeroPoint;
+    private final KernelPath path;
+    private final BitPlanes weightPlanes;
+    private final Encoding inputEncoding;
+    private final int inputBits;
 
     /**
-     * Accumulators of a batch, NHWC like {@link Codes}.
-     *
-     * @param values batch * h * w rows of n
-     * @param batch  images
-     * @param h      output rows
-     * @param w      output columns
+     * @param name          the layer name, for error messages
+     * @param inChannels    input channels the weights expect
+     * @param conv          the convolution's attributes, or null for a Gemm or MatMul
+     * @param weights       n x k weight codes (k per group)
+     * @param bias          per-channel bias in units of 2^-fractionBits of the accumulator's scale
+     * @param fractionBits  left shift of the raw accumulators, which their bound proves cannot overflow
+     * @param bound         the largest |accumulator + bias| any input gives, after the shift
+     * @param inZeroPoint   the input's zero point (0 for signed inputs)
+     * @param path          the kernel to run
+     * @param inputEncoding the input codes' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
+     * @param inputBits     the input codes' width, for {@link KernelPath#BIT_SERIAL}
+     * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
+     * @param weightBits    the weights' width, for {@link KernelPath#BIT_SERIAL}
      */
-    record Accumulators(int[] values, int batch, int h, int w) {
+    LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weights, int[] bias, int fractionBits,
+                 double bound, int inZeroPoint, KernelPath path, Encoding inputEncoding, int inputBits, Encoding weightEncoding,
+                 int weightBits) {
+        this.name = name;
+        this.inChannels = inChannels;
+        this.conv = conv;
+        this.groups = conv == null ? 1 : conv.group();
+        this.weights = weights;
+        this.weightSums = IntGemm.weightSums(weights.channels(), weights.k(), weights.codes(), 0, weights.k());
+        this.bias = bias;
+        this.fractionBits = fractionBits;
+        this.bound = bound;
+        this.inZeroPoint = inZeroPoint;
+        this.path = path;
+        this.inputEncoding = inputEncoding;
+        this.inputBits = inputBits;
+        this.weightPlanes = path == KernelPath.BIT_SERIAL
+                ? BitPlanes.pack(weights.codes(), 0, weights.channels(), weights.k(), weightEncoding, weightBits)
+                : null;
     }
 
-    /** Output channels. */
+    String name() {
+        return name;
+    }
+
     int outChannels() {
         return weights.channels();
     }
 
+    int fractionBits() {
+        return fractionBits;
+    }
+
+    double bound() {
+        return bound;
+    }
+
+    KernelPath path() {
+        return path;
+    }
+
     /** Accumulators, shifted by {@code fractionBits}, plus bias, of a batch of input codes. */
-    Accumulators accumulate(Codes in) {
+    Acc accumulate(Codes in) {
         if (in.c() != inChannels || (conv == null && in.h() * in.w() != 1)) {
             throw new IllegalArgumentException("layer " + name + ": expects " + inChannels
                     + " input channels" + (conv == null ? " and no spatial axes" : "") + ", got c=" + in.c()
@@ -56,32 +104,60 @@ record LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weigh
         int k = weights.k();
         int n = outChannels();
         int m = in.batch() * oh * ow;
-        byte[] a = win == null ? in.data() : im2col(in, win);
         int[] acc = new int[m * n];
-        IntGemm gemm = IntKernelProvider.get();
-        if (in.unsigned()) {
-            gemm.gemmU8(m, n, k, a, 0, k, inZeroPoint, weights.codes(), 0, k, weightSums, acc, 0, n);
-        } else {
-            gemm.gemmS8(m, n, k, a, 0, k, weights.codes(), 0, k, acc, 0, n);
+        int groupIn = inChannels / groups;
+        int groupOut = n / groups;
+        for (int g = 0; g < groups; g++) {
+            byte[] a = win == null ? in.data() : im2col(in, win, g * groupIn, groupIn);
+            multiply(m, g * groupOut, groupOut, k, a, in.unsigned(), acc, n);
         }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 acc[i * n + j] = (acc[i * n + j] << fractionBits) + bias[j];
             }
         }
-        return new Accumulators(acc, in.batch(), oh, ow);
+        return new Acc(acc, in.batch(), oh, ow, n);
+    }
+
+    /** Channels {@code [j0, j0 + count)} of all m rows into {@code acc} (row stride n). */
+    private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
+        byte[] w = weights.codes();
+        switch (path) {
+            case BIT_SERIAL -> {
+                BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
+                        weightPlanes, acc, 0, n);
+                if (inZeroPoint != 0) {
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            acc[i * n + j] -= inZeroPoint * weightSums[j];
+                        }
+                    }
+                }
+            }
+            case INT16 -> IntKernelProvider.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
+            case INT8 -> {
+                if (unsigned) {
+                    IntKernelProvider.get().gemmU8(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
+                            Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
+                } else {
+                    IntKernelProvider.get().gemmS8(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
+                }
+            }
+        }
     }
 
     /**
-     * One row per output position, (kernel row, kernel column, channel) along it; padding holds the
-     * zero point's byte, the code of real zero, so that it contributes nothing to the sum.
+     * One row per output position, (kernel row, kernel column, channel) along it, for the channels
+     * {@code [c0, c0 + cg)} of one group; padding holds the zero point's byte, the code of real zero,
+     * so that it contributes nothing to the sum.
      */
-    private byte[] im2col(Codes in, Window win) {
+    private byte[] im2col(Codes in, Window win, int c0, int cg) {
         int c = in.c();
-        int k = win.kH() * win.kW() * c;
+        int k = win.kH() * win.kW() * cg;
         byte[] src = in.data();
         byte[] a = new byte[in.batch() * win.outH() * win.outW() * k];
         byte pad = (byte) inZeroPoint;
+        boolean wholePixels = cg == c;
         int row = 0;
         for (int b = 0; b < in.batch(); b++) {
             int image = b * in.h() * in.w() * c;
@@ -90,19 +166,19 @@ record LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weigh
                     int dst = row * k;
                     int x0 = x * win.sW() - win.padLeft();
                     // Without column dilation a kernel row inside the image is one contiguous NHWC run.
-                    boolean runs = win.dW() == 1 && x0 >= 0 && x0 + win.kW() <= in.w();
+                    boolean runs = wholePixels && win.dW() == 1 && x0 >= 0 && x0 + win.kW() <= in.w();
                     for (int ky = 0; ky < win.kH(); ky++) {
                         int iy = y * win.sH() - win.padTop() + ky * win.dH();
                         if (runs && iy >= 0 && iy < in.h()) {
                             System.arraycopy(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c);
                             dst += win.kW() * c;
                         } else {
-                            for (int kx = 0; kx < win.kW(); kx++, dst += c) {
+                            for (int kx = 0; kx < win.kW(); kx++, dst += cg) {
                                 int ix = x0 + kx * win.dW();
                                 if (iy < 0 || iy >= in.h() || ix < 0 || ix >= in.w()) {
-                                    Arrays.fill(a, dst, dst + c, pad);
+                                    Arrays.fill(a, dst, dst + cg, pad);
                                 } else {
-                                    System.arraycopy(src, image + (iy * in.w() + ix) * c, a, dst, c);
+                                    System.arraycopy(src, image + (iy * in.w() + ix) * c + c0, a, dst, cg);
                                 }
                             }
                         }

@@ -3,48 +3,102 @@ package org.bitbudget.kernels.engine;
 import org.bitbudget.kernels.requant.Requantization;
 import org.bitbudget.model.engine.Window;
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.model.quant.RangeSearch;
 
-/** One step of the integer plan between the input quantizer and the last layer: codes in, codes out. */
+/**
+ * One step of the integer plan. Steps read and write numbered slots of a batch ({@link Codes},
+ * {@link Acc} or the float {@link Images}); the plan runs them in order on every chunk of a batch.
+ */
 sealed interface Step {
 
-    /** Runs the step on a batch. */
-    Codes apply(Codes in);
+    /** The layer whose time this step counts toward (the layer it feeds or belongs to). */
+    String layer();
+
+    /** Runs the step on one chunk's slots. */
+    void run(Object[] slots);
 
     /**
-     * A layer whose accumulators are requantized per output channel to the next layer's input
-     * format, with the following ReLU or Clip fused as the clamp range [min, max].
+     * A chunk of float input images, NCHW as the caller gave them.
      *
-     * @param layer       the layer
-     * @param multipliers per-channel Q0.31 multipliers of {@code s_a * s_w[j] / s_out}
-     * @param shifts      per-channel right shifts
-     * @param zeroPoint   the next layer's input zero point
-     * @param min         smallest output code
-     * @param max         largest output code
-     * @param unsigned    whether the output codes are unsigned
+     * @param data  the whole batch
+     * @param from  first image of the chunk
+     * @param count images in the chunk
+     * @param c     channels
+     * @param h     rows
+     * @param w     columns
      */
-    record Requantize(LoweredLayer layer, int[] multipliers, int[] shifts, int zeroPoint, int min, int max,
-                      boolean unsigned) implements Step {
+    record Images(float[] data, int from, int count, int c, int h, int w) {
+    }
+
+    /**
+     * The float input quantized for one layer, with the float32 steps of the fake quantizer, into
+     * NHWC codes clamped to [min, max] (a ReLU or Clip before the layer).
+     */
+    record Quantize(String layer, int from, int to, NumberFormat format, RangeSearch.Params params, int min, int max)
+            implements Step {
         @Override
-        public Codes apply(Codes in) {
-            LoweredLayer.Accumulators acc = layer.accumulate(in);
-            int n = layer.outChannels();
-            int m = acc.values().length / n;
-            byte[] out = new byte[acc.values().length];
-            Requantization.requantizeRows(m, n, acc.values(), 0, n, null, multipliers, shifts, zeroPoint, min, max,
-                    out, 0, n);
-            return new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
+        public void run(Object[] slots) {
+            Images in = (Images) slots[from];
+            int hw = in.h() * in.w();
+            int per = in.c() * hw;
+            byte[] codes = new byte[in.count() * per];
+            float scale = params.scale();
+            float zeroPoint = params.zeroPoint();
+            for (int b = 0; b < in.count(); b++) {
+                for (int ch = 0; ch < in.c(); ch++) {
+                    for (int p = 0; p < hw; p++) {
+                        float t = in.data()[(in.from() + b) * per + ch * hw + p] / scale;
+                        if (zeroPoint != 0f) {
+                            t = (float) Math.rint(t) + zeroPoint;
+                        }
+                        codes[b * per + p * in.c() + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
+                    }
+                }
+            }
+            slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
         }
     }
 
     /**
-     * Max pooling on the codes, which commutes with a per-tensor affine quantizer because it is
-     * monotone; padded positions are skipped, as ONNX's -infinity padding never wins.
+     * Accumulators requantized per channel to a layer's input format, with a following ReLU or Clip
+     * fused as the clamp range [min, max].
      *
-     * @param pool the pooling attributes (kind MAX)
+     * @param multipliers per-channel Q0.31 multipliers of {@code unit[j] / s_out}
+     * @param shifts      per-channel right shifts
+     * @param zeroPoint   the layer's input zero point
+     * @param unsigned    whether the codes are unsigned
      */
-    record MaxPool(Op.Pool pool) implements Step {
+    record Requantize(String layer, int from, int to, int[] multipliers, int[] shifts, int zeroPoint, int min, int max,
+                      boolean unsigned) implements Step {
         @Override
-        public Codes apply(Codes in) {
+        public void run(Object[] slots) {
+            Acc acc = (Acc) slots[from];
+            int n = acc.c();
+            int m = acc.values().length / n;
+            byte[] out = new byte[acc.values().length];
+            Requantization.requantizeRows(m, n, acc.values(), 0, n, null, multipliers, shifts, zeroPoint, min, max,
+                    out, 0, n);
+            slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
+        }
+    }
+
+    /** A Conv, Gemm or MatMul on codes, into accumulators. */
+    record Layer(String layer, int from, int to, LoweredLayer lowered) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            slots[to] = lowered.accumulate((Codes) slots[from]);
+        }
+    }
+
+    /**
+     * Max pooling on codes, which commutes with the requantization before it because that is monotone;
+     * padded positions are skipped, as ONNX's -infinity padding never wins.
+     */
+    record MaxPool(String layer, int from, int to, Op.Pool pool) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Codes in = (Codes) slots[from];
             Window win = in.window(pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(),
                     pool.ceilMode());
             int c = in.c();
@@ -70,14 +124,15 @@ sealed interface Step {
                     }
                 }
             }
-            return new Codes(out, in.batch(), win.outH(), win.outW(), c, in.unsigned());
+            slots[to] = new Codes(out, in.batch(), win.outH(), win.outW(), c, in.unsigned());
         }
     }
 
-    /** ONNX Flatten at axis 1: NHWC codes to one row per image in ONNX's (c, h, w) order. */
-    record Flatten() implements Step {
+    /** ONNX Flatten at axis 1 on codes: NHWC to one row per image in ONNX's (c, h, w) order. */
+    record Flatten(String layer, int from, int to) implements Step {
         @Override
-        public Codes apply(Codes in) {
+        public void run(Object[] slots) {
+            Codes in = (Codes) slots[from];
             int hw = in.h() * in.w();
             int per = hw * in.c();
             byte[] out = new byte[in.data().length];
@@ -88,7 +143,101 @@ sealed interface Step {
                     }
                 }
             }
-            return new Codes(out, in.batch(), 1, 1, per, in.unsigned());
+            slots[to] = new Codes(out, in.batch(), 1, 1, per, in.unsigned());
+        }
+    }
+
+    /** A ReLU or Clip on accumulators: each channel clamped to [low[j], high[j]] in its own units. */
+    record Clamp(String layer, int from, int to, int[] low, int[] high) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc in = (Acc) slots[from];
+            int c = in.c();
+            int[] out = in.values().clone();
+            for (int i = 0; i < out.length; i++) {
+                int j = i % c;
+                out[i] = Math.clamp(out[i], low[j], high[j]);
+            }
+            slots[to] = new Acc(out, in.batch(), in.h(), in.w(), c);
+        }
+    }
+
+    /**
+     * Average pooling on accumulators (GlobalAveragePool when {@code pool} is null): window sums divided
+     * by the window's count, rounded half away from zero; the unit stays that of the input.
+     */
+    record AveragePool(String layer, int from, int to, Op.Pool pool) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc in = (Acc) slots[from];
+            int c = in.c();
+            int[] kernel = pool == null ? new int[] {in.h(), in.w()} : pool.kernel();
+            // A 1-D window (one kernel size) slides along w, as in Codes.window.
+            int[] spatial = kernel.length == 1 ? new int[] {in.w()} : new int[] {in.h(), in.w()};
+            Window win = pool == null
+                    ? Window.resolve(spatial, kernel, null, null, null, Op.AutoPad.NOTSET, false)
+                    : Window.resolve(spatial, kernel, pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(),
+                            pool.ceilMode());
+            boolean includePad = pool != null && pool.countIncludePad();
+            int[] out = new int[in.batch() * win.outH() * win.outW() * c];
+            int o = 0;
+            for (int b = 0; b < in.batch(); b++) {
+                int image = b * in.h() * in.w() * c;
+                for (int y = 0; y < win.outH(); y++) {
+                    for (int x = 0; x < win.outW(); x++) {
+                        int divisor = win.averageDivisor(y, x, includePad);
+                        for (int ch = 0; ch < c; ch++) {
+                            long sum = 0;
+                            for (int ky = 0; ky < win.kH(); ky++) {
+                                int iy = y * win.sH() - win.padTop() + ky * win.dH();
+                                for (int kx = 0; kx < win.kW(); kx++) {
+                                    int ix = x * win.sW() - win.padLeft() + kx * win.dW();
+                                    if (iy >= 0 && iy < in.h() && ix >= 0 && ix < in.w()) {
+                                        sum += in.values()[image + (iy * in.w() + ix) * c + ch];
+                                    }
+                                }
+                            }
+                            out[o++] = (int) divideRounded(sum, divisor);
+                        }
+                    }
+                }
+            }
+            slots[to] = new Acc(out, in.batch(), win.outH(), win.outW(), c);
+        }
+
+        private static long divideRounded(long sum, int divisor) {
+            long half = divisor / 2;
+            return sum >= 0 ? (sum + half) / divisor : -((-sum + half) / divisor);
+        }
+    }
+
+    /**
+     * A residual Add of two accumulator tensors with per-channel units: each side is rescaled to the
+     * output unit by a fixed-point multiplier (null when its unit already is the output unit) with
+     * gemmlowp rounding, then added.
+     */
+    record Add(String layer, int left, int right, int to, int[] leftMultipliers, int[] leftShifts,
+               int[] rightMultipliers, int[] rightShifts) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc a = (Acc) slots[left];
+            Acc b = (Acc) slots[right];
+            int c = a.c();
+            int[] out = new int[a.values().length];
+            for (int i = 0; i < out.length; i++) {
+                int j = i % c;
+                out[i] = rescale(a.values()[i], leftMultipliers, leftShifts, j)
+                        + rescale(b.values()[i], rightMultipliers, rightShifts, j);
+            }
+            slots[to] = new Acc(out, a.batch(), a.h(), a.w(), c);
+        }
+
+        private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
+            if (multipliers == null) {
+                return v;
+            }
+            return Requantization.roundingDivideByPOT(
+                    Requantization.saturatingRoundingDoublingHighMul(v, multipliers[j]), shifts[j]);
         }
     }
 }
