@@ -24,6 +24,14 @@ public final class BitSerialGemmProvider {
         return INSTANCE;
     }
 
+    /**
+     * Output channels per vector of the implementation in use (1 for the scalar twin): a layer with
+     * fewer channels runs entirely on the scalar remainder loop.
+     */
+    public static int lanes() {
+        return INSTANCE instanceof VectorBitSerialGemm ? LongVector.SPECIES_PREFERRED.length() : 1;
+    }
+
     /** The plane packer in use. */
     public static PlanePacker packer() {
         return PACKER;

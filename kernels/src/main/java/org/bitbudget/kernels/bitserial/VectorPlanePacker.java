@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the range with two compares, and turns each plane into a lane mask ({@code AND (1 << p) != 0},
  * for binary values {@code > 0}) whose {@link VectorMask#toLong} is that plane's bits of the word.
  * A two's complement or unsigned value inside the format's range has its code's bits as its own low
- * bits, so no encoding step is needed. Columns after the last full word go to the scalar twin.
+ * bits, so no encoding step is needed. A row's last, partial word is loaded under a lane mask, so
+ * no column is left to a scalar loop.
  */
 final class VectorPlanePacker implements PlanePacker {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
@@ -27,17 +28,23 @@ final class VectorPlanePacker implements PlanePacker {
         byte min = (byte) encoding.min(bits);
         byte max = (byte) encoding.max(bits);
         boolean binary = encoding == Encoding.BINARY;
-        int fullWords = k >>> 6;
+        int words = (k + 63) >>> 6;
         for (int row = 0; row < rows; row++) {
             int start = offset + row * k;
-            for (int word = 0; word < fullWords; word++) {
+            for (int word = 0; word < words; word++) {
                 for (int part = 0; part < PARTS; part++) {
                     int col = word * Long.SIZE + part * BYTES.length();
-                    ByteVector v = ByteVector.fromArray(BYTES, values, start + col);
+                    if (col >= k) {
+                        break;
+                    }
+                    // Columns past k (the row's last, partial word) are masked off: not loaded, not set.
+                    VectorMask<Byte> inside = BYTES.indexInRange(col, k);
+                    ByteVector v = ByteVector.fromArray(BYTES, values, start + col, inside);
                     VectorMask<Byte> bad = v.compare(LT, min).or(v.compare(GT, max));
                     if (binary) {
                         bad = bad.or(v.compare(EQ, (byte) 0));
                     }
+                    bad = bad.and(inside);
                     if (bad.anyTrue()) {
                         return row * k + col + bad.firstTrue();
                     }
@@ -45,13 +52,9 @@ final class VectorPlanePacker implements PlanePacker {
                     for (int plane = 0; plane < bits; plane++) {
                         VectorMask<Byte> set = binary ? v.compare(GT, (byte) 0)
                                 : v.lanewise(AND, (byte) (1 << plane)).compare(NE, (byte) 0);
-                        planes[(word * bits + plane) * rows + row] |= set.toLong() << shift;
+                        planes[(word * bits + plane) * rows + row] |= set.and(inside).toLong() << shift;
                     }
                 }
-            }
-            int bad = Scalar.packColumns(values, offset, rows, k, encoding, bits, planes, row, fullWords * Long.SIZE, k);
-            if (bad >= 0) {
-                return bad;
             }
         }
         return -1;

@@ -66,7 +66,7 @@ public final class IntegerEngine {
         this.outputSlot = outputSlot;
         this.outputUnits = outputUnits;
         this.outputShape = outputShape;
-        this.kernels = Map.copyOf(kernels);
+        this.kernels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
         this.threads = threads;
         this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
     }

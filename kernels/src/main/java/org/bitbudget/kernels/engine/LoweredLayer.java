@@ -16,7 +16,8 @@ import org.bitbudget.model.graph.Op;
  * the int32 accumulators with {@code fractionBits} fraction bits plus the bias at that resolution: a
  * bias rounded to whole accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized
  * codes across a rounding boundary, so the lowering gives the accumulator the fraction bits its
- * range bound leaves free.
+ * range bound leaves free. On the int8 and int16 paths a convolution's rows are padded to a multiple of
+ * the vector kernels' step with zero weights, so no product is left to their scalar tail.
  */
 final class LoweredLayer {
     private final String name;
@@ -33,6 +34,9 @@ final class LoweredLayer {
     private final BitPlanes weightPlanes;
     private final Encoding inputEncoding;
     private final int inputBits;
+    /** Row length of the im2col matrix and of the weights the GEMM reads: k padded for the vector kernels. */
+    private final int rowLength;
+    private final byte[] paddedWeights;
 
     /**
      * @param name          the layer name, for error messages
@@ -65,6 +69,13 @@ final class LoweredLayer {
         this.path = path;
         this.inputEncoding = inputEncoding;
         this.inputBits = inputBits;
+        boolean pad = conv != null && path != KernelPath.BIT_SERIAL;
+        int multiple = pad ? IntKernelProvider.rowMultiple() : 1;
+        this.rowLength = Math.ceilDiv(weights.k(), multiple) * multiple;
+        this.paddedWeights = new byte[weights.channels() * rowLength];
+        for (int j = 0; j < weights.channels(); j++) {
+            System.arraycopy(weights.codes(), j * weights.k(), paddedWeights, j * rowLength, weights.k());
+        }
         this.weightPlanes = path == KernelPath.BIT_SERIAL
                 ? BitPlanes.pack(weights.codes(), 0, weights.channels(), weights.k(), weightEncoding, weightBits)
                 : null;
@@ -101,7 +112,7 @@ final class LoweredLayer {
                 conv.dilations(), conv.autoPad(), false);
         int oh = win == null ? 1 : win.outH();
         int ow = win == null ? 1 : win.outW();
-        int k = weights.k();
+        int k = rowLength;
         int n = outChannels();
         int m = in.batch() * oh * ow;
         int[] acc = new int[m * n];
@@ -121,7 +132,7 @@ final class LoweredLayer {
 
     /** Channels {@code [j0, j0 + count)} of all m rows into {@code acc} (row stride n). */
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
-        byte[] w = weights.codes();
+        byte[] w = paddedWeights;
         switch (path) {
             case BIT_SERIAL -> {
                 BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
@@ -146,6 +157,17 @@ final class LoweredLayer {
         }
     }
 
+    /** System.arraycopy, whose call costs more than a plain loop for the few bytes of a thin layer's run. */
+    private static void copy(byte[] src, int from, byte[] dst, int to, int length) {
+        if (length >= 32) {
+            System.arraycopy(src, from, dst, to, length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[to + i] = src[from + i];
+            }
+        }
+    }
+
     /**
      * One row per output position, (kernel row, kernel column, channel) along it, for the channels
      * {@code [c0, c0 + cg)} of one group; padding holds the zero point's byte, the code of real zero,
@@ -153,10 +175,14 @@ final class LoweredLayer {
      */
     private byte[] im2col(Codes in, Window win, int c0, int cg) {
         int c = in.c();
-        int k = win.kH() * win.kW() * cg;
+        int k = rowLength;
         byte[] src = in.data();
         byte[] a = new byte[in.batch() * win.outH() * win.outW() * k];
         byte pad = (byte) inZeroPoint;
+        if (pad != 0 && k != win.kH() * win.kW() * cg) {
+            // The row padding meets zero weights; any code in range would do, the zero point's is one.
+            Arrays.fill(a, pad);
+        }
         boolean wholePixels = cg == c;
         int row = 0;
         for (int b = 0; b < in.batch(); b++) {
@@ -170,7 +196,7 @@ final class LoweredLayer {
                     for (int ky = 0; ky < win.kH(); ky++) {
                         int iy = y * win.sH() - win.padTop() + ky * win.dH();
                         if (runs && iy >= 0 && iy < in.h()) {
-                            System.arraycopy(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c);
+                            copy(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c);
                             dst += win.kW() * c;
                         } else {
                             for (int kx = 0; kx < win.kW(); kx++, dst += cg) {
@@ -178,7 +204,7 @@ final class LoweredLayer {
                                 if (iy < 0 || iy >= in.h() || ix < 0 || ix >= in.w()) {
                                     Arrays.fill(a, dst, dst + cg, pad);
                                 } else {
-                                    System.arraycopy(src, image + (iy * in.w() + ix) * c + c0, a, dst, cg);
+                                    copy(src, image + (iy * in.w() + ix) * c + c0, a, dst, cg);
                                 }
                             }
                         }

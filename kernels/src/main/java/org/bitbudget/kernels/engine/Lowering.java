@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.kernels.bitserial.BitSerialGemmProvider;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
 import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
 import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
 import org.bitbudget.model.quant.Granularity;
@@ -452,8 +454,10 @@ final class Lowering {
 
     /**
      * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
-     * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster; int16 for
-     * signed inputs whose raw sums the weights' L1 norms bound below 2^15; int8 otherwise.
+     * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
+     * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
+     * run on its scalar twin, slower than int8); int16 for signed inputs whose raw sums the weights'
+     * L1 norms bound below 2^15; int8 otherwise.
      */
     private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, IntegerFormat in, int zeroPoint, long maxRaw) {
         int groups = conv == null ? 1 : conv.group();
@@ -462,7 +466,9 @@ final class Lowering {
             int wBits = wf.signOnly() ? 1 : wf.bits();
             boolean weightsFit = wf.signOnly() || (wf.min() < 0 && wBits >= 2 && wBits <= 4);
             boolean inputFits = in.min() >= 0 ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
-            if (weightsFit && inputFits && wBits * in.bits() <= 8) {
+            int channels = graph.initializers().get(lq.layer().weightName()).shape().dim(
+                    FakeQuantization.channelAxis(lq.layer()));
+            if (weightsFit && inputFits && wBits * in.bits() <= 8 && channels >= BitSerialGemmProvider.lanes()) {
                 return KernelPath.BIT_SERIAL;
             }
         }

@@ -24,6 +24,14 @@ public final class IntKernelProvider {
     }
 
     /**
+     * The k that rows are best padded to a multiple of: the vector kernels' step (their leftover
+     * products are summed one by one), 1 for the scalar twin. Padding with zero weights changes no sum.
+     */
+    public static int rowMultiple() {
+        return INSTANCE instanceof VectorIntGemm ? VectorIntGemm.vectorLength() : 1;
+    }
+
+    /**
      * Whether int16 accumulation is safe for a layer: every channel's bound (from
      * {@link AccumulatorBounds#perChannel}) is at most 16 bits.
      */

@@ -105,11 +105,13 @@ public final class VectorIntGemm implements IntGemm {
             q3 = q3.add(p3.lanewise(XOR, LOW_SIGN));
             h3 = h3.add(p3.lanewise(ASHR, 16));
         }
+        // sum(q) - 65535 * sum(h), with one lane reduction; written out here because a helper taking
+        // vectors that C2 does not inline would box them.
         int offset = lowOffset(bound);
-        c[c0] = fold(q0, h0, offset) + tail(p, k, a, a0, flip, w, w0);
-        c[c0 + 1] = fold(q1, h1, offset) + tail(p, k, a, a0, flip, w, w0 + ldw);
-        c[c0 + 2] = fold(q2, h2, offset) + tail(p, k, a, a0, flip, w, w0 + 2 * ldw);
-        c[c0 + 3] = fold(q3, h3, offset) + tail(p, k, a, a0, flip, w, w0 + 3 * ldw);
+        c[c0] = q0.sub(h0.mul(65535)).reduceLanes(ADD) + offset + tail(p, k, a, a0, flip, w, w0);
+        c[c0 + 1] = q1.sub(h1.mul(65535)).reduceLanes(ADD) + offset + tail(p, k, a, a0, flip, w, w0 + ldw);
+        c[c0 + 2] = q2.sub(h2.mul(65535)).reduceLanes(ADD) + offset + tail(p, k, a, a0, flip, w, w0 + 2 * ldw);
+        c[c0 + 3] = q3.sub(h3.mul(65535)).reduceLanes(ADD) + offset + tail(p, k, a, a0, flip, w, w0 + 3 * ldw);
     }
 
     private static int rowTimesChannel(int k, byte[] a, int a0, byte flip, byte[] w, int w0) {
@@ -125,16 +127,12 @@ public final class VectorIntGemm implements IntGemm {
             q = q.add(prod.lanewise(XOR, LOW_SIGN));
             h = h.add(prod.lanewise(ASHR, 16));
         }
-        return fold(q, h, lowOffset(bound)) + tail(p, k, a, a0, flip, w, w0);
+        return q.sub(h.mul(65535)).reduceLanes(ADD) + lowOffset(bound) + tail(p, k, a, a0, flip, w, w0);
     }
 
     /** The 32768 that XOR-ing bit 15 added to every low product, summed over the vector steps. */
     private static int lowOffset(int bound) {
         return -LOW_SIGN * (bound / SHORTS.length()) * INTS.length();
-    }
-
-    private static int fold(IntVector q, IntVector h, int offset) {
-        return q.reduceLanes(ADD) - 65535 * h.reduceLanes(ADD) + offset;
     }
 
     private static int tail(int from, int k, byte[] a, int a0, byte flip, byte[] w, int w0) {
@@ -145,31 +143,65 @@ public final class VectorIntGemm implements IntGemm {
         return sum;
     }
 
+    /**
+     * int16 accumulation, in the same one row by four channels shape: products and sums stay in int16
+     * lanes (wrapping modulo 2^16 like the scalar twin), so a step is one multiply and one add per
+     * channel.
+     */
     @Override
     public void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                             int[] c, int cOff, int ldc) {
-        int bound = SHORTS.loopBound(k);
+        int tiled = n - n % CHANNELS_PER_TILE;
         for (int i = 0; i < m; i++) {
             int a0 = aOff + i * lda;
-            for (int j = 0; j < n; j++) {
-                int w0 = wOff + j * ldw;
-                ShortVector acc = ShortVector.zero(SHORTS);
-                int p = 0;
-                for (; p < bound; p += SHORTS.length()) {
-                    ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
-                            .convertShape(B2S, SHORTS, 0);
-                    ShortVector y = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                            .convertShape(B2S, SHORTS, 0);
-                    acc = acc.add(x.mul(y));
-                }
-                // The lane reduction wraps in int16 like the scalar twin's sum, so the order does not matter.
-                short sum = acc.reduceLanes(ADD);
-                for (; p < k; p++) {
-                    sum = (short) (sum + a[a0 + p] * w[w0 + p]);
-                }
-                c[cOff + i * ldc + j] = sum;
+            int c0 = cOff + i * ldc;
+            for (int j = 0; j < tiled; j += CHANNELS_PER_TILE) {
+                rowTimesFourChannelsInt16(k, a, a0, w, wOff + j * ldw, ldw, c, c0 + j);
+            }
+            for (int j = tiled; j < n; j++) {
+                c[c0 + j] = rowTimesChannelInt16(k, a, a0, w, wOff + j * ldw);
             }
         }
+    }
+
+    private static void rowTimesFourChannelsInt16(int k, byte[] a, int a0, byte[] w, int w0, int ldw, int[] c,
+                                                  int c0) {
+        ShortVector s0 = ShortVector.zero(SHORTS);
+        ShortVector s1 = s0;
+        ShortVector s2 = s0;
+        ShortVector s3 = s0;
+        int bound = SHORTS.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += SHORTS.length()) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .convertShape(B2S, SHORTS, 0);
+            s0 = s0.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
+                    .convertShape(B2S, SHORTS, 0)));
+            s1 = s1.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + ldw + p)
+                    .convertShape(B2S, SHORTS, 0)));
+            s2 = s2.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 2 * ldw + p)
+                    .convertShape(B2S, SHORTS, 0)));
+            s3 = s3.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 3 * ldw + p)
+                    .convertShape(B2S, SHORTS, 0)));
+        }
+        // The lane reductions wrap in int16 like the scalar twin's sum, so the order does not matter.
+        c[c0] = (short) (s0.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0));
+        c[c0 + 1] = (short) (s1.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + ldw));
+        c[c0 + 2] = (short) (s2.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + 2 * ldw));
+        c[c0 + 3] = (short) (s3.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + 3 * ldw));
+    }
+
+    private static int rowTimesChannelInt16(int k, byte[] a, int a0, byte[] w, int w0) {
+        ShortVector sum = ShortVector.zero(SHORTS);
+        int bound = SHORTS.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += SHORTS.length()) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .convertShape(B2S, SHORTS, 0);
+            sum = sum.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
+                    .convertShape(B2S, SHORTS, 0)));
+        }
+        return (short) (sum.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0));
     }
 
     /** int16 lanes per step of the kernels. */

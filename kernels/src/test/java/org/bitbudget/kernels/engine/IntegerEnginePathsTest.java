@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The kernel paths of the integer engine on the reference LeNet-5 and 1,000 Fashion-MNIST test
  * images. The integer arithmetic of a layer does not depend on which kernel sums its products, so
  * the engine with bit-serial and int16 allowed must give exactly the logits of the engine forced
- * onto the int8 kernels, while really choosing the narrower kernels where the config allows; and
+ * onto the int8 kernels, while really choosing the narrower kernels where the config allows (all
+ * layers but c1, whose 6 channels do not fill a bit-serial vector); and
  * both must agree with the fake-quant float engine on top-1 for at least 98% of the images.
  */
 class IntegerEnginePathsTest {
@@ -63,7 +64,7 @@ class IntegerEnginePathsTest {
     }
 
     @ParameterizedTest(name = "{0} weights, {1}-bit activations")
-    @CsvSource({"int2, 2, BIT_SERIAL, 5", "int2, 4, BIT_SERIAL, 5", "binary, 4, BIT_SERIAL, 5",
+    @CsvSource({"int2, 2, BIT_SERIAL, 4", "int2, 4, BIT_SERIAL, 4", "binary, 4, BIT_SERIAL, 4",
             "int4, 4, INT16, 1", "int8, 8, INT8, 5", "fp4-e2m1, 8, INT16, 1"})
     void everyPathGivesTheInt8PathsLogitsExactly(String weights, int activationBits, KernelPath expectedPath,
                                                  int layersOnPath) {
