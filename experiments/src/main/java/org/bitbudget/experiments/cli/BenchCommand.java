@@ -8,11 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.kernels.engine.KernelPath;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code bitbudget bench}: throughput of a model and the time of each of its steps. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure images per second of a model on seeded random inputs (after a warm-up), and the "
-                + "time of each step of the engine's plan on one thread.",
+                + "time of each step of the engine's plan (each layer, for the integer engine) on one thread.",
                 "Timings are for comparing configurations on one machine; for engine-against-engine ratios use "
                         + "the JMH benchmarks (README, Benchmarks)."})
 final class BenchCommand implements Callable<Integer> {
@@ -39,6 +43,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "C.json",
             description = "Precision config: benchmark the fake-quantized model (calibrated on the train split)")
     Path config;
+
+    @Option(names = "--engine", paramLabel = "E", defaultValue = "float",
+            description = "float (the fake-quantized model with --config) or integer (the integer kernels; needs "
+                    + "--config) (default: ${DEFAULT-VALUE})")
+    String engineName;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Images per call (default: ${DEFAULT-VALUE})")
     int batch;
@@ -66,26 +75,73 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
                     + " inputs; bench needs one");
         }
+        boolean integer = switch (engineName) {
+            case "float" -> false;
+            case "integer" -> true;
+            default -> throw new UserInputException("--engine", "'" + engineName + "' is not float or integer");
+        };
+        if (integer && config == null) {
+            throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
+                    + "activations for every layer)");
+        }
+        Graph floatGraph = graph;
+        FakeQuantization.QuantizedGraph quantized = null;
         if (config != null) {
             PrecisionConfig precision = quantize.load(config, graph);
-            graph = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN).graph();
+            quantized = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
+            graph = quantized.graph();
         }
+        Tensor input = randomInput(graph.inputs().getFirst());
+        try {
+            if (integer) {
+                benchInteger(floatGraph, quantized, input);
+            } else {
+                benchFloat(graph, input);
+            }
+        } catch (UserInputException e) {
+            throw e.within(model.model.toString());
+        }
+        return 0;
+    }
+
+    private void benchFloat(Graph graph, Tensor input) {
         FloatEngine.Builder builder = FloatEngine.builder(graph);
         if (threads != null) {
             builder.threads(threads);
         }
         FloatEngine engine = builder.build();
-        Tensor input = randomInput(graph.inputs().getFirst());
+        measure(engine::predict, input, seconds);
+        double imagesPerSecond = measure(engine::predict, input, seconds);
+        List<Step> steps = FloatEngine.builder(graph).threads(1).build()
+                .profile(Map.of(graph.inputs().getFirst().name(), input), 5).stream()
+                .map(s -> new Step(s.node(), s.step(), s.milliseconds())).toList();
+        report("float", engine.threads(), imagesPerSecond, steps);
+    }
+
+    private void benchInteger(Graph graph, FakeQuantization.QuantizedGraph quantized, Tensor input) {
+        IntegerEngine engine;
+        IntegerEngine oneThread;
         try {
-            measure(engine, input, seconds);
-            double imagesPerSecond = measure(engine, input, seconds);
-            List<FloatEngine.StepTime> steps = FloatEngine.builder(graph).threads(1).build()
-                    .profile(Map.of(graph.inputs().getFirst().name(), input), 5);
-            report(engine, imagesPerSecond, steps);
-        } catch (UserInputException e) {
-            throw e.within(model.model.toString());
+            IntegerEngine.Builder builder = IntegerEngine.builder(graph, quantized);
+            if (threads != null) {
+                builder.threads(threads);
+            }
+            engine = builder.build();
+            oneThread = IntegerEngine.builder(graph, quantized).threads(1).build();
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(config + ": --engine integer", e.getMessage());
         }
-        return 0;
+        measure(engine::predict, input, seconds);
+        double imagesPerSecond = measure(engine::predict, input, seconds);
+        Map<String, KernelPath> kernels = engine.kernels();
+        List<Step> steps = oneThread.profile(input, 5).stream()
+                .map(t -> new Step(t.layer(), t.layer() + " (" + kernels.get(t.layer()).name().toLowerCase(Locale.ROOT)
+                        .replace('_', '-') + ")", t.milliseconds())).toList();
+        report("integer", engine.threads(), imagesPerSecond, steps);
+    }
+
+    /** One row of the per-step table: the node or layer, what ran, and its time per call. */
+    private record Step(String name, String step, double milliseconds) {
     }
 
     private Tensor randomInput(ValueInfo input) {
@@ -104,43 +160,43 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Images per second of repeated {@code predict} calls over about {@code seconds}. */
-    private double measure(FloatEngine engine, Tensor input, double seconds) {
+    private double measure(UnaryOperator<Tensor> engine, Tensor input, double seconds) {
         long budget = (long) (seconds * 1e9);
         long started = System.nanoTime();
         long images = 0;
         do {
-            engine.predict(input);
+            engine.apply(input);
             images += batch;
         } while (System.nanoTime() - started < budget);
         return images / ((System.nanoTime() - started) / 1e9);
     }
 
-    private void report(FloatEngine engine, double imagesPerSecond, List<FloatEngine.StepTime> steps) {
-        double total = steps.stream().mapToDouble(FloatEngine.StepTime::milliseconds).sum();
+    private void report(String engineName, int engineThreads, double imagesPerSecond, List<Step> steps) {
+        double total = steps.stream().mapToDouble(Step::milliseconds).sum();
         if (json.json) {
             List<Map<String, Object>> layers = new ArrayList<>();
-            for (FloatEngine.StepTime s : steps) {
+            for (Step s : steps) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", s.node());
+                row.put("name", s.name());
                 row.put("step", s.step());
                 row.put("ms", s.milliseconds());
                 layers.add(row);
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model.toString());
-            out.put("engine", "float");
+            out.put("engine", engineName);
             out.put("batch", batch);
-            out.put("threads", engine.threads());
+            out.put("threads", engineThreads);
             out.put("images_per_second", imagesPerSecond);
             out.put("layers", layers);
             out.put("layers_ms_total", total);
             System.out.println(JsonOption.toJson(out));
             return;
         }
-        System.out.printf(Locale.ROOT, "%.0f images/s (float engine, batch %d, %d threads)%n", imagesPerSecond, batch,
-                engine.threads());
+        System.out.printf(Locale.ROOT, "%.0f images/s (%s engine, batch %d, %d threads)%n", imagesPerSecond,
+                engineName, batch, engineThreads);
         System.out.printf(Locale.ROOT, "per step, one thread, batch %d:%n", batch);
-        for (FloatEngine.StepTime s : steps) {
+        for (Step s : steps) {
             System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %5.1f%%%n", s.step(), s.milliseconds(),
                     100 * s.milliseconds() / total);
         }

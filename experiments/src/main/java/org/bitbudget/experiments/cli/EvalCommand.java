@@ -115,7 +115,11 @@ final class EvalCommand implements Callable<Integer> {
         UnaryOperator<Tensor> engine = floatEngine::predict;
         if (integer) {
             try {
-                engine = IntegerEngine.of(graph, quantized)::predict;
+                IntegerEngine.Builder integerBuilder = IntegerEngine.builder(graph, quantized);
+                if (threads != null) {
+                    integerBuilder.threads(threads);
+                }
+                engine = integerBuilder.build()::predict;
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(config + ": --engine integer", e.getMessage());
             }
