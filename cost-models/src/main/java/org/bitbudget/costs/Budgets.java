@@ -1,0 +1,313 @@
+package org.bitbudget.costs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.quant.NumberFormat;
+
+/**
+ * Parses budget expressions: {@code COST OP LIMIT}, several separated by commas (all must hold).
+ *
+ * <ul>
+ *   <li>COST: {@code size}, {@code bops}, {@code macs}, {@code activation-memory}, {@code energy},
+ *       {@code accumulator}, {@code accumulator-l1}, {@code latency};</li>
+ *   <li>OP: {@code <=} (or {@code ≤}) or {@code <};</li>
+ *   <li>LIMIT: a number with a unit — size: {@code bits}, {@code B}, {@code KiB}, {@code MiB},
+ *       {@code GiB}, {@code KB}/{@code kB}, {@code MB}, {@code GB} (KB = 1000 B); activation-memory:
+ *       the same, in bytes; latency: {@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s};
+ *       energy: {@code pJ}, {@code nJ}, {@code uJ}/{@code µJ}, {@code mJ}, {@code J}; bops and
+ *       macs: no unit or {@code k}, {@code M}, {@code G}, {@code T}; accumulator: bits, unit
+ *       optional — or relative, {@code 0.25*int8}, {@code 0.5 x fp32}, {@code int4}: a factor
+ *       times the total of a uniform reference config (see {@link CostTable#reference}).</li>
+ * </ul>
+ * Errors are {@link UserInputException}s naming the expression with a {@code ^} where it went wrong
+ * and the 0-based position: {@code budget 'size <= 64 KB^s': position 13: unknown unit ...}.
+ */
+public final class Budgets {
+
+    /** The total of a cost for the uniform config of a format, for relative budgets. */
+    @FunctionalInterface
+    public interface Reference {
+        double total(String cost, NumberFormat format);
+    }
+
+    private enum Dimension { SIZE_BITS, BYTES, COUNT, MILLISECONDS, PICOJOULES, BITS }
+
+    private static final Map<String, Dimension> COSTS = new LinkedHashMap<>();
+    private static final Map<Dimension, Map<String, Double>> UNITS = new LinkedHashMap<>();
+
+    static {
+        COSTS.put("size", Dimension.SIZE_BITS);
+        COSTS.put("bops", Dimension.COUNT);
+        COSTS.put("macs", Dimension.COUNT);
+        COSTS.put("activation-memory", Dimension.BYTES);
+        COSTS.put("energy", Dimension.PICOJOULES);
+        COSTS.put("accumulator", Dimension.BITS);
+        COSTS.put("accumulator-l1", Dimension.BITS);
+        COSTS.put("latency", Dimension.MILLISECONDS);
+        Map<String, Double> bytes = new LinkedHashMap<>();
+        bytes.put("B", 1.0);
+        bytes.put("bytes", 1.0);
+        bytes.put("KiB", 1024.0);
+        bytes.put("MiB", 1024.0 * 1024);
+        bytes.put("GiB", 1024.0 * 1024 * 1024);
+        bytes.put("KB", 1e3);
+        bytes.put("kB", 1e3);
+        bytes.put("MB", 1e6);
+        bytes.put("GB", 1e9);
+        Map<String, Double> sizeBits = new LinkedHashMap<>();
+        sizeBits.put("bits", 1.0);
+        sizeBits.put("bit", 1.0);
+        bytes.forEach((u, f) -> sizeBits.put(u, f * 8));
+        Map<String, Double> memBytes = new LinkedHashMap<>(bytes);
+        memBytes.put("bits", 1.0 / 8);
+        UNITS.put(Dimension.SIZE_BITS, sizeBits);
+        UNITS.put(Dimension.BYTES, memBytes);
+        UNITS.put(Dimension.COUNT, units("", 1.0, "k", 1e3, "K", 1e3, "M", 1e6, "G", 1e9, "T", 1e12));
+        UNITS.put(Dimension.MILLISECONDS, units("ns", 1e-6, "us", 1e-3, "µs", 1e-3, "ms", 1.0, "s", 1e3));
+        UNITS.put(Dimension.PICOJOULES, units("pJ", 1.0, "nJ", 1e3, "uJ", 1e6, "µJ", 1e6, "mJ", 1e9, "J", 1e12));
+        UNITS.put(Dimension.BITS, units("", 1.0, "bits", 1.0, "bit", 1.0));
+    }
+
+    private Budgets() {
+    }
+
+    /** Unit name → factor, in the order error messages list them. */
+    private static Map<String, Double> units(Object... pairs) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], (Double) pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** The cost names budgets accept. */
+    public static List<String> costs() {
+        return List.copyOf(COSTS.keySet());
+    }
+
+    /**
+     * Parses one or more comma-separated budgets.
+     *
+     * @param reference resolves relative budgets; null when none is available (relative budgets are then errors)
+     */
+    public static List<Budget> parse(String text, Reference reference) {
+        List<Budget> out = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int comma = text.indexOf(',', from);
+            int to = comma < 0 ? text.length() : comma;
+            out.add(new Parser(text, from, to, reference).budget());
+            if (comma < 0) {
+                return List.copyOf(out);
+            }
+            from = comma + 1;
+        }
+    }
+
+    /** Parses each expression (each may hold several, comma-separated), in order. */
+    public static List<Budget> parseAll(List<String> expressions, Reference reference) {
+        List<Budget> out = new ArrayList<>();
+        for (String e : expressions) {
+            out.addAll(parse(e, reference));
+        }
+        return List.copyOf(out);
+    }
+
+    /** True when every budget holds for {@code totals} (cost name → total). */
+    public static boolean holdAll(List<Budget> budgets, Map<String, Double> totals) {
+        return violated(budgets, totals).isEmpty();
+    }
+
+    /** The budgets {@code totals} break. */
+    public static List<Budget> violated(List<Budget> budgets, Map<String, Double> totals) {
+        List<Budget> out = new ArrayList<>();
+        for (Budget b : budgets) {
+            Double t = totals.get(b.cost());
+            if (t == null) {
+                throw new IllegalArgumentException("no total for cost " + b.cost());
+            }
+            if (!b.holds(t)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** A number for messages: grouped digits when whole, else four significant digits. */
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) v);
+        }
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** A recursive-descent scan of {@code text[from, to)}; positions are offsets into {@code text}. */
+    private static final class Parser {
+        private final String text;
+        private final int to;
+        private final Reference reference;
+        private int pos;
+
+        Parser(String text, int from, int to, Reference reference) {
+            this.text = text;
+            this.to = to;
+            this.reference = reference;
+            this.pos = from;
+        }
+
+        Budget budget() {
+            skipSpaces();
+            int costAt = pos;
+            String cost = word();
+            if (cost.isEmpty()) {
+                throw error(costAt, pos >= to ? "expected a budget like 'size <= 64KiB'" : "expected a cost name ("
+                        + String.join(", ", COSTS.keySet()) + ")");
+            }
+            Dimension dim = COSTS.get(cost);
+            if (dim == null) {
+                throw error(costAt, "unknown cost '" + cost + "' (known: " + String.join(", ", COSTS.keySet()) + ")");
+            }
+            skipSpaces();
+            int opAt = pos;
+            boolean strict;
+            if (text.startsWith("<=", pos)) {
+                strict = false;
+                pos += 2;
+            } else if (text.startsWith("≤", pos)) {
+                strict = false;
+                pos += 1;
+            } else if (pos < to && text.charAt(pos) == '<') {
+                strict = true;
+                pos += 1;
+            } else if (pos < to && (text.charAt(pos) == '>' || text.charAt(pos) == '=' || text.charAt(pos) == '≥')) {
+                throw error(opAt, "budgets are upper bounds: use <= or <");
+            } else {
+                throw error(opAt, "expected <= or < after '" + cost + "'");
+            }
+            skipSpaces();
+            int limitAt = pos;
+            if (pos >= to) {
+                throw error(pos, "expected a limit after the operator");
+            }
+            double limit;
+            if (Character.isLetter(text.charAt(pos))) {
+                limit = relative(cost, 1.0, limitAt);
+            } else {
+                double number = number();
+                skipSpaces();
+                if (pos < to && (text.charAt(pos) == '*' || text.charAt(pos) == '×'
+                        || (text.charAt(pos) == 'x' && (pos + 1 >= to || !Character.isLetter(text.charAt(pos + 1))
+                        || Character.isWhitespace(text.charAt(pos + 1)))))) {
+                    pos++;
+                    skipSpaces();
+                    limit = relative(cost, number, limitAt);
+                } else {
+                    limit = number * unit(cost, dim);
+                }
+            }
+            skipSpaces();
+            if (pos < to) {
+                throw error(pos, "unexpected '" + text.substring(pos, to).strip() + "'");
+            }
+            return new Budget(cost, strict, limit, text.substring(costAt, to).strip());
+        }
+
+        private double relative(String cost, double factor, int at) {
+            int start = pos;
+            while (pos < to && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            String name = text.substring(start, pos);
+            if (name.isEmpty()) {
+                throw error(start, "expected a reference format after '*', e.g. int8 or fp32");
+            }
+            NumberFormat format;
+            try {
+                format = NumberFormat.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw error(start, "'" + name + "' is not a reference format (int8, int4, fp32, …)");
+            }
+            if (reference == null) {
+                throw error(at, "a relative budget needs a reference config; none is available here");
+            }
+            return factor * reference.total(cost, format);
+        }
+
+        private double number() {
+            int start = pos;
+            while (pos < to && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.' || text.charAt(pos) == '_')) {
+                pos++;
+            }
+            if (pos < to && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E') && pos > start) {
+                int save = pos;
+                pos++;
+                if (pos < to && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                    pos++;
+                }
+                if (pos < to && Character.isDigit(text.charAt(pos))) {
+                    while (pos < to && Character.isDigit(text.charAt(pos))) {
+                        pos++;
+                    }
+                } else {
+                    pos = save;
+                }
+            }
+            String s = text.substring(start, pos).replace("_", "");
+            if (s.isEmpty()) {
+                throw error(start, "expected a number or a reference format");
+            }
+            try {
+                double v = Double.parseDouble(s);
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw error(start, "'" + text.substring(start, pos) + "' is not a number");
+        }
+
+        private double unit(String cost, Dimension dim) {
+            int start = pos;
+            while (pos < to && (Character.isLetter(text.charAt(pos)))) {
+                pos++;
+            }
+            String u = text.substring(start, pos);
+            Map<String, Double> units = UNITS.get(dim);
+            Double f = units.get(u);
+            if (f == null) {
+                List<String> names = units.keySet().stream().filter(k -> !k.isEmpty()).toList();
+                if (u.isEmpty()) {
+                    throw error(start, cost + " needs a unit (" + String.join(", ", names) + ")");
+                }
+                throw error(start, "unknown unit '" + u + "' for " + cost + " (" + String.join(", ", names)
+                        + (units.containsKey("") ? ", or none" : "") + ")");
+            }
+            return f;
+        }
+
+        private String word() {
+            int start = pos;
+            while (pos < to && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '-'
+                    || text.charAt(pos) == '_')) {
+                pos++;
+            }
+            return text.substring(start, pos).toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        private void skipSpaces() {
+            while (pos < to && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private UserInputException error(int at, String message) {
+            return new UserInputException("budget '" + text.substring(0, at) + "^" + text.substring(at) + "'",
+                    "position " + at + ": " + message);
+        }
+    }
+}
