@@ -49,13 +49,13 @@ final class LoweredLayer {
      * @param inZeroPoint   the input's zero point (0 for signed inputs)
      * @param path          the kernel to run
      * @param inputEncoding the input codes' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
-     * @param inputBits     the input codes' width, for {@link KernelPath#BIT_SERIAL}
+     * @param inputBits     the input codes' width
      * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
      * @param weightBits    the weights' width, for {@link KernelPath#BIT_SERIAL}
      */
     LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weights, int[] bias, int fractionBits,
-                 double bound, int inZeroPoint, KernelPath path, Encoding inputEncoding, int inputBits, Encoding weightEncoding,
-                 int weightBits) {
+                 double bound, int inZeroPoint, KernelPath path, Encoding inputEncoding, int inputBits,
+                 Encoding weightEncoding, int weightBits) {
         this.name = name;
         this.inChannels = inChannels;
         this.conv = conv;
@@ -137,15 +137,18 @@ final class LoweredLayer {
             case BIT_SERIAL -> {
                 BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
                         weightPlanes, acc, 0, n);
-                if (inZeroPoint != 0) {
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            acc[i * n + j] -= inZeroPoint * weightSums[j];
-                        }
-                    }
+                subtractZeroPoint(m, 0, n, acc, n);
+            }
+            case INT16 -> {
+                if (unsigned && inputBits == 8) {
+                    IntKernelProvider.get().gemmU8Int16(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
+                            Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
+                } else {
+                    // Signed codes, or unsigned ones below 128, which are the same bytes read as signed.
+                    IntKernelProvider.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
+                    subtractZeroPoint(m, j0, count, acc, n);
                 }
             }
-            case INT16 -> IntKernelProvider.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
             case INT8 -> {
                 if (unsigned) {
                     IntKernelProvider.get().gemmU8(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
@@ -164,6 +167,18 @@ final class LoweredLayer {
         } else {
             for (int i = 0; i < length; i++) {
                 dst[to + i] = src[from + i];
+            }
+        }
+    }
+
+    /** {@code acc[i][j] -= zeroPoint * weightSums[j]} for channels {@code [j0, j0 + count)}. */
+    private void subtractZeroPoint(int m, int j0, int count, int[] acc, int n) {
+        if (inZeroPoint == 0) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = j0; j < j0 + count; j++) {
+                acc[i * n + j] -= inZeroPoint * weightSums[j];
             }
         }
     }

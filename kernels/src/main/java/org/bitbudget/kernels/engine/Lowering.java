@@ -428,14 +428,14 @@ final class Lowering {
         int zeroPoint = (int) lq.activations().zeroPoint();
         long maxInput = Math.max(Math.abs((long) in.min() - zeroPoint), Math.abs((long) in.max() - zeroPoint));
         double bound = 0;
-        long maxRaw = 0;
+        long maxL1 = 0;
         for (int j = 0; j < n; j++) {
             long l1 = 0;
             for (int p = 0; p < k; p++) {
                 l1 += Math.abs(codes.codes()[j * k + p]);
             }
             bound = Math.max(bound, l1 * maxInput + Math.abs(biasUnits[j]));
-            maxRaw = Math.max(maxRaw, l1 * Math.max(Math.abs((long) in.min()), Math.abs((long) in.max())));
+            maxL1 = Math.max(maxL1, l1);
         }
         int used = Math.getExponent(bound + 1) + 1;
         int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
@@ -444,7 +444,7 @@ final class Lowering {
             bias[j] = (int) Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE,
                     Integer.MAX_VALUE);
         }
-        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxRaw);
+        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
         Encoding inputEncoding = in.min() >= 0 ? Encoding.UNSIGNED : Encoding.SIGNED;
         IntegerFormat wf = lq.precision().weights().format() instanceof IntegerFormat f ? f : null;
         Encoding weightEncoding = wf != null && wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
@@ -456,10 +456,11 @@ final class Lowering {
      * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
      * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
      * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
-     * run on its scalar twin, slower than int8); int16 for signed inputs whose raw sums the weights'
-     * L1 norms bound below 2^15; int8 otherwise.
+     * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
+     * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
+     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
      */
-    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, IntegerFormat in, int zeroPoint, long maxRaw) {
+    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, IntegerFormat in, int zeroPoint, long maxL1) {
         int groups = conv == null ? 1 : conv.group();
         NumberFormat w = lq.precision().weights().format();
         if (bitSerial && groups == 1 && w instanceof IntegerFormat wf) {
@@ -472,7 +473,8 @@ final class Lowering {
                 return KernelPath.BIT_SERIAL;
             }
         }
-        if (int16 && in.min() < 0 && zeroPoint == 0 && maxRaw <= Short.MAX_VALUE) {
+        long largestCode = in.max() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.min()), in.max());
+        if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
             return KernelPath.INT16;
         }
         return KernelPath.INT8;

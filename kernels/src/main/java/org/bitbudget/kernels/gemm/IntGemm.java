@@ -38,6 +38,17 @@ public interface IntGemm {
     void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                      int[] c, int cOff, int ldc);
 
+    /**
+     * uint8 activations with zero point {@code aZeroPoint}, accumulating in int16: each activation is
+     * first flipped to the signed {@code u - 128}, the sum {@code sum_p (A[i][p] - 128) * W[j][p]} wraps
+     * modulo 2^16 and is sign-extended, then {@code (128 - za) * wSums[j]} is added in int32. The
+     * result equals {@link #gemmU8}'s exactly whenever the flipped sum fits in int16, which
+     * {@code 128 * ||W[j]||_1 <= 32767} guarantees (an L1 norm of at most 255, more than the A2Q bound
+     * for a 16-bit accumulator and uint8 inputs needs).
+     */
+    void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff, int ldw,
+                     int[] wSums, int[] c, int cOff, int ldc);
+
     /** Per-channel sums of int8 weights, {@code sum_p W[j][p]}, for the zero-point term of {@link #gemmU8}. */
     static int[] weightSums(int n, int k, byte[] w, int wOff, int ldw) {
         int[] sums = new int[n];

@@ -45,4 +45,18 @@ public final class ScalarIntGemm implements IntGemm {
             }
         }
     }
+
+    @Override
+    public void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
+                            int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                short acc = 0;
+                for (int p = 0; p < k; p++) {
+                    acc = (short) (acc + (Byte.toUnsignedInt(a[aOff + i * lda + p]) - 128) * w[wOff + j * ldw + p]);
+                }
+                c[cOff + i * ldc + j] = acc + (128 - aZeroPoint) * wSums[j];
+            }
+        }
+    }
 }

@@ -143,29 +143,46 @@ public final class VectorIntGemm implements IntGemm {
         return sum;
     }
 
-    /**
+    /*
      * int16 accumulation, in the same one row by four channels shape: products and sums stay in int16
      * lanes (wrapping modulo 2^16 like the scalar twin), so a step is one multiply and one add per
-     * channel.
+     * channel. uint8 activations are flipped to signed as in the int32 kernels.
      */
     @Override
     public void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                             int[] c, int cOff, int ldc) {
+        gemmInt16(m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
+                            int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+        gemmInt16(m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
+        int correction = 128 - aZeroPoint;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += correction * wSums[j];
+            }
+        }
+    }
+
+    private static void gemmInt16(int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w, int wOff,
+                                  int ldw, int[] c, int cOff, int ldc) {
         int tiled = n - n % CHANNELS_PER_TILE;
         for (int i = 0; i < m; i++) {
             int a0 = aOff + i * lda;
             int c0 = cOff + i * ldc;
             for (int j = 0; j < tiled; j += CHANNELS_PER_TILE) {
-                rowTimesFourChannelsInt16(k, a, a0, w, wOff + j * ldw, ldw, c, c0 + j);
+                rowTimesFourChannelsInt16(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
             }
             for (int j = tiled; j < n; j++) {
-                c[c0 + j] = rowTimesChannelInt16(k, a, a0, w, wOff + j * ldw);
+                c[c0 + j] = rowTimesChannelInt16(k, a, a0, flip, w, wOff + j * ldw);
             }
         }
     }
 
-    private static void rowTimesFourChannelsInt16(int k, byte[] a, int a0, byte[] w, int w0, int ldw, int[] c,
-                                                  int c0) {
+    private static void rowTimesFourChannelsInt16(int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw,
+                                                  int[] c, int c0) {
         ShortVector s0 = ShortVector.zero(SHORTS);
         ShortVector s1 = s0;
         ShortVector s2 = s0;
@@ -173,7 +190,7 @@ public final class VectorIntGemm implements IntGemm {
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
             s0 = s0.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
                     .convertShape(B2S, SHORTS, 0)));
@@ -185,23 +202,23 @@ public final class VectorIntGemm implements IntGemm {
                     .convertShape(B2S, SHORTS, 0)));
         }
         // The lane reductions wrap in int16 like the scalar twin's sum, so the order does not matter.
-        c[c0] = (short) (s0.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0));
-        c[c0 + 1] = (short) (s1.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + ldw));
-        c[c0 + 2] = (short) (s2.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + 2 * ldw));
-        c[c0 + 3] = (short) (s3.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0 + 3 * ldw));
+        c[c0] = (short) (s0.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0));
+        c[c0 + 1] = (short) (s1.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0 + ldw));
+        c[c0 + 2] = (short) (s2.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0 + 2 * ldw));
+        c[c0 + 3] = (short) (s3.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0 + 3 * ldw));
     }
 
-    private static int rowTimesChannelInt16(int k, byte[] a, int a0, byte[] w, int w0) {
+    private static int rowTimesChannelInt16(int k, byte[] a, int a0, byte flip, byte[] w, int w0) {
         ShortVector sum = ShortVector.zero(SHORTS);
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
             sum = sum.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
                     .convertShape(B2S, SHORTS, 0)));
         }
-        return (short) (sum.reduceLanes(ADD) + tail(p, k, a, a0, (byte) 0, w, w0));
+        return (short) (sum.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0));
     }
 
     /** int16 lanes per step of the kernels. */

@@ -65,7 +65,7 @@ class IntegerEnginePathsTest {
 
     @ParameterizedTest(name = "{0} weights, {1}-bit activations")
     @CsvSource({"int2, 2, BIT_SERIAL, 4", "int2, 4, BIT_SERIAL, 4", "binary, 4, BIT_SERIAL, 4",
-            "int4, 4, INT16, 1", "int8, 8, INT8, 5", "fp4-e2m1, 8, INT16, 1"})
+            "int4, 4, INT16, 5", "int8, 8, INT8, 5", "fp4-e2m1, 8, INT16, 1"})
     void everyPathGivesTheInt8PathsLogitsExactly(String weights, int activationBits, KernelPath expectedPath,
                                                  int layersOnPath) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config(weights, activationBits), calibration);

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Checks that {@link VectorIntGemm} gives exactly the ints {@link ScalarIntGemm} gives, in all three
- * kernels (int8 x int8 into int32, uint8 with zero points 0, 128 and 255 into int32, int8 x int8 into
- * int16), for k in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100, 161} (below, at and around 8, 16 and
+ * Checks that {@link VectorIntGemm} gives exactly the ints {@link ScalarIntGemm} gives, in all four
+ * kernels (int8 x int8 into int32, uint8 with zero points 0, 128 and 255 into int32, int8 x int8 and
+ * flipped uint8 x int8 into int16), for k in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100, 161} (below, at and around 8, 16 and
  * 32 lanes and over several 32-lane steps, so every tail length occurs), m in {1, 2, 3, 5}, channel
  * counts around the four-channel tile, with
  * random offsets and leading dimensions larger than the rows, and values that are uniform random,
@@ -90,6 +90,20 @@ class IntGemmDifferentialTest {
                     assertArrayEquals(u8, u8Vector, where + ", uint8 (zero point " + za + ") x int8 -> int32");
                     assertArrayEquals(contract(m, n, k, a, aOff, lda, true, za, w, wOff, ldw, c, cOff, ldc, false), u8,
                             where + ", scalar uint8 (zero point " + za + ") against the definition");
+
+                    int[] u16 = c.clone();
+                    int[] u16Vector = c.clone();
+                    scalar.gemmU8Int16(m, n, k, a, aOff, lda, za, w, wOff, ldw, wSums, u16, cOff, ldc);
+                    vector.gemmU8Int16(m, n, k, a, aOff, lda, za, w, wOff, ldw, wSums, u16Vector, cOff, ldc);
+                    assertArrayEquals(u16, u16Vector, where + ", uint8 (zero point " + za + ") x int8 -> int16");
+                    int[] flipped = contract(m, n, k, a, aOff, lda, true, 128, w, wOff, ldw, c, cOff, ldc, true);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            flipped[cOff + i * ldc + j] += (128 - za) * wSums[j];
+                        }
+                    }
+                    assertArrayEquals(flipped, u16, where + ", scalar uint8 (zero point " + za + ") -> int16 against "
+                            + "the flipped definition modulo 2^16");
                 }
                 assertArrayEquals(aBefore, a, where + ": A changed");
                 assertArrayEquals(wBefore, w, where + ": W changed");
