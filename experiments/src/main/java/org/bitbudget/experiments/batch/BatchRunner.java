@@ -1,0 +1,240 @@
+package org.bitbudget.experiments.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.bitbudget.model.UserInputException;
+
+/**
+ * Runs an experiment's runs (or one shard of them) into an output folder, so that a batch killed at
+ * any moment and resumed gives the same results as an uninterrupted one.
+ *
+ * <pre>
+ * OUT/results.csv              every finished run of the experiment found in OUT, in grid order
+ * OUT/experiment.yaml          a copy of the experiment
+ * OUT/runs/KEY/spec.json       the run's inputs (written when it starts)
+ * OUT/runs/KEY/config.json     the chosen precision config
+ * OUT/runs/KEY/pareto.csv      the Pareto front
+ * OUT/runs/KEY/provenance.json version, commit, JDK, CPU, vector width, seed, times, input hashes
+ * OUT/runs/KEY/error.txt       why the run failed (a user error), when it did
+ * OUT/runs/KEY/row.csv         the run's results row, written last: its presence means "finished"
+ * </pre>
+ *
+ * Every file is written atomically ({@link AtomicFiles}); {@code results.csv} is rebuilt from the
+ * {@code row.csv} files after each run, so it only ever holds finished runs. With {@code resume},
+ * runs whose {@code row.csv} exists are skipped; without it, such a run is an error (the folder
+ * holds results already). Shards of one experiment may share a folder or use one each; {@code
+ * bitbudget merge} joins them.
+ */
+public final class BatchRunner {
+    /** The results file in the output folder. */
+    public static final String RESULTS = "results.csv";
+    /** The file whose presence marks a finished run. */
+    public static final String ROW = "row.csv";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final RunExecutor executor;
+    private final Provenance provenance;
+    private final Listener listener;
+
+    /** What the batch reports while it runs (progress bars, logs). Every method has a no-op default. */
+    public interface Listener {
+        /** The batch will look at {@code total} runs, {@code finished} of which are already done. */
+        default void started(int total, int finished) {
+        }
+
+        /** Run {@code spec} starts; the returned progress receives its phases. */
+        default PhaseProgress runStarted(RunSpec spec) {
+            return PhaseProgress.NONE;
+        }
+
+        /** Run {@code spec} finished with {@code row}. */
+        default void runFinished(RunSpec spec, Map<String, String> row) {
+        }
+
+        /** Run {@code spec} was skipped because it had finished before. */
+        default void runSkipped(RunSpec spec) {
+        }
+
+        /** Run {@code spec} failed with a user error; the batch goes on. */
+        default void runFailed(RunSpec spec, UserInputException error) {
+        }
+    }
+
+    /**
+     * What a batch did.
+     *
+     * @param out      the output folder
+     * @param results  its results CSV
+     * @param runs     runs in this shard
+     * @param executed runs executed now
+     * @param skipped  runs skipped because they had finished before
+     * @param failed   runs that failed with a user error (message per run key)
+     * @param rows     rows now in {@code results.csv}
+     */
+    public record Summary(Path out, Path results, int runs, int executed, int skipped,
+                          Map<String, String> failed, int rows) {
+    }
+
+    public BatchRunner(RunExecutor executor, Provenance provenance, Listener listener) {
+        this.executor = Objects.requireNonNull(executor);
+        this.provenance = Objects.requireNonNull(provenance);
+        this.listener = listener == null ? new Listener() { } : listener;
+    }
+
+    /** Runs {@code shard} of {@code experiment} into {@code out}. */
+    public Summary run(Experiment experiment, Path out, Shard shard, boolean resume) throws Exception {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserInputException("--out " + out, "is a file; give a folder");
+        }
+        Path existing = out.resolve(RESULTS);
+        if (Files.isRegularFile(existing)) {
+            ResultsCsv.Table t = ResultsCsv.read(existing);
+            for (Map<String, String> row : t.rows()) {
+                String other = row.get("experiment");
+                if (other != null && !other.equals(experiment.name())) {
+                    throw new UserInputException("--out " + out, "holds results of experiment '" + other
+                            + "', not '" + experiment.name() + "'; choose another --out");
+                }
+            }
+        }
+        Files.createDirectories(out.resolve("runs"));
+        List<RunSpec> runs = experiment.runs(shard);
+        int finished = 0;
+        for (RunSpec r : runs) {
+            if (isFinished(out, r)) {
+                if (!resume) {
+                    throw new UserInputException("--out " + out, "already holds results of this experiment (run "
+                            + r.key() + "); pass --resume to continue it, or choose another --out");
+                }
+                finished++;
+            }
+        }
+        AtomicFiles.writeBytes(out.resolve("experiment.yaml"), Files.readAllBytes(experiment.source()));
+        listener.started(runs.size(), finished);
+        int executed = 0;
+        int skipped = 0;
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (RunSpec spec : runs) {
+            if (isFinished(out, spec)) {
+                skipped++;
+                listener.runSkipped(spec);
+                continue;
+            }
+            Path dir = out.resolve("runs").resolve(spec.key());
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve("error.txt"));
+            AtomicFiles.writeString(dir.resolve("spec.json"), json(specJson(spec)));
+            Instant start = Instant.now();
+            PhaseProgress progress = listener.runStarted(spec);
+            RunResult result;
+            try {
+                result = executor.execute(spec, progress);
+            } catch (UserInputException e) {
+                AtomicFiles.writeString(dir.resolve("error.txt"), e.getMessage() + "\n");
+                failed.put(spec.key(), e.getMessage());
+                listener.runFailed(spec, e);
+                continue;
+            }
+            Instant end = Instant.now();
+            String configPath = "runs/" + spec.key() + "/config.json";
+            AtomicFiles.writeString(dir.resolve("config.json"), result.configJson().strip() + "\n");
+            AtomicFiles.write(dir.resolve("pareto.csv"), w -> writePareto(w, result.pareto()));
+            AtomicFiles.writeString(dir.resolve("provenance.json"),
+                    json(provenance.of(experiment, spec, result, start, end)));
+            Map<String, String> row = ResultsCsv.row(spec, result, configPath);
+            AtomicFiles.write(dir.resolve(ROW), w -> ResultsCsv.write(w, ResultsCsv.COLUMNS, List.of(row)));
+            executed++;
+            rebuildResults(experiment, out);
+            listener.runFinished(spec, row);
+        }
+        int rows = rebuildResults(experiment, out);
+        return new Summary(out, out.resolve(RESULTS), runs.size(), executed, skipped, failed, rows);
+    }
+
+    /** True when {@code spec} has its row in {@code out}. */
+    public static boolean isFinished(Path out, RunSpec spec) {
+        return Files.isRegularFile(out.resolve("runs").resolve(spec.key()).resolve(ROW));
+    }
+
+    /**
+     * Rewrites {@code OUT/results.csv} from the rows of every finished run of {@code experiment} in
+     * {@code out}, in grid order; returns the number of rows.
+     */
+    public static int rebuildResults(Experiment experiment, Path out) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (RunSpec spec : experiment.runs()) {
+            Path row = out.resolve("runs").resolve(spec.key()).resolve(ROW);
+            if (Files.isRegularFile(row)) {
+                rows.addAll(readRow(row).rows());
+            }
+        }
+        AtomicFiles.write(out.resolve(RESULTS), w -> ResultsCsv.write(w, ResultsCsv.COLUMNS, rows));
+        return rows.size();
+    }
+
+    /** Reads a run's {@code row.csv}, refusing one written with other columns. */
+    public static ResultsCsv.Table readRow(Path row) {
+        ResultsCsv.Table t = ResultsCsv.read(row);
+        if (!t.header().equals(ResultsCsv.COLUMNS)) {
+            throw new UserInputException(row.toString(), "has columns " + t.header() + ", not this version's "
+                    + ResultsCsv.COLUMNS + "; use a new --out");
+        }
+        return t;
+    }
+
+    private static Map<String, Object> specJson(RunSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_key", s.key());
+        m.put("run_index", s.index());
+        m.put("experiment", s.experiment());
+        m.put("model", s.model());
+        m.put("model_path", s.modelPath().toString());
+        m.put("model_sha256", s.modelSha256());
+        m.put("normalize", s.normalize());
+        m.put("data", s.data());
+        m.put("formats", s.formats());
+        m.put("activations", s.activations());
+        m.put("estimator", s.estimator());
+        m.put("strategy", s.strategy());
+        m.put("budgets", s.budgets());
+        m.put("seed", s.seed());
+        m.put("limit", s.limit());
+        m.put("calibration", s.calibration());
+        m.put("time_seconds", s.timeSeconds());
+        m.put("engine", s.engine());
+        return m;
+    }
+
+    private static void writePareto(java.io.Writer w, List<Map<String, Object>> points) throws IOException {
+        Set<String> header = new LinkedHashSet<>();
+        points.forEach(p -> header.addAll(p.keySet()));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Map<String, Object> p : points) {
+            Map<String, String> r = new LinkedHashMap<>();
+            p.forEach((k, v) -> r.put(k, v instanceof Double d ? ResultsCsv.number(d)
+                    : v instanceof Float f ? ResultsCsv.number(f) : String.valueOf(v)));
+            rows.add(r);
+        }
+        ResultsCsv.write(w, List.copyOf(header), rows);
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,442 @@
+package org.bitbudget.experiments.batch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bitbudget.costs.Budgets;
+import org.bitbudget.experiments.batch.YamlTree.Node;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.sensitivity.Estimators;
+
+/**
+ * Reads an experiment YAML (schema: the commented {@code experiments/examples/lenet5-budgets.yaml} and
+ * the README's "Experiment batches") into its runs. Every error is one line naming
+ * the file, the line and the field: {@code exp.yaml: line 9: strategies[1]: unknown strategy 'ilpp'}.
+ *
+ * <p>Grid order: models × data × formats × activations × estimators × strategies × budgets × seeds,
+ * the last varying fastest. With {@code runs:}, the explicit list replaces the product.
+ */
+public final class ExperimentParser {
+    /** The search strategies DESIGN.md names. */
+    public static final List<String> STRATEGIES = List.of("ilp", "genetic", "nsga2", "greedy", "uniform",
+            "exhaustive");
+    /** The engines that measure a run's final accuracy. */
+    public static final List<String> ENGINES = List.of("float", "integer");
+    private static final Set<String> TOP_FIELDS = Set.of("name", "models", "data", "formats", "activations",
+            "estimators", "strategies", "budgets", "seeds", "limit", "calibration", "time", "engine", "runs");
+    private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
+    private static final Set<String> RUN_FIELDS = Set.of("model", "data", "formats", "activations", "estimator",
+            "strategy", "budgets", "seed");
+    private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final String source;
+    private final Path folder;
+    private final Path defaultModel;
+    private final Map<Path, String> hashes = new HashMap<>();
+
+    private ExperimentParser(Path file, Path defaultModel) {
+        this.source = file.toString();
+        this.folder = file.toAbsolutePath().getParent();
+        this.defaultModel = defaultModel;
+    }
+
+    /** A model of the experiment. */
+    private record Model(String name, Path path, String sha256, String normalize) {
+    }
+
+    /**
+     * Reads {@code file}.
+     *
+     * @param defaultModel the model {@code default} names (the bundled default model)
+     */
+    public static Experiment load(Path file, Path defaultModel) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new UserInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
+        return new ExperimentParser(file, defaultModel).parse(text, file);
+    }
+
+    private Experiment parse(String text, Path file) {
+        Node root = YamlTree.parse(text, source);
+        if (!root.isMap()) {
+            throw root.error(source, "an experiment is a mapping with models, data, formats, estimators, strategies, "
+                    + "budgets and seeds, not " + root.describe());
+        }
+        Map<String, Node> top = root.map();
+        checkFields(root, TOP_FIELDS);
+        String name = top.containsKey("name") ? name(top.get("name")) : stem(file.getFileName().toString());
+        List<Model> models = models(required(root, "models"));
+        List<String> data = strings(required(root, "data"), this::dataSet);
+        List<List<String>> formats = formatAxis(required(root, "formats"));
+        List<List<String>> activations = top.containsKey("activations") ? formatAxis(top.get("activations"))
+                : List.of(List.of("float"));
+        List<String> estimators = strings(required(root, "estimators"), n -> oneOf(n, Estimators.NAMES, "estimator"));
+        List<String> strategies = strings(required(root, "strategies"), n -> oneOf(n, STRATEGIES, "strategy"));
+        List<List<String>> budgets = budgetAxis(required(root, "budgets"));
+        List<Long> seeds = seeds(required(root, "seeds"));
+        int limit = top.containsKey("limit") ? positiveInt(top.get("limit")) : 0;
+        int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
+        double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
+        String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES, "engine") : "float";
+
+        List<RunSpec> runs = new ArrayList<>();
+        if (top.containsKey("runs")) {
+            Node list = top.get("runs");
+            if (!list.isList() || list.list().isEmpty()) {
+                throw list.error(source, "must be a non-empty list of runs, not " + list.describe());
+            }
+            for (Node r : list.list()) {
+                runs.add(explicitRun(r, runs.size(), name, models, data, formats, activations, estimators,
+                        strategies, budgets, seeds, limit, calibration, time, engine));
+            }
+        } else {
+            for (Model m : models) {
+                for (String d : data) {
+                    for (List<String> f : formats) {
+                        for (List<String> a : activations) {
+                            for (String e : estimators) {
+                                for (String s : strategies) {
+                                    for (List<String> b : budgets) {
+                                        for (long seed : seeds) {
+                                            runs.add(spec(runs.size(), name, m, d, f, a, e, s, b, seed, limit,
+                                                    calibration, time, engine));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (RunSpec r : runs) {
+            Integer before = seen.putIfAbsent(r.key(), r.index());
+            if (before != null) {
+                throw new UserInputException(source, "runs " + before + " and " + r.index() + " are the same run "
+                        + "(key " + r.key() + "); remove the duplicate");
+            }
+        }
+        return new Experiment(name, file, RunKeys.sha256(file), runs);
+    }
+
+    private RunSpec spec(int index, String experiment, Model m, String data, List<String> formats,
+                         List<String> activations, String estimator, String strategy, List<String> budgets,
+                         long seed, int limit, int calibration, double time, String engine) {
+        RunSpec s = new RunSpec(index, experiment, m.name(), m.path(), m.sha256(), m.normalize(), data, formats,
+                activations, estimator, strategy, budgets, seed, limit, calibration, time, engine, null);
+        return s.withKey(RunKeys.key(s));
+    }
+
+    private RunSpec explicitRun(Node r, int index, String experiment, List<Model> models, List<String> data,
+                                List<List<String>> formats, List<List<String>> activations, List<String> estimators,
+                                List<String> strategies, List<List<String>> budgets, List<Long> seeds, int limit,
+                                int calibration, double time, String engine) {
+        if (!r.isMap()) {
+            throw r.error(source, "a run is a mapping with model, data, formats, activations, estimator, strategy, "
+                    + "budgets, seed; not " + r.describe());
+        }
+        checkFields(r, RUN_FIELDS);
+        Map<String, Node> f = r.map();
+        Model model;
+        if (f.containsKey("model")) {
+            String label = text(f.get("model"));
+            model = models.stream().filter(m -> m.name().equals(label)).findFirst().orElseThrow(() -> f.get("model")
+                    .error(source, "no model named '" + label + "' in models (known: "
+                            + String.join(", ", models.stream().map(Model::name).toList()) + ")"));
+        } else {
+            model = single(r, "model", models);
+        }
+        String d = f.containsKey("data") ? dataSet(f.get("data")) : single(r, "data", data);
+        List<String> fm = f.containsKey("formats") ? formats(f.get("formats")) : single(r, "formats", formats);
+        List<String> ac = f.containsKey("activations") ? formats(f.get("activations"))
+                : single(r, "activations", activations);
+        String e = f.containsKey("estimator") ? oneOf(f.get("estimator"), Estimators.NAMES, "estimator")
+                : single(r, "estimator", estimators);
+        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES, "strategy")
+                : single(r, "strategy", strategies);
+        List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
+        long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
+        return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine);
+    }
+
+    /** The one value of a top-level list that an explicit run leaves out. */
+    private <T> T single(Node run, String field, List<T> values) {
+        if (values.size() != 1) {
+            throw new UserInputException(source + ": line " + run.line() + ": " + run.path() + "." + field,
+                    "missing; give it, or list exactly one at the top level (there are " + values.size() + ")");
+        }
+        return values.getFirst();
+    }
+
+    private Node required(Node root, String field) {
+        Node n = root.map().get(field);
+        if (n == null) {
+            throw new UserInputException(source + ": line " + root.line() + ": " + field, "missing (required)");
+        }
+        if (n.value() == null || (n.isList() && n.list().isEmpty())) {
+            throw n.error(source, "is empty; list at least one value");
+        }
+        return n;
+    }
+
+    private void checkFields(Node node, Set<String> known) {
+        for (var e : node.map().entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw e.getValue().error(source, "unknown field (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private List<Model> models(Node node) {
+        List<Node> items = node.isList() ? node.list() : List.of(node);
+        List<Model> out = new ArrayList<>();
+        Map<String, Node> labels = new LinkedHashMap<>();
+        for (Node item : items) {
+            Model m;
+            if (item.isMap()) {
+                checkFields(item, MODEL_FIELDS);
+                Node path = item.map().get("path");
+                if (path == null) {
+                    throw new UserInputException(source + ": line " + item.line() + ": " + item.path() + ".path",
+                            "missing (required)");
+                }
+                Path p = modelPath(path);
+                String label = item.map().containsKey("name") ? name(item.map().get("name")) : label(p);
+                String normalize = item.map().containsKey("normalize") ? normalize(item.map().get("normalize")) : null;
+                m = new Model(label, p, hash(p), normalize);
+            } else {
+                Path p = modelPath(item);
+                m = new Model(label(p), p, hash(p), null);
+            }
+            Node previous = labels.putIfAbsent(m.name(), item);
+            if (previous != null) {
+                throw item.error(source, "a second model named '" + m.name() + "' (the first is on line "
+                        + previous.line() + "); give each a distinct name");
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private String hash(Path p) {
+        return hashes.computeIfAbsent(p, RunKeys::sha256);
+    }
+
+    private Path modelPath(Node node) {
+        String text = text(node);
+        if (text.equals("default")) {
+            if (defaultModel == null || !Files.isRegularFile(defaultModel)) {
+                throw node.error(source, "the bundled default model " + defaultModel + " is missing");
+            }
+            return defaultModel.toAbsolutePath().normalize();
+        }
+        Path p = folder.resolve(text).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw node.error(source, "no such model file " + p + " (relative paths start at the YAML's folder)");
+        }
+        return p;
+    }
+
+    private static String label(Path p) {
+        return stem(p.getFileName().toString());
+    }
+
+    private static String stem(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    private String name(Node node) {
+        String t = text(node);
+        if (!NAME.matcher(t).matches()) {
+            throw node.error(source, "'" + t + "' is not a name (letters, digits, '.', '_', '-')");
+        }
+        return t;
+    }
+
+    private String normalize(Node node) {
+        String t = text(node);
+        try {
+            org.bitbudget.model.data.Normalization.parse(t);
+        } catch (IllegalArgumentException e) {
+            throw node.error(source, e.getMessage());
+        }
+        return t;
+    }
+
+    private String dataSet(Node node) {
+        String t = text(node);
+        if (t.equals("fashion-mnist") || t.equals("mnist")) {
+            return t;
+        }
+        Path p = folder.resolve(t).normalize();
+        if (!Files.isDirectory(p)) {
+            throw node.error(source, "'" + t + "' is not fashion-mnist, mnist or a folder of idx files");
+        }
+        return p.toString();
+    }
+
+    private List<List<String>> formatAxis(Node node) {
+        if (node.isList() && !node.list().isEmpty() && node.list().getFirst().isList()) {
+            List<List<String>> out = new ArrayList<>();
+            for (Node set : node.list()) {
+                if (!set.isList()) {
+                    throw set.error(source, "a list of format lists must hold only lists, not " + set.describe());
+                }
+                out.add(formats(set));
+            }
+            return out;
+        }
+        return List.of(formats(node));
+    }
+
+    private List<String> formats(Node node) {
+        List<String> out = strings(node, n -> {
+            String t = text(n);
+            try {
+                return NumberFormat.parse(t).name();
+            } catch (IllegalArgumentException e) {
+                throw n.error(source, "'" + t + "' is not a number format (" + e.getMessage() + ")");
+            }
+        });
+        if (out.isEmpty()) {
+            throw node.error(source, "is empty; list at least one format");
+        }
+        return out;
+    }
+
+    private List<List<String>> budgetAxis(Node node) {
+        List<List<String>> out = new ArrayList<>();
+        for (Node item : node.isList() ? node.list() : List.of(node)) {
+            out.add(budgetSet(item));
+        }
+        return out;
+    }
+
+    /** One set of budgets: a text (comma-separated budgets) or a list of texts. */
+    private List<String> budgetSet(Node node) {
+        List<Node> parts = node.isList() ? node.list() : List.of(node);
+        List<String> out = new ArrayList<>();
+        for (Node part : parts) {
+            String t = text(part);
+            for (String one : t.split(",")) {
+                String b = one.strip().replaceAll("\\s+", " ");
+                if (b.isEmpty()) {
+                    throw part.error(source, "an empty budget in '" + t + "'");
+                }
+                try {
+                    Budgets.parse(b, (cost, format) -> 1.0);
+                } catch (UserInputException e) {
+                    throw part.error(source, e.getMessage());
+                }
+                out.add(b);
+            }
+        }
+        if (out.isEmpty()) {
+            throw node.error(source, "is empty; give at least one budget, e.g. 'size <= 0.5 x int8'");
+        }
+        return out;
+    }
+
+    private List<Long> seeds(Node node) {
+        List<Long> out = new ArrayList<>();
+        for (Node n : node.isList() ? node.list() : List.of(node)) {
+            out.add(integer(n));
+        }
+        return out;
+    }
+
+    private long integer(Node n) {
+        if (!(n.value() instanceof Long l)) {
+            throw n.error(source, "must be an integer, not " + n.describe());
+        }
+        return l;
+    }
+
+    private int positiveInt(Node n) {
+        long v = integer(n);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw n.error(source, "must be a positive integer, not " + v);
+        }
+        return (int) v;
+    }
+
+    private double seconds(Node n) {
+        if (n.value() instanceof Long || n.value() instanceof Double) {
+            double v = ((Number) n.value()).doubleValue();
+            if (v < 0) {
+                throw n.error(source, "must not be negative");
+            }
+            return v;
+        }
+        String t = text(n);
+        Matcher m = TIME.matcher(t.strip());
+        if (!m.matches()) {
+            throw n.error(source, "'" + t + "' is not a duration such as 90, 90s, 2m, 500ms or 1h");
+        }
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> v / 1000;
+            case "m", "min" -> v * 60;
+            case "h" -> v * 3600;
+            default -> v;
+        };
+    }
+
+    private String oneOf(Node n, List<String> known, String what) {
+        String t = text(n).toLowerCase(Locale.ROOT);
+        if (!known.contains(t)) {
+            throw n.error(source, "unknown " + what + " '" + text(n) + "' (known: " + String.join(", ", known) + ")");
+        }
+        return t;
+    }
+
+    private String text(Node n) {
+        if (!n.isScalar() || n.value() instanceof Boolean) {
+            throw n.error(source, "must be a text, not " + n.describe());
+        }
+        String t = n.value().toString().strip();
+        if (t.isEmpty()) {
+            throw n.error(source, "is empty");
+        }
+        return t;
+    }
+
+    private interface Reader<T> {
+        T read(Node n);
+    }
+
+    private <T> List<T> strings(Node node, Reader<T> reader) {
+        List<T> out = new ArrayList<>();
+        List<Node> items = node.isList() ? node.list() : List.of(node);
+        Set<T> seen = new java.util.HashSet<>();
+        for (Node item : items) {
+            T v = reader.read(item);
+            if (!seen.add(v)) {
+                throw item.error(source, "'" + v + "' is listed twice");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,140 @@
+package org.bitbudget.experiments.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bitbudget.model.UserInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The experiment YAML: the example's grid and keys, and a corpus of malformed files with their one-line errors. */
+class ExperimentParserTest {
+    static final Path PROJECT = Path.of(System.getProperty("bitbudget.defaultModel", "../models/x.onnx"))
+            .toAbsolutePath().getParent().getParent();
+    static final Path DEFAULT_MODEL = PROJECT.resolve("models/lenet5-fashion-mnist.onnx");
+    static final Path EXAMPLE = PROJECT.resolve("experiments/examples/lenet5-budgets.yaml");
+    private static final Path CORPUS = Path.of("src/test/resources/batch/malformed");
+
+    @Test
+    void theExampleIsTwoModelsByThreeBudgetsByThreeStrategiesByTwoSeeds() {
+        Experiment e = ExperimentParser.load(EXAMPLE, DEFAULT_MODEL);
+        assertEquals("lenet5-budgets", e.name());
+        assertEquals(2 * 3 * 3 * 2, e.runs().size());
+        assertEquals(36, new HashSet<>(e.runs().stream().map(RunSpec::key).toList()).size(), "keys are unique");
+        for (int i = 0; i < e.runs().size(); i++) {
+            assertEquals(i, e.runs().get(i).index());
+            assertTrue(e.runs().get(i).key().matches("[0-9a-f]{16}"));
+        }
+        RunSpec first = e.runs().getFirst();
+        assertEquals("lenet5-fashion-mnist", first.model());
+        assertEquals(List.of("int8", "int4", "int2"), first.formats());
+        assertEquals(List.of("size <= 32 KiB"), first.budgets());
+        assertEquals("ilp", first.strategy());
+        assertEquals(0, first.seed());
+        assertEquals(1, e.runs().get(1).seed(), "seeds vary fastest");
+        assertEquals(List.of("size <= 0.6 x int8", "bops <= 0.6 x int8"), e.runs().get(4).budgets());
+        assertEquals("lenet5-pytorch", e.runs().get(18).model());
+        assertEquals(30.0, first.timeSeconds());
+        assertEquals(2000, first.limit());
+        assertEquals("integer", first.engine());
+    }
+
+    @Test
+    void keysDependOnInputsNotOnWhereFilesLie(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("m.onnx");
+        Files.copy(DEFAULT_MODEL, model);
+        String yaml = """
+                models: [{name: lenet, path: m.onnx}]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [roundoff]
+                strategies: [ilp, greedy]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                """;
+        Files.writeString(dir.resolve("a.yaml"), yaml);
+        Path other = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.copy(DEFAULT_MODEL, other.resolve("m.onnx"));
+        Files.writeString(other.resolve("b.yaml"), yaml);
+        List<String> a = ExperimentParser.load(dir.resolve("a.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
+        List<String> b = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
+        assertEquals(a, b);
+        // A different model file (same name, same path) is a different run.
+        Files.copy(PROJECT.resolve("../shared/models/lenet5.onnx").normalize(), other.resolve("m.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> c = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
+        assertFalse(a.contains(c.getFirst()));
+    }
+
+    @Test
+    void explicitRunsReplaceTheProduct(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("e.yaml"), """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [roundoff, hessian]
+                strategies: [ilp]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                runs:
+                  - {estimator: hessian, seed: 4}
+                  - {estimator: roundoff, budgets: "bops <= 0.5 x int8, size <= 40 KiB"}
+                """);
+        Experiment e = ExperimentParser.load(dir.resolve("e.yaml"), DEFAULT_MODEL);
+        assertEquals(2, e.runs().size());
+        assertEquals("hessian", e.runs().get(0).estimator());
+        assertEquals(4, e.runs().get(0).seed());
+        assertEquals(List.of("bops <= 0.5 x int8", "size <= 40 KiB"), e.runs().get(1).budgets());
+    }
+
+    static Stream<Path> corpus() throws IOException {
+        try (Stream<Path> files = Files.list(CORPUS)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void theCorpusHasAtLeastEightFiles() throws IOException {
+        assertTrue(corpus().count() >= 8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void everyMalformedFileGetsOneLineNamingFileFieldAndLine(Path file) throws IOException {
+        String first = Files.readAllLines(file).getFirst();
+        assertTrue(first.startsWith("# expect: "), file + " must start with '# expect: <message part>'");
+        String expected = first.substring("# expect: ".length());
+        UserInputException e = assertThrows(UserInputException.class, () -> ExperimentParser.load(file, DEFAULT_MODEL));
+        String message = e.getMessage();
+        assertTrue(message.startsWith(file.toString() + ": "), message);
+        assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
+        assertFalse(message.contains("\n"), "one line: " + message);
+        if (!expected.contains("empty file") && !expected.contains("same run") && !expected.contains("missing (required)")) {
+            assertTrue(message.matches(".*: line \\d+: .*"), "names the line: " + message);
+        }
+    }
+
+    @Test
+    void shardsComeFromSlurmOrKubernetes() {
+        assertEquals(Shard.ALL, Shard.fromEnvironment(java.util.Map.of()));
+        assertEquals(new Shard(2, 4), Shard.fromEnvironment(java.util.Map.of("SLURM_ARRAY_TASK_ID", "3",
+                "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_COUNT", "4")));
+        assertEquals(new Shard(1, 3), Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1",
+                "JOB_COMPLETIONS", "3")));
+        assertThrows(UserInputException.class, () -> Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1")));
+        assertEquals(new Shard(0, 2), Shard.parse("0/2", "--shard"));
+        for (String bad : List.of("2/2", "-1/2", "1", "a/b", "1/0")) {
+            assertThrows(UserInputException.class, () -> Shard.parse(bad, "--shard"), bad);
+        }
+    }
+}
