@@ -1,0 +1,367 @@
+package org.bitbudget.experiments.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bitbudget.costs.CostModels;
+import org.bitbudget.experiments.report.ParetoPlot;
+import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSources;
+import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.search.run.SearchRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Find a precision per layer that keeps the most accuracy under every budget: score each "
+                + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
+                + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
+                + "where it runs the config) and sweep the Pareto front of the first budget's cost.",
+                "With no options it searches the bundled default model on Fashion-MNIST under "
+                        + SearchCommand.DEFAULT_BUDGET + ". Ctrl-C (or --time) stops the search and keeps the "
+                        + "best config found so far; a second Ctrl-C quits.",
+                "Writes DIR/config.json, DIR/pareto.csv, DIR/pareto.svg and, last, DIR/result.json."})
+final class SearchCommand implements Callable<Integer> {
+    /** The budget when none is given: an average of about 3 bits per weight. */
+    static final String DEFAULT_BUDGET = "size <= 0.4*int8";
+
+    @Mixin
+    ModelOption model;
+    @Mixin
+    JsonOption json;
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--budget", paramLabel = "EXPR",
+            description = "A budget, e.g. 'size <= 0.4*int8', 'size <= 24KiB', 'bops <= 0.25*int8', "
+                    + "'latency <= 1.5ms', 'energy <= 20uJ', 'accumulator <= 16'; repeat for several (all must "
+                    + "hold) (default: " + DEFAULT_BUDGET + ")")
+    List<String> budgets = new ArrayList<>();
+
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "ilp",
+            description = "ilp, ga, nsga2, greedy, uniform, random or exhaustive (default: ${DEFAULT-VALUE})")
+    String strategy;
+
+    @Option(names = "--estimator", paramLabel = "E", defaultValue = "measured",
+            description = "roundoff, bit-gradient, hessian, output-mse or measured (default: ${DEFAULT-VALUE})")
+    String estimator;
+
+    @Option(names = "--formats", paramLabel = "F,...", split = ",", defaultValue = "int8,int4,int3,int2",
+            description = "Candidate weight formats (default: ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--activations", paramLabel = "F,...", split = ",", defaultValue = "float",
+            description = "Candidate activation formats; float = weight-only (default: ${DEFAULT-VALUE})")
+    List<String> activations;
+
+    @Option(names = "--accumulators", paramLabel = "BITS,...", split = ",", defaultValue = "32",
+            description = "Candidate accumulator widths (default: ${DEFAULT-VALUE})")
+    List<Integer> accumulators;
+
+    @Option(names = "--time", paramLabel = "T",
+            description = "Stop the search after T (e.g. 30s, 2m, 500ms) and keep the best config found")
+    String time;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "search-out",
+            description = "Output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--calibration", paramLabel = "N", defaultValue = "512",
+            description = "Calibration images, the first N of the train split (default: ${DEFAULT-VALUE})")
+    int calibration;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Evaluate on the first N test images only (default: the whole test split)")
+    Integer limit;
+
+    @Option(names = "--pareto", paramLabel = "N", defaultValue = "20",
+            description = "Points of the Pareto sweep; 0 skips it (default: ${DEFAULT-VALUE})")
+    int paretoPoints;
+
+    @Option(names = "--pin-ends", description = "Keep the first and last layer at the most precise candidate")
+    boolean pinEnds;
+
+    @Option(names = "--latency", description = "Also measure per-layer latency on this machine's kernels "
+            + "(cached; automatic when a budget names latency)")
+    boolean latency;
+
+    @Override
+    public Integer call() throws IOException {
+        Graph graph = model.load();
+        Normalization norm = dataOptions.normalization(graph, model.model);
+        Dataset train = DataSources.load(dataOptions.data, Split.TRAIN);
+        Dataset test = DataSources.load(dataOptions.data, Split.TEST);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserInputException("--out " + out, "is a file; give a folder");
+        }
+        AtomicBoolean cancel = new AtomicBoolean();
+        List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
+        SearchRun.Builder builder = SearchRun.builder()
+                .model(graph)
+                .modelName(model.model.toString())
+                .data(train, test, norm)
+                .weightFormats(formats)
+                .activationFormats(activations)
+                .accumulators(accumulators)
+                .estimator(estimator)
+                .strategy(strategy)
+                .seed(seed)
+                .cancel(cancel)
+                .calibration(calibration)
+                .paretoPoints(paretoPoints)
+                .pinFirstAndLast(pinEnds)
+                .measureLatency(latency);
+        given.forEach(builder::budget);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        if (limit != null) {
+            if (limit < 1) {
+                throw new UserInputException("--limit", "must be at least 1, got " + limit);
+            }
+            builder.evaluationLimit(limit);
+        }
+        if (time != null) {
+            builder.timeLimit(parseDuration(time));
+        }
+        int layers = graph.layers().size();
+        int candidates = formats.size() * activations.size() * accumulators.size();
+        SearchRun.Result result;
+        interruptOnCtrlC(cancel);
+        try (Progress bar = Progress.start("search", (long) layers * candidates + Math.max(0, paretoPoints)
+                + candidates, "steps")) {
+            builder.progress(new SearchRun.RunProgress() {
+                @Override
+                public void phase(String name, int index, int count) {
+                    bar.message(name);
+                }
+
+                @Override
+                public void step() {
+                    bar.stepBy(1);
+                }
+            });
+            result = builder.build().run();
+        } catch (UserInputException e) {
+            throw e.within(model.model.toString());
+        }
+        write(result);
+        return 0;
+    }
+
+    /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */
+    private static void interruptOnCtrlC(AtomicBoolean cancel) {
+        try {
+            Signal.handle(new Signal("INT"), signal -> {
+                if (cancel.getAndSet(true)) {
+                    System.exit(130);
+                }
+                System.err.println("bitbudget: stopping the search; Ctrl-C again to quit");
+            });
+        } catch (IllegalArgumentException unavailable) {
+            // No SIGINT on this platform: --time still stops the search.
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new UserInputException("--time", "'" + text + "' is not a duration such as 30s, 2m, 500ms or 1h");
+        }
+        double value = Double.parseDouble(m.group(1));
+        double millis = switch (m.group(2)) {
+            case "ms" -> value;
+            case "s" -> value * 1e3;
+            case "m" -> value * 60e3;
+            default -> value * 3600e3;
+        };
+        if (!(millis >= 1)) {
+            throw new UserInputException("--time", "'" + text + "' is shorter than a millisecond");
+        }
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    private void write(SearchRun.Result result) throws IOException {
+        Files.createDirectories(out);
+        String configJson = PrecisionConfigs.toJson(result.config());
+        AtomicOutput.writeText("--out", out.resolve("config.json"), w -> w.write(configJson));
+        String cost = result.pareto().isEmpty() ? "size" : result.pareto().getFirst().cost();
+        AtomicOutput.writeText("--out", out.resolve("pareto.csv"), w -> writeCsv(w, result));
+        AtomicOutput.writeText("--out", out.resolve("pareto.svg"), w -> w.write(plot(result, cost)));
+        Map<String, Object> json = summary(result, new ObjectMapper().readTree(configJson));
+        String text = JsonOption.toJson(json);
+        AtomicOutput.writeText("--out", out.resolve("result.json"), w -> w.write(text));
+        if (this.json.json) {
+            System.out.println(text);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s on %s, budgets %s, estimator %s%n", result.strategy(), model.model,
+                String.join(" and ", result.budgets()), result.estimator());
+        System.out.printf(Locale.ROOT, "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n", result.accuracy(),
+                result.engine(), bytes(result.costs().get("size")), result.costs().get("bops"),
+                result.stoppedEarly() ? " (stopped early: best found so far)" : "");
+        System.out.println("config:");
+        result.config().layers().forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer,
+                SearchRun.label(p)));
+        System.out.println("uniform configs:");
+        for (SearchRun.Point u : result.uniform()) {
+            System.out.printf(Locale.ROOT, "  %-24s accuracy %.4f, size %s%n", u.uniform(), u.accuracy(),
+                    bytes(u.costs().get("size")));
+        }
+        System.out.printf(Locale.ROOT, "times: sensitivity %.1f s, search %.2f s, evaluation %.1f s, total %.1f s%n",
+                result.timings().sensitivity(), result.timings().search(), result.timings().evaluation(),
+                result.timings().total());
+        System.out.println("wrote " + out.resolve("config.json") + ", pareto.csv, pareto.svg, result.json");
+    }
+
+    private static String bytes(Double bits) {
+        if (bits == null) {
+            return "-";
+        }
+        double b = bits / 8;
+        return b >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", b / 1024) : String.format(Locale.ROOT, "%.0f B", b);
+    }
+
+    private Map<String, Object> summary(SearchRun.Result result, Object configTree) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.model.toString());
+        m.put("data", dataOptions.data);
+        m.put("strategy", result.strategy());
+        m.put("estimator", result.estimator());
+        m.put("budgets", result.budgets());
+        m.put("config", configTree);
+        m.put("accuracy", result.accuracy());
+        m.put("engine", result.engine());
+        m.put("size_bits", result.costs().get("size"));
+        m.put("bops", result.costs().get("bops"));
+        m.put("energy_pj", result.costs().get("energy"));
+        m.put("max_accumulator_bits", result.costs().get("accumulator"));
+        m.put("latency_ms", result.costs().get("latency"));
+        m.put("predicted_damage", result.damage());
+        m.put("stopped_early", result.stoppedEarly());
+        m.put("search_seconds", result.timings().search());
+        m.put("sensitivity_seconds", result.timings().sensitivity());
+        m.put("eval_seconds", result.timings().evaluation());
+        m.put("total_seconds", result.timings().total());
+        m.put("pareto", points(result.pareto()));
+        m.put("uniform", points(result.uniform()));
+        SearchRun.Provenance p = result.provenance();
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("version", p.version());
+        provenance.put("java", p.java());
+        provenance.put("os_arch", p.osArch());
+        provenance.put("cores", p.cores());
+        provenance.put("seed", p.seed());
+        provenance.put("started", p.started().toString());
+        provenance.put("finished", p.finished().toString());
+        m.put("provenance", provenance);
+        m.put("out", out.toString());
+        return m;
+    }
+
+    private static List<Map<String, Object>> points(List<SearchRun.Point> points) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SearchRun.Point p : points) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            if (p.uniform() != null) {
+                row.put("precision", p.uniform());
+            } else {
+                row.put("budget", Map.of("cost", p.cost(), "limit", p.budget()));
+            }
+            row.put("accuracy", p.accuracy());
+            row.put("engine", p.engine());
+            row.put("size_bits", p.costs().get("size"));
+            row.put("bops", p.costs().get("bops"));
+            row.put("predicted_damage", p.damage());
+            row.put("layers", labels(p.config()));
+            out.add(row);
+        }
+        return out;
+    }
+
+    private static List<String> labels(PrecisionConfig config) {
+        return config.layers().values().stream().map(SearchRun::label).toList();
+    }
+
+    private static void writeCsv(java.io.Writer w, SearchRun.Result result) throws IOException {
+        List<String> costs = new ArrayList<>(result.costs().keySet());
+        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"
+                + String.join(",", costs.stream().map(SearchCommand::column).toList()) + ",layers\n");
+        List<SearchRun.Point> rows = new ArrayList<>(result.pareto());
+        rows.addAll(result.uniform());
+        for (SearchRun.Point p : rows) {
+            StringBuilder b = new StringBuilder();
+            b.append(p.uniform() == null ? "pareto" : "uniform").append(',')
+                    .append(p.uniform() == null ? p.cost() : "").append(',')
+                    .append(p.uniform() == null ? number(p.budget()) : "").append(',')
+                    .append(number(p.accuracy())).append(',').append(p.engine()).append(',')
+                    .append(number(p.damage()));
+            for (String c : costs) {
+                b.append(',').append(number(p.costs().getOrDefault(c, Double.NaN)));
+            }
+            b.append(',').append(String.join(";", labels(p.config()))).append('\n');
+            w.write(b.toString());
+        }
+        StringBuilder chosen = new StringBuilder("chosen,,,").append(number(result.accuracy())).append(',')
+                .append(result.engine()).append(',').append(number(result.damage()));
+        for (String c : costs) {
+            chosen.append(',').append(number(result.costs().getOrDefault(c, Double.NaN)));
+        }
+        chosen.append(',').append(String.join(";", labels(result.config()))).append('\n');
+        w.write(chosen.toString());
+    }
+
+    /** A cost's column: its model's key, e.g. {@code size_bits}, {@code energy_pj}, {@code latency_ms}. */
+    private static String column(String cost) {
+        return cost.equals("latency") ? "latency_ms" : CostModels.get(cost).key();
+    }
+
+    private static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static String plot(SearchRun.Result result, String cost) {
+        String unitLabel = cost.equals("size") ? "size (KiB)" : cost;
+        double scale = cost.equals("size") ? 1.0 / 8192 : 1;
+        List<ParetoPlot.Mark> front = result.pareto().stream()
+                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
+                .toList();
+        List<ParetoPlot.Mark> uniform = result.uniform().stream()
+                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(),
+                        p.uniform()))
+                .toList();
+        ParetoPlot.Mark chosen = new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale,
+                result.accuracy(), "chosen");
+        return ParetoPlot.svg(unitLabel, front, uniform, chosen);
+    }
+}
