@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bitbudget", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mixed-precision search for neural networks under hardware budgets.",
         subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, TrainCommand.class,
-                BenchCommand.class,
-                ConformanceCommand.class,
+                BenchCommand.class, SensitivityCommand.class, SearchCommand.class,
+                CostsCommand.class, ConformanceCommand.class,
+                BatchCommand.class, MergeCommand.class, DashboardCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BitBudgetCli implements Runnable {
     /** Exit code of a user error. */
