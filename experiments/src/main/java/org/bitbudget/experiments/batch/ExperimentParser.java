@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bitbudget.search.SearchStrategies;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.costs.Budgets;
@@ -28,9 +29,8 @@ import org.bitbudget.sensitivity.Estimators;
  * the last varying fastest. With {@code runs:}, the explicit list replaces the product.
  */
 public final class ExperimentParser {
-    /** The search strategies DESIGN.md names. */
-    public static final List<String> STRATEGIES = List.of("ilp", "genetic", "nsga2", "greedy", "uniform",
-            "exhaustive");
+    /** The search strategies, by their command-line names. */
+    public static final List<String> STRATEGIES = SearchStrategies.NAMES;
     /** The engines that measure a run's final accuracy. */
     public static final List<String> ENGINES = List.of("float", "integer");
     private static final Set<String> TOP_FIELDS = Set.of("name", "models", "data", "formats", "activations",

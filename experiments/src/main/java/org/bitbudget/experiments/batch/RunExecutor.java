@@ -10,8 +10,7 @@ package org.bitbudget.experiments.batch;
  * writes no row for the run, carries on with the others and exits 2 at the end. Any other exception
  * stops the batch (exit 1); finished runs stay finished.
  *
- * <p>The search module plugs its {@code SearchRun} in here; until then the CLI uses
- * {@link UniformBaselineExecutor}.
+ * <p>The command line uses {@link SearchRunExecutor}.
  */
 @FunctionalInterface
 public interface RunExecutor {

@@ -60,10 +60,6 @@ final class BatchCommand implements Callable<Integer> {
             return dryRun(experiment, runs, which, dir);
         }
         RunExecutor executor = RunExecutors.forCommandLine();
-        if (executor instanceof org.bitbudget.experiments.batch.UniformBaselineExecutor) {
-            System.err.println("bitbudget: batch: the search is not wired in yet; each run takes the best uniform config "
-                    + "that meets its budgets (strategy and estimator are recorded, not run)");
-        }
         CliListener listener = new CliListener();
         BatchRunner.Summary s;
         try {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batch machinery on real (small) runs of the uniform-baseline executor: an interrupted batch
+ * The batch machinery on real (small) search runs ({@link SearchRunExecutor}): an interrupted batch
  * resumed equals an uninterrupted one, shards merged equal the whole, and merge refuses duplicates
  * and other schemas. CSVs are compared without their timing columns.
  */
@@ -46,7 +46,7 @@ class BatchRunnerTest {
     static Path shared;
     static Experiment experiment;
     static Path reference;
-    static final UniformBaselineExecutor EXECUTOR = new UniformBaselineExecutor();
+    static final SearchRunExecutor EXECUTOR = new SearchRunExecutor();
 
     @BeforeAll
     static void runTheWholeBatchOnce() throws Exception {
@@ -81,7 +81,7 @@ class BatchRunnerTest {
             Path dir = reference.resolve("runs").resolve(r.get("run_key"));
             JsonNode config = json.readTree(reference.resolve(r.get("config_path")).toFile());
             assertTrue(config.has("default"));
-            assertTrue(Files.readString(dir.resolve("pareto.csv")).startsWith("weights,activations,search_accuracy"));
+            assertTrue(Files.readString(dir.resolve("pareto.csv")).startsWith("kind,budget_cost,budget_limit,accuracy"));
             JsonNode p = json.readTree(dir.resolve("provenance.json").toFile());
             for (String field : List.of("bitbudget_version", "git_commit", "jdk", "os_arch", "cpu", "vector_bits",
                     "seed", "start", "end", "inputs")) {
@@ -194,7 +194,7 @@ class BatchRunnerTest {
         assertEquals(1, s.executed());
         assertEquals(1, s.failed().size());
         String key = e.runs().get(1).key();
-        assertTrue(s.failed().get(key).contains("no uniform config"), s.failed().toString());
+        assertTrue(s.failed().get(key).contains("no config meets it"), s.failed().toString());
         assertTrue(Files.readString(dir.resolve("out/runs").resolve(key).resolve("error.txt")).contains("1 KiB"));
         assertEquals(1, s.rows());
     }

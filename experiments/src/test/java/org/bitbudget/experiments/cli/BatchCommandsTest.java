@@ -35,7 +35,7 @@ class BatchCommandsTest {
             formats: [int8, int4]
             activations: [uint8]
             estimators: [roundoff]
-            strategies: [ilp, greedy, genetic]
+            strategies: [ilp, greedy, ga]
             budgets: ["size <= 40 KiB", "bops <= 0.6 x int8"]
             seeds: [0]
             limit: 300
@@ -86,12 +86,12 @@ class BatchCommandsTest {
     @Test
     void aMalformedExperimentIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("bad.yaml");
-        Files.writeString(yaml, TINY.formatted(LENET).replace("strategies: [ilp, greedy, genetic]",
+        Files.writeString(yaml, TINY.formatted(LENET).replace("strategies: [ilp, greedy, ga]",
                 "strategies: [ilp, gredy]"));
         Run r = run("batch", yaml.toString(), "--out", dir.resolve("out").toString());
         assertEquals(2, r.code());
-        assertEquals("bitbudget: " + yaml + ": line 7: strategies[1]: unknown strategy 'gredy' (known: ilp, genetic, "
-                + "nsga2, greedy, uniform, exhaustive)", r.err().strip());
+        assertEquals("bitbudget: " + yaml + ": line 7: strategies[1]: unknown strategy 'gredy' (known: ilp, ga, "
+                + "nsga2, greedy, uniform, random, exhaustive)", r.err().strip());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
 

@@ -94,6 +94,7 @@ public final class SearchRun {
     private final int paretoPoints;
     private final boolean pinEnds;
     private final boolean measuredLatency;
+    private final boolean integerEngine;
     private final RunProgress progress;
 
     private SearchRun(Builder b) {
@@ -118,6 +119,7 @@ public final class SearchRun {
         this.paretoPoints = b.paretoPoints;
         this.pinEnds = b.pinEnds;
         this.measuredLatency = b.measuredLatency;
+        this.integerEngine = b.integerEngine;
         this.progress = b.progress;
     }
 
@@ -201,7 +203,7 @@ public final class SearchRun {
         ConfigEvaluator evaluator = new ConfigEvaluator(graph, calibrationImages, evaluationImages,
                 evaluation.labels(), threads);
         PrecisionConfig chosen = config(layers, candidates, found.config());
-        ConfigEvaluator.Measurement measured = evaluator.measure(chosen, true);
+        ConfigEvaluator.Measurement measured = evaluator.measure(chosen, integerEngine);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
         progress.phase("pareto front", 4, 5);
@@ -488,6 +490,7 @@ public final class SearchRun {
         private int paretoPoints = 20;
         private boolean pinEnds;
         private boolean measuredLatency;
+        private boolean integerEngine = true;
         private RunProgress progress = RunProgress.NONE;
 
         private Builder() {
@@ -622,6 +625,15 @@ public final class SearchRun {
         /** Adds the latency measured on this machine's kernels to the cost table (default: only if a budget names it). */
         public Builder measureLatency(boolean measure) {
             this.measuredLatency = measure;
+            return this;
+        }
+
+        /**
+         * Whether the chosen config is evaluated on the integer engine when it can run it (default
+         * true); false always evaluates by fake quantization on the float engine.
+         */
+        public Builder integerEngine(boolean use) {
+            this.integerEngine = use;
             return this;
         }
 
