@@ -28,7 +28,9 @@ import org.bitbudget.model.quant.RangeSearch;
  * {@code float}, the dot product accumulates in float32 and the cost is 32. {@code per-vector(n)}
  * weights multiply each vector's partial sum by its 6-bit scale: P grows by 63 (data-type bound;
  * the L1 model uses the data-type bound there). A residual weight tensor is a second dot product;
- * the wider of the two counts (the L1 model uses the data-type bound then).
+ * the wider of the two counts (the L1 model uses the data-type bound then). A precision whose
+ * accumulator is below the default 32 bits and the bound (e.g. {@code accumulator: 16}) needs only that width, which
+ * accumulator-aware quantization of its weights guarantees.
  */
 public final class AccumulatorCost implements CostModel {
     private final boolean l1;
@@ -70,14 +72,18 @@ public final class AccumulatorCost implements CostModel {
             return 32;
         }
         boolean plain = w.residual() == null && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
+        int bits;
         if (l1 && plain) {
-            return AccumulatorBounds.bits(l1Magnitude(layer, w, Formats.maxAbsCode(a)));
+            bits = AccumulatorBounds.bits(l1Magnitude(layer, w, Formats.maxAbsCode(a)));
+        } else {
+            bits = dataTypeBits(layer.reduction(), w.format(), a, w.granularity());
+            if (w.residual() != null) {
+                bits = Math.max(bits, dataTypeBits(layer.reduction(), w.residual(), a, w.granularity()));
+            }
         }
-        int bits = dataTypeBits(layer.reduction(), w.format(), a, w.granularity());
-        if (w.residual() != null) {
-            bits = Math.max(bits, dataTypeBits(layer.reduction(), w.residual(), a, w.granularity()));
-        }
-        return bits;
+        // A narrower accumulator in the precision constrains the weights (accumulator-aware
+        // quantization) so that it can never overflow: that width is all the layer needs.
+        return precision.accumulatorBits() < 32 ? Math.min(bits, precision.accumulatorBits()) : bits;
     }
 
     /** The data-type bound for dot products of length {@code k}. */

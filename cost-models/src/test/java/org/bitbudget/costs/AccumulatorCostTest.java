@@ -140,6 +140,20 @@ class AccumulatorCostTest {
         assertTrue(l1 < dt, "trained weights are far from all-max: " + l1);
     }
 
+    @Test
+    void aNarrowAccumulatorInThePrecisionIsAllTheLayerNeeds() {
+        List<LayerInfo> lenet = LayerInfo.of(SharedModels.lenet5());
+        Precision a2q = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)),
+                QuantizerSpec.activations(IntegerFormat.unsigned(8)), 16);
+        // f1 needs 25 bits by the data-type bound; accumulator-aware weights make 16 enough.
+        assertEquals(16, AccumulatorCost.dataType().cost(lenet.get(2), a2q));
+        assertEquals(16, AccumulatorCost.l1Norm().cost(lenet.get(2), a2q));
+        // A bound already below the precision's width stays as it is: W2A2 on c1, 25 x 1 x 3 = 75 < 2^7: 8 bits.
+        Precision w2a2 = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(2)),
+                QuantizerSpec.activations(IntegerFormat.unsigned(2)), 16);
+        assertEquals(8, AccumulatorCost.dataType().cost(lenet.getFirst(), w2a2));
+    }
+
     /** A one-layer graph: Gemm with transB, weight rows = output channels. */
     static List<LayerInfo> gemm(float[][] rows) {
         int n = rows.length;
