@@ -29,8 +29,8 @@ import org.bitbudget.model.quant.RangeSearch;
  * weights multiply each vector's partial sum by its 6-bit scale: P grows by 63 (data-type bound;
  * the L1 model uses the data-type bound there). A residual weight tensor is a second dot product;
  * the wider of the two counts (the L1 model uses the data-type bound then). A precision whose
- * accumulator is below the default 32 bits and the bound (e.g. {@code accumulator: 16}) needs only that width, which
- * accumulator-aware quantization of its weights guarantees.
+ * accumulator is below the default 32 bits and below the bound (e.g. {@code accumulator: 16}) needs
+ * only that width, which accumulator-aware quantization of its weights guarantees.
  */
 public final class AccumulatorCost implements CostModel {
     private final boolean l1;
