@@ -11,6 +11,8 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.quant.AccumulatorAware;
+import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.quant.RangeSearch;
 import org.bitbudget.model.quant.WeightQuantizer;
@@ -22,6 +24,14 @@ import org.bitbudget.model.tensor.Tensor;
  * replaced by its quantize-dequantize, and a {@link Op.FakeQuantize} node is inserted before each
  * layer whose input activations are quantized, with a scale calibrated on calibration images run
  * through the float model.
+ *
+ * <p>A layer whose precision has an accumulator below 32 bits gets accumulator-aware weights
+ * ({@link AccumulatorAware}, A2Q): every output channel's integer codes satisfy
+ * {@code ||q||_1 · max|input code| ≤ 2^(P−1) − 1}, so a P-bit accumulator never overflows; the
+ * codes, scales, L1 norms and sparsity are in {@link LayerQuantization#accumulator}. Such a layer
+ * needs signed integer weights (per tensor or per channel, no residual) and integer activations.
+ * The integer engine re-quantizes the float weights of the graph it is given: give it
+ * {@link QuantizedGraph#integerGraph} of the original graph so that it finds the constrained codes.
  *
  * <pre>{@code
  * Tensor calibration = Calibration.sample(trainSplit, 1000, 0L, normalization);
@@ -45,9 +55,16 @@ public final class FakeQuantization {
      * @param precision   its precision
      * @param weights     the weight quantization (scales and zero points stored), null for float weights
      * @param activations the input's scale and zero point, null for float inputs
+     * @param accumulator the accumulator-aware constraint of the weights (codes, scales, L1 norms,
+     *                    sparsity), null when the accumulator has 32 bits or more
      */
     public record LayerQuantization(Layer layer, Precision precision, WeightQuantizer.Result weights,
-                                    RangeSearch.Params activations) {
+                                    RangeSearch.Params activations, AccumulatorAware.Result accumulator) {
+        /** Without accumulator-aware constraint. */
+        public LayerQuantization(Layer layer, Precision precision, WeightQuantizer.Result weights,
+                                 RangeSearch.Params activations) {
+            this(layer, precision, weights, activations, null);
+        }
     }
 
     /**
@@ -57,6 +74,34 @@ public final class FakeQuantization {
      * @param layers one entry per layer, in graph order
      */
     public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
+        /**
+         * {@code original} (the graph {@link #apply} was given, whose float weights the integer engine
+         * re-quantizes) with the weights of accumulator-constrained layers replaced by
+         * {@link AccumulatorAware.Result#engineTensor}, from which the same clipping rule recomputes the
+         * constrained codes: pass it to the integer engine instead of {@code original}. Unchanged when no
+         * layer is constrained.
+         *
+         * @throws IllegalStateException naming a layer whose codes the rule cannot recover (a channel
+         *                               constrained at its original scale, see {@link AccumulatorAware})
+         */
+        public Graph integerGraph(Graph original) {
+            Map<String, Tensor> initializers = new LinkedHashMap<>(original.initializers());
+            boolean changed = false;
+            for (LayerQuantization lq : layers) {
+                AccumulatorAware.Result a = lq.accumulator();
+                if (a == null || a.constrainedChannels() == 0) {
+                    continue;
+                }
+                if (!a.reproducible()) {
+                    throw new IllegalStateException("layer " + lq.layer().name() + ": its accumulator-aware codes "
+                            + "are not recoverable from float weights");
+                }
+                initializers.put(lq.layer().weightName(), a.engineTensor());
+                changed = true;
+            }
+            return changed ? new Graph(original.name(), original.opset(), original.inputs(), original.outputs(),
+                    initializers, original.nodes(), original.metadata()) : original;
+        }
     }
 
     /**
@@ -65,6 +110,17 @@ public final class FakeQuantization {
      * @param calibration images for activation ranges (unused when no activation is quantized); may be null then
      */
     public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
+        return apply(graph, config, calibration, false);
+    }
+
+    /**
+     * Applies {@code config}; with {@code preferRescale}, accumulator-constrained channels take the
+     * re-scaled form whenever it is feasible ({@link AccumulatorAware#constrain(Tensor, int,
+     * QuantizerSpec, int, long, boolean)}), so that {@link QuantizedGraph#integerGraph} can hand the
+     * constrained codes to the integer engine more often, at some accuracy.
+     */
+    public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration,
+                                       boolean preferRescale) {
         List<Layer> layers = graph.layers();
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
         Map<String, RangeSearch.Params> inputQuant = calibrate(graph, config, layers, calibration);
@@ -72,16 +128,25 @@ public final class FakeQuantization {
         for (Layer layer : layers) {
             Precision p = config.of(layer.name());
             WeightQuantizer.Result w = null;
+            AccumulatorAware.Result acc = null;
             if (p.weights().quantizes()) {
+                Tensor weight = graph.initializers().get(layer.weightName());
                 try {
-                    w = WeightQuantizer.quantize(graph.initializers().get(layer.weightName()), channelAxis(layer),
-                            p.weights());
+                    w = WeightQuantizer.quantize(weight, channelAxis(layer), p.weights());
+                    if (p.accumulatorBits() < 32) {
+                        acc = AccumulatorAware.constrain(weight, channelAxis(layer), p.weights(), p.accumulatorBits(),
+                                maxInput(p), preferRescale);
+                        w = new WeightQuantizer.Result(acc.tensor(), w.scales(), w.vectorScales(), w.zeroPoints());
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new UserInputException("layer " + layer.name(), e.getMessage());
                 }
                 initializers.put(layer.weightName(), w.tensor());
+            } else if (p.accumulatorBits() < 32) {
+                throw new UserInputException("layer " + layer.name(), "an accumulator of " + p.accumulatorBits()
+                        + " bits needs integer weights and activations, not float weights");
             }
-            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name())));
+            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
         }
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {
@@ -102,6 +167,15 @@ public final class FakeQuantization {
         Graph out = new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes,
                 graph.metadata());
         return new QuantizedGraph(out, applied);
+    }
+
+    /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */
+    private static long maxInput(Precision p) {
+        if (!(p.activations().format() instanceof IntegerFormat in)) {
+            throw new IllegalArgumentException("an accumulator of " + p.accumulatorBits() + " bits needs integer "
+                    + "activations, not " + p.activations().format().name());
+        }
+        return AccumulatorAware.maxInputMagnitude(in);
     }
 
     /** Axis of a layer's weight that holds output channels. */

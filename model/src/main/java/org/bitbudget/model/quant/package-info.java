@@ -1,5 +1,6 @@
 /**
  * Number formats (integers, minifloats), granularities, clipping rules, scale search and weight
- * fake quantization.
+ * fake quantization, and accumulator-aware (A2Q) weight codes
+ * ({@link org.bitbudget.model.quant.AccumulatorAware}).
  */
 package org.bitbudget.model.quant;

@@ -45,11 +45,40 @@ public final class Trainer {
     private final long seed;
     private final int threads;
     private final Listener listener;
+    private final Reparametrization reparametrization;
 
     /** Hears about every step, for progress bars. */
     @FunctionalInterface
     public interface Listener {
         void onStep(Step step);
+    }
+
+    /**
+     * A parametrization of some weights for quantization-aware training: the forward pass uses
+     * tensors computed from the parameters (for example quantized weights), and the gradients of those
+     * tensors are mapped back to the parameters (straight-through estimators, weight normalisation).
+     * Without one, the trainer is plain SGD on the graph's initializers.
+     */
+    public interface Reparametrization {
+        /**
+         * Extra trainable parameters (for example per-channel norms), by names that are not the graph's;
+         * called once with the initial parameters. They get momentum but no weight decay.
+         */
+        Map<String, DTensor> init(Map<String, DTensor> params);
+
+        /** The tensors the forward pass uses in place of the initializers of the same names. */
+        Map<String, DTensor> forward(Map<String, DTensor> params);
+
+        /**
+         * Maps the gradients of the {@link #forward} tensors (in {@code gradients}, under the
+         * initializers' names) to gradients of the parameters: entries it puts replace or join those
+         * of {@code gradients}.
+         */
+        void backward(Map<String, DTensor> params, Map<String, DTensor> forward, Map<String, double[]> gradients);
+
+        /** Called after each update (for example to clamp a norm). */
+        default void afterStep(Map<String, DTensor> params) {
+        }
     }
 
     /**
@@ -90,6 +119,7 @@ public final class Trainer {
         this.seed = b.seed;
         this.threads = b.threads;
         this.listener = b.listener;
+        this.reparametrization = b.reparametrization;
     }
 
     public static Builder builder() {
@@ -120,6 +150,16 @@ public final class Trainer {
         }
         Map<String, DTensor> params = new LinkedHashMap<>();
         graph.initializers().forEach((name, t) -> params.put(name, DTensor.from(t)));
+        if (reparametrization != null) {
+            Map<String, DTensor> extra = reparametrization.init(params);
+            extra.forEach((name, t) -> {
+                if (params.containsKey(name)) {
+                    throw new IllegalArgumentException("extra parameter " + name + " clashes with an initializer");
+                }
+                params.put(name, t);
+                trainable.add(name);
+            });
+        }
         Map<String, double[]> velocity = new LinkedHashMap<>();
         trainable.forEach(name -> velocity.put(name, new double[params.get(name).size()]));
 
@@ -145,14 +185,24 @@ public final class Trainer {
                     int from = step * batchSize;
                     int count = Math.min(batchSize, n - from);
                     double rate = schedule.rate(learningRate, (double) (epoch * (long) steps + step) / totalSteps);
+                    Map<String, DTensor> forward = reparametrization == null ? null
+                            : reparametrization.forward(params);
+                    Map<String, DTensor> stepParams = params;
+                    if (forward != null) {
+                        stepParams = new LinkedHashMap<>();
+                        for (String name : graph.initializers().keySet()) {
+                            stepParams.put(name, forward.getOrDefault(name, params.get(name)));
+                        }
+                    }
+                    Map<String, DTensor> chunkParams = stepParams;
                     ChunkResult[] chunks = new ChunkResult[CHUNKS];
                     int chunkSize = (count + CHUNKS - 1) / CHUNKS;
                     Runnable work = () -> IntStream.range(0, CHUNKS).parallel().forEach(c -> {
                         int lo = Math.min(count, c * chunkSize);
                         int hi = Math.min(count, lo + chunkSize);
                         if (hi > lo) {
-                            chunks[c] = runChunk(autodiff, input, output, params, batchNorms, data, order, from + lo,
-                                    hi - lo, per, lut);
+                            chunks[c] = runChunk(autodiff, input, output, chunkParams, batchNorms, data, order,
+                                    from + lo, hi - lo, per, lut);
                         }
                     });
                     pool.submit(work).join();
@@ -177,6 +227,9 @@ public final class Trainer {
                             }
                         }
                     }
+                    if (forward != null) {
+                        reparametrization.backward(params, forward, gradient);
+                    }
                     updateRunningStatistics(batchNorms, params, chunks);
                     for (String name : trainable) {
                         double[] g = gradient.get(name);
@@ -190,6 +243,9 @@ public final class Trainer {
                             v[i] = momentum * v[i] + g[i] + decay * w[i];
                             w[i] -= rate * v[i];
                         }
+                    }
+                    if (reparametrization != null) {
+                        reparametrization.afterStep(params);
                     }
                     lossSum += stepLoss * count;
                     images += count;
@@ -205,8 +261,10 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, DTensor> finalWeights = reparametrization == null ? Map.of() : reparametrization.forward(params);
         Map<String, Tensor> trained = new LinkedHashMap<>();
-        graph.initializers().forEach((name, t) -> trained.put(name, params.get(name).toFloat()));
+        graph.initializers().forEach((name, t) -> trained.put(name,
+                finalWeights.getOrDefault(name, params.get(name)).toFloat()));
         Graph out = new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), trained, graph.nodes(),
                 graph.metadata());
         return new Result(out, losses, accuracies, seconds, images / Math.max(seconds, 1e-9));
@@ -305,6 +363,7 @@ public final class Trainer {
         private long seed;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Listener listener;
+        private Reparametrization reparametrization;
 
         private Builder() {
         }
@@ -351,6 +410,15 @@ public final class Trainer {
 
         public Builder listener(Listener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Trains through {@code r} (quantization-aware training); the result's weights are
+         * {@link Reparametrization#forward} of the final parameters. Null (the default) for none.
+         */
+        public Builder reparametrization(Reparametrization r) {
+            this.reparametrization = r;
             return this;
         }
 

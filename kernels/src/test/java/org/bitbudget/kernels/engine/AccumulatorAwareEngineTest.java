@@ -1,0 +1,127 @@
+package org.bitbudget.kernels.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSources;
+import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
+import org.bitbudget.model.engine.FloatEngine;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.graph.Layer;
+import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.onnx.OnnxImporter;
+import org.bitbudget.model.precision.Calibration;
+import org.bitbudget.model.precision.FakeQuantization;
+import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
+import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.Precision;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.model.quant.AccumulatorAware;
+import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.model.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Accumulator-aware codes reach the integer engine on the reference LeNet-5 and 1,000 Fashion-MNIST
+ * test images: at W4 with 3-bit inputs and a 14-bit accumulator, constrained preferring the re-scaled
+ * form (every constrained channel recoverable), {@link QuantizedGraph#integerGraph} gives the engine weights from which
+ * {@link WeightCodes} recomputes exactly the constrained codes and scales; every layer runs on the
+ * int16 kernel with exactly the logits of the engine forced onto int32, which agree on top-1 with the
+ * fake-quant model on at least 98% of the images. A config whose channels are not recoverable
+ * (W8A8, 16 bits: coarser scales) is refused by name, not run with other codes. The JSON field
+ * {@code accumulator} reaches the layers.
+ */
+class AccumulatorAwareEngineTest {
+    private static final Normalization NORMALIZATION = new Normalization(0.2860f, 0.3530f);
+    private static Graph graph;
+    private static Tensor calibration;
+    private static Tensor images;
+
+    @BeforeAll
+    static void load() throws IOException {
+        graph = OnnxImporter.load(SharedFolder.model("lenet5.onnx"));
+        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
+        images = DataSources.load("fashion-mnist", Split.TEST).images(0, 1000, NORMALIZATION);
+    }
+
+    private static PrecisionConfig config(String weights, int activationBits, int accumulator) {
+        Map<String, Precision> layers = new LinkedHashMap<>();
+        List<Layer> all = graph.layers();
+        for (int i = 0; i < all.size(); i++) {
+            String activations = (i == 0 ? "int" : "uint") + activationBits;
+            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
+                    QuantizerSpec.activations(NumberFormat.parse(activations)), accumulator));
+        }
+        return new PrecisionConfig(Precision.FLOAT, layers);
+    }
+
+    @Test
+    void constrainedCodesRunOnTheInt16Kernel() {
+        QuantizedGraph q = FakeQuantization.apply(graph, config("int4", 3, 14), calibration, true);
+        int constrained = 0;
+        Graph integer = q.integerGraph(graph);
+        for (LayerQuantization lq : q.layers()) {
+            AccumulatorAware.Result a = lq.accumulator();
+            assertTrue(a.reproducible(), lq.layer().name());
+            assertTrue(a.l1Bits() <= 14, lq.layer().name());
+            constrained += a.constrainedChannels();
+            Tensor w = integer.initializers().get(lq.layer().weightName());
+            int n = a.scales().length;
+            int k = a.codes().length / n;
+            boolean channelsLast = lq.layer().node().op() instanceof Op.Gemm g && !g.transB();
+            WeightCodes codes = WeightCodes.of(w.data(), n, k, channelsLast, lq.precision().weights());
+            assertArrayEquals(a.scales(), codes.scales(), lq.layer().name());
+            for (int i = 0; i < a.codes().length; i++) {
+                assertEquals(a.codes()[i], codes.codes()[i], lq.layer().name() + " code " + i);
+            }
+        }
+        assertTrue(constrained > 0, "no channel needed constraining");
+
+        IntegerEngine int16 = IntegerEngine.builder(integer, q).threads(2).bitSerial(false).build();
+        IntegerEngine int32 = IntegerEngine.builder(integer, q).threads(1).bitSerial(false).int16(false).build();
+        assertTrue(int16.kernels().values().stream().allMatch(p -> p == KernelPath.INT16), int16.kernels().toString());
+        assertTrue(int32.kernels().values().stream().allMatch(p -> p == KernelPath.INT8), int32.kernels().toString());
+        Tensor logits = int16.predict(images);
+        assertArrayEquals(int32.predict(images).data(), logits.data());
+        int[] fake = Classification.predictions(FloatEngine.of(q.graph()).predict(images));
+        int[] ints = Classification.predictions(logits);
+        int agree = 0;
+        for (int i = 0; i < fake.length; i++) {
+            agree += fake[i] == ints[i] ? 1 : 0;
+        }
+        assertTrue(agree >= 980, agree + " of 1000 agree with fake quantization");
+    }
+
+    @Test
+    void projectedCodesAreRefusedByName() {
+        QuantizedGraph q = FakeQuantization.apply(graph, config("int8", 8, 16), calibration);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> q.integerGraph(graph));
+        assertTrue(e.getMessage().startsWith("layer /"), e.getMessage());
+    }
+
+    @Test
+    void jsonAccumulatorReachesTheLayers() {
+        String json = """
+                {"default": {"weights": "int4", "activations": "uint4", "accumulator": 12},
+                 "layers": {"/c1/Conv": {"weights": "int4", "activations": "int4", "accumulator": 32}}}""";
+        PrecisionConfig config = PrecisionConfigs.parse(json, "a2q.json", false);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        assertEquals(null, q.layers().get(0).accumulator());
+        for (LayerQuantization lq : q.layers().subList(1, 5)) {
+            assertEquals(12, lq.accumulator().accumulatorBits(), lq.layer().name());
+            assertEquals(AccumulatorAware.l1Budget(12, 15), lq.accumulator().budget());
+            assertTrue(lq.accumulator().l1Bits() <= 12);
+        }
+    }
+}
