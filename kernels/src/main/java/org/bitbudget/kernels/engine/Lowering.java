@@ -346,7 +346,8 @@ final class Lowering {
             int cg = dims[1];
             int window = weight.shape().size() / (m * cg);
             int k = cg * window;
-            WeightCodes chw = WeightCodes.of(weight.data(), m, k, false, lq.precision().weights());
+            WeightCodes chw = lq.accumulator() != null ? WeightCodes.of(lq.accumulator(), m, k)
+                    : WeightCodes.of(weight.data(), m, k, false, lq.precision().weights());
             // Reorder each channel's codes from ONNX's (c, ky, kx) to NHWC im2col's (ky, kx, c).
             byte[] hwc = new byte[chw.codes().length];
             for (int j = 0; j < m; j++) {
@@ -383,7 +384,8 @@ final class Lowering {
             }
             int n = weight.shape().dim(transB ? 0 : 1);
             int k = weight.shape().dim(transB ? 1 : 0);
-            WeightCodes codes = WeightCodes.of(weight.data(), n, k, !transB, lq.precision().weights());
+            WeightCodes codes = lq.accumulator() != null ? WeightCodes.of(lq.accumulator(), n, k)
+                    : WeightCodes.of(weight.data(), n, k, !transB, lq.precision().weights());
             accScales = accumulatorScales(lq, codes.scales(), alpha);
             layer = lowered(lq, k, null, codes, accScales, beta);
         }

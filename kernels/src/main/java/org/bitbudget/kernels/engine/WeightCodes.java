@@ -1,5 +1,6 @@
 package org.bitbudget.kernels.engine;
 
+import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.MiniFloatFormat;
 import org.bitbudget.model.quant.NumberFormat;
@@ -60,6 +61,23 @@ record WeightCodes(byte[] codes, float[] scales, int channels, int k) {
             codes[i] = (byte) scaled;
         }
         return new MinifloatTable(values, codes, shift);
+    }
+
+    /**
+     * The codes and scales accumulator-aware quantization chose ({@link AccumulatorAware.Result}, channel
+     * j's codes at {@code j * k}), which the quantizer's rule cannot recompute from the float weights.
+     */
+    static WeightCodes of(AccumulatorAware.Result constrained, int channels, int k) {
+        int[] codes = constrained.codes();
+        if (codes.length != channels * k || constrained.scales().length != channels) {
+            throw new IllegalArgumentException("accumulator-aware codes of " + codes.length + " values and "
+                    + constrained.scales().length + " scales for " + channels + " channels of " + k);
+        }
+        byte[] bytes = new byte[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            bytes[i] = (byte) codes[i];
+        }
+        return new WeightCodes(bytes, constrained.scales().clone(), channels, k);
     }
 
     /**

@@ -89,24 +89,16 @@ public final class A2qTable {
                     String speed16 = "n/a";
                     String speed32 = "n/a";
                     String ratio = "";
-                    String mark = "";
                     try {
-                        QuantizedGraph forEngine = q;
-                        if (!reproducible(q)) {
-                            // The engine recomputes codes from float weights: measure the re-scaled variant.
-                            forEngine = FakeQuantization.apply(graph, config, calibration, true);
-                            mark = "*";
-                        }
-                        Graph integer = forEngine.integerGraph(graph);
-                        IntegerEngine e16 = IntegerEngine.builder(integer, forEngine).threads(1).bitSerial(false).build();
-                        IntegerEngine e32 = IntegerEngine.builder(integer, forEngine).threads(1).bitSerial(false)
-                                .int16(false).build();
+                        IntegerEngine e16 = IntegerEngine.builder(graph, q).threads(1).bitSerial(false).build();
+                        IntegerEngine e32 = IntegerEngine.builder(graph, q).threads(1).bitSerial(false).int16(false)
+                                .build();
                         long int16Layers = e16.kernels().values().stream().filter(k -> k == KernelPath.INT16).count();
                         double s16 = imagesPerSecond(e16, benchImages);
                         double s32 = imagesPerSecond(e32, benchImages);
                         s16 = Math.max(s16, imagesPerSecond(e16, benchImages));
                         s32 = Math.max(s32, imagesPerSecond(e32, benchImages));
-                        speed16 = String.format(Locale.ROOT, "%.0f(%d)%s", s16, int16Layers, mark);
+                        speed16 = String.format(Locale.ROOT, "%.0f(%d)", s16, int16Layers);
                         speed32 = String.format(Locale.ROOT, "%.0f", s32);
                         ratio = String.format(Locale.ROOT, "%.2f", s16 / s32);
                     } catch (IllegalStateException | IllegalArgumentException e) {
@@ -120,10 +112,6 @@ public final class A2qTable {
                 }
             }
         }
-    }
-
-    static boolean reproducible(QuantizedGraph q) {
-        return q.layers().stream().allMatch(lq -> lq.accumulator() == null || lq.accumulator().reproducible());
     }
 
     static PrecisionConfig config(Graph graph, String weights, int activationBits, int accumulator) {

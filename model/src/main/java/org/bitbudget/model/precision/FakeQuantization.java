@@ -30,8 +30,7 @@ import org.bitbudget.model.tensor.Tensor;
  * {@code ||q||_1 · max|input code| ≤ 2^(P−1) − 1}, so a P-bit accumulator never overflows; the
  * codes, scales, L1 norms and sparsity are in {@link LayerQuantization#accumulator}. Such a layer
  * needs signed integer weights (per tensor or per channel, no residual) and integer activations.
- * The integer engine re-quantizes the float weights of the graph it is given: give it
- * {@link QuantizedGraph#integerGraph} of the original graph so that it finds the constrained codes.
+ * The integer engine takes those codes and scales as they are.
  *
  * <pre>{@code
  * Tensor calibration = Calibration.sample(trainSplit, 1000, 0L, normalization);
@@ -74,34 +73,6 @@ public final class FakeQuantization {
      * @param layers one entry per layer, in graph order
      */
     public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
-        /**
-         * {@code original} (the graph {@link #apply} was given, whose float weights the integer engine
-         * re-quantizes) with the weights of accumulator-constrained layers replaced by
-         * {@link AccumulatorAware.Result#engineTensor}, from which the same clipping rule recomputes the
-         * constrained codes: pass it to the integer engine instead of {@code original}. Unchanged when no
-         * layer is constrained.
-         *
-         * @throws IllegalStateException naming a layer whose codes the rule cannot recover (a channel
-         *                               constrained at its original scale, see {@link AccumulatorAware})
-         */
-        public Graph integerGraph(Graph original) {
-            Map<String, Tensor> initializers = new LinkedHashMap<>(original.initializers());
-            boolean changed = false;
-            for (LayerQuantization lq : layers) {
-                AccumulatorAware.Result a = lq.accumulator();
-                if (a == null || a.constrainedChannels() == 0) {
-                    continue;
-                }
-                if (!a.reproducible()) {
-                    throw new IllegalStateException("layer " + lq.layer().name() + ": its accumulator-aware codes "
-                            + "are not recoverable from float weights");
-                }
-                initializers.put(lq.layer().weightName(), a.engineTensor());
-                changed = true;
-            }
-            return changed ? new Graph(original.name(), original.opset(), original.inputs(), original.outputs(),
-                    initializers, original.nodes(), original.metadata()) : original;
-        }
     }
 
     /**
@@ -110,17 +81,6 @@ public final class FakeQuantization {
      * @param calibration images for activation ranges (unused when no activation is quantized); may be null then
      */
     public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
-        return apply(graph, config, calibration, false);
-    }
-
-    /**
-     * Applies {@code config}; with {@code preferRescale}, accumulator-constrained channels take the
-     * re-scaled form whenever it is feasible ({@link AccumulatorAware#constrain(Tensor, int,
-     * QuantizerSpec, int, long, boolean)}), so that {@link QuantizedGraph#integerGraph} can hand the
-     * constrained codes to the integer engine more often, at some accuracy.
-     */
-    public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration,
-                                       boolean preferRescale) {
         List<Layer> layers = graph.layers();
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
         Map<String, RangeSearch.Params> inputQuant = calibrate(graph, config, layers, calibration);
@@ -135,7 +95,7 @@ public final class FakeQuantization {
                     w = WeightQuantizer.quantize(weight, channelAxis(layer), p.weights());
                     if (p.accumulatorBits() < 32) {
                         acc = AccumulatorAware.constrain(weight, channelAxis(layer), p.weights(), p.accumulatorBits(),
-                                maxInput(p), preferRescale);
+                                maxInput(p));
                         w = new WeightQuantizer.Result(acc.tensor(), w.scales(), w.vectorScales(), w.zeroPoints());
                     }
                 } catch (IllegalArgumentException e) {

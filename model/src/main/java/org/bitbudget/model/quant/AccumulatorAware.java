@@ -38,8 +38,8 @@ import org.bitbudget.model.tensor.Tensor;
  *       scale keeps only a handful of weights.</li>
  * </ol>
  * The candidate with the smallest squared error to the float weights wins (ties: re-scale).
- * Per-tensor scales allow only <i>project</i> (the scale is shared). With {@code preferRescale}, the
- * re-scaled candidate wins whenever it is feasible.
+ * Per-tensor scales allow only <i>project</i> (the scale is shared). The integer engine takes the
+ * codes and scales from {@link Result} as they are.
  */
 public final class AccumulatorAware {
     private static final int BISECTION_STEPS = 60;
@@ -63,9 +63,6 @@ public final class AccumulatorAware {
      * The constrained weight of one layer.
      *
      * @param tensor          the dequantized weights q · s, same shape and layout as the input
-     * @param engineTensor    float weights from which the max/mse/percentile rule recomputes exactly
-     *                        {@code codes} and {@code scales} (the original weights in unchanged channels,
-     *                        q · s in re-scaled ones), valid when {@code reproducible}
      * @param codes           channels x k codes, channel j's row at {@code j * k}
      * @param scales          per channel
      * @param l1              per channel, ||q||_1
@@ -75,12 +72,9 @@ public final class AccumulatorAware {
      * @param maxInput        X, the largest |input code|
      * @param dataTypeBits    the data-type bound of the unconstrained layer (k · qmax · X), in bits
      * @param sparsity        fraction of zero codes
-     * @param reproducible    true when every constrained channel is re-scaled (or unchanged), so that
-     *                        quantizing {@code engineTensor} with the same spec gives these codes
      */
-    public record Result(Tensor tensor, Tensor engineTensor, int[] codes, float[] scales, long[] l1, Method[] methods,
-                         long budget, int accumulatorBits, long maxInput, int dataTypeBits, double sparsity,
-                         boolean reproducible) {
+    public record Result(Tensor tensor, int[] codes, float[] scales, long[] l1, Method[] methods, long budget,
+                         int accumulatorBits, long maxInput, int dataTypeBits, double sparsity) {
         /** Channels whose codes changed. */
         public int constrainedChannels() {
             return (int) Arrays.stream(methods).filter(m -> m != Method.UNCHANGED).count();
@@ -133,17 +127,6 @@ public final class AccumulatorAware {
      */
     public static Result constrain(Tensor weight, int channelAxis, QuantizerSpec spec, int accumulatorBits,
                                    long maxInput) {
-        return constrain(weight, channelAxis, spec, accumulatorBits, maxInput, false);
-    }
-
-    /**
-     * As {@link #constrain(Tensor, int, QuantizerSpec, int, long)}; with {@code preferRescale}, a channel
-     * takes the re-scaled candidate whenever it is feasible, even when the other has the smaller
-     * error, so that the result is {@link Result#reproducible} more often (the integer engine can then
-     * recompute its codes from {@link Result#engineTensor}).
-     */
-    public static Result constrain(Tensor weight, int channelAxis, QuantizerSpec spec, int accumulatorBits,
-                                   long maxInput, boolean preferRescale) {
         if (!(spec.format() instanceof IntegerFormat format) || format.min() >= 0 || format.signOnly()) {
             throw new IllegalArgumentException("accumulator-aware quantization needs signed integer weights, not "
                     + spec.format().name());
@@ -166,7 +149,6 @@ public final class AccumulatorAware {
         }
         float[] w = weight.data();
         float[] out = new float[w.length];
-        float[] engine = w.clone();
         int[] codes = new int[channels * k];
         float[] scales = new float[channels];
         long[] l1 = new long[channels];
@@ -176,7 +158,6 @@ public final class AccumulatorAware {
         float[] group = new float[k];
         int[] candidate = new int[k];
         int[] best = new int[k];
-        boolean reproducible = true;
         long zeros = 0;
         for (int j = 0; j < channels; j++) {
             for (int p = 0; p < k; p++) {
@@ -202,7 +183,7 @@ public final class AccumulatorAware {
                 if (!perTensor) {
                     float coarser = coarser(a, group, s, qmax, budget, candidate);
                     double e = error(group, candidate, coarser);
-                    if (e < bestError && !preferRescale) {
+                    if (e < bestError) {
                         System.arraycopy(candidate, 0, best, 0, k);
                         bestError = e;
                         scale = coarser;
@@ -211,14 +192,13 @@ public final class AccumulatorAware {
                     float rescaled = rescale(a, group, s, qmax, budget, candidate);
                     if (rescaled > 0) {
                         double fine = error(group, candidate, rescaled);
-                        if (fine <= bestError || preferRescale) {
+                        if (fine <= bestError) {
                             System.arraycopy(candidate, 0, best, 0, k);
                             scale = rescaled;
                             method = Method.PROJECT_RESCALE;
                         }
                     }
                 }
-                reproducible &= method == Method.PROJECT_RESCALE;
             }
             long sum = 0;
             for (int p = 0; p < k; p++) {
@@ -228,22 +208,9 @@ public final class AccumulatorAware {
                 zeros += q == 0 ? 1 : 0;
                 int idx = index(channelAxis, channels, k, j, p);
                 out[idx] = q * scale;
-                if (method != Method.UNCHANGED) {
-                    engine[idx] = out[idx];
-                }
             }
             if (method != Method.UNCHANGED && sum > budget) {
                 throw new AssertionError("channel " + j + ": L1 " + sum + " above budget " + budget);
-            }
-            if (method == Method.PROJECT_RESCALE) {
-                // Check, not assume, that the clipping rule recovers this scale and these codes.
-                for (int p = 0; p < k; p++) {
-                    group[p] = engine[index(channelAxis, channels, k, j, p)];
-                }
-                float again = RangeSearch.choose(group, k, format, spec.clipping()).scale();
-                for (int p = 0; p < k && reproducible; p++) {
-                    reproducible = again == scale && (int) format.quantize(group[p] / again) == best[p];
-                }
             }
             scales[j] = scale;
             l1[j] = sum;
@@ -251,8 +218,8 @@ public final class AccumulatorAware {
         }
         int dataTypeBits = bits((long) k * qmax * maxInput);
         double sparsity = codes.length == 0 ? 0 : (double) zeros / codes.length;
-        return new Result(Tensor.of(shape, out), Tensor.of(shape, engine), codes, scales, l1, methods, budget,
-                accumulatorBits, maxInput, dataTypeBits, sparsity, reproducible);
+        return new Result(Tensor.of(shape, out), codes, scales, l1, methods, budget, accumulatorBits, maxInput,
+                dataTypeBits, sparsity);
     }
 
     private static int index(int channelAxis, int channels, int k, int j, int p) {
