@@ -6,7 +6,6 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.WeightQuantizer;
 import org.bitbudget.model.tensor.Tensor;
 
 /**
@@ -53,8 +52,7 @@ public final class HessianEstimator implements SensitivityEstimator {
             for (Precision p : problem.precisions().get(layer.name())) {
                 double delta = 0;
                 if (p.weights().quantizes()) {
-                    Tensor q = WeightQuantizer.quantize(weight, FakeQuantization.channelAxis(layer), p.weights())
-                            .tensor();
+                    Tensor q = FakeQuantization.quantizedWeight(layer, weight, p);
                     delta = RoundoffEstimator.squaredError(weight, q);
                 }
                 rows.add(new SensitivityRow(layer.name(), NAME, p, perWeight * delta, 0, sePerWeight * delta,

@@ -62,13 +62,16 @@ public final class RoundoffEstimator implements SensitivityEstimator {
         return sum;
     }
 
-    /** ‖Q(W) − W‖² / ‖W‖² of {@code layer}'s weight under {@code spec} (0 for float or an all-zero weight). */
-    public static double weightError(Graph graph, Layer layer, QuantizerSpec spec) {
-        if (!spec.quantizes()) {
+    /**
+     * ‖Q(W) − W‖² / ‖W‖² of {@code layer}'s weight at {@code precision} (accumulator-aware when its
+     * accumulator is below 32 bits; 0 for float or an all-zero weight).
+     */
+    public static double weightError(Graph graph, Layer layer, Precision precision) {
+        if (!precision.weights().quantizes()) {
             return 0;
         }
         Tensor w = graph.initializers().get(layer.weightName());
-        Tensor q = WeightQuantizer.quantize(w, FakeQuantization.channelAxis(layer), spec).tensor();
+        Tensor q = FakeQuantization.quantizedWeight(layer, w, precision);
         double e = energy(w);
         return e == 0 ? 0 : squaredError(w, q) / e;
     }
@@ -84,7 +87,7 @@ public final class RoundoffEstimator implements SensitivityEstimator {
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {
                 long t0 = System.nanoTime();
-                double score = weightError(graph, layer, p.weights());
+                double score = weightError(graph, layer, p);
                 if (p.activations().quantizes()) {
                     score += activationError.get(key(layer, p.activations()));
                 }

@@ -69,12 +69,14 @@ public final class SensitivityTable {
     }
 
     /**
-     * The row for {@code layer} in {@code precision} (of the first estimator that has one). Rows are
-     * matched on the weight and activation quantizers; the accumulator width is not part of a
-     * sensitivity score, so any accumulator matches.
+     * The row for {@code layer} in {@code precision} (of the first estimator that has one): the row
+     * of exactly that precision, accumulator included, else one with the same weight and activation
+     * quantizers (a table read from a CSV, which has no accumulator column, scores 32 bits).
      */
     public Optional<SensitivityRow> row(String layer, Precision precision) {
-        return rows.stream().filter(r -> r.layer().equals(layer)
+        Optional<SensitivityRow> exact = rows.stream()
+                .filter(r -> r.layer().equals(layer) && r.precision().equals(precision)).findFirst();
+        return exact.isPresent() ? exact : rows.stream().filter(r -> r.layer().equals(layer)
                 && r.precision().weights().equals(precision.weights())
                 && r.precision().activations().equals(precision.activations())).findFirst();
     }

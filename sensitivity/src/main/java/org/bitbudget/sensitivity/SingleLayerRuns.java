@@ -19,7 +19,6 @@ import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.quant.RangeSearch;
-import org.bitbudget.model.quant.WeightQuantizer;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
@@ -215,8 +214,7 @@ final class SingleLayerRuns {
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
         if (p.weights().quantizes()) {
             Tensor w = graph.initializers().get(layer.weightName());
-            initializers.put(layer.weightName(), WeightQuantizer.quantize(w, FakeQuantization.channelAxis(layer),
-                    p.weights()).tensor());
+            initializers.put(layer.weightName(), FakeQuantization.quantizedWeight(layer, w, p));
         }
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {

@@ -340,4 +340,23 @@ class SensitivityEstimatorsTest {
         assertThrows(IllegalArgumentException.class, () -> SensitivityTable.read(new StringReader(
                 "layer,estimator,weights,activations,score,seconds\n/c1/Conv,roundoff,int9,float,1,0\n")));
     }
+
+    /**
+     * A narrower accumulator is scored as the constrained weights it gets: at W8A8 (uint8 inputs) a
+     * 12-bit accumulator leaves f1 an L1 budget of 8 per channel (A2Q), which every estimator that
+     * looks at the weights must see as more damage than the 32-bit accumulator, each its own row.
+     */
+    @Test
+    void aNarrowAccumulatorScoresItsConstrainedWeights() {
+        Precision wide = wa("int8", "uint8");
+        Precision narrow = new Precision(wide.weights(), wide.activations(), 12);
+        SensitivityProblem p = problem(lenet, train, 128, List.of(wide, narrow));
+        for (String name : List.of("roundoff", "hessian", "measured")) {
+            SensitivityTable t = Estimators.of(name).estimate(p, ProgressListener.NONE);
+            assertEquals(2 * lenet.layers().size(), t.rows().size(), name);
+            double w = t.score("/f1/Gemm", wide);
+            double n = t.score("/f1/Gemm", narrow);
+            assertTrue(n > w, name + ": 12-bit " + n + " vs 32-bit " + w);
+        }
+    }
 }

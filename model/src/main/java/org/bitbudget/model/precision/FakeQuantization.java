@@ -129,6 +129,21 @@ public final class FakeQuantization {
         return new QuantizedGraph(out, applied);
     }
 
+    /**
+     * The fake-quantized weight of {@code layer} at {@code precision}, as {@link #apply} gives it:
+     * accumulator-aware when the precision's accumulator is below 32 bits, else the weight quantizer's.
+     *
+     * @throws IllegalArgumentException when the precision cannot be applied (e.g. a narrow accumulator
+     *                                  with float activations)
+     */
+    public static Tensor quantizedWeight(Layer layer, Tensor weight, Precision precision) {
+        if (precision.accumulatorBits() < 32) {
+            return AccumulatorAware.constrain(weight, channelAxis(layer), precision.weights(),
+                    precision.accumulatorBits(), maxInput(precision)).tensor();
+        }
+        return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights()).tensor();
+    }
+
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */
     private static long maxInput(Precision p) {
         if (!(p.activations().format() instanceof IntegerFormat in)) {

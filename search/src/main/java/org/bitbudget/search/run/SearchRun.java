@@ -24,6 +24,7 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.tensor.Tensor;
@@ -128,18 +129,28 @@ public final class SearchRun {
         return new Builder();
     }
 
-    /** The candidate precisions, in weight × activation × accumulator order. */
+    /**
+     * The candidate precisions, in weight × activation × accumulator order. An accumulator below 32
+     * bits pairs only with signed integer weights and integer activations (accumulator-aware
+     * quantization bounds integer codes); with other formats only the 32-bit accumulator is a candidate.
+     */
     public List<Precision> candidates() {
         List<Precision> out = new ArrayList<>();
         for (String w : weightFormats) {
             for (String a : activationFormats) {
+                NumberFormat wf = NumberFormat.parse(w);
+                NumberFormat af = NumberFormat.parse(a);
+                boolean narrowable = wf instanceof IntegerFormat wi && wi.min() < 0 && !wi.signOnly()
+                        && af instanceof IntegerFormat;
                 for (int acc : accumulators) {
-                    out.add(new Precision(QuantizerSpec.weights(NumberFormat.parse(w)),
-                            QuantizerSpec.activations(NumberFormat.parse(a)), acc));
+                    if (acc < 32 && !narrowable) {
+                        continue;
+                    }
+                    out.add(new Precision(QuantizerSpec.weights(wf), QuantizerSpec.activations(af), acc));
                 }
             }
         }
-        return out;
+        return out.stream().distinct().toList();
     }
 
     /** A precision's label in the search space, e.g. {@code int4/uint8} or {@code int4/uint8/acc16}. */
@@ -701,7 +712,12 @@ public final class SearchRun {
                 }
                 strategy = SearchStrategies.byName(strategyName);
             }
-            return new SearchRun(this);
+            SearchRun run = new SearchRun(this);
+            if (run.candidates().isEmpty()) {
+                throw new UserInputException("--accumulators", "accumulators below 32 bits need signed integer "
+                        + "weights and integer activations; add 32 or integer --formats/--activations");
+            }
+            return run;
         }
 
         private static void parse(String option, String format) {
