@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Dataset;
@@ -17,6 +18,8 @@ import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link SearchRun} end to end on the reference LeNet-5 (../shared/models) and Fashion-MNIST, with
@@ -95,5 +98,24 @@ class SearchRunTest {
         var badFormat = assertThrows(UserInputException.class, () -> SearchRun.builder().model(graph)
                 .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").weightFormats("int9x").build());
         assertTrue(badFormat.getMessage().contains("--formats"), badFormat.getMessage());
+    }
+
+    /**
+     * Accumulator bits are part of the precision: with candidates W8A8/W4A8 at 32- and 16-bit
+     * accumulators and the budget {@code accumulator <= 16}, every strategy returns a config whose every
+     * layer has a 16-bit accumulator (W8A8's data-type bound needs 21 to 25 bits, so only accumulator-aware
+     * candidates are left), and the integer engine runs it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ilp", "ga", "nsga2", "greedy", "uniform", "random", "exhaustive"})
+    void anAccumulatorBudgetHoldsWithEveryStrategy(String strategy) {
+        SearchRun.Result r = SearchRun.builder().model(graph).data(train, test, new Normalization(0.2860f, 0.3530f))
+                .weightFormats("int8", "int4").activationFormats(List.of("uint8")).accumulators(List.of(32, 16))
+                .budget("accumulator <= 16").budget("size <= 0.75*int8").strategy(strategy).seed(3)
+                .calibration(128).evaluationLimit(500).paretoPoints(0).build().run();
+        assertTrue(r.costs().get("accumulator") <= 16, strategy + ": " + r.costs());
+        r.config().layers().values().forEach(p -> assertEquals(16, p.accumulatorBits(), strategy + ": " + p));
+        assertEquals("integer", r.engine(), strategy);
+        assertTrue(r.accuracy() > 0.8, strategy + ": " + r.accuracy());
     }
 }
