@@ -3,15 +3,13 @@ package org.bitbudget.search;
 import java.util.List;
 import java.util.Locale;
 
-import org.junit.jupiter.api.Test;
 
 /**
  * Timed check of the ILP (issue 9's "done when"): a synthetic 50-layer x 20-precision x 3-budget
  * problem should solve in under a second and a 50-point Pareto sweep in under 10 s. Reports times
- * only (no assertion: tests never assert wall times). Not picked up by the default test run; run
- * {@code mvn -pl search -am test -Dtest=IlpSpeedCheck -Dsurefire.failIfNoSpecifiedTests=false}
- * (output in {@code search/target/surefire-reports/org.bitbudget.search.IlpSpeedCheck-output.txt})
- * or its {@link #main}.
+ * only, as a program, not a test (tests never assert wall times): after
+ * {@code mvn -pl search -am test-compile}, run {@code java -cp <test classes, classes, dependencies>
+ * org.bitbudget.search.IlpSpeedCheck [seeds]}.
  */
 public class IlpSpeedCheck {
     public static void main(String[] args) {
@@ -40,6 +38,4 @@ public class IlpSpeedCheck {
         }
     }
 
-    @Test
-    void report() { main(new String[] {"3"}); }
 }
