@@ -37,5 +37,4 @@ public class IlpSpeedCheck {
                     i, s, pts.size(), optimal);
         }
     }
-
 }
