@@ -166,9 +166,13 @@ final class SearchCommand implements Callable<Integer> {
                     bar.stepBy(1);
                 }
             });
-            result = builder.build().run();
-        } catch (UserInputException e) {
-            throw e.within(model.model.toString());
+            // Option errors name the option; errors found while running concern the model.
+            SearchRun run = builder.build();
+            try {
+                result = run.run();
+            } catch (UserInputException e) {
+                throw e.source().startsWith("--") ? e : e.within(model.model.toString());
+            }
         }
         write(result);
         return 0;
