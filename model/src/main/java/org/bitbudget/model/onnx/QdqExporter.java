@@ -15,6 +15,7 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
+import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.Granularity;
 import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.NumberFormat;
@@ -104,7 +105,9 @@ public final class QdqExporter {
                 if (isQdqWeight(w)) {
                     int axis = FakeQuantization.channelAxis(layer);
                     Tensor original = graph.initializers().get(layer.weightName());
-                    WeightCodes codes = codes(original, axis, w, fake, layer.name());
+                    WeightCodes codes = lq.accumulator() != null
+                            ? constrainedCodes(lq.accumulator(), original.shape(), axis, w)
+                            : codes(original, axis, w, fake, layer.name());
                     String base = layer.weightName();
                     g.setInitializer(at, TensorProtos.toProto(base + "_quantized", codes.codes()));
                     g.addInitializer(TensorProtos.toProto(base + "_scale", codes.scales()));
@@ -190,6 +193,23 @@ public final class QdqExporter {
                 }
             }
         }
+        Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
+        return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
+                Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
+    }
+
+    /** The codes and scales accumulator-aware quantization chose (channel ch's codes at {@code ch * k}). */
+    private static WeightCodes constrainedCodes(AccumulatorAware.Result a, Shape shape, int axis, QuantizerSpec spec) {
+        int channels = shape.dim(axis);
+        int k = shape.size() / channels;
+        float[] codes = new float[shape.size()];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int j = 0; j < k; j++) {
+                codes[index(axis, channels, k, ch, j)] = a.codes()[ch * k + j];
+            }
+        }
+        boolean perTensor = spec.granularity().kind() == Granularity.Kind.PER_TENSOR;
+        float[] scales = perTensor ? new float[] {a.scales()[0]} : a.scales().clone();
         Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
         return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
                 Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));

@@ -61,7 +61,8 @@ class QdqExporterTest {
         "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"}}",
         "{\"default\": {\"weights\": {\"format\": \"int4\", \"granularity\": \"per-tensor\"}, \"activations\": \"int4\"}}",
         "{\"default\": {\"weights\": \"int3\", \"activations\": \"int8\"}, \"layers\": {\"/c1/Conv\": {\"activations\": \"uint4\"}}}",
-        "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\": {\"weights\": \"int2\"}}}"
+        "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\": {\"weights\": \"int2\"}}}",
+        "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
     })
     void onnxRuntimeReproducesTheFakeQuantizedModel(String json) throws Exception {
         FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false),
