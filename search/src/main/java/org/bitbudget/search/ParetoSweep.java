@@ -19,10 +19,6 @@ public final class ParetoSweep {
 
     private ParetoSweep() {}
 
-    public static List<Point> run(SearchProblem problem, String cost, SearchControl control) {
-        return run(problem, cost, 20, null, control);
-    }
-
     /**
      * @param points    grid size (>= 2)
      * @param reference the config whose total is the top of the grid; null for the most precise config

@@ -27,31 +27,51 @@ public final class SearchControl {
     }
 
     /** Seed 0, no deadline, no progress, all processors. */
-    public static SearchControl defaults() { return builder().build(); }
+    public static SearchControl defaults() {
+        return builder().build();
+    }
 
-    public static Builder builder() { return new Builder(); }
+    /** A builder with the defaults of {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
 
-    public long seed() { return seed; }
+    /** The seed of every random choice. */
+    public long seed() {
+        return seed;
+    }
 
-    public int threads() { return threads; }
+    /** Threads a strategy may use. */
+    public int threads() {
+        return threads;
+    }
 
-    public AtomicBoolean cancelFlag() { return cancel; }
+    /** The flag that cancels the search (shared: setting it stops every search using this control). */
+    public AtomicBoolean cancelFlag() {
+        return cancel;
+    }
 
     /** Whether the deadline has passed or the search was cancelled. */
-    public boolean shouldStop() { return cancel.get() || System.nanoTime() - deadlineNanos >= 0 && deadlineNanos != Long.MAX_VALUE; }
+    public boolean shouldStop() {
+        return cancel.get() || deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0;
+    }
 
-    public boolean hasDeadline() { return deadlineNanos != Long.MAX_VALUE; }
-
-    /** Nanoseconds until the deadline (0 if passed; Long.MAX_VALUE without deadline). */
+    /** Nanoseconds until the deadline (0 if passed; {@link Long#MAX_VALUE} without deadline). */
     public long remainingNanos() {
-        if (deadlineNanos == Long.MAX_VALUE) return Long.MAX_VALUE;
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
         return Math.max(0, deadlineNanos - System.nanoTime());
     }
 
+    /** Tells the progress listener, if any. */
     public void report(SearchProgress p) {
-        if (progress != null) progress.accept(p);
+        if (progress != null) {
+            progress.accept(p);
+        }
     }
 
+    /** Options of a {@link SearchControl}. */
     public static final class Builder {
         private long seed;
         private long deadlineNanos = Long.MAX_VALUE;
@@ -59,32 +79,49 @@ public final class SearchControl {
         private Consumer<SearchProgress> progress;
         private int threads = Runtime.getRuntime().availableProcessors();
 
-        public Builder seed(long seed) { this.seed = seed; return this; }
+        private Builder() {
+        }
+
+        /** Seeds every random choice (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
 
         /** Stops the search this long after {@code timeLimit} is called (the CLI's {@code --time}). */
         public Builder timeLimit(Duration limit) {
             long n = Math.max(0, limit.toNanos());
             this.deadlineNanos = System.nanoTime() + n;
-            if (deadlineNanos == Long.MAX_VALUE) deadlineNanos--;
+            if (deadlineNanos == Long.MAX_VALUE) {
+                deadlineNanos--;
+            }
             return this;
         }
 
-        /** An absolute deadline on the {@link System#nanoTime()} clock. */
-        public Builder deadlineNanos(long nanoTime) {
-            this.deadlineNanos = nanoTime == Long.MAX_VALUE ? nanoTime - 1 : nanoTime;
+        /** A flag whose setting (e.g. by Ctrl-C) stops the search as the deadline would. */
+        public Builder cancel(AtomicBoolean flag) {
+            this.cancel = Objects.requireNonNull(flag);
             return this;
         }
 
-        public Builder cancel(AtomicBoolean flag) { this.cancel = Objects.requireNonNull(flag); return this; }
+        /** Hears of the search's progress (default: nobody). */
+        public Builder progress(Consumer<SearchProgress> listener) {
+            this.progress = listener;
+            return this;
+        }
 
-        public Builder progress(Consumer<SearchProgress> listener) { this.progress = listener; return this; }
-
+        /** Threads a strategy may use (default: all processors). */
         public Builder threads(int threads) {
-            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
             this.threads = threads;
             return this;
         }
 
-        public SearchControl build() { return new SearchControl(this); }
+        /** The control. */
+        public SearchControl build() {
+            return new SearchControl(this);
+        }
     }
 }

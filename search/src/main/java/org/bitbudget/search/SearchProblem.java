@@ -178,9 +178,7 @@ public final class SearchProblem {
     /** The least attainable total of budget {@code b}'s cost: the sum of the per-layer minima. */
     public double minTotal(int b) { return minTotal[b]; }
 
-    /** The greatest attainable total of budget {@code b}'s cost. */
-    public double maxTotal(int b) { return maxTotal[b]; }
-
+    /** Whether a choice is allowed in a layer (not forbidden by a per-choice limit or a pin). */
     public boolean isAllowed(int layer, int choice) { return allowed[layer][choice]; }
 
     /** The allowed choice indices of a layer, ascending. Do not modify. */

@@ -262,7 +262,7 @@ class StrategiesTest {
     @Test
     void paretoSweepIsMonotoneAndDeduplicated() {
         SearchProblem p = SyntheticProblems.make(31, 10, 6, 1, 0.5);
-        List<ParetoSweep.Point> pts = ParetoSweep.run(p, "size", CONTROL);
+        List<ParetoSweep.Point> pts = ParetoSweep.run(p, "size", 20, null, CONTROL);
         assertTrue(pts.size() >= 5 && pts.size() <= 20, "points " + pts.size());
         double prevBudget = Double.NEGATIVE_INFINITY, prevDamage = Double.POSITIVE_INFINITY;
         java.util.Set<String> configs = new java.util.HashSet<>();

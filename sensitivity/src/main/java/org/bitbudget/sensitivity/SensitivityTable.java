@@ -20,16 +20,16 @@ import org.bitbudget.model.quant.QuantizerSpec;
  * A sensitivity table: layer × precision → damage score, for one or more estimators. Immutable.
  *
  * <p>CSV form ({@link #write}, {@link #read}): the header
- * {@code layer,estimator,weights,activations,score,seconds,standard_error,accuracy,accuracy_drop},
+ * {@code layer,estimator,weights,activations,score,seconds,standard_error,accuracy,accuracy_drop,accumulator},
  * one row per layer × candidate precision × estimator. The first six columns are DESIGN.md's; the
- * last three are empty where an estimator does not give them. {@code weights} and
- * {@code activations} are quantizers in {@link Specs}' text form; the accumulator is not part of
- * the table (every row has the default 32 bits).
+ * next three are empty where an estimator does not give them; {@code accumulator} is the
+ * precision's accumulator width in bits (32 when absent on reading). {@code weights} and
+ * {@code activations} are quantizers in {@link Specs}' text form.
  */
 public final class SensitivityTable {
     /** The CSV columns, in order. */
     public static final List<String> COLUMNS = List.of("layer", "estimator", "weights", "activations", "score",
-            "seconds", "standard_error", "accuracy", "accuracy_drop");
+            "seconds", "standard_error", "accuracy", "accuracy_drop", "accumulator");
 
     private final List<SensitivityRow> rows;
 
@@ -109,7 +109,8 @@ public final class SensitivityTable {
         try (var out = new CsvMapper().writer(schema()).writeValues(writer)) {
             for (SensitivityRow r : rows) {
                 out.write(List.of(r.layer(), r.estimator(), r.weights(), r.activations(), number(r.score()),
-                        number(r.seconds()), number(r.standardError()), number(r.accuracy()), number(r.accuracyDrop())));
+                        number(r.seconds()), number(r.standardError()), number(r.accuracy()), number(r.accuracyDrop()),
+                        Integer.toString(r.precision().accumulatorBits())));
             }
         }
     }
@@ -122,7 +123,7 @@ public final class SensitivityTable {
     }
 
     /**
-     * Reads the CSV form; the last three columns may be missing.
+     * Reads the CSV form; the last four columns may be missing.
      *
      * @throws IllegalArgumentException naming the line and column that is wrong
      */
@@ -143,7 +144,9 @@ public final class SensitivityTable {
                 try {
                     QuantizerSpec w = Specs.parse(m.get("weights"), true);
                     QuantizerSpec a = Specs.parse(m.get("activations"), false);
-                    rows.add(new SensitivityRow(m.get("layer"), m.get("estimator"), new Precision(w, a, 32),
+                    String acc = m.get("accumulator");
+                    int accumulator = acc == null || acc.isBlank() ? 32 : Integer.parseInt(acc.trim());
+                    rows.add(new SensitivityRow(m.get("layer"), m.get("estimator"), new Precision(w, a, accumulator),
                             parse(m.get("score")), parse(m.get("seconds")), parse(m.get("standard_error")),
                             parse(m.get("accuracy")), parse(m.get("accuracy_drop"))));
                 } catch (IllegalArgumentException e) {

@@ -330,10 +330,10 @@ class SensitivityEstimatorsTest {
         t.write(w);
         String csv = w.toString();
         assertTrue(csv.startsWith("layer,estimator,weights,activations,score,seconds,standard_error,accuracy,"
-                + "accuracy_drop\n"), csv);
-        assertTrue(csv.contains("/c1/Conv,hessian,\"int2/per-tensor/mse+int4\",uint8,1.0e-7,2.0,3.0e-8,,"), csv);
+                + "accuracy_drop,accumulator\n"), csv);
+        assertTrue(csv.contains("/c1/Conv,hessian,\"int2/per-tensor/mse+int4\",uint8,1.0e-7,2.0,3.0e-8,,,32"), csv);
         assertEquals(t, SensitivityTable.read(new StringReader(csv)));
-        // Lookups ignore the accumulator width.
+        // A lookup prefers the exact accumulator and falls back to a row of the same quantizers.
         Precision acc16 = new Precision(weights("int4").weights(), QuantizerSpec.FLOAT, 16);
         assertEquals(0.125, t.score("/c1/Conv", acc16));
         assertThrows(IllegalArgumentException.class, () -> t.score("/c2/Conv", acc16));

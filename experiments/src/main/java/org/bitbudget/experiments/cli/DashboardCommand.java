@@ -2,10 +2,12 @@ package org.bitbudget.experiments.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.experiments.batch.ResultsCsv;
 import org.bitbudget.experiments.report.Dashboard;
+import org.bitbudget.model.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +35,11 @@ final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AtomicOutput.checkFolder("--out", out);
         ResultsCsv.Table table = ResultsCsv.read(results);
+        List<String> missing = ResultsCsv.COLUMNS.stream().filter(c -> !table.header().contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new UserInputException(results.toString(), "not a batch results CSV: no column "
+                    + String.join(", ", missing));
+        }
         String html = Dashboard.render(table, title != null ? title : "BitBudget results: " + results.getFileName(),
                 results.toString());
         AtomicOutput.write("--out", out, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));

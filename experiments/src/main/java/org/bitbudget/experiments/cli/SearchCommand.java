@@ -119,6 +119,8 @@ final class SearchCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }
+        // result.json marks a finished run: a stale one must not sit beside this run's partial files.
+        Files.deleteIfExists(out.resolve("result.json"));
         AtomicBoolean cancel = new AtomicBoolean();
         List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
         SearchRun.Builder builder = SearchRun.builder()
@@ -171,7 +173,8 @@ final class SearchCommand implements Callable<Integer> {
             try {
                 result = run.run();
             } catch (UserInputException e) {
-                throw e.source().startsWith("--") ? e : e.within(model.model.toString());
+                throw e.source().startsWith("--") || e.source().startsWith("budget") ? e
+                        : e.within(model.model.toString());
             }
         }
         write(result);

@@ -267,6 +267,7 @@ final class SensitivityCommand implements Callable<Integer> {
             m.put("accuracy", r.accuracy());
             m.put("accuracy_drop", r.accuracyDrop());
         }
+        m.put("accumulator", r.precision().accumulatorBits());
         return m;
     }
 

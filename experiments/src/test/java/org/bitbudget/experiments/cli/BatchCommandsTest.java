@@ -188,4 +188,15 @@ class BatchCommandsTest {
         assertTrue(bad.err().contains("has no QDQ form"), bad.err());
         assertFalse(Files.exists(dir.resolve("bad.onnx")));
     }
+
+    @Test
+    void dashboardRefusesACsvThatIsNotBatchResults(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("pareto.csv");
+        Files.writeString(csv, "kind,budget_cost,accuracy\npareto,size,0.9\n");
+        Run r = run("dashboard", csv.toString(), "--out", dir.resolve("report.html").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("bitbudget: " + csv + ": not a batch results CSV: no column run_key"), r.err());
+        assertFalse(Files.exists(dir.resolve("report.html")));
+    }
 }

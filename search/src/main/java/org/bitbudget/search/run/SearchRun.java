@@ -24,6 +24,7 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
@@ -34,6 +35,7 @@ import org.bitbudget.search.GeneticStrategy;
 import org.bitbudget.search.InfeasibleBudgetException;
 import org.bitbudget.search.ParetoSweep;
 import org.bitbudget.search.SearchControl;
+import org.bitbudget.search.SearchException;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
 import org.bitbudget.search.SearchSpace;
@@ -194,8 +196,13 @@ public final class SearchRun {
 
         progress.phase("search (" + strategy.name() + ")", 2, 5);
         long t2 = System.nanoTime();
-        SearchProblem problem = problem(layers, candidates, table, costs, parsedHolder, calibrationImages,
-                calibrationLabels);
+        SearchProblem problem;
+        try {
+            problem = problem(layers, candidates, table, costs, parsedHolder, calibrationImages, calibrationLabels);
+        } catch (SearchException | IllegalArgumentException e) {
+            throw new UserInputException("--budget", "no candidate meets the per-layer budgets ("
+                    + String.join(", ", budgets) + "): " + e.getMessage());
+        }
         SearchControl.Builder controlBuilder = SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
         if (timeLimit != null) {
             controlBuilder.timeLimit(timeLimit);
@@ -206,6 +213,12 @@ public final class SearchRun {
             found = strategy.search(problem, control);
         } catch (InfeasibleBudgetException e) {
             throw infeasible(e, parsedHolder, costs);
+        } catch (SearchException e) {
+            throw new UserInputException("--strategy " + strategy.name(), e.getMessage());
+        }
+        if (!found.feasible()) {
+            throw new UserInputException("--budget", (found.stoppedEarly() ? "the search stopped before it found"
+                    : strategy.name() + " found no") + " config that meets every budget; give it more time or use ilp");
         }
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
 
@@ -238,8 +251,13 @@ public final class SearchRun {
         String unit = costs.model(e.budget().cost()).unit();
         String source = budget == null ? "--budget" : "--budget '" + budget.text() + "'";
         return new UserInputException(source, String.format(Locale.ROOT,
-                "no config meets it: the limit is %,.0f %s and the cheapest config needs %,.0f %s (%.1f%% over)",
-                e.budget().limit(), unit, e.cheapest(), unit, 100 * e.gap() / e.budget().limit()));
+                "no config meets it: the limit is %s %s and the cheapest config needs %s %s (%.1f%% over)",
+                amount(e.budget().limit()), unit, amount(e.cheapest()), unit, 100 * e.gap() / e.budget().limit()));
+    }
+
+    /** A total for a message: grouped digits when whole and large, else four significant digits. */
+    private static String amount(double v) {
+        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** Cost table of every model a budget names, plus size and BOPs; parses the budgets into {@code parsed}. */
@@ -283,6 +301,10 @@ public final class SearchRun {
             }
         }
         b.damage(damage);
+        boolean[][] allowed = new boolean[layers.size()][candidates.size()];
+        for (boolean[] row : allowed) {
+            Arrays.fill(row, true);
+        }
         for (CostModel model : costs.models()) {
             double[][] values = new double[layers.size()][candidates.size()];
             for (int l = 0; l < layers.size(); l++) {
@@ -304,13 +326,17 @@ public final class SearchRun {
                 } else {
                     // A peak or width holds for a config exactly when it holds for every layer.
                     b.limitPerChoice(model.name(), values, limit);
+                    for (int l = 0; l < layers.size(); l++) {
+                        for (int c = 0; c < candidates.size(); c++) {
+                            allowed[l][c] &= values[l][c] <= limit;
+                        }
+                    }
                 }
             }
         }
         if (pinEnds) {
-            int most = mostPrecise(candidates);
-            b.pin(0, most);
-            b.pin(layers.size() - 1, most);
+            b.pin(0, mostPrecise(candidates, allowed[0], names.getFirst()));
+            b.pin(layers.size() - 1, mostPrecise(candidates, allowed[layers.size() - 1], names.getLast()));
         }
         if (strategy instanceof GeneticStrategy) {
             ConfigEvaluator onCalibration = new ConfigEvaluator(graph, calibrationImages, calibrationImages,
@@ -322,17 +348,31 @@ public final class SearchRun {
         return b.build();
     }
 
-    /** The candidate with the most weight bits (then activation bits), where ends are pinned. */
-    private static int mostPrecise(List<Precision> candidates) {
-        int best = 0;
-        for (int c = 1; c < candidates.size(); c++) {
+    /**
+     * Where ends are pinned: the allowed candidate (no per-layer limit excludes it) with the most weight
+     * bits, then activation bits, then accumulator bits.
+     */
+    private static int mostPrecise(List<Precision> candidates, boolean[] allowed, String layer) {
+        int best = -1;
+        for (int c = 0; c < candidates.size(); c++) {
+            if (!allowed[c]) {
+                continue;
+            }
             Precision p = candidates.get(c);
+            if (best < 0) {
+                best = c;
+                continue;
+            }
             Precision q = candidates.get(best);
-            int byWeights = Integer.compare(p.weights().format().bits(), q.weights().format().bits());
-            int byActivations = Integer.compare(p.activations().format().bits(), q.activations().format().bits());
-            if (byWeights > 0 || (byWeights == 0 && byActivations > 0)) {
+            int by = Integer.compare(p.weights().format().bits(), q.weights().format().bits());
+            by = by != 0 ? by : Integer.compare(p.activations().format().bits(), q.activations().format().bits());
+            by = by != 0 ? by : Integer.compare(p.accumulatorBits(), q.accumulatorBits());
+            if (by > 0) {
                 best = c;
             }
+        }
+        if (best < 0) {
+            throw new UserInputException("--budget", "no candidate of layer " + layer + " meets the per-layer budgets");
         }
         return best;
     }
@@ -453,7 +493,7 @@ public final class SearchRun {
                          boolean stoppedEarly, List<Point> pareto, List<Point> uniform, SensitivityTable sensitivity,
                          Timings timings, Provenance provenance) {
         public Result {
-            costs = Map.copyOf(costs);
+            costs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(costs));
             budgets = List.copyOf(budgets);
             pareto = List.copyOf(pareto);
             uniform = List.copyOf(uniform);
@@ -713,9 +753,26 @@ public final class SearchRun {
                 strategy = SearchStrategies.byName(strategyName);
             }
             SearchRun run = new SearchRun(this);
-            if (run.candidates().isEmpty()) {
+            List<Precision> candidates = run.candidates();
+            if (candidates.isEmpty()) {
                 throw new UserInputException("--accumulators", "accumulators below 32 bits need signed integer "
                         + "weights and integer activations; add 32 or integer --formats/--activations");
+            }
+            for (Precision p : candidates) {
+                if (p.accumulatorBits() < 32 && p.activations().format() instanceof IntegerFormat in
+                        && AccumulatorAware.l1Budget(p.accumulatorBits(), AccumulatorAware.maxInputMagnitude(in)) < 1) {
+                    throw new UserInputException("--accumulators", "a " + p.accumulatorBits() + "-bit accumulator "
+                            + "cannot hold even one weight times the largest " + in.name() + " input");
+                }
+            }
+            // Budget syntax is checked now, not after the sensitivity phase; relative latency budgets
+            // need the measured table and are resolved in run().
+            CostTable analytic = CostTable.of(LayerInfo.of(graph), candidates,
+                    CostModels.analytic(org.bitbudget.costs.EnergyTable.defaults()));
+            try {
+                Budgets.parseAll(budgets, analytic::reference);
+            } catch (IllegalArgumentException needsMeasuredLatency) {
+                // Resolved against the measured latency table in run().
             }
             return run;
         }
