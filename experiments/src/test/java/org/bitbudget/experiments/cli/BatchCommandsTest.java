@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * batch process killed with SIGKILL mid-way and resumed.
  */
 class BatchCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path PROJECT = Path.of(System.getProperty("bitbudget.defaultModel", "../models/x.onnx"))
             .toAbsolutePath().getParent().getParent();
     private static final Path LENET = PROJECT.resolve("../shared/models/lenet5.onnx").normalize();
@@ -42,27 +37,10 @@ class BatchCommandsTest {
             calibration: 200
             """;
 
-    record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
+    private static BitBudgetCliTest.Run run(String... args) {
+        return BitBudgetCliTest.run(args);
     }
 
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = BitBudgetCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static Path tinyYaml(Path dir) throws Exception {
         Path yaml = dir.resolve("tiny.yaml");
@@ -72,7 +50,7 @@ class BatchCommandsTest {
 
     @Test
     void dryRunListsTheExamplesRunsAndKeys() throws Exception {
-        Run r = run("batch", PROJECT.resolve("experiments/examples/lenet5-budgets.yaml").toString(), "--dry-run",
+        BitBudgetCliTest.Run r = run("batch", PROJECT.resolve("experiments/examples/lenet5-budgets.yaml").toString(), "--dry-run",
                 "--json", "--shard", "1/4");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
@@ -88,7 +66,7 @@ class BatchCommandsTest {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, TINY.formatted(LENET).replace("strategies: [ilp, greedy, ga]",
                 "strategies: [ilp, gredy]"));
-        Run r = run("batch", yaml.toString(), "--out", dir.resolve("out").toString());
+        BitBudgetCliTest.Run r = run("batch", yaml.toString(), "--out", dir.resolve("out").toString());
         assertEquals(2, r.code());
         assertEquals("bitbudget: " + yaml + ": line 7: strategies[1]: unknown strategy 'gredy' (known: ilp, ga, "
                 + "nsga2, greedy, uniform, random, exhaustive)", r.err().strip());
@@ -99,23 +77,23 @@ class BatchCommandsTest {
     void shardsMergeAndTheDashboardIsWritten(@TempDir Path dir) throws Exception {
         Path yaml = tinyYaml(dir);
         for (String shard : List.of("0/2", "1/2")) {
-            Run r = run("batch", yaml.toString(), "--out", dir.resolve("shard" + shard.charAt(0)).toString(), "--shard",
+            BitBudgetCliTest.Run r = run("batch", yaml.toString(), "--out", dir.resolve("shard" + shard.charAt(0)).toString(), "--shard",
                     shard, "--json");
             assertEquals(0, r.code(), r.err());
             assertEquals(3, r.json().get("runs").asInt());
             assertEquals(3, r.json().get("done").asInt());
         }
         Path merged = dir.resolve("results.csv");
-        Run m = run("merge", dir.resolve("shard0").toString(), dir.resolve("shard1").toString(), "--out",
+        BitBudgetCliTest.Run m = run("merge", dir.resolve("shard0").toString(), dir.resolve("shard1").toString(), "--out",
                 merged.toString(), "--json");
         assertEquals(0, m.code(), m.err());
         assertEquals(6, m.json().get("runs").asInt());
-        Run again = run("merge", dir.resolve("shard0").toString(), dir.resolve("shard0").toString(), "--out",
+        BitBudgetCliTest.Run again = run("merge", dir.resolve("shard0").toString(), dir.resolve("shard0").toString(), "--out",
                 dir.resolve("twice.csv").toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("duplicate run"), again.err());
 
-        Run d = run("dashboard", merged.toString(), "--out", dir.resolve("report.html").toString(), "--json");
+        BitBudgetCliTest.Run d = run("dashboard", merged.toString(), "--out", dir.resolve("report.html").toString(), "--json");
         assertEquals(0, d.code(), d.err());
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("id=\"runs-table\"") && html.contains("<svg"));
@@ -147,7 +125,7 @@ class BatchCommandsTest {
         List<java.util.Map<String, String>> partial = ResultsCsv.read(killed.resolve("results.csv")).rows();
         assertTrue(partial.size() <= before, "results.csv holds only finished runs");
 
-        Run resumed = run("batch", yaml.toString(), "--out", killed.toString(), "--resume", "--json");
+        BitBudgetCliTest.Run resumed = run("batch", yaml.toString(), "--out", killed.toString(), "--resume", "--json");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(before, resumed.json().get("skipped").asInt());
         assertEquals(ResultsCsv.withoutTiming(ResultsCsv.read(whole.resolve("results.csv")).rows()),
@@ -171,7 +149,7 @@ class BatchCommandsTest {
                 {"default": {"weights": "int4", "activations": "uint8"},
                  "layers": {"/f3/Gemm": {"weights": "fp8-e4m3"}}}""");
         Path out = dir.resolve("lenet5.qdq.onnx");
-        Run r = run("export", "--model", LENET.toString(), "--config", config.toString(), "--out", out.toString(),
+        BitBudgetCliTest.Run r = run("export", "--model", LENET.toString(), "--config", config.toString(), "--out", out.toString(),
                 "--normalize", "0.2860,0.3530", "--calibration", "200", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode layers = r.json().get("layers");
@@ -182,7 +160,7 @@ class BatchCommandsTest {
 
         Files.writeString(config, """
                 {"default": {"weights": "int8", "activations": "fp8-e4m3"}}""");
-        Run bad = run("export", "--model", LENET.toString(), "--config", config.toString(), "--out",
+        BitBudgetCliTest.Run bad = run("export", "--model", LENET.toString(), "--config", config.toString(), "--out",
                 dir.resolve("bad.onnx").toString(), "--normalize", "0.2860,0.3530", "--calibration", "100");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("has no QDQ form"), bad.err());
@@ -193,7 +171,7 @@ class BatchCommandsTest {
     void dashboardRefusesACsvThatIsNotBatchResults(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("pareto.csv");
         Files.writeString(csv, "kind,budget_cost,accuracy\npareto,size,0.9\n");
-        Run r = run("dashboard", csv.toString(), "--out", dir.resolve("report.html").toString());
+        BitBudgetCliTest.Run r = run("dashboard", csv.toString(), "--out", dir.resolve("report.html").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("bitbudget: " + csv + ": not a batch results CSV: no column run_key"), r.err());
