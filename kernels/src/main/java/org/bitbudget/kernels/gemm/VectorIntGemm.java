@@ -43,32 +43,43 @@ public final class VectorIntGemm implements IntGemm {
     @Override
     public void gemmS8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                        int[] c, int cOff, int ldc) {
-        gemm(m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
+        gemm(false, m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
     }
 
     @Override
     public void gemmU8(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
                        int ldw, int[] wSums, int[] c, int cOff, int ldc) {
-        gemm(m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
-        int correction = 128 - aZeroPoint;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[cOff + i * ldc + j] += correction * wSums[j];
-            }
-        }
+        gemm(false, m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
+        addFlipCorrection(m, n, aZeroPoint, wSums, c, cOff, ldc);
     }
 
-    private static void gemm(int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w, int wOff,
-                             int ldw, int[] c, int cOff, int ldc) {
+    /** Every row in tiles of four channels, then the leftover channels one by one, in int16 or int32. */
+    private static void gemm(boolean int16, int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w,
+                             int wOff, int ldw, int[] c, int cOff, int ldc) {
         int tiled = n - n % CHANNELS_PER_TILE;
         for (int i = 0; i < m; i++) {
             int a0 = aOff + i * lda;
             int c0 = cOff + i * ldc;
             for (int j = 0; j < tiled; j += CHANNELS_PER_TILE) {
-                rowTimesFourChannels(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
+                if (int16) {
+                    rowTimesFourChannelsInt16(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
+                } else {
+                    rowTimesFourChannels(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
+                }
             }
             for (int j = tiled; j < n; j++) {
-                c[c0 + j] = rowTimesChannel(k, a, a0, flip, w, wOff + j * ldw);
+                c[c0 + j] = int16 ? rowTimesChannelInt16(k, a, a0, flip, w, wOff + j * ldw)
+                        : rowTimesChannel(k, a, a0, flip, w, wOff + j * ldw);
+            }
+        }
+    }
+
+    /** {@code (128 - zeroPoint) * wSums[j]}: what flipping uint8 to {@code u - 128} took from every sum. */
+    private static void addFlipCorrection(int m, int n, int aZeroPoint, int[] wSums, int[] c, int cOff, int ldc) {
+        int correction = 128 - aZeroPoint;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += correction * wSums[j];
             }
         }
     }
@@ -151,34 +162,14 @@ public final class VectorIntGemm implements IntGemm {
     @Override
     public void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                             int[] c, int cOff, int ldc) {
-        gemmInt16(m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
+        gemm(true, m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
     }
 
     @Override
     public void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
                             int ldw, int[] wSums, int[] c, int cOff, int ldc) {
-        gemmInt16(m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
-        int correction = 128 - aZeroPoint;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[cOff + i * ldc + j] += correction * wSums[j];
-            }
-        }
-    }
-
-    private static void gemmInt16(int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w, int wOff,
-                                  int ldw, int[] c, int cOff, int ldc) {
-        int tiled = n - n % CHANNELS_PER_TILE;
-        for (int i = 0; i < m; i++) {
-            int a0 = aOff + i * lda;
-            int c0 = cOff + i * ldc;
-            for (int j = 0; j < tiled; j += CHANNELS_PER_TILE) {
-                rowTimesFourChannelsInt16(k, a, a0, flip, w, wOff + j * ldw, ldw, c, c0 + j);
-            }
-            for (int j = tiled; j < n; j++) {
-                c[c0 + j] = rowTimesChannelInt16(k, a, a0, flip, w, wOff + j * ldw);
-            }
-        }
+        gemm(true, m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
+        addFlipCorrection(m, n, aZeroPoint, wSums, c, cOff, ldc);
     }
 
     private static void rowTimesFourChannelsInt16(int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw,
