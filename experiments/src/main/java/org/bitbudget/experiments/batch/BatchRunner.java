@@ -199,21 +199,8 @@ public final class BatchRunner {
         m.put("run_key", s.key());
         m.put("run_index", s.index());
         m.put("experiment", s.experiment());
-        m.put("model", s.model());
         m.put("model_path", s.modelPath().toString());
-        m.put("model_sha256", s.modelSha256());
-        m.put("normalize", s.normalize());
-        m.put("data", s.data());
-        m.put("formats", s.formats());
-        m.put("activations", s.activations());
-        m.put("estimator", s.estimator());
-        m.put("strategy", s.strategy());
-        m.put("budgets", s.budgets());
-        m.put("seed", s.seed());
-        m.put("limit", s.limit());
-        m.put("calibration", s.calibration());
-        m.put("time_seconds", s.timeSeconds());
-        m.put("engine", s.engine());
+        m.putAll(RunKeys.inputs(s));
         return m;
     }
 

@@ -31,10 +31,21 @@ public final class RunKeys {
     private RunKeys() {
     }
 
-    /** The canonical JSON the key hashes. */
+    /** The canonical JSON the key hashes: the schema version and {@link #inputs}. */
     public static String canonicalJson(RunSpec s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
+        m.putAll(inputs(s));
+        try {
+            return CANONICAL.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The run's inputs that decide its result, by field name; the model by label and file hash, not path. */
+    public static Map<String, Object> inputs(RunSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", s.model());
         m.put("model_sha256", s.modelSha256());
         m.put("normalize", s.normalize());
@@ -49,11 +60,7 @@ public final class RunKeys {
         m.put("calibration", s.calibration());
         m.put("time_seconds", s.timeSeconds());
         m.put("engine", s.engine());
-        try {
-            return CANONICAL.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return m;
     }
 
     /** The key of {@code spec}. */
