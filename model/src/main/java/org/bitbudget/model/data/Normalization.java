@@ -39,7 +39,7 @@ public record Normalization(float[] mean, float[] std) {
     }
 
     /**
-     * Parses {@code MEAN,STD} (every channel) or {@code M1,M2,…/S1,S2,…} (one pair per channel).
+     * Parses {@code MEAN,STD} (every channel) or {@code M1,M2,M3/S1,S2,S3} (one pair per channel).
      *
      * @throws IllegalArgumentException with a message fit for the user when the text is malformed
      */
@@ -49,14 +49,14 @@ public record Normalization(float[] mean, float[] std) {
             float[] mean = numbers(halves[0], text);
             float[] std = numbers(halves[1], text);
             if (mean.length != std.length) {
-                throw new IllegalArgumentException("expected as many stds as means in M1,M2,…/S1,S2,…, got '"
+                throw new IllegalArgumentException("expected as many stds as means in M1,M2,M3/S1,S2,S3, got '"
                         + text + "'");
             }
             return new Normalization(mean, std);
         }
         String[] parts = text.split(",");
         if (halves.length != 1 || parts.length != 2) {
-            throw new IllegalArgumentException("expected MEAN,STD (for example 0.2860,0.3530) or M1,M2,…/S1,S2,… "
+            throw new IllegalArgumentException("expected MEAN,STD (for example 0.2860,0.3530) or M1,M2,M3/S1,S2,S3 "
                     + "per channel, got '" + text + "'");
         }
         try {
@@ -74,7 +74,7 @@ public record Normalization(float[] mean, float[] std) {
                 out[i] = Float.parseFloat(parts[i].trim());
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected numbers M1,M2,…/S1,S2,…, got '" + text + "'");
+            throw new IllegalArgumentException("expected numbers M1,M2,M3/S1,S2,S3, got '" + text + "'");
         }
         return out;
     }
@@ -153,7 +153,7 @@ public record Normalization(float[] mean, float[] std) {
         return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
     }
 
-    /** {@code MEAN,STD} for one pair, else {@code M1,M2,…/S1,S2,…}; {@link #parse} reads it back. */
+    /** {@code MEAN,STD} for one pair, else {@code M1,M2,M3/S1,S2,S3}; {@link #parse} reads it back. */
     @Override
     public String toString() {
         if (mean.length == 1) {

@@ -64,7 +64,7 @@ class NormalizationTest {
         assertEquals("0.485,0.456,0.406/0.229,0.224,0.225", three.toString());
         assertEquals(three, Normalization.parse(three.toString()));
 
-        assertEquals("expected as many stds as means in M1,M2,…/S1,S2,…, got '0.5,0.5/1'",
+        assertEquals("expected as many stds as means in M1,M2,M3/S1,S2,S3, got '0.5,0.5/1'",
                 assertThrows(IllegalArgumentException.class, () -> Normalization.parse("0.5,0.5/1")).getMessage());
         assertEquals("expected two numbers MEAN,STD, got 'a,b'",
                 assertThrows(IllegalArgumentException.class, () -> Normalization.parse("a,b")).getMessage());
