@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -39,15 +39,15 @@ import org.junit.jupiter.api.Test;
 class SensitivityEstimatorsTest {
     static final Normalization NORM = Normalization.parse("0.2860,0.3530");
     static Graph lenet;
-    static Dataset test;
-    static Dataset train;
+    static DataSource test;
+    static DataSource train;
 
     @BeforeAll
     static void load() {
         String shared = System.getProperty("bitbudget.shared", "../../shared");
         lenet = OnnxImporter.load(Path.of(shared, "models", "lenet5.onnx"));
-        test = DataSources.load("fashion-mnist", Split.TEST);
-        train = DataSources.load("fashion-mnist", Split.TRAIN);
+        test = DataSources.open("fashion-mnist", Split.TEST);
+        train = DataSources.open("fashion-mnist", Split.TRAIN);
     }
 
     static Precision weights(String format) {
@@ -59,9 +59,9 @@ class SensitivityEstimatorsTest {
                 QuantizerSpec.activations(NumberFormat.parse(a)), 32);
     }
 
-    static SensitivityProblem problem(Graph graph, Dataset data, int count, List<Precision> precisions) {
+    static SensitivityProblem problem(Graph graph, DataSource data, int count, List<Precision> precisions) {
         int[] labels = java.util.Arrays.copyOf(data.labels(), count);
-        return SensitivityProblem.builder(graph).calibration(data.images(0, count, NORM), labels)
+        return SensitivityProblem.builder(graph).calibration(data.batch(0, count, NORM), labels)
                 .precisions(precisions).seed(7).threads(2).build();
     }
 
@@ -209,7 +209,7 @@ class SensitivityEstimatorsTest {
     @Test
     void bitGradientIsTheGradientMassOfTheRemovedPlanes() {
         List<Precision> candidates = List.of(weights("int8"), weights("int4"), weights("int2"));
-        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.images(0, 128, NORM),
+        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.batch(0, 128, NORM),
                 java.util.Arrays.copyOf(train.labels(), 128)).precisions(candidates).batchSize(128).threads(2).build();
         SensitivityTable t = new BitGradientEstimator().estimate(p, ProgressListener.NONE);
         double[][] g = new LossGradients(p).mean(null);
@@ -281,7 +281,7 @@ class SensitivityEstimatorsTest {
 
     @Test
     void hessianIsTheSameOnAnyThreadCountAndReportsStandardErrors() {
-        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.images(0, 64, NORM),
+        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.batch(0, 64, NORM),
                 java.util.Arrays.copyOf(train.labels(), 64)).precisions(List.of(weights("int4"))).seed(3)
                 .hessianSamples(4).threads(2).batchSize(32).build();
         SensitivityTable a = new HessianEstimator().estimate(p, ProgressListener.NONE);

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -28,13 +28,15 @@ public final class SearchRunExecutor implements RunExecutor {
     public static final int PARETO_POINTS = 10;
 
     private final Map<Path, Graph> graphs = new ConcurrentHashMap<>();
-    private final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
+    private final Map<String, DataSource> datasets = new ConcurrentHashMap<>();
 
     @Override
     public RunResult execute(RunSpec spec, PhaseProgress progress) {
         Graph graph = graphs.computeIfAbsent(spec.modelPath(), OnnxImporter::load);
-        Dataset train = datasets.computeIfAbsent(spec.data() + ":train", k -> DataSources.load(spec.data(), Split.TRAIN));
-        Dataset test = datasets.computeIfAbsent(spec.data() + ":test", k -> DataSources.load(spec.data(), Split.TEST));
+        DataSource train = datasets.computeIfAbsent(spec.data() + ":train",
+                k -> DataSources.open(spec.data(), Split.TRAIN));
+        DataSource test = datasets.computeIfAbsent(spec.data() + ":test",
+                k -> DataSources.open(spec.data(), Split.TEST));
         SearchRun.Builder builder = SearchRun.builder()
                 .model(graph)
                 .modelName(spec.model())

@@ -1,8 +1,15 @@
 package org.bitbudget.experiments.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSource;
+import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Normalization;
+import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import picocli.CommandLine.Option;
 
@@ -13,8 +20,21 @@ final class DataOptions {
     String data;
 
     @Option(names = "--normalize", paramLabel = "MEAN,STD",
-            description = "Input normalisation (x/255 - MEAN)/STD (default: the model's metadata, else none)")
+            description = "Input normalisation (x/255 - MEAN)/STD, or M1,M2,M3/S1,S2,S3 per channel "
+                    + "(default: the model's metadata, else none)")
     String normalize;
+
+    /** Split {@code split} of {@code --data}; an error about the data as a whole names the option. */
+    DataSource open(Split split) {
+        try {
+            return DataSources.open(data, split);
+        } catch (UserInputException e) {
+            if (e.source().equals(data)) {
+                throw new UserInputException("--data " + data, e.getMessage().substring(data.length() + 2), e);
+            }
+            throw e;
+        }
+    }
 
     /** {@code --normalize}, else the model's stored normalisation, else none. */
     Normalization normalization(Graph graph, Path model) {
@@ -31,5 +51,24 @@ final class DataOptions {
                     : model + ": metadata " + Normalization.METADATA_KEY, e.getMessage());
         }
         return Normalization.NONE;
+    }
+
+    /** The JSON of a normalisation: {@code mean} and {@code std}, numbers for one pair, else lists per channel. */
+    static Map<String, Object> json(Normalization norm) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", perChannel(norm.mean()));
+        m.put("std", perChannel(norm.std()));
+        return m;
+    }
+
+    private static Object perChannel(float[] values) {
+        if (values.length == 1) {
+            return values[0];
+        }
+        List<Float> list = new ArrayList<>();
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
     }
 }

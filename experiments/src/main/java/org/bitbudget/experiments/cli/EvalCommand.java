@@ -14,8 +14,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Classification;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -87,7 +86,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Graph graph = model.load();
         Normalization norm = dataOptions.normalization(graph, model.model);
-        Dataset dataset = DataSources.load(dataOptions.data, whichSplit);
+        DataSource dataset = dataOptions.open(whichSplit);
         if (limit != null) {
             dataset = dataset.limit(limit);
         }
@@ -126,6 +125,7 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         int n = dataset.size();
+        int[] labels = dataset.labels();
         int classes = -1;
         float[] allLogits = null;
         int correct = 0;
@@ -134,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Progress progress = Progress.start("eval", n, "img")) {
             for (int from = 0; from < n; from += BATCH) {
                 int count = Math.min(BATCH, n - from);
-                Tensor images = dataset.images(from, count, norm);
+                Tensor images = dataset.batch(from, count, norm);
                 long t0 = System.nanoTime();
                 Tensor out;
                 try {
@@ -153,7 +153,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 int[] batchPredictions = Classification.predictions(out);
                 System.arraycopy(batchPredictions, 0, predictions, from, count);
-                correct += Classification.correct(batchPredictions, dataset.labels(), from);
+                correct += Classification.correct(batchPredictions, labels, from);
                 if (allLogits != null) {
                     System.arraycopy(out.data(), 0, allLogits, from * classes, out.data().length);
                 }
@@ -161,17 +161,14 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         if (logits != null) {
-            writeLogits(logits, dataset, predictions, allLogits, classes);
+            writeLogits(logits, labels, predictions, allLogits, classes);
         }
         double accuracy = n == 0 ? 0 : (double) correct / n;
         double seconds = nanos / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model.model.toString());
         result.put("data", dataset.name());
-        Map<String, Object> normalization = new LinkedHashMap<>();
-        normalization.put("mean", norm.mean());
-        normalization.put("std", norm.std());
-        result.put("normalize", normalization);
+        result.put("normalize", DataOptions.json(norm));
         result.put("accuracy", accuracy);
         result.put("correct", correct);
         result.put("samples", n);
@@ -194,19 +191,21 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void checkInput(Graph graph, Dataset dataset) {
+    private void checkInput(Graph graph, DataSource dataset) {
         if (graph.inputs().size() != 1) {
             throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
                     + " inputs; eval needs a model with one image input");
         }
         ValueInfo input = graph.inputs().getFirst();
         var dims = input.dims();
-        boolean fits = dims.size() == 4 && fits(dims.get(1), 1) && fits(dims.get(2), dataset.rows())
-                && fits(dims.get(3), dataset.cols());
+        int[] sample = dataset.sampleShape().dims();
+        boolean fits = dims.size() == sample.length + 1;
+        for (int i = 0; fits && i < sample.length; i++) {
+            fits = fits(dims.get(i + 1), sample[i]);
+        }
         if (!fits) {
             throw new UserInputException(model.model.toString(), "input '" + input.name() + "' has shape " + dims
-                    + " but the data are " + dataset.rows() + "x" + dataset.cols() + " grey images ([N, 1, "
-                    + dataset.rows() + ", " + dataset.cols() + "])");
+                    + " but the data's samples have shape " + dataset.sampleShape());
         }
     }
 
@@ -215,7 +214,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Writes the logits CSV atomically, so a failed run leaves no file. */
-    private static void writeLogits(Path target, Dataset dataset, int[] predictions, float[] logits, int classes)
+    private static void writeLogits(Path target, int[] labels, int[] predictions, float[] logits, int classes)
             throws IOException {
         CsvSchema.Builder schema = CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
         for (int c = 0; c < classes; c++) {
@@ -226,7 +225,7 @@ final class EvalCommand implements Callable<Integer> {
                 for (int i = 0; i < predictions.length; i++) {
                     List<Object> row = new ArrayList<>(classes + 3);
                     row.add(i);
-                    row.add(dataset.labels()[i]);
+                    row.add(labels[i]);
                     row.add(predictions[i]);
                     for (int c = 0; c < classes; c++) {
                         row.add(logits[i * classes + c]);

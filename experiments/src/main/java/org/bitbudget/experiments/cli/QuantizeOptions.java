@@ -2,7 +2,6 @@ package org.bitbudget.experiments.cli;
 
 import java.nio.file.Path;
 import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -42,8 +41,7 @@ final class QuantizeOptions {
         Tensor calibration = null;
         if (graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
             Normalization norm = data.normalization(graph, model);
-            calibration = Calibration.sample(DataSources.load(data.data, calibrationSplit), calibrationImages, seed,
-                    norm);
+            calibration = Calibration.sample(data.open(calibrationSplit), calibrationImages, seed, norm);
         }
         try {
             return FakeQuantization.apply(graph, precision, calibration);

@@ -17,8 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.experiments.report.ParetoPlot;
 import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -114,8 +113,8 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Graph graph = model.load();
         Normalization norm = dataOptions.normalization(graph, model.model);
-        Dataset train = DataSources.load(dataOptions.data, Split.TRAIN);
-        Dataset test = DataSources.load(dataOptions.data, Split.TEST);
+        DataSource train = dataOptions.open(Split.TRAIN);
+        DataSource test = dataOptions.open(Split.TEST);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }

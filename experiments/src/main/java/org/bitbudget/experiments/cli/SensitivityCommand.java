@@ -10,8 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -133,19 +132,19 @@ final class SensitivityCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Graph graph = model.load();
         Normalization norm = dataOptions.normalization(graph, model.model);
-        Dataset train = DataSources.load(dataOptions.data, Split.TRAIN);
+        DataSource train = dataOptions.open(Split.TRAIN);
         int n = Math.min(calibration, train.size());
         SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)
-                .calibration(train.images(0, n, norm), Arrays.copyOf(train.labels(), n))
+                .calibration(train.batch(0, n, norm), Arrays.copyOf(train.labels(), n))
                 .precisions(candidates).seed(seed).hessianSamples(hessianSamples)
                 .hessianImages(hessianImages);
         if (threads != null) {
             builder.threads(threads);
         }
         SensitivityProblem problem = builder.build();
-        Dataset test = null;
+        DataSource test = null;
         if (withLeaderboard) {
-            test = DataSources.load(dataOptions.data, Split.TEST);
+            test = dataOptions.open(Split.TEST);
             if (limit != null) {
                 test = test.limit(limit);
             }
@@ -170,7 +169,7 @@ final class SensitivityCommand implements Callable<Integer> {
             }
             if (withLeaderboard) {
                 long t0 = System.nanoTime();
-                truth = run(new MeasuredEstimator(), problem.withData(test.images(0, test.size(), norm),
+                truth = run(new MeasuredEstimator(), problem.withData(test.batch(0, test.size(), norm),
                         test.labels()), listener);
                 evaluationSeconds = (System.nanoTime() - t0) / 1e9;
             }
@@ -271,7 +270,7 @@ final class SensitivityCommand implements Callable<Integer> {
         return m;
     }
 
-    private Map<String, Object> result(Graph graph, SensitivityProblem problem, Dataset test, SensitivityTable table,
+    private Map<String, Object> result(Graph graph, SensitivityProblem problem, DataSource test, SensitivityTable table,
                                        Leaderboard board, SensitivityTable truth, Map<String, Double> estimatorSeconds,
                                        double evaluationSeconds, double seconds, Path boardPath) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -306,7 +305,7 @@ final class SensitivityCommand implements Callable<Integer> {
     }
 
     private void printText(SensitivityTable table, Leaderboard board, Map<String, Double> estimatorSeconds,
-                           double evaluationSeconds, Dataset test, Path boardPath) {
+                           double evaluationSeconds, DataSource test, Path boardPath) {
         System.out.printf(Locale.ROOT, "%d rows (%d layers x %d precisions x %d estimators) -> %s%n",
                 table.rows().size(), table.layers().size(), table.precisions().size(), table.estimators().size(), out);
         estimatorSeconds.forEach((name, s) -> System.out.printf(Locale.ROOT, "%-13s %8.2f s%n", name, s));

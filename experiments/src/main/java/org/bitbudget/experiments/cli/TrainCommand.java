@@ -8,8 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Classification;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -110,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
-        Dataset train = DataSources.load(dataOptions.data, Split.TRAIN);
+        DataSource train = dataOptions.open(Split.TRAIN);
         if (limit != null) {
             train = train.limit(limit);
         }
@@ -134,10 +133,10 @@ final class TrainCommand implements Callable<Integer> {
                 dataOptions.data, epochs, seed, batch, learningRate, momentum, weightDecay, schedule, !noBatchNorm));
         byte[] bytes = OnnxExporter.toBytes(folded, metadata);
 
-        Dataset test = DataSources.load(dataOptions.data, Split.TEST);
+        DataSource test = dataOptions.open(Split.TEST);
         FloatEngine engine = FloatEngine.of(folded);
         long t0 = System.nanoTime();
-        Tensor logits = engine.predict(test.images(0, test.size(), norm));
+        Tensor logits = engine.predict(test.batch(0, test.size(), norm));
         double inferenceSeconds = (System.nanoTime() - t0) / 1e9;
         double accuracy = Classification.accuracy(logits, test);
 
@@ -151,10 +150,7 @@ final class TrainCommand implements Callable<Integer> {
         report.put("inference_images_per_second", test.size() / inferenceSeconds);
         report.put("epoch_losses", result.epochLosses());
         report.put("epoch_train_accuracies", result.epochAccuracies());
-        Map<String, Object> normalization = new LinkedHashMap<>();
-        normalization.put("mean", norm.mean());
-        normalization.put("std", norm.std());
-        report.put("normalize", normalization);
+        report.put("normalize", DataOptions.json(norm));
         if (json.json) {
             System.out.println(JsonOption.toJson(report));
         } else {
@@ -165,9 +161,9 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Normalization normalization(Dataset train) {
+    private Normalization normalization(DataSource train) {
         if (dataOptions.normalize == null) {
-            return train.pixelStatistics();
+            return Normalization.measure(train);
         }
         try {
             return Normalization.parse(dataOptions.normalize);

@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -49,16 +49,16 @@ class QdqExportAccuracyTest {
     private static final int IMAGES = 2000;
 
     private static Graph graph;
-    private static Dataset test;
+    private static DataSource test;
     private static Tensor images;
     private static Tensor calibration;
 
     @BeforeAll
     static void load() {
         graph = OnnxImporter.load(LENET);
-        test = DataSources.load("fashion-mnist", Split.TEST).limit(IMAGES);
-        images = test.images(0, IMAGES, NORM);
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 1000, 0, NORM);
+        test = DataSources.open("fashion-mnist", Split.TEST).limit(IMAGES);
+        images = test.batch(0, IMAGES, NORM);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 1000, 0, NORM);
     }
 
     @ParameterizedTest(name = "W{0}A8")

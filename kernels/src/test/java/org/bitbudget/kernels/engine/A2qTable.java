@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -46,8 +46,8 @@ public final class A2qTable {
         int trainImages = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int testImages = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        Dataset train = DataSources.load("fashion-mnist", Split.TRAIN);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST).limit(testImages);
+        DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST).limit(testImages);
         System.out.printf("%-10s %-5s %3s %7s %7s %7s %7s %7s %6s %7s %9s %8s %6s%n", "model", "prec", "P", "float",
                 "PTQ", "A2Q-FT", "sp-PTQ", "sp-FT", "L1bits", "gemm16x", "int16/s", "int32/s", "ratio");
         for (String m : models) {
@@ -59,9 +59,9 @@ public final class A2qTable {
             Graph graph = OnnxImporter.load(path);
             String meta = graph.metadata().get(Normalization.METADATA_KEY);
             Normalization norm = meta != null ? Normalization.parse(meta) : new Normalization(0.2860f, 0.3530f);
-            Tensor images = test.images(0, test.size(), norm);
+            Tensor images = test.batch(0, test.size(), norm);
             Tensor calibration = Calibration.sample(train, 1000, 0L, norm);
-            Tensor benchImages = test.images(0, Math.min(1000, test.size()), norm);
+            Tensor benchImages = test.batch(0, Math.min(1000, test.size()), norm);
             double floatAccuracy = accuracy(FloatEngine.of(graph).predict(images), test);
             String name = path.getFileName().toString().replace(".onnx", "");
             for (int bits : new int[] {8, 4, 3}) {
@@ -131,8 +131,8 @@ public final class A2qTable {
      * A2Q fine-tuning: the activations fake-quantized with the post-training scales (fixed), the
      * weights through {@link A2qWeightNormalization}; returns the test accuracy and weight sparsity.
      */
-    static double[] fineTune(Graph graph, QuantizedGraph q, PrecisionConfig config, Tensor calibration, Dataset train,
-                           Normalization norm, int epochs, Tensor images, Dataset test) {
+    static double[] fineTune(Graph graph, QuantizedGraph q, PrecisionConfig config, Tensor calibration,
+                             DataSource train, Normalization norm, int epochs, Tensor images, DataSource test) {
         Map<String, Precision> activationsOnly = new LinkedHashMap<>();
         config.layers().forEach((layer, p) -> activationsOnly.put(layer,
                 new Precision(QuantizerSpec.FLOAT, p.activations(), 32)));
@@ -218,7 +218,7 @@ public final class A2qTable {
         return layers == 0 ? "-" : String.format(Locale.ROOT, "%.2f(%d)", t32 / t16, layers);
     }
 
-    static double accuracy(Tensor logits, Dataset test) {
+    static double accuracy(Tensor logits, DataSource test) {
         return Classification.accuracy(logits, test);
     }
 

@@ -49,8 +49,8 @@ class AccumulatorAwareEngineTest {
     @BeforeAll
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedFolder.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
-        images = DataSources.load("fashion-mnist", Split.TEST).images(0, 1000, NORMALIZATION);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
+        images = DataSources.open("fashion-mnist", Split.TEST).batch(0, 1000, NORMALIZATION);
     }
 
     private static PrecisionConfig config(String weights, int activationBits, int accumulator) {

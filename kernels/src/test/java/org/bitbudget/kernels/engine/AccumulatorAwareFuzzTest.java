@@ -57,7 +57,7 @@ class AccumulatorAwareFuzzTest {
     @BeforeAll
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedFolder.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
     }
 
     static PrecisionConfig config(String weights, int activationBits, int accumulator) {

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -43,9 +43,9 @@ class IntegerEngineLenet5Test {
     @BeforeAll
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedFolder.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 1000, 0L, NORMALIZATION);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        images = test.images(0, test.size(), NORMALIZATION);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 1000, 0L, NORMALIZATION);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        images = test.batch(0, test.size(), NORMALIZATION);
         labels = test.labels();
     }
 

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -46,9 +46,9 @@ class IntegerEnginePathsTest {
     @BeforeAll
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedFolder.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 500, 0L, NORMALIZATION);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        images = test.images(0, 1000, NORMALIZATION);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 500, 0L, NORMALIZATION);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        images = test.batch(0, 1000, NORMALIZATION);
     }
 
     /** Weights in {@code weights} everywhere; the first layer's input signed, later inputs unsigned. */

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -53,10 +53,10 @@ class IntegerEngineZooTest {
     @CsvSource({"resnet8", "dwsep"})
     void agreesWithFakeQuantization(String architecture) {
         Graph graph = ModelZoo.build(architecture, false, 3);
-        Tensor calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 300, 0L,
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 300, 0L,
                 NORMALIZATION);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        Tensor images = test.images(0, 500, NORMALIZATION);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        Tensor images = test.batch(0, 500, NORMALIZATION);
         QuantizedGraph quantized = FakeQuantization.apply(graph, w8a8(graph), calibration);
         IntegerEngine engine = IntegerEngine.builder(graph, quantized).threads(2).build();
         assertEquals(graph.layers().size(), engine.kernels().size(), "every layer lowered");

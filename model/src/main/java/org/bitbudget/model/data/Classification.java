@@ -35,7 +35,7 @@ public final class Classification {
     }
 
     /** Top-1 accuracy of {@code logits} against the labels of {@code data}. */
-    public static double accuracy(Tensor logits, Dataset data) {
+    public static double accuracy(Tensor logits, DataSource data) {
         return (double) correct(predictions(logits), data.labels(), 0) / data.size();
     }
 }

@@ -1,17 +1,13 @@
 package org.bitbudget.model.data;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 import org.bitbudget.model.UserInputException;
 
 /**
- * Resolves a {@code --data} value to a data set: {@code fashion-mnist} (Debian package
- * {@code dataset-fashion-mnist}), {@code mnist}, or a folder of idx files named
- * {@code train-images-idx3-ubyte[.gz]}, {@code t10k-labels-idx1-ubyte[.gz]} and so on.
+ * Opens data by name or path: {@code FORMAT:SPEC} (e.g. {@code idx:/data/digits}) with the format of
+ * that name, else with the first registered {@link DataSourceFormat} that accepts the spec. A new
+ * format is registered in {@link #FORMATS}.
  */
 public final class DataSources {
     /** Where Debian's {@code dataset-fashion-mnist} puts its files. */
@@ -19,59 +15,38 @@ public final class DataSources {
     /** Where an MNIST package or a user's copy is looked for first. */
     public static final Path MNIST = Path.of("/usr/share/datasets/mnist");
 
+    /** The formats, asked in this order (a format that recognises its data by content before a catch-all). */
+    private static final List<DataSourceFormat> FORMATS = List.of(new IdxFormat());
+
     private DataSources() {
     }
 
-    /** Loads one split of the data set named by {@code spec}. */
-    public static Dataset load(String spec, Split split) {
-        Path folder = folder(spec);
-        Path images = find(folder, split, "images", spec);
-        Path labels = find(folder, split, "labels", spec);
-        String name = spec.equals("fashion-mnist") || spec.equals("mnist") ? spec : folder.toString();
-        return IdxReader.read(images, labels, name + ":" + split.name().toLowerCase(Locale.ROOT));
-    }
-
-    private static Path folder(String spec) {
-        switch (spec) {
-            case "fashion-mnist" -> {
-                if (!Files.isDirectory(FASHION_MNIST)) {
-                    throw new UserInputException("--data fashion-mnist", "not installed; install it with "
-                            + "'apt-get install dataset-fashion-mnist' (./bitbudget does this itself when run as root)");
-                }
-                return FASHION_MNIST;
-            }
-            case "mnist" -> {
-                String env = System.getenv("BITBUDGET_MNIST");
-                Path p = env != null ? Path.of(env) : MNIST;
-                if (!Files.isDirectory(p)) {
-                    throw new UserInputException("--data mnist", "no MNIST files in " + p + "; download the four idx "
-                            + "files there, or set BITBUDGET_MNIST, or pass --data DIR");
-                }
-                return p;
-            }
-            default -> {
-                Path p = Path.of(spec);
-                if (!Files.isDirectory(p)) {
-                    throw new UserInputException("--data " + spec, "not fashion-mnist, mnist or a folder of idx files");
-                }
-                return p;
+    /**
+     * Opens split {@code split} of the data {@code spec} names.
+     *
+     * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
+     */
+    public static DataSource open(String spec, Split split) {
+        int colon = spec.indexOf(':');
+        for (DataSourceFormat format : FORMATS) {
+            if (colon > 0 && spec.substring(0, colon).equals(format.name())) {
+                return format.open(spec.substring(colon + 1), split);
             }
         }
+        for (DataSourceFormat format : FORMATS) {
+            if (format.accepts(spec)) {
+                return format.open(spec, split);
+            }
+        }
+        throw new UserInputException(spec, "not " + choices());
     }
 
-    private static Path find(Path folder, Split split, String kind, String spec) {
-        String prefix = split.filePrefix() + "-" + kind;
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> matches = files.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith(prefix) && (n.endsWith("ubyte") || n.endsWith("ubyte.gz"));
-            }).sorted().toList();
-            if (matches.isEmpty()) {
-                throw new UserInputException("--data " + spec, "no " + prefix + "-idx?-ubyte[.gz] file in " + folder);
-            }
-            return matches.getFirst();
-        } catch (IOException e) {
-            throw new UserInputException("--data " + spec, "cannot list " + folder + ": " + e.getMessage());
+    /** What {@link #open} accepts, e.g. {@code fashion-mnist, mnist or a folder of idx files}. */
+    public static String choices() {
+        List<String> all = FORMATS.stream().map(DataSourceFormat::description).toList();
+        if (all.size() == 1) {
+            return all.getFirst();
         }
+        return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.getLast();
     }
 }

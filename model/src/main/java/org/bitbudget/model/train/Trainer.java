@@ -1,6 +1,7 @@
 package org.bitbudget.model.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
@@ -127,7 +128,7 @@ public final class Trainer {
     }
 
     /** Trains {@code graph} (single image input, logits output) on {@code data}. */
-    public Result train(Graph graph, Dataset data, Normalization norm) {
+    public Result train(Graph graph, DataSource data, Normalization norm) {
         Autodiff autodiff = new Autodiff(graph);
         String input = graph.inputs().getFirst().name();
         String output = graph.outputs().getFirst().name();
@@ -166,11 +167,7 @@ public final class Trainer {
         int n = data.size();
         int steps = (n + batchSize - 1) / batchSize;
         long totalSteps = (long) steps * epochs;
-        int per = data.rows() * data.cols();
-        float[] lut = new float[256];
-        for (int i = 0; i < 256; i++) {
-            lut[i] = norm.apply(i);
-        }
+        int[] labels = data.labels();
         List<Double> losses = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
         long started = System.nanoTime();
@@ -201,8 +198,8 @@ public final class Trainer {
                         int lo = Math.min(count, c * chunkSize);
                         int hi = Math.min(count, lo + chunkSize);
                         if (hi > lo) {
-                            chunks[c] = runChunk(autodiff, input, output, chunkParams, batchNorms, data, order,
-                                    from + lo, hi - lo, per, lut);
+                            chunks[c] = runChunk(autodiff, input, output, chunkParams, batchNorms, data, labels,
+                                    order, from + lo, hi - lo, norm);
                         }
                     });
                     pool.submit(work).join();
@@ -289,19 +286,20 @@ public final class Trainer {
     }
 
     private static ChunkResult runChunk(Autodiff autodiff, String input, String output, Map<String, DTensor> params,
-                                        Map<String, Node> batchNorms, Dataset data, int[] order, int from, int count,
-                                        int per, float[] lut) {
-        double[] x = new double[count * per];
+                                        Map<String, Node> batchNorms, DataSource data, int[] allLabels, int[] order,
+                                        int from, int count, Normalization norm) {
+        int[] samples = Arrays.copyOfRange(order, from, from + count);
         int[] labels = new int[count];
-        byte[] pixels = data.pixels();
         for (int i = 0; i < count; i++) {
-            int image = order[from + i];
-            labels[i] = data.labels()[image];
-            for (int p = 0; p < per; p++) {
-                x[i * per + p] = lut[pixels[image * per + p] & 0xFF];
-            }
+            labels[i] = allLabels[samples[i]];
         }
-        DTensor batch = DTensor.of(new int[] {count, 1, data.rows(), data.cols()}, x);
+        Tensor images = data.gather(samples, norm);
+        float[] pixels = images.data();
+        double[] x = new double[pixels.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pixels[i];
+        }
+        DTensor batch = DTensor.of(images.shape().dims(), x);
         Autodiff.Tape tape = autodiff.forward(Map.of(input, batch), params, true);
         SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.of(tape.value(output), labels);
         Map<String, DTensor> gradients = autodiff.backward(tape, Map.of(output, loss.gradient()), false);

@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.zip.GZIPOutputStream;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.tensor.DataType;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -20,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks {@link IdxReader} and {@link DataSources}: idx files the test writes, raw and gzip-compressed,
- * read back exactly (dimensions, unsigned bytes, labels); a folder of them loaded by
- * {@link DataSources#load}; the installed Fashion-MNIST (60,000 training and 10,000 test images of
- * 28x28, labels 0..9 with 6,000 and 1,000 of each class, test labels starting 9 2 1 1 6 1 4 6 5 7);
- * and a one-line {@link UserInputException} naming the file for a wrong magic number, a truncated
- * header, a truncated payload (raw and gzip), an empty file, and labels that do not match the images.
+ * read back exactly (dimensions, unsigned bytes, labels, provenance with each file's SHA-256); a folder
+ * of them opened by {@link DataSources#open}, by content or as {@code idx:DIR}; the installed
+ * Fashion-MNIST (60,000 training and 10,000 test images of [1, 28, 28], labels 0..9 with 6,000 and
+ * 1,000 of each class, test labels starting 9 2 1 1 6 1 4 6 5 7, the SHA-256 of both files); and a
+ * one-line {@link UserInputException} naming the data or the file for data no format reads, a missing
+ * split, a wrong magic number, a truncated header, a truncated payload (raw and gzip), an empty file,
+ * and labels that do not match the images.
  */
 class IdxReaderTest {
     /** Three 2x4 images; 128, 200 and 255 check that pixels are read unsigned. */
@@ -54,50 +63,72 @@ class IdxReaderTest {
     }
 
     @Test
-    void readsImagesAndLabelsIntoADataset() throws IOException {
+    void readsImagesAndLabelsIntoASource() throws IOException {
         Path images = write("images-idx3-ubyte", idx(0x0803, new int[] {3, 2, 4}, PIXELS));
         Path labels = write("labels-idx1-ubyte.gz", gzip(idx(0x0801, new int[] {3}, LABELS)));
-        Dataset d = IdxReader.read(images, labels, "tiny");
+        DataSource d = IdxReader.read(images, labels, "tiny");
 
         assertEquals("tiny", d.name());
         assertEquals(3, d.size());
-        assertEquals(2, d.rows());
-        assertEquals(4, d.cols());
+        assertEquals(Shape.of(1, 2, 4), d.sampleShape());
+        assertEquals(DataType.UINT8, d.storedType());
+        assertTrue(d.labelled());
         assertArrayEquals(new int[] {7, 0, 9}, d.labels());
-        assertEquals(10, d.classes());
-        Tensor last = d.images(2, 1, Normalization.NONE);
+        assertEquals(OptionalInt.of(10), d.classes());
+        Tensor last = d.batch(2, 1, Normalization.NONE);
         assertEquals(Shape.of(1, 1, 2, 4), last.shape());
         assertEquals(128 / 255f, last.data()[0]);
         assertEquals(255 / 255f, last.data()[2]);
         assertEquals(20 / 255f, last.data()[7]);
+
+        DataProvenance p = d.provenance();
+        assertEquals("idx", p.kind());
+        assertEquals(dir.toAbsolutePath(), p.location());
+        assertEquals(List.of(new DataProvenance.FileDigest(images, sha256(images)),
+                new DataProvenance.FileDigest(labels, sha256(labels))), p.files());
+        assertEquals(List.of("uint8 / 255"), p.preprocessing());
     }
 
     @Test
     void loadsAFolderOfIdxFiles() throws IOException {
         write("t10k-images-idx3-ubyte.gz", gzip(idx(0x0803, new int[] {3, 2, 4}, PIXELS)));
         write("t10k-labels-idx1-ubyte", idx(0x0801, new int[] {3}, LABELS));
-        Dataset d = DataSources.load(dir.toString(), Split.TEST);
+        DataSource d = DataSources.open(dir.toString(), Split.TEST);
         assertEquals(dir + ":test", d.name());
-        assertArrayEquals(PIXELS, d.pixels());
+        float[] values = d.batch(0, 3, Normalization.NONE).data();
+        for (int i = 0; i < PIXELS.length; i++) {
+            assertEquals((PIXELS[i] & 0xFF) / 255f, values[i], "value " + i);
+        }
         assertArrayEquals(new int[] {7, 0, 9}, d.labels());
+        // The format named explicitly reads the same data.
+        DataSource named = DataSources.open("idx:" + dir, Split.TEST);
+        assertEquals(d.provenance(), named.provenance());
+        assertArrayEquals(values, named.batch(0, 3, Normalization.NONE).data());
 
-        UserInputException e = assertThrows(UserInputException.class, () -> DataSources.load(dir.toString(),
+        UserInputException e = assertThrows(UserInputException.class, () -> DataSources.open(dir.toString(),
                 Split.TRAIN));
-        assertOneLine(e, "--data " + dir, "no train-images-idx?-ubyte[.gz] file in " + dir);
+        assertOneLine(e, dir.toString(), "no train-images-idx?-ubyte[.gz] file in " + dir);
     }
 
     @Test
-    void readsTheInstalledFashionMnist() {
-        Dataset train = DataSources.load("fashion-mnist", Split.TRAIN);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
+    void dataNoFormatReadsAreRefusedNamingThem() throws IOException {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        for (String spec : new String[] {empty.toString(), dir.resolve("missing").toString(), "cifar-10"}) {
+            assertOneLine(assertThrows(UserInputException.class, () -> DataSources.open(spec, Split.TEST)), spec,
+                    "not fashion-mnist, mnist or a folder of idx files");
+        }
+    }
+
+    @Test
+    void readsTheInstalledFashionMnist() throws IOException {
+        DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
 
         assertEquals(60_000, train.size());
         assertEquals(10_000, test.size());
-        for (Dataset d : new Dataset[] {train, test}) {
-            assertEquals(28, d.rows());
-            assertEquals(28, d.cols());
-            assertEquals(d.size() * 28 * 28, d.pixels().length);
-            assertEquals(10, d.classes());
+        for (DataSource d : new DataSource[] {train, test}) {
+            assertEquals(Shape.of(1, 28, 28), d.sampleShape());
+            assertEquals(OptionalInt.of(10), d.classes());
             int[] perClass = new int[10];
             for (int label : d.labels()) {
                 perClass[label]++;
@@ -109,6 +140,13 @@ class IdxReaderTest {
         assertEquals("fashion-mnist:train", train.name());
         assertEquals("fashion-mnist:test", test.name());
         assertArrayEquals(new int[] {9, 2, 1, 1, 6, 1, 4, 6, 5, 7}, Arrays.copyOf(test.labels(), 10));
+
+        Path images = DataSources.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz");
+        Path labels = DataSources.FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz");
+        assertEquals(List.of(new DataProvenance.FileDigest(images, sha256(images)),
+                new DataProvenance.FileDigest(labels, sha256(labels))), test.provenance().files());
+        assertEquals(new DataProvenance("idx", "fashion-mnist:test", DataSources.FASHION_MNIST,
+                test.provenance().files(), List.of("uint8 / 255")), test.provenance());
     }
 
     @Test
@@ -178,6 +216,15 @@ class IdxReaderTest {
             gz.write(data);
         }
         return out.toByteArray();
+    }
+
+    /** The file's SHA-256 as {@code sha256sum} prints it, computed here independently of the reader. */
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private Path write(String name, byte[] content) throws IOException {

@@ -40,8 +40,8 @@ class FusedPlanTest {
     @Test
     void lenet5GivesTheNodeByNodeBitsAtEveryBatchSize() {
         Graph graph = lenet5();
-        Tensor images = DataSources.load("fashion-mnist", Split.TEST)
-                .images(0, 300, new org.bitbudget.model.data.Normalization(0.2860f, 0.3530f));
+        Tensor images = DataSources.open("fashion-mnist", Split.TEST)
+                .batch(0, 300, new org.bitbudget.model.data.Normalization(0.2860f, 0.3530f));
         for (int threads : new int[] {1, 2}) {
             FloatEngine engine = FloatEngine.builder(graph).threads(threads).build();
             for (int batch : new int[] {1, 31, 256}) {

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.bitbudget.model.SharedModels;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.OnnxImporter;
@@ -48,15 +48,16 @@ class Lenet5ReferenceTest {
     @Test
     void accuracyOnTheTestSplitMatchesPyTorch() {
         Graph graph = OnnxImporter.load(model);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         assertEquals(10_000, test.size());
 
         Tensor logits = FloatEngine.builder(graph).threads(2).build()
-                .predict(test.images(0, test.size(), FASHION_MNIST));
+                .predict(test.batch(0, test.size(), FASHION_MNIST));
         assertEquals(Shape.of(10_000, 10), logits.shape());
+        int[] labels = test.labels();
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
-            if (argmax(logits.data(), i * 10, 10) == test.labels()[i]) {
+            if (argmax(logits.data(), i * 10, 10) == labels[i]) {
                 correct++;
             }
         }
@@ -66,11 +67,11 @@ class Lenet5ReferenceTest {
     @Test
     void firstSixteenLogitsMatchPyTorch() {
         Graph graph = OnnxImporter.load(model);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         JsonNode rows = expected.get("first16_logits");
         assertEquals(16, rows.size());
 
-        Tensor logits = FloatEngine.builder(graph).threads(1).build().predict(test.images(0, 16, FASHION_MNIST));
+        Tensor logits = FloatEngine.builder(graph).threads(1).build().predict(test.batch(0, 16, FASHION_MNIST));
         assertEquals(Shape.of(16, 10), logits.shape());
         for (int i = 0; i < 16; i++) {
             assertEquals(10, rows.get(i).size());

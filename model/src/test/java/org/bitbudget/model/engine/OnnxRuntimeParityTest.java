@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.bitbudget.model.ModelBuilder;
 import org.bitbudget.model.SharedModels;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.OnnxImporter;
@@ -70,8 +70,8 @@ class OnnxRuntimeParityTest {
     void lenet5MatchesOnnxRuntimeOnFashionMnist() throws Exception {
         byte[] onnx = Files.readAllBytes(SharedModels.model("lenet5.onnx"));
         Graph graph = OnnxImporter.parse(onnx, "lenet5.onnx");
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        Tensor images = test.images(0, 256, new org.bitbudget.model.data.Normalization(0.2860f, 0.3530f));
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        Tensor images = test.batch(0, 256, new org.bitbudget.model.data.Normalization(0.2860f, 0.3530f));
 
         Tensor ours = FloatEngine.builder(graph).threads(2).build().predict(images);
         Tensor reference = onnxRuntime(onnx, "input", images);

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import org.bitbudget.model.SharedModels;
 import org.bitbudget.model.UnsupportedModelException;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -44,7 +44,7 @@ class FakeQuantizedExportTest {
 
     private static FakeQuantization.QuantizedGraph quantize(Path model, String config) {
         Graph graph = OnnxImporter.load(model);
-        Tensor calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 200, 7L, NORM);
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 7L, NORM);
         return FakeQuantization.apply(graph, PrecisionConfigs.parse(config, "test", false), calibration);
     }
 
@@ -61,8 +61,8 @@ class FakeQuantizedExportTest {
         assertEquals(5, q.graph().nodes().stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
         byte[] onnx = export(model, q);
 
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        Tensor images = test.images(0, 64, NORM);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        Tensor images = test.batch(0, 64, NORM);
         Tensor ours = FloatEngine.builder(q.graph()).threads(1).build().predict(images);
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -50,9 +50,9 @@ class QdqExporterTest {
     @BeforeAll
     static void load() {
         graph = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 500, 0, NORM);
-        var test = DataSources.load("fashion-mnist", Split.TEST).limit(500);
-        images = test.images(0, 500, NORM);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 500, 0, NORM);
+        var test = DataSources.open("fashion-mnist", Split.TEST).limit(500);
+        images = test.batch(0, 500, NORM);
         labels = test.labels();
     }
 

@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.SharedModels;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -54,15 +54,15 @@ class FakeQuantizationTest {
     private static final List<String> LAYERS = List.of("/c1/Conv", "/c2/Conv", "/f1/Gemm", "/f2/Gemm", "/f3/Gemm");
 
     private static Graph lenet;
-    private static Dataset test;
+    private static DataSource test;
     private static Tensor images;
     private static Tensor calibration;
 
     @BeforeAll
     static void load() {
         lenet = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        test = DataSources.load("fashion-mnist", Split.TEST);
-        images = test.images(0, 300, FASHION_MNIST);
+        test = DataSources.open("fashion-mnist", Split.TEST);
+        images = test.batch(0, 300, FASHION_MNIST);
         calibration = Calibration.sample(test, 200, 7L, FASHION_MNIST);
     }
 

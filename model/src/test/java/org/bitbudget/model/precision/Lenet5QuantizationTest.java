@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
 import org.bitbudget.model.SharedModels;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -41,8 +41,8 @@ class Lenet5QuantizationTest {
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
         expected = new ObjectMapper().readTree(SharedModels.model("lenet5.expected.json").toFile());
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        images = test.images(0, test.size(), new Normalization(0.2860f, 0.3530f));
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        images = test.batch(0, test.size(), new Normalization(0.2860f, 0.3530f));
         labels = test.labels();
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.bitbudget.model.SharedModels;
 import org.bitbudget.model.data.Classification;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -51,7 +51,7 @@ class A2qWeightNormalizationTest {
     @BeforeAll
     static void load() {
         graph = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
+        calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
         Map<String, Precision> layers = new LinkedHashMap<>();
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
@@ -143,9 +143,9 @@ class A2qWeightNormalizationTest {
 
     @Test
     void fineTuningKeepsTheBoundAndRecoversAccuracy() {
-        Dataset train = DataSources.load("fashion-mnist", Split.TRAIN).limit(2000);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST).limit(1000);
-        Tensor images = test.images(0, test.size(), NORMALIZATION);
+        DataSource train = DataSources.open("fashion-mnist", Split.TRAIN).limit(2000);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST).limit(1000);
+        Tensor images = test.batch(0, test.size(), NORMALIZATION);
         double ptq = Classification.accuracy(FloatEngine.of(quantized.graph()).predict(images), test);
         Map<String, Precision> activationsOnly = new LinkedHashMap<>();
         config.layers().forEach((layer, p) -> activationsOnly.put(layer,

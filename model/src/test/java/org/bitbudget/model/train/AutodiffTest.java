@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bitbudget.model.SharedModels;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -39,21 +39,21 @@ class AutodiffTest {
     private static final Normalization FASHION_MNIST = new Normalization(0.2860f, 0.3530f);
 
     private static Graph lenet;
-    private static Dataset test;
+    private static DataSource test;
 
     @BeforeAll
     static void load() {
         lenet = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        test = DataSources.load("fashion-mnist", Split.TEST);
+        test = DataSources.open("fashion-mnist", Split.TEST);
     }
 
     private static Map<String, DTensor> lenetInput(int from, int count) {
-        return Map.of(lenet.inputs().getFirst().name(), DTensor.from(test.images(from, count, FASHION_MNIST)));
+        return Map.of(lenet.inputs().getFirst().name(), DTensor.from(test.batch(from, count, FASHION_MNIST)));
     }
 
     @Test
     void lenetForwardMatchesTheFloatEngine() {
-        Tensor images = test.images(0, 64, FASHION_MNIST);
+        Tensor images = test.batch(0, 64, FASHION_MNIST);
         Tensor expected = FloatEngine.builder(lenet).threads(1).build().predict(images);
         String output = lenet.outputs().getFirst().name();
         Autodiff ad = new Autodiff(lenet);
@@ -268,7 +268,7 @@ class AutodiffTest {
 
     @Test
     void tensorsConvertToAndFromFloat() {
-        Tensor f = test.images(0, 2, FASHION_MNIST);
+        Tensor f = test.batch(0, 2, FASHION_MNIST);
         DTensor d = DTensor.from(f);
         assertArrayEquals(f.shape().dims(), d.shape());
         assertArrayEquals(f.data(), d.toFloat().data());

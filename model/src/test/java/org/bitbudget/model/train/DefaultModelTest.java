@@ -10,8 +10,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -36,8 +36,9 @@ class DefaultModelTest {
     void reachesNinetyPercentWithItsOwnNormalisation() {
         Graph g = OnnxImporter.load(model());
         Normalization norm = Normalization.parse(g.metadata().get(Normalization.METADATA_KEY));
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
-        Tensor logits = FloatEngine.builder(g).threads(2).build().predict(test.images(0, test.size(), norm));
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
+        Tensor logits = FloatEngine.builder(g).threads(2).build().predict(test.batch(0, test.size(), norm));
+        int[] labels = test.labels();
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
             int best = 0;
@@ -46,7 +47,7 @@ class DefaultModelTest {
                     best = c;
                 }
             }
-            correct += best == test.labels()[i] ? 1 : 0;
+            correct += best == labels[i] ? 1 : 0;
         }
         double accuracy = (double) correct / test.size();
         assertTrue(accuracy >= 0.90, "test accuracy " + accuracy);
@@ -57,7 +58,7 @@ class DefaultModelTest {
     void onnxRuntimeGivesTheSameLogits() throws Exception {
         Graph g = OnnxImporter.load(model());
         Normalization norm = Normalization.parse(g.metadata().get(Normalization.METADATA_KEY));
-        Tensor x = DataSources.load("fashion-mnist", Split.TEST).images(0, 128, norm);
+        Tensor x = DataSources.open("fashion-mnist", Split.TEST).batch(0, 128, norm);
         float[] ours = FloatEngine.builder(g).threads(1).build().predict(x).data();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model().toString(), new OrtSession.SessionOptions());

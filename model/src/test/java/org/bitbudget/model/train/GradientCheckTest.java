@@ -15,8 +15,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
 import org.bitbudget.model.SharedModels;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -601,9 +601,9 @@ class GradientCheckTest {
     @Test
     void lenet5EndToEnd() {
         Graph g = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         Map<String, DTensor> inputs = Map.of(g.inputs().getFirst().name(),
-                DTensor.from(test.images(0, 4, FASHION_MNIST)));
+                DTensor.from(test.batch(0, 4, FASHION_MNIST)));
         int[] labels = new int[4];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (test.labels()[i] + 1) % 10;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.engine.FloatEngine;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class TrainerTest {
     private static final Normalization NORM = new Normalization(0.2860f, 0.3530f);
-    private static Dataset train;
-    private static Dataset test;
+    private static DataSource train;
+    private static DataSource test;
 
     @BeforeAll
     static void load() {
-        train = DataSources.load("fashion-mnist", Split.TRAIN).limit(3000);
-        test = DataSources.load("fashion-mnist", Split.TEST).limit(1000);
+        train = DataSources.open("fashion-mnist", Split.TRAIN).limit(3000);
+        test = DataSources.open("fashion-mnist", Split.TEST).limit(1000);
     }
 
     private static Trainer.Result run(String arch, boolean batchNorm, long seed, int threads, int epochs) {
@@ -47,7 +47,8 @@ class TrainerTest {
 
     private static double accuracy(Graph g) {
         Tensor logits = FloatEngine.builder(BatchNormFolding.fold(g)).threads(2).build()
-                .predict(test.images(0, test.size(), NORM));
+                .predict(test.batch(0, test.size(), NORM));
+        int[] labels = test.labels();
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
             int best = 0;
@@ -56,7 +57,7 @@ class TrainerTest {
                     best = c;
                 }
             }
-            correct += best == test.labels()[i] ? 1 : 0;
+            correct += best == labels[i] ? 1 : 0;
         }
         return (double) correct / test.size();
     }

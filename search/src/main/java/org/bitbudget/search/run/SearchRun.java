@@ -18,7 +18,7 @@ import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.costs.latency.MeasuredLatency;
 import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.data.Dataset;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
@@ -78,8 +78,8 @@ public final class SearchRun {
 
     private final Graph graph;
     private final String modelName;
-    private final Dataset train;
-    private final Dataset test;
+    private final DataSource train;
+    private final DataSource test;
     private final Normalization normalization;
     private final List<String> weightFormats;
     private final List<String> activationFormats;
@@ -173,10 +173,11 @@ public final class SearchRun {
         List<Layer> layers = graph.layers();
         List<Precision> candidates = candidates();
         int n = Math.min(calibration, train.size());
-        Tensor calibrationImages = train.images(0, n, normalization);
+        Tensor calibrationImages = train.batch(0, n, normalization);
         int[] calibrationLabels = Arrays.copyOf(train.labels(), n);
-        Dataset evaluation = evaluationLimit > 0 && evaluationLimit < test.size() ? test.limit(evaluationLimit) : test;
-        Tensor evaluationImages = evaluation.images(0, evaluation.size(), normalization);
+        DataSource evaluation = evaluationLimit > 0 && evaluationLimit < test.size() ? test.limit(evaluationLimit)
+                : test;
+        Tensor evaluationImages = evaluation.batch(0, evaluation.size(), normalization);
 
         progress.phase("sensitivity (" + estimatorName + ")", 0, 5);
         SensitivityProblem sensitivityProblem = SensitivityProblem.builder(graph)
@@ -521,8 +522,8 @@ public final class SearchRun {
     public static final class Builder {
         private Graph graph;
         private String modelName = "model";
-        private Dataset train;
-        private Dataset test;
+        private DataSource train;
+        private DataSource test;
         private Normalization normalization = Normalization.NONE;
         private List<String> weightFormats = DEFAULT_WEIGHT_FORMATS;
         private List<String> activationFormats = List.of("float");
@@ -561,7 +562,7 @@ public final class SearchRun {
         }
 
         /** The train split (calibration comes from its start), the test split (evaluation) and their normalisation. */
-        public Builder data(Dataset train, Dataset test, Normalization normalization) {
+        public Builder data(DataSource train, DataSource test, Normalization normalization) {
             this.train = Objects.requireNonNull(train, "train");
             this.test = Objects.requireNonNull(test, "test");
             this.normalization = Objects.requireNonNull(normalization, "normalization");

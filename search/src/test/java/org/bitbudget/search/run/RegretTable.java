@@ -11,8 +11,8 @@ import java.util.Map;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -43,14 +43,14 @@ public final class RegretTable {
         Graph graph = OnnxImporter.load(Path.of(System.getProperty("bitbudget.shared", "../shared"), "models",
                 "lenet5.onnx"));
         Normalization norm = new Normalization(0.2860f, 0.3530f);
-        Dataset train = DataSources.load("fashion-mnist", Split.TRAIN);
-        Dataset test = DataSources.load("fashion-mnist", Split.TEST);
+        DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
+        DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         List<Layer> layers = graph.layers();
         List<String> formats = SearchRun.DEFAULT_WEIGHT_FORMATS;
         List<Precision> candidates = formats.stream().map(f -> new Precision(QuantizerSpec.weights(
                 NumberFormat.parse(f)), QuantizerSpec.FLOAT, 32)).toList();
-        Tensor calibration = train.images(0, 512, norm);
-        ConfigEvaluator evaluator = new ConfigEvaluator(graph, calibration, test.images(0, test.size(), norm),
+        Tensor calibration = train.batch(0, 512, norm);
+        ConfigEvaluator evaluator = new ConfigEvaluator(graph, calibration, test.batch(0, test.size(), norm),
                 test.labels(), Runtime.getRuntime().availableProcessors());
         CostTable costs = CostTable.of(LayerInfo.of(graph), candidates, List.of(CostModels.get("size")));
         double int4 = costs.reference("size", NumberFormat.parse("int4"));

@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
@@ -29,15 +29,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SearchRunTest {
     private static Graph graph;
-    private static Dataset train;
-    private static Dataset test;
+    private static DataSource train;
+    private static DataSource test;
 
     @BeforeAll
     static void load() throws IOException {
         String shared = System.getProperty("bitbudget.shared", "../../shared");
         graph = OnnxImporter.load(Path.of(shared, "models", "lenet5.onnx"));
-        train = DataSources.load("fashion-mnist", Split.TRAIN);
-        test = DataSources.load("fashion-mnist", Split.TEST);
+        train = DataSources.open("fashion-mnist", Split.TRAIN);
+        test = DataSources.open("fashion-mnist", Split.TEST);
     }
 
     /** The class Javadoc's example, plus an evaluation limit and a short sweep. */
