@@ -16,7 +16,7 @@ import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.costs.latency.MeasuredLatency;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
@@ -41,6 +41,7 @@ import org.bitbudget.search.SearchResult;
 import org.bitbudget.search.SearchSpace;
 import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.search.UnknownStrategyException;
 import org.bitbudget.sensitivity.Estimators;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
@@ -277,7 +278,7 @@ public final class SearchRun {
             names.add("latency");
         }
         for (String name : names) {
-            models.add(name.equals("latency") ? MeasuredLatency.onThisMachine(graph) : CostModels.get(name));
+            models.add(CostModels.create(name, graph, org.bitbudget.costs.EnergyTable.defaults()));
         }
         CostTable table = CostTable.of(infos, candidates, models);
         if (parsed.stream().anyMatch(b -> b.cost().equals("latency"))) {
@@ -739,18 +740,18 @@ public final class SearchRun {
                 throw new UserInputException("--time", "must be positive, got " + timeLimit);
             }
             if (estimator == null) {
-                if (!Estimators.NAMES.contains(estimatorName)) {
-                    throw new UserInputException("--estimator", "'" + estimatorName + "' is not one of "
-                            + String.join(", ", Estimators.NAMES));
+                try {
+                    estimator = Estimators.of(estimatorName);
+                } catch (UnknownNameException e) {
+                    throw new UserInputException("--estimator", e.reason());
                 }
-                estimator = Estimators.of(estimatorName);
             }
             if (strategy == null) {
-                if (!SearchStrategies.NAMES.contains(strategyName.toLowerCase(Locale.ROOT))) {
-                    throw new UserInputException("--strategy", "'" + strategyName + "' is not one of "
-                            + String.join(", ", SearchStrategies.NAMES));
+                try {
+                    strategy = SearchStrategies.byName(strategyName);
+                } catch (UnknownStrategyException e) {
+                    throw new UserInputException("--strategy", e.reason());
                 }
-                strategy = SearchStrategies.byName(strategyName);
             }
             SearchRun run = new SearchRun(this);
             List<Precision> candidates = run.candidates();
