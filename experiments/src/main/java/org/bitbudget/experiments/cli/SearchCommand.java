@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
         description = {"Find a precision per layer that keeps the most accuracy under every budget: score each "
                 + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
                 + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
@@ -58,11 +58,11 @@ final class SearchCommand implements Callable<Integer> {
     List<String> budgets = new ArrayList<>();
 
     @Option(names = "--strategy", paramLabel = "S", defaultValue = "ilp",
-            description = "ilp, ga, nsga2, greedy, uniform, random or exhaustive (default: ${DEFAULT-VALUE})")
+            description = {"The search strategy (default: ${DEFAULT-VALUE}):", "${bundle:strategies}"})
     String strategy;
 
     @Option(names = "--estimator", paramLabel = "E", defaultValue = "measured",
-            description = "roundoff, bit-gradient, hessian, output-mse or measured (default: ${DEFAULT-VALUE})")
+            description = {"The sensitivity estimator (default: ${DEFAULT-VALUE}):", "${bundle:estimators}"})
     String estimator;
 
     @Option(names = "--formats", paramLabel = "F,...", split = ",", defaultValue = "int8,int4,int3,int2",
