@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.experiments.report.ParetoPlot;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Dataset;
@@ -24,7 +25,12 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.search.SearchStrategies;
+import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.search.UnknownStrategyException;
 import org.bitbudget.search.run.SearchRun;
+import org.bitbudget.sensitivity.Estimators;
+import org.bitbudget.sensitivity.SensitivityEstimator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -130,8 +136,8 @@ final class SearchCommand implements Callable<Integer> {
                 .weightFormats(formats)
                 .activationFormats(activations)
                 .accumulators(accumulators)
-                .estimator(estimator)
-                .strategy(strategy)
+                .estimator(estimator())
+                .strategy(strategy())
                 .seed(seed)
                 .cancel(cancel)
                 .calibration(calibration)
@@ -179,6 +185,22 @@ final class SearchCommand implements Callable<Integer> {
         }
         write(result);
         return 0;
+    }
+
+    private SensitivityEstimator estimator() {
+        try {
+            return Estimators.of(estimator);
+        } catch (UnknownNameException e) {
+            throw new UserInputException("--estimator", e.reason());
+        }
+    }
+
+    private SearchStrategy strategy() {
+        try {
+            return SearchStrategies.byName(strategy);
+        } catch (UnknownStrategyException e) {
+            throw new UserInputException("--strategy", e.reason());
+        }
     }
 
     /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */

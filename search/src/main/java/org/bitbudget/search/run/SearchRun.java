@@ -16,7 +16,6 @@ import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Dataset;
 import org.bitbudget.model.data.Normalization;
@@ -41,7 +40,6 @@ import org.bitbudget.search.SearchResult;
 import org.bitbudget.search.SearchSpace;
 import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.search.SearchStrategy;
-import org.bitbudget.search.UnknownStrategyException;
 import org.bitbudget.sensitivity.Estimators;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
@@ -699,6 +697,8 @@ public final class SearchRun {
          * The run.
          *
          * @throws UserInputException naming the option that is missing or wrong
+         * @throws org.bitbudget.model.UnknownNameException for an estimator name that is not registered
+         * @throws org.bitbudget.search.UnknownStrategyException for a strategy name that is not registered
          */
         public SearchRun build() {
             if (graph == null) {
@@ -740,18 +740,10 @@ public final class SearchRun {
                 throw new UserInputException("--time", "must be positive, got " + timeLimit);
             }
             if (estimator == null) {
-                try {
-                    estimator = Estimators.of(estimatorName);
-                } catch (UnknownNameException e) {
-                    throw new UserInputException("--estimator", e.reason());
-                }
+                estimator = Estimators.of(estimatorName);
             }
             if (strategy == null) {
-                try {
-                    strategy = SearchStrategies.byName(strategyName);
-                } catch (UnknownStrategyException e) {
-                    throw new UserInputException("--strategy", e.reason());
-                }
+                strategy = SearchStrategies.byName(strategyName);
             }
             SearchRun run = new SearchRun(this);
             List<Precision> candidates = run.candidates();
