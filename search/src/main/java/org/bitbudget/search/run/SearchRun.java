@@ -590,7 +590,7 @@ public final class SearchRun {
             return this;
         }
 
-        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, output-mse or measured (default). */
+        /** The sensitivity estimator by its {@link Estimators} name (default {@code measured}). */
         public Builder estimator(String name) {
             this.estimatorName = Objects.requireNonNull(name, "estimator");
             this.estimator = null;
@@ -610,7 +610,7 @@ public final class SearchRun {
             return this;
         }
 
-        /** The strategy by name: ilp (default), ga, nsga2, greedy, uniform, random or exhaustive. */
+        /** The strategy by its {@link SearchStrategies} name (default {@code ilp}). */
         public Builder strategy(String name) {
             this.strategyName = Objects.requireNonNull(name, "strategy");
             this.strategy = null;
