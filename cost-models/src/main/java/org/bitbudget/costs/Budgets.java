@@ -1,10 +1,10 @@
 package org.bitbudget.costs;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.quant.NumberFormat;
 
@@ -12,15 +12,14 @@ import org.bitbudget.model.quant.NumberFormat;
  * Parses budget expressions: {@code COST OP LIMIT}, several separated by commas (all must hold).
  *
  * <ul>
- *   <li>COST: {@code size}, {@code bops}, {@code macs}, {@code activation-memory}, {@code energy},
- *       {@code accumulator}, {@code accumulator-l1}, {@code latency};</li>
+ *   <li>COST: a {@link CostModels} name: {@code size}, {@code bops}, {@code latency}, ...;</li>
  *   <li>OP: {@code <=} (or {@code ≤}) or {@code <};</li>
- *   <li>LIMIT: a number with a unit — size: {@code bits}, {@code B}, {@code KiB}, {@code MiB},
- *       {@code GiB}, {@code KB}/{@code kB}, {@code MB}, {@code GB} (KB = 1000 B); activation-memory:
- *       the same, in bytes; latency: {@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s};
- *       energy: {@code pJ}, {@code nJ}, {@code uJ}/{@code µJ}, {@code mJ}, {@code J}; bops and
- *       macs: no unit or {@code k}, {@code M}, {@code G}, {@code T}; accumulator: bits, unit
- *       optional — or relative, {@code 0.25*int8}, {@code 0.5 x fp32}, {@code int4}: a factor
+ *   <li>LIMIT: a number with one of the cost's {@link BudgetUnits} — size: {@code bits}, {@code B},
+ *       {@code KiB}, {@code MiB}, {@code GiB}, {@code KB}/{@code kB}, {@code MB}, {@code GB}
+ *       (KB = 1000 B); activation-memory: the same, in bytes; latency: {@code ns}, {@code us}/{@code µs},
+ *       {@code ms}, {@code s}; energy: {@code pJ}, {@code nJ}, {@code uJ}/{@code µJ}, {@code mJ},
+ *       {@code J}; bops and macs: no unit or {@code k}, {@code M}, {@code G}, {@code T}; accumulator:
+ *       bits, unit optional — or relative, {@code 0.25*int8}, {@code 0.5 x fp32}, {@code int4}: a factor
  *       times the total of a uniform reference config (see {@link CostTable#reference}).</li>
  * </ul>
  * Errors are {@link UserInputException}s naming the expression with a {@code ^} where it went wrong
@@ -34,59 +33,12 @@ public final class Budgets {
         double total(String cost, NumberFormat format);
     }
 
-    private enum Dimension { SIZE_BITS, BYTES, COUNT, MILLISECONDS, PICOJOULES, BITS }
-
-    private static final Map<String, Dimension> COSTS = new LinkedHashMap<>();
-    private static final Map<Dimension, Map<String, Double>> UNITS = new LinkedHashMap<>();
-
-    static {
-        COSTS.put("size", Dimension.SIZE_BITS);
-        COSTS.put("bops", Dimension.COUNT);
-        COSTS.put("macs", Dimension.COUNT);
-        COSTS.put("activation-memory", Dimension.BYTES);
-        COSTS.put("energy", Dimension.PICOJOULES);
-        COSTS.put("accumulator", Dimension.BITS);
-        COSTS.put("accumulator-l1", Dimension.BITS);
-        COSTS.put("latency", Dimension.MILLISECONDS);
-        Map<String, Double> bytes = new LinkedHashMap<>();
-        bytes.put("B", 1.0);
-        bytes.put("bytes", 1.0);
-        bytes.put("KiB", 1024.0);
-        bytes.put("MiB", 1024.0 * 1024);
-        bytes.put("GiB", 1024.0 * 1024 * 1024);
-        bytes.put("KB", 1e3);
-        bytes.put("kB", 1e3);
-        bytes.put("MB", 1e6);
-        bytes.put("GB", 1e9);
-        Map<String, Double> sizeBits = new LinkedHashMap<>();
-        sizeBits.put("bits", 1.0);
-        sizeBits.put("bit", 1.0);
-        bytes.forEach((u, f) -> sizeBits.put(u, f * 8));
-        Map<String, Double> memBytes = new LinkedHashMap<>(bytes);
-        memBytes.put("bits", 1.0 / 8);
-        UNITS.put(Dimension.SIZE_BITS, sizeBits);
-        UNITS.put(Dimension.BYTES, memBytes);
-        UNITS.put(Dimension.COUNT, units("", 1.0, "k", 1e3, "K", 1e3, "M", 1e6, "G", 1e9, "T", 1e12));
-        UNITS.put(Dimension.MILLISECONDS, units("ns", 1e-6, "us", 1e-3, "µs", 1e-3, "ms", 1.0, "s", 1e3));
-        UNITS.put(Dimension.PICOJOULES, units("pJ", 1.0, "nJ", 1e3, "uJ", 1e6, "µJ", 1e6, "mJ", 1e9, "J", 1e12));
-        UNITS.put(Dimension.BITS, units("", 1.0, "bits", 1.0, "bit", 1.0));
-    }
-
     private Budgets() {
-    }
-
-    /** Unit name → factor, in the order error messages list them. */
-    private static Map<String, Double> units(Object... pairs) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            m.put((String) pairs[i], (Double) pairs[i + 1]);
-        }
-        return m;
     }
 
     /** The cost names budgets accept. */
     public static List<String> costs() {
-        return List.copyOf(COSTS.keySet());
+        return CostModels.NAMES;
     }
 
     /**
@@ -165,11 +117,13 @@ public final class Budgets {
             String cost = word();
             if (cost.isEmpty()) {
                 throw error(costAt, pos >= to ? "expected a budget like 'size <= 64KiB'" : "expected a cost name ("
-                        + String.join(", ", COSTS.keySet()) + ")");
+                        + String.join(", ", CostModels.NAMES) + ")");
             }
-            Dimension dim = COSTS.get(cost);
-            if (dim == null) {
-                throw error(costAt, "unknown cost '" + cost + "' (known: " + String.join(", ", COSTS.keySet()) + ")");
+            BudgetUnits dim;
+            try {
+                dim = CostModels.REGISTRY.get(cost).budgetUnits();
+            } catch (UnknownNameException e) {
+                throw error(costAt, e.getMessage());
             }
             skipSpaces();
             int opAt = pos;
@@ -271,13 +225,13 @@ public final class Budgets {
             throw error(start, "'" + text.substring(start, pos) + "' is not a number");
         }
 
-        private double unit(String cost, Dimension dim) {
+        private double unit(String cost, BudgetUnits dim) {
             int start = pos;
             while (pos < to && (Character.isLetter(text.charAt(pos)))) {
                 pos++;
             }
             String u = text.substring(start, pos);
-            Map<String, Double> units = UNITS.get(dim);
+            Map<String, Double> units = dim.factors();
             Double f = units.get(u);
             if (f == null) {
                 List<String> names = units.keySet().stream().filter(k -> !k.isEmpty()).toList();

@@ -67,7 +67,8 @@ class BudgetsTest {
                 Arguments.of("size <= 64", 10, "size needs a unit"),
                 Arguments.of("size <= 64KX", 10, "unknown unit 'KX' for size"),
                 Arguments.of("latency <= 3 KiB", 13, "unknown unit 'KiB' for latency"),
-                Arguments.of("speed <= 3", 0, "unknown cost 'speed'"),
+                Arguments.of("speed <= 3", 0, "cost model 'speed' is not one of size, bops, macs, activation-memory, "
+                        + "energy, accumulator, accumulator-l1, latency"),
                 Arguments.of("size >= 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size = 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size 64KiB", 5, "expected <= or <"),

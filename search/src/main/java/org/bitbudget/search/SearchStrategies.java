@@ -1,25 +1,72 @@
 package org.bitbudget.search;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** The strategies by their CLI names, with default settings. */
+/**
+ * The strategies by their command-line names, with default settings. To add one, write its
+ * {@link SearchStrategy} and add one {@link Entry} line to the list below: the command-line help, its
+ * errors and the experiment YAML check read the names and descriptions from here.
+ */
 public final class SearchStrategies {
-    public static final List<String> NAMES = List.of("ilp", "ga", "nsga2", "greedy", "uniform", "random", "exhaustive");
+    /** One strategy: its name, a one-line description for help texts, and how to build it. */
+    public record Entry(String name, String description, Supplier<SearchStrategy> factory) {
+    }
 
-    private SearchStrategies() {}
+    /** Every strategy, by name, in the order help texts list them. */
+    private static final Map<String, Entry> ENTRIES = index(List.of(
+            new Entry("ilp", "optimal: integer program (ojalgo)", IlpStrategy::new),
+            new Entry("ga", "genetic search (Jenetics)", () -> GeneticStrategy.builder().build()),
+            new Entry("nsga2", "multi-objective GA, Pareto front", () -> Nsga2Strategy.builder().build()),
+            new Entry("greedy", "lower layers until budgets hold", GreedyStrategy::new),
+            new Entry("uniform", "best uniform config", UniformStrategy::new),
+            new Entry("random", "best of 1,000 random configs", () -> new RandomStrategy(1000)),
+            new Entry("exhaustive", "every config (up to 10^6)", ExhaustiveStrategy::new)));
 
-    /** {@code ilp}, {@code ga}, {@code nsga2}, {@code greedy}, {@code uniform}, {@code random}, {@code exhaustive}. */
+    /** Every strategy's name, in {@link #entries()} order. */
+    public static final List<String> NAMES = List.copyOf(ENTRIES.keySet());
+
+    private SearchStrategies() {
+    }
+
+    private static Map<String, Entry> index(List<Entry> entries) {
+        Map<String, Entry> map = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            if (map.putIfAbsent(e.name(), e) != null) {
+                throw new IllegalStateException("strategy '" + e.name() + "' is registered twice");
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** Every strategy, in the order help texts list them. */
+    public static List<Entry> entries() {
+        return List.copyOf(ENTRIES.values());
+    }
+
+    /**
+     * The entry called {@code name}, ignoring case and surrounding spaces.
+     *
+     * @throws UnknownStrategyException for an unknown name, listing the known ones
+     */
+    public static Entry entry(String name) {
+        Entry e = ENTRIES.get(name.strip().toLowerCase(Locale.ROOT));
+        if (e == null) {
+            throw new UnknownStrategyException(name, NAMES);
+        }
+        return e;
+    }
+
+    /**
+     * The strategy called {@code name} (ignoring case), with default settings.
+     *
+     * @throws UnknownStrategyException for an unknown name, listing the known ones
+     */
     public static SearchStrategy byName(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "ilp" -> new IlpStrategy();
-            case "ga" -> GeneticStrategy.builder().build();
-            case "nsga2" -> Nsga2Strategy.builder().build();
-            case "greedy" -> new GreedyStrategy();
-            case "uniform" -> new UniformStrategy();
-            case "random" -> new RandomStrategy(1000);
-            case "exhaustive" -> new ExhaustiveStrategy();
-            default -> throw new SearchException("strategy: '" + name + "' is not one of " + String.join(", ", NAMES));
-        };
+        return entry(name).factory().get();
     }
 }

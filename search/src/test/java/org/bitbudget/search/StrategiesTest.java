@@ -285,6 +285,21 @@ class StrategiesTest {
                 () -> SearchProblem.builder(space).damage(new double[][] {{0, 1}, {0}}).build());
         assertTrue(e.getMessage().contains("layer b has 1 values for 2 choices"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SearchProblem.builder(space).damage(new double[][] {{0, 1}, {0, 1}}).budget("size", 3).build());
-        assertThrows(SearchException.class, () -> SearchStrategies.byName("annealing"));
+        UnknownStrategyException unknown = assertThrows(UnknownStrategyException.class,
+                () -> SearchStrategies.byName("annealing"));
+        assertEquals("strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive",
+                unknown.getMessage());
+        assertEquals("'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive", unknown.reason());
+    }
+
+    @Test
+    void everyEntryBuildsTheStrategyOfItsName() {
+        for (SearchStrategies.Entry e : SearchStrategies.entries()) {
+            assertEquals(e.name(), e.factory().get().name());
+            assertEquals(e.name(), SearchStrategies.byName(e.name().toUpperCase(java.util.Locale.ROOT)).name());
+            assertEquals(e, SearchStrategies.entry(" " + e.name()));
+        }
+        assertEquals(SearchStrategies.NAMES,
+                SearchStrategies.entries().stream().map(SearchStrategies.Entry::name).toList());
     }
 }

@@ -1,12 +1,31 @@
 package org.bitbudget.sensitivity;
 
 import java.util.List;
+import java.util.function.Supplier;
+import org.bitbudget.model.Registry;
+import org.bitbudget.model.UnknownNameException;
 
-/** The estimators by name. */
+/**
+ * The estimators by name, cheapest first; {@code measured} is the ground truth. To add one, write
+ * its {@link SensitivityEstimator} and add one line to {@link #REGISTRY}: the command-line help, its
+ * errors and the experiment YAML check read the names and descriptions from here.
+ */
 public final class Estimators {
-    /** Every estimator's name, cheapest first; {@code measured} is the ground truth. */
-    public static final List<String> NAMES = List.of(RoundoffEstimator.NAME, BitGradientEstimator.NAME,
-            HessianEstimator.NAME, OutputMseEstimator.NAME, MeasuredEstimator.NAME);
+    /** One estimator: its name, a one-line description for help texts, and how to build it. */
+    public record Entry(String name, String description, Supplier<SensitivityEstimator> factory)
+            implements Registry.Entry {
+    }
+
+    /** Every estimator, cheapest first. */
+    public static final Registry<Entry> REGISTRY = Registry.of("estimator", List.of(
+            new Entry(RoundoffEstimator.NAME, "rounding error (MixQuant)", RoundoffEstimator::new),
+            new Entry(BitGradientEstimator.NAME, "gradient on dropped bits (BMPQ)", BitGradientEstimator::new),
+            new Entry(HessianEstimator.NAME, "Hessian trace (HAWQ-V2)", HessianEstimator::new),
+            new Entry(OutputMseEstimator.NAME, "logit MSE, one layer quantized", OutputMseEstimator::new),
+            new Entry(MeasuredEstimator.NAME, "loss rise, one layer quantized", MeasuredEstimator::new)));
+
+    /** Every estimator's name, in {@link #REGISTRY} order. */
+    public static final List<String> NAMES = REGISTRY.names();
 
     private Estimators() {
     }
@@ -14,17 +33,9 @@ public final class Estimators {
     /**
      * The estimator called {@code name}.
      *
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws UnknownNameException for an unknown name, listing the known ones
      */
     public static SensitivityEstimator of(String name) {
-        return switch (name) {
-            case RoundoffEstimator.NAME -> new RoundoffEstimator();
-            case BitGradientEstimator.NAME -> new BitGradientEstimator();
-            case HessianEstimator.NAME -> new HessianEstimator();
-            case OutputMseEstimator.NAME -> new OutputMseEstimator();
-            case MeasuredEstimator.NAME -> new MeasuredEstimator();
-            default -> throw new IllegalArgumentException("'" + name + "' is not an estimator (known: "
-                    + String.join(", ", NAMES) + ")");
-        };
+        return REGISTRY.get(name).factory().get();
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
@@ -314,7 +315,9 @@ class SensitivityEstimatorsTest {
                 assertTrue(t.score(l.name(), weights("int2")) >= t.score(l.name(), weights("int8")), name + " " + l);
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> Estimators.of("magic"));
+        UnknownNameException unknown = assertThrows(UnknownNameException.class, () -> Estimators.of("magic"));
+        assertEquals("estimator 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured",
+                unknown.getMessage());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.costs.Budgets;
 import org.bitbudget.experiments.batch.YamlTree.Node;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.sensitivity.Estimators;
@@ -23,7 +24,8 @@ import org.bitbudget.sensitivity.Estimators;
 /**
  * Reads an experiment YAML (schema: the commented {@code experiments/examples/lenet5-budgets.yaml} and
  * the README's "Experiment batches") into its runs. Every error is one line naming
- * the file, the line and the field: {@code exp.yaml: line 9: strategies[1]: unknown strategy 'ilpp'}.
+ * the file, the line and the field: {@code exp.yaml: line 9: strategies[1]: 'ilpp' is not one of ilp, ga, ...};
+ * estimator and strategy names are those of {@link Estimators} and {@link SearchStrategies}.
  *
  * <p>Grid order: models × data × formats × activations × estimators × strategies × budgets × seeds,
  * the last varying fastest. With {@code runs:}, the explicit list replaces the product.
@@ -87,14 +89,14 @@ public final class ExperimentParser {
         List<List<String>> formats = formatAxis(required(root, "formats"));
         List<List<String>> activations = top.containsKey("activations") ? formatAxis(top.get("activations"))
                 : List.of(List.of("float"));
-        List<String> estimators = strings(required(root, "estimators"), n -> oneOf(n, Estimators.NAMES, "estimator"));
-        List<String> strategies = strings(required(root, "strategies"), n -> oneOf(n, STRATEGIES, "strategy"));
+        List<String> estimators = strings(required(root, "estimators"), n -> oneOf(n, Estimators.NAMES));
+        List<String> strategies = strings(required(root, "strategies"), n -> oneOf(n, STRATEGIES));
         List<List<String>> budgets = budgetAxis(required(root, "budgets"));
         List<Long> seeds = seeds(required(root, "seeds"));
         int limit = top.containsKey("limit") ? positiveInt(top.get("limit")) : 0;
         int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
         double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
-        String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES, "engine") : "float";
+        String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -168,9 +170,9 @@ public final class ExperimentParser {
         List<String> fm = f.containsKey("formats") ? formats(f.get("formats")) : single(r, "formats", formats);
         List<String> ac = f.containsKey("activations") ? formats(f.get("activations"))
                 : single(r, "activations", activations);
-        String e = f.containsKey("estimator") ? oneOf(f.get("estimator"), Estimators.NAMES, "estimator")
+        String e = f.containsKey("estimator") ? oneOf(f.get("estimator"), Estimators.NAMES)
                 : single(r, "estimator", estimators);
-        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES, "strategy")
+        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES)
                 : single(r, "strategy", strategies);
         List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
         long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
@@ -403,10 +405,10 @@ public final class ExperimentParser {
         };
     }
 
-    private String oneOf(Node n, List<String> known, String what) {
+    private String oneOf(Node n, List<String> known) {
         String t = text(n).toLowerCase(Locale.ROOT);
         if (!known.contains(t)) {
-            throw n.error(source, "unknown " + what + " '" + text(n) + "' (known: " + String.join(", ", known) + ")");
+            throw n.error(source, UnknownNameException.reason(text(n), known));
         }
         return t;
     }

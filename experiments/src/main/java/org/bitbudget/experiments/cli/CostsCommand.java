@@ -20,6 +20,7 @@ import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.costs.latency.MeasuredLatency;
 import org.bitbudget.costs.latency.RooflineLatency;
 import org.bitbudget.costs.latency.TableLatency;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.Precision;
@@ -32,10 +33,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget costs}: the cost table of a model's layers at candidate precisions, and uniform totals. */
-@Command(name = "costs", mixinStandardHelpOptions = true,
+@Command(name = "costs", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
         description = {"Print what each layer costs at each candidate precision (weight formats x activation "
-                + "formats): size, BOPs, MACs, activation memory, energy, accumulator widths and, with --latency, "
-                + "latency; then the totals of each uniform config and which --budget they meet."})
+                + "formats) in each cost model (see --models) and, with --latency, latency; then the totals of "
+                + "each uniform config and which --budget they meet."})
 final class CostsCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -55,8 +56,8 @@ final class CostsCommand implements Callable<Integer> {
     String granularity;
 
     @Option(names = "--models", paramLabel = "M,...", split = ",",
-            description = "Cost models (default: every analytic one: size, bops, macs, activation-memory, energy, "
-                    + "accumulator, accumulator-l1; latency joins with --latency)")
+            description = {"Cost models (default: every one but latency, which joins with --latency):",
+                "${bundle:cost-models}"})
     List<String> models;
 
     @Option(names = "--latency", paramLabel = "measured|roofline|F.csv",
@@ -166,11 +167,12 @@ final class CostsCommand implements Callable<Integer> {
             String name = n.strip().toLowerCase(Locale.ROOT);
             if (name.equals("latency")) {
                 out.add(latencyModel(graph));
-            } else if (CostModels.NAMES.contains(name)) {
-                out.add(CostModels.get(name, energy));
-            } else {
-                throw new UserInputException("--models", "unknown cost model '" + n + "' (known: "
-                        + String.join(", ", CostModels.NAMES) + ")");
+                continue;
+            }
+            try {
+                out.add(CostModels.create(name, graph, energy));
+            } catch (UnknownNameException e) {
+                throw new UserInputException("--models", UnknownNameException.reason(n, e.known()));
             }
         }
         return out;

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.experiments.report.ParetoPlot;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
@@ -23,14 +24,19 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.search.SearchStrategies;
+import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.search.UnknownStrategyException;
 import org.bitbudget.search.run.SearchRun;
+import org.bitbudget.sensitivity.Estimators;
+import org.bitbudget.sensitivity.SensitivityEstimator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
         description = {"Find a precision per layer that keeps the most accuracy under every budget: score each "
                 + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
                 + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
@@ -57,11 +63,11 @@ final class SearchCommand implements Callable<Integer> {
     List<String> budgets = new ArrayList<>();
 
     @Option(names = "--strategy", paramLabel = "S", defaultValue = "ilp",
-            description = "ilp, ga, nsga2, greedy, uniform, random or exhaustive (default: ${DEFAULT-VALUE})")
+            description = {"The search strategy (default: ${DEFAULT-VALUE}):", "${bundle:strategies}"})
     String strategy;
 
     @Option(names = "--estimator", paramLabel = "E", defaultValue = "measured",
-            description = "roundoff, bit-gradient, hessian, output-mse or measured (default: ${DEFAULT-VALUE})")
+            description = {"The sensitivity estimator (default: ${DEFAULT-VALUE}):", "${bundle:estimators}"})
     String estimator;
 
     @Option(names = "--formats", paramLabel = "F,...", split = ",", defaultValue = "int8,int4,int3,int2",
@@ -129,8 +135,8 @@ final class SearchCommand implements Callable<Integer> {
                 .weightFormats(formats)
                 .activationFormats(activations)
                 .accumulators(accumulators)
-                .estimator(estimator)
-                .strategy(strategy)
+                .estimator(estimator())
+                .strategy(strategy())
                 .seed(seed)
                 .cancel(cancel)
                 .calibration(calibration)
@@ -178,6 +184,22 @@ final class SearchCommand implements Callable<Integer> {
         }
         write(result);
         return 0;
+    }
+
+    private SensitivityEstimator estimator() {
+        try {
+            return Estimators.of(estimator);
+        } catch (UnknownNameException e) {
+            throw new UserInputException("--estimator", e.reason());
+        }
+    }
+
+    private SearchStrategy strategy() {
+        try {
+            return SearchStrategies.byName(strategy);
+        } catch (UnknownStrategyException e) {
+            throw new UserInputException("--strategy", e.reason());
+        }
     }
 
     /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */

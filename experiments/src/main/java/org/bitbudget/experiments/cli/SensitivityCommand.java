@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
  * every estimator, and with {@code all} the leaderboard of how well each predicts the damage
  * measured on the evaluation split.
  */
-@Command(name = "sensitivity", mixinStandardHelpOptions = true,
+@Command(name = "sensitivity", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
         description = "Score how much damage each layer takes in each format, by one or every estimator; "
                 + "with 'all', rank the estimators against the damage measured on the test split.")
 final class SensitivityCommand implements Callable<Integer> {
@@ -46,8 +47,8 @@ final class SensitivityCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Option(names = "--estimator", paramLabel = "E", defaultValue = "all",
-            description = "roundoff, bit-gradient, hessian, output-mse, measured, a comma-separated list, or all "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = {"An estimator, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}):",
+                "${bundle:estimators}"})
     String estimator;
 
     @Option(names = "--formats", paramLabel = "F,...", defaultValue = "int8,int4,int3,int2",
@@ -207,10 +208,13 @@ final class SensitivityCommand implements Callable<Integer> {
         }
         List<String> names = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            String name = part.strip();
-            if (!Estimators.NAMES.contains(name)) {
-                throw new UserInputException("--estimator", "'" + name + "' is not "
-                        + String.join(", ", Estimators.NAMES) + " or all");
+            String name;
+            try {
+                name = Estimators.REGISTRY.get(part).name();
+            } catch (UnknownNameException e) {
+                List<String> known = new ArrayList<>(e.known());
+                known.add("all");
+                throw new UserInputException("--estimator", UnknownNameException.reason(e.name().strip(), known));
             }
             if (!names.contains(name)) {
                 names.add(name);

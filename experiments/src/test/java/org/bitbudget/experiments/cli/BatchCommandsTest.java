@@ -68,8 +68,8 @@ class BatchCommandsTest {
                 "strategies: [ilp, gredy]"));
         BitBudgetCliTest.Run r = run("batch", yaml.toString(), "--out", dir.resolve("out").toString());
         assertEquals(2, r.code());
-        assertEquals("bitbudget: " + yaml + ": line 7: strategies[1]: unknown strategy 'gredy' (known: ilp, ga, "
-                + "nsga2, greedy, uniform, random, exhaustive)", r.err().strip());
+        assertEquals("bitbudget: " + yaml + ": line 7: strategies[1]: 'gredy' is not one of ilp, ga, "
+                + "nsga2, greedy, uniform, random, exhaustive", r.err().strip());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
 

@@ -79,7 +79,8 @@ class SensitivityCommandTest {
                 {"--estimator", "roundoff"},
         };
         String[] expected = {
-                "bitbudget: --estimator: 'magic' is not roundoff, bit-gradient, hessian, output-mse, measured or all",
+                "bitbudget: --estimator: 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured, "
+                        + "all",
                 "bitbudget: --formats: ",
                 "bitbudget: --calibration: must be at least 1, got 0",
                 "bitbudget: --out: missing (required unless --json)",

@@ -16,7 +16,6 @@ import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.costs.latency.MeasuredLatency;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
@@ -278,7 +277,7 @@ public final class SearchRun {
             names.add("latency");
         }
         for (String name : names) {
-            models.add(name.equals("latency") ? MeasuredLatency.onThisMachine(graph) : CostModels.get(name));
+            models.add(CostModels.create(name, graph, org.bitbudget.costs.EnergyTable.defaults()));
         }
         CostTable table = CostTable.of(infos, candidates, models);
         if (parsed.stream().anyMatch(b -> b.cost().equals("latency"))) {
@@ -592,7 +591,7 @@ public final class SearchRun {
             return this;
         }
 
-        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, output-mse or measured (default). */
+        /** The sensitivity estimator by its {@link Estimators} name (default {@code measured}). */
         public Builder estimator(String name) {
             this.estimatorName = Objects.requireNonNull(name, "estimator");
             this.estimator = null;
@@ -612,7 +611,7 @@ public final class SearchRun {
             return this;
         }
 
-        /** The strategy by name: ilp (default), ga, nsga2, greedy, uniform, random or exhaustive. */
+        /** The strategy by its {@link SearchStrategies} name (default {@code ilp}). */
         public Builder strategy(String name) {
             this.strategyName = Objects.requireNonNull(name, "strategy");
             this.strategy = null;
@@ -699,6 +698,8 @@ public final class SearchRun {
          * The run.
          *
          * @throws UserInputException naming the option that is missing or wrong
+         * @throws org.bitbudget.model.UnknownNameException for an estimator name that is not registered
+         * @throws org.bitbudget.search.UnknownStrategyException for a strategy name that is not registered
          */
         public SearchRun build() {
             if (graph == null) {
@@ -740,17 +741,9 @@ public final class SearchRun {
                 throw new UserInputException("--time", "must be positive, got " + timeLimit);
             }
             if (estimator == null) {
-                if (!Estimators.NAMES.contains(estimatorName)) {
-                    throw new UserInputException("--estimator", "'" + estimatorName + "' is not one of "
-                            + String.join(", ", Estimators.NAMES));
-                }
                 estimator = Estimators.of(estimatorName);
             }
             if (strategy == null) {
-                if (!SearchStrategies.NAMES.contains(strategyName.toLowerCase(Locale.ROOT))) {
-                    throw new UserInputException("--strategy", "'" + strategyName + "' is not one of "
-                            + String.join(", ", SearchStrategies.NAMES));
-                }
                 strategy = SearchStrategies.byName(strategyName);
             }
             SearchRun run = new SearchRun(this);

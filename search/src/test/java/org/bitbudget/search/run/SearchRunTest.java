@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.DataSources;
@@ -16,6 +17,7 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.search.UnknownStrategyException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,9 +94,14 @@ class SearchRunTest {
         var noBudget = assertThrows(UserInputException.class,
                 () -> SearchRun.builder().model(graph).data(train, test, Normalization.NONE).build());
         assertTrue(noBudget.getMessage().contains("--budget"), noBudget.getMessage());
-        var badStrategy = assertThrows(UserInputException.class, () -> SearchRun.builder().model(graph)
+        var badStrategy = assertThrows(UnknownStrategyException.class, () -> SearchRun.builder().model(graph)
                 .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").strategy("annealing").build());
-        assertTrue(badStrategy.getMessage().contains("annealing"), badStrategy.getMessage());
+        assertEquals("strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive",
+                badStrategy.getMessage());
+        var badEstimator = assertThrows(UnknownNameException.class, () -> SearchRun.builder().model(graph)
+                .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").estimator("vibes").build());
+        assertEquals("estimator 'vibes' is not one of roundoff, bit-gradient, hessian, output-mse, measured",
+                badEstimator.getMessage());
         var badFormat = assertThrows(UserInputException.class, () -> SearchRun.builder().model(graph)
                 .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").weightFormats("int9x").build());
         assertTrue(badFormat.getMessage().contains("--formats"), badFormat.getMessage());
