@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  * f.quantize(1000f);  // 448.0 (saturated)
  * }</pre>
  */
-public sealed interface NumberFormat permits IntegerFormat, MiniFloatFormat, NumberFormat.Unquantized {
+public interface NumberFormat {
 
     /** The name configs use. */
     String name();
