@@ -67,7 +67,7 @@ class NumberFormatQuestionsTest {
         }
     }
 
-    /** The integer engine's former lookup-table rule: every value times 2^(M − minExponent) an integer within ±127. */
+    /** The integer engine's former lookup-table rule: every value × 2^(M − minExponent) an integer in ±127. */
     private static boolean lookupTableFits(MiniFloatFormat m) {
         int shift = m.mantissaBits() - m.minExponent();
         for (float v : m.values()) {
