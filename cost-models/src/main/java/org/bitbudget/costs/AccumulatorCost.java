@@ -68,7 +68,7 @@ public final class AccumulatorCost implements CostModel {
     public double cost(LayerInfo layer, Precision precision) {
         QuantizerSpec w = precision.weights();
         NumberFormat a = precision.activations().format();
-        if (!w.quantizes() || Formats.isFloat(a)) {
+        if (!w.quantizes() || !a.quantizes()) {
             return 32;
         }
         boolean plain = w.residual() == null && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
@@ -118,8 +118,7 @@ public final class AccumulatorCost implements CostModel {
         int k = layer.reduction();
         boolean rowMajor = layer.channelAxis() == 0;
         NumberFormat format = spec.format();
-        double unit = format instanceof org.bitbudget.model.quant.MiniFloatFormat m
-                ? Math.scalb(1.0, m.minExponent() - m.mantissaBits()) : 1;
+        double unit = format.codeStep();
         RangeSearch.Params tensorParams = spec.granularity().kind() == Granularity.Kind.PER_TENSOR
                 ? RangeSearch.choose(w, w.length, format, spec.clipping()) : null;
         float[] group = new float[k];

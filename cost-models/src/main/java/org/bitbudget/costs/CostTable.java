@@ -138,7 +138,7 @@ public final class CostTable {
     /** The precision {@link #reference} uses for {@code format}. */
     public Precision referencePrecision(NumberFormat format) {
         boolean quantizedActivations = candidates.stream().anyMatch(p -> p.activations().quantizes());
-        QuantizerSpec w = Formats.isFloat(format) ? QuantizerSpec.FLOAT
+        QuantizerSpec w = !format.quantizes() ? QuantizerSpec.FLOAT
                 : QuantizerSpec.weights(format);
         QuantizerSpec a = quantizedActivations && w.quantizes() ? QuantizerSpec.activations(format) : QuantizerSpec.FLOAT;
         return new Precision(w, a, 32);

@@ -57,10 +57,10 @@ public final class EnergyCost implements CostModel {
     }
 
     private double mac(NumberFormat w, NumberFormat a, int accumulatorBits) {
-        if (Formats.isInteger(w) && Formats.isInteger(a)) {
+        if (w.isInteger() && a.isInteger()) {
             return table.multiply(true, w.bits(), a.bits()) + table.add(true, accumulatorBits);
         }
-        int width = Formats.isFloat(w) || Formats.isFloat(a) ? 32 : Math.max(w.bits(), a.bits());
+        int width = !w.quantizes() || !a.quantizes() ? 32 : Math.max(w.bits(), a.bits());
         return table.multiply(false, width, width) + table.add(false, accumulatorBits);
     }
 }

@@ -1,8 +1,6 @@
 package org.bitbudget.costs;
 
 import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.MiniFloatFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 
@@ -20,28 +18,14 @@ public final class Formats {
     }
 
     /**
-     * The largest magnitude of a value's integer code: for integer formats max(|min|, |max|) (an
-     * unsigned activation with zero point z is used as code − z, whose magnitude is at most the
-     * format's maximum); for minifloats, every value is a multiple of the smallest subnormal, so the
-     * code is value / 2^(1 − bias − mantissa) and its largest magnitude is maxValue / that. Not
-     * defined for {@code float} (−1).
+     * The largest magnitude of a value's integer code, {@link NumberFormat#maxAbsCode()}: for integer
+     * formats max(|min|, |max|) (an unsigned activation with zero point z is used as code − z, whose
+     * magnitude is at most the format's maximum); for minifloats, every value is a multiple of the
+     * smallest subnormal, so the code is value / 2^(1 − bias − mantissa) and its largest magnitude is
+     * maxValue / that. Not defined for {@code float} (−1).
      */
     public static double maxAbsCode(NumberFormat format) {
-        return switch (format) {
-            case IntegerFormat f -> Math.max(Math.abs((long) f.min()), Math.abs((long) f.max()));
-            case MiniFloatFormat f -> f.maxValue() / Math.scalb(1.0, f.minExponent() - f.mantissaBits());
-            case NumberFormat.Unquantized u -> -1;
-        };
-    }
-
-    /** True for {@code intN}, {@code uintN}, binary and ternary. */
-    public static boolean isInteger(NumberFormat format) {
-        return format instanceof IntegerFormat;
-    }
-
-    /** True for {@code float}. */
-    public static boolean isFloat(NumberFormat format) {
-        return format instanceof NumberFormat.Unquantized;
+        return format.quantizes() ? format.maxAbsCode() : -1;
     }
 
     /**

@@ -7,7 +7,6 @@ import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.quant.Clipping;
 import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.MiniFloatFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.RangeSearch;
 
@@ -50,10 +49,7 @@ public final class BitGradientEstimator implements SensitivityEstimator {
      * full scale, 2^−(b−1)).
      */
     static int bits(NumberFormat format) {
-        if (format instanceof MiniFloatFormat f) {
-            return f.mantissaBits() + 2;
-        }
-        return format.bits();
+        return format.precisionBits();
     }
 
     /** The per-weight int8 scale s_c of a layer's weight (channels on {@code channelAxis}). */

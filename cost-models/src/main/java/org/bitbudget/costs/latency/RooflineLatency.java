@@ -1,7 +1,6 @@
 package org.bitbudget.costs.latency;
 
 import org.bitbudget.costs.CostModel;
-import org.bitbudget.costs.Formats;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.costs.SizeCost;
 import org.bitbudget.model.precision.Precision;
@@ -55,7 +54,7 @@ public record RooflineLatency(double fp32GMacs, double int8GMacs, double maxGMac
     public double cost(LayerInfo layer, Precision precision) {
         NumberFormat w = precision.weights().format();
         NumberFormat a = precision.activations().format();
-        double gmacs = Formats.isInteger(w) && Formats.isInteger(a)
+        double gmacs = w.isInteger() && a.isInteger()
                 ? Math.min(maxGMacs, int8GMacs * 8 / Math.max(w.bits(), a.bits())) : fp32GMacs;
         double macs = layer.macs() * (precision.weights().residual() == null ? 1 : 2);
         double bytes = SizeCost.bits(layer, precision.weights()) / 8.0

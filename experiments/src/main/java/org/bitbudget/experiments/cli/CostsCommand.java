@@ -136,11 +136,11 @@ final class CostsCommand implements Callable<Integer> {
         List<Precision> out = new ArrayList<>();
         for (String w : new LinkedHashSet<>(formats)) {
             NumberFormat wf = format("--formats", w);
-            QuantizerSpec ws = Formats.isFloat(wf) ? QuantizerSpec.FLOAT
+            QuantizerSpec ws = !wf.quantizes() ? QuantizerSpec.FLOAT
                     : new QuantizerSpec(wf, g, QuantizerSpec.weights(wf).clipping(), null);
             for (String a : new LinkedHashSet<>(activations)) {
                 NumberFormat af = format("--activations", a);
-                out.add(new Precision(ws, Formats.isFloat(af) ? QuantizerSpec.FLOAT : QuantizerSpec.activations(af), 32));
+                out.add(new Precision(ws, !af.quantizes() ? QuantizerSpec.FLOAT : QuantizerSpec.activations(af), 32));
             }
         }
         if (out.isEmpty()) {

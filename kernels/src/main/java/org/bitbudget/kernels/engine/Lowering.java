@@ -15,8 +15,6 @@ import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
 import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
 import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.MiniFloatFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.tensor.Shape;
@@ -210,13 +208,13 @@ final class Lowering {
 
     /** The codes of the real range [low, high] in the consumer's input format, as the fake quantizer gives them. */
     private static int[] codeRange(LayerQuantization consumer, double low, double high) {
-        IntegerFormat format = (IntegerFormat) consumer.precision().activations().format();
+        NumberFormat format = consumer.precision().activations().format();
         double scale = consumer.activations().scale();
         int zeroPoint = (int) consumer.activations().zeroPoint();
-        int min = Double.isInfinite(low) ? format.min()
-                : Math.max(format.min(), (int) Math.rint(low / scale) + zeroPoint);
-        int max = Double.isInfinite(high) ? format.max()
-                : Math.min(format.max(), (int) Math.rint(high / scale) + zeroPoint);
+        int min = Double.isInfinite(low) ? format.minCode()
+                : Math.max(format.minCode(), (int) Math.rint(low / scale) + zeroPoint);
+        int max = Double.isInfinite(high) ? format.maxCode()
+                : Math.min(format.maxCode(), (int) Math.rint(high / scale) + zeroPoint);
         return new int[] {min, max};
     }
 
@@ -237,10 +235,10 @@ final class Lowering {
             shifts[j] = fpm.shift();
         }
         int[] range = codeRange(consumer, low, high);
-        IntegerFormat format = (IntegerFormat) consumer.precision().activations().format();
+        NumberFormat format = consumer.precision().activations().format();
         int slot = newSlot();
         steps.add(new Step.Requantize(name, acc.slot(), slot, multipliers, shifts,
-                (int) consumer.activations().zeroPoint(), range[0], range[1], format.min() >= 0));
+                (int) consumer.activations().zeroPoint(), range[0], range[1], format.unsigned()));
         return slot;
     }
 
@@ -426,9 +424,9 @@ final class Lowering {
         }
         // The largest |accumulator + bias| any input can give: per channel, the L1 norm of the weight
         // codes times the largest |code - zero point| of the input format, plus |bias|.
-        IntegerFormat in = (IntegerFormat) lq.precision().activations().format();
+        NumberFormat in = lq.precision().activations().format();
         int zeroPoint = (int) lq.activations().zeroPoint();
-        long maxInput = Math.max(Math.abs((long) in.min() - zeroPoint), Math.abs((long) in.max() - zeroPoint));
+        long maxInput = Math.max(Math.abs((long) in.minCode() - zeroPoint), Math.abs((long) in.maxCode() - zeroPoint));
         double bound = 0;
         long maxL1 = 0;
         for (int j = 0; j < n; j++) {
@@ -447,11 +445,11 @@ final class Lowering {
                     Integer.MAX_VALUE);
         }
         KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
-        Encoding inputEncoding = in.min() >= 0 ? Encoding.UNSIGNED : Encoding.SIGNED;
-        IntegerFormat wf = lq.precision().weights().format() instanceof IntegerFormat f ? f : null;
-        Encoding weightEncoding = wf != null && wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
+        Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
+        NumberFormat wf = lq.precision().weights().format();
+        Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
         return new LoweredLayer(name, inChannels, conv, codes, bias, fractionBits, Math.scalb(bound, fractionBits) + 1,
-                zeroPoint, path, inputEncoding, in.bits(), weightEncoding, wf == null ? 8 : wf.bits());
+                zeroPoint, path, inputEncoding, in.bits(), weightEncoding, wf.isInteger() ? wf.bits() : 8);
     }
 
     /**
@@ -462,20 +460,20 @@ final class Lowering {
      * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
      * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
      */
-    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, IntegerFormat in, int zeroPoint, long maxL1) {
+    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
         int groups = conv == null ? 1 : conv.group();
         NumberFormat w = lq.precision().weights().format();
-        if (bitSerial && groups == 1 && w instanceof IntegerFormat wf) {
-            int wBits = wf.signOnly() ? 1 : wf.bits();
-            boolean weightsFit = wf.signOnly() || (wf.min() < 0 && wBits >= 2 && wBits <= 4);
-            boolean inputFits = in.min() >= 0 ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
+        if (bitSerial && groups == 1 && w.isInteger()) {
+            int wBits = w.signOnly() ? 1 : w.bits();
+            boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
+            boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
             int channels = graph.initializers().get(lq.layer().weightName()).shape().dim(
                     FakeQuantization.channelAxis(lq.layer()));
             if (weightsFit && inputFits && wBits * in.bits() <= 8 && channels >= BitSerialGemmProvider.lanes()) {
                 return KernelPath.BIT_SERIAL;
             }
         }
-        long largestCode = in.max() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.min()), in.max());
+        long largestCode = in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
         if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
             return KernelPath.INT16;
         }
@@ -486,9 +484,7 @@ final class Lowering {
     private static void check(LayerQuantization lq) {
         String name = lq.layer().name();
         QuantizerSpec w = lq.precision().weights();
-        boolean intWeights = w.format() instanceof IntegerFormat f && f.min() < 0 && f.bits() <= 8;
-        boolean tableWeights = w.format() instanceof MiniFloatFormat mf && WeightCodes.minifloatTable(mf) != null;
-        boolean weightsOk = (intWeights || tableWeights) && w.residual() == null
+        boolean weightsOk = w.format().fitsInt8Codes() && w.residual() == null
                 && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
         if (!weightsOk) {
             throw new IllegalArgumentException("layer " + name + ": the integer engine needs signed integer "
@@ -496,8 +492,9 @@ final class Lowering {
                     + "without residual; got " + w);
         }
         QuantizerSpec a = lq.precision().activations();
-        boolean activationsOk = a.format() instanceof IntegerFormat f && !f.signOnly() && f.bits() <= 8
-                && lq.activations() != null && (f.min() >= 0 || lq.activations().zeroPoint() == 0f);
+        NumberFormat f = a.format();
+        boolean activationsOk = f.isInteger() && !f.signOnly() && f.bits() <= 8
+                && lq.activations() != null && (f.unsigned() || lq.activations().zeroPoint() == 0f);
         if (!activationsOk) {
             throw new IllegalArgumentException("layer " + name + ": the integer engine needs integer input "
                     + "activations of at most 8 bits (not binary); got " + a);

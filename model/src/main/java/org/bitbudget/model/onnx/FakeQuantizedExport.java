@@ -18,7 +18,7 @@ import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
-import org.bitbudget.model.quant.IntegerFormat;
+import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
@@ -110,7 +110,8 @@ public final class FakeQuantizedExport {
     }
 
     private static List<NodeProto> chain(Node node, Op.FakeQuantize q, ai.onnx.proto.OnnxMl.GraphProto.Builder graph) {
-        if (!(q.format() instanceof IntegerFormat f) || f.signOnly()) {
+        NumberFormat f = q.format();
+        if (!f.isInteger() || f.signOnly()) {
             throw new UnsupportedModelException("layer " + node.name(), q.format().name(), "activation format "
                     + q.format().name() + " has no ONNX equivalent; export supports integer activation formats "
                     + "(weights of any format are written as float values)");
@@ -122,8 +123,8 @@ public final class FakeQuantizedExport {
         String max = base + "/max";
         graph.addInitializer(scalar(scale, q.scale()));
         graph.addInitializer(scalar(zero, q.zeroPoint()));
-        graph.addInitializer(scalar(min, f.min()));
-        graph.addInitializer(scalar(max, f.max()));
+        graph.addInitializer(scalar(min, f.minCode()));
+        graph.addInitializer(scalar(max, f.maxCode()));
         String in = node.inputs().getFirst();
         List<NodeProto> chain = new ArrayList<>();
         chain.add(op(base + "/Div", "Div", List.of(in, scale), base + "/scaled"));

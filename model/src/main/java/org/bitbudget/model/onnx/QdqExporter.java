@@ -17,7 +17,6 @@ import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
 import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.quant.RangeSearch;
@@ -129,16 +128,16 @@ public final class QdqExporter {
             String inputMode = "float";
             if (lq.activations() != null) {
                 NumberFormat f = lq.precision().activations().format();
-                if (!(f instanceof IntegerFormat fi) || fi.signOnly() || fi.bits() > 8) {
+                if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
                     throw new UnsupportedModelException("layer " + layer.name(), f.name(), "activation format "
                             + f.name() + " has no QDQ form; export supports integer activations of at most 8 bits");
                 }
                 String in = layer.node().input(0);
                 String base = layer.name() + "/input";
-                List<NodeProto> chain = activationChain(g, in, base, fi, lq.activations());
+                List<NodeProto> chain = activationChain(g, in, base, f, lq.activations());
                 before.put(layer.name(), chain);
                 rewired.put(layer.name(), chain.getLast().getOutput(0));
-                inputMode = fi.min() >= 0 ? "qdq-uint8" : "qdq-int8";
+                inputMode = f.unsigned() ? "qdq-uint8" : "qdq-int8";
             }
             report.add(new LayerExport(layer.name(), weightMode, inputMode));
         }
@@ -157,8 +156,9 @@ public final class QdqExporter {
 
     /** True when QDQ int8 storage represents {@code w} exactly. */
     private static boolean isQdqWeight(QuantizerSpec w) {
-        return w.format() instanceof IntegerFormat f && !f.signOnly() && f.min() < 0 && f.bits() <= 8
-                && f.min() >= -128 && f.max() <= 127 && w.residual() == null
+        NumberFormat f = w.format();
+        return f.isInteger() && !f.signOnly() && !f.unsigned() && f.bits() <= 8
+                && f.minCode() >= -128 && f.maxCode() <= 127 && w.residual() == null
                 && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
     }
 
@@ -220,9 +220,9 @@ public final class QdqExporter {
         return axis == 0 ? ch * k + j : j * channels + ch;
     }
 
-    private static List<NodeProto> activationChain(GraphProto.Builder g, String in, String base, IntegerFormat f,
+    private static List<NodeProto> activationChain(GraphProto.Builder g, String in, String base, NumberFormat f,
                                                    RangeSearch.Params params) {
-        boolean unsigned = f.min() >= 0;
+        boolean unsigned = f.unsigned();
         DataType type = unsigned ? DataType.UINT8 : DataType.INT8;
         int typeMin = unsigned ? 0 : -128;
         int typeMax = unsigned ? 255 : 127;
@@ -230,11 +230,11 @@ public final class QdqExporter {
         float zeroPoint = params.zeroPoint();
         List<NodeProto> chain = new ArrayList<>();
         String x = in;
-        if (f.min() != typeMin || f.max() != typeMax) {
+        if (f.minCode() != typeMin || f.maxCode() != typeMax) {
             g.addInitializer(TensorProtos.toProto(base + "_clip_min", Tensor.of(Shape.of(),
-                    new float[] {(f.min() - zeroPoint) * scale})));
+                    new float[] {(f.minCode() - zeroPoint) * scale})));
             g.addInitializer(TensorProtos.toProto(base + "_clip_max", Tensor.of(Shape.of(),
-                    new float[] {(f.max() - zeroPoint) * scale})));
+                    new float[] {(f.maxCode() - zeroPoint) * scale})));
             chain.add(NodeProto.newBuilder().setName(base + "_Clip").setOpType("Clip").addInput(x)
                     .addInput(base + "_clip_min").addInput(base + "_clip_max").addOutput(base + "_clipped").build());
             x = base + "_clipped";

@@ -12,7 +12,6 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.quant.RangeSearch;
 import org.bitbudget.model.quant.WeightQuantizer;
@@ -146,11 +145,11 @@ public final class FakeQuantization {
 
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */
     private static long maxInput(Precision p) {
-        if (!(p.activations().format() instanceof IntegerFormat in)) {
+        if (!p.activations().format().isInteger()) {
             throw new IllegalArgumentException("an accumulator of " + p.accumulatorBits() + " bits needs integer "
                     + "activations, not " + p.activations().format().name());
         }
-        return AccumulatorAware.maxInputMagnitude(in);
+        return AccumulatorAware.maxInputMagnitude(p.activations().format());
     }
 
     /** Axis of a layer's weight that holds output channels. */

@@ -92,11 +92,11 @@ public final class AccumulatorAware {
     }
 
     /**
-     * The largest |code| a dot product sees from inputs of {@code format}: 2^b − 1 for unsigned b-bit,
+     * The largest |code| a dot product sees from inputs of integer {@code format}: 2^b − 1 for unsigned b-bit,
      * max(|min|, max) for signed formats, 1 for binary.
      */
-    public static long maxInputMagnitude(IntegerFormat format) {
-        return Math.max(Math.abs((long) format.min()), Math.abs((long) format.max()));
+    public static long maxInputMagnitude(NumberFormat format) {
+        return Math.max(Math.abs((long) format.minCode()), Math.abs((long) format.maxCode()));
     }
 
     /** B = floor((2^(P−1) − 1) / X). */
@@ -127,7 +127,8 @@ public final class AccumulatorAware {
      */
     public static Result constrain(Tensor weight, int channelAxis, QuantizerSpec spec, int accumulatorBits,
                                    long maxInput) {
-        if (!(spec.format() instanceof IntegerFormat format) || format.min() >= 0 || format.signOnly()) {
+        NumberFormat format = spec.format();
+        if (!format.isInteger() || format.unsigned() || format.signOnly()) {
             throw new IllegalArgumentException("accumulator-aware quantization needs signed integer weights, not "
                     + spec.format().name());
         }
@@ -142,7 +143,7 @@ public final class AccumulatorAware {
         }
         int channels = shape.rank() == 0 ? 1 : shape.dim(channelAxis);
         int k = channels == 0 ? 0 : shape.size() / channels;
-        int qmax = format.max();
+        int qmax = format.maxCode();
         if (budget < 1) {
             throw new IllegalArgumentException("a " + accumulatorBits + "-bit accumulator cannot hold even one "
                     + "weight code times the largest input " + maxInput);

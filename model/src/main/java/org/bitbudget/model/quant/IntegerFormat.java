@@ -1,6 +1,8 @@
 package org.bitbudget.model.quant;
 
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Integer grids: symmetric signed, full-range signed, unsigned, binary (±1) and ternary.
@@ -42,6 +44,35 @@ public record IntegerFormat(String name, int bits, int min, int max, boolean sig
         return new IntegerFormat("ternary", 2, -1, 1, false);
     }
 
+    /**
+     * The names {@link NumberFormats} accepts for this family: {@code int2..int8},
+     * {@code int2-full..int8-full} and {@code uint2..uint8}.
+     */
+    static final NumberFormats.Family FAMILY = new NumberFormats.Family(
+            "int2..int8, int2-full..int8-full, uint2..uint8", IntegerFormat::named);
+
+    private static final Pattern NAME = Pattern.compile("(u?)int([2-8])(-full)?");
+
+    /**
+     * The member of {@link #FAMILY} called {@code name}, or null when the name is not of its form.
+     *
+     * @throws IllegalArgumentException saying why when the name is of the form but names no format
+     */
+    private static IntegerFormat named(String name) {
+        Matcher integer = NAME.matcher(name);
+        if (!integer.matches()) {
+            return null;
+        }
+        int bits = Integer.parseInt(integer.group(2));
+        if (!integer.group(1).isEmpty()) {
+            if (integer.group(3) != null) {
+                throw new IllegalArgumentException("unsigned formats have no -full variant");
+            }
+            return unsigned(bits);
+        }
+        return integer.group(3) != null ? fullRange(bits) : symmetric(bits);
+    }
+
     private static void checkBits(int bits) {
         if (bits < 2 || bits > 16) {
             throw new IllegalArgumentException("integer formats have 2..16 bits, got " + bits);
@@ -49,6 +80,26 @@ public record IntegerFormat(String name, int bits, int min, int max, boolean sig
     }
 
     public double maxValue() {
+        return max;
+    }
+
+    /** Always 1: the values are the codes. */
+    public double codeStep() {
+        return 1;
+    }
+
+    @Override
+    public boolean isInteger() {
+        return true;
+    }
+
+    @Override
+    public int minCode() {
+        return min;
+    }
+
+    @Override
+    public int maxCode() {
         return max;
     }
 

@@ -3,6 +3,8 @@ package org.bitbudget.model.quant;
 import java.util.Arrays;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Small floating-point formats with a sign bit, {@code exponentBits} of biased exponent and
@@ -41,8 +43,47 @@ public record MiniFloatFormat(String name, int exponentBits, int mantissaBits, i
                 exponentBits, mantissaBits, (1 << (exponentBits - 1)) - 1, Reserved.NONE);
     }
 
+    /** The names {@link NumberFormats} accepts for this family: any {@code fpN-eEmM} ({@link #allFinite}). */
+    static final NumberFormats.Family FAMILY = new NumberFormats.Family("fpN-eEmM", MiniFloatFormat::named);
+
+    private static final Pattern NAME = Pattern.compile("fp([0-9]+)-e([0-9]+)m([0-9]+)");
+
+    /**
+     * The member of {@link #FAMILY} called {@code name}, or null when the name is not of its form.
+     *
+     * @throws IllegalArgumentException saying why when the name is of the form but names no format
+     */
+    private static MiniFloatFormat named(String name) {
+        Matcher mini = NAME.matcher(name);
+        if (!mini.matches()) {
+            return null;
+        }
+        int total = Integer.parseInt(mini.group(1));
+        int e = Integer.parseInt(mini.group(2));
+        int m = Integer.parseInt(mini.group(3));
+        if (total != 1 + e + m) {
+            throw new IllegalArgumentException("1 sign + " + e + " exponent + " + m + " mantissa bits is "
+                    + (1 + e + m) + ", not " + total);
+        }
+        if (e < 1 || e > 8 || m < 0 || m > 10) {
+            throw new IllegalArgumentException("exponent bits must be 1..8 and mantissa bits 0..10");
+        }
+        return allFinite(e, m);
+    }
+
     public int bits() {
         return 1 + exponentBits + mantissaBits;
+    }
+
+    /** The smallest subnormal, 2^(1 − bias − M): every value is a multiple of it. */
+    public double codeStep() {
+        return Math.scalb(1.0, minExponent() - mantissaBits);
+    }
+
+    /** M + 2: the sign, the implicit leading one and the mantissa. */
+    @Override
+    public int precisionBits() {
+        return mantissaBits + 2;
     }
 
     /** The exponent of the smallest normal value. */

@@ -1,9 +1,6 @@
 package org.bitbudget.model.quant;
 
-import java.util.Locale;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How numbers are stored: a finite grid of representable values (in units of the quantizer's
@@ -23,6 +20,12 @@ import java.util.regex.Pattern;
  *       subnormals;</li>
  *   <li>{@code float}: not quantized.</li>
  * </ul>
+ * {@link NumberFormats} holds these names and those registered later.
+ *
+ * <p>Code that treats formats differently asks the format ({@link #quantizes()}, {@link #isInteger()},
+ * {@link #unsigned()}, {@link #signOnly()}, {@link #codeStep()} and the codes it gives,
+ * {@link #fitsInt8Codes()}, {@link #precisionBits()}) rather than testing its class, so a new format
+ * is one implementation of this interface plus its registration.
  *
  * <pre>{@code
  * NumberFormat f = NumberFormat.parse("fp8-e4m3");
@@ -30,7 +33,7 @@ import java.util.regex.Pattern;
  * f.quantize(1000f);  // 448.0 (saturated)
  * }</pre>
  */
-public sealed interface NumberFormat permits IntegerFormat, MiniFloatFormat, NumberFormat.Unquantized {
+public interface NumberFormat {
 
     /** The name configs use. */
     String name();
@@ -56,9 +59,74 @@ public sealed interface NumberFormat permits IntegerFormat, MiniFloatFormat, Num
     /** Every representable value, ascending, without duplicates (empty for {@code float}). */
     float[] values();
 
+    /**
+     * The largest power of two that divides every value, so that each value is an integer code times
+     * this step: 1 for integer formats, the smallest subnormal 2^(1 − bias − M) for minifloats,
+     * {@link Float#MIN_VALUE} for {@code float}. Being a power of two, value / step and code × step
+     * are exact in floating point, which the integer kernels rely on.
+     */
+    double codeStep();
+
     /** True when the format has no sign (values are 0 or more). */
     default boolean unsigned() {
         return minValue() >= 0;
+    }
+
+    /** False only for {@code float}, which passes values through unchanged. */
+    default boolean quantizes() {
+        return true;
+    }
+
+    /**
+     * True when every value is an integer and the format is integer arithmetic: the codes from
+     * {@link #minCode()} to {@link #maxCode()} ({@code intN}, {@code uintN}, ternary; binary's ±1).
+     * Accumulator-aware quantization and the integer kernels' inputs need integer activations, and
+     * the cost models price integer operands as integer MACs.
+     */
+    default boolean isInteger() {
+        return false;
+    }
+
+    /** True for {@code binary}: values are ±1, zero included maps to +1, one bit per value. */
+    default boolean signOnly() {
+        return false;
+    }
+
+    /**
+     * The smallest value's code, {@link #minValue()} / {@link #codeStep()}, saturated to the int
+     * range (only {@code float} and wide minifloats have codes beyond it, and no integer path takes
+     * them).
+     */
+    default int minCode() {
+        return (int) (minValue() / codeStep());
+    }
+
+    /** The largest value's code, {@link #maxValue()} / {@link #codeStep()}, saturated as {@link #minCode()}. */
+    default int maxCode() {
+        return (int) (maxValue() / codeStep());
+    }
+
+    /** The largest |code|, unsaturated: max(|min|, |max|) / {@link #codeStep()}. */
+    default double maxAbsCode() {
+        return Math.max(Math.abs(minValue()), Math.abs(maxValue())) / codeStep();
+    }
+
+    /**
+     * True when the integer engine can run weights of this format as int8 codes: signed (no zero
+     * point) with every code in [−128, 127], e.g. {@code int2}…{@code int8}, {@code int8-full},
+     * binary, ternary, fp4-e2m1 (codes ±12) and fp6-e2m3 (±60), but not fp6-e3m2 (±448), the fp8
+     * formats or unsigned ones. A weight w is then code × scale × {@link #codeStep()}.
+     */
+    default boolean fitsInt8Codes() {
+        return quantizes() && !unsigned() && minCode() >= Byte.MIN_VALUE && maxCode() <= Byte.MAX_VALUE;
+    }
+
+    /**
+     * Bits of relative precision: the sign, the implicit leading one and the M mantissa bits of a
+     * floating-point format (M + 2; 25 for {@code float}), all the bits of an integer format.
+     */
+    default int precisionBits() {
+        return bits();
     }
 
     /** {@code float}: values pass through unchanged. */
@@ -90,64 +158,31 @@ public sealed interface NumberFormat permits IntegerFormat, MiniFloatFormat, Num
         public float[] values() {
             return new float[0];
         }
+
+        public double codeStep() {
+            return Float.MIN_VALUE;
+        }
+
+        @Override
+        public boolean quantizes() {
+            return false;
+        }
+
+        @Override
+        public int precisionBits() {
+            return 25;
+        }
     }
 
     /** The unquantized format. */
     NumberFormat FLOAT = new Unquantized();
 
     /**
-     * The format called {@code name}.
+     * The format called {@code name}, looked up in {@link NumberFormats}.
      *
-     * @throws IllegalArgumentException naming the accepted forms when {@code name} is none of them
+     * @throws IllegalArgumentException naming the registered forms when {@code name} is none of them
      */
     static NumberFormat parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        switch (n) {
-            case "float", "fp32" -> {
-                return FLOAT;
-            }
-            case "binary" -> {
-                return IntegerFormat.binary();
-            }
-            case "ternary" -> {
-                return IntegerFormat.ternary();
-            }
-            case "fp8-e4m3" -> {
-                return MiniFloatFormat.FP8_E4M3;
-            }
-            case "fp8-e5m2" -> {
-                return MiniFloatFormat.FP8_E5M2;
-            }
-            default -> {
-            }
-        }
-        Matcher integer = Pattern.compile("(u?)int([2-8])(-full)?").matcher(n);
-        if (integer.matches()) {
-            int bits = Integer.parseInt(integer.group(2));
-            if (!integer.group(1).isEmpty()) {
-                if (integer.group(3) != null) {
-                    throw new IllegalArgumentException("'" + name + "': unsigned formats have no -full variant");
-                }
-                return IntegerFormat.unsigned(bits);
-            }
-            return integer.group(3) != null ? IntegerFormat.fullRange(bits) : IntegerFormat.symmetric(bits);
-        }
-        Matcher mini = Pattern.compile("fp([0-9]+)-e([0-9]+)m([0-9]+)").matcher(n);
-        if (mini.matches()) {
-            int total = Integer.parseInt(mini.group(1));
-            int e = Integer.parseInt(mini.group(2));
-            int m = Integer.parseInt(mini.group(3));
-            if (total != 1 + e + m) {
-                throw new IllegalArgumentException("'" + name + "': 1 sign + " + e + " exponent + " + m
-                        + " mantissa bits is " + (1 + e + m) + ", not " + total);
-            }
-            if (e < 1 || e > 8 || m < 0 || m > 10) {
-                throw new IllegalArgumentException("'" + name + "': exponent bits must be 1..8 and mantissa bits 0..10");
-            }
-            return MiniFloatFormat.allFinite(e, m);
-        }
-        throw new IllegalArgumentException("unknown format '" + name + "' (expected float, int2..int8, "
-                + "int2-full..int8-full, uint2..uint8, binary, ternary, fp8-e4m3, fp8-e5m2, fp6-e3m2, fp6-e2m3, "
-                + "fp4-e2m1 or fpN-eEmM)");
+        return NumberFormats.parse(name);
     }
 }

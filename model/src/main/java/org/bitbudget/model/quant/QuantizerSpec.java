@@ -22,7 +22,7 @@ public record QuantizerSpec(NumberFormat format, Granularity granularity, Clippi
         Objects.requireNonNull(format);
         Objects.requireNonNull(granularity);
         Objects.requireNonNull(clipping);
-        if (format instanceof NumberFormat.Unquantized) {
+        if (!format.quantizes()) {
             granularity = Granularity.PER_TENSOR;
             clipping = Clipping.MAX;
             residual = null;
@@ -41,7 +41,7 @@ public record QuantizerSpec(NumberFormat format, Granularity granularity, Clippi
 
     /** True unless the format is {@code float}. */
     public boolean quantizes() {
-        return !(format instanceof NumberFormat.Unquantized);
+        return format.quantizes();
     }
 
     @Override

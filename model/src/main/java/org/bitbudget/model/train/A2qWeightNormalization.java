@@ -8,7 +8,7 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
 import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.IntegerFormat;
+import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.tensor.Tensor;
 
 /**
@@ -66,13 +66,14 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
     public static A2qWeightNormalization of(Graph original, FakeQuantization.QuantizedGraph quantized) {
         List<Target> targets = new ArrayList<>();
         for (LayerQuantization lq : quantized.layers()) {
-            if (!(lq.precision().weights().format() instanceof IntegerFormat f) || f.min() >= 0 || f.signOnly()) {
+            NumberFormat f = lq.precision().weights().format();
+            if (!f.isInteger() || f.unsigned() || f.signOnly()) {
                 continue;
             }
             AccumulatorAware.Result a = lq.accumulator();
             int k = a == null ? 0 : a.codes().length / Math.max(a.scales().length, 1);
             // Where even all-max codes fit the budget (data-type bound <= P), nothing needs constraining.
-            boolean constrained = a != null && a.budget() < (long) k * f.max();
+            boolean constrained = a != null && a.budget() < (long) k * f.maxCode();
             if (a == null) {
                 // A budget no channel reaches: the plain per-channel codes and scales.
                 a = AccumulatorAware.constrain(original.initializers().get(lq.layer().weightName()),
@@ -80,7 +81,7 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
             }
             int channels = a.scales().length;
             targets.add(new Target(lq.layer().weightName(), FakeQuantization.channelAxis(lq.layer()), channels,
-                    a.codes().length / Math.max(channels, 1), a.scales(), f.max(), a.budget(), constrained,
+                    a.codes().length / Math.max(channels, 1), a.scales(), f.maxCode(), a.budget(), constrained,
                     a.tensor()));
         }
         return new A2qWeightNormalization(targets);

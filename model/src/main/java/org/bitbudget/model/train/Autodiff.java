@@ -412,7 +412,7 @@ public final class Autodiff {
      * @param outputGradient dLoss/dx̂, of x's shape
      */
     public static double lsqScaleGradient(Op.FakeQuantize q, DTensor x, DTensor outputGradient) {
-        if (q.format() instanceof NumberFormat.Unquantized) {
+        if (!q.format().quantizes()) {
             return 0;
         }
         double s = q.scale();

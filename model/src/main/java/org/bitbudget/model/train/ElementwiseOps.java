@@ -189,7 +189,7 @@ final class ElementwiseOps {
      * {@code (Q(rint(x / s) + zp) − zp) · s}, or {@code Q(x / s) · s} without a zero point.
      */
     static DTensor fakeQuantize(Op.FakeQuantize q, DTensor x) {
-        if (q.format() instanceof NumberFormat.Unquantized) {
+        if (!q.format().quantizes()) {
             // float is no quantization; going through float32 would only add rounding noise.
             return x;
         }

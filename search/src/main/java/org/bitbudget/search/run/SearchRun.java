@@ -24,7 +24,6 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.IntegerFormat;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 import org.bitbudget.model.tensor.Tensor;
@@ -141,8 +140,8 @@ public final class SearchRun {
             for (String a : activationFormats) {
                 NumberFormat wf = NumberFormat.parse(w);
                 NumberFormat af = NumberFormat.parse(a);
-                boolean narrowable = wf instanceof IntegerFormat wi && wi.min() < 0 && !wi.signOnly()
-                        && af instanceof IntegerFormat;
+                boolean narrowable = wf.isInteger() && !wf.unsigned() && !wf.signOnly()
+                        && af.isInteger();
                 for (int acc : accumulators) {
                     if (acc < 32 && !narrowable) {
                         continue;
@@ -753,7 +752,8 @@ public final class SearchRun {
                         + "weights and integer activations; add 32 or integer --formats/--activations");
             }
             for (Precision p : candidates) {
-                if (p.accumulatorBits() < 32 && p.activations().format() instanceof IntegerFormat in
+                NumberFormat in = p.activations().format();
+                if (p.accumulatorBits() < 32 && in.isInteger()
                         && AccumulatorAware.l1Budget(p.accumulatorBits(), AccumulatorAware.maxInputMagnitude(in)) < 1) {
                     throw new UserInputException("--accumulators", "a " + p.accumulatorBits() + "-bit accumulator "
                             + "cannot hold even one weight times the largest " + in.name() + " input");
