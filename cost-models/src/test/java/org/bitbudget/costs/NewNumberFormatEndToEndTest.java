@@ -181,9 +181,9 @@ class NewNumberFormatEndToEndTest {
             layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse("pot4")),
                     QuantizerSpec.activations(NumberFormat.parse(i == 0 ? "int8" : "uint8")), 32));
         }
-        Tensor calibration = Calibration.sample(DataSources.load("fashion-mnist", Split.TRAIN), 500, 0L,
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 500, 0L,
                 NORMALIZATION);
-        Tensor images = DataSources.load("fashion-mnist", Split.TEST).images(0, 1000, NORMALIZATION);
+        Tensor images = DataSources.open("fashion-mnist", Split.TEST).batch(0, 1000, NORMALIZATION);
         var quantized = FakeQuantization.apply(graph, new PrecisionConfig(Precision.FLOAT, layers), calibration);
         int[] fake = Classification.predictions(FloatEngine.builder(quantized.graph()).threads(2).build()
                 .predict(images));
