@@ -14,7 +14,7 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.PrecisionConfigs;
-import org.bitbudget.search.run.SearchRun;
+import org.bitbudget.pipeline.SearchRun;
 
 /**
  * Runs each grid point as a {@link SearchRun}: the run's model, data, candidate formats, estimator,

@@ -24,7 +24,7 @@ import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.precision.PrecisionConfigs;
-import org.bitbudget.search.run.SearchRun;
+import org.bitbudget.pipeline.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

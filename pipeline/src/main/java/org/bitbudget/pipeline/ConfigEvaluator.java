@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.model.data.Classification;

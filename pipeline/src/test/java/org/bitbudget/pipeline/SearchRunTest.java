@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import org.bitbudget.search.GeneticStrategy;
  * every config's accuracy on the whole Fashion-MNIST test split (fake quantization, calibration as
  * in {@link SearchRun}); a strategy's regret is that optimum's accuracy minus the accuracy of the
  * config it returns, in percentage points. Not a test: run it with
- * {@code java -cp ... org.bitbudget.search.run.RegretTable [budget ...]} from the project root.
+ * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root.
  */
 public final class RegretTable {
     private RegretTable() {

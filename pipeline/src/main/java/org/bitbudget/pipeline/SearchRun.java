@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import java.time.Duration;
 import java.time.Instant;
