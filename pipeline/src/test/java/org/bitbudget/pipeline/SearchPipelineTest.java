@@ -22,29 +22,35 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link SearchRun} end to end on the reference LeNet-5 (../shared/models) and Fashion-MNIST, with
- * the class Javadoc's example as written (evaluation on the first 2,000 test images to keep it
- * short): the chosen config meets the budget, beats the uniform config that fits under it and the
- * run is reproducible for a seed; an impossible budget is a user error that names it.
+ * {@link SearchPipeline} end to end on the reference LeNet-5 (../shared/models) and Fashion-MNIST
+ * (evaluation on the first 2,000 test images to keep it short): the chosen config meets the budget,
+ * beats the uniform config that fits under it and the run is reproducible for a seed; settings that
+ * cannot work are errors naming the setting, never a command-line flag.
  */
-class SearchRunTest {
+class SearchPipelineTest {
     private static Graph graph;
     private static Dataset train;
     private static Dataset test;
 
     @BeforeAll
     static void load() throws IOException {
-        String shared = System.getProperty("bitbudget.shared", "../../shared");
-        graph = OnnxImporter.load(Path.of(shared, "models", "lenet5.onnx"));
+        graph = lenet5();
         train = DataSources.load("fashion-mnist", Split.TRAIN);
         test = DataSources.load("fashion-mnist", Split.TEST);
     }
 
-    /** The class Javadoc's example, plus an evaluation limit and a short sweep. */
-    private static SearchRun.Result example(long seed) {
-        return SearchRun.builder()
-                .model(graph)
-                .data(train, test, new Normalization(0.2860f, 0.3530f))
+    /** The reference LeNet-5 of ../shared/models. */
+    static Graph lenet5() {
+        return OnnxImporter.load(Path.of(System.getProperty("bitbudget.shared", "../../shared"), "models", "lenet5.onnx"));
+    }
+
+    private static SearchData data(Normalization normalization) {
+        return new SearchData(train, test, normalization);
+    }
+
+    /** The README's search, with an evaluation limit and a short sweep. */
+    private static SearchPipeline.Result example(long seed) {
+        return SearchPipeline.builder(graph, data(new Normalization(0.2860f, 0.3530f)))
                 .weightFormats("int8", "int4", "int3", "int2")
                 .estimator("measured")
                 .budget("size <= 0.4*int8")
@@ -57,15 +63,15 @@ class SearchRunTest {
     }
 
     @Test
-    void theJavadocExampleMeetsItsBudgetAndBeatsTheUniformConfigUnderIt() {
-        SearchRun.Result result = example(1);
+    void theReadmeSearchMeetsItsBudgetAndBeatsTheUniformConfigUnderIt() {
+        SearchPipeline.Result result = example(1);
         PrecisionConfig chosen = result.config();
         assertEquals(5, chosen.layers().size());
-        double int8Size = result.uniform().stream().filter(p -> p.uniform().equals("int8/float")).findFirst()
+        double int8Size = result.uniform().stream().filter(p -> p.uniform().equals("int8")).findFirst()
                 .orElseThrow().costs().get("size");
         assertTrue(result.costs().get("size") <= 0.4 * int8Size, "size " + result.costs().get("size"));
         // int3 everywhere is the best uniform config under 0.4 x int8 (int4 is above it).
-        SearchRun.Point int3 = result.uniform().stream().filter(p -> p.uniform().equals("int3/float")).findFirst()
+        SearchPipeline.Point int3 = result.uniform().stream().filter(p -> p.uniform().equals("int3")).findFirst()
                 .orElseThrow();
         assertTrue(int3.costs().get("size") <= 0.4 * int8Size, "uniform int3 fits the budget");
         assertTrue(result.accuracy() > int3.accuracy(), "searched " + result.accuracy() + " vs uniform int3 "
@@ -74,30 +80,46 @@ class SearchRunTest {
         assertFalse(result.pareto().isEmpty());
         assertEquals(4, result.uniform().size());
 
-        SearchRun.Result again = example(1);
+        SearchPipeline.Result again = example(1);
         assertEquals(chosen, again.config(), "same seed, same config");
         assertEquals(result.accuracy(), again.accuracy());
     }
 
     @Test
     void anImpossibleBudgetNamesItselfAndTheGap() {
-        SearchRun run = SearchRun.builder().model(graph).data(train, test, new Normalization(0.2860f, 0.3530f))
+        SearchPipeline run = SearchPipeline.builder(graph, data(new Normalization(0.2860f, 0.3530f)))
                 .budget("size <= 1KiB").paretoPoints(0).evaluationLimit(100).calibration(64).build();
-        UserInputException e = assertThrows(UserInputException.class, run::run);
-        assertTrue(e.getMessage().contains("size"), e.getMessage());
+        SettingException e = assertThrows(SettingException.class, run::run);
+        assertEquals(Setting.BUDGET, e.setting());
+        assertEquals("'size <= 1KiB'", e.value());
+        assertTrue(e.getMessage().startsWith("budget 'size <= 1KiB': no config meets it: the limit is 8,192 bits"),
+                e.getMessage());
     }
 
     @Test
-    void badOptionsAreUserErrorsNamingTheOption() {
-        var noBudget = assertThrows(UserInputException.class,
-                () -> SearchRun.builder().model(graph).data(train, test, Normalization.NONE).build());
-        assertTrue(noBudget.getMessage().contains("--budget"), noBudget.getMessage());
-        var badStrategy = assertThrows(UserInputException.class, () -> SearchRun.builder().model(graph)
-                .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").strategy("annealing").build());
-        assertTrue(badStrategy.getMessage().contains("annealing"), badStrategy.getMessage());
-        var badFormat = assertThrows(UserInputException.class, () -> SearchRun.builder().model(graph)
-                .data(train, test, Normalization.NONE).budget("size <= 0.5*int8").weightFormats("int9x").build());
-        assertTrue(badFormat.getMessage().contains("--formats"), badFormat.getMessage());
+    void badSettingsAreErrorsNamingTheSettingNotAFlag() {
+        SettingException noBudget = assertThrows(SettingException.class,
+                () -> SearchPipeline.builder(graph, data(Normalization.NONE)).build());
+        assertEquals(Setting.BUDGET, noBudget.setting());
+        assertEquals("budget: at least one budget is required", noBudget.getMessage());
+        SettingException badStrategy = assertThrows(SettingException.class, () -> SearchPipeline
+                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").strategy("annealing").build());
+        assertEquals(Setting.STRATEGY, badStrategy.setting());
+        assertTrue(badStrategy.getMessage().startsWith("strategy: 'annealing' is not one of ilp,"),
+                badStrategy.getMessage());
+        SettingException badFormat = assertThrows(SettingException.class, () -> SearchPipeline
+                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").weightFormats("int9x").build());
+        assertEquals(Setting.WEIGHT_FORMATS, badFormat.setting());
+        assertTrue(badFormat.getMessage().startsWith("weight formats: "), badFormat.getMessage());
+        SettingException noCalibration = assertThrows(SettingException.class, () -> SearchPipeline
+                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").calibration(0).build());
+        assertEquals("calibration images: must be at least 1, got 0", noCalibration.getMessage());
+        UserInputException badBudget = assertThrows(UserInputException.class, () -> SearchPipeline
+                .builder(graph, data(Normalization.NONE)).budget("size <= 64 KB^s").build());
+        assertTrue(badBudget.source().startsWith("budget 'size <= 64 KB"), badBudget.getMessage());
+        for (UserInputException e : List.of(noBudget, badStrategy, badFormat, noCalibration, badBudget)) {
+            assertFalse(e.getMessage().contains("--"), e.getMessage());
+        }
     }
 
     /**
@@ -109,7 +131,7 @@ class SearchRunTest {
     @ParameterizedTest
     @ValueSource(strings = {"ilp", "ga", "nsga2", "greedy", "uniform", "random", "exhaustive"})
     void anAccumulatorBudgetHoldsWithEveryStrategy(String strategy) {
-        SearchRun.Result r = SearchRun.builder().model(graph).data(train, test, new Normalization(0.2860f, 0.3530f))
+        SearchPipeline.Result r = SearchPipeline.builder(graph, data(new Normalization(0.2860f, 0.3530f)))
                 .weightFormats("int8", "int4").activationFormats(List.of("uint8")).accumulators(List.of(32, 16))
                 .budget("accumulator <= 16").budget("size <= 0.75*int8").strategy(strategy).seed(3)
                 .calibration(128).evaluationLimit(500).paretoPoints(0).build().run();

@@ -1,4 +1,4 @@
-package org.bitbudget.costs;
+package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.search.Budget;
 
 /**
  * Parses budget expressions: {@code COST OP LIMIT}, several separated by commas (all must hold).
@@ -21,7 +22,7 @@ import org.bitbudget.model.quant.NumberFormat;
  *       energy: {@code pJ}, {@code nJ}, {@code uJ}/{@code µJ}, {@code mJ}, {@code J}; bops and
  *       macs: no unit or {@code k}, {@code M}, {@code G}, {@code T}; accumulator: bits, unit
  *       optional — or relative, {@code 0.25*int8}, {@code 0.5 x fp32}, {@code int4}: a factor
- *       times the total of a uniform reference config (see {@link CostTable#reference}).</li>
+ *       times the total of a uniform reference config (see {@link org.bitbudget.costs.CostTable#reference}).</li>
  * </ul>
  * Errors are {@link UserInputException}s naming the expression with a {@code ^} where it went wrong
  * and the 0-based position: {@code budget 'size <= 64 KB^s': position 13: unknown unit ...}.
@@ -135,14 +136,6 @@ public final class Budgets {
             }
         }
         return out;
-    }
-
-    /** A number for messages: grouped digits when whole, else four significant digits. */
-    static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%,d", (long) v);
-        }
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** A recursive-descent scan of {@code text[from, to)}; positions are offsets into {@code text}. */
