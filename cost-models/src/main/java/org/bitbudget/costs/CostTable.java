@@ -20,7 +20,7 @@ import org.bitbudget.model.quant.QuantizerSpec;
  * <pre>{@code
  * CostTable t = CostTable.of(LayerInfo.of(graph), candidates, CostModels.analytic(EnergyTable.defaults()));
  * double bits = t.total(config, "size");
- * List<Budget> budgets = Budgets.parse("size <= 64KiB, bops <= 0.25*int8", t::reference);
+ * double int8Bops = t.reference("bops", NumberFormat.parse("int8"));  // for relative budgets
  * }</pre>
  */
 public final class CostTable {
@@ -152,9 +152,9 @@ public final class CostTable {
                 Precision pr = candidates.get(p);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("layer", layers.get(l).name());
-                row.put("precision", Formats.label(pr));
-                row.put("weights", Formats.label(pr.weights(), true));
-                row.put("activations", Formats.label(pr.activations(), false));
+                row.put("precision", pr.label());
+                row.put("weights", pr.weights().label(true));
+                row.put("activations", pr.activations().label(false));
                 for (int m = 0; m < models.size(); m++) {
                     row.put(models.get(m).key(), number(values[l][p][m]));
                 }

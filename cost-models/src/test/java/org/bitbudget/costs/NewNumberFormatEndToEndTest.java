@@ -170,7 +170,7 @@ class NewNumberFormatEndToEndTest {
         assertEquals(416_520.0 * 4 * 8, table.total(PrecisionConfig.uniform(pot4), "bops"));
         assertEquals(24, table.total(PrecisionConfig.uniform(pot4), "accumulator"));
         assertEquals(21, table.total(PrecisionConfig.uniform(int4), "accumulator"));
-        assertEquals("pot4/uint8", Formats.label(pot4));
+        assertEquals("pot4/uint8", pot4.label());
     }
 
     @Test

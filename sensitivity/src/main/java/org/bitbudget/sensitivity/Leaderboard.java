@@ -26,8 +26,7 @@ public final class Leaderboard {
      * One estimator in one precision.
      *
      * @param estimator  the estimator
-     * @param format     the precision: the weight quantizer's text ({@link Specs}), followed by
-     *                   {@code " a:"} and the activation quantizer's when activations are quantized
+     * @param format     the precision's label ({@link Precision#label()})
      * @param kendallTau Kendall's τ-b of scores against accuracy drops across layers
      * @param spearmanRho Spearman's ρ of the same
      * @param layers     the number of layers compared
@@ -43,12 +42,6 @@ public final class Leaderboard {
 
     public List<Entry> entries() {
         return entries;
-    }
-
-    /** The label of a precision in the {@code format} column. */
-    public static String label(Precision p) {
-        String w = Specs.text(p.weights(), true);
-        return p.activations().quantizes() ? w + " a:" + Specs.text(p.activations(), false) : w;
     }
 
     /**
@@ -77,7 +70,7 @@ public final class Leaderboard {
                 }
                 double[] xs = x.stream().mapToDouble(Double::doubleValue).toArray();
                 double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
-                entries.add(new Entry(estimator, label(p), kendallTauB(xs, ys), spearmanRho(xs, ys), xs.length));
+                entries.add(new Entry(estimator, p.label(), kendallTauB(xs, ys), spearmanRho(xs, ys), xs.length));
             }
         }
         return new Leaderboard(entries);

@@ -32,12 +32,12 @@ public record SensitivityRow(String layer, String estimator, Precision precision
 
     /** The text form of the weight quantizer (the CSV's {@code weights} column). */
     public String weights() {
-        return Specs.text(precision.weights(), true);
+        return precision.weights().label(true);
     }
 
     /** The text form of the activation quantizer (the CSV's {@code activations} column). */
     public String activations() {
-        return Specs.text(precision.activations(), false);
+        return precision.activations().label(false);
     }
 
     /** This row with {@code seconds} replaced. */

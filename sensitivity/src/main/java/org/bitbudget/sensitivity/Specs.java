@@ -6,31 +6,16 @@ import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
 
 /**
- * The text form of a quantizer in the table's {@code weights} and {@code activations} columns: the
- * format name when the quantizer is the default for its role (weights per-channel {@code max},
- * activations per-tensor {@code max}, no residual), else
- * {@code format/granularity/clipping[+residual]}, e.g. {@code int2/per-tensor/mse+int4}.
+ * Reads the text form of a quantizer in the table's {@code weights} and {@code activations} columns,
+ * the form {@link QuantizerSpec#label} writes: the format name when the quantizer is the default for
+ * its role, else {@code format/granularity/clipping[+residual]}, e.g. {@code int2/per-tensor/mse+int4}.
  */
 public final class Specs {
     private Specs() {
     }
 
-    /** The text form of {@code spec} as a weight ({@code weights} true) or activation quantizer. */
-    public static String text(QuantizerSpec spec, boolean weights) {
-        if (!spec.quantizes()) {
-            return "float";
-        }
-        QuantizerSpec standard = weights ? QuantizerSpec.weights(spec.format()) : QuantizerSpec.activations(spec.format());
-        if (spec.equals(standard)) {
-            return spec.format().name();
-        }
-        return spec.format().name() + "/" + spec.granularity() + "/" + spec.clipping()
-                + (spec.residual() == null ? "" : "+" + spec.residual().name());
-    }
-
     /**
-     * Parses {@link #text}'s form: {@code format[/granularity[/clipping]][+residual]}; missing
-     * parts take the role's defaults.
+     * Parses {@code format[/granularity[/clipping]][+residual]}; missing parts take the role's defaults.
      *
      * @throws IllegalArgumentException naming the part that is wrong
      */

@@ -50,11 +50,11 @@ class LeaderboardTest {
                 drop("a", w2a8, 0.1), drop("b", w2a8, 0.2), drop("c", w2a8, 0.3)));
         Leaderboard board = Leaderboard.of(est, truth);
         assertEquals(List.of(new Leaderboard.Entry("roundoff", "int4", 1, 1, 3),
-                new Leaderboard.Entry("roundoff", "int2 a:uint8", -1, -1, 3)), board.entries());
+                new Leaderboard.Entry("roundoff", "int2/uint8", -1, -1, 3)), board.entries());
         StringWriter w = new StringWriter();
         board.write(w);
         assertEquals("estimator,format,kendall_tau,spearman_rho,layers\nroundoff,int4,1.0000,1.0000,3\n"
-                + "roundoff,\"int2 a:uint8\",-1.0000,-1.0000,3\n", w.toString());
+                + "roundoff,int2/uint8,-1.0000,-1.0000,3\n", w.toString());
     }
 
     private static SensitivityRow drop(String layer, Precision p, double drop) {

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,8 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bitbudget.costs.CostModel;
-import org.bitbudget.costs.Formats;
 import org.bitbudget.costs.LayerInfo;
+import org.bitbudget.model.AtomicFiles;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.precision.Precision;
@@ -90,16 +88,16 @@ public final class MeasuredLatency implements CostModel {
     @Override
     public synchronized double cost(LayerInfo layer, Precision precision) {
         load();
-        String key = key(layer.name(), Formats.label(precision));
+        String key = key(layer.name(), precision.label());
         Double ms = times.get(key);
         if (ms == null) {
             LayerTimer.Timing t = timer.time(graph, precision);
             List<String[]> rows = new ArrayList<>();
             for (var e : t.milliseconds().entrySet()) {
-                String k = key(e.getKey(), Formats.label(precision));
+                String k = key(e.getKey(), precision.label());
                 times.put(k, e.getValue());
                 engines.put(k, t.engineOf(e.getKey()));
-                rows.add(new String[] {modelHash, e.getKey(), Formats.label(precision), "1", Integer.toString(batch),
+                rows.add(new String[] {modelHash, e.getKey(), precision.label(), "1", Integer.toString(batch),
                         Double.toString(e.getValue()), t.engineOf(e.getKey())});
             }
             save(rows);
@@ -116,7 +114,7 @@ public final class MeasuredLatency implements CostModel {
      * kernel ({@code int8}, {@code int16}, {@code bit-serial}); null when not measured.
      */
     public synchronized String engine(String layer, Precision precision) {
-        return engines.get(key(layer, Formats.label(precision)));
+        return engines.get(key(layer, precision.label()));
     }
 
     /** The cache file, or null. */
@@ -213,17 +211,8 @@ public final class MeasuredLatency implements CostModel {
             for (String c : COLUMNS) {
                 schema.addColumn(c);
             }
-            Path tmp = Files.createTempFile(cacheFile.toAbsolutePath().getParent(), cacheFile.getFileName().toString(),
-                    ".partial");
-            try {
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    new CsvMapper().writerFor(String[].class).with(schema.build().withHeader()).writeValues(w)
-                            .writeAll(all.values()).close();
-                }
-                Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(cacheFile, w -> new CsvMapper().writerFor(String[].class)
+                    .with(schema.build().withHeader()).writeValues(w).writeAll(all.values()).close());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the latency cache " + cacheFile, e);
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.costs.CostModel;
-import org.bitbudget.costs.Formats;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.precision.Precision;
@@ -107,7 +106,7 @@ public final class TableLatency implements CostModel {
 
     @Override
     public double cost(LayerInfo layer, Precision precision) {
-        String label = Formats.label(precision);
+        String label = precision.label();
         Double v = ms.get(key(layer.name(), label));
         if (v == null) {
             throw new UserInputException(file.toString(), "no row for layer " + layer.name() + " at precision "

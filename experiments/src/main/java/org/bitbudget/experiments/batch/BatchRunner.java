@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import org.bitbudget.experiments.report.ResultFiles;
+import org.bitbudget.model.AtomicFiles;
 import org.bitbudget.model.UserInputException;
 
 /**
@@ -24,8 +23,10 @@ import org.bitbudget.model.UserInputException;
  * OUT/results.csv              every finished run of the experiment found in OUT, in grid order
  * OUT/experiment.yaml          a copy of the experiment
  * OUT/runs/KEY/spec.json       the run's inputs (written when it starts)
- * OUT/runs/KEY/config.json     the chosen precision config
- * OUT/runs/KEY/pareto.csv      the Pareto front
+ * OUT/runs/KEY/config.json     the chosen precision config   } the files of bitbudget search,
+ * OUT/runs/KEY/pareto.csv      the Pareto front              } written by {@link ResultFiles}
+ * OUT/runs/KEY/pareto.svg      its plot                      }
+ * OUT/runs/KEY/result.json     the run's summary             }
  * OUT/runs/KEY/provenance.json version, commit, JDK, CPU, vector width, seed, times, input hashes
  * OUT/runs/KEY/error.txt       why the run failed (a user error), when it did
  * OUT/runs/KEY/row.csv         the run's results row, written last: its presence means "finished"
@@ -45,7 +46,7 @@ public final class BatchRunner {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final RunExecutor executor;
-    private final Provenance provenance;
+    private final ProvenanceFile provenance;
     private final Listener listener;
 
     /** What the batch reports while it runs (progress bars, logs). Every method has a no-op default. */
@@ -87,7 +88,7 @@ public final class BatchRunner {
                           Map<String, String> failed, int rows) {
     }
 
-    public BatchRunner(RunExecutor executor, Provenance provenance, Listener listener) {
+    public BatchRunner(RunExecutor executor, ProvenanceFile provenance, Listener listener) {
         this.executor = Objects.requireNonNull(executor);
         this.provenance = Objects.requireNonNull(provenance);
         this.listener = listener == null ? new Listener() { } : listener;
@@ -136,7 +137,6 @@ public final class BatchRunner {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("error.txt"));
             AtomicFiles.writeString(dir.resolve("spec.json"), json(specJson(spec)));
-            Instant start = Instant.now();
             PhaseProgress progress = listener.runStarted(spec);
             RunResult result;
             try {
@@ -147,12 +147,9 @@ public final class BatchRunner {
                 listener.runFailed(spec, e);
                 continue;
             }
-            Instant end = Instant.now();
             String configPath = "runs/" + spec.key() + "/config.json";
-            AtomicFiles.writeString(dir.resolve("config.json"), result.configJson().strip() + "\n");
-            AtomicFiles.write(dir.resolve("pareto.csv"), w -> writePareto(w, result.pareto()));
-            AtomicFiles.writeString(dir.resolve("provenance.json"),
-                    json(provenance.of(experiment, spec, result, start, end)));
+            ResultFiles.write(dir, result.run(), spec.model(), spec.data());
+            AtomicFiles.writeString(dir.resolve("provenance.json"), json(provenance.of(experiment, spec, result)));
             Map<String, String> row = ResultsCsv.row(spec, result, configPath);
             AtomicFiles.write(dir.resolve(ROW), w -> ResultsCsv.write(w, ResultsCsv.COLUMNS, List.of(row)));
             executed++;
@@ -202,19 +199,6 @@ public final class BatchRunner {
         m.put("model_path", s.modelPath().toString());
         m.putAll(RunKeys.inputs(s));
         return m;
-    }
-
-    private static void writePareto(java.io.Writer w, List<Map<String, Object>> points) throws IOException {
-        Set<String> header = new LinkedHashSet<>();
-        points.forEach(p -> header.addAll(p.keySet()));
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (Map<String, Object> p : points) {
-            Map<String, String> r = new LinkedHashMap<>();
-            p.forEach((k, v) -> r.put(k, v instanceof Double d ? ResultsCsv.number(d)
-                    : v instanceof Float f ? ResultsCsv.number(f) : String.valueOf(v)));
-            rows.add(r);
-        }
-        ResultsCsv.write(w, List.copyOf(header), rows);
     }
 
     static String json(Object value) {

@@ -14,11 +14,11 @@ import java.util.Set;
 import org.bitbudget.search.SearchStrategies;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bitbudget.costs.Budgets;
 import org.bitbudget.experiments.batch.YamlTree.Node;
 import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.pipeline.Budgets;
 import org.bitbudget.sensitivity.Estimators;
 
 /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.bitbudget.model.AtomicFiles;
 import org.bitbudget.model.UserInputException;
 
 /**

@@ -27,7 +27,7 @@ import org.bitbudget.model.UserInputException;
 public final class ResultsCsv {
     /** Every column, in order. */
     public static final List<String> COLUMNS = List.of("run_key", "model", "data", "estimator", "strategy",
-            "budgets", "seed", "accuracy", "size_bits", "bops", "energy_uj", "latency_ms", "max_accumulator_bits",
+            "budgets", "seed", "accuracy", "size_bits", "bops", "energy_pj", "latency_ms", "max_accumulator_bits",
             "search_seconds", "eval_seconds", "engine", "config_path", "run_index", "experiment", "formats",
             "activations");
     /**
@@ -60,7 +60,7 @@ public final class ResultsCsv {
         m.put("accuracy", number(r.accuracy()));
         m.put("size_bits", number(r.sizeBits()));
         m.put("bops", number(r.bops()));
-        m.put("energy_uj", number(r.energyUj()));
+        m.put("energy_pj", number(r.energyPj()));
         m.put("latency_ms", number(r.latencyMs()));
         m.put("max_accumulator_bits", number(r.maxAccumulatorBits()));
         m.put("search_seconds", seconds(r.searchSeconds()));

@@ -1,33 +1,67 @@
 package org.bitbudget.experiments.batch;
 
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.bitbudget.pipeline.SearchPipeline;
 
 /**
- * What one run measured: the results CSV's columns, the chosen precision config and the Pareto front.
- * A cost the executor does not know is {@code NaN} (an empty cell).
+ * What one run of a batch found: the search pipeline's result, whose files and results-CSV row the
+ * batch writes, and the executor's notes. A cost the run did not compute is {@code NaN} (an empty
+ * cell).
  *
- * @param accuracy           top-1 accuracy of the chosen config on the held-out split, 0…1
- * @param sizeBits           weight size in bits (scales and zero points included)
- * @param bops               bit operations per sample
- * @param energyUj           energy per sample in microjoules
- * @param latencyMs          latency per sample in milliseconds
- * @param maxAccumulatorBits the widest accumulator any layer needs (NaN when unknown)
- * @param searchSeconds      wall time of the search (timing: differs between identical runs)
- * @param evalSeconds        wall time of the final evaluation (timing)
- * @param engine             the engine that measured {@code accuracy}: {@code float} or {@code integer}
- * @param configJson         the chosen precision config as JSON (DESIGN.md's format)
- * @param pareto             the Pareto front, one map per point (column → value), in a stable column order
- * @param notes              free-form facts recorded in the run's provenance (the executor's name, …)
+ * @param run   the pipeline's result
+ * @param notes free-form facts recorded in the run's provenance (the executor's name, …)
  */
-public record RunResult(double accuracy, double sizeBits, double bops, double energyUj, double latencyMs,
-                        double maxAccumulatorBits, double searchSeconds, double evalSeconds, String engine,
-                        String configJson, List<Map<String, Object>> pareto, Map<String, Object> notes) {
+public record RunResult(SearchPipeline.Result run, Map<String, Object> notes) {
     public RunResult {
-        Objects.requireNonNull(engine);
-        Objects.requireNonNull(configJson);
-        pareto = List.copyOf(pareto);
-        notes = notes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notes));
+        Objects.requireNonNull(run, "run");
+        notes = notes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(notes));
+    }
+
+    /** Top-1 accuracy of the chosen config on the held-out split, 0…1. */
+    public double accuracy() {
+        return run.accuracy();
+    }
+
+    /** Weight size in bits (scales and zero points included). */
+    public double sizeBits() {
+        return run.cost("size");
+    }
+
+    /** Bit operations per sample. */
+    public double bops() {
+        return run.cost("bops");
+    }
+
+    /** Energy per sample in picojoules, the energy cost model's unit. */
+    public double energyPj() {
+        return run.cost("energy");
+    }
+
+    /** Latency per sample in milliseconds. */
+    public double latencyMs() {
+        return run.cost("latency");
+    }
+
+    /** The widest accumulator any layer needs. */
+    public double maxAccumulatorBits() {
+        return run.cost("accumulator");
+    }
+
+    /** Wall time of the search (timing: differs between identical runs). */
+    public double searchSeconds() {
+        return run.timings().search();
+    }
+
+    /** Wall time of the final evaluation (timing). */
+    public double evalSeconds() {
+        return run.timings().evaluation();
+    }
+
+    /** The engine that measured {@link #accuracy()}: {@code float} or {@code integer}. */
+    public String engine() {
+        return run.engine();
     }
 }

@@ -2,9 +2,7 @@ package org.bitbudget.experiments.batch;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bitbudget.model.data.DataSource;
@@ -13,15 +11,16 @@ import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.onnx.OnnxImporter;
-import org.bitbudget.model.precision.PrecisionConfigs;
-import org.bitbudget.search.run.SearchRun;
+import org.bitbudget.pipeline.RunProgress;
+import org.bitbudget.pipeline.SearchData;
+import org.bitbudget.pipeline.SearchPipeline;
 
 /**
- * Runs each grid point as a {@link SearchRun}: the run's model, data, candidate formats, estimator,
- * strategy, budgets, seed, calibration, evaluation limit and time limit; the chosen config is
- * evaluated on the integer engine when the run asks for it and the engine runs the config. The cost
- * columns come from the cost models (latency: measured on this machine's kernels, per image at batch 1,
- * cached); the Pareto file holds the sweep's points and the uniform configs.
+ * Runs each grid point through the {@link SearchPipeline}, as {@code bitbudget search} does: the run's
+ * model, data, candidate formats, estimator, strategy, budgets, seed, calibration, evaluation limit and
+ * time limit; the chosen config is evaluated on the integer engine when the run asks for it and the
+ * engine runs the config. Latency is measured on this machine's kernels (per image at batch 1, cached)
+ * and the Pareto sweep has {@link #PARETO_POINTS} points. Models and data sets are loaded once.
  */
 public final class SearchRunExecutor implements RunExecutor {
     /** Points of each run's Pareto sweep. */
@@ -37,10 +36,9 @@ public final class SearchRunExecutor implements RunExecutor {
                 k -> DataSources.open(spec.data(), Split.TRAIN));
         DataSource test = datasets.computeIfAbsent(spec.data() + ":test",
                 k -> DataSources.open(spec.data(), Split.TEST));
-        SearchRun.Builder builder = SearchRun.builder()
-                .model(graph)
+        SearchPipeline.Builder builder = SearchPipeline.builder(graph,
+                        new SearchData(train, test, normalization(spec, graph)))
                 .modelName(spec.model())
-                .data(train, test, normalization(spec, graph))
                 .weightFormats(spec.formats())
                 .activationFormats(spec.activations())
                 .estimator(spec.estimator())
@@ -51,7 +49,7 @@ public final class SearchRunExecutor implements RunExecutor {
                 .paretoPoints(PARETO_POINTS)
                 .measureLatency(true)
                 .integerEngine(spec.engine().equals("integer"))
-                .progress(new SearchRun.RunProgress() {
+                .progress(new RunProgress() {
                     @Override
                     public void phase(String name, int index, int count) {
                         progress.phase(name, index, count);
@@ -61,39 +59,13 @@ public final class SearchRunExecutor implements RunExecutor {
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));
         }
-        SearchRun.Result r = builder.build().run();
+        SearchPipeline.Result r = builder.build().run();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("name", "search-run");
         notes.put("stopped_early", r.stoppedEarly());
         notes.put("predicted_damage", r.damage());
         notes.put("sensitivity_seconds", r.timings().sensitivity());
-        return new RunResult(r.accuracy(), cost(r, "size"), cost(r, "bops"), cost(r, "energy") / 1e6,
-                cost(r, "latency"), cost(r, "accumulator"), r.timings().search(), r.timings().evaluation(), r.engine(),
-                PrecisionConfigs.toJson(r.config()), pareto(r), notes);
-    }
-
-    private static double cost(SearchRun.Result r, String name) {
-        Double v = r.costs().get(name);
-        return v == null ? Double.NaN : v;
-    }
-
-    private static List<Map<String, Object>> pareto(SearchRun.Result r) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<SearchRun.Point> points = new ArrayList<>(r.pareto());
-        points.addAll(r.uniform());
-        for (SearchRun.Point p : points) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("kind", p.uniform() == null ? "pareto" : "uniform");
-            row.put("budget_cost", p.uniform() == null ? p.cost() : "");
-            row.put("budget_limit", p.uniform() == null ? p.budget() : Double.NaN);
-            row.put("accuracy", p.accuracy());
-            row.put("size_bits", p.costs().getOrDefault("size", Double.NaN));
-            row.put("bops", p.costs().getOrDefault("bops", Double.NaN));
-            row.put("energy_uj", p.costs().getOrDefault("energy", Double.NaN) / 1e6);
-            row.put("layers", String.join(";", p.config().layers().values().stream().map(SearchRun::label).toList()));
-            rows.add(row);
-        }
-        return rows;
+        return new RunResult(r, notes);
     }
 
     private static Normalization normalization(RunSpec spec, Graph graph) {

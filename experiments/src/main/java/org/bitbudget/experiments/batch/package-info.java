@@ -9,7 +9,7 @@
  *
  * <pre>{@code
  * Experiment e = ExperimentParser.load(Path.of("experiment.yaml"), defaultModel);
- * BatchRunner.Summary s = new BatchRunner(executor, new Provenance(), null)
+ * BatchRunner.Summary s = new BatchRunner(executor, new ProvenanceFile(), null)
  *         .run(e, Path.of("runs/experiment"), Shard.ALL, true);
  * }</pre>
  */

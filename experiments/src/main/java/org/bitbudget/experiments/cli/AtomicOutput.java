@@ -1,24 +1,16 @@
 package org.bitbudget.experiments.cli;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.bitbudget.model.AtomicFiles;
 import org.bitbudget.model.UserInputException;
 
 /**
- * Writes an output file so that it appears complete or not at all: into a temporary file beside
- * it, then moved into place. A failed command therefore never leaves a half file that looks whole.
+ * Output files named by an option: the option's folder is checked first, so that a wrong {@code --out}
+ * is a one-line error naming it, then the file is written by {@link AtomicFiles} (complete or not at all).
  */
 final class AtomicOutput {
-    /** What fills the temporary file. */
-    @FunctionalInterface
-    interface Content {
-        void writeTo(Path file) throws IOException;
-    }
-
     private AtomicOutput() {
     }
 
@@ -35,37 +27,13 @@ final class AtomicOutput {
 
     /** Writes {@code bytes} to {@code target}. */
     static void write(String option, Path target, byte[] bytes) throws IOException {
-        write(option, target, file -> Files.write(file, bytes));
+        checkFolder(option, target);
+        AtomicFiles.writeBytes(target, bytes);
     }
 
     /** Writes text produced by {@code content} to {@code target}. */
-    static void writeText(String option, Path target, TextContent content) throws IOException {
-        write(option, target, file -> {
-            try (Writer w = Files.newBufferedWriter(file)) {
-                content.writeTo(w);
-            }
-        });
-    }
-
-    /** What fills a text file. */
-    @FunctionalInterface
-    interface TextContent {
-        void writeTo(Writer writer) throws IOException;
-    }
-
-    static void write(String option, Path target, Content content) throws IOException {
+    static void writeText(String option, Path target, AtomicFiles.TextContent content) throws IOException {
         checkFolder(option, target);
-        Path parent = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".partial");
-        try {
-            content.writeTo(tmp);
-            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                // Temporary files are private; the result should have ordinary file permissions.
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, content);
     }
 }

@@ -11,7 +11,7 @@ import org.bitbudget.experiments.batch.BatchRunner;
 import org.bitbudget.experiments.batch.Experiment;
 import org.bitbudget.experiments.batch.ExperimentParser;
 import org.bitbudget.experiments.batch.PhaseProgress;
-import org.bitbudget.experiments.batch.Provenance;
+import org.bitbudget.experiments.batch.ProvenanceFile;
 import org.bitbudget.experiments.batch.RunExecutor;
 import org.bitbudget.experiments.batch.RunExecutors;
 import org.bitbudget.experiments.batch.RunSpec;
@@ -63,7 +63,7 @@ final class BatchCommand implements Callable<Integer> {
         CliListener listener = new CliListener();
         BatchRunner.Summary s;
         try {
-            s = new BatchRunner(executor, new Provenance(), listener).run(experiment, dir, which, resume);
+            s = new BatchRunner(executor, new ProvenanceFile(), listener).run(experiment, dir, which, resume);
         } finally {
             listener.close();
         }

@@ -2,6 +2,7 @@ package org.bitbudget.experiments.cli;
 
 import java.io.PrintWriter;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.pipeline.SettingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -70,6 +71,9 @@ public final class BitBudgetCli implements Runnable {
     }
 
     private static int onFailure(Exception e, PrintWriter err) {
+        if (e instanceof SettingException s) {
+            e = SettingFlags.onFlags(s);
+        }
         if (e instanceof UserInputException u) {
             err.println("bitbudget: " + firstLine(u.getMessage()));
             err.flush();

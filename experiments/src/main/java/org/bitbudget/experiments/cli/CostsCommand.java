@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bitbudget.costs.Budget;
-import org.bitbudget.costs.Budgets;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
@@ -28,6 +26,8 @@ import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.Granularity;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.pipeline.Budgets;
+import org.bitbudget.search.Budget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -210,7 +210,7 @@ final class CostsCommand implements Callable<Integer> {
                 r.put("size_bytes", ((Number) r.get("size_bits")).doubleValue() / 8);
             }
             if (measured != null) {
-                Precision p = table.candidates().stream().filter(c -> Formats.label(c).equals(row.get("precision")))
+                Precision p = table.candidates().stream().filter(c -> c.label().equals(row.get("precision")))
                         .findFirst().orElseThrow();
                 r.put("latency_engine", measured.engine((String) row.get("layer"), p));
             }
@@ -229,7 +229,7 @@ final class CostsCommand implements Callable<Integer> {
             if (!parsed.isEmpty()) {
                 totals.put("meets_budgets", Budgets.holdAll(parsed, t));
             }
-            uniform.put(Formats.label(p), totals);
+            uniform.put(p.label(), totals);
         }
         List<Map<String, Object>> budgetRows = new ArrayList<>();
         for (Budget b : parsed) {
@@ -270,7 +270,7 @@ final class CostsCommand implements Callable<Integer> {
     private static String text(CostTable table, List<Budget> parsed) {
         List<CostModel> models = table.models();
         int layerWidth = Math.max(5, table.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
-        int precisionWidth = Math.max(9, table.candidates().stream().mapToInt(p -> Formats.label(p).length()).max()
+        int precisionWidth = Math.max(9, table.candidates().stream().mapToInt(p -> p.label().length()).max()
                 .orElse(9));
         String rowStart = "%-" + layerWidth + "s  %-" + precisionWidth + "s";
         List<String> columns = new ArrayList<>();
@@ -299,7 +299,7 @@ final class CostsCommand implements Callable<Integer> {
         b.append(parsed.isEmpty() ? "" : "  budgets").append(System.lineSeparator());
         for (Precision p : table.candidates()) {
             Map<String, Double> t = table.totals(PrecisionConfig.uniform(p));
-            b.append(String.format(Locale.ROOT, rowStart, "total", Formats.label(p)));
+            b.append(String.format(Locale.ROOT, rowStart, "total", p.label()));
             for (int i = 0; i < models.size(); i++) {
                 b.append(String.format(Locale.ROOT, columns.get(i), show(t.get(models.get(i).name()))));
             }

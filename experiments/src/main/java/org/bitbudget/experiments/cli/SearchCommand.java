@@ -5,31 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bitbudget.costs.CostModels;
-import org.bitbudget.experiments.report.ParetoPlot;
-import org.bitbudget.model.UnknownNameException;
+import org.bitbudget.experiments.report.ResultFiles;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.DataSource;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
 import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.precision.PrecisionConfigs;
-import org.bitbudget.search.SearchStrategies;
-import org.bitbudget.search.SearchStrategy;
-import org.bitbudget.search.UnknownStrategyException;
-import org.bitbudget.search.run.SearchRun;
-import org.bitbudget.sensitivity.Estimators;
-import org.bitbudget.sensitivity.SensitivityEstimator;
+import org.bitbudget.pipeline.RunProgress;
+import org.bitbudget.pipeline.SearchData;
+import org.bitbudget.pipeline.SearchPipeline;
+import org.bitbudget.pipeline.SettingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,15 +119,13 @@ final class SearchCommand implements Callable<Integer> {
         Files.deleteIfExists(out.resolve("result.json"));
         AtomicBoolean cancel = new AtomicBoolean();
         List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
-        SearchRun.Builder builder = SearchRun.builder()
-                .model(graph)
+        SearchPipeline.Builder builder = SearchPipeline.builder(graph, new SearchData(train, test, norm))
                 .modelName(model.model.toString())
-                .data(train, test, norm)
                 .weightFormats(formats)
                 .activationFormats(activations)
                 .accumulators(accumulators)
-                .estimator(estimator())
-                .strategy(strategy())
+                .estimator(estimator)
+                .strategy(strategy)
                 .seed(seed)
                 .cancel(cancel)
                 .calibration(calibration)
@@ -158,11 +147,11 @@ final class SearchCommand implements Callable<Integer> {
         }
         int layers = graph.layers().size();
         int candidates = formats.size() * activations.size() * accumulators.size();
-        SearchRun.Result result;
+        SearchPipeline.Result result;
         interruptOnCtrlC(cancel);
         try (Progress bar = Progress.start("search", (long) layers * candidates + Math.max(0, paretoPoints)
                 + candidates, "steps")) {
-            builder.progress(new SearchRun.RunProgress() {
+            builder.progress(new RunProgress() {
                 @Override
                 public void phase(String name, int index, int count) {
                     bar.message(name);
@@ -173,33 +162,18 @@ final class SearchCommand implements Callable<Integer> {
                     bar.stepBy(1);
                 }
             });
-            // Option errors name the option; errors found while running concern the model.
-            SearchRun run = builder.build();
+            // Setting errors name the setting (the command line names its flag); other errors found
+            // while running concern the model.
+            SearchPipeline run = builder.build();
             try {
                 result = run.run();
             } catch (UserInputException e) {
-                throw e.source().startsWith("--") || e.source().startsWith("budget") ? e
-                        : e.within(model.model.toString());
+                throw e instanceof SettingException || e.source().startsWith("--") || e.source().startsWith("budget")
+                        ? e : e.within(model.model.toString());
             }
         }
         write(result);
         return 0;
-    }
-
-    private SensitivityEstimator estimator() {
-        try {
-            return Estimators.of(estimator);
-        } catch (UnknownNameException e) {
-            throw new UserInputException("--estimator", e.reason());
-        }
-    }
-
-    private SearchStrategy strategy() {
-        try {
-            return SearchStrategies.byName(strategy);
-        } catch (UnknownStrategyException e) {
-            throw new UserInputException("--strategy", e.reason());
-        }
     }
 
     /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */
@@ -236,16 +210,8 @@ final class SearchCommand implements Callable<Integer> {
         return Duration.ofMillis(Math.round(millis));
     }
 
-    private void write(SearchRun.Result result) throws IOException {
-        Files.createDirectories(out);
-        String configJson = PrecisionConfigs.toJson(result.config());
-        AtomicOutput.writeText("--out", out.resolve("config.json"), w -> w.write(configJson));
-        String cost = result.pareto().isEmpty() ? "size" : result.pareto().getFirst().cost();
-        AtomicOutput.writeText("--out", out.resolve("pareto.csv"), w -> writeCsv(w, result));
-        AtomicOutput.writeText("--out", out.resolve("pareto.svg"), w -> w.write(plot(result, cost)));
-        Map<String, Object> json = summary(result, new ObjectMapper().readTree(configJson));
-        String text = JsonOption.toJson(json);
-        AtomicOutput.writeText("--out", out.resolve("result.json"), w -> w.write(text));
+    private void write(SearchPipeline.Result result) throws IOException {
+        String text = ResultFiles.write(out, result, model.model.toString(), dataOptions.data);
         if (this.json.json) {
             System.out.println(text);
             return;
@@ -257,9 +223,9 @@ final class SearchCommand implements Callable<Integer> {
                 result.stoppedEarly() ? " (stopped early: best found so far)" : "");
         System.out.println("config:");
         result.config().layers().forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer,
-                SearchRun.label(p)));
+                p.label()));
         System.out.println("uniform configs:");
-        for (SearchRun.Point u : result.uniform()) {
+        for (SearchPipeline.Point u : result.uniform()) {
             System.out.printf(Locale.ROOT, "  %-24s accuracy %.4f, size %s%n", u.uniform(), u.accuracy(),
                     bytes(u.costs().get("size")));
         }
@@ -275,121 +241,5 @@ final class SearchCommand implements Callable<Integer> {
         }
         double b = bits / 8;
         return b >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", b / 1024) : String.format(Locale.ROOT, "%.0f B", b);
-    }
-
-    private Map<String, Object> summary(SearchRun.Result result, Object configTree) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.model.toString());
-        m.put("data", dataOptions.data);
-        m.put("strategy", result.strategy());
-        m.put("estimator", result.estimator());
-        m.put("budgets", result.budgets());
-        m.put("config", configTree);
-        m.put("accuracy", result.accuracy());
-        m.put("engine", result.engine());
-        m.put("size_bits", result.costs().get("size"));
-        m.put("bops", result.costs().get("bops"));
-        m.put("energy_pj", result.costs().get("energy"));
-        m.put("max_accumulator_bits", result.costs().get("accumulator"));
-        m.put("latency_ms", result.costs().get("latency"));
-        m.put("predicted_damage", result.damage());
-        m.put("stopped_early", result.stoppedEarly());
-        m.put("search_seconds", result.timings().search());
-        m.put("sensitivity_seconds", result.timings().sensitivity());
-        m.put("eval_seconds", result.timings().evaluation());
-        m.put("total_seconds", result.timings().total());
-        m.put("pareto", points(result.pareto()));
-        m.put("uniform", points(result.uniform()));
-        SearchRun.Provenance p = result.provenance();
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("version", p.version());
-        provenance.put("java", p.java());
-        provenance.put("os_arch", p.osArch());
-        provenance.put("cores", p.cores());
-        provenance.put("seed", p.seed());
-        provenance.put("started", p.started().toString());
-        provenance.put("finished", p.finished().toString());
-        m.put("provenance", provenance);
-        m.put("out", out.toString());
-        return m;
-    }
-
-    private static List<Map<String, Object>> points(List<SearchRun.Point> points) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (SearchRun.Point p : points) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            if (p.uniform() != null) {
-                row.put("precision", p.uniform());
-            } else {
-                row.put("budget", Map.of("cost", p.cost(), "limit", p.budget()));
-            }
-            row.put("accuracy", p.accuracy());
-            row.put("engine", p.engine());
-            row.put("size_bits", p.costs().get("size"));
-            row.put("bops", p.costs().get("bops"));
-            row.put("predicted_damage", p.damage());
-            row.put("layers", labels(p.config()));
-            out.add(row);
-        }
-        return out;
-    }
-
-    private static List<String> labels(PrecisionConfig config) {
-        return config.layers().values().stream().map(SearchRun::label).toList();
-    }
-
-    private static void writeCsv(java.io.Writer w, SearchRun.Result result) throws IOException {
-        List<String> costs = new ArrayList<>(result.costs().keySet());
-        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"
-                + String.join(",", costs.stream().map(SearchCommand::column).toList()) + ",layers\n");
-        List<SearchRun.Point> rows = new ArrayList<>(result.pareto());
-        rows.addAll(result.uniform());
-        for (SearchRun.Point p : rows) {
-            StringBuilder b = new StringBuilder();
-            b.append(p.uniform() == null ? "pareto" : "uniform").append(',')
-                    .append(p.uniform() == null ? p.cost() : "").append(',')
-                    .append(p.uniform() == null ? number(p.budget()) : "").append(',')
-                    .append(number(p.accuracy())).append(',').append(p.engine()).append(',')
-                    .append(number(p.damage()));
-            for (String c : costs) {
-                b.append(',').append(number(p.costs().getOrDefault(c, Double.NaN)));
-            }
-            b.append(',').append(String.join(";", labels(p.config()))).append('\n');
-            w.write(b.toString());
-        }
-        StringBuilder chosen = new StringBuilder("chosen,,,").append(number(result.accuracy())).append(',')
-                .append(result.engine()).append(',').append(number(result.damage()));
-        for (String c : costs) {
-            chosen.append(',').append(number(result.costs().getOrDefault(c, Double.NaN)));
-        }
-        chosen.append(',').append(String.join(";", labels(result.config()))).append('\n');
-        w.write(chosen.toString());
-    }
-
-    /** A cost's column: its model's key, e.g. {@code size_bits}, {@code energy_pj}, {@code latency_ms}. */
-    private static String column(String cost) {
-        return cost.equals("latency") ? "latency_ms" : CostModels.get(cost).key();
-    }
-
-    private static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "";
-        }
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static String plot(SearchRun.Result result, String cost) {
-        String unitLabel = cost.equals("size") ? "size (KiB)" : cost;
-        double scale = cost.equals("size") ? 1.0 / 8192 : 1;
-        List<ParetoPlot.Mark> front = result.pareto().stream()
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
-                .toList();
-        List<ParetoPlot.Mark> uniform = result.uniform().stream()
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(),
-                        p.uniform()))
-                .toList();
-        ParetoPlot.Mark chosen = new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale,
-                result.accuracy(), "chosen");
-        return ParetoPlot.svg(unitLabel, front, uniform, chosen);
     }
 }

@@ -43,7 +43,7 @@ public final class Dashboard {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("size_bits", "weight size (bits)");
         m.put("bops", "bit operations");
-        m.put("energy_uj", "energy (µJ)");
+        m.put("energy_pj", "energy (pJ)");
         m.put("latency_ms", "latency (ms)");
         m.put("max_accumulator_bits", "max accumulator bits");
         return m;

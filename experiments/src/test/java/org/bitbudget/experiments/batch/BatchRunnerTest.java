@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bitbudget.model.AtomicFiles;
 import org.bitbudget.model.UserInputException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class BatchRunnerTest {
         Files.writeString(yaml, YAML.formatted(LENET));
         experiment = ExperimentParser.load(yaml, ExperimentParserTest.DEFAULT_MODEL);
         reference = shared.resolve("whole");
-        BatchRunner.Summary s = new BatchRunner(EXECUTOR, new Provenance(), null).run(experiment, reference,
+        BatchRunner.Summary s = new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(experiment, reference,
                 Shard.ALL, false);
         assertEquals(6, s.runs());
         assertEquals(6, s.executed());
@@ -69,7 +70,7 @@ class BatchRunnerTest {
     void theResultsHaveTheDesignColumnsAndEveryRunFolder() throws IOException {
         ResultsCsv.Table t = ResultsCsv.read(reference.resolve("results.csv"));
         assertEquals(List.of("run_key", "model", "data", "estimator", "strategy", "budgets", "seed", "accuracy",
-                "size_bits", "bops", "energy_uj", "latency_ms", "max_accumulator_bits", "search_seconds",
+                "size_bits", "bops", "energy_pj", "latency_ms", "max_accumulator_bits", "search_seconds",
                 "eval_seconds", "engine", "config_path"), t.header().subList(0, 17));
         assertEquals(experiment.runs().stream().map(RunSpec::key).toList(),
                 t.rows().stream().map(r -> r.get("run_key")).toList(), "grid order");
@@ -110,7 +111,7 @@ class BatchRunnerTest {
             return EXECUTOR.execute(spec, progress);
         };
         assertThrows(IllegalStateException.class,
-                () -> new BatchRunner(dying, new Provenance(), null).run(experiment, out, Shard.ALL, false));
+                () -> new BatchRunner(dying, new ProvenanceFile(), null).run(experiment, out, Shard.ALL, false));
         assertEquals(2, ResultsCsv.read(out.resolve("results.csv")).rows().size(), "only finished runs have rows");
         String third = experiment.runs().get(2).key();
         assertTrue(Files.exists(out.resolve("runs").resolve(third).resolve("spec.json")));
@@ -120,7 +121,7 @@ class BatchRunnerTest {
         Files.writeString(out.resolve(".results.csv9" + AtomicFiles.PARTIAL), "garbage");
 
         UserInputException notResumed = assertThrows(UserInputException.class,
-                () -> new BatchRunner(EXECUTOR, new Provenance(), null).run(experiment, out, Shard.ALL, false));
+                () -> new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(experiment, out, Shard.ALL, false));
         assertTrue(notResumed.getMessage().contains("--resume"), notResumed.getMessage());
 
         AtomicInteger resumedCalls = new AtomicInteger();
@@ -128,7 +129,7 @@ class BatchRunnerTest {
             resumedCalls.incrementAndGet();
             return EXECUTOR.execute(spec, progress);
         };
-        BatchRunner.Summary s = new BatchRunner(counting, new Provenance(), null).run(experiment, out, Shard.ALL, true);
+        BatchRunner.Summary s = new BatchRunner(counting, new ProvenanceFile(), null).run(experiment, out, Shard.ALL, true);
         assertEquals(2, s.skipped());
         assertEquals(4, s.executed());
         assertEquals(4, resumedCalls.get(), "finished runs are not run again");
@@ -138,7 +139,7 @@ class BatchRunnerTest {
         String before = Files.readString(out.resolve("results.csv"));
         BatchRunner.Summary again = new BatchRunner((spec, p) -> {
             throw new AssertionError("nothing to run");
-        }, new Provenance(), null).run(experiment, out, Shard.ALL, true);
+        }, new ProvenanceFile(), null).run(experiment, out, Shard.ALL, true);
         assertEquals(6, again.skipped());
         assertEquals(before, Files.readString(out.resolve("results.csv")));
     }
@@ -147,8 +148,8 @@ class BatchRunnerTest {
     void twoShardsMergedEqualTheWholeBatch(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("shard0");
         Path b = dir.resolve("shard1");
-        BatchRunner.Summary s0 = new BatchRunner(EXECUTOR, new Provenance(), null).run(experiment, a, new Shard(0, 2), false);
-        BatchRunner.Summary s1 = new BatchRunner(EXECUTOR, new Provenance(), null).run(experiment, b, new Shard(1, 2), false);
+        BatchRunner.Summary s0 = new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(experiment, a, new Shard(0, 2), false);
+        BatchRunner.Summary s1 = new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(experiment, b, new Shard(1, 2), false);
         assertEquals(3, s0.runs());
         assertEquals(3, s1.runs());
         assertEquals(List.of(0, 2, 4), ResultsCsv.read(a.resolve("results.csv")).rows().stream()
@@ -189,7 +190,7 @@ class BatchRunnerTest {
                 + "\"size <= 0.6 x int8\"]", "budgets: [\"size <= 32 KiB\", \"size <= 1 KiB\"]")
                 .replace("strategies: [ilp, greedy]", "strategies: [ilp]"));
         Experiment e = ExperimentParser.load(yaml, ExperimentParserTest.DEFAULT_MODEL);
-        BatchRunner.Summary s = new BatchRunner(EXECUTOR, new Provenance(), null).run(e, dir.resolve("out"),
+        BatchRunner.Summary s = new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(e, dir.resolve("out"),
                 Shard.ALL, false);
         assertEquals(1, s.executed());
         assertEquals(1, s.failed().size());
@@ -205,7 +206,7 @@ class BatchRunnerTest {
         Files.writeString(yaml, YAML.formatted(LENET).replace("name: tiny", "name: other"));
         Experiment other = ExperimentParser.load(yaml, ExperimentParserTest.DEFAULT_MODEL);
         UserInputException e = assertThrows(UserInputException.class,
-                () -> new BatchRunner(EXECUTOR, new Provenance(), null).run(other, reference, Shard.ALL, true));
+                () -> new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(other, reference, Shard.ALL, true));
         assertTrue(e.getMessage().contains("holds results of experiment 'tiny'"), e.getMessage());
     }
 

@@ -66,4 +66,19 @@ class SearchCommandTest {
         assertEquals(2, time.code());
         assertTrue(time.err().startsWith("bitbudget: --time: "), time.err());
     }
+
+    /** The pipeline names settings; the command line names the flags that set them (SettingFlags). */
+    @Test
+    void settingErrorsNameTheFlag() {
+        BitBudgetCliTest.Run strategy = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--strategy",
+                "annealing");
+        assertEquals(2, strategy.code());
+        assertTrue(strategy.err().startsWith("bitbudget: --strategy: 'annealing' is not one of ilp,"), strategy.err());
+        BitBudgetCliTest.Run calibration = BitBudgetCliTest.run("search", "--model", LENET.toString(),
+                "--calibration", "0");
+        assertEquals("bitbudget: --calibration: must be at least 1, got 0", calibration.err().strip());
+        BitBudgetCliTest.Run formats = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--activations",
+                "uint9x");
+        assertTrue(formats.err().startsWith("bitbudget: --activations: "), formats.err());
+    }
 }

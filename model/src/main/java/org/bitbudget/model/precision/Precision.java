@@ -23,6 +23,22 @@ public record Precision(QuantizerSpec weights, QuantizerSpec activations, int ac
         }
     }
 
+    /**
+     * The precision's label, the one every table, CSV and message uses: the weight label, then {@code
+     * /} and the activation label when activations are quantized, then {@code /accN} when the
+     * accumulator is not 32 bits: {@code int8}, {@code int2/uint2}, {@code int4/uint8/acc16}.
+     */
+    public String label() {
+        String s = weights.label(true);
+        if (activations.quantizes()) {
+            s += "/" + activations.label(false);
+        }
+        if (accumulatorBits != 32) {
+            s += "/acc" + accumulatorBits;
+        }
+        return s;
+    }
+
     @Override
     public String toString() {
         return "W:" + weights + " A:" + activations + (accumulatorBits == 32 ? "" : " acc" + accumulatorBits);

@@ -44,6 +44,18 @@ public record QuantizerSpec(NumberFormat format, Granularity granularity, Clippi
         return format.quantizes();
     }
 
+    /**
+     * How tables and labels name this quantizer as a weight ({@code weights} true) or activation
+     * quantizer: the format name when it is the role's default ({@link #weights}, {@link
+     * #activations}), else the full description ({@code int4/per-vector(16)/mse+int4}).
+     */
+    public String label(boolean weights) {
+        if (!quantizes()) {
+            return "float";
+        }
+        return equals(weights ? weights(format) : activations(format)) ? format.name() : toString();
+    }
+
     @Override
     public String toString() {
         if (!quantizes()) {

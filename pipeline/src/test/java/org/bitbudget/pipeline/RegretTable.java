@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,9 +29,9 @@ import org.bitbudget.search.GeneticStrategy;
  * Prints each strategy's regret on the reference LeNet-5 (weight formats int8/int4/int3/int2, 4^5 =
  * 1,024 configs): the true optimum is the most accurate config under the budget, found by measuring
  * every config's accuracy on the whole Fashion-MNIST test split (fake quantization, calibration as
- * in {@link SearchRun}); a strategy's regret is that optimum's accuracy minus the accuracy of the
+ * in {@link SearchPipeline}); a strategy's regret is that optimum's accuracy minus the accuracy of the
  * config it returns, in percentage points. Not a test: run it with
- * {@code java -cp ... org.bitbudget.search.run.RegretTable [budget ...]} from the project root.
+ * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root.
  */
 public final class RegretTable {
     private RegretTable() {
@@ -46,7 +46,7 @@ public final class RegretTable {
         DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         List<Layer> layers = graph.layers();
-        List<String> formats = SearchRun.DEFAULT_WEIGHT_FORMATS;
+        List<String> formats = SearchPipeline.DEFAULT_WEIGHT_FORMATS;
         List<Precision> candidates = formats.stream().map(f -> new Precision(QuantizerSpec.weights(
                 NumberFormat.parse(f)), QuantizerSpec.FLOAT, 32)).toList();
         Tensor calibration = train.batch(0, 512, norm);
@@ -90,14 +90,14 @@ public final class RegretTable {
                     "exhaustive")) {
                 for (String estimator : strategy.equals("ilp") ? List.of("measured", "output-mse", "hessian",
                         "bit-gradient", "roundoff") : List.of("measured")) {
-                    SearchRun.Builder b = SearchRun.builder().model(graph).data(train, test, norm)
+                    SearchPipeline.Builder b = SearchPipeline.builder(graph, new SearchData(train, test, norm))
                             .estimator(estimator).budget(budget).seed(1).paretoPoints(0);
                     if (strategy.equals("ga-measured")) {
                         b.strategy(GeneticStrategy.builder().fitness(GeneticStrategy.Fitness.MEASURED).build());
                     } else {
                         b.strategy(strategy);
                     }
-                    SearchRun.Result r = b.build().run();
+                    SearchPipeline.Result r = b.build().run();
                     System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.0f | %.2f | %.2f |%n", strategy, estimator,
                             r.accuracy(), r.costs().get("size"), 100 * (accuracy[best] - r.accuracy()),
                             r.timings().search());

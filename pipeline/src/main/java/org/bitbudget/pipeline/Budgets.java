@@ -1,12 +1,16 @@
-package org.bitbudget.costs;
+package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bitbudget.costs.BudgetUnits;
+import org.bitbudget.costs.CostModels;
+import org.bitbudget.costs.CostTable;
 import org.bitbudget.model.UnknownNameException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.search.Budget;
 
 /**
  * Parses budget expressions: {@code COST OP LIMIT}, several separated by commas (all must hold).
@@ -87,14 +91,6 @@ public final class Budgets {
             }
         }
         return out;
-    }
-
-    /** A number for messages: grouped digits when whole, else four significant digits. */
-    static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%,d", (long) v);
-        }
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** A recursive-descent scan of {@code text[from, to)}; positions are offsets into {@code text}. */

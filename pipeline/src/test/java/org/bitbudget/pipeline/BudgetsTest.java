@@ -1,4 +1,4 @@
-package org.bitbudget.costs;
+package org.bitbudget.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.bitbudget.costs.CostModels;
+import org.bitbudget.costs.CostTable;
+import org.bitbudget.costs.EnergyTable;
+import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.model.UserInputException;
+import org.bitbudget.model.precision.Precision;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.search.Budget;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -110,5 +119,35 @@ class BudgetsTest {
         assertEquals(1.0, b.get(0).excess(8193.0));
         assertEquals(2.0, b.get(0).ratio(16384.0));
         assertEquals("size <= 1KiB: 9,011 bits is 10.0% over the limit 8,192 bits", b.get(0).describe(9011, "bits"));
+    }
+
+    /** Relative budgets resolve against a cost table's uniform reference configs (LeNet-5: 416,520 MACs). */
+    @Test
+    void relativeBudgetsResolveAgainstACostTable() {
+        List<Precision> candidates = List.of(wa("int8", "uint8"), wa("int4", "uint4"), wa("int2", "uint2"));
+        CostTable t = CostTable.of(LayerInfo.of(SearchPipelineTest.lenet5()), candidates,
+                CostModels.analytic(EnergyTable.defaults()));
+        List<Budget> budgets = Budgets.parse("bops <= 0.25*int8, size <= 64KiB", t::reference);
+        assertEquals(416_520.0 * 16, budgets.getFirst().limit());
+        assertEquals(true, Budgets.holdAll(budgets, t.totals(PrecisionConfig.uniform(wa("int4", "uint4")))));
+        assertEquals(List.of(budgets.getFirst()), Budgets.violated(budgets,
+                t.totals(PrecisionConfig.uniform(wa("int8", "uint8")))));
+    }
+
+    private static Precision wa(String weights, String activations) {
+        return new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
+                QuantizerSpec.activations(NumberFormat.parse(activations)), 32);
+    }
+
+    @Test
+    void budgetsAcceptEveryRegisteredCostInEachOfItsUnits() {
+        for (CostModels.Entry e : CostModels.REGISTRY.entries()) {
+            e.budgetUnits().factors().forEach((unit, factor) -> {
+                String text = e.name() + " <= 3" + (unit.isEmpty() ? "" : " " + unit);
+                Budget b = Budgets.parse(text, null).getFirst();
+                assertEquals(e.name(), b.cost(), text);
+                assertEquals(3 * factor, b.limit(), 1e-12 * 3 * factor, text);
+            });
+        }
     }
 }

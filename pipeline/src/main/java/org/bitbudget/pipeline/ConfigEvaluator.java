@@ -1,4 +1,4 @@
-package org.bitbudget.search.run;
+package org.bitbudget.pipeline;
 
 import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.model.data.Classification;
@@ -14,9 +14,14 @@ import org.bitbudget.model.tensor.Tensor;
  * fake-quantized (activation ranges calibrated on the calibration images) and run on the integer
  * engine when it can run it and {@code integer} is asked for, else on the float engine.
  */
-final class ConfigEvaluator {
-    /** The accuracy and which engine measured it ({@code integer} or {@code float}). */
-    record Measurement(double accuracy, String engine) {
+public final class ConfigEvaluator {
+    /**
+     * A config's accuracy and which engine measured it.
+     *
+     * @param accuracy top-1 accuracy, 0…1
+     * @param engine   {@code integer} or {@code float} (fake quantization)
+     */
+    public record Measurement(double accuracy, String engine) {
     }
 
     private final Graph graph;
@@ -25,7 +30,14 @@ final class ConfigEvaluator {
     private final int[] labels;
     private final int threads;
 
-    ConfigEvaluator(Graph graph, Tensor calibration, Tensor images, int[] labels, int threads) {
+    /**
+     * @param graph       the float model
+     * @param calibration images that calibrate activation ranges
+     * @param images      images to classify
+     * @param labels      their labels
+     * @param threads     worker threads of the engines
+     */
+    public ConfigEvaluator(Graph graph, Tensor calibration, Tensor images, int[] labels, int threads) {
         this.graph = graph;
         this.calibration = calibration;
         this.images = images;
@@ -33,7 +45,8 @@ final class ConfigEvaluator {
         this.threads = threads;
     }
 
-    Measurement measure(PrecisionConfig config, boolean integer) {
+    /** Measures {@code config}, on the integer engine when {@code integer} is asked for and it runs the config. */
+    public Measurement measure(PrecisionConfig config, boolean integer) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);
         Tensor logits = null;
         String engine = "float";

@@ -1,4 +1,4 @@
-package org.bitbudget.experiments.batch;
+package org.bitbudget.model;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -13,7 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Files that appear complete or not at all: written to a temporary file in the same folder, flushed
  * to disk, then renamed over the target. A process killed at any moment leaves either the old file,
- * the new one, or a {@code *.partial} leftover that readers ignore.
+ * the new one, or a {@code *.partial} leftover that readers ignore. Every file BitBudget writes for a
+ * user (command outputs, batch results, the latency cache) goes through here.
  */
 public final class AtomicFiles {
     /** Suffix of temporary files; a killed writer may leave them behind. */

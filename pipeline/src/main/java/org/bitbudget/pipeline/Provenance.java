@@ -1,4 +1,4 @@
-package org.bitbudget.experiments.batch;
+package org.bitbudget.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,81 +8,59 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
-import org.bitbudget.model.data.DataSources;
 
 /**
- * The facts a run's {@code provenance.json} records: BitBudget's version and git commit, the JDK,
- * OS and CPU, the Vector API's preferred width, the run's seed, start and end time, and the
- * SHA-256 of every input file (model, data files, experiment YAML).
+ * Where a result comes from: the model, BitBudget's version and git commit, the JDK, OS and CPU, the
+ * Vector API's preferred width, the run's seed and its start and end. The search command's {@code
+ * result.json} and a batch run's {@code provenance.json} both record it, with the same field names.
+ *
+ * @param model      the model's name or file
+ * @param version    BitBudget's version
+ * @param gitCommit  the commit of the checkout BitBudget runs from, or {@code unknown}
+ * @param jdkVersion the JDK's version
+ * @param jdkVendor  the JDK's vendor
+ * @param osName     the operating system
+ * @param osArch     the CPU architecture
+ * @param cpu        the CPU's model name
+ * @param cores      available processors
+ * @param vectorBits the Vector API's preferred vector width in bits (0 without the module)
+ * @param seed       the run's seed
+ * @param started    when the run started
+ * @param finished   when it finished
  */
-public final class Provenance {
-    private final Map<String, Object> machine;
-    private final Map<String, Map<String, String>> dataHashes = new ConcurrentHashMap<>();
+public record Provenance(String model, String version, String gitCommit, String jdkVersion, String jdkVendor,
+                        String osName, String osArch, String cpu, int cores, int vectorBits, long seed,
+                        Instant started, Instant finished) {
 
-    /** Gathers the facts that hold for every run of this process. */
-    public Provenance() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    /** The provenance of a run of {@code model} on this machine. */
+    public static Provenance of(String model, long seed, Instant started, Instant finished) {
         String version = Provenance.class.getPackage().getImplementationVersion();
-        m.put("bitbudget_version", version == null ? projectVersion() : version);
-        m.put("git_commit", gitCommit());
-        m.put("jdk", Runtime.version().toString());
-        m.put("jdk_vendor", System.getProperty("java.vendor"));
-        m.put("os_name", System.getProperty("os.name"));
-        m.put("os_arch", System.getProperty("os.arch"));
-        m.put("cpu", cpuModel());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("vector_bits", vectorBits());
-        this.machine = m;
+        return new Provenance(model, version == null ? projectVersion() : version, readGitCommit(),
+                Runtime.version().toString(), System.getProperty("java.vendor"), System.getProperty("os.name"),
+                System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(), preferredVectorBits(),
+                seed, started, finished);
     }
 
-    /** The process-wide facts (version, commit, JDK, CPU, …). */
-    public Map<String, Object> machine() {
-        return machine;
+    /** The fields as JSON names them ({@code bitbudget_version}, {@code git_commit}, …, {@code start}, {@code end}). */
+    public Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("bitbudget_version", version);
+        m.put("git_commit", gitCommit);
+        m.put("jdk", jdkVersion);
+        m.put("jdk_vendor", jdkVendor);
+        m.put("os_name", osName);
+        m.put("os_arch", osArch);
+        m.put("cpu", cpu);
+        m.put("cores", cores);
+        m.put("vector_bits", vectorBits);
+        m.put("seed", seed);
+        m.put("start", started.toString());
+        m.put("end", finished.toString());
+        return m;
     }
 
-    /** The provenance of one run. */
-    public Map<String, Object> of(Experiment experiment, RunSpec spec, RunResult result, Instant start, Instant end) {
-        Map<String, Object> p = new LinkedHashMap<>(machine);
-        p.put("run_key", spec.key());
-        p.put("run_index", spec.index());
-        p.put("experiment", experiment.name());
-        p.put("seed", spec.seed());
-        p.put("start", start.toString());
-        p.put("end", end.toString());
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("model", Map.of("path", spec.modelPath().toString(), "sha256", spec.modelSha256()));
-        inputs.put("data", dataHashes.computeIfAbsent(spec.data(), Provenance::hashData));
-        inputs.put("experiment", Map.of("path", experiment.source().toString(), "sha256", experiment.sha256()));
-        p.put("inputs", inputs);
-        p.put("run_inputs", RunKeys.canonicalJson(spec));
-        p.put("executor", result.notes());
-        return p;
-    }
-
-    /** File name → SHA-256 of every file of a data set's folder (empty when the folder is missing). */
-    private static Map<String, String> hashData(String data) {
-        Path folder = switch (data) {
-            case "fashion-mnist" -> DataSources.FASHION_MNIST;
-            case "mnist" -> System.getenv("BITBUDGET_MNIST") != null ? Path.of(System.getenv("BITBUDGET_MNIST"))
-                    : DataSources.MNIST;
-            default -> Path.of(data);
-        };
-        Map<String, String> out = new LinkedHashMap<>();
-        if (!Files.isDirectory(folder)) {
-            return out;
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.put(f.toString(), RunKeys.sha256(f));
-            }
-        } catch (IOException e) {
-            out.put(folder.toString(), "unreadable: " + e.getMessage());
-        }
-        return out;
-    }
-
+    /** The project folder: {@code bitbudget.home}, else the nearest folder above the working one with a checkout or launcher. */
     private static Path home() {
         String home = System.getProperty("bitbudget.home");
         Path start = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
@@ -108,7 +86,7 @@ public final class Provenance {
     }
 
     /** The commit HEAD names, read from {@code .git} without running git; "unknown" outside a checkout. */
-    static String gitCommit() {
+    private static String readGitCommit() {
         Path git = home().resolve(".git");
         try {
             if (Files.isRegularFile(git)) { // a worktree: "gitdir: PATH"
@@ -163,7 +141,7 @@ public final class Provenance {
         return System.getProperty("os.arch");
     }
 
-    private static int vectorBits() {
+    private static int preferredVectorBits() {
         try {
             return jdk.incubator.vector.VectorShape.preferredShape().vectorBitSize();
         } catch (LinkageError | RuntimeException e) {

@@ -1,0 +1,442 @@
+package org.bitbudget.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bitbudget.model.graph.Graph;
+import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.search.Evaluator;
+import org.bitbudget.search.GeneticStrategy;
+import org.bitbudget.search.SearchControl;
+import org.bitbudget.search.SearchProblem;
+import org.bitbudget.search.SearchResult;
+import org.bitbudget.search.SearchStrategies;
+import org.bitbudget.search.UnknownStrategyException;
+import org.bitbudget.model.UnknownNameException;
+import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.sensitivity.Estimators;
+import org.bitbudget.sensitivity.SensitivityEstimator;
+import org.bitbudget.sensitivity.SensitivityTable;
+
+/**
+ * One search run as a pipeline of phases, the way DESIGN.md draws it: {@link CandidatesPhase
+ * candidates} → {@link SensitivityPhase sensitivity} → {@link CostPhase costs} → {@link ProblemPhase
+ * problem} → {@link StrategyPhase strategy} → {@link EvaluationPhase evaluation} → {@link ParetoPhase
+ * Pareto}. Each phase is a small class that takes and returns immutable values; this class only wires
+ * them, times them and reports them to a {@link RunProgress}. Immutable; build one with {@link
+ * #builder(Graph, SearchData)}, run it with {@link #run()} as often as you like.
+ *
+ * <p>Calibration (activation ranges, sensitivity) uses the first {@code calibration} images of the
+ * train split; accuracy is measured on the test split. The chosen config is evaluated on the integer
+ * engine when it runs the config, else by fake quantization on the float engine (the result says
+ * which); Pareto points and uniform configs are evaluated by fake quantization.
+ *
+ * <p>Settings that cannot work are {@link SettingException}s naming the setting ({@code budget 'size
+ * <= 2KiB': ...}); {@link #builder} checks what it can before anything expensive runs.
+ */
+public final class SearchPipeline {
+    /** Weight formats when none are given. */
+    public static final List<String> DEFAULT_WEIGHT_FORMATS = List.of("int8", "int4", "int3", "int2");
+    private static final int PHASES = 5;
+
+    private final Graph graph;
+    private final String modelName;
+    private final SearchData data;
+    private final CandidatesPhase candidates;
+    private final SensitivityEstimator estimator;
+    private final CostPhase costs;
+    private final List<String> budgets;
+    private final SearchStrategy strategy;
+    private final long seed;
+    private final Duration timeLimit;
+    private final AtomicBoolean cancel;
+    private final int threads;
+    private final int calibration;
+    private final int evaluationLimit;
+    private final int paretoPoints;
+    private final boolean pinEnds;
+    private final boolean integerEngine;
+    private final RunProgress progress;
+
+    private SearchPipeline(Builder b, CandidatesPhase candidates, SensitivityEstimator estimator, CostPhase costs,
+                           SearchStrategy strategy) {
+        this.graph = b.graph;
+        this.modelName = b.modelName;
+        this.data = b.data;
+        this.candidates = candidates;
+        this.estimator = estimator;
+        this.costs = costs;
+        this.budgets = List.copyOf(b.budgets);
+        this.strategy = strategy;
+        this.seed = b.seed;
+        this.timeLimit = b.timeLimit;
+        this.cancel = b.cancel;
+        this.threads = b.threads;
+        this.calibration = b.calibration;
+        this.evaluationLimit = b.evaluationLimit;
+        this.paretoPoints = b.paretoPoints;
+        this.pinEnds = b.pinEnds;
+        this.integerEngine = b.integerEngine;
+        this.progress = b.progress;
+    }
+
+    /**
+     * A builder for a run of {@code model} on {@code data}, with the defaults: weight formats
+     * int8/int4/int3/int2, float activations, 32-bit accumulators, the measured estimator and the ILP
+     * strategy. At least one {@link Builder#budget budget} is required.
+     */
+    public static Builder builder(Graph model, SearchData data) {
+        return new Builder(model, data);
+    }
+
+    /**
+     * Runs the phases.
+     *
+     * @throws SettingException for a budget no config meets (naming it and how far the cheapest config
+     *                          is) or a strategy that fails
+     */
+    public Result run() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Candidates space = candidates.run(graph);
+        SearchData.Samples samples = data.samples(calibration, evaluationLimit);
+
+        progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
+        SensitivityTable table = new SensitivityPhase(estimator, seed, threads).run(graph, samples, space, progress);
+        double sensitivitySeconds = (System.nanoTime() - t0) / 1e9;
+
+        progress.phase("costs", 1, PHASES);
+        long t1 = System.nanoTime();
+        Costs costTable = costs.run(graph, space);
+        double costSeconds = (System.nanoTime() - t1) / 1e9;
+
+        progress.phase("search (" + strategy.name() + ")", 2, PHASES);
+        long t2 = System.nanoTime();
+        SearchProblem problem = new ProblemPhase(pinEnds).run(space, table, costTable, fitness(space, samples));
+        SearchControl.Builder control = SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
+        if (timeLimit != null) {
+            control.timeLimit(timeLimit);
+        }
+        SearchResult found = new StrategyPhase(strategy, control.build()).run(problem, costTable);
+        double searchSeconds = (System.nanoTime() - t2) / 1e9;
+
+        progress.phase("evaluation", 3, PHASES);
+        long t3 = System.nanoTime();
+        ConfigEvaluator evaluator = new ConfigEvaluator(graph, samples.calibrationImages(),
+                samples.evaluationImages(), samples.evaluationLabels(), threads);
+        PrecisionConfig chosen = space.config(found.config());
+        ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
+        double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
+
+        progress.phase("pareto front", 4, PHASES);
+        SearchControl sweep = SearchControl.builder().seed(seed).threads(threads).cancel(cancel).build();
+        ParetoPhase.Front front = new ParetoPhase(paretoPoints, sweep)
+                .run(problem, space, costTable.table(), evaluator, progress);
+
+        Timings timings = new Timings(sensitivitySeconds, costSeconds, searchSeconds, evaluationSeconds,
+                (System.nanoTime() - t0) / 1e9);
+        return new Result(chosen, measured.accuracy(), measured.engine(), found.damage(),
+                costTable.table().totals(chosen), strategy.name(), estimator.name(), budgets, found.stoppedEarly(),
+                front.pareto(), front.uniform(), table, timings,
+                Provenance.of(modelName, seed, started, Instant.now()));
+    }
+
+    /**
+     * The measured accuracy the genetic strategies optimise: fake quantization on the calibration
+     * images (never the evaluation images), one thread per call as the strategy calls it in parallel.
+     */
+    private Evaluator fitness(Candidates space, SearchData.Samples samples) {
+        if (!(strategy instanceof GeneticStrategy)) {
+            return null;
+        }
+        ConfigEvaluator onCalibration = new ConfigEvaluator(graph, samples.calibrationImages(),
+                samples.calibrationImages(), samples.calibrationLabels(), 1);
+        return config -> onCalibration.measure(space.config(config), false).accuracy();
+    }
+
+    /**
+     * A config the run measured: a point of the Pareto sweep (the budget on {@code cost} it was found
+     * at) or a uniform config ({@code uniform} names its precision).
+     *
+     * @param cost     the swept cost, or {@code uniform}
+     * @param budget   the swept cost's limit (NaN for a uniform config)
+     * @param config   the config
+     * @param accuracy its accuracy on the evaluation split
+     * @param engine   the engine that measured it
+     * @param damage   its predicted damage (sum of the sensitivity scores)
+     * @param costs    its cost totals by cost model
+     * @param uniform  the precision label of a uniform config, else null
+     */
+    public record Point(String cost, double budget, PrecisionConfig config, double accuracy, String engine,
+                        double damage, Map<String, Double> costs, String uniform) {
+        public Point {
+            costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
+        }
+    }
+
+    /**
+     * Wall times of the phases, in seconds.
+     *
+     * @param sensitivity the sensitivity table
+     * @param costs       the cost table (measured latency included when asked for)
+     * @param search      the problem and the strategy
+     * @param evaluation  the chosen config's evaluation
+     * @param total       the whole run, Pareto sweep and uniform configs included
+     */
+    public record Timings(double sensitivity, double costs, double search, double evaluation, double total) {
+    }
+
+    /**
+     * What a run found.
+     *
+     * @param config       the chosen config
+     * @param accuracy     its top-1 accuracy on the evaluation split
+     * @param engine       {@code integer} or {@code float} (fake quantization): what measured it
+     * @param damage       its predicted damage
+     * @param costs        its cost totals by cost model, each in its model's unit (size in bits, BOPs,
+     *                     energy in pJ, latency in ms, …)
+     * @param strategy     the strategy's name
+     * @param estimator    the estimator's name
+     * @param budgets      the budget expressions
+     * @param stoppedEarly whether the time limit or a cancel stopped the search before it finished
+     * @param pareto       the Pareto sweep's points, cheapest first
+     * @param uniform      every uniform config
+     * @param sensitivity  the sensitivity table
+     * @param timings      phase times
+     * @param provenance   versions, machine, seed and times
+     */
+    public record Result(PrecisionConfig config, double accuracy, String engine, double damage,
+                         Map<String, Double> costs, String strategy, String estimator, List<String> budgets,
+                         boolean stoppedEarly, List<Point> pareto, List<Point> uniform, SensitivityTable sensitivity,
+                         Timings timings, Provenance provenance) {
+        public Result {
+            costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
+            budgets = List.copyOf(budgets);
+            pareto = List.copyOf(pareto);
+            uniform = List.copyOf(uniform);
+        }
+
+        /** The total of cost model {@code name}, NaN when the run did not compute it. */
+        public double cost(String name) {
+            Double v = costs.get(name);
+            return v == null ? Double.NaN : v;
+        }
+    }
+
+    /** Settings of a {@link SearchPipeline}; {@link #build} checks them. */
+    public static final class Builder {
+        private final Graph graph;
+        private final SearchData data;
+        private String modelName;
+        private List<String> weightFormats = DEFAULT_WEIGHT_FORMATS;
+        private List<String> activationFormats = List.of("float");
+        private List<Integer> accumulators = List.of(32);
+        private String estimatorName = "measured";
+        private SensitivityEstimator estimator;
+        private final List<String> budgets = new ArrayList<>();
+        private String strategyName = "ilp";
+        private SearchStrategy strategy;
+        private long seed;
+        private Duration timeLimit;
+        private AtomicBoolean cancel = new AtomicBoolean();
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int calibration = 512;
+        private int evaluationLimit;
+        private int paretoPoints = 20;
+        private boolean pinEnds;
+        private boolean measuredLatency;
+        private boolean integerEngine = true;
+        private RunProgress progress = RunProgress.NONE;
+
+        private Builder(Graph model, SearchData data) {
+            this.graph = Objects.requireNonNull(model, "model");
+            this.data = Objects.requireNonNull(data, "data");
+            this.modelName = model.name();
+        }
+
+        /** The name results and provenance give the model (default: the graph's name). */
+        public Builder modelName(String name) {
+            this.modelName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Candidate weight formats (default int8, int4, int3, int2). */
+        public Builder weightFormats(String... formats) {
+            return weightFormats(List.of(formats));
+        }
+
+        /** Candidate weight formats. */
+        public Builder weightFormats(List<String> formats) {
+            this.weightFormats = List.copyOf(formats);
+            return this;
+        }
+
+        /** Candidate activation formats (default {@code float}: weight-only). */
+        public Builder activationFormats(List<String> formats) {
+            this.activationFormats = List.copyOf(formats);
+            return this;
+        }
+
+        /** Candidate accumulator widths in bits (default 32). */
+        public Builder accumulators(List<Integer> bits) {
+            this.accumulators = List.copyOf(bits);
+            return this;
+        }
+
+        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, output-mse or measured (default). */
+        public Builder estimator(String name) {
+            this.estimatorName = Objects.requireNonNull(name, "estimator");
+            this.estimator = null;
+            return this;
+        }
+
+        /** A sensitivity estimator of your own. */
+        public Builder estimator(SensitivityEstimator estimator) {
+            this.estimator = Objects.requireNonNull(estimator, "estimator");
+            this.estimatorName = estimator.name();
+            return this;
+        }
+
+        /** Adds a budget, e.g. {@code size <= 0.4*int8} or {@code latency <= 1.5ms}; all must hold. */
+        public Builder budget(String expression) {
+            this.budgets.add(Objects.requireNonNull(expression, "budget"));
+            return this;
+        }
+
+        /** The strategy by name: ilp (default), ga, nsga2, greedy, uniform, random or exhaustive. */
+        public Builder strategy(String name) {
+            this.strategyName = Objects.requireNonNull(name, "strategy");
+            this.strategy = null;
+            return this;
+        }
+
+        /** A strategy of your own. */
+        public Builder strategy(SearchStrategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            this.strategyName = strategy.name();
+            return this;
+        }
+
+        /** Seeds every random choice (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Stops the strategy after {@code limit}, keeping the best feasible config found (default: none). */
+        public Builder timeLimit(Duration limit) {
+            this.timeLimit = limit;
+            return this;
+        }
+
+        /** A flag that, once set (e.g. by Ctrl-C), stops the strategy as the time limit would. */
+        public Builder cancel(AtomicBoolean flag) {
+            this.cancel = Objects.requireNonNull(flag, "cancel");
+            return this;
+        }
+
+        /** Worker threads (default: all cores). */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Calibration images, the first of the train split (default 512). */
+        public Builder calibration(int images) {
+            this.calibration = images;
+            return this;
+        }
+
+        /** Evaluate on the first {@code images} of the test split only (default 0: all). */
+        public Builder evaluationLimit(int images) {
+            this.evaluationLimit = images;
+            return this;
+        }
+
+        /** Points of the Pareto sweep over the first budget's cost (default 20; 0 skips the sweep). */
+        public Builder paretoPoints(int points) {
+            this.paretoPoints = points;
+            return this;
+        }
+
+        /** Pins the first and last layer to the most precise candidate (default false). */
+        public Builder pinFirstAndLast(boolean pin) {
+            this.pinEnds = pin;
+            return this;
+        }
+
+        /** Adds the latency measured on this machine's kernels to the cost table (default: only if a budget names it). */
+        public Builder measureLatency(boolean measure) {
+            this.measuredLatency = measure;
+            return this;
+        }
+
+        /**
+         * Whether the chosen config is evaluated on the integer engine when it can run it (default
+         * true); false always evaluates by fake quantization on the float engine.
+         */
+        public Builder integerEngine(boolean use) {
+            this.integerEngine = use;
+            return this;
+        }
+
+        /** Hears of phases and steps. */
+        public Builder progress(RunProgress listener) {
+            this.progress = Objects.requireNonNull(listener, "progress");
+            return this;
+        }
+
+        /**
+         * The pipeline, its settings checked (budget syntax included) before any phase runs.
+         *
+         * @throws SettingException naming the setting that is missing or cannot work
+         */
+        public SearchPipeline build() {
+            CandidatesPhase candidates = new CandidatesPhase(weightFormats, activationFormats, accumulators);
+            CostPhase costs = new CostPhase(budgets, measuredLatency);
+            if (threads < 1) {
+                throw new SettingException(Setting.THREADS, "must be at least 1, got " + threads);
+            }
+            if (calibration < 1) {
+                throw new SettingException(Setting.CALIBRATION, "must be at least 1, got " + calibration);
+            }
+            if (evaluationLimit < 0) {
+                throw new SettingException(Setting.EVALUATION_LIMIT, "must not be negative, got " + evaluationLimit);
+            }
+            if (paretoPoints == 1 || paretoPoints < 0) {
+                throw new SettingException(Setting.PARETO_POINTS, "must be 0 (no sweep) or at least 2, got "
+                        + paretoPoints);
+            }
+            if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+                throw new SettingException(Setting.TIME_LIMIT, "must be positive, got " + timeLimit);
+            }
+            SensitivityEstimator chosenEstimator = estimator != null ? estimator : namedEstimator(estimatorName);
+            SearchStrategy chosenStrategy = strategy != null ? strategy : namedStrategy(strategyName);
+            costs.check(graph, candidates.run(graph));
+            return new SearchPipeline(this, candidates, chosenEstimator, costs, chosenStrategy);
+        }
+
+        private static SensitivityEstimator namedEstimator(String name) {
+            try {
+                return Estimators.of(name);
+            } catch (UnknownNameException e) {
+                throw new SettingException(Setting.ESTIMATOR, e.reason());
+            }
+        }
+
+        private static SearchStrategy namedStrategy(String name) {
+            try {
+                return SearchStrategies.byName(name);
+            } catch (UnknownStrategyException e) {
+                throw new SettingException(Setting.STRATEGY, e.reason());
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.bitbudget.pipeline;
+
+/**
+ * The settings of a {@link SearchPipeline}, by the names its errors use: a phase that rejects a
+ * setting says which one ({@code budget 'size <= 2KiB': ...}), and a front end that reads the
+ * settings from somewhere else (command-line flags, YAML fields) maps the setting to its own name.
+ */
+public enum Setting {
+    /** The float model. */
+    MODEL("model"),
+    /** The train and test data. */
+    DATA("data"),
+    /** Candidate weight formats. */
+    WEIGHT_FORMATS("weight formats"),
+    /** Candidate activation formats. */
+    ACTIVATION_FORMATS("activation formats"),
+    /** Candidate accumulator widths. */
+    ACCUMULATORS("accumulators"),
+    /** The sensitivity estimator. */
+    ESTIMATOR("estimator"),
+    /** The budgets. */
+    BUDGET("budget"),
+    /** The search strategy. */
+    STRATEGY("strategy"),
+    /** The search's time limit. */
+    TIME_LIMIT("time limit"),
+    /** Worker threads. */
+    THREADS("threads"),
+    /** Calibration images. */
+    CALIBRATION("calibration images"),
+    /** Evaluation images. */
+    EVALUATION_LIMIT("evaluation images"),
+    /** Points of the Pareto sweep. */
+    PARETO_POINTS("pareto points");
+
+    private final String label;
+
+    Setting(String label) {
+        this.label = label;
+    }
+
+    /** How errors name the setting, e.g. {@code calibration images}. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,67 @@
+package org.bitbudget.pipeline;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.bitbudget.search.Budget;
+import org.bitbudget.search.InfeasibleBudgetException;
+import org.bitbudget.search.SearchControl;
+import org.bitbudget.search.SearchException;
+import org.bitbudget.search.SearchProblem;
+import org.bitbudget.search.SearchResult;
+import org.bitbudget.search.SearchStrategy;
+
+/**
+ * Phase 5, strategy: runs the search strategy on the problem and insists on a config that meets every
+ * budget. A budget no config meets is an error naming the budget, the cheapest total and how far over
+ * it is.
+ */
+public final class StrategyPhase {
+    private final SearchStrategy strategy;
+    private final SearchControl control;
+
+    public StrategyPhase(SearchStrategy strategy, SearchControl control) {
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        this.control = Objects.requireNonNull(control, "control");
+    }
+
+    /**
+     * The strategy's feasible result.
+     *
+     * @throws SettingException naming the budget no config meets, or the strategy that failed
+     */
+    public SearchResult run(SearchProblem problem, Costs costs) {
+        SearchResult found;
+        try {
+            found = strategy.search(problem, control);
+        } catch (InfeasibleBudgetException e) {
+            throw infeasible(e, costs);
+        } catch (SearchException e) {
+            throw new SettingException(Setting.STRATEGY, strategy.name(), e.getMessage());
+        }
+        if (!found.feasible()) {
+            throw new SettingException(Setting.BUDGET, (found.stoppedEarly() ? "the search stopped before it found"
+                    : strategy.name() + " found no") + " config that meets every budget; give it more time or use ilp");
+        }
+        return found;
+    }
+
+    /** The error for a budget below every config: which budget, the cheapest total, how far over. */
+    private static SettingException infeasible(InfeasibleBudgetException e, Costs costs) {
+        if (e.budget() == null) {
+            return new SettingException(Setting.BUDGET, e.getMessage());
+        }
+        Budget budget = costs.budgets().stream().filter(b -> b.cost().equals(e.budget().cost())).findFirst()
+                .orElse(null);
+        String unit = costs.table().model(e.budget().cost()).unit();
+        return new SettingException(Setting.BUDGET, budget == null ? null : "'" + budget.text() + "'",
+                String.format(Locale.ROOT,
+                        "no config meets it: the limit is %s %s and the cheapest config needs %s %s (%.1f%% over)",
+                        amount(e.budget().limit()), unit, amount(e.cheapest()), unit,
+                        100 * e.gap() / e.budget().limit()));
+    }
+
+    /** A total for a message: grouped digits when whole and large, else four significant digits. */
+    private static String amount(double v) {
+        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.4g", v);
+    }
+}
