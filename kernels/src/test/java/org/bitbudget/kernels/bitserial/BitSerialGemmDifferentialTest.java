@@ -148,7 +148,7 @@ class BitSerialGemmDifferentialTest {
         byte[] w = fill(random, Values.RANDOM, weights, n, k, 0);
         BitPlanes wp = BitPlanes.pack(w, 0, n, k, Encoding.SIGNED, 3);
         int[] c = new int[m * n];
-        BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, Encoding.UNSIGNED, 4), wp, c, 0, n);
+        BitSerialFamily.get().multiply(BitPlanes.pack(a, 0, m, k, Encoding.UNSIGNED, 4), wp, c, 0, n);
         for (int r = 0; r < m; r++) {
             for (int ch = 0; ch < n; ch++) {
                 int expected = 0;

@@ -58,9 +58,9 @@ class AccumulatorBoundsTest {
         AccumulatorBounds.ChannelBounds bounds = AccumulatorBounds.perChannel(1, 2, w, 0, 2, 128);
         assertArrayEquals(new int[] {17}, bounds.dataTypeBits());
         assertArrayEquals(new int[] {17}, bounds.l1Bits());
-        assertFalse(IntKernelProvider.int16Allowed(bounds.l1Bits()));
+        assertFalse(AccumulatorBounds.int16Allowed(bounds.l1Bits()));
         int[] chosen = new int[1];
-        IntKernelProvider.gemmS8Bounded(bounds.l1Bits(), 1, 1, 2, a, 0, 2, w, 0, 2, chosen, 0, 1);
+        AccumulatorBounds.gemmS8Bounded(bounds.l1Bits(), 1, 1, 2, a, 0, 2, w, 0, 2, chosen, 0, 1);
         assertEquals(32768, chosen[0]);
     }
 
@@ -124,9 +124,9 @@ class AccumulatorBoundsTest {
             int[] wide = new int[m * n];
             scalar.gemmS8(m, n, k, a, 0, k, w, 0, k, wide, 0, n);
             int[] chosen = new int[m * n];
-            IntKernelProvider.gemmS8Bounded(bits, m, n, k, a, 0, k, w, 0, k, chosen, 0, n);
+            AccumulatorBounds.gemmS8Bounded(bits, m, n, k, a, 0, k, w, 0, k, chosen, 0, n);
             assertArrayEquals(wide, chosen, "layer " + layer + " through the provider");
-            if (IntKernelProvider.int16Allowed(bits)) {
+            if (AccumulatorBounds.int16Allowed(bits)) {
                 allowed++;
                 if (Arrays.stream(bits).max().getAsInt() == 16) {
                     atSixteen++;
