@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bitbudget.kernels.bitserial.BitPlanes;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.BitSerialGemm;
-import org.bitbudget.kernels.bitserial.BitSerialGemmProvider;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.ScalarIntGemm;
@@ -90,7 +90,7 @@ public class IntGemmBenchmark {
     private int[] c;
     private final IntGemm vector = new VectorIntGemm();
     private final IntGemm scalar = new ScalarIntGemm();
-    private final BitSerialGemm bitSerial = BitSerialGemmProvider.get();
+    private final BitSerialGemm bitSerial = BitSerialFamily.get();
     private byte[] a2;
     private BitPlanes[] aPlanes4;
     private BitPlanes[] aPlanes2;

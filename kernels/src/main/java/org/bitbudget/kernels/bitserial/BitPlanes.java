@@ -55,7 +55,7 @@ public final class BitPlanes {
         }
         int words = wordsFor(k);
         long[] planes = new long[Math.multiplyExact(Math.multiplyExact(words, bits), rows)];
-        int bad = BitSerialGemmProvider.packer().pack(values, offset, rows, k, encoding, bits, planes);
+        int bad = PlanePackerFamily.get().pack(values, offset, rows, k, encoding, bits, planes);
         if (bad >= 0) {
             throw new IllegalArgumentException("value " + values[offset + bad] + " at row " + bad / k + ", column "
                     + bad % k + " is not a " + bits + "-bit " + encoding + " value");

@@ -6,7 +6,7 @@ package org.bitbudget.kernels.bitserial;
  * int32 results. Both operands must have the same k; any {@link Encoding} and width on either side.
  *
  * <p>Every implementation returns the exact integer dot product of the unpacked values, so all of
- * them agree bit for bit; only their speed differs. Obtain one from {@link BitSerialGemmProvider#get()}.
+ * them agree bit for bit; only their speed differs. Obtain one from {@link BitSerialFamily#get()}.
  */
 @FunctionalInterface
 public interface BitSerialGemm {
@@ -20,4 +20,12 @@ public interface BitSerialGemm {
      *                                  overflow int32 (k x max|a| x max|w| > 2^31 - 1)
      */
     void multiply(BitPlanes a, BitPlanes w, int[] c, int cOff, int ldc);
+
+    /**
+     * Output channels per vector (1 for the scalar twin): a layer with fewer channels runs entirely
+     * on the vector kernel's scalar remainder loop.
+     */
+    default int channelsPerVector() {
+        return 1;
+    }
 }

@@ -3,7 +3,7 @@ package org.bitbudget.kernels.bitserial;
 /**
  * Spreads a row-major matrix of small integers over bit planes in {@link BitPlanes}' layout. An
  * engine packs every layer's activations on every call, so this is as much a kernel as the GEMM:
- * it has a Vector API implementation and this scalar twin, chosen by {@link BitSerialGemmProvider}.
+ * it has a Vector API implementation and this scalar twin, chosen through {@link PlanePackerFamily}.
  */
 public interface PlanePacker {
 

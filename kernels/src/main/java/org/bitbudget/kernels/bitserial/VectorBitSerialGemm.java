@@ -1,10 +1,12 @@
 package org.bitbudget.kernels.bitserial;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.model.engine.kernel.VectorWidth;
 
 /**
  * Vector API bit-serial GEMM: each lane is one output channel. For a row r of A and a block of
@@ -16,11 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * left over after the last full vector go to the scalar twin, so no masked loads are needed.
  * Integer sums do not depend on their order, so the results equal the scalar twin's exactly.
  *
- * <p>Needs a preferred long vector of at least two lanes (there is no one-lane int vector to store
- * results through); {@link BitSerialGemmProvider} checks that before loading this class.
+ * <p>Runs at the width {@link VectorWidth} gives its class, of at least two long lanes (there is no
+ * one-lane int vector to store results through), which {@link BitSerialFamily} requires.
  */
 public final class VectorBitSerialGemm implements BitSerialGemm {
-    private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> SPECIES =
+            VectorSpecies.of(long.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int L = SPECIES.length();
     /** Ints with as many lanes as {@link #SPECIES}, to store finished lanes into C without a loop. */
     private static final VectorSpecies<Integer> INT_SPECIES =
@@ -67,6 +70,11 @@ public final class VectorBitSerialGemm implements BitSerialGemm {
             }
         }
         ScalarBitSerialGemm.multiplyChannels(products, a, w, full, c, cOff, ldc);
+    }
+
+    @Override
+    public int channelsPerVector() {
+        return L;
     }
 
     private static LongVector andCounts(long[] ap, int aIndex, int aStride, long[] wp, int wIndex, int wStride,

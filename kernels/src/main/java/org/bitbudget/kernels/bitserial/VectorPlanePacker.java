@@ -6,21 +6,24 @@ import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.model.engine.kernel.VectorWidth;
 
 /**
  * Vector API plane packing: one loop shape over the full 64-column words of a row. Each step loads
- * as many bytes as the preferred byte vector holds (64 on AVX-512, so one load per word), checks
- * the range with two compares, and turns each plane into a lane mask ({@code AND (1 << p) != 0},
- * for binary values {@code > 0}) whose {@link VectorMask#toLong} is that plane's bits of the word.
- * A two's complement or unsigned value inside the format's range has its code's bits as its own low
- * bits, so no encoding step is needed. A row's last, partial word is loaded under a lane mask, so
- * no column is left to a scalar loop.
+ * as many bytes as its byte vector holds (64 at 512 bits, so one load per word; every width the
+ * kernel provider runs, 128 to 512 bits, divides a word), checks the range with two compares, and
+ * turns each plane into a lane mask ({@code AND (1 << p) != 0}, for binary values {@code > 0}) whose
+ * {@link VectorMask#toLong} is that plane's bits of the word. A two's complement or unsigned value
+ * inside the format's range has its code's bits as its own low bits, so no encoding step is needed.
+ * A row's last, partial word is loaded under a lane mask, so no column is left to a scalar loop.
  */
 final class VectorPlanePacker implements PlanePacker {
-    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int PARTS = Long.SIZE / BYTES.length();
 
     @Override
@@ -58,10 +61,5 @@ final class VectorPlanePacker implements PlanePacker {
             }
         }
         return -1;
-    }
-
-    /** Whether the preferred byte vector divides a 64-bit word (8 to 64 lanes). */
-    static boolean fitsWord() {
-        return BYTES.length() >= 8 && Long.SIZE % BYTES.length() == 0;
     }
 }

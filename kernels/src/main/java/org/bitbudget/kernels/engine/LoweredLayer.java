@@ -2,10 +2,10 @@ package org.bitbudget.kernels.engine;
 
 import java.util.Arrays;
 import org.bitbudget.kernels.bitserial.BitPlanes;
-import org.bitbudget.kernels.bitserial.BitSerialGemmProvider;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.gemm.IntGemm;
-import org.bitbudget.kernels.gemm.IntKernelProvider;
+import org.bitbudget.kernels.gemm.IntGemmFamily;
 import org.bitbudget.model.engine.Window;
 import org.bitbudget.model.graph.Op;
 
@@ -70,7 +70,7 @@ final class LoweredLayer {
         this.inputEncoding = inputEncoding;
         this.inputBits = inputBits;
         boolean pad = conv != null && path != KernelPath.BIT_SERIAL;
-        int multiple = pad ? IntKernelProvider.rowMultiple() : 1;
+        int multiple = pad ? IntGemmFamily.get().rowMultiple() : 1;
         this.rowLength = Math.ceilDiv(weights.k(), multiple) * multiple;
         this.paddedWeights = new byte[weights.channels() * rowLength];
         for (int j = 0; j < weights.channels(); j++) {
@@ -135,26 +135,26 @@ final class LoweredLayer {
         byte[] w = paddedWeights;
         switch (path) {
             case BIT_SERIAL -> {
-                BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
+                BitSerialFamily.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
                         weightPlanes, acc, 0, n);
                 subtractZeroPoint(m, 0, n, acc, n);
             }
             case INT16 -> {
                 if (unsigned && inputBits == 8) {
-                    IntKernelProvider.get().gemmU8Int16(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
+                    IntGemmFamily.get().gemmU8Int16(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
                             Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
                 } else {
                     // Signed codes, or unsigned ones below 128, which are the same bytes read as signed.
-                    IntKernelProvider.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
+                    IntGemmFamily.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
                     subtractZeroPoint(m, j0, count, acc, n);
                 }
             }
             case INT8 -> {
                 if (unsigned) {
-                    IntKernelProvider.get().gemmU8(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
+                    IntGemmFamily.get().gemmU8(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
                             Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
                 } else {
-                    IntKernelProvider.get().gemmS8(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
+                    IntGemmFamily.get().gemmS8(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
                 }
             }
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.kernels.bitserial.BitSerialGemmProvider;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
 import org.bitbudget.model.engine.FloatEngine;
@@ -469,7 +469,8 @@ final class Lowering {
             boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
             int channels = graph.initializers().get(lq.layer().weightName()).shape().dim(
                     FakeQuantization.channelAxis(lq.layer()));
-            if (weightsFit && inputFits && wBits * in.bits() <= 8 && channels >= BitSerialGemmProvider.lanes()) {
+            boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
+            if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
                 return KernelPath.BIT_SERIAL;
             }
         }

@@ -55,4 +55,33 @@ public final class AccumulatorBounds {
         // 64 - nlz(P) is the bit length of P, i.e. ceil(log2(P + 1)); +1 for the sign.
         return Long.SIZE - Long.numberOfLeadingZeros(magnitude) + 1;
     }
+
+    /**
+     * Whether int16 accumulation is safe for a layer: every channel's bound (from {@link #perChannel})
+     * is at most 16 bits.
+     */
+    public static boolean int16Allowed(int[] channelBits) {
+        for (int bits : channelBits) {
+            if (bits > Short.SIZE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link IntGemm#gemmS8} of the kernel in use, accumulating in int16 when {@link #int16Allowed}
+     * holds for {@code channelBits} and in int32 otherwise; the result is the same either way.
+     */
+    public static void gemmS8Bounded(int[] channelBits, int m, int n, int k, byte[] a, int aOff, int lda,
+                                     byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
+        if (channelBits.length != n) {
+            throw new IllegalArgumentException("bounds for " + channelBits.length + " channels, but n = " + n);
+        }
+        if (int16Allowed(channelBits)) {
+            IntGemmFamily.get().gemmS8Int16(m, n, k, a, aOff, lda, w, wOff, ldw, c, cOff, ldc);
+        } else {
+            IntGemmFamily.get().gemmS8(m, n, k, a, aOff, lda, w, wOff, ldw, c, cOff, ldc);
+        }
+    }
 }

@@ -8,7 +8,7 @@ package org.bitbudget.kernels.gemm;
  * <p>Integer addition is associative, so every implementation gives the same ints whatever order it
  * sums in; only speed differs. Sums that leave the accumulator's range wrap (two's complement), the
  * same way in every implementation; the int32 kernels cannot wrap for k below 65,793 (each product is
- * at most 255 x 128 in magnitude). Obtain an implementation from {@link IntKernelProvider#get()}.
+ * at most 255 x 128 in magnitude). Obtain an implementation from {@link IntGemmFamily#get()}.
  *
  * <p>Element (i, p) of A is {@code a[aOff + i * lda + p]}, element (j, p) of W is
  * {@code w[wOff + j * ldw + p]}, element (i, j) of C is {@code c[cOff + i * ldc + j]}.
@@ -33,7 +33,7 @@ public interface IntGemm {
      * Like {@link #gemmS8} but accumulating in int16 (wrapping modulo 2^16), each result sign-extended
      * into C. Because the arithmetic is modular, the result equals {@link #gemmS8}'s exactly whenever
      * the true sum fits in int16, which {@link AccumulatorBounds} proves per channel; use it through
-     * {@link IntKernelProvider#gemmS8Bounded}, which checks that proof.
+     * {@link AccumulatorBounds#gemmS8Bounded}, which checks that proof.
      */
     void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
                      int[] c, int cOff, int ldc);
@@ -48,6 +48,14 @@ public interface IntGemm {
      */
     void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff, int ldw,
                      int[] wSums, int[] c, int cOff, int ldc);
+
+    /**
+     * The k that rows are best padded to a multiple of: the vector kernels' step (their leftover
+     * products are summed one by one), 1 for the scalar twin. Padding with zero weights changes no sum.
+     */
+    default int rowMultiple() {
+        return 1;
+    }
 
     /** Per-channel sums of int8 weights, {@code sum_p W[j][p]}, for the zero-point term of {@link #gemmU8}. */
     static int[] weightSums(int n, int k, byte[] w, int wOff, int ldw) {

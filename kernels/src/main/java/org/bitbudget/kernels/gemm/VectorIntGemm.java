@@ -5,11 +5,13 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.model.engine.kernel.VectorWidth;
 
 /**
  * Vector API integer GEMM. The int32 kernels share one loop shape: one row of A against four
@@ -28,10 +30,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Larger tiles (two rows) exceed what C2 inlines and fall back to boxed vectors; one row by four
  * channels is the shape that compiles to registers (measured with {@code -XX:+PrintInlining}).
  *
- * <p>Needs at least 8 int lanes; {@link IntKernelProvider} checks that before loading this class.
+ * <p>Runs at the width {@link VectorWidth} gives its class; {@link IntGemmFamily} uses it from 8 int
+ * lanes (256 bits) up.
  */
 public final class VectorIntGemm implements IntGemm {
-    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SHORTS =
+            VectorSpecies.of(short.class, VectorWidth.of(MethodHandles.lookup()));
     private static final VectorSpecies<Byte> BYTES_FOR_SHORTS =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(SHORTS.length() * Byte.SIZE));
     private static final VectorSpecies<Integer> INTS =
@@ -212,8 +216,9 @@ public final class VectorIntGemm implements IntGemm {
         return (short) (sum.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0));
     }
 
-    /** int16 lanes per step of the kernels. */
-    public static int vectorLength() {
+    /** int16 lanes per step of the kernels: their leftover products are summed one by one. */
+    @Override
+    public int rowMultiple() {
         return SHORTS.length();
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,7 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (below, at and past one vector of channels, so the scalar tail of the vector kernel runs), with
  * four kinds of values: uniform random, all at the format's maximum, all at its minimum, and
  * maximum and minimum alternating along k and across rows. C sits at an offset with a leading
- * dimension wider than n; its padding must stay untouched.
+ * dimension wider than n; its padding must stay untouched. The vector kernel runs at every vector
+ * width this JVM runs ({@link KernelProvider#widths()}: 2, 4 and 8 channels per vector with AVX-512),
+ * each width its own copy of the kernel.
  */
 class BitSerialGemmDifferentialTest {
     private static final int[] KS = {1, 63, 64, 65, 127, 200};
@@ -31,7 +34,6 @@ class BitSerialGemmDifferentialTest {
     private static final int PADDING = -12345;
 
     private final BitSerialGemm scalar = new ScalarBitSerialGemm();
-    private final BitSerialGemm vector = new VectorBitSerialGemm();
 
     /** One side's format. */
     record Format(Encoding encoding, int bits) {
@@ -62,14 +64,20 @@ class BitSerialGemmDifferentialTest {
                 Arguments.of("unsigned W3 A4", new Format(Encoding.UNSIGNED, 3), new Format(Encoding.UNSIGNED, 4)));
     }
 
-    static Stream<Arguments> precisionsAndValues() {
-        return precisions().flatMap(p -> Arrays.stream(Values.values())
-                .map(v -> Arguments.of(p.get()[0], p.get()[1], p.get()[2], v)));
+    static Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
     }
 
-    @ParameterizedTest(name = "{0} ({1} weights, {2} activations), {3} values")
-    @MethodSource("precisionsAndValues")
-    void vectorEqualsScalarEqualsIntReference(String name, Format weights, Format activations, Values values) {
+    static Stream<Arguments> widthsPrecisionsAndValues() {
+        return widths().flatMap(bits -> precisions().flatMap(p -> Arrays.stream(Values.values())
+                .map(v -> Arguments.of(bits, p.get()[0], p.get()[1], p.get()[2], v))));
+    }
+
+    @ParameterizedTest(name = "{0}-bit vectors, {1} ({2} weights, {3} activations), {4} values")
+    @MethodSource("widthsPrecisionsAndValues")
+    void vectorEqualsScalarEqualsIntReference(int bits, String name, Format weights, Format activations,
+                                              Values values) {
+        BitSerialGemm vector = KernelProvider.vector(new BitSerialFamily(), bits);
         Random random = new Random(31L * name.hashCode() + values.ordinal());
         for (int k : KS) {
             for (int m : MS) {
@@ -99,8 +107,10 @@ class BitSerialGemmDifferentialTest {
         }
     }
 
-    @Test
-    void binaryDotIsKMinusTwiceTheDisagreements() {
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void binaryDotIsKMinusTwiceTheDisagreements(int bits) {
+        BitSerialGemm vector = KernelProvider.vector(new BitSerialFamily(), bits);
         int k = 130;
         byte[] a = new byte[k];
         byte[] w = new byte[k];
@@ -148,7 +158,7 @@ class BitSerialGemmDifferentialTest {
         byte[] w = fill(random, Values.RANDOM, weights, n, k, 0);
         BitPlanes wp = BitPlanes.pack(w, 0, n, k, Encoding.SIGNED, 3);
         int[] c = new int[m * n];
-        BitSerialGemmProvider.get().multiply(BitPlanes.pack(a, 0, m, k, Encoding.UNSIGNED, 4), wp, c, 0, n);
+        BitSerialFamily.get().multiply(BitPlanes.pack(a, 0, m, k, Encoding.UNSIGNED, 4), wp, c, 0, n);
         for (int r = 0; r < m; r++) {
             for (int ch = 0; ch < n; ch++) {
                 int expected = 0;
@@ -175,8 +185,10 @@ class BitSerialGemmDifferentialTest {
         assertTrue(e.getMessage().contains("column 2"), e.getMessage());
     }
 
-    @Test
-    void multiplyRejectsMismatchedLengthsAndTooSmallC() {
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void multiplyRejectsMismatchedLengthsAndTooSmallC(int bits) {
+        BitSerialGemm vector = KernelProvider.vector(new BitSerialFamily(), bits);
         BitPlanes a = BitPlanes.pack(new byte[4], 0, 2, 2, Encoding.UNSIGNED, 2);
         BitPlanes w3 = BitPlanes.pack(new byte[3], 0, 1, 3, Encoding.SIGNED, 2);
         BitPlanes w = BitPlanes.pack(new byte[6], 0, 3, 2, Encoding.SIGNED, 2);

@@ -4,24 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import java.util.stream.Stream;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link VectorPlanePacker} against its scalar twin {@link PlanePacker.Scalar}, bit for bit: every
  * encoding and width, k in {1, 7, 63, 64, 65, 127, 128, 200} (inside one word, exactly one and two
  * words, and tails), 1, 3 and 5 rows at offsets 0 to 4, with values uniform over the format, all at
  * its minimum, all at its maximum; and, for each case, one value just outside the range (or a zero
- * for binary) planted at a random place, where both must report the same first bad index.
+ * for binary) planted at a random place, where both must report the same first bad index. At every
+ * vector width this JVM runs ({@link KernelProvider#widths()}), each width its own copy of the packer.
  */
 class PlanePackerDifferentialTest {
     private static final int[] K_SIZES = {1, 7, 63, 64, 65, 127, 128, 200};
     private static final int[] ROWS = {1, 3, 5};
 
     private final PlanePacker scalar = new PlanePacker.Scalar();
-    private final PlanePacker vector = new VectorPlanePacker();
 
-    @Test
-    void vectorEqualsScalarOnEveryEncodingWidthAndSize() {
+    static Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
+    }
+
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void vectorEqualsScalarOnEveryEncodingWidthAndSize(int vectorBits) {
+        PlanePacker vector = KernelProvider.vector(new PlanePackerFamily(), vectorBits);
         Random random = new Random(17);
         int cases = 0;
         for (Encoding encoding : Encoding.values()) {

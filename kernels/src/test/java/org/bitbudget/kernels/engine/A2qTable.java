@@ -161,7 +161,7 @@ public final class A2qTable {
      */
     static String gemmSpeedup(Graph graph, QuantizedGraph q) {
         Map<String, org.bitbudget.model.tensor.Shape> shapes = FloatEngine.of(graph).valueShapes(1);
-        org.bitbudget.kernels.gemm.IntGemm kernels = org.bitbudget.kernels.gemm.IntKernelProvider.get();
+        org.bitbudget.kernels.gemm.IntGemm kernels = org.bitbudget.kernels.gemm.IntGemmFamily.get();
         java.util.SplittableRandom random = new java.util.SplittableRandom(1);
         double t16 = 0;
         double t32 = 0;

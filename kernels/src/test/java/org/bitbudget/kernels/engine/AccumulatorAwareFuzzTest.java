@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.bitbudget.kernels.gemm.AccumulatorBounds;
 import org.bitbudget.kernels.gemm.IntGemm;
-import org.bitbudget.kernels.gemm.IntKernelProvider;
+import org.bitbudget.kernels.gemm.IntGemmFamily;
 import org.bitbudget.model.data.DataSources;
 import org.bitbudget.model.data.Normalization;
 import org.bitbudget.model.data.Split;
@@ -74,7 +74,7 @@ class AccumulatorAwareFuzzTest {
     @Test
     void sixteenBitAccumulatorNeverOverflowsTheInt16Kernel() {
         QuantizedGraph q = FakeQuantization.apply(graph, config("int8", 8, 16), calibration);
-        IntGemm kernels = IntKernelProvider.get();
+        IntGemm kernels = IntGemmFamily.get();
         for (LayerQuantization lq : q.layers()) {
             AccumulatorAware.Result a = lq.accumulator();
             assertNotNull(a, lq.layer().name());
@@ -115,7 +115,7 @@ class AccumulatorAwareFuzzTest {
     void twelveBitAccumulatorHoldsTheExactSums() {
         QuantizedGraph q = FakeQuantization.apply(graph, config("int4", 4, 12), calibration);
         int limit = (1 << 11) - 1;
-        IntGemm scalar = IntKernelProvider.get();
+        IntGemm scalar = IntGemmFamily.get();
         for (LayerQuantization lq : q.layers()) {
             AccumulatorAware.Result a = lq.accumulator();
             IntegerFormat in = (IntegerFormat) lq.precision().activations().format();
@@ -159,8 +159,8 @@ class AccumulatorAwareFuzzTest {
             int[] sums = IntGemm.weightSums(1, k, w, j * k, k);
             int[] narrow = new int[1];
             int[] wide = new int[1];
-            IntKernelProvider.get().gemmU8Int16(1, 1, k, x, 0, k, za, w, j * k, k, sums, narrow, 0, 1);
-            IntKernelProvider.get().gemmU8(1, 1, k, x, 0, k, za, w, j * k, k, sums, wide, 0, 1);
+            IntGemmFamily.get().gemmU8Int16(1, 1, k, x, 0, k, za, w, j * k, k, sums, narrow, 0, 1);
+            IntGemmFamily.get().gemmU8(1, 1, k, x, 0, k, za, w, j * k, k, sums, wide, 0, 1);
             overflowing += narrow[0] != wide[0] ? 1 : 0;
         }
         assertTrue(overflowing > 0, "no channel of f1 overflows int16 without the constraint");

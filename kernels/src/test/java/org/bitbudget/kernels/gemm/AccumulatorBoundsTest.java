@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checks {@link AccumulatorBounds}: its bit counts against DESIGN.md's formula (equal except when the
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * on small random layers, by enumerating every activation vector of extremes +-max|a|, that no sum
  * ever needs more bits than the L1-norm bound, that the L1 bound never exceeds the data-type bound,
  * and that the sign-aligned vector reaches the L1 bound exactly (it is tight); and that the int16
- * kernels, scalar and vector, equal the int32 kernel whenever every channel's bound is at most 16.
+ * kernels, scalar and vector (at every vector width this JVM runs), equal the int32 kernel whenever
+ * every channel's bound is at most 16.
  */
 class AccumulatorBoundsTest {
 
@@ -58,9 +62,9 @@ class AccumulatorBoundsTest {
         AccumulatorBounds.ChannelBounds bounds = AccumulatorBounds.perChannel(1, 2, w, 0, 2, 128);
         assertArrayEquals(new int[] {17}, bounds.dataTypeBits());
         assertArrayEquals(new int[] {17}, bounds.l1Bits());
-        assertFalse(IntKernelProvider.int16Allowed(bounds.l1Bits()));
+        assertFalse(AccumulatorBounds.int16Allowed(bounds.l1Bits()));
         int[] chosen = new int[1];
-        IntKernelProvider.gemmS8Bounded(bounds.l1Bits(), 1, 1, 2, a, 0, 2, w, 0, 2, chosen, 0, 1);
+        AccumulatorBounds.gemmS8Bounded(bounds.l1Bits(), 1, 1, 2, a, 0, 2, w, 0, 2, chosen, 0, 1);
         assertEquals(32768, chosen[0]);
     }
 
@@ -96,11 +100,16 @@ class AccumulatorBoundsTest {
         }
     }
 
-    @Test
-    void int16KernelsEqualInt32WheneverTheBoundAllowsIt() {
+    static java.util.stream.Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
+    }
+
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void int16KernelsEqualInt32WheneverTheBoundAllowsIt(int vectorBits) {
         Random random = new Random(16);
         IntGemm scalar = new ScalarIntGemm();
-        IntGemm vector = new VectorIntGemm();
+        IntGemm vector = KernelProvider.vector(new IntGemmFamily(), vectorBits);
         int allowed = 0;
         int atSixteen = 0;
         for (int layer = 0; layer < 300; layer++) {
@@ -124,9 +133,9 @@ class AccumulatorBoundsTest {
             int[] wide = new int[m * n];
             scalar.gemmS8(m, n, k, a, 0, k, w, 0, k, wide, 0, n);
             int[] chosen = new int[m * n];
-            IntKernelProvider.gemmS8Bounded(bits, m, n, k, a, 0, k, w, 0, k, chosen, 0, n);
+            AccumulatorBounds.gemmS8Bounded(bits, m, n, k, a, 0, k, w, 0, k, chosen, 0, n);
             assertArrayEquals(wide, chosen, "layer " + layer + " through the provider");
-            if (IntKernelProvider.int16Allowed(bits)) {
+            if (AccumulatorBounds.int16Allowed(bits)) {
                 allowed++;
                 if (Arrays.stream(bits).max().getAsInt() == 16) {
                     atSixteen++;

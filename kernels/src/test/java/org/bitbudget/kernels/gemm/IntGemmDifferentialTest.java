@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * largest sums of both signs), and only 0 and -1 (0x00/0xFF, which tell sign- from zero-extension).
  * The padding around C must be left untouched, A and W unchanged, and the scalar int32 results must
  * equal the definition in {@link IntGemm} computed here in 64 bits (no int32 overflow at these sizes);
- * the int16 results must equal that definition modulo 2^16.
+ * the int16 results must equal that definition modulo 2^16. All of it at every vector width this JVM
+ * runs ({@link KernelProvider#widths()}), each width its own copy of the kernel, 128 bits included
+ * although the provider runs the scalar twin there.
  */
 class IntGemmDifferentialTest {
     private static final int[] K_SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100, 161};
@@ -30,21 +33,21 @@ class IntGemmDifferentialTest {
     private static final int[] ZERO_POINTS = {0, 128, 255};
 
     private final IntGemm scalar = new ScalarIntGemm();
-    private final IntGemm vector = new VectorIntGemm();
 
     /** What A and W hold. */
     enum Values {
         RANDOM, ALL_MIN, ALL_MAX, ALTERNATING_SAME, ALTERNATING_OPPOSITE, ZERO_AND_MINUS_ONE
     }
 
-    static Stream<Arguments> rowsAndValues() {
-        return Arrays.stream(M_SIZES).boxed()
-                .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(m, v)));
+    static Stream<Arguments> widthsRowsAndValues() {
+        return KernelProvider.widths().stream().flatMap(bits -> Arrays.stream(M_SIZES).boxed()
+                .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
     }
 
-    @ParameterizedTest(name = "m={0}, {1} values")
-    @MethodSource("rowsAndValues")
-    void vectorEqualsScalarExactly(int m, Values values) {
+    @ParameterizedTest(name = "{0}-bit vectors, m={1}, {2} values")
+    @MethodSource("widthsRowsAndValues")
+    void vectorEqualsScalarExactly(int bits, int m, Values values) {
+        IntGemm vector = KernelProvider.vector(new IntGemmFamily(), bits);
         Random random = new Random(1000L * m + values.ordinal());
         for (int n : N_SIZES) {
             for (int k : K_SIZES) {
@@ -148,9 +151,10 @@ class IntGemmDifferentialTest {
         return v;
     }
 
-    @ParameterizedTest(name = "zero point {0}")
-    @MethodSource("zeroPoints")
-    void zeroPointFormulaEqualsSubtractingFirst(int za) {
+    @ParameterizedTest(name = "{0}-bit vectors, zero point {1}")
+    @MethodSource("widthsAndZeroPoints")
+    void zeroPointFormulaEqualsSubtractingFirst(int bits, int za) {
+        IntGemm vector = KernelProvider.vector(new IntGemmFamily(), bits);
         // sum (a - za) * w = sum a * w - za * sum w, checked on one all-extreme row by hand.
         byte[] a = {(byte) 255, 0, (byte) 128, (byte) 255, 1};
         byte[] w = {-128, 127, -128, 127, -1};
@@ -164,7 +168,8 @@ class IntGemmDifferentialTest {
         assertEquals(expected, c[0]);
     }
 
-    static Stream<Integer> zeroPoints() {
-        return Arrays.stream(ZERO_POINTS).boxed();
+    static Stream<Arguments> widthsAndZeroPoints() {
+        return KernelProvider.widths().stream()
+                .flatMap(bits -> Arrays.stream(ZERO_POINTS).mapToObj(za -> Arguments.of(bits, za)));
     }
 }

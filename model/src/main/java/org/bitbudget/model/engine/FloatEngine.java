@@ -14,7 +14,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.engine.sgemm.Sgemm;
-import org.bitbudget.model.engine.sgemm.SgemmProvider;
+import org.bitbudget.model.engine.sgemm.SgemmFamily;
 import org.bitbudget.model.graph.Dimension;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
@@ -547,7 +547,7 @@ public final class FloatEngine {
     public static final class Builder {
         private final Graph graph;
         private int threads = Runtime.getRuntime().availableProcessors();
-        private Sgemm sgemm = SgemmProvider.get();
+        private Sgemm sgemm = SgemmFamily.get();
 
         private Builder(Graph graph) {
             this.graph = java.util.Objects.requireNonNull(graph);
@@ -562,7 +562,7 @@ public final class FloatEngine {
             return this;
         }
 
-        /** The matrix kernel (default: {@link SgemmProvider#get()}). */
+        /** The matrix kernel (default: {@link SgemmFamily#get()}). */
         public Builder sgemm(Sgemm sgemm) {
             this.sgemm = java.util.Objects.requireNonNull(sgemm);
             return this;

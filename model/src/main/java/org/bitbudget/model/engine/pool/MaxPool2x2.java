@@ -1,7 +1,5 @@
 package org.bitbudget.model.engine.pool;
 
-import org.bitbudget.model.engine.sgemm.SgemmProvider;
-
 /**
  * MaxPool with a 2 x 2 window, no dilation, no padding, and every window inside the input, over
  * planes stored one after another: plane p of {@code in} starts at {@code p * inH * inW}, plane p of
@@ -16,12 +14,9 @@ import org.bitbudget.model.engine.sgemm.SgemmProvider;
  */
 public interface MaxPool2x2 {
 
-    /**
-     * The implementation in use: the Vector API one exactly when {@link SgemmProvider#get()} chose
-     * the Vector API SGEMM (and logged why not otherwise), so a JVM runs all float kernels one way.
-     */
+    /** The implementation in use in this JVM, chosen by the kernel provider ({@link MaxPoolFamily}). */
     static MaxPool2x2 get() {
-        return Choice.MAX_POOL_2X2;
+        return MaxPoolFamily.InUse.KERNEL;
     }
 
     /** Pools {@code planes} planes; requires {@code (outH - 1) * sH + 1 < inH} and likewise for the width. */

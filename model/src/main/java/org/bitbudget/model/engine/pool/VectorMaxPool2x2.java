@@ -1,10 +1,12 @@
 package org.bitbudget.model.engine.pool;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.model.engine.kernel.VectorWidth;
 
 /**
  * Vector API MaxPool 2 x 2 for a column stride of 2 (other strides go to {@link ScalarMaxPool2x2}).
@@ -16,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the scalar twin, which applies the rule there.
  */
 public final class VectorMaxPool2x2 implements MaxPool2x2 {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES =
+            VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int L = SPECIES.length();
     /** Windows per vector. */
     private static final int WINDOWS = L / 2;

@@ -6,7 +6,7 @@ package org.bitbudget.model.engine.sgemm;
  *
  * <p>Every implementation computes each element of C as the same chain of fused multiply-adds,
  * {@code c = fma(a[i][p], b[p][j], c)} for p = 0 .. k-1 in order, so all of them give bit-identical
- * results; only their speed differs. Obtain one from {@link SgemmProvider#get()}.
+ * results; only their speed differs. Obtain one from {@link SgemmFamily#get()}.
  */
 @FunctionalInterface
 public interface Sgemm {

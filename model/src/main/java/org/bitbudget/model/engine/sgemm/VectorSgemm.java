@@ -1,9 +1,11 @@
 package org.bitbudget.model.engine.sgemm;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.model.engine.kernel.VectorWidth;
 
 /**
  * Vector API SGEMM: register blocks of 4 rows x 2 vectors of C, each lane a chain of FMAs over k in
@@ -15,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * element's own chain.
  */
 public final class VectorSgemm implements Sgemm {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES =
+            VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int L = SPECIES.length();
 
     @Override
@@ -185,10 +188,5 @@ public final class VectorSgemm implements Sgemm {
                     .lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, b, b0 + p * ldb, mask), cv);
         }
         cv.intoArray(c, c0, mask);
-    }
-
-    /** Floats per vector of the species in use. */
-    public static int vectorLength() {
-        return L;
     }
 }

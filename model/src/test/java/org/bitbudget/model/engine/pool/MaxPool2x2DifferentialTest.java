@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Bit for bit means {@link Float#floatToRawIntBits}, NaN payloads included: both kernels return
  * one of the window's own values, so even a NaN must be the same one. The input must stay unchanged
- * and the output array past the planes unwritten.
+ * and the output array past the planes unwritten. All of it at every vector width this JVM runs
+ * ({@link KernelProvider#widths()}), each width its own copy of the kernel.
  */
 class MaxPool2x2DifferentialTest {
     private static final int[] SIZES = {2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 18, 28, 31, 33, 34};
@@ -31,21 +33,21 @@ class MaxPool2x2DifferentialTest {
     private static final float SENTINEL = 12345.5f;
 
     private final MaxPool2x2 scalar = new ScalarMaxPool2x2();
-    private final MaxPool2x2 vector = new VectorMaxPool2x2();
 
     /** What the input holds. */
     enum Values {
         RANDOM, ADVERSARIAL, NON_FINITE
     }
 
-    static Stream<Arguments> widthsAndValues() {
-        return Arrays.stream(SIZES).boxed()
-                .flatMap(w -> Arrays.stream(Values.values()).map(v -> Arguments.of(w, v)));
+    static Stream<Arguments> bitsWidthsAndValues() {
+        return KernelProvider.widths().stream().flatMap(bits -> Arrays.stream(SIZES).boxed()
+                .flatMap(w -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, w, v))));
     }
 
-    @ParameterizedTest(name = "inW={0}, {1} values")
-    @MethodSource("widthsAndValues")
-    void vectorEqualsScalarBitForBit(int inW, Values values) {
+    @ParameterizedTest(name = "{0}-bit vectors, inW={1}, {2} values")
+    @MethodSource("bitsWidthsAndValues")
+    void vectorEqualsScalarBitForBit(int bits, int inW, Values values) {
+        MaxPool2x2 vector = KernelProvider.vector(new MaxPoolFamily(), bits);
         Random random = new Random(1000L * inW + values.ordinal());
         for (int inH : SIZES) {
             for (int sH = 1; sH <= 3; sH++) {

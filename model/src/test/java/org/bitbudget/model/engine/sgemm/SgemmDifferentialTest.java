@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.bitbudget.model.engine.kernel.KernelProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,27 +24,33 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Java does not specify them ({@code Math.fma} returns the canonical NaN when interpreted and the
  * processor's NaN once compiled), so even the scalar kernel does not produce stable NaN bits. The
  * padding around every matrix must be left untouched, A and B unchanged, and for random values the
- * scalar kernel must equal the contract of {@link Sgemm} computed here directly.
+ * scalar kernel must equal the contract of {@link Sgemm} computed here directly. All of it at every
+ * vector width this JVM runs ({@link KernelProvider#widths()}: 128, 256 and 512 bits with AVX-512),
+ * each width its own copy of the kernel.
  */
 class SgemmDifferentialTest {
     private static final int[] SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65};
 
     private final Sgemm scalar = new ScalarSgemm();
-    private final Sgemm vector = new VectorSgemm();
 
     /** What the matrices hold. */
     enum Values {
         RANDOM, ADVERSARIAL, NON_FINITE
     }
 
-    static Stream<Arguments> rowsAndValues() {
-        return Arrays.stream(SIZES).boxed()
-                .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(m, v)));
+    static Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
     }
 
-    @ParameterizedTest(name = "m={0}, {1} values")
-    @MethodSource("rowsAndValues")
-    void vectorEqualsScalarBitForBit(int m, Values values) {
+    static Stream<Arguments> widthsRowsAndValues() {
+        return widths().flatMap(bits -> Arrays.stream(SIZES).boxed()
+                .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
+    }
+
+    @ParameterizedTest(name = "{0}-bit vectors, m={1}, {2} values")
+    @MethodSource("widthsRowsAndValues")
+    void vectorEqualsScalarBitForBit(int bits, int m, Values values) {
+        Sgemm vector = KernelProvider.vector(new SgemmFamily(), bits);
         Random random = new Random(1000L * m + values.ordinal());
         for (int n : SIZES) {
             for (int k : SIZES) {
@@ -86,8 +92,10 @@ class SgemmDifferentialTest {
         }
     }
 
-    @Test
-    void emptyInnerDimensionLeavesCAlone() {
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void emptyInnerDimensionLeavesCAlone(int bits) {
+        Sgemm vector = KernelProvider.vector(new SgemmFamily(), bits);
         float[] c = {1f, -0f, Float.NaN, 3f};
         float[] fromVector = c.clone();
         vector.multiplyAdd(2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, fromVector, 0, 2);
