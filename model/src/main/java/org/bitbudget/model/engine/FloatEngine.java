@@ -311,7 +311,8 @@ public final class FloatEngine {
     /**
      * The shape of every value (inputs, intermediates, outputs) when the graph runs on a batch of
      * {@code batch}, found by running it on zeros. Fails like {@link #run(Map)} on a graph whose
-     * shapes do not fit.
+     * shapes do not fit. {@link org.bitbudget.model.ops.ShapeInference} derives the same shapes
+     * without running the graph; this is what its tests compare it with.
      */
     public Map<String, Shape> valueShapes(int batch) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
