@@ -50,11 +50,12 @@ public final class OnnxImporter {
     public static final int MAX_OPSET = 21;
 
     /**
-     * The operator types the importer accepts: those of the {@link Operators} registry, then
-     * {@code Constant}, which the importer folds into the constants.
+     * The operator types the importer accepts, in the order the documentation lists them: those of
+     * the {@link Operators} registry and {@code Constant}, which the importer folds into the constants
+     * (listed after Identity, where the documentation and earlier error messages have it).
      */
-    public static final List<String> SUPPORTED_OPS = Stream.concat(Operators.onnxTypes().stream(),
-            Stream.of("Constant")).toList();
+    public static final List<String> SUPPORTED_OPS = Operators.onnxTypes().stream()
+            .flatMap(t -> t.equals("Identity") ? Stream.of(t, "Constant") : Stream.of(t)).toList();
 
     private final String file;
     private final int opset;

@@ -20,7 +20,11 @@ public interface FloatRule<O extends Op> {
         return false;
     }
 
-    /** Whether the result may share its input's array (a reshape, or the input itself). */
+    /**
+     * Whether the result may share its input's array (a {@code Tensor.reshape}, or the input itself).
+     * An operator whose kernel does so must say so: the engine reuses the arrays of results that no
+     * caller can hold, and it follows shared arrays to know which those are.
+     */
     default boolean sharesInputArray(O op) {
         return false;
     }
