@@ -2,6 +2,7 @@ package org.bitbudget.model.ops;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.bitbudget.model.engine.Activation;
 import org.bitbudget.model.engine.Convolution;
 import org.bitbudget.model.engine.FloatKernel;
@@ -11,6 +12,7 @@ import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 import org.bitbudget.model.train.ConvOps;
+import org.bitbudget.model.train.DTensor;
 
 /** ONNX Conv over 1 or 2 spatial axes, grouped and depthwise included; a quantizable layer. */
 final class ConvOperator implements OperatorDescriptor<Op.Conv> {
@@ -124,17 +126,17 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
     }
 
     @Override
-    public TrainingForward forward(Op.Conv c, Node node, org.bitbudget.model.train.DTensor[] in, boolean training) {
+    public TrainingForward forward(Op.Conv c, Node node, DTensor[] in, boolean training) {
         return TrainingForward.of(ConvOps.forward(c, in[0], in[1], in.length > 2 ? in[2] : null));
     }
 
     @Override
-    public org.bitbudget.model.train.DTensor[] backward(Op.Conv c, Gradients g) {
+    public DTensor[] backward(Op.Conv c, Gradients g) {
         return ConvOps.backward(c, g.in()[0], g.in()[1], g.input(2), g.dy(), g.needs(0), g.needs(1), g.needs(2));
     }
 
     @Override
-    public IntegerLowering integerLowering(Op.Conv op, Node node, java.util.Map<String, Tensor> constants) {
+    public IntegerLowering integerLowering(Op.Conv op, Node node, Map<String, Tensor> constants) {
         return new IntegerLowering.Layer();
     }
 }
