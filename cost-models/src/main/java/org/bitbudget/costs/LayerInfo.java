@@ -6,13 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.ValueInfo;
 import org.bitbudget.model.inspect.LayerSummary;
 import org.bitbudget.model.inspect.ModelSummary;
+import org.bitbudget.model.ops.ShapeInference;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
@@ -53,7 +53,7 @@ public record LayerInfo(Layer layer, long macs, int channels, int reduction, lon
     /** The layers of {@code graph}, in graph order. */
     public static List<LayerInfo> of(Graph graph) {
         ModelSummary summary = ModelSummary.of(graph);
-        Map<String, Shape> shapes = FloatEngine.builder(graph).threads(1).build().valueShapes(1);
+        Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
         Map<String, Integer> lastUse = new HashMap<>();
         List<Node> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {

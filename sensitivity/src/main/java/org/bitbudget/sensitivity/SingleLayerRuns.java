@@ -14,6 +14,7 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.ops.ShapeInference;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
@@ -170,7 +171,7 @@ final class SingleLayerRuns {
     static List<Cell> cells(SensitivityProblem problem) {
         Graph graph = problem.graph();
         Map<QuantizerSpec, Map<String, RangeSearch.Params>> activationParams = calibrate(problem);
-        Map<String, Shape> shapes = FloatEngine.builder(graph).threads(1).build().valueShapes(1);
+        Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
         List<Cell> cells = new ArrayList<>();
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {

@@ -227,7 +227,7 @@ public final class MeasuredLatency implements CostModel {
             throw new IllegalStateException(e);
         }
         StringBuilder b = new StringBuilder();
-        var shapes = org.bitbudget.model.engine.FloatEngine.builder(graph).threads(1).build().valueShapes(1);
+        var shapes = org.bitbudget.model.ops.ShapeInference.shapes(graph, 1);
         for (Node n : graph.nodes()) {
             b.append(n.name()).append('|').append(n.op().type()).append('|');
             for (String in : n.inputs()) {

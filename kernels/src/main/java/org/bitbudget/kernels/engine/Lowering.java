@@ -7,10 +7,12 @@ import java.util.Map;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
-import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.ops.IntegerLowering;
+import org.bitbudget.model.ops.Operators;
+import org.bitbudget.model.ops.ShapeInference;
 import org.bitbudget.model.precision.FakeQuantization;
 import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
 import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
@@ -68,7 +70,7 @@ final class Lowering {
         for (LayerQuantization lq : quantized.layers()) {
             layerOf.put(lq.layer().name(), lq);
         }
-        this.shapes = FloatEngine.of(graph).valueShapes(1);
+        this.shapes = ShapeInference.shapes(graph, 1);
     }
 
     IntegerEngine lower(int threads) {
@@ -132,27 +134,26 @@ final class Lowering {
             throw unsupported(node, "a second output is not supported");
         }
         LayerQuantization lq = layerOf.get(node.name());
-        AccValue result = switch (node.op()) {
-            case Op.Conv c when lq != null -> layer(node, lq, c);
-            case Op.Gemm g when lq != null -> layer(node, lq, null);
-            case Op.MatMul m when lq != null -> layer(node, lq, null);
-            case Op.Unary u when u.kind() == Op.Unary.Kind.IDENTITY -> accOf(node.input(0));
-            case Op.Unary u when u.kind() == Op.Unary.Kind.RELU -> clamp(node, 0, Double.POSITIVE_INFINITY);
-            case Op.Clip c -> clamp(node, bound(node, 1, c.min()), bound(node, 2, c.max()));
-            case Op.Pool p when p.kind() == Op.Pool.Kind.AVERAGE -> averagePool(node, p);
-            case Op.GlobalAveragePool g -> averagePool(node, null);
-            case Op.Flatten f when spatial(shape(node.input(0))) == 1 -> accOf(node.input(0));
-            case Op.Binary b when b.kind() == Op.Binary.Kind.ADD -> add(node);
+        IntegerLowering form = integerForm(node);
+        AccValue result = switch (form) {
+            case IntegerLowering.Layer _ when lq != null -> layer(node, lq, node.op() instanceof Op.Conv c ? c : null);
+            case IntegerLowering.PassThrough _ -> accOf(node.input(0));
+            case IntegerLowering.Clamp c -> clamp(node, c.low(), c.high());
+            case IntegerLowering.AveragePool p -> averagePool(node, p.pool());
+            case IntegerLowering.Flatten _ when spatial(shape(node.input(0))) == 1 -> accOf(node.input(0));
+            case IntegerLowering.Add _ -> add(node);
             default -> throw unsupported(node, "the integer engine does not run " + node.op().type()
-                    + (isLayerOp(node.op()) ? " without a constant weight"
+                    + (form instanceof IntegerLowering.Layer ? " without a constant weight"
                     : " where its output feeds an Add, an average pool or the graph output"));
         };
         accs.put(value, result);
         return result;
     }
 
-    private static boolean isLayerOp(Op op) {
-        return op instanceof Op.Conv || op instanceof Op.Gemm || op instanceof Op.MatMul;
+    /** How the integer engine treats {@code node}, as its operator's descriptor says. */
+    private IntegerLowering integerForm(Node node) {
+        Op op = node.op();
+        return Operators.of(op).integerLowering(op, node, graph.initializers());
     }
 
     /**
@@ -178,14 +179,14 @@ final class Lowering {
             steps.add(new Step.Quantize(layer, 0, slot, consumer.precision().activations().format(),
                     consumer.activations(), range[0], range[1]));
         } else {
-            slot = switch (node.op()) {
-                case Op.Pool p when p.kind() == Op.Pool.Kind.MAX -> {
+            slot = switch (integerForm(node)) {
+                case IntegerLowering.MaxPool p -> {
                     int from = codesFor(node.input(0), consumer, low, high);
                     int to = newSlot();
-                    steps.add(new Step.MaxPool(layer, from, to, p));
+                    steps.add(new Step.MaxPool(layer, from, to, p.pool()));
                     yield to;
                 }
-                case Op.Flatten f when f.axis() == 1 -> {
+                case IntegerLowering.Flatten f when f.axis() == 1 -> {
                     int from = codesFor(node.input(0), consumer, low, high);
                     if (spatial(shape(node.input(0))) == 1) {
                         yield from;
@@ -194,11 +195,9 @@ final class Lowering {
                     steps.add(new Step.Flatten(layer, from, to));
                     yield to;
                 }
-                case Op.Unary u when u.kind() == Op.Unary.Kind.RELU ->
-                        codesFor(node.input(0), consumer, Math.max(low, 0), high);
-                case Op.Unary u when u.kind() == Op.Unary.Kind.IDENTITY -> codesFor(node.input(0), consumer, low, high);
-                case Op.Clip c -> codesFor(node.input(0), consumer, Math.max(low, bound(node, 1, c.min())),
-                        Math.min(high, bound(node, 2, c.max())));
+                case IntegerLowering.Clamp c ->
+                        codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()));
+                case IntegerLowering.PassThrough _ -> codesFor(node.input(0), consumer, low, high);
                 default -> requantize(accOf(value), consumer, low, high);
             };
         }
@@ -317,19 +316,6 @@ final class Lowering {
             shifts[j] = fpm.shift();
         }
         return new int[][] {multipliers, shifts};
-    }
-
-    /** Clip's bound from its constant input {@code index} (opset 11+), else the attribute. */
-    private double bound(Node node, int index, float attribute) {
-        String name = node.input(index);
-        if (name.isEmpty()) {
-            return attribute;
-        }
-        Tensor t = graph.initializers().get(name);
-        if (t == null || t.shape().size() != 1) {
-            throw unsupported(node, "Clip bounds must be constant scalars");
-        }
-        return t.data()[0];
     }
 
     private AccValue layer(Node node, LayerQuantization lq, Op.Conv conv) {

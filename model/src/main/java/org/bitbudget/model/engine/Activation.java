@@ -7,7 +7,7 @@ package org.bitbudget.model.engine;
  * the standalone operator would read, so fusing changes when the values are written, never what
  * they are.
  */
-sealed interface Activation {
+public sealed interface Activation {
 
     /** Replaces each of {@code v[from, to)} by its activation. */
     void applyInPlace(float[] v, int from, int to);

@@ -6,7 +6,7 @@ package org.bitbudget.model.engine;
  * array, which spares allocating and zeroing the largest intermediates of every batch.
  */
 @FunctionalInterface
-interface Allocator {
+public interface Allocator {
     /** Always a new array. */
     Allocator FRESH = float[]::new;
 

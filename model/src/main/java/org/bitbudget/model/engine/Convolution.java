@@ -15,7 +15,7 @@ import org.bitbudget.model.tensor.Tensor;
  * for the padded width and dropping the extra ones. Every kept output is the same chain of
  * fused multiply-adds over the same values as with im2col, so the results are identical.
  */
-final class Convolution {
+public final class Convolution {
     /**
      * Work arrays kept per thread between calls, so that a small batch does not pay for zeroing
      * fresh ones each time; they only grow. Callers overwrite every element they read.
@@ -66,7 +66,7 @@ final class Convolution {
      * (or null) applied to each image's outputs as soon as they are written, in an array from
      * {@code allocator}.
      */
-    static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation,
+    public static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation,
                           Allocator allocator) {
         Shape xs = x.shape();
         Shape ws = w.shape();

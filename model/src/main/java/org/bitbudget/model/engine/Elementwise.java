@@ -7,11 +7,11 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Element-wise operators: broadcasting arithmetic, activations and clipping. */
-final class Elementwise {
+public final class Elementwise {
     private Elementwise() {
     }
 
-    static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
+    public static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
         Op.Binary.Kind kind = op.kind();
         if (op.legacyAxis() >= 0) {
             b = alignLegacy(b, a.shape().rank(), op.legacyAxis());
@@ -62,7 +62,7 @@ final class Elementwise {
         };
     }
 
-    static Tensor unary(Op.Unary.Kind kind, Tensor x) {
+    public static Tensor unary(Op.Unary.Kind kind, Tensor x) {
         if (kind == Op.Unary.Kind.IDENTITY) {
             return x;
         }
@@ -85,7 +85,7 @@ final class Elementwise {
         return Tensor.of(x.type(), x.shape(), out);
     }
 
-    static Tensor clip(Tensor x, float min, float max) {
+    public static Tensor clip(Tensor x, float min, float max) {
         float[] in = x.data();
         float[] out = new float[in.length];
         clip(in, out, 0, in.length, min, max);
@@ -117,7 +117,7 @@ final class Elementwise {
         }
     }
 
-    static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {
+    public static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {
         RangeSearch.Params p = new RangeSearch.Params(q.scale(), q.zeroPoint());
         float[] in = x.data();
         float[] out = new float[in.length];

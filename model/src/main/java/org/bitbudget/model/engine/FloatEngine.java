@@ -18,8 +18,9 @@ import org.bitbudget.model.engine.sgemm.SgemmFamily;
 import org.bitbudget.model.graph.Dimension;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.ops.FloatContext;
+import org.bitbudget.model.ops.Operators;
 import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
@@ -74,15 +75,10 @@ public final class FloatEngine {
      * result (then {@code out} holds that node's outputs), or null. {@code reusesArray} says the
      * kernel may take its result array from the thread's reused arrays.
      */
-    private record Step(Node node, Node fused, int[] in, int[] out, Kernel kernel, boolean reusesArray) {
+    private record Step(Node node, Node fused, int[] in, int[] out, FloatKernel kernel, boolean reusesArray) {
         String describe() {
             return fused == null ? node.toString() : node + " + " + fused;
         }
-    }
-
-    @FunctionalInterface
-    private interface Kernel {
-        Tensor[] apply(Tensor[] inputs, Allocator allocator);
     }
 
     private FloatEngine(Builder b) {
@@ -123,9 +119,9 @@ public final class FloatEngine {
             Node last = activation != null ? activation : node;
             int[] in = node.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
             int[] out = last.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
-            boolean reuse = fuse && takesAllocator(node.op()) && !last.outputs().getFirst().isEmpty()
-                    && !escapes(last.outputs().getFirst(), readers, outputs);
-            Kernel kernel = compile(node, activation == null ? null : activation(activation));
+            boolean reuse = fuse && Operators.of(node.op()).writesIntoAllocator()
+                    && !last.outputs().getFirst().isEmpty() && !escapes(last.outputs().getFirst(), readers, outputs);
+            FloatKernel kernel = compile(node, activation == null ? null : activation(activation));
             steps.add(new Step(node, activation, in, out, kernel, reuse));
         }
         return steps.toArray(Step[]::new);
@@ -145,13 +141,13 @@ public final class FloatEngine {
     }
 
     /**
-     * The Relu or Clip that the Conv or Gemm {@code node} can apply to its own result: the only
-     * reader of that result, reading it once, as its data input, with Clip bounds that are absent
-     * or scalar initializers (so they are known now). The result must not be a graph output, as
+     * The activation (Relu, or Clip with bounds that are absent or scalar initializers, so they are
+     * known now) that a fusing {@code node} (Conv, Gemm) can apply to its own result: the only reader
+     * of that result, reading it once, as its data input. The result must not be a graph output, as
      * the fused plan never holds it.
      */
     private Node fusableActivation(Node node, Map<String, List<Node>> readers, Set<String> outputs) {
-        if (!(node.op() instanceof Op.Conv || node.op() instanceof Op.Gemm) || node.outputs().size() != 1) {
+        if (!Operators.of(node.op()).fusesActivation() || node.outputs().size() != 1) {
             return null;
         }
         String value = node.outputs().getFirst();
@@ -161,29 +157,12 @@ public final class FloatEngine {
             return null;
         }
         Node reader = next.getFirst();
-        boolean relu = reader.op() instanceof Op.Unary u && u.kind() == Op.Unary.Kind.RELU;
-        boolean clip = reader.op() instanceof Op.Clip
-                && constantScalar(reader.input(1)) && constantScalar(reader.input(2));
-        return relu || clip ? reader : null;
+        return activation(reader) != null ? reader : null;
     }
 
-    private boolean constantScalar(String input) {
-        Tensor t = graph.initializers().get(input);
-        return input.isEmpty() || t != null && t.shape().size() == 1;
-    }
-
-    /** The {@link Activation} that does the work of the Relu or Clip {@code node}. */
+    /** The {@link Activation} that does the work of {@code node}, or null when it is none. */
     private Activation activation(Node node) {
-        if (node.op() instanceof Op.Clip c) {
-            Tensor[] bounds = node.inputs().stream().map(graph.initializers()::get).toArray(Tensor[]::new);
-            return new Activation.Clip(bound(bounds, 1, c.min()), bound(bounds, 2, c.max()));
-        }
-        return new Activation.Relu();
-    }
-
-    /** Whether the kernel of {@code op} writes its (first) result into an array from an {@link Allocator}. */
-    private static boolean takesAllocator(Op op) {
-        return op instanceof Op.Conv || op instanceof Op.Pool;
+        return Operators.of(node.op()).asActivation(node.op(), node, graph.initializers());
     }
 
     /**
@@ -196,22 +175,12 @@ public final class FloatEngine {
             return true;
         }
         for (Node reader : readers.getOrDefault(name, List.of())) {
-            if (passesArrayOn(reader.op())
+            if (Operators.of(reader.op()).sharesInputArray(reader.op())
                     && reader.outputs().stream().anyMatch(o -> !o.isEmpty() && escapes(o, readers, outputs))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Whether an operator's result may share its input's array (Tensor.reshape, or the input itself). */
-    private static boolean passesArrayOn(Op op) {
-        return switch (op) {
-            case Op.Flatten _, Op.Reshape _ -> true;
-            case Op.Unary u -> u.kind() == Op.Unary.Kind.IDENTITY;
-            case Op.Conv _, Op.Gemm _, Op.MatMul _, Op.Binary _, Op.Clip _, Op.BatchNorm _, Op.Pool _,
-                 Op.GlobalAveragePool _, Op.Concat _, Op.Softmax _, Op.FakeQuantize _ -> false;
-        };
     }
 
     /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
@@ -306,51 +275,10 @@ public final class FloatEngine {
         });
     }
 
-    /** The kernel of {@code node}; {@code activation} (Conv and Gemm only) is applied to its result, or null. */
-    private Kernel compile(Node node, Activation activation) {
-        Sgemm mm = sgemm;
-        return switch (node.op()) {
-            case Op.Conv c -> (in, alloc) -> new Tensor[] {
-                    Convolution.forward(c, in[0], in[1], optional(in, 2), mm, activation, alloc)};
-            case Op.Gemm g -> {
-                Tensor b = graph.initializers().get(node.input(1));
-                float[] bKN = b != null && g.transB() && b.shape().rank() == 2
-                        ? Linear.transpose(b.data(), b.shape().dim(0), b.shape().dim(1)) : null;
-                yield (in, alloc) -> new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, optional(in, 2), mm, activation)};
-            }
-            case Op.MatMul m -> (in, alloc) -> new Tensor[] {Linear.matmul(in[0], in[1], mm)};
-            case Op.Binary b -> (in, alloc) -> new Tensor[] {Elementwise.binary(b, in[0], in[1])};
-            case Op.Unary u -> (in, alloc) -> new Tensor[] {Elementwise.unary(u.kind(), in[0])};
-            case Op.Clip c -> (in, alloc) -> new Tensor[] {
-                    Elementwise.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))};
-            case Op.BatchNorm bn -> (in, alloc) -> NormalizationOps.batchNorm(bn, in[0], in[1], in[2], in[3], in[4]);
-            case Op.Pool p -> {
-                boolean withIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
-                yield (in, alloc) -> Pooling.forward(p, in[0], withIndices, alloc);
-            }
-            case Op.GlobalAveragePool g -> (in, alloc) -> new Tensor[] {Pooling.globalAverage(in[0])};
-            case Op.Flatten f -> (in, alloc) -> new Tensor[] {Layout.flatten(f, in[0])};
-            case Op.Reshape r -> (in, alloc) -> new Tensor[] {Layout.reshape(r, in[0],
-                    r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())};
-            case Op.Concat c -> (in, alloc) -> new Tensor[] {Layout.concat(c, in)};
-            case Op.Softmax s -> (in, alloc) -> new Tensor[] {NormalizationOps.softmax(s, in[0])};
-            case Op.FakeQuantize q -> (in, alloc) -> new Tensor[] {Elementwise.fakeQuantize(q, in[0])};
-        };
-    }
-
-    private static Tensor optional(Tensor[] in, int i) {
-        return i < in.length ? in[i] : null;
-    }
-
-    private static float bound(Tensor[] in, int i, float fallback) {
-        Tensor t = optional(in, i);
-        if (t == null) {
-            return fallback;
-        }
-        if (t.shape().size() != 1) {
-            throw new IllegalArgumentException("Clip bound " + t.shape() + " must be a scalar");
-        }
-        return t.data()[0];
+    /** The kernel of {@code node}; {@code activation} (fusing operators only) is applied to its result, or null. */
+    private FloatKernel compile(Node node, Activation activation) {
+        return Operators.of(node.op()).floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm,
+                activation));
     }
 
     /** Runs the graph on named inputs in this thread and returns every graph output by name. */
@@ -383,7 +311,8 @@ public final class FloatEngine {
     /**
      * The shape of every value (inputs, intermediates, outputs) when the graph runs on a batch of
      * {@code batch}, found by running it on zeros. Fails like {@link #run(Map)} on a graph whose
-     * shapes do not fit.
+     * shapes do not fit. {@link org.bitbudget.model.ops.ShapeInference} derives the same shapes
+     * without running the graph; this is what its tests compare it with.
      */
     public Map<String, Shape> valueShapes(int batch) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();

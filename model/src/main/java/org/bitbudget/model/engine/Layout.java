@@ -5,21 +5,29 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Operators that only move values: Flatten, Reshape and Concat. */
-final class Layout {
+public final class Layout {
     private Layout() {
     }
 
-    static Tensor flatten(Op.Flatten op, Tensor x) {
-        Shape xs = x.shape();
+    public static Tensor flatten(Op.Flatten op, Tensor x) {
+        return x.reshape(flattened(op, x.shape()));
+    }
+
+    /** The 2-D shape Flatten gives {@code xs}. */
+    public static Shape flattened(Op.Flatten op, Shape xs) {
         int axis = op.axis() < 0 ? op.axis() + xs.rank() : op.axis();
         if (axis < 0 || axis > xs.rank()) {
             throw new IllegalArgumentException("axis " + op.axis() + " is out of range for " + xs);
         }
-        return x.reshape(Shape.of(xs.size(0, axis), xs.size(axis, xs.rank())));
+        return Shape.of(xs.size(0, axis), xs.size(axis, xs.rank()));
     }
 
-    static Tensor reshape(Op.Reshape op, Tensor x, long[] requested) {
-        Shape xs = x.shape();
+    public static Tensor reshape(Op.Reshape op, Tensor x, long[] requested) {
+        return x.reshape(reshaped(op, x.shape(), requested));
+    }
+
+    /** The shape Reshape gives {@code xs} for the {@code requested} target (0 copies, -1 is inferred). */
+    public static Shape reshaped(Op.Reshape op, Shape xs, long[] requested) {
         int[] dims = new int[requested.length];
         int inferred = -1;
         long known = 1;
@@ -59,30 +67,15 @@ final class Layout {
             throw new IllegalArgumentException("cannot reshape " + xs + " (" + xs.size() + " values) to "
                     + java.util.Arrays.toString(requested));
         }
-        return x.reshape(Shape.of(dims));
+        return Shape.of(dims);
     }
 
-    static Tensor concat(Op.Concat op, Tensor[] parts) {
+    public static Tensor concat(Op.Concat op, Tensor[] parts) {
         Shape first = parts[0].shape();
         int rank = first.rank();
         int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
-        if (axis < 0 || axis >= rank) {
-            throw new IllegalArgumentException("axis " + op.axis() + " is out of range for " + first);
-        }
-        int total = 0;
-        for (Tensor t : parts) {
-            Shape s = t.shape();
-            if (s.rank() != rank) {
-                throw new IllegalArgumentException("inputs " + first + " and " + s + " differ in rank");
-            }
-            for (int i = 0; i < rank; i++) {
-                if (i != axis && s.dim(i) != first.dim(i)) {
-                    throw new IllegalArgumentException("inputs " + first + " and " + s + " differ off axis " + axis);
-                }
-            }
-            total += s.dim(axis);
-        }
-        Shape outShape = first.with(axis, total);
+        Shape outShape = concatenated(op, java.util.Arrays.stream(parts).map(Tensor::shape).toArray(Shape[]::new));
+        int total = outShape.dim(axis);
         int outer = first.size(0, axis);
         int inner = first.size(axis + 1, rank);
         float[] out = new float[outShape.size()];
@@ -96,5 +89,28 @@ final class Layout {
             offset += chunk;
         }
         return Tensor.of(parts[0].type(), outShape, out);
+    }
+
+    /** The shape Concat gives {@code parts}: equal off the axis, summed along it. */
+    public static Shape concatenated(Op.Concat op, Shape[] parts) {
+        Shape first = parts[0];
+        int rank = first.rank();
+        int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
+        if (axis < 0 || axis >= rank) {
+            throw new IllegalArgumentException("axis " + op.axis() + " is out of range for " + first);
+        }
+        int total = 0;
+        for (Shape s : parts) {
+            if (s.rank() != rank) {
+                throw new IllegalArgumentException("inputs " + first + " and " + s + " differ in rank");
+            }
+            for (int i = 0; i < rank; i++) {
+                if (i != axis && s.dim(i) != first.dim(i)) {
+                    throw new IllegalArgumentException("inputs " + first + " and " + s + " differ off axis " + axis);
+                }
+            }
+            total += s.dim(axis);
+        }
+        return first.with(axis, total);
     }
 }

@@ -6,12 +6,12 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Gemm and MatMul on top of {@link Sgemm}. */
-final class Linear {
+public final class Linear {
     private Linear() {
     }
 
     /** A row-major copy of the transpose of a 2-D matrix. */
-    static float[] transpose(float[] v, int rows, int cols) {
+    public static float[] transpose(float[] v, int rows, int cols) {
         float[] t = new float[v.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -28,7 +28,8 @@ final class Linear {
      *                   to derive it from {@code b}
      * @param activation a Relu or Clip fused into this Gemm, or null
      */
-    static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm, Activation activation) {
+    public static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm,
+                              Activation activation) {
         Shape as = a.shape();
         Shape bs = b.shape();
         if (as.rank() != 2 || bs.rank() != 2) {
@@ -84,7 +85,7 @@ final class Linear {
     }
 
     /** numpy matmul with batch broadcasting; a 2-D B folds every leading axis of A into rows. */
-    static Tensor matmul(Tensor a, Tensor b, Sgemm sgemm) {
+    public static Tensor matmul(Tensor a, Tensor b, Sgemm sgemm) {
         MatMulShape s = MatMulShape.of(a.shape().dims(), b.shape().dims());
         int m = s.m();
         int k = s.k();

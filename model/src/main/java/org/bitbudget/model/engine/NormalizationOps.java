@@ -5,7 +5,7 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Batch normalisation and softmax. */
-final class NormalizationOps {
+public final class NormalizationOps {
     private NormalizationOps() {
     }
 
@@ -13,7 +13,7 @@ final class NormalizationOps {
      * BatchNormalization over axis 1. Returns Y, and in training mode also the updated running mean
      * and variance (population variance of the batch, as ONNX defines).
      */
-    static Tensor[] batchNorm(Op.BatchNorm op, Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var) {
+    public static Tensor[] batchNorm(Op.BatchNorm op, Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var) {
         Shape xs = x.shape();
         if (xs.rank() < 2) {
             throw new IllegalArgumentException("input " + xs + " has no channel axis");
@@ -80,7 +80,7 @@ final class NormalizationOps {
         return new Tensor[] {y, Tensor.of(mean.shape(), runMean), Tensor.of(var.shape(), runVar)};
     }
 
-    static Tensor softmax(Op.Softmax op, Tensor x) {
+    public static Tensor softmax(Op.Softmax op, Tensor x) {
         Shape xs = x.shape();
         int rank = xs.rank();
         int axis = op.axis() < 0 ? op.axis() + rank : op.axis();

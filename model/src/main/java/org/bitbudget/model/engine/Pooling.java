@@ -7,7 +7,7 @@ import org.bitbudget.model.tensor.Shape;
 import org.bitbudget.model.tensor.Tensor;
 
 /** Max, average and global-average pooling over 1 or 2 spatial axes. */
-final class Pooling {
+public final class Pooling {
     private Pooling() {
     }
 
@@ -15,7 +15,7 @@ final class Pooling {
      * The pooled tensor, in an array from {@code allocator}, and for MaxPool with {@code withIndices}
      * also the int64 indices of the maxima. Every path writes every output.
      */
-    static Tensor[] forward(Op.Pool pool, Tensor x, boolean withIndices, Allocator allocator) {
+    public static Tensor[] forward(Op.Pool pool, Tensor x, boolean withIndices, Allocator allocator) {
         Shape xs = x.shape();
         int spatialRank = xs.rank() - 2;
         if (spatialRank != pool.kernel().length) {
@@ -168,7 +168,7 @@ final class Pooling {
         return best;
     }
 
-    static Tensor globalAverage(Tensor x) {
+    public static Tensor globalAverage(Tensor x) {
         Shape xs = x.shape();
         if (xs.rank() < 3) {
             throw new IllegalArgumentException("input " + xs + " has no spatial axes");

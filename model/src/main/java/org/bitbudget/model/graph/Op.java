@@ -4,13 +4,16 @@ import java.util.Arrays;
 import org.bitbudget.model.quant.NumberFormat;
 
 /**
- * The operators BitBudget's IR knows, each with its attributes already checked and defaulted.
- * Spatial attributes ({@code kernel}, {@code strides}, {@code dilations}) have one entry per
- * spatial axis; {@code pads} holds the begin pads of every axis, then the end pads, as in ONNX.
+ * An operator application's attributes, already checked and defaulted: what a {@link Node} holds.
+ * Everything else about an operator (import, shapes, kernels, training, integer form) is in its
+ * descriptor, which {@link org.bitbudget.model.ops.Operators#of(Op)} finds by {@link #type()}. The
+ * records here are the operators BitBudget started with; a new operator declares its record in its
+ * descriptor's file. Spatial attributes ({@code kernel}, {@code strides}, {@code dilations}) have one
+ * entry per spatial axis; {@code pads} holds the begin pads of every axis, then the end pads, as in ONNX.
  */
-public sealed interface Op {
+public interface Op {
 
-    /** The ONNX operator type, e.g. {@code Conv}. */
+    /** The operator type, e.g. {@code Conv}: the ONNX type, and the key of its descriptor. */
     String type();
 
     /** How ONNX's {@code auto_pad} derives pads from the input size. */

@@ -3,16 +3,15 @@ package org.bitbudget.model.inspect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.graph.Op;
+import org.bitbudget.model.ops.ShapeInference;
 import org.bitbudget.model.tensor.Shape;
 
 /**
  * The layer table of a model: every quantizable layer with its shapes, parameters and MACs for one
- * sample, and the totals. Shapes come from running the graph once on a zero sample, so they are
- * exactly what the engine computes.
+ * sample, and the totals. Shapes come from {@link ShapeInference} for a batch of one.
  *
  * @param graph  the model
  * @param layers the layers in graph order
@@ -26,7 +25,7 @@ public record ModelSummary(Graph graph, List<LayerSummary> layers, long params, 
 
     /** Summarises {@code graph}. */
     public static ModelSummary of(Graph graph) {
-        Map<String, Shape> shapes = FloatEngine.builder(graph).threads(1).build().valueShapes(1);
+        Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
         List<LayerSummary> rows = new ArrayList<>();
         long params = 0;
         long macs = 0;

@@ -16,6 +16,8 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.ops.AttributeWriter;
+import org.bitbudget.model.ops.Operators;
 
 /**
  * Writes a graph as an opset-13 ONNX model. The bytes depend only on the graph and the metadata
@@ -62,76 +64,27 @@ public final class OnnxExporter {
     private static NodeProto node(Node n) {
         NodeProto.Builder b = NodeProto.newBuilder().setName(n.name()).setOpType(n.op().type())
                 .addAllInput(n.inputs()).addAllOutput(n.outputs());
-        switch (n.op()) {
-            case Op.Conv c -> {
-                ints(b, "kernel_shape", c.kernel());
-                ints(b, "strides", c.strides());
-                ints(b, "pads", c.pads());
-                ints(b, "dilations", c.dilations());
-                b.addAttribute(integer("group", c.group()));
-                if (c.autoPad() != Op.AutoPad.NOTSET) {
-                    b.addAttribute(text("auto_pad", c.autoPad().name()));
-                }
+        Operators.of(n.op()).write(n.op(), n, new AttributeWriter() {
+            @Override
+            public void integer(String name, long value) {
+                b.addAttribute(OnnxExporter.integer(name, value));
             }
-            case Op.Gemm g -> {
-                b.addAttribute(real("alpha", g.alpha()));
-                b.addAttribute(real("beta", g.beta()));
-                b.addAttribute(integer("transA", g.transA() ? 1 : 0));
-                b.addAttribute(integer("transB", g.transB() ? 1 : 0));
+
+            @Override
+            public void real(String name, float value) {
+                b.addAttribute(OnnxExporter.real(name, value));
             }
-            case Op.BatchNorm bn -> {
-                b.addAttribute(real("epsilon", bn.epsilon()));
-                b.addAttribute(real("momentum", bn.momentum()));
+
+            @Override
+            public void text(String name, String value) {
+                b.addAttribute(OnnxExporter.text(name, value));
             }
-            case Op.Pool p -> {
-                ints(b, "kernel_shape", p.kernel());
-                ints(b, "strides", p.strides());
-                ints(b, "pads", p.pads());
-                if (p.ceilMode()) {
-                    b.addAttribute(integer("ceil_mode", 1));
-                }
-                if (p.kind() == Op.Pool.Kind.AVERAGE && p.countIncludePad()) {
-                    b.addAttribute(integer("count_include_pad", 1));
-                }
-                if (p.kind() == Op.Pool.Kind.MAX) {
-                    ints(b, "dilations", p.dilations());
-                }
-                if (p.autoPad() != Op.AutoPad.NOTSET) {
-                    b.addAttribute(text("auto_pad", p.autoPad().name()));
-                }
+
+            @Override
+            public void ints(String name, int[] values) {
+                OnnxExporter.ints(b, name, values);
             }
-            case Op.Flatten f -> b.addAttribute(integer("axis", f.axis()));
-            case Op.Concat c -> b.addAttribute(integer("axis", c.axis()));
-            case Op.Softmax s -> {
-                if (s.coerce2d()) {
-                    throw new IllegalArgumentException("node " + n.name() + ": opset-13 Softmax has no 2-D form");
-                }
-                b.addAttribute(integer("axis", s.axis()));
-            }
-            case Op.Binary bin -> {
-                if (bin.legacyAxis() >= 0) {
-                    throw new IllegalArgumentException("node " + n.name() + ": legacy broadcasting has no opset-13 form");
-                }
-            }
-            case Op.Clip c -> {
-                if (c.min() != Float.NEGATIVE_INFINITY || c.max() != Float.POSITIVE_INFINITY) {
-                    throw new IllegalArgumentException("node " + n.name() + ": Clip bounds must be inputs in opset 13");
-                }
-            }
-            case Op.Reshape r -> {
-                if (r.shapeAttribute() != null || r.allowZero()) {
-                    throw new IllegalArgumentException("node " + n.name() + ": this Reshape has no opset-13 form");
-                }
-            }
-            case Op.FakeQuantize q -> throw new IllegalArgumentException("node " + n.name()
-                    + ": FakeQuantize has no ONNX operator; write quantized models with FakeQuantizedExport");
-            case Op.MatMul m -> {
-            }
-            case Op.Unary u -> {
-            }
-            case Op.GlobalAveragePool g -> {
-            }
-        }
+        });
         return b.build();
     }
 

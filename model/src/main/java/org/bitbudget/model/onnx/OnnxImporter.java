@@ -19,9 +19,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.bitbudget.model.UnsupportedModelException;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.graph.Dimension;
@@ -29,6 +29,10 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.ops.Arity;
+import org.bitbudget.model.ops.OnnxNode;
+import org.bitbudget.model.ops.OperatorDescriptor;
+import org.bitbudget.model.ops.Operators;
 import org.bitbudget.model.tensor.DataType;
 import org.bitbudget.model.tensor.Tensor;
 
@@ -45,10 +49,13 @@ public final class OnnxImporter {
     /** The newest default-domain opset whose semantics the importer knows. */
     public static final int MAX_OPSET = 21;
 
-    /** The operator types the importer accepts, in the order the documentation lists them. */
-    public static final List<String> SUPPORTED_OPS = List.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div",
-            "BatchNormalization", "Relu", "Clip", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "Flatten", "Reshape", "Concat", "Identity", "Constant", "Softmax", "Round");
+    /**
+     * The operator types the importer accepts, in the order the documentation lists them: those of
+     * the {@link Operators} registry and {@code Constant}, which the importer folds into the constants
+     * (listed after Identity, where the documentation and earlier error messages have it).
+     */
+    public static final List<String> SUPPORTED_OPS = Operators.onnxTypes().stream()
+            .flatMap(t -> t.equals("Identity") ? Stream.of(t, "Constant") : Stream.of(t)).toList();
 
     private final String file;
     private final int opset;
@@ -161,7 +168,6 @@ public final class OnnxImporter {
                 continue;
             }
             Op op = op(p, where, constants);
-            checkArity(p, op, where);
             nodes.add(new Node(name, op, p.getInputList(), p.getOutputList()));
             defined.addAll(p.getOutputList());
         }
@@ -247,203 +253,24 @@ public final class OnnxImporter {
         };
     }
 
+    /** The node's operator, read by its descriptor, with its attributes and its input count checked. */
     private Op op(NodeProto p, String where, Map<String, Tensor> constants) {
-        Attributes a = new Attributes(p, where);
-        Op op = switch (p.getOpType()) {
-            case "Conv" -> conv(p, a, where, constants);
-            case "Gemm" -> gemm(a);
-            case "MatMul" -> new Op.MatMul();
-            case "Add" -> binary(Op.Binary.Kind.ADD, a, where);
-            case "Sub" -> binary(Op.Binary.Kind.SUB, a, where);
-            case "Mul" -> binary(Op.Binary.Kind.MUL, a, where);
-            case "Div" -> binary(Op.Binary.Kind.DIV, a, where);
-            case "Round" -> new Op.Unary(Op.Unary.Kind.ROUND);
-            case "BatchNormalization" -> batchNorm(p, a, where);
-            case "Relu" -> new Op.Unary(Op.Unary.Kind.RELU);
-            case "Sigmoid" -> new Op.Unary(Op.Unary.Kind.SIGMOID);
-            case "Identity" -> new Op.Unary(Op.Unary.Kind.IDENTITY);
-            case "Clip" -> opset < 11
-                    ? new Op.Clip(a.getFloat("min", -Float.MAX_VALUE), a.getFloat("max", Float.MAX_VALUE))
-                    : new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-            case "MaxPool" -> pool(Op.Pool.Kind.MAX, p, a, where);
-            case "AveragePool" -> pool(Op.Pool.Kind.AVERAGE, p, a, where);
-            case "GlobalAveragePool" -> new Op.GlobalAveragePool();
-            case "Flatten" -> new Op.Flatten(a.getInt("axis", 1));
-            case "Reshape" -> new Op.Reshape(a.getInt("allowzero", 0) != 0,
-                    opset < 5 ? a.getLongs("shape", null) : null);
-            case "Concat" -> new Op.Concat(a.getInt("axis", opset < 4 ? 1 : Integer.MIN_VALUE));
-            case "Softmax" -> new Op.Softmax(a.getInt("axis", opset < 13 ? 1 : -1), opset < 13);
-            default -> throw unsupported(where, p.getOpType(), "operator " + p.getOpType()
+        OperatorDescriptor<?> descriptor = Operators.forOnnx(p.getDomain(), p.getOpType());
+        if (descriptor == null) {
+            throw unsupported(where, p.getOpType(), "operator " + p.getOpType()
                     + " is not supported (supported: " + String.join(", ", SUPPORTED_OPS) + ")");
-        };
-        if (op instanceof Op.Concat c && c.axis() == Integer.MIN_VALUE) {
-            throw error(where, "Concat needs an 'axis' attribute");
         }
-        a.rejectUnread();
+        NodeReader node = new NodeReader(p, where, constants);
+        Op op = descriptor.read(node);
+        node.rejectUnread();
+        checkArity(p, Operators.of(op).arity(op), where);
         return op;
     }
 
-    private Op gemm(Attributes a) {
-        // Before opset 7, broadcast=1 allowed C to broadcast, which every later opset does by default.
-        a.getInt("broadcast", 0);
-        return new Op.Gemm(a.getFloat("alpha", 1f), a.getFloat("beta", 1f), a.getInt("transA", 0) != 0,
-                a.getInt("transB", 0) != 0);
-    }
-
-    private Op conv(NodeProto p, Attributes a, String where, Map<String, Tensor> constants) {
-        int[] kernel = a.getInts("kernel_shape", null);
-        Tensor weight = p.getInputCount() > 1 ? constants.get(p.getInput(1)) : null;
-        if (weight != null) {
-            int spatial = weight.shape().rank() - 2;
-            if (spatial < 1) {
-                throw error(where, "Conv weight '" + p.getInput(1) + "' has shape " + weight.shape()
-                        + "; it needs [out, in/group, k...]");
-            }
-            if (kernel != null && (kernel.length != spatial || !matches(kernel, weight.shape().dims(), 2))) {
-                throw error(where, "kernel_shape " + java.util.Arrays.toString(kernel)
-                        + " does not match weight shape " + weight.shape());
-            }
-            kernel = kernel == null ? java.util.Arrays.copyOfRange(weight.shape().dims(), 2, spatial + 2) : kernel;
-        }
-        if (kernel != null && kernel.length > 2) {
-            throw unsupported(where, "Conv", kernel.length + "-D convolution is not supported (1-D and 2-D are)");
-        }
-        int group = a.getInt("group", 1);
-        if (group < 1) {
-            throw error(where, "group must be at least 1, got " + group);
-        }
-        int[] strides = a.getInts("strides", null);
-        int[] dilations = a.getInts("dilations", null);
-        int[] pads = a.getInts("pads", null);
-        checkSpatial(where, kernel, strides, dilations, pads);
-        return new Op.Conv(kernel, strides, pads, dilations, group, autoPad(a, where));
-    }
-
-    private Op pool(Op.Pool.Kind kind, NodeProto p, Attributes a, String where) {
-        int[] kernel = a.getInts("kernel_shape", null);
-        if (kernel == null) {
-            throw error(where, p.getOpType() + " needs a 'kernel_shape' attribute");
-        }
-        if (kernel.length > 2) {
-            throw unsupported(where, p.getOpType(), kernel.length + "-D pooling is not supported (1-D and 2-D are)");
-        }
-        if (kind == Op.Pool.Kind.AVERAGE && p.getOutputCount() > 1) {
-            throw error(where, "AveragePool has one output, got " + p.getOutputCount());
-        }
-        int[] strides = a.getInts("strides", null);
-        int[] dilations = a.getInts("dilations", null);
-        int[] pads = a.getInts("pads", null);
-        checkSpatial(where, kernel, strides, dilations, pads);
-        boolean ceil = a.getInt("ceil_mode", 0) != 0;
-        boolean includePad = a.getInt("count_include_pad", 0) != 0;
-        int storageOrder = a.getInt("storage_order", 0);
-        return new Op.Pool(kind, kernel, strides, pads, dilations, ceil, includePad, autoPad(a, where), storageOrder);
-    }
-
-    private Op binary(Op.Binary.Kind kind, Attributes a, String where) {
-        boolean legacy = a.getInt("broadcast", 0) != 0 && a.has("axis");
-        int axis = a.getInt("axis", -1);
-        a.getString("consumed_inputs", null);
-        if (legacy && axis < 0) {
-            throw unsupported(where, new Op.Binary(kind, -1).type(),
-                    "legacy broadcasting with a negative axis is not supported");
-        }
-        return new Op.Binary(kind, legacy ? axis : -1);
-    }
-
-    private Op batchNorm(NodeProto p, Attributes a, String where) {
-        float epsilon = a.getFloat("epsilon", 1e-5f);
-        float momentum = a.getFloat("momentum", 0.9f);
-        boolean training = a.getInt("training_mode", 0) != 0;
-        if (a.getInt("spatial", 1) != 1) {
-            throw unsupported(where, "BatchNormalization", "BatchNormalization with spatial=0 is not supported");
-        }
-        if (opset < 7) {
-            a.getInt("is_test", 0);
-            a.getString("consumed_inputs", null);
-        }
-        if (!training && p.getOutputList().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
-            throw error(where, "BatchNormalization in inference mode has one output; training outputs need "
-                    + "training_mode=1");
-        }
-        return new Op.BatchNorm(epsilon, momentum, training);
-    }
-
-    private Op.AutoPad autoPad(Attributes a, String where) {
-        String s = a.getString("auto_pad", "NOTSET");
-        try {
-            return Op.AutoPad.valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw error(where, "auto_pad '" + s + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
-        }
-    }
-
-    private void checkSpatial(String where, int[] kernel, int[] strides, int[] dilations, int[] pads) {
-        int rank = kernel != null ? kernel.length
-                : strides != null ? strides.length : dilations != null ? dilations.length : -1;
-        if (kernel != null) {
-            requirePositive(where, "kernel_shape", kernel);
-        }
-        if (strides != null) {
-            requirePositive(where, "strides", strides);
-            requireLength(where, "strides", strides, rank);
-        }
-        if (dilations != null) {
-            requirePositive(where, "dilations", dilations);
-            requireLength(where, "dilations", dilations, rank);
-        }
-        if (pads != null) {
-            if (rank >= 0 && pads.length != 2 * rank) {
-                throw error(where, "pads has " + pads.length + " values; " + 2 * rank + " expected");
-            }
-            for (int pad : pads) {
-                if (pad < 0) {
-                    throw error(where, "negative pads are not supported: " + java.util.Arrays.toString(pads));
-                }
-            }
-        }
-    }
-
-    private void requirePositive(String where, String name, int[] values) {
-        for (int v : values) {
-            if (v < 1) {
-                throw error(where, name + " must be positive, got " + java.util.Arrays.toString(values));
-            }
-        }
-    }
-
-    private void requireLength(String where, String name, int[] values, int rank) {
-        if (rank >= 0 && values.length != rank) {
-            throw error(where, name + " has " + values.length + " values; " + rank + " expected");
-        }
-    }
-
-    private static boolean matches(int[] kernel, int[] weightDims, int offset) {
-        for (int i = 0; i < kernel.length; i++) {
-            if (kernel[i] != weightDims[offset + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void checkArity(NodeProto p, Op op, String where) {
-        int[] inputs = switch (op) {
-            case Op.Conv c -> new int[] {2, 3};
-            case Op.Gemm g -> new int[] {2, 3};
-            case Op.MatMul m -> new int[] {2, 2};
-            case Op.Binary b -> new int[] {2, 2};
-            case Op.BatchNorm b -> new int[] {5, 5};
-            case Op.Clip c -> new int[] {1, 3};
-            case Op.Reshape r -> r.shapeAttribute() != null ? new int[] {1, 1} : new int[] {2, 2};
-            case Op.Concat c -> new int[] {1, Integer.MAX_VALUE};
-            default -> new int[] {1, 1};
-        };
+    private void checkArity(NodeProto p, Arity arity, String where) {
         int count = p.getInputCount();
-        if (count < inputs[0] || count > inputs[1]) {
-            String expected = inputs[0] == inputs[1] ? Integer.toString(inputs[0])
-                    : inputs[1] == Integer.MAX_VALUE ? "at least " + inputs[0] : inputs[0] + " to " + inputs[1];
-            throw error(where, p.getOpType() + " has " + count + " inputs; " + expected + " expected");
+        if (!arity.accepts(count)) {
+            throw error(where, p.getOpType() + " has " + count + " inputs; " + arity.describe() + " expected");
         }
         if (p.getOutputCount() < 1) {
             throw error(where, p.getOpType() + " has no output");
@@ -466,22 +293,62 @@ public final class OnnxImporter {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** Reads a node's attributes by name and type, remembering which were read. */
-    private final class Attributes {
+    /** One node as its descriptor reads it: attributes by name and type, remembering which were read. */
+    private final class NodeReader implements OnnxNode {
         private final Map<String, AttributeProto> byName = new LinkedHashMap<>();
         private final Set<String> read = new HashSet<>();
+        private final NodeProto proto;
         private final String where;
         private final String opType;
+        private final Map<String, Tensor> constants;
 
-        Attributes(NodeProto p, String where) {
+        NodeReader(NodeProto p, String where, Map<String, Tensor> constants) {
+            this.proto = p;
             this.where = where;
             this.opType = p.getOpType();
+            this.constants = constants;
             for (AttributeProto a : p.getAttributeList()) {
                 byName.put(a.getName(), a);
             }
         }
 
-        boolean has(String name) {
+        @Override
+        public String type() {
+            return opType;
+        }
+
+        @Override
+        public int opset() {
+            return opset;
+        }
+
+        @Override
+        public List<String> inputs() {
+            return proto.getInputList();
+        }
+
+        @Override
+        public List<String> outputs() {
+            return proto.getOutputList();
+        }
+
+        @Override
+        public Tensor constant(int i) {
+            return i < proto.getInputCount() ? constants.get(proto.getInput(i)) : null;
+        }
+
+        @Override
+        public RuntimeException error(String message) {
+            return OnnxImporter.this.error(where, message);
+        }
+
+        @Override
+        public RuntimeException unsupported(String feature, String message) {
+            return OnnxImporter.this.unsupported(where, feature, message);
+        }
+
+        @Override
+        public boolean has(String name) {
             return byName.containsKey(name);
         }
 
@@ -489,22 +356,25 @@ public final class OnnxImporter {
             read.add(name);
             AttributeProto a = byName.get(name);
             if (a != null && a.hasType() && a.getType() != type) {
-                throw error(where, "attribute '" + name + "' must be " + type + ", got " + a.getType());
+                throw error("attribute '" + name + "' must be " + type + ", got " + a.getType());
             }
             return a;
         }
 
-        int getInt(String name, int fallback) {
+        @Override
+        public int getInt(String name, int fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.INT);
             return a == null ? fallback : toInt(name, a.getI());
         }
 
-        float getFloat(String name, float fallback) {
+        @Override
+        public float getFloat(String name, float fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.FLOAT);
             return a == null ? fallback : a.getF();
         }
 
-        String getString(String name, String fallback) {
+        @Override
+        public String getString(String name, String fallback) {
             AttributeProto a = byName.get(name);
             read.add(name);
             if (a == null) {
@@ -513,7 +383,8 @@ public final class OnnxImporter {
             return a.getS().toStringUtf8();
         }
 
-        int[] getInts(String name, int[] fallback) {
+        @Override
+        public int[] getInts(String name, int[] fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.INTS);
             if (a == null) {
                 return fallback;
@@ -523,12 +394,13 @@ public final class OnnxImporter {
 
         private int toInt(String name, long value) {
             if (value != (int) value) {
-                throw error(where, "attribute '" + name + "' value " + value + " is out of range");
+                throw error("attribute '" + name + "' value " + value + " is out of range");
             }
             return (int) value;
         }
 
-        long[] getLongs(String name, long[] fallback) {
+        @Override
+        public long[] getLongs(String name, long[] fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.INTS);
             return a == null ? fallback : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
         }
@@ -537,7 +409,7 @@ public final class OnnxImporter {
         void rejectUnread() {
             for (String name : byName.keySet()) {
                 if (!read.contains(name)) {
-                    throw unsupported(where, opType, opType + " attribute '" + name + "' is not supported");
+                    throw unsupported(opType, opType + " attribute '" + name + "' is not supported");
                 }
             }
         }

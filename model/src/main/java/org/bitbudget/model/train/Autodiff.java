@@ -15,6 +15,9 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Node;
 import org.bitbudget.model.graph.Op;
 import org.bitbudget.model.graph.ValueInfo;
+import org.bitbudget.model.ops.Gradients;
+import org.bitbudget.model.ops.Operators;
+import org.bitbudget.model.ops.TrainingForward;
 import org.bitbudget.model.quant.NumberFormat;
 
 /**
@@ -65,10 +68,6 @@ public final class Autodiff {
      * gradient must flow into it.
      */
     private record Step(Node node, int[] in, int[] out, boolean[] needGrad, boolean[] needParamGrad) {
-    }
-
-    /** What a node's forward produced: its outputs, and what its backward needs beyond them. */
-    private record Forward(DTensor[] outputs, Object saved) {
     }
 
     /** Compiles {@code graph}: numbers its values and converts its initializers to double once. */
@@ -128,7 +127,7 @@ public final class Autodiff {
             need[s] = new boolean[ins[s].length];
             boolean any = false;
             for (int i = 0; i < need[s].length; i++) {
-                need[s][i] = ins[s][i] >= 0 && requiresGrad[ins[s][i]] && differentiable(op, i);
+                need[s][i] = ins[s][i] >= 0 && requiresGrad[ins[s][i]] && Operators.of(op).differentiable(op, i);
                 any |= need[s][i];
             }
             // Only output 0 carries a gradient: the others are running statistics or MaxPool indices.
@@ -137,16 +136,6 @@ public final class Autodiff {
             }
         }
         return need;
-    }
-
-    /** Whether input {@code i} of {@code op} is one the loss is differentiated with respect to. */
-    private static boolean differentiable(Op op, int i) {
-        return switch (op) {
-            case Op.Conv _, Op.Gemm _, Op.BatchNorm _ -> i <= 2;
-            case Op.MatMul _, Op.Binary _ -> i <= 1;
-            case Op.Concat _ -> true;
-            default -> i == 0;
-        };
     }
 
     /** The graph this instance differentiates. */
@@ -194,20 +183,21 @@ public final class Autodiff {
             for (int i = 0; i < in.length; i++) {
                 in[i] = step.in[i] < 0 ? null : values[step.in[i]];
             }
-            Forward f;
+            TrainingForward f;
             try {
-                f = run(step.node, in, training);
+                Op op = step.node.op();
+                f = Operators.of(op).forward(op, step.node, in, training);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": "
                         + e.getMessage());
             }
-            for (int o = 0; o < step.out.length && o < f.outputs.length; o++) {
+            for (int o = 0; o < step.out.length && o < f.outputs().length; o++) {
                 if (step.out[o] >= 0) {
-                    values[step.out[o]] = f.outputs[o];
+                    values[step.out[o]] = f.outputs()[o];
                 }
             }
-            saved[s] = f.saved;
-            if (f.saved instanceof NormOps.BatchNormState st && st.batch()) {
+            saved[s] = f.saved();
+            if (f.saved() instanceof NormOps.BatchNormState st && st.batch()) {
                 statistics.put(step.node.name(), new DTensor[] {
                     DTensor.of(new int[] {st.mean().length}, st.mean()),
                     DTensor.of(new int[] {st.variance().length}, st.variance())});
@@ -227,50 +217,6 @@ public final class Autodiff {
             throw new UserInputException("input " + info.name(), "expected shape " + dims + ", got "
                     + Arrays.toString(t.dims()));
         }
-    }
-
-    private Forward run(Node node, DTensor[] in, boolean training) {
-        return switch (node.op()) {
-            case Op.Conv c -> new Forward(new DTensor[] {ConvOps.forward(c, in[0], in[1], optional(in, 2))}, null);
-            case Op.Gemm g -> new Forward(new DTensor[] {LinearOps.gemm(g, in[0], in[1], optional(in, 2))}, null);
-            case Op.MatMul _ -> new Forward(new DTensor[] {LinearOps.matmul(in[0], in[1])}, null);
-            case Op.Binary b -> new Forward(new DTensor[] {ElementwiseOps.binary(b, in[0], in[1])}, null);
-            case Op.Unary u -> new Forward(new DTensor[] {ElementwiseOps.unary(u.kind(), in[0])}, null);
-            case Op.Clip c -> new Forward(new DTensor[] {
-                ElementwiseOps.clip(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()))}, null);
-            case Op.BatchNorm bn -> {
-                NormOps.BatchNormResult r = NormOps.batchNorm(bn, in[0], in[1], in[2], in[3], in[4],
-                        training || bn.training());
-                yield new Forward(new DTensor[] {r.y(), r.runningMean(), r.runningVar()}, r.state());
-            }
-            case Op.Pool p -> {
-                boolean withIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
-                PoolOps.Pooled r = PoolOps.forward(p, in[0], withIndices);
-                yield new Forward(new DTensor[] {r.output(), r.indices()}, r.argmax());
-            }
-            case Op.GlobalAveragePool _ -> new Forward(new DTensor[] {PoolOps.globalAverage(in[0])}, null);
-            case Op.Flatten f -> new Forward(new DTensor[] {LayoutOps.flatten(f, in[0])}, null);
-            case Op.Reshape r -> new Forward(new DTensor[] {LayoutOps.reshape(r, in[0],
-                    r.shapeAttribute() != null ? r.shapeAttribute() : LayoutOps.longs(in[1]))}, null);
-            case Op.Concat c -> new Forward(new DTensor[] {LayoutOps.concat(c, in)}, null);
-            case Op.Softmax s -> new Forward(new DTensor[] {NormOps.softmax(s, in[0])}, null);
-            case Op.FakeQuantize q -> new Forward(new DTensor[] {ElementwiseOps.fakeQuantize(q, in[0])}, null);
-        };
-    }
-
-    private static DTensor optional(DTensor[] in, int i) {
-        return i < in.length ? in[i] : null;
-    }
-
-    private static double bound(DTensor[] in, int i, float fallback) {
-        DTensor t = optional(in, i);
-        if (t == null) {
-            return fallback;
-        }
-        if (t.size() != 1) {
-            throw new IllegalArgumentException("Clip bound " + Arrays.toString(t.dims()) + " must be a scalar");
-        }
-        return t.data()[0];
     }
 
     /**
@@ -327,7 +273,8 @@ public final class Autodiff {
             }
             DTensor y = tape.values[step.out[0]];
             boolean[] need = inputGradients ? step.needGrad : step.needParamGrad;
-            DTensor[] din = gradients(step.node, need, in, y, tape.saved[s], dy);
+            Op op = step.node.op();
+            DTensor[] din = Operators.of(op).backward(op, new Gradients(step.node, need, in, y, tape.saved[s], dy));
             for (int i = 0; i < din.length && i < step.in.length; i++) {
                 if (din[i] != null && need[i]) {
                     accumulate(grads, owned, step.in[i], din[i], din[i].data() != dy.data());
@@ -370,29 +317,6 @@ public final class Autodiff {
         for (int i = 0; i < acc.length; i++) {
             acc[i] += add[i];
         }
-    }
-
-    /** The gradients of one node's inputs (null where none is needed) from its output's gradient. */
-    private DTensor[] gradients(Node node, boolean[] need, DTensor[] in, DTensor y, Object saved, DTensor dy) {
-        return switch (node.op()) {
-            case Op.Conv c -> ConvOps.backward(c, in[0], in[1], optional(in, 2), dy, need[0], need[1],
-                    need.length > 2 && need[2]);
-            case Op.Gemm g -> LinearOps.gemmBackward(g, in[0], in[1], optional(in, 2), dy, need[0], need[1],
-                    need.length > 2 && need[2]);
-            case Op.MatMul _ -> LinearOps.matmulBackward(in[0], in[1], dy, need[0], need[1]);
-            case Op.Binary b -> ElementwiseOps.binaryBackward(b, in[0], in[1], dy, need[0], need[1]);
-            case Op.Unary u -> new DTensor[] {ElementwiseOps.unaryBackward(u.kind(), in[0], y, dy)};
-            case Op.Clip c -> new DTensor[] {
-                ElementwiseOps.clipBackward(in[0], bound(in, 1, c.min()), bound(in, 2, c.max()), dy)};
-            case Op.BatchNorm _ -> NormOps.batchNormBackward(in[0], in[1], (NormOps.BatchNormState) saved, dy,
-                    need[0], need[1], need[2]);
-            case Op.Pool p -> new DTensor[] {PoolOps.backward(p, in[0], (int[]) saved, dy)};
-            case Op.GlobalAveragePool _ -> new DTensor[] {PoolOps.globalAverageBackward(in[0], dy)};
-            case Op.Flatten _, Op.Reshape _ -> new DTensor[] {dy.reshape(in[0].dims())};
-            case Op.Concat c -> LayoutOps.concatBackward(c, in, dy, need);
-            case Op.Softmax s -> new DTensor[] {NormOps.softmaxBackward(s, y, dy)};
-            case Op.FakeQuantize q -> new DTensor[] {ElementwiseOps.fakeQuantizeBackward(q, in[0], dy)};
-        };
     }
 
     /**

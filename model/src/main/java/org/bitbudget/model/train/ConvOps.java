@@ -16,7 +16,7 @@ import org.bitbudget.model.graph.Op;
  * {@link DoubleGemm} skips. Column buffers are allocated once per call and reused for every image,
  * so concurrent calls share nothing.
  */
-final class ConvOps {
+public final class ConvOps {
     private ConvOps() {
     }
 
@@ -69,7 +69,7 @@ final class ConvOps {
                 win, outDims);
     }
 
-    static DTensor forward(Op.Conv conv, DTensor x, DTensor w, DTensor bias) {
+    public static DTensor forward(Op.Conv conv, DTensor x, DTensor w, DTensor bias) {
         Geometry g = geometry(conv, x, w, bias);
         double[] out = new double[g.n * g.m * g.p];
         double[] xd = x.data();
@@ -92,7 +92,7 @@ final class ConvOps {
     }
 
     /** Gradients {dX, dW, dBias}; an entry is null when not asked for (or, for dBias, without a bias). */
-    static DTensor[] backward(Op.Conv conv, DTensor x, DTensor w, DTensor bias, DTensor dy, boolean needX,
+    public static DTensor[] backward(Op.Conv conv, DTensor x, DTensor w, DTensor bias, DTensor dy, boolean needX,
                               boolean needW, boolean needBias) {
         Geometry g = geometry(conv, x, w, bias);
         double[] xd = x.data();

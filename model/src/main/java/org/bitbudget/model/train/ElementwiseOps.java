@@ -9,7 +9,7 @@ import org.bitbudget.model.quant.NumberFormat;
  * Element-wise operators and their gradients: broadcasting arithmetic, activations, clipping and
  * fake quantization.
  */
-final class ElementwiseOps {
+public final class ElementwiseOps {
     private ElementwiseOps() {
     }
 
@@ -30,7 +30,7 @@ final class ElementwiseOps {
         return aligned;
     }
 
-    static DTensor binary(Op.Binary op, DTensor a, DTensor b) {
+    public static DTensor binary(Op.Binary op, DTensor a, DTensor b) {
         int[] bd = bDims(op, a, b);
         double[] x = a.data();
         double[] y = b.data();
@@ -64,7 +64,8 @@ final class ElementwiseOps {
      * Gradients {dA, dB}, each summed over the axes along which its operand was broadcast:
      * d(a + b) = (1, 1), d(a − b) = (1, −1), d(a b) = (b, a), d(a / b) = (1 / b, −a / b²).
      */
-    static DTensor[] binaryBackward(Op.Binary op, DTensor a, DTensor b, DTensor dy, boolean needA, boolean needB) {
+    public static DTensor[] binaryBackward(Op.Binary op, DTensor a, DTensor b, DTensor dy, boolean needA,
+                                           boolean needB) {
         int[] bd = bDims(op, a, b);
         double[] x = a.data();
         double[] y = b.data();
@@ -101,7 +102,7 @@ final class ElementwiseOps {
             db == null ? null : DTensor.of(b.dims(), db)};
     }
 
-    static DTensor unary(Op.Unary.Kind kind, DTensor x) {
+    public static DTensor unary(Op.Unary.Kind kind, DTensor x) {
         double[] in = x.data();
         double[] out = switch (kind) {
             case IDENTITY -> in;
@@ -135,7 +136,7 @@ final class ElementwiseOps {
      * passes; Round passes unchanged (the straight-through estimator, since its true derivative is
      * zero almost everywhere and would stop all learning behind it).
      */
-    static DTensor unaryBackward(Op.Unary.Kind kind, DTensor x, DTensor y, DTensor dy) {
+    public static DTensor unaryBackward(Op.Unary.Kind kind, DTensor x, DTensor y, DTensor dy) {
         double[] g = dy.data();
         return switch (kind) {
             case IDENTITY, ROUND -> dy;
@@ -160,7 +161,7 @@ final class ElementwiseOps {
         };
     }
 
-    static DTensor clip(DTensor x, double min, double max) {
+    public static DTensor clip(DTensor x, double min, double max) {
         double[] in = x.data();
         double[] out = new double[in.length];
         if (min > max) {
@@ -174,7 +175,7 @@ final class ElementwiseOps {
     }
 
     /** dX of Clip: passes where min ≤ x ≤ max (as PyTorch's clamp), zero elsewhere and when min > max. */
-    static DTensor clipBackward(DTensor x, double min, double max, DTensor dy) {
+    public static DTensor clipBackward(DTensor x, double min, double max, DTensor dy) {
         double[] in = x.data();
         double[] g = dy.data();
         double[] dx = new double[in.length];
@@ -188,7 +189,7 @@ final class ElementwiseOps {
      * Quantize-dequantize as {@code RangeSearch.Params.apply} defines it, in double:
      * {@code (Q(rint(x / s) + zp) − zp) · s}, or {@code Q(x / s) · s} without a zero point.
      */
-    static DTensor fakeQuantize(Op.FakeQuantize q, DTensor x) {
+    public static DTensor fakeQuantize(Op.FakeQuantize q, DTensor x) {
         if (!q.format().quantizes()) {
             // float is no quantization; going through float32 would only add rounding noise.
             return x;
@@ -215,7 +216,7 @@ final class ElementwiseOps {
     }
 
     /** The straight-through estimator: dX = dY where the code is inside the format's range, else 0. */
-    static DTensor fakeQuantizeBackward(Op.FakeQuantize q, DTensor x, DTensor dy) {
+    public static DTensor fakeQuantizeBackward(Op.FakeQuantize q, DTensor x, DTensor dy) {
         double[] in = x.data();
         double[] g = dy.data();
         double[] dx = new double[in.length];

@@ -7,11 +7,11 @@ import org.bitbudget.model.graph.Op;
  * Operators that only move values (Flatten, Reshape, Concat) and their gradients, which move the
  * gradient back: a reshape of dY to the input's shape, or dY split along the concatenation axis.
  */
-final class LayoutOps {
+public final class LayoutOps {
     private LayoutOps() {
     }
 
-    static DTensor flatten(Op.Flatten op, DTensor x) {
+    public static DTensor flatten(Op.Flatten op, DTensor x) {
         int rank = x.rank();
         int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
         if (axis < 0 || axis > rank) {
@@ -22,7 +22,7 @@ final class LayoutOps {
     }
 
     /** Reshape by ONNX's rules: 0 copies the input dimension unless {@code allowZero}, -1 is inferred. */
-    static DTensor reshape(Op.Reshape op, DTensor x, long[] requested) {
+    public static DTensor reshape(Op.Reshape op, DTensor x, long[] requested) {
         int[] xs = x.dims();
         int[] dims = new int[requested.length];
         int inferred = -1;
@@ -66,7 +66,7 @@ final class LayoutOps {
     }
 
     /** The values of a shape tensor as whole numbers. */
-    static long[] longs(DTensor t) {
+    public static long[] longs(DTensor t) {
         double[] d = t.data();
         long[] out = new long[d.length];
         for (int i = 0; i < d.length; i++) {
@@ -83,7 +83,7 @@ final class LayoutOps {
         return axis;
     }
 
-    static DTensor concat(Op.Concat op, DTensor[] parts) {
+    public static DTensor concat(Op.Concat op, DTensor[] parts) {
         int[] first = parts[0].dims();
         int rank = first.length;
         int axis = axis(op, first);
@@ -120,7 +120,7 @@ final class LayoutOps {
     }
 
     /** The slices of dY that each part of the concatenation contributed; null where not needed. */
-    static DTensor[] concatBackward(Op.Concat op, DTensor[] parts, DTensor dy, boolean[] need) {
+    public static DTensor[] concatBackward(Op.Concat op, DTensor[] parts, DTensor dy, boolean[] need) {
         int[] first = parts[0].dims();
         int axis = axis(op, first);
         int outer = parts[0].size(0, axis);

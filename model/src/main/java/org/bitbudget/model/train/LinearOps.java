@@ -6,7 +6,7 @@ import org.bitbudget.model.engine.MatMulShape;
 import org.bitbudget.model.graph.Op;
 
 /** Gemm and MatMul on top of {@link DoubleGemm}, and their gradients. */
-final class LinearOps {
+public final class LinearOps {
     private LinearOps() {
     }
 
@@ -45,7 +45,7 @@ final class LinearOps {
     }
 
     /** ONNX Gemm: Y = alpha A' B' + beta C. */
-    static DTensor gemm(Op.Gemm op, DTensor a, DTensor b, DTensor c) {
+    public static DTensor gemm(Op.Gemm op, DTensor a, DTensor b, DTensor c) {
         GemmShape s = gemmShape(op, a, b, c);
         double[] out = DoubleGemm.multiply(op.transA(), op.transB(), s.m(), s.n(), s.k(), a.data(), b.data());
         double alpha = op.alpha();
@@ -71,7 +71,7 @@ final class LinearOps {
      * Gradients {dA, dB, dC} of Gemm: dA' = alpha dY B'^T, dB' = alpha A'^T dY (each transposed back
      * when the operand was), dC = beta dY summed over C's broadcast axes.
      */
-    static DTensor[] gemmBackward(Op.Gemm op, DTensor a, DTensor b, DTensor c, DTensor dy, boolean needA,
+    public static DTensor[] gemmBackward(Op.Gemm op, DTensor a, DTensor b, DTensor c, DTensor dy, boolean needA,
                                   boolean needB, boolean needC) {
         GemmShape s = gemmShape(op, a, b, c);
         double alpha = op.alpha();
@@ -121,7 +121,7 @@ final class LinearOps {
     }
 
     /** numpy matmul with batch broadcasting. */
-    static DTensor matmul(DTensor a, DTensor b) {
+    public static DTensor matmul(DTensor a, DTensor b) {
         MatMulShape s = matmulShape(a, b);
         double[] out = new double[s.batches() * s.m() * s.n()];
         DoubleGemm.Scratch scratch = new DoubleGemm.Scratch();
@@ -141,7 +141,7 @@ final class LinearOps {
      * Gradients {dA, dB} of MatMul: per batch element dA += dY B^T and dB += A^T dY, summed over the
      * batch elements that read the same (broadcast) matrix.
      */
-    static DTensor[] matmulBackward(DTensor a, DTensor b, DTensor dy, boolean needA, boolean needB) {
+    public static DTensor[] matmulBackward(DTensor a, DTensor b, DTensor dy, boolean needA, boolean needB) {
         MatMulShape s = matmulShape(a, b);
         double[] g = dy.data();
         double[] da = needA ? new double[a.size()] : null;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.bitbudget.model.graph.Op;
 
 /** Batch normalisation and softmax, and their gradients. */
-final class NormOps {
+public final class NormOps {
     private NormOps() {
     }
 
@@ -17,21 +17,21 @@ final class NormOps {
      * @param invStd   1 / sqrt(variance + epsilon) per channel
      * @param batch    true when mean and variance came from the batch, so that they depend on x
      */
-    record BatchNormState(double[] mean, double[] variance, double[] invStd, boolean batch) {
+    public record BatchNormState(double[] mean, double[] variance, double[] invStd, boolean batch) {
     }
 
     /**
      * A BatchNormalization result: Y, the updated running mean and variance (null without batch
      * statistics) and the state for the backward pass.
      */
-    record BatchNormResult(DTensor y, DTensor runningMean, DTensor runningVar, BatchNormState state) {
+    public record BatchNormResult(DTensor y, DTensor runningMean, DTensor runningVar, BatchNormState state) {
     }
 
     /**
      * BatchNormalization over axis 1; with {@code batchStatistics} the mean and population variance
      * over N and the spatial axes replace the running ones.
      */
-    static BatchNormResult batchNorm(Op.BatchNorm op, DTensor x, DTensor scale, DTensor bias, DTensor mean,
+    public static BatchNormResult batchNorm(Op.BatchNorm op, DTensor x, DTensor scale, DTensor bias, DTensor mean,
                                      DTensor var, boolean batchStatistics) {
         int[] xs = x.dims();
         if (xs.length < 2) {
@@ -105,7 +105,7 @@ final class NormOps {
      * dX = scale * invStd / m * (m * dY − Σ dY − x̂ Σ dY x̂); with running statistics (constants)
      * dX = scale * invStd * dY. In both, dScale = Σ dY x̂ and dBias = Σ dY.
      */
-    static DTensor[] batchNormBackward(DTensor x, DTensor scale, BatchNormState state, DTensor dy, boolean needX,
+    public static DTensor[] batchNormBackward(DTensor x, DTensor scale, BatchNormState state, DTensor dy, boolean needX,
                                        boolean needScale, boolean needBias) {
         int[] xs = x.dims();
         int n = xs[0];
@@ -179,7 +179,7 @@ final class NormOps {
         return op.coerce2d() ? new Groups(outer, along * rest, 1) : new Groups(outer, along, rest);
     }
 
-    static DTensor softmax(Op.Softmax op, DTensor x) {
+    public static DTensor softmax(Op.Softmax op, DTensor x) {
         Groups gr = groups(op, x.dims());
         double[] in = x.data();
         double[] out = new double[in.length];
@@ -205,7 +205,7 @@ final class NormOps {
     }
 
     /** dX = Y * (dY − Σ dY Y), the sum over each normalised group. */
-    static DTensor softmaxBackward(Op.Softmax op, DTensor y, DTensor dy) {
+    public static DTensor softmaxBackward(Op.Softmax op, DTensor y, DTensor dy) {
         Groups gr = groups(op, y.dims());
         double[] out = y.data();
         double[] g = dy.data();

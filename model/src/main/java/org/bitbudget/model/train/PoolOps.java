@@ -10,7 +10,7 @@ import org.bitbudget.model.graph.Op;
  * last NaN, as the float engine picks); AveragePool spreads it evenly over the window's elements
  * inside the input, divided by the forward's count.
  */
-final class PoolOps {
+public final class PoolOps {
     private PoolOps() {
     }
 
@@ -22,7 +22,7 @@ final class PoolOps {
      * @param argmax  for MaxPool, the index into the input's data of each output's maximum (-1 for a
      *                window entirely in the padding); null for AveragePool
      */
-    record Pooled(DTensor output, DTensor indices, int[] argmax) {
+    public record Pooled(DTensor output, DTensor indices, int[] argmax) {
     }
 
     private static Window window(Op.Pool pool, int[] xs) {
@@ -45,7 +45,7 @@ final class PoolOps {
         return out;
     }
 
-    static Pooled forward(Op.Pool pool, DTensor x, boolean withIndices) {
+    public static Pooled forward(Op.Pool pool, DTensor x, boolean withIndices) {
         int[] xs = x.dims();
         Window w = window(pool, xs);
         int planes = xs[0] * xs[1];
@@ -109,7 +109,7 @@ final class PoolOps {
         return (double) plane * w.inH() * w.inW() + local;
     }
 
-    static DTensor backward(Op.Pool pool, DTensor x, int[] argmax, DTensor dy) {
+    public static DTensor backward(Op.Pool pool, DTensor x, int[] argmax, DTensor dy) {
         double[] dx = new double[x.size()];
         double[] g = dy.data();
         if (argmax != null) {
@@ -151,7 +151,7 @@ final class PoolOps {
         return DTensor.of(xs, dx);
     }
 
-    static DTensor globalAverage(DTensor x) {
+    public static DTensor globalAverage(DTensor x) {
         int[] xs = x.dims();
         if (xs.length < 3) {
             throw new IllegalArgumentException("input " + Arrays.toString(xs) + " has no spatial axes");
@@ -172,7 +172,7 @@ final class PoolOps {
         return DTensor.of(outDims, out);
     }
 
-    static DTensor globalAverageBackward(DTensor x, DTensor dy) {
+    public static DTensor globalAverageBackward(DTensor x, DTensor dy) {
         int size = x.size(2, x.rank());
         double[] g = dy.data();
         double[] dx = new double[x.size()];
