@@ -1,5 +1,6 @@
 package org.bitbudget.costs;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +71,7 @@ public record LayerInfo(Layer layer, long macs, int channels, int reduction, lon
         for (LayerSummary s : summary.layers()) {
             Layer layer = s.layer();
             Tensor weight = graph.initializers().get(layer.weightName());
-            int axis = FakeQuantization.channelAxis(layer);
+            int axis = QuantizedGraph.channelAxis(layer);
             int channels = layer.weightShape().rank() == 0 ? 1 : layer.weightShape().dim(axis);
             int reduction = (int) (layer.weightParams() / Math.max(1, channels));
             long other = otherLive(graph, layer, shapes, lastUse);

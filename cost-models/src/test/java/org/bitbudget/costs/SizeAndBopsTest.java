@@ -1,5 +1,6 @@
 package org.bitbudget.costs;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -87,7 +88,7 @@ class SizeAndBopsTest {
         for (LayerInfo l : resnet) {
             for (QuantizerSpec s : specs) {
                 WeightQuantizer.Result r = WeightQuantizer.quantize(l.weight(),
-                        FakeQuantization.channelAxis(l.layer()), s);
+                        QuantizedGraph.channelAxis(l.layer()), s);
                 long values = l.weightParams() * (s.format().bits() + (s.residual() == null ? 0 : s.residual().bits()));
                 long zeroPointBits = s.format().unsigned() ? (long) r.zeroPoints() * s.format().bits() : 0;
                 long expected = values + l.biasParams() * 32 + r.scales() * 32L + r.vectorScales() * 6L + zeroPointBits;

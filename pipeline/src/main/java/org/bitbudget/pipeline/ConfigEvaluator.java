@@ -5,7 +5,7 @@ import org.bitbudget.model.data.Classification;
 import org.bitbudget.model.engine.FloatEngine;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.tensor.Tensor;
 

@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.bitbudget.model.graph.Layer;
@@ -85,7 +86,7 @@ public final class BitGradientEstimator implements SensitivityEstimator {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             float[] weight = problem.graph().initializers().get(layer.weightName()).data();
-            double[] s = scales(weight, layer.weightShape().dims(), FakeQuantization.channelAxis(layer));
+            double[] s = scales(weight, layer.weightShape().dims(), QuantizedGraph.channelAxis(layer));
             double mass = 0;
             for (double[][] batch : perBatch) {
                 double[] g = batch[l];

@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.bitbudget.model.graph.Graph;
@@ -52,7 +53,7 @@ public final class HessianEstimator implements SensitivityEstimator {
             for (Precision p : problem.precisions().get(layer.name())) {
                 double delta = 0;
                 if (p.weights().quantizes()) {
-                    Tensor q = FakeQuantization.quantizedWeight(layer, weight, p);
+                    Tensor q = QuantizedGraph.quantizedWeight(layer, weight, p);
                     delta = RoundoffEstimator.squaredError(weight, q);
                 }
                 rows.add(new SensitivityRow(layer.name(), NAME, p, perWeight * delta, 0, sePerWeight * delta,

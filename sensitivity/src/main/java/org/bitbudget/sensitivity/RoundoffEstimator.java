@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,7 +72,7 @@ public final class RoundoffEstimator implements SensitivityEstimator {
             return 0;
         }
         Tensor w = graph.initializers().get(layer.weightName());
-        Tensor q = FakeQuantization.quantizedWeight(layer, w, precision);
+        Tensor q = QuantizedGraph.quantizedWeight(layer, w, precision);
         double e = energy(w);
         return e == 0 ? 0 : squaredError(w, q) / e;
     }

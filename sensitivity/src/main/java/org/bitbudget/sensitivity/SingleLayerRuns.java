@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -215,7 +216,7 @@ final class SingleLayerRuns {
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
         if (p.weights().quantizes()) {
             Tensor w = graph.initializers().get(layer.weightName());
-            initializers.put(layer.weightName(), FakeQuantization.quantizedWeight(layer, w, p));
+            initializers.put(layer.weightName(), QuantizedGraph.quantizedWeight(layer, w, p));
         }
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {

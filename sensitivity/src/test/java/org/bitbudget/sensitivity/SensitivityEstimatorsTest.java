@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -217,7 +218,7 @@ class SensitivityEstimatorsTest {
         for (int l = 0; l < lenet.layers().size(); l++) {
             Layer layer = lenet.layers().get(l);
             float[] w = lenet.initializers().get(layer.weightName()).data();
-            double[] s = BitGradientEstimator.scales(w, layer.weightShape().dims(), FakeQuantization.channelAxis(layer));
+            double[] s = BitGradientEstimator.scales(w, layer.weightShape().dims(), QuantizedGraph.channelAxis(layer));
             double mass = 0;
             for (int i = 0; i < w.length; i++) {
                 mass += Math.abs(g[l][i]) * s[i];

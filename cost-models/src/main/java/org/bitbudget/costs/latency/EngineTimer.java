@@ -1,5 +1,6 @@
 package org.bitbudget.costs.latency;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class EngineTimer implements LayerTimer {
         PrecisionConfig config = PrecisionConfig.uniform(precision);
         Tensor calibration = images(graph, CALIBRATION_IMAGES, 1);
         Tensor input = images(graph, batch, 2);
-        FakeQuantization.QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);
         IntegerEngine integer = null;
         try {
             integer = IntegerEngine.builder(graph, quantized).threads(1).build();

@@ -1,5 +1,6 @@
 package org.bitbudget.experiments.cli;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "activations for every layer)");
         }
         Graph floatGraph = graph;
-        FakeQuantization.QuantizedGraph quantized = null;
+        QuantizedGraph quantized = null;
         if (config != null) {
             PrecisionConfig precision = quantize.load(config, graph);
             quantized = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
@@ -118,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         report("float", engine.threads(), imagesPerSecond, steps);
     }
 
-    private void benchInteger(Graph graph, FakeQuantization.QuantizedGraph quantized, Tensor input) {
+    private void benchInteger(Graph graph, QuantizedGraph quantized, Tensor input) {
         IntegerEngine engine;
         IntegerEngine oneThread;
         try {

@@ -1,5 +1,6 @@
 package org.bitbudget.experiments.cli;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
                     + "activations for every layer)");
         }
-        FakeQuantization.QuantizedGraph quantized = null;
+        QuantizedGraph quantized = null;
         if (config != null) {
             Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
             quantized = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,

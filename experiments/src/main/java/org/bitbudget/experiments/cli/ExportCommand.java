@@ -1,5 +1,6 @@
 package org.bitbudget.experiments.cli;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
         AtomicOutput.checkFolder("--out", out);
         Graph graph = model.load();
         PrecisionConfig precision = quantize.load(config, graph);
-        FakeQuantization.QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
+        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
                 Split.TRAIN);
         Map<String, String> metadata = new LinkedHashMap<>(graph.metadata());
         metadata.put("bitbudget.precision", PrecisionConfigs.toJson(precision));

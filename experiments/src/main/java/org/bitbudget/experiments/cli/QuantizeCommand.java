@@ -1,5 +1,7 @@
 package org.bitbudget.experiments.cli;
 
+import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.model.precision.LayerQuantization;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +48,11 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Graph graph = model.load();
         PrecisionConfig precision = quantize.load(config, graph);
-        FakeQuantization.QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
+        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
                 Split.TRAIN);
         Set<String> changed = new LinkedHashSet<>();
         List<Map<String, Object>> layers = new ArrayList<>();
-        for (FakeQuantization.LayerQuantization l : q.layers()) {
+        for (LayerQuantization l : q.layers()) {
             if (l.weights() != null) {
                 changed.add(l.layer().weightName());
             }

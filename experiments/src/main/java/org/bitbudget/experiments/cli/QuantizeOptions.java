@@ -1,5 +1,6 @@
 package org.bitbudget.experiments.cli;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.nio.file.Path;
 import org.bitbudget.model.UserInputException;
 import org.bitbudget.model.data.Normalization;
@@ -33,7 +34,7 @@ final class QuantizeOptions {
      * Applies {@code precision} (read from {@code config}) to {@code graph}, calibrating activations
      * on {@code calibrationSplit} of the data, a split the caller does not measure accuracy on.
      */
-    FakeQuantization.QuantizedGraph apply(PrecisionConfig precision, Path config, Graph graph, Path model,
+    QuantizedGraph apply(PrecisionConfig precision, Path config, Graph graph, Path model,
                                           DataOptions data, Split calibrationSplit) {
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);

@@ -1,5 +1,6 @@
 package org.bitbudget.experiments.export;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,7 @@ class QdqExportAccuracyTest {
     void onnxRuntimeRunsTheQdqModelWithinHalfAPointOfTheIntegerEngine(String weights) throws Exception {
         PrecisionConfig config = PrecisionConfigs.parse("""
                 {"default": {"weights": "%s", "activations": "uint8"}}""".formatted(weights), "w" + weights, false);
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         QdqExporter.Export export = QdqExporter.export(graph, q, Map.of("bitbudget.precision",
                 PrecisionConfigs.toJson(config)));
         assertQdq(export.bytes(), 5);
@@ -85,7 +86,7 @@ class QdqExportAccuracyTest {
     void minifloatWeightsAreFakeQuantInitializers(String weights) throws Exception {
         PrecisionConfig config = PrecisionConfigs.parse("""
                 {"default": {"weights": "%s", "activations": "int8"}}""".formatted(weights), "w" + weights, false);
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         QdqExporter.Export export = QdqExporter.export(graph, q, Map.of());
         export.layers().forEach(l -> assertEquals("fake-quant", l.weights(), l.toString()));
         assertQdq(export.bytes(), 0);

@@ -14,8 +14,8 @@ import org.bitbudget.model.ops.IntegerLowering;
 import org.bitbudget.model.ops.Operators;
 import org.bitbudget.model.ops.ShapeInference;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.LayerQuantization;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.quant.Granularity;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.quant.QuantizerSpec;
@@ -454,7 +454,7 @@ final class Lowering {
             boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
             boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
             int channels = graph.initializers().get(lq.layer().weightName()).shape().dim(
-                    FakeQuantization.channelAxis(lq.layer()));
+                    QuantizedGraph.channelAxis(lq.layer()));
             boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
             if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
                 return KernelPath.BIT_SERIAL;

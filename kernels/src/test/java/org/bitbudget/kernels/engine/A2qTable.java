@@ -17,8 +17,8 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.Calibration;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.LayerQuantization;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.AccumulatorAware;
@@ -75,7 +75,7 @@ public final class A2qTable {
                     for (LayerQuantization lq : q.layers()) {
                         AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
                                 : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
-                                FakeQuantization.channelAxis(lq.layer()), lq.precision().weights(), 62,
+                                QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62,
                                 AccumulatorAware.maxInputMagnitude((org.bitbudget.model.quant.IntegerFormat)
                                         lq.precision().activations().format()));
                         zeros += Math.round(a.sparsity() * a.codes().length);
@@ -169,7 +169,7 @@ public final class A2qTable {
         for (LayerQuantization lq : q.layers()) {
             AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
                     : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
-                    FakeQuantization.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
+                    QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
             org.bitbudget.model.quant.IntegerFormat in =
                     (org.bitbudget.model.quant.IntegerFormat) lq.precision().activations().format();
             long largest = in.max() > 127 ? 128 : Math.max(-in.min(), in.max());

@@ -21,8 +21,8 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.Calibration;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.LayerQuantization;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.AccumulatorAware;
@@ -145,7 +145,7 @@ class AccumulatorAwareFuzzTest {
         assertEquals("/f1/Gemm", f1.layer().name());
         // The plain codes (a budget nothing reaches).
         AccumulatorAware.Result plain = AccumulatorAware.constrain(graph.initializers().get(f1.layer().weightName()),
-                FakeQuantization.channelAxis(f1.layer()), f1.precision().weights(), 62, 255);
+                QuantizedGraph.channelAxis(f1.layer()), f1.precision().weights(), 62, 255);
         int n = plain.scales().length;
         int k = plain.codes().length / n;
         byte[] w = bytes(plain.codes());

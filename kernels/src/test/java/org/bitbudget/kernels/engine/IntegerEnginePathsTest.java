@@ -22,7 +22,7 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.Calibration;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.NumberFormat;
@@ -73,7 +73,7 @@ class IntegerEnginePathsTest {
     void bitSerialGivesTheInt8PathsLogitsExactly(String weights, int activationBits) {
         int channelsPerVector = BitSerialFamily.get().channelsPerVector();
         Set<String> filling = graph.layers().stream()
-                .filter(l -> graph.initializers().get(l.weightName()).shape().dim(FakeQuantization.channelAxis(l))
+                .filter(l -> graph.initializers().get(l.weightName()).shape().dim(QuantizedGraph.channelAxis(l))
                         >= channelsPerVector)
                 .map(Layer::name).collect(Collectors.toSet());
         Set<String> onPath = layersOnPathWithInt8Logits(weights, activationBits, KernelPath.BIT_SERIAL);

@@ -16,7 +16,7 @@ import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.Calibration;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.NumberFormat;

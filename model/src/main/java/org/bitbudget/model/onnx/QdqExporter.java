@@ -1,5 +1,6 @@
 package org.bitbudget.model.onnx;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -14,7 +15,7 @@ import org.bitbudget.model.UnsupportedModelException;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
+import org.bitbudget.model.precision.LayerQuantization;
 import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.Granularity;
 import org.bitbudget.model.quant.NumberFormat;
@@ -70,7 +71,7 @@ public final class QdqExporter {
      * Exports {@code graph} (the float model) quantized as {@code quantized} (its
      * {@link FakeQuantization#apply}) as QDQ ONNX, with {@code metadata} as metadata properties.
      */
-    public static Export export(Graph graph, FakeQuantization.QuantizedGraph quantized, Map<String, String> metadata) {
+    public static Export export(Graph graph, QuantizedGraph quantized, Map<String, String> metadata) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(OnnxExporter.toBytes(graph, metadata));
@@ -102,7 +103,7 @@ public final class QdqExporter {
                 }
                 Tensor fake = quantized.graph().initializers().get(layer.weightName());
                 if (isQdqWeight(w)) {
-                    int axis = FakeQuantization.channelAxis(layer);
+                    int axis = QuantizedGraph.channelAxis(layer);
                     Tensor original = graph.initializers().get(layer.weightName());
                     WeightCodes codes = lq.accumulator() != null
                             ? constrainedCodes(lq.accumulator(), original.shape(), axis, w)

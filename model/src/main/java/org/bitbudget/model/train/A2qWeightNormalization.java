@@ -1,12 +1,13 @@
 package org.bitbudget.model.train;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.model.graph.Graph;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
+import org.bitbudget.model.precision.LayerQuantization;
 import org.bitbudget.model.quant.AccumulatorAware;
 import org.bitbudget.model.quant.NumberFormat;
 import org.bitbudget.model.tensor.Tensor;
@@ -63,7 +64,7 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
      *
      * @param original the float graph {@code quantized} was made from
      */
-    public static A2qWeightNormalization of(Graph original, FakeQuantization.QuantizedGraph quantized) {
+    public static A2qWeightNormalization of(Graph original, QuantizedGraph quantized) {
         List<Target> targets = new ArrayList<>();
         for (LayerQuantization lq : quantized.layers()) {
             NumberFormat f = lq.precision().weights().format();
@@ -77,10 +78,10 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
             if (a == null) {
                 // A budget no channel reaches: the plain per-channel codes and scales.
                 a = AccumulatorAware.constrain(original.initializers().get(lq.layer().weightName()),
-                        FakeQuantization.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
+                        QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
             }
             int channels = a.scales().length;
-            targets.add(new Target(lq.layer().weightName(), FakeQuantization.channelAxis(lq.layer()), channels,
+            targets.add(new Target(lq.layer().weightName(), QuantizedGraph.channelAxis(lq.layer()), channels,
                     a.codes().length / Math.max(channels, 1), a.scales(), f.maxCode(), a.budget(), constrained,
                     a.tensor()));
         }

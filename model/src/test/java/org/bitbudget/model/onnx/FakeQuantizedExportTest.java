@@ -1,5 +1,6 @@
 package org.bitbudget.model.onnx;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,13 +43,13 @@ class FakeQuantizedExportTest {
                                      "activations": {"format": "uint4", "clipping": "percentile(99.9)"}},
                         "/f3/Gemm": {"weights": {"format": "fp6-e3m2", "residual": "int4"}}}}""";
 
-    private static FakeQuantization.QuantizedGraph quantize(Path model, String config) {
+    private static QuantizedGraph quantize(Path model, String config) {
         Graph graph = OnnxImporter.load(model);
         Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 7L, NORM);
         return FakeQuantization.apply(graph, PrecisionConfigs.parse(config, "test", false), calibration);
     }
 
-    private static byte[] export(Path model, FakeQuantization.QuantizedGraph q) {
+    private static byte[] export(Path model, QuantizedGraph q) {
         Set<String> changed = new LinkedHashSet<>();
         q.layers().stream().filter(l -> l.weights() != null).forEach(l -> changed.add(l.layer().weightName()));
         return FakeQuantizedExport.export(model, q.graph(), changed, Map.of("bitbudget.precision", "test"));
@@ -57,7 +58,7 @@ class FakeQuantizedExportTest {
     @Test
     void onnxRuntimeMatchesTheFakeQuantEngine() throws Exception {
         Path model = SharedModels.model("lenet5.onnx");
-        FakeQuantization.QuantizedGraph q = quantize(model, MIXED);
+        QuantizedGraph q = quantize(model, MIXED);
         assertEquals(5, q.graph().nodes().stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
         byte[] onnx = export(model, q);
 
@@ -92,7 +93,7 @@ class FakeQuantizedExportTest {
     @Test
     void minifloatActivationsAreRefusedByName() {
         Path model = SharedModels.model("lenet5.onnx");
-        FakeQuantization.QuantizedGraph q = quantize(model, "{\"default\": {\"activations\": \"fp8-e4m3\"}}");
+        QuantizedGraph q = quantize(model, "{\"default\": {\"activations\": \"fp8-e4m3\"}}");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> export(model, q));
         assertTrue(e.getMessage().contains("fp8-e4m3"), e.getMessage());
     }
@@ -100,7 +101,7 @@ class FakeQuantizedExportTest {
     @Test
     void weightOnlyExportKeepsTheGraphShape() {
         Path model = SharedModels.model("lenet5.onnx");
-        FakeQuantization.QuantizedGraph q = quantize(model, "{\"default\": {\"weights\": \"int2\"}}");
+        QuantizedGraph q = quantize(model, "{\"default\": {\"weights\": \"int2\"}}");
         Graph reimported = OnnxImporter.parse(export(model, q), "exported.onnx");
         assertEquals(OnnxImporter.load(model).nodes().size(), reimported.nodes().size());
         for (var layer : reimported.layers()) {

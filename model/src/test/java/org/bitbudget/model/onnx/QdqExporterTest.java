@@ -1,5 +1,6 @@
 package org.bitbudget.model.onnx;
 
+import org.bitbudget.model.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class QdqExporterTest {
         "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
     })
     void onnxRuntimeReproducesTheFakeQuantizedModel(String json) throws Exception {
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false),
+        QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false),
                 calibration);
         QdqExporter.Export export = QdqExporter.export(graph, q, Map.of());
         Tensor ours = FloatEngine.builder(q.graph()).threads(1).build().predict(images);
@@ -90,7 +91,7 @@ class QdqExporterTest {
     @Test
     void weightsAreInt8CodesWithPerChannelScales() throws Exception {
         var config = PrecisionConfigs.parse("{\"default\": {\"weights\": \"int4\", \"activations\": \"uint8\"}}", "c", false);
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         ModelProto m = ModelProto.parseFrom(QdqExporter.export(graph, q, Map.of("k", "v")).bytes());
         assertEquals(13, m.getOpsetImport(0).getVersion());
         String c2 = graph.layers().get(1).weightName();
@@ -112,7 +113,7 @@ class QdqExporterTest {
     @Test
     void minifloatActivationsAreRefusedByName() {
         var config = PrecisionConfigs.parse("{\"default\": {\"weights\": \"int8\", \"activations\": \"fp8-e4m3\"}}", "c", false);
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         UserInputException e = assertThrows(UserInputException.class, () -> QdqExporter.export(graph, q, Map.of()));
         assertTrue(e.getMessage().contains("/c1/Conv") && e.getMessage().contains("fp8-e4m3"), e.getMessage());
     }

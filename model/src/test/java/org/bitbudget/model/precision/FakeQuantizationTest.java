@@ -78,11 +78,11 @@ class FakeQuantizationTest {
     void floatConfigIsBitIdenticalToTheFloatEngine() {
         for (PrecisionConfig config : List.of(PrecisionConfig.uniform(Precision.FLOAT),
                 config("{\"default\": {\"weights\": \"float\", \"activations\": \"float\"}}"))) {
-            FakeQuantization.QuantizedGraph q = FakeQuantization.apply(lenet, config, null);
+            QuantizedGraph q = FakeQuantization.apply(lenet, config, null);
             assertEquals(lenet.nodes(), q.graph().nodes());
             assertArrayEquals(logits(lenet).data(), logits(q.graph()).data());
             assertEquals(LAYERS, q.layers().stream().map(l -> l.layer().name()).toList());
-            for (FakeQuantization.LayerQuantization l : q.layers()) {
+            for (LayerQuantization l : q.layers()) {
                 assertNull(l.weights());
                 assertNull(l.activations());
             }
@@ -93,7 +93,7 @@ class FakeQuantizationTest {
     void weightOnlyConfigChangesOnlyTheLayerWeights() {
         PrecisionConfig config = config("""
                 {"default": {"weights": "int4"}, "layers": {"/f3/Gemm": {"weights": "fp8-e4m3"}}}""");
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(lenet, config, null);
+        QuantizedGraph q = FakeQuantization.apply(lenet, config, null);
         Graph out = q.graph();
         assertEquals(lenet.nodes(), out.nodes());
         assertEquals(lenet.inputs(), out.inputs());
@@ -106,12 +106,12 @@ class FakeQuantizationTest {
                 assertSame(e.getValue(), out.initializers().get(e.getKey()), e.getKey() + " is not a weight");
             }
         }
-        for (FakeQuantization.LayerQuantization l : q.layers()) {
+        for (LayerQuantization l : q.layers()) {
             Layer layer = l.layer();
             Tensor original = lenet.initializers().get(layer.weightName());
             Tensor quantized = out.initializers().get(layer.weightName());
             WeightQuantizer.Result expected = WeightQuantizer.quantize(original,
-                    FakeQuantization.channelAxis(layer), config.of(layer.name()).weights());
+                    QuantizedGraph.channelAxis(layer), config.of(layer.name()).weights());
             assertArrayEquals(expected.tensor().data(), quantized.data(), layer.name());
             assertEquals(original.shape(), quantized.shape());
             assertFalse(Arrays.equals(original.data(), quantized.data()), layer.name() + " was quantized");
@@ -129,13 +129,13 @@ class FakeQuantizationTest {
                             "/f1/Gemm": {"activations": {"format": "int8", "clipping": "percentile(99.9)"}},
                             "/f3/Gemm": {"activations": "fp8-e4m3"}}}""");
         List<String> quantized = List.of("/c1/Conv", "/f1/Gemm", "/f3/Gemm");
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(lenet, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(lenet, config, calibration);
         List<Node> nodes = q.graph().nodes();
         assertEquals(lenet.nodes().size() + quantized.size(), nodes.size());
         assertEquals(quantized.size(), nodes.stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
         assertEquals(lenet.initializers(), q.graph().initializers(), "weights stay float");
 
-        for (FakeQuantization.LayerQuantization l : q.layers()) {
+        for (LayerQuantization l : q.layers()) {
             String name = l.layer().name();
             int at = indexOf(nodes, name);
             Node layerNode = nodes.get(at);
@@ -186,7 +186,7 @@ class FakeQuantizationTest {
         PrecisionConfig config = config("""
                 {"layers": {"/c1/Conv": {"activations": "uint8"},
                             "/f2/Gemm": {"activations": {"format": "uint8", "clipping": "percentile(99.5)"}}}}""");
-        FakeQuantization.QuantizedGraph q = FakeQuantization.apply(lenet, config, calibration);
+        QuantizedGraph q = FakeQuantization.apply(lenet, config, calibration);
         NumberFormat uint8 = NumberFormat.parse("uint8");
         for (String name : List.of("/c1/Conv", "/f2/Gemm")) {
             String input = lenet.node(name).input(0);
@@ -208,8 +208,8 @@ class FakeQuantizationTest {
         assertThrows(IllegalArgumentException.class, () -> FakeQuantization.apply(lenet, config, null));
     }
 
-    private static List<RangeSearch.Params> activationParams(FakeQuantization.QuantizedGraph q) {
-        return q.layers().stream().map(FakeQuantization.LayerQuantization::activations).toList();
+    private static List<RangeSearch.Params> activationParams(QuantizedGraph q) {
+        return q.layers().stream().map(LayerQuantization::activations).toList();
     }
 
     private static int indexOf(List<Node> nodes, String name) {

@@ -19,8 +19,8 @@ import org.bitbudget.model.graph.Layer;
 import org.bitbudget.model.onnx.OnnxImporter;
 import org.bitbudget.model.precision.Calibration;
 import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.FakeQuantization.LayerQuantization;
-import org.bitbudget.model.precision.FakeQuantization.QuantizedGraph;
+import org.bitbudget.model.precision.LayerQuantization;
+import org.bitbudget.model.precision.QuantizedGraph;
 import org.bitbudget.model.precision.Precision;
 import org.bitbudget.model.precision.PrecisionConfig;
 import org.bitbudget.model.quant.AccumulatorAware;
@@ -90,7 +90,7 @@ class A2qWeightNormalizationTest {
         params.putAll(a2q.init(params));
         LayerQuantization f2 = quantized.layers().get(3);
         String name = f2.layer().weightName();
-        int axis = FakeQuantization.channelAxis(f2.layer());
+        int axis = QuantizedGraph.channelAxis(f2.layer());
         double[] upstream = new double[params.get(name).size()];
         SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < upstream.length; i++) {
@@ -160,7 +160,7 @@ class A2qWeightNormalizationTest {
             float[] w = r.graph().initializers().get(lq.layer().weightName()).data();
             int channels = a.scales().length;
             int k = w.length / channels;
-            int axis = FakeQuantization.channelAxis(lq.layer());
+            int axis = QuantizedGraph.channelAxis(lq.layer());
             for (int j = 0; j < channels; j++) {
                 long l1 = 0;
                 for (int p = 0; p < k; p++) {
