@@ -2,9 +2,9 @@ package org.bitbudget.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bitbudget.model.engine.sgemm.ScalarSgemm;
-import org.bitbudget.model.engine.sgemm.Sgemm;
-import org.bitbudget.model.engine.sgemm.VectorSgemm;
+import org.bitbudget.ops.compute.sgemm.ScalarSgemm;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
+import org.bitbudget.ops.compute.sgemm.VectorSgemm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,11 +1,11 @@
 package org.bitbudget.costs;
 
 import org.bitbudget.kernels.gemm.AccumulatorBounds;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.quant.RangeSearch;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
 
 /**
  * {@code accumulator} and {@code accumulator-l1}: the accumulator bits a layer's dot products

@@ -1,6 +1,6 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * {@code activation-memory}: the peak bytes of activations alive at once, per sample.

@@ -1,6 +1,6 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * {@code bops}: bit operations, MACs × weight bits × activation bits (DESIGN.md). Float operands

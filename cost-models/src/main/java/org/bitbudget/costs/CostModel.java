@@ -1,6 +1,6 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * One cost of a precision: layer × precision → a number in {@link #unit()}, and how the layers'

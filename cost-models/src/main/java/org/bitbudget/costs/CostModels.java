@@ -3,9 +3,9 @@ package org.bitbudget.costs;
 import java.util.List;
 import java.util.function.Function;
 import org.bitbudget.costs.latency.MeasuredLatency;
-import org.bitbudget.model.Registry;
-import org.bitbudget.model.UnknownNameException;
-import org.bitbudget.model.graph.Graph;
+import org.bitbudget.ir.Registry;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.ir.graph.Graph;
 
 /**
  * The cost models by name. To add one, write its {@link CostModel} and add one line to

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * Layers × candidate precisions × cost models → cost, computed once and immutable, with the totals

@@ -1,8 +1,8 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * {@code energy}: picojoules per sample from an {@link EnergyTable} (default: Horowitz, ISSCC 2014,

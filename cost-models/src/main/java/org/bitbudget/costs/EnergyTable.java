@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * Energy per operation and per memory access, in picojoules: the default is Horowitz's 45 nm table

@@ -1,22 +1,22 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.graph.ValueInfo;
-import org.bitbudget.model.inspect.LayerSummary;
-import org.bitbudget.model.inspect.ModelSummary;
-import org.bitbudget.model.ops.ShapeInference;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ops.inspect.LayerSummary;
+import org.bitbudget.ops.inspect.ModelSummary;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * What the cost models know about one layer, for one sample (batch 1): sizes from

@@ -1,6 +1,6 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /** {@code macs}: multiply-accumulates per sample; the same at every precision. */
 public final class MacsCost implements CostModel {

@@ -1,9 +1,9 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * {@code size}: the bits a layer stores, in {@code bits} (bytes = bits / 8):
@@ -16,7 +16,7 @@ import org.bitbudget.model.quant.QuantizerSpec;
  *       channel's reduction (ceil(K / n) per channel); a residual tensor has its own scales;</li>
  *   <li>zero points: unsigned weight formats store one per scale, at the format's bits.</li>
  * </ul>
- * These counts equal those {@link org.bitbudget.model.quant.WeightQuantizer} reports. Float weights
+ * These counts equal those {@link org.bitbudget.ir.quant.WeightQuantizer} reports. Float weights
  * cost 32 bits each and store no scale.
  */
 public final class SizeCost implements CostModel {

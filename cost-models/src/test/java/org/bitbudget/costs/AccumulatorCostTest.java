@@ -7,19 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.kernels.gemm.AccumulatorBounds;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.graph.Op;
-import org.bitbudget.model.graph.ValueInfo;
-import org.bitbudget.model.graph.Dimension;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.tensor.DataType;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.graph.Dimension;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.IntegerFormat;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.tensor.DataType;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The accumulator bounds against brute-force enumeration of every input of tiny layers. */
@@ -134,8 +134,8 @@ class AccumulatorCostTest {
         // f1: K = 400, 127 x 255 x 400 = 12,954,000 < 2^24: 25 bits.
         assertEquals(25, AccumulatorCost.dataType().cost(lenet.get(2), w8a8));
         CostTable t = CostTable.of(lenet, List.of(w8a8), List.of(AccumulatorCost.dataType(), AccumulatorCost.l1Norm()));
-        double dt = t.total(org.bitbudget.model.precision.PrecisionConfig.uniform(w8a8), "accumulator");
-        double l1 = t.total(org.bitbudget.model.precision.PrecisionConfig.uniform(w8a8), "accumulator-l1");
+        double dt = t.total(org.bitbudget.ir.precision.PrecisionConfig.uniform(w8a8), "accumulator");
+        double l1 = t.total(org.bitbudget.ir.precision.PrecisionConfig.uniform(w8a8), "accumulator-l1");
         assertEquals(25, dt);
         assertTrue(l1 < dt, "trained weights are far from all-max: " + l1);
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.bitbudget.costs.latency.MeasuredLatency;
-import org.bitbudget.model.UnknownNameException;
-import org.bitbudget.model.graph.Graph;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.ir.graph.Graph;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.IntegerFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

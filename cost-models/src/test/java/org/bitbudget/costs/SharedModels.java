@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.onnx.OnnxImporter;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.onnx.OnnxImporter;
 
 /** The shared reference models ({@code -Dbitbudget.shared}, else {@code ../../shared}); missing ones fail. */
 final class SharedModels {

@@ -1,19 +1,19 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.quant.Clipping;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.quant.WeightQuantizer;
-import org.bitbudget.model.zoo.ModelZoo;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.quant.Clipping;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.WeightQuantizer;
+import org.bitbudget.training.zoo.ModelZoo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -18,7 +18,7 @@ import org.bitbudget.kernels.bitserial.PlanePackerFamily;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
 import org.bitbudget.kernels.gemm.ScalarIntGemm;
-import org.bitbudget.model.engine.kernel.KernelProvider;
+import org.bitbudget.ops.compute.provider.KernelProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

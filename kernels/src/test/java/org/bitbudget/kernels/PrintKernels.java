@@ -3,8 +3,8 @@ package org.bitbudget.kernels;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.PlanePackerFamily;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
-import org.bitbudget.model.engine.kernel.KernelProvider;
-import org.bitbudget.model.engine.sgemm.SgemmFamily;
+import org.bitbudget.ops.compute.provider.KernelProvider;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
  * Prints the kernels in use, one {@code name=bits} per line (0 for scalar), then the bit-serial

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.bitbudget.costs.BudgetUnits;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
-import org.bitbudget.model.UnknownNameException;
-import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.search.Budget;
 
 /**

@@ -3,8 +3,8 @@ package org.bitbudget.pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
 
 /**
  * The search space of a run: its layers and the candidate precisions every layer may take, in the

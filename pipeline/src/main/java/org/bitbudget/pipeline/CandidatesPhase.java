@@ -2,12 +2,12 @@ package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * Phase 1, candidates: every combination of a weight format, an activation format and an accumulator

@@ -1,13 +1,13 @@
 package org.bitbudget.pipeline;
 
 import org.bitbudget.kernels.engine.IntegerEngine;
-import org.bitbudget.model.data.Classification;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.QuantizedGraph;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.data.Classification;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Top-1 accuracy of a precision config on a fixed set of labelled images: the config is

@@ -8,7 +8,7 @@ import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.EnergyTable;
 import org.bitbudget.costs.EnergyTable;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.model.graph.Graph;
+import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.search.Budget;
 
 /**
@@ -35,7 +35,7 @@ public final class CostPhase {
      * Checks the budgets' syntax against the analytic costs, before any expensive phase runs; relative
      * latency budgets need the measured table and are resolved by {@link #run}.
      *
-     * @throws org.bitbudget.model.UserInputException naming the budget and where it is wrong
+     * @throws org.bitbudget.ir.UserInputException naming the budget and where it is wrong
      */
     public void check(Graph graph, Candidates candidates) {
         CostTable analytic = analytic(LayerInfo.of(graph), candidates);

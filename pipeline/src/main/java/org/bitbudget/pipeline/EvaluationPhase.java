@@ -1,7 +1,7 @@
 package org.bitbudget.pipeline;
 
 import java.util.Objects;
-import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.PrecisionConfig;
 
 /**
  * Phase 6, evaluation: the chosen config's accuracy on the evaluation images, which no earlier phase

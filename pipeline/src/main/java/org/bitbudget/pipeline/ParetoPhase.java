@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.bitbudget.costs.CostTable;
-import org.bitbudget.model.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Candidate;
 import org.bitbudget.search.ParetoSweep;
 import org.bitbudget.search.SearchControl;

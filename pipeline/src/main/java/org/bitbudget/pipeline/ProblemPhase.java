@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostTable;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.search.Budget;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.SearchException;

@@ -2,9 +2,9 @@ package org.bitbudget.pipeline;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.bitbudget.model.data.DataSource;
-import org.bitbudget.model.data.Normalization;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.data.DataSource;
+import org.bitbudget.data.Normalization;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * The data of a search run: calibration (activation ranges, sensitivity, the genetic strategies'

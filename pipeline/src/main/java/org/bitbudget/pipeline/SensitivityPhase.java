@@ -1,7 +1,7 @@
 package org.bitbudget.pipeline;
 
 import java.util.Objects;
-import org.bitbudget.model.graph.Graph;
+import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
 import org.bitbudget.sensitivity.SensitivityTable;

@@ -1,7 +1,7 @@
 package org.bitbudget.pipeline;
 
 import java.util.Objects;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * A setting of a search run that cannot work, named as the library knows it: {@code budget 'size <=

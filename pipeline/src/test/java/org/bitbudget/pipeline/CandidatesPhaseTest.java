@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 import org.junit.jupiter.api.Test;
 
 /** The candidates phase: which combinations are candidates, their labels, and errors naming the setting. */

@@ -23,7 +23,7 @@ public final class UnknownStrategyException extends SearchException {
         this.known = List.copyOf(known);
     }
 
-    // The same wording as every other registry's unknown name (org.bitbudget.model.UnknownNameException),
+    // The same wording as every other registry's unknown name (UnknownNameException in the ir module),
     // repeated because this module depends on no other BitBudget module.
     private static String reason(String name, List<String> known) {
         return "'" + name + "' is not one of " + String.join(", ", known);

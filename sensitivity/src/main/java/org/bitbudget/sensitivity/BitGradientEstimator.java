@@ -1,15 +1,15 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.List;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.Clipping;
-import org.bitbudget.model.quant.IntegerFormat;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.RangeSearch;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.Clipping;
+import org.bitbudget.ir.quant.IntegerFormat;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.RangeSearch;
 
 /**
  * {@code bit-gradient} (BMPQ): how much loss gradient reaches the bit positions a format drops.

@@ -2,8 +2,8 @@ package org.bitbudget.sensitivity;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.bitbudget.model.Registry;
-import org.bitbudget.model.UnknownNameException;
+import org.bitbudget.ir.Registry;
+import org.bitbudget.ir.UnknownNameException;
 
 /**
  * The estimators by name, cheapest first; {@code measured} is the ground truth. To add one, write

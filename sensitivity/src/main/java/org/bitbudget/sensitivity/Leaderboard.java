@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * How well each estimator predicts the real damage: per estimator and candidate precision, the rank

@@ -3,11 +3,11 @@ package org.bitbudget.sensitivity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.tensor.Tensor;
-import org.bitbudget.model.train.Autodiff;
-import org.bitbudget.model.train.DTensor;
-import org.bitbudget.model.train.SoftmaxCrossEntropy;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.training.Autodiff;
+import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.training.SoftmaxCrossEntropy;
 
 /**
  * Gradients of the softmax cross-entropy with respect to every layer's weight, from the

@@ -1,6 +1,6 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * Told when an estimator has scored one cell of its table (one layer in one candidate precision),

@@ -1,21 +1,21 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.quant.RangeSearch;
-import org.bitbudget.model.quant.WeightQuantizer;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.quant.WeightQuantizer;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * {@code roundoff} (MixQuant): the roundoff error that putting a layer's tensors in a format

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * What a {@link SensitivityEstimator} scores: a model, calibration images with their labels, the

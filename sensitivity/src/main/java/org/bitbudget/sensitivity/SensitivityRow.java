@@ -1,7 +1,7 @@
 package org.bitbudget.sensitivity;
 
 import java.util.Objects;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * One cell of a sensitivity table: the damage score of one layer in one precision by one estimator.

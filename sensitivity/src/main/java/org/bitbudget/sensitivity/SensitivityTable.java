@@ -13,8 +13,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * A sensitivity table: layer × precision → damage score, for one or more estimators. Immutable.

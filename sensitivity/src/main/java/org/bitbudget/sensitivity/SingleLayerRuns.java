@@ -1,6 +1,6 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,21 +8,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Dimension;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.graph.Op;
-import org.bitbudget.model.graph.ValueInfo;
-import org.bitbudget.model.ops.ShapeInference;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.quant.RangeSearch;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Dimension;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * The logits of the model with only one layer quantized, for every cell (layer × candidate) of a
@@ -263,7 +263,7 @@ final class SingleLayerRuns {
                 dims.add(Dimension.of(s.dim(i)));
             }
             var type = graph.inputs().stream().filter(v -> v.name().equals(name)).findFirst()
-                    .map(ValueInfo::type).orElse(org.bitbudget.model.tensor.DataType.FLOAT);
+                    .map(ValueInfo::type).orElse(org.bitbudget.ir.tensor.DataType.FLOAT);
             inputs.add(new ValueInfo(name, type, dims));
         }
         Map<String, Tensor> initializers = new LinkedHashMap<>();

@@ -1,9 +1,9 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.quant.Clipping;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.Clipping;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 
 /**
  * Reads the text form of a quantizer in the table's {@code weights} and {@code activations} columns,

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
 import java.util.List;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
 import org.junit.jupiter.api.Test;
 
 /** Kendall's τ-b and Spearman's ρ against values computed by hand, ties included. */

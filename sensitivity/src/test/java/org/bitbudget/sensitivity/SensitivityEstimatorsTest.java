@@ -1,6 +1,6 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,22 +13,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.model.UnknownNameException;
-import org.bitbudget.model.data.Classification;
-import org.bitbudget.model.data.DataSource;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Normalization;
-import org.bitbudget.model.data.Split;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.onnx.OnnxImporter;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSource;
+import org.bitbudget.data.DataSources;
+import org.bitbudget.data.Normalization;
+import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -160,9 +160,9 @@ class SensitivityEstimatorsTest {
         Tensor w3 = g3.initializers().get(f3.weightName());
         var spec = QuantizerSpec.weights(NumberFormat.parse("int2"));
         double e1 = RoundoffEstimator.squaredError(w1,
-                org.bitbudget.model.quant.WeightQuantizer.quantize(w1, 0, spec).tensor());
+                org.bitbudget.ir.quant.WeightQuantizer.quantize(w1, 0, spec).tensor());
         double e3 = RoundoffEstimator.squaredError(w3,
-                org.bitbudget.model.quant.WeightQuantizer.quantize(w3, 0, spec).tensor());
+                org.bitbudget.ir.quant.WeightQuantizer.quantize(w3, 0, spec).tensor());
         // Σ_c (c+1)² · 21 · 0.375 = 385 · 7.875
         assertEquals(385 * 21 * 0.375, e1, 1e-3);
         assertEquals(9 * e1, e3, 1e-6 * e3);
@@ -323,8 +323,8 @@ class SensitivityEstimatorsTest {
 
     @Test
     void tableCsvRoundTrips() throws Exception {
-        var spec = new QuantizerSpec(NumberFormat.parse("int2"), org.bitbudget.model.quant.Granularity.PER_TENSOR,
-                org.bitbudget.model.quant.Clipping.MSE, NumberFormat.parse("int4"));
+        var spec = new QuantizerSpec(NumberFormat.parse("int2"), org.bitbudget.ir.quant.Granularity.PER_TENSOR,
+                org.bitbudget.ir.quant.Clipping.MSE, NumberFormat.parse("int4"));
         Precision odd = new Precision(spec, QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
         SensitivityTable t = new SensitivityTable(List.of(
                 SensitivityRow.of("/c1/Conv", "roundoff", weights("int4"), 0.125, 0.5),

@@ -1,21 +1,21 @@
 package org.bitbudget.costs.latency;
 
-import org.bitbudget.model.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bitbudget.kernels.engine.IntegerEngine;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.graph.ValueInfo;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Times layers on the project's own engines, one thread: the integer engine when it runs the

@@ -1,8 +1,8 @@
 package org.bitbudget.costs.latency;
 
 import java.util.Map;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * Measures the time of every layer of a model run with one precision for all layers.

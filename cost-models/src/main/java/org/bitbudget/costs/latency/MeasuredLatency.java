@@ -19,11 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.model.AtomicFiles;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.AtomicFiles;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * {@code latency} measured on this machine: milliseconds per run (batch 1 by default, one thread) of
@@ -227,7 +227,7 @@ public final class MeasuredLatency implements CostModel {
             throw new IllegalStateException(e);
         }
         StringBuilder b = new StringBuilder();
-        var shapes = org.bitbudget.model.ops.ShapeInference.shapes(graph, 1);
+        var shapes = org.bitbudget.ops.ShapeInference.shapes(graph, 1);
         for (Node n : graph.nodes()) {
             b.append(n.name()).append('|').append(n.op().type()).append('|');
             for (String in : n.inputs()) {

@@ -3,8 +3,8 @@ package org.bitbudget.costs.latency;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.costs.SizeCost;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.quant.NumberFormat;
 
 /**
  * {@code latency} estimated for a machine BitBudget cannot run on: the roofline of each layer, per

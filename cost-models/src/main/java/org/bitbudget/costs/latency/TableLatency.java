@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.precision.Precision;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.precision.Precision;
 
 /**
  * {@code latency} from a table the user measured elsewhere (an FPGA, a phone): a CSV file with the

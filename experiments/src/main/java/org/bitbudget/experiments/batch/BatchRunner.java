@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.bitbudget.experiments.report.ResultFiles;
-import org.bitbudget.model.AtomicFiles;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.AtomicFiles;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * Runs an experiment's runs (or one shard of them) into an output folder, so that a batch killed at

@@ -15,9 +15,9 @@ import org.bitbudget.search.SearchStrategies;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.experiments.batch.YamlTree.Node;
-import org.bitbudget.model.UnknownNameException;
-import org.bitbudget.model.UserInputException;
-import org.bitbudget.model.quant.NumberFormat;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.pipeline.Budgets;
 import org.bitbudget.sensitivity.Estimators;
 
@@ -278,7 +278,7 @@ public final class ExperimentParser {
     private String normalize(Node node) {
         String t = text(node);
         try {
-            org.bitbudget.model.data.Normalization.parse(t);
+            org.bitbudget.data.Normalization.parse(t);
         } catch (IllegalArgumentException e) {
             throw node.error(source, e.getMessage());
         }

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bitbudget.model.AtomicFiles;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.AtomicFiles;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * Joins the outputs of a batch's shards into one results CSV. Each input is a batch output folder

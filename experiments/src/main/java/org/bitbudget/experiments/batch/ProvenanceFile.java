@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.bitbudget.model.data.DataSources;
+import org.bitbudget.data.DataSources;
 
 /**
  * A batch run's {@code provenance.json}: the run's {@link org.bitbudget.pipeline.Provenance} (version,

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * The results CSV: one row per run, the stable columns of {@link #COLUMNS} in that order (DESIGN.md's

@@ -1,7 +1,7 @@
 package org.bitbudget.experiments.batch;
 
 import java.util.Map;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * Shard {@code index} of {@code count}: the runs whose grid position p has p mod count = index.

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.bitbudget.model.UserInputException;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * A YAML document as a tree whose every node remembers its line, so that errors can name the field

@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.costs.CostModels;
-import org.bitbudget.model.AtomicFiles;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.precision.PrecisionConfigs;
+import org.bitbudget.ir.AtomicFiles;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.PrecisionConfigs;
 import org.bitbudget.pipeline.SearchPipeline;
 
 /**

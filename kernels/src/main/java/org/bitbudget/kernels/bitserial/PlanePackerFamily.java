@@ -1,8 +1,8 @@
 package org.bitbudget.kernels.bitserial;
 
 import java.lang.invoke.MethodHandles;
-import org.bitbudget.model.engine.kernel.KernelFamily;
-import org.bitbudget.model.engine.kernel.KernelProvider;
+import org.bitbudget.ops.compute.provider.KernelFamily;
+import org.bitbudget.ops.compute.provider.KernelProvider;
 
 /**
  * The {@link PlanePacker} as a {@link KernelFamily}: {@link VectorPlanePacker} from 128 bits (the

@@ -6,7 +6,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import org.bitbudget.model.engine.kernel.VectorWidth;
+import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
  * Vector API bit-serial GEMM: each lane is one output channel. For a row r of A and a block of

@@ -10,7 +10,7 @@ import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import org.bitbudget.model.engine.kernel.VectorWidth;
+import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
  * Vector API plane packing: one loop shape over the full 64-column words of a row. Each step loads

@@ -1,7 +1,7 @@
 package org.bitbudget.kernels.engine;
 
-import org.bitbudget.model.engine.Window;
-import org.bitbudget.model.graph.Op;
+import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ir.graph.Op;
 
 /**
  * A batch of activation codes in NHWC order (channels innermost, so that an im2col row and a Gemm

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.QuantizedGraph;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Runs a quantized CNN with integer tensors between layers, the integer counterpart of running

@@ -6,8 +6,8 @@ import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
-import org.bitbudget.model.engine.Window;
-import org.bitbudget.model.graph.Op;
+import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ir.graph.Op;
 
 /**
  * A Conv, Gemm or MatMul layer lowered to integer GEMMs, one per convolution group: a Gemm is a 1 x 1

@@ -7,20 +7,20 @@ import java.util.Map;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Node;
-import org.bitbudget.model.graph.Op;
-import org.bitbudget.model.ops.IntegerLowering;
-import org.bitbudget.model.ops.Operators;
-import org.bitbudget.model.ops.ShapeInference;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.LayerQuantization;
-import org.bitbudget.model.precision.QuantizedGraph;
-import org.bitbudget.model.quant.Granularity;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.tensor.Shape;
-import org.bitbudget.model.tensor.Tensor;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.IntegerLowering;
+import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Builds the integer plan of a graph by walking back from its output. Every value lives in one of

@@ -1,10 +1,10 @@
 package org.bitbudget.kernels.engine;
 
 import org.bitbudget.kernels.requant.Requantization;
-import org.bitbudget.model.engine.Window;
-import org.bitbudget.model.graph.Op;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.RangeSearch;
+import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.RangeSearch;
 
 /**
  * One step of the integer plan. Steps read and write numbered slots of a batch ({@link Codes},

@@ -1,9 +1,9 @@
 package org.bitbudget.kernels.engine;
 
-import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.quant.RangeSearch;
+import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
 
 /**
  * Integer weight codes per output channel and their scales, computed with the same

@@ -1,8 +1,8 @@
 package org.bitbudget.kernels.gemm;
 
 import java.lang.invoke.MethodHandles;
-import org.bitbudget.model.engine.kernel.KernelFamily;
-import org.bitbudget.model.engine.kernel.KernelProvider;
+import org.bitbudget.ops.compute.provider.KernelFamily;
+import org.bitbudget.ops.compute.provider.KernelProvider;
 
 /**
  * Integer GEMM as a {@link KernelFamily}: {@link VectorIntGemm} from eight int lanes (256 bits; the

@@ -11,7 +11,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import org.bitbudget.model.engine.kernel.VectorWidth;
+import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
  * Vector API integer GEMM. The int32 kernels share one loop shape: one row of A against four

@@ -6,27 +6,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bitbudget.model.data.Classification;
-import org.bitbudget.model.data.DataSource;
-import org.bitbudget.model.data.DataSources;
-import org.bitbudget.model.data.Normalization;
-import org.bitbudget.model.data.Split;
-import org.bitbudget.model.engine.FloatEngine;
-import org.bitbudget.model.graph.Graph;
-import org.bitbudget.model.graph.Layer;
-import org.bitbudget.model.onnx.OnnxImporter;
-import org.bitbudget.model.precision.Calibration;
-import org.bitbudget.model.precision.FakeQuantization;
-import org.bitbudget.model.precision.LayerQuantization;
-import org.bitbudget.model.precision.QuantizedGraph;
-import org.bitbudget.model.precision.Precision;
-import org.bitbudget.model.precision.PrecisionConfig;
-import org.bitbudget.model.quant.AccumulatorAware;
-import org.bitbudget.model.quant.NumberFormat;
-import org.bitbudget.model.quant.QuantizerSpec;
-import org.bitbudget.model.tensor.Tensor;
-import org.bitbudget.model.train.A2qWeightNormalization;
-import org.bitbudget.model.train.Trainer;
+import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSource;
+import org.bitbudget.data.DataSources;
+import org.bitbudget.data.Normalization;
+import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.data.Calibration;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.training.A2qWeightNormalization;
+import org.bitbudget.training.Trainer;
 
 /**
  * Prints the accumulator-aware quantization table of issue 11 (not a test): for each model and
@@ -76,12 +76,12 @@ public final class A2qTable {
                         AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
                                 : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
                                 QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62,
-                                AccumulatorAware.maxInputMagnitude((org.bitbudget.model.quant.IntegerFormat)
+                                AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
                                         lq.precision().activations().format()));
                         zeros += Math.round(a.sparsity() * a.codes().length);
                         codes += a.codes().length;
                         l1Bits = Math.max(l1Bits, AccumulatorAware.bits(a.maxL1()
-                                * AccumulatorAware.maxInputMagnitude((org.bitbudget.model.quant.IntegerFormat)
+                                * AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
                                 lq.precision().activations().format())));
                     }
                     double[] ft = epochs == 0 ? new double[] {Double.NaN, Double.NaN} : fineTune(graph, q, config,
@@ -160,7 +160,7 @@ public final class A2qTable {
      * the largest code otherwise, at most 32767); "-" when there is none.
      */
     static String gemmSpeedup(Graph graph, QuantizedGraph q) {
-        Map<String, org.bitbudget.model.tensor.Shape> shapes = FloatEngine.of(graph).valueShapes(1);
+        Map<String, org.bitbudget.ir.tensor.Shape> shapes = FloatEngine.of(graph).valueShapes(1);
         org.bitbudget.kernels.gemm.IntGemm kernels = org.bitbudget.kernels.gemm.IntGemmFamily.get();
         java.util.SplittableRandom random = new java.util.SplittableRandom(1);
         double t16 = 0;
@@ -170,15 +170,15 @@ public final class A2qTable {
             AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
                     : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
                     QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
-            org.bitbudget.model.quant.IntegerFormat in =
-                    (org.bitbudget.model.quant.IntegerFormat) lq.precision().activations().format();
+            org.bitbudget.ir.quant.IntegerFormat in =
+                    (org.bitbudget.ir.quant.IntegerFormat) lq.precision().activations().format();
             long largest = in.max() > 127 ? 128 : Math.max(-in.min(), in.max());
             if (a.maxL1() * largest > Short.MAX_VALUE) {
                 continue;
             }
             int n = a.scales().length;
             int k = a.codes().length / n;
-            org.bitbudget.model.tensor.Shape out = shapes.get(lq.layer().node().outputs().getFirst());
+            org.bitbudget.ir.tensor.Shape out = shapes.get(lq.layer().node().outputs().getFirst());
             int positions = out.rank() == 4 ? out.dim(2) * out.dim(3) : 1;
             int m = 64 * positions;
             byte[] w = new byte[n * k];

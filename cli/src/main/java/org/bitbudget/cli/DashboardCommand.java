@@ -1,0 +1,56 @@
+package org.bitbudget.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bitbudget.experiments.batch.ResultsCsv;
+import org.bitbudget.experiments.report.Dashboard;
+import org.bitbudget.ir.UserInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bitbudget dashboard}: one static HTML report of a results CSV. */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = {"Write one self-contained HTML file (no server, no network) from a results CSV: the Pareto "
+                + "front per model (accuracy against each cost), the estimator leaderboard and a sortable table."})
+final class DashboardCommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
+    @Parameters(index = "0", paramLabel = "results.csv", description = "A results CSV of batch or merge")
+    Path results;
+
+    @Option(names = "--out", paramLabel = "report.html", defaultValue = "report.html",
+            description = "The HTML file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--title", paramLabel = "T", description = "Page title (default: the CSV's file name)")
+    String title;
+
+    @Override
+    public Integer call() throws Exception {
+        AtomicOutput.checkFolder("--out", out);
+        ResultsCsv.Table table = ResultsCsv.read(results);
+        List<String> missing = ResultsCsv.COLUMNS.stream().filter(c -> !table.header().contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new UserInputException(results.toString(), "not a batch results CSV: no column "
+                    + String.join(", ", missing));
+        }
+        String html = Dashboard.render(table, title != null ? title : "BitBudget results: " + results.getFileName(),
+                results.toString());
+        AtomicOutput.write("--out", out, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (json.json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("out", out.toString());
+            result.put("runs", table.rows().size());
+            System.out.println(JsonOption.toJson(result));
+        } else {
+            System.out.println("wrote " + out + " (" + table.rows().size() + " runs)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,239 @@
+package org.bitbudget.cli;
+
+import org.bitbudget.ir.precision.QuantizedGraph;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSource;
+import org.bitbudget.data.Normalization;
+import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Dimension;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bitbudget eval}: top-1 accuracy and throughput of a model on a data split. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Run a model on a data split and report top-1 accuracy and images per second.")
+final class EvalCommand implements Callable<Integer> {
+    /** Images per engine call: large enough to keep both cores busy, small enough for a lively progress bar. */
+    private static final int BATCH = 1000;
+
+    @Mixin
+    ModelOption model;
+    @Mixin
+    JsonOption json;
+
+    @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
+            description = "Which split to evaluate (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images")
+    Integer limit;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--engine", paramLabel = "float|integer", defaultValue = "float",
+            description = "float (fake quantization in float32) or integer (integer kernels between layers; "
+                    + "needs --config with integer weights and activations) (default: ${DEFAULT-VALUE})")
+    String engineName;
+
+    @Option(names = "--config", paramLabel = "C.json",
+            description = "Precision config (JSON or YAML): evaluate the fake-quantized model, calibrated on the "
+                    + "other split")
+    Path config;
+
+    @Mixin
+    DataOptions dataOptions;
+    @Mixin
+    QuantizeOptions quantize;
+
+    @Option(names = "--logits", paramLabel = "F.csv",
+            description = "Write index,label,prediction,logit_0..logit_{C-1} for every sample")
+    Path logits;
+
+    @Override
+    public Integer call() throws IOException {
+        Split whichSplit = switch (split.toLowerCase(Locale.ROOT)) {
+            case "test" -> Split.TEST;
+            case "train" -> Split.TRAIN;
+            default -> throw new UserInputException("--split", "'" + split + "' is not test or train");
+        };
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit", "must be at least 1, got " + limit);
+        }
+        if (threads != null && threads < 1) {
+            throw new UserInputException("--threads", "must be at least 1, got " + threads);
+        }
+        if (logits != null) {
+            AtomicOutput.checkFolder("--logits", logits);
+        }
+        Graph graph = model.load();
+        Normalization norm = dataOptions.normalization(graph, model.model);
+        DataSource dataset = dataOptions.open(whichSplit);
+        if (limit != null) {
+            dataset = dataset.limit(limit);
+        }
+        checkInput(graph, dataset);
+        boolean integer = switch (engineName) {
+            case "float" -> false;
+            case "integer" -> true;
+            default -> throw new UserInputException("--engine", "'" + engineName + "' is not float or integer");
+        };
+        if (integer && config == null) {
+            throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
+                    + "activations for every layer)");
+        }
+        QuantizedGraph quantized = null;
+        if (config != null) {
+            Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
+            quantized = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,
+                    calibrationSplit);
+        }
+        FloatEngine.Builder builder = FloatEngine.builder(quantized == null ? graph : quantized.graph());
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        FloatEngine floatEngine = builder.build();
+        UnaryOperator<Tensor> engine = floatEngine::predict;
+        if (integer) {
+            try {
+                IntegerEngine.Builder integerBuilder = IntegerEngine.builder(graph, quantized);
+                if (threads != null) {
+                    integerBuilder.threads(threads);
+                }
+                engine = integerBuilder.build()::predict;
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(config + ": --engine integer", e.getMessage());
+            }
+        }
+
+        int n = dataset.size();
+        int[] labels = dataset.labels();
+        int classes = -1;
+        float[] allLogits = null;
+        int correct = 0;
+        int[] predictions = new int[n];
+        long nanos = 0;
+        try (Progress progress = Progress.start("eval", n, "img")) {
+            for (int from = 0; from < n; from += BATCH) {
+                int count = Math.min(BATCH, n - from);
+                Tensor images = dataset.batch(from, count, norm);
+                long t0 = System.nanoTime();
+                Tensor out;
+                try {
+                    out = engine.apply(images);
+                } catch (UserInputException e) {
+                    throw e.within(model.model.toString());
+                }
+                nanos += System.nanoTime() - t0;
+                if (out.shape().rank() != 2 || out.shape().dim(0) != count) {
+                    throw new UserInputException(model.model.toString(), "output has shape " + out.shape()
+                            + "; eval needs logits of shape [N, classes]");
+                }
+                if (classes < 0) {
+                    classes = out.shape().dim(1);
+                    allLogits = logits != null ? new float[n * classes] : null;
+                }
+                int[] batchPredictions = Classification.predictions(out);
+                System.arraycopy(batchPredictions, 0, predictions, from, count);
+                correct += Classification.correct(batchPredictions, labels, from);
+                if (allLogits != null) {
+                    System.arraycopy(out.data(), 0, allLogits, from * classes, out.data().length);
+                }
+                progress.stepBy(count);
+            }
+        }
+        if (logits != null) {
+            writeLogits(logits, labels, predictions, allLogits, classes);
+        }
+        double accuracy = n == 0 ? 0 : (double) correct / n;
+        double seconds = nanos / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model.model.toString());
+        result.put("data", dataset.name());
+        result.put("normalize", DataOptions.json(norm));
+        result.put("accuracy", accuracy);
+        result.put("correct", correct);
+        result.put("samples", n);
+        result.put("images_per_second", seconds > 0 ? n / seconds : 0);
+        result.put("seconds", seconds);
+        result.put("engine", engineName);
+        if (config != null) {
+            result.put("config", config.toString());
+        }
+        result.put("threads", integer ? Runtime.getRuntime().availableProcessors() : floatEngine.threads());
+        if (logits != null) {
+            result.put("logits", logits.toString());
+        }
+        if (json.json) {
+            System.out.println(JsonOption.toJson(result));
+        } else {
+            System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d) on %s, %.0f images/s (%s engine)%n",
+                    accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engineName);
+        }
+        return 0;
+    }
+
+    private void checkInput(Graph graph, DataSource dataset) {
+        if (graph.inputs().size() != 1) {
+            throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
+                    + " inputs; eval needs a model with one image input");
+        }
+        ValueInfo input = graph.inputs().getFirst();
+        var dims = input.dims();
+        int[] sample = dataset.sampleShape().dims();
+        boolean fits = dims.size() == sample.length + 1;
+        for (int i = 0; fits && i < sample.length; i++) {
+            fits = fits(dims.get(i + 1), sample[i]);
+        }
+        if (!fits) {
+            throw new UserInputException(model.model.toString(), "input '" + input.name() + "' has shape " + dims
+                    + " but the data's samples have shape " + dataset.sampleShape());
+        }
+    }
+
+    private static boolean fits(Dimension d, int size) {
+        return d.isSymbolic() || d.size() == size;
+    }
+
+    /** Writes the logits CSV atomically, so a failed run leaves no file. */
+    private static void writeLogits(Path target, int[] labels, int[] predictions, float[] logits, int classes)
+            throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
+        for (int c = 0; c < classes; c++) {
+            schema.addColumn("logit_" + c);
+        }
+        AtomicOutput.writeText("--logits", target, w -> {
+            try (var out = new CsvMapper().writer(schema.build().withHeader()).writeValues(w)) {
+                for (int i = 0; i < predictions.length; i++) {
+                    List<Object> row = new ArrayList<>(classes + 3);
+                    row.add(i);
+                    row.add(labels[i]);
+                    row.add(predictions[i]);
+                    for (int c = 0; c < classes; c++) {
+                        row.add(logits[i * classes + c]);
+                    }
+                    out.write(row);
+                }
+            }
+        });
+    }
+}

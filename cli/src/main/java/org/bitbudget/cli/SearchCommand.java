@@ -1,0 +1,245 @@
+package org.bitbudget.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bitbudget.experiments.report.ResultFiles;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.data.DataSource;
+import org.bitbudget.data.Normalization;
+import org.bitbudget.data.Split;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.pipeline.RunProgress;
+import org.bitbudget.pipeline.SearchData;
+import org.bitbudget.pipeline.SearchPipeline;
+import org.bitbudget.pipeline.SettingException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
+@Command(name = "search", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
+        description = {"Find a precision per layer that keeps the most accuracy under every budget: score each "
+                + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
+                + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
+                + "where it runs the config) and sweep the Pareto front of the first budget's cost.",
+                "With no options it searches the bundled default model on Fashion-MNIST under "
+                        + SearchCommand.DEFAULT_BUDGET + ". Ctrl-C (or --time) stops the search and keeps the "
+                        + "best config found so far; a second Ctrl-C quits.",
+                "Writes DIR/config.json, DIR/pareto.csv, DIR/pareto.svg and, last, DIR/result.json."})
+final class SearchCommand implements Callable<Integer> {
+    /** The budget when none is given: an average of about 3 bits per weight. */
+    static final String DEFAULT_BUDGET = "size <= 0.4*int8";
+
+    @Mixin
+    ModelOption model;
+    @Mixin
+    JsonOption json;
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--budget", paramLabel = "EXPR",
+            description = "A budget, e.g. 'size <= 0.4*int8', 'size <= 24KiB', 'bops <= 0.25*int8', "
+                    + "'latency <= 1.5ms', 'energy <= 20uJ', 'accumulator <= 16'; repeat for several (all must "
+                    + "hold) (default: " + DEFAULT_BUDGET + ")")
+    List<String> budgets = new ArrayList<>();
+
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "ilp",
+            description = {"The search strategy (default: ${DEFAULT-VALUE}):", "${bundle:strategies}"})
+    String strategy;
+
+    @Option(names = "--estimator", paramLabel = "E", defaultValue = "measured",
+            description = {"The sensitivity estimator (default: ${DEFAULT-VALUE}):", "${bundle:estimators}"})
+    String estimator;
+
+    @Option(names = "--formats", paramLabel = "F,...", split = ",", defaultValue = "int8,int4,int3,int2",
+            description = "Candidate weight formats (default: ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--activations", paramLabel = "F,...", split = ",", defaultValue = "float",
+            description = "Candidate activation formats; float = weight-only (default: ${DEFAULT-VALUE})")
+    List<String> activations;
+
+    @Option(names = "--accumulators", paramLabel = "BITS,...", split = ",", defaultValue = "32",
+            description = "Candidate accumulator widths (default: ${DEFAULT-VALUE})")
+    List<Integer> accumulators;
+
+    @Option(names = "--time", paramLabel = "T",
+            description = "Stop the search after T (e.g. 30s, 2m, 500ms) and keep the best config found")
+    String time;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "search-out",
+            description = "Output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--calibration", paramLabel = "N", defaultValue = "512",
+            description = "Calibration images, the first N of the train split (default: ${DEFAULT-VALUE})")
+    int calibration;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Evaluate on the first N test images only (default: the whole test split)")
+    Integer limit;
+
+    @Option(names = "--pareto", paramLabel = "N", defaultValue = "20",
+            description = "Points of the Pareto sweep; 0 skips it (default: ${DEFAULT-VALUE})")
+    int paretoPoints;
+
+    @Option(names = "--pin-ends", description = "Keep the first and last layer at the most precise candidate")
+    boolean pinEnds;
+
+    @Option(names = "--latency", description = "Also measure per-layer latency on this machine's kernels "
+            + "(cached; automatic when a budget names latency)")
+    boolean latency;
+
+    @Override
+    public Integer call() throws IOException {
+        Graph graph = model.load();
+        Normalization norm = dataOptions.normalization(graph, model.model);
+        DataSource train = dataOptions.open(Split.TRAIN);
+        DataSource test = dataOptions.open(Split.TEST);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserInputException("--out " + out, "is a file; give a folder");
+        }
+        // result.json marks a finished run: a stale one must not sit beside this run's partial files.
+        Files.deleteIfExists(out.resolve("result.json"));
+        AtomicBoolean cancel = new AtomicBoolean();
+        List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
+        SearchPipeline.Builder builder = SearchPipeline.builder(graph, new SearchData(train, test, norm))
+                .modelName(model.model.toString())
+                .weightFormats(formats)
+                .activationFormats(activations)
+                .accumulators(accumulators)
+                .estimator(estimator)
+                .strategy(strategy)
+                .seed(seed)
+                .cancel(cancel)
+                .calibration(calibration)
+                .paretoPoints(paretoPoints)
+                .pinFirstAndLast(pinEnds)
+                .measureLatency(latency);
+        given.forEach(builder::budget);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        if (limit != null) {
+            if (limit < 1) {
+                throw new UserInputException("--limit", "must be at least 1, got " + limit);
+            }
+            builder.evaluationLimit(limit);
+        }
+        if (time != null) {
+            builder.timeLimit(parseDuration(time));
+        }
+        int layers = graph.layers().size();
+        int candidates = formats.size() * activations.size() * accumulators.size();
+        SearchPipeline.Result result;
+        interruptOnCtrlC(cancel);
+        try (Progress bar = Progress.start("search", (long) layers * candidates + Math.max(0, paretoPoints)
+                + candidates, "steps")) {
+            builder.progress(new RunProgress() {
+                @Override
+                public void phase(String name, int index, int count) {
+                    bar.message(name);
+                }
+
+                @Override
+                public void step() {
+                    bar.stepBy(1);
+                }
+            });
+            // Setting errors name the setting (the command line names its flag); other errors found
+            // while running concern the model.
+            SearchPipeline run = builder.build();
+            try {
+                result = run.run();
+            } catch (UserInputException e) {
+                throw e instanceof SettingException || e.source().startsWith("--") || e.source().startsWith("budget")
+                        ? e : e.within(model.model.toString());
+            }
+        }
+        write(result);
+        return 0;
+    }
+
+    /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */
+    private static void interruptOnCtrlC(AtomicBoolean cancel) {
+        try {
+            Signal.handle(new Signal("INT"), signal -> {
+                if (cancel.getAndSet(true)) {
+                    System.exit(130);
+                }
+                System.err.println("bitbudget: stopping the search; Ctrl-C again to quit");
+            });
+        } catch (IllegalArgumentException unavailable) {
+            // No SIGINT on this platform: --time still stops the search.
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new UserInputException("--time", "'" + text + "' is not a duration such as 30s, 2m, 500ms or 1h");
+        }
+        double value = Double.parseDouble(m.group(1));
+        double millis = switch (m.group(2)) {
+            case "ms" -> value;
+            case "s" -> value * 1e3;
+            case "m" -> value * 60e3;
+            default -> value * 3600e3;
+        };
+        if (!(millis >= 1)) {
+            throw new UserInputException("--time", "'" + text + "' is shorter than a millisecond");
+        }
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    private void write(SearchPipeline.Result result) throws IOException {
+        String text = ResultFiles.write(out, result, model.model.toString(), dataOptions.data);
+        if (this.json.json) {
+            System.out.println(text);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s on %s, budgets %s, estimator %s%n", result.strategy(), model.model,
+                String.join(" and ", result.budgets()), result.estimator());
+        System.out.printf(Locale.ROOT, "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n", result.accuracy(),
+                result.engine(), bytes(result.costs().get("size")), result.costs().get("bops"),
+                result.stoppedEarly() ? " (stopped early: best found so far)" : "");
+        System.out.println("config:");
+        result.config().layers().forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer,
+                p.label()));
+        System.out.println("uniform configs:");
+        for (SearchPipeline.Point u : result.uniform()) {
+            System.out.printf(Locale.ROOT, "  %-24s accuracy %.4f, size %s%n", u.uniform(), u.accuracy(),
+                    bytes(u.costs().get("size")));
+        }
+        System.out.printf(Locale.ROOT, "times: sensitivity %.1f s, search %.2f s, evaluation %.1f s, total %.1f s%n",
+                result.timings().sensitivity(), result.timings().search(), result.timings().evaluation(),
+                result.timings().total());
+        System.out.println("wrote " + out.resolve("config.json") + ", pareto.csv, pareto.svg, result.json");
+    }
+
+    private static String bytes(Double bits) {
+        if (bits == null) {
+            return "-";
+        }
+        double b = bits / 8;
+        return b >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", b / 1024) : String.format(Locale.ROOT, "%.0f B", b);
+    }
+}

@@ -1,0 +1,98 @@
+package org.bitbudget.cli.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.bitbudget.onnx.OnnxImporter;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * ONNX's own backend test cases (Debian package {@code libonnx-testdata}) through the float engine.
+ * Every case whose model uses only operators the importer supports must pass within 1e-4 relative;
+ * the only exceptions are the cases listed in {@link #OUT_OF_SCOPE} (3-D spatial operators, and
+ * Identity over sequences and optionals), which must be reported as unsupported with the listed
+ * feature, so the list cannot go stale. Nothing is skipped: a missing package fails the test.
+ */
+class OnnxBackendConformanceTest {
+    private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
+    private static final List<String> SUITES = List.of("node", "pytorch-converted", "pytorch-operator", "simple");
+
+    /** Supported-operator cases outside the engine's scope (1-D and 2-D spatial, tensors only), by feature. */
+    private static final Map<String, String> OUT_OF_SCOPE = Map.ofEntries(
+            Map.entry("test_averagepool_3d_default", "AveragePool"),
+            Map.entry("test_maxpool_3d_default", "MaxPool"),
+            Map.entry("test_AvgPool3d", "AveragePool"),
+            Map.entry("test_AvgPool3d_stride", "AveragePool"),
+            Map.entry("test_AvgPool3d_stride1_pad0_gpu_input", "AveragePool"),
+            Map.entry("test_MaxPool3d", "MaxPool"),
+            Map.entry("test_MaxPool3d_stride", "MaxPool"),
+            Map.entry("test_MaxPool3d_stride_padding", "MaxPool"),
+            Map.entry("test_Conv3d", "Conv"),
+            Map.entry("test_Conv3d_dilated", "Conv"),
+            Map.entry("test_Conv3d_dilated_strided", "Conv"),
+            Map.entry("test_Conv3d_groups", "Conv"),
+            Map.entry("test_Conv3d_no_bias", "Conv"),
+            Map.entry("test_Conv3d_stride", "Conv"),
+            Map.entry("test_Conv3d_stride_padding", "Conv"),
+            // Identity over optional and sequence values: BitBudget's graphs carry tensors only.
+            Map.entry("test_identity_opt", "non-tensor value"),
+            Map.entry("test_identity_sequence", "non-tensor value"));
+
+    private static final ConformanceRunner RUNNER = ConformanceRunner.standard();
+
+    static List<Path> supportedOpCases() {
+        assertTrue(Files.isDirectory(DATA), DATA + " is missing: install the Debian package libonnx-testdata "
+                + "(./bitbudget test does this itself)");
+        Set<String> supported = new HashSet<>(OnnxImporter.SUPPORTED_OPS);
+        List<Path> cases = new ArrayList<>();
+        for (String suite : SUITES) {
+            for (Path c : ConformanceRunner.cases(DATA.resolve(suite))) {
+                if (supported.containsAll(ConformanceRunner.opTypes(c))) {
+                    cases.add(c);
+                }
+            }
+        }
+        return cases;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySupportedOpCasePasses() {
+        return supportedOpCases().stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> {
+            CaseResult r = RUNNER.run(c);
+            String expectedFeature = OUT_OF_SCOPE.get(r.name());
+            if (expectedFeature != null) {
+                assertEquals(CaseResult.Status.UNSUPPORTED, r.status(), r.name() + " is listed as out of scope: " + r.detail());
+                assertEquals(expectedFeature, r.op());
+            } else {
+                assertEquals(CaseResult.Status.PASSED, r.status(), r.name() + ": " + r.detail());
+            }
+        }));
+    }
+
+    @Test
+    void theSuiteIsThereAndLarge() {
+        List<Path> cases = supportedOpCases();
+        // libonnx-testdata 1.12 has 180 such cases; far fewer means the data or the op filter broke.
+        assertTrue(cases.size() >= 170, "only " + cases.size() + " supported-op cases found");
+        Set<String> names = new HashSet<>();
+        cases.forEach(c -> names.add(c.getFileName().toString()));
+        assertTrue(names.containsAll(OUT_OF_SCOPE.keySet()), "a listed out-of-scope case is no longer in the suite");
+    }
+
+    @Test
+    void unsupportedCasesNameTheirOperator() {
+        CaseResult r = RUNNER.run(DATA.resolve("node/test_abs"));
+        assertEquals(CaseResult.Status.UNSUPPORTED, r.status());
+        assertEquals("Abs", r.op());
+    }
+}

@@ -1,0 +1,52 @@
+package org.bitbudget.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.bitbudget.ir.UserInputException;
+
+/**
+ * Opens data by name or path: {@code FORMAT:SPEC} (e.g. {@code idx:/data/digits}) with the format of
+ * that name, else with the first registered {@link DataSourceFormat} that accepts the spec. A new
+ * format is registered in {@link #FORMATS}.
+ */
+public final class DataSources {
+    /** Where Debian's {@code dataset-fashion-mnist} puts its files. */
+    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Where an MNIST package or a user's copy is looked for first. */
+    public static final Path MNIST = Path.of("/usr/share/datasets/mnist");
+
+    /** The formats, asked in this order (a format that recognises its data by content before a catch-all). */
+    private static final List<DataSourceFormat> FORMATS = List.of(new IdxFormat());
+
+    private DataSources() {
+    }
+
+    /**
+     * Opens split {@code split} of the data {@code spec} names.
+     *
+     * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
+     */
+    public static DataSource open(String spec, Split split) {
+        int colon = spec.indexOf(':');
+        for (DataSourceFormat format : FORMATS) {
+            if (colon > 0 && spec.substring(0, colon).equals(format.name())) {
+                return format.open(spec.substring(colon + 1), split);
+            }
+        }
+        for (DataSourceFormat format : FORMATS) {
+            if (format.accepts(spec)) {
+                return format.open(spec, split);
+            }
+        }
+        throw new UserInputException(spec, "not " + choices());
+    }
+
+    /** What {@link #open} accepts, e.g. {@code fashion-mnist, mnist or a folder of idx files}. */
+    public static String choices() {
+        List<String> all = FORMATS.stream().map(DataSourceFormat::description).toList();
+        if (all.size() == 1) {
+            return all.getFirst();
+        }
+        return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.getLast();
+    }
+}

@@ -1,0 +1,112 @@
+package org.bitbudget.engine;
+
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
+
+/**
+ * Fake quantization calibrated on the float engine: runs calibration images through the float model,
+ * keeps a seeded sample of each quantized layer's input, chooses its activation range, and applies
+ * the config with {@link QuantizedGraph#of}.
+ *
+ * <pre>{@code
+ * Tensor calibration = Calibration.sample(trainSplit, 1000, 0L, normalization);
+ * QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+ * Tensor logits = FloatEngine.of(q.graph()).predict(images);
+ * }</pre>
+ */
+public final class FakeQuantization {
+    /** At most this many input values per layer are kept for calibration (a seeded uniform sample). */
+    static final int MAX_CALIBRATION_VALUES = 1 << 21;
+    /** Images per calibration run, to bound memory. */
+    private static final int CALIBRATION_CHUNK = 100;
+
+    private FakeQuantization() {
+    }
+
+    /**
+     * Applies {@code config}, with activation ranges calibrated on {@code calibration}.
+     *
+     * @param calibration images for activation ranges (unused when no activation is quantized); may be null then
+     */
+    public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
+        return QuantizedGraph.of(graph, config, calibrate(graph, config, graph.layers(), calibration));
+    }
+
+    private static Map<String, RangeSearch.Params> calibrate(Graph graph, PrecisionConfig config, List<Layer> layers,
+                                                              Tensor calibration) {
+        Map<String, String> inputOf = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            if (config.of(l.name()).activations().quantizes()) {
+                inputOf.put(l.name(), l.node().input(0));
+            }
+        }
+        Map<String, RangeSearch.Params> params = new LinkedHashMap<>();
+        if (inputOf.isEmpty()) {
+            return params;
+        }
+        if (calibration == null || calibration.shape().dim(0) == 0) {
+            throw new IllegalArgumentException("activation quantizers need calibration images");
+        }
+        Map<String, Sample> samples = new LinkedHashMap<>();
+        inputOf.values().forEach(v -> samples.putIfAbsent(v, new Sample(new SplittableRandom(v.hashCode()))));
+        FloatEngine engine = FloatEngine.builder(graph).threads(1).build();
+        String inputName = graph.inputs().getFirst().name();
+        Shape shape = calibration.shape();
+        int n = shape.dim(0);
+        int per = shape.size() / n;
+        for (int from = 0; from < n; from += CALIBRATION_CHUNK) {
+            int count = Math.min(CALIBRATION_CHUNK, n - from);
+            float[] part = java.util.Arrays.copyOfRange(calibration.data(), from * per, (from + count) * per);
+            Map<String, Tensor> values = engine.capture(Map.of(inputName, Tensor.of(shape.with(0, count), part)),
+                    samples.keySet());
+            values.forEach((name, t) -> samples.get(name).add(t.data()));
+        }
+        for (var e : inputOf.entrySet()) {
+            QuantizerSpec spec = config.of(e.getKey()).activations();
+            Sample s = samples.get(e.getValue());
+            params.put(e.getKey(), RangeSearch.choose(s.values, s.size, spec.format(), spec.clipping()));
+        }
+        return params;
+    }
+
+    /** A seeded uniform sample (reservoir) of at most {@link #MAX_CALIBRATION_VALUES} values. */
+    private static final class Sample {
+        final SplittableRandom random;
+        float[] values = new float[1024];
+        int size;
+        long seen;
+
+        Sample(SplittableRandom random) {
+            this.random = random;
+        }
+
+        void add(float[] data) {
+            for (float v : data) {
+                seen++;
+                if (size < MAX_CALIBRATION_VALUES) {
+                    if (size == values.length) {
+                        values = java.util.Arrays.copyOf(values, Math.min(2 * size, MAX_CALIBRATION_VALUES));
+                    }
+                    values[size++] = v;
+                } else {
+                    long j = random.nextLong(seen);
+                    if (j < MAX_CALIBRATION_VALUES) {
+                        values[(int) j] = v;
+                    }
+                }
+            }
+        }
+    }
+}

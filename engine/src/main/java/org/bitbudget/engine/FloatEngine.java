@@ -1,0 +1,508 @@
+package org.bitbudget.engine;
+
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.FloatKernel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
+import org.bitbudget.ir.graph.Dimension;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ops.FloatContext;
+import org.bitbudget.ops.Operators;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
+
+/**
+ * Runs a graph in float32, NCHW, as ONNX defines each operator. The graph is compiled once into a
+ * list of steps over numbered value slots; constant weights are laid out for the matrix kernel at
+ * compile time. {@link #predict(Tensor)} splits a batch across threads.
+ *
+ * <p>{@link #run} and {@link #predict} execute a plan in which a Relu or Clip that only post-processes
+ * a Conv or Gemm is applied by that step to its own result (see {@link #plan()}), and in which the
+ * largest intermediate results reuse their arrays from one call to the next in the same thread.
+ * {@link #capture} and {@link #valueShapes} execute every node on its own, so that every value exists.
+ *
+ * <pre>{@code
+ * Graph g = OnnxImporter.load(Path.of("lenet5.onnx"));
+ * FloatEngine engine = FloatEngine.builder(g).threads(2).build();
+ * Tensor logits = engine.predict(images); // images: [N, 1, 28, 28]
+ * }</pre>
+ */
+public final class FloatEngine {
+    /** Images per task when a batch is split across threads: small enough to stay in cache. */
+    private static final int CHUNK = 32;
+    /**
+     * The largest result array (in floats) a thread keeps for reuse. Larger ones come from a
+     * {@link #run} on a big batch, where allocating costs little next to the work and keeping the
+     * array would pin the memory for as long as the thread lives.
+     */
+    private static final int MAX_REUSED = 1 << 20;
+
+    private final Graph graph;
+    private final int threads;
+    private final Sgemm sgemm;
+    private final Map<String, Integer> slots = new HashMap<>();
+    private final List<String> slotNames = new ArrayList<>();
+    private final Tensor[] constantSlots;
+    private final int[] inputSlots;
+    private final int[] outputSlots;
+    /** One step per node: what {@link #capture} and {@link #valueShapes} run. */
+    private final Plan nodeByNode;
+    /** Relu and Clip fused into the step before: what {@link #run} and {@link #predict} run. */
+    private final Plan fused;
+    /** Per thread, the result array each step of {@link #fused} filled last (null if none or too big). */
+    private final ThreadLocal<float[][]> reused;
+    private final ForkJoinPool pool;
+
+    /** Steps in execution order and, per value slot, the last step that reads it (MAX_VALUE: keep it). */
+    private record Plan(Step[] steps, int[] lastUse) {
+    }
+
+    /**
+     * One kernel call. {@code fused} is the Relu or Clip node whose work the kernel does on its own
+     * result (then {@code out} holds that node's outputs), or null. {@code reusesArray} says the
+     * kernel may take its result array from the thread's reused arrays.
+     */
+    private record Step(Node node, Node fused, int[] in, int[] out, FloatKernel kernel, boolean reusesArray) {
+        String describe() {
+            return fused == null ? node.toString() : node + " + " + fused;
+        }
+    }
+
+    private FloatEngine(Builder b) {
+        this.graph = b.graph;
+        this.threads = b.threads;
+        this.sgemm = b.sgemm;
+        for (var e : graph.initializers().keySet()) {
+            slot(e);
+        }
+        inputSlots = graph.inputs().stream().mapToInt(v -> slot(v.name())).toArray();
+        // Node by node first: it numbers every value in node order, which valueShapes() reports in.
+        Step[] nodeSteps = compileSteps(false);
+        Step[] fusedSteps = compileSteps(true);
+        outputSlots = graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
+        constantSlots = new Tensor[slotNames.size()];
+        graph.initializers().forEach((name, t) -> constantSlots[slots.get(name)] = t);
+        nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
+        fused = new Plan(fusedSteps, lastUses(fusedSteps));
+        reused = ThreadLocal.withInitial(() -> new float[fusedSteps.length][]);
+        pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    }
+
+    /** The steps of a plan; with {@code fuse}, each fusable Relu or Clip joins the step before. */
+    private Step[] compileSteps(boolean fuse) {
+        Map<String, List<Node>> readers = readers();
+        Set<String> outputs = new HashSet<>();
+        graph.outputs().forEach(v -> outputs.add(v.name()));
+        Set<Node> joined = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Step> steps = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            if (joined.contains(node)) {
+                continue;
+            }
+            Node activation = fuse ? fusableActivation(node, readers, outputs) : null;
+            if (activation != null) {
+                joined.add(activation);
+            }
+            Node last = activation != null ? activation : node;
+            int[] in = node.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
+            int[] out = last.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
+            boolean reuse = fuse && Operators.of(node.op()).writesIntoAllocator()
+                    && !last.outputs().getFirst().isEmpty() && !escapes(last.outputs().getFirst(), readers, outputs);
+            FloatKernel kernel = compile(node, activation == null ? null : activation(activation));
+            steps.add(new Step(node, activation, in, out, kernel, reuse));
+        }
+        return steps.toArray(Step[]::new);
+    }
+
+    /** For each value, the nodes that read it, once per input that names it. */
+    private Map<String, List<Node>> readers() {
+        Map<String, List<Node>> readers = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            for (String in : node.inputs()) {
+                if (!in.isEmpty()) {
+                    readers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
+                }
+            }
+        }
+        return readers;
+    }
+
+    /**
+     * The activation (Relu, or Clip with bounds that are absent or scalar initializers, so they are
+     * known now) that a fusing {@code node} (Conv, Gemm) can apply to its own result: the only reader
+     * of that result, reading it once, as its data input. The result must not be a graph output, as
+     * the fused plan never holds it.
+     */
+    private Node fusableActivation(Node node, Map<String, List<Node>> readers, Set<String> outputs) {
+        if (!Operators.of(node.op()).fusesActivation() || node.outputs().size() != 1) {
+            return null;
+        }
+        String value = node.outputs().getFirst();
+        List<Node> next = readers.getOrDefault(value, List.of());
+        if (value.isEmpty() || outputs.contains(value) || next.size() != 1
+                || !next.getFirst().input(0).equals(value)) {
+            return null;
+        }
+        Node reader = next.getFirst();
+        return activation(reader) != null ? reader : null;
+    }
+
+    /** The {@link Activation} that does the work of {@code node}, or null when it is none. */
+    private Activation activation(Node node) {
+        return Operators.of(node.op()).asActivation(node.op(), node, graph.initializers());
+    }
+
+    /**
+     * Whether a caller can end up holding the array of value {@code name}: it is a graph output, or
+     * a node that passes its input's array on (Flatten, Reshape, Identity) makes it part of one.
+     * Such an array must not be reused.
+     */
+    private static boolean escapes(String name, Map<String, List<Node>> readers, Set<String> outputs) {
+        if (outputs.contains(name)) {
+            return true;
+        }
+        for (Node reader : readers.getOrDefault(name, List.of())) {
+            if (Operators.of(reader.op()).sharesInputArray(reader.op())
+                    && reader.outputs().stream().anyMatch(o -> !o.isEmpty() && escapes(o, readers, outputs))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
+    private int[] lastUses(Step[] steps) {
+        int[] lastUse = new int[slotNames.size()];
+        Arrays.fill(lastUse, Integer.MAX_VALUE);
+        int[] last = new int[slotNames.size()];
+        Arrays.fill(last, -1);
+        for (int s = 0; s < steps.length; s++) {
+            for (int i : steps[s].in) {
+                if (i >= 0) {
+                    last[i] = s;
+                }
+            }
+        }
+        for (int i = 0; i < last.length; i++) {
+            if (last[i] >= 0 && constantSlots[i] == null) {
+                lastUse[i] = last[i];
+            }
+        }
+        for (int o : outputSlots) {
+            lastUse[o] = Integer.MAX_VALUE;
+        }
+        return lastUse;
+    }
+
+    /** A builder for an engine over {@code graph}. */
+    public static Builder builder(Graph graph) {
+        return new Builder(graph);
+    }
+
+    /** An engine over {@code graph} using every available core. */
+    public static FloatEngine of(Graph graph) {
+        return builder(graph).build();
+    }
+
+    /** The graph this engine runs. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Threads {@link #predict(Tensor)} uses. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * The steps {@link #run} and {@link #predict} execute, in order, one line each: the node's
+     * operator type and name ({@code "Conv /c1/Conv"}), followed by {@code " + Relu /Relu"} when the
+     * step also does the work of the Relu or Clip node after it. A fused step applies the activation
+     * to its result as it computes it, so it yields only the activated value: the plain Conv or
+     * Gemm output exists only in {@link #capture}, which runs one step per node.
+     */
+    /**
+     * The time of one step of the plan {@link #run} executes.
+     *
+     * @param node         the step's node (a fused activation is counted in its layer's step)
+     * @param step         the step as {@link #plan()} lists it
+     * @param milliseconds mean wall time per run
+     */
+    public record StepTime(String node, String step, double milliseconds) {
+    }
+
+    /**
+     * Times every step of the fused plan on {@code inputs} in this thread: one warm-up run, then
+     * the mean over {@code repeats} runs.
+     */
+    public List<StepTime> profile(Map<String, Tensor> inputs, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
+        execute(fused, inputs);
+        long[] nanos = new long[fused.steps.length];
+        for (int r = 0; r < repeats; r++) {
+            execute(fused, inputs, nanos);
+        }
+        List<StepTime> times = new ArrayList<>();
+        for (int s = 0; s < nanos.length; s++) {
+            times.add(new StepTime(fused.steps[s].node.name(), fused.steps[s].describe(), nanos[s] / 1e6 / repeats));
+        }
+        return times;
+    }
+
+    public List<String> plan() {
+        return Arrays.stream(fused.steps).map(Step::describe).toList();
+    }
+
+    private int slot(String name) {
+        return slots.computeIfAbsent(name, n -> {
+            slotNames.add(n);
+            return slotNames.size() - 1;
+        });
+    }
+
+    /** The kernel of {@code node}; {@code activation} (fusing operators only) is applied to its result, or null. */
+    private FloatKernel compile(Node node, Activation activation) {
+        return Operators.of(node.op()).floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm,
+                activation));
+    }
+
+    /** Runs the graph on named inputs in this thread and returns every graph output by name. */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        Tensor[] values = execute(fused, inputs);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < outputSlots.length; i++) {
+            out.put(graph.outputs().get(i).name(), values[outputSlots[i]]);
+        }
+        return out;
+    }
+
+    /**
+     * Runs the graph in this thread and returns the named values (inputs, intermediates or
+     * outputs), for calibration and inspection.
+     */
+    public Map<String, Tensor> capture(Map<String, Tensor> inputs, java.util.Collection<String> names) {
+        Tensor[] values = execute(nodeByNode, inputs);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : names) {
+            Integer slot = slots.get(name);
+            if (slot == null || values[slot] == null) {
+                throw new IllegalArgumentException("the graph computes no value '" + name + "'");
+            }
+            out.put(name, values[slot]);
+        }
+        return out;
+    }
+
+    /**
+     * The shape of every value (inputs, intermediates, outputs) when the graph runs on a batch of
+     * {@code batch}, found by running it on zeros. Fails like {@link #run(Map)} on a graph whose
+     * shapes do not fit. {@link org.bitbudget.ops.ShapeInference} derives the same shapes
+     * without running the graph; this is what its tests compare it with.
+     */
+    public Map<String, Shape> valueShapes(int batch) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (ValueInfo v : graph.inputs()) {
+            inputs.put(v.name(), Tensor.of(v.type(), shapeOf(v, batch), new float[shapeOf(v, batch).size()]));
+        }
+        Tensor[] values = execute(nodeByNode, inputs);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                shapes.put(slotNames.get(i), values[i].shape());
+            }
+        }
+        return shapes;
+    }
+
+    private static Shape shapeOf(ValueInfo v, int batch) {
+        try {
+            return v.shapeForBatch(batch);
+        } catch (IllegalStateException e) {
+            throw new UserInputException("input " + v.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * Runs a single-input, single-output graph on a batch (first axis), splitting it across the
+     * engine's threads, and returns the first output for the whole batch.
+     */
+    public Tensor predict(Tensor batch) {
+        if (graph.inputs().size() != 1) {
+            throw new UserInputException("model", "has " + graph.inputs().size() + " inputs; predict needs one");
+        }
+        String inputName = graph.inputs().get(0).name();
+        Shape shape = batch.shape();
+        int n = shape.dim(0);
+        int perImage = n == 0 ? 0 : shape.size() / n;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        if (chunks == 0) {
+            return execute(fused, Map.of(inputName, batch))[outputSlots[0]];
+        }
+        Tensor[] results = new Tensor[chunks];
+        // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
+        boolean parallel = pool != null && chunks > 1;
+        IntStream tasks = parallel ? IntStream.range(0, chunks).parallel() : IntStream.range(0, chunks);
+        Runnable work = () -> tasks.forEach(c -> {
+            int from = c * CHUNK;
+            int count = Math.min(CHUNK, n - from);
+            float[] part = Arrays.copyOfRange(batch.data(), from * perImage, (from + count) * perImage);
+            Tensor in = Tensor.of(batch.type(), shape.with(0, count), part);
+            Tensor out = execute(fused, Map.of(inputName, in))[outputSlots[0]];
+            if (out.shape().rank() == 0 || out.shape().dim(0) != count) {
+                throw new UserInputException("output " + graph.outputs().getFirst().name(), "has shape "
+                        + out.shape() + " for a batch of " + count + "; predict needs the batch on the first axis");
+            }
+            results[c] = out;
+        });
+        if (parallel) {
+            pool.submit(work).join();
+        } else {
+            work.run();
+        }
+        Shape outShape = results[0].shape().with(0, n);
+        float[] out = new float[outShape.size()];
+        int offset = 0;
+        for (Tensor r : results) {
+            System.arraycopy(r.data(), 0, out, offset, r.data().length);
+            offset += r.data().length;
+        }
+        return Tensor.of(results[0].type(), outShape, out);
+    }
+
+    /**
+     * Runs {@code plan} on {@code inputs}. The node-by-node plan keeps every value; the fused one
+     * drops each value after its last reader and lets steps reuse this thread's arrays.
+     */
+    private Tensor[] execute(Plan plan, Map<String, Tensor> inputs) {
+        return execute(plan, inputs, null);
+    }
+
+    /** {@link #execute(Plan, Map)}, adding each step's wall time to {@code stepNanos} when it is not null. */
+    private Tensor[] execute(Plan plan, Map<String, Tensor> inputs, long[] stepNanos) {
+        boolean keepAll = plan == nodeByNode;
+        float[][] reusable = keepAll ? null : reused.get();
+        Tensor[] values = constantSlots.clone();
+        for (int i = 0; i < inputSlots.length; i++) {
+            ValueInfo info = graph.inputs().get(i);
+            Tensor t = inputs.get(info.name());
+            if (t == null) {
+                throw new UserInputException("input " + info.name(), "no value given");
+            }
+            checkInput(info, t);
+            values[inputSlots[i]] = t;
+        }
+        for (int s = 0; s < plan.steps.length; s++) {
+            Step step = plan.steps[s];
+            Tensor[] in = new Tensor[step.in.length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = step.in[i] < 0 ? null : values[step.in[i]];
+            }
+            int index = s;
+            Allocator allocator = step.reusesArray && reusable != null
+                    ? size -> reuse(reusable, index, size) : Allocator.FRESH;
+            Tensor[] out;
+            long started = stepNanos == null ? 0 : System.nanoTime();
+            try {
+                out = step.kernel.apply(in, allocator);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
+            }
+            if (stepNanos != null) {
+                stepNanos[s] += System.nanoTime() - started;
+            }
+            for (int o = 0; o < step.out.length && o < out.length; o++) {
+                if (step.out[o] >= 0) {
+                    values[step.out[o]] = out[o];
+                }
+            }
+            if (!keepAll) {
+                for (int i : step.in) {
+                    if (i >= 0 && plan.lastUse[i] == s) {
+                        values[i] = null;
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The array step {@code s} filled on its last run in this thread, if it has {@code size}
+     * floats; otherwise a new one, kept for next time unless larger than {@link #MAX_REUSED}. The
+     * old contents are stale: the step overwrites them. Safe because nothing outside one
+     * {@link #execute} call can still read the array (the step's result does not escape) and a
+     * thread runs one call at a time.
+     */
+    private static float[] reuse(float[][] arrays, int s, int size) {
+        float[] a = arrays[s];
+        if (a != null && a.length == size) {
+            return a;
+        }
+        a = new float[size];
+        if (size <= MAX_REUSED) {
+            arrays[s] = a;
+        }
+        return a;
+    }
+
+    private static void checkInput(ValueInfo info, Tensor t) {
+        List<Dimension> dims = info.dims();
+        Shape s = t.shape();
+        boolean ok = dims.isEmpty() || dims.size() == s.rank();
+        for (int i = 0; ok && i < dims.size(); i++) {
+            ok = dims.get(i).isSymbolic() || dims.get(i).size() == s.dim(i);
+        }
+        if (!ok) {
+            throw new UserInputException("input " + info.name(), "expected shape " + dims + ", got " + s);
+        }
+    }
+
+    /** Options of a {@link FloatEngine}. */
+    public static final class Builder {
+        private final Graph graph;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private Sgemm sgemm = SgemmFamily.get();
+
+        private Builder(Graph graph) {
+            this.graph = java.util.Objects.requireNonNull(graph);
+        }
+
+        /** Threads for {@link FloatEngine#predict(Tensor)} (default: available processors). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The matrix kernel (default: {@link SgemmFamily#get()}). */
+        public Builder sgemm(Sgemm sgemm) {
+            this.sgemm = java.util.Objects.requireNonNull(sgemm);
+            return this;
+        }
+
+        public FloatEngine build() {
+            return new FloatEngine(this);
+        }
+    }
+}

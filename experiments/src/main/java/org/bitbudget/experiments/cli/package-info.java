@@ -1,2 +1,0 @@
-/** The {@code bitbudget} command line (picocli): one class per command. */
-package org.bitbudget.experiments.cli;

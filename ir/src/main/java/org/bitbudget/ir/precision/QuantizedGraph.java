@@ -1,0 +1,122 @@
+package org.bitbudget.ir.precision;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.quant.WeightQuantizer;
+import org.bitbudget.ir.tensor.Tensor;
+
+/**
+ * A graph with a precision config applied as fake quantization, and what each layer got: each
+ * layer's weight initializer is replaced by its quantize-dequantize, and a {@link Op.FakeQuantize}
+ * node is inserted before each layer whose input activations are quantized, with the scale and zero
+ * point given for it.
+ *
+ * <p>A layer whose precision has an accumulator below 32 bits gets accumulator-aware weights
+ * ({@link AccumulatorAware}, A2Q): every output channel's integer codes satisfy
+ * {@code ||q||_1 · max|input code| ≤ 2^(P−1) − 1}, so a P-bit accumulator never overflows; the
+ * codes, scales, L1 norms and sparsity are in {@link LayerQuantization#accumulator}. Such a layer
+ * needs signed integer weights (per tensor or per channel, no residual) and integer activations.
+ * The integer engine takes those codes and scales as they are.
+ *
+ * @param graph  the graph to run
+ * @param layers one entry per layer, in graph order
+ */
+public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
+
+    /**
+     * Applies {@code config} with the given activation ranges.
+     *
+     * @param inputQuant the scale and zero point of each layer whose input activations are quantized,
+     *                   by layer name (the float engine's calibration measures them)
+     */
+    public static QuantizedGraph of(Graph graph, PrecisionConfig config, Map<String, RangeSearch.Params> inputQuant) {
+        List<Layer> layers = graph.layers();
+        Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
+        List<LayerQuantization> applied = new ArrayList<>();
+        for (Layer layer : layers) {
+            Precision p = config.of(layer.name());
+            WeightQuantizer.Result w = null;
+            AccumulatorAware.Result acc = null;
+            if (p.weights().quantizes()) {
+                Tensor weight = graph.initializers().get(layer.weightName());
+                try {
+                    w = WeightQuantizer.quantize(weight, channelAxis(layer), p.weights());
+                    if (p.accumulatorBits() < 32) {
+                        acc = AccumulatorAware.constrain(weight, channelAxis(layer), p.weights(), p.accumulatorBits(),
+                                maxInput(p));
+                        w = new WeightQuantizer.Result(acc.tensor(), w.scales(), w.vectorScales(), w.zeroPoints());
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new UserInputException("layer " + layer.name(), e.getMessage());
+                }
+                initializers.put(layer.weightName(), w.tensor());
+            } else if (p.accumulatorBits() < 32) {
+                throw new UserInputException("layer " + layer.name(), "an accumulator of " + p.accumulatorBits()
+                        + " bits needs integer weights and activations, not float weights");
+            }
+            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            RangeSearch.Params a = inputQuant.get(node.name());
+            Layer layer = layers.stream().filter(l -> l.node() == node).findFirst().orElse(null);
+            if (a != null && layer != null) {
+                QuantizerSpec spec = config.of(layer.name()).activations();
+                String quantized = node.input(0) + "::quantized_for::" + node.name();
+                nodes.add(new Node(node.name() + "/input_quantizer", new Op.FakeQuantize(spec.format(), a.scale(),
+                        a.zeroPoint()), List.of(node.input(0)), List.of(quantized)));
+                List<String> inputs = new ArrayList<>(node.inputs());
+                inputs.set(0, quantized);
+                nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
+            } else {
+                nodes.add(node);
+            }
+        }
+        Graph out = new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes,
+                graph.metadata());
+        return new QuantizedGraph(out, applied);
+    }
+
+    /**
+     * The fake-quantized weight of {@code layer} at {@code precision}, as {@link #of} gives it:
+     * accumulator-aware when the precision's accumulator is below 32 bits, else the weight quantizer's.
+     *
+     * @throws IllegalArgumentException when the precision cannot be applied (e.g. a narrow accumulator
+     *                                  with float activations)
+     */
+    public static Tensor quantizedWeight(Layer layer, Tensor weight, Precision precision) {
+        if (precision.accumulatorBits() < 32) {
+            return AccumulatorAware.constrain(weight, channelAxis(layer), precision.weights(),
+                    precision.accumulatorBits(), maxInput(precision)).tensor();
+        }
+        return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights()).tensor();
+    }
+
+    /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */
+    private static long maxInput(Precision p) {
+        if (!p.activations().format().isInteger()) {
+            throw new IllegalArgumentException("an accumulator of " + p.accumulatorBits() + " bits needs integer "
+                    + "activations, not " + p.activations().format().name());
+        }
+        return AccumulatorAware.maxInputMagnitude(p.activations().format());
+    }
+
+    /** Axis of a layer's weight that holds output channels. */
+    public static int channelAxis(Layer layer) {
+        return switch (layer.node().op()) {
+            case Op.Gemm g -> g.transB() ? 0 : 1;
+            case Op.MatMul m -> 1;
+            default -> 0;
+        };
+    }
+}

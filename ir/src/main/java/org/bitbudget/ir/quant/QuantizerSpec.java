@@ -1,0 +1,66 @@
+package org.bitbudget.ir.quant;
+
+import java.util.Objects;
+
+/**
+ * How one tensor is quantized: its format, which values share a scale, how the range is clipped,
+ * and optionally a second format for the residual {@code W − Q1(W)} (multi-tensor MMSE: the layer is
+ * stored as Q1(W) + Q2(W − Q1(W))). A {@code float} spec ignores the other fields (they are set to
+ * per-tensor, {@code max}, no residual), so every unquantized spec equals {@link #FLOAT}.
+ *
+ * @param format      the storage format; {@link NumberFormat#FLOAT} means not quantized
+ * @param granularity which values share a scale
+ * @param clipping    how each scale's range is chosen
+ * @param residual    the residual tensor's format, or null for none
+ */
+public record QuantizerSpec(NumberFormat format, Granularity granularity, Clipping clipping, NumberFormat residual) {
+    /** Not quantized. */
+    public static final QuantizerSpec FLOAT = new QuantizerSpec(NumberFormat.FLOAT, Granularity.PER_TENSOR,
+            Clipping.MAX, null);
+
+    public QuantizerSpec {
+        Objects.requireNonNull(format);
+        Objects.requireNonNull(granularity);
+        Objects.requireNonNull(clipping);
+        if (!format.quantizes()) {
+            granularity = Granularity.PER_TENSOR;
+            clipping = Clipping.MAX;
+            residual = null;
+        }
+    }
+
+    /** The default weight quantizer for {@code format}: per-channel, {@code max} clipping. */
+    public static QuantizerSpec weights(NumberFormat format) {
+        return new QuantizerSpec(format, Granularity.PER_CHANNEL, Clipping.MAX, null);
+    }
+
+    /** The default activation quantizer for {@code format}: per-tensor, calibrated {@code max}. */
+    public static QuantizerSpec activations(NumberFormat format) {
+        return new QuantizerSpec(format, Granularity.PER_TENSOR, Clipping.MAX, null);
+    }
+
+    /** True unless the format is {@code float}. */
+    public boolean quantizes() {
+        return format.quantizes();
+    }
+
+    /**
+     * How tables and labels name this quantizer as a weight ({@code weights} true) or activation
+     * quantizer: the format name when it is the role's default ({@link #weights}, {@link
+     * #activations}), else the full description ({@code int4/per-vector(16)/mse+int4}).
+     */
+    public String label(boolean weights) {
+        if (!quantizes()) {
+            return "float";
+        }
+        return equals(weights ? weights(format) : activations(format)) ? format.name() : toString();
+    }
+
+    @Override
+    public String toString() {
+        if (!quantizes()) {
+            return "float";
+        }
+        return format.name() + "/" + granularity + "/" + clipping + (residual == null ? "" : "+" + residual.name());
+    }
+}

@@ -1,0 +1,2 @@
+/** Dense tensors, their shapes and element types. */
+package org.bitbudget.ir.tensor;

@@ -1,2 +1,0 @@
-/** Summaries of a model's layers: shapes, parameters and MACs per sample. */
-package org.bitbudget.model.inspect;

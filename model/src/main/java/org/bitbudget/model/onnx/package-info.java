@@ -1,2 +1,0 @@
-/** ONNX import into the graph IR and conversion of ONNX tensors. */
-package org.bitbudget.model.onnx;

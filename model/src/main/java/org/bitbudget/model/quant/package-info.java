@@ -1,6 +1,0 @@
-/**
- * Number formats (integers, minifloats), granularities, clipping rules, scale search and weight
- * fake quantization, and accumulator-aware (A2Q) weight codes
- * ({@link org.bitbudget.model.quant.AccumulatorAware}).
- */
-package org.bitbudget.model.quant;

@@ -1,2 +1,0 @@
-/** Dense tensors, their shapes and element types. */
-package org.bitbudget.model.tensor;

@@ -1,2 +1,0 @@
-/** Models BitBudget builds itself (lenet5, resnet8, dwsep), with or without BatchNorm. */
-package org.bitbudget.model.zoo;

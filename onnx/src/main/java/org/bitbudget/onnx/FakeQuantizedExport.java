@@ -1,0 +1,150 @@
+package org.bitbudget.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bitbudget.ir.UnsupportedModelException;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
+
+/**
+ * Writes a fake-quantized graph back into its original ONNX model: quantized weights replace their
+ * initializers (or the Constant nodes that held them), and each activation quantizer becomes the
+ * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)},
+ * which ONNX Runtime evaluates with the same float32 arithmetic and half-to-even rounding as
+ * BitBudget. Everything else in the model (names, metadata, other nodes) is kept.
+ */
+public final class FakeQuantizedExport {
+    /** Round, which the activation chain needs, exists from opset 11. */
+    private static final int MIN_OPSET = 11;
+
+    private FakeQuantizedExport() {
+    }
+
+    /**
+     * The ONNX bytes of {@code quantized}, a graph derived from the model in {@code original}.
+     *
+     * @param changedWeights the initializers whose values {@code quantized} replaced
+     * @param metadata       extra metadata properties to record (for example the precision config)
+     */
+    public static byte[] export(Path original, Graph quantized, Set<String> changedWeights,
+                                Map<String, String> metadata) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(Files.readAllBytes(original));
+        } catch (IOException e) {
+            throw new UserInputException(original.toString(), "cannot read: " + e.getMessage());
+        }
+        Graph source = OnnxImporter.parse(toBytes(model), original.toString());
+        boolean activations = quantized.nodes().stream().anyMatch(n -> n.op() instanceof Op.FakeQuantize);
+        if (activations && source.opset() < MIN_OPSET) {
+            throw new UnsupportedModelException(original.toString(), "opset " + source.opset(), "activation "
+                    + "quantizers need opset " + MIN_OPSET + " or newer (the model has " + source.opset() + ")");
+        }
+        Map<String, Tensor> changed = new HashMap<>();
+        for (String name : changedWeights) {
+            changed.put(name, quantized.initializers().get(name));
+        }
+        var graph = model.getGraph().toBuilder();
+        Set<String> written = new HashSet<>();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            String name = graph.getInitializer(i).getName();
+            if (changed.containsKey(name)) {
+                graph.setInitializer(i, TensorProtos.toProto(name, changed.get(name)));
+                written.add(name);
+            }
+        }
+        Map<String, List<NodeProto>> chains = new HashMap<>();
+        Map<String, String> rewiredInput = new HashMap<>();
+        for (Node node : quantized.nodes()) {
+            if (node.op() instanceof Op.FakeQuantize q) {
+                String layer = node.name().substring(0, node.name().length() - "/input_quantizer".length());
+                chains.put(layer, chain(node, q, graph));
+                rewiredInput.put(layer, node.outputs().getFirst());
+            }
+        }
+        List<NodeProto> nodes = new ArrayList<>();
+        Map<String, Integer> counters = new HashMap<>();
+        for (NodeProto p : graph.getNodeList()) {
+            int index = counters.merge(p.getOpType(), 1, Integer::sum) - 1;
+            String name = p.getName().isEmpty() ? p.getOpType() + "_" + index : p.getName();
+            if (p.getOpType().equals("Constant") && changed.containsKey(p.getOutput(0))) {
+                graph.addInitializer(TensorProtos.toProto(p.getOutput(0), changed.get(p.getOutput(0))));
+                written.add(p.getOutput(0));
+                continue;
+            }
+            if (chains.containsKey(name)) {
+                nodes.addAll(chains.get(name));
+                p = p.toBuilder().setInput(0, rewiredInput.get(name)).build();
+            }
+            nodes.add(p);
+        }
+        if (!written.containsAll(changed.keySet())) {
+            throw new IllegalStateException("weights not found in the ONNX model: " + changed.keySet());
+        }
+        graph.clearNode().addAllNode(nodes);
+        var out = model.toBuilder().setGraph(graph);
+        metadata.forEach((k, v) -> {
+            out.getMetadataPropsList().stream().filter(e -> e.getKey().equals(k)).findFirst().ifPresent(e -> {
+                int at = out.getMetadataPropsList().indexOf(e);
+                out.removeMetadataProps(at);
+            });
+            out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v));
+        });
+        return toBytes(out.build());
+    }
+
+    private static List<NodeProto> chain(Node node, Op.FakeQuantize q, ai.onnx.proto.OnnxMl.GraphProto.Builder graph) {
+        NumberFormat f = q.format();
+        if (!f.isInteger() || f.signOnly()) {
+            throw new UnsupportedModelException("layer " + node.name(), q.format().name(), "activation format "
+                    + q.format().name() + " has no ONNX equivalent; export supports integer activation formats "
+                    + "(weights of any format are written as float values)");
+        }
+        String base = node.name();
+        String scale = base + "/scale";
+        String zero = base + "/zero_point";
+        String min = base + "/min";
+        String max = base + "/max";
+        graph.addInitializer(scalar(scale, q.scale()));
+        graph.addInitializer(scalar(zero, q.zeroPoint()));
+        graph.addInitializer(scalar(min, f.minCode()));
+        graph.addInitializer(scalar(max, f.maxCode()));
+        String in = node.inputs().getFirst();
+        List<NodeProto> chain = new ArrayList<>();
+        chain.add(op(base + "/Div", "Div", List.of(in, scale), base + "/scaled"));
+        chain.add(op(base + "/Round", "Round", List.of(base + "/scaled"), base + "/rounded"));
+        chain.add(op(base + "/AddZeroPoint", "Add", List.of(base + "/rounded", zero), base + "/shifted"));
+        chain.add(op(base + "/Clip", "Clip", List.of(base + "/shifted", min, max), base + "/code"));
+        chain.add(op(base + "/SubZeroPoint", "Sub", List.of(base + "/code", zero), base + "/centred"));
+        chain.add(op(base + "/Mul", "Mul", List.of(base + "/centred", scale), node.outputs().getFirst()));
+        return chain;
+    }
+
+    private static NodeProto op(String name, String type, List<String> inputs, String output) {
+        return NodeProto.newBuilder().setName(name).setOpType(type).addAllInput(inputs).addOutput(output).build();
+    }
+
+    private static TensorProto scalar(String name, float value) {
+        return TensorProtos.toProto(name, Tensor.of(Shape.of(), new float[] {value}));
+    }
+
+    private static byte[] toBytes(ModelProto model) {
+        return model.toByteArray();
+    }
+}

@@ -1,0 +1,113 @@
+package org.bitbudget.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bitbudget.ir.graph.Dimension;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ops.AttributeWriter;
+import org.bitbudget.ops.Operators;
+
+/**
+ * Writes a graph as an opset-13 ONNX model. The bytes depend only on the graph and the metadata
+ * (initializers in graph order, metadata sorted by key), so the same model always gives the same
+ * file. {@link Op.FakeQuantize} has no ONNX form here; use {@link FakeQuantizedExport}.
+ */
+public final class OnnxExporter {
+    /** The opset written. */
+    public static final int OPSET = 13;
+
+    private OnnxExporter() {
+    }
+
+    /** The ONNX bytes of {@code graph} with {@code metadata} as metadata properties. */
+    public static byte[] toBytes(Graph graph, Map<String, String> metadata) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName(graph.name());
+        for (ValueInfo v : graph.inputs()) {
+            g.addInput(valueInfo(v));
+        }
+        for (ValueInfo v : graph.outputs()) {
+            g.addOutput(valueInfo(v));
+        }
+        graph.initializers().forEach((name, t) -> g.addInitializer(TensorProtos.toProto(name, t)));
+        for (Node n : graph.nodes()) {
+            g.addNode(node(n));
+        }
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("bitbudget")
+                .setGraph(g).addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        new TreeMap<>(metadata).forEach((k, v) ->
+                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build().toByteArray();
+    }
+
+    private static ValueInfoProto valueInfo(ValueInfo v) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Dimension d : v.dims()) {
+            shape.addDim(d.isSymbolic() ? TensorShapeProto.Dimension.newBuilder().setDimParam(d.symbol())
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d.size()));
+        }
+        return ValueInfoProto.newBuilder().setName(v.name()).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(v.type().onnxCode()).setShape(shape))).build();
+    }
+
+    private static NodeProto node(Node n) {
+        NodeProto.Builder b = NodeProto.newBuilder().setName(n.name()).setOpType(n.op().type())
+                .addAllInput(n.inputs()).addAllOutput(n.outputs());
+        Operators.of(n.op()).write(n.op(), n, new AttributeWriter() {
+            @Override
+            public void integer(String name, long value) {
+                b.addAttribute(OnnxExporter.integer(name, value));
+            }
+
+            @Override
+            public void real(String name, float value) {
+                b.addAttribute(OnnxExporter.real(name, value));
+            }
+
+            @Override
+            public void text(String name, String value) {
+                b.addAttribute(OnnxExporter.text(name, value));
+            }
+
+            @Override
+            public void ints(String name, int[] values) {
+                OnnxExporter.ints(b, name, values);
+            }
+        });
+        return b.build();
+    }
+
+    private static void ints(NodeProto.Builder b, String name, int[] values) {
+        if (values != null) {
+            AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+            for (int v : values) {
+                a.addInts(v);
+            }
+            b.addAttribute(a);
+        }
+    }
+
+    private static AttributeProto integer(String name, long v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    private static AttributeProto real(String name, float v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+    }
+
+    private static AttributeProto text(String name, String v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+    }
+}

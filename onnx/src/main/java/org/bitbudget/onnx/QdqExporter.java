@@ -1,0 +1,252 @@
+package org.bitbudget.onnx;
+
+import org.bitbudget.ir.precision.QuantizedGraph;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bitbudget.ir.UnsupportedModelException;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.tensor.DataType;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
+
+/**
+ * Writes a quantized model as standard ONNX QDQ (opset 13): the form ONNX Runtime and other
+ * runtimes recognise as a quantized model.
+ *
+ * <ul>
+ *   <li><b>Integer weights</b> (signed {@code int2}…{@code int8} and {@code intN-full}, per tensor or per
+ *       channel, without residual) become an {@code int8} initializer of codes, a float scale per channel
+ *       (or one) and an {@code int8} zero point of 0, then {@code DequantizeLinear} (with {@code axis} = the
+ *       channel axis for per-channel) whose output keeps the weight's original name. Narrow formats
+ *       (int4, int3, int2) are stored in int8 with their own scale: the codes stay within ±(2^(b−1)−1),
+ *       so the values are exactly those of the narrow format. (ONNX's {@code int4} element type needs
+ *       opset 21 and is not run by every runtime; int8 storage works from opset 13 everywhere.)</li>
+ *   <li><b>Other weights</b> — minifloats (FP8/FP6/FP4), per-vector scales, residuals, unsigned,
+ *       binary and ternary — are written as fake-quant float initializers: their dequantized values.</li>
+ *   <li><b>Quantized layer inputs</b> (integer formats of at most 8 bits) get
+ *       {@code QuantizeLinear → DequantizeLinear} before the layer, with a {@code uint8} zero point for
+ *       unsigned formats and an {@code int8} one for signed formats. When the format's range is narrower
+ *       than the storage type's (uint4, int4, symmetric int8's −127…127), a {@code Clip} to the format's
+ *       real range comes first, so the codes stay in the format. Minifloat and binary activations have
+ *       no QDQ form and are refused by name.</li>
+ * </ul>
+ * The weight codes are computed with the same {@link RangeSearch} rule as fake quantization, and
+ * checked: code × scale equals the fake-quantized weight bit for bit.
+ */
+public final class QdqExporter {
+    private QdqExporter() {
+    }
+
+    /** What happened to one layer. */
+    public record LayerExport(String layer, String weights, String activations) {
+    }
+
+    /**
+     * The exported model.
+     *
+     * @param bytes  the ONNX model
+     * @param layers per layer: {@code qdq-int8} (codes stored in int8), {@code fake-quant} or {@code float}
+     *               for the weights; {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
+     */
+    public record Export(byte[] bytes, List<LayerExport> layers) {
+    }
+
+    /**
+     * Exports {@code graph} (the float model) quantized as {@code quantized} (its
+     * {@code FakeQuantization.apply}) as QDQ ONNX, with {@code metadata} as metadata properties.
+     */
+    public static Export export(Graph graph, QuantizedGraph quantized, Map<String, String> metadata) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(OnnxExporter.toBytes(graph, metadata));
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+            throw new UnsupportedModelException("graph " + graph.name(), "export", e.getMessage());
+        }
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        Map<String, Integer> initializerIndex = new HashMap<>();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            initializerIndex.put(g.getInitializer(i).getName(), i);
+        }
+        Map<String, List<NodeProto>> before = new LinkedHashMap<>();
+        Map<String, String> rewired = new HashMap<>();
+        List<NodeProto> weightNodes = new ArrayList<>();
+        List<LayerExport> report = new ArrayList<>();
+        Map<String, Integer> weightUses = new HashMap<>();
+        for (Layer l : graph.layers()) {
+            weightUses.merge(l.weightName(), 1, Integer::sum);
+        }
+        for (LayerQuantization lq : quantized.layers()) {
+            Layer layer = lq.layer();
+            String weightMode = "float";
+            QuantizerSpec w = lq.precision().weights();
+            if (w.quantizes()) {
+                Integer at = initializerIndex.get(layer.weightName());
+                if (at == null || weightUses.get(layer.weightName()) > 1) {
+                    throw new UnsupportedModelException("layer " + layer.name(), "weight " + layer.weightName(),
+                            "QDQ export needs each layer's weight to be its own initializer");
+                }
+                Tensor fake = quantized.graph().initializers().get(layer.weightName());
+                if (isQdqWeight(w)) {
+                    int axis = QuantizedGraph.channelAxis(layer);
+                    Tensor original = graph.initializers().get(layer.weightName());
+                    WeightCodes codes = lq.accumulator() != null
+                            ? constrainedCodes(lq.accumulator(), original.shape(), axis, w)
+                            : codes(original, axis, w, fake, layer.name());
+                    String base = layer.weightName();
+                    g.setInitializer(at, TensorProtos.toProto(base + "_quantized", codes.codes()));
+                    g.addInitializer(TensorProtos.toProto(base + "_scale", codes.scales()));
+                    g.addInitializer(TensorProtos.toProto(base + "_zero_point", codes.zeroPoints()));
+                    NodeProto.Builder dq = NodeProto.newBuilder().setName(base + "_DequantizeLinear")
+                            .setOpType("DequantizeLinear").addInput(base + "_quantized").addInput(base + "_scale")
+                            .addInput(base + "_zero_point").addOutput(base);
+                    if (codes.scales().shape().rank() == 1) {
+                        dq.addAttribute(AttributeProto.newBuilder().setName("axis")
+                                .setType(AttributeProto.AttributeType.INT).setI(axis));
+                    }
+                    weightNodes.add(dq.build());
+                    weightMode = "qdq-int8";
+                } else {
+                    g.setInitializer(at, TensorProtos.toProto(layer.weightName(), fake));
+                    weightMode = "fake-quant";
+                }
+            }
+            String inputMode = "float";
+            if (lq.activations() != null) {
+                NumberFormat f = lq.precision().activations().format();
+                if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
+                    throw new UnsupportedModelException("layer " + layer.name(), f.name(), "activation format "
+                            + f.name() + " has no QDQ form; export supports integer activations of at most 8 bits");
+                }
+                String in = layer.node().input(0);
+                String base = layer.name() + "/input";
+                List<NodeProto> chain = activationChain(g, in, base, f, lq.activations());
+                before.put(layer.name(), chain);
+                rewired.put(layer.name(), chain.getLast().getOutput(0));
+                inputMode = f.unsigned() ? "qdq-uint8" : "qdq-int8";
+            }
+            report.add(new LayerExport(layer.name(), weightMode, inputMode));
+        }
+        List<NodeProto> nodes = new ArrayList<>(weightNodes);
+        for (NodeProto p : g.getNodeList()) {
+            List<NodeProto> chain = before.get(p.getName());
+            if (chain != null) {
+                nodes.addAll(chain);
+                p = p.toBuilder().setInput(0, rewired.get(p.getName())).build();
+            }
+            nodes.add(p);
+        }
+        g.clearNode().addAllNode(nodes);
+        return new Export(model.toBuilder().setGraph(g).build().toByteArray(), report);
+    }
+
+    /** True when QDQ int8 storage represents {@code w} exactly. */
+    private static boolean isQdqWeight(QuantizerSpec w) {
+        NumberFormat f = w.format();
+        return f.isInteger() && !f.signOnly() && !f.unsigned() && f.bits() <= 8
+                && f.minCode() >= -128 && f.maxCode() <= 127 && w.residual() == null
+                && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
+    }
+
+    private record WeightCodes(Tensor codes, Tensor scales, Tensor zeroPoints) {
+    }
+
+    /** Codes and scales with the fake quantizer's rule, checked against its output {@code fake}. */
+    private static WeightCodes codes(Tensor weight, int axis, QuantizerSpec spec, Tensor fake, String layer) {
+        Shape shape = weight.shape();
+        int channels = shape.dim(axis);
+        int k = shape.size() / channels;
+        float[] w = weight.data();
+        NumberFormat format = spec.format();
+        boolean perTensor = spec.granularity().kind() == Granularity.Kind.PER_TENSOR;
+        RangeSearch.Params tensorParams = perTensor ? RangeSearch.choose(w, w.length, format, spec.clipping()) : null;
+        float[] codes = new float[w.length];
+        float[] scales = new float[perTensor ? 1 : channels];
+        float[] group = new float[k];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int j = 0; j < k; j++) {
+                group[j] = w[index(axis, channels, k, ch, j)];
+            }
+            RangeSearch.Params p = perTensor ? tensorParams : RangeSearch.choose(group, k, format, spec.clipping());
+            scales[perTensor ? 0 : ch] = p.scale();
+            for (int j = 0; j < k; j++) {
+                int at = index(axis, channels, k, ch, j);
+                float code = format.quantize(group[j] / p.scale());
+                codes[at] = code;
+                if (code * p.scale() != fake.data()[at]) {
+                    throw new IllegalStateException("layer " + layer + ": weight code " + code + " x scale "
+                            + p.scale() + " differs from the fake-quantized value " + fake.data()[at]);
+                }
+            }
+        }
+        Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
+        return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
+                Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
+    }
+
+    /** The codes and scales accumulator-aware quantization chose (channel ch's codes at {@code ch * k}). */
+    private static WeightCodes constrainedCodes(AccumulatorAware.Result a, Shape shape, int axis, QuantizerSpec spec) {
+        int channels = shape.dim(axis);
+        int k = shape.size() / channels;
+        float[] codes = new float[shape.size()];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int j = 0; j < k; j++) {
+                codes[index(axis, channels, k, ch, j)] = a.codes()[ch * k + j];
+            }
+        }
+        boolean perTensor = spec.granularity().kind() == Granularity.Kind.PER_TENSOR;
+        float[] scales = perTensor ? new float[] {a.scales()[0]} : a.scales().clone();
+        Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
+        return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
+                Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
+    }
+
+    /** Element (channel ch, value j) of a weight with channels on {@code axis} (0, or 1 of a matrix). */
+    private static int index(int axis, int channels, int k, int ch, int j) {
+        return axis == 0 ? ch * k + j : j * channels + ch;
+    }
+
+    private static List<NodeProto> activationChain(GraphProto.Builder g, String in, String base, NumberFormat f,
+                                                   RangeSearch.Params params) {
+        boolean unsigned = f.unsigned();
+        DataType type = unsigned ? DataType.UINT8 : DataType.INT8;
+        int typeMin = unsigned ? 0 : -128;
+        int typeMax = unsigned ? 255 : 127;
+        float scale = params.scale();
+        float zeroPoint = params.zeroPoint();
+        List<NodeProto> chain = new ArrayList<>();
+        String x = in;
+        if (f.minCode() != typeMin || f.maxCode() != typeMax) {
+            g.addInitializer(TensorProtos.toProto(base + "_clip_min", Tensor.of(Shape.of(),
+                    new float[] {(f.minCode() - zeroPoint) * scale})));
+            g.addInitializer(TensorProtos.toProto(base + "_clip_max", Tensor.of(Shape.of(),
+                    new float[] {(f.maxCode() - zeroPoint) * scale})));
+            chain.add(NodeProto.newBuilder().setName(base + "_Clip").setOpType("Clip").addInput(x)
+                    .addInput(base + "_clip_min").addInput(base + "_clip_max").addOutput(base + "_clipped").build());
+            x = base + "_clipped";
+        }
+        g.addInitializer(TensorProtos.toProto(base + "_scale", Tensor.of(Shape.of(), new float[] {scale})));
+        g.addInitializer(TensorProtos.toProto(base + "_zero_point", Tensor.of(type, Shape.of(),
+                new float[] {zeroPoint})));
+        chain.add(NodeProto.newBuilder().setName(base + "_QuantizeLinear").setOpType("QuantizeLinear").addInput(x)
+                .addInput(base + "_scale").addInput(base + "_zero_point").addOutput(base + "_quantized").build());
+        chain.add(NodeProto.newBuilder().setName(base + "_DequantizeLinear").setOpType("DequantizeLinear")
+                .addInput(base + "_quantized").addInput(base + "_scale").addInput(base + "_zero_point")
+                .addOutput(base + "_dequantized").build());
+        return chain;
+    }
+}

@@ -1,0 +1,16 @@
+package org.bitbudget.ops;
+
+/** Where an {@link OnnxMapping} writes a node's attributes on export. */
+public interface AttributeWriter {
+    /** An INT attribute. */
+    void integer(String name, long value);
+
+    /** A FLOAT attribute. */
+    void real(String name, float value);
+
+    /** A STRING attribute. */
+    void text(String name, String value);
+
+    /** An INTS attribute; nothing when {@code values} is null (the attribute keeps its default). */
+    void ints(String name, int[] values);
+}

@@ -1,0 +1,129 @@
+package org.bitbudget.ops.compute;
+
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.tensor.DataType;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
+
+/** Element-wise operators: broadcasting arithmetic, activations and clipping. */
+public final class Elementwise {
+    private Elementwise() {
+    }
+
+    public static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
+        Op.Binary.Kind kind = op.kind();
+        if (op.legacyAxis() >= 0) {
+            b = alignLegacy(b, a.shape().rank(), op.legacyAxis());
+        }
+        if (a.type() != b.type()) {
+            throw new IllegalArgumentException("operands have different element types: " + a.type() + " and "
+                    + b.type());
+        }
+        DataType type = a.type();
+        float[] x = a.data();
+        float[] y = b.data();
+        if (a.shape().equals(b.shape())) {
+            float[] out = new float[x.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = type.cast(apply(kind, x[i], y[i]));
+            }
+            return Tensor.of(type, a.shape(), out);
+        }
+        int[] outDims = Broadcast.shape(a.shape().dims(), b.shape().dims());
+        int[] ai = Broadcast.sourceIndices(outDims, a.shape().dims());
+        int[] bi = Broadcast.sourceIndices(outDims, b.shape().dims());
+        float[] out = new float[ai.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = type.cast(apply(kind, x[ai[i]], y[bi[i]]));
+        }
+        return Tensor.of(type, Shape.of(outDims), out);
+    }
+
+    /** Pads B's shape with ones so that its axes start at {@code axis} of a rank-{@code rank} tensor. */
+    private static Tensor alignLegacy(Tensor b, int rank, int axis) {
+        int[] dims = b.shape().dims();
+        if (axis + dims.length > rank) {
+            throw new IllegalArgumentException("B " + b.shape() + " does not fit at axis " + axis + " of a rank-"
+                    + rank + " tensor");
+        }
+        int[] aligned = new int[rank];
+        java.util.Arrays.fill(aligned, 1);
+        System.arraycopy(dims, 0, aligned, axis, dims.length);
+        return b.reshape(Shape.of(aligned));
+    }
+
+    private static float apply(Op.Binary.Kind kind, float x, float y) {
+        return switch (kind) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+        };
+    }
+
+    public static Tensor unary(Op.Unary.Kind kind, Tensor x) {
+        if (kind == Op.Unary.Kind.IDENTITY) {
+            return x;
+        }
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        switch (kind) {
+            case RELU -> relu(in, out, 0, in.length);
+            case SIGMOID -> {
+                for (int i = 0; i < in.length; i++) {
+                    out[i] = (float) (1.0 / (1.0 + Math.exp(-in[i])));
+                }
+            }
+            case ROUND -> {
+                for (int i = 0; i < in.length; i++) {
+                    out[i] = (float) Math.rint(in[i]);
+                }
+            }
+            case IDENTITY -> throw new AssertionError();
+        }
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+
+    public static Tensor clip(Tensor x, float min, float max) {
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        clip(in, out, 0, in.length, min, max);
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+
+    /**
+     * {@code out[i] = max(in[i], 0)} for i in [from, to); {@code out} may be {@code in}. The one ReLU
+     * loop: the standalone operator and the one fused into Conv and Gemm ({@link Activation}) both
+     * run it, so they give the same bits.
+     */
+    static void relu(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = Math.max(in[i], 0f);
+        }
+    }
+
+    /**
+     * ONNX Clip of {@code in[from, to)} into {@code out} (which may be {@code in}); with min above
+     * max every value becomes max. Shared with the fused form like {@link #relu}.
+     */
+    static void clip(float[] in, float[] out, int from, int to, float min, float max) {
+        if (min > max) {
+            java.util.Arrays.fill(out, from, to, max);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            out[i] = Math.min(Math.max(in[i], min), max);
+        }
+    }
+
+    public static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {
+        RangeSearch.Params p = new RangeSearch.Params(q.scale(), q.zeroPoint());
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = p.apply(in[i], q.format());
+        }
+        return Tensor.of(x.type(), x.shape(), out);
+    }
+}

@@ -1,0 +1,56 @@
+package org.bitbudget.ops.inspect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.ir.tensor.Shape;
+
+/**
+ * The layer table of a model: every quantizable layer with its shapes, parameters and MACs for one
+ * sample, and the totals. Shapes come from {@link ShapeInference} for a batch of one.
+ *
+ * @param graph  the model
+ * @param layers the layers in graph order
+ * @param params parameters (weights and biases) of every initializer the layers use
+ * @param macs   multiply-accumulates per sample over all layers
+ */
+public record ModelSummary(Graph graph, List<LayerSummary> layers, long params, long macs) {
+    public ModelSummary {
+        layers = List.copyOf(layers);
+    }
+
+    /** Summarises {@code graph}. */
+    public static ModelSummary of(Graph graph) {
+        Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
+        List<LayerSummary> rows = new ArrayList<>();
+        long params = 0;
+        long macs = 0;
+        for (Layer layer : graph.layers()) {
+            Shape in = shapes.get(layer.node().input(0));
+            Shape out = shapes.get(layer.node().outputs().getFirst());
+            long layerMacs = macs(layer, in, out);
+            rows.add(new LayerSummary(layer, in, out, layerMacs));
+            params += layer.params();
+            macs += layerMacs;
+        }
+        return new ModelSummary(graph, rows, params, macs);
+    }
+
+    /**
+     * MACs of one layer: each output value of a convolution sums (C/group) x kernel products; each
+     * output value of Gemm or MatMul sums K products.
+     */
+    static long macs(Layer layer, Shape in, Shape out) {
+        Shape w = layer.weightShape();
+        return switch (layer.node().op()) {
+            case Op.Conv c -> (long) out.size() * w.size(1, w.rank());
+            case Op.Gemm g -> (long) out.size() * (g.transB() ? w.dim(1) : w.dim(0));
+            case Op.MatMul m -> (long) out.size() * w.dim(0);
+            default -> 0;
+        };
+    }
+}
