@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +52,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class FloatEngineBenchmark {
 
     /** Images per call. */
@@ -125,13 +127,13 @@ public class FloatEngineBenchmark {
 
     private static void checkAgreement(float[] ours, float[] theirs) {
         if (ours.length != theirs.length) {
-            throw new IllegalStateException("BitBudget gives " + ours.length + " logits, ONNX Runtime "
-                    + theirs.length);
+            throw new IllegalStateException(
+                    "BitBudget gives " + ours.length + " logits, ONNX Runtime " + theirs.length);
         }
         for (int i = 0; i < ours.length; i++) {
             if (!(Math.abs(ours[i] - theirs[i]) <= 1e-3f)) {
-                throw new IllegalStateException("logit " + i + " differs: BitBudget " + ours[i] + ", ONNX Runtime "
-                        + theirs[i]);
+                throw new IllegalStateException(
+                        "logit " + i + " differs: BitBudget " + ours[i] + ", ONNX Runtime " + theirs[i]);
             }
         }
     }

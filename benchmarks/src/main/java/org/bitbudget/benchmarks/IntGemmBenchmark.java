@@ -67,13 +67,21 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class IntGemmBenchmark {
     private static final int ZERO_POINT = 3;
 
     /** name_MxNxK. */
-    @Param({"lenet5c1_12544x6x25", "lenet5c2_1600x16x150", "lenet5f1_64x120x400", "resnet8s1_12544x16x144",
-            "resnet8s2_3136x32x288", "square_256x256x256"})
+    @Param({
+        "lenet5c1_12544x6x25",
+        "lenet5c2_1600x16x150",
+        "lenet5f1_64x120x400",
+        "resnet8s1_12544x16x144",
+        "resnet8s2_3136x32x288",
+        "square_256x256x256"
+    })
     public String shape;
 
     /** Threads of our kernels (row halves); intra-op threads of ONNX Runtime. */
@@ -157,8 +165,8 @@ public class IntGemmBenchmark {
             byte[] wt = transpose(w);
             if (method.endsWith("ortMatMulInteger")) {
                 session = env.createSession(OrtMatMul.int8(m, k, n, wt, ZERO_POINT), options);
-                ortInput = OnnxTensor.createTensor(env, ByteBuffer.wrap(a.clone()), new long[] {m, k},
-                        OnnxJavaType.UINT8);
+                ortInput =
+                        OnnxTensor.createTensor(env, ByteBuffer.wrap(a.clone()), new long[] {m, k}, OnnxJavaType.UINT8);
             } else {
                 float[] af = new float[a.length];
                 for (int i = 0; i < a.length; i++) {
@@ -211,10 +219,12 @@ public class IntGemmBenchmark {
         try (OrtSession.Result result = session.run(ortFeed)) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             for (int i = 0; i < expected.length; i++) {
-                double theirs = integer ? out.getIntBuffer().get(i) : out.getFloatBuffer().get(i);
+                double theirs = integer
+                        ? out.getIntBuffer().get(i)
+                        : out.getFloatBuffer().get(i);
                 if (Math.abs(theirs - expected[i]) > (integer ? 0 : 1e-3 * Math.abs(expected[i]) + 1)) {
-                    throw new IllegalStateException("ONNX Runtime gives " + theirs + " at " + i + ", we give "
-                            + expected[i]);
+                    throw new IllegalStateException(
+                            "ONNX Runtime gives " + theirs + " at " + i + ", we give " + expected[i]);
                 }
             }
         }
@@ -251,16 +261,16 @@ public class IntGemmBenchmark {
 
     @Benchmark
     public int[] int8Vector(MacCounter counter) throws Exception {
-        split((t, from, to) -> vector.gemmU8(to - from, n, k, a, from * k, k, ZERO_POINT, w, 0, k, wSums, c,
-                from * n, n));
+        split((t, from, to) ->
+                vector.gemmU8(to - from, n, k, a, from * k, k, ZERO_POINT, w, 0, k, wSums, c, from * n, n));
         counter.gmac += gmacPerCall;
         return c;
     }
 
     @Benchmark
     public int[] int8Scalar(MacCounter counter) throws Exception {
-        split((t, from, to) -> scalar.gemmU8(to - from, n, k, a, from * k, k, ZERO_POINT, w, 0, k, wSums, c,
-                from * n, n));
+        split((t, from, to) ->
+                scalar.gemmU8(to - from, n, k, a, from * k, k, ZERO_POINT, w, 0, k, wSums, c, from * n, n));
         counter.gmac += gmacPerCall;
         return c;
     }
@@ -281,8 +291,8 @@ public class IntGemmBenchmark {
 
     @Benchmark
     public int[] w2a2WithPacking(MacCounter counter) throws Exception {
-        split((t, from, to) -> bitSerial.multiply(BitPlanes.pack(a2, from * k, to - from, k, Encoding.UNSIGNED, 2),
-                wPlanes2, c, from * n, n));
+        split((t, from, to) -> bitSerial.multiply(
+                BitPlanes.pack(a2, from * k, to - from, k, Encoding.UNSIGNED, 2), wPlanes2, c, from * n, n));
         counter.gmac += gmacPerCall;
         return c;
     }

@@ -9,17 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.onnx.OnnxImporter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,7 +50,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class IntegerEngineBenchmark {
 
     /** Bits of weights and activations: 8, 4 or 2. */
@@ -97,8 +99,12 @@ public class IntegerEngineBenchmark {
         Map<String, Precision> layers = new LinkedHashMap<>();
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse("int" + bits)),
-                    QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + bits)), 32));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse("int" + bits)),
+                            QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + bits)),
+                            32));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }

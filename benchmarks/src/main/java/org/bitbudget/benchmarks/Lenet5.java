@@ -9,8 +9,7 @@ final class Lenet5 {
     /** Seed of the random input batch. */
     static final long SEED = 20250101L;
 
-    private Lenet5() {
-    }
+    private Lenet5() {}
 
     /**
      * The model file: the system property {@code bitbudget.model} if set, otherwise
@@ -19,7 +18,8 @@ final class Lenet5 {
      */
     static Path modelPath() {
         String explicit = System.getProperty("bitbudget.model");
-        Path path = explicit != null ? Path.of(explicit)
+        Path path = explicit != null
+                ? Path.of(explicit)
                 : Path.of(System.getProperty("bitbudget.shared", "../shared"), "models", "lenet5.onnx");
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException(path.toAbsolutePath() + ": no such model file; run from the project root "

@@ -11,8 +11,7 @@ import org.bitbudget.ir.UserInputException;
  * is a one-line error naming it, then the file is written by {@link AtomicFiles} (complete or not at all).
  */
 final class AtomicOutput {
-    private AtomicOutput() {
-    }
+    private AtomicOutput() {}
 
     /** Checks that {@code target} can be written: its folder exists and it is not itself a folder. */
     static void checkFolder(String option, Path target) {

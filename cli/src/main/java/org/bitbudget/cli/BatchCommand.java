@@ -23,13 +23,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bitbudget batch}: run an experiment YAML's grid of search runs into a results CSV. */
-@Command(name = "batch", mixinStandardHelpOptions = true,
-        description = {"Run every run of an experiment (the product of its models, data, formats, estimators, "
-                + "strategies, budgets and seeds, or its explicit runs) and collect one row per run in "
-                + "OUT/results.csv, with a folder per run (config, Pareto CSV, provenance).",
-                "A run's row is written only when it is complete; --resume skips finished runs. Without --shard, "
-                        + "the shard comes from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or "
-                        + "JOB_COMPLETION_INDEX/JOB_COMPLETIONS (Kubernetes Indexed Job)."})
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run every run of an experiment (the product of its models, data, formats, estimators, "
+                    + "strategies, budgets and seeds, or its explicit runs) and collect one row per run in "
+                    + "OUT/results.csv, with a folder per run (config, Pareto CSV, provenance).",
+            "A run's row is written only when it is complete; --resume skips finished runs. Without --shard, "
+                    + "the shard comes from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or "
+                    + "JOB_COMPLETION_INDEX/JOB_COMPLETIONS (Kubernetes Indexed Job)."
+        })
 final class BatchCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
@@ -54,7 +58,9 @@ final class BatchCommand implements Callable<Integer> {
         Path defaultModel = Path.of(System.getProperty("bitbudget.defaultModel", "models/lenet5-fashion-mnist.onnx"));
         Experiment experiment = ExperimentParser.load(experimentFile, defaultModel);
         Shard which = shard != null ? Shard.parse(shard, "--shard") : Shard.fromEnvironment(System.getenv());
-        Path dir = out != null ? out : Path.of("runs", stem(experimentFile.getFileName().toString()));
+        Path dir = out != null
+                ? out
+                : Path.of("runs", stem(experimentFile.getFileName().toString()));
         List<RunSpec> runs = experiment.runs(which);
         if (dryRun) {
             return dryRun(experiment, runs, which, dir);
@@ -81,13 +87,23 @@ final class BatchCommand implements Callable<Integer> {
             result.put("rows", s.rows());
             System.out.println(JsonOption.toJson(result));
         } else {
-            System.out.printf(Locale.ROOT, "%d runs (shard %s): %d run now, %d already done, %d failed; %s has %d "
-                    + "rows%n", s.runs(), which, s.executed(), s.skipped(), s.failed().size(), s.results(), s.rows());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d runs (shard %s): %d run now, %d already done, %d failed; %s has %d " + "rows%n",
+                    s.runs(),
+                    which,
+                    s.executed(),
+                    s.skipped(),
+                    s.failed().size(),
+                    s.results(),
+                    s.rows());
         }
         if (!s.failed().isEmpty()) {
             var first = s.failed().entrySet().iterator().next();
-            throw new UserInputException(experimentFile.toString(), s.failed().size() + " of " + s.runs()
-                    + " runs failed (errors in " + dir + "/runs/KEY/error.txt); first: " + first.getValue());
+            throw new UserInputException(
+                    experimentFile.toString(),
+                    s.failed().size() + " of " + s.runs() + " runs failed (errors in " + dir
+                            + "/runs/KEY/error.txt); first: " + first.getValue());
         }
         return 0;
     }
@@ -122,15 +138,26 @@ final class BatchCommand implements Callable<Integer> {
             result.put("results", dir.resolve(BatchRunner.RESULTS).toString());
             System.out.println(JsonOption.toJson(result));
         } else {
-            System.out.printf("%-5s %-16s %-20s %-13s %-12s %-10s %-5s %s%n", "index", "run_key", "model", "data",
-                    "estimator", "strategy", "seed", "budgets");
+            System.out.printf(
+                    "%-5s %-16s %-20s %-13s %-12s %-10s %-5s %s%n",
+                    "index", "run_key", "model", "data", "estimator", "strategy", "seed", "budgets");
             for (RunSpec r : runs) {
-                System.out.printf(Locale.ROOT, "%-5d %-16s %-20s %-13s %-12s %-10s %-5d %s%s%n", r.index(), r.key(),
-                        r.model(), r.data(), r.estimator(),
-                        r.strategy(), r.seed(), r.budgetText(), BatchRunner.isFinished(dir, r) ? "  (done)" : "");
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-5d %-16s %-20s %-13s %-12s %-10s %-5d %s%s%n",
+                        r.index(),
+                        r.key(),
+                        r.model(),
+                        r.data(),
+                        r.estimator(),
+                        r.strategy(),
+                        r.seed(),
+                        r.budgetText(),
+                        BatchRunner.isFinished(dir, r) ? "  (done)" : "");
             }
-            System.out.printf("%d runs in shard %s of %d, %d done in %s%n", runs.size(), which,
-                    experiment.runs().size(), done, dir);
+            System.out.printf(
+                    "%d runs in shard %s of %d, %d done in %s%n",
+                    runs.size(), which, experiment.runs().size(), done, dir);
         }
         return 0;
     }
@@ -182,21 +209,29 @@ final class BatchCommand implements Callable<Integer> {
         public void runFinished(RunSpec spec, Map<String, String> row) {
             position++;
             bar.stepBy(1);
-            System.err.printf(Locale.ROOT, "bitbudget: batch: [%d/%d] %s %s %s %s seed %d: accuracy %s, %s bits%n",
-                    position, total, spec.key(), spec.model(), spec.strategy(), spec.budgetText(), spec.seed(),
-                    row.get("accuracy"), row.get("size_bits"));
+            System.err.printf(
+                    Locale.ROOT,
+                    "bitbudget: batch: [%d/%d] %s %s %s %s seed %d: accuracy %s, %s bits%n",
+                    position,
+                    total,
+                    spec.key(),
+                    spec.model(),
+                    spec.strategy(),
+                    spec.budgetText(),
+                    spec.seed(),
+                    row.get("accuracy"),
+                    row.get("size_bits"));
         }
 
         @Override
-        public void runSkipped(RunSpec spec) {
-        }
+        public void runSkipped(RunSpec spec) {}
 
         @Override
         public void runFailed(RunSpec spec, UserInputException error) {
             position++;
             bar.stepBy(1);
-            System.err.printf("bitbudget: batch: [%d/%d] %s failed: %s%n", position, total, spec.key(),
-                    error.getMessage());
+            System.err.printf(
+                    "bitbudget: batch: [%d/%d] %s failed: %s%n", position, total, spec.key(), error.getMessage());
         }
 
         @Override

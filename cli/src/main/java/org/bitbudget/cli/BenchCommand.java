@@ -1,6 +1,5 @@
 package org.bitbudget.cli;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,53 +9,72 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import org.bitbudget.kernels.engine.IntegerEngine;
-import org.bitbudget.kernels.engine.KernelPath;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.kernels.engine.KernelPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget bench}: throughput of a model and the time of each of its steps. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure images per second of a model on seeded random inputs (after a warm-up), and the "
-                + "time of each step of the engine's plan (each layer, for the integer engine) on one thread.",
-                "Timings are for comparing configurations on one machine; for engine-against-engine ratios use "
-                        + "the JMH benchmarks (README, Benchmarks)."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure images per second of a model on seeded random inputs (after a warm-up), and the "
+                    + "time of each step of the engine's plan (each layer, for the integer engine) on one thread.",
+            "Timings are for comparing configurations on one machine; for engine-against-engine ratios use "
+                    + "the JMH benchmarks (README, Benchmarks)."
+        })
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
+
     @Mixin
     DataOptions dataOptions;
+
     @Mixin
     QuantizeOptions quantize;
 
-    @Option(names = "--config", paramLabel = "C.json",
+    @Option(
+            names = "--config",
+            paramLabel = "C.json",
             description = "Precision config: benchmark the fake-quantized model (calibrated on the train split)")
     Path config;
 
-    @Option(names = "--engine", paramLabel = "E", defaultValue = "float",
+    @Option(
+            names = "--engine",
+            paramLabel = "E",
+            defaultValue = "float",
             description = "float (the fake-quantized model with --config) or integer (the integer kernels; needs "
                     + "--config) (default: ${DEFAULT-VALUE})")
     String engineName;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Images per call (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            defaultValue = "256",
+            description = "Images per call (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+    @Option(
+            names = "--seconds",
+            paramLabel = "S",
+            defaultValue = "3",
             description = "Measuring time after a warm-up of the same length (default: ${DEFAULT-VALUE})")
     double seconds;
 
@@ -73,8 +91,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         Graph graph = model.load();
         if (graph.inputs().size() != 1) {
-            throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
-                    + " inputs; bench needs one");
+            throw new UserInputException(
+                    model.model.toString(), "has " + graph.inputs().size() + " inputs; bench needs one");
         }
         boolean integer = switch (engineName) {
             case "float" -> false;
@@ -82,8 +100,9 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new UserInputException("--engine", "'" + engineName + "' is not float or integer");
         };
         if (integer && config == null) {
-            throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
-                    + "activations for every layer)");
+            throw new UserInputException(
+                    "--engine integer",
+                    "needs --config (a precision with integer weights and " + "activations for every layer)");
         }
         Graph floatGraph = graph;
         QuantizedGraph quantized = null;
@@ -113,9 +132,14 @@ final class BenchCommand implements Callable<Integer> {
         FloatEngine engine = builder.build();
         measure(engine::predict, input, seconds);
         double imagesPerSecond = measure(engine::predict, input, seconds);
-        List<Step> steps = FloatEngine.builder(graph).threads(1).build()
-                .profile(Map.of(graph.inputs().getFirst().name(), input), 5).stream()
-                .map(s -> new Step(s.node(), s.step(), s.milliseconds())).toList();
+        List<Step> steps =
+                FloatEngine.builder(graph)
+                        .threads(1)
+                        .build()
+                        .profile(Map.of(graph.inputs().getFirst().name(), input), 5)
+                        .stream()
+                        .map(s -> new Step(s.node(), s.step(), s.milliseconds()))
+                        .toList();
         report("float", engine.threads(), imagesPerSecond, steps);
     }
 
@@ -136,14 +160,20 @@ final class BenchCommand implements Callable<Integer> {
         double imagesPerSecond = measure(engine::predict, input, seconds);
         Map<String, KernelPath> kernels = engine.kernels();
         List<Step> steps = oneThread.profile(input, 5).stream()
-                .map(t -> new Step(t.layer(), t.layer() + " (" + kernels.get(t.layer()).name().toLowerCase(Locale.ROOT)
-                        .replace('_', '-') + ")", t.milliseconds())).toList();
+                .map(t -> new Step(
+                        t.layer(),
+                        t.layer() + " ("
+                                + kernels.get(t.layer())
+                                        .name()
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', '-') + ")",
+                        t.milliseconds()))
+                .toList();
         report("integer", engine.threads(), imagesPerSecond, steps);
     }
 
     /** One row of the per-step table: the node or layer, what ran, and its time per call. */
-    private record Step(String name, String step, double milliseconds) {
-    }
+    private record Step(String name, String step, double milliseconds) {}
 
     private Tensor randomInput(ValueInfo input) {
         Shape shape;
@@ -194,11 +224,20 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(JsonOption.toJson(out));
             return;
         }
-        System.out.printf(Locale.ROOT, "%.0f images/s (%s engine, batch %d, %d threads)%n", imagesPerSecond,
-                engineName, batch, engineThreads);
+        System.out.printf(
+                Locale.ROOT,
+                "%.0f images/s (%s engine, batch %d, %d threads)%n",
+                imagesPerSecond,
+                engineName,
+                batch,
+                engineThreads);
         System.out.printf(Locale.ROOT, "per step, one thread, batch %d:%n", batch);
         for (Step s : steps) {
-            System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %5.1f%%%n", s.step(), s.milliseconds(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-44s %9.3f ms %5.1f%%%n",
+                    s.step(),
+                    s.milliseconds(),
                     100 * s.milliseconds() / total);
         }
     }

@@ -11,13 +11,27 @@ import picocli.CommandLine.Command;
  * {@code bitbudget: <file or field>: <what is wrong>} and exit 2; internal errors exit 1 with the
  * stack trace on stderr.
  */
-@Command(name = "bitbudget", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "bitbudget",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Mixed-precision search for neural networks under hardware budgets.",
-        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, TrainCommand.class,
-                BenchCommand.class, SensitivityCommand.class, SearchCommand.class,
-                CostsCommand.class, ConformanceCommand.class,
-                BatchCommand.class, MergeCommand.class, DashboardCommand.class, ExportCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            InspectCommand.class,
+            EvalCommand.class,
+            QuantizeCommand.class,
+            TrainCommand.class,
+            BenchCommand.class,
+            SensitivityCommand.class,
+            SearchCommand.class,
+            CostsCommand.class,
+            ConformanceCommand.class,
+            BatchCommand.class,
+            MergeCommand.class,
+            DashboardCommand.class,
+            ExportCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class BitBudgetCli implements Runnable {
     /** Exit code of a user error. */
     public static final int USER_ERROR = 2;
@@ -55,17 +69,20 @@ public final class BitBudgetCli implements Runnable {
 
     /** picocli's message in the {@code <field>: <what is wrong>} form of every other user error. */
     private static String describe(CommandLine.ParameterException e) {
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
             return u.getUnmatched().getFirst() + ": unknown option or argument";
         }
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+        if (e instanceof CommandLine.MissingParameterException m
+                && !m.getMissing().isEmpty()
                 && m.getMissing().getFirst() instanceof CommandLine.Model.OptionSpec option) {
             return option.longestName() + ": missing (required)";
         }
         String message = firstLine(e.getMessage());
         if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
             String prefix = "Invalid value for option '" + option.longestName() + "': ";
-            return option.longestName() + ": " + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+            return option.longestName() + ": "
+                    + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
         }
         return message;
     }

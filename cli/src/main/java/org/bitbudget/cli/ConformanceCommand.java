@@ -15,11 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bitbudget conformance}: ONNX backend test cases through the float engine. */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
-        description = {"Run ONNX backend test cases (folders with model.onnx and test_data_set_*/) through the "
-                + "float engine and report each as passed, failed (with its error) or unsupported (with the op).",
-                "A DIR may be one case or a folder of cases, e.g. /usr/share/libonnx-testdata/data/node.",
-                "Exit code: 0 when no case failed, 1 when one did, 2 for bad arguments."})
+@Command(
+        name = "conformance",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run ONNX backend test cases (folders with model.onnx and test_data_set_*/) through the "
+                    + "float engine and report each as passed, failed (with its error) or unsupported (with the op).",
+            "A DIR may be one case or a folder of cases, e.g. /usr/share/libonnx-testdata/data/node.",
+            "Exit code: 0 when no case failed, 1 when one did, 2 for bad arguments."
+        })
 final class ConformanceCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
@@ -78,11 +82,13 @@ final class ConformanceCommand implements Callable<Integer> {
                     case PASSED -> String.format(Locale.ROOT, "max abs error %.3g", r.maxAbsError());
                     case FAILED, UNSUPPORTED -> r.detail();
                 };
-                System.out.printf("%-11s %-55s %s%n", r.status().name().toLowerCase(Locale.ROOT), r.name(),
-                        what);
+                System.out.printf("%-11s %-55s %s%n", r.status().name().toLowerCase(Locale.ROOT), r.name(), what);
             }
-            System.out.printf("%d passed, %d failed, %d unsupported%n", counts.get(CaseResult.Status.PASSED),
-                    counts.get(CaseResult.Status.FAILED), counts.get(CaseResult.Status.UNSUPPORTED));
+            System.out.printf(
+                    "%d passed, %d failed, %d unsupported%n",
+                    counts.get(CaseResult.Status.PASSED),
+                    counts.get(CaseResult.Status.FAILED),
+                    counts.get(CaseResult.Status.UNSUPPORTED));
         }
         return counts.get(CaseResult.Status.FAILED) > 0 ? BitBudgetCli.INTERNAL_ERROR : 0;
     }

@@ -13,7 +13,6 @@ import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.EnergyTable;
-import org.bitbudget.costs.Formats;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.costs.latency.MeasuredLatency;
 import org.bitbudget.costs.latency.RooflineLatency;
@@ -33,47 +32,78 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget costs}: the cost table of a model's layers at candidate precisions, and uniform totals. */
-@Command(name = "costs", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
-        description = {"Print what each layer costs at each candidate precision (weight formats x activation "
-                + "formats) in each cost model (see --models) and, with --latency, latency; then the totals of "
-                + "each uniform config and which --budget they meet."})
+@Command(
+        name = "costs",
+        mixinStandardHelpOptions = true,
+        resourceBundle = RegistryHelp.BUNDLE,
+        description = {
+            "Print what each layer costs at each candidate precision (weight formats x activation "
+                    + "formats) in each cost model (see --models) and, with --latency, latency; then the totals of "
+                    + "each uniform config and which --budget they meet."
+        })
 final class CostsCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
 
-    @Option(names = "--formats", paramLabel = "F,...", defaultValue = "int8,int4,int2", split = ",",
+    @Option(
+            names = "--formats",
+            paramLabel = "F,...",
+            defaultValue = "int8,int4,int2",
+            split = ",",
             description = "Weight formats (default: ${DEFAULT-VALUE})")
     List<String> formats;
 
-    @Option(names = "--activations", paramLabel = "F,...", defaultValue = "float", split = ",",
+    @Option(
+            names = "--activations",
+            paramLabel = "F,...",
+            defaultValue = "float",
+            split = ",",
             description = "Activation formats; float means weight-only (default: ${DEFAULT-VALUE})")
     List<String> activations;
 
-    @Option(names = "--granularity", paramLabel = "G", defaultValue = "per-channel",
+    @Option(
+            names = "--granularity",
+            paramLabel = "G",
+            defaultValue = "per-channel",
             description = "Weight granularity: per-tensor, per-channel or per-vector(N) (default: ${DEFAULT-VALUE})")
     String granularity;
 
-    @Option(names = "--models", paramLabel = "M,...", split = ",",
-            description = {"Cost models (default: every one but latency, which joins with --latency):",
-                "${bundle:cost-models}"})
+    @Option(
+            names = "--models",
+            paramLabel = "M,...",
+            split = ",",
+            description = {
+                "Cost models (default: every one but latency, which joins with --latency):",
+                "${bundle:cost-models}"
+            })
     List<String> models;
 
-    @Option(names = "--latency", paramLabel = "measured|roofline|F.csv",
+    @Option(
+            names = "--latency",
+            paramLabel = "measured|roofline|F.csv",
             description = "Add latency: measured on this machine's engines (cached per machine and JDK), a roofline "
                     + "estimate, or a table layer,precision,ms measured elsewhere")
     String latency;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            defaultValue = "1",
             description = "Images per inference for --latency measured (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--energy-table", paramLabel = "F.yaml",
+    @Option(
+            names = "--energy-table",
+            paramLabel = "F.yaml",
             description = "Energy per operation and access, overriding keys of the 45 nm default table")
     Path energyTable;
 
-    @Option(names = "--budget", paramLabel = "EXPR",
+    @Option(
+            names = "--budget",
+            paramLabel = "EXPR",
             description = "A budget to check the uniform configs against, e.g. 'size <= 64KiB' or 'bops <= 0.25*int8' "
                     + "(repeatable; all must hold)")
     List<String> budgets = new ArrayList<>();
@@ -110,9 +140,11 @@ final class CostsCommand implements Callable<Integer> {
         List<Budget> parsed = Budgets.parseAll(budgets, table::reference);
         for (Budget b : parsed) {
             if (!table.has(b.cost())) {
-                throw new UserInputException("budget '" + b.text() + "'", "the cost model " + b.cost()
-                        + " is not computed (add it to --models" + (b.cost().equals("latency") ? " and give --latency"
-                        : "") + ")");
+                throw new UserInputException(
+                        "budget '" + b.text() + "'",
+                        "the cost model " + b.cost()
+                                + " is not computed (add it to --models"
+                                + (b.cost().equals("latency") ? " and give --latency" : "") + ")");
             }
         }
         if (out != null) {
@@ -136,7 +168,8 @@ final class CostsCommand implements Callable<Integer> {
         List<Precision> out = new ArrayList<>();
         for (String w : new LinkedHashSet<>(formats)) {
             NumberFormat wf = format("--formats", w);
-            QuantizerSpec ws = !wf.quantizes() ? QuantizerSpec.FLOAT
+            QuantizerSpec ws = !wf.quantizes()
+                    ? QuantizerSpec.FLOAT
                     : new QuantizerSpec(wf, g, QuantizerSpec.weights(wf).clipping(), null);
             for (String a : new LinkedHashSet<>(activations)) {
                 NumberFormat af = format("--activations", a);
@@ -185,8 +218,8 @@ final class CostsCommand implements Callable<Integer> {
         return switch (latency) {
             case "measured" -> {
                 MeasuredLatency m = MeasuredLatency.onThisMachine(graph, batch);
-                System.err.println("latency: measured per layer, batch " + batch + ", one thread; cached in "
-                        + m.cacheFile());
+                System.err.println(
+                        "latency: measured per layer, batch " + batch + ", one thread; cached in " + m.cacheFile());
                 yield m;
             }
             case "roofline" -> RooflineLatency.defaults();
@@ -196,8 +229,11 @@ final class CostsCommand implements Callable<Integer> {
 
     private Map<String, Object> toJson(CostTable table, List<Budget> parsed) {
         List<Map<String, Object>> layers = new ArrayList<>();
-        MeasuredLatency measured = table.models().stream().filter(m -> m instanceof MeasuredLatency)
-                .map(m -> (MeasuredLatency) m).findFirst().orElse(null);
+        MeasuredLatency measured = table.models().stream()
+                .filter(m -> m instanceof MeasuredLatency)
+                .map(m -> (MeasuredLatency) m)
+                .findFirst()
+                .orElse(null);
         for (Map<String, Object> row : table.rows()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("name", row.get("layer"));
@@ -210,8 +246,10 @@ final class CostsCommand implements Callable<Integer> {
                 r.put("size_bytes", ((Number) r.get("size_bits")).doubleValue() / 8);
             }
             if (measured != null) {
-                Precision p = table.candidates().stream().filter(c -> c.label().equals(row.get("precision")))
-                        .findFirst().orElseThrow();
+                Precision p = table.candidates().stream()
+                        .filter(c -> c.label().equals(row.get("precision")))
+                        .findFirst()
+                        .orElseThrow();
                 r.put("latency_engine", measured.engine((String) row.get("layer"), p));
             }
             layers.add(r);
@@ -269,9 +307,15 @@ final class CostsCommand implements Callable<Integer> {
 
     private static String text(CostTable table, List<Budget> parsed) {
         List<CostModel> models = table.models();
-        int layerWidth = Math.max(5, table.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
-        int precisionWidth = Math.max(9, table.candidates().stream().mapToInt(p -> p.label().length()).max()
-                .orElse(9));
+        int layerWidth = Math.max(
+                5,
+                table.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
+        int precisionWidth = Math.max(
+                9,
+                table.candidates().stream()
+                        .mapToInt(p -> p.label().length())
+                        .max()
+                        .orElse(9));
         String rowStart = "%-" + layerWidth + "s  %-" + precisionWidth + "s";
         List<String> columns = new ArrayList<>();
         for (CostModel m : models) {
@@ -285,13 +329,17 @@ final class CostsCommand implements Callable<Integer> {
         for (Map<String, Object> row : table.rows()) {
             b.append(String.format(Locale.ROOT, rowStart, row.get("layer"), row.get("precision")));
             for (int i = 0; i < models.size(); i++) {
-                b.append(String.format(Locale.ROOT, columns.get(i),
+                b.append(String.format(
+                        Locale.ROOT,
+                        columns.get(i),
                         show(((Number) row.get(models.get(i).key())).doubleValue())));
             }
             b.append(System.lineSeparator());
         }
-        b.append(System.lineSeparator()).append("uniform configs (totals: sums over layers; activation memory and "
-                + "accumulator widths: the largest layer)").append(System.lineSeparator());
+        b.append(System.lineSeparator())
+                .append("uniform configs (totals: sums over layers; activation memory and "
+                        + "accumulator widths: the largest layer)")
+                .append(System.lineSeparator());
         b.append(String.format(Locale.ROOT, rowStart, "", "precision"));
         for (int i = 0; i < models.size(); i++) {
             b.append(String.format(Locale.ROOT, columns.get(i), models.get(i).key()));
@@ -301,12 +349,20 @@ final class CostsCommand implements Callable<Integer> {
             Map<String, Double> t = table.totals(PrecisionConfig.uniform(p));
             b.append(String.format(Locale.ROOT, rowStart, "total", p.label()));
             for (int i = 0; i < models.size(); i++) {
-                b.append(String.format(Locale.ROOT, columns.get(i), show(t.get(models.get(i).name()))));
+                b.append(String.format(
+                        Locale.ROOT, columns.get(i), show(t.get(models.get(i).name()))));
             }
             if (!parsed.isEmpty()) {
                 List<Budget> broken = Budgets.violated(parsed, t);
-                b.append(broken.isEmpty() ? "  all met" : "  breaks " + String.join("; ",
-                        broken.stream().map(Budget::text).toList()));
+                b.append(
+                        broken.isEmpty()
+                                ? "  all met"
+                                : "  breaks "
+                                        + String.join(
+                                                "; ",
+                                                broken.stream()
+                                                        .map(Budget::text)
+                                                        .toList()));
             }
             b.append(System.lineSeparator());
         }
@@ -315,7 +371,11 @@ final class CostsCommand implements Callable<Integer> {
                     .append(System.lineSeparator());
         }
         for (Budget budget : parsed) {
-            b.append(String.format(Locale.ROOT, "budget %s: limit %s %s%n", budget.text(), show(budget.limit()),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "budget %s: limit %s %s%n",
+                    budget.text(),
+                    show(budget.limit()),
                     table.model(budget.cost()).unit()));
         }
         return b.toString();

@@ -14,9 +14,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bitbudget dashboard}: one static HTML report of a results CSV. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML file (no server, no network) from a results CSV: the Pareto "
-                + "front per model (accuracy against each cost), the estimator leaderboard and a sortable table."})
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write one self-contained HTML file (no server, no network) from a results CSV: the Pareto "
+                    + "front per model (accuracy against each cost), the estimator leaderboard and a sortable table."
+        })
 final class DashboardCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
@@ -24,7 +28,10 @@ final class DashboardCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "results.csv", description = "A results CSV of batch or merge")
     Path results;
 
-    @Option(names = "--out", paramLabel = "report.html", defaultValue = "report.html",
+    @Option(
+            names = "--out",
+            paramLabel = "report.html",
+            defaultValue = "report.html",
             description = "The HTML file (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -35,13 +42,15 @@ final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AtomicOutput.checkFolder("--out", out);
         ResultsCsv.Table table = ResultsCsv.read(results);
-        List<String> missing = ResultsCsv.COLUMNS.stream().filter(c -> !table.header().contains(c)).toList();
+        List<String> missing = ResultsCsv.COLUMNS.stream()
+                .filter(c -> !table.header().contains(c))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new UserInputException(results.toString(), "not a batch results CSV: no column "
-                    + String.join(", ", missing));
+            throw new UserInputException(
+                    results.toString(), "not a batch results CSV: no column " + String.join(", ", missing));
         }
-        String html = Dashboard.render(table, title != null ? title : "BitBudget results: " + results.getFileName(),
-                results.toString());
+        String html = Dashboard.render(
+                table, title != null ? title : "BitBudget results: " + results.getFileName(), results.toString());
         AtomicOutput.write("--out", out, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (json.json) {
             Map<String, Object> result = new LinkedHashMap<>();

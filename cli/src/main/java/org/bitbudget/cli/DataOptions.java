@@ -5,21 +5,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import picocli.CommandLine.Option;
 
 /** {@code --data} and {@code --normalize}, shared by every command that reads images. */
 final class DataOptions {
-    @Option(names = "--data", paramLabel = "D", defaultValue = "fashion-mnist",
+    @Option(
+            names = "--data",
+            paramLabel = "D",
+            defaultValue = "fashion-mnist",
             description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--normalize", paramLabel = "MEAN,STD",
+    @Option(
+            names = "--normalize",
+            paramLabel = "MEAN,STD",
             description = "Input normalisation (x/255 - MEAN)/STD, or M1,M2,M3/S1,S2,S3 per channel "
                     + "(default: the model's metadata, else none)")
     String normalize;
@@ -47,8 +52,9 @@ final class DataOptions {
                 return Normalization.parse(stored);
             }
         } catch (IllegalArgumentException e) {
-            throw new UserInputException(normalize != null ? "--normalize"
-                    : model + ": metadata " + Normalization.METADATA_KEY, e.getMessage());
+            throw new UserInputException(
+                    normalize != null ? "--normalize" : model + ": metadata " + Normalization.METADATA_KEY,
+                    e.getMessage());
         }
         return Normalization.NONE;
     }

@@ -1,6 +1,7 @@
 package org.bitbudget.cli;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,26 +11,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.bitbudget.kernels.engine.IntegerEngine;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget eval}: top-1 accuracy and throughput of a model on a data split. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Run a model on a data split and report top-1 accuracy and images per second.")
 final class EvalCommand implements Callable<Integer> {
     /** Images per engine call: large enough to keep both cores busy, small enough for a lively progress bar. */
@@ -37,10 +38,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
 
-    @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
+    @Option(
+            names = "--split",
+            paramLabel = "test|train",
+            defaultValue = "test",
             description = "Which split to evaluate (default: ${DEFAULT-VALUE})")
     String split;
 
@@ -50,22 +55,30 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--engine", paramLabel = "float|integer", defaultValue = "float",
+    @Option(
+            names = "--engine",
+            paramLabel = "float|integer",
+            defaultValue = "float",
             description = "float (fake quantization in float32) or integer (integer kernels between layers; "
                     + "needs --config with integer weights and activations) (default: ${DEFAULT-VALUE})")
     String engineName;
 
-    @Option(names = "--config", paramLabel = "C.json",
+    @Option(
+            names = "--config",
+            paramLabel = "C.json",
             description = "Precision config (JSON or YAML): evaluate the fake-quantized model, calibrated on the "
                     + "other split")
     Path config;
 
     @Mixin
     DataOptions dataOptions;
+
     @Mixin
     QuantizeOptions quantize;
 
-    @Option(names = "--logits", paramLabel = "F.csv",
+    @Option(
+            names = "--logits",
+            paramLabel = "F.csv",
             description = "Write index,label,prediction,logit_0..logit_{C-1} for every sample")
     Path logits;
 
@@ -98,14 +111,15 @@ final class EvalCommand implements Callable<Integer> {
             default -> throw new UserInputException("--engine", "'" + engineName + "' is not float or integer");
         };
         if (integer && config == null) {
-            throw new UserInputException("--engine integer", "needs --config (a precision with integer weights and "
-                    + "activations for every layer)");
+            throw new UserInputException(
+                    "--engine integer",
+                    "needs --config (a precision with integer weights and " + "activations for every layer)");
         }
         QuantizedGraph quantized = null;
         if (config != null) {
             Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
-            quantized = quantize.apply(quantize.load(config, graph), config, graph, model.model, dataOptions,
-                    calibrationSplit);
+            quantized = quantize.apply(
+                    quantize.load(config, graph), config, graph, model.model, dataOptions, calibrationSplit);
         }
         FloatEngine.Builder builder = FloatEngine.builder(quantized == null ? graph : quantized.graph());
         if (threads != null) {
@@ -145,8 +159,9 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 nanos += System.nanoTime() - t0;
                 if (out.shape().rank() != 2 || out.shape().dim(0) != count) {
-                    throw new UserInputException(model.model.toString(), "output has shape " + out.shape()
-                            + "; eval needs logits of shape [N, classes]");
+                    throw new UserInputException(
+                            model.model.toString(),
+                            "output has shape " + out.shape() + "; eval needs logits of shape [N, classes]");
                 }
                 if (classes < 0) {
                     classes = out.shape().dim(1);
@@ -186,16 +201,24 @@ final class EvalCommand implements Callable<Integer> {
         if (json.json) {
             System.out.println(JsonOption.toJson(result));
         } else {
-            System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d) on %s, %.0f images/s (%s engine)%n",
-                    accuracy, correct, n, dataset.name(), n / Math.max(seconds, 1e-9), engineName);
+            System.out.printf(
+                    Locale.ROOT,
+                    "accuracy %.4f (%d of %d) on %s, %.0f images/s (%s engine)%n",
+                    accuracy,
+                    correct,
+                    n,
+                    dataset.name(),
+                    n / Math.max(seconds, 1e-9),
+                    engineName);
         }
         return 0;
     }
 
     private void checkInput(Graph graph, DataSource dataset) {
         if (graph.inputs().size() != 1) {
-            throw new UserInputException(model.model.toString(), "has " + graph.inputs().size()
-                    + " inputs; eval needs a model with one image input");
+            throw new UserInputException(
+                    model.model.toString(),
+                    "has " + graph.inputs().size() + " inputs; eval needs a model with one image input");
         }
         ValueInfo input = graph.inputs().getFirst();
         var dims = input.dims();
@@ -205,8 +228,10 @@ final class EvalCommand implements Callable<Integer> {
             fits = fits(dims.get(i + 1), sample[i]);
         }
         if (!fits) {
-            throw new UserInputException(model.model.toString(), "input '" + input.name() + "' has shape " + dims
-                    + " but the data's samples have shape " + dataset.sampleShape());
+            throw new UserInputException(
+                    model.model.toString(),
+                    "input '" + input.name() + "' has shape " + dims + " but the data's samples have shape "
+                            + dataset.sampleShape());
         }
     }
 
@@ -217,7 +242,8 @@ final class EvalCommand implements Callable<Integer> {
     /** Writes the logits CSV atomically, so a failed run leaves no file. */
     private static void writeLogits(Path target, int[] labels, int[] predictions, float[] logits, int classes)
             throws IOException {
-        CsvSchema.Builder schema = CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
+        CsvSchema.Builder schema =
+                CsvSchema.builder().addColumn("index").addColumn("label").addColumn("prediction");
         for (int c = 0; c < classes; c++) {
             schema.addColumn("logit_" + c);
         }

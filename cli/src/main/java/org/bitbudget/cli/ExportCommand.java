@@ -1,6 +1,5 @@
 package org.bitbudget.cli;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,31 +7,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.Split;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.QdqExporter;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.onnx.QdqExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget export}: write a precision config as standard QuantizeLinear/DequantizeLinear ONNX. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write the model quantized by a precision config as standard QDQ ONNX (opset 13): integer "
-                + "weights as int8 codes + DequantizeLinear (per-channel axis; int4/int3/int2 codes stored in int8 "
-                + "with their own scale), quantized layer inputs as QuantizeLinear -> DequantizeLinear (uint8 or "
-                + "int8 zero point), minifloat and other weights as fake-quantized float initializers.",
-                "Activation ranges are calibrated on the train split of --data."})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write the model quantized by a precision config as standard QDQ ONNX (opset 13): integer "
+                    + "weights as int8 codes + DequantizeLinear (per-channel axis; int4/int3/int2 codes stored in int8 "
+                    + "with their own scale), quantized layer inputs as QuantizeLinear -> DequantizeLinear (uint8 or "
+                    + "int8 zero point), minifloat and other weights as fake-quantized float initializers.",
+            "Activation ranges are calibrated on the train split of --data."
+        })
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
+
     @Mixin
     DataOptions dataOptions;
+
     @Mixin
     QuantizeOptions quantize;
 
@@ -47,8 +53,7 @@ final class ExportCommand implements Callable<Integer> {
         AtomicOutput.checkFolder("--out", out);
         Graph graph = model.load();
         PrecisionConfig precision = quantize.load(config, graph);
-        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
-                Split.TRAIN);
+        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Map<String, String> metadata = new LinkedHashMap<>(graph.metadata());
         metadata.put("bitbudget.precision", PrecisionConfigs.toJson(precision));
         metadata.put("bitbudget.export", "qdq");
@@ -73,8 +78,8 @@ final class ExportCommand implements Callable<Integer> {
             result.put("layers", layers);
             System.out.println(JsonOption.toJson(result));
         } else {
-            layers.forEach(r -> System.out.printf("%-24s weights %-10s input %s%n", r.get("name"), r.get("weights"),
-                    r.get("activations")));
+            layers.forEach(r -> System.out.printf(
+                    "%-24s weights %-10s input %s%n", r.get("name"), r.get("weights"), r.get("activations")));
             System.out.println("wrote " + out);
         }
         return 0;

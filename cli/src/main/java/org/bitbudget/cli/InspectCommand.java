@@ -13,12 +13,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code bitbudget inspect}: the layer table of a model and its totals. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Print the quantizable layers of a model (Conv, Gemm, MatMul with constant weights): "
-                + "weight shape, parameters, MACs and input/output shapes per sample (batch 1), and the totals."})
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the quantizable layers of a model (Conv, Gemm, MatMul with constant weights): "
+                    + "weight shape, parameters, MACs and input/output shapes per sample (batch 1), and the totals."
+        })
 final class InspectCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
 
@@ -66,12 +71,25 @@ final class InspectCommand implements Callable<Integer> {
         String format = "%-24s %-7s %-16s %10s %12s %-16s %s%n";
         b.append(String.format(format, "layer", "op", "weight shape", "params", "MACs", "input", "output"));
         for (LayerSummary l : s.layers()) {
-            b.append(String.format(format, l.name(), l.layer().opType(), l.layer().weightShape(),
-                    String.format("%,d", l.layer().params()), String.format("%,d", l.macs()), l.inputShape(),
+            b.append(String.format(
+                    format,
+                    l.name(),
+                    l.layer().opType(),
+                    l.layer().weightShape(),
+                    String.format("%,d", l.layer().params()),
+                    String.format("%,d", l.macs()),
+                    l.inputShape(),
                     l.outputShape()));
         }
-        b.append(String.format(format, "total (" + s.layers().size() + " layers)", "", "",
-                String.format("%,d", s.params()), String.format("%,d", s.macs()), "", ""));
+        b.append(String.format(
+                format,
+                "total (" + s.layers().size() + " layers)",
+                "",
+                "",
+                String.format("%,d", s.params()),
+                String.format("%,d", s.macs()),
+                "",
+                ""));
         b.append("shapes and MACs are per sample (batch 1)").append(System.lineSeparator());
         return b.toString();
     }

@@ -12,9 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bitbudget merge}: join the outputs of a batch's shards into one results CSV. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
-        description = {"Join batch outputs (shard folders or results CSVs) into one results CSV in grid order.",
-                "Refuses a run found twice and inputs with different columns."})
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Join batch outputs (shard folders or results CSVs) into one results CSV in grid order.",
+            "Refuses a run found twice and inputs with different columns."
+        })
 final class MergeCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
@@ -22,7 +26,10 @@ final class MergeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", arity = "1..*", description = "Batch output folders or results CSV files")
     List<Path> inputs;
 
-    @Option(names = "--out", paramLabel = "results.csv", defaultValue = "results.csv",
+    @Option(
+            names = "--out",
+            paramLabel = "results.csv",
+            defaultValue = "results.csv",
             description = "The merged CSV (default: ${DEFAULT-VALUE})")
     Path out;
 

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see the README).
  */
 final class ModelOption {
-    @Option(names = "--model", paramLabel = "M.onnx",
+    @Option(
+            names = "--model",
+            paramLabel = "M.onnx",
             description = "ONNX model (default: the bundled default model, ${DEFAULT-VALUE})",
             defaultValue = "${sys:bitbudget.defaultModel:-models/lenet5-fashion-mnist.onnx}")
     Path model;

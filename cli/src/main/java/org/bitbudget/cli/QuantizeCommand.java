@@ -1,7 +1,5 @@
 package org.bitbudget.cli;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
-import org.bitbudget.ir.precision.LayerQuantization;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,30 +9,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.FakeQuantizedExport;
-import org.bitbudget.data.Split;
-import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.onnx.FakeQuantizedExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget quantize}: write a model with fake-quantized weights and activations as ONNX. */
-@Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = {"Apply a precision config and write the fake-quantized model as ONNX: quantized weights "
-                + "are stored as their float values, quantized layer inputs become "
-                + "Div-Round-Add-Clip-Sub-Mul chains. ONNX Runtime reproduces BitBudget's logits.",
-                "Activation ranges are calibrated on the train split of --data."})
+@Command(
+        name = "quantize",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Apply a precision config and write the fake-quantized model as ONNX: quantized weights "
+                    + "are stored as their float values, quantized layer inputs become "
+                    + "Div-Round-Add-Clip-Sub-Mul chains. ONNX Runtime reproduces BitBudget's logits.",
+            "Activation ranges are calibrated on the train split of --data."
+        })
 final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
+
     @Mixin
     DataOptions dataOptions;
+
     @Mixin
     QuantizeOptions quantize;
 
@@ -48,8 +54,7 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Graph graph = model.load();
         PrecisionConfig precision = quantize.load(config, graph);
-        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions,
-                Split.TRAIN);
+        QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Set<String> changed = new LinkedHashSet<>();
         List<Map<String, Object>> layers = new ArrayList<>();
         for (LayerQuantization l : q.layers()) {
@@ -68,8 +73,8 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         byte[] bytes;
         try {
-            bytes = FakeQuantizedExport.export(model.model, q.graph(), changed,
-                    Map.of("bitbudget.precision", PrecisionConfigs.toJson(precision)));
+            bytes = FakeQuantizedExport.export(
+                    model.model, q.graph(), changed, Map.of("bitbudget.precision", PrecisionConfigs.toJson(precision)));
         } catch (UserInputException e) {
             throw e.within(config.toString());
         }
@@ -80,8 +85,8 @@ final class QuantizeCommand implements Callable<Integer> {
             result.put("layers", layers);
             System.out.println(JsonOption.toJson(result));
         } else {
-            layers.forEach(r -> System.out.printf("%-24s W:%s A:%s%n", r.get("name"), r.get("weights"),
-                    r.get("activations")));
+            layers.forEach(
+                    r -> System.out.printf("%-24s W:%s A:%s%n", r.get("name"), r.get("weights"), r.get("activations")));
             System.out.println("wrote " + out);
         }
         return 0;

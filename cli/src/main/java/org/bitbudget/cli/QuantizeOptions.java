@@ -1,25 +1,31 @@
 package org.bitbudget.cli;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.nio.file.Path;
-import org.bitbudget.ir.UserInputException;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
-import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.data.Calibration;
 import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Tensor;
 import picocli.CommandLine.Option;
 
 /** {@code --config}, {@code --calibration} and {@code --seed}: how a command fake-quantizes a model. */
 final class QuantizeOptions {
-    @Option(names = "--calibration", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--calibration",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Train-split images that calibrate activation ranges (default: ${DEFAULT-VALUE})")
     int calibrationImages;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "0",
             description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -34,13 +40,14 @@ final class QuantizeOptions {
      * Applies {@code precision} (read from {@code config}) to {@code graph}, calibrating activations
      * on {@code calibrationSplit} of the data, a split the caller does not measure accuracy on.
      */
-    QuantizedGraph apply(PrecisionConfig precision, Path config, Graph graph, Path model,
-                                          DataOptions data, Split calibrationSplit) {
+    QuantizedGraph apply(
+            PrecisionConfig precision, Path config, Graph graph, Path model, DataOptions data, Split calibrationSplit) {
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
         }
         Tensor calibration = null;
-        if (graph.layers().stream().anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
+        if (graph.layers().stream()
+                .anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
             Normalization norm = data.normalization(graph, model);
             calibration = Calibration.sample(data.open(calibrationSplit), calibrationImages, seed, norm);
         }

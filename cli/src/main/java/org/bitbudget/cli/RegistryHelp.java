@@ -21,9 +21,12 @@ public final class RegistryHelp extends ListResourceBundle {
     protected Object[][] getContents() {
         return new Object[][] {
             {"estimators", lines(Estimators.REGISTRY.entries(), Estimators.Entry::name, Estimators.Entry::description)},
-            {"strategies", lines(SearchStrategies.entries(), SearchStrategies.Entry::name,
-                    SearchStrategies.Entry::description)},
-            {"cost-models", lines(CostModels.REGISTRY.entries(), CostModels.Entry::name, CostModels.Entry::description)},
+            {
+                "strategies",
+                lines(SearchStrategies.entries(), SearchStrategies.Entry::name, SearchStrategies.Entry::description)
+            },
+            {"cost-models", lines(CostModels.REGISTRY.entries(), CostModels.Entry::name, CostModels.Entry::description)
+            },
         };
     }
 
@@ -35,7 +38,9 @@ public final class RegistryHelp extends ListResourceBundle {
             if (!b.isEmpty()) {
                 b.append('\n');
             }
-            b.append("  ").append(name.apply(e)).append(" ".repeat(width - name.apply(e).length() + 2))
+            b.append("  ")
+                    .append(name.apply(e))
+                    .append(" ".repeat(width - name.apply(e).length() + 2))
                     .append(description.apply(e));
         }
         return b.toString();

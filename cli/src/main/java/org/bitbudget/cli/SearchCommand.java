@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bitbudget.experiments.report.ResultFiles;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.experiments.report.ResultFiles;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.pipeline.RunProgress;
 import org.bitbudget.pipeline.SearchData;
@@ -27,57 +27,89 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
-@Command(name = "search", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
-        description = {"Find a precision per layer that keeps the most accuracy under every budget: score each "
-                + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
-                + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
-                + "where it runs the config) and sweep the Pareto front of the first budget's cost.",
-                "With no options it searches the bundled default model on Fashion-MNIST under "
-                        + SearchCommand.DEFAULT_BUDGET + ". Ctrl-C (or --time) stops the search and keeps the "
-                        + "best config found so far; a second Ctrl-C quits.",
-                "Writes DIR/config.json, DIR/pareto.csv, DIR/pareto.svg and, last, DIR/result.json."})
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        resourceBundle = RegistryHelp.BUNDLE,
+        description = {
+            "Find a precision per layer that keeps the most accuracy under every budget: score each "
+                    + "layer x candidate precision with a sensitivity estimator, cost it, search (ILP, genetic, "
+                    + "NSGA-II or a baseline), then measure the chosen config on the test split (integer engine "
+                    + "where it runs the config) and sweep the Pareto front of the first budget's cost.",
+            "With no options it searches the bundled default model on Fashion-MNIST under "
+                    + SearchCommand.DEFAULT_BUDGET + ". Ctrl-C (or --time) stops the search and keeps the "
+                    + "best config found so far; a second Ctrl-C quits.",
+            "Writes DIR/config.json, DIR/pareto.csv, DIR/pareto.svg and, last, DIR/result.json."
+        })
 final class SearchCommand implements Callable<Integer> {
     /** The budget when none is given: an average of about 3 bits per weight. */
     static final String DEFAULT_BUDGET = "size <= 0.4*int8";
 
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
+
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--budget", paramLabel = "EXPR",
+    @Option(
+            names = "--budget",
+            paramLabel = "EXPR",
             description = "A budget, e.g. 'size <= 0.4*int8', 'size <= 24KiB', 'bops <= 0.25*int8', "
                     + "'latency <= 1.5ms', 'energy <= 20uJ', 'accumulator <= 16'; repeat for several (all must "
                     + "hold) (default: " + DEFAULT_BUDGET + ")")
     List<String> budgets = new ArrayList<>();
 
-    @Option(names = "--strategy", paramLabel = "S", defaultValue = "ilp",
+    @Option(
+            names = "--strategy",
+            paramLabel = "S",
+            defaultValue = "ilp",
             description = {"The search strategy (default: ${DEFAULT-VALUE}):", "${bundle:strategies}"})
     String strategy;
 
-    @Option(names = "--estimator", paramLabel = "E", defaultValue = "measured",
+    @Option(
+            names = "--estimator",
+            paramLabel = "E",
+            defaultValue = "measured",
             description = {"The sensitivity estimator (default: ${DEFAULT-VALUE}):", "${bundle:estimators}"})
     String estimator;
 
-    @Option(names = "--formats", paramLabel = "F,...", split = ",", defaultValue = "int8,int4,int3,int2",
+    @Option(
+            names = "--formats",
+            paramLabel = "F,...",
+            split = ",",
+            defaultValue = "int8,int4,int3,int2",
             description = "Candidate weight formats (default: ${DEFAULT-VALUE})")
     List<String> formats;
 
-    @Option(names = "--activations", paramLabel = "F,...", split = ",", defaultValue = "float",
+    @Option(
+            names = "--activations",
+            paramLabel = "F,...",
+            split = ",",
+            defaultValue = "float",
             description = "Candidate activation formats; float = weight-only (default: ${DEFAULT-VALUE})")
     List<String> activations;
 
-    @Option(names = "--accumulators", paramLabel = "BITS,...", split = ",", defaultValue = "32",
+    @Option(
+            names = "--accumulators",
+            paramLabel = "BITS,...",
+            split = ",",
+            defaultValue = "32",
             description = "Candidate accumulator widths (default: ${DEFAULT-VALUE})")
     List<Integer> accumulators;
 
-    @Option(names = "--time", paramLabel = "T",
+    @Option(
+            names = "--time",
+            paramLabel = "T",
             description = "Stop the search after T (e.g. 30s, 2m, 500ms) and keep the best config found")
     String time;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "search-out",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "search-out",
             description = "Output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -87,23 +119,33 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--calibration", paramLabel = "N", defaultValue = "512",
+    @Option(
+            names = "--calibration",
+            paramLabel = "N",
+            defaultValue = "512",
             description = "Calibration images, the first N of the train split (default: ${DEFAULT-VALUE})")
     int calibration;
 
-    @Option(names = "--limit", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
             description = "Evaluate on the first N test images only (default: the whole test split)")
     Integer limit;
 
-    @Option(names = "--pareto", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--pareto",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "Points of the Pareto sweep; 0 skips it (default: ${DEFAULT-VALUE})")
     int paretoPoints;
 
     @Option(names = "--pin-ends", description = "Keep the first and last layer at the most precise candidate")
     boolean pinEnds;
 
-    @Option(names = "--latency", description = "Also measure per-layer latency on this machine's kernels "
-            + "(cached; automatic when a budget names latency)")
+    @Option(
+            names = "--latency",
+            description = "Also measure per-layer latency on this machine's kernels "
+                    + "(cached; automatic when a budget names latency)")
     boolean latency;
 
     @Override
@@ -149,8 +191,8 @@ final class SearchCommand implements Callable<Integer> {
         int candidates = formats.size() * activations.size() * accumulators.size();
         SearchPipeline.Result result;
         interruptOnCtrlC(cancel);
-        try (Progress bar = Progress.start("search", (long) layers * candidates + Math.max(0, paretoPoints)
-                + candidates, "steps")) {
+        try (Progress bar = Progress.start(
+                "search", (long) layers * candidates + Math.max(0, paretoPoints) + candidates, "steps")) {
             builder.progress(new RunProgress() {
                 @Override
                 public void phase(String name, int index, int count) {
@@ -168,8 +210,11 @@ final class SearchCommand implements Callable<Integer> {
             try {
                 result = run.run();
             } catch (UserInputException e) {
-                throw e instanceof SettingException || e.source().startsWith("--") || e.source().startsWith("budget")
-                        ? e : e.within(model.model.toString());
+                throw e instanceof SettingException
+                                || e.source().startsWith("--")
+                                || e.source().startsWith("budget")
+                        ? e
+                        : e.within(model.model.toString());
             }
         }
         write(result);
@@ -216,21 +261,40 @@ final class SearchCommand implements Callable<Integer> {
             System.out.println(text);
             return;
         }
-        System.out.printf(Locale.ROOT, "%s on %s, budgets %s, estimator %s%n", result.strategy(), model.model,
-                String.join(" and ", result.budgets()), result.estimator());
-        System.out.printf(Locale.ROOT, "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n", result.accuracy(),
-                result.engine(), bytes(result.costs().get("size")), result.costs().get("bops"),
+        System.out.printf(
+                Locale.ROOT,
+                "%s on %s, budgets %s, estimator %s%n",
+                result.strategy(),
+                model.model,
+                String.join(" and ", result.budgets()),
+                result.estimator());
+        System.out.printf(
+                Locale.ROOT,
+                "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                result.accuracy(),
+                result.engine(),
+                bytes(result.costs().get("size")),
+                result.costs().get("bops"),
                 result.stoppedEarly() ? " (stopped early: best found so far)" : "");
         System.out.println("config:");
-        result.config().layers().forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer,
-                p.label()));
+        result.config()
+                .layers()
+                .forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer, p.label()));
         System.out.println("uniform configs:");
         for (SearchPipeline.Point u : result.uniform()) {
-            System.out.printf(Locale.ROOT, "  %-24s accuracy %.4f, size %s%n", u.uniform(), u.accuracy(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-24s accuracy %.4f, size %s%n",
+                    u.uniform(),
+                    u.accuracy(),
                     bytes(u.costs().get("size")));
         }
-        System.out.printf(Locale.ROOT, "times: sensitivity %.1f s, search %.2f s, evaluation %.1f s, total %.1f s%n",
-                result.timings().sensitivity(), result.timings().search(), result.timings().evaluation(),
+        System.out.printf(
+                Locale.ROOT,
+                "times: sensitivity %.1f s, search %.2f s, evaluation %.1f s, total %.1f s%n",
+                result.timings().sensitivity(),
+                result.timings().search(),
+                result.timings().evaluation(),
                 result.timings().total());
         System.out.println("wrote " + out.resolve("config.json") + ", pareto.csv, pareto.svg, result.json");
     }

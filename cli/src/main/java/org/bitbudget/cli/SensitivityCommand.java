@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bitbudget.ir.UnknownNameException;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.QuantizerSpec;
@@ -35,60 +35,94 @@ import picocli.CommandLine.Option;
  * every estimator, and with {@code all} the leaderboard of how well each predicts the damage
  * measured on the evaluation split.
  */
-@Command(name = "sensitivity", mixinStandardHelpOptions = true, resourceBundle = RegistryHelp.BUNDLE,
+@Command(
+        name = "sensitivity",
+        mixinStandardHelpOptions = true,
+        resourceBundle = RegistryHelp.BUNDLE,
         description = "Score how much damage each layer takes in each format, by one or every estimator; "
                 + "with 'all', rank the estimators against the damage measured on the test split.")
 final class SensitivityCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
+
     @Mixin
     JsonOption json;
+
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--estimator", paramLabel = "E", defaultValue = "all",
-            description = {"An estimator, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}):",
-                "${bundle:estimators}"})
+    @Option(
+            names = "--estimator",
+            paramLabel = "E",
+            defaultValue = "all",
+            description = {
+                "An estimator, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}):",
+                "${bundle:estimators}"
+            })
     String estimator;
 
-    @Option(names = "--formats", paramLabel = "F,...", defaultValue = "int8,int4,int3,int2",
+    @Option(
+            names = "--formats",
+            paramLabel = "F,...",
+            defaultValue = "int8,int4,int3,int2",
             description = "Candidate weight formats, each a format or format/granularity/clipping "
                     + "(default: ${DEFAULT-VALUE}, per-channel max)")
     String formats;
 
-    @Option(names = "--activations", paramLabel = "F,...", defaultValue = "float",
+    @Option(
+            names = "--activations",
+            paramLabel = "F,...",
+            defaultValue = "float",
             description = "Candidate activation formats of each layer's input; every weight format is paired "
                     + "with each (default: ${DEFAULT-VALUE}, weight-only)")
     String activations;
 
-    @Option(names = "--calibration", paramLabel = "N", defaultValue = "512",
+    @Option(
+            names = "--calibration",
+            paramLabel = "N",
+            defaultValue = "512",
             description = "Calibration images: the first N of the train split (default: ${DEFAULT-VALUE})")
     int calibration;
 
-    @Option(names = "--limit", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
             description = "Evaluate the leaderboard's measured damage on the first N test images (default: all)")
     Integer limit;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "0",
             description = "Seed of the Hessian's probe vectors (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--hessian-samples", paramLabel = "N", defaultValue = "16",
+    @Option(
+            names = "--hessian-samples",
+            paramLabel = "N",
+            defaultValue = "16",
             description = "Hutchinson probe vectors of the hessian estimator (default: ${DEFAULT-VALUE})")
     int hessianSamples;
 
-    @Option(names = "--hessian-images", paramLabel = "N", defaultValue = "128",
+    @Option(
+            names = "--hessian-images",
+            paramLabel = "N",
+            defaultValue = "128",
             description = "Calibration images of the hessian estimator (default: ${DEFAULT-VALUE})")
     int hessianImages;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "T.csv",
+    @Option(
+            names = "--out",
+            paramLabel = "T.csv",
             description = "The table: layer,estimator,weights,activations,score,seconds,... (required unless --json)")
     Path out;
 
-    @Option(names = "--leaderboard", paramLabel = "L.csv",
+    @Option(
+            names = "--leaderboard",
+            paramLabel = "L.csv",
             description = "The leaderboard CSV (default: next to --out as <name>.leaderboard.csv); "
                     + "also computed for a single estimator when given")
     Path leaderboardOut;
@@ -137,7 +171,9 @@ final class SensitivityCommand implements Callable<Integer> {
         int n = Math.min(calibration, train.size());
         SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)
                 .calibration(train.batch(0, n, norm), Arrays.copyOf(train.labels(), n))
-                .precisions(candidates).seed(seed).hessianSamples(hessianSamples)
+                .precisions(candidates)
+                .seed(seed)
+                .hessianSamples(hessianSamples)
                 .hessianImages(hessianImages);
         if (threads != null) {
             builder.threads(threads);
@@ -170,8 +206,10 @@ final class SensitivityCommand implements Callable<Integer> {
             }
             if (withLeaderboard) {
                 long t0 = System.nanoTime();
-                truth = run(new MeasuredEstimator(), problem.withData(test.batch(0, test.size(), norm),
-                        test.labels()), listener);
+                truth = run(
+                        new MeasuredEstimator(),
+                        problem.withData(test.batch(0, test.size(), norm), test.labels()),
+                        listener);
                 evaluationSeconds = (System.nanoTime() - t0) / 1e9;
             }
         }
@@ -185,8 +223,17 @@ final class SensitivityCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json.json) {
-            System.out.println(JsonOption.toJson(result(graph, problem, test, table, board, truth, estimatorSeconds,
-                    evaluationSeconds, seconds, boardPath)));
+            System.out.println(JsonOption.toJson(result(
+                    graph,
+                    problem,
+                    test,
+                    table,
+                    board,
+                    truth,
+                    estimatorSeconds,
+                    evaluationSeconds,
+                    seconds,
+                    boardPath)));
         } else {
             printText(table, board, estimatorSeconds, evaluationSeconds, test, boardPath);
         }
@@ -214,7 +261,8 @@ final class SensitivityCommand implements Callable<Integer> {
             } catch (UnknownNameException e) {
                 List<String> known = new ArrayList<>(e.known());
                 known.add("all");
-                throw new UserInputException("--estimator", UnknownNameException.reason(e.name().strip(), known));
+                throw new UserInputException(
+                        "--estimator", UnknownNameException.reason(e.name().strip(), known));
             }
             if (!names.contains(name)) {
                 names.add(name);
@@ -244,8 +292,8 @@ final class SensitivityCommand implements Callable<Integer> {
             try {
                 out.add(Specs.parse(part, weights));
             } catch (IllegalArgumentException e) {
-                throw new UserInputException(option, e.getMessage() == null ? "'" + part + "' is not a format"
-                        : e.getMessage());
+                throw new UserInputException(
+                        option, e.getMessage() == null ? "'" + part + "' is not a format" : e.getMessage());
             }
         }
         return out;
@@ -274,9 +322,17 @@ final class SensitivityCommand implements Callable<Integer> {
         return m;
     }
 
-    private Map<String, Object> result(Graph graph, SensitivityProblem problem, DataSource test, SensitivityTable table,
-                                       Leaderboard board, SensitivityTable truth, Map<String, Double> estimatorSeconds,
-                                       double evaluationSeconds, double seconds, Path boardPath) {
+    private Map<String, Object> result(
+            Graph graph,
+            SensitivityProblem problem,
+            DataSource test,
+            SensitivityTable table,
+            Leaderboard board,
+            SensitivityTable truth,
+            Map<String, Double> estimatorSeconds,
+            double evaluationSeconds,
+            double seconds,
+            Path boardPath) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.model.toString());
         m.put("data", dataOptions.data);
@@ -285,16 +341,22 @@ final class SensitivityCommand implements Callable<Integer> {
         m.put("table", table.rows().stream().map(SensitivityCommand::row).toList());
         if (board != null) {
             m.put("evaluation", Map.of("split", "test", "samples", test.size()));
-            m.put("leaderboard", board.entries().stream().map(e -> {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("estimator", e.estimator());
-                x.put("format", e.format());
-                x.put("kendall_tau", number(e.kendallTau()));
-                x.put("spearman_rho", number(e.spearmanRho()));
-                x.put("layers", e.layers());
-                return x;
-            }).toList());
-            m.put("evaluation_table", truth.rows().stream().map(SensitivityCommand::row).toList());
+            m.put(
+                    "leaderboard",
+                    board.entries().stream()
+                            .map(e -> {
+                                Map<String, Object> x = new LinkedHashMap<>();
+                                x.put("estimator", e.estimator());
+                                x.put("format", e.format());
+                                x.put("kendall_tau", number(e.kendallTau()));
+                                x.put("spearman_rho", number(e.spearmanRho()));
+                                x.put("layers", e.layers());
+                                return x;
+                            })
+                            .toList());
+            m.put(
+                    "evaluation_table",
+                    truth.rows().stream().map(SensitivityCommand::row).toList());
             m.put("evaluation_seconds", evaluationSeconds);
         }
         m.put("estimator_seconds", estimatorSeconds);
@@ -308,17 +370,37 @@ final class SensitivityCommand implements Callable<Integer> {
         return m;
     }
 
-    private void printText(SensitivityTable table, Leaderboard board, Map<String, Double> estimatorSeconds,
-                           double evaluationSeconds, DataSource test, Path boardPath) {
-        System.out.printf(Locale.ROOT, "%d rows (%d layers x %d precisions x %d estimators) -> %s%n",
-                table.rows().size(), table.layers().size(), table.precisions().size(), table.estimators().size(), out);
+    private void printText(
+            SensitivityTable table,
+            Leaderboard board,
+            Map<String, Double> estimatorSeconds,
+            double evaluationSeconds,
+            DataSource test,
+            Path boardPath) {
+        System.out.printf(
+                Locale.ROOT,
+                "%d rows (%d layers x %d precisions x %d estimators) -> %s%n",
+                table.rows().size(),
+                table.layers().size(),
+                table.precisions().size(),
+                table.estimators().size(),
+                out);
         estimatorSeconds.forEach((name, s) -> System.out.printf(Locale.ROOT, "%-13s %8.2f s%n", name, s));
         if (board != null) {
-            System.out.printf(Locale.ROOT, "leaderboard against measured accuracy drop on %d test images "
-                    + "(%.2f s)%s%n", test.size(), evaluationSeconds, boardPath == null ? "" : " -> " + boardPath);
+            System.out.printf(
+                    Locale.ROOT,
+                    "leaderboard against measured accuracy drop on %d test images " + "(%.2f s)%s%n",
+                    test.size(),
+                    evaluationSeconds,
+                    boardPath == null ? "" : " -> " + boardPath);
             System.out.printf(Locale.ROOT, "%-13s %-16s %8s %8s%n", "estimator", "format", "tau", "rho");
             for (Leaderboard.Entry e : board.entries()) {
-                System.out.printf(Locale.ROOT, "%-13s %-16s %8s %8s%n", e.estimator(), e.format(), fmt(e.kendallTau()),
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-13s %-16s %8s %8s%n",
+                        e.estimator(),
+                        e.format(),
+                        fmt(e.kendallTau()),
                         fmt(e.spearmanRho()));
             }
         }

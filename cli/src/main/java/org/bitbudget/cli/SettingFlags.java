@@ -10,8 +10,7 @@ import org.bitbudget.pipeline.SettingException;
  * --budget 'size <= 2KiB': ...}).
  */
 final class SettingFlags {
-    private SettingFlags() {
-    }
+    private SettingFlags() {}
 
     /** The flag that sets {@code setting}. */
     static String flag(Setting setting) {

@@ -6,16 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxExporter;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxExporter;
 import org.bitbudget.training.Schedule;
 import org.bitbudget.training.Trainer;
 import org.bitbudget.training.zoo.ModelZoo;
@@ -24,46 +24,78 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitbudget train}: train a zoo model and export it as ONNX. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a zoo model (lenet5, resnet8, dwsep) with SGD on the train split, fold its "
-                + "BatchNorms, write it as opset-13 ONNX and report its test-split accuracy.",
-                "The input normalisation (given, or measured on the train split) is stored in the model's "
-                        + "metadata, where eval and search find it. The same seed gives the same file."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a zoo model (lenet5, resnet8, dwsep) with SGD on the train split, fold its "
+                    + "BatchNorms, write it as opset-13 ONNX and report its test-split accuracy.",
+            "The input normalisation (given, or measured on the train split) is stored in the model's "
+                    + "metadata, where eval and search find it. The same seed gives the same file."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = "--arch", paramLabel = "A", defaultValue = "lenet5",
+    @Option(
+            names = "--arch",
+            paramLabel = "A",
+            defaultValue = "lenet5",
             description = "lenet5, resnet8 or dwsep (default: ${DEFAULT-VALUE})")
     String arch;
 
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "8", description = "Epochs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "0",
             description = "Seed of the initial weights and the sample order (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--out", paramLabel = "M.onnx", required = true, description = "Where to write the model")
     Path out;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            defaultValue = "64",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", paramLabel = "R", defaultValue = "0.05", description = "Base learning rate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--lr",
+            paramLabel = "R",
+            defaultValue = "0.05",
+            description = "Base learning rate (default: ${DEFAULT-VALUE})")
     double learningRate;
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--momentum",
+            paramLabel = "M",
+            defaultValue = "0.9",
+            description = "SGD momentum (default: ${DEFAULT-VALUE})")
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "5e-4",
+    @Option(
+            names = "--weight-decay",
+            paramLabel = "W",
+            defaultValue = "5e-4",
             description = "L2 weight decay on Conv/Gemm weights (default: ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--schedule", paramLabel = "S", defaultValue = "cosine",
+    @Option(
+            names = "--schedule",
+            paramLabel = "S",
+            defaultValue = "cosine",
             description = "cosine, one-cycle or constant (default: ${DEFAULT-VALUE})")
     String schedule;
 
@@ -82,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
             case "cosine" -> Schedule.COSINE;
             case "one-cycle" -> Schedule.ONE_CYCLE;
             case "constant" -> Schedule.CONSTANT;
-            default -> throw new UserInputException("--schedule", "'" + schedule + "' is not cosine, one-cycle or constant");
+            default ->
+                throw new UserInputException("--schedule", "'" + schedule + "' is not cosine, one-cycle or constant");
         };
         requireAtLeast("--limit", limit == null ? 1 : limit, 1);
         requireAtLeast("--epochs", epochs, 1);
@@ -104,8 +137,14 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--arch", e.getMessage());
         }
-        Trainer.Builder builder = Trainer.builder().epochs(epochs).batchSize(batch).learningRate(learningRate)
-                .momentum(momentum).weightDecay(weightDecay).schedule(lr).seed(seed);
+        Trainer.Builder builder = Trainer.builder()
+                .epochs(epochs)
+                .batchSize(batch)
+                .learningRate(learningRate)
+                .momentum(momentum)
+                .weightDecay(weightDecay)
+                .schedule(lr)
+                .seed(seed);
         if (threads != null) {
             builder.threads(threads);
         }
@@ -118,19 +157,37 @@ final class TrainCommand implements Callable<Integer> {
         int steps = (train.size() + batch - 1) / batch;
         try (Progress progress = Progress.start("train " + arch, (long) steps * epochs, "steps")) {
             Trainer trainer = builder.listener(s -> {
-                progress.stepBy(1);
-                progress.message(String.format(Locale.ROOT, "epoch %d/%d loss %.3f acc %.3f %.0f img/s",
-                        s.epoch() + 1, epochs, s.loss(), s.runningAccuracy(), s.imagesPerSecond()));
-            }).build();
+                        progress.stepBy(1);
+                        progress.message(String.format(
+                                Locale.ROOT,
+                                "epoch %d/%d loss %.3f acc %.3f %.0f img/s",
+                                s.epoch() + 1,
+                                epochs,
+                                s.loss(),
+                                s.runningAccuracy(),
+                                s.imagesPerSecond()));
+                    })
+                    .build();
             result = trainer.train(model, train, norm);
         }
         Graph folded = BatchNormFolding.fold(result.graph());
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(Normalization.METADATA_KEY, norm.toString());
         metadata.put("bitbudget.arch", arch);
-        metadata.put("bitbudget.training", String.format(Locale.ROOT,
-                "data=%s epochs=%d seed=%d batch=%d lr=%s momentum=%s weight_decay=%s schedule=%s batch_norm=%s",
-                dataOptions.data, epochs, seed, batch, learningRate, momentum, weightDecay, schedule, !noBatchNorm));
+        metadata.put(
+                "bitbudget.training",
+                String.format(
+                        Locale.ROOT,
+                        "data=%s epochs=%d seed=%d batch=%d lr=%s momentum=%s weight_decay=%s schedule=%s batch_norm=%s",
+                        dataOptions.data,
+                        epochs,
+                        seed,
+                        batch,
+                        learningRate,
+                        momentum,
+                        weightDecay,
+                        schedule,
+                        !noBatchNorm));
         byte[] bytes = OnnxExporter.toBytes(folded, metadata);
 
         DataSource test = dataOptions.open(Split.TEST);
@@ -154,9 +211,17 @@ final class TrainCommand implements Callable<Integer> {
         if (json.json) {
             System.out.println(JsonOption.toJson(report));
         } else {
-            System.out.printf(Locale.ROOT, "%s: test accuracy %.4f after %d epochs in %.0f s (%.0f training images/s, "
-                    + "%.0f inference images/s); wrote %s%n", arch, accuracy, epochs, result.seconds(),
-                    result.imagesPerSecond(), test.size() / inferenceSeconds, out);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: test accuracy %.4f after %d epochs in %.0f s (%.0f training images/s, "
+                            + "%.0f inference images/s); wrote %s%n",
+                    arch,
+                    accuracy,
+                    epochs,
+                    result.seconds(),
+                    result.imagesPerSecond(),
+                    test.size() / inferenceSeconds,
+                    out);
         }
         return 0;
     }

@@ -7,7 +7,9 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String version = BitBudgetCli.class.getPackage().getImplementationVersion();
-        return new String[] {"bitbudget " + (version == null ? "development build" : version) + " (Java "
-                + Runtime.version() + ", " + System.getProperty("os.arch") + ")"};
+        return new String[] {
+            "bitbudget " + (version == null ? "development build" : version) + " (Java " + Runtime.version() + ", "
+                    + System.getProperty("os.arch") + ")"
+        };
     }
 }

@@ -56,7 +56,8 @@ class BitBudgetCliTest {
         Run r = run("inspect", "--model", LENET.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
-        List<String> names = j.get("layers").valueStream().map(l -> l.get("name").asText()).toList();
+        List<String> names =
+                j.get("layers").valueStream().map(l -> l.get("name").asText()).toList();
         assertEquals(List.of("/c1/Conv", "/c2/Conv", "/f1/Gemm", "/f2/Gemm", "/f3/Gemm"), names);
         // Hand count: c1 6*1*5*5+6, c2 16*6*5*5+16, f1 120*400+120, f2 84*120+84, f3 10*84+10.
         assertEquals(156 + 2416 + 48120 + 10164 + 850, j.get("params").asLong());
@@ -71,8 +72,19 @@ class BitBudgetCliTest {
     @Test
     void evalPrintsOneJsonObjectAndWritesLogits(@TempDir Path dir) throws Exception {
         Path logits = dir.resolve("logits.csv");
-        Run r = run("eval", "--model", LENET.toString(), "--data", "fashion-mnist", "--limit", "300",
-                "--normalize", "0.2860,0.3530", "--logits", logits.toString(), "--json");
+        Run r = run(
+                "eval",
+                "--model",
+                LENET.toString(),
+                "--data",
+                "fashion-mnist",
+                "--limit",
+                "300",
+                "--normalize",
+                "0.2860,0.3530",
+                "--logits",
+                logits.toString(),
+                "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals(300, j.get("samples").asInt());
@@ -80,8 +92,10 @@ class BitBudgetCliTest {
         assertTrue(j.get("images_per_second").asDouble() > 0);
 
         List<String> lines = Files.readAllLines(logits);
-        assertEquals("index,label,prediction,logit_0,logit_1,logit_2,logit_3,logit_4,logit_5,logit_6,logit_7,"
-                + "logit_8,logit_9", lines.getFirst());
+        assertEquals(
+                "index,label,prediction,logit_0,logit_1,logit_2,logit_3,logit_4,logit_5,logit_6,logit_7,"
+                        + "logit_8,logit_9",
+                lines.getFirst());
         assertEquals(301, lines.size());
         int correct = 0;
         for (String line : lines.subList(1, lines.size())) {
@@ -91,11 +105,16 @@ class BitBudgetCliTest {
         assertEquals(j.get("correct").asInt(), correct);
         assertEquals(correct / 300.0, j.get("accuracy").asDouble(), 1e-12);
 
-        JsonNode expected = JSON.readTree(SHARED.resolve("models/lenet5.expected.json").toFile()).get("first16_logits");
+        JsonNode expected = JSON.readTree(
+                        SHARED.resolve("models/lenet5.expected.json").toFile())
+                .get("first16_logits");
         for (int i = 0; i < 16; i++) {
             String[] f = lines.get(i + 1).split(",");
             for (int c = 0; c < 10; c++) {
-                assertEquals(expected.get(i).get(c).asDouble(), Double.parseDouble(f[3 + c]), 1e-3,
+                assertEquals(
+                        expected.get(i).get(c).asDouble(),
+                        Double.parseDouble(f[3 + c]),
+                        1e-3,
                         "image " + i + " logit " + c);
             }
         }
@@ -103,7 +122,10 @@ class BitBudgetCliTest {
 
     @Test
     void conformanceReportsCounts() throws Exception {
-        Run r = run("conformance", "--json", "/usr/share/libonnx-testdata/data/node/test_relu",
+        Run r = run(
+                "conformance",
+                "--json",
+                "/usr/share/libonnx-testdata/data/node/test_relu",
                 "/usr/share/libonnx-testdata/data/node/test_abs");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
@@ -124,34 +146,76 @@ class BitBudgetCliTest {
                   /c1/Conv:
                     activations: int8
                 """);
-        Run eval = run("eval", "--model", LENET.toString(), "--normalize", "0.2860,0.3530", "--limit", "500",
-                "--calibration", "200", "--config", config.toString(), "--json");
+        Run eval = run(
+                "eval",
+                "--model",
+                LENET.toString(),
+                "--normalize",
+                "0.2860,0.3530",
+                "--limit",
+                "500",
+                "--calibration",
+                "200",
+                "--config",
+                config.toString(),
+                "--json");
         assertEquals(0, eval.code(), eval.err());
         Path out = dir.resolve("q.onnx");
-        Run quantize = run("quantize", "--model", LENET.toString(), "--normalize", "0.2860,0.3530",
-                "--calibration", "200", "--config", config.toString(), "--out", out.toString(), "--json");
+        Run quantize = run(
+                "quantize",
+                "--model",
+                LENET.toString(),
+                "--normalize",
+                "0.2860,0.3530",
+                "--calibration",
+                "200",
+                "--config",
+                config.toString(),
+                "--out",
+                out.toString(),
+                "--json");
         assertEquals(0, quantize.code(), quantize.err());
         assertEquals(out.toString(), quantize.json().get("out").asText());
         assertEquals(5, quantize.json().get("layers").size());
         Run reEval = run("eval", "--model", out.toString(), "--normalize", "0.2860,0.3530", "--limit", "500", "--json");
         assertEquals(0, reEval.code(), reEval.err());
-        assertEquals(eval.json().get("accuracy").asDouble(), reEval.json().get("accuracy").asDouble(), 0.0);
+        assertEquals(
+                eval.json().get("accuracy").asDouble(),
+                reEval.json().get("accuracy").asDouble(),
+                0.0);
     }
 
     @Test
     void theIntegerEngineAgreesWithFakeQuantization(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("w8a8.json");
-        Files.writeString(config, "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"},"
-                + " \"layers\": {\"/c1/Conv\": {\"activations\": \"int8\"}}}");
-        String[] common = {"eval", "--model", LENET.toString(), "--normalize", "0.2860,0.3530", "--limit", "1000",
-                "--calibration", "300", "--config", config.toString(), "--json"};
+        Files.writeString(
+                config,
+                "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"},"
+                        + " \"layers\": {\"/c1/Conv\": {\"activations\": \"int8\"}}}");
+        String[] common = {
+            "eval",
+            "--model",
+            LENET.toString(),
+            "--normalize",
+            "0.2860,0.3530",
+            "--limit",
+            "1000",
+            "--calibration",
+            "300",
+            "--config",
+            config.toString(),
+            "--json"
+        };
         Run fake = run(common);
         List<String> args = new java.util.ArrayList<>(List.of(common));
         args.addAll(List.of("--engine", "integer"));
         Run integer = run(args.toArray(String[]::new));
         assertEquals(0, integer.code(), integer.err());
         assertEquals("integer", integer.json().get("engine").asText());
-        assertEquals(fake.json().get("accuracy").asDouble(), integer.json().get("accuracy").asDouble(), 0.003);
+        assertEquals(
+                fake.json().get("accuracy").asDouble(),
+                integer.json().get("accuracy").asDouble(),
+                0.003);
         Run missing = run("eval", "--model", LENET.toString(), "--limit", "10", "--engine", "integer");
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("bitbudget: --engine integer: needs --config"), missing.err());
@@ -160,15 +224,25 @@ class BitBudgetCliTest {
     @Test
     void badConfigsAreOneLineErrorsNamingTheField(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("bad.json");
-        Files.writeString(config, "{\"layers\": {\"/c1/Conv\": {\"weights\": {\"format\": \"int4\", "
-                + "\"granularity\": \"per-row\"}}}}");
+        Files.writeString(
+                config,
+                "{\"layers\": {\"/c1/Conv\": {\"weights\": {\"format\": \"int4\", "
+                        + "\"granularity\": \"per-row\"}}}}");
         Run r = run("eval", "--model", LENET.toString(), "--limit", "10", "--config", config.toString());
         assertEquals(2, r.code());
-        assertEquals("bitbudget: " + config + ": layers./c1/Conv.weights.granularity: 'per-row' is not per-tensor, "
-                + "per-channel or per-vector(N)", r.err().strip());
+        assertEquals(
+                "bitbudget: " + config + ": layers./c1/Conv.weights.granularity: 'per-row' is not per-tensor, "
+                        + "per-channel or per-vector(N)",
+                r.err().strip());
         Path unknownLayer = dir.resolve("layer.json");
         Files.writeString(unknownLayer, "{\"layers\": {\"/c9/Conv\": {\"weights\": \"int4\"}}}");
-        Run u = run("quantize", "--model", LENET.toString(), "--config", unknownLayer.toString(), "--out",
+        Run u = run(
+                "quantize",
+                "--model",
+                LENET.toString(),
+                "--config",
+                unknownLayer.toString(),
+                "--out",
                 dir.resolve("q.onnx").toString());
         assertEquals(2, u.code());
         assertTrue(u.err().startsWith("bitbudget: " + unknownLayer + ": layers./c9/Conv: no such layer"), u.err());
@@ -187,8 +261,19 @@ class BitBudgetCliTest {
     @Test
     void trainWritesAModelThatEvalReads(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("tiny.onnx");
-        Run t = run("train", "--arch", "lenet5", "--epochs", "1", "--limit", "640", "--seed", "3", "--out",
-                out.toString(), "--json");
+        Run t = run(
+                "train",
+                "--arch",
+                "lenet5",
+                "--epochs",
+                "1",
+                "--limit",
+                "640",
+                "--seed",
+                "3",
+                "--out",
+                out.toString(),
+                "--json");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.json().get("train_images_per_second").asDouble() > 0);
         assertEquals(1, t.json().get("epoch_losses").size());
@@ -199,7 +284,8 @@ class BitBudgetCliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("bitbudget: --arch: unknown architecture 'vgg'"), bad.err());
         Run zero = run("train", "--epochs", "0", "--out", dir.resolve("x.onnx").toString());
-        assertEquals("bitbudget: --epochs: must be at least 1, got 0", zero.err().strip());
+        assertEquals(
+                "bitbudget: --epochs: must be at least 1, got 0", zero.err().strip());
         Run folder = run("train", "--limit", "64", "--out", dir.toString());
         assertEquals(2, folder.code());
         assertTrue(folder.err().contains("is a folder"), folder.err());
@@ -211,7 +297,8 @@ class BitBudgetCliTest {
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertTrue(j.get("images_per_second").asDouble() > 0);
-        List<String> steps = j.get("layers").valueStream().map(l -> l.get("step").asText()).toList();
+        List<String> steps =
+                j.get("layers").valueStream().map(l -> l.get("step").asText()).toList();
         assertEquals(8, steps.size(), steps.toString());
         assertEquals("Conv /c1/Conv + Relu /Relu", steps.getFirst());
         Run bad = run("bench", "--model", LENET.toString(), "--seconds", "-1");
@@ -232,14 +319,23 @@ class BitBudgetCliTest {
         return List.of(
                 Arguments.of(List.of("eval", "--bogus"), "bitbudget: --bogus: unknown option"),
                 Arguments.of(List.of("eval", "--model", m, "--limit", "x"), "bitbudget: --limit: 'x' is not an int"),
-                Arguments.of(List.of("quantize", "--model", m, "--out", "q.onnx"), "bitbudget: --config: missing (required)"),
+                Arguments.of(
+                        List.of("quantize", "--model", m, "--out", "q.onnx"),
+                        "bitbudget: --config: missing (required)"),
                 Arguments.of(List.of("eval", "--model", m, "--limit", "0"), "bitbudget: --limit: must be at least 1"),
                 Arguments.of(List.of("eval", "--model", m, "--split", "valid"), "bitbudget: --split: 'valid' is not"),
-                Arguments.of(List.of("eval", "--model", m, "--normalize", "0.3"), "bitbudget: --normalize: expected MEAN,STD"),
-                Arguments.of(List.of("eval", "--model", m, "--data", "/no/such/folder"),
+                Arguments.of(
+                        List.of("eval", "--model", m, "--normalize", "0.3"),
+                        "bitbudget: --normalize: expected MEAN,STD"),
+                Arguments.of(
+                        List.of("eval", "--model", m, "--data", "/no/such/folder"),
                         "bitbudget: --data /no/such/folder: not fashion-mnist, mnist or a folder"),
                 Arguments.of(List.of("inspect", "--model", "/no/such.onnx"), "bitbudget: /no/such.onnx: no such file"),
-                Arguments.of(List.of("inspect", "--model", SHARED.resolve("models/README.md").toString()),
+                Arguments.of(
+                        List.of(
+                                "inspect",
+                                "--model",
+                                SHARED.resolve("models/README.md").toString()),
                         "bitbudget: " + SHARED.resolve("models/README.md") + ": not"),
                 Arguments.of(List.of("conformance", "/no/such/dir"), "bitbudget: /no/such/dir: not a folder"),
                 Arguments.of(List.of(), "bitbudget: missing command"));

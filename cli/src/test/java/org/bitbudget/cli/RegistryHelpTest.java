@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The expectations come from the registries, so they hold for entries added later.
  */
 class RegistryHelpTest {
-    private static final Path LENET = Path.of(System.getProperty("bitbudget.shared", "../../shared"))
-            .resolve("models/lenet5.onnx");
+    private static final Path LENET =
+            Path.of(System.getProperty("bitbudget.shared", "../../shared")).resolve("models/lenet5.onnx");
 
     /** The help line of each entry: the name, then its whole description, on one line. */
     private static void assertListed(String help, List<String> names, List<String> descriptions) {
@@ -28,8 +28,12 @@ class RegistryHelpTest {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             String description = descriptions.get(i);
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith(name + " ") && l.endsWith(" " + description)
-                            && l.substring(name.length(), l.length() - description.length()).isBlank()),
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.startsWith(name + " ")
+                                    && l.endsWith(" " + description)
+                                    && l.substring(name.length(), l.length() - description.length())
+                                            .isBlank()),
                     name + " " + description + " on one line of:\n" + help);
         }
     }
@@ -41,18 +45,28 @@ class RegistryHelpTest {
     }
 
     private static List<String> estimatorDescriptions() {
-        return Estimators.REGISTRY.entries().stream().map(Estimators.Entry::description).toList();
+        return Estimators.REGISTRY.entries().stream()
+                .map(Estimators.Entry::description)
+                .toList();
     }
 
     @Test
     void helpListsEveryRegisteredNameWithItsDescription() {
         String search = help("search");
         assertListed(search, Estimators.NAMES, estimatorDescriptions());
-        assertListed(search, SearchStrategies.NAMES,
-                SearchStrategies.entries().stream().map(SearchStrategies.Entry::description).toList());
+        assertListed(
+                search,
+                SearchStrategies.NAMES,
+                SearchStrategies.entries().stream()
+                        .map(SearchStrategies.Entry::description)
+                        .toList());
         assertListed(help("sensitivity"), Estimators.NAMES, estimatorDescriptions());
-        assertListed(help("costs"), CostModels.NAMES,
-                CostModels.REGISTRY.entries().stream().map(CostModels.Entry::description).toList());
+        assertListed(
+                help("costs"),
+                CostModels.NAMES,
+                CostModels.REGISTRY.entries().stream()
+                        .map(CostModels.Entry::description)
+                        .toList());
         assertTrue(search.lines().anyMatch(l -> l.strip().startsWith("measured ")), search);
         assertTrue(search.lines().anyMatch(l -> l.strip().startsWith("ilp ")), search);
     }
@@ -60,16 +74,41 @@ class RegistryHelpTest {
     @Test
     void anUnknownNameIsOneLineListingEveryRegisteredName(@TempDir Path dir) throws Exception {
         String model = LENET.toString();
-        expectOneLine("bitbudget: --strategy: 'annealing' is not one of " + String.join(", ", SearchStrategies.NAMES),
-                "search", "--model", model, "--strategy", "annealing", "--out", dir.resolve("s").toString());
-        expectOneLine("bitbudget: --estimator: 'vibes' is not one of " + String.join(", ", Estimators.NAMES),
-                "search", "--model", model, "--estimator", "vibes", "--out", dir.resolve("s").toString());
+        expectOneLine(
+                "bitbudget: --strategy: 'annealing' is not one of " + String.join(", ", SearchStrategies.NAMES),
+                "search",
+                "--model",
+                model,
+                "--strategy",
+                "annealing",
+                "--out",
+                dir.resolve("s").toString());
+        expectOneLine(
+                "bitbudget: --estimator: 'vibes' is not one of " + String.join(", ", Estimators.NAMES),
+                "search",
+                "--model",
+                model,
+                "--estimator",
+                "vibes",
+                "--out",
+                dir.resolve("s").toString());
         List<String> orAll = new ArrayList<>(Estimators.NAMES);
         orAll.add("all");
-        expectOneLine("bitbudget: --estimator: 'vibes' is not one of " + String.join(", ", orAll),
-                "sensitivity", "--model", model, "--estimator", "roundoff,vibes", "--json");
-        expectOneLine("bitbudget: --models: 'speed' is not one of " + String.join(", ", CostModels.NAMES),
-                "costs", "--model", model, "--models", "size,speed");
+        expectOneLine(
+                "bitbudget: --estimator: 'vibes' is not one of " + String.join(", ", orAll),
+                "sensitivity",
+                "--model",
+                model,
+                "--estimator",
+                "roundoff,vibes",
+                "--json");
+        expectOneLine(
+                "bitbudget: --models: 'speed' is not one of " + String.join(", ", CostModels.NAMES),
+                "costs",
+                "--model",
+                model,
+                "--models",
+                "size,speed");
 
         Path yaml = dir.resolve("e.yaml");
         Files.writeString(yaml, """
@@ -81,8 +120,12 @@ class RegistryHelpTest {
                 budgets: ["size <= 40 KiB"]
                 seeds: [0]
                 """.formatted(LENET.toAbsolutePath()));
-        expectOneLine("bitbudget: " + yaml + ": line 4: estimators[1]: 'vibes' is not one of "
-                + String.join(", ", Estimators.NAMES), "batch", yaml.toString(), "--dry-run");
+        expectOneLine(
+                "bitbudget: " + yaml + ": line 4: estimators[1]: 'vibes' is not one of "
+                        + String.join(", ", Estimators.NAMES),
+                "batch",
+                yaml.toString(),
+                "--dry-run");
     }
 
     private static void expectOneLine(String expected, String... args) {

@@ -14,19 +14,45 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitbudget search} on the reference LeNet-5: its outputs, and one-line errors for bad budgets. */
 class SearchCommandTest {
-    private static final Path LENET = Path.of(System.getProperty("bitbudget.shared", "../../shared"))
-            .resolve("models/lenet5.onnx");
+    private static final Path LENET =
+            Path.of(System.getProperty("bitbudget.shared", "../../shared")).resolve("models/lenet5.onnx");
 
     @Test
     void writesConfigParetoPlotAndResult(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        BitBudgetCliTest.Run r = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--normalize",
-                "0.2860,0.3530", "--budget", "size <= 0.6*int8", "--activations", "uint8", "--formats", "int8,int4",
-                "--limit", "1000", "--calibration", "256", "--pareto", "3", "--out", out.toString(), "--json");
+        BitBudgetCliTest.Run r = BitBudgetCliTest.run(
+                "search",
+                "--model",
+                LENET.toString(),
+                "--normalize",
+                "0.2860,0.3530",
+                "--budget",
+                "size <= 0.6*int8",
+                "--activations",
+                "uint8",
+                "--formats",
+                "int8,int4",
+                "--limit",
+                "1000",
+                "--calibration",
+                "256",
+                "--pareto",
+                "3",
+                "--out",
+                out.toString(),
+                "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
-        for (String field : List.of("config", "accuracy", "size_bits", "bops", "latency_ms", "strategy",
-                "search_seconds", "pareto", "engine")) {
+        for (String field : List.of(
+                "config",
+                "accuracy",
+                "size_bits",
+                "bops",
+                "latency_ms",
+                "strategy",
+                "search_seconds",
+                "pareto",
+                "engine")) {
             assertTrue(j.has(field), "JSON has " + field);
         }
         assertEquals("ilp", j.get("strategy").asText());
@@ -37,17 +63,31 @@ class SearchCommandTest {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         List<String> csv = Files.readAllLines(out.resolve("pareto.csv"));
-        assertTrue(csv.getFirst().startsWith("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"),
+        assertTrue(
+                csv.getFirst().startsWith("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"),
                 csv.getFirst());
         assertTrue(csv.getLast().startsWith("chosen,"), csv.getLast());
         assertTrue(Files.readString(out.resolve("pareto.svg")).startsWith("<svg"));
-        assertEquals(j.get("config"), new ObjectMapper().readTree(out.resolve("config.json").toFile()));
+        assertEquals(
+                j.get("config"),
+                new ObjectMapper().readTree(out.resolve("config.json").toFile()));
     }
 
     @Test
     void anImpossibleBudgetSaysWhichAndHowFar(@TempDir Path dir) {
-        BitBudgetCliTest.Run r = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--budget",
-                "size <= 2KiB", "--limit", "100", "--calibration", "64", "--pareto", "0", "--out",
+        BitBudgetCliTest.Run r = BitBudgetCliTest.run(
+                "search",
+                "--model",
+                LENET.toString(),
+                "--budget",
+                "size <= 2KiB",
+                "--limit",
+                "100",
+                "--calibration",
+                "64",
+                "--pareto",
+                "0",
+                "--out",
                 dir.resolve("x").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -58,8 +98,8 @@ class SearchCommandTest {
 
     @Test
     void badBudgetsAndDurationsAreOneLineErrors() {
-        BitBudgetCliTest.Run syntax = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--budget",
-                "size <== 3KiB");
+        BitBudgetCliTest.Run syntax =
+                BitBudgetCliTest.run("search", "--model", LENET.toString(), "--budget", "size <== 3KiB");
         assertEquals(2, syntax.code());
         assertTrue(syntax.err().contains("position 7"), syntax.err());
         BitBudgetCliTest.Run time = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--time", "soon");
@@ -70,15 +110,17 @@ class SearchCommandTest {
     /** The pipeline names settings; the command line names the flags that set them (SettingFlags). */
     @Test
     void settingErrorsNameTheFlag() {
-        BitBudgetCliTest.Run strategy = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--strategy",
-                "annealing");
+        BitBudgetCliTest.Run strategy =
+                BitBudgetCliTest.run("search", "--model", LENET.toString(), "--strategy", "annealing");
         assertEquals(2, strategy.code());
         assertTrue(strategy.err().startsWith("bitbudget: --strategy: 'annealing' is not one of ilp,"), strategy.err());
-        BitBudgetCliTest.Run calibration = BitBudgetCliTest.run("search", "--model", LENET.toString(),
-                "--calibration", "0");
-        assertEquals("bitbudget: --calibration: must be at least 1, got 0", calibration.err().strip());
-        BitBudgetCliTest.Run formats = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--activations",
-                "uint9x");
+        BitBudgetCliTest.Run calibration =
+                BitBudgetCliTest.run("search", "--model", LENET.toString(), "--calibration", "0");
+        assertEquals(
+                "bitbudget: --calibration: must be at least 1, got 0",
+                calibration.err().strip());
+        BitBudgetCliTest.Run formats =
+                BitBudgetCliTest.run("search", "--model", LENET.toString(), "--activations", "uint9x");
         assertTrue(formats.err().startsWith("bitbudget: --activations: "), formats.err());
     }
 }

@@ -15,15 +15,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitbudget sensitivity} on the reference LeNet-5 with small data, and its one-line errors. */
 class SensitivityCommandTest {
-    private static final Path LENET = Path.of(System.getProperty("bitbudget.shared", "../../shared"),
-            "models/lenet5.onnx");
+    private static final Path LENET =
+            Path.of(System.getProperty("bitbudget.shared", "../../shared"), "models/lenet5.onnx");
 
     @Test
     void allEstimatorsWriteTheTableAndTheLeaderboard(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("table.csv");
-        BitBudgetCliTest.Run r = BitBudgetCliTest.run("sensitivity", "--model", LENET.toString(), "--normalize",
-                "0.2860,0.3530", "--formats", "int4,int2", "--calibration", "64", "--limit", "300",
-                "--hessian-samples", "2", "--hessian-images", "32", "--out", out.toString(), "--json");
+        BitBudgetCliTest.Run r = BitBudgetCliTest.run(
+                "sensitivity",
+                "--model",
+                LENET.toString(),
+                "--normalize",
+                "0.2860,0.3530",
+                "--formats",
+                "int4,int2",
+                "--calibration",
+                "64",
+                "--limit",
+                "300",
+                "--hessian-samples",
+                "2",
+                "--hessian-images",
+                "32",
+                "--out",
+                out.toString(),
+                "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         // 5 layers x 2 formats x 5 estimators.
@@ -60,9 +76,20 @@ class SensitivityCommandTest {
     @Test
     void aSingleEstimatorNeedsNoEvaluationAndPrintsText(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("t.csv");
-        BitBudgetCliTest.Run r = BitBudgetCliTest.run("sensitivity", "--model", LENET.toString(), "--estimator",
-                "roundoff", "--formats", "int8,fp8-e4m3", "--activations", "float,uint8", "--calibration", "32",
-                "--out", out.toString());
+        BitBudgetCliTest.Run r = BitBudgetCliTest.run(
+                "sensitivity",
+                "--model",
+                LENET.toString(),
+                "--estimator",
+                "roundoff",
+                "--formats",
+                "int8,fp8-e4m3",
+                "--activations",
+                "float,uint8",
+                "--calibration",
+                "32",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("20 rows (5 layers x 4 precisions x 1 estimators)"), r.out());
         assertFalse(Files.exists(dir.resolve("t.leaderboard.csv")));
@@ -73,17 +100,17 @@ class SensitivityCommandTest {
     void badInputsAreOneLineErrorsWithExitCodeTwo(@TempDir Path dir) {
         Path out = dir.resolve("t.csv");
         String[][] cases = {
-                {"--estimator", "magic", "--out", out.toString()},
-                {"--formats", "int4,int9", "--out", out.toString()},
-                {"--calibration", "0", "--out", out.toString()},
-                {"--estimator", "roundoff"},
+            {"--estimator", "magic", "--out", out.toString()},
+            {"--formats", "int4,int9", "--out", out.toString()},
+            {"--calibration", "0", "--out", out.toString()},
+            {"--estimator", "roundoff"},
         };
         String[] expected = {
-                "bitbudget: --estimator: 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured, "
-                        + "all",
-                "bitbudget: --formats: ",
-                "bitbudget: --calibration: must be at least 1, got 0",
-                "bitbudget: --out: missing (required unless --json)",
+            "bitbudget: --estimator: 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured, "
+                    + "all",
+            "bitbudget: --formats: ",
+            "bitbudget: --calibration: must be at least 1, got 0",
+            "bitbudget: --out: missing (required unless --json)",
         };
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 3];

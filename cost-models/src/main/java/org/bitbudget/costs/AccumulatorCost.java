@@ -1,11 +1,11 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.kernels.gemm.AccumulatorBounds;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.kernels.gemm.AccumulatorBounds;
 
 /**
  * {@code accumulator} and {@code accumulator-l1}: the accumulator bits a layer's dot products
@@ -120,14 +120,16 @@ public final class AccumulatorCost implements CostModel {
         NumberFormat format = spec.format();
         double unit = format.codeStep();
         RangeSearch.Params tensorParams = spec.granularity().kind() == Granularity.Kind.PER_TENSOR
-                ? RangeSearch.choose(w, w.length, format, spec.clipping()) : null;
+                ? RangeSearch.choose(w, w.length, format, spec.clipping())
+                : null;
         float[] group = new float[k];
         double worst = 0;
         for (int ch = 0; ch < channels; ch++) {
             for (int j = 0; j < k; j++) {
                 group[j] = w[rowMajor ? ch * k + j : j * channels + ch];
             }
-            RangeSearch.Params p = tensorParams != null ? tensorParams : RangeSearch.choose(group, k, format, spec.clipping());
+            RangeSearch.Params p =
+                    tensorParams != null ? tensorParams : RangeSearch.choose(group, k, format, spec.clipping());
             double norm = 0;
             for (int j = 0; j < k; j++) {
                 float t = group[j] / p.scale();

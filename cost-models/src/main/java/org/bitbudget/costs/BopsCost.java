@@ -21,6 +21,8 @@ public final class BopsCost implements CostModel {
 
     @Override
     public double cost(LayerInfo layer, Precision precision) {
-        return (double) layer.macs() * Formats.weightBits(precision.weights()) * precision.activations().format().bits();
+        return (double) layer.macs()
+                * Formats.weightBits(precision.weights())
+                * precision.activations().format().bits();
     }
 }

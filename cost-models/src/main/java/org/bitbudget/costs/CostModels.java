@@ -25,36 +25,51 @@ public final class CostModels {
      * One cost model: its name (as budgets write it), a one-line description for help texts, the
      * units a budget on it may use, whether it needs the model (it runs it), and how to build it.
      */
-    public record Entry(String name, String description, BudgetUnits budgetUnits, boolean needsModel,
-                        Factory factory) implements Registry.Entry {
-    }
+    public record Entry(String name, String description, BudgetUnits budgetUnits, boolean needsModel, Factory factory)
+            implements Registry.Entry {}
 
     /** Every cost model, in table order. */
-    public static final Registry<Entry> REGISTRY = Registry.of("cost model", List.of(
-            analytic("size", "bits of weights, scales, zeros", BudgetUnits.SIZE_BITS, energy -> new SizeCost()),
-            analytic("bops", "MACs x weight x activation bits", BudgetUnits.COUNT, energy -> new BopsCost()),
-            analytic("macs", "multiply-accumulates per sample", BudgetUnits.COUNT, energy -> new MacsCost()),
-            analytic("activation-memory", "peak bytes of live activations", BudgetUnits.BYTES,
-                    energy -> new ActivationMemoryCost()),
-            analytic("energy", "pJ per sample (45 nm table)", BudgetUnits.PICOJOULES, EnergyCost::new),
-            analytic("accumulator", "accumulator bits, data-type bound", BudgetUnits.BITS,
-                    energy -> AccumulatorCost.dataType()),
-            analytic("accumulator-l1", "accumulator bits, L1 bound (A2Q)", BudgetUnits.BITS,
-                    energy -> AccumulatorCost.l1Norm()),
-            new Entry("latency", "ms on this machine's kernels", BudgetUnits.MILLISECONDS, true,
-                    (graph, energy) -> MeasuredLatency.onThisMachine(graph))));
+    public static final Registry<Entry> REGISTRY = Registry.of(
+            "cost model",
+            List.of(
+                    analytic("size", "bits of weights, scales, zeros", BudgetUnits.SIZE_BITS, energy -> new SizeCost()),
+                    analytic("bops", "MACs x weight x activation bits", BudgetUnits.COUNT, energy -> new BopsCost()),
+                    analytic("macs", "multiply-accumulates per sample", BudgetUnits.COUNT, energy -> new MacsCost()),
+                    analytic(
+                            "activation-memory",
+                            "peak bytes of live activations",
+                            BudgetUnits.BYTES,
+                            energy -> new ActivationMemoryCost()),
+                    analytic("energy", "pJ per sample (45 nm table)", BudgetUnits.PICOJOULES, EnergyCost::new),
+                    analytic(
+                            "accumulator",
+                            "accumulator bits, data-type bound",
+                            BudgetUnits.BITS,
+                            energy -> AccumulatorCost.dataType()),
+                    analytic(
+                            "accumulator-l1",
+                            "accumulator bits, L1 bound (A2Q)",
+                            BudgetUnits.BITS,
+                            energy -> AccumulatorCost.l1Norm()),
+                    new Entry(
+                            "latency",
+                            "ms on this machine's kernels",
+                            BudgetUnits.MILLISECONDS,
+                            true,
+                            (graph, energy) -> MeasuredLatency.onThisMachine(graph))));
 
     /** Every cost model name, in table order. */
     public static final List<String> NAMES = REGISTRY.names();
     /** The analytic models, in table order. */
-    public static final List<String> ANALYTIC = REGISTRY.entries().stream().filter(e -> !e.needsModel())
-            .map(Entry::name).toList();
+    public static final List<String> ANALYTIC = REGISTRY.entries().stream()
+            .filter(e -> !e.needsModel())
+            .map(Entry::name)
+            .toList();
 
-    private CostModels() {
-    }
+    private CostModels() {}
 
-    private static Entry analytic(String name, String description, BudgetUnits units,
-                                  Function<EnergyTable, CostModel> factory) {
+    private static Entry analytic(
+            String name, String description, BudgetUnits units, Function<EnergyTable, CostModel> factory) {
         return new Entry(name, description, units, false, (graph, energy) -> factory.apply(energy));
     }
 
@@ -72,8 +87,8 @@ public final class CostModels {
     public static CostModel get(String name, EnergyTable energy) {
         Entry e = REGISTRY.get(name);
         if (e.needsModel()) {
-            throw new IllegalArgumentException(e.name() + " needs a model and a machine: use create(name, graph, "
-                    + "energy)");
+            throw new IllegalArgumentException(
+                    e.name() + " needs a model and a machine: use create(name, graph, " + "energy)");
         }
         return e.factory().create(null, energy);
     }

@@ -137,10 +137,11 @@ public final class CostTable {
 
     /** The precision {@link #reference} uses for {@code format}. */
     public Precision referencePrecision(NumberFormat format) {
-        boolean quantizedActivations = candidates.stream().anyMatch(p -> p.activations().quantizes());
-        QuantizerSpec w = !format.quantizes() ? QuantizerSpec.FLOAT
-                : QuantizerSpec.weights(format);
-        QuantizerSpec a = quantizedActivations && w.quantizes() ? QuantizerSpec.activations(format) : QuantizerSpec.FLOAT;
+        boolean quantizedActivations =
+                candidates.stream().anyMatch(p -> p.activations().quantizes());
+        QuantizerSpec w = !format.quantizes() ? QuantizerSpec.FLOAT : QuantizerSpec.weights(format);
+        QuantizerSpec a =
+                quantizedActivations && w.quantizes() ? QuantizerSpec.activations(format) : QuantizerSpec.FLOAT;
         return new Precision(w, a, 32);
     }
 
@@ -178,6 +179,11 @@ public final class CostTable {
         for (CostModel m : models) {
             b.addColumn(m.key(), CsvSchema.ColumnType.NUMBER);
         }
-        new CsvMapper().writerFor(Map.class).with(b.build().withHeader()).writeValues(out).writeAll(rows()).flush();
+        new CsvMapper()
+                .writerFor(Map.class)
+                .with(b.build().withHeader())
+                .writeValues(out)
+                .writeAll(rows())
+                .flush();
     }
 }

@@ -51,8 +51,8 @@ public final class EnergyCost implements CostModel {
         }
         double compute = layer.macs() * perMac;
         double weights = table.memory(table.weightsFrom(), SizeCost.bits(layer, w));
-        double activations = table.memory(table.activationsFrom(),
-                (double) (layer.inputElements() + layer.outputElements()) * a.bits());
+        double activations = table.memory(
+                table.activationsFrom(), (double) (layer.inputElements() + layer.outputElements()) * a.bits());
         return compute + weights + activations;
     }
 

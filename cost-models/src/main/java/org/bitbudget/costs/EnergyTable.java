@@ -28,11 +28,17 @@ import org.bitbudget.ir.UserInputException;
  * @param weightsFrom   the level weights are read from
  * @param activationsFrom the level activations are read from and written to
  */
-public record EnergyTable(NavigableMap<Integer, Double> intMultiply, NavigableMap<Integer, Double> floatMultiply,
-                          NavigableMap<Integer, Double> intAdd, NavigableMap<Integer, Double> floatAdd,
-                          Map<String, Double> memory, String weightsFrom, String activationsFrom) {
+public record EnergyTable(
+        NavigableMap<Integer, Double> intMultiply,
+        NavigableMap<Integer, Double> floatMultiply,
+        NavigableMap<Integer, Double> intAdd,
+        NavigableMap<Integer, Double> floatAdd,
+        Map<String, Double> memory,
+        String weightsFrom,
+        String activationsFrom) {
     /** The resource holding the default table. */
     public static final String RESOURCE = "energy-45nm.yaml";
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public EnergyTable {
@@ -77,8 +83,9 @@ public record EnergyTable(NavigableMap<Integer, Double> intMultiply, NavigableMa
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new UserInputException(source + ": " + f, "unknown field (known: " + String.join(", ",
-                        new java.util.TreeSet<>(known)) + ")");
+                throw new UserInputException(
+                        source + ": " + f,
+                        "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }
         var intMul = widths(root, "multiply_pj", "int", base == null ? null : base.intMultiply, source);
@@ -96,13 +103,13 @@ public record EnergyTable(NavigableMap<Integer, Double> intMultiply, NavigableMa
             }
         }
         String weightsFrom = level(root, "weights_from", base == null ? null : base.weightsFrom, memory, source);
-        String activationsFrom = level(root, "activations_from", base == null ? null : base.activationsFrom, memory,
-                source);
+        String activationsFrom =
+                level(root, "activations_from", base == null ? null : base.activationsFrom, memory, source);
         return new EnergyTable(intMul, floatMul, intAdd, floatAdd, memory, weightsFrom, activationsFrom);
     }
 
-    private static NavigableMap<Integer, Double> widths(JsonNode root, String field, String kind,
-                                                        NavigableMap<Integer, Double> base, String source) {
+    private static NavigableMap<Integer, Double> widths(
+            JsonNode root, String field, String kind, NavigableMap<Integer, Double> base, String source) {
         JsonNode f = root.get(field);
         JsonNode node = f == null ? null : f.get(kind);
         String path = source + ": " + field + "." + kind;
@@ -145,8 +152,10 @@ public record EnergyTable(NavigableMap<Integer, Double> intMultiply, NavigableMa
         JsonNode v = root.get(field);
         String name = v == null ? base : v.asText();
         if (name == null || !memory.containsKey(name)) {
-            throw new UserInputException(source + ": " + field, "'" + name + "' is not a level of memory_pj_per_64bit ("
-                    + String.join(", ", memory.keySet()) + ")");
+            throw new UserInputException(
+                    source + ": " + field,
+                    "'" + name + "' is not a level of memory_pj_per_64bit (" + String.join(", ", memory.keySet())
+                            + ")");
         }
         return name;
     }

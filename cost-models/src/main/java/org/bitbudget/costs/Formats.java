@@ -1,20 +1,19 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 
 /** Operand facts the cost models share: widths and integer code ranges. */
 public final class Formats {
-    private Formats() {
-    }
+    private Formats() {}
 
     /**
      * Weight bits one multiply sees: the format's bits, plus the residual format's bits when a
      * residual tensor is stored (Q1(W) + Q2(W − Q1(W)) is two products per MAC).
      */
     public static int weightBits(QuantizerSpec weights) {
-        return weights.format().bits() + (weights.residual() == null ? 0 : weights.residual().bits());
+        return weights.format().bits()
+                + (weights.residual() == null ? 0 : weights.residual().bits());
     }
 
     /**

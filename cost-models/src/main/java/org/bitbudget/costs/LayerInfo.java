@@ -1,6 +1,5 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,12 +10,12 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.ops.inspect.LayerSummary;
-import org.bitbudget.ops.inspect.ModelSummary;
-import org.bitbudget.ops.ShapeInference;
-import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.ops.inspect.LayerSummary;
+import org.bitbudget.ops.inspect.ModelSummary;
 
 /**
  * What the cost models know about one layer, for one sample (batch 1): sizes from
@@ -33,8 +32,16 @@ import org.bitbudget.ir.tensor.Tensor;
  * @param weight          the float weight as stored in the model
  * @param channelAxis     the axis of {@code weight} that holds output channels
  */
-public record LayerInfo(Layer layer, long macs, int channels, int reduction, long inputElements, long outputElements,
-                        long otherLiveElements, Tensor weight, int channelAxis) {
+public record LayerInfo(
+        Layer layer,
+        long macs,
+        int channels,
+        int reduction,
+        long inputElements,
+        long outputElements,
+        long otherLiveElements,
+        Tensor weight,
+        int channelAxis) {
 
     /** The layer (ONNX node) name. */
     public String name() {
@@ -72,11 +79,20 @@ public record LayerInfo(Layer layer, long macs, int channels, int reduction, lon
             Layer layer = s.layer();
             Tensor weight = graph.initializers().get(layer.weightName());
             int axis = QuantizedGraph.channelAxis(layer);
-            int channels = layer.weightShape().rank() == 0 ? 1 : layer.weightShape().dim(axis);
+            int channels =
+                    layer.weightShape().rank() == 0 ? 1 : layer.weightShape().dim(axis);
             int reduction = (int) (layer.weightParams() / Math.max(1, channels));
             long other = otherLive(graph, layer, shapes, lastUse);
-            infos.add(new LayerInfo(layer, s.macs(), channels, reduction, s.inputShape().size(),
-                    s.outputShape().size(), other, weight, axis));
+            infos.add(new LayerInfo(
+                    layer,
+                    s.macs(),
+                    channels,
+                    reduction,
+                    s.inputShape().size(),
+                    s.outputShape().size(),
+                    other,
+                    weight,
+                    axis));
         }
         return List.copyOf(infos);
     }
@@ -95,7 +111,9 @@ public record LayerInfo(Layer layer, long macs, int channels, int reduction, lon
         Node node = layer.node();
         long elements = 0;
         for (String v : produced) {
-            if (v.isEmpty() || graph.initializers().containsKey(v) || v.equals(node.input(0))
+            if (v.isEmpty()
+                    || graph.initializers().containsKey(v)
+                    || v.equals(node.input(0))
                     || node.outputs().contains(v)) {
                 continue;
             }

@@ -62,9 +62,9 @@ public final class SizeCost implements CostModel {
             case PER_CHANNEL, PER_VECTOR -> channels;
         };
         long vectorScales = g.kind() == Granularity.Kind.PER_VECTOR
-                ? channels * Math.ceilDiv((long) layer.reduction(), g.vectorSize()) : 0;
+                ? channels * Math.ceilDiv((long) layer.reduction(), g.vectorSize())
+                : 0;
         long zeroPoints = format.unsigned() ? scales : 0;
-        return values + scales * SCALE_BITS + vectorScales * Granularity.VECTOR_SCALE_BITS
-                + zeroPoints * format.bits();
+        return values + scales * SCALE_BITS + vectorScales * Granularity.VECTOR_SCALE_BITS + zeroPoints * format.bits();
     }
 }

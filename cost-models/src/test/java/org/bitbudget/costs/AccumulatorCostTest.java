@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.kernels.gemm.AccumulatorBounds;
+import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.IntegerFormat;
@@ -20,6 +19,7 @@ import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.gemm.AccumulatorBounds;
 import org.junit.jupiter.api.Test;
 
 /** The accumulator bounds against brute-force enumeration of every input of tiny layers. */
@@ -65,22 +65,29 @@ class AccumulatorCostTest {
 
     @Test
     void dataTypeBoundIsTheBruteForceWorstCase() {
-        List<IntegerFormat> weights = List.of(IntegerFormat.symmetric(2), IntegerFormat.symmetric(3),
-                IntegerFormat.fullRange(3), IntegerFormat.ternary(), IntegerFormat.fullRange(4));
-        List<IntegerFormat> activations = List.of(IntegerFormat.symmetric(2), IntegerFormat.fullRange(3),
-                IntegerFormat.symmetric(4));
+        List<IntegerFormat> weights = List.of(
+                IntegerFormat.symmetric(2),
+                IntegerFormat.symmetric(3),
+                IntegerFormat.fullRange(3),
+                IntegerFormat.ternary(),
+                IntegerFormat.fullRange(4));
+        List<IntegerFormat> activations =
+                List.of(IntegerFormat.symmetric(2), IntegerFormat.fullRange(3), IntegerFormat.symmetric(4));
         for (IntegerFormat w : weights) {
             for (IntegerFormat a : activations) {
                 for (int k = 1; k <= 3; k++) {
                     long worst = bruteForceDataType(k, w, a);
-                    assertEquals(AccumulatorBounds.bits(worst),
-                            AccumulatorCost.dataTypeBits(k, w, a, Granularity.PER_CHANNEL), w + " x " + a + " k=" + k);
+                    assertEquals(
+                            AccumulatorBounds.bits(worst),
+                            AccumulatorCost.dataTypeBits(k, w, a, Granularity.PER_CHANNEL),
+                            w + " x " + a + " k=" + k);
                 }
             }
         }
         // Unsigned activations (code - zero point, zero point 0): the bound is the worst case too.
         IntegerFormat u3 = IntegerFormat.unsigned(3);
-        assertEquals(AccumulatorBounds.bits(bruteForceDataType(3, IntegerFormat.fullRange(3), u3)),
+        assertEquals(
+                AccumulatorBounds.bits(bruteForceDataType(3, IntegerFormat.fullRange(3), u3)),
                 AccumulatorCost.dataTypeBits(3, IntegerFormat.fullRange(3), u3, Granularity.PER_CHANNEL));
     }
 
@@ -91,8 +98,8 @@ class AccumulatorCostTest {
         float[][] rows = {{3, -1, 2, 0}, {-3, 0, 0, 1}, {1, 1, -3, 3}};
         LayerInfo layer = gemm(rows).getFirst();
         IntegerFormat int3 = IntegerFormat.symmetric(3);
-        for (IntegerFormat a : List.of(IntegerFormat.symmetric(3), IntegerFormat.symmetric(4),
-                IntegerFormat.fullRange(3))) {
+        for (IntegerFormat a :
+                List.of(IntegerFormat.symmetric(3), IntegerFormat.symmetric(4), IntegerFormat.fullRange(3))) {
             long worst = 0;
             for (float[] r : rows) {
                 int[] codes = new int[r.length];
@@ -117,20 +124,26 @@ class AccumulatorCostTest {
     @Test
     void floatOperandsAccumulateInFloat32AndMinifloatsInAnExactFixedPointRegister() {
         LayerInfo layer = gemm(new float[][] {{1, 2}, {3, 4}}).getFirst();
-        Precision weightOnly = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)), QuantizerSpec.FLOAT, 32);
+        Precision weightOnly =
+                new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)), QuantizerSpec.FLOAT, 32);
         assertEquals(32, AccumulatorCost.dataType().cost(layer, weightOnly));
         // fp8-e4m3: max 448, smallest subnormal 2^-9, so codes reach 448 * 512 = 229,376.
         NumberFormat fp8 = NumberFormat.parse("fp8-e4m3");
         Precision p = new Precision(QuantizerSpec.weights(fp8), QuantizerSpec.activations(fp8), 32);
-        assertEquals(AccumulatorBounds.bits(2L * 229_376 * 229_376), AccumulatorCost.dataType().cost(layer, p));
-        assertTrue(AccumulatorCost.l1Norm().cost(layer, p) <= AccumulatorCost.dataType().cost(layer, p));
+        assertEquals(
+                AccumulatorBounds.bits(2L * 229_376 * 229_376),
+                AccumulatorCost.dataType().cost(layer, p));
+        assertTrue(AccumulatorCost.l1Norm().cost(layer, p)
+                <= AccumulatorCost.dataType().cost(layer, p));
     }
 
     @Test
     void lenetInt8NeedsWiderAccumulatorsThanInt4() {
         List<LayerInfo> lenet = LayerInfo.of(SharedModels.lenet5());
-        Precision w8a8 = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)),
-                QuantizerSpec.activations(IntegerFormat.unsigned(8)), 32);
+        Precision w8a8 = new Precision(
+                QuantizerSpec.weights(IntegerFormat.symmetric(8)),
+                QuantizerSpec.activations(IntegerFormat.unsigned(8)),
+                32);
         // f1: K = 400, 127 x 255 x 400 = 12,954,000 < 2^24: 25 bits.
         assertEquals(25, AccumulatorCost.dataType().cost(lenet.get(2), w8a8));
         CostTable t = CostTable.of(lenet, List.of(w8a8), List.of(AccumulatorCost.dataType(), AccumulatorCost.l1Norm()));
@@ -143,14 +156,18 @@ class AccumulatorCostTest {
     @Test
     void aNarrowAccumulatorInThePrecisionIsAllTheLayerNeeds() {
         List<LayerInfo> lenet = LayerInfo.of(SharedModels.lenet5());
-        Precision a2q = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)),
-                QuantizerSpec.activations(IntegerFormat.unsigned(8)), 16);
+        Precision a2q = new Precision(
+                QuantizerSpec.weights(IntegerFormat.symmetric(8)),
+                QuantizerSpec.activations(IntegerFormat.unsigned(8)),
+                16);
         // f1 needs 25 bits by the data-type bound; accumulator-aware weights make 16 enough.
         assertEquals(16, AccumulatorCost.dataType().cost(lenet.get(2), a2q));
         assertEquals(16, AccumulatorCost.l1Norm().cost(lenet.get(2), a2q));
         // A bound already below the precision's width stays as it is: W2A2 on c1, 25 x 1 x 3 = 75 < 2^7: 8 bits.
-        Precision w2a2 = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(2)),
-                QuantizerSpec.activations(IntegerFormat.unsigned(2)), 16);
+        Precision w2a2 = new Precision(
+                QuantizerSpec.weights(IntegerFormat.symmetric(2)),
+                QuantizerSpec.activations(IntegerFormat.unsigned(2)),
+                16);
         assertEquals(8, AccumulatorCost.dataType().cost(lenet.getFirst(), w2a2));
     }
 

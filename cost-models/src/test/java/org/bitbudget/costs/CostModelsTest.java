@@ -26,10 +26,14 @@ class CostModelsTest {
             }
         }
         assertInstanceOf(MeasuredLatency.class, CostModels.create("latency", lenet, EnergyTable.defaults()));
-        assertEquals(List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1"),
+        assertEquals(
+                List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1"),
                 CostModels.ANALYTIC);
-        assertEquals(CostModels.ANALYTIC, CostModels.analytic(EnergyTable.defaults()).stream().map(CostModel::name)
-                .toList());
+        assertEquals(
+                CostModels.ANALYTIC,
+                CostModels.analytic(EnergyTable.defaults()).stream()
+                        .map(CostModel::name)
+                        .toList());
     }
 
     @Test
@@ -37,7 +41,9 @@ class CostModelsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CostModels.get("latency"));
         assertEquals("latency needs a model and a machine: use create(name, graph, energy)", e.getMessage());
         UnknownNameException unknown = assertThrows(UnknownNameException.class, () -> CostModels.get("speed"));
-        assertEquals("cost model 'speed' is not one of size, bops, macs, activation-memory, energy, accumulator, "
-                + "accumulator-l1, latency", unknown.getMessage());
+        assertEquals(
+                "cost model 'speed' is not one of size, bops, macs, activation-memory, energy, accumulator, "
+                        + "accumulator-l1, latency",
+                unknown.getMessage());
     }
 }

@@ -40,9 +40,12 @@ class EnergyCostTest {
         // Gemm 2x2, no bias: 4 MACs; int8 x int8 into 32 bits: 4 x (0.2 + 0.1) = 1.2 pJ; weights 4 x 8 bits
         // + 2 scales x 32 = 96 bits from 1 MB SRAM: 150 pJ; activations (2 in + 2 out) x 8 bits from
         // 32 KB SRAM: 10 pJ.
-        LayerInfo layer = AccumulatorCostTest.gemm(new float[][] {{1, 2}, {3, 4}}).getFirst();
-        Precision w8a8 = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)),
-                QuantizerSpec.activations(IntegerFormat.symmetric(8)), 32);
+        LayerInfo layer =
+                AccumulatorCostTest.gemm(new float[][] {{1, 2}, {3, 4}}).getFirst();
+        Precision w8a8 = new Precision(
+                QuantizerSpec.weights(IntegerFormat.symmetric(8)),
+                QuantizerSpec.activations(IntegerFormat.symmetric(8)),
+                32);
         assertEquals(1.2 + 150 + 10, new EnergyCost(TABLE).cost(layer, w8a8), 1e-9);
         // Weight-only: float multiply and add (3.7 + 0.9) and 32-bit activations.
         Precision w8 = new Precision(QuantizerSpec.weights(IntegerFormat.symmetric(8)), QuantizerSpec.FLOAT, 32);

@@ -10,16 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
@@ -28,6 +27,7 @@ import org.bitbudget.ir.quant.NumberFormats;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.WeightQuantizer;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +115,8 @@ class NewNumberFormatEndToEndTest {
 
     @Test
     void theFormatIsWhatItSaysItIs() {
-        assertEquals(List.of(-64f, -32f, -16f, -8f, -4f, -2f, -1f, 0f, 1f, 2f, 4f, 8f, 16f, 32f, 64f),
+        assertEquals(
+                List.of(-64f, -32f, -16f, -8f, -4f, -2f, -1f, 0f, 1f, 2f, 4f, 8f, 16f, 32f, 64f),
                 Arrays.asList(box(POT4.values())));
         assertEquals(0f, POT4.quantize(0.49f));
         assertEquals(1f, POT4.quantize(0.5f));
@@ -128,8 +129,8 @@ class NewNumberFormatEndToEndTest {
 
     @Test
     void aPrecisionConfigNamesIt() {
-        PrecisionConfig config = PrecisionConfigs.parse("{\"default\": {\"weights\": \"POT4\", \"activations\": "
-                + "\"uint8\"}}", "test", false);
+        PrecisionConfig config = PrecisionConfigs.parse(
+                "{\"default\": {\"weights\": \"POT4\", \"activations\": " + "\"uint8\"}}", "test", false);
         assertEquals(POT4, config.defaults().weights().format());
         assertEquals(config, PrecisionConfigs.parse(PrecisionConfigs.toJson(config), "round trip", false));
     }
@@ -138,7 +139,9 @@ class NewNumberFormatEndToEndTest {
     void weightsQuantizeOntoItsGrid() {
         Layer c5 = graph.layers().get(2);
         Tensor w = graph.initializers().get(c5.weightName());
-        float[] q = WeightQuantizer.quantize(w, 0, QuantizerSpec.weights(POT4)).tensor().data();
+        float[] q = WeightQuantizer.quantize(w, 0, QuantizerSpec.weights(POT4))
+                .tensor()
+                .data();
         int channels = w.shape().dim(0);
         int k = w.shape().size() / channels;
         assertEquals(400, k);
@@ -160,10 +163,12 @@ class NewNumberFormatEndToEndTest {
 
     @Test
     void costsCountItsBitsAndItsLargestCode() {
-        Precision pot4 = new Precision(QuantizerSpec.weights(POT4),
-                QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
-        Precision int4 = new Precision(QuantizerSpec.weights(NumberFormat.parse("int4")),
-                QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
+        Precision pot4 =
+                new Precision(QuantizerSpec.weights(POT4), QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
+        Precision int4 = new Precision(
+                QuantizerSpec.weights(NumberFormat.parse("int4")),
+                QuantizerSpec.activations(NumberFormat.parse("uint8")),
+                32);
         List<CostModel> models = List.of(new SizeCost(), new BopsCost(), AccumulatorCost.dataType());
         CostTable table = CostTable.of(LayerInfo.of(graph), List.of(pot4, int4), models);
         assertEquals(260_984, table.total(PrecisionConfig.uniform(pot4), "size"));
@@ -178,17 +183,20 @@ class NewNumberFormatEndToEndTest {
         Map<String, Precision> layers = new LinkedHashMap<>();
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse("pot4")),
-                    QuantizerSpec.activations(NumberFormat.parse(i == 0 ? "int8" : "uint8")), 32));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse("pot4")),
+                            QuantizerSpec.activations(NumberFormat.parse(i == 0 ? "int8" : "uint8")),
+                            32));
         }
-        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 500, 0L,
-                NORMALIZATION);
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 500, 0L, NORMALIZATION);
         Tensor images = DataSources.open("fashion-mnist", Split.TEST).batch(0, 1000, NORMALIZATION);
         var quantized = FakeQuantization.apply(graph, new PrecisionConfig(Precision.FLOAT, layers), calibration);
-        int[] fake = Classification.predictions(FloatEngine.builder(quantized.graph()).threads(2).build()
-                .predict(images));
-        int[] integer = Classification.predictions(IntegerEngine.builder(graph, quantized).threads(2).build()
-                .predict(images));
+        int[] fake = Classification.predictions(
+                FloatEngine.builder(quantized.graph()).threads(2).build().predict(images));
+        int[] integer = Classification.predictions(
+                IntegerEngine.builder(graph, quantized).threads(2).build().predict(images));
         int agree = 0;
         for (int i = 0; i < fake.length; i++) {
             agree += fake[i] == integer[i] ? 1 : 0;

@@ -9,8 +9,7 @@ import org.bitbudget.onnx.OnnxImporter;
 
 /** The shared reference models ({@code -Dbitbudget.shared}, else {@code ../../shared}); missing ones fail. */
 final class SharedModels {
-    private SharedModels() {
-    }
+    private SharedModels() {}
 
     static Graph lenet5() {
         String property = System.getProperty("bitbudget.shared");

@@ -1,13 +1,12 @@
 package org.bitbudget.costs;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -38,13 +37,17 @@ class SizeAndBopsTest {
     }
 
     static Precision w(String weights) {
-        return new Precision(weights.equals("float") ? QuantizerSpec.FLOAT
-                : QuantizerSpec.weights(NumberFormat.parse(weights)), QuantizerSpec.FLOAT, 32);
+        return new Precision(
+                weights.equals("float") ? QuantizerSpec.FLOAT : QuantizerSpec.weights(NumberFormat.parse(weights)),
+                QuantizerSpec.FLOAT,
+                32);
     }
 
     static Precision wa(String weights, String activations) {
-        return new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                QuantizerSpec.activations(NumberFormat.parse(activations)), 32);
+        return new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(weights)),
+                QuantizerSpec.activations(NumberFormat.parse(activations)),
+                32);
     }
 
     static double total(List<LayerInfo> layers, CostModel model, Precision p) {
@@ -64,16 +67,23 @@ class SizeAndBopsTest {
         // Unsigned weights add an 8-bit zero point per channel.
         assertEquals(506_864 + 236 * 8, total(lenet, size, w("uint8")));
         // Per tensor: one scale per layer.
-        Precision perTensor = new Precision(new QuantizerSpec(NumberFormat.parse("int8"), Granularity.PER_TENSOR,
-                Clipping.MAX, null), QuantizerSpec.FLOAT, 32);
+        Precision perTensor = new Precision(
+                new QuantizerSpec(NumberFormat.parse("int8"), Granularity.PER_TENSOR, Clipping.MAX, null),
+                QuantizerSpec.FLOAT,
+                32);
         assertEquals(491_760 + 7_552 + 5 * 32, total(lenet, size, perTensor));
         // Per-vector(16): ceil(K/16) 6-bit scales per channel: 2*6 + 10*16 + 25*120 + 8*84 + 6*10 = 3,904.
-        Precision perVector = new Precision(new QuantizerSpec(NumberFormat.parse("int4"), Granularity.perVector(16),
-                Clipping.MAX, null), QuantizerSpec.FLOAT, 32);
+        Precision perVector = new Precision(
+                new QuantizerSpec(NumberFormat.parse("int4"), Granularity.perVector(16), Clipping.MAX, null),
+                QuantizerSpec.FLOAT,
+                32);
         assertEquals(245_880 + 7_552 + 7_552 + 3_904 * 6, total(lenet, size, perVector));
         // A residual int4 tensor stores its own values and scales.
-        Precision residual = new Precision(new QuantizerSpec(NumberFormat.parse("int4"), Granularity.PER_CHANNEL,
-                Clipping.MAX, NumberFormat.parse("int4")), QuantizerSpec.FLOAT, 32);
+        Precision residual = new Precision(
+                new QuantizerSpec(
+                        NumberFormat.parse("int4"), Granularity.PER_CHANNEL, Clipping.MAX, NumberFormat.parse("int4")),
+                QuantizerSpec.FLOAT,
+                32);
         assertEquals(2 * 245_880 + 7_552 + 2 * 7_552, total(lenet, size, residual));
     }
 
@@ -83,14 +93,21 @@ class SizeAndBopsTest {
                 QuantizerSpec.weights(NumberFormat.parse("int4")),
                 QuantizerSpec.weights(NumberFormat.parse("uint4")),
                 new QuantizerSpec(NumberFormat.parse("int8"), Granularity.PER_TENSOR, Clipping.MAX, null),
-                new QuantizerSpec(NumberFormat.parse("int3"), Granularity.perVector(16), Clipping.MAX,
+                new QuantizerSpec(
+                        NumberFormat.parse("int3"),
+                        Granularity.perVector(16),
+                        Clipping.MAX,
                         NumberFormat.parse("int2")));
         for (LayerInfo l : resnet) {
             for (QuantizerSpec s : specs) {
-                WeightQuantizer.Result r = WeightQuantizer.quantize(l.weight(),
-                        QuantizedGraph.channelAxis(l.layer()), s);
-                long values = l.weightParams() * (s.format().bits() + (s.residual() == null ? 0 : s.residual().bits()));
-                long zeroPointBits = s.format().unsigned() ? (long) r.zeroPoints() * s.format().bits() : 0;
+                WeightQuantizer.Result r =
+                        WeightQuantizer.quantize(l.weight(), QuantizedGraph.channelAxis(l.layer()), s);
+                long values = l.weightParams()
+                        * (s.format().bits()
+                                + (s.residual() == null ? 0 : s.residual().bits()));
+                long zeroPointBits = s.format().unsigned()
+                        ? (long) r.zeroPoints() * s.format().bits()
+                        : 0;
                 long expected = values + l.biasParams() * 32 + r.scales() * 32L + r.vectorScales() * 6L + zeroPointBits;
                 assertEquals(expected, SizeCost.bits(l, s), l.name() + " " + s);
             }

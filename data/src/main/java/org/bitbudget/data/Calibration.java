@@ -2,8 +2,6 @@ package org.bitbudget.data;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.bitbudget.data.DataSource;
-import org.bitbudget.data.Normalization;
 import org.bitbudget.ir.tensor.Tensor;
 
 /**
@@ -14,8 +12,7 @@ public final class Calibration {
     /** Images used when the user does not say. */
     public static final int DEFAULT_IMAGES = 1000;
 
-    private Calibration() {
-    }
+    private Calibration() {}
 
     /** {@code count} distinct samples of {@code data}, chosen by a Fisher–Yates shuffle seeded with {@code seed}. */
     public static Tensor sample(DataSource data, int count, long seed, Normalization norm) {

@@ -4,8 +4,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Top-1 predictions and accuracy from logits of shape [N, classes]. */
 public final class Classification {
-    private Classification() {
-    }
+    private Classification() {}
 
     /** The class with the largest logit for each sample (the first one on ties). */
     public static int[] predictions(Tensor logits) {

@@ -23,8 +23,8 @@ import java.util.Objects;
  * @param preprocessing what happened to the stored values before they became the source's float
  *                      values, in order (e.g. {@code uint8 / 255}, {@code first 300 samples})
  */
-public record DataProvenance(String kind, String name, Path location, List<FileDigest> files,
-                             List<String> preprocessing) {
+public record DataProvenance(
+        String kind, String name, Path location, List<FileDigest> files, List<String> preprocessing) {
     public DataProvenance {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
@@ -77,7 +77,8 @@ public record DataProvenance(String kind, String name, Path location, List<FileD
 
         /** The digest of the bytes read so far (the whole file once the stream has reached its end). */
         FileDigest digest() {
-            return new FileDigest(path, HexFormat.of().formatHex(getMessageDigest().digest()));
+            return new FileDigest(
+                    path, HexFormat.of().formatHex(getMessageDigest().digest()));
         }
     }
 }

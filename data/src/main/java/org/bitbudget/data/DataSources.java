@@ -18,8 +18,7 @@ public final class DataSources {
     /** The formats, asked in this order (a format that recognises its data by content before a catch-all). */
     private static final List<DataSourceFormat> FORMATS = List.of(new IdxFormat());
 
-    private DataSources() {
-    }
+    private DataSources() {}
 
     /**
      * Opens split {@code split} of the data {@code spec} names.

@@ -57,8 +57,10 @@ final class IdxFormat implements DataSourceFormat {
         switch (spec) {
             case "fashion-mnist" -> {
                 if (!Files.isDirectory(DataSources.FASHION_MNIST)) {
-                    throw new UserInputException(spec, "not installed; install it with 'apt-get install "
-                            + "dataset-fashion-mnist' (./bitbudget does this itself when run as root)");
+                    throw new UserInputException(
+                            spec,
+                            "not installed; install it with 'apt-get install "
+                                    + "dataset-fashion-mnist' (./bitbudget does this itself when run as root)");
                 }
                 return DataSources.FASHION_MNIST;
             }
@@ -66,8 +68,10 @@ final class IdxFormat implements DataSourceFormat {
                 String env = System.getenv("BITBUDGET_MNIST");
                 Path p = env != null ? Path.of(env) : DataSources.MNIST;
                 if (!Files.isDirectory(p)) {
-                    throw new UserInputException(spec, "no MNIST files in " + p + "; download the four idx "
-                            + "files there, or set BITBUDGET_MNIST, or name a folder of idx files");
+                    throw new UserInputException(
+                            spec,
+                            "no MNIST files in " + p + "; download the four idx "
+                                    + "files there, or set BITBUDGET_MNIST, or name a folder of idx files");
                 }
                 return p;
             }
@@ -82,7 +86,8 @@ final class IdxFormat implements DataSourceFormat {
         String prefix = split.filePrefix() + "-" + kind;
         try (Stream<Path> files = Files.list(folder)) {
             List<Path> matches = files.filter(f -> f.getFileName().toString().startsWith(prefix) && isIdx(f))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             if (matches.isEmpty()) {
                 if (kind.equals("labels")) {
                     return null;

@@ -19,16 +19,14 @@ import org.bitbudget.ir.tensor.Shape;
  * a big-endian header of magic {@code 0x0000_08_NN} and NN dimension sizes.
  */
 public final class IdxReader {
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** An idx file's dimensions, its unsigned-byte payload and the digest of the file as stored. */
-    record IdxArray(int[] dims, byte[] data, DataProvenance.FileDigest digest) {
-    }
+    record IdxArray(int[] dims, byte[] data, DataProvenance.FileDigest digest) {}
 
     static IdxArray read(Path path) {
         try (DataProvenance.DigestingStream file = DataProvenance.DigestingStream.open(path);
-             InputStream raw = new BufferedInputStream(file, 1 << 16)) {
+                InputStream raw = new BufferedInputStream(file, 1 << 16)) {
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
@@ -37,8 +35,9 @@ public final class IdxReader {
             DataInputStream data = new DataInputStream(in);
             int magic = data.readInt();
             if ((magic >>> 8) != 0x08 || (magic & 0xFF) < 1 || (magic & 0xFF) > 4) {
-                throw new UserInputException(path.toString(), String.format(
-                        "not an unsigned-byte idx file (magic 0x%08x, expected 0x000008NN)", magic));
+                throw new UserInputException(
+                        path.toString(),
+                        String.format("not an unsigned-byte idx file (magic 0x%08x, expected 0x000008NN)", magic));
             }
             int[] dims = new int[magic & 0xFF];
             long size = 1;
@@ -72,8 +71,10 @@ public final class IdxReader {
         IdxArray img = images(images);
         IdxArray lab = read(labels);
         if (lab.dims().length != 1 || lab.dims()[0] != img.dims()[0]) {
-            throw new UserInputException(labels.toString(), "holds " + Arrays.toString(lab.dims())
-                    + " labels for " + img.dims()[0] + " images in " + images.getFileName());
+            throw new UserInputException(
+                    labels.toString(),
+                    "holds " + Arrays.toString(lab.dims()) + " labels for " + img.dims()[0] + " images in "
+                            + images.getFileName());
         }
         int[] l = new int[lab.data().length];
         for (int i = 0; i < l.length; i++) {
@@ -91,8 +92,8 @@ public final class IdxReader {
     private static IdxArray images(Path images) {
         IdxArray img = read(images);
         if (img.dims().length != 3) {
-            throw new UserInputException(images.toString(), "expected 3 dimensions [n, rows, cols], got "
-                    + Arrays.toString(img.dims()));
+            throw new UserInputException(
+                    images.toString(), "expected 3 dimensions [n, rows, cols], got " + Arrays.toString(img.dims()));
         }
         return img;
     }
@@ -103,7 +104,11 @@ public final class IdxReader {
     }
 
     private static DataSource samples(IdxArray img, int[] labels, DataProvenance provenance) {
-        return new Uint8Samples(provenance, Shape.of(1, img.dims()[1], img.dims()[2]), img.dims()[0],
-                MemorySegment.ofArray(img.data()), labels);
+        return new Uint8Samples(
+                provenance,
+                Shape.of(1, img.dims()[1], img.dims()[2]),
+                img.dims()[0],
+                MemorySegment.ofArray(img.data()),
+                labels);
     }
 }

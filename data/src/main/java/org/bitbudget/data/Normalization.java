@@ -27,8 +27,8 @@ public record Normalization(float[] mean, float[] std) {
         }
         for (int c = 0; c < mean.length; c++) {
             if (!(std[c] > 0) || !Float.isFinite(mean[c]) || !Float.isFinite(std[c])) {
-                throw new IllegalArgumentException("normalisation needs a finite mean and a positive std, got "
-                        + mean[c] + ", " + std[c]);
+                throw new IllegalArgumentException(
+                        "normalisation needs a finite mean and a positive std, got " + mean[c] + ", " + std[c]);
             }
         }
     }
@@ -49,8 +49,8 @@ public record Normalization(float[] mean, float[] std) {
             float[] mean = numbers(halves[0], text);
             float[] std = numbers(halves[1], text);
             if (mean.length != std.length) {
-                throw new IllegalArgumentException("expected as many stds as means in M1,M2,M3/S1,S2,S3, got '"
-                        + text + "'");
+                throw new IllegalArgumentException(
+                        "expected as many stds as means in M1,M2,M3/S1,S2,S3, got '" + text + "'");
             }
             return new Normalization(mean, std);
         }
@@ -90,7 +90,8 @@ public record Normalization(float[] mean, float[] std) {
         double[] sumSq = new double[channels];
         int batch = Math.max(1, (1 << 20) / Math.max(1, source.sampleShape().size()));
         for (int from = 0; from < source.size(); from += batch) {
-            float[] v = source.batch(from, Math.min(batch, source.size() - from), NONE).data();
+            float[] v = source.batch(from, Math.min(batch, source.size() - from), NONE)
+                    .data();
             for (int i = 0; i < v.length; i++) {
                 int c = i / per % channels;
                 sum[c] += v[i];
@@ -138,8 +139,9 @@ public record Normalization(float[] mean, float[] std) {
      */
     public void check(int channels, String source) {
         if (mean.length != 1 && mean.length != channels) {
-            throw new UserInputException(source, "normalisation " + this + " has " + mean.length
-                    + " channels but the samples have " + channels);
+            throw new UserInputException(
+                    source,
+                    "normalisation " + this + " has " + mean.length + " channels but the samples have " + channels);
         }
     }
 

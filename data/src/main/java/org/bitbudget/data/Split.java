@@ -2,7 +2,8 @@ package org.bitbudget.data;
 
 /** The two splits of an idx data set. */
 public enum Split {
-    TRAIN("train"), TEST("t10k");
+    TRAIN("train"),
+    TEST("t10k");
 
     private final String filePrefix;
 

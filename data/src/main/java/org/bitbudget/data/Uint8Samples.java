@@ -35,8 +35,8 @@ final class Uint8Samples implements DataSource {
         this.count = count;
         this.bytes = Objects.requireNonNull(bytes, "bytes");
         if (bytes.byteSize() != (long) count * sampleShape.size()) {
-            throw new IllegalArgumentException(count + " samples of " + sampleShape + " but " + bytes.byteSize()
-                    + " bytes");
+            throw new IllegalArgumentException(
+                    count + " samples of " + sampleShape + " but " + bytes.byteSize() + " bytes");
         }
         if (labels != null && labels.length != count) {
             throw new IllegalArgumentException(labels.length + " labels for " + count + " samples");

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import org.bitbudget.ir.UserInputException;
-import org.bitbudget.data.Calibration;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +47,14 @@ class DataSourceTest {
         assertEquals(OptionalInt.empty(), unlabelled.classes());
         assertEquals(10_000, unlabelled.size());
         assertEquals(Shape.of(1, 28, 28), unlabelled.sampleShape());
-        assertArrayEquals(test.batch(9_000, 1_000, NORM).data(), unlabelled.batch(9_000, 1_000, NORM).data());
-        assertEquals(List.of(new DataProvenance.FileDigest(dir.resolve(images.getFileName()),
-                IdxReaderTest.sha256(images))), unlabelled.provenance().files());
-        assertArrayEquals(Calibration.sample(test, 64, 5L, NORM).data(),
+        assertArrayEquals(
+                test.batch(9_000, 1_000, NORM).data(),
+                unlabelled.batch(9_000, 1_000, NORM).data());
+        assertEquals(
+                List.of(new DataProvenance.FileDigest(dir.resolve(images.getFileName()), IdxReaderTest.sha256(images))),
+                unlabelled.provenance().files());
+        assertArrayEquals(
+                Calibration.sample(test, 64, 5L, NORM).data(),
                 Calibration.sample(unlabelled, 64, 5L, NORM).data());
 
         UserInputException e = assertThrows(UserInputException.class, unlabelled::labels);
@@ -66,12 +69,16 @@ class DataSourceTest {
         assertEquals(300, first.size());
         assertArrayEquals(Arrays.copyOf(test.labels(), 300), first.labels());
         assertEquals(OptionalInt.of(10), first.classes());
-        assertArrayEquals(test.batch(100, 200, NORM).data(), first.batch(100, 200, NORM).data());
+        assertArrayEquals(
+                test.batch(100, 200, NORM).data(), first.batch(100, 200, NORM).data());
         assertThrows(IndexOutOfBoundsException.class, () -> first.batch(200, 101, NORM));
-        assertEquals(List.of("uint8 / 255", "first 300 samples"), first.provenance().preprocessing());
+        assertEquals(
+                List.of("uint8 / 255", "first 300 samples"), first.provenance().preprocessing());
         assertEquals(test.provenance().files(), first.provenance().files());
         assertSame(test, test.limit(10_000));
-        assertEquals(List.of("uint8 / 255", "first 10 samples"), first.limit(10).provenance().preprocessing());
+        assertEquals(
+                List.of("uint8 / 255", "first 10 samples"),
+                first.limit(10).provenance().preprocessing());
     }
 
     @Test
@@ -80,10 +87,14 @@ class DataSourceTest {
         Tensor gathered = test.gather(indices, NORM);
         assertEquals(Shape.of(5, 1, 28, 28), gathered.shape());
         for (int i = 0; i < indices.length; i++) {
-            assertArrayEquals(test.batch(indices[i], 1, NORM).data(),
-                    Arrays.copyOfRange(gathered.data(), i * 784, (i + 1) * 784), "sample " + indices[i]);
+            assertArrayEquals(
+                    test.batch(indices[i], 1, NORM).data(),
+                    Arrays.copyOfRange(gathered.data(), i * 784, (i + 1) * 784),
+                    "sample " + indices[i]);
         }
         // The interface's own gather, which a source without one of its own gets, agrees with the 8-bit source's.
-        assertArrayEquals(gathered.data(), new FirstSamples(test, 10_000).gather(indices, NORM).data());
+        assertArrayEquals(
+                gathered.data(),
+                new FirstSamples(test, 10_000).gather(indices, NORM).data());
     }
 }

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class IdxReaderTest {
     /** Three 2x4 images; 128, 200 and 255 check that pixels are read unsigned. */
     private static final byte[] PIXELS = {
-        0, 1, 2, 3, 4, 5, 6, 7,
-        8, 9, 10, 11, 12, 13, 14, 15,
-        (byte) 128, (byte) 200, (byte) 255, 16, 17, 18, 19, 20};
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 128, (byte) 200, (byte) 255, 16, 17, 18, 19, 20
+    };
+
     private static final byte[] LABELS = {7, 0, 9};
 
     @TempDir
@@ -84,8 +84,11 @@ class IdxReaderTest {
         DataProvenance p = d.provenance();
         assertEquals("idx", p.kind());
         assertEquals(dir.toAbsolutePath(), p.location());
-        assertEquals(List.of(new DataProvenance.FileDigest(images, sha256(images)),
-                new DataProvenance.FileDigest(labels, sha256(labels))), p.files());
+        assertEquals(
+                List.of(
+                        new DataProvenance.FileDigest(images, sha256(images)),
+                        new DataProvenance.FileDigest(labels, sha256(labels))),
+                p.files());
         assertEquals(List.of("uint8 / 255"), p.preprocessing());
     }
 
@@ -105,16 +108,19 @@ class IdxReaderTest {
         assertEquals(d.provenance(), named.provenance());
         assertArrayEquals(values, named.batch(0, 3, Normalization.NONE).data());
 
-        UserInputException e = assertThrows(UserInputException.class, () -> DataSources.open(dir.toString(),
-                Split.TRAIN));
+        UserInputException e =
+                assertThrows(UserInputException.class, () -> DataSources.open(dir.toString(), Split.TRAIN));
         assertOneLine(e, dir.toString(), "no train-images-idx?-ubyte[.gz] file in " + dir);
     }
 
     @Test
     void dataNoFormatReadsAreRefusedNamingThem() throws IOException {
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        for (String spec : new String[] {empty.toString(), dir.resolve("missing").toString(), "cifar-10"}) {
-            assertOneLine(assertThrows(UserInputException.class, () -> DataSources.open(spec, Split.TEST)), spec,
+        for (String spec :
+                new String[] {empty.toString(), dir.resolve("missing").toString(), "cifar-10"}) {
+            assertOneLine(
+                    assertThrows(UserInputException.class, () -> DataSources.open(spec, Split.TEST)),
+                    spec,
                     "not fashion-mnist, mnist or a folder of idx files");
         }
     }
@@ -143,31 +149,46 @@ class IdxReaderTest {
 
         Path images = DataSources.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz");
         Path labels = DataSources.FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz");
-        assertEquals(List.of(new DataProvenance.FileDigest(images, sha256(images)),
-                new DataProvenance.FileDigest(labels, sha256(labels))), test.provenance().files());
-        assertEquals(new DataProvenance("idx", "fashion-mnist:test", DataSources.FASHION_MNIST,
-                test.provenance().files(), List.of("uint8 / 255")), test.provenance());
+        assertEquals(
+                List.of(
+                        new DataProvenance.FileDigest(images, sha256(images)),
+                        new DataProvenance.FileDigest(labels, sha256(labels))),
+                test.provenance().files());
+        assertEquals(
+                new DataProvenance(
+                        "idx",
+                        "fashion-mnist:test",
+                        DataSources.FASHION_MNIST,
+                        test.provenance().files(),
+                        List.of("uint8 / 255")),
+                test.provenance());
     }
 
     @Test
     void wrongMagicIsRefused() throws IOException {
         // 0x0D: an idx file of floats, which Fashion-MNIST never uses
         Path file = write("floats-idx3-ubyte", idx(0x0D03, new int[] {3, 2, 4}, new byte[96]));
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(file)), file.toString(),
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(file)),
+                file.toString(),
                 "not an unsigned-byte idx file (magic 0x00000d03, expected 0x000008NN)");
     }
 
     @Test
     void truncatedHeaderIsRefused() throws IOException {
         Path file = write("short-idx3-ubyte", Arrays.copyOf(idx(0x0803, new int[] {3, 2, 4}, PIXELS), 10));
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(file)), file.toString(),
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(file)),
+                file.toString(),
                 "truncated idx file");
     }
 
     @Test
     void truncatedPayloadIsRefused() throws IOException {
         Path file = write("short-idx3-ubyte", Arrays.copyOf(idx(0x0803, new int[] {3, 2, 4}, PIXELS), 16 + 20));
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(file)), file.toString(),
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(file)),
+                file.toString(),
                 "truncated idx file");
     }
 
@@ -175,14 +196,18 @@ class IdxReaderTest {
     void truncatedGzipIsRefused() throws IOException {
         byte[] whole = gzip(idx(0x0803, new int[] {3, 2, 4}, PIXELS));
         Path file = write("short-idx3-ubyte.gz", Arrays.copyOf(whole, whole.length / 2));
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(file)), file.toString(),
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(file)),
+                file.toString(),
                 "truncated idx file");
     }
 
     @Test
     void emptyFileIsRefused() throws IOException {
         Path file = write("empty-idx3-ubyte", new byte[0]);
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(file)), file.toString(),
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(file)),
+                file.toString(),
                 "truncated idx file");
     }
 
@@ -190,8 +215,10 @@ class IdxReaderTest {
     void labelsThatDoNotMatchTheImagesAreRefused() throws IOException {
         Path images = write("images-idx3-ubyte", idx(0x0803, new int[] {3, 2, 4}, PIXELS));
         Path labels = write("labels-idx1-ubyte", idx(0x0801, new int[] {2}, new byte[] {1, 2}));
-        assertOneLine(assertThrows(UserInputException.class, () -> IdxReader.read(images, labels, "tiny")),
-                labels.toString(), "holds [2] labels for 3 images in images-idx3-ubyte");
+        assertOneLine(
+                assertThrows(UserInputException.class, () -> IdxReader.read(images, labels, "tiny")),
+                labels.toString(),
+                "holds [2] labels for 3 images in images-idx3-ubyte");
     }
 
     private static void assertOneLine(UserInputException e, String source, String says) {

@@ -1,15 +1,13 @@
 package org.bitbudget.engine;
 
-import org.bitbudget.ir.precision.PrecisionConfig;
-import org.bitbudget.ir.precision.QuantizedGraph;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
@@ -32,8 +30,7 @@ public final class FakeQuantization {
     /** Images per calibration run, to bound memory. */
     private static final int CALIBRATION_CHUNK = 100;
 
-    private FakeQuantization() {
-    }
+    private FakeQuantization() {}
 
     /**
      * Applies {@code config}, with activation ranges calibrated on {@code calibration}.
@@ -44,8 +41,8 @@ public final class FakeQuantization {
         return QuantizedGraph.of(graph, config, calibrate(graph, config, graph.layers(), calibration));
     }
 
-    private static Map<String, RangeSearch.Params> calibrate(Graph graph, PrecisionConfig config, List<Layer> layers,
-                                                              Tensor calibration) {
+    private static Map<String, RangeSearch.Params> calibrate(
+            Graph graph, PrecisionConfig config, List<Layer> layers, Tensor calibration) {
         Map<String, String> inputOf = new LinkedHashMap<>();
         for (Layer l : layers) {
             if (config.of(l.name()).activations().quantizes()) {
@@ -69,8 +66,8 @@ public final class FakeQuantization {
         for (int from = 0; from < n; from += CALIBRATION_CHUNK) {
             int count = Math.min(CALIBRATION_CHUNK, n - from);
             float[] part = java.util.Arrays.copyOfRange(calibration.data(), from * per, (from + count) * per);
-            Map<String, Tensor> values = engine.capture(Map.of(inputName, Tensor.of(shape.with(0, count), part)),
-                    samples.keySet());
+            Map<String, Tensor> values =
+                    engine.capture(Map.of(inputName, Tensor.of(shape.with(0, count), part)), samples.keySet());
             values.forEach((name, t) -> samples.get(name).add(t.data()));
         }
         for (var e : inputOf.entrySet()) {

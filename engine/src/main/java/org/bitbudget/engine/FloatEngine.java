@@ -1,9 +1,5 @@
 package org.bitbudget.engine;
 
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.Allocator;
-import org.bitbudget.ops.compute.FloatKernel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,16 +13,19 @@ import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.bitbudget.ir.UserInputException;
-import org.bitbudget.ops.compute.sgemm.Sgemm;
-import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.ops.FloatContext;
-import org.bitbudget.ops.Operators;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.FloatContext;
+import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
  * Runs a graph in float32, NCHW, as ONNX defines each operator. The graph is compiled once into a
@@ -68,11 +67,11 @@ public final class FloatEngine {
     private final Plan fused;
     /** Per thread, the result array each step of {@link #fused} filled last (null if none or too big). */
     private final ThreadLocal<float[][]> reused;
+
     private final ForkJoinPool pool;
 
     /** Steps in execution order and, per value slot, the last step that reads it (MAX_VALUE: keep it). */
-    private record Plan(Step[] steps, int[] lastUse) {
-    }
+    private record Plan(Step[] steps, int[] lastUse) {}
 
     /**
      * One kernel call. {@code fused} is the Relu or Clip node whose work the kernel does on its own
@@ -96,7 +95,8 @@ public final class FloatEngine {
         // Node by node first: it numbers every value in node order, which valueShapes() reports in.
         Step[] nodeSteps = compileSteps(false);
         Step[] fusedSteps = compileSteps(true);
-        outputSlots = graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
+        outputSlots =
+                graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
         constantSlots = new Tensor[slotNames.size()];
         graph.initializers().forEach((name, t) -> constantSlots[slots.get(name)] = t);
         nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
@@ -121,10 +121,16 @@ public final class FloatEngine {
                 joined.add(activation);
             }
             Node last = activation != null ? activation : node;
-            int[] in = node.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
-            int[] out = last.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
-            boolean reuse = fuse && Operators.of(node.op()).writesIntoAllocator()
-                    && !last.outputs().getFirst().isEmpty() && !escapes(last.outputs().getFirst(), readers, outputs);
+            int[] in = node.inputs().stream()
+                    .mapToInt(s -> s.isEmpty() ? -1 : slot(s))
+                    .toArray();
+            int[] out = last.outputs().stream()
+                    .mapToInt(s -> s.isEmpty() ? -1 : slot(s))
+                    .toArray();
+            boolean reuse = fuse
+                    && Operators.of(node.op()).writesIntoAllocator()
+                    && !last.outputs().getFirst().isEmpty()
+                    && !escapes(last.outputs().getFirst(), readers, outputs);
             FloatKernel kernel = compile(node, activation == null ? null : activation(activation));
             steps.add(new Step(node, activation, in, out, kernel, reuse));
         }
@@ -156,7 +162,9 @@ public final class FloatEngine {
         }
         String value = node.outputs().getFirst();
         List<Node> next = readers.getOrDefault(value, List.of());
-        if (value.isEmpty() || outputs.contains(value) || next.size() != 1
+        if (value.isEmpty()
+                || outputs.contains(value)
+                || next.size() != 1
                 || !next.getFirst().input(0).equals(value)) {
             return null;
         }
@@ -245,8 +253,7 @@ public final class FloatEngine {
      * @param step         the step as {@link #plan()} lists it
      * @param milliseconds mean wall time per run
      */
-    public record StepTime(String node, String step, double milliseconds) {
-    }
+    public record StepTime(String node, String step, double milliseconds) {}
 
     /**
      * Times every step of the fused plan on {@code inputs} in this thread: one warm-up run, then
@@ -281,8 +288,8 @@ public final class FloatEngine {
 
     /** The kernel of {@code node}; {@code activation} (fusing operators only) is applied to its result, or null. */
     private FloatKernel compile(Node node, Activation activation) {
-        return Operators.of(node.op()).floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm,
-                activation));
+        return Operators.of(node.op())
+                .floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm, activation));
     }
 
     /** Runs the graph on named inputs in this thread and returns every graph output by name. */
@@ -321,7 +328,12 @@ public final class FloatEngine {
     public Map<String, Shape> valueShapes(int batch) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (ValueInfo v : graph.inputs()) {
-            inputs.put(v.name(), Tensor.of(v.type(), shapeOf(v, batch), new float[shapeOf(v, batch).size()]));
+            inputs.put(
+                    v.name(),
+                    Tensor.of(
+                            v.type(),
+                            shapeOf(v, batch),
+                            new float[shapeOf(v, batch).size()]));
         }
         Tensor[] values = execute(nodeByNode, inputs);
         Map<String, Shape> shapes = new LinkedHashMap<>();
@@ -368,8 +380,10 @@ public final class FloatEngine {
             Tensor in = Tensor.of(batch.type(), shape.with(0, count), part);
             Tensor out = execute(fused, Map.of(inputName, in))[outputSlots[0]];
             if (out.shape().rank() == 0 || out.shape().dim(0) != count) {
-                throw new UserInputException("output " + graph.outputs().getFirst().name(), "has shape "
-                        + out.shape() + " for a batch of " + count + "; predict needs the batch on the first axis");
+                throw new UserInputException(
+                        "output " + graph.outputs().getFirst().name(),
+                        "has shape " + out.shape() + " for a batch of " + count
+                                + "; predict needs the batch on the first axis");
             }
             results[c] = out;
         });
@@ -417,14 +431,15 @@ public final class FloatEngine {
                 in[i] = step.in[i] < 0 ? null : values[step.in[i]];
             }
             int index = s;
-            Allocator allocator = step.reusesArray && reusable != null
-                    ? size -> reuse(reusable, index, size) : Allocator.FRESH;
+            Allocator allocator =
+                    step.reusesArray && reusable != null ? size -> reuse(reusable, index, size) : Allocator.FRESH;
             Tensor[] out;
             long started = stepNanos == null ? 0 : System.nanoTime();
             try {
                 out = step.kernel.apply(in, allocator);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
+                throw new UserInputException(
+                        "node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
             }
             if (stepNanos != null) {
                 stepNanos[s] += System.nanoTime() - started;

@@ -1,12 +1,5 @@
 package org.bitbudget.engine;
 
-import org.bitbudget.data.Calibration;
-import org.bitbudget.ir.precision.LayerQuantization;
-import org.bitbudget.ir.precision.Precision;
-import org.bitbudget.ir.precision.PrecisionConfig;
-import org.bitbudget.ir.precision.PrecisionConfigs;
-import org.bitbudget.ir.precision.QuantizedGraph;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,22 +13,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.testsupport.SharedModels;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
-import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.quant.WeightQuantizer;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +81,8 @@ class FakeQuantizationTest {
 
     @Test
     void floatConfigIsBitIdenticalToTheFloatEngine() {
-        for (PrecisionConfig config : List.of(PrecisionConfig.uniform(Precision.FLOAT),
+        for (PrecisionConfig config : List.of(
+                PrecisionConfig.uniform(Precision.FLOAT),
                 config("{\"default\": {\"weights\": \"float\", \"activations\": \"float\"}}"))) {
             QuantizedGraph q = FakeQuantization.apply(lenet, config, null);
             assertEquals(lenet.nodes(), q.graph().nodes());
@@ -107,7 +106,8 @@ class FakeQuantizationTest {
         assertEquals(lenet.outputs(), out.outputs());
         assertEquals(lenet.initializers().keySet(), out.initializers().keySet());
 
-        List<String> weightNames = lenet.layers().stream().map(Layer::weightName).toList();
+        List<String> weightNames =
+                lenet.layers().stream().map(Layer::weightName).toList();
         for (var e : lenet.initializers().entrySet()) {
             if (!weightNames.contains(e.getKey())) {
                 assertSame(e.getValue(), out.initializers().get(e.getKey()), e.getKey() + " is not a weight");
@@ -117,8 +117,10 @@ class FakeQuantizationTest {
             Layer layer = l.layer();
             Tensor original = lenet.initializers().get(layer.weightName());
             Tensor quantized = out.initializers().get(layer.weightName());
-            WeightQuantizer.Result expected = WeightQuantizer.quantize(original,
-                    QuantizedGraph.channelAxis(layer), config.of(layer.name()).weights());
+            WeightQuantizer.Result expected = WeightQuantizer.quantize(
+                    original,
+                    QuantizedGraph.channelAxis(layer),
+                    config.of(layer.name()).weights());
             assertArrayEquals(expected.tensor().data(), quantized.data(), layer.name());
             assertEquals(original.shape(), quantized.shape());
             assertFalse(Arrays.equals(original.data(), quantized.data()), layer.name() + " was quantized");
@@ -139,7 +141,9 @@ class FakeQuantizationTest {
         QuantizedGraph q = FakeQuantization.apply(lenet, config, calibration);
         List<Node> nodes = q.graph().nodes();
         assertEquals(lenet.nodes().size() + quantized.size(), nodes.size());
-        assertEquals(quantized.size(), nodes.stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
+        assertEquals(
+                quantized.size(),
+                nodes.stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
         assertEquals(lenet.initializers(), q.graph().initializers(), "weights stay float");
 
         for (LayerQuantization l : q.layers()) {
@@ -160,7 +164,8 @@ class FakeQuantizationTest {
             assertEquals(l.activations().zeroPoint(), fq.zeroPoint());
             assertEquals(List.of(l.layer().node().input(0)), before.inputs());
             assertEquals(before.outputs().getFirst(), layerNode.input(0));
-            assertEquals(l.layer().node().inputs().subList(1, 3), layerNode.inputs().subList(1, 3));
+            assertEquals(
+                    l.layer().node().inputs().subList(1, 3), layerNode.inputs().subList(1, 3));
             assertEquals(l.layer().node().outputs(), layerNode.outputs());
             assertEquals(l.layer().node().op(), layerNode.op());
         }
@@ -197,9 +202,16 @@ class FakeQuantizationTest {
         NumberFormat uint8 = NumberFormat.parse("uint8");
         for (String name : List.of("/c1/Conv", "/f2/Gemm")) {
             String input = lenet.node(name).input(0);
-            float[] captured = FloatEngine.builder(lenet).threads(1).build()
-                    .capture(Map.of(lenet.inputs().getFirst().name(), calibration), List.of(input)).get(input).data();
-            RangeSearch.Params expected = RangeSearch.choose(captured, captured.length, uint8,
+            float[] captured = FloatEngine.builder(lenet)
+                    .threads(1)
+                    .build()
+                    .capture(Map.of(lenet.inputs().getFirst().name(), calibration), List.of(input))
+                    .get(input)
+                    .data();
+            RangeSearch.Params expected = RangeSearch.choose(
+                    captured,
+                    captured.length,
+                    uint8,
                     config.of(name).activations().clipping());
             RangeSearch.Params actual = q.layers().get(LAYERS.indexOf(name)).activations();
             assertEquals(expected, actual, name);

@@ -1,6 +1,5 @@
 package org.bitbudget.onnx;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,19 +14,20 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.testsupport.SharedModels;
-import org.bitbudget.ir.UnsupportedModelException;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +51,9 @@ class FakeQuantizedExportTest {
 
     private static byte[] export(Path model, QuantizedGraph q) {
         Set<String> changed = new LinkedHashSet<>();
-        q.layers().stream().filter(l -> l.weights() != null).forEach(l -> changed.add(l.layer().weightName()));
+        q.layers().stream()
+                .filter(l -> l.weights() != null)
+                .forEach(l -> changed.add(l.layer().weightName()));
         return FakeQuantizedExport.export(model, q.graph(), changed, Map.of("bitbudget.precision", "test"));
     }
 
@@ -59,7 +61,11 @@ class FakeQuantizedExportTest {
     void onnxRuntimeMatchesTheFakeQuantEngine() throws Exception {
         Path model = SharedModels.model("lenet5.onnx");
         QuantizedGraph q = quantize(model, MIXED);
-        assertEquals(5, q.graph().nodes().stream().filter(n -> n.op() instanceof Op.FakeQuantize).count());
+        assertEquals(
+                5,
+                q.graph().nodes().stream()
+                        .filter(n -> n.op() instanceof Op.FakeQuantize)
+                        .count());
         byte[] onnx = export(model, q);
 
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
@@ -71,8 +77,8 @@ class FakeQuantizedExportTest {
             options.setIntraOpNumThreads(1);
             long[] dims = Arrays.stream(images.shape().dims()).asLongStream().toArray();
             try (OrtSession session = env.createSession(onnx, options);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(images.data()), dims);
-                 OrtSession.Result result = session.run(Map.of("input", in))) {
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(images.data()), dims);
+                    OrtSession.Result result = session.run(Map.of("input", in))) {
                 float[][] theirs = (float[][]) result.get(0).getValue();
                 double worst = 0;
                 for (int i = 0; i < theirs.length; i++) {
@@ -105,8 +111,10 @@ class FakeQuantizedExportTest {
         Graph reimported = OnnxImporter.parse(export(model, q), "exported.onnx");
         assertEquals(OnnxImporter.load(model).nodes().size(), reimported.nodes().size());
         for (var layer : reimported.layers()) {
-            assertArrayEquals(q.graph().initializers().get(layer.weightName()).data(),
-                    reimported.initializers().get(layer.weightName()).data(), layer.name());
+            assertArrayEquals(
+                    q.graph().initializers().get(layer.weightName()).data(),
+                    reimported.initializers().get(layer.weightName()).data(),
+                    layer.name());
         }
     }
 }

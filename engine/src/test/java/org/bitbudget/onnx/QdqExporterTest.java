@@ -1,6 +1,5 @@
 package org.bitbudget.onnx;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,19 +16,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bitbudget.testsupport.SharedModels;
-import org.bitbudget.ir.UserInputException;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
-import org.bitbudget.engine.FloatEngine;
-import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.data.Calibration;
 import org.bitbudget.engine.FakeQuantization;
+import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,16 +58,16 @@ class QdqExporterTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"}}",
-        "{\"default\": {\"weights\": {\"format\": \"int4\", \"granularity\": \"per-tensor\"}, \"activations\": \"int4\"}}",
-        "{\"default\": {\"weights\": \"int3\", \"activations\": \"int8\"}, \"layers\": {\"/c1/Conv\": {\"activations\": \"uint4\"}}}",
-        "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\": {\"weights\": \"int2\"}}}",
-        "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
-    })
+    @ValueSource(
+            strings = {
+                "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"}}",
+                "{\"default\": {\"weights\": {\"format\": \"int4\", \"granularity\": \"per-tensor\"}, \"activations\": \"int4\"}}",
+                "{\"default\": {\"weights\": \"int3\", \"activations\": \"int8\"}, \"layers\": {\"/c1/Conv\": {\"activations\": \"uint4\"}}}",
+                "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\": {\"weights\": \"int2\"}}}",
+                "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
+            })
     void onnxRuntimeReproducesTheFakeQuantizedModel(String json) throws Exception {
-        QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false),
-                calibration);
+        QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false), calibration);
         QdqExporter.Export export = QdqExporter.export(graph, q, Map.of());
         Tensor ours = FloatEngine.builder(q.graph()).threads(1).build().predict(images);
         Tensor ort = onnxRuntime(export.bytes(), images);
@@ -81,8 +81,14 @@ class QdqExporterTest {
         for (int i = 0; i < ours.data().length; i++) {
             worst = Math.max(worst, Math.abs(ours.data()[i] - ort.data()[i]));
         }
-        System.out.printf(Locale.ROOT, "%s: top-1 agreement %d/%d, max |logit difference| %.2e, accuracy %.4f vs %.4f%n",
-                json, agree, a.length, worst, Classification.correct(a, labels, 0) / 500.0,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: top-1 agreement %d/%d, max |logit difference| %.2e, accuracy %.4f vs %.4f%n",
+                json,
+                agree,
+                a.length,
+                worst,
+                Classification.correct(a, labels, 0) / 500.0,
                 Classification.correct(b, labels, 0) / 500.0);
         assertTrue(agree >= a.length - 2, "top-1 agreement " + agree + "/" + a.length);
         assertTrue(worst < 0.1, "max logit difference " + worst);
@@ -90,21 +96,30 @@ class QdqExporterTest {
 
     @Test
     void weightsAreInt8CodesWithPerChannelScales() throws Exception {
-        var config = PrecisionConfigs.parse("{\"default\": {\"weights\": \"int4\", \"activations\": \"uint8\"}}", "c", false);
+        var config = PrecisionConfigs.parse(
+                "{\"default\": {\"weights\": \"int4\", \"activations\": \"uint8\"}}", "c", false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
-        ModelProto m = ModelProto.parseFrom(QdqExporter.export(graph, q, Map.of("k", "v")).bytes());
+        ModelProto m = ModelProto.parseFrom(
+                QdqExporter.export(graph, q, Map.of("k", "v")).bytes());
         assertEquals(13, m.getOpsetImport(0).getVersion());
         String c2 = graph.layers().get(1).weightName();
-        TensorProto codes = m.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(c2 + "_quantized"))
-                .findFirst().orElseThrow();
+        TensorProto codes = m.getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().equals(c2 + "_quantized"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(TensorProto.DataType.INT8_VALUE, codes.getDataType());
         for (byte v : codes.getRawData().toByteArray()) {
             assertTrue(v >= -7 && v <= 7, "int4 codes stay within +-7: " + v);
         }
-        TensorProto scale = m.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(c2 + "_scale"))
-                .findFirst().orElseThrow();
+        TensorProto scale = m.getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().equals(c2 + "_scale"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(List.of(16L), scale.getDimsList());
-        NodeProto dq = m.getGraph().getNodeList().stream().filter(n -> n.getOutput(0).equals(c2)).findFirst().orElseThrow();
+        NodeProto dq = m.getGraph().getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(c2))
+                .findFirst()
+                .orElseThrow();
         assertEquals("DequantizeLinear", dq.getOpType());
         assertEquals(0, dq.getAttribute(0).getI(), "axis of the output channels");
         assertTrue(m.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("k")));
@@ -112,7 +127,8 @@ class QdqExporterTest {
 
     @Test
     void minifloatActivationsAreRefusedByName() {
-        var config = PrecisionConfigs.parse("{\"default\": {\"weights\": \"int8\", \"activations\": \"fp8-e4m3\"}}", "c", false);
+        var config = PrecisionConfigs.parse(
+                "{\"default\": {\"weights\": \"int8\", \"activations\": \"fp8-e4m3\"}}", "c", false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         UserInputException e = assertThrows(UserInputException.class, () -> QdqExporter.export(graph, q, Map.of()));
         assertTrue(e.getMessage().contains("/c1/Conv") && e.getMessage().contains("fp8-e4m3"), e.getMessage());
@@ -126,8 +142,8 @@ class QdqExporterTest {
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             long[] dims = Arrays.stream(x.shape().dims()).asLongStream().toArray();
             try (OrtSession session = env.createSession(onnx, options);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
-                 OrtSession.Result result = session.run(Map.of("input", in))) {
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
+                    OrtSession.Result result = session.run(Map.of("input", in))) {
                 OnnxTensor out = (OnnxTensor) result.get(0);
                 FloatBuffer buffer = out.getFloatBuffer();
                 float[] values = new float[buffer.remaining()];

@@ -15,8 +15,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Compares {@link ShapeInference} with the values the float engine actually computes. */
 public final class EngineShapes {
-    private EngineShapes() {
-    }
+    private EngineShapes() {}
 
     /**
      * Asserts that {@code inferred} holds exactly the values the engine computes on {@code inputs}
@@ -29,7 +28,8 @@ public final class EngineShapes {
             node.outputs().stream().filter(o -> !o.isEmpty()).forEach(names::add);
         }
         assertEquals(List.copyOf(names), new ArrayList<>(inferred.keySet()), graph.name() + ": the values inferred");
-        Map<String, Tensor> actual = FloatEngine.builder(graph).threads(1).build().capture(inputs, names);
+        Map<String, Tensor> actual =
+                FloatEngine.builder(graph).threads(1).build().capture(inputs, names);
         for (String name : names) {
             Tensor t = actual.get(name);
             assertEquals(new ValueType(t.type(), t.shape()), inferred.get(name), graph.name() + ": value " + name);

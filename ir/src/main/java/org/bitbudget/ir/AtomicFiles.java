@@ -20,8 +20,7 @@ public final class AtomicFiles {
     /** Suffix of temporary files; a killed writer may leave them behind. */
     public static final String PARTIAL = ".partial";
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** What fills a text file. */
     @FunctionalInterface

@@ -48,7 +48,8 @@ public final class Registry<E extends Registry.Entry> {
     public static <E extends Entry> Registry<E> of(String kind, List<E> entries) {
         Map<String, E> map = new LinkedHashMap<>();
         for (E e : entries) {
-            if (!e.name().equals(e.name().strip().toLowerCase(Locale.ROOT)) || e.name().isEmpty()) {
+            if (!e.name().equals(e.name().strip().toLowerCase(Locale.ROOT))
+                    || e.name().isEmpty()) {
                 throw new IllegalArgumentException(kind + " '" + e.name() + "': names are lower case, without spaces");
             }
             if (e.description() == null || e.description().isBlank()) {

@@ -24,7 +24,7 @@ public class UnsupportedModelException extends UserInputException {
 
     @Override
     public UserInputException within(String outer) {
-        return new UnsupportedModelException(outer + ": " + source(), feature,
-                getMessage().substring(source().length() + 2));
+        return new UnsupportedModelException(
+                outer + ": " + source(), feature, getMessage().substring(source().length() + 2));
     }
 }

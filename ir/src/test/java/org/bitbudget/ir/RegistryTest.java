@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@link Registry}: registration order, lookup ignoring case, the one wording of an unknown name. */
 class RegistryTest {
-    private record Shape(String name, String description, int sides) implements Registry.Entry {
-    }
+    private record Shape(String name, String description, int sides) implements Registry.Entry {}
 
     private static final Shape TRIANGLE = new Shape("triangle", "three sides", 3);
     private static final Shape SQUARE = new Shape("square", "four equal sides", 4);
@@ -42,14 +41,16 @@ class RegistryTest {
 
     @Test
     void rejectsDuplicateNamesUpperCaseNamesAndMissingDescriptions() {
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException twice = assertThrows(
+                IllegalArgumentException.class,
                 () -> Registry.of("shape", List.of(TRIANGLE, new Shape("triangle", "again", 3))));
         assertEquals("shape 'triangle' is registered twice", twice.getMessage());
-        IllegalArgumentException upper = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException upper = assertThrows(
+                IllegalArgumentException.class,
                 () -> Registry.of("shape", List.of(new Shape("Square", "four sides", 4))));
         assertEquals("shape 'Square': names are lower case, without spaces", upper.getMessage());
-        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
-                () -> Registry.of("shape", List.of(new Shape("square", " ", 4))));
+        IllegalArgumentException blank = assertThrows(
+                IllegalArgumentException.class, () -> Registry.of("shape", List.of(new Shape("square", " ", 4))));
         assertEquals("shape 'square' has no description", blank.getMessage());
     }
 

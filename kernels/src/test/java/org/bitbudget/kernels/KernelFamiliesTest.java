@@ -58,7 +58,8 @@ class KernelFamiliesTest {
     void withoutTheModuleOneWarningNamesTheFlagAndEveryKernelIsScalar() throws Exception {
         Run run = run(false);
         assertEquals(List.of("choice=0", "sgemm=0", "int=0", "bitserial=0", "packer=0", "channels=1"), run.out());
-        List<String> warnings = run.err().stream().filter(l -> l.startsWith("WARNING")).toList();
+        List<String> warnings =
+                run.err().stream().filter(l -> l.startsWith("WARNING")).toList();
         assertEquals(1, warnings.size(), String.join("\n", run.err()));
         String warning = warnings.get(0);
         assertTrue(warning.contains("kernels: scalar, because the JVM was started without " + FLAG), warning);
@@ -69,32 +70,37 @@ class KernelFamiliesTest {
     void disabledVectorsGiveScalarKernelsAndSayWhy() throws Exception {
         Run run = run(true, "-Dbitbudget.vector=false");
         assertEquals(List.of("choice=0", "sgemm=0", "int=0", "bitserial=0", "packer=0", "channels=1"), run.out());
-        assertTrue(run.err().contains("INFO: kernels: scalar, because bitbudget.vector=false"),
+        assertTrue(
+                run.err().contains("INFO: kernels: scalar, because bitbudget.vector=false"),
                 String.join("\n", run.err()));
     }
 
     @Test
     void aForcedWidthIsLoggedWithEveryFamilysChoice() throws Exception {
         Run run = run(true, "-Dbitbudget.vector.bits=128");
-        assertEquals(List.of("choice=128", "sgemm=128", "int=0", "bitserial=128", "packer=128", "channels=2"),
-                run.out());
-        List<String> lines = run.err().stream().filter(l -> l.contains("kernels:")).toList();
+        assertEquals(
+                List.of("choice=128", "sgemm=128", "int=0", "bitserial=128", "packer=128", "channels=2"), run.out());
+        List<String> lines =
+                run.err().stream().filter(l -> l.contains("kernels:")).toList();
         assertEquals(1, lines.size(), String.join("\n", run.err()));
         String line = lines.get(0);
         assertTrue(line.startsWith("INFO: kernels: 128-bit Vector API (bitbudget.vector.bits=128): "), line);
-        for (String family : List.of("float SGEMM vector", "max pool 2x2 vector", "bit-serial GEMM vector",
-                "plane packer vector", "int GEMM scalar (its vector kernel needs 256-bit vectors)")) {
+        for (String family : List.of(
+                "float SGEMM vector",
+                "max pool 2x2 vector",
+                "bit-serial GEMM vector",
+                "plane packer vector",
+                "int GEMM scalar (its vector kernel needs 256-bit vectors)")) {
             assertTrue(line.contains(family), family + " in " + line);
         }
     }
 
     /** What a JVM running {@link PrintKernels} printed on stdout and stderr. */
-    private record Run(List<String> out, List<String> err) {
-    }
+    private record Run(List<String> out, List<String> err) {}
 
     private static Run run(boolean module, String... properties) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (module) {
             command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }

@@ -13,8 +13,7 @@ import org.bitbudget.ops.compute.sgemm.SgemmFamily;
  */
 final class PrintKernels {
 
-    private PrintKernels() {
-    }
+    private PrintKernels() {}
 
     public static void main(String[] args) {
         System.out.println("choice=" + KernelProvider.choice().bits());

@@ -33,8 +33,7 @@ public final class FakeQuantizedExport {
     /** Round, which the activation chain needs, exists from opset 11. */
     private static final int MIN_OPSET = 11;
 
-    private FakeQuantizedExport() {
-    }
+    private FakeQuantizedExport() {}
 
     /**
      * The ONNX bytes of {@code quantized}, a graph derived from the model in {@code original}.
@@ -42,8 +41,8 @@ public final class FakeQuantizedExport {
      * @param changedWeights the initializers whose values {@code quantized} replaced
      * @param metadata       extra metadata properties to record (for example the precision config)
      */
-    public static byte[] export(Path original, Graph quantized, Set<String> changedWeights,
-                                Map<String, String> metadata) {
+    public static byte[] export(
+            Path original, Graph quantized, Set<String> changedWeights, Map<String, String> metadata) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(Files.readAllBytes(original));
@@ -53,8 +52,11 @@ public final class FakeQuantizedExport {
         Graph source = OnnxImporter.parse(toBytes(model), original.toString());
         boolean activations = quantized.nodes().stream().anyMatch(n -> n.op() instanceof Op.FakeQuantize);
         if (activations && source.opset() < MIN_OPSET) {
-            throw new UnsupportedModelException(original.toString(), "opset " + source.opset(), "activation "
-                    + "quantizers need opset " + MIN_OPSET + " or newer (the model has " + source.opset() + ")");
+            throw new UnsupportedModelException(
+                    original.toString(),
+                    "opset " + source.opset(),
+                    "activation " + "quantizers need opset " + MIN_OPSET + " or newer (the model has " + source.opset()
+                            + ")");
         }
         Map<String, Tensor> changed = new HashMap<>();
         for (String name : changedWeights) {
@@ -100,10 +102,13 @@ public final class FakeQuantizedExport {
         graph.clearNode().addAllNode(nodes);
         var out = model.toBuilder().setGraph(graph);
         metadata.forEach((k, v) -> {
-            out.getMetadataPropsList().stream().filter(e -> e.getKey().equals(k)).findFirst().ifPresent(e -> {
-                int at = out.getMetadataPropsList().indexOf(e);
-                out.removeMetadataProps(at);
-            });
+            out.getMetadataPropsList().stream()
+                    .filter(e -> e.getKey().equals(k))
+                    .findFirst()
+                    .ifPresent(e -> {
+                        int at = out.getMetadataPropsList().indexOf(e);
+                        out.removeMetadataProps(at);
+                    });
             out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v));
         });
         return toBytes(out.build());
@@ -112,9 +117,12 @@ public final class FakeQuantizedExport {
     private static List<NodeProto> chain(Node node, Op.FakeQuantize q, ai.onnx.proto.OnnxMl.GraphProto.Builder graph) {
         NumberFormat f = q.format();
         if (!f.isInteger() || f.signOnly()) {
-            throw new UnsupportedModelException("layer " + node.name(), q.format().name(), "activation format "
-                    + q.format().name() + " has no ONNX equivalent; export supports integer activation formats "
-                    + "(weights of any format are written as float values)");
+            throw new UnsupportedModelException(
+                    "layer " + node.name(),
+                    q.format().name(),
+                    "activation format "
+                            + q.format().name() + " has no ONNX equivalent; export supports integer activation formats "
+                            + "(weights of any format are written as float values)");
         }
         String base = node.name();
         String scale = base + "/scale";
@@ -132,12 +140,21 @@ public final class FakeQuantizedExport {
         chain.add(op(base + "/AddZeroPoint", "Add", List.of(base + "/rounded", zero), base + "/shifted"));
         chain.add(op(base + "/Clip", "Clip", List.of(base + "/shifted", min, max), base + "/code"));
         chain.add(op(base + "/SubZeroPoint", "Sub", List.of(base + "/code", zero), base + "/centred"));
-        chain.add(op(base + "/Mul", "Mul", List.of(base + "/centred", scale), node.outputs().getFirst()));
+        chain.add(op(
+                base + "/Mul",
+                "Mul",
+                List.of(base + "/centred", scale),
+                node.outputs().getFirst()));
         return chain;
     }
 
     private static NodeProto op(String name, String type, List<String> inputs, String output) {
-        return NodeProto.newBuilder().setName(name).setOpType(type).addAllInput(inputs).addOutput(output).build();
+        return NodeProto.newBuilder()
+                .setName(name)
+                .setOpType(type)
+                .addAllInput(inputs)
+                .addOutput(output)
+                .build();
     }
 
     private static TensorProto scalar(String name, float value) {

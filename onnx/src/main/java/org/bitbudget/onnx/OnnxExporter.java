@@ -28,8 +28,7 @@ public final class OnnxExporter {
     /** The opset written. */
     public static final int OPSET = 13;
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     /** The ONNX bytes of {@code graph} with {@code metadata} as metadata properties. */
     public static byte[] toBytes(Graph graph, Map<String, String> metadata) {
@@ -44,26 +43,40 @@ public final class OnnxExporter {
         for (Node n : graph.nodes()) {
             g.addNode(node(n));
         }
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("bitbudget")
-                .setGraph(g).addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
-        new TreeMap<>(metadata).forEach((k, v) ->
-                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("bitbudget")
+                .setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        new TreeMap<>(metadata)
+                .forEach((k, v) -> m.addMetadataProps(
+                        StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build().toByteArray();
     }
 
     private static ValueInfoProto valueInfo(ValueInfo v) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Dimension d : v.dims()) {
-            shape.addDim(d.isSymbolic() ? TensorShapeProto.Dimension.newBuilder().setDimParam(d.symbol())
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d.size()));
+            shape.addDim(
+                    d.isSymbolic()
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam(d.symbol())
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d.size()));
         }
-        return ValueInfoProto.newBuilder().setName(v.name()).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(v.type().onnxCode()).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(v.name())
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(v.type().onnxCode())
+                                .setShape(shape)))
+                .build();
     }
 
     private static NodeProto node(Node n) {
-        NodeProto.Builder b = NodeProto.newBuilder().setName(n.name()).setOpType(n.op().type())
-                .addAllInput(n.inputs()).addAllOutput(n.outputs());
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setName(n.name())
+                .setOpType(n.op().type())
+                .addAllInput(n.inputs())
+                .addAllOutput(n.outputs());
         Operators.of(n.op()).write(n.op(), n, new AttributeWriter() {
             @Override
             public void integer(String name, long value) {
@@ -90,7 +103,8 @@ public final class OnnxExporter {
 
     private static void ints(NodeProto.Builder b, String name, int[] values) {
         if (values != null) {
-            AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+            AttributeProto.Builder a =
+                    AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
             for (int v : values) {
                 a.addInts(v);
             }
@@ -99,15 +113,26 @@ public final class OnnxExporter {
     }
 
     private static AttributeProto integer(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     private static AttributeProto real(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     private static AttributeProto text(String name, String v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(v))
+                .build();
     }
 }

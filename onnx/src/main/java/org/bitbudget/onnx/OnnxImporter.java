@@ -29,12 +29,12 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.tensor.DataType;
+import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.Arity;
 import org.bitbudget.ops.OnnxNode;
 import org.bitbudget.ops.OperatorDescriptor;
 import org.bitbudget.ops.Operators;
-import org.bitbudget.ir.tensor.DataType;
-import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Reads an ONNX model into the graph IR, checking everything the engine relies on so that a bad
@@ -55,7 +55,8 @@ public final class OnnxImporter {
      * (listed after Identity, where the documentation and earlier error messages have it).
      */
     public static final List<String> SUPPORTED_OPS = Operators.onnxTypes().stream()
-            .flatMap(t -> t.equals("Identity") ? Stream.of(t, "Constant") : Stream.of(t)).toList();
+            .flatMap(t -> t.equals("Identity") ? Stream.of(t, "Constant") : Stream.of(t))
+            .toList();
 
     private final String file;
     private final int opset;
@@ -92,8 +93,8 @@ public final class OnnxImporter {
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new UserInputException(file, "not a valid ONNX model (truncated or corrupt protobuf: "
-                    + firstLine(e.getMessage()) + ")");
+            throw new UserInputException(
+                    file, "not a valid ONNX model (truncated or corrupt protobuf: " + firstLine(e.getMessage()) + ")");
         }
         if (!model.hasGraph() || model.getIrVersion() <= 0) {
             throw new UserInputException(file, "not an ONNX model (no ir_version or no graph)");
@@ -107,14 +108,16 @@ public final class OnnxImporter {
         if (opset < 0) {
             if (model.getOpsetImportCount() > 0) {
                 String domain = model.getOpsetImport(0).getDomain();
-                throw new UnsupportedModelException(file, domain, "uses only the operator domain '" + domain
-                        + "'; BitBudget supports the default ONNX domain");
+                throw new UnsupportedModelException(
+                        file,
+                        domain,
+                        "uses only the operator domain '" + domain + "'; BitBudget supports the default ONNX domain");
             }
             throw new UserInputException(file, "imports no default-domain opset");
         }
         if (opset > MAX_OPSET) {
-            throw new UserInputException(file, "opset " + opset + " is newer than the newest supported ("
-                    + MAX_OPSET + ")");
+            throw new UserInputException(
+                    file, "opset " + opset + " is newer than the newest supported (" + MAX_OPSET + ")");
         }
         return new OnnxImporter(file, opset).convert(model);
     }
@@ -150,13 +153,18 @@ public final class OnnxImporter {
             }
             String where = "node " + name;
             if (!p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx")) {
-                throw unsupported(where, p.getDomain() + "." + p.getOpType(), "operator " + p.getDomain() + "."
-                        + p.getOpType() + " is not supported (only the default ONNX domain is)");
+                throw unsupported(
+                        where,
+                        p.getDomain() + "." + p.getOpType(),
+                        "operator " + p.getDomain() + "." + p.getOpType()
+                                + " is not supported (only the default ONNX domain is)");
             }
             for (String in : p.getInputList()) {
                 if (!in.isEmpty() && !defined.contains(in)) {
-                    throw error(where, "input '" + in + "' is not a graph input, an initializer or the output "
-                            + "of an earlier node");
+                    throw error(
+                            where,
+                            "input '" + in + "' is not a graph input, an initializer or the output "
+                                    + "of an earlier node");
                 }
             }
             if (p.getOpType().equals("Constant")) {
@@ -187,14 +195,19 @@ public final class OnnxImporter {
     private ValueInfo valueInfo(ValueInfoProto v) {
         TypeProto type = v.getType();
         if (!type.hasTensorType()) {
-            throw new UnsupportedModelException(file, "non-tensor value", "value '" + v.getName()
-                    + "' is not a tensor (sequences, maps and optionals are not supported)");
+            throw new UnsupportedModelException(
+                    file,
+                    "non-tensor value",
+                    "value '" + v.getName() + "' is not a tensor (sequences, maps and optionals are not supported)");
         }
         int code = type.getTensorType().getElemType();
         DataType dataType = DataType.fromOnnx(code);
         if (dataType == null) {
-            throw new UnsupportedModelException(file, TensorProtos.dataTypeName(code), "value '" + v.getName()
-                    + "' has element type " + TensorProtos.dataTypeName(code) + ", which is not supported");
+            throw new UnsupportedModelException(
+                    file,
+                    TensorProtos.dataTypeName(code),
+                    "value '" + v.getName() + "' has element type " + TensorProtos.dataTypeName(code)
+                            + ", which is not supported");
         }
         List<Dimension> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : type.getTensorType().getShape().getDimList()) {
@@ -217,8 +230,7 @@ public final class OnnxImporter {
         float[] v = tensor.data();
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new UserInputException(file, what + ": value " + i + " is " + v[i]
-                        + "; weights must be finite");
+                throw new UserInputException(file, what + ": value " + i + " is " + v[i] + "; weights must be finite");
             }
         }
         return tensor;
@@ -239,8 +251,7 @@ public final class OnnxImporter {
                 }
                 yield Tensor.of(org.bitbudget.ir.tensor.Shape.of(v.length), v);
             }
-            case "value_int" -> Tensor.of(DataType.INT64, org.bitbudget.ir.tensor.Shape.of(),
-                    new float[] {a.getI()});
+            case "value_int" -> Tensor.of(DataType.INT64, org.bitbudget.ir.tensor.Shape.of(), new float[] {a.getI()});
             case "value_ints" -> {
                 float[] v = new float[a.getIntsCount()];
                 for (int i = 0; i < v.length; i++) {
@@ -248,8 +259,8 @@ public final class OnnxImporter {
                 }
                 yield Tensor.of(DataType.INT64, org.bitbudget.ir.tensor.Shape.of(v.length), v);
             }
-            default -> throw unsupported(where, "Constant", "Constant attribute '" + a.getName()
-                    + "' is not supported");
+            default ->
+                throw unsupported(where, "Constant", "Constant attribute '" + a.getName() + "' is not supported");
         };
     }
 
@@ -257,8 +268,11 @@ public final class OnnxImporter {
     private Op op(NodeProto p, String where, Map<String, Tensor> constants) {
         OperatorDescriptor<?> descriptor = Operators.forOnnx(p.getDomain(), p.getOpType());
         if (descriptor == null) {
-            throw unsupported(where, p.getOpType(), "operator " + p.getOpType()
-                    + " is not supported (supported: " + String.join(", ", SUPPORTED_OPS) + ")");
+            throw unsupported(
+                    where,
+                    p.getOpType(),
+                    "operator " + p.getOpType() + " is not supported (supported: " + String.join(", ", SUPPORTED_OPS)
+                            + ")");
         }
         NodeReader node = new NodeReader(p, where, constants);
         Op op = descriptor.read(node);
@@ -402,7 +416,9 @@ public final class OnnxImporter {
         @Override
         public long[] getLongs(String name, long[] fallback) {
             AttributeProto a = get(name, AttributeProto.AttributeType.INTS);
-            return a == null ? fallback : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+            return a == null
+                    ? fallback
+                    : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
         }
 
         /** Attributes the operator does not define are errors: silently ignoring one changes results. */

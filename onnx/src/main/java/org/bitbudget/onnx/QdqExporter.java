@@ -1,6 +1,5 @@
 package org.bitbudget.onnx;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -15,6 +14,7 @@ import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -49,12 +49,10 @@ import org.bitbudget.ir.tensor.Tensor;
  * checked: code × scale equals the fake-quantized weight bit for bit.
  */
 public final class QdqExporter {
-    private QdqExporter() {
-    }
+    private QdqExporter() {}
 
     /** What happened to one layer. */
-    public record LayerExport(String layer, String weights, String activations) {
-    }
+    public record LayerExport(String layer, String weights, String activations) {}
 
     /**
      * The exported model.
@@ -63,8 +61,7 @@ public final class QdqExporter {
      * @param layers per layer: {@code qdq-int8} (codes stored in int8), {@code fake-quant} or {@code float}
      *               for the weights; {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
      */
-    public record Export(byte[] bytes, List<LayerExport> layers) {
-    }
+    public record Export(byte[] bytes, List<LayerExport> layers) {}
 
     /**
      * Exports {@code graph} (the float model) quantized as {@code quantized} (its
@@ -97,7 +94,9 @@ public final class QdqExporter {
             if (w.quantizes()) {
                 Integer at = initializerIndex.get(layer.weightName());
                 if (at == null || weightUses.get(layer.weightName()) > 1) {
-                    throw new UnsupportedModelException("layer " + layer.name(), "weight " + layer.weightName(),
+                    throw new UnsupportedModelException(
+                            "layer " + layer.name(),
+                            "weight " + layer.weightName(),
                             "QDQ export needs each layer's weight to be its own initializer");
                 }
                 Tensor fake = quantized.graph().initializers().get(layer.weightName());
@@ -111,12 +110,18 @@ public final class QdqExporter {
                     g.setInitializer(at, TensorProtos.toProto(base + "_quantized", codes.codes()));
                     g.addInitializer(TensorProtos.toProto(base + "_scale", codes.scales()));
                     g.addInitializer(TensorProtos.toProto(base + "_zero_point", codes.zeroPoints()));
-                    NodeProto.Builder dq = NodeProto.newBuilder().setName(base + "_DequantizeLinear")
-                            .setOpType("DequantizeLinear").addInput(base + "_quantized").addInput(base + "_scale")
-                            .addInput(base + "_zero_point").addOutput(base);
+                    NodeProto.Builder dq = NodeProto.newBuilder()
+                            .setName(base + "_DequantizeLinear")
+                            .setOpType("DequantizeLinear")
+                            .addInput(base + "_quantized")
+                            .addInput(base + "_scale")
+                            .addInput(base + "_zero_point")
+                            .addOutput(base);
                     if (codes.scales().shape().rank() == 1) {
-                        dq.addAttribute(AttributeProto.newBuilder().setName("axis")
-                                .setType(AttributeProto.AttributeType.INT).setI(axis));
+                        dq.addAttribute(AttributeProto.newBuilder()
+                                .setName("axis")
+                                .setType(AttributeProto.AttributeType.INT)
+                                .setI(axis));
                     }
                     weightNodes.add(dq.build());
                     weightMode = "qdq-int8";
@@ -129,8 +134,11 @@ public final class QdqExporter {
             if (lq.activations() != null) {
                 NumberFormat f = lq.precision().activations().format();
                 if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
-                    throw new UnsupportedModelException("layer " + layer.name(), f.name(), "activation format "
-                            + f.name() + " has no QDQ form; export supports integer activations of at most 8 bits");
+                    throw new UnsupportedModelException(
+                            "layer " + layer.name(),
+                            f.name(),
+                            "activation format " + f.name()
+                                    + " has no QDQ form; export supports integer activations of at most 8 bits");
                 }
                 String in = layer.node().input(0);
                 String base = layer.name() + "/input";
@@ -157,13 +165,17 @@ public final class QdqExporter {
     /** True when QDQ int8 storage represents {@code w} exactly. */
     private static boolean isQdqWeight(QuantizerSpec w) {
         NumberFormat f = w.format();
-        return f.isInteger() && !f.signOnly() && !f.unsigned() && f.bits() <= 8
-                && f.minCode() >= -128 && f.maxCode() <= 127 && w.residual() == null
+        return f.isInteger()
+                && !f.signOnly()
+                && !f.unsigned()
+                && f.bits() <= 8
+                && f.minCode() >= -128
+                && f.maxCode() <= 127
+                && w.residual() == null
                 && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
     }
 
-    private record WeightCodes(Tensor codes, Tensor scales, Tensor zeroPoints) {
-    }
+    private record WeightCodes(Tensor codes, Tensor scales, Tensor zeroPoints) {}
 
     /** Codes and scales with the fake quantizer's rule, checked against its output {@code fake}. */
     private static WeightCodes codes(Tensor weight, int axis, QuantizerSpec spec, Tensor fake, String layer) {
@@ -188,13 +200,15 @@ public final class QdqExporter {
                 float code = format.quantize(group[j] / p.scale());
                 codes[at] = code;
                 if (code * p.scale() != fake.data()[at]) {
-                    throw new IllegalStateException("layer " + layer + ": weight code " + code + " x scale "
-                            + p.scale() + " differs from the fake-quantized value " + fake.data()[at]);
+                    throw new IllegalStateException("layer " + layer + ": weight code " + code + " x scale " + p.scale()
+                            + " differs from the fake-quantized value " + fake.data()[at]);
                 }
             }
         }
         Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
-        return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
+        return new WeightCodes(
+                Tensor.of(DataType.INT8, shape, codes),
+                Tensor.of(scaleShape, scales),
                 Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
     }
 
@@ -211,7 +225,9 @@ public final class QdqExporter {
         boolean perTensor = spec.granularity().kind() == Granularity.Kind.PER_TENSOR;
         float[] scales = perTensor ? new float[] {a.scales()[0]} : a.scales().clone();
         Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
-        return new WeightCodes(Tensor.of(DataType.INT8, shape, codes), Tensor.of(scaleShape, scales),
+        return new WeightCodes(
+                Tensor.of(DataType.INT8, shape, codes),
+                Tensor.of(scaleShape, scales),
                 Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
     }
 
@@ -220,8 +236,8 @@ public final class QdqExporter {
         return axis == 0 ? ch * k + j : j * channels + ch;
     }
 
-    private static List<NodeProto> activationChain(GraphProto.Builder g, String in, String base, NumberFormat f,
-                                                   RangeSearch.Params params) {
+    private static List<NodeProto> activationChain(
+            GraphProto.Builder g, String in, String base, NumberFormat f, RangeSearch.Params params) {
         boolean unsigned = f.unsigned();
         DataType type = unsigned ? DataType.UINT8 : DataType.INT8;
         int typeMin = unsigned ? 0 : -128;
@@ -231,22 +247,41 @@ public final class QdqExporter {
         List<NodeProto> chain = new ArrayList<>();
         String x = in;
         if (f.minCode() != typeMin || f.maxCode() != typeMax) {
-            g.addInitializer(TensorProtos.toProto(base + "_clip_min", Tensor.of(Shape.of(),
-                    new float[] {(f.minCode() - zeroPoint) * scale})));
-            g.addInitializer(TensorProtos.toProto(base + "_clip_max", Tensor.of(Shape.of(),
-                    new float[] {(f.maxCode() - zeroPoint) * scale})));
-            chain.add(NodeProto.newBuilder().setName(base + "_Clip").setOpType("Clip").addInput(x)
-                    .addInput(base + "_clip_min").addInput(base + "_clip_max").addOutput(base + "_clipped").build());
+            g.addInitializer(TensorProtos.toProto(base + "_clip_min", Tensor.of(Shape.of(), new float[] {
+                (f.minCode() - zeroPoint) * scale
+            })));
+            g.addInitializer(TensorProtos.toProto(base + "_clip_max", Tensor.of(Shape.of(), new float[] {
+                (f.maxCode() - zeroPoint) * scale
+            })));
+            chain.add(NodeProto.newBuilder()
+                    .setName(base + "_Clip")
+                    .setOpType("Clip")
+                    .addInput(x)
+                    .addInput(base + "_clip_min")
+                    .addInput(base + "_clip_max")
+                    .addOutput(base + "_clipped")
+                    .build());
             x = base + "_clipped";
         }
         g.addInitializer(TensorProtos.toProto(base + "_scale", Tensor.of(Shape.of(), new float[] {scale})));
-        g.addInitializer(TensorProtos.toProto(base + "_zero_point", Tensor.of(type, Shape.of(),
-                new float[] {zeroPoint})));
-        chain.add(NodeProto.newBuilder().setName(base + "_QuantizeLinear").setOpType("QuantizeLinear").addInput(x)
-                .addInput(base + "_scale").addInput(base + "_zero_point").addOutput(base + "_quantized").build());
-        chain.add(NodeProto.newBuilder().setName(base + "_DequantizeLinear").setOpType("DequantizeLinear")
-                .addInput(base + "_quantized").addInput(base + "_scale").addInput(base + "_zero_point")
-                .addOutput(base + "_dequantized").build());
+        g.addInitializer(
+                TensorProtos.toProto(base + "_zero_point", Tensor.of(type, Shape.of(), new float[] {zeroPoint})));
+        chain.add(NodeProto.newBuilder()
+                .setName(base + "_QuantizeLinear")
+                .setOpType("QuantizeLinear")
+                .addInput(x)
+                .addInput(base + "_scale")
+                .addInput(base + "_zero_point")
+                .addOutput(base + "_quantized")
+                .build());
+        chain.add(NodeProto.newBuilder()
+                .setName(base + "_DequantizeLinear")
+                .setOpType("DequantizeLinear")
+                .addInput(base + "_quantized")
+                .addInput(base + "_scale")
+                .addInput(base + "_zero_point")
+                .addOutput(base + "_dequantized")
+                .build());
         return chain;
     }
 }

@@ -12,8 +12,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Converts ONNX {@code TensorProto} messages to tensors and back. */
 public final class TensorProtos {
-    private TensorProtos() {
-    }
+    private TensorProtos() {}
 
     /**
      * Reads a tensor stored in {@code raw_data} (little-endian) or in the typed fields.
@@ -23,17 +22,24 @@ public final class TensorProtos {
     public static Tensor toTensor(TensorProto proto, String where) {
         DataType type = DataType.fromOnnx(proto.getDataType());
         if (type == null) {
-            throw new UnsupportedModelException(where, dataTypeName(proto.getDataType()), "element type "
-                    + dataTypeName(proto.getDataType())
-                    + " is not supported (supported: float, double, uint8, int8, int32, int64, bool)");
+            throw new UnsupportedModelException(
+                    where,
+                    dataTypeName(proto.getDataType()),
+                    "element type "
+                            + dataTypeName(proto.getDataType())
+                            + " is not supported (supported: float, double, uint8, int8, int32, int64, bool)");
         }
         if (proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new UnsupportedModelException(where, "external data", "external tensor data is not supported; "
-                    + "save the model with its weights inside the .onnx file");
+            throw new UnsupportedModelException(
+                    where,
+                    "external data",
+                    "external tensor data is not supported; "
+                            + "save the model with its weights inside the .onnx file");
         }
         Shape shape;
         try {
-            shape = Shape.of(proto.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            shape = Shape.of(
+                    proto.getDimsList().stream().mapToLong(Long::longValue).toArray());
         } catch (IllegalArgumentException e) {
             throw new UserInputException(where, "invalid dimensions " + proto.getDimsList());
         }
@@ -49,8 +55,8 @@ public final class TensorProtos {
                 case UINT8, INT8, INT32, BOOL -> copy(proto.getInt32DataList(), values);
             };
             if (available != n) {
-                throw new UserInputException(where, "holds " + available + " values but its shape " + shape
-                        + " needs " + n);
+                throw new UserInputException(
+                        where, "holds " + available + " values but its shape " + shape + " needs " + n);
             }
         }
         return Tensor.of(type == DataType.DOUBLE ? DataType.FLOAT : type, shape, values);
@@ -63,8 +69,8 @@ public final class TensorProtos {
             case INT64, DOUBLE -> 8;
         };
         if (raw.size() != (long) width * values.length) {
-            throw new UserInputException(where, "raw data has " + raw.size() + " bytes but its shape needs "
-                    + (long) width * values.length);
+            throw new UserInputException(
+                    where, "raw data has " + raw.size() + " bytes but its shape needs " + (long) width * values.length);
         }
         ByteBuffer buf = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.length; i++) {
@@ -89,7 +95,8 @@ public final class TensorProtos {
 
     /** Writes a tensor as a {@code TensorProto} with little-endian {@code raw_data}. */
     public static TensorProto toProto(String name, Tensor tensor) {
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(tensor.type().onnxCode());
+        TensorProto.Builder b =
+                TensorProto.newBuilder().setName(name).setDataType(tensor.type().onnxCode());
         for (int d : tensor.shape().dims()) {
             b.addDims(d);
         }

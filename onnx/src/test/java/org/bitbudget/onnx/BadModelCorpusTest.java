@@ -26,11 +26,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.bitbudget.testsupport.ModelBuilder;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ops.inspect.ModelSummary;
+import org.bitbudget.testsupport.ModelBuilder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,7 +53,10 @@ class BadModelCorpusTest {
     Path dir;
 
     /** When the error shows. */
-    enum Stage { IMPORT, RUN }
+    enum Stage {
+        IMPORT,
+        RUN
+    }
 
     /**
      * One bad file.
@@ -91,13 +94,16 @@ class BadModelCorpusTest {
         String message = e.getMessage();
         assertFalse(message.contains("\n") || message.contains("\r"), () -> "more than one line: " + message);
         if (bad.node() != null) {
-            assertTrue(message.contains("node " + bad.node() + ": "), () -> "does not name node " + bad.node() + ": "
-                    + message);
+            assertTrue(
+                    message.contains("node " + bad.node() + ": "),
+                    () -> "does not name node " + bad.node() + ": " + message);
         }
         for (String fragment : bad.says()) {
             assertTrue(message.contains(fragment), () -> "does not say '" + fragment + "': " + message);
         }
-        assertEquals(bad.unsupported(), e instanceof UnsupportedModelException,
+        assertEquals(
+                bad.unsupported(),
+                e instanceof UnsupportedModelException,
                 () -> "unsupported feature or broken model misclassified: " + message);
     }
 
@@ -109,60 +115,143 @@ class BadModelCorpusTest {
                 broken("truncated file", Arrays.copyOf(good, good.length / 2), "truncated or corrupt protobuf"),
                 broken("random bytes", garbage, "not a valid ONNX model"),
                 broken("empty file", new byte[0], "empty file, not an ONNX model"),
-                broken("text file", "this is not a model\n".getBytes(StandardCharsets.UTF_8),
+                broken(
+                        "text file",
+                        "this is not a model\n".getBytes(StandardCharsets.UTF_8),
                         "not a valid ONNX model (truncated or corrupt protobuf"),
-                broken("no graph", ModelProto.newBuilder().setIrVersion(8)
-                        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray(),
+                broken(
+                        "no graph",
+                        ModelProto.newBuilder()
+                                .setIrVersion(8)
+                                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                                .build()
+                                .toByteArray(),
                         "no ir_version or no graph"),
-                broken("no opset import", ModelProto.newBuilder().setIrVersion(8)
-                        .setGraph(GraphProto.newBuilder().setName("g")).build().toByteArray(),
+                broken(
+                        "no opset import",
+                        ModelProto.newBuilder()
+                                .setIrVersion(8)
+                                .setGraph(GraphProto.newBuilder().setName("g"))
+                                .build()
+                                .toByteArray(),
                         "imports no default-domain opset"),
-                broken("opset 22", new ModelBuilder("g", 1).opset(22).bytes(),
+                broken(
+                        "opset 22",
+                        new ModelBuilder("g", 1).opset(22).bytes(),
                         "opset 22 is newer than the newest supported (21)"),
                 unsupported("unsupported operator LSTM", lstmModel(), "/rnn/LSTM", "operator LSTM is not supported"),
-                unsupported("operator of another domain", withNode(NodeProto.newBuilder().setOpType("FusedConv")
-                        .setDomain("com.microsoft").setName("/fused/FusedConv").addInput("x").addOutput("y")),
-                        "/fused/FusedConv", "com.microsoft.FusedConv is not supported"),
-                atNode("auto_pad FOO", convModel(t -> t, s("auto_pad", "FOO")), "/c1/Conv",
+                unsupported(
+                        "operator of another domain",
+                        withNode(NodeProto.newBuilder()
+                                .setOpType("FusedConv")
+                                .setDomain("com.microsoft")
+                                .setName("/fused/FusedConv")
+                                .addInput("x")
+                                .addOutput("y")),
+                        "/fused/FusedConv",
+                        "com.microsoft.FusedConv is not supported"),
+                atNode(
+                        "auto_pad FOO",
+                        convModel(t -> t, s("auto_pad", "FOO")),
+                        "/c1/Conv",
                         "auto_pad 'FOO' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),
                 unsupported("3-D convolution", conv3dModel(), "/c3d/Conv", "3-D convolution is not supported"),
-                unsupported("attribute the operator does not define", withNode(NodeProto.newBuilder()
-                        .setOpType("Relu").setName("/act/Relu").addInput("x").addOutput("y")
-                        .addAttribute(ModelBuilder.f("alpha", 0.1f))), "/act/Relu",
+                unsupported(
+                        "attribute the operator does not define",
+                        withNode(NodeProto.newBuilder()
+                                .setOpType("Relu")
+                                .setName("/act/Relu")
+                                .addInput("x")
+                                .addOutput("y")
+                                .addAttribute(ModelBuilder.f("alpha", 0.1f))),
+                        "/act/Relu",
                         "Relu attribute 'alpha' is not supported"),
-                atNode("attribute of the wrong type", convModel(t -> t, i("strides", 2)), "/c1/Conv",
+                atNode(
+                        "attribute of the wrong type",
+                        convModel(t -> t, i("strides", 2)),
+                        "/c1/Conv",
                         "attribute 'strides' must be INTS, got INT"),
-                atNode("attribute beyond int range", convModel(t -> t, i("group", 1L << 40)), "/c1/Conv",
+                atNode(
+                        "attribute beyond int range",
+                        convModel(t -> t, i("group", 1L << 40)),
+                        "/c1/Conv",
                         "attribute 'group' value 1099511627776 is out of range"),
-                atNode("kernel_shape disagrees with weight", convModel(t -> t, ints("kernel_shape", 5, 5)),
-                        "/c1/Conv", "kernel_shape [5, 5] does not match weight shape [4, 3, 3, 3]"),
-                atNode("Gemm with one input", withNode(NodeProto.newBuilder().setOpType("Gemm").setName("/fc/Gemm")
-                        .addInput("x").addOutput("y")), "/fc/Gemm", "Gemm has 1 inputs; 2 to 3 expected"),
-                new BadModel("Gemm inner dimension mismatch", gemmMismatchModel(), Stage.RUN, "/fc/Gemm", false,
+                atNode(
+                        "kernel_shape disagrees with weight",
+                        convModel(t -> t, ints("kernel_shape", 5, 5)),
+                        "/c1/Conv",
+                        "kernel_shape [5, 5] does not match weight shape [4, 3, 3, 3]"),
+                atNode(
+                        "Gemm with one input",
+                        withNode(NodeProto.newBuilder()
+                                .setOpType("Gemm")
+                                .setName("/fc/Gemm")
+                                .addInput("x")
+                                .addOutput("y")),
+                        "/fc/Gemm",
+                        "Gemm has 1 inputs; 2 to 3 expected"),
+                new BadModel(
+                        "Gemm inner dimension mismatch",
+                        gemmMismatchModel(),
+                        Stage.RUN,
+                        "/fc/Gemm",
+                        false,
                         List.of("Gemm: inner dimensions differ", "[1, 12]", "[4, 10] (transposed)")),
-                new BadModel("Conv channels mismatch", convChannelMismatchModel(), Stage.RUN, "/c1/Conv", false,
+                new BadModel(
+                        "Conv channels mismatch",
+                        convChannelMismatchModel(),
+                        Stage.RUN,
+                        "/c1/Conv",
+                        false,
                         List.of("input has 3 channels", "[4, 5, 3, 3]", "group=1")),
-                broken("NaN weight", convModel(t -> withValue(t, 5, Float.NaN)),
+                broken(
+                        "NaN weight",
+                        convModel(t -> withValue(t, 5, Float.NaN)),
                         "initializer 'w': value 5 is NaN; weights must be finite"),
-                broken("infinite weight", convModel(t -> withValue(t, 0, Float.NEGATIVE_INFINITY)),
+                broken(
+                        "infinite weight",
+                        convModel(t -> withValue(t, 0, Float.NEGATIVE_INFINITY)),
                         "initializer 'w': value 0 is -Infinity; weights must be finite"),
-                broken("raw data shorter than shape", convModel(t -> t.toBuilder()
-                        .setRawData(t.getRawData().substring(0, 40)).build()),
+                broken(
+                        "raw data shorter than shape",
+                        convModel(t -> t.toBuilder()
+                                .setRawData(t.getRawData().substring(0, 40))
+                                .build()),
                         "initializer 'w': raw data has 40 bytes but its shape needs 432"),
-                atNode("input produced by no node", withNode(NodeProto.newBuilder().setOpType("Relu")
-                        .setName("/act/Relu").addInput("ghost").addOutput("y")), "/act/Relu",
+                atNode(
+                        "input produced by no node",
+                        withNode(NodeProto.newBuilder()
+                                .setOpType("Relu")
+                                .setName("/act/Relu")
+                                .addInput("ghost")
+                                .addOutput("y")),
+                        "/act/Relu",
                         "input 'ghost' is not a graph input, an initializer or the output of an earlier node"),
-                broken("output produced by no node", outputWithoutProducer(),
+                broken(
+                        "output produced by no node",
+                        outputWithoutProducer(),
                         "graph output 'nowhere' is produced by no node"),
-                unsupportedFile("external data", convModel(t -> t.toBuilder().clearRawData()
-                        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin"))
-                        .build()), "initializer 'w': external tensor data is not supported"),
-                unsupportedFile("float16 initializer", convModel(t -> t.toBuilder()
-                        .setDataType(TensorProto.DataType.FLOAT16_VALUE)
-                        .setRawData(t.getRawData().substring(0, t.getRawData().size() / 2)).build()),
+                unsupportedFile(
+                        "external data",
+                        convModel(t -> t.toBuilder()
+                                .clearRawData()
+                                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                                .addExternalData(StringStringEntryProto.newBuilder()
+                                        .setKey("location")
+                                        .setValue("w.bin"))
+                                .build()),
+                        "initializer 'w': external tensor data is not supported"),
+                unsupportedFile(
+                        "float16 initializer",
+                        convModel(t -> t.toBuilder()
+                                .setDataType(TensorProto.DataType.FLOAT16_VALUE)
+                                .setRawData(t.getRawData()
+                                        .substring(0, t.getRawData().size() / 2))
+                                .build()),
                         "initializer 'w': element type float16 is not supported"),
-                unsupportedFile("float16 input", float16InputModel(),
+                unsupportedFile(
+                        "float16 input",
+                        float16InputModel(),
                         "value 'x' has element type float16, which is not supported"));
     }
 
@@ -211,28 +300,30 @@ class BadModelCorpusTest {
     private static byte[] lstmModel() {
         ModelBuilder b = new ModelBuilder("lstm", 5);
         String x = b.fixedInput("x", 7, 1, 3);
-        String y = b.node("LSTM", "/rnn/LSTM", List.of(x, b.weight("W", 1, 16, 3), b.weight("R", 1, 16, 4)),
-                i("hidden_size", 4));
+        String y = b.node(
+                "LSTM", "/rnn/LSTM", List.of(x, b.weight("W", 1, 16, 3), b.weight("R", 1, 16, 4)), i("hidden_size", 4));
         return b.output(y).bytes();
     }
 
     private static byte[] conv3dModel() {
         ModelBuilder b = new ModelBuilder("conv3d", 6);
         String x = b.input("x", 3, 8, 8, 8);
-        return b.output(b.node("Conv", "/c3d/Conv", List.of(x, b.weight("w", 4, 3, 3, 3, 3)))).bytes();
+        return b.output(b.node("Conv", "/c3d/Conv", List.of(x, b.weight("w", 4, 3, 3, 3, 3))))
+                .bytes();
     }
 
     private static byte[] gemmMismatchModel() {
         ModelBuilder b = new ModelBuilder("gemm", 7);
         String x = b.input("x", 12);
-        return b.output(b.node("Gemm", "/fc/Gemm", List.of(x, b.weight("w", 4, 10), b.weight("b", 4)),
-                i("transB", 1))).bytes();
+        return b.output(b.node("Gemm", "/fc/Gemm", List.of(x, b.weight("w", 4, 10), b.weight("b", 4)), i("transB", 1)))
+                .bytes();
     }
 
     private static byte[] convChannelMismatchModel() {
         ModelBuilder b = new ModelBuilder("conv", 8);
         String x = b.input("x", 3, 8, 8);
-        return b.output(b.node("Conv", "/c1/Conv", List.of(x, b.weight("w", 4, 5, 3, 3)))).bytes();
+        return b.output(b.node("Conv", "/c1/Conv", List.of(x, b.weight("w", 4, 5, 3, 3))))
+                .bytes();
     }
 
     private static byte[] outputWithoutProducer() {

@@ -3,13 +3,13 @@ package org.bitbudget.ops;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.Broadcast;
-import org.bitbudget.ops.compute.Elementwise;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Broadcast;
+import org.bitbudget.ops.compute.Elementwise;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.ElementwiseOps;
 
@@ -61,8 +61,8 @@ final class ArithmeticOperator implements OperatorDescriptor<Op.Binary> {
             int rank = a.shape().rank();
             int[] dims = bs.dims();
             if (op.legacyAxis() + dims.length > rank) {
-                throw new IllegalArgumentException("B " + bs + " does not fit at axis " + op.legacyAxis()
-                        + " of a rank-" + rank + " tensor");
+                throw new IllegalArgumentException(
+                        "B " + bs + " does not fit at axis " + op.legacyAxis() + " of a rank-" + rank + " tensor");
             }
             int[] aligned = new int[rank];
             Arrays.fill(aligned, 1);
@@ -70,10 +70,12 @@ final class ArithmeticOperator implements OperatorDescriptor<Op.Binary> {
             bs = Shape.of(aligned);
         }
         if (a.type() != b.type()) {
-            throw new IllegalArgumentException("operands have different element types: " + a.type() + " and "
-                    + b.type());
+            throw new IllegalArgumentException(
+                    "operands have different element types: " + a.type() + " and " + b.type());
         }
-        Shape out = a.shape().equals(bs) ? a.shape() : Shape.of(Broadcast.shape(a.shape().dims(), bs.dims()));
+        Shape out = a.shape().equals(bs)
+                ? a.shape()
+                : Shape.of(Broadcast.shape(a.shape().dims(), bs.dims()));
         return List.of(a.withShape(out));
     }
 

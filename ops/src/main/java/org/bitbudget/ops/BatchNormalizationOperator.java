@@ -1,11 +1,11 @@
 package org.bitbudget.ops;
 
 import java.util.List;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.NormalizationOps;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.NormalizationOps;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.NormOps;
 
@@ -32,8 +32,8 @@ final class BatchNormalizationOperator implements OperatorDescriptor<Op.BatchNor
             n.getString("consumed_inputs", null);
         }
         if (!training && n.outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
-            throw n.error("BatchNormalization in inference mode has one output; training outputs need "
-                    + "training_mode=1");
+            throw n.error(
+                    "BatchNormalization in inference mode has one output; training outputs need " + "training_mode=1");
         }
         return new Op.BatchNorm(epsilon, momentum, training);
     }
@@ -76,14 +76,13 @@ final class BatchNormalizationOperator implements OperatorDescriptor<Op.BatchNor
 
     @Override
     public TrainingForward forward(Op.BatchNorm bn, Node node, DTensor[] in, boolean training) {
-        NormOps.BatchNormResult r = NormOps.batchNorm(bn, in[0], in[1], in[2], in[3], in[4],
-                training || bn.training());
+        NormOps.BatchNormResult r = NormOps.batchNorm(bn, in[0], in[1], in[2], in[3], in[4], training || bn.training());
         return new TrainingForward(new DTensor[] {r.y(), r.runningMean(), r.runningVar()}, r.state());
     }
 
     @Override
     public DTensor[] backward(Op.BatchNorm op, Gradients g) {
-        return NormOps.batchNormBackward(g.in()[0], g.in()[1], (NormOps.BatchNormState) g.saved(), g.dy(),
-                g.needs(0), g.needs(1), g.needs(2));
+        return NormOps.batchNormBackward(
+                g.in()[0], g.in()[1], (NormOps.BatchNormState) g.saved(), g.dy(), g.needs(0), g.needs(1), g.needs(2));
     }
 }

@@ -3,12 +3,12 @@ package org.bitbudget.ops;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.Elementwise;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.Elementwise;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.ElementwiseOps;
 
@@ -89,8 +89,9 @@ final class ClipOperator implements OperatorDescriptor<Op.Clip> {
 
     @Override
     public DTensor[] backward(Op.Clip c, Gradients g) {
-        return new DTensor[] {ElementwiseOps.clipBackward(g.in()[0], bound(g.in(), 1, c.min()),
-                bound(g.in(), 2, c.max()), g.dy())};
+        return new DTensor[] {
+            ElementwiseOps.clipBackward(g.in()[0], bound(g.in(), 1, c.min()), bound(g.in(), 2, c.max()), g.dy())
+        };
     }
 
     private static double bound(DTensor[] in, int i, float fallback) {
@@ -107,8 +108,8 @@ final class ClipOperator implements OperatorDescriptor<Op.Clip> {
     /** A clamp to the bounds, which must be constant scalars (or the attributes). */
     @Override
     public IntegerLowering integerLowering(Op.Clip c, Node node, Map<String, Tensor> constants) {
-        return new IntegerLowering.Clamp(constantBound(node, 1, c.min(), constants),
-                constantBound(node, 2, c.max(), constants));
+        return new IntegerLowering.Clamp(
+                constantBound(node, 1, c.min(), constants), constantBound(node, 2, c.max(), constants));
     }
 
     private static double constantBound(Node node, int index, float attribute, Map<String, Tensor> constants) {

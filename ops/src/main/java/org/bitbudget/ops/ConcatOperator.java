@@ -1,12 +1,12 @@
 package org.bitbudget.ops;
 
 import java.util.List;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Layout;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Layout;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.LayoutOps;
 

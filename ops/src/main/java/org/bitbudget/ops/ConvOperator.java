@@ -3,14 +3,14 @@ package org.bitbudget.ops;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.Convolution;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.Convolution;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ops.gradients.ConvOps;
 import org.bitbudget.ops.gradients.DTensor;
 
@@ -33,8 +33,8 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
             }
             int[] weightKernel = Arrays.copyOfRange(weight.shape().dims(), 2, spatial + 2);
             if (kernel != null && !Arrays.equals(kernel, weightKernel)) {
-                throw n.error("kernel_shape " + Arrays.toString(kernel) + " does not match weight shape "
-                        + weight.shape());
+                throw n.error(
+                        "kernel_shape " + Arrays.toString(kernel) + " does not match weight shape " + weight.shape());
             }
             kernel = kernel == null ? weightKernel : kernel;
         }
@@ -83,27 +83,27 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
         int group = conv.group();
         int[] kernel = Arrays.copyOfRange(ws.dims(), 2, ws.rank());
         if (conv.kernel() != null && !Arrays.equals(conv.kernel(), kernel)) {
-            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(conv.kernel())
-                    + " does not match weight " + ws);
+            throw new IllegalArgumentException(
+                    "kernel_shape " + Arrays.toString(conv.kernel()) + " does not match weight " + ws);
         }
         if (c % group != 0 || m % group != 0 || ws.dim(1) * group != c) {
-            throw new IllegalArgumentException("input has " + c + " channels and weight " + ws + ", which does not "
-                    + "fit group=" + group);
+            throw new IllegalArgumentException(
+                    "input has " + c + " channels and weight " + ws + ", which does not " + "fit group=" + group);
         }
         if (in.present(2) && in.shape(2).size() != m) {
             throw new IllegalArgumentException("bias " + in.shape(2) + " must have " + m + " values");
         }
         int[] spatial = Arrays.copyOfRange(xs.dims(), 2, xs.rank());
-        Window win = Window.resolve(spatial, kernel, conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(),
-                false);
+        Window win =
+                Window.resolve(spatial, kernel, conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(), false);
         return List.of(ValueType.floats(Windows.outputShape(xs.with(1, m), win)));
     }
 
     @Override
     public FloatKernel floatKernel(Op.Conv c, FloatContext ctx) {
         Activation activation = ctx.activation();
-        return (in, alloc) -> new Tensor[] {Convolution.forward(c, in[0], in[1], optional(in, 2), ctx.sgemm(),
-                activation, alloc)};
+        return (in, alloc) ->
+                new Tensor[] {Convolution.forward(c, in[0], in[1], optional(in, 2), ctx.sgemm(), activation, alloc)};
     }
 
     private static Tensor optional(Tensor[] in, int i) {

@@ -1,11 +1,11 @@
 package org.bitbudget.ops;
 
 import java.util.List;
-import org.bitbudget.ops.compute.Elementwise;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Elementwise;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.ElementwiseOps;
 

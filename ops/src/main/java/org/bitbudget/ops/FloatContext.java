@@ -1,10 +1,10 @@
 package org.bitbudget.ops;
 
 import java.util.Map;
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.sgemm.Sgemm;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
 
 /**
  * What a float kernel is compiled with.

@@ -1,11 +1,11 @@
 package org.bitbudget.ops;
 
 import java.util.Map;
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.FloatKernel;
 
 /**
  * How the float engine runs an operator: the kernel, compiled once per node, and what the engine's

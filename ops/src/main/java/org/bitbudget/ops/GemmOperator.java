@@ -2,13 +2,13 @@ package org.bitbudget.ops;
 
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.Activation;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Linear;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Linear;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.LinearOps;
 
@@ -23,7 +23,10 @@ final class GemmOperator implements OperatorDescriptor<Op.Gemm> {
     public Op.Gemm read(OnnxNode n) {
         // Before opset 7, broadcast=1 allowed C to broadcast, which every later opset does by default.
         n.getInt("broadcast", 0);
-        return new Op.Gemm(n.getFloat("alpha", 1f), n.getFloat("beta", 1f), n.getInt("transA", 0) != 0,
+        return new Op.Gemm(
+                n.getFloat("alpha", 1f),
+                n.getFloat("beta", 1f),
+                n.getInt("transA", 0) != 0,
                 n.getInt("transB", 0) != 0);
     }
 
@@ -71,10 +74,11 @@ final class GemmOperator implements OperatorDescriptor<Op.Gemm> {
     public FloatKernel floatKernel(Op.Gemm g, FloatContext ctx) {
         Tensor b = ctx.constants().get(ctx.node().input(1));
         float[] bKN = b != null && g.transB() && b.shape().rank() == 2
-                ? Linear.transpose(b.data(), b.shape().dim(0), b.shape().dim(1)) : null;
+                ? Linear.transpose(b.data(), b.shape().dim(0), b.shape().dim(1))
+                : null;
         Activation activation = ctx.activation();
-        return (in, alloc) -> new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, in.length > 2 ? in[2] : null,
-                ctx.sgemm(), activation)};
+        return (in, alloc) ->
+                new Tensor[] {Linear.gemm(g, in[0], in[1], bKN, in.length > 2 ? in[2] : null, ctx.sgemm(), activation)};
     }
 
     @Override
@@ -94,8 +98,7 @@ final class GemmOperator implements OperatorDescriptor<Op.Gemm> {
 
     @Override
     public DTensor[] backward(Op.Gemm g, Gradients d) {
-        return LinearOps.gemmBackward(g, d.in()[0], d.in()[1], d.input(2), d.dy(), d.needs(0), d.needs(1),
-                d.needs(2));
+        return LinearOps.gemmBackward(g, d.in()[0], d.in()[1], d.input(2), d.dy(), d.needs(0), d.needs(1), d.needs(2));
     }
 
     @Override

@@ -2,10 +2,10 @@ package org.bitbudget.ops;
 
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.ElementwiseOps;
 

@@ -12,37 +12,29 @@ public sealed interface IntegerLowering {
     IntegerLowering RUNS_IN_FLOAT = new RunsInFloat();
 
     /** A weighted layer (Conv, Gemm, MatMul): integer GEMM when the precision config quantizes it. */
-    record Layer() implements IntegerLowering {
-    }
+    record Layer() implements IntegerLowering {}
 
     /** The output is the input, in whatever form it has. */
-    record PassThrough() implements IntegerLowering {
-    }
+    record PassThrough() implements IntegerLowering {}
 
     /** Clamps to the real range [low, high]: on accumulators, or folded into a layer's input codes. */
-    record Clamp(double low, double high) implements IntegerLowering {
-    }
+    record Clamp(double low, double high) implements IntegerLowering {}
 
     /** Max pooling, which commutes with requantization and so runs on codes. */
-    record MaxPool(Op.Pool pool) implements IntegerLowering {
-    }
+    record MaxPool(Op.Pool pool) implements IntegerLowering {}
 
     /** Average pooling of accumulators; {@code pool} is null for a global average. */
-    record AveragePool(Op.Pool pool) implements IntegerLowering {
-    }
+    record AveragePool(Op.Pool pool) implements IntegerLowering {}
 
     /** Flatten at {@code axis}: free when the spatial size is 1, a copy on codes otherwise. */
-    record Flatten(int axis) implements IntegerLowering {
-    }
+    record Flatten(int axis) implements IntegerLowering {}
 
     /** An element-wise sum of two accumulators of the same shape (a residual connection). */
-    record Add() implements IntegerLowering {
-    }
+    record Add() implements IntegerLowering {}
 
     /**
      * No integer form: today the integer engine refuses the node with a message naming it; an engine
      * with float islands runs it in float between dequantize and quantize steps.
      */
-    record RunsInFloat() implements IntegerLowering {
-    }
+    record RunsInFloat() implements IntegerLowering {}
 }

@@ -2,13 +2,13 @@ package org.bitbudget.ops;
 
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Linear;
-import org.bitbudget.ops.compute.MatMulShape;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Linear;
+import org.bitbudget.ops.compute.MatMulShape;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.LinearOps;
 
@@ -31,7 +31,8 @@ final class MatMulOperator implements OperatorDescriptor<Op.MatMul> {
 
     @Override
     public List<ValueType> outputs(Op.MatMul op, ShapeInputs in) {
-        return List.of(ValueType.floats(Shape.of(MatMulShape.of(in.shape(0).dims(), in.shape(1).dims()).outDims())));
+        return List.of(ValueType.floats(
+                Shape.of(MatMulShape.of(in.shape(0).dims(), in.shape(1).dims()).outDims())));
     }
 
     @Override

@@ -33,6 +33,5 @@ public interface OnnxMapping<O extends Op> {
      *
      * @throws IllegalArgumentException naming the node when {@code op} has no form in that opset
      */
-    default void write(O op, Node node, AttributeWriter out) {
-    }
+    default void write(O op, Node node, AttributeWriter out) {}
 }

@@ -46,8 +46,7 @@ public final class Operators {
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();
 
-    private Operators() {
-    }
+    private Operators() {}
 
     private static Map<String, OperatorDescriptor<?>> index() {
         Map<String, OperatorDescriptor<?>> byType = new LinkedHashMap<>();
@@ -86,6 +85,9 @@ public final class Operators {
 
     /** The default-domain operator types BitBudget reads, in registration order. */
     public static List<String> onnxTypes() {
-        return ALL.stream().filter(d -> d.domain().isEmpty()).map(OperatorDescriptor::type).toList();
+        return ALL.stream()
+                .filter(d -> d.domain().isEmpty())
+                .map(OperatorDescriptor::type)
+                .toList();
     }
 }

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Pooling;
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Pooling;
+import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.PoolOps;
 
@@ -51,8 +51,8 @@ final class PoolOperator implements OperatorDescriptor<Op.Pool> {
         boolean ceil = n.getInt("ceil_mode", 0) != 0;
         boolean includePad = n.getInt("count_include_pad", 0) != 0;
         int storageOrder = n.getInt("storage_order", 0);
-        return new Op.Pool(kind, kernel, strides, pads, dilations, ceil, includePad, SpatialAttributes.autoPad(n),
-                storageOrder);
+        return new Op.Pool(
+                kind, kernel, strides, pads, dilations, ceil, includePad, SpatialAttributes.autoPad(n), storageOrder);
     }
 
     @Override
@@ -77,12 +77,12 @@ final class PoolOperator implements OperatorDescriptor<Op.Pool> {
         ValueType x = in.type(0);
         Shape xs = x.shape();
         if (xs.rank() - 2 != pool.kernel().length) {
-            throw new IllegalArgumentException("input " + xs + " does not have " + pool.kernel().length
-                    + " spatial axes as kernel_shape says");
+            throw new IllegalArgumentException(
+                    "input " + xs + " does not have " + pool.kernel().length + " spatial axes as kernel_shape says");
         }
         int[] spatial = Arrays.copyOfRange(xs.dims(), 2, xs.rank());
-        Window w = Window.resolve(spatial, pool.kernel(), pool.strides(), pool.pads(), pool.dilations(),
-                pool.autoPad(), pool.ceilMode());
+        Window w = Window.resolve(
+                spatial, pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(), pool.ceilMode());
         Shape out = Windows.outputShape(xs, w);
         List<ValueType> outputs = new ArrayList<>(List.of(x.withShape(out)));
         if (in.wantsOutput(1)) {
@@ -104,7 +104,8 @@ final class PoolOperator implements OperatorDescriptor<Op.Pool> {
 
     @Override
     public TrainingForward forward(Op.Pool p, Node node, DTensor[] in, boolean training) {
-        PoolOps.Pooled r = PoolOps.forward(p, in[0], node.outputs().size() > 1 && !node.outputs().get(1).isEmpty());
+        PoolOps.Pooled r = PoolOps.forward(
+                p, in[0], node.outputs().size() > 1 && !node.outputs().get(1).isEmpty());
         return new TrainingForward(new DTensor[] {r.output(), r.indices()}, r.argmax());
     }
 

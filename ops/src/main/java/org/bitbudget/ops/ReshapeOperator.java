@@ -1,11 +1,11 @@
 package org.bitbudget.ops;
 
 import java.util.List;
-import org.bitbudget.ops.compute.FloatKernel;
-import org.bitbudget.ops.compute.Layout;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.compute.Layout;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.LayoutOps;
 
@@ -42,8 +42,8 @@ final class ReshapeOperator implements OperatorDescriptor<Op.Reshape> {
         if (target == null) {
             Tensor shape = in.value(1);
             if (shape == null) {
-                throw new IllegalArgumentException("the target shape '" + in.node().input(1)
-                        + "' is computed at run time; shape inference needs it constant");
+                throw new IllegalArgumentException("the target shape '"
+                        + in.node().input(1) + "' is computed at run time; shape inference needs it constant");
             }
             target = shape.longs();
         }
@@ -52,8 +52,9 @@ final class ReshapeOperator implements OperatorDescriptor<Op.Reshape> {
 
     @Override
     public FloatKernel floatKernel(Op.Reshape r, FloatContext ctx) {
-        return (in, alloc) -> new Tensor[] {Layout.reshape(r, in[0],
-                r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())};
+        return (in, alloc) ->
+                new Tensor[] {Layout.reshape(r, in[0], r.shapeAttribute() != null ? r.shapeAttribute() : in[1].longs())
+                };
     }
 
     @Override
@@ -63,8 +64,8 @@ final class ReshapeOperator implements OperatorDescriptor<Op.Reshape> {
 
     @Override
     public TrainingForward forward(Op.Reshape r, Node node, DTensor[] in, boolean training) {
-        return TrainingForward.of(LayoutOps.reshape(r, in[0],
-                r.shapeAttribute() != null ? r.shapeAttribute() : LayoutOps.longs(in[1])));
+        return TrainingForward.of(
+                LayoutOps.reshape(r, in[0], r.shapeAttribute() != null ? r.shapeAttribute() : LayoutOps.longs(in[1])));
     }
 
     @Override

@@ -6,14 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.UserInputException;
-import org.bitbudget.ops.compute.Allocator;
-import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
  * The element type and shape of every value of a graph (initializers, inputs, node outputs), derived

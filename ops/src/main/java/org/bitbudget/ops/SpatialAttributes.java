@@ -6,8 +6,7 @@ import org.bitbudget.ir.graph.Op;
 
 /** The window attributes Conv and the pooling operators share, read and checked one way. */
 final class SpatialAttributes {
-    private SpatialAttributes() {
-    }
+    private SpatialAttributes() {}
 
     static Op.AutoPad autoPad(OnnxNode n) {
         String s = n.getString("auto_pad", "NOTSET");
@@ -19,7 +18,8 @@ final class SpatialAttributes {
     }
 
     static void check(OnnxNode n, int[] kernel, int[] strides, int[] dilations, int[] pads) {
-        int rank = kernel != null ? kernel.length
+        int rank = kernel != null
+                ? kernel.length
                 : strides != null ? strides.length : dilations != null ? dilations.length : -1;
         if (kernel != null) {
             requirePositive(n, "kernel_shape", kernel);

@@ -1,12 +1,11 @@
 package org.bitbudget.ops;
 
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ops.compute.Window;
 
 /** The output shape of a sliding window over the spatial axes of an [N, C, ...] shape. */
 final class Windows {
-    private Windows() {
-    }
+    private Windows() {}
 
     /** {@code shape} with its 1 or 2 spatial axes replaced by the window's output size. */
     static Shape outputShape(Shape shape, Window win) {

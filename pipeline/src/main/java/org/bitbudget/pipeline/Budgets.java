@@ -37,8 +37,7 @@ public final class Budgets {
         double total(String cost, NumberFormat format);
     }
 
-    private Budgets() {
-    }
+    private Budgets() {}
 
     /** The cost names budgets accept. */
     public static List<String> costs() {
@@ -112,8 +111,11 @@ public final class Budgets {
             int costAt = pos;
             String cost = word();
             if (cost.isEmpty()) {
-                throw error(costAt, pos >= to ? "expected a budget like 'size <= 64KiB'" : "expected a cost name ("
-                        + String.join(", ", CostModels.NAMES) + ")");
+                throw error(
+                        costAt,
+                        pos >= to
+                                ? "expected a budget like 'size <= 64KiB'"
+                                : "expected a cost name (" + String.join(", ", CostModels.NAMES) + ")");
             }
             BudgetUnits dim;
             try {
@@ -149,9 +151,13 @@ public final class Budgets {
             } else {
                 double number = number();
                 skipSpaces();
-                if (pos < to && (text.charAt(pos) == '*' || text.charAt(pos) == '×'
-                        || (text.charAt(pos) == 'x' && (pos + 1 >= to || !Character.isLetter(text.charAt(pos + 1))
-                        || Character.isWhitespace(text.charAt(pos + 1)))))) {
+                if (pos < to
+                        && (text.charAt(pos) == '*'
+                                || text.charAt(pos) == '×'
+                                || (text.charAt(pos) == 'x'
+                                        && (pos + 1 >= to
+                                                || !Character.isLetter(text.charAt(pos + 1))
+                                                || Character.isWhitespace(text.charAt(pos + 1)))))) {
                     pos++;
                     skipSpaces();
                     limit = relative(cost, number, limitAt);
@@ -189,7 +195,8 @@ public final class Budgets {
 
         private double number() {
             int start = pos;
-            while (pos < to && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.' || text.charAt(pos) == '_')) {
+            while (pos < to
+                    && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.' || text.charAt(pos) == '_')) {
                 pos++;
             }
             if (pos < to && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E') && pos > start) {
@@ -230,20 +237,25 @@ public final class Budgets {
             Map<String, Double> units = dim.factors();
             Double f = units.get(u);
             if (f == null) {
-                List<String> names = units.keySet().stream().filter(k -> !k.isEmpty()).toList();
+                List<String> names =
+                        units.keySet().stream().filter(k -> !k.isEmpty()).toList();
                 if (u.isEmpty()) {
                     throw error(start, cost + " needs a unit (" + String.join(", ", names) + ")");
                 }
-                throw error(start, "unknown unit '" + u + "' for " + cost + " (" + String.join(", ", names)
-                        + (units.containsKey("") ? ", or none" : "") + ")");
+                throw error(
+                        start,
+                        "unknown unit '" + u + "' for " + cost + " (" + String.join(", ", names)
+                                + (units.containsKey("") ? ", or none" : "") + ")");
             }
             return f;
         }
 
         private String word() {
             int start = pos;
-            while (pos < to && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '-'
-                    || text.charAt(pos) == '_')) {
+            while (pos < to
+                    && (Character.isLetterOrDigit(text.charAt(pos))
+                            || text.charAt(pos) == '-'
+                            || text.charAt(pos) == '_')) {
                 pos++;
             }
             return text.substring(start, pos).toLowerCase(Locale.ROOT).replace('_', '-');
@@ -256,7 +268,8 @@ public final class Budgets {
         }
 
         private UserInputException error(int at, String message) {
-            return new UserInputException("budget '" + text.substring(0, at) + "^" + text.substring(at) + "'",
+            return new UserInputException(
+                    "budget '" + text.substring(0, at) + "^" + text.substring(at) + "'",
                     "position " + at + ": " + message);
         }
     }

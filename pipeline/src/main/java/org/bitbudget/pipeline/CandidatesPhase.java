@@ -31,9 +31,12 @@ public final class CandidatesPhase {
         if (accumulators.isEmpty()) {
             throw new SettingException(Setting.ACCUMULATORS, "at least one candidate is required");
         }
-        List<NumberFormat> weights = weightFormats.stream().map(f -> parse(Setting.WEIGHT_FORMATS, f)).toList();
+        List<NumberFormat> weights = weightFormats.stream()
+                .map(f -> parse(Setting.WEIGHT_FORMATS, f))
+                .toList();
         List<NumberFormat> activations = activationFormats.stream()
-                .map(f -> parse(Setting.ACTIVATION_FORMATS, f)).toList();
+                .map(f -> parse(Setting.ACTIVATION_FORMATS, f))
+                .toList();
         for (int bits : accumulators) {
             if (bits < 2 || bits > 64) {
                 throw new SettingException(Setting.ACCUMULATORS, bits + " is not between 2 and 64 bits");
@@ -42,8 +45,7 @@ public final class CandidatesPhase {
         List<Precision> out = new ArrayList<>();
         for (NumberFormat wf : weights) {
             for (NumberFormat af : activations) {
-                boolean narrowable = wf.isInteger() && !wf.unsigned() && !wf.signOnly()
-                        && af.isInteger();
+                boolean narrowable = wf.isInteger() && !wf.unsigned() && !wf.signOnly() && af.isInteger();
                 for (int acc : accumulators) {
                     if (acc < 32 && !narrowable) {
                         continue;
@@ -54,15 +56,20 @@ public final class CandidatesPhase {
         }
         this.precisions = out.stream().distinct().toList();
         if (precisions.isEmpty()) {
-            throw new SettingException(Setting.ACCUMULATORS, "accumulators below 32 bits need signed integer "
-                    + "weights and integer activations; add 32 or integer weight and activation formats");
+            throw new SettingException(
+                    Setting.ACCUMULATORS,
+                    "accumulators below 32 bits need signed integer "
+                            + "weights and integer activations; add 32 or integer weight and activation formats");
         }
         for (Precision p : precisions) {
             NumberFormat in = p.activations().format();
-            if (p.accumulatorBits() < 32 && in.isInteger()
+            if (p.accumulatorBits() < 32
+                    && in.isInteger()
                     && AccumulatorAware.l1Budget(p.accumulatorBits(), AccumulatorAware.maxInputMagnitude(in)) < 1) {
-                throw new SettingException(Setting.ACCUMULATORS, "a " + p.accumulatorBits() + "-bit accumulator "
-                        + "cannot hold even one weight times the largest " + in.name() + " input");
+                throw new SettingException(
+                        Setting.ACCUMULATORS,
+                        "a " + p.accumulatorBits() + "-bit accumulator "
+                                + "cannot hold even one weight times the largest " + in.name() + " input");
             }
         }
     }

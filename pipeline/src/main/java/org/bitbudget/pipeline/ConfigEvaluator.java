@@ -1,13 +1,13 @@
 package org.bitbudget.pipeline;
 
-import org.bitbudget.kernels.engine.IntegerEngine;
 import org.bitbudget.data.Classification;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.engine.FakeQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
 
 /**
  * Top-1 accuracy of a precision config on a fixed set of labelled images: the config is
@@ -21,8 +21,7 @@ public final class ConfigEvaluator {
      * @param accuracy top-1 accuracy, 0…1
      * @param engine   {@code integer} or {@code float} (fake quantization)
      */
-    public record Measurement(double accuracy, String engine) {
-    }
+    public record Measurement(double accuracy, String engine) {}
 
     private final Graph graph;
     private final Tensor calibration;
@@ -53,7 +52,8 @@ public final class ConfigEvaluator {
         if (integer) {
             IntegerEngine integerEngine = null;
             try {
-                integerEngine = IntegerEngine.builder(graph, quantized).threads(threads).build();
+                integerEngine =
+                        IntegerEngine.builder(graph, quantized).threads(threads).build();
             } catch (IllegalArgumentException notIntegerOnly) {
                 // The config has a layer the integer kernels cannot run: fake quantization measures it.
             }
@@ -63,7 +63,10 @@ public final class ConfigEvaluator {
             }
         }
         if (logits == null) {
-            logits = FloatEngine.builder(quantized.graph()).threads(threads).build().predict(images);
+            logits = FloatEngine.builder(quantized.graph())
+                    .threads(threads)
+                    .build()
+                    .predict(images);
         }
         int[] predictions = Classification.predictions(logits);
         return new Measurement((double) Classification.correct(predictions, labels, 0) / labels.length, engine);

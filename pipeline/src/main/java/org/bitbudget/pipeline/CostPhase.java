@@ -6,7 +6,6 @@ import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostModels;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.EnergyTable;
-import org.bitbudget.costs.EnergyTable;
 import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.search.Budget;

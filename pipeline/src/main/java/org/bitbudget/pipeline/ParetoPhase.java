@@ -37,17 +37,23 @@ public final class ParetoPhase {
      * @param costs      its cost table, for the points' totals
      * @param evaluator  measures configs on the evaluation images
      */
-    public Front run(SearchProblem problem, Candidates candidates, CostTable costs, ConfigEvaluator evaluator,
-                     RunProgress progress) {
+    public Front run(
+            SearchProblem problem,
+            Candidates candidates,
+            CostTable costs,
+            ConfigEvaluator evaluator,
+            RunProgress progress) {
         List<SearchPipeline.Point> pareto = new ArrayList<>();
         if (points >= 2) {
-            String cost = problem.budgets().isEmpty() ? "size" : problem.budgets().getFirst().cost();
+            String cost = problem.budgets().isEmpty()
+                    ? "size"
+                    : problem.budgets().getFirst().cost();
             for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
                 Candidate c = p.candidate();
                 PrecisionConfig config = candidates.config(c.config());
                 ConfigEvaluator.Measurement m = evaluator.measure(config, false);
-                pareto.add(new SearchPipeline.Point(cost, p.budget(), config, m.accuracy(), m.engine(), c.damage(),
-                        costs.totals(config), null));
+                pareto.add(new SearchPipeline.Point(
+                        cost, p.budget(), config, m.accuracy(), m.engine(), c.damage(), costs.totals(config), null));
                 progress.step();
             }
         }
@@ -57,8 +63,15 @@ public final class ParetoPhase {
             Arrays.fill(choice, c);
             PrecisionConfig config = candidates.config(choice);
             ConfigEvaluator.Measurement m = evaluator.measure(config, false);
-            uniform.add(new SearchPipeline.Point("uniform", Double.NaN, config, m.accuracy(), m.engine(),
-                    problem.damage(choice), costs.totals(config), candidates.precisions().get(c).label()));
+            uniform.add(new SearchPipeline.Point(
+                    "uniform",
+                    Double.NaN,
+                    config,
+                    m.accuracy(),
+                    m.engine(),
+                    problem.damage(choice),
+                    costs.totals(config),
+                    candidates.precisions().get(c).label()));
             progress.step();
         }
         return new Front(pareto, uniform);

@@ -37,8 +37,12 @@ public final class ProblemPhase {
         try {
             return build(candidates, sensitivity, costs, accuracy);
         } catch (SearchException | IllegalArgumentException e) {
-            throw new SettingException(Setting.BUDGET, "no candidate meets the per-layer budgets ("
-                    + String.join(", ", costs.budgets().stream().map(Budget::text).toList()) + "): " + e.getMessage());
+            throw new SettingException(
+                    Setting.BUDGET,
+                    "no candidate meets the per-layer budgets ("
+                            + String.join(
+                                    ", ",
+                                    costs.budgets().stream().map(Budget::text).toList()) + "): " + e.getMessage());
         }
     }
 
@@ -115,15 +119,21 @@ public final class ProblemPhase {
                 continue;
             }
             Precision q = candidates.get(best);
-            int by = Integer.compare(p.weights().format().bits(), q.weights().format().bits());
-            by = by != 0 ? by : Integer.compare(p.activations().format().bits(), q.activations().format().bits());
+            int by = Integer.compare(
+                    p.weights().format().bits(), q.weights().format().bits());
+            by = by != 0
+                    ? by
+                    : Integer.compare(
+                            p.activations().format().bits(),
+                            q.activations().format().bits());
             by = by != 0 ? by : Integer.compare(p.accumulatorBits(), q.accumulatorBits());
             if (by > 0) {
                 best = c;
             }
         }
         if (best < 0) {
-            throw new SettingException(Setting.BUDGET, "no candidate of layer " + layer + " meets the per-layer budgets");
+            throw new SettingException(
+                    Setting.BUDGET, "no candidate of layer " + layer + " meets the per-layer budgets");
         }
         return best;
     }

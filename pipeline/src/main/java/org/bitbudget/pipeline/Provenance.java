@@ -28,17 +28,38 @@ import java.util.Map;
  * @param started    when the run started
  * @param finished   when it finished
  */
-public record Provenance(String model, String version, String gitCommit, String jdkVersion, String jdkVendor,
-                        String osName, String osArch, String cpu, int cores, int vectorBits, long seed,
-                        Instant started, Instant finished) {
+public record Provenance(
+        String model,
+        String version,
+        String gitCommit,
+        String jdkVersion,
+        String jdkVendor,
+        String osName,
+        String osArch,
+        String cpu,
+        int cores,
+        int vectorBits,
+        long seed,
+        Instant started,
+        Instant finished) {
 
     /** The provenance of a run of {@code model} on this machine. */
     public static Provenance of(String model, long seed, Instant started, Instant finished) {
         String version = Provenance.class.getPackage().getImplementationVersion();
-        return new Provenance(model, version == null ? projectVersion() : version, readGitCommit(),
-                Runtime.version().toString(), System.getProperty("java.vendor"), System.getProperty("os.name"),
-                System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(), preferredVectorBits(),
-                seed, started, finished);
+        return new Provenance(
+                model,
+                version == null ? projectVersion() : version,
+                readGitCommit(),
+                Runtime.version().toString(),
+                System.getProperty("java.vendor"),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                preferredVectorBits(),
+                seed,
+                started,
+                finished);
     }
 
     /** The fields as JSON names them ({@code bitbudget_version}, {@code git_commit}, …, {@code start}, {@code end}). */

@@ -5,14 +5,12 @@ public interface RunProgress {
     /** Does nothing. */
     RunProgress NONE = new RunProgress() {
         @Override
-        public void phase(String name, int index, int count) {
-        }
+        public void phase(String name, int index, int count) {}
     };
 
     /** Phase {@code index} of {@code count} has started. */
     void phase(String name, int index, int count);
 
     /** One step of the current phase is done. */
-    default void step() {
-    }
+    default void step() {}
 }

@@ -28,9 +28,13 @@ public record SearchData(DataSource train, DataSource test, Normalization normal
      */
     public Samples samples(int calibration, int evaluationLimit) {
         int n = Math.min(calibration, train.size());
-        DataSource evaluation = evaluationLimit > 0 && evaluationLimit < test.size() ? test.limit(evaluationLimit) : test;
-        return new Samples(train.batch(0, n, normalization), Arrays.copyOf(train.labels(), n),
-                evaluation.batch(0, evaluation.size(), normalization), evaluation.labels());
+        DataSource evaluation =
+                evaluationLimit > 0 && evaluationLimit < test.size() ? test.limit(evaluationLimit) : test;
+        return new Samples(
+                train.batch(0, n, normalization),
+                Arrays.copyOf(train.labels(), n),
+                evaluation.batch(0, evaluation.size(), normalization),
+                evaluation.labels());
     }
 
     /**
@@ -41,8 +45,8 @@ public record SearchData(DataSource train, DataSource test, Normalization normal
      * @param evaluationImages   evaluation images, from the test split
      * @param evaluationLabels   their labels
      */
-    public record Samples(Tensor calibrationImages, int[] calibrationLabels, Tensor evaluationImages,
-                          int[] evaluationLabels) {
+    public record Samples(
+            Tensor calibrationImages, int[] calibrationLabels, Tensor evaluationImages, int[] evaluationLabels) {
         public Samples {
             calibrationLabels = calibrationLabels.clone();
             evaluationLabels = evaluationLabels.clone();

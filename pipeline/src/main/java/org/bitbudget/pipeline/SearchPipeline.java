@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Evaluator;
@@ -18,9 +18,8 @@ import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
 import org.bitbudget.search.SearchStrategies;
-import org.bitbudget.search.UnknownStrategyException;
-import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.search.UnknownStrategyException;
 import org.bitbudget.sensitivity.Estimators;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityTable;
@@ -44,6 +43,7 @@ import org.bitbudget.sensitivity.SensitivityTable;
 public final class SearchPipeline {
     /** Weight formats when none are given. */
     public static final List<String> DEFAULT_WEIGHT_FORMATS = List.of("int8", "int4", "int3", "int2");
+
     private static final int PHASES = 5;
 
     private final Graph graph;
@@ -65,8 +65,12 @@ public final class SearchPipeline {
     private final boolean integerEngine;
     private final RunProgress progress;
 
-    private SearchPipeline(Builder b, CandidatesPhase candidates, SensitivityEstimator estimator, CostPhase costs,
-                           SearchStrategy strategy) {
+    private SearchPipeline(
+            Builder b,
+            CandidatesPhase candidates,
+            SensitivityEstimator estimator,
+            CostPhase costs,
+            SearchStrategy strategy) {
         this.graph = b.graph;
         this.modelName = b.modelName;
         this.data = b.data;
@@ -120,7 +124,8 @@ public final class SearchPipeline {
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
         SearchProblem problem = new ProblemPhase(pinEnds).run(space, table, costTable, fitness(space, samples));
-        SearchControl.Builder control = SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
+        SearchControl.Builder control =
+                SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
         if (timeLimit != null) {
             control.timeLimit(timeLimit);
         }
@@ -129,22 +134,37 @@ public final class SearchPipeline {
 
         progress.phase("evaluation", 3, PHASES);
         long t3 = System.nanoTime();
-        ConfigEvaluator evaluator = new ConfigEvaluator(graph, samples.calibrationImages(),
-                samples.evaluationImages(), samples.evaluationLabels(), threads);
+        ConfigEvaluator evaluator = new ConfigEvaluator(
+                graph, samples.calibrationImages(), samples.evaluationImages(), samples.evaluationLabels(), threads);
         PrecisionConfig chosen = space.config(found.config());
         ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
         progress.phase("pareto front", 4, PHASES);
-        SearchControl sweep = SearchControl.builder().seed(seed).threads(threads).cancel(cancel).build();
-        ParetoPhase.Front front = new ParetoPhase(paretoPoints, sweep)
-                .run(problem, space, costTable.table(), evaluator, progress);
+        SearchControl sweep = SearchControl.builder()
+                .seed(seed)
+                .threads(threads)
+                .cancel(cancel)
+                .build();
+        ParetoPhase.Front front =
+                new ParetoPhase(paretoPoints, sweep).run(problem, space, costTable.table(), evaluator, progress);
 
-        Timings timings = new Timings(sensitivitySeconds, costSeconds, searchSeconds, evaluationSeconds,
-                (System.nanoTime() - t0) / 1e9);
-        return new Result(chosen, measured.accuracy(), measured.engine(), found.damage(),
-                costTable.table().totals(chosen), strategy.name(), estimator.name(), budgets, found.stoppedEarly(),
-                front.pareto(), front.uniform(), table, timings,
+        Timings timings = new Timings(
+                sensitivitySeconds, costSeconds, searchSeconds, evaluationSeconds, (System.nanoTime() - t0) / 1e9);
+        return new Result(
+                chosen,
+                measured.accuracy(),
+                measured.engine(),
+                found.damage(),
+                costTable.table().totals(chosen),
+                strategy.name(),
+                estimator.name(),
+                budgets,
+                found.stoppedEarly(),
+                front.pareto(),
+                front.uniform(),
+                table,
+                timings,
                 Provenance.of(modelName, seed, started, Instant.now()));
     }
 
@@ -156,8 +176,8 @@ public final class SearchPipeline {
         if (!(strategy instanceof GeneticStrategy)) {
             return null;
         }
-        ConfigEvaluator onCalibration = new ConfigEvaluator(graph, samples.calibrationImages(),
-                samples.calibrationImages(), samples.calibrationLabels(), 1);
+        ConfigEvaluator onCalibration = new ConfigEvaluator(
+                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
         return config -> onCalibration.measure(space.config(config), false).accuracy();
     }
 
@@ -174,8 +194,15 @@ public final class SearchPipeline {
      * @param costs    its cost totals by cost model
      * @param uniform  the precision label of a uniform config, else null
      */
-    public record Point(String cost, double budget, PrecisionConfig config, double accuracy, String engine,
-                        double damage, Map<String, Double> costs, String uniform) {
+    public record Point(
+            String cost,
+            double budget,
+            PrecisionConfig config,
+            double accuracy,
+            String engine,
+            double damage,
+            Map<String, Double> costs,
+            String uniform) {
         public Point {
             costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
         }
@@ -190,8 +217,7 @@ public final class SearchPipeline {
      * @param evaluation  the chosen config's evaluation
      * @param total       the whole run, Pareto sweep and uniform configs included
      */
-    public record Timings(double sensitivity, double costs, double search, double evaluation, double total) {
-    }
+    public record Timings(double sensitivity, double costs, double search, double evaluation, double total) {}
 
     /**
      * What a run found.
@@ -212,10 +238,21 @@ public final class SearchPipeline {
      * @param timings      phase times
      * @param provenance   versions, machine, seed and times
      */
-    public record Result(PrecisionConfig config, double accuracy, String engine, double damage,
-                         Map<String, Double> costs, String strategy, String estimator, List<String> budgets,
-                         boolean stoppedEarly, List<Point> pareto, List<Point> uniform, SensitivityTable sensitivity,
-                         Timings timings, Provenance provenance) {
+    public record Result(
+            PrecisionConfig config,
+            double accuracy,
+            String engine,
+            double damage,
+            Map<String, Double> costs,
+            String strategy,
+            String estimator,
+            List<String> budgets,
+            boolean stoppedEarly,
+            List<Point> pareto,
+            List<Point> uniform,
+            SensitivityTable sensitivity,
+            Timings timings,
+            Provenance provenance) {
         public Result {
             costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
             budgets = List.copyOf(budgets);
@@ -411,8 +448,8 @@ public final class SearchPipeline {
                 throw new SettingException(Setting.EVALUATION_LIMIT, "must not be negative, got " + evaluationLimit);
             }
             if (paretoPoints == 1 || paretoPoints < 0) {
-                throw new SettingException(Setting.PARETO_POINTS, "must be 0 (no sweep) or at least 2, got "
-                        + paretoPoints);
+                throw new SettingException(
+                        Setting.PARETO_POINTS, "must be 0 (no sweep) or at least 2, got " + paretoPoints);
             }
             if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
                 throw new SettingException(Setting.TIME_LIMIT, "must be positive, got " + timeLimit);

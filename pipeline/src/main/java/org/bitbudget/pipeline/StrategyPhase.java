@@ -39,8 +39,10 @@ public final class StrategyPhase {
             throw new SettingException(Setting.STRATEGY, strategy.name(), e.getMessage());
         }
         if (!found.feasible()) {
-            throw new SettingException(Setting.BUDGET, (found.stoppedEarly() ? "the search stopped before it found"
-                    : strategy.name() + " found no") + " config that meets every budget; give it more time or use ilp");
+            throw new SettingException(
+                    Setting.BUDGET,
+                    (found.stoppedEarly() ? "the search stopped before it found" : strategy.name() + " found no")
+                            + " config that meets every budget; give it more time or use ilp");
         }
         return found;
     }
@@ -50,13 +52,21 @@ public final class StrategyPhase {
         if (e.budget() == null) {
             return new SettingException(Setting.BUDGET, e.getMessage());
         }
-        Budget budget = costs.budgets().stream().filter(b -> b.cost().equals(e.budget().cost())).findFirst()
+        Budget budget = costs.budgets().stream()
+                .filter(b -> b.cost().equals(e.budget().cost()))
+                .findFirst()
                 .orElse(null);
         String unit = costs.table().model(e.budget().cost()).unit();
-        return new SettingException(Setting.BUDGET, budget == null ? null : "'" + budget.text() + "'",
-                String.format(Locale.ROOT,
+        return new SettingException(
+                Setting.BUDGET,
+                budget == null ? null : "'" + budget.text() + "'",
+                String.format(
+                        Locale.ROOT,
                         "no config meets it: the limit is %s %s and the cheapest config needs %s %s (%.1f%% over)",
-                        amount(e.budget().limit()), unit, amount(e.cheapest()), unit,
+                        amount(e.budget().limit()),
+                        unit,
+                        amount(e.cheapest()),
+                        unit,
                         100 * e.gap() / e.budget().limit()));
     }
 

@@ -18,10 +18,10 @@ import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.search.Budget;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The budget parser on a corpus of good and bad expressions. */
 class BudgetsTest {
@@ -76,8 +76,11 @@ class BudgetsTest {
                 Arguments.of("size <= 64", 10, "size needs a unit"),
                 Arguments.of("size <= 64KX", 10, "unknown unit 'KX' for size"),
                 Arguments.of("latency <= 3 KiB", 13, "unknown unit 'KiB' for latency"),
-                Arguments.of("speed <= 3", 0, "cost model 'speed' is not one of size, bops, macs, activation-memory, "
-                        + "energy, accumulator, accumulator-l1, latency"),
+                Arguments.of(
+                        "speed <= 3",
+                        0,
+                        "cost model 'speed' is not one of size, bops, macs, activation-memory, "
+                                + "energy, accumulator, accumulator-l1, latency"),
                 Arguments.of("size >= 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size = 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size 64KiB", 5, "expected <= or <"),
@@ -99,7 +102,8 @@ class BudgetsTest {
         UserInputException e = assertThrows(UserInputException.class, () -> Budgets.parse(text, REFERENCE));
         String marked = text.substring(0, position) + "^" + text.substring(position);
         assertEquals("budget '" + marked + "'", e.source());
-        assertTrue(e.getMessage().startsWith("budget '" + marked + "': position " + position + ": " + message),
+        assertTrue(
+                e.getMessage().startsWith("budget '" + marked + "': position " + position + ": " + message),
                 e.getMessage());
     }
 
@@ -112,31 +116,38 @@ class BudgetsTest {
     @Test
     void severalBudgetsMustAllHold() {
         List<Budget> b = Budgets.parseAll(List.of("size <= 1KiB, latency < 2ms", "energy <= 1nJ"), REFERENCE);
-        assertEquals(List.of("size", "latency", "energy"), b.stream().map(Budget::cost).toList());
+        assertEquals(
+                List.of("size", "latency", "energy"),
+                b.stream().map(Budget::cost).toList());
         assertTrue(Budgets.holdAll(b, Map.of("size", 8192.0, "latency", 1.9, "energy", 1000.0)));
         assertFalse(Budgets.holdAll(b, Map.of("size", 8192.0, "latency", 2.0, "energy", 1000.0)));
         assertEquals(List.of(b.get(0)), Budgets.violated(b, Map.of("size", 8193.0, "latency", 1.0, "energy", 1.0)));
         assertEquals(1.0, b.get(0).excess(8193.0));
         assertEquals(2.0, b.get(0).ratio(16384.0));
-        assertEquals("size <= 1KiB: 9,011 bits is 10.0% over the limit 8,192 bits", b.get(0).describe(9011, "bits"));
+        assertEquals(
+                "size <= 1KiB: 9,011 bits is 10.0% over the limit 8,192 bits",
+                b.get(0).describe(9011, "bits"));
     }
 
     /** Relative budgets resolve against a cost table's uniform reference configs (LeNet-5: 416,520 MACs). */
     @Test
     void relativeBudgetsResolveAgainstACostTable() {
         List<Precision> candidates = List.of(wa("int8", "uint8"), wa("int4", "uint4"), wa("int2", "uint2"));
-        CostTable t = CostTable.of(LayerInfo.of(SearchPipelineTest.lenet5()), candidates,
-                CostModels.analytic(EnergyTable.defaults()));
+        CostTable t = CostTable.of(
+                LayerInfo.of(SearchPipelineTest.lenet5()), candidates, CostModels.analytic(EnergyTable.defaults()));
         List<Budget> budgets = Budgets.parse("bops <= 0.25*int8, size <= 64KiB", t::reference);
         assertEquals(416_520.0 * 16, budgets.getFirst().limit());
         assertEquals(true, Budgets.holdAll(budgets, t.totals(PrecisionConfig.uniform(wa("int4", "uint4")))));
-        assertEquals(List.of(budgets.getFirst()), Budgets.violated(budgets,
-                t.totals(PrecisionConfig.uniform(wa("int8", "uint8")))));
+        assertEquals(
+                List.of(budgets.getFirst()),
+                Budgets.violated(budgets, t.totals(PrecisionConfig.uniform(wa("int8", "uint8")))));
     }
 
     private static Precision wa(String weights, String activations) {
-        return new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                QuantizerSpec.activations(NumberFormat.parse(activations)), 32);
+        return new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(weights)),
+                QuantizerSpec.activations(NumberFormat.parse(activations)),
+                32);
     }
 
     @Test

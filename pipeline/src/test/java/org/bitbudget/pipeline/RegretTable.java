@@ -17,12 +17,12 @@ import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.search.GeneticStrategy;
 
 /**
@@ -34,24 +34,28 @@ import org.bitbudget.search.GeneticStrategy;
  * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root.
  */
 public final class RegretTable {
-    private RegretTable() {
-    }
+    private RegretTable() {}
 
     public static void main(String[] args) {
-        List<String> budgets = args.length > 0 ? List.of(args)
-                : List.of("size <= 1.0*int4", "size <= 0.8*int4", "size <= 0.65*int4");
-        Graph graph = OnnxImporter.load(Path.of(System.getProperty("bitbudget.shared", "../shared"), "models",
-                "lenet5.onnx"));
+        List<String> budgets =
+                args.length > 0 ? List.of(args) : List.of("size <= 1.0*int4", "size <= 0.8*int4", "size <= 0.65*int4");
+        Graph graph = OnnxImporter.load(
+                Path.of(System.getProperty("bitbudget.shared", "../shared"), "models", "lenet5.onnx"));
         Normalization norm = new Normalization(0.2860f, 0.3530f);
         DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         List<Layer> layers = graph.layers();
         List<String> formats = SearchPipeline.DEFAULT_WEIGHT_FORMATS;
-        List<Precision> candidates = formats.stream().map(f -> new Precision(QuantizerSpec.weights(
-                NumberFormat.parse(f)), QuantizerSpec.FLOAT, 32)).toList();
+        List<Precision> candidates = formats.stream()
+                .map(f -> new Precision(QuantizerSpec.weights(NumberFormat.parse(f)), QuantizerSpec.FLOAT, 32))
+                .toList();
         Tensor calibration = train.batch(0, 512, norm);
-        ConfigEvaluator evaluator = new ConfigEvaluator(graph, calibration, test.batch(0, test.size(), norm),
-                test.labels(), Runtime.getRuntime().availableProcessors());
+        ConfigEvaluator evaluator = new ConfigEvaluator(
+                graph,
+                calibration,
+                test.batch(0, test.size(), norm),
+                test.labels(),
+                Runtime.getRuntime().availableProcessors());
         CostTable costs = CostTable.of(LayerInfo.of(graph), candidates, List.of(CostModels.get("size")));
         double int4 = costs.reference("size", NumberFormat.parse("int4"));
 
@@ -64,14 +68,19 @@ public final class RegretTable {
         for (int code = 0; code < configs; code++) {
             PrecisionConfig config = config(layers, candidates, code);
             size[code] = costs.total(config, "size");
-            accuracy[code] = cached != null ? Double.parseDouble(cached.get(code))
+            accuracy[code] = cached != null
+                    ? Double.parseDouble(cached.get(code))
                     : evaluator.measure(config, false).accuracy();
         }
         if (cached == null) {
             writeCache(cache, accuracy);
         }
-        System.out.printf(Locale.ROOT, "measured all %d configs in %.0f s%s%n", configs,
-                (System.nanoTime() - started) / 1e9, cached != null ? " (from " + cache + ")" : "");
+        System.out.printf(
+                Locale.ROOT,
+                "measured all %d configs in %.0f s%s%n",
+                configs,
+                (System.nanoTime() - started) / 1e9,
+                cached != null ? " (from " + cache + ")" : "");
 
         for (String budget : budgets) {
             double factor = Double.parseDouble(budget.replaceAll(".*<=\\s*([0-9.]+)\\*int4", "$1"));
@@ -82,24 +91,41 @@ public final class RegretTable {
                     best = code;
                 }
             }
-            System.out.printf(Locale.ROOT, "%n%s (%.0f bits): true optimum %.4f (%s)%n", budget, limit,
-                    accuracy[best], describe(layers, candidates, best));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%s (%.0f bits): true optimum %.4f (%s)%n",
+                    budget,
+                    limit,
+                    accuracy[best],
+                    describe(layers, candidates, best));
             System.out.println("| strategy | estimator | accuracy | size (bits) | regret (pp) | search (s) |");
             System.out.println("|---|---|---|---|---|---|");
-            for (String strategy : List.of("ilp", "ga", "ga-measured", "nsga2", "greedy", "uniform", "random",
-                    "exhaustive")) {
-                for (String estimator : strategy.equals("ilp") ? List.of("measured", "output-mse", "hessian",
-                        "bit-gradient", "roundoff") : List.of("measured")) {
+            for (String strategy :
+                    List.of("ilp", "ga", "ga-measured", "nsga2", "greedy", "uniform", "random", "exhaustive")) {
+                for (String estimator : strategy.equals("ilp")
+                        ? List.of("measured", "output-mse", "hessian", "bit-gradient", "roundoff")
+                        : List.of("measured")) {
                     SearchPipeline.Builder b = SearchPipeline.builder(graph, new SearchData(train, test, norm))
-                            .estimator(estimator).budget(budget).seed(1).paretoPoints(0);
+                            .estimator(estimator)
+                            .budget(budget)
+                            .seed(1)
+                            .paretoPoints(0);
                     if (strategy.equals("ga-measured")) {
-                        b.strategy(GeneticStrategy.builder().fitness(GeneticStrategy.Fitness.MEASURED).build());
+                        b.strategy(GeneticStrategy.builder()
+                                .fitness(GeneticStrategy.Fitness.MEASURED)
+                                .build());
                     } else {
                         b.strategy(strategy);
                     }
                     SearchPipeline.Result r = b.build().run();
-                    System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.0f | %.2f | %.2f |%n", strategy, estimator,
-                            r.accuracy(), r.costs().get("size"), 100 * (accuracy[best] - r.accuracy()),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %s | %.4f | %.0f | %.2f | %.2f |%n",
+                            strategy,
+                            estimator,
+                            r.accuracy(),
+                            r.costs().get("size"),
+                            100 * (accuracy[best] - r.accuracy()),
                             r.timings().search());
                 }
             }
@@ -117,7 +143,9 @@ public final class RegretTable {
 
     private static void writeCache(Path cache, double[] accuracy) {
         try {
-            Files.write(cache, java.util.Arrays.stream(accuracy).mapToObj(Double::toString).toList());
+            Files.write(
+                    cache,
+                    java.util.Arrays.stream(accuracy).mapToObj(Double::toString).toList());
         } catch (IOException e) {
             System.err.println("could not cache the accuracies in " + cache + ": " + e.getMessage());
         }

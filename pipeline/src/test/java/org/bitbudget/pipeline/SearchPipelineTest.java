@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.bitbudget.ir.UserInputException;
-import org.bitbudget.data.DataSources;
 import org.bitbudget.data.DataSource;
+import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +41,8 @@ class SearchPipelineTest {
 
     /** The reference LeNet-5 of ../shared/models. */
     static Graph lenet5() {
-        return OnnxImporter.load(Path.of(System.getProperty("bitbudget.shared", "../../shared"), "models", "lenet5.onnx"));
+        return OnnxImporter.load(
+                Path.of(System.getProperty("bitbudget.shared", "../../shared"), "models", "lenet5.onnx"));
     }
 
     private static SearchData data(Normalization normalization) {
@@ -67,15 +68,24 @@ class SearchPipelineTest {
         SearchPipeline.Result result = example(1);
         PrecisionConfig chosen = result.config();
         assertEquals(5, chosen.layers().size());
-        double int8Size = result.uniform().stream().filter(p -> p.uniform().equals("int8")).findFirst()
-                .orElseThrow().costs().get("size");
-        assertTrue(result.costs().get("size") <= 0.4 * int8Size, "size " + result.costs().get("size"));
+        double int8Size = result.uniform().stream()
+                .filter(p -> p.uniform().equals("int8"))
+                .findFirst()
+                .orElseThrow()
+                .costs()
+                .get("size");
+        assertTrue(
+                result.costs().get("size") <= 0.4 * int8Size,
+                "size " + result.costs().get("size"));
         // int3 everywhere is the best uniform config under 0.4 x int8 (int4 is above it).
-        SearchPipeline.Point int3 = result.uniform().stream().filter(p -> p.uniform().equals("int3")).findFirst()
+        SearchPipeline.Point int3 = result.uniform().stream()
+                .filter(p -> p.uniform().equals("int3"))
+                .findFirst()
                 .orElseThrow();
         assertTrue(int3.costs().get("size") <= 0.4 * int8Size, "uniform int3 fits the budget");
-        assertTrue(result.accuracy() > int3.accuracy(), "searched " + result.accuracy() + " vs uniform int3 "
-                + int3.accuracy());
+        assertTrue(
+                result.accuracy() > int3.accuracy(),
+                "searched " + result.accuracy() + " vs uniform int3 " + int3.accuracy());
         assertEquals("float", result.engine(), "weight-only configs run on the float engine");
         assertFalse(result.pareto().isEmpty());
         assertEquals(4, result.uniform().size());
@@ -88,34 +98,56 @@ class SearchPipelineTest {
     @Test
     void anImpossibleBudgetNamesItselfAndTheGap() {
         SearchPipeline run = SearchPipeline.builder(graph, data(new Normalization(0.2860f, 0.3530f)))
-                .budget("size <= 1KiB").paretoPoints(0).evaluationLimit(100).calibration(64).build();
+                .budget("size <= 1KiB")
+                .paretoPoints(0)
+                .evaluationLimit(100)
+                .calibration(64)
+                .build();
         SettingException e = assertThrows(SettingException.class, run::run);
         assertEquals(Setting.BUDGET, e.setting());
         assertEquals("'size <= 1KiB'", e.value());
-        assertTrue(e.getMessage().startsWith("budget 'size <= 1KiB': no config meets it: the limit is 8,192 bits"),
+        assertTrue(
+                e.getMessage().startsWith("budget 'size <= 1KiB': no config meets it: the limit is 8,192 bits"),
                 e.getMessage());
     }
 
     @Test
     void badSettingsAreErrorsNamingTheSettingNotAFlag() {
-        SettingException noBudget = assertThrows(SettingException.class,
+        SettingException noBudget = assertThrows(
+                SettingException.class,
                 () -> SearchPipeline.builder(graph, data(Normalization.NONE)).build());
         assertEquals(Setting.BUDGET, noBudget.setting());
         assertEquals("budget: at least one budget is required", noBudget.getMessage());
-        SettingException badStrategy = assertThrows(SettingException.class, () -> SearchPipeline
-                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").strategy("annealing").build());
+        SettingException badStrategy = assertThrows(
+                SettingException.class,
+                () -> SearchPipeline.builder(graph, data(Normalization.NONE))
+                        .budget("size <= 0.5*int8")
+                        .strategy("annealing")
+                        .build());
         assertEquals(Setting.STRATEGY, badStrategy.setting());
-        assertTrue(badStrategy.getMessage().startsWith("strategy: 'annealing' is not one of ilp,"),
+        assertTrue(
+                badStrategy.getMessage().startsWith("strategy: 'annealing' is not one of ilp,"),
                 badStrategy.getMessage());
-        SettingException badFormat = assertThrows(SettingException.class, () -> SearchPipeline
-                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").weightFormats("int9x").build());
+        SettingException badFormat = assertThrows(
+                SettingException.class,
+                () -> SearchPipeline.builder(graph, data(Normalization.NONE))
+                        .budget("size <= 0.5*int8")
+                        .weightFormats("int9x")
+                        .build());
         assertEquals(Setting.WEIGHT_FORMATS, badFormat.setting());
         assertTrue(badFormat.getMessage().startsWith("weight formats: "), badFormat.getMessage());
-        SettingException noCalibration = assertThrows(SettingException.class, () -> SearchPipeline
-                .builder(graph, data(Normalization.NONE)).budget("size <= 0.5*int8").calibration(0).build());
+        SettingException noCalibration = assertThrows(
+                SettingException.class,
+                () -> SearchPipeline.builder(graph, data(Normalization.NONE))
+                        .budget("size <= 0.5*int8")
+                        .calibration(0)
+                        .build());
         assertEquals("calibration images: must be at least 1, got 0", noCalibration.getMessage());
-        UserInputException badBudget = assertThrows(UserInputException.class, () -> SearchPipeline
-                .builder(graph, data(Normalization.NONE)).budget("size <= 64 KB^s").build());
+        UserInputException badBudget = assertThrows(
+                UserInputException.class,
+                () -> SearchPipeline.builder(graph, data(Normalization.NONE))
+                        .budget("size <= 64 KB^s")
+                        .build());
         assertTrue(badBudget.source().startsWith("budget 'size <= 64 KB"), badBudget.getMessage());
         for (UserInputException e : List.of(noBudget, badStrategy, badFormat, noCalibration, badBudget)) {
             assertFalse(e.getMessage().contains("--"), e.getMessage());
@@ -132,9 +164,18 @@ class SearchPipelineTest {
     @ValueSource(strings = {"ilp", "ga", "nsga2", "greedy", "uniform", "random", "exhaustive"})
     void anAccumulatorBudgetHoldsWithEveryStrategy(String strategy) {
         SearchPipeline.Result r = SearchPipeline.builder(graph, data(new Normalization(0.2860f, 0.3530f)))
-                .weightFormats("int8", "int4").activationFormats(List.of("uint8")).accumulators(List.of(32, 16))
-                .budget("accumulator <= 16").budget("size <= 0.75*int8").strategy(strategy).seed(3)
-                .calibration(128).evaluationLimit(500).paretoPoints(0).build().run();
+                .weightFormats("int8", "int4")
+                .activationFormats(List.of("uint8"))
+                .accumulators(List.of(32, 16))
+                .budget("accumulator <= 16")
+                .budget("size <= 0.75*int8")
+                .strategy(strategy)
+                .seed(3)
+                .calibration(128)
+                .evaluationLimit(500)
+                .paretoPoints(0)
+                .build()
+                .run();
         assertTrue(r.costs().get("accumulator") <= 16, strategy + ": " + r.costs());
         r.config().layers().values().forEach(p -> assertEquals(16, p.accumulatorBits(), strategy + ": " + p));
         assertEquals("integer", r.engine(), strategy);

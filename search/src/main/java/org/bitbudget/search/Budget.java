@@ -20,7 +20,8 @@ public record Budget(String cost, boolean strict, double limit, String text) {
     public Budget {
         Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(text, "text");
-        if (!Double.isFinite(limit)) throw new IllegalArgumentException("budget " + cost + ": limit " + limit + " is not finite");
+        if (!Double.isFinite(limit))
+            throw new IllegalArgumentException("budget " + cost + ": limit " + limit + " is not finite");
     }
 
     /** {@code cost <= limit}, its text written from the limit. */
@@ -49,16 +50,28 @@ public record Budget(String cost, boolean strict, double limit, String text) {
      */
     public String describe(double total, String unit) {
         String verdict = holds(total) ? "within" : String.format(Locale.ROOT, "%.1f%% over", 100 * (ratio(total) - 1));
-        return String.format(Locale.ROOT, "%s: %s %s is %s the limit %s %s", text, format(total), unit, verdict,
-                format(limit), unit);
+        return String.format(
+                Locale.ROOT,
+                "%s: %s %s is %s the limit %s %s",
+                text,
+                format(total),
+                unit,
+                verdict,
+                format(limit),
+                unit);
     }
 
     @Override
-    public String toString() { return text; }
+    public String toString() {
+        return text;
+    }
 
     static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
         if (Math.abs(v) >= 1000 && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,.1f", v);
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
+        return String.format(Locale.ROOT, "%.6g", v)
+                .replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
+                .replace(".e", "e")
+                .replaceAll("\\.$", "");
     }
 }

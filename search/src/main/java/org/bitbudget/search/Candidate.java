@@ -13,23 +13,37 @@ public record Candidate(int[] config, double damage, double[] costs, boolean fea
     }
 
     @Override
-    public int[] config() { return config.clone(); }
-
-    @Override
-    public double[] costs() { return costs.clone(); }
-
-    public double cost(int index) { return costs[index]; }
-
-    public boolean measured() { return !Double.isNaN(accuracy); }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Candidate c && Arrays.equals(config, c.config) && Double.compare(damage, c.damage) == 0
-                && Arrays.equals(costs, c.costs) && feasible == c.feasible && Double.compare(accuracy, c.accuracy) == 0;
+    public int[] config() {
+        return config.clone();
     }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(config) * 31 + Double.hashCode(damage); }
+    public double[] costs() {
+        return costs.clone();
+    }
+
+    public double cost(int index) {
+        return costs[index];
+    }
+
+    public boolean measured() {
+        return !Double.isNaN(accuracy);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Candidate c
+                && Arrays.equals(config, c.config)
+                && Double.compare(damage, c.damage) == 0
+                && Arrays.equals(costs, c.costs)
+                && feasible == c.feasible
+                && Double.compare(accuracy, c.accuracy) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(config) * 31 + Double.hashCode(damage);
+    }
 
     @Override
     public String toString() {

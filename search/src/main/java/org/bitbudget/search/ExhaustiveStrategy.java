@@ -23,12 +23,18 @@ public final class ExhaustiveStrategy implements SearchStrategy {
     public static final long DEFAULT_MAX_CONFIGS = 1_000_000L;
     private final long maxConfigs;
 
-    public ExhaustiveStrategy() { this(DEFAULT_MAX_CONFIGS); }
+    public ExhaustiveStrategy() {
+        this(DEFAULT_MAX_CONFIGS);
+    }
 
-    public ExhaustiveStrategy(long maxConfigs) { this.maxConfigs = maxConfigs; }
+    public ExhaustiveStrategy(long maxConfigs) {
+        this.maxConfigs = maxConfigs;
+    }
 
     @Override
-    public String name() { return "exhaustive"; }
+    public String name() {
+        return "exhaustive";
+    }
 
     @Override
     public SearchResult search(SearchProblem p, SearchControl control) {
@@ -37,8 +43,13 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         BigInteger count = BigInteger.ONE;
         for (int l = 0; l < layers; l++) count = count.multiply(BigInteger.valueOf(p.allowedChoicesUnsafe(l).length));
         if (count.compareTo(BigInteger.valueOf(maxConfigs)) > 0) {
-            throw new SearchException(String.format(Locale.ROOT, "exhaustive: the space has %s configs, more than the limit of %,d; use ilp or ga",
-                    count.bitLength() < 63 ? String.format(Locale.ROOT, "%,d", count.longValue()) : String.format(Locale.ROOT, "%.3g", count.doubleValue()), maxConfigs));
+            throw new SearchException(String.format(
+                    Locale.ROOT,
+                    "exhaustive: the space has %s configs, more than the limit of %,d; use ilp or ga",
+                    count.bitLength() < 63
+                            ? String.format(Locale.ROOT, "%,d", count.longValue())
+                            : String.format(Locale.ROOT, "%.3g", count.doubleValue()),
+                    maxConfigs));
         }
         p.requireAttainableBudgets();
         // suffix minima for pruning
@@ -70,7 +81,12 @@ public final class ExhaustiveStrategy implements SearchStrategy {
                 results[i].run(tasks.get(i));
             }
         } else {
-            try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("bitbudget-exhaustive-", 0).factory())) {
+            try (ExecutorService pool = Executors.newFixedThreadPool(
+                    threads,
+                    Thread.ofPlatform()
+                            .daemon()
+                            .name("bitbudget-exhaustive-", 0)
+                            .factory())) {
                 List<Future<?>> fs = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
                     results[i] = new Search(p, restMinCost, restMinDamage, control, leaves);
@@ -91,18 +107,33 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         for (Search s : results) {
             if (s == null || s.best == null) continue;
             if (best == null || s.bestDamage < bestD || (s.bestDamage == bestD && Arrays.compare(s.best, best) < 0)) {
-                best = s.best; bestD = s.bestDamage;
+                best = s.best;
+                bestD = s.bestDamage;
             }
         }
         if (best == null && !stopped) throw new InfeasibleBudgetException(p.budgets());
         Candidate c = best != null ? p.candidate(best) : Heuristics.fallback(p);
-        control.report(new SearchProgress(name(), leaves.get(), c.feasible() ? c.damage() : Double.NaN, Heuristics.seconds(start)));
-        return new SearchResult(name(), c, c.feasible() ? List.of(c) : List.of(), leaves.get(), Heuristics.seconds(start), stopped, !stopped);
+        control.report(new SearchProgress(
+                name(), leaves.get(), c.feasible() ? c.damage() : Double.NaN, Heuristics.seconds(start)));
+        return new SearchResult(
+                name(),
+                c,
+                c.feasible() ? List.of(c) : List.of(),
+                leaves.get(),
+                Heuristics.seconds(start),
+                stopped,
+                !stopped);
     }
 
     private static void enumeratePrefixes(SearchProblem p, int depth, int l, int[] cur, List<int[]> out) {
-        if (l == depth) { out.add(cur.clone()); return; }
-        for (int c : p.allowedChoicesUnsafe(l)) { cur[l] = c; enumeratePrefixes(p, depth, l + 1, cur, out); }
+        if (l == depth) {
+            out.add(cur.clone());
+            return;
+        }
+        for (int c : p.allowedChoicesUnsafe(l)) {
+            cur[l] = c;
+            enumeratePrefixes(p, depth, l + 1, cur, out);
+        }
     }
 
     /** Depth-first branch and bound below one prefix. */
@@ -115,15 +146,25 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         final int layers, nb;
         final double[] limit;
         final int[] cfg;
-        final double[][] tot;  // [depth][budget]
+        final double[][] tot; // [depth][budget]
         int[] best;
         double bestDamage = Double.POSITIVE_INFINITY;
         long local;
         boolean aborted;
 
-        Search(SearchProblem p, double[][] restMinCost, double[] restMinDamage, SearchControl control, AtomicLong leaves) {
-            this.p = p; this.restMinCost = restMinCost; this.restMinDamage = restMinDamage; this.control = control; this.leaves = leaves;
-            this.layers = p.layerCount(); this.nb = p.budgets().size();
+        Search(
+                SearchProblem p,
+                double[][] restMinCost,
+                double[] restMinDamage,
+                SearchControl control,
+                AtomicLong leaves) {
+            this.p = p;
+            this.restMinCost = restMinCost;
+            this.restMinDamage = restMinDamage;
+            this.control = control;
+            this.leaves = leaves;
+            this.layers = p.layerCount();
+            this.nb = p.budgets().size();
             this.limit = new double[nb];
             for (int b = 0; b < nb; b++) {
                 double lim = p.budgets().get(b).limit();
@@ -134,7 +175,10 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         }
 
         void run(int[] prefix) {
-            if (control.shouldStop()) { aborted = true; return; }
+            if (control.shouldStop()) {
+                aborted = true;
+                return;
+            }
             double d = 0;
             for (int l = 0; l < prefix.length; l++) {
                 cfg[l] = prefix[l];
@@ -150,7 +194,10 @@ public final class ExhaustiveStrategy implements SearchStrategy {
             if (aborted) return;
             if (l == layers) {
                 if ((++local & 4095) == 0 && control.shouldStop()) aborted = true;
-                if (d < bestDamage) { bestDamage = d; best = cfg.clone(); }
+                if (d < bestDamage) {
+                    bestDamage = d;
+                    best = cfg.clone();
+                }
                 return;
             }
             if (d + restMinDamage[l] >= bestDamage) return; // cannot beat (ties keep the earlier, smaller config)
@@ -159,7 +206,10 @@ public final class ExhaustiveStrategy implements SearchStrategy {
                 for (int b = 0; b < nb; b++) {
                     double t = tot[l][b] + p.budgetCost(b, l, c);
                     tot[l + 1][b] = t;
-                    if (t + restMinCost[b][l + 1] > limit[b]) { ok = false; break; }
+                    if (t + restMinCost[b][l + 1] > limit[b]) {
+                        ok = false;
+                        break;
+                    }
                 }
                 if (!ok) continue;
                 cfg[l] = c;

@@ -1,13 +1,5 @@
 package org.bitbudget.search;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.jenetics.Genotype;
 import io.jenetics.IntegerGene;
 import io.jenetics.Mutator;
@@ -19,6 +11,13 @@ import io.jenetics.engine.EvolutionResult;
 import io.jenetics.engine.Limits;
 import io.jenetics.util.BatchExecutor;
 import io.jenetics.util.RandomRegistry;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ga}: a Jenetics genetic search. Genotype: one gene per layer holding the layer's choice
@@ -45,7 +44,10 @@ import io.jenetics.util.RandomRegistry;
  */
 public final class GeneticStrategy implements SearchStrategy {
     /** Which fitness the search maximises. */
-    public enum Fitness { PREDICTED, MEASURED }
+    public enum Fitness {
+        PREDICTED,
+        MEASURED
+    }
 
     private final int populationSize;
     private final long generations;
@@ -65,65 +67,96 @@ public final class GeneticStrategy implements SearchStrategy {
         this.warmStart = b.warmStart;
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     @Override
-    public String name() { return "ga"; }
+    public String name() {
+        return "ga";
+    }
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         Evaluator ev = fitness == Fitness.MEASURED
-                ? problem.evaluator().orElseThrow(() -> new SearchException("ga: measured fitness needs an evaluator")) : null;
+                ? problem.evaluator().orElseThrow(() -> new SearchException("ga: measured fitness needs an evaluator"))
+                : null;
         Genome genome = new Genome(problem);
         Map<String, Double> cache = new ConcurrentHashMap<>();
         AtomicLong evaluations = new AtomicLong();
         Heuristics.Visited visited = new Heuristics.Visited(problem, 100);
-        ExecutorService pool = ev != null && control.threads() > 1 ? Executors.newFixedThreadPool(control.threads(), Thread.ofPlatform().daemon().name("bitbudget-ga-", 0).factory()) : null;
+        ExecutorService pool = ev != null && control.threads() > 1
+                ? Executors.newFixedThreadPool(
+                        control.threads(),
+                        Thread.ofPlatform().daemon().name("bitbudget-ga-", 0).factory())
+                : null;
         boolean[] stopped = {false};
         try {
             java.util.function.Function<Genotype<IntegerGene>, Double> ff = gt -> {
                 int[] cfg = genome.decode(gt);
                 if (!problem.feasible(cfg)) return Double.NEGATIVE_INFINITY;
-                if (ev == null) { evaluations.incrementAndGet(); return -problem.damage(cfg); }
-                return cache.computeIfAbsent(Arrays.toString(cfg), k -> { evaluations.incrementAndGet(); return ev.accuracy(cfg); });
+                if (ev == null) {
+                    evaluations.incrementAndGet();
+                    return -problem.damage(cfg);
+                }
+                return cache.computeIfAbsent(Arrays.toString(cfg), k -> {
+                    evaluations.incrementAndGet();
+                    return ev.accuracy(cfg);
+                });
             };
             Engine<IntegerGene, Double> engine = Engine.builder(ff, genome.factoryTemplate())
                     .populationSize(populationSize)
                     .maximizing()
                     .survivorsSelector(new TournamentSelector<>(3))
                     .offspringSelector(new TournamentSelector<>(3))
-                    .alterers(new UniformCrossover<>(crossover), new Mutator<>(mutation > 0 ? mutation : Math.min(0.5, 1.5 / problem.layerCount())))
+                    .alterers(
+                            new UniformCrossover<>(crossover),
+                            new Mutator<>(mutation > 0 ? mutation : Math.min(0.5, 1.5 / problem.layerCount())))
                     .constraint(genome.repairConstraint())
                     .executor(Runnable::run)
                     .fitnessExecutor(pool == null ? BatchExecutor.of(Runnable::run) : BatchExecutor.of(pool))
                     .build();
             List<Genotype<IntegerGene>> init = warmStart ? genome.warmStart() : List.of();
-            RandomRegistry.with(Genome.random(control.seed())).run(() -> engine.stream(init)
-                    .limit(r -> {
-                        if (control.shouldStop()) { stopped[0] = true; return false; }
-                        return true;
-                    })
-                    .limit(Limits.byFixedGeneration(generations))
-                    .limit(Limits.bySteadyFitness(steadyGenerations))
-                    .forEach(r -> record(r, genome, problem, ev, cache, visited, control, evaluations, start)));
+            RandomRegistry.with(Genome.random(control.seed()))
+                    .run(() -> engine.stream(init)
+                            .limit(r -> {
+                                if (control.shouldStop()) {
+                                    stopped[0] = true;
+                                    return false;
+                                }
+                                return true;
+                            })
+                            .limit(Limits.byFixedGeneration(generations))
+                            .limit(Limits.bySteadyFitness(steadyGenerations))
+                            .forEach(r -> record(r, genome, problem, ev, cache, visited, control, evaluations, start)));
         } finally {
             if (pool != null) pool.shutdownNow();
         }
         Candidate best = visited.best() != null ? visited.best() : Heuristics.fallback(problem);
-        return new SearchResult(name(), best, visited.top(), evaluations.get(), Heuristics.seconds(start), stopped[0], false);
+        return new SearchResult(
+                name(), best, visited.top(), evaluations.get(), Heuristics.seconds(start), stopped[0], false);
     }
 
-    private void record(EvolutionResult<IntegerGene, Double> r, Genome genome, SearchProblem problem, Evaluator ev,
-                        Map<String, Double> cache, Heuristics.Visited visited, SearchControl control, AtomicLong evaluations, long start) {
+    private void record(
+            EvolutionResult<IntegerGene, Double> r,
+            Genome genome,
+            SearchProblem problem,
+            Evaluator ev,
+            Map<String, Double> cache,
+            Heuristics.Visited visited,
+            SearchControl control,
+            AtomicLong evaluations,
+            long start) {
         for (Phenotype<IntegerGene, Double> pt : r.population()) {
             if (!pt.isEvaluated() || pt.fitness() == Double.NEGATIVE_INFINITY) continue;
             int[] cfg = genome.decode(pt.genotype());
             visited.add(ev == null ? problem.candidate(cfg) : problem.candidate(cfg, cache.get(Arrays.toString(cfg))));
         }
         Candidate b = visited.best();
-        control.report(new SearchProgress(name(), evaluations.get(), b == null ? Double.NaN : b.damage(), Heuristics.seconds(start)));
+        control.report(new SearchProgress(
+                name(), evaluations.get(), b == null ? Double.NaN : b.damage(), Heuristics.seconds(start)));
     }
 
     /** GA settings; defaults: population 100, at most 300 generations, stop after 60 without improvement. */
@@ -136,23 +169,49 @@ public final class GeneticStrategy implements SearchStrategy {
         private Fitness fitness = Fitness.PREDICTED;
         private boolean warmStart = true;
 
-        public Builder populationSize(int n) { if (n < 4) throw new IllegalArgumentException("ga: population must be >= 4"); populationSize = n; return this; }
+        public Builder populationSize(int n) {
+            if (n < 4) throw new IllegalArgumentException("ga: population must be >= 4");
+            populationSize = n;
+            return this;
+        }
 
-        public Builder generations(long n) { if (n < 1) throw new IllegalArgumentException("ga: generations must be >= 1"); generations = n; return this; }
+        public Builder generations(long n) {
+            if (n < 1) throw new IllegalArgumentException("ga: generations must be >= 1");
+            generations = n;
+            return this;
+        }
 
-        public Builder steadyGenerations(int n) { if (n < 1) throw new IllegalArgumentException("ga: steady generations must be >= 1"); steadyGenerations = n; return this; }
+        public Builder steadyGenerations(int n) {
+            if (n < 1) throw new IllegalArgumentException("ga: steady generations must be >= 1");
+            steadyGenerations = n;
+            return this;
+        }
 
         /** Uniform-crossover probability per individual (default 0.3). */
-        public Builder crossover(double p) { crossover = p; return this; }
+        public Builder crossover(double p) {
+            crossover = p;
+            return this;
+        }
 
         /** Mutation probability per gene; default 1.5 / layers. */
-        public Builder mutation(double p) { mutation = p; return this; }
+        public Builder mutation(double p) {
+            mutation = p;
+            return this;
+        }
 
-        public Builder fitness(Fitness f) { fitness = f; return this; }
+        public Builder fitness(Fitness f) {
+            fitness = f;
+            return this;
+        }
 
         /** Whether the initial population contains the greedy config (default true). */
-        public Builder warmStart(boolean w) { warmStart = w; return this; }
+        public Builder warmStart(boolean w) {
+            warmStart = w;
+            return this;
+        }
 
-        public GeneticStrategy build() { return new GeneticStrategy(this); }
+        public GeneticStrategy build() {
+            return new GeneticStrategy(this);
+        }
     }
 }

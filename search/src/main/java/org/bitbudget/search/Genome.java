@@ -1,16 +1,15 @@
 package org.bitbudget.search;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
-
 import io.jenetics.Genotype;
 import io.jenetics.IntegerChromosome;
 import io.jenetics.IntegerGene;
 import io.jenetics.Phenotype;
 import io.jenetics.engine.Constraint;
 import io.jenetics.util.ISeq;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The genotype shared by {@code ga} and {@code nsga2}: one {@link IntegerChromosome} with one gene
@@ -51,7 +50,9 @@ final class Genome {
         for (int l = 0; l < cfg.length; l++) {
             int[] al = problem.allowedChoicesUnsafe(l);
             int k = java.util.Arrays.binarySearch(al, cfg[l]);
-            if (k < 0) throw new IllegalArgumentException("layer " + problem.space().layer(l) + ": choice " + cfg[l] + " not allowed");
+            if (k < 0)
+                throw new IllegalArgumentException(
+                        "layer " + problem.space().layer(l) + ": choice " + cfg[l] + " not allowed");
             int g = (int) ((k * (long) m + al.length - 1) / al.length); // ceil(k * m / n)
             genes.add(IntegerGene.of(g, 0, m));
         }
@@ -65,7 +66,9 @@ final class Genome {
     <C extends Comparable<? super C>> Constraint<IntegerGene, C> repairConstraint() {
         return new Constraint<>() {
             @Override
-            public boolean test(Phenotype<IntegerGene, C> pt) { return problem.feasible(decode(pt.genotype())); }
+            public boolean test(Phenotype<IntegerGene, C> pt) {
+                return problem.feasible(decode(pt.genotype()));
+            }
 
             @Override
             public Phenotype<IntegerGene, C> repair(Phenotype<IntegerGene, C> pt, long generation) {
@@ -89,5 +92,7 @@ final class Genome {
         return out;
     }
 
-    static RandomGenerator random(long seed) { return new SplittableRandom(seed); }
+    static RandomGenerator random(long seed) {
+        return new SplittableRandom(seed);
+    }
 }

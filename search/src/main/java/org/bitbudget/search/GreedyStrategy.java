@@ -9,7 +9,9 @@ import java.util.List;
  */
 public final class GreedyStrategy implements SearchStrategy {
     @Override
-    public String name() { return "greedy"; }
+    public String name() {
+        return "greedy";
+    }
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {

@@ -34,7 +34,10 @@ final class Heuristics {
                     if (red <= 1e-15 * Math.max(1, viol)) continue;
                     double ratio = (p.damage(l, c) - p.damage(l, cur)) / red;
                     if (ratio < bestRatio || (ratio == bestRatio && red > bestRed)) {
-                        bestRatio = ratio; bestRed = red; bl = l; bc = c;
+                        bestRatio = ratio;
+                        bestRed = red;
+                        bl = l;
+                        bc = c;
                     }
                 }
             }
@@ -66,11 +69,18 @@ final class Heuristics {
                 for (int e = a + 1; e < layers; e++) {
                     for (int ce : p.allowedChoicesUnsafe(e)) {
                         if (ce == cfg[e]) continue;
-                        for (int b = 0; b < nb; b++) t2[b] = t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce);
+                        for (int b = 0; b < nb; b++)
+                            t2[b] = t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce);
                         double red = viol - violation(p, t2);
                         if (red <= 1e-15 * Math.max(1, viol)) continue;
                         double ratio = (da + p.damage(e, ce) - p.damage(e, cfg[e])) / red;
-                        if (ratio < bestRatio) { bestRatio = ratio; l1 = a; c1 = ca; l2 = e; c2 = ce; }
+                        if (ratio < bestRatio) {
+                            bestRatio = ratio;
+                            l1 = a;
+                            c1 = ca;
+                            l2 = e;
+                            c2 = ce;
+                        }
                     }
                 }
             }
@@ -104,7 +114,10 @@ final class Heuristics {
             for (int c : p.allowedChoicesUnsafe(l)) {
                 double v = 0;
                 for (int b = 0; b < nb; b++) v += p.budgetCost(b, l, c) / p.budgetScale(b);
-                if (v < bestV || (v == bestV && p.damage(l, c) < p.damage(l, best))) { bestV = v; best = c; }
+                if (v < bestV || (v == bestV && p.damage(l, c) < p.damage(l, best))) {
+                    bestV = v;
+                    best = c;
+                }
             }
             cfg[l] = best;
         }
@@ -140,8 +153,13 @@ final class Heuristics {
                     double d = p.damage(l, c) - p.damage(l, cur);
                     if (c == cur || d >= bestD) continue;
                     boolean ok = true;
-                    for (int b = 0; b < nb && ok; b++) ok = p.meets(b, tot[b] - p.budgetCost(b, l, cur) + p.budgetCost(b, l, c));
-                    if (ok) { bestD = d; bl = l; bc = c; }
+                    for (int b = 0; b < nb && ok; b++)
+                        ok = p.meets(b, tot[b] - p.budgetCost(b, l, cur) + p.budgetCost(b, l, c));
+                    if (ok) {
+                        bestD = d;
+                        bl = l;
+                        bc = c;
+                    }
                 }
             }
             if (bl < 0) return;
@@ -170,15 +188,27 @@ final class Heuristics {
                         t1[b] = tot[b] - p.budgetCost(b, a, cfg[a]) + p.budgetCost(b, a, ca);
                         ok &= p.meets(b, t1[b]);
                     }
-                    if (ok && da < bestD) { bestD = da; l1 = a; c1 = ca; l2 = -1; }
+                    if (ok && da < bestD) {
+                        bestD = da;
+                        l1 = a;
+                        c1 = ca;
+                        l2 = -1;
+                    }
                     for (int e = a + 1; e < layers; e++) {
                         for (int ce : p.allowedChoicesUnsafe(e)) {
                             if (ce == cfg[e] || (keep != null && !keep[e][ce])) continue;
                             double d = da + p.damage(e, ce) - p.damage(e, cfg[e]);
                             if (d >= bestD) continue;
                             boolean ok2 = true;
-                            for (int b = 0; b < nb && ok2; b++) ok2 = p.meets(b, t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce));
-                            if (ok2) { bestD = d; l1 = a; c1 = ca; l2 = e; c2 = ce; }
+                            for (int b = 0; b < nb && ok2; b++)
+                                ok2 = p.meets(b, t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce));
+                            if (ok2) {
+                                bestD = d;
+                                l1 = a;
+                                c1 = ca;
+                                l2 = e;
+                                c2 = ce;
+                            }
                         }
                     }
                 }
@@ -198,10 +228,15 @@ final class Heuristics {
         private Candidate best;
         private long evaluations;
 
-        Visited(SearchProblem problem, int cap) { this.problem = problem; this.cap = cap; }
+        Visited(SearchProblem problem, int cap) {
+            this.problem = problem;
+            this.cap = cap;
+        }
 
         /** Records a config; returns its candidate. */
-        Candidate add(int[] cfg) { return add(problem.candidate(cfg)); }
+        Candidate add(int[] cfg) {
+            return add(problem.candidate(cfg));
+        }
 
         Candidate add(Candidate c) {
             evaluations++;
@@ -211,9 +246,13 @@ final class Heuristics {
             return c;
         }
 
-        Candidate best() { return best; }
+        Candidate best() {
+            return best;
+        }
 
-        long evaluations() { return evaluations; }
+        long evaluations() {
+            return evaluations;
+        }
 
         List<Candidate> top() {
             List<Candidate> all = new ArrayList<>(seen.values());
@@ -223,10 +262,13 @@ final class Heuristics {
     }
 
     /** Measured accuracy (higher) first when both are measured, else predicted damage (lower), then config. */
-    static boolean better(Candidate a, Candidate b) { return ORDER.compare(a, b) < 0; }
+    static boolean better(Candidate a, Candidate b) {
+        return ORDER.compare(a, b) < 0;
+    }
 
     static final Comparator<Candidate> ORDER = (a, b) -> {
-        if (a.measured() && b.measured() && a.accuracy() != b.accuracy()) return Double.compare(b.accuracy(), a.accuracy());
+        if (a.measured() && b.measured() && a.accuracy() != b.accuracy())
+            return Double.compare(b.accuracy(), a.accuracy());
         int c = Double.compare(a.damage(), b.damage());
         return c != 0 ? c : Arrays.compare(a.config(), b.config());
     };
@@ -241,5 +283,7 @@ final class Heuristics {
         return p.candidate(cfg);
     }
 
-    static double seconds(long startNanos) { return (System.nanoTime() - startNanos) / 1e9; }
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.ojalgo.optimisation.Expression;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
 import org.ojalgo.optimisation.Optimisation;
@@ -49,11 +48,14 @@ public final class IlpStrategy implements SearchStrategy {
     private static final int LAGRANGE_ITERATIONS = 300;
     /** Targets of the reduced models, as fractions of the way from the Lagrangian bound to the incumbent. */
     private static final double[] FRACTIONS = {0.5, 1.0};
+
     private static final int PROBE_ITERATIONS = 25;
     private static final boolean DEBUG = Boolean.getBoolean("bitbudget.ilp.debug");
 
     @Override
-    public String name() { return "ilp"; }
+    public String name() {
+        return "ilp";
+    }
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
@@ -61,16 +63,25 @@ public final class IlpStrategy implements SearchStrategy {
         problem.requireAttainableBudgets();
         Solution s = solve(problem, control);
         Candidate best = s.config() == null ? Heuristics.fallback(problem) : problem.candidate(s.config());
-        control.report(new SearchProgress(name(), 1, best.feasible() ? best.damage() : Double.NaN, Heuristics.seconds(start)));
-        return new SearchResult(name(), best, best.feasible() ? List.of(best) : List.of(), s.models(),
-                Heuristics.seconds(start), s.stoppedEarly(), s.optimal());
+        control.report(
+                new SearchProgress(name(), 1, best.feasible() ? best.damage() : Double.NaN, Heuristics.seconds(start)));
+        return new SearchResult(
+                name(),
+                best,
+                best.feasible() ? List.of(best) : List.of(),
+                s.models(),
+                Heuristics.seconds(start),
+                s.stoppedEarly(),
+                s.optimal());
     }
 
     /** The solver's answer: config (null if nothing feasible found), proven optimal, stopped early. */
     record Solution(int[] config, boolean optimal, boolean stoppedEarly, long models, int keptVariables) {}
 
     /** Solves the problem; throws {@link InfeasibleBudgetException} when the budgets cannot be met together. */
-    static Solution solve(SearchProblem p, SearchControl control) { return solve(p, control, null); }
+    static Solution solve(SearchProblem p, SearchControl control) {
+        return solve(p, control, null);
+    }
 
     /**
      * As {@link #solve(SearchProblem, SearchControl)} with a hint: a config tried as incumbent (e.g.
@@ -95,7 +106,10 @@ public final class IlpStrategy implements SearchStrategy {
                         noWorse = co <= cc;
                         strictly |= co < cc;
                     }
-                    if (noWorse && (strictly || o < c)) { dominated = true; break; }
+                    if (noWorse && (strictly || o < c)) {
+                        dominated = true;
+                        break;
+                    }
                 }
                 keep[l][c] = !dominated;
             }
@@ -119,14 +133,23 @@ public final class IlpStrategy implements SearchStrategy {
         double[] g = new double[nb];
         for (int it = 0; it < LAGRANGE_ITERATIONS; it++) {
             double lb = lagrangian(p, keep, lambda, x, g);
-            if (lb > bestLB) { bestLB = lb; bestLambda = lambda.clone(); stall = 0; }
-            else if (++stall >= 10) { theta /= 2; stall = 0; }
+            if (lb > bestLB) {
+                bestLB = lb;
+                bestLambda = lambda.clone();
+                stall = 0;
+            } else if (++stall >= 10) {
+                theta /= 2;
+                stall = 0;
+            }
             if (it % 10 == 0 || p.feasible(x)) {
                 int[] h = x.clone();
                 if (Heuristics.repair(p, h)) {
                     Heuristics.improve(p, h, null);
                     double dh = p.damage(h);
-                    if (dh < ub) { ub = dh; inc = h; }
+                    if (dh < ub) {
+                        ub = dh;
+                        inc = h;
+                    }
                 }
             }
             double n2 = 0;
@@ -152,7 +175,10 @@ public final class IlpStrategy implements SearchStrategy {
         int models = 0, kept = 0;
         boolean stopped = false;
         for (double f : fractions) {
-            if (control.shouldStop()) { stopped = true; break; }
+            if (control.shouldStop()) {
+                stopped = true;
+                break;
+            }
             boolean last = f == 1.0 || Double.isNaN(f);
             double target = Double.isNaN(f) ? Double.POSITIVE_INFINITY : last ? ub : bestLB + f * (ub - bestLB);
             boolean[][] k = fix(p, keep, bestLambda, bestLB, target, last ? inc : null);
@@ -160,12 +186,24 @@ public final class IlpStrategy implements SearchStrategy {
             for (boolean[] row : k) for (boolean v : row) if (v) kept++;
             Reduced r = solveReduced(p, k, control);
             models++;
-            if (DEBUG) System.err.printf("  target %.9f kept %d -> %s %s (%.1f ms)%n", target, kept, r.state, r.config == null ? "-" : String.format("%.9f", p.damage(r.config)), (System.nanoTime() - t0) / 1e6);
+            if (DEBUG)
+                System.err.printf(
+                        "  target %.9f kept %d -> %s %s (%.1f ms)%n",
+                        target,
+                        kept,
+                        r.state,
+                        r.config == null ? "-" : String.format("%.9f", p.damage(r.config)),
+                        (System.nanoTime() - t0) / 1e6);
             stopped |= r.stopped;
-            if (r.config != null && (inc == null || p.damage(r.config) < ub)) { inc = r.config; ub = p.damage(inc); }
+            if (r.config != null && (inc == null || p.damage(r.config) < ub)) {
+                inc = r.config;
+                ub = p.damage(inc);
+            }
             if (r.stopped) break;
             boolean provenOptimal = r.state != null && r.state.isOptimal();
-            if (provenOptimal && r.config != null && p.damage(r.config) <= target + 1e-12 * Math.max(1, Math.abs(target))) {
+            if (provenOptimal
+                    && r.config != null
+                    && p.damage(r.config) <= target + 1e-12 * Math.max(1, Math.abs(target))) {
                 return new Solution(r.config, true, false, models, kept);
             }
             if (last) {
@@ -177,7 +215,9 @@ public final class IlpStrategy implements SearchStrategy {
                 // (ojalgo's answer was rejected by the exact budget check). ojalgo has been seen to report
                 // OPTIMAL with a value above a feasible incumbent of its model; then nothing is proven.
                 boolean proven = provenOptimal && Math.abs(r.value - ub) <= 1e-9 * Math.max(1, Math.abs(ub));
-                if (DEBUG) System.err.printf("  last round: state %s value %.12f incumbent %.12f -> %s%n", r.state, r.value, ub, proven);
+                if (DEBUG)
+                    System.err.printf(
+                            "  last round: state %s value %.12f incumbent %.12f -> %s%n", r.state, r.value, ub, proven);
                 return new Solution(inc, proven, false, models, kept);
             }
         }
@@ -191,7 +231,8 @@ public final class IlpStrategy implements SearchStrategy {
      * one bound exceeds the target. Every bound is valid for any multipliers >= 0, so no config of
      * damage <= target is lost.
      */
-    private static boolean[][] fix(SearchProblem p, boolean[][] keep, double[] lambda, double lb, double target, int[] inc) {
+    private static boolean[][] fix(
+            SearchProblem p, boolean[][] keep, double[] lambda, double lb, double target, int[] inc) {
         int layers = p.layerCount(), nb = lambda.length;
         boolean[][] k = new boolean[layers][];
         double tol = 1e-9 * (Math.abs(target) + Math.abs(lb)) + 1e-12;
@@ -220,7 +261,10 @@ public final class IlpStrategy implements SearchStrategy {
                 double theta = 1;
                 for (int it = 0; it < PROBE_ITERATIONS; it++) {
                     double v = lagrangian(p, k, lam, x, g, l, c);
-                    if (v > target + tol) { k[l][c] = false; break; }
+                    if (v > target + tol) {
+                        k[l][c] = false;
+                        break;
+                    }
                     double n2 = 0;
                     for (int b = 0; b < nb; b++) {
                         if (lam[b] <= 0 && g[b] < 0) g[b] = 0;
@@ -252,12 +296,22 @@ public final class IlpStrategy implements SearchStrategy {
         int[] base = new int[layers];
         for (int l = 0; l < layers; l++) {
             int n = 0, only = -1;
-            for (int c = 0; c < keep[l].length; c++) if (keep[l][c]) { n++; only = c; }
+            for (int c = 0; c < keep[l].length; c++)
+                if (keep[l][c]) {
+                    n++;
+                    only = c;
+                }
             if (n == 0) return new Reduced(null, Optimisation.State.INFEASIBLE, false, Double.NaN);
-            if (n == 1) base[l] = only; else { free.add(l); isFree[l] = true; }
+            if (n == 1) base[l] = only;
+            else {
+                free.add(l);
+                isFree[l] = true;
+            }
         }
         if (free.isEmpty()) {
-            return p.feasible(base) ? new Reduced(base, Optimisation.State.OPTIMAL, false, p.damage(base)) : new Reduced(null, Optimisation.State.INFEASIBLE, false, Double.NaN);
+            return p.feasible(base)
+                    ? new Reduced(base, Optimisation.State.OPTIMAL, false, p.damage(base))
+                    : new Reduced(null, Optimisation.State.INFEASIBLE, false, Double.NaN);
         }
         ExpressionsBasedModel model = new ExpressionsBasedModel();
         IntegerStrategy.ConfigurableStrategy strategy = IntegerStrategy.DEFAULT.withGapTolerance(NumberContext.of(10));
@@ -278,7 +332,8 @@ public final class IlpStrategy implements SearchStrategy {
         for (int l : free) {
             for (int b = 0; b < nb; b++) {
                 cmin[l][b] = Double.POSITIVE_INFINITY;
-                for (int c = 0; c < keep[l].length; c++) if (keep[l][c]) cmin[l][b] = Math.min(cmin[l][b], p.budgetCost(b, l, c));
+                for (int c = 0; c < keep[l].length; c++)
+                    if (keep[l][c]) cmin[l][b] = Math.min(cmin[l][b], p.budgetCost(b, l, c));
                 rhs[b] -= cmin[l][b];
             }
         }
@@ -308,7 +363,8 @@ public final class IlpStrategy implements SearchStrategy {
                 }
             }
         }
-        CompletableFuture<Optimisation.Result> future = CompletableFuture.supplyAsync(model::minimise,
+        CompletableFuture<Optimisation.Result> future = CompletableFuture.supplyAsync(
+                model::minimise,
                 r -> Thread.ofPlatform().daemon().name("bitbudget-ilp").start(r));
         Optimisation.Result result = null;
         boolean stopped = false;
@@ -347,7 +403,10 @@ public final class IlpStrategy implements SearchStrategy {
                 for (int c = 0; c < vars[l].length; c++) {
                     if (vars[l][c] == null) continue;
                     double v = result.doubleValue(model.indexOf(vars[l][c]));
-                    if (v > bestV) { bestV = v; pick = c; }
+                    if (v > bestV) {
+                        bestV = v;
+                        pick = c;
+                    }
                 }
                 sol[l] = pick;
             }
@@ -369,7 +428,8 @@ public final class IlpStrategy implements SearchStrategy {
     }
 
     /** L(lambda) with layer {@code fl} forced to choice {@code fc} (none when fl < 0). */
-    private static double lagrangian(SearchProblem p, boolean[][] keep, double[] lambda, int[] x, double[] g, int fl, int fc) {
+    private static double lagrangian(
+            SearchProblem p, boolean[][] keep, double[] lambda, int[] x, double[] g, int fl, int fc) {
         int nb = lambda.length;
         double val = 0;
         for (int b = 0; b < nb; b++) {
@@ -383,7 +443,10 @@ public final class IlpStrategy implements SearchStrategy {
             for (int c : p.allowedChoicesUnsafe(l)) {
                 if (!keep[l][c] || (l == fl && c != fc)) continue;
                 double v = reduced(p, lambda, l, c);
-                if (v < best) { best = v; bc = c; }
+                if (v < best) {
+                    best = v;
+                    bc = c;
+                }
             }
             if (bc < 0) return Double.POSITIVE_INFINITY; // no choice left: nothing below the target
             val += best;

@@ -22,7 +22,8 @@ public final class InfeasibleBudgetException extends SearchException {
     }
 
     InfeasibleBudgetException(List<Budget> budgets) {
-        super("budgets " + String.join(" and ", budgets.stream().map(Budget::toString).toList())
+        super("budgets "
+                + String.join(" and ", budgets.stream().map(Budget::toString).toList())
                 + ": each can be met alone but no config meets them all together");
         this.budget = null;
         this.cheapest = Double.NaN;
@@ -30,17 +31,29 @@ public final class InfeasibleBudgetException extends SearchException {
 
     private static String message(Budget b, double cheapest) {
         double over = b.limit() > 0 ? (cheapest - b.limit()) / b.limit() * 100 : Double.POSITIVE_INFINITY;
-        String pct = Double.isInfinite(over) ? "" : String.format(Locale.ROOT, " (%s%% over)",
-                over >= 10 ? String.format(Locale.ROOT, "%.0f", over) : String.format(Locale.ROOT, "%.2g", over));
+        String pct = Double.isInfinite(over)
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        " (%s%% over)",
+                        over >= 10
+                                ? String.format(Locale.ROOT, "%.0f", over)
+                                : String.format(Locale.ROOT, "%.2g", over));
         return "budget " + b + ": the cheapest config needs " + Budget.format(cheapest) + pct;
     }
 
     /** The budget out of reach, or null when only the combination of budgets is. */
-    public Budget budget() { return budget; }
+    public Budget budget() {
+        return budget;
+    }
 
     /** The least attainable total of {@code budget().cost()}, or NaN. */
-    public double cheapest() { return cheapest; }
+    public double cheapest() {
+        return cheapest;
+    }
 
     /** How far the cheapest config is over the limit, in the cost's unit (NaN for combinations). */
-    public double gap() { return budget == null ? Double.NaN : cheapest - budget.limit(); }
+    public double gap() {
+        return budget == null ? Double.NaN : cheapest - budget.limit();
+    }
 }

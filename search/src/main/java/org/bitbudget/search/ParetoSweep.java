@@ -23,11 +23,14 @@ public final class ParetoSweep {
      * @param points    grid size (>= 2)
      * @param reference the config whose total is the top of the grid; null for the most precise config
      */
-    public static List<Point> run(SearchProblem problem, String cost, int points, int[] reference, SearchControl control) {
+    public static List<Point> run(
+            SearchProblem problem, String cost, int points, int[] reference, SearchControl control) {
         if (points < 2) throw new IllegalArgumentException("pareto sweep: points must be >= 2");
         int ci = problem.costIndex(cost);
         int[] ref = reference != null ? reference.clone() : problem.mostPreciseConfig();
-        if (!problem.valid(ref)) throw new IllegalArgumentException("pareto sweep: reference config " + Arrays.toString(ref) + " uses a forbidden choice");
+        if (!problem.valid(ref))
+            throw new IllegalArgumentException(
+                    "pareto sweep: reference config " + Arrays.toString(ref) + " uses a forbidden choice");
         double lo = 0;
         for (int l = 0; l < problem.layerCount(); l++) {
             double mn = Double.POSITIVE_INFINITY;
@@ -43,7 +46,8 @@ public final class ParetoSweep {
             SearchProblem sp = problem.withBudget(cost, limit);
             IlpStrategy.Solution s;
             try {
-                s = IlpStrategy.solve(sp, control, previous); // the previous optimum meets the larger budget: a good incumbent
+                s = IlpStrategy.solve(
+                        sp, control, previous); // the previous optimum meets the larger budget: a good incumbent
             } catch (InfeasibleBudgetException e) {
                 continue;
             }

@@ -13,7 +13,9 @@ public final class RandomStrategy implements SearchStrategy {
     private final int samples;
     private final boolean measure;
 
-    public RandomStrategy(int samples) { this(samples, false); }
+    public RandomStrategy(int samples) {
+        this(samples, false);
+    }
 
     public RandomStrategy(int samples, boolean measure) {
         if (samples < 1) throw new IllegalArgumentException("random: samples must be >= 1");
@@ -22,18 +24,26 @@ public final class RandomStrategy implements SearchStrategy {
     }
 
     @Override
-    public String name() { return "random"; }
+    public String name() {
+        return "random";
+    }
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
-        Evaluator ev = measure ? problem.evaluator().orElseThrow(() -> new SearchException("random: measured fitness needs an evaluator")) : null;
+        Evaluator ev = measure
+                ? problem.evaluator()
+                        .orElseThrow(() -> new SearchException("random: measured fitness needs an evaluator"))
+                : null;
         SplittableRandom rnd = new SplittableRandom(control.seed());
         Heuristics.Visited visited = new Heuristics.Visited(problem, 100);
         boolean stopped = false;
         for (int i = 0; i < samples; i++) {
-            if (control.shouldStop()) { stopped = true; break; }
+            if (control.shouldStop()) {
+                stopped = true;
+                break;
+            }
             int[] cfg = new int[problem.layerCount()];
             for (int l = 0; l < cfg.length; l++) {
                 int[] al = problem.allowedChoicesUnsafe(l);
@@ -42,10 +52,15 @@ public final class RandomStrategy implements SearchStrategy {
             if (!problem.feasible(cfg) && !Heuristics.repair(problem, cfg)) continue;
             visited.add(ev == null ? problem.candidate(cfg) : problem.candidate(cfg, ev.accuracy(cfg)));
             if ((i + 1) % 100 == 0) {
-                control.report(new SearchProgress(name(), visited.evaluations(), visited.best() == null ? Double.NaN : visited.best().damage(), Heuristics.seconds(start)));
+                control.report(new SearchProgress(
+                        name(),
+                        visited.evaluations(),
+                        visited.best() == null ? Double.NaN : visited.best().damage(),
+                        Heuristics.seconds(start)));
             }
         }
         Candidate best = visited.best() != null ? visited.best() : Heuristics.fallback(problem);
-        return new SearchResult(name(), best, visited.top(), visited.evaluations(), Heuristics.seconds(start), stopped, false);
+        return new SearchResult(
+                name(), best, visited.top(), visited.evaluations(), Heuristics.seconds(start), stopped, false);
     }
 }

@@ -79,8 +79,7 @@ public final class SearchControl {
         private Consumer<SearchProgress> progress;
         private int threads = Runtime.getRuntime().availableProcessors();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Seeds every random choice (default 0). */
         public Builder seed(long seed) {

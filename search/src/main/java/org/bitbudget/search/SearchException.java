@@ -4,5 +4,7 @@ package org.bitbudget.search;
 public class SearchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public SearchException(String message) { super(message); }
+    public SearchException(String message) {
+        super(message);
+    }
 }

@@ -26,12 +26,12 @@ public final class SearchProblem {
     private final SearchSpace space;
     private final double[][] damage;
     private final List<String> costNames;
-    private final double[][][] costs;      // [cost][layer][choice]
+    private final double[][][] costs; // [cost][layer][choice]
     private final List<Budget> budgets;
-    private final int[] budgetCost;        // budget -> cost index
+    private final int[] budgetCost; // budget -> cost index
     private final boolean[][] allowed;
     private final int[][] allowedChoices;
-    private final int[] pinned;            // -1 = free
+    private final int[] pinned; // -1 = free
     private final Evaluator evaluator;
     private final double[] budgetScale;
     private final double[] minTotal;
@@ -44,12 +44,15 @@ public final class SearchProblem {
         this.damage = copy(b.damage, "damage");
         this.costNames = List.copyOf(b.costs.keySet());
         this.costs = new double[costNames.size()][][];
-        for (int i = 0; i < costNames.size(); i++) costs[i] = copy(b.costs.get(costNames.get(i)), "cost " + costNames.get(i));
+        for (int i = 0; i < costNames.size(); i++)
+            costs[i] = copy(b.costs.get(costNames.get(i)), "cost " + costNames.get(i));
         this.budgets = List.copyOf(b.budgets);
         this.budgetCost = new int[budgets.size()];
         for (int i = 0; i < budgets.size(); i++) {
             int ci = costNames.indexOf(budgets.get(i).cost());
-            if (ci < 0) throw new IllegalArgumentException("budget " + budgets.get(i) + ": unknown cost '" + budgets.get(i).cost() + "', known: " + costNames);
+            if (ci < 0)
+                throw new IllegalArgumentException("budget " + budgets.get(i) + ": unknown cost '"
+                        + budgets.get(i).cost() + "', known: " + costNames);
             budgetCost[i] = ci;
         }
         this.allowed = new boolean[layers][];
@@ -62,7 +65,9 @@ public final class SearchProblem {
         for (int[] f : b.forbidden) allowed[f[0]][f[1]] = false;
         for (Map.Entry<Integer, Integer> p : b.pins.entrySet()) {
             int l = p.getKey(), c = p.getValue();
-            if (!allowed[l][c]) throw new IllegalArgumentException("layer " + space.layer(l) + ": pinned choice " + space.choice(l, c) + " is forbidden");
+            if (!allowed[l][c])
+                throw new IllegalArgumentException(
+                        "layer " + space.layer(l) + ": pinned choice " + space.choice(l, c) + " is forbidden");
             Arrays.fill(allowed[l], false);
             allowed[l][c] = true;
             pinned[l] = c;
@@ -83,28 +88,35 @@ public final class SearchProblem {
             double[][] c = costs[budgetCost[i]];
             for (int l = 0; l < layers; l++) {
                 double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
-                for (int ch : allowedChoices[l]) { mn = Math.min(mn, c[l][ch]); mx = Math.max(mx, c[l][ch]); }
+                for (int ch : allowedChoices[l]) {
+                    mn = Math.min(mn, c[l][ch]);
+                    mx = Math.max(mx, c[l][ch]);
+                }
                 minTotal[i] += mn;
                 maxTotal[i] += mx;
             }
-            budgetScale[i] = Math.max(Math.max(Math.abs(budgets.get(i).limit()), maxTotal[i] - minTotal[i]), Double.MIN_NORMAL);
+            budgetScale[i] =
+                    Math.max(Math.max(Math.abs(budgets.get(i).limit()), maxTotal[i] - minTotal[i]), Double.MIN_NORMAL);
         }
     }
 
     private double[][] copy(double[][] table, String what) {
         Objects.requireNonNull(table, what);
         if (table.length != space.layerCount()) {
-            throw new IllegalArgumentException(what + " table: " + table.length + " rows for " + space.layerCount() + " layers");
+            throw new IllegalArgumentException(
+                    what + " table: " + table.length + " rows for " + space.layerCount() + " layers");
         }
         double[][] out = new double[table.length][];
         for (int l = 0; l < table.length; l++) {
             if (table[l] == null || table[l].length != space.choiceCount(l)) {
-                throw new IllegalArgumentException(what + " table: layer " + space.layer(l) + " has "
-                        + (table[l] == null ? 0 : table[l].length) + " values for " + space.choiceCount(l) + " choices");
+                throw new IllegalArgumentException(
+                        what + " table: layer " + space.layer(l) + " has " + (table[l] == null ? 0 : table[l].length)
+                                + " values for " + space.choiceCount(l) + " choices");
             }
             for (int c = 0; c < table[l].length; c++) {
                 if (!Double.isFinite(table[l][c])) {
-                    throw new IllegalArgumentException(what + " table: layer " + space.layer(l) + ", choice " + space.choice(l, c) + " is " + table[l][c]);
+                    throw new IllegalArgumentException(what + " table: layer " + space.layer(l) + ", choice "
+                            + space.choice(l, c) + " is " + table[l][c]);
                 }
             }
             out[l] = table[l].clone();
@@ -112,7 +124,9 @@ public final class SearchProblem {
         return out;
     }
 
-    public static Builder builder(SearchSpace space) { return new Builder(space); }
+    public static Builder builder(SearchSpace space) {
+        return new Builder(space);
+    }
 
     /** A builder preloaded with this problem's tables, budgets, forbidden choices and evaluator. */
     public Builder toBuilder() {
@@ -120,7 +134,10 @@ public final class SearchProblem {
         for (int i = 0; i < costNames.size(); i++) b.cost(costNames.get(i), costs[i]);
         for (Budget bu : budgets) b.budget(bu.cost(), bu.limit());
         for (int l = 0; l < allowed.length; l++) {
-            if (pinned[l] >= 0) { b.pin(l, pinned[l]); continue; }
+            if (pinned[l] >= 0) {
+                b.pin(l, pinned[l]);
+                continue;
+            }
             for (int c = 0; c < allowed[l].length; c++) if (!allowed[l][c]) b.forbid(l, c);
         }
         return b;
@@ -139,26 +156,42 @@ public final class SearchProblem {
         List<Budget> nb = new ArrayList<>();
         boolean replaced = false;
         for (Budget bu : budgets) {
-            if (bu.cost().equals(cost)) { if (!replaced) nb.add(new Budget(cost, limit)); replaced = true; }
-            else nb.add(bu);
+            if (bu.cost().equals(cost)) {
+                if (!replaced) nb.add(new Budget(cost, limit));
+                replaced = true;
+            } else nb.add(bu);
         }
         if (!replaced) nb.add(new Budget(cost, limit));
         return withBudgets(nb);
     }
 
-    public SearchSpace space() { return space; }
+    public SearchSpace space() {
+        return space;
+    }
 
-    public int layerCount() { return space.layerCount(); }
+    public int layerCount() {
+        return space.layerCount();
+    }
 
-    public List<String> costNames() { return costNames; }
+    public List<String> costNames() {
+        return costNames;
+    }
 
-    public List<Budget> budgets() { return budgets; }
+    public List<Budget> budgets() {
+        return budgets;
+    }
 
-    public Optional<Evaluator> evaluator() { return Optional.ofNullable(evaluator); }
+    public Optional<Evaluator> evaluator() {
+        return Optional.ofNullable(evaluator);
+    }
 
-    public double damage(int layer, int choice) { return damage[layer][choice]; }
+    public double damage(int layer, int choice) {
+        return damage[layer][choice];
+    }
 
-    public double cost(int costIndex, int layer, int choice) { return costs[costIndex][layer][choice]; }
+    public double cost(int costIndex, int layer, int choice) {
+        return costs[costIndex][layer][choice];
+    }
 
     public int costIndex(String name) {
         int i = costNames.indexOf(name);
@@ -167,27 +200,43 @@ public final class SearchProblem {
     }
 
     /** Index into {@link #costNames()} of budget {@code b}'s cost. */
-    public int budgetCost(int b) { return budgetCost[b]; }
+    public int budgetCost(int b) {
+        return budgetCost[b];
+    }
 
     /** Cost of choice {@code c} of layer {@code l} for budget {@code b}. */
-    public double budgetCost(int b, int l, int c) { return costs[budgetCost[b]][l][c]; }
+    public double budgetCost(int b, int l, int c) {
+        return costs[budgetCost[b]][l][c];
+    }
 
     /** A scale of budget {@code b}'s totals (max of |limit| and the attainable range), for normalising. */
-    public double budgetScale(int b) { return budgetScale[b]; }
+    public double budgetScale(int b) {
+        return budgetScale[b];
+    }
 
     /** The least attainable total of budget {@code b}'s cost: the sum of the per-layer minima. */
-    public double minTotal(int b) { return minTotal[b]; }
+    public double minTotal(int b) {
+        return minTotal[b];
+    }
 
     /** Whether a choice is allowed in a layer (not forbidden by a per-choice limit or a pin). */
-    public boolean isAllowed(int layer, int choice) { return allowed[layer][choice]; }
+    public boolean isAllowed(int layer, int choice) {
+        return allowed[layer][choice];
+    }
 
     /** The allowed choice indices of a layer, ascending. Do not modify. */
-    int[] allowedChoicesUnsafe(int layer) { return allowedChoices[layer]; }
+    int[] allowedChoicesUnsafe(int layer) {
+        return allowedChoices[layer];
+    }
 
-    public int[] allowedChoices(int layer) { return allowedChoices[layer].clone(); }
+    public int[] allowedChoices(int layer) {
+        return allowedChoices[layer].clone();
+    }
 
     /** The pinned choice of a layer, or -1. */
-    public int pinned(int layer) { return pinned[layer]; }
+    public int pinned(int layer) {
+        return pinned[layer];
+    }
 
     public double damage(int[] config) {
         double s = 0;
@@ -195,7 +244,9 @@ public final class SearchProblem {
         return s;
     }
 
-    public double cost(String name, int[] config) { return total(costs[costIndex(name)], config); }
+    public double cost(String name, int[] config) {
+        return total(costs[costIndex(name)], config);
+    }
 
     /** Totals of every cost, in {@link #costNames()} order. */
     public double[] costs(int[] config) {
@@ -244,7 +295,8 @@ public final class SearchProblem {
     public double violation(int[] config) {
         double v = 0;
         double[] t = budgetTotals(config);
-        for (int b = 0; b < t.length; b++) if (!meets(b, t[b])) v += (t[b] - budgets.get(b).limit()) / budgetScale[b];
+        for (int b = 0; b < t.length; b++)
+            if (!meets(b, t[b])) v += (t[b] - budgets.get(b).limit()) / budgetScale[b];
         return v;
     }
 
@@ -303,10 +355,15 @@ public final class SearchProblem {
         private final Map<Integer, Integer> pins = new LinkedHashMap<>();
         private Evaluator evaluator;
 
-        private Builder(SearchSpace space) { this.space = Objects.requireNonNull(space, "space"); }
+        private Builder(SearchSpace space) {
+            this.space = Objects.requireNonNull(space, "space");
+        }
 
         /** {@code damage[layer][choice]}, higher is worse. */
-        public Builder damage(double[][] damage) { this.damage = damage; return this; }
+        public Builder damage(double[][] damage) {
+            this.damage = damage;
+            return this;
+        }
 
         /** A named additive cost table {@code cost[layer][choice]}. */
         public Builder cost(String name, double[][] table) {
@@ -321,7 +378,10 @@ public final class SearchProblem {
             return this;
         }
 
-        public Builder budget(Budget budget) { budgets.add(budget); return this; }
+        public Builder budget(Budget budget) {
+            budgets.add(budget);
+            return this;
+        }
 
         public Builder forbid(int layer, int choice) {
             check(layer, choice);
@@ -339,7 +399,9 @@ public final class SearchProblem {
         /** Pins a layer to the choice with the given label. */
         public Builder pin(int layer, String label) {
             int c = space.indexOf(layer, label);
-            if (c < 0) throw new IllegalArgumentException("layer " + space.layer(layer) + ": no choice '" + label + "' in " + space.choices(layer));
+            if (c < 0)
+                throw new IllegalArgumentException(
+                        "layer " + space.layer(layer) + ": no choice '" + label + "' in " + space.choices(layer));
             return pin(layer, c);
         }
 
@@ -349,21 +411,33 @@ public final class SearchProblem {
          */
         public Builder limitPerChoice(String property, double[][] values, double max) {
             Objects.requireNonNull(values, property);
-            if (values.length != space.layerCount()) throw new IllegalArgumentException(property + ": " + values.length + " rows for " + space.layerCount() + " layers");
+            if (values.length != space.layerCount())
+                throw new IllegalArgumentException(
+                        property + ": " + values.length + " rows for " + space.layerCount() + " layers");
             for (int l = 0; l < values.length; l++) {
-                if (values[l].length != space.choiceCount(l)) throw new IllegalArgumentException(property + ": layer " + space.layer(l) + " has " + values[l].length + " values for " + space.choiceCount(l) + " choices");
+                if (values[l].length != space.choiceCount(l))
+                    throw new IllegalArgumentException(property + ": layer " + space.layer(l) + " has "
+                            + values[l].length + " values for " + space.choiceCount(l) + " choices");
                 for (int c = 0; c < values[l].length; c++) if (values[l][c] > max) forbid(l, c);
             }
             return this;
         }
 
-        public Builder evaluator(Evaluator evaluator) { this.evaluator = evaluator; return this; }
-
-        private void check(int layer, int choice) {
-            if (layer < 0 || layer >= space.layerCount()) throw new IllegalArgumentException("layer index " + layer + " out of range");
-            if (choice < 0 || choice >= space.choiceCount(layer)) throw new IllegalArgumentException("layer " + space.layer(layer) + ": choice index " + choice + " out of range");
+        public Builder evaluator(Evaluator evaluator) {
+            this.evaluator = evaluator;
+            return this;
         }
 
-        public SearchProblem build() { return new SearchProblem(this); }
+        private void check(int layer, int choice) {
+            if (layer < 0 || layer >= space.layerCount())
+                throw new IllegalArgumentException("layer index " + layer + " out of range");
+            if (choice < 0 || choice >= space.choiceCount(layer))
+                throw new IllegalArgumentException(
+                        "layer " + space.layer(layer) + ": choice index " + choice + " out of range");
+        }
+
+        public SearchProblem build() {
+            return new SearchProblem(this);
+        }
     }
 }

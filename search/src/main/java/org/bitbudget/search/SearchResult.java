@@ -10,19 +10,33 @@ import java.util.Objects;
  * costs), for the others the distinct feasible configs they visited, best first, capped. {@link
  * #optimal()} is true when the strategy proved the best config optimal for the predicted damage.
  */
-public record SearchResult(String strategy, Candidate best, List<Candidate> candidates, long evaluations,
-                           double seconds, boolean stoppedEarly, boolean optimal) {
+public record SearchResult(
+        String strategy,
+        Candidate best,
+        List<Candidate> candidates,
+        long evaluations,
+        double seconds,
+        boolean stoppedEarly,
+        boolean optimal) {
     public SearchResult {
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(best, "best");
         candidates = List.copyOf(candidates);
     }
 
-    public int[] config() { return best.config(); }
+    public int[] config() {
+        return best.config();
+    }
 
-    public double damage() { return best.damage(); }
+    public double damage() {
+        return best.damage();
+    }
 
-    public double[] costs() { return best.costs(); }
+    public double[] costs() {
+        return best.costs();
+    }
 
-    public boolean feasible() { return best.feasible(); }
+    public boolean feasible() {
+        return best.feasible();
+    }
 }

@@ -26,15 +26,19 @@ public final class SearchSpace {
         Objects.requireNonNull(choices, "choices");
         if (layers.isEmpty()) throw new IllegalArgumentException("search space: no layers");
         if (layers.size() != choices.size()) {
-            throw new IllegalArgumentException("search space: " + layers.size() + " layers but " + choices.size() + " choice lists");
+            throw new IllegalArgumentException(
+                    "search space: " + layers.size() + " layers but " + choices.size() + " choice lists");
         }
-        if (new HashSet<>(layers).size() != layers.size()) throw new IllegalArgumentException("search space: duplicate layer names");
+        if (new HashSet<>(layers).size() != layers.size())
+            throw new IllegalArgumentException("search space: duplicate layer names");
         List<List<String>> copy = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             List<String> cs = List.copyOf(choices.get(l));
-            if (cs.isEmpty()) throw new IllegalArgumentException("search space: layer " + layers.get(l) + " has no choices");
+            if (cs.isEmpty())
+                throw new IllegalArgumentException("search space: layer " + layers.get(l) + " has no choices");
             if (new HashSet<>(cs).size() != cs.size()) {
-                throw new IllegalArgumentException("search space: layer " + layers.get(l) + " has duplicate choices " + cs);
+                throw new IllegalArgumentException(
+                        "search space: layer " + layers.get(l) + " has duplicate choices " + cs);
             }
             copy.add(cs);
         }
@@ -49,20 +53,34 @@ public final class SearchSpace {
         return new SearchSpace(layers, all);
     }
 
-    public int layerCount() { return layers.size(); }
+    public int layerCount() {
+        return layers.size();
+    }
 
-    public List<String> layers() { return layers; }
+    public List<String> layers() {
+        return layers;
+    }
 
-    public String layer(int l) { return layers.get(l); }
+    public String layer(int l) {
+        return layers.get(l);
+    }
 
-    public List<String> choices(int layer) { return choices.get(layer); }
+    public List<String> choices(int layer) {
+        return choices.get(layer);
+    }
 
-    public int choiceCount(int layer) { return choices.get(layer).size(); }
+    public int choiceCount(int layer) {
+        return choices.get(layer).size();
+    }
 
-    public String choice(int layer, int choice) { return choices.get(layer).get(choice); }
+    public String choice(int layer, int choice) {
+        return choices.get(layer).get(choice);
+    }
 
     /** Index of {@code label} in the layer's choices, or -1. */
-    public int indexOf(int layer, String label) { return choices.get(layer).indexOf(label); }
+    public int indexOf(int layer, String label) {
+        return choices.get(layer).indexOf(label);
+    }
 
     /** The number of configs (product of the choice counts). */
     public BigInteger configCount() {

@@ -14,14 +14,19 @@ import java.util.function.Supplier;
  */
 public final class SearchStrategies {
     /** One strategy: its name, a one-line description for help texts, and how to build it. */
-    public record Entry(String name, String description, Supplier<SearchStrategy> factory) {
-    }
+    public record Entry(String name, String description, Supplier<SearchStrategy> factory) {}
 
     /** Every strategy, by name, in the order help texts list them. */
     private static final Map<String, Entry> ENTRIES = index(List.of(
             new Entry("ilp", "optimal: integer program (ojalgo)", IlpStrategy::new),
-            new Entry("ga", "genetic search (Jenetics)", () -> GeneticStrategy.builder().build()),
-            new Entry("nsga2", "multi-objective GA, Pareto front", () -> Nsga2Strategy.builder().build()),
+            new Entry(
+                    "ga",
+                    "genetic search (Jenetics)",
+                    () -> GeneticStrategy.builder().build()),
+            new Entry(
+                    "nsga2",
+                    "multi-objective GA, Pareto front",
+                    () -> Nsga2Strategy.builder().build()),
             new Entry("greedy", "lower layers until budgets hold", GreedyStrategy::new),
             new Entry("uniform", "best uniform config", UniformStrategy::new),
             new Entry("random", "best of 1,000 random configs", () -> new RandomStrategy(1000)),
@@ -30,8 +35,7 @@ public final class SearchStrategies {
     /** Every strategy's name, in {@link #entries()} order. */
     public static final List<String> NAMES = List.copyOf(ENTRIES.keySet());
 
-    private SearchStrategies() {
-    }
+    private SearchStrategies() {}
 
     private static Map<String, Entry> index(List<Entry> entries) {
         Map<String, Entry> map = new LinkedHashMap<>();

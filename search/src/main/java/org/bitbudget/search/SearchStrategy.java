@@ -9,5 +9,7 @@ public interface SearchStrategy {
     SearchResult search(SearchProblem problem, SearchControl control);
 
     /** The name the CLI uses ({@code ilp}, {@code ga}, …). */
-    default String name() { return getClass().getSimpleName(); }
+    default String name() {
+        return getClass().getSimpleName();
+    }
 }

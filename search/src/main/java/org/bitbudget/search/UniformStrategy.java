@@ -12,13 +12,18 @@ import java.util.Set;
  */
 public final class UniformStrategy implements SearchStrategy {
     @Override
-    public String name() { return "uniform"; }
+    public String name() {
+        return "uniform";
+    }
 
     /** The uniform config of {@code label}, or null if some free layer does not allow it. */
     public static int[] uniformConfig(SearchProblem p, String label) {
         int[] cfg = new int[p.layerCount()];
         for (int l = 0; l < cfg.length; l++) {
-            if (p.pinned(l) >= 0) { cfg[l] = p.pinned(l); continue; }
+            if (p.pinned(l) >= 0) {
+                cfg[l] = p.pinned(l);
+                continue;
+            }
             int c = p.space().indexOf(l, label);
             if (c < 0 || !p.isAllowed(l, c)) return null;
             cfg[l] = c;
@@ -52,12 +57,17 @@ public final class UniformStrategy implements SearchStrategy {
                 if (best == null || Heuristics.better(c, best)) best = c;
             } else {
                 double v = problem.violation(cfg);
-                if (v < cheapestViolation) { cheapestViolation = v; cheapestLabel = label; }
+                if (v < cheapestViolation) {
+                    cheapestViolation = v;
+                    cheapestLabel = label;
+                }
             }
         }
         if (best == null) {
             throw new SearchException("uniform: no uniform precision meets " + problem.budgets()
-                    + (cheapestLabel == null ? " (no label is allowed in every layer)" : "; the closest is " + cheapestLabel));
+                    + (cheapestLabel == null
+                            ? " (no label is allowed in every layer)"
+                            : "; the closest is " + cheapestLabel));
         }
         feasible.sort(Heuristics.ORDER);
         control.report(new SearchProgress(name(), tried, best.damage(), Heuristics.seconds(start)));

@@ -3,7 +3,6 @@ package org.bitbudget.search;
 import java.util.List;
 import java.util.Locale;
 
-
 /**
  * Timed check of the ILP (issue 9's "done when"): a synthetic 50-layer x 20-precision x 3-budget
  * problem should solve in under a second and a 50-point Pareto sweep in under 10 s. Reports times
@@ -23,8 +22,15 @@ public class IlpSpeedCheck {
                 long t0 = System.nanoTime();
                 IlpStrategy.Solution s = IlpStrategy.solve(p, control);
                 double ms = (System.nanoTime() - t0) / 1e6;
-                System.out.printf(Locale.ROOT, "ilp 50x20x3 seed %d tightness %.2f: %.1f ms, optimal=%s, damage=%.9f, variables kept %d of 1000%n",
-                        i, tight, ms, s.optimal(), p.damage(s.config()), s.keptVariables());
+                System.out.printf(
+                        Locale.ROOT,
+                        "ilp 50x20x3 seed %d tightness %.2f: %.1f ms, optimal=%s, damage=%.9f, variables kept %d of 1000%n",
+                        i,
+                        tight,
+                        ms,
+                        s.optimal(),
+                        p.damage(s.config()),
+                        s.keptVariables());
             }
         }
         for (int i = 1; i <= Math.min(problems, 3); i++) {
@@ -33,8 +39,13 @@ public class IlpSpeedCheck {
             List<ParetoSweep.Point> pts = ParetoSweep.run(p, "size", 50, null, control);
             double s = (System.nanoTime() - t0) / 1e9;
             long optimal = pts.stream().filter(ParetoSweep.Point::optimal).count();
-            System.out.printf(Locale.ROOT, "pareto sweep 50 points (size; bops, latency budgets kept) seed %d: %.2f s, %d distinct points, %d proven optimal%n",
-                    i, s, pts.size(), optimal);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pareto sweep 50 points (size; bops, latency budgets kept) seed %d: %.2f s, %d distinct points, %d proven optimal%n",
+                    i,
+                    s,
+                    pts.size(),
+                    optimal);
         }
     }
 }

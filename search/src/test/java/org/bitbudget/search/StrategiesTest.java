@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
 
 class StrategiesTest {
-    static final SearchControl CONTROL = SearchControl.builder().seed(7).threads(2).build();
+    static final SearchControl CONTROL =
+            SearchControl.builder().seed(7).threads(2).build();
 
     /** 6 layers x 4 choices x 2 budgets, alternately synthetic-realistic and uncorrelated random. */
     static List<SearchProblem> smallProblems() {
@@ -26,7 +26,7 @@ class StrategiesTest {
 
     /** The problem at the first tightness from {@code t} up (steps of 0.05) at which some config is feasible. */
     static SearchProblem feasible(java.util.function.DoubleFunction<SearchProblem> make, double t) {
-        for (;; t += 0.05) {
+        for (; ; t += 0.05) {
             SearchProblem p = make.apply(t);
             try {
                 new ExhaustiveStrategy().search(p, CONTROL);
@@ -60,9 +60,13 @@ class StrategiesTest {
         for (int l = 0; l < 7; l++) for (int c = 0; c < 5; c++) acc[l][c] = 10 + c + l % 3;
         for (int s = 1; s <= 10; s++) {
             int seed = 200 + s;
-            SearchProblem p = feasible(t -> SyntheticProblems.make(seed, 7, 5, 3, t).toBuilder().pin(0, 4).pin(6, 4)
-                    .limitPerChoice("accumulator_bits", acc, 14) // forbids some high choices
-                    .build(), 0.25 + 0.04 * s);
+            SearchProblem p = feasible(
+                    t -> SyntheticProblems.make(seed, 7, 5, 3, t).toBuilder()
+                            .pin(0, 4)
+                            .pin(6, 4)
+                            .limitPerChoice("accumulator_bits", acc, 14) // forbids some high choices
+                            .build(),
+                    0.25 + 0.04 * s);
             double opt = optimum(p);
             SearchResult ilp = new IlpStrategy().search(p, CONTROL);
             assertEquals(opt, ilp.damage(), 1e-9);
@@ -92,7 +96,8 @@ class StrategiesTest {
     @Test
     void lenetSizedExhaustiveEnumeratesAllConfigs() {
         SearchProblem p = SyntheticProblems.make(5, 5, 4, 1, 1.0); // budget at the dearest total: no pruning by cost
-        SearchResult r = new ExhaustiveStrategy().search(p, SearchControl.builder().threads(1).build());
+        SearchResult r = new ExhaustiveStrategy()
+                .search(p, SearchControl.builder().threads(1).build());
         assertTrue(r.optimal());
         assertArrayEquals(p.mostPreciseConfig(), r.config());
         assertEquals(new ExhaustiveStrategy().search(p, CONTROL).damage(), r.damage(), 0);
@@ -110,7 +115,10 @@ class StrategiesTest {
     void baselinesAreFeasibleAndNoBetterThanTheOptimum() {
         for (SearchProblem p : smallProblems()) {
             double opt = optimum(p);
-            for (SearchStrategy s : List.of(new GreedyStrategy(), new RandomStrategy(200), GeneticStrategy.builder().build())) {
+            for (SearchStrategy s : List.of(
+                    new GreedyStrategy(),
+                    new RandomStrategy(200),
+                    GeneticStrategy.builder().build())) {
                 SearchResult r = s.search(p, CONTROL);
                 assertTrue(r.feasible() && p.feasible(r.config()), s.name() + " infeasible");
                 assertTrue(r.damage() >= opt - 1e-12, s.name() + " beat the optimum");
@@ -121,7 +129,8 @@ class StrategiesTest {
                 assertTrue(p.feasible(u.config()));
                 int[] cfg = u.config();
                 String label = p.space().choice(0, cfg[0]);
-                for (int l = 0; l < cfg.length; l++) assertEquals(label, p.space().choice(l, cfg[l]));
+                for (int l = 0; l < cfg.length; l++)
+                    assertEquals(label, p.space().choice(l, cfg[l]));
             } catch (SearchException e) {
                 assertTrue(e.getMessage().startsWith("uniform: no uniform precision meets"), e.getMessage());
             }
@@ -145,7 +154,9 @@ class StrategiesTest {
         SearchProblem p = SyntheticProblems.make(11, 20, 8, 2, 0.3);
         SearchControl c1 = SearchControl.builder().seed(42).threads(2).build();
         SearchResult a = GeneticStrategy.builder().build().search(p, c1);
-        SearchResult b = GeneticStrategy.builder().build().search(p, SearchControl.builder().seed(42).threads(1).build());
+        SearchResult b = GeneticStrategy.builder()
+                .build()
+                .search(p, SearchControl.builder().seed(42).threads(1).build());
         assertArrayEquals(a.config(), b.config());
         assertEquals(a.evaluations(), b.evaluations());
         assertEquals(a.candidates(), b.candidates());
@@ -166,7 +177,9 @@ class StrategiesTest {
         for (SearchProblem p : smallProblems()) {
             double opt = optimum(p);
             SearchResult r = GeneticStrategy.builder().warmStart(false).build().search(p, CONTROL);
-            assertTrue(r.damage() - opt <= 0.01 * Math.abs(opt) + 1e-12, () -> "ga regret " + (r.damage() - opt) + " over optimum " + opt);
+            assertTrue(
+                    r.damage() - opt <= 0.01 * Math.abs(opt) + 1e-12,
+                    () -> "ga regret " + (r.damage() - opt) + " over optimum " + opt);
             n++;
             if (r.damage() - opt <= 1e-12) exact++;
         }
@@ -177,12 +190,21 @@ class StrategiesTest {
     void measuredFitnessUsesTheEvaluator() {
         SearchProblem base = SyntheticProblems.make(9, 6, 4, 1, 0.4);
         // accuracy = 0.9 - damage: the measured optimum is the predicted optimum
-        SearchProblem p = base.toBuilder().evaluator(cfg -> 0.9 - base.damage(cfg)).build();
+        SearchProblem p =
+                base.toBuilder().evaluator(cfg -> 0.9 - base.damage(cfg)).build();
         double opt = optimum(p);
-        SearchResult r = GeneticStrategy.builder().fitness(GeneticStrategy.Fitness.MEASURED).build().search(p, CONTROL);
+        SearchResult r = GeneticStrategy.builder()
+                .fitness(GeneticStrategy.Fitness.MEASURED)
+                .build()
+                .search(p, CONTROL);
         assertEquals(opt, r.damage(), 1e-12);
         assertEquals(0.9 - opt, r.best().accuracy(), 1e-12);
-        assertThrows(SearchException.class, () -> GeneticStrategy.builder().fitness(GeneticStrategy.Fitness.MEASURED).build().search(base, CONTROL));
+        assertThrows(
+                SearchException.class,
+                () -> GeneticStrategy.builder()
+                        .fitness(GeneticStrategy.Fitness.MEASURED)
+                        .build()
+                        .search(base, CONTROL));
     }
 
     /**
@@ -198,14 +220,21 @@ class StrategiesTest {
             SearchResult r = Nsga2Strategy.builder().build().search(p, CONTROL);
             List<Candidate> front = r.candidates();
             assertFalse(front.isEmpty());
-            int[] obj = p.budgets().stream().mapToInt(b -> p.costIndex(b.cost())).distinct().toArray();
+            int[] obj = p.budgets().stream()
+                    .mapToInt(b -> p.costIndex(b.cost()))
+                    .distinct()
+                    .toArray();
             for (Candidate a : front) {
                 assertTrue(a.feasible() && p.feasible(a.config()));
-                for (Candidate b : front) assertFalse(a != b && Nsga2Strategy.dominates(b, a, obj, false), "dominated member");
+                for (Candidate b : front)
+                    assertFalse(a != b && Nsga2Strategy.dominates(b, a, obj, false), "dominated member");
             }
-            double minDamage = front.stream().mapToDouble(Candidate::damage).min().orElseThrow();
+            double minDamage =
+                    front.stream().mapToDouble(Candidate::damage).min().orElseThrow();
             assertEquals(minDamage, r.damage(), 0);
-            assertTrue(minDamage <= opt + 0.02 * Math.abs(opt) + 1e-12, () -> "nsga2 min damage " + minDamage + " vs ilp " + opt);
+            assertTrue(
+                    minDamage <= opt + 0.02 * Math.abs(opt) + 1e-12,
+                    () -> "nsga2 min damage " + minDamage + " vs ilp " + opt);
         }
     }
 
@@ -217,8 +246,14 @@ class StrategiesTest {
                 .cost("size", new double[][] {{1000, 600}, {1200, 634}})
                 .budget("size", 1000)
                 .build();
-        for (SearchStrategy s : List.of(new IlpStrategy(), GeneticStrategy.builder().build(), Nsga2Strategy.builder().build(),
-                new GreedyStrategy(), new UniformStrategy(), new RandomStrategy(10), new ExhaustiveStrategy())) {
+        for (SearchStrategy s : List.of(
+                new IlpStrategy(),
+                GeneticStrategy.builder().build(),
+                Nsga2Strategy.builder().build(),
+                new GreedyStrategy(),
+                new UniformStrategy(),
+                new RandomStrategy(10),
+                new ExhaustiveStrategy())) {
             InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> s.search(p, CONTROL));
             assertEquals("budget size <= 1,000: the cheapest config needs 1,234 (23% over)", e.getMessage());
             assertEquals(234, e.gap(), 1e-9);
@@ -232,9 +267,11 @@ class StrategiesTest {
                 .damage(new double[][] {{0, 1}, {0, 1}})
                 .cost("size", new double[][] {{0, 10}, {0, 10}})
                 .cost("bops", new double[][] {{10, 0}, {10, 0}})
-                .budget("size", 5).budget("bops", 5)
+                .budget("size", 5)
+                .budget("bops", 5)
                 .build();
-        InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> new IlpStrategy().search(p, CONTROL));
+        InfeasibleBudgetException e =
+                assertThrows(InfeasibleBudgetException.class, () -> new IlpStrategy().search(p, CONTROL));
         assertTrue(e.getMessage().contains("size <= 5 and bops <= 5"), e.getMessage());
         assertThrows(InfeasibleBudgetException.class, () -> new ExhaustiveStrategy().search(p, CONTROL));
     }
@@ -243,19 +280,25 @@ class StrategiesTest {
     void zeroDeadlineKeepsAFeasibleConfigAndSaysItStoppedEarly() {
         SearchProblem big = SyntheticProblems.make(21, 40, 12, 2, 0.3);
         SearchProblem mid = SyntheticProblems.make(22, 6, 10, 2, 0.3); // 10^6 configs
-        for (SearchStrategy s : List.of(GeneticStrategy.builder().build(), Nsga2Strategy.builder().build(), new RandomStrategy(100000))) {
-            SearchResult r = s.search(big, SearchControl.builder().timeLimit(Duration.ZERO).build());
+        for (SearchStrategy s : List.of(
+                GeneticStrategy.builder().build(), Nsga2Strategy.builder().build(), new RandomStrategy(100000))) {
+            SearchResult r = s.search(
+                    big, SearchControl.builder().timeLimit(Duration.ZERO).build());
             assertTrue(r.stoppedEarly(), s.name());
             assertTrue(r.feasible() && big.feasible(r.config()), s.name());
         }
-        SearchResult ex = new ExhaustiveStrategy().search(mid, SearchControl.builder().timeLimit(Duration.ZERO).build());
+        SearchResult ex = new ExhaustiveStrategy()
+                .search(mid, SearchControl.builder().timeLimit(Duration.ZERO).build());
         assertTrue(ex.stoppedEarly());
         assertFalse(ex.optimal());
         assertTrue(mid.feasible(ex.config()));
         AtomicBoolean cancel = new AtomicBoolean(true);
-        SearchResult ilp = new IlpStrategy().search(big, SearchControl.builder().cancel(cancel).build());
+        SearchResult ilp = new IlpStrategy()
+                .search(big, SearchControl.builder().cancel(cancel).build());
         assertTrue(big.feasible(ilp.config()));
-        SearchResult ga = GeneticStrategy.builder().build().search(big, SearchControl.builder().cancel(cancel).build());
+        SearchResult ga = GeneticStrategy.builder()
+                .build()
+                .search(big, SearchControl.builder().cancel(cancel).build());
         assertTrue(ga.stoppedEarly() && big.feasible(ga.config()));
     }
 
@@ -281,13 +324,22 @@ class StrategiesTest {
     @Test
     void builderValidatesTables() {
         SearchSpace space = SearchSpace.uniform(List.of("a", "b"), List.of("x", "y"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SearchProblem.builder(space).damage(new double[][] {{0, 1}, {0}}).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SearchProblem.builder(space)
+                        .damage(new double[][] {{0, 1}, {0}})
+                        .build());
         assertTrue(e.getMessage().contains("layer b has 1 values for 2 choices"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SearchProblem.builder(space).damage(new double[][] {{0, 1}, {0, 1}}).budget("size", 3).build());
-        UnknownStrategyException unknown = assertThrows(UnknownStrategyException.class,
-                () -> SearchStrategies.byName("annealing"));
-        assertEquals("strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SearchProblem.builder(space)
+                        .damage(new double[][] {{0, 1}, {0, 1}})
+                        .budget("size", 3)
+                        .build());
+        UnknownStrategyException unknown =
+                assertThrows(UnknownStrategyException.class, () -> SearchStrategies.byName("annealing"));
+        assertEquals(
+                "strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive",
                 unknown.getMessage());
         assertEquals("'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive", unknown.reason());
     }
@@ -296,10 +348,16 @@ class StrategiesTest {
     void everyEntryBuildsTheStrategyOfItsName() {
         for (SearchStrategies.Entry e : SearchStrategies.entries()) {
             assertEquals(e.name(), e.factory().get().name());
-            assertEquals(e.name(), SearchStrategies.byName(e.name().toUpperCase(java.util.Locale.ROOT)).name());
+            assertEquals(
+                    e.name(),
+                    SearchStrategies.byName(e.name().toUpperCase(java.util.Locale.ROOT))
+                            .name());
             assertEquals(e, SearchStrategies.entry(" " + e.name()));
         }
-        assertEquals(SearchStrategies.NAMES,
-                SearchStrategies.entries().stream().map(SearchStrategies.Entry::name).toList());
+        assertEquals(
+                SearchStrategies.NAMES,
+                SearchStrategies.entries().stream()
+                        .map(SearchStrategies.Entry::name)
+                        .toList());
     }
 }

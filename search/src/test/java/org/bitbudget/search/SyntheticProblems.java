@@ -35,14 +35,19 @@ final class SyntheticProblems {
             }
             labels.add(ls);
         }
-        SearchProblem.Builder b = SearchProblem.builder(new SearchSpace(names, labels)).damage(dmg);
+        SearchProblem.Builder b =
+                SearchProblem.builder(new SearchSpace(names, labels)).damage(dmg);
         for (int i = 0; i < 3; i++) b.cost(COSTS[i], cost[i]);
         for (int i = 0; i < budgets; i++) {
             double mn = 0, mx = 0;
             for (int l = 0; l < layers; l++) {
                 double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < choices; c++) { lo = Math.min(lo, cost[i][l][c]); hi = Math.max(hi, cost[i][l][c]); }
-                mn += lo; mx += hi;
+                for (int c = 0; c < choices; c++) {
+                    lo = Math.min(lo, cost[i][l][c]);
+                    hi = Math.max(hi, cost[i][l][c]);
+                }
+                mn += lo;
+                mx += hi;
             }
             b.budget(COSTS[i], mn + (mx - mn) * tightness);
         }
@@ -72,7 +77,8 @@ final class SyntheticProblems {
             }
             labels.add(ls);
         }
-        SearchProblem.Builder b = SearchProblem.builder(new SearchSpace(names, labels)).damage(dmg);
+        SearchProblem.Builder b =
+                SearchProblem.builder(new SearchSpace(names, labels)).damage(dmg);
         for (int i = 0; i < budgets; i++) {
             b.cost("c" + i, cost[i]);
             double mn = 0, mx = 0;

@@ -1,11 +1,10 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -85,7 +84,8 @@ public final class BitGradientEstimator implements SensitivityEstimator {
         List<SensitivityRow> rows = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
-            float[] weight = problem.graph().initializers().get(layer.weightName()).data();
+            float[] weight =
+                    problem.graph().initializers().get(layer.weightName()).data();
             double[] s = scales(weight, layer.weightShape().dims(), QuantizedGraph.channelAxis(layer));
             double mass = 0;
             for (double[][] batch : perBatch) {

@@ -13,22 +13,22 @@ import org.bitbudget.ir.UnknownNameException;
 public final class Estimators {
     /** One estimator: its name, a one-line description for help texts, and how to build it. */
     public record Entry(String name, String description, Supplier<SensitivityEstimator> factory)
-            implements Registry.Entry {
-    }
+            implements Registry.Entry {}
 
     /** Every estimator, cheapest first. */
-    public static final Registry<Entry> REGISTRY = Registry.of("estimator", List.of(
-            new Entry(RoundoffEstimator.NAME, "rounding error (MixQuant)", RoundoffEstimator::new),
-            new Entry(BitGradientEstimator.NAME, "gradient on dropped bits (BMPQ)", BitGradientEstimator::new),
-            new Entry(HessianEstimator.NAME, "Hessian trace (HAWQ-V2)", HessianEstimator::new),
-            new Entry(OutputMseEstimator.NAME, "logit MSE, one layer quantized", OutputMseEstimator::new),
-            new Entry(MeasuredEstimator.NAME, "loss rise, one layer quantized", MeasuredEstimator::new)));
+    public static final Registry<Entry> REGISTRY = Registry.of(
+            "estimator",
+            List.of(
+                    new Entry(RoundoffEstimator.NAME, "rounding error (MixQuant)", RoundoffEstimator::new),
+                    new Entry(BitGradientEstimator.NAME, "gradient on dropped bits (BMPQ)", BitGradientEstimator::new),
+                    new Entry(HessianEstimator.NAME, "Hessian trace (HAWQ-V2)", HessianEstimator::new),
+                    new Entry(OutputMseEstimator.NAME, "logit MSE, one layer quantized", OutputMseEstimator::new),
+                    new Entry(MeasuredEstimator.NAME, "loss rise, one layer quantized", MeasuredEstimator::new)));
 
     /** Every estimator's name, in {@link #REGISTRY} order. */
     public static final List<String> NAMES = REGISTRY.names();
 
-    private Estimators() {
-    }
+    private Estimators() {}
 
     /**
      * The estimator called {@code name}.

@@ -1,12 +1,11 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Tensor;
 
 /**
@@ -40,8 +39,8 @@ public final class HessianEstimator implements SensitivityEstimator {
         long start = System.nanoTime();
         LossGradients gradients = new LossGradients(problem.head(problem.hessianImages()));
         double[][] w = gradients.weights();
-        Hutchinson.Estimate h = Hutchinson.trace(gradients::mean, w, problem.hessianSamples(), problem.seed(),
-                Hutchinson.DEFAULT_RELATIVE_STEP);
+        Hutchinson.Estimate h = Hutchinson.trace(
+                gradients::mean, w, problem.hessianSamples(), problem.seed(), Hutchinson.DEFAULT_RELATIVE_STEP);
         Graph graph = problem.graph();
         List<Layer> layers = gradients.layers();
         List<SensitivityRow> rows = new ArrayList<>();
@@ -56,8 +55,8 @@ public final class HessianEstimator implements SensitivityEstimator {
                     Tensor q = QuantizedGraph.quantizedWeight(layer, weight, p);
                     delta = RoundoffEstimator.squaredError(weight, q);
                 }
-                rows.add(new SensitivityRow(layer.name(), NAME, p, perWeight * delta, 0, sePerWeight * delta,
-                        Double.NaN, Double.NaN));
+                rows.add(new SensitivityRow(
+                        layer.name(), NAME, p, perWeight * delta, 0, sePerWeight * delta, Double.NaN, Double.NaN));
                 progress.scored(NAME, layer.name(), p);
             }
         }

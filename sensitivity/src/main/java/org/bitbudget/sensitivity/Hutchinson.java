@@ -29,8 +29,7 @@ public final class Hutchinson {
     /** Default step relative to the weights' RMS. */
     public static final double DEFAULT_RELATIVE_STEP = 1e-9;
 
-    private Hutchinson() {
-    }
+    private Hutchinson() {}
 
     /**
      * Per block, the trace estimate and its standard error.
@@ -39,8 +38,7 @@ public final class Hutchinson {
      * @param standardError their standard deviation over √samples (NaN for one probe)
      * @param samples       the per-probe estimates, [probe][block]
      */
-    public record Estimate(double[] trace, double[] standardError, double[][] samples) {
-    }
+    public record Estimate(double[] trace, double[] standardError, double[][] samples) {}
 
     /**
      * Estimates the trace of every diagonal block of the Hessian of the function whose gradient is
@@ -51,8 +49,8 @@ public final class Hutchinson {
      * @param samples  probe vectors
      * @param seed     seeds the probes (probe k uses the k-th split of {@code new SplittableRandom(seed)})
      */
-    public static Estimate trace(UnaryOperator<double[][]> gradient, double[][] w, int samples, long seed,
-                                 double relativeStep) {
+    public static Estimate trace(
+            UnaryOperator<double[][]> gradient, double[][] w, int samples, long seed, double relativeStep) {
         if (samples < 1) {
             throw new IllegalArgumentException("at least one probe is needed, got " + samples);
         }

@@ -1,13 +1,13 @@
 package org.bitbudget.sensitivity;
 
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.bitbudget.ir.precision.Precision;
 
 /**
@@ -31,8 +31,7 @@ public final class Leaderboard {
      * @param spearmanRho Spearman's ρ of the same
      * @param layers     the number of layers compared
      */
-    public record Entry(String estimator, String format, double kendallTau, double spearmanRho, int layers) {
-    }
+    public record Entry(String estimator, String format, double kendallTau, double spearmanRho, int layers) {}
 
     private final List<Entry> entries;
 
@@ -165,8 +164,8 @@ public final class Leaderboard {
         COLUMNS.forEach(b::addColumn);
         try (var out = new CsvMapper().writer(b.build().withHeader()).writeValues(writer)) {
             for (Entry e : entries) {
-                out.write(List.of(e.estimator(), e.format(), number(e.kendallTau()), number(e.spearmanRho()),
-                        e.layers()));
+                out.write(List.of(
+                        e.estimator(), e.format(), number(e.kendallTau()), number(e.spearmanRho()), e.layers()));
             }
         }
     }

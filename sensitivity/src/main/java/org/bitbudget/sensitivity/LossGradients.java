@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.tensor.Tensor;
-import org.bitbudget.training.Autodiff;
 import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.training.Autodiff;
 import org.bitbudget.training.SoftmaxCrossEntropy;
 
 /**
@@ -65,7 +65,10 @@ final class LossGradients {
     double[][] weights() {
         double[][] w = new double[layers.size()][];
         for (int l = 0; l < w.length; l++) {
-            float[] f = problem.graph().initializers().get(layers.get(l).weightName()).data();
+            float[] f = problem.graph()
+                    .initializers()
+                    .get(layers.get(l).weightName())
+                    .data();
             w[l] = new double[f.length];
             for (int i = 0; i < f.length; i++) {
                 w[l][i] = f[i];
@@ -94,7 +97,9 @@ final class LossGradients {
             double[][] perLayer = new double[layers.size()][];
             for (int l = 0; l < layers.size(); l++) {
                 DTensor t = g.get(layers.get(l).weightName());
-                perLayer[l] = t == null ? new double[(int) layers.get(l).weightParams()] : t.data().clone();
+                perLayer[l] = t == null
+                        ? new double[(int) layers.get(l).weightParams()]
+                        : t.data().clone();
             }
             out[b] = perLayer;
         });

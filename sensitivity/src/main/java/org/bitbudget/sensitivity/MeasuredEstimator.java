@@ -54,8 +54,15 @@ public final class MeasuredEstimator implements SensitivityEstimator {
         for (int i = 0; i < r.cells().size(); i++) {
             SingleLayerRuns.Cell cell = r.cells().get(i);
             Quality q = Quality.of(r.logits()[i], r.classes(), labels);
-            rows.add(new SensitivityRow(cell.layer().name(), NAME, cell.precision(), q.loss() - base.loss(),
-                    r.cellSeconds(i), Double.NaN, q.accuracy(), base.accuracy() - q.accuracy()));
+            rows.add(new SensitivityRow(
+                    cell.layer().name(),
+                    NAME,
+                    cell.precision(),
+                    q.loss() - base.loss(),
+                    r.cellSeconds(i),
+                    Double.NaN,
+                    q.accuracy(),
+                    base.accuracy() - q.accuracy()));
         }
         return new SensitivityTable(rows);
     }

@@ -28,8 +28,7 @@ public final class OutputMseEstimator implements SensitivityEstimator {
                 double d = (double) q[j] - r.baseline()[j];
                 sum += d * d;
             }
-            rows.add(SensitivityRow.of(cell.layer().name(), NAME, cell.precision(), sum / q.length,
-                    r.cellSeconds(i)));
+            rows.add(SensitivityRow.of(cell.layer().name(), NAME, cell.precision(), sum / q.length, r.cellSeconds(i)));
         }
         return new SensitivityTable(rows);
     }

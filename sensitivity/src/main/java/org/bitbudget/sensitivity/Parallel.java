@@ -7,8 +7,7 @@ import java.util.stream.IntStream;
 
 /** Runs independent tasks on a fixed number of threads, rethrowing the first failure unwrapped. */
 final class Parallel {
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** Calls {@code task} for 0 … {@code n}−1 on {@code threads} threads (in this thread when 1). */
     static void forEach(int threads, int n, IntConsumer task) {

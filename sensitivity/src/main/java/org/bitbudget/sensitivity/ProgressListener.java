@@ -9,8 +9,7 @@ import org.bitbudget.ir.precision.Precision;
 @FunctionalInterface
 public interface ProgressListener {
     /** Does nothing. */
-    ProgressListener NONE = (estimator, layer, precision) -> {
-    };
+    ProgressListener NONE = (estimator, layer, precision) -> {};
 
     /** {@code estimator} has scored {@code layer} in {@code precision}. */
     void scored(String estimator, String layer, Precision precision);

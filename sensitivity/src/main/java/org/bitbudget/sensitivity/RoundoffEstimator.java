@@ -1,17 +1,17 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.quant.WeightQuantizer;
@@ -136,8 +136,8 @@ public final class RoundoffEstimator implements SensitivityEstimator {
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
             float[] part = java.util.Arrays.copyOfRange(images.data(), from * per, (from + count) * per);
-            Map<String, Tensor> values = engine.capture(Map.of(input, Tensor.of(images.shape().with(0, count), part)),
-                    inputs);
+            Map<String, Tensor> values =
+                    engine.capture(Map.of(input, Tensor.of(images.shape().with(0, count), part)), inputs);
             for (int l = 0; l < layers.size(); l++) {
                 float[] x = values.get(layers.get(l).node().input(0)).data();
                 for (int s = 0; s < specs.size(); s++) {

@@ -37,10 +37,17 @@ import org.bitbudget.ir.tensor.Tensor;
  * @param hessianImages  the {@code hessian} estimator uses only the first this many images (each probe
  *                       costs two backward passes over them)
  */
-public record SensitivityProblem(Graph graph, Tensor images, int[] labels, Tensor activationCalibration,
-                                 Map<String, List<Precision>> precisions,
-                                 long seed, int threads, int batchSize, int hessianSamples,
-                                 int hessianImages) {
+public record SensitivityProblem(
+        Graph graph,
+        Tensor images,
+        int[] labels,
+        Tensor activationCalibration,
+        Map<String, List<Precision>> precisions,
+        long seed,
+        int threads,
+        int batchSize,
+        int hessianSamples,
+        int hessianImages) {
     /** Default images per gradient pass. */
     public static final int DEFAULT_BATCH = 64;
     /** Default Hutchinson probe vectors. */
@@ -56,8 +63,8 @@ public record SensitivityProblem(Graph graph, Tensor images, int[] labels, Tenso
             activationCalibration = images;
         }
         if (images.shape().rank() < 1 || images.shape().dim(0) != labels.length) {
-            throw new IllegalArgumentException("images " + images.shape() + " do not match " + labels.length
-                    + " labels");
+            throw new IllegalArgumentException(
+                    "images " + images.shape() + " do not match " + labels.length + " labels");
         }
         if (labels.length == 0) {
             throw new IllegalArgumentException("no calibration images");
@@ -100,7 +107,9 @@ public record SensitivityProblem(Graph graph, Tensor images, int[] labels, Tenso
     /** Every distinct candidate precision, in first-seen order. */
     public List<Precision> distinctPrecisions() {
         List<Precision> out = new ArrayList<>();
-        precisions.values().forEach(list -> list.stream().filter(p -> !out.contains(p)).forEach(out::add));
+        precisions
+                .values()
+                .forEach(list -> list.stream().filter(p -> !out.contains(p)).forEach(out::add));
         return out;
     }
 
@@ -111,14 +120,32 @@ public record SensitivityProblem(Graph graph, Tensor images, int[] labels, Tenso
         }
         int per = images.shape().size() / size();
         Tensor part = Tensor.of(images.shape().with(0, count), java.util.Arrays.copyOf(images.data(), count * per));
-        return new SensitivityProblem(graph, part, java.util.Arrays.copyOf(labels, count), activationCalibration,
-                precisions, seed, threads, batchSize, hessianSamples, hessianImages);
+        return new SensitivityProblem(
+                graph,
+                part,
+                java.util.Arrays.copyOf(labels, count),
+                activationCalibration,
+                precisions,
+                seed,
+                threads,
+                batchSize,
+                hessianSamples,
+                hessianImages);
     }
 
     /** This problem on other images (same graph, candidates, seed and options). */
     public SensitivityProblem withData(Tensor images, int[] labels) {
-        return new SensitivityProblem(graph, images, labels, activationCalibration, precisions, seed, threads,
-                batchSize, hessianSamples, hessianImages);
+        return new SensitivityProblem(
+                graph,
+                images,
+                labels,
+                activationCalibration,
+                precisions,
+                seed,
+                threads,
+                batchSize,
+                hessianSamples,
+                hessianImages);
     }
 
     public static Builder builder(Graph graph) {
@@ -192,8 +219,17 @@ public record SensitivityProblem(Graph graph, Tensor images, int[] labels, Tenso
         }
 
         public SensitivityProblem build() {
-            return new SensitivityProblem(graph, images, labels, activationCalibration, precisions, seed, threads,
-                    batchSize, hessianSamples, hessianImages);
+            return new SensitivityProblem(
+                    graph,
+                    images,
+                    labels,
+                    activationCalibration,
+                    precisions,
+                    seed,
+                    threads,
+                    batchSize,
+                    hessianSamples,
+                    hessianImages);
         }
     }
 }

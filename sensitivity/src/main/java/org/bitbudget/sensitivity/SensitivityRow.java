@@ -16,8 +16,15 @@ import org.bitbudget.ir.precision.Precision;
  *                      ({@code measured}), else NaN
  * @param accuracyDrop  float accuracy minus {@code accuracy} ({@code measured}), else NaN
  */
-public record SensitivityRow(String layer, String estimator, Precision precision, double score, double seconds,
-                             double standardError, double accuracy, double accuracyDrop) {
+public record SensitivityRow(
+        String layer,
+        String estimator,
+        Precision precision,
+        double score,
+        double seconds,
+        double standardError,
+        double accuracy,
+        double accuracyDrop) {
     public SensitivityRow {
         Objects.requireNonNull(layer);
         Objects.requireNonNull(estimator);
@@ -25,8 +32,7 @@ public record SensitivityRow(String layer, String estimator, Precision precision
     }
 
     /** A row with no standard error or accuracy. */
-    public static SensitivityRow of(String layer, String estimator, Precision precision, double score,
-                                    double seconds) {
+    public static SensitivityRow of(String layer, String estimator, Precision precision, double score, double seconds) {
         return new SensitivityRow(layer, estimator, precision, score, seconds, Double.NaN, Double.NaN, Double.NaN);
     }
 

@@ -1,5 +1,8 @@
 package org.bitbudget.sensitivity;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -10,9 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.QuantizerSpec;
 
@@ -28,8 +28,17 @@ import org.bitbudget.ir.quant.QuantizerSpec;
  */
 public final class SensitivityTable {
     /** The CSV columns, in order. */
-    public static final List<String> COLUMNS = List.of("layer", "estimator", "weights", "activations", "score",
-            "seconds", "standard_error", "accuracy", "accuracy_drop", "accumulator");
+    public static final List<String> COLUMNS = List.of(
+            "layer",
+            "estimator",
+            "weights",
+            "activations",
+            "score",
+            "seconds",
+            "standard_error",
+            "accuracy",
+            "accuracy_drop",
+            "accumulator");
 
     private final List<SensitivityRow> rows;
 
@@ -65,7 +74,8 @@ public final class SensitivityTable {
 
     /** The rows of one estimator. */
     public SensitivityTable of(String estimator) {
-        return new SensitivityTable(rows.stream().filter(r -> r.estimator().equals(estimator)).toList());
+        return new SensitivityTable(
+                rows.stream().filter(r -> r.estimator().equals(estimator)).toList());
     }
 
     /**
@@ -75,10 +85,15 @@ public final class SensitivityTable {
      */
     public Optional<SensitivityRow> row(String layer, Precision precision) {
         Optional<SensitivityRow> exact = rows.stream()
-                .filter(r -> r.layer().equals(layer) && r.precision().equals(precision)).findFirst();
-        return exact.isPresent() ? exact : rows.stream().filter(r -> r.layer().equals(layer)
-                && r.precision().weights().equals(precision.weights())
-                && r.precision().activations().equals(precision.activations())).findFirst();
+                .filter(r -> r.layer().equals(layer) && r.precision().equals(precision))
+                .findFirst();
+        return exact.isPresent()
+                ? exact
+                : rows.stream()
+                        .filter(r -> r.layer().equals(layer)
+                                && r.precision().weights().equals(precision.weights())
+                                && r.precision().activations().equals(precision.activations()))
+                        .findFirst();
     }
 
     /**
@@ -87,8 +102,9 @@ public final class SensitivityTable {
      * @throws IllegalArgumentException when the table has no such row
      */
     public double score(String layer, Precision precision) {
-        return row(layer, precision).orElseThrow(() -> new IllegalArgumentException("no row for " + layer + " in "
-                + precision)).score();
+        return row(layer, precision)
+                .orElseThrow(() -> new IllegalArgumentException("no row for " + layer + " in " + precision))
+                .score();
     }
 
     /** Per estimator, the sum of its rows' seconds: its wall time. */
@@ -108,8 +124,16 @@ public final class SensitivityTable {
     public void write(Writer writer) throws IOException {
         try (var out = new CsvMapper().writer(schema()).writeValues(writer)) {
             for (SensitivityRow r : rows) {
-                out.write(List.of(r.layer(), r.estimator(), r.weights(), r.activations(), number(r.score()),
-                        number(r.seconds()), number(r.standardError()), number(r.accuracy()), number(r.accuracyDrop()),
+                out.write(List.of(
+                        r.layer(),
+                        r.estimator(),
+                        r.weights(),
+                        r.activations(),
+                        number(r.score()),
+                        number(r.seconds()),
+                        number(r.standardError()),
+                        number(r.accuracy()),
+                        number(r.accuracyDrop()),
                         Integer.toString(r.precision().accumulatorBits())));
             }
         }
@@ -131,7 +155,8 @@ public final class SensitivityTable {
         CsvMapper mapper = new CsvMapper();
         List<SensitivityRow> rows = new ArrayList<>();
         try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(reader)) {
             int line = 1;
             while (it.hasNext()) {
                 Map<String, String> m = it.next();
@@ -146,9 +171,15 @@ public final class SensitivityTable {
                     QuantizerSpec a = Specs.parse(m.get("activations"), false);
                     String acc = m.get("accumulator");
                     int accumulator = acc == null || acc.isBlank() ? 32 : Integer.parseInt(acc.trim());
-                    rows.add(new SensitivityRow(m.get("layer"), m.get("estimator"), new Precision(w, a, accumulator),
-                            parse(m.get("score")), parse(m.get("seconds")), parse(m.get("standard_error")),
-                            parse(m.get("accuracy")), parse(m.get("accuracy_drop"))));
+                    rows.add(new SensitivityRow(
+                            m.get("layer"),
+                            m.get("estimator"),
+                            new Precision(w, a, accumulator),
+                            parse(m.get("score")),
+                            parse(m.get("seconds")),
+                            parse(m.get("standard_error")),
+                            parse(m.get("accuracy")),
+                            parse(m.get("accuracy_drop"))));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
                 }

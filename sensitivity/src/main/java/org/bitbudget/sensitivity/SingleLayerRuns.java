@@ -1,6 +1,5 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
@@ -15,14 +15,14 @@ import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.ops.ShapeInference;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.ShapeInference;
 
 /**
  * The logits of the model with only one layer quantized, for every cell (layer × candidate) of a
@@ -40,8 +40,7 @@ final class SingleLayerRuns {
     private static final int CHUNK = 100;
 
     /** One cell: which layer, which precision, and the suffix of its graph that runs from the cut. */
-    record Cell(Layer layer, Precision precision, FloatEngine suffix, List<String> cut) {
-    }
+    record Cell(Layer layer, Precision precision, FloatEngine suffix, List<String> cut) {}
 
     /**
      * The result.
@@ -52,8 +51,14 @@ final class SingleLayerRuns {
      * @param cells    the cells
      * @param nanos    per cell, the thread time spent in it; the float run's time is {@code baselineNanos}
      */
-    record Result(int classes, float[] baseline, float[][] logits, List<Cell> cells, long[] nanos,
-                  long baselineNanos, double seconds) {
+    record Result(
+            int classes,
+            float[] baseline,
+            float[][] logits,
+            List<Cell> cells,
+            long[] nanos,
+            long baselineNanos,
+            double seconds) {
         /** Each cell's share of the wall time: its thread time plus an equal part of the float run's. */
         double cellSeconds(int i) {
             double total = baselineNanos;
@@ -65,12 +70,10 @@ final class SingleLayerRuns {
         }
     }
 
-    private SingleLayerRuns() {
-    }
+    private SingleLayerRuns() {}
 
     /** A problem and its runs. */
-    private record Cached(SensitivityProblem problem, Result result) {
-    }
+    private record Cached(SensitivityProblem problem, Result result) {}
 
     /** The last problem run and its result: {@code output-mse} and {@code measured} of one problem share it. */
     private static Cached last;
@@ -151,8 +154,7 @@ final class SingleLayerRuns {
         for (int i = 0; i < cells.size(); i++) {
             logits[i] = join(cellParts[i], n * classes);
         }
-        return new Result(classes, baseline, logits, cells, nanos, baselineNanos[0],
-                (System.nanoTime() - start) / 1e9);
+        return new Result(classes, baseline, logits, cells, nanos, baselineNanos[0], (System.nanoTime() - start) / 1e9);
     }
 
     private static float[] join(float[][] parts, int size) {
@@ -177,11 +179,13 @@ final class SingleLayerRuns {
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {
                 RangeSearch.Params a = p.activations().quantizes()
-                        ? activationParams.get(p.activations()).get(layer.name()) : null;
+                        ? activationParams.get(p.activations()).get(layer.name())
+                        : null;
                 Graph quantized = quantizeOne(graph, layer, p, a);
                 Graph suffix = suffix(quantized, layer.nodeIndex(), shapes);
                 List<String> cut = suffix.inputs().stream().map(ValueInfo::name).toList();
-                cells.add(new Cell(layer, p, FloatEngine.builder(suffix).threads(1).build(), cut));
+                cells.add(new Cell(
+                        layer, p, FloatEngine.builder(suffix).threads(1).build(), cut));
             }
         }
         return cells;
@@ -222,8 +226,11 @@ final class SingleLayerRuns {
         for (Node node : graph.nodes()) {
             if (node == layer.node() && activation != null) {
                 String quantized = node.input(0) + "::quantized_for::" + node.name();
-                nodes.add(new Node(node.name() + "/input_quantizer", new Op.FakeQuantize(p.activations().format(),
-                        activation.scale(), activation.zeroPoint()), List.of(node.input(0)), List.of(quantized)));
+                nodes.add(new Node(
+                        node.name() + "/input_quantizer",
+                        new Op.FakeQuantize(p.activations().format(), activation.scale(), activation.zeroPoint()),
+                        List.of(node.input(0)),
+                        List.of(quantized)));
                 List<String> inputs = new ArrayList<>(node.inputs());
                 inputs.set(0, quantized);
                 nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
@@ -231,8 +238,8 @@ final class SingleLayerRuns {
                 nodes.add(node);
             }
         }
-        return new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes,
-                graph.metadata());
+        return new Graph(
+                graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
     }
 
     /**
@@ -245,7 +252,9 @@ final class SingleLayerRuns {
         Set<String> cut = new LinkedHashSet<>();
         for (Node node : nodes) {
             for (String in : node.inputs()) {
-                if (!in.isEmpty() && !produced.contains(in) && !graph.initializers().containsKey(in)) {
+                if (!in.isEmpty()
+                        && !produced.contains(in)
+                        && !graph.initializers().containsKey(in)) {
                     cut.add(in);
                 }
             }
@@ -262,8 +271,11 @@ final class SingleLayerRuns {
             for (int i = 1; i < s.rank(); i++) {
                 dims.add(Dimension.of(s.dim(i)));
             }
-            var type = graph.inputs().stream().filter(v -> v.name().equals(name)).findFirst()
-                    .map(ValueInfo::type).orElse(org.bitbudget.ir.tensor.DataType.FLOAT);
+            var type = graph.inputs().stream()
+                    .filter(v -> v.name().equals(name))
+                    .findFirst()
+                    .map(ValueInfo::type)
+                    .orElse(org.bitbudget.ir.tensor.DataType.FLOAT);
             inputs.add(new ValueInfo(name, type, dims));
         }
         Map<String, Tensor> initializers = new LinkedHashMap<>();
@@ -275,7 +287,13 @@ final class SingleLayerRuns {
                 }
             }
         }
-        return new Graph(graph.name() + "[" + from + ":]", graph.opset(), inputs, graph.outputs(), initializers,
-                nodes, graph.metadata());
+        return new Graph(
+                graph.name() + "[" + from + ":]",
+                graph.opset(),
+                inputs,
+                graph.outputs(),
+                initializers,
+                nodes,
+                graph.metadata());
     }
 }

@@ -11,8 +11,7 @@ import org.bitbudget.ir.quant.QuantizerSpec;
  * its role, else {@code format/granularity/clipping[+residual]}, e.g. {@code int2/per-tensor/mse+int4}.
  */
 public final class Specs {
-    private Specs() {
-    }
+    private Specs() {}
 
     /**
      * Parses {@code format[/granularity[/clipping]][+residual]}; missing parts take the role's defaults.
@@ -32,7 +31,8 @@ public final class Specs {
             throw new IllegalArgumentException("'" + text + "' is not format[/granularity[/clipping]][+residual]");
         }
         NumberFormat format = NumberFormat.parse(parts[0]);
-        Granularity granularity = parts.length > 1 ? Granularity.parse(parts[1])
+        Granularity granularity = parts.length > 1
+                ? Granularity.parse(parts[1])
                 : weights ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
         Clipping clipping = parts.length > 2 ? Clipping.parse(parts[2]) : Clipping.MAX;
         return new QuantizerSpec(format, granularity, clipping, residual);

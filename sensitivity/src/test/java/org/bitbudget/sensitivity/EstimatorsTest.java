@@ -11,7 +11,9 @@ class EstimatorsTest {
     void everyEntryBuildsTheEstimatorOfItsName() {
         for (Estimators.Entry e : Estimators.REGISTRY.entries()) {
             assertEquals(e.name(), e.factory().get().name());
-            assertEquals(e.name(), Estimators.of(e.name().toUpperCase(java.util.Locale.ROOT)).name());
+            assertEquals(
+                    e.name(),
+                    Estimators.of(e.name().toUpperCase(java.util.Locale.ROOT)).name());
         }
         assertEquals(List.of("roundoff", "bit-gradient", "hessian", "output-mse", "measured"), Estimators.NAMES);
     }

@@ -39,22 +39,33 @@ class LeaderboardTest {
     @Test
     void comparesEachEstimatorWithTheMeasuredDropPerFormat() throws Exception {
         Precision int4 = new Precision(QuantizerSpec.weights(NumberFormat.parse("int4")), QuantizerSpec.FLOAT, 32);
-        Precision w2a8 = new Precision(QuantizerSpec.weights(NumberFormat.parse("int2")),
-                QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
+        Precision w2a8 = new Precision(
+                QuantizerSpec.weights(NumberFormat.parse("int2")),
+                QuantizerSpec.activations(NumberFormat.parse("uint8")),
+                32);
         SensitivityTable est = new SensitivityTable(List.of(
                 SensitivityRow.of("a", "roundoff", int4, 1, 0), SensitivityRow.of("b", "roundoff", int4, 2, 0),
                 SensitivityRow.of("c", "roundoff", int4, 3, 0), SensitivityRow.of("a", "roundoff", w2a8, 3, 0),
                 SensitivityRow.of("b", "roundoff", w2a8, 2, 0), SensitivityRow.of("c", "roundoff", w2a8, 1, 0)));
         SensitivityTable truth = new SensitivityTable(List.of(
-                drop("a", int4, 0.01), drop("b", int4, 0.02), drop("c", int4, 0.03),
-                drop("a", w2a8, 0.1), drop("b", w2a8, 0.2), drop("c", w2a8, 0.3)));
+                drop("a", int4, 0.01),
+                drop("b", int4, 0.02),
+                drop("c", int4, 0.03),
+                drop("a", w2a8, 0.1),
+                drop("b", w2a8, 0.2),
+                drop("c", w2a8, 0.3)));
         Leaderboard board = Leaderboard.of(est, truth);
-        assertEquals(List.of(new Leaderboard.Entry("roundoff", "int4", 1, 1, 3),
-                new Leaderboard.Entry("roundoff", "int2/uint8", -1, -1, 3)), board.entries());
+        assertEquals(
+                List.of(
+                        new Leaderboard.Entry("roundoff", "int4", 1, 1, 3),
+                        new Leaderboard.Entry("roundoff", "int2/uint8", -1, -1, 3)),
+                board.entries());
         StringWriter w = new StringWriter();
         board.write(w);
-        assertEquals("estimator,format,kendall_tau,spearman_rho,layers\nroundoff,int4,1.0000,1.0000,3\n"
-                + "roundoff,int2/uint8,-1.0000,-1.0000,3\n", w.toString());
+        assertEquals(
+                "estimator,format,kendall_tau,spearman_rho,layers\nroundoff,int4,1.0000,1.0000,3\n"
+                        + "roundoff,int2/uint8,-1.0000,-1.0000,3\n",
+                w.toString());
     }
 
     private static SensitivityRow drop(String layer, Precision p, double drop) {

@@ -1,6 +1,5 @@
 package org.bitbudget.sensitivity;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,22 +12,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,14 +57,18 @@ class SensitivityEstimatorsTest {
     }
 
     static Precision wa(String w, String a) {
-        return new Precision(QuantizerSpec.weights(NumberFormat.parse(w)),
-                QuantizerSpec.activations(NumberFormat.parse(a)), 32);
+        return new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(w)), QuantizerSpec.activations(NumberFormat.parse(a)), 32);
     }
 
     static SensitivityProblem problem(Graph graph, DataSource data, int count, List<Precision> precisions) {
         int[] labels = java.util.Arrays.copyOf(data.labels(), count);
-        return SensitivityProblem.builder(graph).calibration(data.batch(0, count, NORM), labels)
-                .precisions(precisions).seed(7).threads(2).build();
+        return SensitivityProblem.builder(graph)
+                .calibration(data.batch(0, count, NORM), labels)
+                .precisions(precisions)
+                .seed(7)
+                .threads(2)
+                .build();
     }
 
     /** Done-when: PyTorch's single-layer int2 accuracies (weight-only, per-channel, max) on the whole test split. */
@@ -101,7 +105,8 @@ class SensitivityEstimatorsTest {
         float[] base = FloatEngine.of(lenet).predict(images).data();
         for (Layer layer : lenet.layers()) {
             for (Precision c : candidates) {
-                PrecisionConfig config = PrecisionConfig.uniform(Precision.FLOAT).with(layer.name(), c);
+                PrecisionConfig config =
+                        PrecisionConfig.uniform(Precision.FLOAT).with(layer.name(), c);
                 Graph q = FakeQuantization.apply(lenet, config, images).graph();
                 Tensor logits = FloatEngine.of(q).predict(images);
                 double sum = 0;
@@ -109,17 +114,26 @@ class SensitivityEstimatorsTest {
                     double d = logits.data()[i] - base[i];
                     sum += d * d;
                 }
-                assertEquals(sum / base.length, mse.score(layer.name(), c), 1e-6 * (1 + sum / base.length),
+                assertEquals(
+                        sum / base.length,
+                        mse.score(layer.name(), c),
+                        1e-6 * (1 + sum / base.length),
                         layer.name() + " " + c);
                 int correct = Classification.correct(Classification.predictions(logits), p.labels(), 0);
-                assertEquals(correct / 300.0, measured.row(layer.name(), c).orElseThrow().accuracy(), 1e-12);
+                assertEquals(
+                        correct / 300.0,
+                        measured.row(layer.name(), c).orElseThrow().accuracy(),
+                        1e-12);
             }
         }
     }
 
     /** Lenet with f3's weight replaced. */
     static Graph withWeight(Graph g, String layer, float[] values) {
-        Layer l = g.layers().stream().filter(x -> x.name().equals(layer)).findFirst().orElseThrow();
+        Layer l = g.layers().stream()
+                .filter(x -> x.name().equals(layer))
+                .findFirst()
+                .orElseThrow();
         Map<String, Tensor> init = new LinkedHashMap<>(g.initializers());
         init.put(l.weightName(), Tensor.of(l.weightShape(), values));
         return new Graph(g.name(), g.opset(), g.inputs(), g.outputs(), init, g.nodes(), g.metadata());
@@ -148,8 +162,10 @@ class SensitivityEstimatorsTest {
         Graph g1 = withWeight(lenet, "/f3/Gemm", pattern(1f));
         Graph g3 = withWeight(lenet, "/f3/Gemm", pattern(3f));
         List<Precision> candidates = List.of(weights("int2"), weights("int3"), weights("int4"));
-        SensitivityTable t1 = new RoundoffEstimator().estimate(problem(g1, train, 10, candidates), ProgressListener.NONE);
-        SensitivityTable t3 = new RoundoffEstimator().estimate(problem(g3, train, 10, candidates), ProgressListener.NONE);
+        SensitivityTable t1 =
+                new RoundoffEstimator().estimate(problem(g1, train, 10, candidates), ProgressListener.NONE);
+        SensitivityTable t3 =
+                new RoundoffEstimator().estimate(problem(g3, train, 10, candidates), ProgressListener.NONE);
         assertEquals(0.2, t1.score("/f3/Gemm", weights("int2")), 1e-6);
         assertEquals(1.0 / 24 / 1.875, t1.score("/f3/Gemm", weights("int3")), 1e-6);
         for (Precision c : candidates) {
@@ -159,16 +175,18 @@ class SensitivityEstimatorsTest {
         Tensor w1 = g1.initializers().get(f3.weightName());
         Tensor w3 = g3.initializers().get(f3.weightName());
         var spec = QuantizerSpec.weights(NumberFormat.parse("int2"));
-        double e1 = RoundoffEstimator.squaredError(w1,
-                org.bitbudget.ir.quant.WeightQuantizer.quantize(w1, 0, spec).tensor());
-        double e3 = RoundoffEstimator.squaredError(w3,
-                org.bitbudget.ir.quant.WeightQuantizer.quantize(w3, 0, spec).tensor());
+        double e1 = RoundoffEstimator.squaredError(
+                w1, org.bitbudget.ir.quant.WeightQuantizer.quantize(w1, 0, spec).tensor());
+        double e3 = RoundoffEstimator.squaredError(
+                w3, org.bitbudget.ir.quant.WeightQuantizer.quantize(w3, 0, spec).tensor());
         // Σ_c (c+1)² · 21 · 0.375 = 385 · 7.875
         assertEquals(385 * 21 * 0.375, e1, 1e-3);
         assertEquals(9 * e1, e3, 1e-6 * e3);
         // Float activations add nothing; quantized ones add the input's relative error (> 0).
-        SensitivityTable a = new RoundoffEstimator().estimate(problem(lenet, train, 50,
-                List.of(weights("int4"), wa("int4", "uint4"))), ProgressListener.NONE);
+        SensitivityTable a = new RoundoffEstimator()
+                .estimate(
+                        problem(lenet, train, 50, List.of(weights("int4"), wa("int4", "uint4"))),
+                        ProgressListener.NONE);
         for (Layer l : lenet.layers()) {
             assertTrue(a.score(l.name(), wa("int4", "uint4")) > a.score(l.name(), weights("int4")));
         }
@@ -211,8 +229,12 @@ class SensitivityEstimatorsTest {
     @Test
     void bitGradientIsTheGradientMassOfTheRemovedPlanes() {
         List<Precision> candidates = List.of(weights("int8"), weights("int4"), weights("int2"));
-        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.batch(0, 128, NORM),
-                java.util.Arrays.copyOf(train.labels(), 128)).precisions(candidates).batchSize(128).threads(2).build();
+        SensitivityProblem p = SensitivityProblem.builder(lenet)
+                .calibration(train.batch(0, 128, NORM), java.util.Arrays.copyOf(train.labels(), 128))
+                .precisions(candidates)
+                .batchSize(128)
+                .threads(2)
+                .build();
         SensitivityTable t = new BitGradientEstimator().estimate(p, ProgressListener.NONE);
         double[][] g = new LossGradients(p).mean(null);
         for (int l = 0; l < lenet.layers().size(); l++) {
@@ -241,34 +263,40 @@ class SensitivityEstimatorsTest {
         // Diagonal blocks: Rademacher probes give vᵀAv = tr(A) exactly, so every probe agrees.
         double[] d1 = {1, 2, 3};
         double[] d2 = {-4, 0.5};
-        Hutchinson.Estimate e = Hutchinson.trace(w -> new double[][] {mul(d1, w[0]), mul(d2, w[1])},
-                new double[][] {{1, -2, 0.5}, {3, 0}}, 5, 1, 1e-3);
+        Hutchinson.Estimate e = Hutchinson.trace(
+                w -> new double[][] {mul(d1, w[0]), mul(d2, w[1])}, new double[][] {{1, -2, 0.5}, {3, 0}}, 5, 1, 1e-3);
         assertArrayEquals(new double[] {6, -3.5}, e.trace(), 1e-9);
         assertArrayEquals(new double[] {0, 0}, e.standardError(), 1e-9);
         // A full symmetric matrix over two blocks (3 + 2): the estimate's error is the off-diagonal
         // terms, zero on average; with many probes the trace lies within a few standard errors.
         double[][] a = {
-                {2, 1, 0.5, 0.3, -1},
-                {1, 3, -0.2, 0.4, 0},
-                {0.5, -0.2, 1, 2, 0.1},
-                {0.3, 0.4, 2, -1, 0.7},
-                {-1, 0, 0.1, 0.7, 4}};
-        Hutchinson.Estimate f = Hutchinson.trace(w -> {
-            double[] x = {w[0][0], w[0][1], w[0][2], w[1][0], w[1][1]};
-            double[] y = new double[5];
-            for (int i = 0; i < 5; i++) {
-                for (int j = 0; j < 5; j++) {
-                    y[i] += a[i][j] * x[j];
-                }
-            }
-            return new double[][] {{y[0], y[1], y[2]}, {y[3], y[4]}};
-        }, new double[][] {{0.1, 0.2, 0.3}, {0.4, 0.5}}, 2000, 3, 1e-3);
+            {2, 1, 0.5, 0.3, -1},
+            {1, 3, -0.2, 0.4, 0},
+            {0.5, -0.2, 1, 2, 0.1},
+            {0.3, 0.4, 2, -1, 0.7},
+            {-1, 0, 0.1, 0.7, 4}
+        };
+        Hutchinson.Estimate f = Hutchinson.trace(
+                w -> {
+                    double[] x = {w[0][0], w[0][1], w[0][2], w[1][0], w[1][1]};
+                    double[] y = new double[5];
+                    for (int i = 0; i < 5; i++) {
+                        for (int j = 0; j < 5; j++) {
+                            y[i] += a[i][j] * x[j];
+                        }
+                    }
+                    return new double[][] {{y[0], y[1], y[2]}, {y[3], y[4]}};
+                },
+                new double[][] {{0.1, 0.2, 0.3}, {0.4, 0.5}},
+                2000,
+                3,
+                1e-3);
         assertEquals(6, f.trace()[0], 4 * f.standardError()[0]);
         assertEquals(3, f.trace()[1], 4 * f.standardError()[1]);
         assertTrue(f.standardError()[0] > 0 && f.standardError()[0] < 0.2, "SE " + f.standardError()[0]);
         // Each probe's value is exactly tr + Σ_{i≠j in block} A_ij v_i v_j + cross-block terms: check one by hand.
-        Hutchinson.Estimate one = Hutchinson.trace(w -> new double[][] {mul(new double[] {5, 7}, w[0])},
-                new double[][] {{1, 1}}, 1, 9, 1e-3);
+        Hutchinson.Estimate one = Hutchinson.trace(
+                w -> new double[][] {mul(new double[] {5, 7}, w[0])}, new double[][] {{1, 1}}, 1, 9, 1e-3);
         assertEquals(12, one.trace()[0], 1e-9);
         assertTrue(Double.isNaN(one.standardError()[0]));
     }
@@ -283,13 +311,24 @@ class SensitivityEstimatorsTest {
 
     @Test
     void hessianIsTheSameOnAnyThreadCountAndReportsStandardErrors() {
-        SensitivityProblem p = SensitivityProblem.builder(lenet).calibration(train.batch(0, 64, NORM),
-                java.util.Arrays.copyOf(train.labels(), 64)).precisions(List.of(weights("int4"))).seed(3)
-                .hessianSamples(4).threads(2).batchSize(32).build();
+        SensitivityProblem p = SensitivityProblem.builder(lenet)
+                .calibration(train.batch(0, 64, NORM), java.util.Arrays.copyOf(train.labels(), 64))
+                .precisions(List.of(weights("int4")))
+                .seed(3)
+                .hessianSamples(4)
+                .threads(2)
+                .batchSize(32)
+                .build();
         SensitivityTable a = new HessianEstimator().estimate(p, ProgressListener.NONE);
         // Same seed on one thread: the same scores (batches are summed in a fixed order).
-        SensitivityProblem oneThread = SensitivityProblem.builder(lenet).calibration(p.images(), p.labels())
-                .precisions(List.of(weights("int4"))).seed(3).hessianSamples(4).threads(1).batchSize(32).build();
+        SensitivityProblem oneThread = SensitivityProblem.builder(lenet)
+                .calibration(p.images(), p.labels())
+                .precisions(List.of(weights("int4")))
+                .seed(3)
+                .hessianSamples(4)
+                .threads(1)
+                .batchSize(32)
+                .build();
         SensitivityTable b = new HessianEstimator().estimate(oneThread, ProgressListener.NONE);
         for (SensitivityRow r : a.rows()) {
             SensitivityRow s = b.row(r.layer(), r.precision()).orElseThrow();
@@ -317,14 +356,18 @@ class SensitivityEstimatorsTest {
             }
         }
         UnknownNameException unknown = assertThrows(UnknownNameException.class, () -> Estimators.of("magic"));
-        assertEquals("estimator 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured",
+        assertEquals(
+                "estimator 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured",
                 unknown.getMessage());
     }
 
     @Test
     void tableCsvRoundTrips() throws Exception {
-        var spec = new QuantizerSpec(NumberFormat.parse("int2"), org.bitbudget.ir.quant.Granularity.PER_TENSOR,
-                org.bitbudget.ir.quant.Clipping.MSE, NumberFormat.parse("int4"));
+        var spec = new QuantizerSpec(
+                NumberFormat.parse("int2"),
+                org.bitbudget.ir.quant.Granularity.PER_TENSOR,
+                org.bitbudget.ir.quant.Clipping.MSE,
+                NumberFormat.parse("int4"));
         Precision odd = new Precision(spec, QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
         SensitivityTable t = new SensitivityTable(List.of(
                 SensitivityRow.of("/c1/Conv", "roundoff", weights("int4"), 0.125, 0.5),
@@ -333,16 +376,20 @@ class SensitivityEstimatorsTest {
         StringWriter w = new StringWriter();
         t.write(w);
         String csv = w.toString();
-        assertTrue(csv.startsWith("layer,estimator,weights,activations,score,seconds,standard_error,accuracy,"
-                + "accuracy_drop,accumulator\n"), csv);
+        assertTrue(
+                csv.startsWith("layer,estimator,weights,activations,score,seconds,standard_error,accuracy,"
+                        + "accuracy_drop,accumulator\n"),
+                csv);
         assertTrue(csv.contains("/c1/Conv,hessian,\"int2/per-tensor/mse+int4\",uint8,1.0e-7,2.0,3.0e-8,,,32"), csv);
         assertEquals(t, SensitivityTable.read(new StringReader(csv)));
         // A lookup prefers the exact accumulator and falls back to a row of the same quantizers.
         Precision acc16 = new Precision(weights("int4").weights(), QuantizerSpec.FLOAT, 16);
         assertEquals(0.125, t.score("/c1/Conv", acc16));
         assertThrows(IllegalArgumentException.class, () -> t.score("/c2/Conv", acc16));
-        assertThrows(IllegalArgumentException.class, () -> SensitivityTable.read(new StringReader(
-                "layer,estimator,weights,activations,score,seconds\n/c1/Conv,roundoff,int9,float,1,0\n")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SensitivityTable.read(new StringReader(
+                        "layer,estimator,weights,activations,score,seconds\n/c1/Conv,roundoff,int9,float,1,0\n")));
     }
 
     /**

@@ -103,7 +103,8 @@ public final class ModelBuilder {
             buf.putFloat(x);
         }
         return initializer(tensor(name, TensorProto.DataType.FLOAT_VALUE, dims)
-                .setRawData(ByteString.copyFrom(buf.flip())).build());
+                .setRawData(ByteString.copyFrom(buf.flip()))
+                .build());
     }
 
     /** A float scalar (rank 0) initializer, as Clip's bounds are. */
@@ -118,7 +119,8 @@ public final class ModelBuilder {
             buf.putLong(x);
         }
         return initializer(tensor(name, TensorProto.DataType.INT64_VALUE, new int[] {values.length})
-                .setRawData(ByteString.copyFrom(buf.flip())).build());
+                .setRawData(ByteString.copyFrom(buf.flip()))
+                .build());
     }
 
     /** Adds an initializer as given; returns its name. */
@@ -141,7 +143,11 @@ public final class ModelBuilder {
      */
     public String node(String opType, String name, List<String> inputs, AttributeProto... attributes) {
         String out = name + ":0";
-        graph.addNode(NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addOutput(out)
+        graph.addNode(NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(name)
+                .addAllInput(inputs)
+                .addOutput(out)
                 .addAllAttribute(List.of(attributes)));
         return out;
     }
@@ -154,7 +160,9 @@ public final class ModelBuilder {
 
     /** The model: IR version 8, the opset, the graph. */
     public ModelProto build() {
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("bitbudget-tests")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("bitbudget-tests")
                 .setGraph(graph.build())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .build();
@@ -167,12 +175,19 @@ public final class ModelBuilder {
 
     /** An INT attribute. */
     public static AttributeProto i(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** A FLOAT attribute. */
     public static AttributeProto f(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(value)
                 .build();
     }
 
@@ -187,8 +202,11 @@ public final class ModelBuilder {
 
     /** A STRING attribute. */
     public static AttributeProto s(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build();
     }
 
     /** Gaussian values from a generator seeded with {@code seed}, times {@code scale}. */
@@ -213,7 +231,10 @@ public final class ModelBuilder {
             }
             type.setShape(shape);
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(type)).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(type))
+                .build();
     }
 
     private static int count(int[] dims) {

@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * skips it: the reference figures are part of what the build checks.
  */
 public final class SharedModels {
-    private SharedModels() {
-    }
+    private SharedModels() {}
 
     /** The shared folder, which holds {@code models/}. */
     public static Path root() {

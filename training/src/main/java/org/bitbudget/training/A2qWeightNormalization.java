@@ -1,18 +1,16 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * Quantization-aware fine-tuning with A2Q's weight normalisation (Colbert et al. 2023), as a
@@ -47,8 +45,16 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
     public static final String NORM_SUFFIX = "/a2q_norm";
 
     /** One reparametrised weight. */
-    private record Target(String weight, int channelAxis, int channels, int k, float[] scales, int qmax,
-                          long budget, boolean constrained, Tensor initial) {
+    private record Target(
+            String weight,
+            int channelAxis,
+            int channels,
+            int k,
+            float[] scales,
+            int qmax,
+            long budget,
+            boolean constrained,
+            Tensor initial) {
         int index(int j, int p) {
             return channelAxis == 0 ? j * k + p : p * channels + j;
         }
@@ -79,12 +85,23 @@ public final class A2qWeightNormalization implements Trainer.Reparametrization {
             boolean constrained = a != null && a.budget() < (long) k * f.maxCode();
             if (a == null) {
                 // A budget no channel reaches: the plain per-channel codes and scales.
-                a = AccumulatorAware.constrain(original.initializers().get(lq.layer().weightName()),
-                        QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
+                a = AccumulatorAware.constrain(
+                        original.initializers().get(lq.layer().weightName()),
+                        QuantizedGraph.channelAxis(lq.layer()),
+                        lq.precision().weights(),
+                        62,
+                        1);
             }
             int channels = a.scales().length;
-            targets.add(new Target(lq.layer().weightName(), QuantizedGraph.channelAxis(lq.layer()), channels,
-                    a.codes().length / Math.max(channels, 1), a.scales(), f.maxCode(), a.budget(), constrained,
+            targets.add(new Target(
+                    lq.layer().weightName(),
+                    QuantizedGraph.channelAxis(lq.layer()),
+                    channels,
+                    a.codes().length / Math.max(channels, 1),
+                    a.scales(),
+                    f.maxCode(),
+                    a.budget(),
+                    constrained,
                     a.tensor()));
         }
         return new A2qWeightNormalization(targets);

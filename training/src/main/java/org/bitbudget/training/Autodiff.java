@@ -1,9 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-import org.bitbudget.ops.gradients.ElementwiseOps;
-import org.bitbudget.ops.gradients.NormOps;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,10 +15,13 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ops.Gradients;
 import org.bitbudget.ops.Operators;
 import org.bitbudget.ops.TrainingForward;
-import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.ops.gradients.ElementwiseOps;
+import org.bitbudget.ops.gradients.NormOps;
 
 /**
  * Forward and backward passes in double over a {@link Graph}, with the float engine's operator
@@ -64,6 +63,7 @@ public final class Autodiff {
     private final DTensor[] constants;
     /** The slots of the float initializers, the parameters that get gradients. */
     private final int[] paramSlots;
+
     private final int[] inputSlots;
     private final Step[] steps;
 
@@ -71,8 +71,7 @@ public final class Autodiff {
      * One node with its input and output slots (-1 for an omitted one) and, per input, whether a
      * gradient must flow into it.
      */
-    private record Step(Node node, int[] in, int[] out, boolean[] needGrad, boolean[] needParamGrad) {
-    }
+    private record Step(Node node, int[] in, int[] out, boolean[] needGrad, boolean[] needParamGrad) {}
 
     /** Compiles {@code graph}: numbers its values and converts its initializers to double once. */
     public Autodiff(Graph graph) {
@@ -88,8 +87,12 @@ public final class Autodiff {
         int[][] outs = new int[graph.nodes().size()][];
         for (int s = 0; s < ins.length; s++) {
             Node node = graph.nodes().get(s);
-            ins[s] = node.inputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slot.apply(n)).toArray();
-            outs[s] = node.outputs().stream().mapToInt(n -> n.isEmpty() ? -1 : slot.apply(n)).toArray();
+            ins[s] = node.inputs().stream()
+                    .mapToInt(n -> n.isEmpty() ? -1 : slot.apply(n))
+                    .toArray();
+            outs[s] = node.outputs().stream()
+                    .mapToInt(n -> n.isEmpty() ? -1 : slot.apply(n))
+                    .toArray();
         }
         slotNames = names.toArray(String[]::new);
         constants = new DTensor[slotNames.length];
@@ -131,7 +134,9 @@ public final class Autodiff {
             need[s] = new boolean[ins[s].length];
             boolean any = false;
             for (int i = 0; i < need[s].length; i++) {
-                need[s][i] = ins[s][i] >= 0 && requiresGrad[ins[s][i]] && Operators.of(op).differentiable(op, i);
+                need[s][i] = ins[s][i] >= 0
+                        && requiresGrad[ins[s][i]]
+                        && Operators.of(op).differentiable(op, i);
                 any |= need[s][i];
             }
             // Only output 0 carries a gradient: the others are running statistics or MaxPool indices.
@@ -192,8 +197,8 @@ public final class Autodiff {
                 Op op = step.node.op();
                 f = Operators.of(op).forward(op, step.node, in, training);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new UserInputException("node " + step.node.name(), step.node.op().type() + ": "
-                        + e.getMessage());
+                throw new UserInputException(
+                        "node " + step.node.name(), step.node.op().type() + ": " + e.getMessage());
             }
             for (int o = 0; o < step.out.length && o < f.outputs().length; o++) {
                 if (step.out[o] >= 0) {
@@ -204,7 +209,8 @@ public final class Autodiff {
             if (f.saved() instanceof NormOps.BatchNormState st && st.batch()) {
                 statistics.put(step.node.name(), new DTensor[] {
                     DTensor.of(new int[] {st.mean().length}, st.mean()),
-                    DTensor.of(new int[] {st.variance().length}, st.variance())});
+                    DTensor.of(new int[] {st.variance().length}, st.variance())
+                });
             }
         }
         return new Tape(this, values, saved, statistics);
@@ -218,8 +224,8 @@ public final class Autodiff {
             ok = dims.get(i).isSymbolic() || dims.get(i).size() == t.dim(i);
         }
         if (!ok) {
-            throw new UserInputException("input " + info.name(), "expected shape " + dims + ", got "
-                    + Arrays.toString(t.dims()));
+            throw new UserInputException(
+                    "input " + info.name(), "expected shape " + dims + ", got " + Arrays.toString(t.dims()));
         }
     }
 
@@ -259,8 +265,8 @@ public final class Autodiff {
                 throw new IllegalArgumentException("the graph computes no value '" + name + "'");
             }
             if (!Arrays.equals(tape.values[s].dims(), g.dims())) {
-                throw new IllegalArgumentException("gradient of '" + name + "' has shape "
-                        + Arrays.toString(g.dims()) + ", the value " + Arrays.toString(tape.values[s].dims()));
+                throw new IllegalArgumentException("gradient of '" + name + "' has shape " + Arrays.toString(g.dims())
+                        + ", the value " + Arrays.toString(tape.values[s].dims()));
             }
             accumulate(grads, owned, s, g, false);
         });

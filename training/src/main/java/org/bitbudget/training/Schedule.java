@@ -14,8 +14,8 @@ public enum Schedule {
         return switch (this) {
             case CONSTANT -> base;
             case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * t));
-            case ONE_CYCLE -> t < 0.3 ? base * (0.1 + 0.9 * t / 0.3)
-                    : base * 0.5 * (1 + Math.cos(Math.PI * (t - 0.3) / 0.7));
+            case ONE_CYCLE ->
+                t < 0.3 ? base * (0.1 + 0.9 * t / 0.3) : base * 0.5 * (1 + Math.cos(Math.PI * (t - 0.3) / 0.7));
         };
     }
 }

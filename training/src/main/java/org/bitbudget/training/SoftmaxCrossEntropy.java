@@ -1,16 +1,14 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import java.util.Arrays;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * The mean softmax cross-entropy of a batch of logits against class labels, and its gradient:
  * loss = (1/N) Σ_i (log Σ_c e^{z_ic} − z_{i,label_i}), dLoss/dz_ic = (softmax(z_i)_c − [c = label_i]) / N.
  */
 public final class SoftmaxCrossEntropy {
-    private SoftmaxCrossEntropy() {
-    }
+    private SoftmaxCrossEntropy() {}
 
     /**
      * A loss evaluation.
@@ -19,8 +17,7 @@ public final class SoftmaxCrossEntropy {
      * @param gradient dLoss/dLogits, of the logits' shape
      * @param correct  how many rows' largest logit (the first, on ties) is the label
      */
-    public record Result(double loss, DTensor gradient, int correct) {
-    }
+    public record Result(double loss, DTensor gradient, int correct) {}
 
     /**
      * Evaluates logits of shape [N, C] against N labels in [0, C).
@@ -30,8 +27,8 @@ public final class SoftmaxCrossEntropy {
     public static Result of(DTensor logits, int[] labels) {
         int[] dims = logits.dims();
         if (dims.length != 2 || dims[0] != labels.length || dims[0] == 0) {
-            throw new IllegalArgumentException("logits " + Arrays.toString(dims) + " must be [N, C] with N = "
-                    + labels.length + " labels, N > 0");
+            throw new IllegalArgumentException(
+                    "logits " + Arrays.toString(dims) + " must be [N, C] with N = " + labels.length + " labels, N > 0");
         }
         int n = dims[0];
         int c = dims[1];

@@ -1,7 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -19,6 +17,7 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * Trains a graph's weights with mini-batch SGD (momentum, weight decay on Conv/Gemm weights, a
@@ -80,8 +79,7 @@ public final class Trainer {
         void backward(Map<String, DTensor> params, Map<String, DTensor> forward, Map<String, double[]> gradients);
 
         /** Called after each update (for example to clamp a norm). */
-        default void afterStep(Map<String, DTensor> params) {
-        }
+        default void afterStep(Map<String, DTensor> params) {}
     }
 
     /**
@@ -95,9 +93,8 @@ public final class Trainer {
      * @param runningAccuracy training accuracy so far in this epoch
      * @param imagesPerSecond throughput so far in this epoch
      */
-    public record Step(int epoch, int step, int steps, int images, double loss, double runningAccuracy,
-                       double imagesPerSecond) {
-    }
+    public record Step(
+            int epoch, int step, int steps, int images, double loss, double runningAccuracy, double imagesPerSecond) {}
 
     /**
      * The outcome.
@@ -108,9 +105,12 @@ public final class Trainer {
      * @param seconds         wall time of training
      * @param imagesPerSecond training images per second over the whole run
      */
-    public record Result(Graph graph, List<Double> epochLosses, List<Double> epochAccuracies, double seconds,
-                         double imagesPerSecond) {
-    }
+    public record Result(
+            Graph graph,
+            List<Double> epochLosses,
+            List<Double> epochAccuracies,
+            double seconds,
+            double imagesPerSecond) {}
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -147,8 +147,7 @@ public final class Trainer {
                     trainable.add(n.input(2));
                     batchNorms.put(n.name(), n);
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         Map<String, DTensor> params = new LinkedHashMap<>();
@@ -184,8 +183,7 @@ public final class Trainer {
                     int from = step * batchSize;
                     int count = Math.min(batchSize, n - from);
                     double rate = schedule.rate(learningRate, (double) (epoch * (long) steps + step) / totalSteps);
-                    Map<String, DTensor> forward = reparametrization == null ? null
-                            : reparametrization.forward(params);
+                    Map<String, DTensor> forward = reparametrization == null ? null : reparametrization.forward(params);
                     Map<String, DTensor> stepParams = params;
                     if (forward != null) {
                         stepParams = new LinkedHashMap<>();
@@ -200,8 +198,18 @@ public final class Trainer {
                         int lo = Math.min(count, c * chunkSize);
                         int hi = Math.min(count, lo + chunkSize);
                         if (hi > lo) {
-                            chunks[c] = runChunk(autodiff, input, output, chunkParams, batchNorms, data, labels,
-                                    order, from + lo, hi - lo, norm);
+                            chunks[c] = runChunk(
+                                    autodiff,
+                                    input,
+                                    output,
+                                    chunkParams,
+                                    batchNorms,
+                                    data,
+                                    labels,
+                                    order,
+                                    from + lo,
+                                    hi - lo,
+                                    norm);
                         }
                     });
                     pool.submit(work).join();
@@ -251,7 +259,13 @@ public final class Trainer {
                     if (listener != null) {
                         long seen = (long) step * batchSize + count;
                         double elapsed = (System.nanoTime() - epochStart) / 1e9;
-                        listener.onStep(new Step(epoch, step, steps, count, stepLoss, (double) correct / seen,
+                        listener.onStep(new Step(
+                                epoch,
+                                step,
+                                steps,
+                                count,
+                                stepLoss,
+                                (double) correct / seen,
                                 seen / Math.max(elapsed, 1e-9)));
                     }
                 }
@@ -262,10 +276,11 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, DTensor> finalWeights = reparametrization == null ? Map.of() : reparametrization.forward(params);
         Map<String, Tensor> trained = new LinkedHashMap<>();
-        graph.initializers().forEach((name, t) -> trained.put(name,
-                finalWeights.getOrDefault(name, params.get(name)).toFloat()));
-        Graph out = new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), trained, graph.nodes(),
-                graph.metadata());
+        graph.initializers()
+                .forEach((name, t) -> trained.put(
+                        name, finalWeights.getOrDefault(name, params.get(name)).toFloat()));
+        Graph out = new Graph(
+                graph.name(), graph.opset(), graph.inputs(), graph.outputs(), trained, graph.nodes(), graph.metadata());
         return new Result(out, losses, accuracies, seconds, images / Math.max(seconds, 1e-9));
     }
 
@@ -280,16 +295,23 @@ public final class Trainer {
     }
 
     /** One BatchNorm's batch mean and population variance over {@code count} values per channel. */
-    private record Statistics(double[] mean, double[] variance, int count) {
-    }
+    private record Statistics(double[] mean, double[] variance, int count) {}
 
-    private record ChunkResult(int images, double loss, int correct, Map<String, DTensor> gradients,
-                               Map<String, Statistics> statistics) {
-    }
+    private record ChunkResult(
+            int images, double loss, int correct, Map<String, DTensor> gradients, Map<String, Statistics> statistics) {}
 
-    private static ChunkResult runChunk(Autodiff autodiff, String input, String output, Map<String, DTensor> params,
-                                        Map<String, Node> batchNorms, DataSource data, int[] allLabels, int[] order,
-                                        int from, int count, Normalization norm) {
+    private static ChunkResult runChunk(
+            Autodiff autodiff,
+            String input,
+            String output,
+            Map<String, DTensor> params,
+            Map<String, Node> batchNorms,
+            DataSource data,
+            int[] allLabels,
+            int[] order,
+            int from,
+            int count,
+            Normalization norm) {
         int[] samples = Arrays.copyOfRange(order, from, from + count);
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
@@ -317,8 +339,8 @@ public final class Trainer {
         return new ChunkResult(count, loss.loss(), loss.correct(), gradients, statistics);
     }
 
-    private static void updateRunningStatistics(Map<String, Node> batchNorms, Map<String, DTensor> params,
-                                                ChunkResult[] chunks) {
+    private static void updateRunningStatistics(
+            Map<String, Node> batchNorms, Map<String, DTensor> params, ChunkResult[] chunks) {
         for (var e : batchNorms.entrySet()) {
             Node node = e.getValue();
             double m = ((Op.BatchNorm) node.op()).momentum();
@@ -365,8 +387,7 @@ public final class Trainer {
         private Listener listener;
         private Reparametrization reparametrization;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder epochs(int epochs) {
             this.epochs = epochs;

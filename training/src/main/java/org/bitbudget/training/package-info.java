@@ -7,5 +7,3 @@
  * the trainer, {@link org.bitbudget.training.A2qWeightNormalization} being A2Q's.
  */
 package org.bitbudget.training;
-
-import org.bitbudget.ops.gradients.DTensor;

@@ -8,23 +8,41 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.testsupport.ModelBuilder;
 import org.bitbudget.ir.UnsupportedModelException;
-import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.quant.IntegerFormat;
-import org.bitbudget.training.Autodiff;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.testsupport.ModelBuilder;
+import org.bitbudget.training.Autodiff;
 import org.junit.jupiter.api.Test;
 
 /** The registry finds each operator's descriptor by ONNX type and by IR record, and only there. */
 class OperatorsTest {
-    private static final List<String> DOCUMENTED = List.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div",
-            "BatchNormalization", "Relu", "Clip", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "Flatten", "Reshape", "Concat", "Identity", "Softmax", "Round");
+    private static final List<String> DOCUMENTED = List.of(
+            "Conv",
+            "Gemm",
+            "MatMul",
+            "Add",
+            "Sub",
+            "Mul",
+            "Div",
+            "BatchNormalization",
+            "Relu",
+            "Clip",
+            "Sigmoid",
+            "MaxPool",
+            "AveragePool",
+            "GlobalAveragePool",
+            "Flatten",
+            "Reshape",
+            "Concat",
+            "Identity",
+            "Softmax",
+            "Round");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -39,11 +57,24 @@ class OperatorsTest {
     @Test
     void everyRecordFindsTheDescriptorOfItsType() {
         assertEquals("Relu", Operators.of(new Op.Unary(Op.Unary.Kind.RELU)).type());
-        assertEquals("Identity", Operators.of(new Op.Unary(Op.Unary.Kind.IDENTITY)).type());
+        assertEquals(
+                "Identity", Operators.of(new Op.Unary(Op.Unary.Kind.IDENTITY)).type());
         assertEquals("Div", Operators.of(new Op.Binary(Op.Binary.Kind.DIV, -1)).type());
-        assertEquals("AveragePool", Operators.of(new Op.Pool(Op.Pool.Kind.AVERAGE, new int[] {2}, null, null, null,
-                false, false, Op.AutoPad.NOTSET, 0)).type());
-        assertEquals("GlobalAveragePool", Operators.of(new Op.GlobalAveragePool()).type());
+        assertEquals(
+                "AveragePool",
+                Operators.of(new Op.Pool(
+                                Op.Pool.Kind.AVERAGE,
+                                new int[] {2},
+                                null,
+                                null,
+                                null,
+                                false,
+                                false,
+                                Op.AutoPad.NOTSET,
+                                0))
+                        .type());
+        assertEquals(
+                "GlobalAveragePool", Operators.of(new Op.GlobalAveragePool()).type());
     }
 
     @Test
@@ -54,8 +85,8 @@ class OperatorsTest {
         assertSame(Operators.of(q), Operators.forOnnx(OnnxMapping.BITBUDGET_DOMAIN, "FakeQuantize"));
         ModelBuilder b = new ModelBuilder("fq", 1);
         b.output(b.node("FakeQuantize", "fq", List.of(b.input("x", 4))));
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> OnnxImporter.parse(b.bytes(), "fq.onnx"));
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> OnnxImporter.parse(b.bytes(), "fq.onnx"));
         assertEquals("FakeQuantize", e.feature());
     }
 
@@ -63,11 +94,13 @@ class OperatorsTest {
     void anUnsupportedOperatorIsRefusedWithTheRegistrysList() {
         ModelBuilder b = new ModelBuilder("gelu", 1);
         b.output(b.node("Gelu", "/act/Gelu", List.of(b.input("x", 4))));
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> OnnxImporter.parse(b.bytes(), "gelu.onnx"));
-        assertEquals("gelu.onnx: node /act/Gelu: operator Gelu is not supported (supported: Conv, Gemm, MatMul, "
-                + "Add, Sub, Mul, Div, BatchNormalization, Relu, Clip, Sigmoid, MaxPool, AveragePool, "
-                + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round)", e.getMessage());
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> OnnxImporter.parse(b.bytes(), "gelu.onnx"));
+        assertEquals(
+                "gelu.onnx: node /act/Gelu: operator Gelu is not supported (supported: Conv, Gemm, MatMul, "
+                        + "Add, Sub, Mul, Div, BatchNormalization, Relu, Clip, Sigmoid, MaxPool, AveragePool, "
+                        + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round)",
+                e.getMessage());
         assertEquals("Gelu", e.feature());
     }
 
@@ -100,8 +133,8 @@ class OperatorsTest {
                 return (in, alloc) -> in;
             }
         };
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> untrained.forward(op, node, new DTensor[0], true));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> untrained.forward(op, node, new DTensor[0], true));
         assertEquals("Sigmoid is not trainable", e.getMessage());
     }
 
@@ -113,11 +146,11 @@ class OperatorsTest {
         b.output(y);
         Graph g = OnnxImporter.parse(b.bytes(), "clip.onnx");
         var ad = new Autodiff(g);
-        var tape = ad.forward(Map.of("x", DTensor.of(new int[] {1, 3},
-                new double[] {-2, 0.5, 2})), Map.of(), false);
-        var grads = ad.backward(tape, Map.of(y, DTensor.of(new int[] {1, 3},
-                new double[] {1, 1, 1})));
+        var tape = ad.forward(Map.of("x", DTensor.of(new int[] {1, 3}, new double[] {-2, 0.5, 2})), Map.of(), false);
+        var grads = ad.backward(tape, Map.of(y, DTensor.of(new int[] {1, 3}, new double[] {1, 1, 1})));
         assertEquals(List.of("x"), List.copyOf(grads.keySet()), "Clip's bounds are constants, not parameters");
-        assertEquals(List.of(0.0, 1.0, 0.0), Arrays.stream(grads.get("x").data()).boxed().toList());
+        assertEquals(
+                List.of(0.0, 1.0, 0.0),
+                Arrays.stream(grads.get("x").data()).boxed().toList());
     }
 }

@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.bitbudget.testsupport.ModelBuilder;
-import org.bitbudget.testsupport.SharedModels;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.ModelBuilder;
+import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.training.zoo.ModelZoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,13 +35,14 @@ class ShapeInferenceTest {
     static Stream<Arguments> models() {
         Stream<Arguments> files = Stream.of(
                 Arguments.of("lenet5", OnnxImporter.load(SharedModels.model("lenet5.onnx"))),
-                Arguments.of("resnet8-fashion-mnist",
-                        OnnxImporter.load(Path.of("../models/resnet8-fashion-mnist.onnx"))),
-                Arguments.of("lenet5-fashion-mnist",
-                        OnnxImporter.load(Path.of("../models/lenet5-fashion-mnist.onnx"))));
+                Arguments.of(
+                        "resnet8-fashion-mnist", OnnxImporter.load(Path.of("../models/resnet8-fashion-mnist.onnx"))),
+                Arguments.of(
+                        "lenet5-fashion-mnist", OnnxImporter.load(Path.of("../models/lenet5-fashion-mnist.onnx"))));
         Stream<Arguments> zoo = ModelZoo.ARCHITECTURES.stream().flatMap(arch -> {
             Graph withBn = ModelZoo.build(arch, true, 3);
-            return Stream.of(Arguments.of(arch, ModelZoo.build(arch, false, 3)),
+            return Stream.of(
+                    Arguments.of(arch, ModelZoo.build(arch, false, 3)),
                     Arguments.of(arch + " with BatchNorm", withBn),
                     Arguments.of(arch + " with BatchNorm folded", BatchNormFolding.fold(withBn)));
         });
@@ -64,8 +65,10 @@ class ShapeInferenceTest {
             }
             Map<String, ValueType> inferred = ShapeInference.infer(graph, batch);
             EngineShapes.assertMatch(graph, inputs, inferred);
-            assertEquals(FloatEngine.builder(graph).threads(1).build().valueShapes(batch),
-                    ShapeInference.shapes(graph, batch), name + ": shapes at batch " + batch);
+            assertEquals(
+                    FloatEngine.builder(graph).threads(1).build().valueShapes(batch),
+                    ShapeInference.shapes(graph, batch),
+                    name + ": shapes at batch " + batch);
         }
     }
 
@@ -95,7 +98,8 @@ class ShapeInferenceTest {
         String y = b.node("Gemm", "/f1/Gemm", List.of(x, b.weight("w", 12, 4)));
         b.output(y);
         Graph g = OnnxImporter.parse(b.bytes(), "mismatch.onnx");
-        UserInputException engine = assertThrows(UserInputException.class,
+        UserInputException engine = assertThrows(
+                UserInputException.class,
                 () -> FloatEngine.builder(g).threads(1).build().valueShapes(2));
         UserInputException inferred = assertThrows(UserInputException.class, () -> ShapeInference.infer(g, 2));
         assertEquals(engine.getMessage(), inferred.getMessage());
@@ -109,11 +113,22 @@ class ShapeInferenceTest {
         b.output(b.node("Relu", "relu", List.of(x)));
         Graph parsed = OnnxImporter.parse(b.bytes(), "symbolic.onnx");
         ValueInfo in = parsed.inputs().getFirst();
-        ValueInfo twoSymbols = new ValueInfo(in.name(), in.type(), List.of(in.dims().getFirst(), in.dims().getFirst()));
-        Graph g = new Graph(parsed.name(), parsed.opset(), List.of(twoSymbols), parsed.outputs(),
-                parsed.initializers(), parsed.nodes(), parsed.metadata());
+        ValueInfo twoSymbols = new ValueInfo(
+                in.name(), in.type(), List.of(in.dims().getFirst(), in.dims().getFirst()));
+        Graph g = new Graph(
+                parsed.name(),
+                parsed.opset(),
+                List.of(twoSymbols),
+                parsed.outputs(),
+                parsed.initializers(),
+                parsed.nodes(),
+                parsed.metadata());
         UserInputException e = assertThrows(UserInputException.class, () -> ShapeInference.infer(g, 1));
-        assertEquals(assertThrows(UserInputException.class,
-                () -> FloatEngine.builder(g).threads(1).build().valueShapes(1)).getMessage(), e.getMessage());
+        assertEquals(
+                assertThrows(
+                                UserInputException.class,
+                                () -> FloatEngine.builder(g).threads(1).build().valueShapes(1))
+                        .getMessage(),
+                e.getMessage());
     }
 }

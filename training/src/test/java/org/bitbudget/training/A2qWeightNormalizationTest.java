@@ -1,7 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,26 +7,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bitbudget.testsupport.SharedModels;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +56,12 @@ class A2qWeightNormalizationTest {
         Map<String, Precision> layers = new LinkedHashMap<>();
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse("int4")),
-                    QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + 4)), 12));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse("int4")),
+                            QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + 4)),
+                            12));
         }
         config = new PrecisionConfig(Precision.FLOAT, layers);
         quantized = FakeQuantization.apply(graph, config, calibration);
@@ -150,12 +153,21 @@ class A2qWeightNormalizationTest {
         Tensor images = test.batch(0, test.size(), NORMALIZATION);
         double ptq = Classification.accuracy(FloatEngine.of(quantized.graph()).predict(images), test);
         Map<String, Precision> activationsOnly = new LinkedHashMap<>();
-        config.layers().forEach((layer, p) -> activationsOnly.put(layer,
-                new Precision(QuantizerSpec.FLOAT, p.activations(), 32)));
-        Graph trainGraph = FakeQuantization.apply(graph, new PrecisionConfig(Precision.FLOAT, activationsOnly),
-                calibration).graph();
-        Trainer.Result r = Trainer.builder().epochs(1).batchSize(64).learningRate(0.002).weightDecay(0).seed(1)
-                .threads(2).reparametrization(A2qWeightNormalization.of(graph, quantized)).build()
+        config.layers()
+                .forEach((layer, p) ->
+                        activationsOnly.put(layer, new Precision(QuantizerSpec.FLOAT, p.activations(), 32)));
+        Graph trainGraph = FakeQuantization.apply(
+                        graph, new PrecisionConfig(Precision.FLOAT, activationsOnly), calibration)
+                .graph();
+        Trainer.Result r = Trainer.builder()
+                .epochs(1)
+                .batchSize(64)
+                .learningRate(0.002)
+                .weightDecay(0)
+                .seed(1)
+                .threads(2)
+                .reparametrization(A2qWeightNormalization.of(graph, quantized))
+                .build()
                 .train(trainGraph, train, NORMALIZATION);
         for (LayerQuantization lq : quantized.layers()) {
             AccumulatorAware.Result a = lq.accumulator();

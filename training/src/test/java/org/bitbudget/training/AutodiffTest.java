@@ -1,7 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,20 +13,21 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bitbudget.testsupport.SharedModels;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +67,9 @@ class AutodiffTest {
         }
         System.out.printf("lenet5 forward vs FloatEngine, 64 images: max |difference| %.2e%n", worst);
         // LeNet-5 has no BatchNorm, so training mode changes nothing.
-        assertArrayEquals(logits.data(), ad.forward(lenetInput(0, 64), Map.of(), true).value(output).data());
+        assertArrayEquals(
+                logits.data(),
+                ad.forward(lenetInput(0, 64), Map.of(), true).value(output).data());
     }
 
     @Test
@@ -80,10 +81,19 @@ class AutodiffTest {
         String mean = t.param("mean", 3);
         String var = t.param("var", t.uniform(3, 0.5f, 1.5f), 3);
         Graph base = t.build();
-        Node bn = new Node("bn", new Op.BatchNorm(1e-3f, 0.8f, true), List.of(x, scale, bias, mean, var),
+        Node bn = new Node(
+                "bn",
+                new Op.BatchNorm(1e-3f, 0.8f, true),
+                List.of(x, scale, bias, mean, var),
                 List.of("y", "running_mean", "running_var"));
-        Graph g = new Graph("bn", 15, base.inputs(), List.of(new ValueInfo("y", DataType.FLOAT, List.of())),
-                base.initializers(), List.of(bn), Map.of());
+        Graph g = new Graph(
+                "bn",
+                15,
+                base.inputs(),
+                List.of(new ValueInfo("y", DataType.FLOAT, List.of())),
+                base.initializers(),
+                List.of(bn),
+                Map.of());
         Autodiff.Tape tape = new Autodiff(g).forward(t.inputs(), Map.of(), true);
 
         double[] v = t.inputs().get(x).data();
@@ -125,8 +135,14 @@ class AutodiffTest {
             }
         }
         for (int c = 0; c < 3; c++) {
-            assertEquals(runMean[c] * 0.8f + expectedMean[c] * (1 - 0.8f), tape.value("running_mean").data()[c], 1e-12);
-            assertEquals(runVar[c] * 0.8f + expectedVar[c] * (1 - 0.8f), tape.value("running_var").data()[c], 1e-12);
+            assertEquals(
+                    runMean[c] * 0.8f + expectedMean[c] * (1 - 0.8f),
+                    tape.value("running_mean").data()[c],
+                    1e-12);
+            assertEquals(
+                    runVar[c] * 0.8f + expectedVar[c] * (1 - 0.8f),
+                    tape.value("running_var").data()[c],
+                    1e-12);
         }
     }
 
@@ -134,11 +150,20 @@ class AutodiffTest {
     void inferenceBatchNormRecordsNoStatistics() {
         TinyGraph t = new TinyGraph(8);
         String x = t.input("x", 2, 3, 4);
-        String y = t.node("bn", new Op.BatchNorm(1e-5f, 0.9f, false), x, t.param("s", 3), t.param("b", 3),
-                t.param("m", 3), t.param("v", t.uniform(3, 0.5f, 1.5f), 3));
+        String y = t.node(
+                "bn",
+                new Op.BatchNorm(1e-5f, 0.9f, false),
+                x,
+                t.param("s", 3),
+                t.param("b", 3),
+                t.param("m", 3),
+                t.param("v", t.uniform(3, 0.5f, 1.5f), 3));
         Autodiff ad = new Autodiff(t.build(y));
         assertTrue(ad.forward(t.inputs(), Map.of(), false).batchStatistics().isEmpty());
-        assertEquals(List.of("bn"), List.copyOf(ad.forward(t.inputs(), Map.of(), true).batchStatistics().keySet()));
+        assertEquals(
+                List.of("bn"),
+                List.copyOf(
+                        ad.forward(t.inputs(), Map.of(), true).batchStatistics().keySet()));
     }
 
     /** Forward and backward of LeNet-5 on several threads at once give bit-identical gradients. */
@@ -176,7 +201,11 @@ class AutodiffTest {
     private static Map<String, DTensor> gradients(Autodiff ad, String output, int batch) {
         Autodiff.Tape tape = ad.forward(lenetInput(batch * 16, 16), Map.of(), true);
         int[] labels = Arrays.copyOfRange(test.labels(), batch * 16, batch * 16 + 16);
-        return ad.backward(tape, Map.of(output, SoftmaxCrossEntropy.of(tape.value(output), labels).gradient()));
+        return ad.backward(
+                tape,
+                Map.of(
+                        output,
+                        SoftmaxCrossEntropy.of(tape.value(output), labels).gradient()));
     }
 
     /** As in the forward's rule, the first of equal maxima (row-major) takes the whole gradient. */
@@ -184,13 +213,24 @@ class AutodiffTest {
     void maxPoolTiesSendTheGradientToTheFirstMaximum() {
         TinyGraph t = new TinyGraph(11);
         String x = t.input("x", new float[] {1, 3, 3, 0, 2, 3, 3, 3}, 1, 1, 2, 4);
-        String y = t.node("pool", new Op.Pool(Op.Pool.Kind.MAX, new int[] {2, 2}, new int[] {2, 2}, null, null, false,
-                false, Op.AutoPad.NOTSET, 0), x);
+        String y = t.node(
+                "pool",
+                new Op.Pool(
+                        Op.Pool.Kind.MAX,
+                        new int[] {2, 2},
+                        new int[] {2, 2},
+                        null,
+                        null,
+                        false,
+                        false,
+                        Op.AutoPad.NOTSET,
+                        0),
+                x);
         Autodiff ad = new Autodiff(t.build(y));
         Autodiff.Tape tape = ad.forward(t.inputs(), Map.of(), false);
         assertArrayEquals(new double[] {3, 3}, tape.value(y).data());
-        Map<String, DTensor> grads = ad.backward(tape, Map.of(y, DTensor.of(new int[] {1, 1, 1, 2},
-                new double[] {10, 20})));
+        Map<String, DTensor> grads =
+                ad.backward(tape, Map.of(y, DTensor.of(new int[] {1, 1, 1, 2}, new double[] {10, 20})));
         assertArrayEquals(new double[] {0, 10, 20, 0, 0, 0, 0, 0}, grads.get(x).data());
     }
 
@@ -200,8 +240,10 @@ class AutodiffTest {
         String output = lenet.outputs().getFirst().name();
         String input = lenet.inputs().getFirst().name();
         Autodiff.Tape tape = ad.forward(lenetInput(0, 8), Map.of(), true);
-        Map<String, DTensor> dy = Map.of(output, SoftmaxCrossEntropy.of(tape.value(output),
-                Arrays.copyOf(test.labels(), 8)).gradient());
+        Map<String, DTensor> dy = Map.of(
+                output,
+                SoftmaxCrossEntropy.of(tape.value(output), Arrays.copyOf(test.labels(), 8))
+                        .gradient());
         Map<String, DTensor> all = ad.backward(tape, dy);
         Map<String, DTensor> params = ad.backward(tape, dy, false);
         assertTrue(all.containsKey(input));
@@ -237,17 +279,17 @@ class AutodiffTest {
         String y = t.node("gemm", new Op.Gemm(1f, 1f, false, false), t.input("x", 2, 3), t.param("w", 3, 4));
         Graph g = t.build(y);
         Autodiff ad = new Autodiff(g);
-        assertThrows(IllegalArgumentException.class, () -> ad.forward(t.inputs(), Map.of("nope", DTensor.zeros(1)),
-                false));
-        assertThrows(IllegalArgumentException.class, () -> ad.forward(t.inputs(), Map.of("w", DTensor.zeros(4, 3)),
-                false));
+        assertThrows(
+                IllegalArgumentException.class, () -> ad.forward(t.inputs(), Map.of("nope", DTensor.zeros(1)), false));
+        assertThrows(
+                IllegalArgumentException.class, () -> ad.forward(t.inputs(), Map.of("w", DTensor.zeros(4, 3)), false));
         assertThrows(UserInputException.class, () -> ad.forward(Map.of(), Map.of(), false));
         assertThrows(UserInputException.class, () -> ad.forward(Map.of("x", DTensor.zeros(2, 5)), Map.of(), false));
         Autodiff.Tape tape = ad.forward(t.inputs(), Map.of(), false);
         assertThrows(IllegalArgumentException.class, () -> ad.backward(tape, Map.of(y, DTensor.zeros(4, 2))));
         assertThrows(IllegalArgumentException.class, () -> ad.backward(tape, Map.of("missing", DTensor.zeros(1))));
-        assertThrows(IllegalArgumentException.class,
-                () -> new Autodiff(g).backward(tape, Map.of(y, DTensor.zeros(2, 4))));
+        assertThrows(
+                IllegalArgumentException.class, () -> new Autodiff(g).backward(tape, Map.of(y, DTensor.zeros(2, 4))));
         assertThrows(IllegalArgumentException.class, () -> tape.value("missing"));
     }
 
@@ -257,14 +299,17 @@ class AutodiffTest {
         DTensor logits = DTensor.of(new int[] {2, 2}, new double[] {0, Math.log(3), 2, 2});
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.of(logits, new int[] {0, 0});
         assertEquals((Math.log(4) + Math.log(2)) / 2, r.loss(), 1e-15);
-        assertArrayEquals(new double[] {(0.25 - 1) / 2, 0.75 / 2, (0.5 - 1) / 2, 0.5 / 2}, r.gradient().data(), 1e-15);
+        assertArrayEquals(
+                new double[] {(0.25 - 1) / 2, 0.75 / 2, (0.5 - 1) / 2, 0.5 / 2},
+                r.gradient().data(),
+                1e-15);
         // Row 0 predicts class 1 (wrong); row 1's tie goes to the first class (right).
         assertEquals(1, r.correct());
         assertThrows(IllegalArgumentException.class, () -> SoftmaxCrossEntropy.of(logits, new int[] {0, 2}));
         assertThrows(IllegalArgumentException.class, () -> SoftmaxCrossEntropy.of(logits, new int[] {0}));
         // Large logits do not overflow.
-        SoftmaxCrossEntropy.Result big = SoftmaxCrossEntropy.of(DTensor.of(new int[] {1, 2}, new double[] {1000, 0}),
-                new int[] {1});
+        SoftmaxCrossEntropy.Result big =
+                SoftmaxCrossEntropy.of(DTensor.of(new int[] {1, 2}, new double[] {1000, 0}), new int[] {1});
         assertEquals(1000, big.loss(), 1e-9);
     }
 

@@ -16,8 +16,8 @@ import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,8 +62,8 @@ class DefaultModelTest {
         float[] ours = FloatEngine.builder(g).threads(1).build().predict(x).data();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model().toString(), new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {128, 1, 28, 28});
-             OrtSession.Result r = session.run(Map.of("input", in))) {
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {128, 1, 28, 28});
+                OrtSession.Result r = session.run(Map.of("input", in))) {
             float[][] theirs = (float[][]) r.get(0).getValue();
             for (int i = 0; i < 128; i++) {
                 for (int c = 0; c < 10; c++) {

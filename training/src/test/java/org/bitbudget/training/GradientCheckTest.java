@@ -1,7 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
@@ -27,10 +24,12 @@ import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.Op.AutoPad;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ops.gradients.DTensor;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,18 +115,18 @@ class GradientCheckTest {
                 double a = analytic.data()[j];
                 double allowed = REL * Math.max(Math.abs(a), Math.abs(fd)) + ABS;
                 double err = Math.abs(a - fd);
-                assertTrue(err <= allowed, label + ": d/d" + name + "[" + j + "] analytic " + a + ", finite difference "
-                        + fd);
+                assertTrue(
+                        err <= allowed,
+                        label + ": d/d" + name + "[" + j + "] analytic " + a + ", finite difference " + fd);
                 worst = Math.max(worst, err / allowed);
                 worstAbs = Math.max(worstAbs, err);
             }
         }
-        System.out.printf("%-50s %5d entries, max |a-fd| %.2e, max error/allowed %.3f%n", label, entries, worstAbs,
-                worst);
+        System.out.printf(
+                "%-50s %5d entries, max |a-fd| %.2e, max error/allowed %.3f%n", label, entries, worstAbs, worst);
     }
 
-    private static void compareWithFloatEngine(String label, Graph g, Map<String, DTensor> inputs,
-                                               Autodiff.Tape tape) {
+    private static void compareWithFloatEngine(String label, Graph g, Map<String, DTensor> inputs, Autodiff.Tape tape) {
         Map<String, Tensor> floats = new LinkedHashMap<>();
         inputs.forEach((k, v) -> floats.put(k, v.toFloat()));
         Map<String, Tensor> expected = FloatEngine.builder(g).threads(1).build().run(floats);
@@ -135,7 +134,10 @@ class GradientCheckTest {
             double[] got = tape.value(name).data();
             assertEquals(want.shape().size(), got.length, label + ": size of " + name);
             for (int i = 0; i < got.length; i++) {
-                assertEquals(want.data()[i], got[i], 1e-5 * Math.max(1, Math.abs(got[i])),
+                assertEquals(
+                        want.data()[i],
+                        got[i],
+                        1e-5 * Math.max(1, Math.abs(got[i])),
                         label + ": forward " + name + "[" + i + "] differs from the float engine");
             }
         });
@@ -145,9 +147,16 @@ class GradientCheckTest {
         check(label, t, g, false, Set.of());
     }
 
-    private record ConvCase(String label, int[] x, int[] w, int[] strides, int[] pads, int[] dilations, int group,
-                            AutoPad autoPad, boolean bias) {
-    }
+    private record ConvCase(
+            String label,
+            int[] x,
+            int[] w,
+            int[] strides,
+            int[] pads,
+            int[] dilations,
+            int group,
+            AutoPad autoPad,
+            boolean bias) {}
 
     private static void checkConv(ConvCase c, long seed) {
         TinyGraph t = new TinyGraph(seed);
@@ -162,20 +171,76 @@ class GradientCheckTest {
     @Test
     void conv2d() {
         List<ConvCase> cases = List.of(
-                new ConvCase("2-D strided, padded, dilated", new int[] {2, 3, 7, 6}, new int[] {4, 3, 3, 2},
-                        new int[] {2, 1}, new int[] {1, 0, 2, 1}, new int[] {1, 2}, 1, AutoPad.NOTSET, true),
-                new ConvCase("2-D grouped", new int[] {2, 4, 6, 5}, new int[] {6, 2, 3, 3}, new int[] {1, 1},
-                        new int[] {1, 1, 1, 1}, new int[] {1, 1}, 2, AutoPad.NOTSET, true),
-                new ConvCase("2-D depthwise SAME_UPPER stride 2", new int[] {1, 3, 5, 7}, new int[] {3, 1, 3, 3},
-                        new int[] {2, 2}, null, new int[] {1, 1}, 3, AutoPad.SAME_UPPER, true),
-                new ConvCase("2-D depthwise x2 SAME_LOWER dilated", new int[] {2, 2, 6, 6}, new int[] {4, 1, 2, 3},
-                        new int[] {1, 2}, null, new int[] {2, 1}, 2, AutoPad.SAME_LOWER, false),
-                new ConvCase("2-D VALID strided", new int[] {1, 2, 5, 6}, new int[] {3, 2, 2, 3}, new int[] {2, 3},
-                        null, new int[] {1, 1}, 1, AutoPad.VALID, true),
-                new ConvCase("2-D 1x1", new int[] {2, 4, 3, 5}, new int[] {5, 4, 1, 1}, new int[] {1, 1},
-                        new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1, AutoPad.NOTSET, true),
-                new ConvCase("2-D 1x1 strided, padded", new int[] {2, 4, 5, 5}, new int[] {3, 4, 1, 1},
-                        new int[] {2, 2}, new int[] {1, 1, 0, 0}, null, 1, AutoPad.NOTSET, false));
+                new ConvCase(
+                        "2-D strided, padded, dilated",
+                        new int[] {2, 3, 7, 6},
+                        new int[] {4, 3, 3, 2},
+                        new int[] {2, 1},
+                        new int[] {1, 0, 2, 1},
+                        new int[] {1, 2},
+                        1,
+                        AutoPad.NOTSET,
+                        true),
+                new ConvCase(
+                        "2-D grouped",
+                        new int[] {2, 4, 6, 5},
+                        new int[] {6, 2, 3, 3},
+                        new int[] {1, 1},
+                        new int[] {1, 1, 1, 1},
+                        new int[] {1, 1},
+                        2,
+                        AutoPad.NOTSET,
+                        true),
+                new ConvCase(
+                        "2-D depthwise SAME_UPPER stride 2",
+                        new int[] {1, 3, 5, 7},
+                        new int[] {3, 1, 3, 3},
+                        new int[] {2, 2},
+                        null,
+                        new int[] {1, 1},
+                        3,
+                        AutoPad.SAME_UPPER,
+                        true),
+                new ConvCase(
+                        "2-D depthwise x2 SAME_LOWER dilated",
+                        new int[] {2, 2, 6, 6},
+                        new int[] {4, 1, 2, 3},
+                        new int[] {1, 2},
+                        null,
+                        new int[] {2, 1},
+                        2,
+                        AutoPad.SAME_LOWER,
+                        false),
+                new ConvCase(
+                        "2-D VALID strided",
+                        new int[] {1, 2, 5, 6},
+                        new int[] {3, 2, 2, 3},
+                        new int[] {2, 3},
+                        null,
+                        new int[] {1, 1},
+                        1,
+                        AutoPad.VALID,
+                        true),
+                new ConvCase(
+                        "2-D 1x1",
+                        new int[] {2, 4, 3, 5},
+                        new int[] {5, 4, 1, 1},
+                        new int[] {1, 1},
+                        new int[] {0, 0, 0, 0},
+                        new int[] {1, 1},
+                        1,
+                        AutoPad.NOTSET,
+                        true),
+                new ConvCase(
+                        "2-D 1x1 strided, padded",
+                        new int[] {2, 4, 5, 5},
+                        new int[] {3, 4, 1, 1},
+                        new int[] {2, 2},
+                        new int[] {1, 1, 0, 0},
+                        null,
+                        1,
+                        AutoPad.NOTSET,
+                        false));
         long seed = 1;
         for (ConvCase c : cases) {
             checkConv(c, seed++);
@@ -184,10 +249,30 @@ class GradientCheckTest {
 
     @Test
     void conv1d() {
-        checkConv(new ConvCase("1-D strided, padded, dilated", new int[] {2, 3, 9}, new int[] {4, 3, 3},
-                new int[] {2}, new int[] {1, 2}, new int[] {2}, 1, AutoPad.NOTSET, true), 11);
-        checkConv(new ConvCase("1-D grouped SAME_UPPER", new int[] {1, 4, 7}, new int[] {6, 2, 2}, new int[] {1},
-                null, new int[] {1}, 2, AutoPad.SAME_UPPER, true), 12);
+        checkConv(
+                new ConvCase(
+                        "1-D strided, padded, dilated",
+                        new int[] {2, 3, 9},
+                        new int[] {4, 3, 3},
+                        new int[] {2},
+                        new int[] {1, 2},
+                        new int[] {2},
+                        1,
+                        AutoPad.NOTSET,
+                        true),
+                11);
+        checkConv(
+                new ConvCase(
+                        "1-D grouped SAME_UPPER",
+                        new int[] {1, 4, 7},
+                        new int[] {6, 2, 2},
+                        new int[] {1},
+                        null,
+                        new int[] {1},
+                        2,
+                        AutoPad.SAME_UPPER,
+                        true),
+                12);
     }
 
     @Test
@@ -207,8 +292,10 @@ class GradientCheckTest {
                     float alpha = ci % 2 == 0 ? 1f : 0.75f;
                     float beta = ci % 2 == 0 ? 1f : -1.25f;
                     String y = t.node("gemm", new Op.Gemm(alpha, beta, transA, transB), a, b, c);
-                    check("Gemm transA=" + transA + " transB=" + transB + " C" + Arrays.toString(cShapes[ci]),
-                            t, t.build(y));
+                    check(
+                            "Gemm transA=" + transA + " transB=" + transB + " C" + Arrays.toString(cShapes[ci]),
+                            t,
+                            t.build(y));
                 }
                 TinyGraph t = new TinyGraph(seed++);
                 String a = t.input("a", transA ? new int[] {k, m} : new int[] {m, k});
@@ -223,23 +310,28 @@ class GradientCheckTest {
     void matMulBatchedAndBroadcast() {
         int[][][] pairs = {
             {{3, 4}, {4, 5}}, {{2, 3, 4}, {2, 4, 5}}, {{2, 1, 3, 4}, {3, 4, 5}}, {{2, 3, 4}, {4, 5}},
-            {{4}, {2, 4, 5}}, {{3, 4}, {4}}, {{4}, {4}}, {{1, 3, 4}, {2, 4, 2}}};
+            {{4}, {2, 4, 5}}, {{3, 4}, {4}}, {{4}, {4}}, {{1, 3, 4}, {2, 4, 2}}
+        };
         long seed = 40;
         for (int[][] p : pairs) {
             TinyGraph t = new TinyGraph(seed++);
             String a = t.input("a", p[0]);
             String b = t.param("b", p[1]);
             String y = t.node("matmul", new Op.MatMul(), a, b);
-            check("MatMul " + Arrays.toString(p[0]) + " x " + Arrays.toString(p[1]), t,
-                    t.build(y));
+            check("MatMul " + Arrays.toString(p[0]) + " x " + Arrays.toString(p[1]), t, t.build(y));
         }
     }
 
     @Test
     void binaryWithBroadcasting() {
         int[][][] pairs = {
-            {{2, 3, 4}, {2, 3, 4}}, {{2, 3, 4, 5}, {3, 1, 1}}, {{3, 1, 5}, {4, 1}}, {{2, 3}, {}}, {{1, 3}, {2, 1}},
-            {{5}, {2, 3, 5}}};
+            {{2, 3, 4}, {2, 3, 4}},
+            {{2, 3, 4, 5}, {3, 1, 1}},
+            {{3, 1, 5}, {4, 1}},
+            {{2, 3}, {}},
+            {{1, 3}, {2, 1}},
+            {{5}, {2, 3, 5}}
+        };
         long seed = 60;
         for (Op.Binary.Kind kind : Op.Binary.Kind.values()) {
             for (int[][] p : pairs) {
@@ -247,8 +339,7 @@ class GradientCheckTest {
                 String a = t.input("a", p[0]);
                 String b = t.param("b", divisor(t, kind, p[1]), p[1]);
                 String y = t.node("op", new Op.Binary(kind, -1), a, b);
-                check(kind + " " + Arrays.toString(p[0]) + " and " + Arrays.toString(p[1]), t,
-                        t.build(y));
+                check(kind + " " + Arrays.toString(p[0]) + " and " + Arrays.toString(p[1]), t, t.build(y));
             }
             TinyGraph t = new TinyGraph(seed++);
             String a = t.input("a", 2, 3, 4, 5);
@@ -285,11 +376,19 @@ class GradientCheckTest {
         for (boolean training : new boolean[] {true, false}) {
             TinyGraph t = new TinyGraph(training ? 80 : 81);
             String y = batchNorm(t, t.input("x", 3, 4, 2, 3), 4, false);
-            check("BatchNorm " + (training ? "batch" : "running") + " statistics [3,4,2,3]", t, t.build(y), training,
+            check(
+                    "BatchNorm " + (training ? "batch" : "running") + " statistics [3,4,2,3]",
+                    t,
+                    t.build(y),
+                    training,
                     Set.of("mean", "var"));
             TinyGraph t2 = new TinyGraph(training ? 82 : 83);
             String y2 = batchNorm(t2, t2.input("x", 5, 3), 3, false);
-            check("BatchNorm " + (training ? "batch" : "running") + " statistics [5,3]", t2, t2.build(y2), training,
+            check(
+                    "BatchNorm " + (training ? "batch" : "running") + " statistics [5,3]",
+                    t2,
+                    t2.build(y2),
+                    training,
                     Set.of("mean", "var"));
         }
         // A node in ONNX training mode uses batch statistics even when the forward is not training.
@@ -299,8 +398,14 @@ class GradientCheckTest {
         String bias = t.param("bias", 3);
         String mean = t.param("mean", 3);
         String var = t.param("var", t.uniform(3, 0.5f, 1.5f), 3);
-        Graph g = withNode(t, new Node("bn", new Op.BatchNorm(1e-5f, 0.9f, true), List.of(x, scale, bias, mean, var),
-                List.of("y", "running_mean", "running_var")), "y");
+        Graph g = withNode(
+                t,
+                new Node(
+                        "bn",
+                        new Op.BatchNorm(1e-5f, 0.9f, true),
+                        List.of(x, scale, bias, mean, var),
+                        List.of("y", "running_mean", "running_var")),
+                "y");
         check("BatchNorm training_mode=1 node", t, g, false, Set.of("mean", "var"));
     }
 
@@ -334,7 +439,11 @@ class GradientCheckTest {
         Autodiff.Tape tape = ad.forward(t.inputs(), Map.of(), false);
         double[] r = new double[12];
         Arrays.setAll(r, i -> i - 5.5);
-        assertArrayEquals(r, ad.backward(tape, Map.of(y, DTensor.of(new int[] {3, 4}, r))).get("x").data());
+        assertArrayEquals(
+                r,
+                ad.backward(tape, Map.of(y, DTensor.of(new int[] {3, 4}, r)))
+                        .get("x")
+                        .data());
     }
 
     @Test
@@ -345,13 +454,21 @@ class GradientCheckTest {
 
         t = new TinyGraph(101);
         String x = t.input("x", 3, 7);
-        y = t.node("clip", new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY), x,
-                t.param("lo", new float[] {-0.3f}), t.param("hi", new float[] {0.4f}));
+        y = t.node(
+                "clip",
+                new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
+                x,
+                t.param("lo", new float[] {-0.3f}),
+                t.param("hi", new float[] {0.4f}));
         check("Clip input bounds [-0.3, 0.4]", t, t.build(y), false, Set.of("lo", "hi"));
 
         t = new TinyGraph(102);
         x = t.input("x", 3, 7);
-        y = t.node("clip", new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY), x, "",
+        y = t.node(
+                "clip",
+                new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
+                x,
+                "",
                 t.param("hi", new float[] {0.2f}));
         check("Clip max only", t, t.build(y), false, Set.of("hi"));
 
@@ -360,23 +477,70 @@ class GradientCheckTest {
         check("Clip min > max (constant output)", t, t.build(y));
     }
 
-    private record PoolCase(String label, int[] x, int[] kernel, int[] strides, int[] pads, int[] dilations,
-                            boolean ceil, boolean includePad, AutoPad autoPad) {
-    }
+    private record PoolCase(
+            String label,
+            int[] x,
+            int[] kernel,
+            int[] strides,
+            int[] pads,
+            int[] dilations,
+            boolean ceil,
+            boolean includePad,
+            AutoPad autoPad) {}
 
     @Test
     void maxPool() {
         List<PoolCase> cases = List.of(
-                new PoolCase("2x2 stride 2", new int[] {2, 3, 6, 6}, new int[] {2, 2}, new int[] {2, 2}, null, null,
-                        false, false, AutoPad.NOTSET),
-                new PoolCase("3x3 stride 2 padded ceil", new int[] {1, 2, 7, 6}, new int[] {3, 3}, new int[] {2, 2},
-                        new int[] {1, 1, 1, 1}, null, true, false, AutoPad.NOTSET),
-                new PoolCase("dilated asymmetric pads", new int[] {1, 2, 7, 7}, new int[] {2, 3}, new int[] {1, 2},
-                        new int[] {0, 1, 1, 0}, new int[] {2, 1}, false, false, AutoPad.NOTSET),
-                new PoolCase("SAME_UPPER", new int[] {2, 1, 5, 5}, new int[] {3, 2}, new int[] {2, 2}, null, null,
-                        false, false, AutoPad.SAME_UPPER),
-                new PoolCase("1-D", new int[] {2, 3, 9}, new int[] {3}, new int[] {2}, new int[] {1, 1}, null, false,
-                        false, AutoPad.NOTSET));
+                new PoolCase(
+                        "2x2 stride 2",
+                        new int[] {2, 3, 6, 6},
+                        new int[] {2, 2},
+                        new int[] {2, 2},
+                        null,
+                        null,
+                        false,
+                        false,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "3x3 stride 2 padded ceil",
+                        new int[] {1, 2, 7, 6},
+                        new int[] {3, 3},
+                        new int[] {2, 2},
+                        new int[] {1, 1, 1, 1},
+                        null,
+                        true,
+                        false,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "dilated asymmetric pads",
+                        new int[] {1, 2, 7, 7},
+                        new int[] {2, 3},
+                        new int[] {1, 2},
+                        new int[] {0, 1, 1, 0},
+                        new int[] {2, 1},
+                        false,
+                        false,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "SAME_UPPER",
+                        new int[] {2, 1, 5, 5},
+                        new int[] {3, 2},
+                        new int[] {2, 2},
+                        null,
+                        null,
+                        false,
+                        false,
+                        AutoPad.SAME_UPPER),
+                new PoolCase(
+                        "1-D",
+                        new int[] {2, 3, 9},
+                        new int[] {3},
+                        new int[] {2},
+                        new int[] {1, 1},
+                        null,
+                        false,
+                        false,
+                        AutoPad.NOTSET));
         long seed = 110;
         for (PoolCase c : cases) {
             checkPool(Op.Pool.Kind.MAX, c, seed++);
@@ -384,25 +548,75 @@ class GradientCheckTest {
         // With the Indices output as well: it carries no gradient, and its values match the engine's.
         TinyGraph t = new TinyGraph(seed);
         String x = t.input("x", 2, 2, 5, 5);
-        Op.Pool op = new Op.Pool(Op.Pool.Kind.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1, 0, 0}, null,
-                true, false, AutoPad.NOTSET, 1);
-        check("MaxPool with indices (column-major)", t,
+        Op.Pool op = new Op.Pool(
+                Op.Pool.Kind.MAX,
+                new int[] {2, 2},
+                new int[] {2, 2},
+                new int[] {1, 1, 0, 0},
+                null,
+                true,
+                false,
+                AutoPad.NOTSET,
+                1);
+        check(
+                "MaxPool with indices (column-major)",
+                t,
                 withNode(t, new Node("pool", op, List.of(x), List.of("y", "indices")), "y", "indices"));
     }
 
     @Test
     void averagePool() {
         List<PoolCase> cases = List.of(
-                new PoolCase("3x3 stride 2 padded, excluding pads", new int[] {2, 2, 7, 6}, new int[] {3, 3},
-                        new int[] {2, 2}, new int[] {1, 1, 1, 1}, null, false, false, AutoPad.NOTSET),
-                new PoolCase("3x3 stride 2 padded ceil, including pads", new int[] {2, 2, 7, 6}, new int[] {3, 3},
-                        new int[] {2, 2}, new int[] {1, 1, 1, 1}, null, true, true, AutoPad.NOTSET),
-                new PoolCase("2x3 ceil, excluding pads", new int[] {1, 3, 6, 7}, new int[] {2, 3}, new int[] {2, 2},
-                        new int[] {0, 1, 0, 1}, null, true, false, AutoPad.NOTSET),
-                new PoolCase("SAME_LOWER including pads", new int[] {1, 2, 5, 4}, new int[] {3, 3}, new int[] {2, 1},
-                        null, null, false, true, AutoPad.SAME_LOWER),
-                new PoolCase("1-D including pads", new int[] {2, 3, 8}, new int[] {3}, new int[] {2},
-                        new int[] {1, 2}, null, false, true, AutoPad.NOTSET));
+                new PoolCase(
+                        "3x3 stride 2 padded, excluding pads",
+                        new int[] {2, 2, 7, 6},
+                        new int[] {3, 3},
+                        new int[] {2, 2},
+                        new int[] {1, 1, 1, 1},
+                        null,
+                        false,
+                        false,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "3x3 stride 2 padded ceil, including pads",
+                        new int[] {2, 2, 7, 6},
+                        new int[] {3, 3},
+                        new int[] {2, 2},
+                        new int[] {1, 1, 1, 1},
+                        null,
+                        true,
+                        true,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "2x3 ceil, excluding pads",
+                        new int[] {1, 3, 6, 7},
+                        new int[] {2, 3},
+                        new int[] {2, 2},
+                        new int[] {0, 1, 0, 1},
+                        null,
+                        true,
+                        false,
+                        AutoPad.NOTSET),
+                new PoolCase(
+                        "SAME_LOWER including pads",
+                        new int[] {1, 2, 5, 4},
+                        new int[] {3, 3},
+                        new int[] {2, 1},
+                        null,
+                        null,
+                        false,
+                        true,
+                        AutoPad.SAME_LOWER),
+                new PoolCase(
+                        "1-D including pads",
+                        new int[] {2, 3, 8},
+                        new int[] {3},
+                        new int[] {2},
+                        new int[] {1, 2},
+                        null,
+                        false,
+                        true,
+                        AutoPad.NOTSET));
         long seed = 120;
         for (PoolCase c : cases) {
             checkPool(Op.Pool.Kind.AVERAGE, c, seed++);
@@ -468,14 +682,29 @@ class GradientCheckTest {
     void residualBlockWithBatchNorm() {
         TinyGraph t = new TinyGraph(160);
         String x = t.input("x", 2, 3, 6, 6);
-        String conv = t.node("conv", new Op.Conv(new int[] {3, 3}, null, new int[] {1, 1, 1, 1}, null, 1,
-                AutoPad.NOTSET), x, t.param("w", 3, 3, 3, 3), t.param("cb", 3));
+        String conv = t.node(
+                "conv",
+                new Op.Conv(new int[] {3, 3}, null, new int[] {1, 1, 1, 1}, null, 1, AutoPad.NOTSET),
+                x,
+                t.param("w", 3, 3, 3, 3),
+                t.param("cb", 3));
         String bn = batchNorm(t, conv, 3, false);
         String relu = t.node("relu", new Op.Unary(Op.Unary.Kind.RELU), bn);
         String sum = t.node("add", new Op.Binary(Op.Binary.Kind.ADD, -1), relu, x);
         String id = t.node("id", new Op.Unary(Op.Unary.Kind.IDENTITY), sum);
-        String pool = t.node("pool", new Op.Pool(Op.Pool.Kind.MAX, new int[] {2, 2}, new int[] {2, 2}, null, null,
-                false, false, AutoPad.NOTSET, 0), id);
+        String pool = t.node(
+                "pool",
+                new Op.Pool(
+                        Op.Pool.Kind.MAX,
+                        new int[] {2, 2},
+                        new int[] {2, 2},
+                        null,
+                        null,
+                        false,
+                        false,
+                        AutoPad.NOTSET,
+                        0),
+                id);
         String flat = t.node("flatten", new Op.Flatten(1), pool);
         String y = t.node("fc", new Op.Gemm(1f, 1f, false, true), flat, t.param("fw", 4, 27), t.param("fb", 4));
         check("residual block, training", t, t.build(y, relu), true, Set.of("mean", "var"));
@@ -483,10 +712,11 @@ class GradientCheckTest {
 
     @Test
     void fakeQuantizeStraightThroughEstimator() {
-        record Case(NumberFormat format, float scale, float zeroPoint) {
-        }
-        List<Case> cases = List.of(new Case(NumberFormat.parse("int4"), 0.25f, 0f),
-                new Case(NumberFormat.parse("uint4"), 0.2f, 3f), new Case(NumberFormat.parse("fp8-e4m3"), 0.005f, 0f),
+        record Case(NumberFormat format, float scale, float zeroPoint) {}
+        List<Case> cases = List.of(
+                new Case(NumberFormat.parse("int4"), 0.25f, 0f),
+                new Case(NumberFormat.parse("uint4"), 0.2f, 3f),
+                new Case(NumberFormat.parse("fp8-e4m3"), 0.005f, 0f),
                 new Case(NumberFormat.parse("binary"), 0.5f, 0f));
         long seed = 170;
         for (Case c : cases) {
@@ -510,7 +740,10 @@ class GradientCheckTest {
                 assertEquals(in ? r.data()[i] : 0, dx[i], 0, c.format.name() + " element " + i);
             }
             assertTrue(inside > 0 && inside < xs.length, c.format.name() + ": the case needs values on both sides");
-            assertEquals(Autodiff.lsqScaleGradient(op, t.inputs().get(x), r), grads.get("fq/scale").data()[0], 0);
+            assertEquals(
+                    Autodiff.lsqScaleGradient(op, t.inputs().get(x), r),
+                    grads.get("fq/scale").data()[0],
+                    0);
         }
     }
 
@@ -551,8 +784,10 @@ class GradientCheckTest {
             NumberFormat format = NumberFormat.parse(formatName);
             float scale = 0.125f;
             float zp = format.unsigned() ? 3f : 0f;
-            double analytic = Autodiff.lsqScaleGradient(new Op.FakeQuantize(format, scale, zp),
-                    DTensor.of(new int[] {6}, toDoubles(x)), DTensor.of(new int[] {6}, r));
+            double analytic = Autodiff.lsqScaleGradient(
+                    new Op.FakeQuantize(format, scale, zp),
+                    DTensor.of(new int[] {6}, toDoubles(x)),
+                    DTensor.of(new int[] {6}, r));
             float h = 1f / 1024;
             double fd = (functional(format, scale + h, zp, x, r) - functional(format, scale - h, zp, x, r)) / (2 * h);
             assertEquals(fd, analytic, 1e-9, formatName);
@@ -562,7 +797,10 @@ class GradientCheckTest {
     private static double functional(NumberFormat format, float scale, float zp, float[] x, double[] r) {
         TinyGraph t = new TinyGraph(0);
         String y = t.node("fq", new Op.FakeQuantize(format, scale, zp), t.input("x", x, x.length));
-        double[] v = new Autodiff(t.build(y)).forward(t.inputs(), Map.of(), false).value(y).data();
+        double[] v = new Autodiff(t.build(y))
+                .forward(t.inputs(), Map.of(), false)
+                .value(y)
+                .data();
         double sum = 0;
         for (int i = 0; i < v.length; i++) {
             sum += v[i] * r[i];
@@ -604,8 +842,8 @@ class GradientCheckTest {
     void lenet5EndToEnd() {
         Graph g = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
-        Map<String, DTensor> inputs = Map.of(g.inputs().getFirst().name(),
-                DTensor.from(test.batch(0, 4, FASHION_MNIST)));
+        Map<String, DTensor> inputs =
+                Map.of(g.inputs().getFirst().name(), DTensor.from(test.batch(0, 4, FASHION_MNIST)));
         int[] labels = new int[4];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (test.labels()[i] + 1) % 10;
@@ -636,9 +874,13 @@ class GradientCheckTest {
             for (int j : order.subList(0, 5)) {
                 double keep = v[j];
                 v[j] = keep + EPS;
-                double plus = SoftmaxCrossEntropy.of(ad.forward(inputs, params, false).value(output), labels).loss();
+                double plus = SoftmaxCrossEntropy.of(
+                                ad.forward(inputs, params, false).value(output), labels)
+                        .loss();
                 v[j] = keep - EPS;
-                double minus = SoftmaxCrossEntropy.of(ad.forward(inputs, params, false).value(output), labels).loss();
+                double minus = SoftmaxCrossEntropy.of(
+                                ad.forward(inputs, params, false).value(output), labels)
+                        .loss();
                 v[j] = keep;
                 double fd = (plus - minus) / (2 * EPS);
                 double allowed = REL * Math.max(Math.abs(analytic[j]), Math.abs(fd)) + ABS;

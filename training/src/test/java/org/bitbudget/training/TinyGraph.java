@@ -1,7 +1,5 @@
 package org.bitbudget.training;
 
-import org.bitbudget.ops.gradients.DTensor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * Builds small graphs straight from {@link Node} and {@link Op} records for gradient checks, with

@@ -14,8 +14,8 @@ import org.bitbudget.data.Split;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxExporter;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxExporter;
 import org.bitbudget.training.zoo.ModelZoo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,13 @@ class TrainerTest {
     }
 
     private static Trainer.Result run(String arch, boolean batchNorm, long seed, int threads, int epochs) {
-        return Trainer.builder().epochs(epochs).batchSize(32).learningRate(0.05).seed(seed).threads(threads).build()
+        return Trainer.builder()
+                .epochs(epochs)
+                .batchSize(32)
+                .learningRate(0.05)
+                .seed(seed)
+                .threads(threads)
+                .build()
                 .train(ModelZoo.build(arch, batchNorm, seed), train, NORM);
     }
 
@@ -46,7 +52,9 @@ class TrainerTest {
     }
 
     private static double accuracy(Graph g) {
-        Tensor logits = FloatEngine.builder(BatchNormFolding.fold(g)).threads(2).build()
+        Tensor logits = FloatEngine.builder(BatchNormFolding.fold(g))
+                .threads(2)
+                .build()
                 .predict(test.batch(0, test.size(), NORM));
         int[] labels = test.labels();
         int correct = 0;
@@ -83,7 +91,12 @@ class TrainerTest {
     @Test
     void everyZooModelTrainsWithoutBatchNormToo() {
         for (String arch : ModelZoo.ARCHITECTURES) {
-            Trainer.Result r = Trainer.builder().epochs(1).batchSize(32).seed(1).threads(2).build()
+            Trainer.Result r = Trainer.builder()
+                    .epochs(1)
+                    .batchSize(32)
+                    .seed(1)
+                    .threads(2)
+                    .build()
                     .train(ModelZoo.build(arch, false, 1), train.limit(320), NORM);
             assertTrue(Double.isFinite(r.epochLosses().getFirst()), arch);
         }
@@ -91,10 +104,15 @@ class TrainerTest {
 
     @Test
     void badOptionsAreRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Trainer.builder().learningRate(-1).build());
         assertTrue(e.getMessage().startsWith("learning rate"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().momentum(1).build());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder().momentum(1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder().epochs(0).build());
     }
 }

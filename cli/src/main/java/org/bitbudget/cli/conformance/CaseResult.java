@@ -11,11 +11,12 @@ package org.bitbudget.cli.conformance;
  * @param maxRelError the largest difference relative to the expected magnitude (NaN when not run)
  * @param detail      why a case failed or is unsupported; empty when it passed
  */
-public record CaseResult(String name, Status status, String op, double maxAbsError, double maxRelError,
-                         String detail) {
+public record CaseResult(String name, Status status, String op, double maxAbsError, double maxRelError, String detail) {
 
     /** How a case ended. */
     public enum Status {
-        PASSED, FAILED, UNSUPPORTED
+        PASSED,
+        FAILED,
+        UNSUPPORTED
     }
 }

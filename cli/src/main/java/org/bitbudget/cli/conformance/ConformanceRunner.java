@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
-import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.onnx.TensorProtos;
-import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Runs ONNX backend test cases (a folder with {@code model.onnx} and {@code test_data_set_*} folders
@@ -50,7 +50,9 @@ public record ConformanceRunner(double rtol, double atol) {
             throw new UserInputException(root.toString(), "not a folder");
         }
         try (Stream<Path> s = Files.list(root)) {
-            List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+            List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx")))
+                    .sorted()
+                    .toList();
             if (found.isEmpty()) {
                 throw new UserInputException(root.toString(), "holds no test case (no */model.onnx)");
             }
@@ -82,8 +84,8 @@ public record ConformanceRunner(double rtol, double atol) {
         try {
             graph = OnnxImporter.load(caseDir.resolve("model.onnx"));
         } catch (UnsupportedModelException e) {
-            return new CaseResult(name, CaseResult.Status.UNSUPPORTED, e.feature(), Double.NaN, Double.NaN,
-                    e.getMessage());
+            return new CaseResult(
+                    name, CaseResult.Status.UNSUPPORTED, e.feature(), Double.NaN, Double.NaN, e.getMessage());
         } catch (UserInputException e) {
             return new CaseResult(name, CaseResult.Status.FAILED, ops, Double.NaN, Double.NaN, e.getMessage());
         }
@@ -122,8 +124,8 @@ public record ConformanceRunner(double rtol, double atol) {
                     }
                 }
             } catch (UnsupportedModelException e) {
-                return new CaseResult(name, CaseResult.Status.UNSUPPORTED, e.feature(), Double.NaN, Double.NaN,
-                        e.getMessage());
+                return new CaseResult(
+                        name, CaseResult.Status.UNSUPPORTED, e.feature(), Double.NaN, Double.NaN, e.getMessage());
             } catch (UserInputException e) {
                 problems.add(e.getMessage());
             }
@@ -167,7 +169,8 @@ public record ConformanceRunner(double rtol, double atol) {
     private static List<Path> dataSets(Path caseDir) {
         try (Stream<Path> s = Files.list(caseDir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("test_data_set_") && Files.isDirectory(p))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UserInputException(caseDir.toString(), "cannot list: " + e.getMessage());
         }

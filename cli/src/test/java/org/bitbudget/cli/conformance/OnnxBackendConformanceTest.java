@@ -51,8 +51,10 @@ class OnnxBackendConformanceTest {
     private static final ConformanceRunner RUNNER = ConformanceRunner.standard();
 
     static List<Path> supportedOpCases() {
-        assertTrue(Files.isDirectory(DATA), DATA + " is missing: install the Debian package libonnx-testdata "
-                + "(./bitbudget test does this itself)");
+        assertTrue(
+                Files.isDirectory(DATA),
+                DATA + " is missing: install the Debian package libonnx-testdata "
+                        + "(./bitbudget test does this itself)");
         Set<String> supported = new HashSet<>(OnnxImporter.SUPPORTED_OPS);
         List<Path> cases = new ArrayList<>();
         for (String suite : SUITES) {
@@ -67,16 +69,20 @@ class OnnxBackendConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everySupportedOpCasePasses() {
-        return supportedOpCases().stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> {
-            CaseResult r = RUNNER.run(c);
-            String expectedFeature = OUT_OF_SCOPE.get(r.name());
-            if (expectedFeature != null) {
-                assertEquals(CaseResult.Status.UNSUPPORTED, r.status(), r.name() + " is listed as out of scope: " + r.detail());
-                assertEquals(expectedFeature, r.op());
-            } else {
-                assertEquals(CaseResult.Status.PASSED, r.status(), r.name() + ": " + r.detail());
-            }
-        }));
+        return supportedOpCases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> {
+                    CaseResult r = RUNNER.run(c);
+                    String expectedFeature = OUT_OF_SCOPE.get(r.name());
+                    if (expectedFeature != null) {
+                        assertEquals(
+                                CaseResult.Status.UNSUPPORTED,
+                                r.status(),
+                                r.name() + " is listed as out of scope: " + r.detail());
+                        assertEquals(expectedFeature, r.op());
+                    } else {
+                        assertEquals(CaseResult.Status.PASSED, r.status(), r.name() + ": " + r.detail());
+                    }
+                }));
     }
 
     @Test

@@ -1,21 +1,21 @@
 package org.bitbudget.costs.latency;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
 
 /**
  * Times layers on the project's own engines, one thread: the integer engine when it runs the
@@ -65,8 +65,8 @@ public final class EngineTimer implements LayerTimer {
     public Timing time(Graph graph, Precision precision) {
         Session session = session(graph, precision);
         boolean first = WARMED_UP.add(session.engine());
-        return new Timing(median(session::block, first ? FIRST_WARMUP_NANOS : WARMUP_NANOS), session.engine(),
-                session.kernels());
+        return new Timing(
+                median(session::block, first ? FIRST_WARMUP_NANOS : WARMUP_NANOS), session.engine(), session.kernels());
     }
 
     /**
@@ -102,25 +102,35 @@ public final class EngineTimer implements LayerTimer {
         if (integer != null) {
             IntegerEngine engine = integer;
             Map<String, String> kernels = new LinkedHashMap<>();
-            engine.kernels().forEach((layer, path) -> kernels.put(layer,
-                    path.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
-            return session("integer", kernels, () -> {
-                Map<String, Double> all = new LinkedHashMap<>();
-                layers.forEach(l -> all.put(l.name(), 0.0));
-                for (IntegerEngine.LayerTime t : engine.profile(input, BLOCK)) {
-                    all.merge(t.layer(), t.milliseconds(), Double::sum);
-                }
-                return all;
-            }, () -> engine.predict(input));
+            engine.kernels()
+                    .forEach((layer, path) -> kernels.put(
+                            layer,
+                            path.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+            return session(
+                    "integer",
+                    kernels,
+                    () -> {
+                        Map<String, Double> all = new LinkedHashMap<>();
+                        layers.forEach(l -> all.put(l.name(), 0.0));
+                        for (IntegerEngine.LayerTime t : engine.profile(input, BLOCK)) {
+                            all.merge(t.layer(), t.milliseconds(), Double::sum);
+                        }
+                        return all;
+                    },
+                    () -> engine.predict(input));
         }
         FloatEngine engine = FloatEngine.builder(quantized.graph()).threads(1).build();
-        Map<String, Tensor> inputs = Map.of(quantized.graph().inputs().getFirst().name(), input);
-        return session("float", Map.of(), () -> attribute(layers, engine.profile(inputs, BLOCK)),
-                () -> engine.run(inputs));
+        Map<String, Tensor> inputs =
+                Map.of(quantized.graph().inputs().getFirst().name(), input);
+        return session(
+                "float", Map.of(), () -> attribute(layers, engine.profile(inputs, BLOCK)), () -> engine.run(inputs));
     }
 
-    private static Session session(String engine, Map<String, String> kernels,
-                                   java.util.function.Supplier<Map<String, Double>> block, Runnable run) {
+    private static Session session(
+            String engine,
+            Map<String, String> kernels,
+            java.util.function.Supplier<Map<String, Double>> block,
+            Runnable run) {
         return new Session() {
             public String engine() {
                 return engine;
@@ -157,7 +167,9 @@ public final class EngineTimer implements LayerTimer {
         List<Double> totals = new ArrayList<>();
         double best = Double.POSITIVE_INFINITY;
         while (true) {
-            double t = block.get().values().stream().mapToDouble(Double::doubleValue).sum();
+            double t = block.get().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
             totals.add(t);
             best = Math.min(best, t);
             long elapsed = System.nanoTime() - start;
@@ -165,8 +177,10 @@ public final class EngineTimer implements LayerTimer {
                 break;
             }
             if (elapsed >= warmupNanos && totals.size() >= 5) {
-                double[] recent = totals.subList(totals.size() - 5, totals.size()).stream().mapToDouble(Double::doubleValue)
-                        .sorted().toArray();
+                double[] recent = totals.subList(totals.size() - 5, totals.size()).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .toArray();
                 if (recent[2] <= 1.1 * best) {
                     break;
                 }
@@ -179,7 +193,10 @@ public final class EngineTimer implements LayerTimer {
         }
         Map<String, Double> out = new LinkedHashMap<>();
         for (String layer : runs.getFirst().keySet()) {
-            double[] v = runs.stream().mapToDouble(r -> r.getOrDefault(layer, 0.0)).sorted().toArray();
+            double[] v = runs.stream()
+                    .mapToDouble(r -> r.getOrDefault(layer, 0.0))
+                    .sorted()
+                    .toArray();
             out.put(layer, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
         }
         return out;

@@ -37,7 +37,9 @@ public interface LayerTimer {
 
         /** The sum over layers. */
         public double total() {
-            return milliseconds.values().stream().mapToDouble(Double::doubleValue).sum();
+            return milliseconds.values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
         }
     }
 

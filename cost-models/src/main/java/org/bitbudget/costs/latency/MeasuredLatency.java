@@ -97,8 +97,15 @@ public final class MeasuredLatency implements CostModel {
                 String k = key(e.getKey(), precision.label());
                 times.put(k, e.getValue());
                 engines.put(k, t.engineOf(e.getKey()));
-                rows.add(new String[] {modelHash, e.getKey(), precision.label(), "1", Integer.toString(batch),
-                        Double.toString(e.getValue()), t.engineOf(e.getKey())});
+                rows.add(new String[] {
+                    modelHash,
+                    e.getKey(),
+                    precision.label(),
+                    "1",
+                    Integer.toString(batch),
+                    Double.toString(e.getValue()),
+                    t.engineOf(e.getKey())
+                });
             }
             save(rows);
             ms = times.get(key);
@@ -129,7 +136,8 @@ public final class MeasuredLatency implements CostModel {
     /** The lookup table of this machine and JDK. */
     public static Path defaultCacheFile() {
         String dir = System.getProperty("bitbudget.cache");
-        Path folder = dir != null && !dir.isBlank() ? Path.of(dir)
+        Path folder = dir != null && !dir.isBlank()
+                ? Path.of(dir)
                 : Path.of(System.getProperty("user.home"), ".cache", "bitbudget");
         String name = "latency-" + host() + "-" + System.getProperty("os.arch") + "-jdk" + Runtime.version() + ".csv";
         return folder.resolve(name.replaceAll("[^A-Za-z0-9._+-]", "_"));
@@ -171,7 +179,8 @@ public final class MeasuredLatency implements CostModel {
         CsvMapper mapper = new CsvMapper();
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(file.toFile())) {
             while (it.hasNext()) {
                 Map<String, String> m = it.next();
                 String[] row = new String[COLUMNS.length];
@@ -211,8 +220,14 @@ public final class MeasuredLatency implements CostModel {
             for (String c : COLUMNS) {
                 schema.addColumn(c);
             }
-            AtomicFiles.write(cacheFile, w -> new CsvMapper().writerFor(String[].class)
-                    .with(schema.build().withHeader()).writeValues(w).writeAll(all.values()).close());
+            AtomicFiles.write(
+                    cacheFile,
+                    w -> new CsvMapper()
+                            .writerFor(String[].class)
+                            .with(schema.build().withHeader())
+                            .writeValues(w)
+                            .writeAll(all.values())
+                            .close());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the latency cache " + cacheFile, e);
         }
@@ -232,7 +247,10 @@ public final class MeasuredLatency implements CostModel {
             b.append(n.name()).append('|').append(n.op().type()).append('|');
             for (String in : n.inputs()) {
                 Tensor init = graph.initializers().get(in);
-                b.append(in).append(':').append(init != null ? init.shape() : shapes.get(in)).append(',');
+                b.append(in)
+                        .append(':')
+                        .append(init != null ? init.shape() : shapes.get(in))
+                        .append(',');
             }
             b.append("->");
             for (String out : n.outputs()) {

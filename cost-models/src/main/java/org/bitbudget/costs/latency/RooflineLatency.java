@@ -55,7 +55,8 @@ public record RooflineLatency(double fp32GMacs, double int8GMacs, double maxGMac
         NumberFormat w = precision.weights().format();
         NumberFormat a = precision.activations().format();
         double gmacs = w.isInteger() && a.isInteger()
-                ? Math.min(maxGMacs, int8GMacs * 8 / Math.max(w.bits(), a.bits())) : fp32GMacs;
+                ? Math.min(maxGMacs, int8GMacs * 8 / Math.max(w.bits(), a.bits()))
+                : fp32GMacs;
         double macs = layer.macs() * (precision.weights().residual() == null ? 1 : 2);
         double bytes = SizeCost.bits(layer, precision.weights()) / 8.0
                 + (layer.inputElements() + layer.outputElements()) * a.bits() / 8.0;

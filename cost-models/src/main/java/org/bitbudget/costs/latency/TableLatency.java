@@ -51,7 +51,8 @@ public final class TableLatency implements CostModel {
                 if (t.isEmpty() || t.startsWith("#")) {
                     continue;
                 }
-                List<String> cells = Arrays.stream(t.split(",", -1)).map(String::strip).toList();
+                List<String> cells =
+                        Arrays.stream(t.split(",", -1)).map(String::strip).toList();
                 String where = file + ": line " + number;
                 if (layerCol < 0) {
                     layerCol = cells.indexOf("layer");
@@ -59,8 +60,9 @@ public final class TableLatency implements CostModel {
                     msCol = cells.indexOf("ms");
                     columns = cells.size();
                     if (layerCol < 0 || precisionCol < 0 || msCol < 0) {
-                        throw new UserInputException(where, "the header must name the columns layer, precision "
-                                + "and ms, got '" + t + "'");
+                        throw new UserInputException(
+                                where,
+                                "the header must name the columns layer, precision " + "and ms, got '" + t + "'");
                     }
                     continue;
                 }
@@ -109,8 +111,8 @@ public final class TableLatency implements CostModel {
         String label = precision.label();
         Double v = ms.get(key(layer.name(), label));
         if (v == null) {
-            throw new UserInputException(file.toString(), "no row for layer " + layer.name() + " at precision "
-                    + label);
+            throw new UserInputException(
+                    file.toString(), "no row for layer " + layer.name() + " at precision " + label);
         }
         return v;
     }

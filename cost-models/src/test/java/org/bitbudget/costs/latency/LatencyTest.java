@@ -12,15 +12,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bitbudget.costs.CostTable;
 import org.bitbudget.costs.LayerInfo;
-import org.bitbudget.ir.UserInputException;
 import org.bitbudget.engine.FloatEngine;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +38,10 @@ class LatencyTest {
     }
 
     static Precision wa(String w, String a) {
-        return new Precision(QuantizerSpec.weights(NumberFormat.parse(w)),
-                a.equals("float") ? QuantizerSpec.FLOAT : QuantizerSpec.activations(NumberFormat.parse(a)), 32);
+        return new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(w)),
+                a.equals("float") ? QuantizerSpec.FLOAT : QuantizerSpec.activations(NumberFormat.parse(a)),
+                32);
     }
 
     @Test
@@ -92,13 +94,16 @@ class LatencyTest {
                 }
                 double[] ratios = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    double sum = session.block().values().stream().mapToDouble(Double::doubleValue).sum();
+                    double sum = session.block().values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum();
                     ratios[r] = sum / session.endToEndBlock();
                 }
                 java.util.Arrays.sort(ratios);
                 double median = ratios[rounds / 2];
-                System.out.printf("%s on the %s engine: per-layer sum / end-to-end = %.3f (%s)%n", p, session.engine(),
-                        median, java.util.Arrays.toString(ratios));
+                System.out.printf(
+                        "%s on the %s engine: per-layer sum / end-to-end = %.3f (%s)%n",
+                        p, session.engine(), median, java.util.Arrays.toString(ratios));
                 best = Math.min(best, Math.abs(median - 1));
             }
             assertTrue(best <= 0.25, p + " on the " + session.engine() + " engine: per-layer sum is off by " + best);
@@ -144,7 +149,8 @@ class LatencyTest {
         Files.writeString(f, b.toString());
         TableLatency t = TableLatency.load(f);
         assertEquals(0.5, t.cost(layers.get(0), wa("int4", "uint4")));
-        UserInputException missing = assertThrows(UserInputException.class, () -> t.cost(layers.get(0), wa("int8", "uint8")));
+        UserInputException missing =
+                assertThrows(UserInputException.class, () -> t.cost(layers.get(0), wa("int8", "uint8")));
         assertTrue(missing.getMessage().contains("no row for layer /c1/Conv at precision int8/uint8"));
         Files.writeString(f, "layer,precision,ms\n/c1/Conv,int8,fast\n");
         UserInputException bad = assertThrows(UserInputException.class, () -> TableLatency.load(f));

@@ -1,7 +1,5 @@
 package org.bitbudget.ir.precision;
 
-import org.bitbudget.engine.FakeQuantization;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,19 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +41,8 @@ class Lenet5QuantizationTest {
     @BeforeAll
     static void load() throws IOException {
         graph = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
-        expected = new ObjectMapper().readTree(SharedModels.model("lenet5.expected.json").toFile());
+        expected = new ObjectMapper()
+                .readTree(SharedModels.model("lenet5.expected.json").toFile());
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         images = test.batch(0, test.size(), new Normalization(0.2860f, 0.3530f));
         labels = test.labels();
@@ -50,7 +50,8 @@ class Lenet5QuantizationTest {
 
     private static double accuracy(PrecisionConfig config) {
         Graph q = FakeQuantization.apply(graph, config, null).graph();
-        float[] logits = FloatEngine.builder(q).threads(2).build().predict(images).data();
+        float[] logits =
+                FloatEngine.builder(q).threads(2).build().predict(images).data();
         int correct = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;
@@ -65,14 +66,18 @@ class Lenet5QuantizationTest {
     }
 
     private static Precision weights(int bits, Clipping clipping) {
-        return new Precision(new QuantizerSpec(NumberFormat.parse("int" + bits), Granularity.PER_CHANNEL, clipping,
-                null), QuantizerSpec.FLOAT, 32);
+        return new Precision(
+                new QuantizerSpec(NumberFormat.parse("int" + bits), Granularity.PER_CHANNEL, clipping, null),
+                QuantizerSpec.FLOAT,
+                32);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {8, 4, 3, 2})
     void uniformWeightOnlyMatchesPyTorch(int bits) {
-        double want = expected.get("weight_only_per_channel_symmetric").get(Integer.toString(bits)).asDouble();
+        double want = expected.get("weight_only_per_channel_symmetric")
+                .get(Integer.toString(bits))
+                .asDouble();
         assertEquals(want, accuracy(PrecisionConfig.uniform(weights(bits, Clipping.MAX))), 0.003);
     }
 

@@ -1,7 +1,5 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.engine.FloatEngine;
-
 import static org.bitbudget.testsupport.ModelBuilder.f;
 import static org.bitbudget.testsupport.ModelBuilder.i;
 import static org.bitbudget.testsupport.ModelBuilder.ints;
@@ -11,14 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.testsupport.ModelBuilder;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.ModelBuilder;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +33,17 @@ class FusedPlanTest {
     @Test
     void lenet5FusesEachReluIntoTheConvOrGemmBeforeIt() {
         FloatEngine engine = FloatEngine.builder(lenet5()).threads(1).build();
-        assertEquals(List.of("Conv /c1/Conv + Relu /Relu", "MaxPool /MaxPool", "Conv /c2/Conv + Relu /Relu_1",
-                "MaxPool /MaxPool_1", "Flatten /Flatten", "Gemm /f1/Gemm + Relu /Relu_2",
-                "Gemm /f2/Gemm + Relu /Relu_3", "Gemm /f3/Gemm"), engine.plan());
+        assertEquals(
+                List.of(
+                        "Conv /c1/Conv + Relu /Relu",
+                        "MaxPool /MaxPool",
+                        "Conv /c2/Conv + Relu /Relu_1",
+                        "MaxPool /MaxPool_1",
+                        "Flatten /Flatten",
+                        "Gemm /f1/Gemm + Relu /Relu_2",
+                        "Gemm /f2/Gemm + Relu /Relu_3",
+                        "Gemm /f3/Gemm"),
+                engine.plan());
     }
 
     @Test
@@ -49,7 +56,8 @@ class FusedPlanTest {
             for (int batch : new int[] {1, 31, 256}) {
                 for (int from = 0; from + batch <= 300; from += batch == 1 ? 37 : batch) {
                     Tensor x = slice(images, from, batch);
-                    Tensor nodeByNode = engine.capture(Map.of("input", x), List.of("logits")).get("logits");
+                    Tensor nodeByNode = engine.capture(Map.of("input", x), List.of("logits"))
+                            .get("logits");
                     String where = "batch " + batch + " from image " + from + ", " + threads + " threads";
                     assertSameBits(nodeByNode, engine.predict(x), where + ", predict");
                     assertSameBits(nodeByNode, engine.run(Map.of("input", x)).get("logits"), where + ", run");
@@ -79,7 +87,10 @@ class FusedPlanTest {
     void fusesClipWithConstantBoundsOfEveryForm() {
         ModelBuilder b = new ModelBuilder("clips", SEED);
         String x = b.input("x", 3, 9, 9);
-        String c1 = b.node("Conv", "/c1/Conv", List.of(x, b.weight("w1", 4, 3, 3, 3), b.weight("b1", 4)),
+        String c1 = b.node(
+                "Conv",
+                "/c1/Conv",
+                List.of(x, b.weight("w1", 4, 3, 3, 3), b.weight("b1", 4)),
                 ints("pads", 1, 1, 1, 1));
         String r1 = b.node("Clip", "/c1/Clip", List.of(c1, b.scalar("lo", -0.1f), b.scalar("hi", 0.2f)));
         String c2 = b.node("Conv", "/c2/Conv", List.of(r1, b.weight("w2", 4, 4, 1, 1)));
@@ -88,12 +99,16 @@ class FusedPlanTest {
         // min above max: every value becomes max.
         String r3 = b.node("Clip", "/c3/Clip", List.of(c3, b.scalar("one", 1f), b.scalar("half", 0.5f)));
         String flat = b.node("Flatten", "/flatten/Flatten", List.of(r3));
-        String g = b.node("Gemm", "/fc/Gemm", List.of(flat, b.weight("wf", 5, 32), b.weight("bf", 5)),
-                i("transB", 1));
+        String g = b.node("Gemm", "/fc/Gemm", List.of(flat, b.weight("wf", 5, 32), b.weight("bf", 5)), i("transB", 1));
         String y = b.node("Clip", "/fc/Clip", List.of(g, b.scalar("zero", 0f)));
         FloatEngine engine = engine(b.output(y));
-        assertEquals(List.of("Conv /c1/Conv + Clip /c1/Clip", "Conv /c2/Conv + Clip /c2/Clip",
-                "Conv /c3/Conv + Clip /c3/Clip", "Flatten /flatten/Flatten", "Gemm /fc/Gemm + Clip /fc/Clip"),
+        assertEquals(
+                List.of(
+                        "Conv /c1/Conv + Clip /c1/Clip",
+                        "Conv /c2/Conv + Clip /c2/Clip",
+                        "Conv /c3/Conv + Clip /c3/Clip",
+                        "Flatten /flatten/Flatten",
+                        "Gemm /fc/Gemm + Clip /fc/Clip"),
                 engine.plan());
         assertFusedEqualsNodeByNode(engine, 4f);
     }
@@ -123,17 +138,34 @@ class FusedPlanTest {
         String r2 = b.node("Clip", "/c2/Clip", List.of(c2, "", bound));
         // Relu after BatchNormalization, not after the Conv.
         String c3 = b.node("Conv", "/c3/Conv", List.of(r2, b.weight("w3", 3, 3, 1, 1)));
-        String bn = b.node("BatchNormalization", "/c3/bn", List.of(c3, b.uniform("gamma", 0.5f, 1.5f, 3),
-                b.uniform("beta", -0.5f, 0.5f, 3), b.uniform("mean", -0.5f, 0.5f, 3),
-                b.uniform("var", 0.5f, 2f, 3)));
+        String bn = b.node(
+                "BatchNormalization",
+                "/c3/bn",
+                List.of(
+                        c3,
+                        b.uniform("gamma", 0.5f, 1.5f, 3),
+                        b.uniform("beta", -0.5f, 0.5f, 3),
+                        b.uniform("mean", -0.5f, 0.5f, 3),
+                        b.uniform("var", 0.5f, 2f, 3)));
         String r3 = b.node("Relu", "/c3/Relu", List.of(bn));
         // A graph output itself.
         String c4 = b.node("Conv", "/c4/Conv", List.of(r3, b.weight("w4", 2, 3, 1, 1)));
         String r4 = b.node("Relu", "/c4/Relu", List.of(c4));
         FloatEngine engine = engine(b.output(r4).output(c4));
-        assertEquals(List.of("Conv /c1/Conv", "Relu /c1/Relu", "Add /add/Add", "Identity /bound/Identity",
-                "Conv /c2/Conv", "Clip /c2/Clip", "Conv /c3/Conv", "BatchNormalization /c3/bn", "Relu /c3/Relu",
-                "Conv /c4/Conv", "Relu /c4/Relu"), engine.plan());
+        assertEquals(
+                List.of(
+                        "Conv /c1/Conv",
+                        "Relu /c1/Relu",
+                        "Add /add/Add",
+                        "Identity /bound/Identity",
+                        "Conv /c2/Conv",
+                        "Clip /c2/Clip",
+                        "Conv /c3/Conv",
+                        "BatchNormalization /c3/bn",
+                        "Relu /c3/Relu",
+                        "Conv /c4/Conv",
+                        "Relu /c4/Relu"),
+                engine.plan());
         assertFusedEqualsNodeByNode(engine, 1f);
     }
 
@@ -150,14 +182,14 @@ class FusedPlanTest {
         String flat = b.node("Flatten", "/flatten/Flatten", List.of(c1));
         String c2 = b.node("Conv", "/c2/Conv", List.of(x, b.weight("w2", 3, 2, 3, 3)), ints("strides", 2, 2));
         String same = b.node("Identity", "/same/Identity", List.of(c2));
-        String pool = b.node("MaxPool", "/pool/MaxPool", List.of(x), ints("kernel_shape", 2, 2),
-                ints("strides", 2, 2));
+        String pool = b.node("MaxPool", "/pool/MaxPool", List.of(x), ints("kernel_shape", 2, 2), ints("strides", 2, 2));
         String reshaped = b.node("Reshape", "/reshape/Reshape", List.of(pool, b.longs("shape", 0, -1)));
         String c3 = b.node("Conv", "/c3/Conv", List.of(x, b.weight("w3", 3, 2, 3, 3)), ints("strides", 2, 2));
         String r3 = b.node("Relu", "/c3/Relu", List.of(c3));
         String p3 = b.node("MaxPool", "/p3/MaxPool", List.of(r3), ints("kernel_shape", 2, 2));
         String y = b.node("Flatten", "/p3/Flatten", List.of(p3));
-        Graph graph = OnnxImporter.parse(b.output(flat).output(same).output(reshaped).output(y).bytes(), "aliases");
+        Graph graph = OnnxImporter.parse(
+                b.output(flat).output(same).output(reshaped).output(y).bytes(), "aliases");
         FloatEngine engine = FloatEngine.builder(graph).threads(1).build();
         List<String> outputs = graph.outputs().stream().map(v -> v.name()).toList();
 
@@ -169,7 +201,9 @@ class FusedPlanTest {
         Map<String, Tensor> secondRun = engine.run(Map.of("x", second));
         Map<String, Tensor> expected = engine.capture(Map.of("x", second), outputs);
         for (String name : outputs) {
-            assertSameBits(Tensor.of(firstRun.get(name).shape(), kept.get(name)), firstRun.get(name),
+            assertSameBits(
+                    Tensor.of(firstRun.get(name).shape(), kept.get(name)),
+                    firstRun.get(name),
                     name + " of the first call, after the second");
             assertSameBits(expected.get(name), secondRun.get(name), name + " of the second call");
         }
@@ -180,7 +214,9 @@ class FusedPlanTest {
     }
 
     private static FloatEngine engine(ModelBuilder b) {
-        return FloatEngine.builder(OnnxImporter.parse(b.bytes(), "test.onnx")).threads(2).build();
+        return FloatEngine.builder(OnnxImporter.parse(b.bytes(), "test.onnx"))
+                .threads(2)
+                .build();
     }
 
     /** predict and run (fused) against capture (node by node), twice, at batch 1, 3 and 33. */
@@ -202,8 +238,8 @@ class FusedPlanTest {
 
     private static Tensor slice(Tensor images, int from, int count) {
         int per = images.shape().size() / images.shape().dim(0);
-        return Tensor.of(images.shape().with(0, count),
-                Arrays.copyOfRange(images.data(), from * per, (from + count) * per));
+        return Tensor.of(
+                images.shape().with(0, count), Arrays.copyOfRange(images.data(), from * per, (from + count) * per));
     }
 
     private static Float[] box(float[] v) {

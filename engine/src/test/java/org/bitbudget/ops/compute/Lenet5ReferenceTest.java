@@ -1,7 +1,5 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.engine.FloatEngine;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,14 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +37,8 @@ class Lenet5ReferenceTest {
     @BeforeAll
     static void readExpectedFigures() throws Exception {
         model = SharedModels.model("lenet5.onnx");
-        expected = new ObjectMapper().readTree(SharedModels.model("lenet5.expected.json").toFile());
+        expected = new ObjectMapper()
+                .readTree(SharedModels.model("lenet5.expected.json").toFile());
     }
 
     @Test
@@ -53,8 +53,8 @@ class Lenet5ReferenceTest {
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         assertEquals(10_000, test.size());
 
-        Tensor logits = FloatEngine.builder(graph).threads(2).build()
-                .predict(test.batch(0, test.size(), FASHION_MNIST));
+        Tensor logits =
+                FloatEngine.builder(graph).threads(2).build().predict(test.batch(0, test.size(), FASHION_MNIST));
         assertEquals(Shape.of(10_000, 10), logits.shape());
         int[] labels = test.labels();
         int correct = 0;
@@ -78,8 +78,8 @@ class Lenet5ReferenceTest {
         for (int i = 0; i < 16; i++) {
             assertEquals(10, rows.get(i).size());
             for (int c = 0; c < 10; c++) {
-                assertEquals(rows.get(i).get(c).asDouble(), logits.data()[i * 10 + c], 1e-3,
-                        "image " + i + ", class " + c);
+                assertEquals(
+                        rows.get(i).get(c).asDouble(), logits.data()[i * 10 + c], 1e-3, "image " + i + ", class " + c);
             }
         }
     }

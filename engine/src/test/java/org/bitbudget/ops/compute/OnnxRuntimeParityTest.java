@@ -1,7 +1,5 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.engine.FloatEngine;
-
 import static org.bitbudget.testsupport.ModelBuilder.f;
 import static org.bitbudget.testsupport.ModelBuilder.i;
 import static org.bitbudget.testsupport.ModelBuilder.ints;
@@ -23,15 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.bitbudget.testsupport.ModelBuilder;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.ModelBuilder;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,14 +103,17 @@ class OnnxRuntimeParityTest {
             return;
         }
         for (int batch : BATCHES) {
-            int[] dims = IntStream.concat(IntStream.of(batch), IntStream.of(c.sampleDims())).toArray();
+            int[] dims = IntStream.concat(IntStream.of(batch), IntStream.of(c.sampleDims()))
+                    .toArray();
             Tensor x = randomInput(c, dims, batch);
             Tensor predicted = engine.predict(x);
             assertClose(onnxRuntime(c.onnx(), input, x), predicted, c.name() + " at batch " + batch);
             Tensor run = engine.run(Map.of(input, x)).get(output);
             assertEquals(run.shape(), predicted.shape(), c.name() + ": predict and run shapes at batch " + batch);
             for (int k = 0; k < run.data().length; k++) {
-                assertEquals(Float.floatToIntBits(run.data()[k]), Float.floatToIntBits(predicted.data()[k]),
+                assertEquals(
+                        Float.floatToIntBits(run.data()[k]),
+                        Float.floatToIntBits(predicted.data()[k]),
                         c.name() + ": predict differs from run at batch " + batch + ", value " + k);
             }
         }
@@ -122,77 +124,238 @@ class OnnxRuntimeParityTest {
         cases.add(residualBlock());
         cases.add(depthwiseSeparableBlock());
 
-        cases.add(single("conv asymmetric pads", new int[] {3, 7, 9}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 5, 3, 3, 2), b.weight("b", 5)), ints("pads", 0, 1, 2, 0))));
-        cases.add(single("conv stride 2 odd sizes", new int[] {5, 11, 8}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 7, 5, 3, 3), b.weight("b", 7)), ints("pads", 1, 1, 1, 1),
-                ints("strides", 2, 2))));
-        cases.add(single("conv strides 2x3 kernel 3x2", new int[] {3, 11, 10}, (b, x) -> b.node("Conv",
-                "/conv/Conv", List.of(x, b.weight("w", 5, 3, 3, 2)), ints("kernel_shape", 3, 2),
-                ints("strides", 2, 3))));
-        cases.add(single("conv dilation 2", new int[] {7, 13, 10}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 3, 7, 3, 3), b.weight("b", 3)), ints("dilations", 2, 2),
-                ints("pads", 2, 1, 2, 1))));
-        cases.add(single("conv auto_pad SAME_UPPER", new int[] {3, 9, 10}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 5, 3, 4, 4)), s("auto_pad", "SAME_UPPER"), ints("strides", 2, 2))));
-        cases.add(single("conv auto_pad SAME_LOWER", new int[] {3, 9, 10}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 5, 3, 4, 4)), s("auto_pad", "SAME_LOWER"), ints("strides", 2, 2))));
-        cases.add(single("conv auto_pad VALID", new int[] {5, 10, 11}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 3, 5, 3, 3), b.weight("b", 3)), s("auto_pad", "VALID"),
-                ints("strides", 3, 3))));
-        cases.add(single("conv input narrower than kernel", new int[] {3, 5, 1}, (b, x) -> b.node("Conv",
-                "/conv/Conv", List.of(x, b.weight("w", 4, 3, 3, 3), b.weight("b", 4)), ints("pads", 1, 2, 1, 0))));
-        cases.add(single("conv group 3", new int[] {6, 8, 7}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 9, 2, 3, 3), b.weight("b", 9)), i("group", 3), ints("pads", 1, 1, 1, 1))));
-        cases.add(single("conv 1-D", new int[] {5, 17}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 7, 5, 4), b.weight("b", 7)), ints("strides", 2), ints("pads", 1, 2),
-                ints("dilations", 2))));
-        cases.add(single("conv 1-D auto_pad SAME_LOWER", new int[] {3, 12}, (b, x) -> b.node("Conv", "/conv/Conv",
-                List.of(x, b.weight("w", 5, 3, 2)), s("auto_pad", "SAME_LOWER"))));
+        cases.add(single(
+                "conv asymmetric pads",
+                new int[] {3, 7, 9},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 5, 3, 3, 2), b.weight("b", 5)),
+                        ints("pads", 0, 1, 2, 0))));
+        cases.add(single(
+                "conv stride 2 odd sizes",
+                new int[] {5, 11, 8},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 7, 5, 3, 3), b.weight("b", 7)),
+                        ints("pads", 1, 1, 1, 1),
+                        ints("strides", 2, 2))));
+        cases.add(single(
+                "conv strides 2x3 kernel 3x2",
+                new int[] {3, 11, 10},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 5, 3, 3, 2)),
+                        ints("kernel_shape", 3, 2),
+                        ints("strides", 2, 3))));
+        cases.add(single(
+                "conv dilation 2",
+                new int[] {7, 13, 10},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 3, 7, 3, 3), b.weight("b", 3)),
+                        ints("dilations", 2, 2),
+                        ints("pads", 2, 1, 2, 1))));
+        cases.add(single(
+                "conv auto_pad SAME_UPPER",
+                new int[] {3, 9, 10},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 5, 3, 4, 4)),
+                        s("auto_pad", "SAME_UPPER"),
+                        ints("strides", 2, 2))));
+        cases.add(single(
+                "conv auto_pad SAME_LOWER",
+                new int[] {3, 9, 10},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 5, 3, 4, 4)),
+                        s("auto_pad", "SAME_LOWER"),
+                        ints("strides", 2, 2))));
+        cases.add(single(
+                "conv auto_pad VALID",
+                new int[] {5, 10, 11},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 3, 5, 3, 3), b.weight("b", 3)),
+                        s("auto_pad", "VALID"),
+                        ints("strides", 3, 3))));
+        cases.add(single(
+                "conv input narrower than kernel",
+                new int[] {3, 5, 1},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 4, 3, 3, 3), b.weight("b", 4)),
+                        ints("pads", 1, 2, 1, 0))));
+        cases.add(single(
+                "conv group 3",
+                new int[] {6, 8, 7},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 9, 2, 3, 3), b.weight("b", 9)),
+                        i("group", 3),
+                        ints("pads", 1, 1, 1, 1))));
+        cases.add(single(
+                "conv 1-D",
+                new int[] {5, 17},
+                (b, x) -> b.node(
+                        "Conv",
+                        "/conv/Conv",
+                        List.of(x, b.weight("w", 7, 5, 4), b.weight("b", 7)),
+                        ints("strides", 2),
+                        ints("pads", 1, 2),
+                        ints("dilations", 2))));
+        cases.add(single(
+                "conv 1-D auto_pad SAME_LOWER",
+                new int[] {3, 12},
+                (b, x) ->
+                        b.node("Conv", "/conv/Conv", List.of(x, b.weight("w", 5, 3, 2)), s("auto_pad", "SAME_LOWER"))));
 
-        cases.add(single("maxpool ceil_mode", new int[] {3, 10, 10}, (b, x) -> b.node("MaxPool", "/pool/MaxPool",
-                List.of(x), ints("kernel_shape", 3, 3), ints("strides", 2, 2), i("ceil_mode", 1))));
-        cases.add(single("maxpool ceil_mode pads drops last window", new int[] {5, 9, 9}, (b, x) -> b.node("MaxPool",
-                "/pool/MaxPool", List.of(x), ints("kernel_shape", 2, 2), ints("strides", 2, 2),
-                ints("pads", 1, 1, 1, 1), i("ceil_mode", 1))));
-        cases.add(single("maxpool dilation 2 pads", new int[] {3, 11, 9}, (b, x) -> b.node("MaxPool",
-                "/pool/MaxPool", List.of(x), ints("kernel_shape", 3, 3), ints("dilations", 2, 2),
-                ints("pads", 2, 2, 2, 2), ints("strides", 1, 2))));
-        cases.add(single("maxpool 1-D", new int[] {7, 15}, (b, x) -> b.node("MaxPool", "/pool/MaxPool",
-                List.of(x), ints("kernel_shape", 3), ints("strides", 2), ints("pads", 1, 0))));
-        cases.add(single("averagepool count_include_pad", new int[] {3, 7, 8}, (b, x) -> b.node("AveragePool",
-                "/pool/AveragePool", List.of(x), ints("kernel_shape", 3, 3), ints("strides", 2, 2),
-                ints("pads", 1, 1, 1, 1), i("count_include_pad", 1))));
-        cases.add(single("averagepool excluding pads", new int[] {3, 7, 8}, (b, x) -> b.node("AveragePool",
-                "/pool/AveragePool", List.of(x), ints("kernel_shape", 3, 3), ints("strides", 2, 2),
-                ints("pads", 1, 1, 1, 1))));
+        cases.add(single(
+                "maxpool ceil_mode",
+                new int[] {3, 10, 10},
+                (b, x) -> b.node(
+                        "MaxPool",
+                        "/pool/MaxPool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        i("ceil_mode", 1))));
+        cases.add(single(
+                "maxpool ceil_mode pads drops last window",
+                new int[] {5, 9, 9},
+                (b, x) -> b.node(
+                        "MaxPool",
+                        "/pool/MaxPool",
+                        List.of(x),
+                        ints("kernel_shape", 2, 2),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1),
+                        i("ceil_mode", 1))));
+        cases.add(single(
+                "maxpool dilation 2 pads",
+                new int[] {3, 11, 9},
+                (b, x) -> b.node(
+                        "MaxPool",
+                        "/pool/MaxPool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("dilations", 2, 2),
+                        ints("pads", 2, 2, 2, 2),
+                        ints("strides", 1, 2))));
+        cases.add(single(
+                "maxpool 1-D",
+                new int[] {7, 15},
+                (b, x) -> b.node(
+                        "MaxPool",
+                        "/pool/MaxPool",
+                        List.of(x),
+                        ints("kernel_shape", 3),
+                        ints("strides", 2),
+                        ints("pads", 1, 0))));
+        cases.add(single(
+                "averagepool count_include_pad",
+                new int[] {3, 7, 8},
+                (b, x) -> b.node(
+                        "AveragePool",
+                        "/pool/AveragePool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1),
+                        i("count_include_pad", 1))));
+        cases.add(single(
+                "averagepool excluding pads",
+                new int[] {3, 7, 8},
+                (b, x) -> b.node(
+                        "AveragePool",
+                        "/pool/AveragePool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1))));
         // Opset 19: for opsets 7-18 ONNX Runtime 1.23 divides windows that run past the end padding
         // under ceil_mode by the whole kernel size (microsoft/onnxruntime#29629, fixed after 1.23);
         // its opset-19 kernel clips them as PyTorch does, and so does FloatEngine.
-        cases.add(single("averagepool ceil_mode count_include_pad", 19, new int[] {3, 8, 8}, (b, x) -> b.node(
-                "AveragePool", "/pool/AveragePool", List.of(x), ints("kernel_shape", 3, 3), ints("strides", 2, 2),
-                ints("pads", 1, 1, 1, 1), i("ceil_mode", 1), i("count_include_pad", 1))));
-        cases.add(single("averagepool dilation 2", 19, new int[] {3, 11, 10}, (b, x) -> b.node("AveragePool",
-                "/pool/AveragePool", List.of(x), ints("kernel_shape", 3, 2), ints("dilations", 2, 2),
-                ints("pads", 1, 1, 1, 1), ints("strides", 2, 1))));
-        cases.add(single("averagepool auto_pad SAME_UPPER", new int[] {5, 7, 7}, (b, x) -> b.node("AveragePool",
-                "/pool/AveragePool", List.of(x), ints("kernel_shape", 2, 2), ints("strides", 2, 2),
-                s("auto_pad", "SAME_UPPER"))));
+        cases.add(single(
+                "averagepool ceil_mode count_include_pad",
+                19,
+                new int[] {3, 8, 8},
+                (b, x) -> b.node(
+                        "AveragePool",
+                        "/pool/AveragePool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1),
+                        i("ceil_mode", 1),
+                        i("count_include_pad", 1))));
+        cases.add(single(
+                "averagepool dilation 2",
+                19,
+                new int[] {3, 11, 10},
+                (b, x) -> b.node(
+                        "AveragePool",
+                        "/pool/AveragePool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 2),
+                        ints("dilations", 2, 2),
+                        ints("pads", 1, 1, 1, 1),
+                        ints("strides", 2, 1))));
+        cases.add(single(
+                "averagepool auto_pad SAME_UPPER",
+                new int[] {5, 7, 7},
+                (b, x) -> b.node(
+                        "AveragePool",
+                        "/pool/AveragePool",
+                        List.of(x),
+                        ints("kernel_shape", 2, 2),
+                        ints("strides", 2, 2),
+                        s("auto_pad", "SAME_UPPER"))));
 
-        cases.add(fixed("gemm transA alpha beta", new int[] {5, 7}, (b, a) -> b.node("Gemm", "/fc/Gemm",
-                List.of(a, b.weight("B", 5, 3), b.weight("C", 7, 3)), i("transA", 1), f("alpha", 0.5f),
-                f("beta", 2f))));
-        cases.add(fixed("gemm transA transB scalar C", new int[] {6, 4}, (b, a) -> b.node("Gemm", "/fc/Gemm",
-                List.of(a, b.weight("B", 3, 6), b.weight("C", 1)), i("transA", 1), i("transB", 1),
-                f("alpha", 1.25f), f("beta", -1.5f))));
+        cases.add(fixed(
+                "gemm transA alpha beta",
+                new int[] {5, 7},
+                (b, a) -> b.node(
+                        "Gemm",
+                        "/fc/Gemm",
+                        List.of(a, b.weight("B", 5, 3), b.weight("C", 7, 3)),
+                        i("transA", 1),
+                        f("alpha", 0.5f),
+                        f("beta", 2f))));
+        cases.add(fixed(
+                "gemm transA transB scalar C",
+                new int[] {6, 4},
+                (b, a) -> b.node(
+                        "Gemm",
+                        "/fc/Gemm",
+                        List.of(a, b.weight("B", 3, 6), b.weight("C", 1)),
+                        i("transA", 1),
+                        i("transB", 1),
+                        f("alpha", 1.25f),
+                        f("beta", -1.5f))));
         cases.add(single("gemm alpha beta batched", new int[] {4, 3, 3}, (b, x) -> {
             String flat = b.node("Flatten", "/flatten/Flatten", List.of(x));
-            String y = b.node("Gemm", "/fc/Gemm", List.of(flat, b.weight("B", 36, 6), b.weight("C", 6)),
-                    f("alpha", 0.7f), f("beta", 1.3f));
+            String y = b.node(
+                    "Gemm",
+                    "/fc/Gemm",
+                    List.of(flat, b.weight("B", 36, 6), b.weight("C", 6)),
+                    f("alpha", 0.7f),
+                    f("beta", 1.3f));
             return b.node("Sigmoid", "/act/Sigmoid", List.of(y));
         }));
-        cases.add(single("gemm transB no bias", new int[] {11}, (b, x) -> b.node("Gemm", "/fc/Gemm",
-                List.of(x, b.weight("B", 5, 11)), i("transB", 1))));
+        cases.add(single(
+                "gemm transB no bias",
+                new int[] {11},
+                (b, x) -> b.node("Gemm", "/fc/Gemm", List.of(x, b.weight("B", 5, 11)), i("transB", 1))));
 
         cases.add(single("matmul batched broadcast", new int[] {3, 4, 5}, (b, x) -> {
             String y = b.node("MatMul", "/mm1/MatMul", List.of(x, b.weight("W1", 3, 5, 6)));
@@ -217,8 +380,10 @@ class OnnxRuntimeParityTest {
             String flat = b.node("Reshape", "/r2/Reshape", List.of(m, b.longs("s2", 0, -1)));
             return b.node("Softmax", "/softmax/Softmax", List.of(flat));
         }));
-        cases.add(single("softmax axis 1 of 4-D", new int[] {5, 3, 4}, (b, x) -> b.node("Softmax",
-                "/softmax/Softmax", List.of(x), i("axis", 1))));
+        cases.add(single(
+                "softmax axis 1 of 4-D",
+                new int[] {5, 3, 4},
+                (b, x) -> b.node("Softmax", "/softmax/Softmax", List.of(x), i("axis", 1))));
         cases.add(single("sigmoid mul add broadcast", new int[] {5, 4, 3}, (b, x) -> {
             String sig = b.node("Sigmoid", "/act/Sigmoid", List.of(x));
             String silu = b.node("Mul", "/silu/Mul", List.of(x, sig));
@@ -235,22 +400,34 @@ class OnnxRuntimeParityTest {
     private static Case residualBlock() {
         ModelBuilder b = new ModelBuilder("residual", SEED);
         String x = b.input("x", 3, 9, 9);
-        String stem = b.node("Conv", "/stem/Conv", List.of(x, b.weight("w0", 8, 3, 3, 3), b.weight("b0", 8)),
+        String stem = b.node(
+                "Conv",
+                "/stem/Conv",
+                List.of(x, b.weight("w0", 8, 3, 3, 3), b.weight("b0", 8)),
                 ints("pads", 1, 1, 1, 1));
-        String c1 = b.node("Conv", "/block/conv1/Conv", List.of(stem, b.weight("w1", 8, 8, 3, 3)),
-                ints("pads", 1, 1, 1, 1));
-        String bn = b.node("BatchNormalization", "/block/bn1/BatchNormalization", List.of(c1,
-                b.uniform("gamma", 0.5f, 1.5f, 8), b.uniform("beta", -0.5f, 0.5f, 8),
-                b.uniform("mean", -0.5f, 0.5f, 8), b.uniform("var", 0.5f, 2f, 8)), f("epsilon", 1e-3f));
+        String c1 = b.node(
+                "Conv", "/block/conv1/Conv", List.of(stem, b.weight("w1", 8, 8, 3, 3)), ints("pads", 1, 1, 1, 1));
+        String bn = b.node(
+                "BatchNormalization",
+                "/block/bn1/BatchNormalization",
+                List.of(
+                        c1,
+                        b.uniform("gamma", 0.5f, 1.5f, 8),
+                        b.uniform("beta", -0.5f, 0.5f, 8),
+                        b.uniform("mean", -0.5f, 0.5f, 8),
+                        b.uniform("var", 0.5f, 2f, 8)),
+                f("epsilon", 1e-3f));
         String relu = b.node("Relu", "/block/relu1/Relu", List.of(bn));
-        String c2 = b.node("Conv", "/block/conv2/Conv", List.of(relu, b.weight("w2", 8, 8, 3, 3),
-                b.weight("b2", 8)), ints("pads", 1, 1, 1, 1));
+        String c2 = b.node(
+                "Conv",
+                "/block/conv2/Conv",
+                List.of(relu, b.weight("w2", 8, 8, 3, 3), b.weight("b2", 8)),
+                ints("pads", 1, 1, 1, 1));
         String sum = b.node("Add", "/block/Add", List.of(c2, stem));
         String out = b.node("Relu", "/block/relu2/Relu", List.of(sum));
         String gap = b.node("GlobalAveragePool", "/gap/GlobalAveragePool", List.of(out));
         String flat = b.node("Flatten", "/flatten/Flatten", List.of(gap));
-        String y = b.node("Gemm", "/fc/Gemm", List.of(flat, b.weight("wf", 5, 8), b.weight("bf", 5)),
-                i("transB", 1));
+        String y = b.node("Gemm", "/fc/Gemm", List.of(flat, b.weight("wf", 5, 8), b.weight("bf", 5)), i("transB", 1));
         return new Case("residual block", b.output(y).bytes(), new int[] {3, 9, 9}, null, 1f);
     }
 
@@ -263,11 +440,15 @@ class OnnxRuntimeParityTest {
         String x = b.input("x", 6, 10, 10);
         String zero = b.scalar("zero", 0f);
         String six = b.scalar("six", 6f);
-        String dw = b.node("Conv", "/dw/Conv", List.of(x, b.uniform("wd", -1f, 1f, 6, 1, 3, 3),
-                b.weight("bd", 6)), i("group", 6), ints("pads", 1, 1, 1, 1), ints("strides", 2, 2));
+        String dw = b.node(
+                "Conv",
+                "/dw/Conv",
+                List.of(x, b.uniform("wd", -1f, 1f, 6, 1, 3, 3), b.weight("bd", 6)),
+                i("group", 6),
+                ints("pads", 1, 1, 1, 1),
+                ints("strides", 2, 2));
         String r1 = b.node("Clip", "/dw/Clip", List.of(dw, zero, six));
-        String pw = b.node("Conv", "/pw/Conv", List.of(r1, b.uniform("wp", -1f, 1f, 10, 6, 1, 1),
-                b.weight("bp", 10)));
+        String pw = b.node("Conv", "/pw/Conv", List.of(r1, b.uniform("wp", -1f, 1f, 10, 6, 1, 1), b.weight("bp", 10)));
         String r2 = b.node("Clip", "/pw/Clip", List.of(pw, "", six));
         return new Case("depthwise separable block", b.output(r2).bytes(), new int[] {6, 10, 10}, null, 3f);
     }
@@ -299,8 +480,8 @@ class OnnxRuntimeParityTest {
 
     private static Tensor randomInput(Case c, int[] dims, int batch) {
         Shape shape = Shape.of(dims);
-        return Tensor.of(shape, ModelBuilder.gaussian(SEED + 31L * c.name().hashCode() + batch, shape.size(),
-                c.inputScale()));
+        return Tensor.of(
+                shape, ModelBuilder.gaussian(SEED + 31L * c.name().hashCode() + batch, shape.size(), c.inputScale()));
     }
 
     /** The first output of {@code onnx} for one input, computed by ONNX Runtime. */
@@ -313,8 +494,8 @@ class OnnxRuntimeParityTest {
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             long[] dims = Arrays.stream(x.shape().dims()).asLongStream().toArray();
             try (OrtSession session = env.createSession(onnx, options);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
-                 OrtSession.Result result = session.run(Map.of(input, in))) {
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
+                    OrtSession.Result result = session.run(Map.of(input, in))) {
                 OnnxTensor out = (OnnxTensor) result.get(0);
                 FloatBuffer buffer = out.getFloatBuffer();
                 float[] values = new float[buffer.remaining()];
@@ -339,8 +520,10 @@ class OnnxRuntimeParityTest {
             }
         }
         int at = worstAt;
-        assertTrue(worst <= TOLERANCE, () -> what + ": value " + at + " is " + a[at] + ", ONNX Runtime says "
-                + e[at] + " (difference " + (Math.abs((double) e[at] - a[at])) + ")");
+        assertTrue(
+                worst <= TOLERANCE,
+                () -> what + ": value " + at + " is " + a[at] + ", ONNX Runtime says " + e[at] + " (difference "
+                        + (Math.abs((double) e[at] - a[at])) + ")");
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : e) {

@@ -43,6 +43,7 @@ public final class BatchRunner {
     public static final String RESULTS = "results.csv";
     /** The file whose presence marks a finished run. */
     public static final String ROW = "row.csv";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final RunExecutor executor;
@@ -52,8 +53,7 @@ public final class BatchRunner {
     /** What the batch reports while it runs (progress bars, logs). Every method has a no-op default. */
     public interface Listener {
         /** The batch will look at {@code total} runs, {@code finished} of which are already done. */
-        default void started(int total, int finished) {
-        }
+        default void started(int total, int finished) {}
 
         /** Run {@code spec} starts; the returned progress receives its phases. */
         default PhaseProgress runStarted(RunSpec spec) {
@@ -61,16 +61,13 @@ public final class BatchRunner {
         }
 
         /** Run {@code spec} finished with {@code row}. */
-        default void runFinished(RunSpec spec, Map<String, String> row) {
-        }
+        default void runFinished(RunSpec spec, Map<String, String> row) {}
 
         /** Run {@code spec} was skipped because it had finished before. */
-        default void runSkipped(RunSpec spec) {
-        }
+        default void runSkipped(RunSpec spec) {}
 
         /** Run {@code spec} failed with a user error; the batch goes on. */
-        default void runFailed(RunSpec spec, UserInputException error) {
-        }
+        default void runFailed(RunSpec spec, UserInputException error) {}
     }
 
     /**
@@ -84,14 +81,13 @@ public final class BatchRunner {
      * @param failed   runs that failed with a user error (message per run key)
      * @param rows     rows now in {@code results.csv}
      */
-    public record Summary(Path out, Path results, int runs, int executed, int skipped,
-                          Map<String, String> failed, int rows) {
-    }
+    public record Summary(
+            Path out, Path results, int runs, int executed, int skipped, Map<String, String> failed, int rows) {}
 
     public BatchRunner(RunExecutor executor, ProvenanceFile provenance, Listener listener) {
         this.executor = Objects.requireNonNull(executor);
         this.provenance = Objects.requireNonNull(provenance);
-        this.listener = listener == null ? new Listener() { } : listener;
+        this.listener = listener == null ? new Listener() {} : listener;
     }
 
     /** Runs {@code shard} of {@code experiment} into {@code out}. */
@@ -105,8 +101,10 @@ public final class BatchRunner {
             for (Map<String, String> row : t.rows()) {
                 String other = row.get("experiment");
                 if (other != null && !other.equals(experiment.name())) {
-                    throw new UserInputException("--out " + out, "holds results of experiment '" + other
-                            + "', not '" + experiment.name() + "'; choose another --out");
+                    throw new UserInputException(
+                            "--out " + out,
+                            "holds results of experiment '" + other + "', not '" + experiment.name()
+                                    + "'; choose another --out");
                 }
             }
         }
@@ -116,8 +114,10 @@ public final class BatchRunner {
         for (RunSpec r : runs) {
             if (isFinished(out, r)) {
                 if (!resume) {
-                    throw new UserInputException("--out " + out, "already holds results of this experiment (run "
-                            + r.key() + "); pass --resume to continue it, or choose another --out");
+                    throw new UserInputException(
+                            "--out " + out,
+                            "already holds results of this experiment (run " + r.key()
+                                    + "); pass --resume to continue it, or choose another --out");
                 }
                 finished++;
             }
@@ -185,8 +185,9 @@ public final class BatchRunner {
     public static ResultsCsv.Table readRow(Path row) {
         ResultsCsv.Table t = ResultsCsv.read(row);
         if (!t.header().equals(ResultsCsv.COLUMNS)) {
-            throw new UserInputException(row.toString(), "has columns " + t.header() + ", not this version's "
-                    + ResultsCsv.COLUMNS + "; use a new --out");
+            throw new UserInputException(
+                    row.toString(),
+                    "has columns " + t.header() + ", not this version's " + ResultsCsv.COLUMNS + "; use a new --out");
         }
         return t;
     }

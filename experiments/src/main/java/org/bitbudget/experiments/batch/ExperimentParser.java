@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.bitbudget.search.SearchStrategies;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.experiments.batch.YamlTree.Node;
@@ -19,6 +18,7 @@ import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.pipeline.Budgets;
+import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.sensitivity.Estimators;
 
 /**
@@ -35,11 +35,25 @@ public final class ExperimentParser {
     public static final List<String> STRATEGIES = SearchStrategies.NAMES;
     /** The engines that measure a run's final accuracy. */
     public static final List<String> ENGINES = List.of("float", "integer");
-    private static final Set<String> TOP_FIELDS = Set.of("name", "models", "data", "formats", "activations",
-            "estimators", "strategies", "budgets", "seeds", "limit", "calibration", "time", "engine", "runs");
+
+    private static final Set<String> TOP_FIELDS = Set.of(
+            "name",
+            "models",
+            "data",
+            "formats",
+            "activations",
+            "estimators",
+            "strategies",
+            "budgets",
+            "seeds",
+            "limit",
+            "calibration",
+            "time",
+            "engine",
+            "runs");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
-    private static final Set<String> RUN_FIELDS = Set.of("model", "data", "formats", "activations", "estimator",
-            "strategy", "budgets", "seed");
+    private static final Set<String> RUN_FIELDS =
+            Set.of("model", "data", "formats", "activations", "estimator", "strategy", "budgets", "seed");
     private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -55,8 +69,7 @@ public final class ExperimentParser {
     }
 
     /** A model of the experiment. */
-    private record Model(String name, Path path, String sha256, String normalize) {
-    }
+    private record Model(String name, Path path, String sha256, String normalize) {}
 
     /**
      * Reads {@code file}.
@@ -78,17 +91,21 @@ public final class ExperimentParser {
     private Experiment parse(String text, Path file) {
         Node root = YamlTree.parse(text, source);
         if (!root.isMap()) {
-            throw root.error(source, "an experiment is a mapping with models, data, formats, estimators, strategies, "
-                    + "budgets and seeds, not " + root.describe());
+            throw root.error(
+                    source,
+                    "an experiment is a mapping with models, data, formats, estimators, strategies, "
+                            + "budgets and seeds, not " + root.describe());
         }
         Map<String, Node> top = root.map();
         checkFields(root, TOP_FIELDS);
-        String name = top.containsKey("name") ? name(top.get("name")) : stem(file.getFileName().toString());
+        String name = top.containsKey("name")
+                ? name(top.get("name"))
+                : stem(file.getFileName().toString());
         List<Model> models = models(required(root, "models"));
         List<String> data = strings(required(root, "data"), this::dataSet);
         List<List<String>> formats = formatAxis(required(root, "formats"));
-        List<List<String>> activations = top.containsKey("activations") ? formatAxis(top.get("activations"))
-                : List.of(List.of("float"));
+        List<List<String>> activations =
+                top.containsKey("activations") ? formatAxis(top.get("activations")) : List.of(List.of("float"));
         List<String> estimators = strings(required(root, "estimators"), n -> oneOf(n, Estimators.NAMES));
         List<String> strategies = strings(required(root, "strategies"), n -> oneOf(n, STRATEGIES));
         List<List<String>> budgets = budgetAxis(required(root, "budgets"));
@@ -105,8 +122,22 @@ public final class ExperimentParser {
                 throw list.error(source, "must be a non-empty list of runs, not " + list.describe());
             }
             for (Node r : list.list()) {
-                runs.add(explicitRun(r, runs.size(), name, models, data, formats, activations, estimators,
-                        strategies, budgets, seeds, limit, calibration, time, engine));
+                runs.add(explicitRun(
+                        r,
+                        runs.size(),
+                        name,
+                        models,
+                        data,
+                        formats,
+                        activations,
+                        estimators,
+                        strategies,
+                        budgets,
+                        seeds,
+                        limit,
+                        calibration,
+                        time,
+                        engine));
             }
         } else {
             for (Model m : models) {
@@ -117,8 +148,21 @@ public final class ExperimentParser {
                                 for (String s : strategies) {
                                     for (List<String> b : budgets) {
                                         for (long seed : seeds) {
-                                            runs.add(spec(runs.size(), name, m, d, f, a, e, s, b, seed, limit,
-                                                    calibration, time, engine));
+                                            runs.add(spec(
+                                                    runs.size(),
+                                                    name,
+                                                    m,
+                                                    d,
+                                                    f,
+                                                    a,
+                                                    e,
+                                                    s,
+                                                    b,
+                                                    seed,
+                                                    limit,
+                                                    calibration,
+                                                    time,
+                                                    engine));
                                         }
                                     }
                                 }
@@ -132,48 +176,102 @@ public final class ExperimentParser {
         for (RunSpec r : runs) {
             Integer before = seen.putIfAbsent(r.key(), r.index());
             if (before != null) {
-                throw new UserInputException(source, "runs " + before + " and " + r.index() + " are the same run "
-                        + "(key " + r.key() + "); remove the duplicate");
+                throw new UserInputException(
+                        source,
+                        "runs " + before + " and " + r.index() + " are the same run " + "(key " + r.key()
+                                + "); remove the duplicate");
             }
         }
         return new Experiment(name, file, RunKeys.sha256(file), runs);
     }
 
-    private RunSpec spec(int index, String experiment, Model m, String data, List<String> formats,
-                         List<String> activations, String estimator, String strategy, List<String> budgets,
-                         long seed, int limit, int calibration, double time, String engine) {
-        RunSpec s = new RunSpec(index, experiment, m.name(), m.path(), m.sha256(), m.normalize(), data, formats,
-                activations, estimator, strategy, budgets, seed, limit, calibration, time, engine, null);
+    private RunSpec spec(
+            int index,
+            String experiment,
+            Model m,
+            String data,
+            List<String> formats,
+            List<String> activations,
+            String estimator,
+            String strategy,
+            List<String> budgets,
+            long seed,
+            int limit,
+            int calibration,
+            double time,
+            String engine) {
+        RunSpec s = new RunSpec(
+                index,
+                experiment,
+                m.name(),
+                m.path(),
+                m.sha256(),
+                m.normalize(),
+                data,
+                formats,
+                activations,
+                estimator,
+                strategy,
+                budgets,
+                seed,
+                limit,
+                calibration,
+                time,
+                engine,
+                null);
         return s.withKey(RunKeys.key(s));
     }
 
-    private RunSpec explicitRun(Node r, int index, String experiment, List<Model> models, List<String> data,
-                                List<List<String>> formats, List<List<String>> activations, List<String> estimators,
-                                List<String> strategies, List<List<String>> budgets, List<Long> seeds, int limit,
-                                int calibration, double time, String engine) {
+    private RunSpec explicitRun(
+            Node r,
+            int index,
+            String experiment,
+            List<Model> models,
+            List<String> data,
+            List<List<String>> formats,
+            List<List<String>> activations,
+            List<String> estimators,
+            List<String> strategies,
+            List<List<String>> budgets,
+            List<Long> seeds,
+            int limit,
+            int calibration,
+            double time,
+            String engine) {
         if (!r.isMap()) {
-            throw r.error(source, "a run is a mapping with model, data, formats, activations, estimator, strategy, "
-                    + "budgets, seed; not " + r.describe());
+            throw r.error(
+                    source,
+                    "a run is a mapping with model, data, formats, activations, estimator, strategy, "
+                            + "budgets, seed; not " + r.describe());
         }
         checkFields(r, RUN_FIELDS);
         Map<String, Node> f = r.map();
         Model model;
         if (f.containsKey("model")) {
             String label = text(f.get("model"));
-            model = models.stream().filter(m -> m.name().equals(label)).findFirst().orElseThrow(() -> f.get("model")
-                    .error(source, "no model named '" + label + "' in models (known: "
-                            + String.join(", ", models.stream().map(Model::name).toList()) + ")"));
+            model = models.stream()
+                    .filter(m -> m.name().equals(label))
+                    .findFirst()
+                    .orElseThrow(() -> f.get("model")
+                            .error(
+                                    source,
+                                    "no model named '" + label + "' in models (known: "
+                                            + String.join(
+                                                    ", ",
+                                                    models.stream()
+                                                            .map(Model::name)
+                                                            .toList()) + ")"));
         } else {
             model = single(r, "model", models);
         }
         String d = f.containsKey("data") ? dataSet(f.get("data")) : single(r, "data", data);
         List<String> fm = f.containsKey("formats") ? formats(f.get("formats")) : single(r, "formats", formats);
-        List<String> ac = f.containsKey("activations") ? formats(f.get("activations"))
-                : single(r, "activations", activations);
-        String e = f.containsKey("estimator") ? oneOf(f.get("estimator"), Estimators.NAMES)
+        List<String> ac =
+                f.containsKey("activations") ? formats(f.get("activations")) : single(r, "activations", activations);
+        String e = f.containsKey("estimator")
+                ? oneOf(f.get("estimator"), Estimators.NAMES)
                 : single(r, "estimator", estimators);
-        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES)
-                : single(r, "strategy", strategies);
+        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES) : single(r, "strategy", strategies);
         List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
         long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
         return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine);
@@ -182,7 +280,8 @@ public final class ExperimentParser {
     /** The one value of a top-level list that an explicit run leaves out. */
     private <T> T single(Node run, String field, List<T> values) {
         if (values.size() != 1) {
-            throw new UserInputException(source + ": line " + run.line() + ": " + run.path() + "." + field,
+            throw new UserInputException(
+                    source + ": line " + run.line() + ": " + run.path() + "." + field,
                     "missing; give it, or list exactly one at the top level (there are " + values.size() + ")");
         }
         return values.getFirst();
@@ -202,8 +301,12 @@ public final class ExperimentParser {
     private void checkFields(Node node, Set<String> known) {
         for (var e : node.map().entrySet()) {
             if (!known.contains(e.getKey())) {
-                throw e.getValue().error(source, "unknown field (known: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
+                throw e.getValue()
+                        .error(
+                                source,
+                                "unknown field (known: "
+                                        + String.join(
+                                                ", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
@@ -218,12 +321,14 @@ public final class ExperimentParser {
                 checkFields(item, MODEL_FIELDS);
                 Node path = item.map().get("path");
                 if (path == null) {
-                    throw new UserInputException(source + ": line " + item.line() + ": " + item.path() + ".path",
-                            "missing (required)");
+                    throw new UserInputException(
+                            source + ": line " + item.line() + ": " + item.path() + ".path", "missing (required)");
                 }
                 Path p = modelPath(path);
                 String label = item.map().containsKey("name") ? name(item.map().get("name")) : label(p);
-                String normalize = item.map().containsKey("normalize") ? normalize(item.map().get("normalize")) : null;
+                String normalize = item.map().containsKey("normalize")
+                        ? normalize(item.map().get("normalize"))
+                        : null;
                 m = new Model(label, p, hash(p), normalize);
             } else {
                 Path p = modelPath(item);
@@ -231,8 +336,10 @@ public final class ExperimentParser {
             }
             Node previous = labels.putIfAbsent(m.name(), item);
             if (previous != null) {
-                throw item.error(source, "a second model named '" + m.name() + "' (the first is on line "
-                        + previous.line() + "); give each a distinct name");
+                throw item.error(
+                        source,
+                        "a second model named '" + m.name() + "' (the first is on line " + previous.line()
+                                + "); give each a distinct name");
             }
             out.add(m);
         }

@@ -21,8 +21,7 @@ import org.bitbudget.ir.UserInputException;
  * each {@code config_path} is rewritten relative to the merged file's folder.
  */
 public final class Merge {
-    private Merge() {
-    }
+    private Merge() {}
 
     /**
      * What a merge produced.
@@ -30,11 +29,9 @@ public final class Merge {
      * @param out  the merged CSV
      * @param rows its rows
      */
-    public record Result(Path out, List<Map<String, String>> rows) {
-    }
+    public record Result(Path out, List<Map<String, String>> rows) {}
 
-    private record Source(Path where, Path base, ResultsCsv.Table table) {
-    }
+    private record Source(Path where, Path base, ResultsCsv.Table table) {}
 
     /** Merges {@code inputs} into {@code out} (written atomically). */
     public static Result merge(List<Path> inputs, Path out) throws IOException {
@@ -48,13 +45,15 @@ public final class Merge {
         List<String> header = sources.getFirst().table().header();
         for (Source s : sources) {
             if (!s.table().header().equals(header)) {
-                throw new UserInputException(s.where().toString(), "mismatched schema: columns " + s.table().header()
-                        + " differ from " + sources.getFirst().where() + "'s " + header);
+                throw new UserInputException(
+                        s.where().toString(),
+                        "mismatched schema: columns " + s.table().header() + " differ from "
+                                + sources.getFirst().where() + "'s " + header);
             }
         }
         if (!header.contains("run_key")) {
-            throw new UserInputException(sources.getFirst().where().toString(), "has no run_key column; not a "
-                    + "BitBudget results CSV");
+            throw new UserInputException(
+                    sources.getFirst().where().toString(), "has no run_key column; not a " + "BitBudget results CSV");
         }
         Path outBase = out.toAbsolutePath().getParent();
         Map<String, Path> seen = new HashMap<>();
@@ -65,22 +64,30 @@ public final class Merge {
                 String key = row.get("run_key");
                 Path before = seen.putIfAbsent(key, s.where());
                 if (before != null) {
-                    throw new UserInputException(s.where().toString(), "duplicate run " + key + " (also in " + before
-                            + "); merge each shard once");
+                    throw new UserInputException(
+                            s.where().toString(),
+                            "duplicate run " + key + " (also in " + before + "); merge each shard once");
                 }
                 Map<String, String> r = new LinkedHashMap<>(row);
                 String config = r.get("config_path");
                 if (config != null && !config.isEmpty() && !Path.of(config).isAbsolute()) {
-                    r.put("config_path", outBase.relativize(s.base().resolve(config).toAbsolutePath().normalize())
-                            .toString());
+                    r.put(
+                            "config_path",
+                            outBase.relativize(s.base()
+                                            .resolve(config)
+                                            .toAbsolutePath()
+                                            .normalize())
+                                    .toString());
                 }
                 experimentOrder.putIfAbsent(r.getOrDefault("experiment", ""), experimentOrder.size());
                 rows.add(r);
             }
         }
         if (header.contains("run_index")) {
-            rows.sort(Comparator.<Map<String, String>>comparingInt(r -> experimentOrder.get(r.getOrDefault("experiment",
-                    ""))).thenComparingLong(r -> index(r.get("run_index"))).thenComparing(r -> r.get("run_key")));
+            rows.sort(Comparator.<Map<String, String>>comparingInt(
+                            r -> experimentOrder.get(r.getOrDefault("experiment", "")))
+                    .thenComparingLong(r -> index(r.get("run_index")))
+                    .thenComparing(r -> r.get("run_key")));
         }
         Files.createDirectories(outBase);
         AtomicFiles.write(out, w -> ResultsCsv.write(w, header, rows));
@@ -122,8 +129,9 @@ public final class Merge {
                 if (header == null) {
                     header = t.header();
                 } else if (!header.equals(t.header())) {
-                    throw new UserInputException(row.toString(), "mismatched schema: columns " + t.header()
-                            + " differ from the other runs' " + header);
+                    throw new UserInputException(
+                            row.toString(),
+                            "mismatched schema: columns " + t.header() + " differ from the other runs' " + header);
                 }
                 rows.addAll(t.rows());
             }

@@ -38,8 +38,10 @@ public final class ProvenanceFile {
     private static Map<String, String> hashData(String data) {
         Path folder = switch (data) {
             case "fashion-mnist" -> DataSources.FASHION_MNIST;
-            case "mnist" -> System.getenv("BITBUDGET_MNIST") != null ? Path.of(System.getenv("BITBUDGET_MNIST"))
-                    : DataSources.MNIST;
+            case "mnist" ->
+                System.getenv("BITBUDGET_MNIST") != null
+                        ? Path.of(System.getenv("BITBUDGET_MNIST"))
+                        : DataSources.MNIST;
             default -> Path.of(data);
         };
         Map<String, String> out = new LinkedHashMap<>();

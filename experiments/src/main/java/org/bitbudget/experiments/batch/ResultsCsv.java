@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +25,27 @@ import org.bitbudget.ir.UserInputException;
  */
 public final class ResultsCsv {
     /** Every column, in order. */
-    public static final List<String> COLUMNS = List.of("run_key", "model", "data", "estimator", "strategy",
-            "budgets", "seed", "accuracy", "size_bits", "bops", "energy_pj", "latency_ms", "max_accumulator_bits",
-            "search_seconds", "eval_seconds", "engine", "config_path", "run_index", "experiment", "formats",
+    public static final List<String> COLUMNS = List.of(
+            "run_key",
+            "model",
+            "data",
+            "estimator",
+            "strategy",
+            "budgets",
+            "seed",
+            "accuracy",
+            "size_bits",
+            "bops",
+            "energy_pj",
+            "latency_ms",
+            "max_accumulator_bits",
+            "search_seconds",
+            "eval_seconds",
+            "engine",
+            "config_path",
+            "run_index",
+            "experiment",
+            "formats",
             "activations");
     /**
      * Columns that measure wall time and so differ between two executions of the same run; everything
@@ -36,8 +53,7 @@ public final class ResultsCsv {
      */
     public static final Set<String> TIMING_COLUMNS = Set.of("search_seconds", "eval_seconds", "latency_ms");
 
-    private ResultsCsv() {
-    }
+    private ResultsCsv() {}
 
     /** A table read from a CSV: its header and rows (column → cell). */
     public record Table(List<String> header, List<Map<String, String>> rows) {
@@ -141,8 +157,9 @@ public final class ResultsCsv {
                 continue;
             }
             if (cells.length != header.size()) {
-                throw new UserInputException(file + ": line " + (i + 1), "has " + cells.length + " cells but the header "
-                        + "has " + header.size());
+                throw new UserInputException(
+                        file + ": line " + (i + 1),
+                        "has " + cells.length + " cells but the header " + "has " + header.size());
             }
             Map<String, String> row = new LinkedHashMap<>();
             for (int c = 0; c < cells.length; c++) {

@@ -25,11 +25,11 @@ import java.util.Map;
 public final class RunKeys {
     /** Bumped when the meaning of a key's inputs changes, so old results are not mistaken for new ones. */
     static final int SCHEMA = 1;
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private RunKeys() {
-    }
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private RunKeys() {}
 
     /** The canonical JSON the key hashes: the schema version and {@link #inputs}. */
     public static String canonicalJson(RunSpec s) {

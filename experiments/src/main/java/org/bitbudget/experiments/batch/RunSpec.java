@@ -26,10 +26,25 @@ import java.util.Objects;
  * @param engine      {@code float} (fake quantization) or {@code integer} (integer kernels) for the final evaluation
  * @param key         the run key, see {@link RunKeys}
  */
-public record RunSpec(int index, String experiment, String model, Path modelPath, String modelSha256,
-                      String normalize, String data, List<String> formats, List<String> activations,
-                      String estimator, String strategy, List<String> budgets, long seed, int limit,
-                      int calibration, double timeSeconds, String engine, String key) {
+public record RunSpec(
+        int index,
+        String experiment,
+        String model,
+        Path modelPath,
+        String modelSha256,
+        String normalize,
+        String data,
+        List<String> formats,
+        List<String> activations,
+        String estimator,
+        String strategy,
+        List<String> budgets,
+        long seed,
+        int limit,
+        int calibration,
+        double timeSeconds,
+        String engine,
+        String key) {
     public RunSpec {
         Objects.requireNonNull(model);
         Objects.requireNonNull(modelPath);
@@ -45,13 +60,47 @@ public record RunSpec(int index, String experiment, String model, Path modelPath
 
     /** This run with {@code key} set. */
     RunSpec withKey(String newKey) {
-        return new RunSpec(index, experiment, model, modelPath, modelSha256, normalize, data, formats, activations,
-                estimator, strategy, budgets, seed, limit, calibration, timeSeconds, engine, newKey);
+        return new RunSpec(
+                index,
+                experiment,
+                model,
+                modelPath,
+                modelSha256,
+                normalize,
+                data,
+                formats,
+                activations,
+                estimator,
+                strategy,
+                budgets,
+                seed,
+                limit,
+                calibration,
+                timeSeconds,
+                engine,
+                newKey);
     }
 
     /** This run at grid position {@code newIndex}. */
     RunSpec withIndex(int newIndex) {
-        return new RunSpec(newIndex, experiment, model, modelPath, modelSha256, normalize, data, formats,
-                activations, estimator, strategy, budgets, seed, limit, calibration, timeSeconds, engine, key);
+        return new RunSpec(
+                newIndex,
+                experiment,
+                model,
+                modelPath,
+                modelSha256,
+                normalize,
+                data,
+                formats,
+                activations,
+                estimator,
+                strategy,
+                budgets,
+                seed,
+                limit,
+                calibration,
+                timeSeconds,
+                engine,
+                key);
     }
 }

@@ -32,12 +32,12 @@ public final class SearchRunExecutor implements RunExecutor {
     @Override
     public RunResult execute(RunSpec spec, PhaseProgress progress) {
         Graph graph = graphs.computeIfAbsent(spec.modelPath(), OnnxImporter::load);
-        DataSource train = datasets.computeIfAbsent(spec.data() + ":train",
-                k -> DataSources.open(spec.data(), Split.TRAIN));
-        DataSource test = datasets.computeIfAbsent(spec.data() + ":test",
-                k -> DataSources.open(spec.data(), Split.TEST));
-        SearchPipeline.Builder builder = SearchPipeline.builder(graph,
-                        new SearchData(train, test, normalization(spec, graph)))
+        DataSource train =
+                datasets.computeIfAbsent(spec.data() + ":train", k -> DataSources.open(spec.data(), Split.TRAIN));
+        DataSource test =
+                datasets.computeIfAbsent(spec.data() + ":test", k -> DataSources.open(spec.data(), Split.TEST));
+        SearchPipeline.Builder builder = SearchPipeline.builder(
+                        graph, new SearchData(train, test, normalization(spec, graph)))
                 .modelName(spec.model())
                 .weightFormats(spec.formats())
                 .activationFormats(spec.activations())

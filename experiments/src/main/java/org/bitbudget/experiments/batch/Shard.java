@@ -58,23 +58,26 @@ public record Shard(int index, int count) {
         if (slurmId != null && !slurmId.isBlank()) {
             String count = env.get("SLURM_ARRAY_TASK_COUNT");
             if (count == null || count.isBlank()) {
-                throw new UserInputException("SLURM_ARRAY_TASK_ID", "is set but SLURM_ARRAY_TASK_COUNT is not; "
-                        + "pass --shard i/N");
+                throw new UserInputException(
+                        "SLURM_ARRAY_TASK_ID", "is set but SLURM_ARRAY_TASK_COUNT is not; " + "pass --shard i/N");
             }
             int id = integer(env, "SLURM_ARRAY_TASK_ID");
             int min = env.containsKey("SLURM_ARRAY_TASK_MIN") ? integer(env, "SLURM_ARRAY_TASK_MIN") : 0;
-            return parse((id - min) + "/" + integer(env, "SLURM_ARRAY_TASK_COUNT"),
+            return parse(
+                    (id - min) + "/" + integer(env, "SLURM_ARRAY_TASK_COUNT"),
                     "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (arrays must be contiguous, e.g. --array=0-3)");
         }
         String k8s = env.get("JOB_COMPLETION_INDEX");
         if (k8s != null && !k8s.isBlank()) {
             String name = env.containsKey("JOB_COMPLETIONS") ? "JOB_COMPLETIONS" : "BITBUDGET_SHARD_COUNT";
             if (!env.containsKey(name)) {
-                throw new UserInputException("JOB_COMPLETION_INDEX", "is set but neither JOB_COMPLETIONS nor "
-                        + "BITBUDGET_SHARD_COUNT is; set JOB_COMPLETIONS to the job's completions in the manifest");
+                throw new UserInputException(
+                        "JOB_COMPLETION_INDEX",
+                        "is set but neither JOB_COMPLETIONS nor "
+                                + "BITBUDGET_SHARD_COUNT is; set JOB_COMPLETIONS to the job's completions in the manifest");
             }
-            return parse(integer(env, "JOB_COMPLETION_INDEX") + "/" + integer(env, name),
-                    "JOB_COMPLETION_INDEX/" + name);
+            return parse(
+                    integer(env, "JOB_COMPLETION_INDEX") + "/" + integer(env, name), "JOB_COMPLETION_INDEX/" + name);
         }
         return ALL;
     }

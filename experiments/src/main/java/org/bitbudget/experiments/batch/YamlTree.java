@@ -19,10 +19,10 @@ import org.bitbudget.ir.UserInputException;
  */
 final class YamlTree {
     private static final YAMLFactory FACTORY = YAMLFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
-    private YamlTree() {
-    }
+    private YamlTree() {}
 
     /**
      * One node.
@@ -57,8 +57,8 @@ final class YamlTree {
 
         /** An error about this node, naming the file, line and field. */
         UserInputException error(String source, String message) {
-            return new UserInputException(source + ": line " + line + ": " + (path.isEmpty() ? "(document)" : path),
-                    message);
+            return new UserInputException(
+                    source + ": line " + line + ": " + (path.isEmpty() ? "(document)" : path), message);
         }
 
         /** What the value is, for messages: {@code a list}, {@code the text 'x'}, … . */
@@ -84,12 +84,15 @@ final class YamlTree {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw new UserInputException(source, "empty file; an experiment is a YAML mapping with models, data, "
-                        + "formats, estimators, strategies, budgets and seeds");
+                throw new UserInputException(
+                        source,
+                        "empty file; an experiment is a YAML mapping with models, data, "
+                                + "formats, estimators, strategies, budgets and seeds");
             }
             Node root = read(p, "");
             if (p.nextToken() != null) {
-                throw new UserInputException(source + ": line " + p.currentTokenLocation().getLineNr(),
+                throw new UserInputException(
+                        source + ": line " + p.currentTokenLocation().getLineNr(),
                         "more than one YAML document; an experiment is one document");
             }
             return root;
@@ -159,7 +162,8 @@ final class YamlTree {
 
     /** The parser's explanation on one line (YAML parsers add indented lines quoting the source). */
     private static String problem(String message) {
-        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        return message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
                 .collect(Collectors.joining("; "));
     }
 }

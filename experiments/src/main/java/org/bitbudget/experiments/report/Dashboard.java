@@ -27,8 +27,10 @@ import org.bitbudget.experiments.batch.ResultsCsv;
 public final class Dashboard {
     /** Cost columns plotted against accuracy, with their axis labels. */
     static final Map<String, String> COSTS = costs();
-    private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
+
+    private static final String[] PALETTE = {
+        "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"
+    };
     private static final int W = 360;
     private static final int H = 260;
     private static final int LEFT = 56;
@@ -36,8 +38,7 @@ public final class Dashboard {
     private static final int TOP = 14;
     private static final int BOTTOM = 44;
 
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     private static Map<String, String> costs() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -55,26 +56,46 @@ public final class Dashboard {
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\" data-errors=\"0\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(title)).append("</title>\n")
-                .append("<script>\n").append(ERROR_TRAP).append("</script>\n")
-                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<title>")
+                .append(esc(title))
+                .append("</title>\n")
+                .append("<script>\n")
+                .append(ERROR_TRAP)
+                .append("</script>\n")
+                .append("<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
         b.append("<h1>").append(esc(title)).append("</h1>\n");
-        b.append("<p class=\"meta\">").append(rows.size()).append(" runs from <code>").append(esc(source))
-                .append("</code>").append(summary(rows)).append("</p>\n");
+        b.append("<p class=\"meta\">")
+                .append(rows.size())
+                .append(" runs from <code>")
+                .append(esc(source))
+                .append("</code>")
+                .append(summary(rows))
+                .append("</p>\n");
         b.append("<pre id=\"errors\" hidden></pre>\n");
         List<String> strategies = distinct(rows, "strategy");
         b.append("<section id=\"pareto\">\n<h2>Pareto fronts</h2>\n");
         b.append("<p class=\"legend\">");
         for (int i = 0; i < strategies.size(); i++) {
             b.append("<span><svg width=\"12\" height=\"12\"><circle cx=\"6\" cy=\"6\" r=\"5\" fill=\"")
-                    .append(color(i)).append("\"/></svg> ").append(esc(strategies.get(i))).append("</span>");
+                    .append(color(i))
+                    .append("\"/></svg> ")
+                    .append(esc(strategies.get(i)))
+                    .append("</span>");
         }
         b.append("<span><svg width=\"22\" height=\"12\"><path d=\"M1 9 H11 V3 H21\" class=\"front\"/></svg> "
                 + "Pareto front</span></p>\n");
         for (String model : distinct(rows, "model")) {
-            List<Map<String, String>> mine = rows.stream().filter(r -> model.equals(r.get("model"))).toList();
-            b.append("<div class=\"model\" data-model=\"").append(esc(model)).append("\">\n<h3>").append(esc(model))
-                    .append(" <small>(").append(mine.size()).append(" runs)</small></h3>\n<div class=\"plots\">\n");
+            List<Map<String, String>> mine =
+                    rows.stream().filter(r -> model.equals(r.get("model"))).toList();
+            b.append("<div class=\"model\" data-model=\"")
+                    .append(esc(model))
+                    .append("\">\n<h3>")
+                    .append(esc(model))
+                    .append(" <small>(")
+                    .append(mine.size())
+                    .append(" runs)</small></h3>\n<div class=\"plots\">\n");
             for (var cost : COSTS.entrySet()) {
                 if (mine.stream().anyMatch(r -> !Double.isNaN(num(r.get(cost.getKey()))))) {
                     plot(b, mine, cost.getKey(), cost.getValue(), strategies);
@@ -92,15 +113,17 @@ public final class Dashboard {
     private static String summary(List<Map<String, String>> rows) {
         StringBuilder s = new StringBuilder();
         for (String c : List.of("model", "strategy", "estimator", "budgets", "seed")) {
-            s.append(", ").append(distinct(rows, c).size()).append(' ').append(c.equals("budgets") ? "budget sets"
-                    : c.equals("strategy") ? "strategies" : c + "s");
+            s.append(", ")
+                    .append(distinct(rows, c).size())
+                    .append(' ')
+                    .append(c.equals("budgets") ? "budget sets" : c.equals("strategy") ? "strategies" : c + "s");
         }
         return s.toString();
     }
 
     /** One scatter plot of accuracy against {@code cost}, with the Pareto front. */
-    private static void plot(StringBuilder b, List<Map<String, String>> rows, String cost, String label,
-                             List<String> strategies) {
+    private static void plot(
+            StringBuilder b, List<Map<String, String>> rows, String cost, String label, List<String> strategies) {
         List<double[]> pts = new ArrayList<>();
         List<Map<String, String>> used = new ArrayList<>();
         for (Map<String, String> r : rows) {
@@ -120,28 +143,69 @@ public final class Dashboard {
         Axis ya = new Axis(yMin, yMax);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
-        b.append("<figure class=\"plot\" data-cost=\"").append(cost).append("\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
-                + "width=\"").append(W).append("\" height=\"").append(H).append("\" viewBox=\"0 0 ").append(W)
-                .append(' ').append(H).append("\" role=\"img\" aria-label=\"accuracy against ").append(esc(label))
+        b.append("<figure class=\"plot\" data-cost=\"")
+                .append(cost)
+                .append("\"><svg xmlns=\"http://www.w3.org/2000/svg\" " + "width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
+                .append("\" viewBox=\"0 0 ")
+                .append(W)
+                .append(' ')
+                .append(H)
+                .append("\" role=\"img\" aria-label=\"accuracy against ")
+                .append(esc(label))
                 .append("\">\n");
-        b.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(pw)
-                .append("\" height=\"").append(ph).append("\" class=\"frame\"/>\n");
+        b.append("<rect x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(TOP)
+                .append("\" width=\"")
+                .append(pw)
+                .append("\" height=\"")
+                .append(ph)
+                .append("\" class=\"frame\"/>\n");
         for (double t : ya.ticks()) {
             double y = TOP + ph * (1 - ya.frac(t));
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + pw, y, y,
-                    LEFT - 4, y + 4, fmt(t)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>%n",
+                    LEFT,
+                    LEFT + pw,
+                    y,
+                    y,
+                    LEFT - 4,
+                    y + 4,
+                    fmt(t)));
         }
         for (double t : xa.ticks()) {
             double x = LEFT + pw * xa.frac(t);
-            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"grid\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>%n", x, x, TOP, TOP + ph,
-                    x, TOP + ph + 14, fmt(log ? Math.pow(10, t) : t)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"grid\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>%n",
+                    x,
+                    x,
+                    TOP,
+                    TOP + ph,
+                    x,
+                    TOP + ph + 14,
+                    fmt(log ? Math.pow(10, t) : t)));
         }
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">%s%s</text>%n",
-                LEFT + pw / 2, H - 8, esc(label), log ? " (log)" : ""));
-        b.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 12 %d)\">accuracy</text>%n", TOP + ph / 2, TOP + ph / 2));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">%s%s</text>%n",
+                LEFT + pw / 2,
+                H - 8,
+                esc(label),
+                log ? " (log)" : ""));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"12\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
+                        + "transform=\"rotate(-90 12 %d)\">accuracy</text>%n",
+                TOP + ph / 2,
+                TOP + ph / 2));
         // Pareto front: sorted by cost, keep each point more accurate than every cheaper one.
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < pts.size(); i++) {
@@ -175,9 +239,16 @@ public final class Dashboard {
             double x = LEFT + pw * xa.frac(log ? Math.log10(pts.get(i)[0]) : pts.get(i)[0]);
             double y = TOP + ph * (1 - ya.frac(pts.get(i)[1]));
             int s = strategies.indexOf(r.get("strategy"));
-            b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" class=\"pt%s\">"
-                            + "<title>%s</title></circle>%n", x, y, front.contains(i) ? "5" : "3.5", color(s),
-                    front.contains(i) ? " on-front" : "", esc(r.get("run_key") + ": " + r.get("strategy") + ", "
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" class=\"pt%s\">"
+                            + "<title>%s</title></circle>%n",
+                    x,
+                    y,
+                    front.contains(i) ? "5" : "3.5",
+                    color(s),
+                    front.contains(i) ? " on-front" : "",
+                    esc(r.get("run_key") + ": " + r.get("strategy") + ", "
                             + r.get("estimator") + ", " + r.get("budgets") + ", seed " + r.get("seed") + " — accuracy "
                             + r.get("accuracy") + ", " + cost + " " + r.get(cost))));
         }
@@ -188,9 +259,15 @@ public final class Dashboard {
         // Groups of runs that differ only in the estimator.
         Map<String, List<Map<String, String>>> groups = new LinkedHashMap<>();
         for (Map<String, String> r : rows) {
-            String key = String.join("\u0000", r.getOrDefault("model", ""), r.getOrDefault("data", ""),
-                    r.getOrDefault("strategy", ""), r.getOrDefault("budgets", ""), r.getOrDefault("seed", ""),
-                    r.getOrDefault("formats", ""), r.getOrDefault("activations", ""));
+            String key = String.join(
+                    "\u0000",
+                    r.getOrDefault("model", ""),
+                    r.getOrDefault("data", ""),
+                    r.getOrDefault("strategy", ""),
+                    r.getOrDefault("budgets", ""),
+                    r.getOrDefault("seed", ""),
+                    r.getOrDefault("formats", ""),
+                    r.getOrDefault("activations", ""));
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
         Map<String, double[]> stats = new LinkedHashMap<>(); // runs, sumAcc, best, rankSum, rankCount, wins, front
@@ -212,8 +289,10 @@ public final class Dashboard {
             }
             for (Map<String, String> r : g) {
                 double a = num(r.get("accuracy"));
-                double better = g.stream().filter(o -> num(o.get("accuracy")) > a).count();
-                double equal = g.stream().filter(o -> num(o.get("accuracy")) == a).count();
+                double better =
+                        g.stream().filter(o -> num(o.get("accuracy")) > a).count();
+                double equal =
+                        g.stream().filter(o -> num(o.get("accuracy")) == a).count();
                 double rank = better + (equal + 1) / 2; // average rank of ties
                 double[] s = stats.get(r.get("estimator"));
                 s[3] += rank;
@@ -224,10 +303,12 @@ public final class Dashboard {
             }
         }
         for (String model : distinct(rows, "model")) {
-            List<Map<String, String>> mine = rows.stream().filter(r -> model.equals(r.get("model")))
+            List<Map<String, String>> mine = rows.stream()
+                    .filter(r -> model.equals(r.get("model")))
                     .filter(r -> !Double.isNaN(num(r.get("size_bits"))) && !Double.isNaN(num(r.get("accuracy"))))
                     .sorted(Comparator.<Map<String, String>>comparingDouble(r -> num(r.get("size_bits")))
-                            .thenComparingDouble(r -> -num(r.get("accuracy")))).toList();
+                            .thenComparingDouble(r -> -num(r.get("accuracy"))))
+                    .toList();
             double best = Double.NEGATIVE_INFINITY;
             for (Map<String, String> r : mine) {
                 if (num(r.get("accuracy")) > best) {
@@ -237,24 +318,36 @@ public final class Dashboard {
             }
         }
         List<Map.Entry<String, double[]>> order = new ArrayList<>(stats.entrySet());
-        order.sort(Comparator.<Map.Entry<String, double[]>>comparingDouble(e -> e.getValue()[4] == 0
-                ? Double.MAX_VALUE : e.getValue()[3] / e.getValue()[4]).thenComparingDouble(e -> -e.getValue()[1]
-                / Math.max(1, e.getValue()[0])));
-        b.append("<section id=\"leaderboard\">\n<h2>Estimator leaderboard</h2>\n<p class=\"note\">Rank and wins "
-                + "compare runs that differ only in the estimator (same model, data, formats, strategy, budgets and "
-                + "seed); front points count runs on their model's size Pareto front.</p>\n"
-                + "<table class=\"sortable\" id=\"leaderboard-table\">\n<thead><tr><th data-type=\"number\">#</th>"
-                + "<th>estimator</th><th data-type=\"number\">runs</th><th data-type=\"number\">mean accuracy</th>"
-                + "<th data-type=\"number\">best accuracy</th><th data-type=\"number\">mean rank</th>"
-                + "<th data-type=\"number\">wins</th><th data-type=\"number\">front points</th></tr></thead>\n<tbody>\n");
+        order.sort(Comparator.<Map.Entry<String, double[]>>comparingDouble(
+                        e -> e.getValue()[4] == 0 ? Double.MAX_VALUE : e.getValue()[3] / e.getValue()[4])
+                .thenComparingDouble(e -> -e.getValue()[1] / Math.max(1, e.getValue()[0])));
+        b.append(
+                "<section id=\"leaderboard\">\n<h2>Estimator leaderboard</h2>\n<p class=\"note\">Rank and wins "
+                        + "compare runs that differ only in the estimator (same model, data, formats, strategy, budgets and "
+                        + "seed); front points count runs on their model's size Pareto front.</p>\n"
+                        + "<table class=\"sortable\" id=\"leaderboard-table\">\n<thead><tr><th data-type=\"number\">#</th>"
+                        + "<th>estimator</th><th data-type=\"number\">runs</th><th data-type=\"number\">mean accuracy</th>"
+                        + "<th data-type=\"number\">best accuracy</th><th data-type=\"number\">mean rank</th>"
+                        + "<th data-type=\"number\">wins</th><th data-type=\"number\">front points</th></tr></thead>\n<tbody>\n");
         int place = 1;
         for (var e : order) {
             double[] s = e.getValue();
-            b.append("<tr><td>").append(place++).append("</td><td>").append(esc(e.getKey())).append("</td><td>")
-                    .append((long) s[0]).append("</td><td>").append(fmt4(s[0] == 0 ? Double.NaN : s[1] / s[0]))
-                    .append("</td><td>").append(fmt4(s[2] == Double.NEGATIVE_INFINITY ? Double.NaN : s[2]))
-                    .append("</td><td>").append(s[4] == 0 ? "" : String.format(Locale.ROOT, "%.2f", s[3] / s[4]))
-                    .append("</td><td>").append((long) s[5]).append("</td><td>").append((long) s[6])
+            b.append("<tr><td>")
+                    .append(place++)
+                    .append("</td><td>")
+                    .append(esc(e.getKey()))
+                    .append("</td><td>")
+                    .append((long) s[0])
+                    .append("</td><td>")
+                    .append(fmt4(s[0] == 0 ? Double.NaN : s[1] / s[0]))
+                    .append("</td><td>")
+                    .append(fmt4(s[2] == Double.NEGATIVE_INFINITY ? Double.NaN : s[2]))
+                    .append("</td><td>")
+                    .append(s[4] == 0 ? "" : String.format(Locale.ROOT, "%.2f", s[3] / s[4]))
+                    .append("</td><td>")
+                    .append((long) s[5])
+                    .append("</td><td>")
+                    .append((long) s[6])
                     .append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n</section>\n");
@@ -264,9 +357,15 @@ public final class Dashboard {
         b.append("<section id=\"runs\">\n<h2>All runs</h2>\n<p class=\"note\">Click a column header to sort.</p>\n"
                 + "<div class=\"scroll\"><table class=\"sortable\" id=\"runs-table\">\n<thead><tr>");
         for (String c : table.header()) {
-            boolean numeric = !table.rows().isEmpty() && table.rows().stream().map(r -> r.get(c))
-                    .allMatch(v -> v == null || v.isEmpty() || !Double.isNaN(num(v)));
-            b.append("<th").append(numeric ? " data-type=\"number\"" : "").append(">").append(esc(c)).append("</th>");
+            boolean numeric = !table.rows().isEmpty()
+                    && table.rows().stream()
+                            .map(r -> r.get(c))
+                            .allMatch(v -> v == null || v.isEmpty() || !Double.isNaN(num(v)));
+            b.append("<th")
+                    .append(numeric ? " data-type=\"number\"" : "")
+                    .append(">")
+                    .append(esc(c))
+                    .append("</th>");
         }
         b.append("</tr></thead>\n<tbody>\n");
         for (Map<String, String> r : table.rows()) {

@@ -28,11 +28,9 @@ public final class ParetoPlot {
      * @param accuracy the y value
      * @param label    a text beside the mark (uniform configs), or empty
      */
-    public record Mark(double cost, double accuracy, String label) {
-    }
+    public record Mark(double cost, double accuracy, String label) {}
 
-    private ParetoPlot() {
-    }
+    private ParetoPlot() {}
 
     /** The SVG document. */
     public static String svg(String costLabel, List<Mark> front, List<Mark> uniform, Mark chosen) {
@@ -50,43 +48,86 @@ public final class ParetoPlot {
         Axis x = new Axis(x0 - xPad, x1 + xPad, LEFT, W - RIGHT);
         Axis y = new Axis(Math.max(0, y0 - yPad), Math.min(1, y1 + yPad), H - BOTTOM, TOP);
         StringBuilder b = new StringBuilder();
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
-        b.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
-                .append(W - LEFT - RIGHT).append("\" height=\"").append(H - TOP - BOTTOM)
+        b.append("<rect x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(TOP)
+                .append("\" width=\"")
+                .append(W - LEFT - RIGHT)
+                .append("\" height=\"")
+                .append(H - TOP - BOTTOM)
                 .append("\" fill=\"#fcfcfc\" stroke=\"#999\"/>\n");
         for (int i = 0; i <= 5; i++) {
             double xv = x.lo + (x.hi - x.lo) * i / 5;
             double yv = y.lo + (y.hi - y.lo) * i / 5;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
                             + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>%n",
-                    x.at(xv), TOP, x.at(xv), H - BOTTOM, x.at(xv), H - BOTTOM + 14, number(xv)));
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
+                    x.at(xv),
+                    TOP,
+                    x.at(xv),
+                    H - BOTTOM,
+                    x.at(xv),
+                    H - BOTTOM + 14,
+                    number(xv)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
                             + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%.3f</text>%n",
-                    LEFT, y.at(yv), W - RIGHT, y.at(yv), LEFT - 4, y.at(yv) + 4, yv));
+                    LEFT,
+                    y.at(yv),
+                    W - RIGHT,
+                    y.at(yv),
+                    LEFT - 4,
+                    y.at(yv) + 4,
+                    yv));
         }
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                (LEFT + W - RIGHT) / 2, H - 12, Dashboard.esc(costLabel)));
-        b.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 14 %d)\">top-1 accuracy</text>%n", (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2));
-        List<Mark> sorted = front.stream().sorted(Comparator.comparingDouble(Mark::cost)).toList();
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                (LEFT + W - RIGHT) / 2,
+                H - 12,
+                Dashboard.esc(costLabel)));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
+                        + "transform=\"rotate(-90 14 %d)\">top-1 accuracy</text>%n",
+                (TOP + H - BOTTOM) / 2,
+                (TOP + H - BOTTOM) / 2));
+        List<Mark> sorted =
+                front.stream().sorted(Comparator.comparingDouble(Mark::cost)).toList();
         if (!sorted.isEmpty()) {
             StringBuilder path = new StringBuilder();
             for (Mark m : sorted) {
-                path.append(path.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x.at(m.cost()),
-                        y.at(m.accuracy())));
+                path.append(path.isEmpty() ? "M" : " L")
+                        .append(String.format(Locale.ROOT, "%.1f %.1f", x.at(m.cost()), y.at(m.accuracy())));
             }
             b.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>\n");
             for (Mark m : sorted) {
-                b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f77b4\"/>%n",
-                        x.at(m.cost()), y.at(m.accuracy())));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f77b4\"/>%n",
+                        x.at(m.cost()),
+                        y.at(m.accuracy())));
             }
         }
         for (Mark m : uniform) {
             double cx = x.at(m.cost());
             double cy = y.at(m.accuracy());
-            b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#ff7f0e\"/>"
-                    + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#b35900\">%s</text>%n", cx - 4, cy - 4, cx + 7, cy - 6,
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#ff7f0e\"/>"
+                            + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#b35900\">%s</text>%n",
+                    cx - 4,
+                    cy - 4,
+                    cx + 7,
+                    cy - 6,
                     Dashboard.esc(m.label())));
         }
         if (chosen != null) {
@@ -96,16 +137,21 @@ public final class ParetoPlot {
             for (int i = 0; i < 10; i++) {
                 double r = i % 2 == 0 ? 8 : 3.5;
                 double angle = Math.PI / 2 + i * Math.PI / 5;
-                star.append(i == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", cx + r * Math.cos(angle),
-                        cy - r * Math.sin(angle)));
+                star.append(i == 0 ? "M" : " L")
+                        .append(String.format(
+                                Locale.ROOT, "%.1f %.1f", cx + r * Math.cos(angle), cy - r * Math.sin(angle)));
             }
             b.append("<path d=\"").append(star).append(" Z\" fill=\"#d62728\"/>\n");
         }
         int legendY = TOP + 14;
-        b.append(String.format(Locale.ROOT, "<g transform=\"translate(%d,%d)\"><circle cx=\"6\" cy=\"-4\" r=\"3.5\" "
-                + "fill=\"#1f77b4\"/><text x=\"14\" y=\"0\">Pareto sweep</text><rect x=\"2\" y=\"10\" width=\"8\" "
-                + "height=\"8\" fill=\"#ff7f0e\"/><text x=\"14\" y=\"18\">uniform</text><text x=\"0\" y=\"36\" "
-                + "fill=\"#d62728\">&#9733; chosen</text></g>%n", LEFT + 10, legendY));
+        b.append(String.format(
+                Locale.ROOT,
+                "<g transform=\"translate(%d,%d)\"><circle cx=\"6\" cy=\"-4\" r=\"3.5\" "
+                        + "fill=\"#1f77b4\"/><text x=\"14\" y=\"0\">Pareto sweep</text><rect x=\"2\" y=\"10\" width=\"8\" "
+                        + "height=\"8\" fill=\"#ff7f0e\"/><text x=\"14\" y=\"18\">uniform</text><text x=\"0\" y=\"36\" "
+                        + "fill=\"#d62728\">&#9733; chosen</text></g>%n",
+                LEFT + 10,
+                legendY));
         b.append("</svg>\n");
         return b.toString();
     }

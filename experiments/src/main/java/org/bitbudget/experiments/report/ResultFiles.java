@@ -28,8 +28,7 @@ import org.bitbudget.pipeline.SearchPipeline;
 public final class ResultFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ResultFiles() {
-    }
+    private ResultFiles() {}
 
     /**
      * Writes the files of {@code result} into {@code dir} and returns the text of {@code result.json}.
@@ -41,7 +40,8 @@ public final class ResultFiles {
         Files.createDirectories(dir);
         String configJson = PrecisionConfigs.toJson(result.config());
         AtomicFiles.writeString(dir.resolve("config.json"), configJson);
-        String cost = result.pareto().isEmpty() ? "size" : result.pareto().getFirst().cost();
+        String cost =
+                result.pareto().isEmpty() ? "size" : result.pareto().getFirst().cost();
         AtomicFiles.write(dir.resolve("pareto.csv"), w -> writeCsv(w, result));
         AtomicFiles.writeString(dir.resolve("pareto.svg"), plot(result, cost));
         String text = json(summary(result, JSON.readTree(configJson), model, data, dir));
@@ -50,8 +50,8 @@ public final class ResultFiles {
     }
 
     /** The summary {@code result.json} holds. */
-    private static Map<String, Object> summary(SearchPipeline.Result result, Object configTree, String model,
-                                               String data, Path dir) {
+    private static Map<String, Object> summary(
+            SearchPipeline.Result result, Object configTree, String model, String data, Path dir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
         m.put("data", data);
@@ -112,10 +112,16 @@ public final class ResultFiles {
         rows.addAll(result.uniform());
         for (SearchPipeline.Point p : rows) {
             StringBuilder b = new StringBuilder();
-            b.append(p.uniform() == null ? "pareto" : "uniform").append(',')
-                    .append(p.uniform() == null ? p.cost() : "").append(',')
-                    .append(p.uniform() == null ? number(p.budget()) : "").append(',')
-                    .append(number(p.accuracy())).append(',').append(p.engine()).append(',')
+            b.append(p.uniform() == null ? "pareto" : "uniform")
+                    .append(',')
+                    .append(p.uniform() == null ? p.cost() : "")
+                    .append(',')
+                    .append(p.uniform() == null ? number(p.budget()) : "")
+                    .append(',')
+                    .append(number(p.accuracy()))
+                    .append(',')
+                    .append(p.engine())
+                    .append(',')
                     .append(number(p.damage()));
             for (String c : costs) {
                 b.append(',').append(number(p.costs().getOrDefault(c, Double.NaN)));
@@ -123,8 +129,12 @@ public final class ResultFiles {
             b.append(',').append(String.join(";", labels(p.config()))).append('\n');
             w.write(b.toString());
         }
-        StringBuilder chosen = new StringBuilder("chosen,,,").append(number(result.accuracy())).append(',')
-                .append(result.engine()).append(',').append(number(result.damage()));
+        StringBuilder chosen = new StringBuilder("chosen,,,")
+                .append(number(result.accuracy()))
+                .append(',')
+                .append(result.engine())
+                .append(',')
+                .append(number(result.damage()));
         for (String c : costs) {
             chosen.append(',').append(number(result.costs().getOrDefault(c, Double.NaN)));
         }
@@ -151,11 +161,11 @@ public final class ResultFiles {
                 .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
                 .toList();
         List<ParetoPlot.Mark> uniform = result.uniform().stream()
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(),
-                        p.uniform()))
+                .map(p -> new ParetoPlot.Mark(
+                        p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), p.uniform()))
                 .toList();
-        ParetoPlot.Mark chosen = new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale,
-                result.accuracy(), "chosen");
+        ParetoPlot.Mark chosen =
+                new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale, result.accuracy(), "chosen");
         return ParetoPlot.svg(unitLabel, front, uniform, chosen);
     }
 

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The experiment YAML: the example's grid and keys, and a corpus of malformed files with their one-line errors. */
 class ExperimentParserTest {
     static final Path PROJECT = Path.of(System.getProperty("bitbudget.defaultModel", "../models/x.onnx"))
-            .toAbsolutePath().getParent().getParent();
+            .toAbsolutePath()
+            .getParent()
+            .getParent();
     static final Path DEFAULT_MODEL = PROJECT.resolve("models/lenet5-fashion-mnist.onnx");
     static final Path EXAMPLE = PROJECT.resolve("experiments/examples/lenet5-budgets.yaml");
     private static final Path CORPUS = Path.of("src/test/resources/batch/malformed");
@@ -42,7 +44,9 @@ class ExperimentParserTest {
         assertEquals("ilp", first.strategy());
         assertEquals(0, first.seed());
         assertEquals(1, e.runs().get(1).seed(), "seeds vary fastest");
-        assertEquals(List.of("size <= 0.6 x int8", "bops <= 0.6 x int8"), e.runs().get(4).budgets());
+        assertEquals(
+                List.of("size <= 0.6 x int8", "bops <= 0.6 x int8"),
+                e.runs().get(4).budgets());
         assertEquals("lenet5-pytorch", e.runs().get(18).model());
         assertEquals(30.0, first.timeSeconds());
         assertEquals(2000, first.limit());
@@ -66,13 +70,21 @@ class ExperimentParserTest {
         Path other = Files.createDirectories(dir.resolve("elsewhere"));
         Files.copy(DEFAULT_MODEL, other.resolve("m.onnx"));
         Files.writeString(other.resolve("b.yaml"), yaml);
-        List<String> a = ExperimentParser.load(dir.resolve("a.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
-        List<String> b = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
+        List<String> a = ExperimentParser.load(dir.resolve("a.yaml"), DEFAULT_MODEL).runs().stream()
+                .map(RunSpec::key)
+                .toList();
+        List<String> b = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream()
+                .map(RunSpec::key)
+                .toList();
         assertEquals(a, b);
         // A different model file (same name, same path) is a different run.
-        Files.copy(PROJECT.resolve("../shared/models/lenet5.onnx").normalize(), other.resolve("m.onnx"),
+        Files.copy(
+                PROJECT.resolve("../shared/models/lenet5.onnx").normalize(),
+                other.resolve("m.onnx"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> c = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream().map(RunSpec::key).toList();
+        List<String> c = ExperimentParser.load(other.resolve("b.yaml"), DEFAULT_MODEL).runs().stream()
+                .map(RunSpec::key)
+                .toList();
         assertFalse(a.contains(c.getFirst()));
     }
 
@@ -94,7 +106,8 @@ class ExperimentParserTest {
         assertEquals(2, e.runs().size());
         assertEquals("hessian", e.runs().get(0).estimator());
         assertEquals(4, e.runs().get(0).seed());
-        assertEquals(List.of("bops <= 0.5 x int8", "size <= 40 KiB"), e.runs().get(1).budgets());
+        assertEquals(
+                List.of("bops <= 0.5 x int8", "size <= 40 KiB"), e.runs().get(1).budgets());
     }
 
     static Stream<Path> corpus() throws IOException {
@@ -119,7 +132,9 @@ class ExperimentParserTest {
         assertTrue(message.startsWith(file.toString() + ": "), message);
         assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
         assertFalse(message.contains("\n"), "one line: " + message);
-        if (!expected.contains("empty file") && !expected.contains("same run") && !expected.contains("missing (required)")) {
+        if (!expected.contains("empty file")
+                && !expected.contains("same run")
+                && !expected.contains("missing (required)")) {
             assertTrue(message.matches(".*: line \\d+: .*"), "names the line: " + message);
         }
     }
@@ -127,11 +142,15 @@ class ExperimentParserTest {
     @Test
     void shardsComeFromSlurmOrKubernetes() {
         assertEquals(Shard.ALL, Shard.fromEnvironment(java.util.Map.of()));
-        assertEquals(new Shard(2, 4), Shard.fromEnvironment(java.util.Map.of("SLURM_ARRAY_TASK_ID", "3",
-                "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_COUNT", "4")));
-        assertEquals(new Shard(1, 3), Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1",
-                "JOB_COMPLETIONS", "3")));
-        assertThrows(UserInputException.class, () -> Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1")));
+        assertEquals(
+                new Shard(2, 4),
+                Shard.fromEnvironment(java.util.Map.of(
+                        "SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_COUNT", "4")));
+        assertEquals(
+                new Shard(1, 3),
+                Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1", "JOB_COMPLETIONS", "3")));
+        assertThrows(
+                UserInputException.class, () -> Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "1")));
         assertEquals(new Shard(0, 2), Shard.parse("0/2", "--shard"));
         for (String bad : List.of("2/2", "-1/2", "1", "a/b", "1/0")) {
             assertThrows(UserInputException.class, () -> Shard.parse(bad, "--shard"), bad);

@@ -1,6 +1,5 @@
 package org.bitbudget.experiments.export;
 
-import org.bitbudget.ir.precision.QuantizedGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,28 +10,28 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.onnx.QdqExporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.engine.IntegerEngine;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.onnx.QdqExporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,7 +44,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class QdqExportAccuracyTest {
     private static final Path LENET = Path.of(System.getProperty("bitbudget.shared", "../../shared"))
-            .resolve("models/lenet5.onnx").toAbsolutePath().normalize();
+            .resolve("models/lenet5.onnx")
+            .toAbsolutePath()
+            .normalize();
     private static final Normalization NORM = new Normalization(0.2860f, 0.3530f);
     private static final int IMAGES = 2000;
 
@@ -68,15 +69,20 @@ class QdqExportAccuracyTest {
         PrecisionConfig config = PrecisionConfigs.parse("""
                 {"default": {"weights": "%s", "activations": "uint8"}}""".formatted(weights), "w" + weights, false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
-        QdqExporter.Export export = QdqExporter.export(graph, q, Map.of("bitbudget.precision",
-                PrecisionConfigs.toJson(config)));
+        QdqExporter.Export export =
+                QdqExporter.export(graph, q, Map.of("bitbudget.precision", PrecisionConfigs.toJson(config)));
         assertQdq(export.bytes(), 5);
         export.layers().forEach(l -> assertEquals("qdq-int8", l.weights(), l.toString()));
 
         double integer = accuracy(IntegerEngine.of(graph, q).predict(images));
         double ort = accuracy(onnxRuntime(export.bytes(), images));
-        System.out.printf(Locale.ROOT, "W%sA8 on %d images: integer engine %.4f, ONNX Runtime QDQ %.4f%n", weights,
-                IMAGES, integer, ort);
+        System.out.printf(
+                Locale.ROOT,
+                "W%sA8 on %d images: integer engine %.4f, ONNX Runtime QDQ %.4f%n",
+                weights,
+                IMAGES,
+                integer,
+                ort);
         assertTrue(Math.abs(integer - ort) <= 0.005, "integer " + integer + " vs ORT " + ort);
         assertTrue(integer > 0.8, "a working quantized model: " + integer);
     }
@@ -92,7 +98,8 @@ class QdqExportAccuracyTest {
         assertQdq(export.bytes(), 0);
         double fake = accuracy(FloatEngine.builder(q.graph()).build().predict(images));
         double ort = accuracy(onnxRuntime(export.bytes(), images));
-        System.out.printf(Locale.ROOT, "W%s A int8: fake-quant float engine %.4f, ONNX Runtime %.4f%n", weights, fake, ort);
+        System.out.printf(
+                Locale.ROOT, "W%s A int8: fake-quant float engine %.4f, ONNX Runtime %.4f%n", weights, fake, ort);
         assertTrue(Math.abs(fake - ort) <= 0.005, "fake-quant " + fake + " vs ORT " + ort);
     }
 
@@ -100,12 +107,17 @@ class QdqExportAccuracyTest {
     private static void assertQdq(byte[] bytes, int weightDq) throws Exception {
         ModelProto m = ModelProto.parseFrom(bytes);
         List<NodeProto> nodes = m.getGraph().getNodeList();
-        long q = nodes.stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
-        long dq = nodes.stream().filter(n -> n.getOpType().equals("DequantizeLinear")).count();
+        long q = nodes.stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear"))
+                .count();
+        long dq = nodes.stream()
+                .filter(n -> n.getOpType().equals("DequantizeLinear"))
+                .count();
         assertEquals(5, q, "one QuantizeLinear per layer input");
         assertEquals(5 + weightDq, dq);
-        long int8 = m.getGraph().getInitializerList().stream().filter(t -> t.getName().endsWith("_quantized")
-                && t.getDataType() == 3).count();
+        long int8 = m.getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().endsWith("_quantized") && t.getDataType() == 3)
+                .count();
         assertEquals(weightDq, int8, "int8 weight initializers");
     }
 
@@ -120,8 +132,8 @@ class QdqExportAccuracyTest {
             options.setIntraOpNumThreads(1);
             long[] dims = Arrays.stream(x.shape().dims()).asLongStream().toArray();
             try (OrtSession session = env.createSession(onnx, options);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
-                 OrtSession.Result result = session.run(Map.of("input", in))) {
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), dims);
+                    OrtSession.Result result = session.run(Map.of("input", in))) {
                 OnnxTensor out = (OnnxTensor) result.get(0);
                 FloatBuffer buffer = out.getFloatBuffer();
                 float[] values = new float[buffer.remaining()];

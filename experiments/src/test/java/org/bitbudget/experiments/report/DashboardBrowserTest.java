@@ -59,10 +59,22 @@ class DashboardBrowserTest {
 
     static Page open(Path html, String fragment, Path profile) throws IOException, InterruptedException {
         Path log = Files.createTempFile(profile.getParent(), "chromium", ".log");
-        Process p = new ProcessBuilder(chromium, "--headless", "--disable-gpu", "--no-sandbox",
-                "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions", "--enable-logging=stderr",
-                "--v=0", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-                html.toUri() + fragment).redirectError(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        chromium,
+                        "--headless",
+                        "--disable-gpu",
+                        "--no-sandbox",
+                        "--disable-dev-shm-usage",
+                        "--no-first-run",
+                        "--disable-extensions",
+                        "--enable-logging=stderr",
+                        "--v=0",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=5000",
+                        "--dump-dom",
+                        html.toUri() + fragment)
+                .redirectError(log.toFile())
+                .start();
         byte[] dom = p.getInputStream().readAllBytes();
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -77,8 +89,12 @@ class DashboardBrowserTest {
         Path html = dir.resolve("report.html");
         Files.writeString(html, Dashboard.render(table, "LeNet-5 budgets", RESULTS.toString()));
         String source = Files.readString(html);
-        assertFalse(source.contains("<link") || source.contains("src=\"http") || source.contains("@import")
-                || source.contains("fetch("), "self-contained: nothing to download");
+        assertFalse(
+                source.contains("<link")
+                        || source.contains("src=\"http")
+                        || source.contains("@import")
+                        || source.contains("fetch("),
+                "self-contained: nothing to download");
 
         Page page = open(html, "#sort=-accuracy", dir.resolve("profile"));
         assertEquals(List.of(), page.consoleLines(), "no console output");
@@ -92,10 +108,14 @@ class DashboardBrowserTest {
         List<List<String>> rows = tableRows(page.dom(), "runs-table");
         assertEquals(table.rows().size(), rows.size(), "every run in the table");
         int accuracy = header.indexOf("accuracy");
-        double best = table.rows().stream().mapToDouble(r -> Double.parseDouble(r.get("accuracy"))).max().orElseThrow();
+        double best = table.rows().stream()
+                .mapToDouble(r -> Double.parseDouble(r.get("accuracy")))
+                .max()
+                .orElseThrow();
         assertEquals(best, Double.parseDouble(rows.getFirst().get(accuracy)), "sorted by accuracy, descending");
         for (int i = 1; i < rows.size(); i++) {
-            assertTrue(Double.parseDouble(rows.get(i - 1).get(accuracy)) >= Double.parseDouble(rows.get(i).get(accuracy)));
+            assertTrue(Double.parseDouble(rows.get(i - 1).get(accuracy))
+                    >= Double.parseDouble(rows.get(i).get(accuracy)));
         }
     }
 
@@ -128,7 +148,8 @@ class DashboardBrowserTest {
             List<String> cells = new ArrayList<>();
             Matcher cell = Pattern.compile("<td>(.*?)</td>", Pattern.DOTALL).matcher(row.group(1));
             while (cell.find()) {
-                cells.add(cell.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+                cells.add(
+                        cell.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
             }
             rows.add(cells);
         }

@@ -14,8 +14,7 @@ import org.bitbudget.ir.tensor.Tensor;
  * b' = (b − μ) · γ/√(σ²+ε) + β, as PyTorch's export with constant folding does.
  */
 public final class BatchNormFolding {
-    private BatchNormFolding() {
-    }
+    private BatchNormFolding() {}
 
     /** The graph with foldable BatchNorms folded; other nodes are unchanged. */
     public static Graph fold(Graph graph) {
@@ -35,7 +34,9 @@ public final class BatchNormFolding {
                 continue;
             }
             Node conv = producer.get(bn.input(0));
-            if (conv == null || !(conv.op() instanceof Op.Conv) || readers.get(bn.input(0)) != 1
+            if (conv == null
+                    || !(conv.op() instanceof Op.Conv)
+                    || readers.get(bn.input(0)) != 1
                     || !graph.initializers().containsKey(conv.input(1))) {
                 continue;
             }
@@ -61,8 +62,13 @@ public final class BatchNormFolding {
             String biasName = conv.input(2).isEmpty() ? weightName + ".folded_bias" : conv.input(2);
             initializers.put(weightName, Tensor.of(w.shape(), wf));
             initializers.put(biasName, Tensor.of(Shape.of(out), bf));
-            replacedConv.put(conv, new Node(conv.name(), conv.op(), List.of(conv.input(0), weightName, biasName),
-                    bn.outputs().subList(0, 1)));
+            replacedConv.put(
+                    conv,
+                    new Node(
+                            conv.name(),
+                            conv.op(),
+                            List.of(conv.input(0), weightName, biasName),
+                            bn.outputs().subList(0, 1)));
             dropped.add(bn);
             for (int i = 1; i < 5; i++) {
                 initializers.remove(bn.input(i));
@@ -77,7 +83,7 @@ public final class BatchNormFolding {
         Map<String, Integer> stillRead = new HashMap<>();
         nodes.forEach(n -> n.inputs().forEach(i -> stillRead.merge(i, 1, Integer::sum)));
         initializers.keySet().removeIf(name -> !stillRead.containsKey(name));
-        return new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes,
-                graph.metadata());
+        return new Graph(
+                graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
     }
 }

@@ -19,8 +19,14 @@ import org.bitbudget.ir.tensor.Tensor;
  * @param nodes        the nodes, each after every node that produces one of its inputs
  * @param metadata     the model's metadata properties (for example the training normalisation)
  */
-public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueInfo> outputs,
-                    Map<String, Tensor> initializers, List<Node> nodes, Map<String, String> metadata) {
+public record Graph(
+        String name,
+        int opset,
+        List<ValueInfo> inputs,
+        List<ValueInfo> outputs,
+        Map<String, Tensor> initializers,
+        List<Node> nodes,
+        Map<String, String> metadata) {
     public Graph {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -38,16 +44,22 @@ public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueIn
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            boolean weighted = node.op() instanceof Op.Conv || node.op() instanceof Op.Gemm
-                    || node.op() instanceof Op.MatMul;
+            boolean weighted =
+                    node.op() instanceof Op.Conv || node.op() instanceof Op.Gemm || node.op() instanceof Op.MatMul;
             Tensor weight = initializers.get(node.input(1));
             if (!weighted || weight == null) {
                 continue;
             }
             String biasName = node.op() instanceof Op.MatMul ? "" : node.input(2);
             Tensor bias = initializers.get(biasName);
-            layers.add(new Layer(node.name(), i, node, node.input(1), weight.shape(),
-                    bias == null ? null : biasName, bias == null ? 0 : bias.shape().size()));
+            layers.add(new Layer(
+                    node.name(),
+                    i,
+                    node,
+                    node.input(1),
+                    weight.shape(),
+                    bias == null ? null : biasName,
+                    bias == null ? 0 : bias.shape().size()));
         }
         return List.copyOf(layers);
     }

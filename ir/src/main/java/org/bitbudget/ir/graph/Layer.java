@@ -14,8 +14,8 @@ import org.bitbudget.ir.tensor.Shape;
  * @param biasName    the initializer holding the bias, or null
  * @param biasParams  the number of bias values (0 without a bias)
  */
-public record Layer(String name, int nodeIndex, Node node, String weightName, Shape weightShape, String biasName,
-                    int biasParams) {
+public record Layer(
+        String name, int nodeIndex, Node node, String weightName, Shape weightShape, String biasName, int biasParams) {
 
     /** Number of weights. */
     public long weightParams() {

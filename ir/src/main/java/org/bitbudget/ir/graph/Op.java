@@ -18,7 +18,10 @@ public interface Op {
 
     /** How ONNX's {@code auto_pad} derives pads from the input size. */
     enum AutoPad {
-        NOTSET, SAME_UPPER, SAME_LOWER, VALID
+        NOTSET,
+        SAME_UPPER,
+        SAME_LOWER,
+        VALID
     }
 
     /** Convolution over 1 or 2 spatial axes; {@code group > 1} includes depthwise. */
@@ -56,7 +59,10 @@ public interface Op {
     record Binary(Kind kind, int legacyAxis) implements Op {
         /** Which arithmetic. */
         public enum Kind {
-            ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div");
+            ADD("Add"),
+            SUB("Sub"),
+            MUL("Mul"),
+            DIV("Div");
 
             private final String onnxName;
 
@@ -84,7 +90,10 @@ public interface Op {
     record Unary(Kind kind) implements Op {
         /** Which function. */
         public enum Kind {
-            RELU("Relu"), SIGMOID("Sigmoid"), IDENTITY("Identity"), ROUND("Round");
+            RELU("Relu"),
+            SIGMOID("Sigmoid"),
+            IDENTITY("Identity"),
+            ROUND("Round");
 
             private final String onnxName;
 
@@ -112,11 +121,21 @@ public interface Op {
      * Max or average pooling over 1 or 2 spatial axes. MaxPool's optional second output holds the
      * flat index of each maximum, row-major ({@code storageOrder} 0) or column-major (1) within a plane.
      */
-    record Pool(Kind kind, int[] kernel, int[] strides, int[] pads, int[] dilations, boolean ceilMode,
-                boolean countIncludePad, AutoPad autoPad, int storageOrder) implements Op {
+    record Pool(
+            Kind kind,
+            int[] kernel,
+            int[] strides,
+            int[] pads,
+            int[] dilations,
+            boolean ceilMode,
+            boolean countIncludePad,
+            AutoPad autoPad,
+            int storageOrder)
+            implements Op {
         /** Which reduction. */
         public enum Kind {
-            MAX("MaxPool"), AVERAGE("AveragePool");
+            MAX("MaxPool"),
+            AVERAGE("AveragePool");
 
             private final String onnxName;
 

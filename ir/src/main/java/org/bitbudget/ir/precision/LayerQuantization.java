@@ -15,11 +15,15 @@ import org.bitbudget.ir.quant.WeightQuantizer;
  * @param accumulator the accumulator-aware constraint of the weights (codes, scales, L1 norms,
  *                    sparsity), null when the accumulator has 32 bits or more
  */
-public record LayerQuantization(Layer layer, Precision precision, WeightQuantizer.Result weights,
-                                RangeSearch.Params activations, AccumulatorAware.Result accumulator) {
+public record LayerQuantization(
+        Layer layer,
+        Precision precision,
+        WeightQuantizer.Result weights,
+        RangeSearch.Params activations,
+        AccumulatorAware.Result accumulator) {
     /** Without accumulator-aware constraint. */
-    public LayerQuantization(Layer layer, Precision precision, WeightQuantizer.Result weights,
-                             RangeSearch.Params activations) {
+    public LayerQuantization(
+            Layer layer, Precision precision, WeightQuantizer.Result weights, RangeSearch.Params activations) {
         this(layer, precision, weights, activations, null);
     }
 }

@@ -46,8 +46,9 @@ public record PrecisionConfig(Precision defaults, Map<String, Precision> layers)
         var names = graph.layers().stream().map(Layer::name).toList();
         for (String name : layers.keySet()) {
             if (!names.contains(name)) {
-                throw new UserInputException(source + ": layers." + name, "no such layer in " + graph.name()
-                        + " (layers: " + String.join(", ", names) + ")");
+                throw new UserInputException(
+                        source + ": layers." + name,
+                        "no such layer in " + graph.name() + " (layers: " + String.join(", ", names) + ")");
             }
         }
     }

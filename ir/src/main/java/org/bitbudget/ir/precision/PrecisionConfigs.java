@@ -44,13 +44,13 @@ import org.bitbudget.ir.quant.QuantizerSpec;
  */
 public final class PrecisionConfigs {
     // A key given twice is an error, not a silent "last one wins".
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final ObjectMapper YAML = new YAMLMapper()
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new YAMLMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private PrecisionConfigs() {
-    }
+    private PrecisionConfigs() {}
 
     /** Reads the config in {@code path}. */
     public static PrecisionConfig load(Path path) {
@@ -73,16 +73,20 @@ public final class PrecisionConfigs {
             root = (yaml ? YAML : JSON).readTree(text);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new UserInputException(source, "malformed " + (yaml ? "YAML" : "JSON")
-                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
-                    + problem(e.getOriginalMessage()));
+            throw new UserInputException(
+                    source,
+                    "malformed " + (yaml ? "YAML" : "JSON")
+                            + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+                            + ": "
+                            + problem(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new UserInputException(source, "a precision config is an object with 'default' and 'layers'");
         }
         checkFields(root, Set.of("default", "layers"), source, "");
         Precision defaults = root.has("default")
-                ? precision(root.get("default"), Precision.FLOAT, source, "default") : Precision.FLOAT;
+                ? precision(root.get("default"), Precision.FLOAT, source, "default")
+                : Precision.FLOAT;
         Map<String, Precision> layers = new LinkedHashMap<>();
         JsonNode layerNodes = root.get("layers");
         if (layerNodes != null && !layerNodes.isNull()) {
@@ -102,26 +106,29 @@ public final class PrecisionConfigs {
      * quoting the source and pointing at a column, which the line and column already give).
      */
     private static String problem(String message) {
-        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        return message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
                 .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static Precision precision(JsonNode node, Precision base, String source, String path) {
         if (!node.isObject()) {
-            throw new UserInputException(source + ": " + path, "must be an object with weights, activations, "
-                    + "accumulator");
+            throw new UserInputException(
+                    source + ": " + path, "must be an object with weights, activations, " + "accumulator");
         }
         checkFields(node, Set.of("weights", "activations", "accumulator"), source, path);
-        QuantizerSpec weights = node.has("weights")
-                ? quantizer(node.get("weights"), true, source, path + ".weights") : base.weights();
+        QuantizerSpec weights =
+                node.has("weights") ? quantizer(node.get("weights"), true, source, path + ".weights") : base.weights();
         QuantizerSpec activations = node.has("activations")
-                ? quantizer(node.get("activations"), false, source, path + ".activations") : base.activations();
+                ? quantizer(node.get("activations"), false, source, path + ".activations")
+                : base.activations();
         int accumulator = base.accumulatorBits();
         if (node.has("accumulator")) {
             JsonNode acc = node.get("accumulator");
             if (!acc.canConvertToExactIntegral() || !acc.canConvertToInt() || acc.asInt() < 2 || acc.asInt() > 64) {
-                throw new UserInputException(source + ": " + path + ".accumulator", "must be a whole number of "
-                        + "bits from 2 to 64, got " + acc);
+                throw new UserInputException(
+                        source + ": " + path + ".accumulator",
+                        "must be a whole number of " + "bits from 2 to 64, got " + acc);
             }
             accumulator = acc.asInt();
         }
@@ -140,31 +147,44 @@ public final class PrecisionConfigs {
             if (!node.path("format").isTextual()) {
                 throw new UserInputException(source + ": " + path + ".format", "missing (a format name such as int4)");
             }
-            format = parse(source, path + ".format", () -> NumberFormat.parse(node.get("format").asText()));
+            format = parse(
+                    source,
+                    path + ".format",
+                    () -> NumberFormat.parse(node.get("format").asText()));
             if (node.has("granularity")) {
-                granularity = parse(source, path + ".granularity",
+                granularity = parse(
+                        source,
+                        path + ".granularity",
                         () -> Granularity.parse(node.get("granularity").asText()));
             }
             if (node.has("clipping")) {
-                clipping = parse(source, path + ".clipping", () -> Clipping.parse(node.get("clipping").asText()));
+                clipping = parse(
+                        source,
+                        path + ".clipping",
+                        () -> Clipping.parse(node.get("clipping").asText()));
             }
             if (node.has("residual")) {
-                residual = parse(source, path + ".residual", () -> NumberFormat.parse(node.get("residual").asText()));
+                residual = parse(
+                        source,
+                        path + ".residual",
+                        () -> NumberFormat.parse(node.get("residual").asText()));
             }
         } else {
-            throw new UserInputException(source + ": " + path, "must be a format name or an object with format, "
-                    + "granularity, clipping, residual");
+            throw new UserInputException(
+                    source + ": " + path,
+                    "must be a format name or an object with format, " + "granularity, clipping, residual");
         }
         if (!weights && granularity.kind() != Granularity.Kind.PER_TENSOR) {
-            throw new UserInputException(source + ": " + path + ".granularity", "activations are quantized "
-                    + "per-tensor");
+            throw new UserInputException(
+                    source + ": " + path + ".granularity", "activations are quantized " + "per-tensor");
         }
         if (!weights && residual != null) {
             throw new UserInputException(source + ": " + path + ".residual", "only weights have a residual tensor");
         }
         if (granularity.kind() == Granularity.Kind.PER_VECTOR && format.unsigned()) {
-            throw new UserInputException(source + ": " + path + ".granularity", "per-vector scales need a signed "
-                    + "format, not " + format.name());
+            throw new UserInputException(
+                    source + ": " + path + ".granularity",
+                    "per-vector scales need a signed " + "format, not " + format.name());
         }
         return new QuantizerSpec(format, granularity, clipping, residual);
     }
@@ -185,8 +205,10 @@ public final class PrecisionConfigs {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new UserInputException(source + ": " + (path.isEmpty() ? f : path + "." + f),
-                        "unknown field (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                throw new UserInputException(
+                        source + ": " + (path.isEmpty() ? f : path + "." + f),
+                        "unknown field (expected one of "
+                                + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
     }

@@ -52,8 +52,8 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
                 try {
                     w = WeightQuantizer.quantize(weight, channelAxis(layer), p.weights());
                     if (p.accumulatorBits() < 32) {
-                        acc = AccumulatorAware.constrain(weight, channelAxis(layer), p.weights(), p.accumulatorBits(),
-                                maxInput(p));
+                        acc = AccumulatorAware.constrain(
+                                weight, channelAxis(layer), p.weights(), p.accumulatorBits(), maxInput(p));
                         w = new WeightQuantizer.Result(acc.tensor(), w.scales(), w.vectorScales(), w.zeroPoints());
                     }
                 } catch (IllegalArgumentException e) {
@@ -61,20 +61,26 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
                 }
                 initializers.put(layer.weightName(), w.tensor());
             } else if (p.accumulatorBits() < 32) {
-                throw new UserInputException("layer " + layer.name(), "an accumulator of " + p.accumulatorBits()
-                        + " bits needs integer weights and activations, not float weights");
+                throw new UserInputException(
+                        "layer " + layer.name(),
+                        "an accumulator of " + p.accumulatorBits()
+                                + " bits needs integer weights and activations, not float weights");
             }
             applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
         }
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {
             RangeSearch.Params a = inputQuant.get(node.name());
-            Layer layer = layers.stream().filter(l -> l.node() == node).findFirst().orElse(null);
+            Layer layer =
+                    layers.stream().filter(l -> l.node() == node).findFirst().orElse(null);
             if (a != null && layer != null) {
                 QuantizerSpec spec = config.of(layer.name()).activations();
                 String quantized = node.input(0) + "::quantized_for::" + node.name();
-                nodes.add(new Node(node.name() + "/input_quantizer", new Op.FakeQuantize(spec.format(), a.scale(),
-                        a.zeroPoint()), List.of(node.input(0)), List.of(quantized)));
+                nodes.add(new Node(
+                        node.name() + "/input_quantizer",
+                        new Op.FakeQuantize(spec.format(), a.scale(), a.zeroPoint()),
+                        List.of(node.input(0)),
+                        List.of(quantized)));
                 List<String> inputs = new ArrayList<>(node.inputs());
                 inputs.set(0, quantized);
                 nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
@@ -82,8 +88,8 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
                 nodes.add(node);
             }
         }
-        Graph out = new Graph(graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes,
-                graph.metadata());
+        Graph out = new Graph(
+                graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
         return new QuantizedGraph(out, applied);
     }
 
@@ -96,10 +102,16 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
      */
     public static Tensor quantizedWeight(Layer layer, Tensor weight, Precision precision) {
         if (precision.accumulatorBits() < 32) {
-            return AccumulatorAware.constrain(weight, channelAxis(layer), precision.weights(),
-                    precision.accumulatorBits(), maxInput(precision)).tensor();
+            return AccumulatorAware.constrain(
+                            weight,
+                            channelAxis(layer),
+                            precision.weights(),
+                            precision.accumulatorBits(),
+                            maxInput(precision))
+                    .tensor();
         }
-        return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights()).tensor();
+        return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights())
+                .tensor();
     }
 
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */

@@ -44,8 +44,7 @@ import org.bitbudget.ir.tensor.Tensor;
 public final class AccumulatorAware {
     private static final int BISECTION_STEPS = 60;
 
-    private AccumulatorAware() {
-    }
+    private AccumulatorAware() {}
 
     /** How one channel was constrained. */
     public enum Method {
@@ -73,11 +72,21 @@ public final class AccumulatorAware {
      * @param dataTypeBits    the data-type bound of the unconstrained layer (k · qmax · X), in bits
      * @param sparsity        fraction of zero codes
      */
-    public record Result(Tensor tensor, int[] codes, float[] scales, long[] l1, Method[] methods, long budget,
-                         int accumulatorBits, long maxInput, int dataTypeBits, double sparsity) {
+    public record Result(
+            Tensor tensor,
+            int[] codes,
+            float[] scales,
+            long[] l1,
+            Method[] methods,
+            long budget,
+            int accumulatorBits,
+            long maxInput,
+            int dataTypeBits,
+            double sparsity) {
         /** Channels whose codes changed. */
         public int constrainedChannels() {
-            return (int) Arrays.stream(methods).filter(m -> m != Method.UNCHANGED).count();
+            return (int)
+                    Arrays.stream(methods).filter(m -> m != Method.UNCHANGED).count();
         }
 
         /** The largest ||q||_1 over channels. */
@@ -125,16 +134,16 @@ public final class AccumulatorAware {
      * @throws IllegalArgumentException for formats other than signed integers, per-vector scales or a
      *                                  residual, or a budget below 1
      */
-    public static Result constrain(Tensor weight, int channelAxis, QuantizerSpec spec, int accumulatorBits,
-                                   long maxInput) {
+    public static Result constrain(
+            Tensor weight, int channelAxis, QuantizerSpec spec, int accumulatorBits, long maxInput) {
         NumberFormat format = spec.format();
         if (!format.isInteger() || format.unsigned() || format.signOnly()) {
             throw new IllegalArgumentException("accumulator-aware quantization needs signed integer weights, not "
                     + spec.format().name());
         }
         if (spec.residual() != null || spec.granularity().kind() == Granularity.Kind.PER_VECTOR) {
-            throw new IllegalArgumentException("accumulator-aware quantization needs per-tensor or per-channel "
-                    + "weights without residual");
+            throw new IllegalArgumentException(
+                    "accumulator-aware quantization needs per-tensor or per-channel " + "weights without residual");
         }
         long budget = l1Budget(accumulatorBits, maxInput);
         Shape shape = weight.shape();
@@ -164,7 +173,9 @@ public final class AccumulatorAware {
             for (int p = 0; p < k; p++) {
                 group[p] = w[index(channelAxis, channels, k, j, p)];
             }
-            float s = perTensor ? tensorParams.scale() : RangeSearch.choose(group, k, format, spec.clipping()).scale();
+            float s = perTensor
+                    ? tensorParams.scale()
+                    : RangeSearch.choose(group, k, format, spec.clipping()).scale();
             double[] a = new double[k];
             long norm = 0;
             for (int p = 0; p < k; p++) {
@@ -219,8 +230,17 @@ public final class AccumulatorAware {
         }
         int dataTypeBits = bits((long) k * qmax * maxInput);
         double sparsity = codes.length == 0 ? 0 : (double) zeros / codes.length;
-        return new Result(Tensor.of(shape, out), codes, scales, l1, methods, budget, accumulatorBits, maxInput,
-                dataTypeBits, sparsity);
+        return new Result(
+                Tensor.of(shape, out),
+                codes,
+                scales,
+                l1,
+                methods,
+                budget,
+                accumulatorBits,
+                maxInput,
+                dataTypeBits,
+                sparsity);
     }
 
     private static int index(int channelAxis, int channels, int k, int j, int p) {

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 public record Clipping(Kind kind, double percentile) {
     /** The three rules. */
     public enum Kind {
-        MAX, PERCENTILE, MSE
+        MAX,
+        PERCENTILE,
+        MSE
     }
 
     public static final Clipping MAX = new Clipping(Kind.MAX, 100);

@@ -17,7 +17,9 @@ public record Granularity(Kind kind, int vectorSize) {
 
     /** The three kinds of sharing. */
     public enum Kind {
-        PER_TENSOR, PER_CHANNEL, PER_VECTOR
+        PER_TENSOR,
+        PER_CHANNEL,
+        PER_VECTOR
     }
 
     public static final Granularity PER_TENSOR = new Granularity(Kind.PER_TENSOR, 0);

@@ -48,8 +48,8 @@ public record IntegerFormat(String name, int bits, int min, int max, boolean sig
      * The names {@link NumberFormats} accepts for this family: {@code int2..int8},
      * {@code int2-full..int8-full} and {@code uint2..uint8}.
      */
-    static final NumberFormats.Family FAMILY = new NumberFormats.Family(
-            "int2..int8, int2-full..int8-full, uint2..uint8", IntegerFormat::named);
+    static final NumberFormats.Family FAMILY =
+            new NumberFormats.Family("int2..int8, int2-full..int8-full, uint2..uint8", IntegerFormat::named);
 
     private static final Pattern NAME = Pattern.compile("(u?)int([2-8])(-full)?");
 

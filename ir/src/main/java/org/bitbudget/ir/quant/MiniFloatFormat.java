@@ -29,7 +29,9 @@ public record MiniFloatFormat(String name, int exponentBits, int mantissaBits, i
 
     /** Which of the top encodings are reserved for infinities and NaNs. */
     public enum Reserved {
-        NONE, NAN_ONLY, IEEE
+        NONE,
+        NAN_ONLY,
+        IEEE
     }
 
     /** OCP FP8 E4M3 (“FN”): bias 7, max 448, no infinity. */
@@ -39,8 +41,12 @@ public record MiniFloatFormat(String name, int exponentBits, int mantissaBits, i
 
     /** {@code fpN-eEmM} with bias 2^(E−1)−1 and every encoding finite (fp6-e3m2, fp6-e2m3, fp4-e2m1, …). */
     public static MiniFloatFormat allFinite(int exponentBits, int mantissaBits) {
-        return new MiniFloatFormat("fp" + (1 + exponentBits + mantissaBits) + "-e" + exponentBits + "m" + mantissaBits,
-                exponentBits, mantissaBits, (1 << (exponentBits - 1)) - 1, Reserved.NONE);
+        return new MiniFloatFormat(
+                "fp" + (1 + exponentBits + mantissaBits) + "-e" + exponentBits + "m" + mantissaBits,
+                exponentBits,
+                mantissaBits,
+                (1 << (exponentBits - 1)) - 1,
+                Reserved.NONE);
     }
 
     /** The names {@link NumberFormats} accepts for this family: any {@code fpN-eEmM} ({@link #allFinite}). */
@@ -62,8 +68,8 @@ public record MiniFloatFormat(String name, int exponentBits, int mantissaBits, i
         int e = Integer.parseInt(mini.group(2));
         int m = Integer.parseInt(mini.group(3));
         if (total != 1 + e + m) {
-            throw new IllegalArgumentException("1 sign + " + e + " exponent + " + m + " mantissa bits is "
-                    + (1 + e + m) + ", not " + total);
+            throw new IllegalArgumentException(
+                    "1 sign + " + e + " exponent + " + m + " mantissa bits is " + (1 + e + m) + ", not " + total);
         }
         if (e < 1 || e > 8 || m < 0 || m > 10) {
             throw new IllegalArgumentException("exponent bits must be 1..8 and mantissa bits 0..10");

@@ -38,6 +38,7 @@ public final class NumberFormats {
 
     /** Exact names (aliases included) to formats. */
     private static final Map<String, NumberFormat> NAMED = new LinkedHashMap<>();
+
     private static final List<Family> FAMILIES = new ArrayList<>();
     /** What the "unknown format" error lists, in registration order. */
     private static final List<String> SHOWN = new ArrayList<>();
@@ -55,8 +56,7 @@ public final class NumberFormats {
         register(MiniFloatFormat.FAMILY);
     }
 
-    private NumberFormats() {
-    }
+    private NumberFormats() {}
 
     /**
      * Registers {@code format} under its {@link NumberFormat#name()} and the given aliases.
@@ -129,7 +129,6 @@ public final class NumberFormats {
     /** "a, b or c". */
     private static String shown() {
         int last = SHOWN.size() - 1;
-        return last == 0 ? SHOWN.getFirst()
-                : String.join(", ", SHOWN.subList(0, last)) + " or " + SHOWN.get(last);
+        return last == 0 ? SHOWN.getFirst() : String.join(", ", SHOWN.subList(0, last)) + " or " + SHOWN.get(last);
     }
 }

@@ -15,8 +15,8 @@ import java.util.Objects;
  */
 public record QuantizerSpec(NumberFormat format, Granularity granularity, Clipping clipping, NumberFormat residual) {
     /** Not quantized. */
-    public static final QuantizerSpec FLOAT = new QuantizerSpec(NumberFormat.FLOAT, Granularity.PER_TENSOR,
-            Clipping.MAX, null);
+    public static final QuantizerSpec FLOAT =
+            new QuantizerSpec(NumberFormat.FLOAT, Granularity.PER_TENSOR, Clipping.MAX, null);
 
     public QuantizerSpec {
         Objects.requireNonNull(format);

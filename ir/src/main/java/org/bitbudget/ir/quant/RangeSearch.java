@@ -18,8 +18,7 @@ public final class RangeSearch {
     private static final int GRID = 100;
     private static final double TOLERANCE = 1e-4;
 
-    private RangeSearch() {
-    }
+    private RangeSearch() {}
 
     /**
      * A scale and zero point.
@@ -137,7 +136,8 @@ public final class RangeSearch {
     }
 
     private static Params params(double alpha, float lo, float hi, boolean unsigned, NumberFormat format) {
-        return unsigned ? asymmetric((float) (alpha * lo), (float) (alpha * hi), format)
+        return unsigned
+                ? asymmetric((float) (alpha * lo), (float) (alpha * hi), format)
                 : symmetric((float) (alpha * hi), format);
     }
 

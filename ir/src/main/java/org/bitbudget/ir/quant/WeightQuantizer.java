@@ -10,8 +10,7 @@ import org.bitbudget.ir.tensor.Tensor;
  * {@code channelAxis} (0 for Gemm with transB, 1 for [K, N] weights of Gemm and MatMul).
  */
 public final class WeightQuantizer {
-    private WeightQuantizer() {
-    }
+    private WeightQuantizer() {}
 
     /**
      * The quantized tensor and how many scales and zero points it stores (for size costs).
@@ -22,8 +21,7 @@ public final class WeightQuantizer {
      *                   {@link Granularity#VECTOR_SCALE_BITS} bits
      * @param zeroPoints zero points stored
      */
-    public record Result(Tensor tensor, int scales, int vectorScales, int zeroPoints) {
-    }
+    public record Result(Tensor tensor, int scales, int vectorScales, int zeroPoints) {}
 
     /** Quantizes {@code weight} with channels on {@code channelAxis}. */
     public static Result quantize(Tensor weight, int channelAxis, QuantizerSpec spec) {
@@ -50,8 +48,11 @@ public final class WeightQuantizer {
             for (int i = 0; i < w.length; i++) {
                 out[i] += second[i];
             }
-            return new Result(Tensor.of(shape, out), first.scales() + r.scales(),
-                    first.vectorScales() + r.vectorScales(), first.zeroPoints() + r.zeroPoints());
+            return new Result(
+                    Tensor.of(shape, out),
+                    first.scales() + r.scales(),
+                    first.vectorScales() + r.vectorScales(),
+                    first.zeroPoints() + r.zeroPoints());
         }
         return new Result(Tensor.of(shape, out), first.scales(), first.vectorScales(), first.zeroPoints());
     }
@@ -63,8 +64,8 @@ public final class WeightQuantizer {
         }
     }
 
-    private static Result quantizeInto(float[] w, float[] out, int channels, int k, Layout layout,
-                                       NumberFormat format, QuantizerSpec spec) {
+    private static Result quantizeInto(
+            float[] w, float[] out, int channels, int k, Layout layout, NumberFormat format, QuantizerSpec spec) {
         Granularity g = spec.granularity();
         int zeroPoints = format.unsigned() ? 1 : 0;
         switch (g.kind()) {
@@ -88,8 +89,8 @@ public final class WeightQuantizer {
             }
             case PER_VECTOR -> {
                 if (format.unsigned()) {
-                    throw new IllegalArgumentException("per-vector granularity needs a signed format, not "
-                            + format.name());
+                    throw new IllegalArgumentException(
+                            "per-vector granularity needs a signed format, not " + format.name());
                 }
                 int n = g.vectorSize();
                 int vectors = (k + n - 1) / n;
@@ -106,8 +107,10 @@ public final class WeightQuantizer {
                             vectorMax = Math.max(vectorMax, Math.abs(group[j]));
                         }
                         // An all-zero vector's scale is 0: choose()'s fallback scale of 1 must not set the channel's.
-                        vectorScale[v] = vectorMax == 0f ? 0f
-                                : RangeSearch.choose(group, len, format, spec.clipping()).scale();
+                        vectorScale[v] = vectorMax == 0f
+                                ? 0f
+                                : RangeSearch.choose(group, len, format, spec.clipping())
+                                        .scale();
                         channelMax = Math.max(channelMax, vectorScale[v]);
                     }
                     // Two-level scale: an integer code per vector times one float scale per channel.
@@ -115,7 +118,8 @@ public final class WeightQuantizer {
                     for (int v = 0; v < vectors; v++) {
                         int len = Math.min(n, k - v * n);
                         float code = channelScale > 0
-                                ? Math.clamp((float) Math.rint(vectorScale[v] / channelScale), 1f, (float) maxCode) : 1f;
+                                ? Math.clamp((float) Math.rint(vectorScale[v] / channelScale), 1f, (float) maxCode)
+                                : 1f;
                         RangeSearch.Params p = new RangeSearch.Params(channelScale > 0 ? code * channelScale : 1f, 0f);
                         for (int j = 0; j < len; j++) {
                             int idx = layout.index(ch, v * n + j);

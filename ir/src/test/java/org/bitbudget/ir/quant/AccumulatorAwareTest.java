@@ -60,8 +60,8 @@ class AccumulatorAwareTest {
         }
     }
 
-    private static void check(Tensor weight, int axis, QuantizerSpec spec, int p, long maxInput,
-                              WeightQuantizer.Result plain) {
+    private static void check(
+            Tensor weight, int axis, QuantizerSpec spec, int p, long maxInput, WeightQuantizer.Result plain) {
         long budget = AccumulatorAware.l1Budget(p, maxInput);
         IntegerFormat f = (IntegerFormat) spec.format();
         if (budget < f.max()) {
@@ -126,8 +126,10 @@ class AccumulatorAwareTest {
         }
         assertTrue(r8.scales()[0] > 2 * max0 / 127, r8.scales()[0] + " vs " + max0 / 127);
         assertThrows(IllegalArgumentException.class, () -> AccumulatorAware.constrain(weight, 0, int8, 8, 255));
-        assertThrows(IllegalArgumentException.class, () -> AccumulatorAware.constrain(weight, 0,
-                QuantizerSpec.weights(NumberFormat.parse("fp8-e4m3")), 16, 255));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AccumulatorAware.constrain(
+                        weight, 0, QuantizerSpec.weights(NumberFormat.parse("fp8-e4m3")), 16, 255));
     }
 
     @Test

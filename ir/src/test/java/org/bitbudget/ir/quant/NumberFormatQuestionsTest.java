@@ -24,8 +24,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NumberFormatQuestionsTest {
 
     static Stream<String> names() {
-        List<String> names = new ArrayList<>(List.of("float", "binary", "ternary", "fp8-e4m3", "fp8-e5m2",
-                "fp6-e3m2", "fp6-e2m3", "fp4-e2m1", "fp5-e2m2", "fp7-e3m3", "fp8-e3m4"));
+        List<String> names = new ArrayList<>(List.of(
+                "float",
+                "binary",
+                "ternary",
+                "fp8-e4m3",
+                "fp8-e5m2",
+                "fp6-e3m2",
+                "fp6-e2m3",
+                "fp4-e2m1",
+                "fp5-e2m2",
+                "fp7-e3m3",
+                "fp8-e3m4"));
         for (int b = 2; b <= 8; b++) {
             names.addAll(List.of("int" + b, "int" + b + "-full", "uint" + b));
         }

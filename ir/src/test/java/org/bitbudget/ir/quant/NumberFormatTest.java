@@ -111,7 +111,9 @@ class NumberFormatTest {
         if (format instanceof MiniFloatFormat m) {
             float[] nonNegative = nonNegative(v);
             for (int code = 0; code < nonNegative.length; code++) {
-                assertEquals(decode(code, m.exponentBits(), m.mantissaBits(), m.bias()), nonNegative[code],
+                assertEquals(
+                        decode(code, m.exponentBits(), m.mantissaBits(), m.bias()),
+                        nonNegative[code],
                         "bit pattern " + code);
             }
         }
@@ -119,7 +121,8 @@ class NumberFormatTest {
 
     @Test
     void minifloatSpecialFacts() {
-        assertArrayEquals(new float[] {0, 0.5f, 1, 1.5f, 2, 3, 4, 6},
+        assertArrayEquals(
+                new float[] {0, 0.5f, 1, 1.5f, 2, 3, 4, 6},
                 nonNegative(NumberFormat.parse("fp4-e2m1").values()));
 
         float[] e4m3 = NumberFormat.parse("fp8-e4m3").values();
@@ -278,8 +281,9 @@ class NumberFormatTest {
             double sum = 0;
             for (int d = 0; d < DRAWS; d++) {
                 float q = format.quantize(x, random);
-                assertTrue(q == lower || q == upper, x + " rounded stochastically to " + q + ", not " + lower
-                        + " or " + upper);
+                assertTrue(
+                        q == lower || q == upper,
+                        x + " rounded stochastically to " + q + ", not " + lower + " or " + upper);
                 sum += q;
             }
             double mean = sum / DRAWS;
@@ -375,8 +379,8 @@ class NumberFormatTest {
     private static float decode(int code, int exponentBits, int mantissaBits, int bias) {
         int field = code >> mantissaBits;
         int fraction = code & ((1 << mantissaBits) - 1);
-        double significand = field == 0 ? fraction / (double) (1 << mantissaBits)
-                : 1 + fraction / (double) (1 << mantissaBits);
+        double significand =
+                field == 0 ? fraction / (double) (1 << mantissaBits) : 1 + fraction / (double) (1 << mantissaBits);
         return (float) (significand * Math.pow(2, Math.max(field, 1) - bias));
     }
 }

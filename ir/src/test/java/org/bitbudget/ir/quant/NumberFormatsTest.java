@@ -16,8 +16,17 @@ import org.junit.jupiter.api.Test;
  * test uses, so the shared registry stays as the other tests expect.
  */
 class NumberFormatsTest {
-    private static final List<String> BUILT_IN = List.of("float", "int2..int8, int2-full..int8-full, uint2..uint8",
-            "binary", "ternary", "fp8-e4m3", "fp8-e5m2", "fp6-e3m2", "fp6-e2m3", "fp4-e2m1", "fpN-eEmM");
+    private static final List<String> BUILT_IN = List.of(
+            "float",
+            "int2..int8, int2-full..int8-full, uint2..uint8",
+            "binary",
+            "ternary",
+            "fp8-e4m3",
+            "fp8-e5m2",
+            "fp6-e3m2",
+            "fp6-e2m3",
+            "fp4-e2m1",
+            "fpN-eEmM");
 
     @Test
     void builtInsComeFirstInTheirDocumentedOrder() {
@@ -30,8 +39,11 @@ class NumberFormatsTest {
         List<String> names = NumberFormats.names();
         String expected = String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         assertEquals("unknown format 'int9' (expected " + expected + ")", e.getMessage());
-        assertTrue(e.getMessage().startsWith("unknown format 'int9' (expected float, int2..int8, int2-full..int8-full, "
-                + "uint2..uint8, binary, ternary, fp8-e4m3, fp8-e5m2, fp6-e3m2, fp6-e2m3, fp4-e2m1"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("unknown format 'int9' (expected float, int2..int8, int2-full..int8-full, "
+                                + "uint2..uint8, binary, ternary, fp8-e4m3, fp8-e5m2, fp6-e3m2, fp6-e2m3, fp4-e2m1"),
+                e.getMessage());
     }
 
     @Test
@@ -48,23 +60,28 @@ class NumberFormatsTest {
         NumberFormats.register(IntegerFormat.symmetric(12), "int12-symmetric");
         assertEquals(IntegerFormat.symmetric(12), NumberFormat.parse(" INT12 "));
         assertEquals(IntegerFormat.symmetric(12), NumberFormat.parse("int12-symmetric"));
-        assertTrue(NumberFormats.names().contains("int12"), NumberFormats.names().toString());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> NumberFormat.parse("int13")).getMessage()
+        assertTrue(
+                NumberFormats.names().contains("int12"), NumberFormats.names().toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NumberFormat.parse("int13"))
+                .getMessage()
                 .contains("int12"));
     }
 
     @Test
     void namesAlreadyTakenAreRefused() {
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-                () -> NumberFormats.register(IntegerFormat.binary()));
+        IllegalArgumentException twice =
+                assertThrows(IllegalArgumentException.class, () -> NumberFormats.register(IntegerFormat.binary()));
         assertEquals("'binary' already names the format binary", twice.getMessage());
-        IllegalArgumentException familyMember = assertThrows(IllegalArgumentException.class,
-                () -> NumberFormats.register(MiniFloatFormat.allFinite(3, 4)));
+        IllegalArgumentException familyMember = assertThrows(
+                IllegalArgumentException.class, () -> NumberFormats.register(MiniFloatFormat.allFinite(3, 4)));
         assertEquals("'fp8-e3m4' already names the format fp8-e3m4", familyMember.getMessage());
-        IllegalArgumentException alias = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException alias = assertThrows(
+                IllegalArgumentException.class,
                 () -> NumberFormats.register(new IntegerFormat("int0-zero", 1, 0, 0, false), "FP32"));
         assertEquals("'FP32' already names the format float", alias.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NumberFormat.parse("int0-zero"),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NumberFormat.parse("int0-zero"),
                 "a refused registration registers none of its names");
     }
 
@@ -84,8 +101,10 @@ class NumberFormatsTest {
         NumberFormat f = NumberFormat.parse("pow2-k3");
         assertEquals(8, f.maxCode());
         assertEquals(5, f.bits());
-        assertEquals("'pow2-k20': N must be at most 14",
-                assertThrows(IllegalArgumentException.class, () -> NumberFormat.parse("pow2-k20")).getMessage());
+        assertEquals(
+                "'pow2-k20': N must be at most 14",
+                assertThrows(IllegalArgumentException.class, () -> NumberFormat.parse("pow2-k20"))
+                        .getMessage());
         assertTrue(NumberFormats.names().contains("pow2-kN"));
     }
 }

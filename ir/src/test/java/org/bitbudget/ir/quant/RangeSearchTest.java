@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class RangeSearchTest {
-    private static final List<NumberFormat> FORMATS = List.of("int2", "int4", "int8", "ternary", "binary", "uint4",
-            "fp4-e2m1", "fp8-e4m3").stream().map(NumberFormat::parse).toList();
+    private static final List<NumberFormat> FORMATS =
+            List.of("int2", "int4", "int8", "ternary", "binary", "uint4", "fp4-e2m1", "fp8-e4m3").stream()
+                    .map(NumberFormat::parse)
+                    .toList();
 
     /** Group {@code g} of 50: even groups Gaussian, odd ones Laplace, with varied sizes, scales and offsets. */
     private static float[] group(int g) {
@@ -49,17 +51,17 @@ class RangeSearchTest {
             double laplaceMse = 0;
             for (int g = 0; g < 50; g++) {
                 float[] v = group(g);
-                double maxError = RangeSearch.error(v, v.length, format, RangeSearch.choose(v, v.length, format,
-                        Clipping.MAX));
-                double mseError = RangeSearch.error(v, v.length, format, RangeSearch.choose(v, v.length, format,
-                        Clipping.MSE));
+                double maxError =
+                        RangeSearch.error(v, v.length, format, RangeSearch.choose(v, v.length, format, Clipping.MAX));
+                double mseError =
+                        RangeSearch.error(v, v.length, format, RangeSearch.choose(v, v.length, format, Clipping.MSE));
                 String where = format.name() + " group " + g;
                 assertTrue(mseError <= maxError, where + ": mse " + mseError + " > max " + maxError);
                 if (g % 10 == 3) {
                     for (int step = 1; step <= 100; step++) {
                         double grid = RangeSearch.error(v, v.length, format, gridPoint(v, format, step / 100.0));
-                        assertTrue(mseError <= grid, where + ": mse " + mseError + " > grid point " + step + ": "
-                                + grid);
+                        assertTrue(
+                                mseError <= grid, where + ": mse " + mseError + " > grid point " + step + ": " + grid);
                     }
                 }
                 if (g % 2 == 1) {
@@ -92,8 +94,10 @@ class RangeSearchTest {
         for (NumberFormat format : FORMATS) {
             for (int g = 0; g < 50; g++) {
                 float[] v = group(g);
-                assertEquals(RangeSearch.choose(v, v.length, format, Clipping.MAX),
-                        RangeSearch.choose(v, v.length, format, p100), format.name() + " group " + g);
+                assertEquals(
+                        RangeSearch.choose(v, v.length, format, Clipping.MAX),
+                        RangeSearch.choose(v, v.length, format, p100),
+                        format.name() + " group " + g);
             }
         }
     }
@@ -103,15 +107,16 @@ class RangeSearchTest {
         NumberFormat int4 = NumberFormat.parse("int4");
         // Magnitudes 0, 1, 2, 3: the median is at position 1.5 -> 1.5.
         float[] signed = {0f, -1f, 3f, -2f};
-        assertEquals(new RangeSearch.Params(1.5f / 7f, 0f),
+        assertEquals(
+                new RangeSearch.Params(1.5f / 7f, 0f),
                 RangeSearch.choose(signed, 4, int4, Clipping.parse("percentile(50)")));
         // Values -2 .. 6: the 10th percentile is at position 0.8 -> -1.2, the 90th at 7.2 -> 5.2.
         float[] values = {6f, -2f, 0f, 5f, -1f, 1f, 4f, 2f, 3f};
         float lo = -1.2f;
         float hi = 5.2f;
         float scale = (hi - lo) / 15f;
-        RangeSearch.Params p90 = RangeSearch.choose(values, values.length, NumberFormat.parse("uint4"),
-                Clipping.parse("percentile(90)"));
+        RangeSearch.Params p90 = RangeSearch.choose(
+                values, values.length, NumberFormat.parse("uint4"), Clipping.parse("percentile(90)"));
         assertEquals(new RangeSearch.Params(scale, (float) Math.rint(-lo / scale)), p90);
         assertEquals(3f, p90.zeroPoint());
     }
@@ -119,17 +124,20 @@ class RangeSearchTest {
     @Test
     void maxClippingFormulas() {
         float[] v = {-3f, 1.5f, 2f};
-        assertEquals(new RangeSearch.Params(1f, 0f),
-                RangeSearch.choose(v, 3, NumberFormat.parse("int3"), Clipping.MAX));
-        assertEquals(new RangeSearch.Params(3f / 448f, 0f), RangeSearch.choose(v, 3, NumberFormat.parse("fp8-e4m3"),
-                Clipping.MAX));
+        assertEquals(
+                new RangeSearch.Params(1f, 0f), RangeSearch.choose(v, 3, NumberFormat.parse("int3"), Clipping.MAX));
+        assertEquals(
+                new RangeSearch.Params(3f / 448f, 0f),
+                RangeSearch.choose(v, 3, NumberFormat.parse("fp8-e4m3"), Clipping.MAX));
         // uint2: range [-3, 2], scale 5/3, zero point round(3 / (5/3)) = round(1.8) = 2.
-        assertEquals(new RangeSearch.Params(5f / 3f, 2f), RangeSearch.choose(v, 3, NumberFormat.parse("uint2"),
-                Clipping.MAX));
+        assertEquals(
+                new RangeSearch.Params(5f / 3f, 2f),
+                RangeSearch.choose(v, 3, NumberFormat.parse("uint2"), Clipping.MAX));
         // All positive: the range is widened to include zero, whose code is 0.
         float[] positive = {1f, 3f};
-        assertEquals(new RangeSearch.Params(0.2f, 0f), RangeSearch.choose(positive, 2, NumberFormat.parse("uint4"),
-                Clipping.MAX));
+        assertEquals(
+                new RangeSearch.Params(0.2f, 0f),
+                RangeSearch.choose(positive, 2, NumberFormat.parse("uint4"), Clipping.MAX));
     }
 
     @Test
@@ -159,8 +167,10 @@ class RangeSearchTest {
         float[] v = {1f, -2f, 100f};
         NumberFormat int4 = NumberFormat.parse("int4");
         for (Clipping clipping : List.of(Clipping.MAX, Clipping.MSE, Clipping.parse("percentile(90)"))) {
-            assertEquals(RangeSearch.choose(new float[] {1f, -2f}, 2, int4, clipping), RangeSearch.choose(v, 2, int4,
-                    clipping), clipping.toString());
+            assertEquals(
+                    RangeSearch.choose(new float[] {1f, -2f}, 2, int4, clipping),
+                    RangeSearch.choose(v, 2, int4, clipping),
+                    clipping.toString());
         }
     }
 }

@@ -38,8 +38,8 @@ class WeightQuantizerTest {
     @Test
     void perTensorInt4() {
         Tensor w = Tensor.of(Shape.of(2, 3), new float[] {3.5f, -1.25f, 0.75f, 0.2f, -3f, 2.25f});
-        WeightQuantizer.Result r = WeightQuantizer.quantize(w, 0,
-                new QuantizerSpec(INT4, Granularity.PER_TENSOR, Clipping.MAX, null));
+        WeightQuantizer.Result r =
+                WeightQuantizer.quantize(w, 0, new QuantizerSpec(INT4, Granularity.PER_TENSOR, Clipping.MAX, null));
         // scale 3.5 / 7 = 0.5; w / scale = 7, -2.5, 1.5, 0.4, -6, 4.5 -> 7, -2, 2, 0, -6, 4
         assertArrayEquals(new float[] {3.5f, -1f, 1f, 0f, -3f, 2f}, r.tensor().data());
         assertEquals(Shape.of(2, 3), r.tensor().shape());
@@ -49,13 +49,14 @@ class WeightQuantizerTest {
     @Test
     void perChannelOnAxisZeroOfAConvolutionWeight() {
         // [M=2, C=1, 2, 2]: channel 0 has max 7 (scale 1), channel 1 max 0.875 (scale 0.125).
-        Tensor w = Tensor.of(Shape.of(2, 1, 2, 2), new float[] {
-            7f, -2.5f, 0.5f, 3.2f,
-            0.875f, 0.3f, -0.0625f, -0.4375f});
+        Tensor w =
+                Tensor.of(Shape.of(2, 1, 2, 2), new float[] {7f, -2.5f, 0.5f, 3.2f, 0.875f, 0.3f, -0.0625f, -0.4375f});
         WeightQuantizer.Result r = WeightQuantizer.quantize(w, 0, QuantizerSpec.weights(INT4));
-        assertArrayEquals(new float[] {
-            7f, -2f, 0f, 3f,                // 7, -2.5, 0.5, 3.2 -> 7, -2, 0, 3
-            0.875f, 0.25f, -0f, -0.5f},     // 7, 2.4, -0.5, -3.5 -> 7, 2, -0, -4 (times 0.125)
+        assertArrayEquals(
+                new float[] {
+                    7f, -2f, 0f, 3f, // 7, -2.5, 0.5, 3.2 -> 7, -2, 0, 3
+                    0.875f, 0.25f, -0f, -0.5f
+                }, // 7, 2.4, -0.5, -3.5 -> 7, 2, -0, -4 (times 0.125)
                 r.tensor().data());
         assertCounts(r, 2, 0, 0);
     }
@@ -63,15 +64,14 @@ class WeightQuantizerTest {
     @Test
     void perChannelOnAxisOneOfAMatrix() {
         // [K=3, N=2]: column 0 has max 7 (scale 1), column 1 max 1.75 (scale 0.25).
-        Tensor w = Tensor.of(Shape.of(3, 2), new float[] {
-            7f, 1.75f,
-            1.6f, 0.3f,
-            -3.5f, -0.125f});
+        Tensor w = Tensor.of(Shape.of(3, 2), new float[] {7f, 1.75f, 1.6f, 0.3f, -3.5f, -0.125f});
         WeightQuantizer.Result r = WeightQuantizer.quantize(w, 1, QuantizerSpec.weights(INT4));
-        assertArrayEquals(new float[] {
-            7f, 1.75f,      // 7 -> 7 | 7 -> 7
-            2f, 0.25f,      // 1.6 -> 2 | 1.2 -> 1
-            -4f, -0f},      // -3.5 -> -4 | -0.5 -> -0
+        assertArrayEquals(
+                new float[] {
+                    7f, 1.75f, // 7 -> 7 | 7 -> 7
+                    2f, 0.25f, // 1.6 -> 2 | 1.2 -> 1
+                    -4f, -0f
+                }, // -3.5 -> -4 | -0.5 -> -0
                 r.tensor().data());
         assertCounts(r, 2, 0, 0);
     }
@@ -89,10 +89,17 @@ class WeightQuantizerTest {
             QuantizerSpec.weights(INT4),
             new QuantizerSpec(NumberFormat.parse("fp4-e2m1"), Granularity.PER_CHANNEL, Clipping.MSE, null),
             new QuantizerSpec(INT4, Granularity.perVector(4), Clipping.MAX, null),
-            new QuantizerSpec(NumberFormat.parse("uint4"), Granularity.PER_CHANNEL, Clipping.MAX, null)}) {
-            float[] byAxisOne = WeightQuantizer.quantize(Tensor.of(Shape.of(k, n), w.clone()), 1, spec).tensor().data();
-            float[] byTranspose = transpose(WeightQuantizer.quantize(
-                    Tensor.of(Shape.of(n, k), transpose(w, k, n)), 0, spec).tensor().data(), n, k);
+            new QuantizerSpec(NumberFormat.parse("uint4"), Granularity.PER_CHANNEL, Clipping.MAX, null)
+        }) {
+            float[] byAxisOne = WeightQuantizer.quantize(Tensor.of(Shape.of(k, n), w.clone()), 1, spec)
+                    .tensor()
+                    .data();
+            float[] byTranspose = transpose(
+                    WeightQuantizer.quantize(Tensor.of(Shape.of(n, k), transpose(w, k, n)), 0, spec)
+                            .tensor()
+                            .data(),
+                    n,
+                    k);
             assertArrayEquals(byTranspose, byAxisOne, spec.toString());
         }
     }
@@ -101,9 +108,12 @@ class WeightQuantizerTest {
     void perVectorTwoLevelScales() {
         // [2 channels, K=10] on axis 0, vectors of 4: two full vectors and a tail of 2.
         float[] w = {
-            27.5625f, -5.90625f, 10f, 0f,   4.55f, 1.25f, -0.9375f, 0.3f,   0.01f, -0.05f,
-            0f, 0f, 0f, 0f,                 0f, 0f, 0f, 0f,                 0f, 0f};
-        WeightQuantizer.Result r = WeightQuantizer.quantize(Tensor.of(Shape.of(2, 10), w), 0,
+            27.5625f, -5.90625f, 10f, 0f, 4.55f, 1.25f, -0.9375f, 0.3f, 0.01f, -0.05f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
+            0f, 0f
+        };
+        WeightQuantizer.Result r = WeightQuantizer.quantize(
+                Tensor.of(Shape.of(2, 10), w),
+                0,
                 new QuantizerSpec(INT4, Granularity.perVector(4), Clipping.MAX, null));
         // Channel 0: s = 27.5625/7 = 3.9375, 4.55/7 = 0.65, 0.05/7 = 0.00714; gamma = 3.9375/63 = 0.0625.
         // Codes: 63, round(10.4) = 10, round(0.114) = 0 -> clamped to 1. Vector scales 3.9375, 0.625, 0.0625.
@@ -111,9 +121,11 @@ class WeightQuantizerTest {
         //   v1: 7.28, 2, -1.5, 0.48 -> 7, 2, -2, 0    (x 0.625; the rounded-down code clips 4.55 to 4.375)
         //   v2: 0.16, -0.8 -> 0, -1                   (x 0.0625)
         // Channel 1 is all zero: it stays zero.
-        assertArrayEquals(new float[] {
-            27.5625f, -7.875f, 11.8125f, 0f,   4.375f, 1.25f, -1.25f, 0f,   0f, -0.0625f,
-            0f, 0f, 0f, 0f,                    0f, 0f, 0f, 0f,              0f, 0f},
+        assertArrayEquals(
+                new float[] {
+                    27.5625f, -7.875f, 11.8125f, 0f, 4.375f, 1.25f, -1.25f, 0f, 0f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f,
+                    0f, 0f, 0f, 0f
+                },
                 r.tensor().data());
         assertCounts(r, 2, 6, 0);
         assertEquals(6, Granularity.VECTOR_SCALE_BITS);
@@ -126,8 +138,12 @@ class WeightQuantizerTest {
         QuantizerSpec spec = new QuantizerSpec(INT4, Granularity.perVector(4), Clipping.MAX, null);
         float[] alone = {0.4375f, -0.1f, 0.2f, 0.03f};
         float[] withZeros = {0.4375f, -0.1f, 0.2f, 0.03f, 0f, 0f, 0f, 0f};
-        float[] expected = WeightQuantizer.quantize(Tensor.of(Shape.of(1, 4), alone), 0, spec).tensor().data();
-        float[] actual = WeightQuantizer.quantize(Tensor.of(Shape.of(1, 8), withZeros), 0, spec).tensor().data();
+        float[] expected = WeightQuantizer.quantize(Tensor.of(Shape.of(1, 4), alone), 0, spec)
+                .tensor()
+                .data();
+        float[] actual = WeightQuantizer.quantize(Tensor.of(Shape.of(1, 8), withZeros), 0, spec)
+                .tensor()
+                .data();
         assertArrayEquals(expected, Arrays.copyOf(actual, 4));
         assertArrayEquals(new float[4], Arrays.copyOfRange(actual, 4, 8));
     }
@@ -135,8 +151,12 @@ class WeightQuantizerTest {
     @Test
     void perVectorRejectsUnsignedFormats() {
         Tensor w = Tensor.of(Shape.of(2, 4), new float[8]);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(w, 0,
-                new QuantizerSpec(NumberFormat.parse("uint4"), Granularity.perVector(4), Clipping.MAX, null)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> WeightQuantizer.quantize(
+                        w,
+                        0,
+                        new QuantizerSpec(NumberFormat.parse("uint4"), Granularity.perVector(4), Clipping.MAX, null)));
         assertTrue(e.getMessage().contains("uint4"), e.getMessage());
     }
 
@@ -146,11 +166,12 @@ class WeightQuantizerTest {
         float[] w = {-0.875f, 0f, 2.875f, 0.3f, 1.125f};
         NumberFormat uint4 = NumberFormat.parse("uint4");
         assertEquals(new RangeSearch.Params(0.25f, 4f), RangeSearch.choose(w, w.length, uint4, Clipping.MAX));
-        WeightQuantizer.Result r = WeightQuantizer.quantize(Tensor.of(Shape.of(1, 5), w), 0,
-                new QuantizerSpec(uint4, Granularity.PER_TENSOR, Clipping.MAX, null));
+        WeightQuantizer.Result r = WeightQuantizer.quantize(
+                Tensor.of(Shape.of(1, 5), w), 0, new QuantizerSpec(uint4, Granularity.PER_TENSOR, Clipping.MAX, null));
         // codes: round(-3.5)+4 = 0, 0+4 = 4, round(11.5)+4 = 16 -> 15, round(1.2)+4 = 5, round(4.5)+4 = 8
         assertArrayEquals(new float[] {-1f, 0f, 2.75f, 0.25f, 1f}, r.tensor().data());
-        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(r.tensor().data()[1]), "zero is exactly +0");
+        assertEquals(
+                Float.floatToRawIntBits(0f), Float.floatToRawIntBits(r.tensor().data()[1]), "zero is exactly +0");
         assertCounts(r, 1, 0, 1);
     }
 
@@ -164,7 +185,9 @@ class WeightQuantizerTest {
                 w[i] = (float) (random.nextGaussian() * 3 + random.nextDouble(-2, 2));
             }
             w[7] = 0f;
-            WeightQuantizer.Result r = WeightQuantizer.quantize(Tensor.of(Shape.of(3, 4), w), 0,
+            WeightQuantizer.Result r = WeightQuantizer.quantize(
+                    Tensor.of(Shape.of(3, 4), w),
+                    0,
                     new QuantizerSpec(uint8, Granularity.PER_CHANNEL, Clipping.MAX, null));
             assertEquals(0f, r.tensor().data()[7]);
             assertCounts(r, 3, 0, 3);
@@ -181,16 +204,22 @@ class WeightQuantizerTest {
         }
         NumberFormat int2 = NumberFormat.parse("int2");
         for (Clipping clipping : new Clipping[] {Clipping.MAX, Clipping.MSE}) {
-            float[] q1 = WeightQuantizer.quantize(Tensor.of(shape, w), 0,
-                    new QuantizerSpec(int2, Granularity.PER_CHANNEL, clipping, null)).tensor().data();
+            float[] q1 = WeightQuantizer.quantize(
+                            Tensor.of(shape, w), 0, new QuantizerSpec(int2, Granularity.PER_CHANNEL, clipping, null))
+                    .tensor()
+                    .data();
             float[] remainder = new float[w.length];
             for (int i = 0; i < w.length; i++) {
                 remainder[i] = w[i] - q1[i];
             }
-            float[] q2 = WeightQuantizer.quantize(Tensor.of(shape, remainder), 0,
-                    new QuantizerSpec(INT4, Granularity.PER_CHANNEL, clipping, null)).tensor().data();
-            WeightQuantizer.Result both = WeightQuantizer.quantize(Tensor.of(shape, w), 0,
-                    new QuantizerSpec(int2, Granularity.PER_CHANNEL, clipping, INT4));
+            float[] q2 = WeightQuantizer.quantize(
+                            Tensor.of(shape, remainder),
+                            0,
+                            new QuantizerSpec(INT4, Granularity.PER_CHANNEL, clipping, null))
+                    .tensor()
+                    .data();
+            WeightQuantizer.Result both = WeightQuantizer.quantize(
+                    Tensor.of(shape, w), 0, new QuantizerSpec(int2, Granularity.PER_CHANNEL, clipping, INT4));
             float[] expected = new float[w.length];
             for (int i = 0; i < w.length; i++) {
                 expected[i] = q1[i] + q2[i];
@@ -217,8 +246,11 @@ class WeightQuantizerTest {
             QuantizerSpec.weights(INT4),
             new QuantizerSpec(NumberFormat.parse("fp8-e4m3"), Granularity.PER_TENSOR, Clipping.MSE, null),
             new QuantizerSpec(INT4, Granularity.perVector(3), Clipping.parse("percentile(99)"), null),
-            new QuantizerSpec(NumberFormat.parse("uint8"), Granularity.PER_CHANNEL, Clipping.MSE, null)}) {
-            float[] out = WeightQuantizer.quantize(Tensor.zeros(Shape.of(3, 5)), 0, spec).tensor().data();
+            new QuantizerSpec(NumberFormat.parse("uint8"), Granularity.PER_CHANNEL, Clipping.MSE, null)
+        }) {
+            float[] out = WeightQuantizer.quantize(Tensor.zeros(Shape.of(3, 5)), 0, spec)
+                    .tensor()
+                    .data();
             assertArrayEquals(new float[15], out, spec.toString());
         }
     }

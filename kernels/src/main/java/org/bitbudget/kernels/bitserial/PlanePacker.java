@@ -30,8 +30,17 @@ public interface PlanePacker {
         }
 
         /** Packs columns {@code [from, to)} of one row; returns the first bad index or -1. */
-        static int packColumns(byte[] values, int offset, int rows, int k, Encoding encoding, int bits,
-                               long[] planes, int row, int from, int to) {
+        static int packColumns(
+                byte[] values,
+                int offset,
+                int rows,
+                int k,
+                Encoding encoding,
+                int bits,
+                long[] planes,
+                int row,
+                int from,
+                int to) {
             int min = encoding.min(bits);
             int max = encoding.max(bits);
             for (int col = from; col < to; col++) {

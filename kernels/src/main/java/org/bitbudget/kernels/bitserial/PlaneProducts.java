@@ -38,7 +38,8 @@ final class PlaneProducts {
                 int pair = i * w.bits() + j;
                 // A XOR count is the answer's own unit (dot = k - 2 * count), so it takes no weight.
                 shifts[pair] = xor ? 0 : a.encoding().shift(i) + w.encoding().shift(j);
-                negatives[pair] = a.encoding().negative(i, a.bits()) != w.encoding().negative(j, w.bits());
+                negatives[pair] =
+                        a.encoding().negative(i, a.bits()) != w.encoding().negative(j, w.bits());
             }
         }
     }
@@ -49,8 +50,8 @@ final class PlaneProducts {
             throw new IllegalArgumentException("A has vectors of length " + a.k() + " but W of length " + w.k());
         }
         if (cOff < 0 || ldc < w.rows() || (long) cOff + (long) (a.rows() - 1) * ldc + w.rows() > c.length) {
-            throw new IllegalArgumentException("C of " + c.length + " ints cannot hold " + a.rows() + " x "
-                    + w.rows() + " at offset " + cOff + " with leading dimension " + ldc);
+            throw new IllegalArgumentException("C of " + c.length + " ints cannot hold " + a.rows() + " x " + w.rows()
+                    + " at offset " + cOff + " with leading dimension " + ldc);
         }
         long bound = (long) a.k() * magnitude(a) * magnitude(w);
         if (bound > Integer.MAX_VALUE) {

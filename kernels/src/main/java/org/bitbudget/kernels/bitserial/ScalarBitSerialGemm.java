@@ -16,8 +16,8 @@ public final class ScalarBitSerialGemm implements BitSerialGemm {
      * Computes the columns {@code from .. w.rows() - 1} of C; the vector kernel hands its leftover
      * channels, fewer than one vector, to this.
      */
-    static void multiplyChannels(PlaneProducts products, BitPlanes a, BitPlanes w, int from, int[] c, int cOff,
-                                 int ldc) {
+    static void multiplyChannels(
+            PlaneProducts products, BitPlanes a, BitPlanes w, int from, int[] c, int cOff, int ldc) {
         long[] ap = a.planes();
         long[] wp = w.planes();
         int m = a.rows();

@@ -77,8 +77,8 @@ public final class VectorBitSerialGemm implements BitSerialGemm {
         return L;
     }
 
-    private static LongVector andCounts(long[] ap, int aIndex, int aStride, long[] wp, int wIndex, int wStride,
-                                        int words) {
+    private static LongVector andCounts(
+            long[] ap, int aIndex, int aStride, long[] wp, int wIndex, int wStride, int words) {
         LongVector counts = LongVector.zero(SPECIES);
         for (int x = 0; x < words; x++) {
             LongVector wv = LongVector.fromArray(SPECIES, wp, wIndex + x * wStride);
@@ -87,13 +87,13 @@ public final class VectorBitSerialGemm implements BitSerialGemm {
         return counts;
     }
 
-    private static LongVector xorCounts(long[] ap, int aIndex, int aStride, long[] wp, int wIndex, int wStride,
-                                        int words) {
+    private static LongVector xorCounts(
+            long[] ap, int aIndex, int aStride, long[] wp, int wIndex, int wStride, int words) {
         LongVector counts = LongVector.zero(SPECIES);
         for (int x = 0; x < words; x++) {
             LongVector wv = LongVector.fromArray(SPECIES, wp, wIndex + x * wStride);
-            counts = counts.add(wv.lanewise(VectorOperators.XOR, ap[aIndex + x * aStride])
-                    .lanewise(VectorOperators.BIT_COUNT));
+            counts = counts.add(
+                    wv.lanewise(VectorOperators.XOR, ap[aIndex + x * aStride]).lanewise(VectorOperators.BIT_COUNT));
         }
         return counts;
     }

@@ -53,9 +53,11 @@ final class VectorPlanePacker implements PlanePacker {
                     }
                     int shift = part * BYTES.length();
                     for (int plane = 0; plane < bits; plane++) {
-                        VectorMask<Byte> set = binary ? v.compare(GT, (byte) 0)
+                        VectorMask<Byte> set = binary
+                                ? v.compare(GT, (byte) 0)
                                 : v.lanewise(AND, (byte) (1 << plane)).compare(NE, (byte) 0);
-                        planes[(word * bits + plane) * rows + row] |= set.and(inside).toLong() << shift;
+                        planes[(word * bits + plane) * rows + row] |=
+                                set.and(inside).toLong() << shift;
                     }
                 }
             }

@@ -11,5 +11,4 @@ package org.bitbudget.kernels.engine;
  * @param w      columns
  * @param c      channels
  */
-record Acc(int[] values, int batch, int h, int w, int c) {
-}
+record Acc(int[] values, int batch, int h, int w, int c) {}

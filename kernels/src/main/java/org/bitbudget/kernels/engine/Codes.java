@@ -1,7 +1,7 @@
 package org.bitbudget.kernels.engine;
 
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.compute.Window;
 
 /**
  * A batch of activation codes in NHWC order (channels innermost, so that an im2col row and a Gemm

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
-import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.engine.FakeQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 
@@ -47,8 +47,7 @@ public final class IntegerEngine {
      * @param layer        the layer name
      * @param milliseconds mean time per call of the profiled batch
      */
-    public record LayerTime(String layer, double milliseconds) {
-    }
+    public record LayerTime(String layer, double milliseconds) {}
 
     private final List<Step> steps;
     private final int slots;
@@ -59,8 +58,14 @@ public final class IntegerEngine {
     private final int threads;
     private final ForkJoinPool pool;
 
-    IntegerEngine(List<Step> steps, int slots, int outputSlot, float[] outputUnits, Shape outputShape,
-                  Map<String, KernelPath> kernels, int threads) {
+    IntegerEngine(
+            List<Step> steps,
+            int slots,
+            int outputSlot,
+            float[] outputUnits,
+            Shape outputShape,
+            Map<String, KernelPath> kernels,
+            int threads) {
         this.steps = List.copyOf(steps);
         this.slots = slots;
         this.outputSlot = outputSlot;
@@ -112,7 +117,8 @@ public final class IntegerEngine {
         int n = checkBatch(shape);
         int per = outputShape.size() / Math.max(1, outputShape.dim(0));
         float[] out = new float[n * per];
-        Runnable all = () -> IntStream.range(0, Math.ceilDiv(n, CHUNK)).parallel()
+        Runnable all = () -> IntStream.range(0, Math.ceilDiv(n, CHUNK))
+                .parallel()
                 .forEach(chunk -> runChunk(images, chunk, out, null));
         if (pool == null) {
             for (int chunk = 0; chunk < Math.ceilDiv(n, CHUNK); chunk++) {

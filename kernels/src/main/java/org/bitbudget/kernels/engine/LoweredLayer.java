@@ -1,13 +1,13 @@
 package org.bitbudget.kernels.engine;
 
 import java.util.Arrays;
+import org.bitbudget.ir.graph.Op;
 import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
 import org.bitbudget.ops.compute.Window;
-import org.bitbudget.ir.graph.Op;
 
 /**
  * A Conv, Gemm or MatMul layer lowered to integer GEMMs, one per convolution group: a Gemm is a 1 x 1
@@ -36,6 +36,7 @@ final class LoweredLayer {
     private final int inputBits;
     /** Row length of the im2col matrix and of the weights the GEMM reads: k padded for the vector kernels. */
     private final int rowLength;
+
     private final byte[] paddedWeights;
 
     /**
@@ -53,9 +54,20 @@ final class LoweredLayer {
      * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
      * @param weightBits    the weights' width, for {@link KernelPath#BIT_SERIAL}
      */
-    LoweredLayer(String name, int inChannels, Op.Conv conv, WeightCodes weights, int[] bias, int fractionBits,
-                 double bound, int inZeroPoint, KernelPath path, Encoding inputEncoding, int inputBits,
-                 Encoding weightEncoding, int weightBits) {
+    LoweredLayer(
+            String name,
+            int inChannels,
+            Op.Conv conv,
+            WeightCodes weights,
+            int[] bias,
+            int fractionBits,
+            double bound,
+            int inZeroPoint,
+            KernelPath path,
+            Encoding inputEncoding,
+            int inputBits,
+            Encoding weightEncoding,
+            int weightBits) {
         this.name = name;
         this.inChannels = inChannels;
         this.conv = conv;
@@ -108,8 +120,9 @@ final class LoweredLayer {
                     + " input channels" + (conv == null ? " and no spatial axes" : "") + ", got c=" + in.c()
                     + ", h=" + in.h() + ", w=" + in.w());
         }
-        Window win = conv == null ? null : in.window(conv.kernel(), conv.strides(), conv.pads(),
-                conv.dilations(), conv.autoPad(), false);
+        Window win = conv == null
+                ? null
+                : in.window(conv.kernel(), conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(), false);
         int oh = win == null ? 1 : win.outH();
         int ow = win == null ? 1 : win.outW();
         int k = rowLength;
@@ -135,14 +148,28 @@ final class LoweredLayer {
         byte[] w = paddedWeights;
         switch (path) {
             case BIT_SERIAL -> {
-                BitSerialFamily.get().multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits),
-                        weightPlanes, acc, 0, n);
+                BitSerialFamily.get()
+                        .multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits), weightPlanes, acc, 0, n);
                 subtractZeroPoint(m, 0, n, acc, n);
             }
             case INT16 -> {
                 if (unsigned && inputBits == 8) {
-                    IntGemmFamily.get().gemmU8Int16(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
-                            Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
+                    IntGemmFamily.get()
+                            .gemmU8Int16(
+                                    m,
+                                    count,
+                                    k,
+                                    a,
+                                    0,
+                                    k,
+                                    inZeroPoint,
+                                    w,
+                                    j0 * k,
+                                    k,
+                                    Arrays.copyOfRange(weightSums, j0, j0 + count),
+                                    acc,
+                                    j0,
+                                    n);
                 } else {
                     // Signed codes, or unsigned ones below 128, which are the same bytes read as signed.
                     IntGemmFamily.get().gemmS8Int16(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
@@ -151,8 +178,22 @@ final class LoweredLayer {
             }
             case INT8 -> {
                 if (unsigned) {
-                    IntGemmFamily.get().gemmU8(m, count, k, a, 0, k, inZeroPoint, w, j0 * k, k,
-                            Arrays.copyOfRange(weightSums, j0, j0 + count), acc, j0, n);
+                    IntGemmFamily.get()
+                            .gemmU8(
+                                    m,
+                                    count,
+                                    k,
+                                    a,
+                                    0,
+                                    k,
+                                    inZeroPoint,
+                                    w,
+                                    j0 * k,
+                                    k,
+                                    Arrays.copyOfRange(weightSums, j0, j0 + count),
+                                    acc,
+                                    j0,
+                                    n);
                 } else {
                     IntGemmFamily.get().gemmS8(m, count, k, a, 0, k, w, j0 * k, k, acc, j0, n);
                 }

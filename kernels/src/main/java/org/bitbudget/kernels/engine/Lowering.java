@@ -4,16 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bitbudget.kernels.bitserial.BitSerialFamily;
-import org.bitbudget.kernels.bitserial.Encoding;
-import org.bitbudget.kernels.requant.FixedPointMultiplier;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.ops.IntegerLowering;
-import org.bitbudget.ops.Operators;
-import org.bitbudget.ops.ShapeInference;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.Granularity;
@@ -21,6 +14,12 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
+import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.requant.FixedPointMultiplier;
+import org.bitbudget.ops.IntegerLowering;
+import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.ShapeInference;
 
 /**
  * Builds the integer plan of a graph by walking back from its output. Every value lives in one of
@@ -41,8 +40,7 @@ final class Lowering {
     private static final double ACC_LIMIT = 0x1p30;
 
     /** An accumulator value of the plan: its slot, per-channel units and largest magnitude. */
-    private record AccValue(int slot, double[] unit, double bound, String layer) {
-    }
+    private record AccValue(int slot, double[] unit, double bound, String layer) {}
 
     private final Graph graph;
     private final QuantizedGraph quantized;
@@ -75,8 +73,8 @@ final class Lowering {
 
     IntegerEngine lower(int threads) {
         if (graph.inputs().size() != 1 || graph.outputs().size() != 1) {
-            throw new IllegalArgumentException("graph " + graph.name() + ": the integer engine needs one input "
-                    + "and one output");
+            throw new IllegalArgumentException(
+                    "graph " + graph.name() + ": the integer engine needs one input " + "and one output");
         }
         String output = graph.outputs().getFirst().name();
         AccValue out = accOf(output);
@@ -142,9 +140,13 @@ final class Lowering {
             case IntegerLowering.AveragePool p -> averagePool(node, p.pool());
             case IntegerLowering.Flatten _ when spatial(shape(node.input(0))) == 1 -> accOf(node.input(0));
             case IntegerLowering.Add _ -> add(node);
-            default -> throw unsupported(node, "the integer engine does not run " + node.op().type()
-                    + (form instanceof IntegerLowering.Layer ? " without a constant weight"
-                    : " where its output feeds an Add, an average pool or the graph output"));
+            default ->
+                throw unsupported(
+                        node,
+                        "the integer engine does not run " + node.op().type()
+                                + (form instanceof IntegerLowering.Layer
+                                        ? " without a constant weight"
+                                        : " where its output feeds an Add, an average pool or the graph output"));
         };
         accs.put(value, result);
         return result;
@@ -176,8 +178,14 @@ final class Lowering {
             }
             int[] range = codeRange(consumer, low, high);
             slot = newSlot();
-            steps.add(new Step.Quantize(layer, 0, slot, consumer.precision().activations().format(),
-                    consumer.activations(), range[0], range[1]));
+            steps.add(new Step.Quantize(
+                    layer,
+                    0,
+                    slot,
+                    consumer.precision().activations().format(),
+                    consumer.activations(),
+                    range[0],
+                    range[1]));
         } else {
             slot = switch (integerForm(node)) {
                 case IntegerLowering.MaxPool p -> {
@@ -186,7 +194,8 @@ final class Lowering {
                     steps.add(new Step.MaxPool(layer, from, to, p.pool()));
                     yield to;
                 }
-                case IntegerLowering.Flatten f when f.axis() == 1 -> {
+                case IntegerLowering.Flatten f
+                when f.axis() == 1 -> {
                     int from = codesFor(node.input(0), consumer, low, high);
                     if (spatial(shape(node.input(0))) == 1) {
                         yield from;
@@ -196,7 +205,7 @@ final class Lowering {
                     yield to;
                 }
                 case IntegerLowering.Clamp c ->
-                        codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()));
+                    codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()));
                 case IntegerLowering.PassThrough _ -> codesFor(node.input(0), consumer, low, high);
                 default -> requantize(accOf(value), consumer, low, high);
             };
@@ -210,9 +219,11 @@ final class Lowering {
         NumberFormat format = consumer.precision().activations().format();
         double scale = consumer.activations().scale();
         int zeroPoint = (int) consumer.activations().zeroPoint();
-        int min = Double.isInfinite(low) ? format.minCode()
+        int min = Double.isInfinite(low)
+                ? format.minCode()
                 : Math.max(format.minCode(), (int) Math.rint(low / scale) + zeroPoint);
-        int max = Double.isInfinite(high) ? format.maxCode()
+        int max = Double.isInfinite(high)
+                ? format.maxCode()
                 : Math.min(format.maxCode(), (int) Math.rint(high / scale) + zeroPoint);
         return new int[] {min, max};
     }
@@ -236,8 +247,16 @@ final class Lowering {
         int[] range = codeRange(consumer, low, high);
         NumberFormat format = consumer.precision().activations().format();
         int slot = newSlot();
-        steps.add(new Step.Requantize(name, acc.slot(), slot, multipliers, shifts,
-                (int) consumer.activations().zeroPoint(), range[0], range[1], format.unsigned()));
+        steps.add(new Step.Requantize(
+                name,
+                acc.slot(),
+                slot,
+                multipliers,
+                shifts,
+                (int) consumer.activations().zeroPoint(),
+                range[0],
+                range[1],
+                format.unsigned()));
         return slot;
     }
 
@@ -268,8 +287,10 @@ final class Lowering {
      */
     private AccValue add(Node node) {
         if (!shape(node.input(0)).equals(shape(node.input(1)))) {
-            throw unsupported(node, "Add with broadcasting is not supported (" + shape(node.input(0)) + " + "
-                    + shape(node.input(1)) + ")");
+            throw unsupported(
+                    node,
+                    "Add with broadcasting is not supported (" + shape(node.input(0)) + " + " + shape(node.input(1))
+                            + ")");
         }
         AccValue a = accOf(node.input(0));
         AccValue b = accOf(node.input(1));
@@ -310,8 +331,8 @@ final class Lowering {
         for (int j = 0; j < from.length; j++) {
             double ratio = from[j] / to[j];
             // A ratio of exactly one has no Q0.31 form; 1 - 2^-31 rounds every |v| < 2^30 back to v.
-            FixedPointMultiplier fpm = ratio >= 1 ? new FixedPointMultiplier(Integer.MAX_VALUE, 0)
-                    : FixedPointMultiplier.of(ratio);
+            FixedPointMultiplier fpm =
+                    ratio >= 1 ? new FixedPointMultiplier(Integer.MAX_VALUE, 0) : FixedPointMultiplier.of(ratio);
             multipliers[j] = fpm.multiplier();
             shifts[j] = fpm.shift();
         }
@@ -330,7 +351,8 @@ final class Lowering {
             int cg = dims[1];
             int window = weight.shape().size() / (m * cg);
             int k = cg * window;
-            WeightCodes chw = lq.accumulator() != null ? WeightCodes.of(lq.accumulator(), m, k)
+            WeightCodes chw = lq.accumulator() != null
+                    ? WeightCodes.of(lq.accumulator(), m, k)
                     : WeightCodes.of(weight.data(), m, k, false, lq.precision().weights());
             // Reorder each channel's codes from ONNX's (c, ky, kx) to NHWC im2col's (ky, kx, c).
             byte[] hwc = new byte[chw.codes().length];
@@ -368,8 +390,10 @@ final class Lowering {
             }
             int n = weight.shape().dim(transB ? 0 : 1);
             int k = weight.shape().dim(transB ? 1 : 0);
-            WeightCodes codes = lq.accumulator() != null ? WeightCodes.of(lq.accumulator(), n, k)
-                    : WeightCodes.of(weight.data(), n, k, !transB, lq.precision().weights());
+            WeightCodes codes = lq.accumulator() != null
+                    ? WeightCodes.of(lq.accumulator(), n, k)
+                    : WeightCodes.of(
+                            weight.data(), n, k, !transB, lq.precision().weights());
             accScales = accumulatorScales(lq, codes.scales(), alpha);
             layer = lowered(lq, k, null, codes, accScales, beta);
         }
@@ -392,8 +416,13 @@ final class Lowering {
         return s;
     }
 
-    private LoweredLayer lowered(LayerQuantization lq, int inChannels, Op.Conv conv, WeightCodes codes,
-                                 double[] accScales, float biasFactor) {
+    private LoweredLayer lowered(
+            LayerQuantization lq,
+            int inChannels,
+            Op.Conv conv,
+            WeightCodes codes,
+            double[] accScales,
+            float biasFactor) {
         String name = lq.layer().name();
         int n = codes.channels();
         int k = codes.k();
@@ -401,8 +430,8 @@ final class Lowering {
         if (lq.layer().biasName() != null) {
             float[] b = graph.initializers().get(lq.layer().biasName()).data();
             if (b.length != n && b.length != 1) {
-                throw new IllegalArgumentException("layer " + name + ": bias of " + b.length + " values for " + n
-                        + " channels");
+                throw new IllegalArgumentException(
+                        "layer " + name + ": bias of " + b.length + " values for " + n + " channels");
             }
             for (int j = 0; j < n; j++) {
                 biasUnits[j] = b[b.length == 1 ? 0 : j] * (double) biasFactor / accScales[j];
@@ -427,15 +456,27 @@ final class Lowering {
         int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
         int[] bias = new int[n];
         for (int j = 0; j < n; j++) {
-            bias[j] = (int) Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE,
-                    Integer.MAX_VALUE);
+            bias[j] = (int)
+                    Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
         Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
-        return new LoweredLayer(name, inChannels, conv, codes, bias, fractionBits, Math.scalb(bound, fractionBits) + 1,
-                zeroPoint, path, inputEncoding, in.bits(), weightEncoding, wf.isInteger() ? wf.bits() : 8);
+        return new LoweredLayer(
+                name,
+                inChannels,
+                conv,
+                codes,
+                bias,
+                fractionBits,
+                Math.scalb(bound, fractionBits) + 1,
+                zeroPoint,
+                path,
+                inputEncoding,
+                in.bits(),
+                weightEncoding,
+                wf.isInteger() ? wf.bits() : 8);
     }
 
     /**
@@ -453,8 +494,10 @@ final class Lowering {
             int wBits = w.signOnly() ? 1 : w.bits();
             boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
             boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
-            int channels = graph.initializers().get(lq.layer().weightName()).shape().dim(
-                    QuantizedGraph.channelAxis(lq.layer()));
+            int channels = graph.initializers()
+                    .get(lq.layer().weightName())
+                    .shape()
+                    .dim(QuantizedGraph.channelAxis(lq.layer()));
             boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
             if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
                 return KernelPath.BIT_SERIAL;
@@ -471,7 +514,8 @@ final class Lowering {
     private static void check(LayerQuantization lq) {
         String name = lq.layer().name();
         QuantizerSpec w = lq.precision().weights();
-        boolean weightsOk = w.format().fitsInt8Codes() && w.residual() == null
+        boolean weightsOk = w.format().fitsInt8Codes()
+                && w.residual() == null
                 && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
         if (!weightsOk) {
             throw new IllegalArgumentException("layer " + name + ": the integer engine needs signed integer "
@@ -480,8 +524,11 @@ final class Lowering {
         }
         QuantizerSpec a = lq.precision().activations();
         NumberFormat f = a.format();
-        boolean activationsOk = f.isInteger() && !f.signOnly() && f.bits() <= 8
-                && lq.activations() != null && (f.unsigned() || lq.activations().zeroPoint() == 0f);
+        boolean activationsOk = f.isInteger()
+                && !f.signOnly()
+                && f.bits() <= 8
+                && lq.activations() != null
+                && (f.unsigned() || lq.activations().zeroPoint() == 0f);
         if (!activationsOk) {
             throw new IllegalArgumentException("layer " + name + ": the integer engine needs integer input "
                     + "activations of at most 8 bits (not binary); got " + a);

@@ -1,10 +1,10 @@
 package org.bitbudget.kernels.engine;
 
-import org.bitbudget.kernels.requant.Requantization;
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.kernels.requant.Requantization;
+import org.bitbudget.ops.compute.Window;
 
 /**
  * One step of the integer plan. Steps read and write numbered slots of a batch ({@link Codes},
@@ -28,8 +28,7 @@ sealed interface Step {
      * @param h     rows
      * @param w     columns
      */
-    record Images(float[] data, int from, int count, int c, int h, int w) {
-    }
+    record Images(float[] data, int from, int count, int c, int h, int w) {}
 
     /**
      * The float input quantized for one layer, with the float32 steps of the fake quantizer, into
@@ -69,16 +68,25 @@ sealed interface Step {
      * @param zeroPoint   the layer's input zero point
      * @param unsigned    whether the codes are unsigned
      */
-    record Requantize(String layer, int from, int to, int[] multipliers, int[] shifts, int zeroPoint, int min, int max,
-                      boolean unsigned) implements Step {
+    record Requantize(
+            String layer,
+            int from,
+            int to,
+            int[] multipliers,
+            int[] shifts,
+            int zeroPoint,
+            int min,
+            int max,
+            boolean unsigned)
+            implements Step {
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];
             int n = acc.c();
             int m = acc.values().length / n;
             byte[] out = new byte[acc.values().length];
-            Requantization.requantizeRows(m, n, acc.values(), 0, n, null, multipliers, shifts, zeroPoint, min, max,
-                    out, 0, n);
+            Requantization.requantizeRows(
+                    m, n, acc.values(), 0, n, null, multipliers, shifts, zeroPoint, min, max, out, 0, n);
             slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
         }
     }
@@ -99,8 +107,8 @@ sealed interface Step {
         @Override
         public void run(Object[] slots) {
             Codes in = (Codes) slots[from];
-            Window win = in.window(pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(),
-                    pool.ceilMode());
+            Window win = in.window(
+                    pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(), pool.ceilMode());
             int c = in.c();
             byte[] out = new byte[in.batch() * win.outH() * win.outW() * c];
             int o = 0;
@@ -176,7 +184,13 @@ sealed interface Step {
             int[] spatial = kernel.length == 1 ? new int[] {in.w()} : new int[] {in.h(), in.w()};
             Window win = pool == null
                     ? Window.resolve(spatial, kernel, null, null, null, Op.AutoPad.NOTSET, false)
-                    : Window.resolve(spatial, kernel, pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(),
+                    : Window.resolve(
+                            spatial,
+                            kernel,
+                            pool.strides(),
+                            pool.pads(),
+                            pool.dilations(),
+                            pool.autoPad(),
                             pool.ceilMode());
             boolean includePad = pool != null && pool.countIncludePad();
             int[] out = new int[in.batch() * win.outH() * win.outW() * c];
@@ -216,8 +230,16 @@ sealed interface Step {
      * output unit by a fixed-point multiplier (null when its unit already is the output unit) with
      * gemmlowp rounding, then added.
      */
-    record Add(String layer, int left, int right, int to, int[] leftMultipliers, int[] leftShifts,
-               int[] rightMultipliers, int[] rightShifts) implements Step {
+    record Add(
+            String layer,
+            int left,
+            int right,
+            int to,
+            int[] leftMultipliers,
+            int[] leftShifts,
+            int[] rightMultipliers,
+            int[] rightShifts)
+            implements Step {
         @Override
         public void run(Object[] slots) {
             Acc a = (Acc) slots[left];

@@ -15,12 +15,10 @@ package org.bitbudget.kernels.gemm;
  */
 public final class AccumulatorBounds {
 
-    private AccumulatorBounds() {
-    }
+    private AccumulatorBounds() {}
 
     /** Both bounds for each of the n channels of W (element (j, p) at {@code w[wOff + j * ldw + p]}). */
-    public record ChannelBounds(int[] dataTypeBits, int[] l1Bits) {
-    }
+    public record ChannelBounds(int[] dataTypeBits, int[] l1Bits) {}
 
     /**
      * Both bounds per output channel, for activations whose magnitude never exceeds {@code maxAbsA}
@@ -73,8 +71,20 @@ public final class AccumulatorBounds {
      * {@link IntGemm#gemmS8} of the kernel in use, accumulating in int16 when {@link #int16Allowed}
      * holds for {@code channelBits} and in int32 otherwise; the result is the same either way.
      */
-    public static void gemmS8Bounded(int[] channelBits, int m, int n, int k, byte[] a, int aOff, int lda,
-                                     byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
+    public static void gemmS8Bounded(
+            int[] channelBits,
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] c,
+            int cOff,
+            int ldc) {
         if (channelBits.length != n) {
             throw new IllegalArgumentException("bounds for " + channelBits.length + " channels, but n = " + n);
         }

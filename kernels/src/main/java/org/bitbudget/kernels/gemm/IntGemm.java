@@ -16,8 +16,8 @@ package org.bitbudget.kernels.gemm;
 public interface IntGemm {
 
     /** Signed int8 activations times int8 weights into int32. */
-    void gemmS8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                int[] c, int cOff, int ldc);
+    void gemmS8(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc);
 
     /**
      * Unsigned uint8 activations (the bytes of A read as 0..255) with zero point {@code aZeroPoint},
@@ -26,8 +26,21 @@ public interface IntGemm {
      *
      * @param wSums per-channel sums of the weights, {@link #weightSums}; computed once per layer
      */
-    void gemmU8(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff, int ldw,
-                int[] wSums, int[] c, int cOff, int ldc);
+    void gemmU8(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc);
 
     /**
      * Like {@link #gemmS8} but accumulating in int16 (wrapping modulo 2^16), each result sign-extended
@@ -35,8 +48,8 @@ public interface IntGemm {
      * the true sum fits in int16, which {@link AccumulatorBounds} proves per channel; use it through
      * {@link AccumulatorBounds#gemmS8Bounded}, which checks that proof.
      */
-    void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                     int[] c, int cOff, int ldc);
+    void gemmS8Int16(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc);
 
     /**
      * uint8 activations with zero point {@code aZeroPoint}, accumulating in int16: each activation is
@@ -46,8 +59,21 @@ public interface IntGemm {
      * {@code 128 * ||W[j]||_1 <= 32767} guarantees (an L1 norm of at most 255, more than the A2Q bound
      * for a 16-bit accumulator and uint8 inputs needs).
      */
-    void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff, int ldw,
-                     int[] wSums, int[] c, int cOff, int ldc);
+    void gemmU8Int16(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc);
 
     /**
      * The k that rows are best padded to a multiple of: the vector kernels' step (their leftover

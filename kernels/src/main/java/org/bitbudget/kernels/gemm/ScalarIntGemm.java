@@ -4,8 +4,8 @@ package org.bitbudget.kernels.gemm;
 public final class ScalarIntGemm implements IntGemm {
 
     @Override
-    public void gemmS8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                       int[] c, int cOff, int ldc) {
+    public void gemmS8(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 int acc = 0;
@@ -18,8 +18,21 @@ public final class ScalarIntGemm implements IntGemm {
     }
 
     @Override
-    public void gemmU8(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
-                       int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+    public void gemmU8(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 int acc = 0;
@@ -32,8 +45,8 @@ public final class ScalarIntGemm implements IntGemm {
     }
 
     @Override
-    public void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                            int[] c, int cOff, int ldc) {
+    public void gemmS8Int16(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 short acc = 0;
@@ -47,8 +60,21 @@ public final class ScalarIntGemm implements IntGemm {
     }
 
     @Override
-    public void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
-                            int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+    public void gemmU8Int16(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 short acc = 0;

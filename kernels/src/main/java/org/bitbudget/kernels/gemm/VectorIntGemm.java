@@ -45,21 +45,47 @@ public final class VectorIntGemm implements IntGemm {
     private static final int LOW_SIGN = 0x8000;
 
     @Override
-    public void gemmS8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                       int[] c, int cOff, int ldc) {
+    public void gemmS8(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
         gemm(false, m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
     }
 
     @Override
-    public void gemmU8(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
-                       int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+    public void gemmU8(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc) {
         gemm(false, m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
         addFlipCorrection(m, n, aZeroPoint, wSums, c, cOff, ldc);
     }
 
     /** Every row in tiles of four channels, then the leftover channels one by one, in int16 or int32. */
-    private static void gemm(boolean int16, int m, int n, int k, byte[] a, int aOff, int lda, byte flip, byte[] w,
-                             int wOff, int ldw, int[] c, int cOff, int ldc) {
+    private static void gemm(
+            boolean int16,
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            byte flip,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] c,
+            int cOff,
+            int ldc) {
         int tiled = n - n % CHANNELS_PER_TILE;
         for (int i = 0; i < m; i++) {
             int a0 = aOff + i * lda;
@@ -72,7 +98,8 @@ public final class VectorIntGemm implements IntGemm {
                 }
             }
             for (int j = tiled; j < n; j++) {
-                c[c0 + j] = int16 ? rowTimesChannelInt16(k, a, a0, flip, w, wOff + j * ldw)
+                c[c0 + j] = int16
+                        ? rowTimesChannelInt16(k, a, a0, flip, w, wOff + j * ldw)
                         : rowTimesChannel(k, a, a0, flip, w, wOff + j * ldw);
             }
         }
@@ -88,8 +115,8 @@ public final class VectorIntGemm implements IntGemm {
         }
     }
 
-    private static void rowTimesFourChannels(int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw,
-                                             int[] c, int c0) {
+    private static void rowTimesFourChannels(
+            int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw, int[] c, int c0) {
         IntVector q0 = IntVector.zero(INTS);
         IntVector q1 = q0;
         IntVector q2 = q0;
@@ -101,22 +128,27 @@ public final class VectorIntGemm implements IntGemm {
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
-            IntVector p0 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            IntVector p0 = x.mul((ShortVector)
+                            ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p).convertShape(B2S, SHORTS, 0))
+                    .reinterpretAsInts();
             q0 = q0.add(p0.lanewise(XOR, LOW_SIGN));
             h0 = h0.add(p0.lanewise(ASHR, 16));
             IntVector p1 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + ldw + p)
-                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+                            .convertShape(B2S, SHORTS, 0))
+                    .reinterpretAsInts();
             q1 = q1.add(p1.lanewise(XOR, LOW_SIGN));
             h1 = h1.add(p1.lanewise(ASHR, 16));
             IntVector p2 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 2 * ldw + p)
-                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+                            .convertShape(B2S, SHORTS, 0))
+                    .reinterpretAsInts();
             q2 = q2.add(p2.lanewise(XOR, LOW_SIGN));
             h2 = h2.add(p2.lanewise(ASHR, 16));
             IntVector p3 = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 3 * ldw + p)
-                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+                            .convertShape(B2S, SHORTS, 0))
+                    .reinterpretAsInts();
             q3 = q3.add(p3.lanewise(XOR, LOW_SIGN));
             h3 = h3.add(p3.lanewise(ASHR, 16));
         }
@@ -135,10 +167,12 @@ public final class VectorIntGemm implements IntGemm {
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
-            IntVector prod = x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                    .convertShape(B2S, SHORTS, 0)).reinterpretAsInts();
+            IntVector prod = x.mul((ShortVector)
+                            ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p).convertShape(B2S, SHORTS, 0))
+                    .reinterpretAsInts();
             q = q.add(prod.lanewise(XOR, LOW_SIGN));
             h = h.add(prod.lanewise(ASHR, 16));
         }
@@ -164,20 +198,33 @@ public final class VectorIntGemm implements IntGemm {
      * channel. uint8 activations are flipped to signed as in the int32 kernels.
      */
     @Override
-    public void gemmS8Int16(int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw,
-                            int[] c, int cOff, int ldc) {
+    public void gemmS8Int16(
+            int m, int n, int k, byte[] a, int aOff, int lda, byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc) {
         gemm(true, m, n, k, a, aOff, lda, (byte) 0, w, wOff, ldw, c, cOff, ldc);
     }
 
     @Override
-    public void gemmU8Int16(int m, int n, int k, byte[] a, int aOff, int lda, int aZeroPoint, byte[] w, int wOff,
-                            int ldw, int[] wSums, int[] c, int cOff, int ldc) {
+    public void gemmU8Int16(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            int aZeroPoint,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] wSums,
+            int[] c,
+            int cOff,
+            int ldc) {
         gemm(true, m, n, k, a, aOff, lda, UNSIGNED_FLIP, w, wOff, ldw, c, cOff, ldc);
         addFlipCorrection(m, n, aZeroPoint, wSums, c, cOff, ldc);
     }
 
-    private static void rowTimesFourChannelsInt16(int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw,
-                                                  int[] c, int c0) {
+    private static void rowTimesFourChannelsInt16(
+            int k, byte[] a, int a0, byte flip, byte[] w, int w0, int ldw, int[] c, int c0) {
         ShortVector s0 = ShortVector.zero(SHORTS);
         ShortVector s1 = s0;
         ShortVector s2 = s0;
@@ -185,16 +232,17 @@ public final class VectorIntGemm implements IntGemm {
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
-            s0 = s0.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                    .convertShape(B2S, SHORTS, 0)));
-            s1 = s1.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + ldw + p)
-                    .convertShape(B2S, SHORTS, 0)));
-            s2 = s2.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 2 * ldw + p)
-                    .convertShape(B2S, SHORTS, 0)));
-            s3 = s3.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 3 * ldw + p)
-                    .convertShape(B2S, SHORTS, 0)));
+            s0 = s0.add(x.mul((ShortVector)
+                    ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p).convertShape(B2S, SHORTS, 0)));
+            s1 = s1.add(x.mul((ShortVector)
+                    ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + ldw + p).convertShape(B2S, SHORTS, 0)));
+            s2 = s2.add(x.mul((ShortVector)
+                    ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 2 * ldw + p).convertShape(B2S, SHORTS, 0)));
+            s3 = s3.add(x.mul((ShortVector)
+                    ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + 3 * ldw + p).convertShape(B2S, SHORTS, 0)));
         }
         // The lane reductions wrap in int16 like the scalar twin's sum, so the order does not matter.
         c[c0] = (short) (s0.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0));
@@ -208,10 +256,11 @@ public final class VectorIntGemm implements IntGemm {
         int bound = SHORTS.loopBound(k);
         int p = 0;
         for (; p < bound; p += SHORTS.length()) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p).lanewise(XOR, flip)
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, a, a0 + p)
+                    .lanewise(XOR, flip)
                     .convertShape(B2S, SHORTS, 0);
-            sum = sum.add(x.mul((ShortVector) ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p)
-                    .convertShape(B2S, SHORTS, 0)));
+            sum = sum.add(x.mul((ShortVector)
+                    ByteVector.fromArray(BYTES_FOR_SHORTS, w, w0 + p).convertShape(B2S, SHORTS, 0)));
         }
         return (short) (sum.reduceLanes(ADD) + tail(p, k, a, a0, flip, w, w0));
     }

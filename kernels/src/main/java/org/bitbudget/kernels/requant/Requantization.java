@@ -14,8 +14,7 @@ package org.bitbudget.kernels.requant;
  */
 public final class Requantization {
 
-    private Requantization() {
-    }
+    private Requantization() {}
 
     /** The fused activation after requantization; each one only narrows the clamping range. */
     public enum Activation {
@@ -55,8 +54,8 @@ public final class Requantization {
      * values near the int32 limits.
      */
     public static int requantize(int acc, int multiplier, int shift, int zeroPointOut, int min, int max) {
-        long scaled = (long) roundingDivideByPOT(saturatingRoundingDoublingHighMul(acc, multiplier), shift)
-                + zeroPointOut;
+        long scaled =
+                (long) roundingDivideByPOT(saturatingRoundingDoublingHighMul(acc, multiplier), shift) + zeroPointOut;
         return (int) Math.min(max, Math.max(min, scaled));
     }
 
@@ -67,14 +66,25 @@ public final class Requantization {
      *
      * @param bias per-channel int32 bias in units of {@code s_a * s_w[j]}, or null for none
      */
-    public static void requantizeRows(int m, int n, int[] acc, int accOff, int ldAcc, int[] bias,
-                                      int[] multipliers, int[] shifts, int zeroPointOut, int min, int max,
-                                      byte[] out, int outOff, int ldOut) {
+    public static void requantizeRows(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            int[] bias,
+            int[] multipliers,
+            int[] shifts,
+            int zeroPointOut,
+            int min,
+            int max,
+            byte[] out,
+            int outOff,
+            int ldOut) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 int v = acc[accOff + i * ldAcc + j] + (bias == null ? 0 : bias[j]);
-                out[outOff + i * ldOut + j] =
-                        (byte) requantize(v, multipliers[j], shifts[j], zeroPointOut, min, max);
+                out[outOff + i * ldOut + j] = (byte) requantize(v, multipliers[j], shifts[j], zeroPointOut, min, max);
             }
         }
     }
@@ -87,13 +97,12 @@ public final class Requantization {
      *
      * @return {min, max}
      */
-    public static int[] activationRange(Activation activation, double scaleOut, int zeroPointOut, int qmin,
-                                        int qmax) {
+    public static int[] activationRange(Activation activation, double scaleOut, int zeroPointOut, int qmin, int qmax) {
         return switch (activation) {
             case NONE -> new int[] {qmin, qmax};
             case RELU -> new int[] {Math.max(qmin, zeroPointOut), qmax};
-            case RELU6 -> new int[] {Math.max(qmin, zeroPointOut),
-                    (int) Math.min(qmax, zeroPointOut + Math.round(6 / scaleOut))};
+            case RELU6 ->
+                new int[] {Math.max(qmin, zeroPointOut), (int) Math.min(qmax, zeroPointOut + Math.round(6 / scaleOut))};
         };
     }
 }

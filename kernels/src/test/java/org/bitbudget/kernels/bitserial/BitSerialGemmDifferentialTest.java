@@ -45,7 +45,10 @@ class BitSerialGemmDifferentialTest {
 
     /** What the operands hold. */
     enum Values {
-        RANDOM, ALL_MAX, ALL_MIN, ALTERNATING
+        RANDOM,
+        ALL_MAX,
+        ALL_MIN,
+        ALTERNATING
     }
 
     static Stream<Arguments> precisions() {
@@ -69,14 +72,15 @@ class BitSerialGemmDifferentialTest {
     }
 
     static Stream<Arguments> widthsPrecisionsAndValues() {
-        return widths().flatMap(bits -> precisions().flatMap(p -> Arrays.stream(Values.values())
-                .map(v -> Arguments.of(bits, p.get()[0], p.get()[1], p.get()[2], v))));
+        return widths().flatMap(bits -> precisions()
+                .flatMap(p -> Arrays.stream(Values.values())
+                        .map(v -> Arguments.of(bits, p.get()[0], p.get()[1], p.get()[2], v))));
     }
 
     @ParameterizedTest(name = "{0}-bit vectors, {1} ({2} weights, {3} activations), {4} values")
     @MethodSource("widthsPrecisionsAndValues")
-    void vectorEqualsScalarEqualsIntReference(int bits, String name, Format weights, Format activations,
-                                              Values values) {
+    void vectorEqualsScalarEqualsIntReference(
+            int bits, String name, Format weights, Format activations, Values values) {
         BitSerialGemm vector = KernelProvider.vector(new BitSerialFamily(), bits);
         Random random = new Random(31L * name.hashCode() + values.ordinal());
         for (int k : KS) {
@@ -97,8 +101,8 @@ class BitSerialGemmDifferentialTest {
                     scalar.multiply(ap, wp, fromScalar, cOff, ldc);
                     vector.multiply(ap, wp, fromVector, cOff, ldc);
 
-                    String where = name + " " + values + " m=" + m + " n=" + n + " k=" + k + " cOff=" + cOff
-                            + " ldc=" + ldc;
+                    String where =
+                            name + " " + values + " m=" + m + " n=" + n + " k=" + k + " cOff=" + cOff + " ldc=" + ldc;
                     int[] expected = reference(a, w, m, n, k, length, cOff, ldc);
                     assertArrayEquals(expected, fromScalar, where + ": scalar vs int reference");
                     assertArrayEquals(fromScalar, fromVector, where + ": vector vs scalar");
@@ -121,8 +125,12 @@ class BitSerialGemmDifferentialTest {
         }
         int disagreements = (k + 2) / 3;
         int[] c = new int[1];
-        vector.multiply(BitPlanes.pack(a, 0, 1, k, Encoding.BINARY, 1),
-                BitPlanes.pack(w, 0, 1, k, Encoding.BINARY, 1), c, 0, 1);
+        vector.multiply(
+                BitPlanes.pack(a, 0, 1, k, Encoding.BINARY, 1),
+                BitPlanes.pack(w, 0, 1, k, Encoding.BINARY, 1),
+                c,
+                0,
+                1);
         assertEquals(k - 2 * disagreements, c[0]);
     }
 
@@ -173,14 +181,20 @@ class BitSerialGemmDifferentialTest {
     @Test
     void packerRejectsValuesOutsideTheFormatAndBadWidths() {
         assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {2}, 0, 1, 1, Encoding.SIGNED, 2));
-        assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {-3}, 0, 1, 1, Encoding.SIGNED, 2));
-        assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {-1}, 0, 1, 1, Encoding.UNSIGNED, 4));
-        assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {16}, 0, 1, 1, Encoding.UNSIGNED, 4));
+        assertThrows(
+                IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {-3}, 0, 1, 1, Encoding.SIGNED, 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {-1}, 0, 1, 1, Encoding.UNSIGNED, 4));
+        assertThrows(
+                IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {16}, 0, 1, 1, Encoding.UNSIGNED, 4));
         assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {0}, 0, 1, 1, Encoding.BINARY, 1));
         assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {1}, 0, 1, 1, Encoding.SIGNED, 1));
-        assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {1}, 0, 1, 1, Encoding.UNSIGNED, 5));
-        assertThrows(IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {1, 1}, 1, 1, 2, Encoding.UNSIGNED, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {1}, 0, 1, 1, Encoding.UNSIGNED, 5));
+        assertThrows(
+                IllegalArgumentException.class, () -> BitPlanes.pack(new byte[] {1, 1}, 1, 1, 2, Encoding.UNSIGNED, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BitPlanes.pack(new byte[] {0, 1, 9}, 0, 1, 3, Encoding.SIGNED, 4));
         assertTrue(e.getMessage().contains("column 2"), e.getMessage());
     }
@@ -224,9 +238,10 @@ class BitSerialGemmDifferentialTest {
         for (int r = 0; r < rows; r++) {
             for (int x = 0; x < k; x++) {
                 int value = switch (values) {
-                    case RANDOM -> format.encoding() == Encoding.BINARY
-                            ? (random.nextBoolean() ? 1 : -1)
-                            : min + random.nextInt(max - min + 1);
+                    case RANDOM ->
+                        format.encoding() == Encoding.BINARY
+                                ? (random.nextBoolean() ? 1 : -1)
+                                : min + random.nextInt(max - min + 1);
                     case ALL_MAX -> max;
                     case ALL_MIN -> min;
                     case ALTERNATING -> (x + r + phase) % 2 == 0 ? max : min;

@@ -47,7 +47,8 @@ class PlanePackerDifferentialTest {
                             for (int i = offset; i < offset + rows * k; i++) {
                                 values[i] = (byte) value(random, encoding, bits, fill);
                             }
-                            String where = encoding + " " + bits + " bits, k=" + k + ", rows=" + rows + ", fill " + fill;
+                            String where =
+                                    encoding + " " + bits + " bits, k=" + k + ", rows=" + rows + ", fill " + fill;
                             long[] expected = new long[planes(rows, k, bits)];
                             long[] actual = new long[expected.length];
                             assertEquals(-1, scalar.pack(values, offset, rows, k, encoding, bits, expected), where);
@@ -56,10 +57,14 @@ class PlanePackerDifferentialTest {
 
                             int badAt = random.nextInt(rows * k);
                             values[offset + badAt] = (byte) outside(random, encoding, bits);
-                            assertEquals(badAt, scalar.pack(values, offset, rows, k, encoding, bits,
-                                    new long[expected.length]), where + " bad at " + badAt);
-                            assertEquals(badAt, vector.pack(values, offset, rows, k, encoding, bits,
-                                    new long[expected.length]), where + " bad at " + badAt);
+                            assertEquals(
+                                    badAt,
+                                    scalar.pack(values, offset, rows, k, encoding, bits, new long[expected.length]),
+                                    where + " bad at " + badAt);
+                            assertEquals(
+                                    badAt,
+                                    vector.pack(values, offset, rows, k, encoding, bits, new long[expected.length]),
+                                    where + " bad at " + badAt);
                             cases++;
                         }
                     }

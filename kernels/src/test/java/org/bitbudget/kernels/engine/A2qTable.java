@@ -6,25 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.training.A2qWeightNormalization;
 import org.bitbudget.training.Trainer;
 
@@ -38,8 +38,7 @@ import org.bitbudget.training.Trainer;
  * <p>Arguments: {@code model.onnx[,model2.onnx] [trainImages] [epochs]}.
  */
 public final class A2qTable {
-    private A2qTable() {
-    }
+    private A2qTable() {}
 
     public static void main(String[] args) throws Exception {
         String[] models = args.length > 0 ? args[0].split(",") : new String[] {"../shared/models/lenet5.onnx"};
@@ -48,8 +47,10 @@ public final class A2qTable {
         int testImages = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
         DataSource train = DataSources.open("fashion-mnist", Split.TRAIN);
         DataSource test = DataSources.open("fashion-mnist", Split.TEST).limit(testImages);
-        System.out.printf("%-10s %-5s %3s %7s %7s %7s %7s %7s %6s %7s %9s %8s %6s%n", "model", "prec", "P", "float",
-                "PTQ", "A2Q-FT", "sp-PTQ", "sp-FT", "L1bits", "gemm16x", "int16/s", "int32/s", "ratio");
+        System.out.printf(
+                "%-10s %-5s %3s %7s %7s %7s %7s %7s %6s %7s %9s %8s %6s%n",
+                "model", "prec", "P", "float", "PTQ", "A2Q-FT", "sp-PTQ", "sp-FT", "L1bits", "gemm16x", "int16/s",
+                "int32/s", "ratio");
         for (String m : models) {
             Path path = Path.of(m);
             if (!Files.isRegularFile(path)) {
@@ -73,27 +74,51 @@ public final class A2qTable {
                     long codes = 0;
                     int l1Bits = 0;
                     for (LayerQuantization lq : q.layers()) {
-                        AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
-                                : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
-                                QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62,
-                                AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
-                                        lq.precision().activations().format()));
+                        AccumulatorAware.Result a = lq.accumulator() != null
+                                ? lq.accumulator()
+                                : AccumulatorAware.constrain(
+                                        graph.initializers().get(lq.layer().weightName()),
+                                        QuantizedGraph.channelAxis(lq.layer()),
+                                        lq.precision().weights(),
+                                        62,
+                                        AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
+                                                lq.precision().activations().format()));
                         zeros += Math.round(a.sparsity() * a.codes().length);
                         codes += a.codes().length;
-                        l1Bits = Math.max(l1Bits, AccumulatorAware.bits(a.maxL1()
-                                * AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
-                                lq.precision().activations().format())));
+                        l1Bits = Math.max(
+                                l1Bits,
+                                AccumulatorAware.bits(a.maxL1()
+                                        * AccumulatorAware.maxInputMagnitude((org.bitbudget.ir.quant.IntegerFormat)
+                                                lq.precision().activations().format())));
                     }
-                    double[] ft = epochs == 0 ? new double[] {Double.NaN, Double.NaN} : fineTune(graph, q, config,
-                            calibration, train.limit(trainImages), norm, epochs, images, test);
+                    double[] ft = epochs == 0
+                            ? new double[] {Double.NaN, Double.NaN}
+                            : fineTune(
+                                    graph,
+                                    q,
+                                    config,
+                                    calibration,
+                                    train.limit(trainImages),
+                                    norm,
+                                    epochs,
+                                    images,
+                                    test);
                     String speed16 = "n/a";
                     String speed32 = "n/a";
                     String ratio = "";
                     try {
-                        IntegerEngine e16 = IntegerEngine.builder(graph, q).threads(1).bitSerial(false).build();
-                        IntegerEngine e32 = IntegerEngine.builder(graph, q).threads(1).bitSerial(false).int16(false)
+                        IntegerEngine e16 = IntegerEngine.builder(graph, q)
+                                .threads(1)
+                                .bitSerial(false)
                                 .build();
-                        long int16Layers = e16.kernels().values().stream().filter(k -> k == KernelPath.INT16).count();
+                        IntegerEngine e32 = IntegerEngine.builder(graph, q)
+                                .threads(1)
+                                .bitSerial(false)
+                                .int16(false)
+                                .build();
+                        long int16Layers = e16.kernels().values().stream()
+                                .filter(k -> k == KernelPath.INT16)
+                                .count();
                         double s16 = imagesPerSecond(e16, benchImages);
                         double s32 = imagesPerSecond(e32, benchImages);
                         s16 = Math.max(s16, imagesPerSecond(e16, benchImages));
@@ -105,10 +130,23 @@ public final class A2qTable {
                         speed16 = "n/a:" + e.getMessage();
                     }
                     String gemm = gemmSpeedup(graph, q);
-                    System.out.printf(Locale.ROOT,
+                    System.out.printf(
+                            Locale.ROOT,
                             "%-10s W%dA%d %3d %7.4f %7.4f %7.4f %7.3f %7.3f %6d %7s %9s %8s %6s%n",
-                            name, bits, bits, p, floatAccuracy, ptq, ft[0], (double) zeros / codes, ft[1], l1Bits,
-                            gemm, speed16, speed32, ratio);
+                            name,
+                            bits,
+                            bits,
+                            p,
+                            floatAccuracy,
+                            ptq,
+                            ft[0],
+                            (double) zeros / codes,
+                            ft[1],
+                            l1Bits,
+                            gemm,
+                            speed16,
+                            speed32,
+                            ratio);
                 }
             }
         }
@@ -119,10 +157,11 @@ public final class A2qTable {
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
             String activations = (i == 0 ? "int" : "uint") + activationBits;
-            QuantizerSpec w = weights.equals("float") ? QuantizerSpec.FLOAT
-                    : QuantizerSpec.weights(NumberFormat.parse(weights));
-            layers.put(all.get(i).name(), new Precision(w, QuantizerSpec.activations(NumberFormat.parse(activations)),
-                    accumulator));
+            QuantizerSpec w =
+                    weights.equals("float") ? QuantizerSpec.FLOAT : QuantizerSpec.weights(NumberFormat.parse(weights));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(w, QuantizerSpec.activations(NumberFormat.parse(activations)), accumulator));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }
@@ -131,16 +170,34 @@ public final class A2qTable {
      * A2Q fine-tuning: the activations fake-quantized with the post-training scales (fixed), the
      * weights through {@link A2qWeightNormalization}; returns the test accuracy and weight sparsity.
      */
-    static double[] fineTune(Graph graph, QuantizedGraph q, PrecisionConfig config, Tensor calibration,
-                             DataSource train, Normalization norm, int epochs, Tensor images, DataSource test) {
+    static double[] fineTune(
+            Graph graph,
+            QuantizedGraph q,
+            PrecisionConfig config,
+            Tensor calibration,
+            DataSource train,
+            Normalization norm,
+            int epochs,
+            Tensor images,
+            DataSource test) {
         Map<String, Precision> activationsOnly = new LinkedHashMap<>();
-        config.layers().forEach((layer, p) -> activationsOnly.put(layer,
-                new Precision(QuantizerSpec.FLOAT, p.activations(), 32)));
-        Graph trainGraph = FakeQuantization.apply(graph, new PrecisionConfig(Precision.FLOAT, activationsOnly),
-                calibration).graph();
+        config.layers()
+                .forEach((layer, p) ->
+                        activationsOnly.put(layer, new Precision(QuantizerSpec.FLOAT, p.activations(), 32)));
+        Graph trainGraph = FakeQuantization.apply(
+                        graph, new PrecisionConfig(Precision.FLOAT, activationsOnly), calibration)
+                .graph();
         A2qWeightNormalization a2q = A2qWeightNormalization.of(graph, q);
-        Trainer.Result r = Trainer.builder().epochs(epochs).batchSize(64).learningRate(0.002).momentum(0.9)
-                .weightDecay(0).seed(1).threads(2).reparametrization(a2q).build()
+        Trainer.Result r = Trainer.builder()
+                .epochs(epochs)
+                .batchSize(64)
+                .learningRate(0.002)
+                .momentum(0.9)
+                .weightDecay(0)
+                .seed(1)
+                .threads(2)
+                .reparametrization(a2q)
+                .build()
                 .train(trainGraph, train, norm);
         long zeros = 0;
         long total = 0;
@@ -160,25 +217,32 @@ public final class A2qTable {
      * the largest code otherwise, at most 32767); "-" when there is none.
      */
     static String gemmSpeedup(Graph graph, QuantizedGraph q) {
-        Map<String, org.bitbudget.ir.tensor.Shape> shapes = FloatEngine.of(graph).valueShapes(1);
+        Map<String, org.bitbudget.ir.tensor.Shape> shapes =
+                FloatEngine.of(graph).valueShapes(1);
         org.bitbudget.kernels.gemm.IntGemm kernels = org.bitbudget.kernels.gemm.IntGemmFamily.get();
         java.util.SplittableRandom random = new java.util.SplittableRandom(1);
         double t16 = 0;
         double t32 = 0;
         int layers = 0;
         for (LayerQuantization lq : q.layers()) {
-            AccumulatorAware.Result a = lq.accumulator() != null ? lq.accumulator()
-                    : AccumulatorAware.constrain(graph.initializers().get(lq.layer().weightName()),
-                    QuantizedGraph.channelAxis(lq.layer()), lq.precision().weights(), 62, 1);
-            org.bitbudget.ir.quant.IntegerFormat in =
-                    (org.bitbudget.ir.quant.IntegerFormat) lq.precision().activations().format();
+            AccumulatorAware.Result a = lq.accumulator() != null
+                    ? lq.accumulator()
+                    : AccumulatorAware.constrain(
+                            graph.initializers().get(lq.layer().weightName()),
+                            QuantizedGraph.channelAxis(lq.layer()),
+                            lq.precision().weights(),
+                            62,
+                            1);
+            org.bitbudget.ir.quant.IntegerFormat in = (org.bitbudget.ir.quant.IntegerFormat)
+                    lq.precision().activations().format();
             long largest = in.max() > 127 ? 128 : Math.max(-in.min(), in.max());
             if (a.maxL1() * largest > Short.MAX_VALUE) {
                 continue;
             }
             int n = a.scales().length;
             int k = a.codes().length / n;
-            org.bitbudget.ir.tensor.Shape out = shapes.get(lq.layer().node().outputs().getFirst());
+            org.bitbudget.ir.tensor.Shape out =
+                    shapes.get(lq.layer().node().outputs().getFirst());
             int positions = out.rank() == 4 ? out.dim(2) * out.dim(3) : 1;
             int m = 64 * positions;
             byte[] w = new byte[n * k];

@@ -8,25 +8,25 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,8 +58,12 @@ class AccumulatorAwareEngineTest {
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
             String activations = (i == 0 ? "int" : "uint") + activationBits;
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                    QuantizerSpec.activations(NumberFormat.parse(activations)), accumulator));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse(weights)),
+                            QuantizerSpec.activations(NumberFormat.parse(activations)),
+                            accumulator));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }
@@ -75,10 +79,19 @@ class AccumulatorAwareEngineTest {
         }
         assertTrue(constrained > 0, "no channel needed constraining");
 
-        IntegerEngine int16 = IntegerEngine.builder(graph, q).threads(2).bitSerial(false).build();
-        IntegerEngine int32 = IntegerEngine.builder(graph, q).threads(1).bitSerial(false).int16(false).build();
-        assertTrue(int16.kernels().values().stream().allMatch(p -> p == KernelPath.INT16), int16.kernels().toString());
-        assertTrue(int32.kernels().values().stream().allMatch(p -> p == KernelPath.INT8), int32.kernels().toString());
+        IntegerEngine int16 =
+                IntegerEngine.builder(graph, q).threads(2).bitSerial(false).build();
+        IntegerEngine int32 = IntegerEngine.builder(graph, q)
+                .threads(1)
+                .bitSerial(false)
+                .int16(false)
+                .build();
+        assertTrue(
+                int16.kernels().values().stream().allMatch(p -> p == KernelPath.INT16),
+                int16.kernels().toString());
+        assertTrue(
+                int32.kernels().values().stream().allMatch(p -> p == KernelPath.INT8),
+                int32.kernels().toString());
         Tensor logits = int16.predict(images);
         assertArrayEquals(int32.predict(images).data(), logits.data());
         int[] fake = Classification.predictions(FloatEngine.of(q.graph()).predict(images));

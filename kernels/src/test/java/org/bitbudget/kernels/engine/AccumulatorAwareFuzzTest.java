@@ -10,26 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bitbudget.kernels.gemm.AccumulatorBounds;
-import org.bitbudget.kernels.gemm.IntGemm;
-import org.bitbudget.kernels.gemm.IntGemmFamily;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.gemm.AccumulatorBounds;
+import org.bitbudget.kernels.gemm.IntGemm;
+import org.bitbudget.kernels.gemm.IntGemmFamily;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +65,12 @@ class AccumulatorAwareFuzzTest {
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
             String activations = (i == 0 ? "int" : "uint") + activationBits;
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                    QuantizerSpec.activations(NumberFormat.parse(activations)), accumulator));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse(weights)),
+                            QuantizerSpec.activations(NumberFormat.parse(activations)),
+                            accumulator));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }
@@ -144,8 +148,12 @@ class AccumulatorAwareFuzzTest {
         LayerQuantization f1 = q.layers().get(2);
         assertEquals("/f1/Gemm", f1.layer().name());
         // The plain codes (a budget nothing reaches).
-        AccumulatorAware.Result plain = AccumulatorAware.constrain(graph.initializers().get(f1.layer().weightName()),
-                QuantizedGraph.channelAxis(f1.layer()), f1.precision().weights(), 62, 255);
+        AccumulatorAware.Result plain = AccumulatorAware.constrain(
+                graph.initializers().get(f1.layer().weightName()),
+                QuantizedGraph.channelAxis(f1.layer()),
+                f1.precision().weights(),
+                62,
+                255);
         int n = plain.scales().length;
         int k = plain.codes().length / n;
         byte[] w = bytes(plain.codes());

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bitbudget.data.Classification;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -46,25 +46,49 @@ class IntegerEngineConvTest {
         init.put("w2", Tensor.of(Shape.of(3, 18), random(r, 54, -1, 1)));
         init.put("b2", Tensor.of(Shape.of(3), random(r, 3, -0.2, 0.2)));
         List<Node> nodes = List.of(
-                new Node("conv", new Op.Conv(new int[] {3, 3}, null, new int[] {1, 1, 1, 1}, null, 1,
-                        Op.AutoPad.NOTSET), List.of("x", "w1", "b1"), List.of("c")),
+                new Node(
+                        "conv",
+                        new Op.Conv(new int[] {3, 3}, null, new int[] {1, 1, 1, 1}, null, 1, Op.AutoPad.NOTSET),
+                        List.of("x", "w1", "b1"),
+                        List.of("c")),
                 new Node("relu", new Op.Unary(Op.Unary.Kind.RELU), List.of("c"), List.of("cr")),
-                new Node("pool", new Op.Pool(Op.Pool.Kind.MAX, new int[] {2, 2}, new int[] {2, 2}, null, null, false,
-                        false, Op.AutoPad.NOTSET, 0), List.of("cr"), List.of("p")),
+                new Node(
+                        "pool",
+                        new Op.Pool(
+                                Op.Pool.Kind.MAX,
+                                new int[] {2, 2},
+                                new int[] {2, 2},
+                                null,
+                                null,
+                                false,
+                                false,
+                                Op.AutoPad.NOTSET,
+                                0),
+                        List.of("cr"),
+                        List.of("p")),
                 new Node("flatten", new Op.Flatten(1), List.of("p"), List.of("f")),
                 new Node("gemm", new Op.Gemm(1f, 1f, false, true), List.of("f", "w2", "b2"), List.of("y")));
-        return new Graph("conv", 13, List.of(new ValueInfo("x", DataType.FLOAT, List.of(Dimension.symbolic("N"),
-                Dimension.of(1), Dimension.of(6), Dimension.of(6)))),
+        return new Graph(
+                "conv",
+                13,
+                List.of(new ValueInfo(
+                        "x",
+                        DataType.FLOAT,
+                        List.of(Dimension.symbolic("N"), Dimension.of(1), Dimension.of(6), Dimension.of(6)))),
                 List.of(new ValueInfo("y", DataType.FLOAT, List.of(Dimension.symbolic("N"), Dimension.of(3)))),
-                init, nodes, Map.of());
+                init,
+                nodes,
+                Map.of());
     }
 
     @Test
     void agreesWithFakeQuantizationOnAnAsymmetricPaddedInput() {
         SplittableRandom r = new SplittableRandom(7);
         Graph graph = graph(r);
-        Precision uint8 = new Precision(QuantizerSpec.weights(NumberFormat.parse("int8")),
-                QuantizerSpec.activations(NumberFormat.parse("uint8")), 32);
+        Precision uint8 = new Precision(
+                QuantizerSpec.weights(NumberFormat.parse("int8")),
+                QuantizerSpec.activations(NumberFormat.parse("uint8")),
+                32);
         PrecisionConfig config = PrecisionConfig.uniform(uint8);
         Tensor calibration = Tensor.of(Shape.of(50, 1, 6, 6), random(r, 50 * 36, -1, 2));
         Tensor images = Tensor.of(Shape.of(300, 1, 6, 6), random(r, 300 * 36, -1, 2));

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
-import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.quant.Clipping;
@@ -53,13 +53,21 @@ class IntegerEngineLoweringTest {
                 new Node("r", new Op.Unary(Op.Unary.Kind.RELU), List.of("h"), List.of("hr")),
                 new Node("g2", new Op.Gemm(1f, 1f, false, true), List.of("hr", "w2", "b2"), List.of("y")));
         List<Dimension> dims = List.of(Dimension.symbolic("N"), Dimension.of(2));
-        return new Graph("two", 13, List.of(new ValueInfo("x", DataType.FLOAT, dims)),
-                List.of(new ValueInfo("y", DataType.FLOAT, dims)), init, nodes, Map.of());
+        return new Graph(
+                "two",
+                13,
+                List.of(new ValueInfo("x", DataType.FLOAT, dims)),
+                List.of(new ValueInfo("y", DataType.FLOAT, dims)),
+                init,
+                nodes,
+                Map.of());
     }
 
     private static Precision precision(String weights, String activations) {
-        return new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                QuantizerSpec.activations(NumberFormat.parse(activations)), 32);
+        return new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(weights)),
+                QuantizerSpec.activations(NumberFormat.parse(activations)),
+                32);
     }
 
     private static PrecisionConfig config(Precision first) {
@@ -72,7 +80,8 @@ class IntegerEngineLoweringTest {
     @Test
     void logitsMatchTheHandComputedIntegers() {
         Graph graph = twoLayers();
-        Tensor logits = IntegerEngine.of(graph, config(precision("int8", "int8")), CALIBRATION).predict(INPUT);
+        Tensor logits = IntegerEngine.of(graph, config(precision("int8", "int8")), CALIBRATION)
+                .predict(INPUT);
         assertArrayEquals(new float[] {21534 / 16384f, 5311 / 16384f}, logits.data());
     }
 
@@ -88,15 +97,19 @@ class IntegerEngineLoweringTest {
     @Test
     void refusesFormatsTheIntegerKernelsCannotRun() {
         Graph graph = twoLayers();
-        var minifloat = assertThrows(IllegalArgumentException.class,
+        var minifloat = assertThrows(
+                IllegalArgumentException.class,
                 () -> IntegerEngine.of(graph, config(precision("fp8-e4m3", "int8")), CALIBRATION));
         assertTrue(minifloat.getMessage().startsWith("layer g1: "), minifloat.getMessage());
-        Precision perVector = new Precision(new QuantizerSpec(NumberFormat.parse("int4"), Granularity.perVector(2),
-                Clipping.MAX, null), QuantizerSpec.activations(NumberFormat.parse("int8")), 32);
-        var vector = assertThrows(IllegalArgumentException.class,
-                () -> IntegerEngine.of(graph, config(perVector), CALIBRATION));
+        Precision perVector = new Precision(
+                new QuantizerSpec(NumberFormat.parse("int4"), Granularity.perVector(2), Clipping.MAX, null),
+                QuantizerSpec.activations(NumberFormat.parse("int8")),
+                32);
+        var vector = assertThrows(
+                IllegalArgumentException.class, () -> IntegerEngine.of(graph, config(perVector), CALIBRATION));
         assertTrue(vector.getMessage().contains("per tensor or per channel"), vector.getMessage());
-        var floatInput = assertThrows(IllegalArgumentException.class,
+        var floatInput = assertThrows(
+                IllegalArgumentException.class,
                 () -> IntegerEngine.of(graph, config(precision("int8", "float")), CALIBRATION));
         assertTrue(floatInput.getMessage().startsWith("layer g1: "), floatInput.getMessage());
     }

@@ -10,24 +10,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bitbudget.kernels.bitserial.BitSerialFamily;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.onnx.OnnxImporter;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,8 +62,12 @@ class IntegerEnginePathsTest {
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
             String activations = (i == 0 ? "int" : "uint") + activationBits;
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse(weights)),
-                    QuantizerSpec.activations(NumberFormat.parse(activations)), 32));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse(weights)),
+                            QuantizerSpec.activations(NumberFormat.parse(activations)),
+                            32));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }
@@ -75,16 +79,20 @@ class IntegerEnginePathsTest {
         Set<String> filling = graph.layers().stream()
                 .filter(l -> graph.initializers().get(l.weightName()).shape().dim(QuantizedGraph.channelAxis(l))
                         >= channelsPerVector)
-                .map(Layer::name).collect(Collectors.toSet());
+                .map(Layer::name)
+                .collect(Collectors.toSet());
         Set<String> onPath = layersOnPathWithInt8Logits(weights, activationBits, KernelPath.BIT_SERIAL);
         assertEquals(filling, onPath, "layers on BIT_SERIAL with " + channelsPerVector + " channels per vector");
     }
 
     @ParameterizedTest(name = "{0} weights, {1}-bit activations")
     @CsvSource({"int4, 4, INT16, 5", "int8, 8, INT8, 5", "fp4-e2m1, 8, INT16, 1"})
-    void everyPathGivesTheInt8PathsLogitsExactly(String weights, int activationBits, KernelPath expectedPath,
-                                                 int layersOnPath) {
-        assertEquals(layersOnPath, layersOnPathWithInt8Logits(weights, activationBits, expectedPath).size(),
+    void everyPathGivesTheInt8PathsLogitsExactly(
+            String weights, int activationBits, KernelPath expectedPath, int layersOnPath) {
+        assertEquals(
+                layersOnPath,
+                layersOnPathWithInt8Logits(weights, activationBits, expectedPath)
+                        .size(),
                 "layers on " + expectedPath);
     }
 
@@ -95,20 +103,29 @@ class IntegerEnginePathsTest {
     private static Set<String> layersOnPathWithInt8Logits(String weights, int activationBits, KernelPath path) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config(weights, activationBits), calibration);
         IntegerEngine fast = IntegerEngine.builder(graph, quantized).threads(2).build();
-        IntegerEngine int8 = IntegerEngine.builder(graph, quantized).threads(1).bitSerial(false).int16(false).build();
-        assertTrue(int8.kernels().values().stream().allMatch(p -> p == KernelPath.INT8), int8.kernels().toString());
+        IntegerEngine int8 = IntegerEngine.builder(graph, quantized)
+                .threads(1)
+                .bitSerial(false)
+                .int16(false)
+                .build();
+        assertTrue(
+                int8.kernels().values().stream().allMatch(p -> p == KernelPath.INT8),
+                int8.kernels().toString());
 
         Tensor logits = fast.predict(images);
         assertArrayEquals(int8.predict(images).data(), logits.data());
 
-        int[] fake = Classification.predictions(FloatEngine.of(quantized.graph()).predict(images));
+        int[] fake =
+                Classification.predictions(FloatEngine.of(quantized.graph()).predict(images));
         int[] integer = Classification.predictions(logits);
         int agree = 0;
         for (int i = 0; i < fake.length; i++) {
             agree += fake[i] == integer[i] ? 1 : 0;
         }
         assertTrue(agree >= 980, agree + " of 1000 agree with fake quantization");
-        return fast.kernels().entrySet().stream().filter(e -> e.getValue() == path).map(Map.Entry::getKey)
+        return fast.kernels().entrySet().stream()
+                .filter(e -> e.getValue() == path)
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
     }
 }

@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.data.Calibration;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.data.Calibration;
-import org.bitbudget.engine.FakeQuantization;
-import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
@@ -43,8 +43,12 @@ class IntegerEngineZooTest {
         Map<String, Precision> layers = new LinkedHashMap<>();
         List<Layer> all = graph.layers();
         for (int i = 0; i < all.size(); i++) {
-            layers.put(all.get(i).name(), new Precision(QuantizerSpec.weights(NumberFormat.parse("int8")),
-                    QuantizerSpec.activations(NumberFormat.parse(i == 0 ? "int8" : "uint8")), 32));
+            layers.put(
+                    all.get(i).name(),
+                    new Precision(
+                            QuantizerSpec.weights(NumberFormat.parse("int8")),
+                            QuantizerSpec.activations(NumberFormat.parse(i == 0 ? "int8" : "uint8")),
+                            32));
         }
         return new PrecisionConfig(Precision.FLOAT, layers);
     }
@@ -53,12 +57,12 @@ class IntegerEngineZooTest {
     @CsvSource({"resnet8", "dwsep"})
     void agreesWithFakeQuantization(String architecture) {
         Graph graph = ModelZoo.build(architecture, false, 3);
-        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 300, 0L,
-                NORMALIZATION);
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 300, 0L, NORMALIZATION);
         DataSource test = DataSources.open("fashion-mnist", Split.TEST);
         Tensor images = test.batch(0, 500, NORMALIZATION);
         QuantizedGraph quantized = FakeQuantization.apply(graph, w8a8(graph), calibration);
-        IntegerEngine engine = IntegerEngine.builder(graph, quantized).threads(2).build();
+        IntegerEngine engine =
+                IntegerEngine.builder(graph, quantized).threads(2).build();
         assertEquals(graph.layers().size(), engine.kernels().size(), "every layer lowered");
 
         Tensor fake = FloatEngine.of(quantized.graph()).predict(images);
@@ -75,8 +79,9 @@ class IntegerEngineZooTest {
         for (int i = 0; i < a.length; i++) {
             agree += a[i] == b[i] ? 1 : 0;
         }
-        System.out.printf("%s W8A8: agreement %d/500, mean |logit difference| / mean |logit| = %.5f%n", architecture,
-                agree, diff / magnitude);
+        System.out.printf(
+                "%s W8A8: agreement %d/500, mean |logit difference| / mean |logit| = %.5f%n",
+                architecture, agree, diff / magnitude);
         assertTrue(agree >= 495, agree + " of 500 agree");
         assertTrue(diff / magnitude < 0.002, "relative logit difference " + diff / magnitude);
     }

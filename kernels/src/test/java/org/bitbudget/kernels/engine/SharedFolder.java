@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * {@code ../../shared} from the module directory. A missing file fails the test rather than skipping it.
  */
 final class SharedFolder {
-    private SharedFolder() {
-    }
+    private SharedFolder() {}
 
     /** {@code models/<name>} of the shared folder. */
     static Path model(String name) {

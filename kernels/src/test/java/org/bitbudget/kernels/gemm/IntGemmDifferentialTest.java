@@ -36,12 +36,19 @@ class IntGemmDifferentialTest {
 
     /** What A and W hold. */
     enum Values {
-        RANDOM, ALL_MIN, ALL_MAX, ALTERNATING_SAME, ALTERNATING_OPPOSITE, ZERO_AND_MINUS_ONE
+        RANDOM,
+        ALL_MIN,
+        ALL_MAX,
+        ALTERNATING_SAME,
+        ALTERNATING_OPPOSITE,
+        ZERO_AND_MINUS_ONE
     }
 
     static Stream<Arguments> widthsRowsAndValues() {
-        return KernelProvider.widths().stream().flatMap(bits -> Arrays.stream(M_SIZES).boxed()
-                .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
+        return KernelProvider.widths().stream()
+                .flatMap(bits -> Arrays.stream(M_SIZES)
+                        .boxed()
+                        .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
     }
 
     @ParameterizedTest(name = "{0}-bit vectors, m={1}, {2} values")
@@ -73,7 +80,9 @@ class IntGemmDifferentialTest {
                 scalar.gemmS8(m, n, k, a, aOff, lda, w, wOff, ldw, s8, cOff, ldc);
                 vector.gemmS8(m, n, k, a, aOff, lda, w, wOff, ldw, s8Vector, cOff, ldc);
                 assertArrayEquals(s8, s8Vector, where + ", int8 x int8 -> int32");
-                assertArrayEquals(contract(m, n, k, a, aOff, lda, false, 0, w, wOff, ldw, c, cOff, ldc, false), s8,
+                assertArrayEquals(
+                        contract(m, n, k, a, aOff, lda, false, 0, w, wOff, ldw, c, cOff, ldc, false),
+                        s8,
                         where + ", scalar int8 x int8 -> int32 against the definition");
 
                 int[] s16 = c.clone();
@@ -81,7 +90,9 @@ class IntGemmDifferentialTest {
                 scalar.gemmS8Int16(m, n, k, a, aOff, lda, w, wOff, ldw, s16, cOff, ldc);
                 vector.gemmS8Int16(m, n, k, a, aOff, lda, w, wOff, ldw, s16Vector, cOff, ldc);
                 assertArrayEquals(s16, s16Vector, where + ", int8 x int8 -> int16");
-                assertArrayEquals(contract(m, n, k, a, aOff, lda, false, 0, w, wOff, ldw, c, cOff, ldc, true), s16,
+                assertArrayEquals(
+                        contract(m, n, k, a, aOff, lda, false, 0, w, wOff, ldw, c, cOff, ldc, true),
+                        s16,
                         where + ", scalar int8 x int8 -> int16 against the definition modulo 2^16");
 
                 int[] wSums = IntGemm.weightSums(n, k, w, wOff, ldw);
@@ -91,7 +102,9 @@ class IntGemmDifferentialTest {
                     scalar.gemmU8(m, n, k, a, aOff, lda, za, w, wOff, ldw, wSums, u8, cOff, ldc);
                     vector.gemmU8(m, n, k, a, aOff, lda, za, w, wOff, ldw, wSums, u8Vector, cOff, ldc);
                     assertArrayEquals(u8, u8Vector, where + ", uint8 (zero point " + za + ") x int8 -> int32");
-                    assertArrayEquals(contract(m, n, k, a, aOff, lda, true, za, w, wOff, ldw, c, cOff, ldc, false), u8,
+                    assertArrayEquals(
+                            contract(m, n, k, a, aOff, lda, true, za, w, wOff, ldw, c, cOff, ldc, false),
+                            u8,
                             where + ", scalar uint8 (zero point " + za + ") against the definition");
 
                     int[] u16 = c.clone();
@@ -105,8 +118,11 @@ class IntGemmDifferentialTest {
                             flipped[cOff + i * ldc + j] += (128 - za) * wSums[j];
                         }
                     }
-                    assertArrayEquals(flipped, u16, where + ", scalar uint8 (zero point " + za + ") -> int16 against "
-                            + "the flipped definition modulo 2^16");
+                    assertArrayEquals(
+                            flipped,
+                            u16,
+                            where + ", scalar uint8 (zero point " + za + ") -> int16 against "
+                                    + "the flipped definition modulo 2^16");
                 }
                 assertArrayEquals(aBefore, a, where + ": A changed");
                 assertArrayEquals(wBefore, w, where + ": W changed");
@@ -118,8 +134,22 @@ class IntGemmDifferentialTest {
      * The definition in {@link IntGemm}, in 64 bits: {@code sum_p (A[i][p] - za) * W[j][p]}, then
      * narrowed to int16 or checked to fit int32; outside the m x n block C keeps its old values.
      */
-    private static int[] contract(int m, int n, int k, byte[] a, int aOff, int lda, boolean unsigned, int za,
-                                  byte[] w, int wOff, int ldw, int[] c, int cOff, int ldc, boolean int16) {
+    private static int[] contract(
+            int m,
+            int n,
+            int k,
+            byte[] a,
+            int aOff,
+            int lda,
+            boolean unsigned,
+            int za,
+            byte[] w,
+            int wOff,
+            int ldw,
+            int[] c,
+            int cOff,
+            int ldc,
+            boolean int16) {
         int[] out = c.clone();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -163,8 +193,21 @@ class IntGemmDifferentialTest {
             expected += (Byte.toUnsignedInt(a[p]) - za) * w[p];
         }
         int[] c = new int[1];
-        vector.gemmU8(1, 1, a.length, a, 0, a.length, za, w, 0, w.length,
-                IntGemm.weightSums(1, w.length, w, 0, w.length), c, 0, 1);
+        vector.gemmU8(
+                1,
+                1,
+                a.length,
+                a,
+                0,
+                a.length,
+                za,
+                w,
+                0,
+                w.length,
+                IntGemm.weightSums(1, w.length, w, 0, w.length),
+                c,
+                0,
+                1);
         assertEquals(expected, c[0]);
     }
 

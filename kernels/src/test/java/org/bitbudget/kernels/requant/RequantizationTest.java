@@ -21,9 +21,29 @@ import org.junit.jupiter.api.Test;
  * represents; and the ReLU/ReLU6 ranges.
  */
 class RequantizationTest {
-    private static final int[] EXTREMES = {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -(1 << 30) - 1, -(1 << 30),
-        -(1 << 30) + 1, -65536, -32768, -3, -2, -1, 0, 1, 2, 3, 32767, 65536, (1 << 30) - 1, 1 << 30, (1 << 30) + 1,
-        Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
+    private static final int[] EXTREMES = {
+        Integer.MIN_VALUE,
+        Integer.MIN_VALUE + 1,
+        -(1 << 30) - 1,
+        -(1 << 30),
+        -(1 << 30) + 1,
+        -65536,
+        -32768,
+        -3,
+        -2,
+        -1,
+        0,
+        1,
+        2,
+        3,
+        32767,
+        65536,
+        (1 << 30) - 1,
+        1 << 30,
+        (1 << 30) + 1,
+        Integer.MAX_VALUE - 1,
+        Integer.MAX_VALUE
+    };
     private static final BigInteger TWO_31 = BigInteger.ONE.shiftLeft(31);
     private static final BigInteger TWO_30 = BigInteger.ONE.shiftLeft(30);
 
@@ -31,21 +51,21 @@ class RequantizationTest {
     void doublingHighMulOnExtremesAndRandomValues() {
         for (int a : EXTREMES) {
             for (int b : EXTREMES) {
-                assertEquals(referenceHighMul(a, b), Requantization.saturatingRoundingDoublingHighMul(a, b),
-                        a + " x " + b);
+                assertEquals(
+                        referenceHighMul(a, b), Requantization.saturatingRoundingDoublingHighMul(a, b), a + " x " + b);
             }
         }
         Random random = new Random(31);
         for (int t = 0; t < 200_000; t++) {
             int a = random.nextInt();
             int b = t % 2 == 0 ? random.nextInt() : random.nextInt(Integer.MAX_VALUE);
-            assertEquals(referenceHighMul(a, b), Requantization.saturatingRoundingDoublingHighMul(a, b),
-                    a + " x " + b);
+            assertEquals(referenceHighMul(a, b), Requantization.saturatingRoundingDoublingHighMul(a, b), a + " x " + b);
         }
-        assertEquals(Integer.MAX_VALUE, Requantization.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE,
-                Integer.MIN_VALUE));
-        assertEquals(2147483646, Requantization.saturatingRoundingDoublingHighMul(Integer.MAX_VALUE,
-                Integer.MAX_VALUE));
+        assertEquals(
+                Integer.MAX_VALUE,
+                Requantization.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
+        assertEquals(
+                2147483646, Requantization.saturatingRoundingDoublingHighMul(Integer.MAX_VALUE, Integer.MAX_VALUE));
     }
 
     @Test
@@ -70,7 +90,9 @@ class RequantizationTest {
                     for (long d = -1; d <= 1; d++) {
                         long x = q * (1L << e) + half + d;
                         if (x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE) {
-                            assertEquals(referenceDivide((int) x, e), Requantization.roundingDivideByPOT((int) x, e),
+                            assertEquals(
+                                    referenceDivide((int) x, e),
+                                    Requantization.roundingDivideByPOT((int) x, e),
                                     x + " / 2^" + e);
                         }
                     }
@@ -111,7 +133,9 @@ class RequantizationTest {
         int zeroPoint = range[0] == 0 ? random.nextInt(256) : random.nextInt(256) - 128;
         long scaled = referenceDivide(referenceHighMul(acc, multiplier), shift) + (long) zeroPoint;
         long expected = Math.min(range[1], Math.max(range[0], scaled));
-        assertEquals(expected, Requantization.requantize(acc, multiplier, shift, zeroPoint, range[0], range[1]),
+        assertEquals(
+                expected,
+                Requantization.requantize(acc, multiplier, shift, zeroPoint, range[0], range[1]),
                 "acc " + acc + " multiplier " + multiplier + " shift " + shift + " zero point " + zeroPoint);
     }
 
@@ -125,8 +149,8 @@ class RequantizationTest {
             }
             FixedPointMultiplier fp = FixedPointMultiplier.of(real);
             int acc = random.nextInt(1 << 24) - (1 << 23);
-            int got = Requantization.requantize(acc, fp.multiplier(), fp.shift(), 0, Integer.MIN_VALUE,
-                    Integer.MAX_VALUE);
+            int got = Requantization.requantize(
+                    acc, fp.multiplier(), fp.shift(), 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
             assertTrue(Math.abs(got - acc * real) <= 1, acc + " x " + real + " gave " + got);
         }
     }
@@ -174,8 +198,8 @@ class RequantizationTest {
         byte[] expected = new byte[out.length];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                expected[1 + i * n + j] = (byte) Requantization.requantize(acc[2 + i * n + j] + bias[j],
-                        multipliers[j], shifts[j], -5, -128, 127);
+                expected[1 + i * n + j] = (byte) Requantization.requantize(
+                        acc[2 + i * n + j] + bias[j], multipliers[j], shifts[j], -5, -128, 127);
             }
         }
         assertArrayEquals(expected, out);
@@ -183,15 +207,19 @@ class RequantizationTest {
 
     @Test
     void reluAndRelu6OnlyNarrowTheRange() {
-        assertArrayEquals(new int[] {-128, 127},
+        assertArrayEquals(
+                new int[] {-128, 127},
                 Requantization.activationRange(Requantization.Activation.NONE, 0.1, 3, -128, 127));
-        assertArrayEquals(new int[] {3, 127},
-                Requantization.activationRange(Requantization.Activation.RELU, 0.1, 3, -128, 127));
-        assertArrayEquals(new int[] {-128, -68},
+        assertArrayEquals(
+                new int[] {3, 127}, Requantization.activationRange(Requantization.Activation.RELU, 0.1, 3, -128, 127));
+        assertArrayEquals(
+                new int[] {-128, -68},
                 Requantization.activationRange(Requantization.Activation.RELU6, 0.1, -128, -128, 127));
-        assertArrayEquals(new int[] {0, 255},
+        assertArrayEquals(
+                new int[] {0, 255},
                 Requantization.activationRange(Requantization.Activation.RELU6, 6.0 / 255, 0, 0, 255));
-        assertArrayEquals(new int[] {10, 255},
+        assertArrayEquals(
+                new int[] {10, 255},
                 Requantization.activationRange(Requantization.Activation.RELU6, 0.001, 10, 0, 255));
     }
 
@@ -205,7 +233,9 @@ class RequantizationTest {
 
     /** x / 2^e rounded to nearest, ties away from zero. */
     private static int referenceDivide(int x, int e) {
-        return new BigDecimal(x).divide(new BigDecimal(BigInteger.ONE.shiftLeft(e)))
-                .setScale(0, RoundingMode.HALF_UP).intValueExact();
+        return new BigDecimal(x)
+                .divide(new BigDecimal(BigInteger.ONE.shiftLeft(e)))
+                .setScale(0, RoundingMode.HALF_UP)
+                .intValueExact();
     }
 }

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bitbudget.testsupport.SharedModels;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,16 +73,22 @@ class PrecisionConfigsTest {
             """;
 
     private static QuantizerSpec spec(String format, Granularity granularity, Clipping clipping, String residual) {
-        return new QuantizerSpec(NumberFormat.parse(format), granularity, clipping,
+        return new QuantizerSpec(
+                NumberFormat.parse(format),
+                granularity,
+                clipping,
                 residual == null ? null : NumberFormat.parse(residual));
     }
 
     private static void assertDesignExample(PrecisionConfig c) {
         assertEquals(Precision.FLOAT, c.defaults());
         assertEquals(List.of("/c1/Conv", "/f1/Gemm"), List.copyOf(c.layers().keySet()));
-        assertEquals(new Precision(
-                spec("int4", Granularity.PER_CHANNEL, Clipping.MAX, null),
-                spec("uint8", Granularity.PER_TENSOR, Clipping.MAX, null), 32), c.of("/c1/Conv"));
+        assertEquals(
+                new Precision(
+                        spec("int4", Granularity.PER_CHANNEL, Clipping.MAX, null),
+                        spec("uint8", Granularity.PER_TENSOR, Clipping.MAX, null),
+                        32),
+                c.of("/c1/Conv"));
         Precision f1 = c.of("/f1/Gemm");
         assertEquals(spec("int2", Granularity.PER_CHANNEL, Clipping.MSE, null), f1.weights());
         assertEquals(spec("int8", Granularity.PER_TENSOR, Clipping.parse("percentile(99.99)"), null), f1.activations());
@@ -121,10 +127,10 @@ class PrecisionConfigsTest {
         QuantizerSpec w8 = spec("int8", Granularity.perVector(16), Clipping.MSE, null);
         QuantizerSpec a8 = spec("fp8-e4m3", Granularity.PER_TENSOR, Clipping.MAX, null);
         assertEquals(new Precision(w8, a8, 24), c.defaults());
-        assertEquals(new Precision(w8, spec("uint8", Granularity.PER_TENSOR, Clipping.MAX, null), 24),
-                c.of("/c1/Conv"));
-        assertEquals(new Precision(spec("int4", Granularity.PER_CHANNEL, Clipping.MAX, null), a8, 24),
-                c.of("/c2/Conv"));
+        assertEquals(
+                new Precision(w8, spec("uint8", Granularity.PER_TENSOR, Clipping.MAX, null), 24), c.of("/c1/Conv"));
+        assertEquals(
+                new Precision(spec("int4", Granularity.PER_CHANNEL, Clipping.MAX, null), a8, 24), c.of("/c2/Conv"));
         assertEquals(new Precision(w8, a8, 16), c.of("/f1/Gemm"));
         assertEquals(c.defaults(), c.of("/f2/Gemm"));
         assertEquals(c.defaults(), c.of("/f3/Gemm"));
@@ -138,17 +144,35 @@ class PrecisionConfigsTest {
     @Test
     void toJsonRoundTrips() {
         PrecisionConfig config = new PrecisionConfig(
-                new Precision(spec("int8", Granularity.PER_CHANNEL, Clipping.MAX, null), QuantizerSpec.FLOAT, 32),
-                Map.of())
-                .with("/c1/Conv", new Precision(spec("int2", Granularity.perVector(16), Clipping.MSE, "int4"),
-                        spec("uint8", Granularity.PER_TENSOR, Clipping.parse("percentile(99.9)"), null), 16))
-                .with("/f1/Gemm", new Precision(spec("fp8-e4m3", Granularity.PER_TENSOR, Clipping.MAX, null),
-                        spec("fp8-e5m2", Granularity.PER_TENSOR, Clipping.MSE, null), 20))
+                        new Precision(
+                                spec("int8", Granularity.PER_CHANNEL, Clipping.MAX, null), QuantizerSpec.FLOAT, 32),
+                        Map.of())
+                .with(
+                        "/c1/Conv",
+                        new Precision(
+                                spec("int2", Granularity.perVector(16), Clipping.MSE, "int4"),
+                                spec("uint8", Granularity.PER_TENSOR, Clipping.parse("percentile(99.9)"), null),
+                                16))
+                .with(
+                        "/f1/Gemm",
+                        new Precision(
+                                spec("fp8-e4m3", Granularity.PER_TENSOR, Clipping.MAX, null),
+                                spec("fp8-e5m2", Granularity.PER_TENSOR, Clipping.MSE, null),
+                                20))
                 .with("/f3/Gemm", Precision.FLOAT);
         String json = PrecisionConfigs.toJson(config);
         assertEquals(config, PrecisionConfigs.parse(json, "out.json", false));
-        for (String field : List.of("\"default\"", "\"layers\"", "\"weights\"", "\"activations\"", "\"accumulator\"",
-                "\"format\"", "\"granularity\"", "\"clipping\"", "\"residual\"", "\"per-vector(16)\"")) {
+        for (String field : List.of(
+                "\"default\"",
+                "\"layers\"",
+                "\"weights\"",
+                "\"activations\"",
+                "\"accumulator\"",
+                "\"format\"",
+                "\"granularity\"",
+                "\"clipping\"",
+                "\"residual\"",
+                "\"per-vector(16)\"")) {
             assertTrue(json.contains(field), field + " in " + json);
         }
         PrecisionConfig design = PrecisionConfigs.parse(DESIGN_JSON, "c.json", false);
@@ -183,66 +207,140 @@ class PrecisionConfigsTest {
     }
 
     private static Bad layer(String name, String precision, String field, String fragment) {
-        return new Bad(name, "{ \"layers\": { \"/c1/Conv\": " + precision + " } }", false, "layers./c1/Conv" + field,
+        return new Bad(
+                name,
+                "{ \"layers\": { \"/c1/Conv\": " + precision + " } }",
+                false,
+                "layers./c1/Conv" + field,
                 fragment);
     }
 
     static Stream<Bad> badConfigs() {
         return Stream.of(
-                new Bad("malformed JSON", "{\n  \"default\": {\n    \"weights\": \"int8\",\n  }\n}\n", false, "",
+                new Bad(
+                        "malformed JSON",
+                        "{\n  \"default\": {\n    \"weights\": \"int8\",\n  }\n}\n",
+                        false,
+                        "",
                         "malformed JSON at line 4"),
-                new Bad("malformed YAML", "default:\n  weights: int8\n  activations: [int8\nlayers: {}\n", true, "",
+                new Bad(
+                        "malformed YAML",
+                        "default:\n  weights: int8\n  activations: [int8\nlayers: {}\n",
+                        true,
+                        "",
                         "malformed YAML at line 4"),
                 new Bad("top-level array", "[{\"default\": {}}]", false, "", "a precision config is an object"),
                 new Bad("empty YAML", "", true, "", "a precision config is an object"),
-                new Bad("unknown top-level field", "{\"defaults\": {}}", false, "defaults",
+                new Bad(
+                        "unknown top-level field",
+                        "{\"defaults\": {}}",
+                        false,
+                        "defaults",
                         "unknown field (expected one of default, layers)"),
-                new Bad("unknown precision field in YAML", "default:\n  wieghts: int8\n", true, "default.wieghts",
+                new Bad(
+                        "unknown precision field in YAML",
+                        "default:\n  wieghts: int8\n",
+                        true,
+                        "default.wieghts",
                         "unknown field (expected one of accumulator, activations, weights)"),
-                new Bad("layers not an object", "{\"layers\": [\"/c1/Conv\"]}", false, "layers",
+                new Bad(
+                        "layers not an object",
+                        "{\"layers\": [\"/c1/Conv\"]}",
+                        false,
+                        "layers",
                         "must map layer names to precisions"),
                 layer("layer entry not an object", "\"int8\"", "", "must be an object"),
-                layer("unknown quantizer field",
-                        "{\"weights\": {\"format\": \"int4\", \"granulrity\": \"per-tensor\"}}", ".weights.granulrity",
+                layer(
+                        "unknown quantizer field",
+                        "{\"weights\": {\"format\": \"int4\", \"granulrity\": \"per-tensor\"}}",
+                        ".weights.granulrity",
                         "unknown field (expected one of clipping, format, granularity, residual)"),
-                layer("unknown format in object form", "{\"weights\": {\"format\": \"int9\"}}", ".weights.format",
+                layer(
+                        "unknown format in object form",
+                        "{\"weights\": {\"format\": \"int9\"}}",
+                        ".weights.format",
                         "unknown format 'int9' (expected"),
-                layer("unknown format in short form", "{\"activations\": \"uint3-full\"}", ".activations",
+                layer(
+                        "unknown format in short form",
+                        "{\"activations\": \"uint3-full\"}",
+                        ".activations",
                         "unsigned formats have no -full variant"),
-                layer("quantizer neither name nor object", "{\"weights\": 8}", ".weights",
+                layer(
+                        "quantizer neither name nor object",
+                        "{\"weights\": 8}",
+                        ".weights",
                         "must be a format name or an object"),
-                layer("missing format in object form", "{\"weights\": {\"granularity\": \"per-tensor\"}}",
-                        ".weights.format", "missing"),
-                layer("bad granularity", "{\"weights\": {\"format\": \"int4\", \"granularity\": \"per-row\"}}",
-                        ".weights.granularity", "'per-row' is not per-tensor, per-channel or per-vector(N)"),
-                layer("per-vector(0)", "{\"weights\": {\"format\": \"int4\", \"granularity\": \"per-vector(0)\"}}",
-                        ".weights.granularity", "is not per-tensor, per-channel or per-vector(N)"),
-                layer("bad clipping", "{\"weights\": {\"format\": \"int4\", \"clipping\": \"minmax\"}}",
-                        ".weights.clipping", "'minmax' is not max, mse or percentile(P)"),
-                layer("percentile(0)", "{\"activations\": {\"format\": \"int8\", \"clipping\": \"percentile(0)\"}}",
-                        ".activations.clipping", "the percentile must be in (0, 100]"),
-                layer("percentile(101)", "{\"activations\": {\"format\": \"int8\", \"clipping\": \"percentile(101)\"}}",
-                        ".activations.clipping", "the percentile must be in (0, 100]"),
-                layer("per-vector on activations",
+                layer(
+                        "missing format in object form",
+                        "{\"weights\": {\"granularity\": \"per-tensor\"}}",
+                        ".weights.format",
+                        "missing"),
+                layer(
+                        "bad granularity",
+                        "{\"weights\": {\"format\": \"int4\", \"granularity\": \"per-row\"}}",
+                        ".weights.granularity",
+                        "'per-row' is not per-tensor, per-channel or per-vector(N)"),
+                layer(
+                        "per-vector(0)",
+                        "{\"weights\": {\"format\": \"int4\", \"granularity\": \"per-vector(0)\"}}",
+                        ".weights.granularity",
+                        "is not per-tensor, per-channel or per-vector(N)"),
+                layer(
+                        "bad clipping",
+                        "{\"weights\": {\"format\": \"int4\", \"clipping\": \"minmax\"}}",
+                        ".weights.clipping",
+                        "'minmax' is not max, mse or percentile(P)"),
+                layer(
+                        "percentile(0)",
+                        "{\"activations\": {\"format\": \"int8\", \"clipping\": \"percentile(0)\"}}",
+                        ".activations.clipping",
+                        "the percentile must be in (0, 100]"),
+                layer(
+                        "percentile(101)",
+                        "{\"activations\": {\"format\": \"int8\", \"clipping\": \"percentile(101)\"}}",
+                        ".activations.clipping",
+                        "the percentile must be in (0, 100]"),
+                layer(
+                        "per-vector on activations",
                         "{\"activations\": {\"format\": \"int8\", \"granularity\": \"per-vector(16)\"}}",
-                        ".activations.granularity", "activations are quantized per-tensor"),
-                layer("per-channel on activations",
+                        ".activations.granularity",
+                        "activations are quantized per-tensor"),
+                layer(
+                        "per-channel on activations",
                         "{\"activations\": {\"format\": \"int8\", \"granularity\": \"per-channel\"}}",
-                        ".activations.granularity", "activations are quantized per-tensor"),
-                layer("residual on activations", "{\"activations\": {\"format\": \"int8\", \"residual\": \"int4\"}}",
-                        ".activations.residual", "only weights have a residual tensor"),
-                layer("bad residual format", "{\"weights\": {\"format\": \"int2\", \"residual\": \"fp8-e4m4\"}}",
-                        ".weights.residual", "is 9, not 8"),
-                layer("per-vector with uint",
+                        ".activations.granularity",
+                        "activations are quantized per-tensor"),
+                layer(
+                        "residual on activations",
+                        "{\"activations\": {\"format\": \"int8\", \"residual\": \"int4\"}}",
+                        ".activations.residual",
+                        "only weights have a residual tensor"),
+                layer(
+                        "bad residual format",
+                        "{\"weights\": {\"format\": \"int2\", \"residual\": \"fp8-e4m4\"}}",
+                        ".weights.residual",
+                        "is 9, not 8"),
+                layer(
+                        "per-vector with uint",
                         "{\"weights\": {\"format\": \"uint4\", \"granularity\": \"per-vector(8)\"}}",
-                        ".weights.granularity", "per-vector scales need a signed format, not uint4"),
-                layer("accumulator 1", "{\"accumulator\": 1}", ".accumulator",
+                        ".weights.granularity",
+                        "per-vector scales need a signed format, not uint4"),
+                layer(
+                        "accumulator 1",
+                        "{\"accumulator\": 1}",
+                        ".accumulator",
                         "must be a whole number of bits from 2 to 64, got 1"),
                 layer("accumulator 65", "{\"accumulator\": 65}", ".accumulator", "from 2 to 64, got 65"),
-                layer("accumulator sixteen", "{\"accumulator\": \"sixteen\"}", ".accumulator",
+                layer(
+                        "accumulator sixteen",
+                        "{\"accumulator\": \"sixteen\"}",
+                        ".accumulator",
                         "from 2 to 64, got \"sixteen\""),
                 layer("accumulator 16.5", "{\"accumulator\": 16.5}", ".accumulator", "from 2 to 64, got 16.5"),
-                layer("accumulator 2^32 + 16", "{\"accumulator\": 4294967312}", ".accumulator",
+                layer(
+                        "accumulator 2^32 + 16",
+                        "{\"accumulator\": 4294967312}",
+                        ".accumulator",
                         "from 2 to 64, got 4294967312"));
     }
 
@@ -250,8 +348,8 @@ class PrecisionConfigsTest {
     @MethodSource("badConfigs")
     void badConfigsGiveOneLineNamingSourceAndField(Bad bad) {
         String source = bad.yaml() ? "c.yaml" : "c.json";
-        UserInputException e = assertThrows(UserInputException.class,
-                () -> PrecisionConfigs.parse(bad.text(), source, bad.yaml()));
+        UserInputException e =
+                assertThrows(UserInputException.class, () -> PrecisionConfigs.parse(bad.text(), source, bad.yaml()));
         String expectedSource = bad.field().isEmpty() ? source : source + ": " + bad.field();
         assertEquals(expectedSource, e.source(), e.getMessage());
         assertTrue(e.getMessage().startsWith(expectedSource + ": "), e.getMessage());
@@ -264,12 +362,12 @@ class PrecisionConfigsTest {
         Graph lenet = OnnxImporter.load(SharedModels.model("lenet5.onnx"));
         PrecisionConfigs.parse(DESIGN_JSON, "c.json", false).validate(lenet, "c.json");
 
-        PrecisionConfig wrong = PrecisionConfigs.parse("{\"layers\": {\"/c1/Conv\": {}, \"/c9/Conv\": {}}}", "c.json",
-                false);
+        PrecisionConfig wrong =
+                PrecisionConfigs.parse("{\"layers\": {\"/c1/Conv\": {}, \"/c9/Conv\": {}}}", "c.json", false);
         UserInputException e = assertThrows(UserInputException.class, () -> wrong.validate(lenet, "c.json"));
         assertEquals("c.json: layers./c9/Conv", e.source());
-        assertTrue(e.getMessage().contains("(layers: /c1/Conv, /c2/Conv, /f1/Gemm, /f2/Gemm, /f3/Gemm)"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("(layers: /c1/Conv, /c2/Conv, /f1/Gemm, /f2/Gemm, /f3/Gemm)"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 }

@@ -1,6 +1,5 @@
 package org.bitbudget.ops.compute;
 
-
 /**
  * A Relu or Clip that a Conv or Gemm step applies to its own result, in place, as soon as that
  * result is computed (see {@code FloatEngine.plan()}). Each variant runs the very loop the

@@ -1,6 +1,5 @@
 package org.bitbudget.ops.compute;
 
-
 /**
  * Where an operator gets the array of its result. {@code FloatEngine} hands a Conv or pooling step
  * the array the same step filled on its previous run in this thread when no caller can hold that

@@ -2,8 +2,7 @@ package org.bitbudget.ops.compute;
 
 /** numpy-style multidirectional broadcasting, shared by the float engine and the training pass. */
 public final class Broadcast {
-    private Broadcast() {
-    }
+    private Broadcast() {}
 
     /** The broadcast shape of two shapes, aligned at their last axes. */
     public static int[] shape(int[] a, int[] b) {

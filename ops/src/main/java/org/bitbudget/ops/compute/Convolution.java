@@ -1,9 +1,9 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.ops.compute.sgemm.Sgemm;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
 
 /**
  * Grouped 1-D and 2-D convolution as im2col followed by SGEMM, one image and group at a time:
@@ -28,8 +28,7 @@ public final class Convolution {
      */
     private static final int WIDTH_MULTIPLE = 16;
 
-    private Convolution() {
-    }
+    private Convolution() {}
 
     private static final class Scratch {
         private float[] columns = new float[0];
@@ -66,8 +65,8 @@ public final class Convolution {
      * (or null) applied to each image's outputs as soon as they are written, in an array from
      * {@code allocator}.
      */
-    public static Tensor forward(Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation,
-                          Allocator allocator) {
+    public static Tensor forward(
+            Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation, Allocator allocator) {
         Shape xs = x.shape();
         Shape ws = w.shape();
         int spatialRank = xs.rank() - 2;
@@ -83,19 +82,19 @@ public final class Convolution {
         int group = conv.group();
         int[] kernel = java.util.Arrays.copyOfRange(ws.dims(), 2, ws.rank());
         if (conv.kernel() != null && !java.util.Arrays.equals(conv.kernel(), kernel)) {
-            throw new IllegalArgumentException("kernel_shape " + java.util.Arrays.toString(conv.kernel())
-                    + " does not match weight " + ws);
+            throw new IllegalArgumentException(
+                    "kernel_shape " + java.util.Arrays.toString(conv.kernel()) + " does not match weight " + ws);
         }
         if (c % group != 0 || m % group != 0 || ws.dim(1) * group != c) {
-            throw new IllegalArgumentException("input has " + c + " channels and weight " + ws + ", which does not "
-                    + "fit group=" + group);
+            throw new IllegalArgumentException(
+                    "input has " + c + " channels and weight " + ws + ", which does not " + "fit group=" + group);
         }
         if (bias != null && bias.shape().size() != m) {
             throw new IllegalArgumentException("bias " + bias.shape() + " must have " + m + " values");
         }
         int[] spatial = java.util.Arrays.copyOfRange(xs.dims(), 2, xs.rank());
-        Window win = Window.resolve(spatial, kernel, conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(),
-                false);
+        Window win =
+                Window.resolve(spatial, kernel, conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(), false);
         int cg = c / group;
         int mg = m / group;
         int k = cg * win.kH() * win.kW();
@@ -111,14 +110,26 @@ public final class Convolution {
         float[] out = allocator.take(n * m * p);
         float[] xd = x.data();
         float[] wd = w.data();
-        boolean direct = win.kH() == 1 && win.kW() == 1 && win.sH() == 1 && win.sW() == 1 && win.padTop() == 0
-                && win.padLeft() == 0 && win.padBottom() == 0 && win.padRight() == 0;
+        boolean direct = win.kH() == 1
+                && win.kW() == 1
+                && win.sH() == 1
+                && win.sW() == 1
+                && win.padTop() == 0
+                && win.padLeft() == 0
+                && win.padBottom() == 0
+                && win.padRight() == 0;
         int paddedH = win.inH() + win.padTop() + win.padBottom();
         int paddedW = win.inW() + win.padLeft() + win.padRight();
         int wideN = (win.outH() - 1) * paddedW + win.outW();
         boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
-        boolean wide = !direct && win.sH() == 1 && win.sW() == 1 && win.padTop() >= 0 && win.padLeft() >= 0
-                && win.padBottom() >= 0 && win.padRight() >= 0 && wideN <= 2 * p;
+        boolean wide = !direct
+                && win.sH() == 1
+                && win.sW() == 1
+                && win.padTop() >= 0
+                && win.padLeft() >= 0
+                && win.padBottom() >= 0
+                && win.padRight() >= 0
+                && wideN <= 2 * p;
         int width = (wideN + WIDTH_MULTIPLE - 1) / WIDTH_MULTIPLE * WIDTH_MULTIPLE;
         Scratch scratch = SCRATCH.get();
         float[] columns = direct ? null : scratch.columns(k * (wide ? width : p));
@@ -139,22 +150,29 @@ public final class Convolution {
                         srcBase = 0;
                     }
                     for (int oc = 0; oc < mg; oc++) {
-                        java.util.Arrays.fill(wideOut, oc * width, (oc + 1) * width,
-                                bias != null ? bias.data()[g * mg + oc] : 0f);
+                        java.util.Arrays.fill(
+                                wideOut, oc * width, (oc + 1) * width, bias != null ? bias.data()[g * mg + oc] : 0f);
                     }
                     wideColumns(src, srcBase, cg, win, paddedH, paddedW, wideN, width, columns);
                     sgemm.multiplyAdd(mg, width, k, wd, g * mg * k, k, columns, 0, width, wideOut, 0, width);
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oh = 0; oh < win.outH(); oh++) {
-                            System.arraycopy(wideOut, oc * width + oh * paddedW, out,
-                                    outBase + oc * p + oh * win.outW(), win.outW());
+                            System.arraycopy(
+                                    wideOut,
+                                    oc * width + oh * paddedW,
+                                    out,
+                                    outBase + oc * p + oh * win.outW(),
+                                    win.outW());
                         }
                     }
                     continue;
                 }
                 // The allocator's array may hold anything: start every output at its bias or zero.
                 for (int oc = 0; oc < mg; oc++) {
-                    java.util.Arrays.fill(out, outBase + oc * p, outBase + (oc + 1) * p,
+                    java.util.Arrays.fill(
+                            out,
+                            outBase + oc * p,
+                            outBase + (oc + 1) * p,
                             bias != null ? bias.data()[g * mg + oc] : 0f);
                 }
                 int inBase = img * inImage + g * cg * win.inSize();
@@ -192,8 +210,16 @@ public final class Convolution {
      * outW or more are the extra outputs the caller drops; so are those from wideN to width (the
      * rounding of the width), which hold zeros.
      */
-    static void wideColumns(float[] x, int base, int channels, Window w, int paddedH, int paddedW, int wideN,
-                            int width, float[] columns) {
+    static void wideColumns(
+            float[] x,
+            int base,
+            int channels,
+            Window w,
+            int paddedH,
+            int paddedW,
+            int wideN,
+            int width,
+            float[] columns) {
         int row = 0;
         for (int ch = 0; ch < channels; ch++) {
             int plane = base + ch * paddedH * paddedW;

@@ -8,8 +8,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Element-wise operators: broadcasting arithmetic, activations and clipping. */
 public final class Elementwise {
-    private Elementwise() {
-    }
+    private Elementwise() {}
 
     public static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
         Op.Binary.Kind kind = op.kind();
@@ -17,8 +16,8 @@ public final class Elementwise {
             b = alignLegacy(b, a.shape().rank(), op.legacyAxis());
         }
         if (a.type() != b.type()) {
-            throw new IllegalArgumentException("operands have different element types: " + a.type() + " and "
-                    + b.type());
+            throw new IllegalArgumentException(
+                    "operands have different element types: " + a.type() + " and " + b.type());
         }
         DataType type = a.type();
         float[] x = a.data();
@@ -44,8 +43,8 @@ public final class Elementwise {
     private static Tensor alignLegacy(Tensor b, int rank, int axis) {
         int[] dims = b.shape().dims();
         if (axis + dims.length > rank) {
-            throw new IllegalArgumentException("B " + b.shape() + " does not fit at axis " + axis + " of a rank-"
-                    + rank + " tensor");
+            throw new IllegalArgumentException(
+                    "B " + b.shape() + " does not fit at axis " + axis + " of a rank-" + rank + " tensor");
         }
         int[] aligned = new int[rank];
         java.util.Arrays.fill(aligned, 1);

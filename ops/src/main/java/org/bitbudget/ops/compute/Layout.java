@@ -6,8 +6,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Operators that only move values: Flatten, Reshape and Concat. */
 public final class Layout {
-    private Layout() {
-    }
+    private Layout() {}
 
     public static Tensor flatten(Op.Flatten op, Tensor x) {
         return x.reshape(flattened(op, x.shape()));
@@ -35,8 +34,8 @@ public final class Layout {
             long r = requested[i];
             if (r == -1) {
                 if (inferred >= 0) {
-                    throw new IllegalArgumentException("shape " + java.util.Arrays.toString(requested)
-                            + " has more than one -1");
+                    throw new IllegalArgumentException(
+                            "shape " + java.util.Arrays.toString(requested) + " has more than one -1");
                 }
                 inferred = i;
                 continue;
@@ -49,23 +48,23 @@ public final class Layout {
                 r = xs.dim(i);
             }
             if (r < 0 || r > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("invalid dimension " + r + " in shape "
-                        + java.util.Arrays.toString(requested));
+                throw new IllegalArgumentException(
+                        "invalid dimension " + r + " in shape " + java.util.Arrays.toString(requested));
             }
             dims[i] = (int) r;
             known *= r;
         }
         if (inferred >= 0) {
             if (known == 0 || xs.size() % known != 0) {
-                throw new IllegalArgumentException("cannot reshape " + xs + " to "
-                        + java.util.Arrays.toString(requested));
+                throw new IllegalArgumentException(
+                        "cannot reshape " + xs + " to " + java.util.Arrays.toString(requested));
             }
             dims[inferred] = (int) (xs.size() / known);
             known *= dims[inferred];
         }
         if (known != xs.size()) {
-            throw new IllegalArgumentException("cannot reshape " + xs + " (" + xs.size() + " values) to "
-                    + java.util.Arrays.toString(requested));
+            throw new IllegalArgumentException(
+                    "cannot reshape " + xs + " (" + xs.size() + " values) to " + java.util.Arrays.toString(requested));
         }
         return Shape.of(dims);
     }
@@ -74,7 +73,8 @@ public final class Layout {
         Shape first = parts[0].shape();
         int rank = first.rank();
         int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
-        Shape outShape = concatenated(op, java.util.Arrays.stream(parts).map(Tensor::shape).toArray(Shape[]::new));
+        Shape outShape = concatenated(
+                op, java.util.Arrays.stream(parts).map(Tensor::shape).toArray(Shape[]::new));
         int total = outShape.dim(axis);
         int outer = first.size(0, axis);
         int inner = first.size(axis + 1, rank);

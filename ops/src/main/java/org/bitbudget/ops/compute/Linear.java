@@ -1,14 +1,13 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.ops.compute.sgemm.Sgemm;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.sgemm.Sgemm;
 
 /** Gemm and MatMul on top of {@link Sgemm}. */
 public final class Linear {
-    private Linear() {
-    }
+    private Linear() {}
 
     /** A row-major copy of the transpose of a 2-D matrix. */
     public static float[] transpose(float[] v, int rows, int cols) {
@@ -28,8 +27,8 @@ public final class Linear {
      *                   to derive it from {@code b}
      * @param activation a Relu or Clip fused into this Gemm, or null
      */
-    public static Tensor gemm(Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm,
-                              Activation activation) {
+    public static Tensor gemm(
+            Op.Gemm op, Tensor a, Tensor b, float[] bKN, Tensor c, Sgemm sgemm, Activation activation) {
         Shape as = a.shape();
         Shape bs = b.shape();
         if (as.rank() != 2 || bs.rank() != 2) {
@@ -95,8 +94,19 @@ public final class Linear {
             sgemm.multiplyAdd(s.batches() * m, n, k, a.data(), 0, k, b.data(), 0, n, out, 0, n);
         } else {
             for (int i = 0; i < s.batches(); i++) {
-                sgemm.multiplyAdd(m, n, k, a.data(), s.aIndex()[i] * m * k, k, b.data(), s.bIndex()[i] * k * n, n,
-                        out, i * m * n, n);
+                sgemm.multiplyAdd(
+                        m,
+                        n,
+                        k,
+                        a.data(),
+                        s.aIndex()[i] * m * k,
+                        k,
+                        b.data(),
+                        s.bIndex()[i] * k * n,
+                        n,
+                        out,
+                        i * m * n,
+                        n);
             }
         }
         return Tensor.of(Shape.of(s.outDims()), out);

@@ -15,8 +15,7 @@ import java.util.Arrays;
  * @param aIndex  per batch element, the A matrix it reads (null when {@code foldA})
  * @param bIndex  per batch element, the B matrix it reads (null when {@code foldA})
  */
-public record MatMulShape(int[] outDims, int batches, int m, int k, int n, boolean foldA, int[] aIndex,
-                          int[] bIndex) {
+public record MatMulShape(int[] outDims, int batches, int m, int k, int n, boolean foldA, int[] aIndex, int[] bIndex) {
 
     /**
      * The shape of {@code a x b}.
@@ -41,8 +40,8 @@ public record MatMulShape(int[] outDims, int batches, int m, int k, int n, boole
         int k = ad[ad.length - 1];
         int n = bd[bd.length - 1];
         if (bd[bd.length - 2] != k) {
-            throw new IllegalArgumentException("inner dimensions differ: " + Arrays.toString(aDims) + " x "
-                    + Arrays.toString(bDims));
+            throw new IllegalArgumentException(
+                    "inner dimensions differ: " + Arrays.toString(aDims) + " x " + Arrays.toString(bDims));
         }
         int[] aBatch = Arrays.copyOf(ad, ad.length - 2);
         int[] bBatch = Arrays.copyOf(bd, bd.length - 2);
@@ -61,7 +60,13 @@ public record MatMulShape(int[] outDims, int batches, int m, int k, int n, boole
             outDims[pos] = n;
         }
         boolean foldA = bBatch.length == 0;
-        return new MatMulShape(outDims, batches, m, k, n, foldA,
+        return new MatMulShape(
+                outDims,
+                batches,
+                m,
+                k,
+                n,
+                foldA,
                 foldA ? null : Broadcast.sourceIndices(batch, aBatch),
                 foldA ? null : Broadcast.sourceIndices(batch, bBatch));
     }

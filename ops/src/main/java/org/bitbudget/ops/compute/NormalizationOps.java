@@ -6,8 +6,7 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /** Batch normalisation and softmax. */
 public final class NormalizationOps {
-    private NormalizationOps() {
-    }
+    private NormalizationOps() {}
 
     /**
      * BatchNormalization over axis 1. Returns Y, and in training mode also the updated running mean

@@ -1,15 +1,14 @@
 package org.bitbudget.ops.compute;
 
-import org.bitbudget.ops.compute.pool.MaxPool2x2;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.pool.MaxPool2x2;
 
 /** Max, average and global-average pooling over 1 or 2 spatial axes. */
 public final class Pooling {
-    private Pooling() {
-    }
+    private Pooling() {}
 
     /**
      * The pooled tensor, in an array from {@code allocator}, and for MaxPool with {@code withIndices}
@@ -19,12 +18,12 @@ public final class Pooling {
         Shape xs = x.shape();
         int spatialRank = xs.rank() - 2;
         if (spatialRank != pool.kernel().length) {
-            throw new IllegalArgumentException("input " + xs + " does not have " + pool.kernel().length
-                    + " spatial axes as kernel_shape says");
+            throw new IllegalArgumentException(
+                    "input " + xs + " does not have " + pool.kernel().length + " spatial axes as kernel_shape says");
         }
         int[] spatial = java.util.Arrays.copyOfRange(xs.dims(), 2, xs.rank());
-        Window w = Window.resolve(spatial, pool.kernel(), pool.strides(), pool.pads(), pool.dilations(),
-                pool.autoPad(), pool.ceilMode());
+        Window w = Window.resolve(
+                spatial, pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(), pool.ceilMode());
         int planes = xs.dim(0) * xs.dim(1);
         int[] outDims = xs.dims();
         if (spatialRank == 1) {
@@ -54,9 +53,14 @@ public final class Pooling {
                 colFrom[ow] = w0 >= 0 ? 0 : (-w0 + w.dW() - 1) / w.dW();
                 colTo[ow] = Math.min(w.kW(), Math.floorDiv(w.inW() - 1 - w0, w.dW()) + 1);
             }
-            boolean twoByTwoInside = w.kH() == 2 && w.kW() == 2 && w.dH() == 1 && w.dW() == 1
-                    && w.padTop() == 0 && w.padLeft() == 0
-                    && (w.outH() - 1) * w.sH() + 1 < w.inH() && (w.outW() - 1) * w.sW() + 1 < w.inW();
+            boolean twoByTwoInside = w.kH() == 2
+                    && w.kW() == 2
+                    && w.dH() == 1
+                    && w.dW() == 1
+                    && w.padTop() == 0
+                    && w.padLeft() == 0
+                    && (w.outH() - 1) * w.sH() + 1 < w.inH()
+                    && (w.outW() - 1) * w.sW() + 1 < w.inW();
             if (twoByTwoInside) {
                 MaxPool2x2.get().pool(in, w.inH(), w.inW(), w.sH(), w.sW(), out, w.outH(), w.outW(), planes);
             } else {
@@ -100,7 +104,8 @@ public final class Pooling {
             }
         }
         Tensor pooled = Tensor.of(x.type(), Shape.of(outDims), out);
-        return indices == null ? new Tensor[] {pooled}
+        return indices == null
+                ? new Tensor[] {pooled}
                 : new Tensor[] {pooled, Tensor.of(DataType.INT64, Shape.of(outDims), indices)};
     }
 
@@ -111,8 +116,16 @@ public final class Pooling {
      * maximum instead; it can differ from the general loop only on zeros of both signs and on NaN,
      * so a window holding -0 or NaN is redone with the general loop's rule.
      */
-    private static void maxPlane(float[] in, int src, Window w, int[] rowFrom, int[] rowTo, int[] colFrom,
-                                 int[] colTo, float[] out, int dst) {
+    private static void maxPlane(
+            float[] in,
+            int src,
+            Window w,
+            int[] rowFrom,
+            int[] rowTo,
+            int[] colFrom,
+            int[] colTo,
+            float[] out,
+            int dst) {
         int inW = w.inW();
         int dH = w.dH();
         int dW = w.dW();
@@ -153,8 +166,8 @@ public final class Pooling {
     }
 
     /** The general loop's rule over a non-empty window: the first largest value, or the last NaN. */
-    private static float firstMax(float[] in, int src, int inW, int h0, int w0, int dH, int dW, int iFrom, int iTo,
-                                  int jFrom, int jTo) {
+    private static float firstMax(
+            float[] in, int src, int inW, int h0, int w0, int dH, int dW, int iFrom, int iTo, int jFrom, int jTo) {
         float best = in[src + (h0 + iFrom * dH) * inW + w0 + jFrom * dW];
         for (int i = iFrom; i < iTo; i++) {
             int rowBase = src + (h0 + i * dH) * inW + w0;

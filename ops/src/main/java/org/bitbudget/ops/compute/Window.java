@@ -8,8 +8,21 @@ import org.bitbudget.ir.graph.Op;
  * Public so that the training pass ({@code org.bitbudget.ops.gradients}) resolves pads and output
  * sizes by exactly these rules.
  */
-public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW,
-                     int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
+public record Window(
+        int inH,
+        int inW,
+        int kH,
+        int kW,
+        int sH,
+        int sW,
+        int dH,
+        int dW,
+        int padTop,
+        int padLeft,
+        int padBottom,
+        int padRight,
+        int outH,
+        int outW) {
 
     /**
      * Resolves ONNX attributes against an input's spatial size.
@@ -20,8 +33,14 @@ public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, i
      * @param pads      null for all zeros
      * @param dilations null for all ones
      */
-    public static Window resolve(int[] spatial, int[] kernel, int[] strides, int[] pads, int[] dilations,
-                                 Op.AutoPad autoPad, boolean ceilMode) {
+    public static Window resolve(
+            int[] spatial,
+            int[] kernel,
+            int[] strides,
+            int[] pads,
+            int[] dilations,
+            Op.AutoPad autoPad,
+            boolean ceilMode) {
         int rank = spatial.length;
         int[] s = strides == null ? ones(rank) : strides;
         int[] d = dilations == null ? ones(rank) : dilations;
@@ -47,15 +66,29 @@ public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, i
                 }
             }
             if (out[i] < 1) {
-                throw new IllegalArgumentException("the window (kernel " + kernel[i] + ", dilation " + d[i]
-                        + ") is larger than the padded input (" + spatial[i] + " + " + p[i] + " + " + p[i + rank] + ")");
+                throw new IllegalArgumentException(
+                        "the window (kernel " + kernel[i] + ", dilation " + d[i] + ") is larger than the padded input ("
+                                + spatial[i] + " + " + p[i] + " + " + p[i + rank] + ")");
             }
         }
         if (rank == 1) {
             return new Window(1, spatial[0], 1, kernel[0], 1, s[0], 1, d[0], 0, p[0], 0, p[1], 1, out[0]);
         }
-        return new Window(spatial[0], spatial[1], kernel[0], kernel[1], s[0], s[1], d[0], d[1],
-                p[0], p[1], p[2], p[3], out[0], out[1]);
+        return new Window(
+                spatial[0],
+                spatial[1],
+                kernel[0],
+                kernel[1],
+                s[0],
+                s[1],
+                d[0],
+                d[1],
+                p[0],
+                p[1],
+                p[2],
+                p[3],
+                out[0],
+                out[1]);
     }
 
     private static int outputSize(int in, int padBegin, int padEnd, int effective, int stride, boolean ceilMode) {
@@ -87,9 +120,18 @@ public record Window(int inH, int inW, int kH, int kW, int sH, int sW, int dH, i
      * end padding, which ceil mode can reach).
      */
     public int averageDivisor(int oh, int ow, boolean countIncludePad) {
-        return positions(oh * sH - padTop, dH, kH, countIncludePad ? -padTop : 0, inH + (countIncludePad ? padBottom : 0))
-                * positions(ow * sW - padLeft, dW, kW, countIncludePad ? -padLeft : 0,
-                inW + (countIncludePad ? padRight : 0));
+        return positions(
+                        oh * sH - padTop,
+                        dH,
+                        kH,
+                        countIncludePad ? -padTop : 0,
+                        inH + (countIncludePad ? padBottom : 0))
+                * positions(
+                        ow * sW - padLeft,
+                        dW,
+                        kW,
+                        countIncludePad ? -padLeft : 0,
+                        inW + (countIncludePad ? padRight : 0));
     }
 
     /** Positions start + i * step, i in [0, count), that fall in [from, to). */

@@ -1,8 +1,8 @@
 package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.compute.Window;
 
 /**
  * Grouped 1-D and 2-D convolution and its gradients, one image and group at a time, with
@@ -17,12 +17,10 @@ import org.bitbudget.ir.graph.Op;
  * so concurrent calls share nothing.
  */
 public final class ConvOps {
-    private ConvOps() {
-    }
+    private ConvOps() {}
 
     /** The checked geometry of one convolution. */
-    private record Geometry(int n, int c, int m, int group, int cg, int mg, int k, int p, Window win,
-                            int[] outDims) {
+    private record Geometry(int n, int c, int m, int group, int cg, int mg, int k, int p, Window win, int[] outDims) {
         int inSize() {
             return win.inH() * win.inW();
         }
@@ -36,16 +34,16 @@ public final class ConvOps {
             throw new IllegalArgumentException("input " + Arrays.toString(xs) + " must be [N, C, W] or [N, C, H, W]");
         }
         if (ws.length != xs.length) {
-            throw new IllegalArgumentException("weight " + Arrays.toString(ws) + " and input " + Arrays.toString(xs)
-                    + " differ in rank");
+            throw new IllegalArgumentException(
+                    "weight " + Arrays.toString(ws) + " and input " + Arrays.toString(xs) + " differ in rank");
         }
         int c = xs[1];
         int m = ws[0];
         int group = conv.group();
         int[] kernel = Arrays.copyOfRange(ws, 2, ws.length);
         if (conv.kernel() != null && !Arrays.equals(conv.kernel(), kernel)) {
-            throw new IllegalArgumentException("kernel_shape " + Arrays.toString(conv.kernel())
-                    + " does not match weight " + Arrays.toString(ws));
+            throw new IllegalArgumentException(
+                    "kernel_shape " + Arrays.toString(conv.kernel()) + " does not match weight " + Arrays.toString(ws));
         }
         if (c % group != 0 || m % group != 0 || ws[1] * group != c) {
             throw new IllegalArgumentException("input has " + c + " channels and weight " + Arrays.toString(ws)
@@ -54,8 +52,14 @@ public final class ConvOps {
         if (bias != null && bias.size() != m) {
             throw new IllegalArgumentException("bias " + Arrays.toString(bias.dims()) + " must have " + m + " values");
         }
-        Window win = Window.resolve(Arrays.copyOfRange(xs, 2, xs.length), kernel, conv.strides(), conv.pads(),
-                conv.dilations(), conv.autoPad(), false);
+        Window win = Window.resolve(
+                Arrays.copyOfRange(xs, 2, xs.length),
+                kernel,
+                conv.strides(),
+                conv.pads(),
+                conv.dilations(),
+                conv.autoPad(),
+                false);
         int[] outDims = xs.clone();
         outDims[1] = m;
         if (spatialRank == 1) {
@@ -65,8 +69,8 @@ public final class ConvOps {
             outDims[3] = win.outW();
         }
         int cg = c / group;
-        return new Geometry(xs[0], c, m, group, cg, m / group, cg * win.kH() * win.kW(), win.outH() * win.outW(),
-                win, outDims);
+        return new Geometry(
+                xs[0], c, m, group, cg, m / group, cg * win.kH() * win.kW(), win.outH() * win.outW(), win, outDims);
     }
 
     public static DTensor forward(Op.Conv conv, DTensor x, DTensor w, DTensor bias) {
@@ -92,8 +96,15 @@ public final class ConvOps {
     }
 
     /** Gradients {dX, dW, dBias}; an entry is null when not asked for (or, for dBias, without a bias). */
-    public static DTensor[] backward(Op.Conv conv, DTensor x, DTensor w, DTensor bias, DTensor dy, boolean needX,
-                              boolean needW, boolean needBias) {
+    public static DTensor[] backward(
+            Op.Conv conv,
+            DTensor x,
+            DTensor w,
+            DTensor bias,
+            DTensor dy,
+            boolean needX,
+            boolean needW,
+            boolean needBias) {
         Geometry g = geometry(conv, x, w, bias);
         double[] xd = x.data();
         double[] gy = dy.data();
@@ -135,7 +146,8 @@ public final class ConvOps {
         return new DTensor[] {
             dx == null ? null : DTensor.of(x.dims(), dx),
             dw == null ? null : DTensor.of(w.dims(), dw),
-            db == null ? null : DTensor.of(bias.dims(), db)};
+            db == null ? null : DTensor.of(bias.dims(), db)
+        };
     }
 
     /**

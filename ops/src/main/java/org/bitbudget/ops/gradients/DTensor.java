@@ -1,6 +1,5 @@
 package org.bitbudget.ops.gradients;
 
-
 import java.util.Arrays;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
@@ -17,8 +16,8 @@ public final class DTensor {
     private DTensor(int[] shape, double[] data) {
         int n = count(shape);
         if (n != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
-                    + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
         }
         this.shape = shape;
         this.data = data;
@@ -111,8 +110,8 @@ public final class DTensor {
             n *= d;
         }
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(dims)
-                    + " has more than 2^31 elements");
+            throw new IllegalArgumentException(
+                    "tensor of shape " + Arrays.toString(dims) + " has more than 2^31 elements");
         }
         return (int) n;
     }

@@ -37,12 +37,21 @@ final class DoubleGemm {
         }
     }
 
-    private DoubleGemm() {
-    }
+    private DoubleGemm() {}
 
     /** C[m x n] += A[m x k] B[k x n], with A at {@code a[aOff]} with row stride {@code lda}. */
-    static void nn(int m, int n, int k, double[] a, int aOff, int lda, double[][] b, double[] c, int cOff, int ldc,
-                   Scratch s) {
+    static void nn(
+            int m,
+            int n,
+            int k,
+            double[] a,
+            int aOff,
+            int lda,
+            double[][] b,
+            double[] c,
+            int cOff,
+            int ldc,
+            Scratch s) {
         s.ensure(n, k);
         for (int i = 0; i < m; i++) {
             int count = 0;
@@ -57,8 +66,18 @@ final class DoubleGemm {
     }
 
     /** C[m x n] += A^T B, with A (k x m) at {@code a[aOff]} with row stride {@code lda}. */
-    static void tn(int m, int n, int k, double[] a, int aOff, int lda, double[][] b, double[] c, int cOff, int ldc,
-                   Scratch s) {
+    static void tn(
+            int m,
+            int n,
+            int k,
+            double[] a,
+            int aOff,
+            int lda,
+            double[][] b,
+            double[] c,
+            int cOff,
+            int ldc,
+            Scratch s) {
         s.ensure(n, k);
         for (int i = 0; i < m; i++) {
             int count = 0;

@@ -1,17 +1,16 @@
 package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
-import org.bitbudget.ops.compute.Broadcast;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ops.compute.Broadcast;
 
 /**
  * Element-wise operators and their gradients: broadcasting arithmetic, activations, clipping and
  * fake quantization.
  */
 public final class ElementwiseOps {
-    private ElementwiseOps() {
-    }
+    private ElementwiseOps() {}
 
     /** B's dimensions as the operator sees them: padded with ones to start at the legacy axis. */
     private static int[] bDims(Op.Binary op, DTensor a, DTensor b) {
@@ -21,8 +20,8 @@ public final class ElementwiseOps {
         }
         int rank = a.rank();
         if (op.legacyAxis() + dims.length > rank) {
-            throw new IllegalArgumentException("B " + Arrays.toString(dims) + " does not fit at axis "
-                    + op.legacyAxis() + " of a rank-" + rank + " tensor");
+            throw new IllegalArgumentException("B " + Arrays.toString(dims) + " does not fit at axis " + op.legacyAxis()
+                    + " of a rank-" + rank + " tensor");
         }
         int[] aligned = new int[rank];
         Arrays.fill(aligned, 1);
@@ -64,8 +63,8 @@ public final class ElementwiseOps {
      * Gradients {dA, dB}, each summed over the axes along which its operand was broadcast:
      * d(a + b) = (1, 1), d(a − b) = (1, −1), d(a b) = (b, a), d(a / b) = (1 / b, −a / b²).
      */
-    public static DTensor[] binaryBackward(Op.Binary op, DTensor a, DTensor b, DTensor dy, boolean needA,
-                                           boolean needB) {
+    public static DTensor[] binaryBackward(
+            Op.Binary op, DTensor a, DTensor b, DTensor dy, boolean needA, boolean needB) {
         int[] bd = bDims(op, a, b);
         double[] x = a.data();
         double[] y = b.data();
@@ -97,9 +96,8 @@ public final class ElementwiseOps {
                 };
             }
         }
-        return new DTensor[] {
-            da == null ? null : DTensor.of(a.dims(), da),
-            db == null ? null : DTensor.of(b.dims(), db)};
+        return new DTensor[] {da == null ? null : DTensor.of(a.dims(), da), db == null ? null : DTensor.of(b.dims(), db)
+        };
     }
 
     public static DTensor unary(Op.Unary.Kind kind, DTensor x) {

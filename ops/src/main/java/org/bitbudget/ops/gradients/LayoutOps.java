@@ -8,15 +8,14 @@ import org.bitbudget.ir.graph.Op;
  * gradient back: a reshape of dY to the input's shape, or dY split along the concatenation axis.
  */
 public final class LayoutOps {
-    private LayoutOps() {
-    }
+    private LayoutOps() {}
 
     public static DTensor flatten(Op.Flatten op, DTensor x) {
         int rank = x.rank();
         int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
         if (axis < 0 || axis > rank) {
-            throw new IllegalArgumentException("axis " + op.axis() + " is out of range for "
-                    + Arrays.toString(x.dims()));
+            throw new IllegalArgumentException(
+                    "axis " + op.axis() + " is out of range for " + Arrays.toString(x.dims()));
         }
         return x.reshape(x.size(0, axis), x.size(axis, rank));
     }
@@ -38,22 +37,22 @@ public final class LayoutOps {
             }
             if (r == 0 && !op.allowZero()) {
                 if (i >= xs.length) {
-                    throw new IllegalArgumentException("shape " + Arrays.toString(requested) + " copies dimension "
-                            + i + " that " + Arrays.toString(xs) + " lacks");
+                    throw new IllegalArgumentException("shape " + Arrays.toString(requested) + " copies dimension " + i
+                            + " that " + Arrays.toString(xs) + " lacks");
                 }
                 r = xs[i];
             }
             if (r < 0 || r > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("invalid dimension " + r + " in shape "
-                        + Arrays.toString(requested));
+                throw new IllegalArgumentException(
+                        "invalid dimension " + r + " in shape " + Arrays.toString(requested));
             }
             dims[i] = (int) r;
             known *= r;
         }
         if (inferred >= 0) {
             if (known == 0 || x.size() % known != 0) {
-                throw new IllegalArgumentException("cannot reshape " + Arrays.toString(xs) + " to "
-                        + Arrays.toString(requested));
+                throw new IllegalArgumentException(
+                        "cannot reshape " + Arrays.toString(xs) + " to " + Arrays.toString(requested));
             }
             dims[inferred] = (int) (x.size() / known);
             known *= dims[inferred];
@@ -91,13 +90,13 @@ public final class LayoutOps {
         for (DTensor t : parts) {
             int[] s = t.dims();
             if (s.length != rank) {
-                throw new IllegalArgumentException("inputs " + Arrays.toString(first) + " and " + Arrays.toString(s)
-                        + " differ in rank");
+                throw new IllegalArgumentException(
+                        "inputs " + Arrays.toString(first) + " and " + Arrays.toString(s) + " differ in rank");
             }
             for (int i = 0; i < rank; i++) {
                 if (i != axis && s[i] != first[i]) {
-                    throw new IllegalArgumentException("inputs " + Arrays.toString(first) + " and "
-                            + Arrays.toString(s) + " differ off axis " + axis);
+                    throw new IllegalArgumentException("inputs " + Arrays.toString(first) + " and " + Arrays.toString(s)
+                            + " differ off axis " + axis);
                 }
             }
             total += s[axis];

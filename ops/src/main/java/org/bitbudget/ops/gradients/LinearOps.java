@@ -1,25 +1,22 @@
 package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
-import org.bitbudget.ops.compute.Broadcast;
-import org.bitbudget.ops.compute.MatMulShape;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.compute.MatMulShape;
 
 /** Gemm and MatMul on top of {@link DoubleGemm}, and their gradients. */
 public final class LinearOps {
-    private LinearOps() {
-    }
+    private LinearOps() {}
 
     /** Gemm's sizes: A' is m x k, B' is k x n, and C broadcasts from rows x cols. */
-    private record GemmShape(int m, int n, int k, int rows, int cols) {
-    }
+    private record GemmShape(int m, int n, int k, int rows, int cols) {}
 
     private static GemmShape gemmShape(Op.Gemm op, DTensor a, DTensor b, DTensor c) {
         int[] as = a.dims();
         int[] bs = b.dims();
         if (as.length != 2 || bs.length != 2) {
-            throw new IllegalArgumentException("Gemm needs 2-D inputs, got " + Arrays.toString(as) + " and "
-                    + Arrays.toString(bs));
+            throw new IllegalArgumentException(
+                    "Gemm needs 2-D inputs, got " + Arrays.toString(as) + " and " + Arrays.toString(bs));
         }
         int m = op.transA() ? as[1] : as[0];
         int k = op.transA() ? as[0] : as[1];
@@ -37,8 +34,8 @@ public final class LinearOps {
             rows = cs.length == 2 ? cs[0] : 1;
             cols = cs.length >= 1 ? cs[cs.length - 1] : 1;
             if (cs.length > 2 || (rows != 1 && rows != m) || (cols != 1 && cols != n)) {
-                throw new IllegalArgumentException("C " + Arrays.toString(cs) + " does not broadcast to [" + m + ", "
-                        + n + "]");
+                throw new IllegalArgumentException(
+                        "C " + Arrays.toString(cs) + " does not broadcast to [" + m + ", " + n + "]");
             }
         }
         return new GemmShape(m, n, k, rows, cols);
@@ -71,8 +68,8 @@ public final class LinearOps {
      * Gradients {dA, dB, dC} of Gemm: dA' = alpha dY B'^T, dB' = alpha A'^T dY (each transposed back
      * when the operand was), dC = beta dY summed over C's broadcast axes.
      */
-    public static DTensor[] gemmBackward(Op.Gemm op, DTensor a, DTensor b, DTensor c, DTensor dy, boolean needA,
-                                  boolean needB, boolean needC) {
+    public static DTensor[] gemmBackward(
+            Op.Gemm op, DTensor a, DTensor b, DTensor c, DTensor dy, boolean needA, boolean needB, boolean needC) {
         GemmShape s = gemmShape(op, a, b, c);
         double alpha = op.alpha();
         double[] g = dy.data();
@@ -83,13 +80,15 @@ public final class LinearOps {
         DTensor dc = null;
         if (needA) {
             // A' = A: dA = dY B'^T (m x k); A' = A^T: dA = B' dY^T (k x m).
-            double[] v = tA ? DoubleGemm.multiply(tB, true, s.k(), s.m(), s.n(), b.data(), g)
+            double[] v = tA
+                    ? DoubleGemm.multiply(tB, true, s.k(), s.m(), s.n(), b.data(), g)
                     : DoubleGemm.multiply(false, !tB, s.m(), s.k(), s.n(), g, b.data());
             da = DTensor.of(a.dims(), scaled(v, alpha));
         }
         if (needB) {
             // B' = B: dB = A'^T dY (k x n); B' = B^T: dB = dY^T A' (n x k).
-            double[] v = tB ? DoubleGemm.multiply(true, tA, s.n(), s.k(), s.m(), g, a.data())
+            double[] v = tB
+                    ? DoubleGemm.multiply(true, tA, s.n(), s.k(), s.m(), g, a.data())
                     : DoubleGemm.multiply(!tA, false, s.k(), s.n(), s.m(), a.data(), g);
             db = DTensor.of(b.dims(), scaled(v, alpha));
         }
@@ -126,12 +125,32 @@ public final class LinearOps {
         double[] out = new double[s.batches() * s.m() * s.n()];
         DoubleGemm.Scratch scratch = new DoubleGemm.Scratch();
         if (s.foldA()) {
-            DoubleGemm.nn(s.batches() * s.m(), s.n(), s.k(), a.data(), 0, s.k(), DoubleGemm.rows(b.data(), 0, s.k(), s.n()), out, 0,
-                    s.n(), scratch);
+            DoubleGemm.nn(
+                    s.batches() * s.m(),
+                    s.n(),
+                    s.k(),
+                    a.data(),
+                    0,
+                    s.k(),
+                    DoubleGemm.rows(b.data(), 0, s.k(), s.n()),
+                    out,
+                    0,
+                    s.n(),
+                    scratch);
         } else {
             for (int i = 0; i < s.batches(); i++) {
-                DoubleGemm.nn(s.m(), s.n(), s.k(), a.data(), s.aIndex()[i] * s.m() * s.k(), s.k(),
-                        DoubleGemm.rows(b.data(), s.bIndex()[i] * s.k() * s.n(), s.k(), s.n()), out, i * s.m() * s.n(), s.n(), scratch);
+                DoubleGemm.nn(
+                        s.m(),
+                        s.n(),
+                        s.k(),
+                        a.data(),
+                        s.aIndex()[i] * s.m() * s.k(),
+                        s.k(),
+                        DoubleGemm.rows(b.data(), s.bIndex()[i] * s.k() * s.n(), s.k(), s.n()),
+                        out,
+                        i * s.m() * s.n(),
+                        s.n(),
+                        scratch);
             }
         }
         return DTensor.of(s.outDims(), out);
@@ -153,28 +172,66 @@ public final class LinearOps {
         if (s.foldA()) {
             int rows = s.batches() * s.m();
             if (da != null) {
-                DoubleGemm.nn(rows, s.k(), s.n(), g, 0, s.n(), DoubleGemm.transposedRows(b.data(), 0, s.k(), s.n()), da, 0,
-                        s.k(), scratch);
+                DoubleGemm.nn(
+                        rows,
+                        s.k(),
+                        s.n(),
+                        g,
+                        0,
+                        s.n(),
+                        DoubleGemm.transposedRows(b.data(), 0, s.k(), s.n()),
+                        da,
+                        0,
+                        s.k(),
+                        scratch);
             }
             if (db != null) {
-                DoubleGemm.tn(s.k(), s.n(), rows, a.data(), 0, s.k(), DoubleGemm.rows(g, 0, rows, s.n()), db, 0, s.n(),
+                DoubleGemm.tn(
+                        s.k(),
+                        s.n(),
+                        rows,
+                        a.data(),
+                        0,
+                        s.k(),
+                        DoubleGemm.rows(g, 0, rows, s.n()),
+                        db,
+                        0,
+                        s.n(),
                         scratch);
             }
         } else {
             for (int i = 0; i < s.batches(); i++) {
                 if (da != null) {
-                    DoubleGemm.nn(s.m(), s.k(), s.n(), g, i * mn, s.n(),
-                            DoubleGemm.transposedRows(b.data(), s.bIndex()[i] * kn, s.k(), s.n()), da, s.aIndex()[i] * mk,
-                            s.k(), scratch);
+                    DoubleGemm.nn(
+                            s.m(),
+                            s.k(),
+                            s.n(),
+                            g,
+                            i * mn,
+                            s.n(),
+                            DoubleGemm.transposedRows(b.data(), s.bIndex()[i] * kn, s.k(), s.n()),
+                            da,
+                            s.aIndex()[i] * mk,
+                            s.k(),
+                            scratch);
                 }
                 if (db != null) {
-                    DoubleGemm.tn(s.k(), s.n(), s.m(), a.data(), s.aIndex()[i] * mk, s.k(), DoubleGemm.rows(g, i * mn, s.m(), s.n()),
-                            db, s.bIndex()[i] * kn, s.n(), scratch);
+                    DoubleGemm.tn(
+                            s.k(),
+                            s.n(),
+                            s.m(),
+                            a.data(),
+                            s.aIndex()[i] * mk,
+                            s.k(),
+                            DoubleGemm.rows(g, i * mn, s.m(), s.n()),
+                            db,
+                            s.bIndex()[i] * kn,
+                            s.n(),
+                            scratch);
                 }
             }
         }
-        return new DTensor[] {
-            da == null ? null : DTensor.of(a.dims(), da),
-            db == null ? null : DTensor.of(b.dims(), db)};
+        return new DTensor[] {da == null ? null : DTensor.of(a.dims(), da), db == null ? null : DTensor.of(b.dims(), db)
+        };
     }
 }

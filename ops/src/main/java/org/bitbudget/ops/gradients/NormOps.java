@@ -5,8 +5,7 @@ import org.bitbudget.ir.graph.Op;
 
 /** Batch normalisation and softmax, and their gradients. */
 public final class NormOps {
-    private NormOps() {
-    }
+    private NormOps() {}
 
     /**
      * What a BatchNormalization forward keeps for its backward.
@@ -17,22 +16,26 @@ public final class NormOps {
      * @param invStd   1 / sqrt(variance + epsilon) per channel
      * @param batch    true when mean and variance came from the batch, so that they depend on x
      */
-    public record BatchNormState(double[] mean, double[] variance, double[] invStd, boolean batch) {
-    }
+    public record BatchNormState(double[] mean, double[] variance, double[] invStd, boolean batch) {}
 
     /**
      * A BatchNormalization result: Y, the updated running mean and variance (null without batch
      * statistics) and the state for the backward pass.
      */
-    public record BatchNormResult(DTensor y, DTensor runningMean, DTensor runningVar, BatchNormState state) {
-    }
+    public record BatchNormResult(DTensor y, DTensor runningMean, DTensor runningVar, BatchNormState state) {}
 
     /**
      * BatchNormalization over axis 1; with {@code batchStatistics} the mean and population variance
      * over N and the spatial axes replace the running ones.
      */
-    public static BatchNormResult batchNorm(Op.BatchNorm op, DTensor x, DTensor scale, DTensor bias, DTensor mean,
-                                     DTensor var, boolean batchStatistics) {
+    public static BatchNormResult batchNorm(
+            Op.BatchNorm op,
+            DTensor x,
+            DTensor scale,
+            DTensor bias,
+            DTensor mean,
+            DTensor var,
+            boolean batchStatistics) {
         int[] xs = x.dims();
         if (xs.length < 2) {
             throw new IllegalArgumentException("input " + Arrays.toString(xs) + " has no channel axis");
@@ -42,8 +45,8 @@ public final class NormOps {
         int inner = x.size(2, xs.length);
         for (DTensor t : new DTensor[] {scale, bias, mean, var}) {
             if (t.size() != c) {
-                throw new IllegalArgumentException("parameter " + Arrays.toString(t.dims()) + " must have " + c
-                        + " values");
+                throw new IllegalArgumentException(
+                        "parameter " + Arrays.toString(t.dims()) + " must have " + c + " values");
             }
         }
         double[] in = x.data();
@@ -105,8 +108,14 @@ public final class NormOps {
      * dX = scale * invStd / m * (m * dY − Σ dY − x̂ Σ dY x̂); with running statistics (constants)
      * dX = scale * invStd * dY. In both, dScale = Σ dY x̂ and dBias = Σ dY.
      */
-    public static DTensor[] batchNormBackward(DTensor x, DTensor scale, BatchNormState state, DTensor dy, boolean needX,
-                                       boolean needScale, boolean needBias) {
+    public static DTensor[] batchNormBackward(
+            DTensor x,
+            DTensor scale,
+            BatchNormState state,
+            DTensor dy,
+            boolean needX,
+            boolean needScale,
+            boolean needBias) {
         int[] xs = x.dims();
         int n = xs[0];
         int c = xs[1];
@@ -154,12 +163,12 @@ public final class NormOps {
         return new DTensor[] {
             dx == null ? null : DTensor.of(xs, dx),
             needScale ? DTensor.of(scale.dims(), dScale) : null,
-            needBias ? DTensor.of(scale.dims(), dBias) : null};
+            needBias ? DTensor.of(scale.dims(), dBias) : null
+        };
     }
 
     /** The layout softmax normalises over: {@code outer} groups of {@code length} values {@code inner} apart. */
-    private record Groups(int outer, int length, int inner) {
-    }
+    private record Groups(int outer, int length, int inner) {}
 
     private static Groups groups(Op.Softmax op, int[] xs) {
         int rank = xs.length;

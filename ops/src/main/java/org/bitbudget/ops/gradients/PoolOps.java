@@ -1,8 +1,8 @@
 package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
-import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.compute.Window;
 
 /**
  * Max, average and global-average pooling over 1 or 2 spatial axes, and their gradients. MaxPool
@@ -11,8 +11,7 @@ import org.bitbudget.ir.graph.Op;
  * inside the input, divided by the forward's count.
  */
 public final class PoolOps {
-    private PoolOps() {
-    }
+    private PoolOps() {}
 
     /**
      * A pooling result.
@@ -22,16 +21,21 @@ public final class PoolOps {
      * @param argmax  for MaxPool, the index into the input's data of each output's maximum (-1 for a
      *                window entirely in the padding); null for AveragePool
      */
-    public record Pooled(DTensor output, DTensor indices, int[] argmax) {
-    }
+    public record Pooled(DTensor output, DTensor indices, int[] argmax) {}
 
     private static Window window(Op.Pool pool, int[] xs) {
         if (xs.length - 2 != pool.kernel().length) {
-            throw new IllegalArgumentException("input " + Arrays.toString(xs) + " does not have "
-                    + pool.kernel().length + " spatial axes as kernel_shape says");
+            throw new IllegalArgumentException("input " + Arrays.toString(xs) + " does not have " + pool.kernel().length
+                    + " spatial axes as kernel_shape says");
         }
-        return Window.resolve(Arrays.copyOfRange(xs, 2, xs.length), pool.kernel(), pool.strides(), pool.pads(),
-                pool.dilations(), pool.autoPad(), pool.ceilMode());
+        return Window.resolve(
+                Arrays.copyOfRange(xs, 2, xs.length),
+                pool.kernel(),
+                pool.strides(),
+                pool.pads(),
+                pool.dilations(),
+                pool.autoPad(),
+                pool.ceilMode());
     }
 
     private static int[] outDims(int[] xs, Window w) {
@@ -131,8 +135,8 @@ public final class PoolOps {
                 int h0 = oh * w.sH() - w.padTop();
                 for (int ow = 0; ow < w.outW(); ow++) {
                     int w0 = ow * w.sW() - w.padLeft();
-                    double share = g[plane * outSize + oh * w.outW() + ow]
-                            / w.averageDivisor(oh, ow, pool.countIncludePad());
+                    double share =
+                            g[plane * outSize + oh * w.outW() + ow] / w.averageDivisor(oh, ow, pool.countIncludePad());
                     for (int i = 0; i < w.kH(); i++) {
                         int ih = h0 + i * w.dH();
                         if (ih < 0 || ih >= w.inH()) {

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.ops.ShapeInference;
 import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ops.ShapeInference;
 
 /**
  * The layer table of a model: every quantizable layer with its shapes, parameters and MACs for one

@@ -39,18 +39,30 @@ final class GraphBuilder {
         if (!batchNorm) {
             inputs.add(constant(scope + ".bias", Tensor.zeros(Shape.of(out))));
         }
-        String y = add(scope + "/Conv", new Op.Conv(new int[] {kernel, kernel}, new int[] {stride, stride},
-                new int[] {pad, pad, pad, pad}, new int[] {1, 1}, group, Op.AutoPad.NOTSET), inputs);
+        String y = add(
+                scope + "/Conv",
+                new Op.Conv(
+                        new int[] {kernel, kernel},
+                        new int[] {stride, stride},
+                        new int[] {pad, pad, pad, pad},
+                        new int[] {1, 1},
+                        group,
+                        Op.AutoPad.NOTSET),
+                inputs);
         if (!batchNorm) {
             return y;
         }
         float[] ones = new float[out];
         java.util.Arrays.fill(ones, 1f);
-        return add(scope + "/bn/BatchNormalization", new Op.BatchNorm(1e-5f, 0.9f, false), List.of(y,
-                constant(scope + ".bn.weight", Tensor.of(Shape.of(out), ones.clone())),
-                constant(scope + ".bn.bias", Tensor.zeros(Shape.of(out))),
-                constant(scope + ".bn.running_mean", Tensor.zeros(Shape.of(out))),
-                constant(scope + ".bn.running_var", Tensor.of(Shape.of(out), ones))));
+        return add(
+                scope + "/bn/BatchNormalization",
+                new Op.BatchNorm(1e-5f, 0.9f, false),
+                List.of(
+                        y,
+                        constant(scope + ".bn.weight", Tensor.of(Shape.of(out), ones.clone())),
+                        constant(scope + ".bn.bias", Tensor.zeros(Shape.of(out))),
+                        constant(scope + ".bn.running_mean", Tensor.zeros(Shape.of(out))),
+                        constant(scope + ".bn.running_var", Tensor.of(Shape.of(out), ones))));
     }
 
     /** Fully connected layer as Gemm with transB, weight [out, in]. */
@@ -70,13 +82,26 @@ final class GraphBuilder {
             constant("relu6.min", Tensor.of(Shape.of(), new float[] {0f}));
             constant("relu6.max", Tensor.of(Shape.of(), new float[] {6f}));
         }
-        return add(scope + "/Clip", new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
+        return add(
+                scope + "/Clip",
+                new Op.Clip(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
                 List.of(x, "relu6.min", "relu6.max"));
     }
 
     String maxPool(String scope, String x, int size) {
-        return add(scope + "/MaxPool", new Op.Pool(Op.Pool.Kind.MAX, new int[] {size, size}, new int[] {size, size},
-                new int[] {0, 0, 0, 0}, new int[] {1, 1}, false, false, Op.AutoPad.NOTSET, 0), List.of(x));
+        return add(
+                scope + "/MaxPool",
+                new Op.Pool(
+                        Op.Pool.Kind.MAX,
+                        new int[] {size, size},
+                        new int[] {size, size},
+                        new int[] {0, 0, 0, 0},
+                        new int[] {1, 1},
+                        false,
+                        false,
+                        Op.AutoPad.NOTSET,
+                        0),
+                List.of(x));
     }
 
     String globalAveragePool(String scope, String x) {
@@ -121,12 +146,22 @@ final class GraphBuilder {
     Graph build(String name, String logitsValue) {
         List<Node> renamed = new ArrayList<>();
         for (Node n : nodes) {
-            List<String> outs = n.outputs().stream().map(o -> o.equals(logitsValue) ? "logits" : o).toList();
-            List<String> ins = n.inputs().stream().map(i -> i.equals(logitsValue) ? "logits" : i).toList();
+            List<String> outs = n.outputs().stream()
+                    .map(o -> o.equals(logitsValue) ? "logits" : o)
+                    .toList();
+            List<String> ins = n.inputs().stream()
+                    .map(i -> i.equals(logitsValue) ? "logits" : i)
+                    .toList();
             renamed.add(new Node(n.name(), n.op(), ins, outs));
         }
-        ValueInfo input = new ValueInfo("input", DataType.FLOAT, List.of(Dimension.symbolic("N"),
-                Dimension.of(inputShape[0]), Dimension.of(inputShape[1]), Dimension.of(inputShape[2])));
+        ValueInfo input = new ValueInfo(
+                "input",
+                DataType.FLOAT,
+                List.of(
+                        Dimension.symbolic("N"),
+                        Dimension.of(inputShape[0]),
+                        Dimension.of(inputShape[1]),
+                        Dimension.of(inputShape[2])));
         ValueInfo output = new ValueInfo("logits", DataType.FLOAT, List.of(Dimension.symbolic("N"), Dimension.of(10)));
         return new Graph(name, 13, List.of(input), List.of(output), initializers, renamed, Map.of());
     }

@@ -25,8 +25,7 @@ public final class ModelZoo {
     /** The architectures {@link #build} knows. */
     public static final List<String> ARCHITECTURES = List.of("lenet5", "resnet8", "dwsep");
 
-    private ModelZoo() {
-    }
+    private ModelZoo() {}
 
     /**
      * A freshly initialised model.
@@ -38,8 +37,9 @@ public final class ModelZoo {
             case "lenet5" -> lenet5(batchNorm, seed);
             case "resnet8" -> resnet8(batchNorm, seed);
             case "dwsep" -> dwsep(batchNorm, seed);
-            default -> throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: "
-                    + String.join(", ", ARCHITECTURES) + ")");
+            default ->
+                throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: "
+                        + String.join(", ", ARCHITECTURES) + ")");
         };
     }
 

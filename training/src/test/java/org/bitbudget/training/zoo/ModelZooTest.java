@@ -16,10 +16,10 @@ import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.onnx.OnnxExporter;
-import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.onnx.OnnxExporter;
+import org.bitbudget.onnx.OnnxImporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,7 +49,8 @@ class ModelZooTest {
             float[] v = new float[t.data().length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = name.endsWith("running_var") || name.endsWith("weight")
-                        ? (float) (0.5 + r.nextDouble()) : (float) (r.nextDouble() - 0.5);
+                        ? (float) (0.5 + r.nextDouble())
+                        : (float) (r.nextDouble() - 0.5);
             }
             return Tensor.of(t.shape(), v);
         });
@@ -80,8 +81,8 @@ class ModelZooTest {
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {5, 1, 28, 28});
-             OrtSession.Result r = session.run(Map.of("input", in))) {
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {5, 1, 28, 28});
+                OrtSession.Result r = session.run(Map.of("input", in))) {
             float[][] ort = (float[][]) r.get(0).getValue();
             float[] flat = new float[50];
             for (int i = 0; i < 5; i++) {

@@ -23,6 +23,7 @@ public final class VectorMaxPool2x2 implements MaxPool2x2 {
     private static final int L = SPECIES.length();
     /** Windows per vector. */
     private static final int WINDOWS = L / 2;
+
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(SPECIES, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % L);
     private static final int NEGATIVE_ZERO = 0x80000000;
@@ -63,6 +64,8 @@ public final class VectorMaxPool2x2 implements MaxPool2x2 {
 
     /** Whether a lane holds -0 or NaN (lanes not loaded hold +0). */
     private static boolean holdsNegativeZeroOrNaN(FloatVector v) {
-        return v.test(VectorOperators.IS_NAN).or(v.reinterpretAsInts().eq(NEGATIVE_ZERO).cast(SPECIES)).anyTrue();
+        return v.test(VectorOperators.IS_NAN)
+                .or(v.reinterpretAsInts().eq(NEGATIVE_ZERO).cast(SPECIES))
+                .anyTrue();
     }
 }

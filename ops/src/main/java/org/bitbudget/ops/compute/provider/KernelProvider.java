@@ -27,23 +27,24 @@ public final class KernelProvider {
     public static final String VECTOR_PROPERTY = "bitbudget.vector";
     /** Set to 128, 256 or 512 to force that vector width (capped at the widest the JVM supports). */
     public static final String BITS_PROPERTY = "bitbudget.vector.bits";
+
     private static final String MODULE = "jdk.incubator.vector";
     private static final String FACTORY = "org.bitbudget.ops.compute.provider.PanamaKernelFactory";
     private static final int NARROWEST = 128;
     /** The widest width the kernels are written for (a plane packer's byte vector must divide a word). */
     private static final int WIDEST = 512;
+
     private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
     private static final KernelFactory VECTORS = loadFactory();
-    private static final KernelChoice CHOICE = decide(System.getProperty(VECTOR_PROPERTY),
-            System.getProperty(BITS_PROPERTY), VECTORS != null, widest());
+    private static final KernelChoice CHOICE =
+            decide(System.getProperty(VECTOR_PROPERTY), System.getProperty(BITS_PROPERTY), VECTORS != null, widest());
     private static final Map<Class<?>, Object> IN_USE = new ConcurrentHashMap<>();
 
     static {
         logChoice();
     }
 
-    private KernelProvider() {
-    }
+    private KernelProvider() {}
 
     /** The choice for this JVM. */
     public static KernelChoice choice() {
@@ -132,12 +133,10 @@ public final class KernelProvider {
             default -> 0;
         };
         if (forced == 0) {
-            return new KernelChoice(widest, BITS_PROPERTY + "=" + bits + " is not 128, 256 or 512, so "
-                    + widestReason);
+            return new KernelChoice(widest, BITS_PROPERTY + "=" + bits + " is not 128, 256 or 512, so " + widestReason);
         }
         if (forced > widest) {
-            return new KernelChoice(widest, BITS_PROPERTY + "=" + bits + " capped at " + widest + ", "
-                    + widestReason);
+            return new KernelChoice(widest, BITS_PROPERTY + "=" + bits + " capped at " + widest + ", " + widestReason);
         }
         return new KernelChoice(forced, BITS_PROPERTY + "=" + bits);
     }
@@ -148,7 +147,8 @@ public final class KernelProvider {
         }
         try {
             Class<?> type = Class.forName(FACTORY);
-            return (KernelFactory) MethodHandles.lookup().findConstructor(type, MethodType.methodType(void.class))
+            return (KernelFactory) MethodHandles.lookup()
+                    .findConstructor(type, MethodType.methodType(void.class))
                     .invoke();
         } catch (Throwable e) {
             throw new IllegalStateException("cannot load the Vector API kernels", e);
@@ -160,8 +160,10 @@ public final class KernelProvider {
     private static void logChoice() {
         if (!CHOICE.vector()) {
             boolean asked = CHOICE.reason().startsWith(VECTOR_PROPERTY);
-            String slow = VECTORS == null ? "; the scalar kernels are many times slower (a search that takes 40 s "
-                    + "takes minutes): add --add-modules " + MODULE + " to the java command line" : "";
+            String slow = VECTORS == null
+                    ? "; the scalar kernels are many times slower (a search that takes 40 s "
+                            + "takes minutes): add --add-modules " + MODULE + " to the java command line"
+                    : "";
             LOG.log(asked ? Level.INFO : Level.WARNING, "kernels: scalar, because " + CHOICE.reason() + slow);
             return;
         }
@@ -170,12 +172,16 @@ public final class KernelProvider {
         for (KernelFamily family : ServiceLoader.load(KernelFamily.class, KernelProvider.class.getClassLoader())) {
             boolean vector = bits(get(family)) > 0;
             narrow |= !vector;
-            kernels.add(family.name() + (vector ? " vector" : " scalar (its vector kernel needs "
-                    + family.minimumBits() + "-bit vectors)"));
+            kernels.add(family.name()
+                    + (vector
+                            ? " vector"
+                            : " scalar (its vector kernel needs " + family.minimumBits() + "-bit vectors)"));
         }
         boolean forced = System.getProperty(BITS_PROPERTY) != null;
         Level level = narrow && !forced ? Level.WARNING : forced ? Level.INFO : Level.DEBUG;
-        LOG.log(level, "kernels: " + CHOICE.bits() + "-bit Vector API (" + CHOICE.reason() + "): "
-                + String.join(", ", kernels));
+        LOG.log(
+                level,
+                "kernels: " + CHOICE.bits() + "-bit Vector API (" + CHOICE.reason() + "): "
+                        + String.join(", ", kernels));
     }
 }

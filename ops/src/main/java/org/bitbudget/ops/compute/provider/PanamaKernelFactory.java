@@ -18,8 +18,7 @@ final class PanamaKernelFactory implements KernelFactory {
     private final Map<Class<?>, Integer> widths = new ConcurrentHashMap<>();
 
     /** One kernel class at one width. */
-    private record Key(Class<?> type, int bits) {
-    }
+    private record Key(Class<?> type, int bits) {}
 
     @Override
     public int widestBits() {
@@ -45,12 +44,13 @@ final class PanamaKernelFactory implements KernelFactory {
                 lookup = lookup.defineHiddenClassWithClassData(classBytes(type), bits, true);
             }
             Class<?> made = bits == widestBits() ? type : lookup.lookupClass();
-            Object kernel = lookup.findConstructor(made, MethodType.methodType(void.class)).invoke();
+            Object kernel = lookup.findConstructor(made, MethodType.methodType(void.class))
+                    .invoke();
             widths.put(made, bits);
             return kernel;
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot make the " + bits + "-bit " + family.name() + " kernel from "
-                    + type.getName(), e);
+            throw new IllegalStateException(
+                    "cannot make the " + bits + "-bit " + family.name() + " kernel from " + type.getName(), e);
         }
     }
 

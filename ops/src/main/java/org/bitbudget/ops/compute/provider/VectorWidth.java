@@ -13,8 +13,7 @@ import jdk.incubator.vector.VectorShape;
  */
 public final class VectorWidth {
 
-    private VectorWidth() {
-    }
+    private VectorWidth() {}
 
     /**
      * The shape of the kernel class whose {@code MethodHandles.lookup()} this is.

@@ -19,6 +19,17 @@ public interface Sgemm {
      * @param b    B, element (p, j) at {@code b[bOff + p * ldb + j]}
      * @param c    C, element (i, j) at {@code c[cOff + i * ldc + j]}; accumulated into
      */
-    void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc);
+    void multiplyAdd(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc);
 }

@@ -22,8 +22,19 @@ public final class VectorSgemm implements Sgemm {
     private static final int L = SPECIES.length();
 
     @Override
-    public void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc) {
+    public void multiplyAdd(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc) {
         // Column panels outer, rows inner: a panel of B (k x 2L) comes from memory once and then
         // stays in the L1 cache while every row of A passes over it.
         int j = 0;
@@ -60,8 +71,8 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
-    private static void block4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc) {
+    private static void block4x2(
+            int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
@@ -97,8 +108,8 @@ public final class VectorSgemm implements Sgemm {
         c31.intoArray(c, c0 + 3 * ldc + L);
     }
 
-    private static void block4x1(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc) {
+    private static void block4x1(
+            int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
         FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + ldc);
         FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
@@ -125,8 +136,18 @@ public final class VectorSgemm implements Sgemm {
         cv.intoArray(c, c0);
     }
 
-    private static void block4x1Masked(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c,
-                                       int c0, int ldc, VectorMask<Float> mask) {
+    private static void block4x1Masked(
+            int k,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            VectorMask<Float> mask) {
         FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0, mask);
         FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + ldc, mask);
         FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc, mask);
@@ -144,8 +165,8 @@ public final class VectorSgemm implements Sgemm {
         c3v.intoArray(c, c0 + 3 * ldc, mask);
     }
 
-    private static void block2x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc) {
+    private static void block2x2(
+            int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
@@ -180,8 +201,8 @@ public final class VectorSgemm implements Sgemm {
         c1v.intoArray(c, c0 + L);
     }
 
-    private static void block1x1Masked(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0,
-                                       VectorMask<Float> mask) {
+    private static void block1x1Masked(
+            int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, VectorMask<Float> mask) {
         FloatVector cv = FloatVector.fromArray(SPECIES, c, c0, mask);
         for (int p = 0; p < k; p++) {
             cv = FloatVector.broadcast(SPECIES, a[a0 + p])

@@ -28,20 +28,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MaxPool2x2DifferentialTest {
     private static final int[] SIZES = {2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 18, 28, 31, 33, 34};
-    private static final float[] NANS = {Float.NaN, Float.intBitsToFloat(0x7fc00001),
-        Float.intBitsToFloat(0xffc12345), Float.intBitsToFloat(0x7fffffff)};
+    private static final float[] NANS = {
+        Float.NaN, Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffc12345), Float.intBitsToFloat(0x7fffffff)
+    };
     private static final float SENTINEL = 12345.5f;
 
     private final MaxPool2x2 scalar = new ScalarMaxPool2x2();
 
     /** What the input holds. */
     enum Values {
-        RANDOM, ADVERSARIAL, NON_FINITE
+        RANDOM,
+        ADVERSARIAL,
+        NON_FINITE
     }
 
     static Stream<Arguments> bitsWidthsAndValues() {
-        return KernelProvider.widths().stream().flatMap(bits -> Arrays.stream(SIZES).boxed()
-                .flatMap(w -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, w, v))));
+        return KernelProvider.widths().stream()
+                .flatMap(bits -> Arrays.stream(SIZES)
+                        .boxed()
+                        .flatMap(w -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, w, v))));
     }
 
     @ParameterizedTest(name = "{0}-bit vectors, inW={1}, {2} values")
@@ -138,8 +143,10 @@ class MaxPool2x2DifferentialTest {
             int e = Float.floatToRawIntBits(expected[x]);
             int a = Float.floatToRawIntBits(actual[x]);
             if (e != a) {
-                assertEquals(expected[x] + " (0x" + Integer.toHexString(e) + ")",
-                        actual[x] + " (0x" + Integer.toHexString(a) + ")", where + ", element " + x);
+                assertEquals(
+                        expected[x] + " (0x" + Integer.toHexString(e) + ")",
+                        actual[x] + " (0x" + Integer.toHexString(a) + ")",
+                        where + ", element " + x);
             }
         }
     }

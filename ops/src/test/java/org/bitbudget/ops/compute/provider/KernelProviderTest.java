@@ -49,22 +49,32 @@ class KernelProviderTest {
         assertEquals(new KernelChoice(512, "the widest this JVM runs"), KernelProvider.decide("true", null, true, 512));
         assertEquals(new KernelChoice(256, "bitbudget.vector.bits=256"), KernelProvider.decide(null, "256", true, 512));
         assertEquals(new KernelChoice(128, "bitbudget.vector.bits=128"), KernelProvider.decide(null, "128", true, 256));
-        assertEquals(new KernelChoice(256, "bitbudget.vector.bits=512 capped at 256, the widest this JVM runs"),
+        assertEquals(
+                new KernelChoice(256, "bitbudget.vector.bits=512 capped at 256, the widest this JVM runs"),
                 KernelProvider.decide(null, "512", true, 256));
-        assertEquals(new KernelChoice(512, "bitbudget.vector.bits=100 is not 128, 256 or 512, so the widest this "
-                + "JVM runs"), KernelProvider.decide(null, "100", true, 512));
-        assertEquals(new KernelChoice(0, "the widest vector of this JVM has only 64 bits"),
+        assertEquals(
+                new KernelChoice(
+                        512, "bitbudget.vector.bits=100 is not 128, 256 or 512, so the widest this " + "JVM runs"),
+                KernelProvider.decide(null, "100", true, 512));
+        assertEquals(
+                new KernelChoice(0, "the widest vector of this JVM has only 64 bits"),
                 KernelProvider.decide(null, null, true, 64));
     }
 
     @Test
     void theWidthsRunFrom128BitsToThePreferredShapeCappedAt512() {
         int widest = Math.min(512, VectorShape.preferredShape().vectorBitSize());
-        List<Integer> expected = Stream.iterate(128, bits -> bits <= widest, bits -> bits * 2).toList();
+        List<Integer> expected =
+                Stream.iterate(128, bits -> bits <= widest, bits -> bits * 2).toList();
         assertFalse(expected.isEmpty(), "this JVM runs no 128-bit vectors");
         assertEquals(expected, KernelProvider.widths());
-        assertEquals(KernelProvider.decide(System.getProperty(KernelProvider.VECTOR_PROPERTY),
-                System.getProperty(KernelProvider.BITS_PROPERTY), true, widest), KernelProvider.choice());
+        assertEquals(
+                KernelProvider.decide(
+                        System.getProperty(KernelProvider.VECTOR_PROPERTY),
+                        System.getProperty(KernelProvider.BITS_PROPERTY),
+                        true,
+                        widest),
+                KernelProvider.choice());
     }
 
     static Stream<Integer> widths() {
@@ -76,7 +86,8 @@ class KernelProviderTest {
     void aForcedWidthGivesOneKernelOfThatWidthThatEqualsTheScalarTwin(int bits) {
         Sgemm kernel = KernelProvider.at(new SgemmFamily(), bits);
         assertEquals(bits, KernelProvider.bits(kernel));
-        assertTrue(kernel.getClass().getName().startsWith("org.bitbudget.ops.compute.sgemm.VectorSgemm"),
+        assertTrue(
+                kernel.getClass().getName().startsWith("org.bitbudget.ops.compute.sgemm.VectorSgemm"),
                 kernel.getClass().getName());
         assertSame(kernel, KernelProvider.at(new SgemmFamily(), bits), "one kernel per family and width");
         assertSame(kernel, KernelProvider.vector(new SgemmFamily(), bits));
@@ -99,8 +110,8 @@ class KernelProviderTest {
 
     @Test
     void widthsThisJvmCannotRunAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelProvider.at(new SgemmFamily(), 1024));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KernelProvider.at(new SgemmFamily(), 1024));
         assertTrue(e.getMessage().startsWith("1024-bit vectors cannot run in this JVM; it runs [128"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelProvider.vector(new SgemmFamily(), 96));
     }

@@ -35,7 +35,9 @@ class SgemmDifferentialTest {
 
     /** What the matrices hold. */
     enum Values {
-        RANDOM, ADVERSARIAL, NON_FINITE
+        RANDOM,
+        ADVERSARIAL,
+        NON_FINITE
     }
 
     static Stream<Integer> widths() {
@@ -43,7 +45,8 @@ class SgemmDifferentialTest {
     }
 
     static Stream<Arguments> widthsRowsAndValues() {
-        return widths().flatMap(bits -> Arrays.stream(SIZES).boxed()
+        return widths().flatMap(bits -> Arrays.stream(SIZES)
+                .boxed()
                 .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
     }
 
@@ -81,7 +84,9 @@ class SgemmDifferentialTest {
                     int col = (x - cOff) % ldc;
                     boolean inside = x >= cOff && row < m && col < n;
                     if (!inside) {
-                        assertEquals(Float.floatToIntBits(c[x]), Float.floatToIntBits(fromVector[x]),
+                        assertEquals(
+                                Float.floatToIntBits(c[x]),
+                                Float.floatToIntBits(fromVector[x]),
                                 where + ": padding of C at " + x + " written");
                     }
                 }
@@ -103,8 +108,19 @@ class SgemmDifferentialTest {
     }
 
     /** The definition in {@link Sgemm}: c = fma(a[i][p], b[p][j], c) for p = 0 .. k-1 in order. */
-    private static float[] contract(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc) {
+    private static float[] contract(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc) {
         float[] out = c.clone();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -159,8 +175,10 @@ class SgemmDifferentialTest {
             int e = Float.floatToIntBits(expected[x]);
             int a = Float.floatToIntBits(actual[x]);
             if (e != a) {
-                assertEquals(Float.toString(expected[x]) + " (0x" + Integer.toHexString(e) + ")",
-                        Float.toString(actual[x]) + " (0x" + Integer.toHexString(a) + ")", where + ", element " + x);
+                assertEquals(
+                        Float.toString(expected[x]) + " (0x" + Integer.toHexString(e) + ")",
+                        Float.toString(actual[x]) + " (0x" + Integer.toHexString(a) + ")",
+                        where + ", element " + x);
             }
         }
     }
