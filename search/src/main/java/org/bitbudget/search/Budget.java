@@ -20,8 +20,9 @@ public record Budget(String cost, boolean strict, double limit, String text) {
     public Budget {
         Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(text, "text");
-        if (!Double.isFinite(limit))
+        if (!Double.isFinite(limit)) {
             throw new IllegalArgumentException("budget " + cost + ": limit " + limit + " is not finite");
+        }
     }
 
     /** {@code cost <= limit}, its text written from the limit. */
@@ -67,8 +68,12 @@ public record Budget(String cost, boolean strict, double limit, String text) {
     }
 
     static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
-        if (Math.abs(v) >= 1000 && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,.1f", v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) v);
+        }
+        if (Math.abs(v) >= 1000 && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,.1f", v);
+        }
         return String.format(Locale.ROOT, "%.6g", v)
                 .replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
                 .replace(".e", "e")

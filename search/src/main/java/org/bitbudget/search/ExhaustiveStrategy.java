@@ -41,7 +41,9 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         long start = System.nanoTime();
         int layers = p.layerCount(), nb = p.budgets().size();
         BigInteger count = BigInteger.ONE;
-        for (int l = 0; l < layers; l++) count = count.multiply(BigInteger.valueOf(p.allowedChoicesUnsafe(l).length));
+        for (int l = 0; l < layers; l++) {
+            count = count.multiply(BigInteger.valueOf(p.allowedChoicesUnsafe(l).length));
+        }
         if (count.compareTo(BigInteger.valueOf(maxConfigs)) > 0) {
             throw new SearchException(String.format(
                     Locale.ROOT,
@@ -57,11 +59,15 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         double[] restMinDamage = new double[layers + 1];
         for (int l = layers - 1; l >= 0; l--) {
             double md = Double.POSITIVE_INFINITY;
-            for (int c : p.allowedChoicesUnsafe(l)) md = Math.min(md, p.damage(l, c));
+            for (int c : p.allowedChoicesUnsafe(l)) {
+                md = Math.min(md, p.damage(l, c));
+            }
             restMinDamage[l] = restMinDamage[l + 1] + md;
             for (int b = 0; b < nb; b++) {
                 double mc = Double.POSITIVE_INFINITY;
-                for (int c : p.allowedChoicesUnsafe(l)) mc = Math.min(mc, p.budgetCost(b, l, c));
+                for (int c : p.allowedChoicesUnsafe(l)) {
+                    mc = Math.min(mc, p.budgetCost(b, l, c));
+                }
                 restMinCost[b][l] = restMinCost[b][l + 1] + mc;
             }
         }
@@ -69,7 +75,9 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         int depth = 0;
         long prefixes = 1;
         int threads = Math.max(1, control.threads());
-        while (depth < layers - 1 && prefixes < 8L * threads) prefixes *= p.allowedChoicesUnsafe(depth++).length;
+        while (depth < layers - 1 && prefixes < 8L * threads) {
+            prefixes *= p.allowedChoicesUnsafe(depth++).length;
+        }
         List<int[]> tasks = new ArrayList<>();
         enumeratePrefixes(p, depth, 0, new int[depth], tasks);
         AtomicLong leaves = new AtomicLong();
@@ -94,7 +102,9 @@ public final class ExhaustiveStrategy implements SearchStrategy {
                     int[] prefix = tasks.get(i);
                     fs.add(pool.submit(() -> s.run(prefix)));
                 }
-                for (Future<?> f : fs) f.get();
+                for (Future<?> f : fs) {
+                    f.get();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException e) {
@@ -105,13 +115,17 @@ public final class ExhaustiveStrategy implements SearchStrategy {
         int[] best = null;
         double bestD = Double.POSITIVE_INFINITY;
         for (Search s : results) {
-            if (s == null || s.best == null) continue;
+            if (s == null || s.best == null) {
+                continue;
+            }
             if (best == null || s.bestDamage < bestD || (s.bestDamage == bestD && Arrays.compare(s.best, best) < 0)) {
                 best = s.best;
                 bestD = s.bestDamage;
             }
         }
-        if (best == null && !stopped) throw new InfeasibleBudgetException(p.budgets());
+        if (best == null && !stopped) {
+            throw new InfeasibleBudgetException(p.budgets());
+        }
         Candidate c = best != null ? p.candidate(best) : Heuristics.fallback(p);
         control.report(new SearchProgress(
                 name(), leaves.get(), c.feasible() ? c.damage() : Double.NaN, Heuristics.seconds(start)));
@@ -183,24 +197,37 @@ public final class ExhaustiveStrategy implements SearchStrategy {
             for (int l = 0; l < prefix.length; l++) {
                 cfg[l] = prefix[l];
                 d += p.damage(l, prefix[l]);
-                for (int b = 0; b < nb; b++) tot[l + 1][b] = tot[l][b] + p.budgetCost(b, l, prefix[l]);
+                for (int b = 0; b < nb; b++) {
+                    tot[l + 1][b] = tot[l][b] + p.budgetCost(b, l, prefix[l]);
+                }
             }
-            for (int b = 0; b < nb; b++) if (tot[prefix.length][b] + restMinCost[b][prefix.length] > limit[b]) return;
+            for (int b = 0; b < nb; b++) {
+                if (tot[prefix.length][b] + restMinCost[b][prefix.length] > limit[b]) {
+                    return;
+                }
+            }
             dfs(prefix.length, d);
             leaves.addAndGet(local);
         }
 
         private void dfs(int l, double d) {
-            if (aborted) return;
+            if (aborted) {
+                return;
+            }
             if (l == layers) {
-                if ((++local & 4095) == 0 && control.shouldStop()) aborted = true;
+                if ((++local & 4095) == 0 && control.shouldStop()) {
+                    aborted = true;
+                }
                 if (d < bestDamage) {
                     bestDamage = d;
                     best = cfg.clone();
                 }
                 return;
             }
-            if (d + restMinDamage[l] >= bestDamage) return; // cannot beat (ties keep the earlier, smaller config)
+            // cannot beat (ties keep the earlier, smaller config)
+            if (d + restMinDamage[l] >= bestDamage) {
+                return;
+            }
             for (int c : p.allowedChoicesUnsafe(l)) {
                 boolean ok = true;
                 for (int b = 0; b < nb; b++) {
@@ -211,10 +238,14 @@ public final class ExhaustiveStrategy implements SearchStrategy {
                         break;
                     }
                 }
-                if (!ok) continue;
+                if (!ok) {
+                    continue;
+                }
                 cfg[l] = c;
                 dfs(l + 1, d + p.damage(l, c));
-                if (aborted) return;
+                if (aborted) {
+                    return;
+                }
             }
         }
     }

@@ -96,7 +96,9 @@ public final class GeneticStrategy implements SearchStrategy {
         try {
             java.util.function.Function<Genotype<IntegerGene>, Double> ff = gt -> {
                 int[] cfg = genome.decode(gt);
-                if (!problem.feasible(cfg)) return Double.NEGATIVE_INFINITY;
+                if (!problem.feasible(cfg)) {
+                    return Double.NEGATIVE_INFINITY;
+                }
                 if (ev == null) {
                     evaluations.incrementAndGet();
                     return -problem.damage(cfg);
@@ -132,7 +134,9 @@ public final class GeneticStrategy implements SearchStrategy {
                             .limit(Limits.bySteadyFitness(steadyGenerations))
                             .forEach(r -> record(r, genome, problem, ev, cache, visited, control, evaluations, start)));
         } finally {
-            if (pool != null) pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         Candidate best = visited.best() != null ? visited.best() : Heuristics.fallback(problem);
         return new SearchResult(
@@ -150,7 +154,9 @@ public final class GeneticStrategy implements SearchStrategy {
             AtomicLong evaluations,
             long start) {
         for (Phenotype<IntegerGene, Double> pt : r.population()) {
-            if (!pt.isEvaluated() || pt.fitness() == Double.NEGATIVE_INFINITY) continue;
+            if (!pt.isEvaluated() || pt.fitness() == Double.NEGATIVE_INFINITY) {
+                continue;
+            }
             int[] cfg = genome.decode(pt.genotype());
             visited.add(ev == null ? problem.candidate(cfg) : problem.candidate(cfg, cache.get(Arrays.toString(cfg))));
         }
@@ -170,19 +176,25 @@ public final class GeneticStrategy implements SearchStrategy {
         private boolean warmStart = true;
 
         public Builder populationSize(int n) {
-            if (n < 4) throw new IllegalArgumentException("ga: population must be >= 4");
+            if (n < 4) {
+                throw new IllegalArgumentException("ga: population must be >= 4");
+            }
             populationSize = n;
             return this;
         }
 
         public Builder generations(long n) {
-            if (n < 1) throw new IllegalArgumentException("ga: generations must be >= 1");
+            if (n < 1) {
+                throw new IllegalArgumentException("ga: generations must be >= 1");
+            }
             generations = n;
             return this;
         }
 
         public Builder steadyGenerations(int n) {
-            if (n < 1) throw new IllegalArgumentException("ga: steady generations must be >= 1");
+            if (n < 1) {
+                throw new IllegalArgumentException("ga: steady generations must be >= 1");
+            }
             steadyGenerations = n;
             return this;
         }

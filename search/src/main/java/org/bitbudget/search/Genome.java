@@ -26,7 +26,9 @@ final class Genome {
     Genome(SearchProblem problem) {
         this.problem = problem;
         int mx = 1;
-        for (int l = 0; l < problem.layerCount(); l++) mx = Math.max(mx, problem.allowedChoicesUnsafe(l).length);
+        for (int l = 0; l < problem.layerCount(); l++) {
+            mx = Math.max(mx, problem.allowedChoicesUnsafe(l).length);
+        }
         this.m = Math.max(2, mx); // a range of one value is not allowed by Jenetics
     }
 
@@ -50,9 +52,10 @@ final class Genome {
         for (int l = 0; l < cfg.length; l++) {
             int[] al = problem.allowedChoicesUnsafe(l);
             int k = java.util.Arrays.binarySearch(al, cfg[l]);
-            if (k < 0)
+            if (k < 0) {
                 throw new IllegalArgumentException(
                         "layer " + problem.space().layer(l) + ": choice " + cfg[l] + " not allowed");
+            }
             int g = (int) ((k * (long) m + al.length - 1) / al.length); // ceil(k * m / n)
             genes.add(IntegerGene.of(g, 0, m));
         }
@@ -75,7 +78,9 @@ final class Genome {
                 int[] cfg = decode(pt.genotype());
                 if (!Heuristics.repair(problem, cfg)) {
                     int[] c = Heuristics.construct(problem);
-                    if (c != null) cfg = c;
+                    if (c != null) {
+                        cfg = c;
+                    }
                 }
                 return Phenotype.of(encode(cfg), generation);
             }
@@ -86,9 +91,13 @@ final class Genome {
     List<Genotype<IntegerGene>> warmStart() {
         List<Genotype<IntegerGene>> out = new ArrayList<>();
         int[] g = Heuristics.greedy(problem);
-        if (g != null) out.add(encode(g));
+        if (g != null) {
+            out.add(encode(g));
+        }
         int[] c = Heuristics.construct(problem);
-        if (c != null) out.add(encode(c));
+        if (c != null) {
+            out.add(encode(c));
+        }
         return out;
     }
 

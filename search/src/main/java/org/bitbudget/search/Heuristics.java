@@ -28,10 +28,16 @@ final class Heuristics {
             for (int l = 0; l < layers; l++) {
                 int cur = cfg[l];
                 for (int c : p.allowedChoicesUnsafe(l)) {
-                    if (c == cur) continue;
-                    for (int b = 0; b < nb; b++) nt[b] = tot[b] - p.budgetCost(b, l, cur) + p.budgetCost(b, l, c);
+                    if (c == cur) {
+                        continue;
+                    }
+                    for (int b = 0; b < nb; b++) {
+                        nt[b] = tot[b] - p.budgetCost(b, l, cur) + p.budgetCost(b, l, c);
+                    }
                     double red = viol - violation(p, nt);
-                    if (red <= 1e-15 * Math.max(1, viol)) continue;
+                    if (red <= 1e-15 * Math.max(1, viol)) {
+                        continue;
+                    }
                     double ratio = (p.damage(l, c) - p.damage(l, cur)) / red;
                     if (ratio < bestRatio || (ratio == bestRatio && red > bestRed)) {
                         bestRatio = ratio;
@@ -43,7 +49,9 @@ final class Heuristics {
             }
             if (bl < 0) {
                 // stuck with single moves (several budgets pulling apart): try pairs of moves
-                if (!pairMove(p, cfg, tot, viol)) return false;
+                if (!pairMove(p, cfg, tot, viol)) {
+                    return false;
+                }
                 tot = p.budgetTotals(cfg);
                 viol = violation(p, tot);
                 continue;
@@ -63,16 +71,25 @@ final class Heuristics {
         int l1 = -1, c1 = -1, l2 = -1, c2 = -1;
         for (int a = 0; a < layers; a++) {
             for (int ca : p.allowedChoicesUnsafe(a)) {
-                if (ca == cfg[a]) continue;
-                for (int b = 0; b < nb; b++) t1[b] = tot[b] - p.budgetCost(b, a, cfg[a]) + p.budgetCost(b, a, ca);
+                if (ca == cfg[a]) {
+                    continue;
+                }
+                for (int b = 0; b < nb; b++) {
+                    t1[b] = tot[b] - p.budgetCost(b, a, cfg[a]) + p.budgetCost(b, a, ca);
+                }
                 double da = p.damage(a, ca) - p.damage(a, cfg[a]);
                 for (int e = a + 1; e < layers; e++) {
                     for (int ce : p.allowedChoicesUnsafe(e)) {
-                        if (ce == cfg[e]) continue;
-                        for (int b = 0; b < nb; b++)
+                        if (ce == cfg[e]) {
+                            continue;
+                        }
+                        for (int b = 0; b < nb; b++) {
                             t2[b] = t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce);
+                        }
                         double red = viol - violation(p, t2);
-                        if (red <= 1e-15 * Math.max(1, viol)) continue;
+                        if (red <= 1e-15 * Math.max(1, viol)) {
+                            continue;
+                        }
                         double ratio = (da + p.damage(e, ce) - p.damage(e, cfg[e])) / red;
                         if (ratio < bestRatio) {
                             bestRatio = ratio;
@@ -85,7 +102,9 @@ final class Heuristics {
                 }
             }
         }
-        if (l1 < 0) return false;
+        if (l1 < 0) {
+            return false;
+        }
         cfg[l1] = c1;
         cfg[l2] = c2;
         return true;
@@ -94,7 +113,9 @@ final class Heuristics {
     static double violation(SearchProblem p, double[] totals) {
         double v = 0;
         for (int b = 0; b < totals.length; b++) {
-            if (!p.meets(b, totals[b])) v += (totals[b] - p.budgets().get(b).limit()) / p.budgetScale(b);
+            if (!p.meets(b, totals[b])) {
+                v += (totals[b] - p.budgets().get(b).limit()) / p.budgetScale(b);
+            }
         }
         return v;
     }
@@ -113,7 +134,9 @@ final class Heuristics {
             double bestV = Double.POSITIVE_INFINITY;
             for (int c : p.allowedChoicesUnsafe(l)) {
                 double v = 0;
-                for (int b = 0; b < nb; b++) v += p.budgetCost(b, l, c) / p.budgetScale(b);
+                for (int b = 0; b < nb; b++) {
+                    v += p.budgetCost(b, l, c) / p.budgetScale(b);
+                }
                 if (v < bestV || (v == bestV && p.damage(l, c) < p.damage(l, best))) {
                     bestV = v;
                     best = c;
@@ -121,11 +144,15 @@ final class Heuristics {
             }
             cfg[l] = best;
         }
-        if (repair(p, cfg)) return cfg;
+        if (repair(p, cfg)) {
+            return cfg;
+        }
         // Second attempt: the cheapest config for each single budget in turn.
         for (Budget b : p.budgets()) {
             int[] c = p.cheapestConfig(b.cost());
-            if (repair(p, c)) return c;
+            if (repair(p, c)) {
+                return c;
+            }
         }
         return null;
     }
@@ -133,7 +160,9 @@ final class Heuristics {
     /** Starting from the most precise config, greedy repair (the {@code greedy} baseline). */
     static int[] greedy(SearchProblem p) {
         int[] cfg = p.mostPreciseConfig();
-        if (repair(p, cfg)) return cfg;
+        if (repair(p, cfg)) {
+            return cfg;
+        }
         return construct(p);
     }
 
@@ -151,10 +180,13 @@ final class Heuristics {
                 int cur = cfg[l];
                 for (int c : p.allowedChoicesUnsafe(l)) {
                     double d = p.damage(l, c) - p.damage(l, cur);
-                    if (c == cur || d >= bestD) continue;
+                    if (c == cur || d >= bestD) {
+                        continue;
+                    }
                     boolean ok = true;
-                    for (int b = 0; b < nb && ok; b++)
+                    for (int b = 0; b < nb && ok; b++) {
                         ok = p.meets(b, tot[b] - p.budgetCost(b, l, cur) + p.budgetCost(b, l, c));
+                    }
                     if (ok) {
                         bestD = d;
                         bl = l;
@@ -162,7 +194,9 @@ final class Heuristics {
                     }
                 }
             }
-            if (bl < 0) return;
+            if (bl < 0) {
+                return;
+            }
             cfg[bl] = bc;
             tot = p.budgetTotals(cfg);
         }
@@ -181,7 +215,9 @@ final class Heuristics {
             int l1 = -1, c1 = -1, l2 = -1, c2 = -1;
             for (int a = 0; a < layers; a++) {
                 for (int ca : p.allowedChoicesUnsafe(a)) {
-                    if (ca == cfg[a] || (keep != null && !keep[a][ca])) continue;
+                    if (ca == cfg[a] || (keep != null && !keep[a][ca])) {
+                        continue;
+                    }
                     double da = p.damage(a, ca) - p.damage(a, cfg[a]);
                     boolean ok = true;
                     for (int b = 0; b < nb; b++) {
@@ -196,12 +232,17 @@ final class Heuristics {
                     }
                     for (int e = a + 1; e < layers; e++) {
                         for (int ce : p.allowedChoicesUnsafe(e)) {
-                            if (ce == cfg[e] || (keep != null && !keep[e][ce])) continue;
+                            if (ce == cfg[e] || (keep != null && !keep[e][ce])) {
+                                continue;
+                            }
                             double d = da + p.damage(e, ce) - p.damage(e, cfg[e]);
-                            if (d >= bestD) continue;
+                            if (d >= bestD) {
+                                continue;
+                            }
                             boolean ok2 = true;
-                            for (int b = 0; b < nb && ok2; b++)
+                            for (int b = 0; b < nb && ok2; b++) {
                                 ok2 = p.meets(b, t1[b] - p.budgetCost(b, e, cfg[e]) + p.budgetCost(b, e, ce));
+                            }
                             if (ok2) {
                                 bestD = d;
                                 l1 = a;
@@ -213,9 +254,13 @@ final class Heuristics {
                     }
                 }
             }
-            if (l1 < 0) return;
+            if (l1 < 0) {
+                return;
+            }
             cfg[l1] = c1;
-            if (l2 >= 0) cfg[l2] = c2;
+            if (l2 >= 0) {
+                cfg[l2] = c2;
+            }
             tot = p.budgetTotals(cfg);
         }
     }
@@ -240,9 +285,15 @@ final class Heuristics {
 
         Candidate add(Candidate c) {
             evaluations++;
-            if (!c.feasible()) return c;
-            if (best == null || better(c, best)) best = c;
-            if (seen.size() < 4 * cap) seen.putIfAbsent(Arrays.toString(c.config()), c);
+            if (!c.feasible()) {
+                return c;
+            }
+            if (best == null || better(c, best)) {
+                best = c;
+            }
+            if (seen.size() < 4 * cap) {
+                seen.putIfAbsent(Arrays.toString(c.config()), c);
+            }
             return c;
         }
 
@@ -267,8 +318,9 @@ final class Heuristics {
     }
 
     static final Comparator<Candidate> ORDER = (a, b) -> {
-        if (a.measured() && b.measured() && a.accuracy() != b.accuracy())
+        if (a.measured() && b.measured() && a.accuracy() != b.accuracy()) {
             return Double.compare(b.accuracy(), a.accuracy());
+        }
         int c = Double.compare(a.damage(), b.damage());
         return c != 0 ? c : Arrays.compare(a.config(), b.config());
     };
@@ -279,7 +331,9 @@ final class Heuristics {
      */
     static Candidate fallback(SearchProblem p) {
         int[] cfg = greedy(p);
-        if (cfg == null) cfg = p.mostPreciseConfig();
+        if (cfg == null) {
+            cfg = p.mostPreciseConfig();
+        }
         return p.candidate(cfg);
     }
 

@@ -90,7 +90,9 @@ public final class IlpStrategy implements SearchStrategy {
     static Solution solve(SearchProblem p, SearchControl control, int[] hint) {
         long t0 = System.nanoTime();
         int layers = p.layerCount(), nb = p.budgets().size();
-        if (nb == 0) return new Solution(p.mostPreciseConfig(), true, false, 0, 0);
+        if (nb == 0) {
+            return new Solution(p.mostPreciseConfig(), true, false, 0, 0);
+        }
         // 1. dominance
         boolean[][] keep = new boolean[layers][];
         for (int l = 0; l < layers; l++) {
@@ -99,7 +101,9 @@ public final class IlpStrategy implements SearchStrategy {
             for (int c : al) {
                 boolean dominated = false;
                 for (int o : al) {
-                    if (o == c || p.damage(l, o) > p.damage(l, c)) continue;
+                    if (o == c || p.damage(l, o) > p.damage(l, c)) {
+                        continue;
+                    }
                     boolean noWorse = true, strictly = p.damage(l, o) < p.damage(l, c);
                     for (int b = 0; b < nb && noWorse; b++) {
                         double co = p.budgetCost(b, l, o), cc = p.budgetCost(b, l, c);
@@ -116,11 +120,15 @@ public final class IlpStrategy implements SearchStrategy {
         }
         // 2. incumbent
         int[] inc = Heuristics.greedy(p);
-        if (inc != null) Heuristics.improve(p, inc, null);
+        if (inc != null) {
+            Heuristics.improve(p, inc, null);
+        }
         if (hint != null && p.feasible(hint)) {
             int[] h = hint.clone();
             Heuristics.improve(p, h, null);
-            if (inc == null || p.damage(h) < p.damage(inc)) inc = h;
+            if (inc == null || p.damage(h) < p.damage(inc)) {
+                inc = h;
+            }
         }
         // 3. Lagrangian bound (subgradient), with repaired Lagrangian solutions as incumbents
         double[] lambda = new double[nb];
@@ -154,18 +162,30 @@ public final class IlpStrategy implements SearchStrategy {
             }
             double n2 = 0;
             for (int b = 0; b < nb; b++) {
-                if (lambda[b] <= 0 && g[b] < 0) g[b] = 0;
+                if (lambda[b] <= 0 && g[b] < 0) {
+                    g[b] = 0;
+                }
                 n2 += g[b] * g[b];
             }
-            if (n2 == 0 || theta < 1e-8) break;
+            if (n2 == 0 || theta < 1e-8) {
+                break;
+            }
             double target = Double.isFinite(ub) ? ub : bestLB + Math.max(1e-3, Math.abs(bestLB) * 0.05);
             double step = theta * Math.max(target - lb, 1e-12 * Math.max(1, Math.abs(lb))) / n2;
-            for (int b = 0; b < nb; b++) lambda[b] = Math.max(0, lambda[b] + step * g[b]);
-            if (Double.isFinite(ub) && ub - bestLB <= 1e-12 * Math.max(1, Math.abs(ub))) break;
+            for (int b = 0; b < nb; b++) {
+                lambda[b] = Math.max(0, lambda[b] + step * g[b]);
+            }
+            if (Double.isFinite(ub) && ub - bestLB <= 1e-12 * Math.max(1, Math.abs(ub))) {
+                break;
+            }
         }
-        if (inc != null) Heuristics.improvePairs(p, inc, keep, control);
+        if (inc != null) {
+            Heuristics.improvePairs(p, inc, keep, control);
+        }
         ub = inc == null ? Double.POSITIVE_INFINITY : p.damage(inc);
-        if (DEBUG) System.err.printf("presolve %.1f ms, LB %.9f UB %.9f%n", (System.nanoTime() - t0) / 1e6, bestLB, ub);
+        if (DEBUG) {
+            System.err.printf("presolve %.1f ms, LB %.9f UB %.9f%n", (System.nanoTime() - t0) / 1e6, bestLB, ub);
+        }
         // 4. reduced-cost fixing and the reduced models. With a target T below the incumbent, every
         // choice that cannot be part of a config of damage <= T is dropped; if the reduced model's
         // optimum z is <= T it is the global optimum (a better config would have survived the fixing),
@@ -183,10 +203,16 @@ public final class IlpStrategy implements SearchStrategy {
             double target = Double.isNaN(f) ? Double.POSITIVE_INFINITY : last ? ub : bestLB + f * (ub - bestLB);
             boolean[][] k = fix(p, keep, bestLambda, bestLB, target, last ? inc : null);
             kept = 0;
-            for (boolean[] row : k) for (boolean v : row) if (v) kept++;
+            for (boolean[] row : k) {
+                for (boolean v : row) {
+                    if (v) {
+                        kept++;
+                    }
+                }
+            }
             Reduced r = solveReduced(p, k, control);
             models++;
-            if (DEBUG)
+            if (DEBUG) {
                 System.err.printf(
                         "  target %.9f kept %d -> %s %s (%.1f ms)%n",
                         target,
@@ -194,12 +220,15 @@ public final class IlpStrategy implements SearchStrategy {
                         r.state,
                         r.config == null ? "-" : String.format("%.9f", p.damage(r.config)),
                         (System.nanoTime() - t0) / 1e6);
+            }
             stopped |= r.stopped;
             if (r.config != null && (inc == null || p.damage(r.config) < ub)) {
                 inc = r.config;
                 ub = p.damage(inc);
             }
-            if (r.stopped) break;
+            if (r.stopped) {
+                break;
+            }
             boolean provenOptimal = r.state != null && r.state.isOptimal();
             if (provenOptimal
                     && r.config != null
@@ -208,16 +237,19 @@ public final class IlpStrategy implements SearchStrategy {
             }
             if (last) {
                 if (inc == null) {
-                    if (r.state == Optimisation.State.INFEASIBLE) throw new InfeasibleBudgetException(p.budgets());
+                    if (r.state == Optimisation.State.INFEASIBLE) {
+                        throw new InfeasibleBudgetException(p.budgets());
+                    }
                     return new Solution(null, false, true, models, kept);
                 }
                 // The incumbent was in the model: it is proven optimal only when ojalgo's optimum matches it
                 // (ojalgo's answer was rejected by the exact budget check). ojalgo has been seen to report
                 // OPTIMAL with a value above a feasible incumbent of its model; then nothing is proven.
                 boolean proven = provenOptimal && Math.abs(r.value - ub) <= 1e-9 * Math.max(1, Math.abs(ub));
-                if (DEBUG)
+                if (DEBUG) {
                     System.err.printf(
                             "  last round: state %s value %.12f incumbent %.12f -> %s%n", r.state, r.value, ub, proven);
+                }
                 return new Solution(inc, proven, false, models, kept);
             }
         }
@@ -238,25 +270,53 @@ public final class IlpStrategy implements SearchStrategy {
         double tol = 1e-9 * (Math.abs(target) + Math.abs(lb)) + 1e-12;
         for (int l = 0; l < layers; l++) {
             k[l] = keep[l].clone();
-            if (!Double.isFinite(target)) continue;
-            double minv = Double.POSITIVE_INFINITY;
-            for (int c : p.allowedChoicesUnsafe(l)) if (keep[l][c]) minv = Math.min(minv, reduced(p, lambda, l, c));
-            for (int c : p.allowedChoicesUnsafe(l)) {
-                if (k[l][c] && lb + reduced(p, lambda, l, c) - minv > target + tol) k[l][c] = false;
+            if (!Double.isFinite(target)) {
+                continue;
             }
-            if (inc != null) k[l][inc[l]] = true;
+            double minv = Double.POSITIVE_INFINITY;
+            for (int c : p.allowedChoicesUnsafe(l)) {
+                if (keep[l][c]) {
+                    minv = Math.min(minv, reduced(p, lambda, l, c));
+                }
+            }
+            for (int c : p.allowedChoicesUnsafe(l)) {
+                if (k[l][c] && lb + reduced(p, lambda, l, c) - minv > target + tol) {
+                    k[l][c] = false;
+                }
+            }
+            if (inc != null) {
+                k[l][inc[l]] = true;
+            }
         }
-        if (!Double.isFinite(target)) return k;
+        if (!Double.isFinite(target)) {
+            return k;
+        }
         int before = 0;
-        if (DEBUG) for (boolean[] row : k) for (boolean v : row) if (v) before++;
+        if (DEBUG) {
+            for (boolean[] row : k) {
+                for (boolean v : row) {
+                    if (v) {
+                        before++;
+                    }
+                }
+            }
+        }
         int[] x = new int[layers];
         double[] g = new double[nb];
         for (int l = 0; l < layers; l++) {
             int n = 0;
-            for (boolean v : k[l]) if (v) n++;
-            if (n < 2) continue;
+            for (boolean v : k[l]) {
+                if (v) {
+                    n++;
+                }
+            }
+            if (n < 2) {
+                continue;
+            }
             for (int c = 0; c < k[l].length; c++) {
-                if (!k[l][c] || (inc != null && inc[l] == c)) continue;
+                if (!k[l][c] || (inc != null && inc[l] == c)) {
+                    continue;
+                }
                 double[] lam = lambda.clone();
                 double theta = 1;
                 for (int it = 0; it < PROBE_ITERATIONS; it++) {
@@ -267,19 +327,33 @@ public final class IlpStrategy implements SearchStrategy {
                     }
                     double n2 = 0;
                     for (int b = 0; b < nb; b++) {
-                        if (lam[b] <= 0 && g[b] < 0) g[b] = 0;
+                        if (lam[b] <= 0 && g[b] < 0) {
+                            g[b] = 0;
+                        }
                         n2 += g[b] * g[b];
                     }
-                    if (n2 == 0) break;
+                    if (n2 == 0) {
+                        break;
+                    }
                     double step = theta * Math.max(target - v, 1e-12) * 1.5 / n2;
-                    for (int b = 0; b < nb; b++) lam[b] = Math.max(0, lam[b] + step * g[b]);
-                    if (it % 5 == 4) theta /= 2;
+                    for (int b = 0; b < nb; b++) {
+                        lam[b] = Math.max(0, lam[b] + step * g[b]);
+                    }
+                    if (it % 5 == 4) {
+                        theta /= 2;
+                    }
                 }
             }
         }
         if (DEBUG) {
             int after = 0;
-            for (boolean[] row : k) for (boolean v : row) if (v) after++;
+            for (boolean[] row : k) {
+                for (boolean v : row) {
+                    if (v) {
+                        after++;
+                    }
+                }
+            }
             System.err.printf("  probing: %d -> %d kept%n", before, after);
         }
         return k;
@@ -296,14 +370,18 @@ public final class IlpStrategy implements SearchStrategy {
         int[] base = new int[layers];
         for (int l = 0; l < layers; l++) {
             int n = 0, only = -1;
-            for (int c = 0; c < keep[l].length; c++)
+            for (int c = 0; c < keep[l].length; c++) {
                 if (keep[l][c]) {
                     n++;
                     only = c;
                 }
-            if (n == 0) return new Reduced(null, Optimisation.State.INFEASIBLE, false, Double.NaN);
-            if (n == 1) base[l] = only;
-            else {
+            }
+            if (n == 0) {
+                return new Reduced(null, Optimisation.State.INFEASIBLE, false, Double.NaN);
+            }
+            if (n == 1) {
+                base[l] = only;
+            } else {
                 free.add(l);
                 isFree[l] = true;
             }
@@ -324,16 +402,25 @@ public final class IlpStrategy implements SearchStrategy {
         // Budgets are normalised by their scale and shifted by the per-layer minimum cost among the
         // kept choices (and damage likewise), which keeps the coefficients well conditioned.
         double[] rhs = new double[nb];
-        for (int b = 0; b < nb; b++) rhs[b] = p.budgets().get(b).limit();
+        for (int b = 0; b < nb; b++) {
+            rhs[b] = p.budgets().get(b).limit();
+        }
         for (int l = 0; l < layers; l++) {
-            if (!isFree[l]) for (int b = 0; b < nb; b++) rhs[b] -= p.budgetCost(b, l, base[l]);
+            if (!isFree[l]) {
+                for (int b = 0; b < nb; b++) {
+                    rhs[b] -= p.budgetCost(b, l, base[l]);
+                }
+            }
         }
         double[][] cmin = new double[layers][nb];
         for (int l : free) {
             for (int b = 0; b < nb; b++) {
                 cmin[l][b] = Double.POSITIVE_INFINITY;
-                for (int c = 0; c < keep[l].length; c++)
-                    if (keep[l][c]) cmin[l][b] = Math.min(cmin[l][b], p.budgetCost(b, l, c));
+                for (int c = 0; c < keep[l].length; c++) {
+                    if (keep[l][c]) {
+                        cmin[l][b] = Math.min(cmin[l][b], p.budgetCost(b, l, c));
+                    }
+                }
                 rhs[b] -= cmin[l][b];
             }
         }
@@ -344,22 +431,34 @@ public final class IlpStrategy implements SearchStrategy {
             rows[b] = model.addExpression("budget" + b).upper(BigDecimal.valueOf(rhs[b] / s + slack));
         }
         double shift = 0; // damage of the fixed layers plus the per-layer minima subtracted from the weights
-        for (int l = 0; l < layers; l++) if (!isFree[l]) shift += p.damage(l, base[l]);
+        for (int l = 0; l < layers; l++) {
+            if (!isFree[l]) {
+                shift += p.damage(l, base[l]);
+            }
+        }
         Variable[][] vars = new Variable[layers][];
         for (int l : free) {
             vars[l] = new Variable[keep[l].length];
             Expression oneHot = model.addExpression("layer" + l).level(1);
             double dmin = Double.POSITIVE_INFINITY;
-            for (int c = 0; c < keep[l].length; c++) if (keep[l][c]) dmin = Math.min(dmin, p.damage(l, c));
+            for (int c = 0; c < keep[l].length; c++) {
+                if (keep[l][c]) {
+                    dmin = Math.min(dmin, p.damage(l, c));
+                }
+            }
             shift += dmin;
             for (int c = 0; c < keep[l].length; c++) {
-                if (!keep[l][c]) continue;
+                if (!keep[l][c]) {
+                    continue;
+                }
                 Variable v = model.addVariable("x" + l + "_" + c).binary().weight(p.damage(l, c) - dmin);
                 vars[l][c] = v;
                 oneHot.set(v, 1);
                 for (int b = 0; b < nb; b++) {
                     double a = (p.budgetCost(b, l, c) - cmin[l][b]) / p.budgetScale(b);
-                    if (a != 0) rows[b].set(v, a);
+                    if (a != 0) {
+                        rows[b].set(v, a);
+                    }
                 }
             }
         }
@@ -393,7 +492,9 @@ public final class IlpStrategy implements SearchStrategy {
                 throw new IllegalStateException("ilp: ojalgo failed: " + e.getCause(), e.getCause());
             }
         }
-        if (result == null) return new Reduced(null, null, true, Double.NaN);
+        if (result == null) {
+            return new Reduced(null, null, true, Double.NaN);
+        }
         int[] sol = null;
         if (result.getState().isFeasible()) {
             sol = base.clone();
@@ -401,7 +502,9 @@ public final class IlpStrategy implements SearchStrategy {
                 int pick = -1;
                 double bestV = -1;
                 for (int c = 0; c < vars[l].length; c++) {
-                    if (vars[l][c] == null) continue;
+                    if (vars[l][c] == null) {
+                        continue;
+                    }
                     double v = result.doubleValue(model.indexOf(vars[l][c]));
                     if (v > bestV) {
                         bestV = v;
@@ -410,7 +513,9 @@ public final class IlpStrategy implements SearchStrategy {
                 }
                 sol[l] = pick;
             }
-            if (!p.feasible(sol)) sol = null; // outside the tolerance in exact arithmetic: not trusted
+            if (!p.feasible(sol)) {
+                sol = null; // outside the tolerance in exact arithmetic: not trusted
+            }
         }
         stopped |= control.shouldStop() && !result.getState().isOptimal();
         return new Reduced(sol, result.getState(), stopped, result.getValue() + shift);
@@ -418,7 +523,9 @@ public final class IlpStrategy implements SearchStrategy {
 
     private static double reduced(SearchProblem p, double[] lambda, int l, int c) {
         double v = p.damage(l, c);
-        for (int b = 0; b < lambda.length; b++) v += lambda[b] * p.budgetCost(b, l, c) / p.budgetScale(b);
+        for (int b = 0; b < lambda.length; b++) {
+            v += lambda[b] * p.budgetCost(b, l, c) / p.budgetScale(b);
+        }
         return v;
     }
 
@@ -441,17 +548,23 @@ public final class IlpStrategy implements SearchStrategy {
             double best = Double.POSITIVE_INFINITY;
             int bc = -1;
             for (int c : p.allowedChoicesUnsafe(l)) {
-                if (!keep[l][c] || (l == fl && c != fc)) continue;
+                if (!keep[l][c] || (l == fl && c != fc)) {
+                    continue;
+                }
                 double v = reduced(p, lambda, l, c);
                 if (v < best) {
                     best = v;
                     bc = c;
                 }
             }
-            if (bc < 0) return Double.POSITIVE_INFINITY; // no choice left: nothing below the target
+            if (bc < 0) {
+                return Double.POSITIVE_INFINITY; // no choice left: nothing below the target
+            }
             val += best;
             x[l] = bc;
-            for (int b = 0; b < nb; b++) g[b] += p.budgetCost(b, l, bc) / p.budgetScale(b);
+            for (int b = 0; b < nb; b++) {
+                g[b] += p.budgetCost(b, l, bc) / p.budgetScale(b);
+            }
         }
         return val;
     }

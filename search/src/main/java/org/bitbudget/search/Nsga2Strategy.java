@@ -83,9 +83,11 @@ public final class Nsga2Strategy implements SearchStrategy {
         double[] objScale = new double[objIndex.length];
         for (int i = 0; i < objIndex.length; i++) {
             double mx = 0;
-            for (int l = 0; l < problem.layerCount(); l++)
-                for (int c : problem.allowedChoicesUnsafe(l))
+            for (int l = 0; l < problem.layerCount(); l++) {
+                for (int c : problem.allowedChoicesUnsafe(l)) {
                     mx = Math.max(mx, Math.abs(problem.cost(objIndex[i], l, c)));
+                }
+            }
             objScale[i] = mx > 0 ? mx * problem.layerCount() : 1;
         }
         Genome genome = new Genome(problem);
@@ -109,13 +111,16 @@ public final class Nsga2Strategy implements SearchStrategy {
                 if (ev == null) {
                     evaluations.incrementAndGet();
                     v[0] = -problem.damage(cfg);
-                } else
+                } else {
                     v[0] = cache.computeIfAbsent(Arrays.toString(cfg), k -> {
                         evaluations.incrementAndGet();
                         return ev.accuracy(cfg);
                     });
+                }
                 double[] costs = problem.costs(cfg);
-                for (int i = 0; i < objIndex.length; i++) v[i + 1] = -costs[objIndex[i]] / objScale[i];
+                for (int i = 0; i < objIndex.length; i++) {
+                    v[i + 1] = -costs[objIndex[i]] / objScale[i];
+                }
                 return Vec.of(v);
             };
             Engine<IntegerGene, Vec<double[]>> engine = Engine.builder(ff, genome.factoryTemplate())
@@ -144,12 +149,16 @@ public final class Nsga2Strategy implements SearchStrategy {
                             .collect(MOEA.toParetoSet(
                                     new IntRange(Math.max(2, populationSize / 2), 4 * populationSize))));
         } finally {
-            if (pool != null) pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         Map<String, Candidate> distinct = new LinkedHashMap<>();
         for (Phenotype<IntegerGene, Vec<double[]>> pt : pareto) {
             int[] cfg = genome.decode(pt.genotype());
-            if (!problem.feasible(cfg)) continue;
+            if (!problem.feasible(cfg)) {
+                continue;
+            }
             distinct.computeIfAbsent(
                     Arrays.toString(cfg),
                     k -> ev == null ? problem.candidate(cfg) : problem.candidate(cfg, cache.get(k)));
@@ -157,7 +166,13 @@ public final class Nsga2Strategy implements SearchStrategy {
         List<Candidate> front = nonDominated(new ArrayList<>(distinct.values()), objIndex, ev != null);
         front.sort(Heuristics.ORDER);
         Candidate best = front.isEmpty() ? Heuristics.fallback(problem) : front.getFirst();
-        if (ev != null) for (Candidate c : front) if (c.accuracy() > best.accuracy()) best = c;
+        if (ev != null) {
+            for (Candidate c : front) {
+                if (c.accuracy() > best.accuracy()) {
+                    best = c;
+                }
+            }
+        }
         return new SearchResult(name(), best, front, evaluations.get(), Heuristics.seconds(start), stopped[0], false);
     }
 
@@ -172,7 +187,9 @@ public final class Nsga2Strategy implements SearchStrategy {
                     break;
                 }
             }
-            if (!dominated) out.add(a);
+            if (!dominated) {
+                out.add(a);
+            }
         }
         return out;
     }
@@ -180,10 +197,14 @@ public final class Nsga2Strategy implements SearchStrategy {
     /** Whether {@code a} is no worse than {@code b} on every objective and better on one. */
     static boolean dominates(Candidate a, Candidate b, int[] objIndex, boolean accuracy) {
         double qa = accuracy ? -a.accuracy() : a.damage(), qb = accuracy ? -b.accuracy() : b.damage();
-        if (qa > qb) return false;
+        if (qa > qb) {
+            return false;
+        }
         boolean strict = qa < qb;
         for (int i : objIndex) {
-            if (a.cost(i) > b.cost(i)) return false;
+            if (a.cost(i) > b.cost(i)) {
+                return false;
+            }
             strict |= a.cost(i) < b.cost(i);
         }
         return strict;
@@ -199,13 +220,17 @@ public final class Nsga2Strategy implements SearchStrategy {
         private boolean warmStart = true;
 
         public Builder populationSize(int n) {
-            if (n < 4) throw new IllegalArgumentException("nsga2: population must be >= 4");
+            if (n < 4) {
+                throw new IllegalArgumentException("nsga2: population must be >= 4");
+            }
             populationSize = n;
             return this;
         }
 
         public Builder generations(long n) {
-            if (n < 1) throw new IllegalArgumentException("nsga2: generations must be >= 1");
+            if (n < 1) {
+                throw new IllegalArgumentException("nsga2: generations must be >= 1");
+            }
             generations = n;
             return this;
         }

@@ -25,16 +25,21 @@ public final class ParetoSweep {
      */
     public static List<Point> run(
             SearchProblem problem, String cost, int points, int[] reference, SearchControl control) {
-        if (points < 2) throw new IllegalArgumentException("pareto sweep: points must be >= 2");
+        if (points < 2) {
+            throw new IllegalArgumentException("pareto sweep: points must be >= 2");
+        }
         int ci = problem.costIndex(cost);
         int[] ref = reference != null ? reference.clone() : problem.mostPreciseConfig();
-        if (!problem.valid(ref))
+        if (!problem.valid(ref)) {
             throw new IllegalArgumentException(
                     "pareto sweep: reference config " + Arrays.toString(ref) + " uses a forbidden choice");
+        }
         double lo = 0;
         for (int l = 0; l < problem.layerCount(); l++) {
             double mn = Double.POSITIVE_INFINITY;
-            for (int c : problem.allowedChoicesUnsafe(l)) mn = Math.min(mn, problem.cost(ci, l, c));
+            for (int c : problem.allowedChoicesUnsafe(l)) {
+                mn = Math.min(mn, problem.cost(ci, l, c));
+            }
             lo += mn;
         }
         double hi = problem.costs(ref)[ci];
@@ -51,9 +56,13 @@ public final class ParetoSweep {
             } catch (InfeasibleBudgetException e) {
                 continue;
             }
-            if (s.config() == null) continue;
+            if (s.config() == null) {
+                continue;
+            }
             previous = s.config();
-            if (!seen.add(Arrays.toString(s.config()))) continue;
+            if (!seen.add(Arrays.toString(s.config()))) {
+                continue;
+            }
             out.add(new Point(limit, sp.candidate(s.config()), s.optimal()));
             control.report(new SearchProgress("pareto", i + 1, sp.damage(s.config()), 0));
         }

@@ -18,7 +18,9 @@ public final class RandomStrategy implements SearchStrategy {
     }
 
     public RandomStrategy(int samples, boolean measure) {
-        if (samples < 1) throw new IllegalArgumentException("random: samples must be >= 1");
+        if (samples < 1) {
+            throw new IllegalArgumentException("random: samples must be >= 1");
+        }
         this.samples = samples;
         this.measure = measure;
     }
@@ -49,7 +51,9 @@ public final class RandomStrategy implements SearchStrategy {
                 int[] al = problem.allowedChoicesUnsafe(l);
                 cfg[l] = al[rnd.nextInt(al.length)];
             }
-            if (!problem.feasible(cfg) && !Heuristics.repair(problem, cfg)) continue;
+            if (!problem.feasible(cfg) && !Heuristics.repair(problem, cfg)) {
+                continue;
+            }
             visited.add(ev == null ? problem.candidate(cfg) : problem.candidate(cfg, ev.accuracy(cfg)));
             if ((i + 1) % 100 == 0) {
                 control.report(new SearchProgress(

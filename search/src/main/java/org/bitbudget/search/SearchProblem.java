@@ -40,19 +40,23 @@ public final class SearchProblem {
     private SearchProblem(Builder b) {
         this.space = b.space;
         int layers = space.layerCount();
-        if (b.damage == null) throw new IllegalArgumentException("search problem: no damage table");
+        if (b.damage == null) {
+            throw new IllegalArgumentException("search problem: no damage table");
+        }
         this.damage = copy(b.damage, "damage");
         this.costNames = List.copyOf(b.costs.keySet());
         this.costs = new double[costNames.size()][][];
-        for (int i = 0; i < costNames.size(); i++)
+        for (int i = 0; i < costNames.size(); i++) {
             costs[i] = copy(b.costs.get(costNames.get(i)), "cost " + costNames.get(i));
+        }
         this.budgets = List.copyOf(b.budgets);
         this.budgetCost = new int[budgets.size()];
         for (int i = 0; i < budgets.size(); i++) {
             int ci = costNames.indexOf(budgets.get(i).cost());
-            if (ci < 0)
+            if (ci < 0) {
                 throw new IllegalArgumentException("budget " + budgets.get(i) + ": unknown cost '"
                         + budgets.get(i).cost() + "', known: " + costNames);
+            }
             budgetCost[i] = ci;
         }
         this.allowed = new boolean[layers][];
@@ -62,12 +66,15 @@ public final class SearchProblem {
         }
         this.pinned = new int[layers];
         Arrays.fill(pinned, -1);
-        for (int[] f : b.forbidden) allowed[f[0]][f[1]] = false;
+        for (int[] f : b.forbidden) {
+            allowed[f[0]][f[1]] = false;
+        }
         for (Map.Entry<Integer, Integer> p : b.pins.entrySet()) {
             int l = p.getKey(), c = p.getValue();
-            if (!allowed[l][c])
+            if (!allowed[l][c]) {
                 throw new IllegalArgumentException(
                         "layer " + space.layer(l) + ": pinned choice " + space.choice(l, c) + " is forbidden");
+            }
             Arrays.fill(allowed[l], false);
             allowed[l][c] = true;
             pinned[l] = c;
@@ -75,10 +82,20 @@ public final class SearchProblem {
         this.allowedChoices = new int[layers][];
         for (int l = 0; l < layers; l++) {
             int n = 0;
-            for (boolean a : allowed[l]) if (a) n++;
-            if (n == 0) throw new SearchException("layer " + space.layer(l) + ": every choice is forbidden");
+            for (boolean a : allowed[l]) {
+                if (a) {
+                    n++;
+                }
+            }
+            if (n == 0) {
+                throw new SearchException("layer " + space.layer(l) + ": every choice is forbidden");
+            }
             allowedChoices[l] = new int[n];
-            for (int c = 0, k = 0; c < allowed[l].length; c++) if (allowed[l][c]) allowedChoices[l][k++] = c;
+            for (int c = 0, k = 0; c < allowed[l].length; c++) {
+                if (allowed[l][c]) {
+                    allowedChoices[l][k++] = c;
+                }
+            }
         }
         this.evaluator = b.evaluator;
         this.minTotal = new double[budgets.size()];
@@ -131,14 +148,22 @@ public final class SearchProblem {
     /** A builder preloaded with this problem's tables, budgets, forbidden choices and evaluator. */
     public Builder toBuilder() {
         Builder b = new Builder(space).damage(damage).evaluator(evaluator);
-        for (int i = 0; i < costNames.size(); i++) b.cost(costNames.get(i), costs[i]);
-        for (Budget bu : budgets) b.budget(bu.cost(), bu.limit());
+        for (int i = 0; i < costNames.size(); i++) {
+            b.cost(costNames.get(i), costs[i]);
+        }
+        for (Budget bu : budgets) {
+            b.budget(bu.cost(), bu.limit());
+        }
         for (int l = 0; l < allowed.length; l++) {
             if (pinned[l] >= 0) {
                 b.pin(l, pinned[l]);
                 continue;
             }
-            for (int c = 0; c < allowed[l].length; c++) if (!allowed[l][c]) b.forbid(l, c);
+            for (int c = 0; c < allowed[l].length; c++) {
+                if (!allowed[l][c]) {
+                    b.forbid(l, c);
+                }
+            }
         }
         return b;
     }
@@ -147,7 +172,9 @@ public final class SearchProblem {
     public SearchProblem withBudgets(List<Budget> newBudgets) {
         Builder b = toBuilder();
         b.budgets.clear();
-        for (Budget bu : newBudgets) b.budget(bu.cost(), bu.limit());
+        for (Budget bu : newBudgets) {
+            b.budget(bu.cost(), bu.limit());
+        }
         return b.build();
     }
 
@@ -157,11 +184,17 @@ public final class SearchProblem {
         boolean replaced = false;
         for (Budget bu : budgets) {
             if (bu.cost().equals(cost)) {
-                if (!replaced) nb.add(new Budget(cost, limit));
+                if (!replaced) {
+                    nb.add(new Budget(cost, limit));
+                }
                 replaced = true;
-            } else nb.add(bu);
+            } else {
+                nb.add(bu);
+            }
         }
-        if (!replaced) nb.add(new Budget(cost, limit));
+        if (!replaced) {
+            nb.add(new Budget(cost, limit));
+        }
         return withBudgets(nb);
     }
 
@@ -195,7 +228,9 @@ public final class SearchProblem {
 
     public int costIndex(String name) {
         int i = costNames.indexOf(name);
-        if (i < 0) throw new IllegalArgumentException("unknown cost '" + name + "', known: " + costNames);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown cost '" + name + "', known: " + costNames);
+        }
         return i;
     }
 
@@ -240,7 +275,9 @@ public final class SearchProblem {
 
     public double damage(int[] config) {
         double s = 0;
-        for (int l = 0; l < config.length; l++) s += damage[l][config[l]];
+        for (int l = 0; l < config.length; l++) {
+            s += damage[l][config[l]];
+        }
         return s;
     }
 
@@ -251,20 +288,26 @@ public final class SearchProblem {
     /** Totals of every cost, in {@link #costNames()} order. */
     public double[] costs(int[] config) {
         double[] out = new double[costNames.size()];
-        for (int i = 0; i < out.length; i++) out[i] = total(costs[i], config);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = total(costs[i], config);
+        }
         return out;
     }
 
     /** Totals of every budget's cost, in {@link #budgets()} order. */
     public double[] budgetTotals(int[] config) {
         double[] out = new double[budgets.size()];
-        for (int b = 0; b < out.length; b++) out[b] = total(costs[budgetCost[b]], config);
+        for (int b = 0; b < out.length; b++) {
+            out[b] = total(costs[budgetCost[b]], config);
+        }
         return out;
     }
 
     private static double total(double[][] table, int[] config) {
         double s = 0;
-        for (int l = 0; l < config.length; l++) s += table[l][config[l]];
+        for (int l = 0; l < config.length; l++) {
+            s += table[l][config[l]];
+        }
         return s;
     }
 
@@ -276,17 +319,27 @@ public final class SearchProblem {
 
     /** Whether the config uses only allowed choices and meets every budget. */
     public boolean feasible(int[] config) {
-        if (!valid(config)) return false;
+        if (!valid(config)) {
+            return false;
+        }
         double[] t = budgetTotals(config);
-        for (int b = 0; b < t.length; b++) if (!meets(b, t[b])) return false;
+        for (int b = 0; b < t.length; b++) {
+            if (!meets(b, t[b])) {
+                return false;
+            }
+        }
         return true;
     }
 
     /** Whether the config has one allowed choice per layer. */
     public boolean valid(int[] config) {
-        if (config == null || config.length != layerCount()) return false;
+        if (config == null || config.length != layerCount()) {
+            return false;
+        }
         for (int l = 0; l < config.length; l++) {
-            if (config[l] < 0 || config[l] >= allowed[l].length || !allowed[l][config[l]]) return false;
+            if (config[l] < 0 || config[l] >= allowed[l].length || !allowed[l][config[l]]) {
+                return false;
+            }
         }
         return true;
     }
@@ -295,8 +348,11 @@ public final class SearchProblem {
     public double violation(int[] config) {
         double v = 0;
         double[] t = budgetTotals(config);
-        for (int b = 0; b < t.length; b++)
-            if (!meets(b, t[b])) v += (t[b] - budgets.get(b).limit()) / budgetScale[b];
+        for (int b = 0; b < t.length; b++) {
+            if (!meets(b, t[b])) {
+                v += (t[b] - budgets.get(b).limit()) / budgetScale[b];
+            }
+        }
         return v;
     }
 
@@ -306,7 +362,9 @@ public final class SearchProblem {
      */
     public void requireAttainableBudgets() {
         for (int b = 0; b < budgets.size(); b++) {
-            if (!meets(b, minTotal[b])) throw new InfeasibleBudgetException(budgets.get(b), minTotal[b]);
+            if (!meets(b, minTotal[b])) {
+                throw new InfeasibleBudgetException(budgets.get(b), minTotal[b]);
+            }
         }
     }
 
@@ -315,7 +373,11 @@ public final class SearchProblem {
         int[] cfg = new int[layerCount()];
         for (int l = 0; l < cfg.length; l++) {
             int best = allowedChoices[l][0];
-            for (int c : allowedChoices[l]) if (damage[l][c] < damage[l][best]) best = c;
+            for (int c : allowedChoices[l]) {
+                if (damage[l][c] < damage[l][best]) {
+                    best = c;
+                }
+            }
             cfg[l] = best;
         }
         return cfg;
@@ -328,7 +390,9 @@ public final class SearchProblem {
         for (int l = 0; l < cfg.length; l++) {
             int best = allowedChoices[l][0];
             for (int c : allowedChoices[l]) {
-                if (t[l][c] < t[l][best] || (t[l][c] == t[l][best] && damage[l][c] < damage[l][best])) best = c;
+                if (t[l][c] < t[l][best] || (t[l][c] == t[l][best] && damage[l][c] < damage[l][best])) {
+                    best = c;
+                }
             }
             cfg[l] = best;
         }
@@ -399,9 +463,10 @@ public final class SearchProblem {
         /** Pins a layer to the choice with the given label. */
         public Builder pin(int layer, String label) {
             int c = space.indexOf(layer, label);
-            if (c < 0)
+            if (c < 0) {
                 throw new IllegalArgumentException(
                         "layer " + space.layer(layer) + ": no choice '" + label + "' in " + space.choices(layer));
+            }
             return pin(layer, c);
         }
 
@@ -411,14 +476,20 @@ public final class SearchProblem {
          */
         public Builder limitPerChoice(String property, double[][] values, double max) {
             Objects.requireNonNull(values, property);
-            if (values.length != space.layerCount())
+            if (values.length != space.layerCount()) {
                 throw new IllegalArgumentException(
                         property + ": " + values.length + " rows for " + space.layerCount() + " layers");
+            }
             for (int l = 0; l < values.length; l++) {
-                if (values[l].length != space.choiceCount(l))
+                if (values[l].length != space.choiceCount(l)) {
                     throw new IllegalArgumentException(property + ": layer " + space.layer(l) + " has "
                             + values[l].length + " values for " + space.choiceCount(l) + " choices");
-                for (int c = 0; c < values[l].length; c++) if (values[l][c] > max) forbid(l, c);
+                }
+                for (int c = 0; c < values[l].length; c++) {
+                    if (values[l][c] > max) {
+                        forbid(l, c);
+                    }
+                }
             }
             return this;
         }
@@ -429,11 +500,13 @@ public final class SearchProblem {
         }
 
         private void check(int layer, int choice) {
-            if (layer < 0 || layer >= space.layerCount())
+            if (layer < 0 || layer >= space.layerCount()) {
                 throw new IllegalArgumentException("layer index " + layer + " out of range");
-            if (choice < 0 || choice >= space.choiceCount(layer))
+            }
+            if (choice < 0 || choice >= space.choiceCount(layer)) {
                 throw new IllegalArgumentException(
                         "layer " + space.layer(layer) + ": choice index " + choice + " out of range");
+            }
         }
 
         public SearchProblem build() {

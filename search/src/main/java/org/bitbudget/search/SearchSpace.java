@@ -24,18 +24,22 @@ public final class SearchSpace {
     public SearchSpace(List<String> layers, List<? extends List<String>> choices) {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(choices, "choices");
-        if (layers.isEmpty()) throw new IllegalArgumentException("search space: no layers");
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("search space: no layers");
+        }
         if (layers.size() != choices.size()) {
             throw new IllegalArgumentException(
                     "search space: " + layers.size() + " layers but " + choices.size() + " choice lists");
         }
-        if (new HashSet<>(layers).size() != layers.size())
+        if (new HashSet<>(layers).size() != layers.size()) {
             throw new IllegalArgumentException("search space: duplicate layer names");
+        }
         List<List<String>> copy = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             List<String> cs = List.copyOf(choices.get(l));
-            if (cs.isEmpty())
+            if (cs.isEmpty()) {
                 throw new IllegalArgumentException("search space: layer " + layers.get(l) + " has no choices");
+            }
             if (new HashSet<>(cs).size() != cs.size()) {
                 throw new IllegalArgumentException(
                         "search space: layer " + layers.get(l) + " has duplicate choices " + cs);
@@ -49,7 +53,9 @@ public final class SearchSpace {
     /** Every layer gets the same candidate labels. */
     public static SearchSpace uniform(List<String> layers, List<String> choices) {
         List<List<String>> all = new ArrayList<>();
-        for (int l = 0; l < layers.size(); l++) all.add(choices);
+        for (int l = 0; l < layers.size(); l++) {
+            all.add(choices);
+        }
         return new SearchSpace(layers, all);
     }
 
@@ -85,7 +91,9 @@ public final class SearchSpace {
     /** The number of configs (product of the choice counts). */
     public BigInteger configCount() {
         BigInteger n = BigInteger.ONE;
-        for (List<String> cs : choices) n = n.multiply(BigInteger.valueOf(cs.size()));
+        for (List<String> cs : choices) {
+            n = n.multiply(BigInteger.valueOf(cs.size()));
+        }
         return n;
     }
 
@@ -93,7 +101,9 @@ public final class SearchSpace {
     public String describe(int[] config) {
         StringBuilder sb = new StringBuilder("{");
         for (int l = 0; l < config.length; l++) {
-            if (l > 0) sb.append(", ");
+            if (l > 0) {
+                sb.append(", ");
+            }
             sb.append(layers.get(l)).append('=').append(choice(l, config[l]));
         }
         return sb.append('}').toString();

@@ -25,7 +25,9 @@ public final class UniformStrategy implements SearchStrategy {
                 continue;
             }
             int c = p.space().indexOf(l, label);
-            if (c < 0 || !p.isAllowed(l, c)) return null;
+            if (c < 0 || !p.isAllowed(l, c)) {
+                return null;
+            }
             cfg[l] = c;
         }
         return cfg;
@@ -34,7 +36,9 @@ public final class UniformStrategy implements SearchStrategy {
     /** Labels in first-seen order over the layers. */
     public static List<String> labels(SearchProblem p) {
         Set<String> all = new LinkedHashSet<>();
-        for (int l = 0; l < p.layerCount(); l++) all.addAll(p.space().choices(l));
+        for (int l = 0; l < p.layerCount(); l++) {
+            all.addAll(p.space().choices(l));
+        }
         return List.copyOf(all);
     }
 
@@ -49,12 +53,16 @@ public final class UniformStrategy implements SearchStrategy {
         int tried = 0;
         for (String label : labels(problem)) {
             int[] cfg = uniformConfig(problem, label);
-            if (cfg == null) continue;
+            if (cfg == null) {
+                continue;
+            }
             tried++;
             Candidate c = problem.candidate(cfg);
             if (c.feasible()) {
                 feasible.add(c);
-                if (best == null || Heuristics.better(c, best)) best = c;
+                if (best == null || Heuristics.better(c, best)) {
+                    best = c;
+                }
             } else {
                 double v = problem.violation(cfg);
                 if (v < cheapestViolation) {

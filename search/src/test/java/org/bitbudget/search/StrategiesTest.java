@@ -57,7 +57,11 @@ class StrategiesTest {
     @Test
     void ilpMatchesExhaustiveWithPinsForbiddenChoicesAndThreeBudgets() {
         double[][] acc = new double[7][5];
-        for (int l = 0; l < 7; l++) for (int c = 0; c < 5; c++) acc[l][c] = 10 + c + l % 3;
+        for (int l = 0; l < 7; l++) {
+            for (int c = 0; c < 5; c++) {
+                acc[l][c] = 10 + c + l % 3;
+            }
+        }
         for (int s = 1; s <= 10; s++) {
             int seed = 200 + s;
             SearchProblem p = feasible(
@@ -72,7 +76,9 @@ class StrategiesTest {
             assertEquals(opt, ilp.damage(), 1e-9);
             assertEquals(4, ilp.config()[0]);
             assertEquals(4, ilp.config()[6]);
-            for (int l = 0; l < 7; l++) assertTrue(acc[l][ilp.config()[l]] <= 14 || l == 0 || l == 6);
+            for (int l = 0; l < 7; l++) {
+                assertTrue(acc[l][ilp.config()[l]] <= 14 || l == 0 || l == 6);
+            }
         }
     }
 
@@ -122,15 +128,18 @@ class StrategiesTest {
                 SearchResult r = s.search(p, CONTROL);
                 assertTrue(r.feasible() && p.feasible(r.config()), s.name() + " infeasible");
                 assertTrue(r.damage() >= opt - 1e-12, s.name() + " beat the optimum");
-                for (Candidate c : r.candidates()) assertTrue(c.feasible());
+                for (Candidate c : r.candidates()) {
+                    assertTrue(c.feasible());
+                }
             }
             try {
                 SearchResult u = new UniformStrategy().search(p, CONTROL);
                 assertTrue(p.feasible(u.config()));
                 int[] cfg = u.config();
                 String label = p.space().choice(0, cfg[0]);
-                for (int l = 0; l < cfg.length; l++)
+                for (int l = 0; l < cfg.length; l++) {
                     assertEquals(label, p.space().choice(l, cfg[l]));
+                }
             } catch (SearchException e) {
                 assertTrue(e.getMessage().startsWith("uniform: no uniform precision meets"), e.getMessage());
             }
@@ -144,7 +153,9 @@ class StrategiesTest {
         double best = Double.POSITIVE_INFINITY;
         for (String label : UniformStrategy.labels(p)) {
             int[] cfg = UniformStrategy.uniformConfig(p, label);
-            if (p.feasible(cfg)) best = Math.min(best, p.damage(cfg));
+            if (p.feasible(cfg)) {
+                best = Math.min(best, p.damage(cfg));
+            }
         }
         assertEquals(best, r.damage(), 0);
     }
@@ -181,7 +192,9 @@ class StrategiesTest {
                     r.damage() - opt <= 0.01 * Math.abs(opt) + 1e-12,
                     () -> "ga regret " + (r.damage() - opt) + " over optimum " + opt);
             n++;
-            if (r.damage() - opt <= 1e-12) exact++;
+            if (r.damage() - opt <= 1e-12) {
+                exact++;
+            }
         }
         assertTrue(exact >= 0.9 * n, "ga found the optimum on " + exact + " of " + n);
     }
@@ -226,8 +239,9 @@ class StrategiesTest {
                     .toArray();
             for (Candidate a : front) {
                 assertTrue(a.feasible() && p.feasible(a.config()));
-                for (Candidate b : front)
+                for (Candidate b : front) {
                     assertFalse(a != b && Nsga2Strategy.dominates(b, a, obj, false), "dominated member");
+                }
             }
             double minDamage =
                     front.stream().mapToDouble(Candidate::damage).min().orElseThrow();

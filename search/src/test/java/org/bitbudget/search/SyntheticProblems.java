@@ -37,7 +37,9 @@ final class SyntheticProblems {
         }
         SearchProblem.Builder b =
                 SearchProblem.builder(new SearchSpace(names, labels)).damage(dmg);
-        for (int i = 0; i < 3; i++) b.cost(COSTS[i], cost[i]);
+        for (int i = 0; i < 3; i++) {
+            b.cost(COSTS[i], cost[i]);
+        }
         for (int i = 0; i < budgets; i++) {
             double mn = 0, mx = 0;
             for (int l = 0; l < layers; l++) {
@@ -69,11 +71,15 @@ final class SyntheticProblems {
             int n = 2 + r.nextInt(maxChoices - 1);
             List<String> ls = new ArrayList<>();
             dmg[l] = new double[n];
-            for (int b = 0; b < budgets; b++) cost[b][l] = new double[n];
+            for (int b = 0; b < budgets; b++) {
+                cost[b][l] = new double[n];
+            }
             for (int c = 0; c < n; c++) {
                 ls.add("f" + c);
                 dmg[l][c] = r.nextDouble();
-                for (int b = 0; b < budgets; b++) cost[b][l][c] = r.nextInt(1, 1000);
+                for (int b = 0; b < budgets; b++) {
+                    cost[b][l][c] = r.nextInt(1, 1000);
+                }
             }
             labels.add(ls);
         }
