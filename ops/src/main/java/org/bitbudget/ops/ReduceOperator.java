@@ -103,7 +103,7 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
      *
      * @param axesValue the value of input 1, or null when it is omitted
      */
-    static boolean[] reduced(Reduce op, long[] axesValue, int rank) {
+    private static boolean[] reduced(Reduce op, long[] axesValue, int rank) {
         long[] axes = op.axesInput()
                 ? axesValue
                 : op.axes() == null
@@ -131,7 +131,7 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
     }
 
     /** The output dimensions of reducing {@code reduced} (null: none) of {@code dims}. */
-    static int[] outputDims(Reduce op, int[] dims, boolean[] reduced) {
+    private static int[] outputDims(Reduce op, int[] dims, boolean[] reduced) {
         if (reduced == null) {
             return dims.clone();
         }
