@@ -39,9 +39,15 @@ public final class Operators {
             new ReshapeOperator(),
             new ConcatOperator(),
             new IdentityOperator(),
-            new SoftmaxOperator(),
+            new SoftmaxOperator(false),
             new RoundOperator(),
-            new FakeQuantizeOperator());
+            new FakeQuantizeOperator(),
+            new ReduceOperator(ReduceOperator.Kind.MEAN),
+            new ReduceOperator(ReduceOperator.Kind.SUM),
+            new ReduceOperator(ReduceOperator.Kind.MAX),
+            new ReduceOperator(ReduceOperator.Kind.MIN),
+            new LayerNormalizationOperator(),
+            new SoftmaxOperator(true));
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

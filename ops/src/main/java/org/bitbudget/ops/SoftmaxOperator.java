@@ -11,24 +11,30 @@ import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.NormOps;
 
 /**
- * ONNX Softmax: before opset 13 over the input flattened to 2-D at {@code axis} (default 1), from 13
- * along the one axis (default -1).
+ * ONNX Softmax and LogSoftmax, one descriptor per kind: before opset 13 over the input flattened to
+ * 2-D at {@code axis} (default 1), from 13 along the one axis (default -1).
  */
 final class SoftmaxOperator implements OperatorDescriptor<Op.Softmax> {
+    private final boolean log;
+
+    SoftmaxOperator(boolean log) {
+        this.log = log;
+    }
+
     @Override
     public String type() {
-        return "Softmax";
+        return new Op.Softmax(-1, false, log).type();
     }
 
     @Override
     public Op.Softmax read(OnnxNode n) {
-        return new Op.Softmax(n.getInt("axis", n.opset() < 13 ? 1 : -1), n.opset() < 13);
+        return new Op.Softmax(n.getInt("axis", n.opset() < 13 ? 1 : -1), n.opset() < 13, log);
     }
 
     @Override
     public void write(Op.Softmax s, Node node, AttributeWriter out) {
         if (s.coerce2d()) {
-            throw new IllegalArgumentException("node " + node.name() + ": opset-13 Softmax has no 2-D form");
+            throw new IllegalArgumentException("node " + node.name() + ": opset-13 " + s.type() + " has no 2-D form");
         }
         out.integer("axis", s.axis());
     }

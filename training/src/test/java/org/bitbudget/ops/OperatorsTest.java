@@ -42,7 +42,13 @@ class OperatorsTest {
             "Concat",
             "Identity",
             "Softmax",
-            "Round");
+            "Round",
+            "ReduceMean",
+            "ReduceSum",
+            "ReduceMax",
+            "ReduceMin",
+            "LayerNormalization",
+            "LogSoftmax");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -99,7 +105,8 @@ class OperatorsTest {
         assertEquals(
                 "gelu.onnx: node /act/Gelu: operator Gelu is not supported (supported: Conv, Gemm, MatMul, "
                         + "Add, Sub, Mul, Div, BatchNormalization, Relu, Clip, Sigmoid, MaxPool, AveragePool, "
-                        + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round)",
+                        + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round, "
+                        + "ReduceMean, ReduceSum, ReduceMax, ReduceMin, LayerNormalization, LogSoftmax)",
                 e.getMessage());
         assertEquals("Gelu", e.feature());
     }

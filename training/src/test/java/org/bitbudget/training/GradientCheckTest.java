@@ -143,7 +143,7 @@ class GradientCheckTest {
         });
     }
 
-    private static void check(String label, TinyGraph t, Graph g) {
+    static void check(String label, TinyGraph t, Graph g) {
         check(label, t, g, false, Set.of());
     }
 

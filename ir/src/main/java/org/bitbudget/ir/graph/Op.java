@@ -189,11 +189,17 @@ public interface Op {
 
     /**
      * Softmax along {@code axis}. Before opset 13 ONNX flattens the input to 2-D at {@code axis} and
-     * normalises each row ({@code coerce2d}); from 13 it normalises along the one axis.
+     * normalises each row ({@code coerce2d}); from 13 it normalises along the one axis. With
+     * {@code log} it is LogSoftmax, the logarithm of the same result, computed without forming it.
      */
-    record Softmax(int axis, boolean coerce2d) implements Op {
+    record Softmax(int axis, boolean coerce2d, boolean log) implements Op {
+        /** Softmax proper. */
+        public Softmax(int axis, boolean coerce2d) {
+            this(axis, coerce2d, false);
+        }
+
         public String type() {
-            return "Softmax";
+            return log ? "LogSoftmax" : "Softmax";
         }
     }
 

@@ -4,7 +4,7 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 
-/** Batch normalisation and softmax. */
+/** Batch normalisation, softmax and log-softmax. */
 public final class NormalizationOps {
     private NormalizationOps() {}
 
@@ -79,6 +79,7 @@ public final class NormalizationOps {
         return new Tensor[] {y, Tensor.of(mean.shape(), runMean), Tensor.of(var.shape(), runVar)};
     }
 
+    /** Softmax or LogSoftmax ({@link Op.Softmax#log()}) over the groups {@code op} names. */
     public static Tensor softmax(Op.Softmax op, Tensor x) {
         Shape xs = x.shape();
         int rank = xs.rank();
@@ -104,8 +105,16 @@ public final class NormalizationOps {
                     out[base + j * inner] = (float) e;
                     sum += e;
                 }
-                for (int j = 0; j < length; j++) {
-                    out[base + j * inner] = (float) (out[base + j * inner] / sum);
+                if (op.log()) {
+                    // x - max - log(sum), so large inputs neither overflow nor lose the small terms.
+                    double shift = max + Math.log(sum);
+                    for (int j = 0; j < length; j++) {
+                        out[base + j * inner] = (float) (in[base + j * inner] - shift);
+                    }
+                } else {
+                    for (int j = 0; j < length; j++) {
+                        out[base + j * inner] = (float) (out[base + j * inner] / sum);
+                    }
                 }
             }
         }

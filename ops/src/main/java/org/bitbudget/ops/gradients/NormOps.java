@@ -3,7 +3,7 @@ package org.bitbudget.ops.gradients;
 import java.util.Arrays;
 import org.bitbudget.ir.graph.Op;
 
-/** Batch normalisation and softmax, and their gradients. */
+/** Batch and layer normalisation, softmax and log-softmax, and their gradients. */
 public final class NormOps {
     private NormOps() {}
 
@@ -167,6 +167,108 @@ public final class NormOps {
         };
     }
 
+    /**
+     * What a LayerNormalization forward keeps for its backward: per row, the mean and
+     * 1 / sqrt(variance + epsilon).
+     */
+    public record LayerNormState(double[] mean, double[] invStd) {}
+
+    /**
+     * LayerNormalization of {@code rows} rows of {@code x} (two-pass mean and population variance per
+     * row). Returns Y, the means and the inverse standard deviations as tensors of {@code statDims};
+     * the state is in {@link #layerNormState}.
+     *
+     * @param bias the bias, one value per element of a row, or null
+     */
+    public static DTensor[] layerNorm(
+            DTensor x, int rows, DTensor scale, DTensor bias, double epsilon, int[] statDims) {
+        double[] in = x.data();
+        double[] s = scale.data();
+        double[] b = bias == null ? null : bias.data();
+        int n = rows == 0 ? 0 : in.length / rows;
+        double[] out = new double[in.length];
+        double[] means = new double[rows];
+        double[] invStds = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += in[base + j];
+            }
+            double mu = sum / n;
+            double sumSq = 0;
+            for (int j = 0; j < n; j++) {
+                double d = in[base + j] - mu;
+                sumSq += d * d;
+            }
+            double inv = 1 / Math.sqrt(sumSq / n + epsilon);
+            for (int j = 0; j < n; j++) {
+                double v = (in[base + j] - mu) * inv * s[j];
+                out[base + j] = b == null ? v : v + b[j];
+            }
+            means[r] = mu;
+            invStds[r] = inv;
+        }
+        return new DTensor[] {DTensor.of(x.dims(), out), DTensor.of(statDims, means), DTensor.of(statDims, invStds)};
+    }
+
+    /** The backward state of a {@link #layerNorm} result. */
+    public static LayerNormState layerNormState(DTensor[] result) {
+        return new LayerNormState(result[1].data(), result[2].data());
+    }
+
+    /**
+     * Gradients {dX, dScale, dBias} of LayerNormalization. Per row of n values, with x̂ the normalised
+     * row and g = dY * scale: dX = invStd * (g − mean(g) − x̂ mean(g x̂)); over all rows,
+     * dScale = Σ dY x̂ and dBias = Σ dY.
+     */
+    public static DTensor[] layerNormBackward(
+            DTensor x,
+            DTensor scale,
+            LayerNormState state,
+            DTensor dy,
+            boolean needX,
+            boolean needScale,
+            boolean needBias) {
+        double[] in = x.data();
+        double[] s = scale.data();
+        double[] g = dy.data();
+        int rows = state.mean().length;
+        int n = rows == 0 ? 0 : in.length / rows;
+        double[] dx = needX ? new double[in.length] : null;
+        double[] dScale = new double[s.length];
+        double[] dBias = new double[s.length];
+        for (int r = 0; r < rows; r++) {
+            int base = r * n;
+            double mu = state.mean()[r];
+            double inv = state.invStd()[r];
+            double sumG = 0;
+            double sumGx = 0;
+            for (int j = 0; j < n; j++) {
+                double xhat = (in[base + j] - mu) * inv;
+                double gs = g[base + j] * s[j];
+                sumG += gs;
+                sumGx += gs * xhat;
+                dScale[j] += g[base + j] * xhat;
+                dBias[j] += g[base + j];
+            }
+            if (dx == null) {
+                continue;
+            }
+            double meanG = sumG / n;
+            double meanGx = sumGx / n;
+            for (int j = 0; j < n; j++) {
+                double xhat = (in[base + j] - mu) * inv;
+                dx[base + j] = inv * (g[base + j] * s[j] - meanG - xhat * meanGx);
+            }
+        }
+        return new DTensor[] {
+            dx == null ? null : DTensor.of(x.dims(), dx),
+            needScale ? DTensor.of(scale.dims(), dScale) : null,
+            needBias ? DTensor.of(scale.dims(), dBias) : null
+        };
+    }
+
     /** The layout softmax normalises over: {@code outer} groups of {@code length} values {@code inner} apart. */
     private record Groups(int outer, int length, int inner) {}
 
@@ -188,6 +290,7 @@ public final class NormOps {
         return op.coerce2d() ? new Groups(outer, along * rest, 1) : new Groups(outer, along, rest);
     }
 
+    /** Softmax or LogSoftmax ({@link Op.Softmax#log()}) in double. */
     public static DTensor softmax(Op.Softmax op, DTensor x) {
         Groups gr = groups(op, x.dims());
         double[] in = x.data();
@@ -205,15 +308,20 @@ public final class NormOps {
                     out[base + j * gr.inner] = e;
                     sum += e;
                 }
+                double shift = max + Math.log(sum);
                 for (int j = 0; j < gr.length; j++) {
-                    out[base + j * gr.inner] /= sum;
+                    int at = base + j * gr.inner;
+                    out[at] = op.log() ? in[at] - shift : out[at] / sum;
                 }
             }
         }
         return DTensor.of(x.dims(), out);
     }
 
-    /** dX = Y * (dY − Σ dY Y), the sum over each normalised group. */
+    /**
+     * Softmax: dX = Y * (dY − Σ dY Y); LogSoftmax: dX = dY − exp(Y) Σ dY; the sums over each
+     * normalised group.
+     */
     public static DTensor softmaxBackward(Op.Softmax op, DTensor y, DTensor dy) {
         Groups gr = groups(op, y.dims());
         double[] out = y.data();
@@ -225,11 +333,11 @@ public final class NormOps {
                 double dot = 0;
                 for (int j = 0; j < gr.length; j++) {
                     int at = base + j * gr.inner;
-                    dot += g[at] * out[at];
+                    dot += op.log() ? g[at] : g[at] * out[at];
                 }
                 for (int j = 0; j < gr.length; j++) {
                     int at = base + j * gr.inner;
-                    dx[at] = out[at] * (g[at] - dot);
+                    dx[at] = op.log() ? g[at] - Math.exp(out[at]) * dot : out[at] * (g[at] - dot);
                 }
             }
         }
