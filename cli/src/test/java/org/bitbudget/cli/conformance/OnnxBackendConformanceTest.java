@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Every case whose model uses only operators the importer supports must pass within 1e-4 relative;
  * the only exceptions are the cases listed in {@link #OUT_OF_SCOPE} (3-D spatial operators,
  * Identity over sequences and optionals, and element types BitBudget does not carry), which must be
- * reported as unsupported with the listed feature, so the list cannot go stale. Nothing is skipped: a missing package fails the test.
+ * reported as unsupported with the listed feature, so the list cannot go stale. Nothing is skipped:
+ * a missing package fails the test.
  */
 class OnnxBackendConformanceTest {
     private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
