@@ -47,7 +47,31 @@ public final class Operators {
             new ReduceOperator(ReduceOperator.Kind.MAX),
             new ReduceOperator(ReduceOperator.Kind.MIN),
             new LayerNormalizationOperator(),
-            new SoftmaxOperator(true));
+            new SoftmaxOperator(true),
+            new ActivationFunctionOperator(ActivationFunctionOperator.Kind.HARD_SIGMOID),
+            new ActivationFunctionOperator(ActivationFunctionOperator.Kind.HARD_SWISH),
+            new ActivationFunctionOperator(ActivationFunctionOperator.Kind.LEAKY_RELU),
+            new PReluOperator(),
+            new ActivationFunctionOperator(ActivationFunctionOperator.Kind.ELU),
+            new UnaryMathOperator(UnaryMathOperator.Kind.TANH),
+            new UnaryMathOperator(UnaryMathOperator.Kind.ERF),
+            new ActivationFunctionOperator(ActivationFunctionOperator.Kind.GELU),
+            new UnaryMathOperator(UnaryMathOperator.Kind.EXP),
+            new UnaryMathOperator(UnaryMathOperator.Kind.LOG),
+            new PowOperator(),
+            new UnaryMathOperator(UnaryMathOperator.Kind.SQRT),
+            new UnaryMathOperator(UnaryMathOperator.Kind.RECIPROCAL),
+            new UnaryMathOperator(UnaryMathOperator.Kind.NEG),
+            new UnaryMathOperator(UnaryMathOperator.Kind.ABS),
+            new MinMaxOperator(false),
+            new MinMaxOperator(true),
+            new WhereOperator(),
+            new ComparisonOperator(ComparisonOperator.Kind.EQUAL),
+            new ComparisonOperator(ComparisonOperator.Kind.LESS),
+            new ComparisonOperator(ComparisonOperator.Kind.GREATER),
+            new ComparisonOperator(ComparisonOperator.Kind.LESS_OR_EQUAL),
+            new ComparisonOperator(ComparisonOperator.Kind.GREATER_OR_EQUAL),
+            new UnaryMathOperator(UnaryMathOperator.Kind.NOT));
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();
