@@ -2,14 +2,22 @@ package org.bitbudget.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.onnx.InputShapes;
 import org.bitbudget.onnx.OnnxImporter;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --model} option every command shares. Without it, the bundled default model is used:
- * {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see the README).
+ * The {@code --model} option every command shares, with {@code --input-shape} for models whose
+ * inputs have symbolic dimensions besides the batch. Without {@code --model}, the bundled default
+ * model is used: {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see
+ * the README).
  */
 final class ModelOption {
     @Option(
@@ -19,11 +27,56 @@ final class ModelOption {
             defaultValue = "${sys:bitbudget.defaultModel:-models/lenet5-fashion-mnist.onnx}")
     Path model;
 
-    /** Loads and checks the model; errors name the file and node. */
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=1x3x48x192",
+            description = "sizes of an input's symbolic dimensions (the first, the batch, stays free); repeatable")
+    List<String> inputShapes = List.of();
+
+    /**
+     * Loads and checks the model, binds {@code --input-shape}, and fails with one line when an input
+     * still has a symbolic dimension other than the batch; errors name the file and node.
+     */
     Graph load() {
         if (!Files.exists(model)) {
             throw new UserInputException(model.toString(), "no such file");
         }
-        return OnnxImporter.load(model);
+        Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
+        for (ValueInfo v : graph.inputs()) {
+            int d = InputShapes.firstSymbolic(v);
+            if (d >= 0) {
+                String example = v.name() + "="
+                        + v.dims().stream()
+                                .map(x -> x.isSymbolic() ? "<" + x.symbol() + ">" : Integer.toString(x.size()))
+                                .collect(Collectors.joining("x"));
+                throw new UserInputException(
+                        "input '" + v.name() + "'",
+                        "dimension " + d + " ('" + v.dims().get(d).symbol() + "') is symbolic; give --input-shape "
+                                + example.replaceFirst("=<[^>]*>", "=1"));
+            }
+        }
+        return graph;
+    }
+
+    private Map<String, int[]> parsedShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String s : inputShapes) {
+            int eq = s.lastIndexOf('=');
+            if (eq <= 0 || !s.substring(eq + 1).matches("\\d+(x\\d+)*")) {
+                throw new UserInputException(
+                        "--input-shape " + s, "expected NAME=SIZExSIZEx... (for example x=1x3x48x192)");
+            }
+            String[] parts = s.substring(eq + 1).split("x");
+            int[] sizes = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    sizes[i] = Integer.parseInt(parts[i]);
+                } catch (NumberFormatException e) {
+                    throw new UserInputException("--input-shape " + s, "size '" + parts[i] + "' is too large");
+                }
+            }
+            shapes.put(s.substring(0, eq), sizes);
+        }
+        return shapes;
     }
 }

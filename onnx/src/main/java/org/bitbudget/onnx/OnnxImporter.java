@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
@@ -38,7 +39,9 @@ import org.bitbudget.ops.Operators;
 
 /**
  * Reads an ONNX model into the graph IR, checking everything the engine relies on so that a bad
- * model fails here with one line naming the file and the node.
+ * model fails here with one line naming the file and the node. Weights held in {@code Constant}
+ * nodes are initializers like any other; subgraphs of constants are folded ({@link ConstantFolding})
+ * and so is each BatchNormalization that follows a Conv or Gemm ({@link BatchNormFolding}).
  *
  * <pre>{@code
  * Graph g = OnnxImporter.load(Path.of("lenet5.onnx"));
@@ -189,7 +192,9 @@ public final class OnnxImporter {
             metadata.put(e.getKey(), e.getValue());
         }
         String name = g.getName().isEmpty() ? Path.of(file).getFileName().toString() : g.getName();
-        return new Graph(name, opset, inputs, outputs, constants, nodes, metadata);
+        // Deployment runtimes fold these before anything is quantized; so does BitBudget.
+        return BatchNormFolding.fold(
+                ConstantFolding.fold(new Graph(name, opset, inputs, outputs, constants, nodes, metadata)));
     }
 
     private ValueInfo valueInfo(ValueInfoProto v) {

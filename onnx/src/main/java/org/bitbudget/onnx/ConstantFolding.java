@@ -1,0 +1,106 @@
+package org.bitbudget.onnx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.FloatContext;
+import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
+
+/**
+ * Evaluates, once, every node whose inputs are all constants (initializers, {@code Constant}
+ * outputs, or outputs of nodes folded before it) with its operator's float kernel, and replaces it
+ * by an initializer. Exporters compute weight reshapes, transposes and shape arithmetic this way;
+ * folded, a weight reached through such a chain is a layer's weight like any initializer.
+ *
+ * <p>Any registered operator folds, so new operators need nothing here. Two kinds of node stay:
+ * those that produce a graph output (the graph keeps one node per output) and FakeQuantize, which
+ * marks where a model is quantized rather than computing a value.
+ */
+public final class ConstantFolding {
+    private ConstantFolding() {}
+
+    /** The graph with its constant subgraphs folded; an unchanged graph when there are none. */
+    public static Graph fold(Graph graph) {
+        Set<String> graphOutputs = new HashSet<>();
+        for (ValueInfo v : graph.outputs()) {
+            graphOutputs.add(v.name());
+        }
+        Map<String, Tensor> constants = new LinkedHashMap<>(graph.initializers());
+        Set<String> readByFolded = new HashSet<>();
+        List<Node> kept = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            Tensor[] in = foldable(node, constants, graphOutputs);
+            if (in == null) {
+                kept.add(node);
+                continue;
+            }
+            Tensor[] out = evaluate(node, in, constants);
+            for (int o = 0; o < node.outputs().size(); o++) {
+                String name = node.outputs().get(o);
+                if (!name.isEmpty() && o < out.length && out[o] != null) {
+                    constants.put(name, out[o]);
+                }
+            }
+            node.inputs().stream().filter(i -> !i.isEmpty()).forEach(readByFolded::add);
+        }
+        if (kept.size() == graph.nodes().size()) {
+            return graph;
+        }
+        // A constant only folded nodes read is gone from the model, as it would be after an exporter's folding.
+        Map<String, Integer> readers = new HashMap<>();
+        kept.forEach(n -> n.inputs().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        constants.keySet().removeIf(name -> readByFolded.contains(name) && !readers.containsKey(name));
+        constants
+                .keySet()
+                .removeIf(name ->
+                        !readers.containsKey(name) && !graph.initializers().containsKey(name));
+        return new Graph(
+                graph.name(), graph.opset(), graph.inputs(), graph.outputs(), constants, kept, graph.metadata());
+    }
+
+    /** The node's input values when it can be folded, else null. */
+    private static Tensor[] foldable(Node node, Map<String, Tensor> constants, Set<String> graphOutputs) {
+        if (node.op() instanceof Op.FakeQuantize) {
+            return null;
+        }
+        for (String out : node.outputs()) {
+            if (graphOutputs.contains(out)) {
+                return null;
+            }
+        }
+        Tensor[] in = new Tensor[node.inputs().size()];
+        for (int i = 0; i < in.length; i++) {
+            String name = node.inputs().get(i);
+            if (!name.isEmpty()) {
+                in[i] = constants.get(name);
+                if (in[i] == null) {
+                    return null;
+                }
+            }
+        }
+        return in;
+    }
+
+    private static <O extends Op> Tensor[] evaluate(Node node, Tensor[] in, Map<String, Tensor> constants) {
+        @SuppressWarnings("unchecked")
+        O op = (O) node.op();
+        FloatContext context = new FloatContext(node, constants, SgemmFamily.get(), null);
+        try {
+            return Operators.of(op).floatKernel(op, context).apply(in, Allocator.FRESH);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new UserInputException("node " + node.name(), node.op().type() + ": " + e.getMessage());
+        }
+    }
+}
