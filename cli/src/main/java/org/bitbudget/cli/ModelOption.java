@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.onnx.ImportSurvey;
 import org.bitbudget.onnx.InputShapes;
 import org.bitbudget.onnx.OnnxImporter;
 import picocli.CommandLine.Option;
@@ -38,10 +39,25 @@ final class ModelOption {
      * still has a symbolic dimension other than the batch; errors name the file and node.
      */
     Graph load() {
+        exists();
+        return requireStatic(InputShapes.bind(OnnxImporter.load(model), parsedShapes()));
+    }
+
+    /** What can be read of the model, every unsupported operator listed; the shapes bound as in {@link #load}. */
+    ImportSurvey survey() {
+        exists();
+        ImportSurvey survey = OnnxImporter.survey(model);
+        return new ImportSurvey(InputShapes.bind(survey.graph(), parsedShapes()), survey.unsupported());
+    }
+
+    private void exists() {
         if (!Files.exists(model)) {
             throw new UserInputException(model.toString(), "no such file");
         }
-        Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
+    }
+
+    /** The graph, when no input has a symbolic dimension besides the batch. */
+    static Graph requireStatic(Graph graph) {
         for (ValueInfo v : graph.inputs()) {
             int d = InputShapes.firstSymbolic(v);
             if (d >= 0) {

@@ -15,6 +15,8 @@ import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.ops.ValueType;
 import org.bitbudget.ops.compute.Allocator;
 import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
@@ -23,6 +25,10 @@ import org.bitbudget.ops.compute.sgemm.SgemmFamily;
  * outputs, or outputs of nodes folded before it) with its operator's float kernel, and replaces it
  * by an initializer. Exporters compute weight reshapes, transposes and shape arithmetic this way;
  * folded, a weight reached through such a chain is a layer's weight like any initializer.
+ *
+ * <p>A {@code Shape} node folds too when its input's shape does not depend on the batch. A chain
+ * that starts at a dimension which does (Shape of a dynamic-batch activation) stays in the graph
+ * and is computed per batch when the graph runs.
  *
  * <p>Any registered operator folds, so new operators need nothing here. Two kinds of node stay:
  * those that produce a graph output (the graph keeps one node per output) and FakeQuantize, which
@@ -38,10 +44,11 @@ public final class ConstantFolding {
             graphOutputs.add(v.name());
         }
         Map<String, Tensor> constants = new LinkedHashMap<>(graph.initializers());
+        Map<String, ValueType> staticTypes = staticTypes(graph);
         Set<String> readByFolded = new HashSet<>();
         List<Node> kept = new ArrayList<>();
         for (Node node : graph.nodes()) {
-            Tensor[] in = foldable(node, constants, graphOutputs);
+            Tensor[] in = foldable(node, constants, graphOutputs, staticTypes);
             if (in == null) {
                 kept.add(node);
                 continue;
@@ -71,7 +78,8 @@ public final class ConstantFolding {
     }
 
     /** The node's input values when it can be folded, else null. */
-    private static Tensor[] foldable(Node node, Map<String, Tensor> constants, Set<String> graphOutputs) {
+    private static Tensor[] foldable(
+            Node node, Map<String, Tensor> constants, Set<String> graphOutputs, Map<String, ValueType> staticTypes) {
         if (node.op() instanceof Op.FakeQuantize) {
             return null;
         }
@@ -85,12 +93,43 @@ public final class ConstantFolding {
             String name = node.inputs().get(i);
             if (!name.isEmpty()) {
                 in[i] = constants.get(name);
+                if (in[i] == null && i == 0 && node.op().type().equals("Shape") && staticTypes.containsKey(name)) {
+                    // Shape reads only its input's shape: a stand-in of that shape gives the same result.
+                    ValueType t = staticTypes.get(name);
+                    in[i] = Tensor.of(t.type(), t.shape(), new float[t.shape().size()]);
+                }
                 if (in[i] == null) {
                     return null;
                 }
             }
         }
         return in;
+    }
+
+    /**
+     * The types of the values whose shape is the same whatever the batch (inferred for batches 1 and
+     * 2), for the Shape nodes that read them; none when the graph has no Shape node or its shapes
+     * cannot be inferred without more (a symbolic dimension besides the batch).
+     */
+    private static Map<String, ValueType> staticTypes(Graph graph) {
+        if (graph.nodes().stream().noneMatch(n -> n.op().type().equals("Shape"))) {
+            return Map.of();
+        }
+        Map<String, ValueType> one;
+        Map<String, ValueType> two;
+        try {
+            one = ShapeInference.infer(graph, 1);
+            two = ShapeInference.infer(graph, 2);
+        } catch (UserInputException | IllegalArgumentException | IllegalStateException e) {
+            return Map.of();
+        }
+        Map<String, ValueType> fixed = new HashMap<>();
+        one.forEach((name, type) -> {
+            if (type.equals(two.get(name))) {
+                fixed.put(name, type);
+            }
+        });
+        return fixed;
     }
 
     private static <O extends Op> Tensor[] evaluate(Node node, Tensor[] in, Map<String, Tensor> constants) {

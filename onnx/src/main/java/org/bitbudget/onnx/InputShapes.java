@@ -24,6 +24,7 @@ public final class InputShapes {
     /**
      * The graph with each named input's dimensions set to the given sizes. A symbolic first dimension
      * stays symbolic (it is the batch, whatever size is given for it); a fixed dimension must match.
+     * Subgraphs that the fixed sizes make constant are folded ({@link ConstantFolding}).
      *
      * @throws UserInputException naming the input when it does not exist or the sizes do not fit it
      */
@@ -42,14 +43,15 @@ public final class InputShapes {
             int[] sizes = shapes.get(v.name());
             inputs.add(sizes == null ? v : bind(v, sizes));
         }
-        return new Graph(
+        // Fixed sizes can make Shape nodes constant: fold what they feed now.
+        return ConstantFolding.fold(new Graph(
                 graph.name(),
                 graph.opset(),
                 inputs,
                 graph.outputs(),
                 graph.initializers(),
                 graph.nodes(),
-                graph.metadata());
+                graph.metadata()));
     }
 
     /**
