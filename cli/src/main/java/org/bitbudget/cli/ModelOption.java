@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --model} option every command shares, with {@code --input-shape} for models whose
- * inputs have symbolic dimensions besides the batch. Without {@code --model}, the bundled default
+ * inputs have symbolic dimensions besides the batch (commands with data take them from its samples). Without {@code --model}, the bundled default
  * model is used: {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see
  * the README).
  */
@@ -41,6 +42,27 @@ final class ModelOption {
     Graph load() {
         exists();
         return requireStatic(InputShapes.bind(OnnxImporter.load(model), parsedShapes()));
+    }
+
+    /**
+     * {@link #load()} for a command that has data: a single input's symbolic dimensions that
+     * {@code --input-shape} leaves open are taken from the data's sample shape.
+     */
+    Graph load(DataOptions data, Split split) {
+        exists();
+        Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
+        if (graph.inputs().size() == 1
+                && InputShapes.firstSymbolic(graph.inputs().getFirst()) >= 0) {
+            ValueInfo input = graph.inputs().getFirst();
+            int[] sample = data.open(split).sampleShape().dims();
+            if (sample.length + 1 == input.dims().size()) {
+                int[] sizes = new int[sample.length + 1];
+                sizes[0] = 1;
+                System.arraycopy(sample, 0, sizes, 1, sample.length);
+                graph = InputShapes.bind(graph, Map.of(input.name(), sizes));
+            }
+        }
+        return requireStatic(graph);
     }
 
     /** What can be read of the model, every unsupported operator listed; the shapes bound as in {@link #load}. */

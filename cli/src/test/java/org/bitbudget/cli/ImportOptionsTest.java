@@ -116,6 +116,10 @@ class ImportOptionsTest {
                 "--json");
         assertEquals(0, eval.code(), eval.err());
         assertEquals(20, eval.json().get("samples").asInt());
+        // A command with data takes the sizes from its samples, [1, 28, 28] here.
+        Run fromData = run("eval", "--model", model.toString(), "--data", "fashion-mnist", "--limit", "20", "--json");
+        assertEquals(0, fromData.code(), fromData.err());
+        assertEquals(eval.json().get("accuracy"), fromData.json().get("accuracy"));
 
         Run bad = run("inspect", "--model", model.toString(), "--input-shape", "y=1x1x28x28");
         assertEquals(2, bad.code());

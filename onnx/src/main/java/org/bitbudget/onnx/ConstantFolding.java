@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
@@ -44,7 +45,18 @@ public final class ConstantFolding {
             graphOutputs.add(v.name());
         }
         Map<String, Tensor> constants = new LinkedHashMap<>(graph.initializers());
-        Map<String, ValueType> staticTypes = staticTypes(graph);
+        // Shape inference runs only for a graph whose Shape nodes read something not constant.
+        Supplier<Map<String, ValueType>> staticTypes = new Supplier<>() {
+            private Map<String, ValueType> types;
+
+            @Override
+            public Map<String, ValueType> get() {
+                if (types == null) {
+                    types = staticTypes(graph);
+                }
+                return types;
+            }
+        };
         Set<String> readByFolded = new HashSet<>();
         List<Node> kept = new ArrayList<>();
         for (Node node : graph.nodes()) {
@@ -68,6 +80,7 @@ public final class ConstantFolding {
         // A constant only folded nodes read is gone from the model, as it would be after an exporter's folding.
         Map<String, Integer> readers = new HashMap<>();
         kept.forEach(n -> n.inputs().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        graphOutputs.forEach(o -> readers.merge(o, 1, Integer::sum));
         constants.keySet().removeIf(name -> readByFolded.contains(name) && !readers.containsKey(name));
         constants
                 .keySet()
@@ -79,7 +92,10 @@ public final class ConstantFolding {
 
     /** The node's input values when it can be folded, else null. */
     private static Tensor[] foldable(
-            Node node, Map<String, Tensor> constants, Set<String> graphOutputs, Map<String, ValueType> staticTypes) {
+            Node node,
+            Map<String, Tensor> constants,
+            Set<String> graphOutputs,
+            Supplier<Map<String, ValueType>> staticTypes) {
         if (node.op() instanceof Op.FakeQuantize) {
             return null;
         }
@@ -93,10 +109,12 @@ public final class ConstantFolding {
             String name = node.inputs().get(i);
             if (!name.isEmpty()) {
                 in[i] = constants.get(name);
-                if (in[i] == null && i == 0 && node.op().type().equals("Shape") && staticTypes.containsKey(name)) {
+                if (in[i] == null && i == 0 && node.op().type().equals("Shape")) {
                     // Shape reads only its input's shape: a stand-in of that shape gives the same result.
-                    ValueType t = staticTypes.get(name);
-                    in[i] = Tensor.of(t.type(), t.shape(), new float[t.shape().size()]);
+                    ValueType t = staticTypes.get().get(name);
+                    in[i] = t == null
+                            ? null
+                            : Tensor.of(t.type(), t.shape(), new float[t.shape().size()]);
                 }
                 if (in[i] == null) {
                     return null;
@@ -108,13 +126,10 @@ public final class ConstantFolding {
 
     /**
      * The types of the values whose shape is the same whatever the batch (inferred for batches 1 and
-     * 2), for the Shape nodes that read them; none when the graph has no Shape node or its shapes
-     * cannot be inferred without more (a symbolic dimension besides the batch).
+     * 2), for the Shape nodes that read them; none when the graph's shapes cannot be inferred
+     * without more (a symbolic dimension besides the batch).
      */
     private static Map<String, ValueType> staticTypes(Graph graph) {
-        if (graph.nodes().stream().noneMatch(n -> n.op().type().equals("Shape"))) {
-            return Map.of();
-        }
         Map<String, ValueType> one;
         Map<String, ValueType> two;
         try {

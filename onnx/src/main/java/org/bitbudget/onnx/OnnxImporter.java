@@ -68,10 +68,14 @@ public final class OnnxImporter {
     /** The outputs of the nodes a survey left out. */
     private final Set<String> skippedOutputs = new HashSet<>();
 
-    private OnnxImporter(String file, int opset, Map<String, ImportSurvey.Unsupported> survey) {
+    /** Whether constant subgraphs and BatchNorms after a Conv or Gemm are folded. */
+    private final boolean fold;
+
+    private OnnxImporter(String file, int opset, Map<String, ImportSurvey.Unsupported> survey, boolean fold) {
         this.file = file;
         this.opset = opset;
         this.survey = survey;
+        this.fold = fold;
     }
 
     /** Loads and checks the model in {@code path}. */
@@ -85,7 +89,7 @@ public final class OnnxImporter {
      */
     public static ImportSurvey survey(Path path) {
         Map<String, ImportSurvey.Unsupported> unsupported = new LinkedHashMap<>();
-        Graph graph = parse(read(path), path.toString(), unsupported);
+        Graph graph = parse(read(path), path.toString(), unsupported, true);
         return new ImportSurvey(graph, List.copyOf(unsupported.values()));
     }
 
@@ -108,10 +112,21 @@ public final class OnnxImporter {
      * @param file how errors name the model
      */
     public static Graph parse(byte[] bytes, String file) {
-        return parse(bytes, file, null);
+        return parse(bytes, file, null, true);
     }
 
-    private static Graph parse(byte[] bytes, String file, Map<String, ImportSurvey.Unsupported> survey) {
+    /**
+     * Parses a serialised {@code ModelProto} into the graph as the file writes it: no constant
+     * subgraph or BatchNorm is folded (for a model whose BatchNorms are to be trained further, or
+     * to see what an exporter wrote).
+     *
+     * @param file how errors name the model
+     */
+    public static Graph parseUnfolded(byte[] bytes, String file) {
+        return parse(bytes, file, null, false);
+    }
+
+    private static Graph parse(byte[] bytes, String file, Map<String, ImportSurvey.Unsupported> survey, boolean fold) {
         if (bytes.length == 0) {
             throw new UserInputException(file, "empty file, not an ONNX model");
         }
@@ -145,7 +160,7 @@ public final class OnnxImporter {
             throw new UserInputException(
                     file, "opset " + opset + " is newer than the newest supported (" + MAX_OPSET + ")");
         }
-        return new OnnxImporter(file, opset, survey).convert(model);
+        return new OnnxImporter(file, opset, survey, fold).convert(model);
     }
 
     private Graph convert(ModelProto model) {
@@ -229,9 +244,9 @@ public final class OnnxImporter {
             metadata.put(e.getKey(), e.getValue());
         }
         String name = g.getName().isEmpty() ? Path.of(file).getFileName().toString() : g.getName();
+        Graph graph = new Graph(name, opset, inputs, outputs, constants, nodes, metadata);
         // Deployment runtimes fold these before anything is quantized; so does BitBudget.
-        return BatchNormFolding.fold(
-                ConstantFolding.fold(new Graph(name, opset, inputs, outputs, constants, nodes, metadata)));
+        return fold ? BatchNormFolding.fold(ConstantFolding.fold(graph)) : graph;
     }
 
     private void checkInputsDefined(NodeProto p, String where, Set<String> defined) {

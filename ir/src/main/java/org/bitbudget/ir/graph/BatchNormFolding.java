@@ -72,9 +72,9 @@ public final class BatchNormFolding {
                             List.of(conv.input(0), weightName, biasName),
                             bn.outputs().subList(0, 1)));
             dropped.add(bn);
-            for (int i = 1; i < 5; i++) {
-                initializers.remove(bn.input(i));
-            }
+        }
+        if (dropped.isEmpty()) {
+            return graph;
         }
         List<Node> nodes = new ArrayList<>();
         for (Node n : graph.nodes()) {
@@ -82,9 +82,17 @@ public final class BatchNormFolding {
                 nodes.add(replacedConv.getOrDefault(n, n));
             }
         }
+        // The folded BatchNorms' parameters go, unless something else still reads them.
         Map<String, Integer> stillRead = new HashMap<>();
         nodes.forEach(n -> n.inputs().forEach(i -> stillRead.merge(i, 1, Integer::sum)));
-        initializers.keySet().removeIf(name -> !stillRead.containsKey(name));
+        graph.outputs().forEach(o -> stillRead.merge(o.name(), 1, Integer::sum));
+        for (Node bn : dropped) {
+            for (int i = 1; i < 5; i++) {
+                if (!stillRead.containsKey(bn.input(i))) {
+                    initializers.remove(bn.input(i));
+                }
+            }
+        }
         return new Graph(
                 graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
     }
