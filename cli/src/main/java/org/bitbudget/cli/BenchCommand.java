@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0) || seconds > 3600) {
             throw new UserInputException("--seconds", "must be between 0 and 3600, got " + seconds);
         }
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, Split.TRAIN);
         if (graph.inputs().size() != 1) {
             throw new UserInputException(
                     model.model.toString(), "has " + graph.inputs().size() + " inputs; bench needs one");

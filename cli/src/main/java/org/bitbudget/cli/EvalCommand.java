@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
         if (logits != null) {
             AtomicOutput.checkFolder("--logits", logits);
         }
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, whichSplit);
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSource dataset = dataOptions.open(whichSplit);
         if (limit != null) {

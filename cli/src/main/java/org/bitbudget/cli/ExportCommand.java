@@ -51,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AtomicOutput.checkFolder("--out", out);
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, Split.TRAIN);
         PrecisionConfig precision = quantize.load(config, graph);
         QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Map<String, String> metadata = new LinkedHashMap<>(graph.metadata());

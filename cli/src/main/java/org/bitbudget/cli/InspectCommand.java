@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.onnx.ImportSurvey;
 import org.bitbudget.ops.inspect.LayerSummary;
 import org.bitbudget.ops.inspect.ModelSummary;
 import picocli.CommandLine.Command;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         description = {
             "Print the quantizable layers of a model (Conv, Gemm, MatMul with constant weights): "
-                    + "weight shape, parameters, MACs and input/output shapes per sample (batch 1), and the totals."
+                    + "weight shape, parameters, MACs and input/output shapes per sample (batch 1), and the totals. "
+                    + "A model with unsupported operators lists them all (type, node count, first node) "
+                    + "with the layers it could read, and exits with code 2."
         })
 final class InspectCommand implements Callable<Integer> {
     @Mixin
@@ -29,7 +34,11 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Graph graph = model.load();
+        ImportSurvey survey = model.survey();
+        if (!survey.complete()) {
+            return partial(survey);
+        }
+        Graph graph = ModelOption.requireStatic(survey.graph());
         ModelSummary summary;
         try {
             summary = ModelSummary.of(graph);
@@ -42,6 +51,68 @@ final class InspectCommand implements Callable<Integer> {
             System.out.print(table(summary));
         }
         return 0;
+    }
+
+    /**
+     * A model with unsupported operators: every one of them at once, and the layers of the part that
+     * could be read (their shapes and MACs need the whole graph), then exit code 2.
+     */
+    private int partial(ImportSurvey survey) {
+        List<ImportSurvey.Unsupported> missing = survey.unsupported();
+        int nodes = missing.stream().mapToInt(ImportSurvey.Unsupported::count).sum();
+        if (json.json) {
+            System.out.println(JsonOption.toJson(partialJson(survey)));
+        } else {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format("unsupported operators (%d types, %d nodes):%n", missing.size(), nodes));
+            String format = "  %-24s %6s  %s%n";
+            b.append(String.format(format, "op", "nodes", "first node"));
+            for (ImportSurvey.Unsupported u : missing) {
+                b.append(String.format(format, u.opType(), u.count(), u.firstNode()));
+            }
+            b.append(String.format(
+                    "layers read (without the unsupported nodes; shapes and MACs need the whole model):%n"));
+            String rows = "  %-24s %-7s %-16s %10s%n";
+            b.append(String.format(rows, "layer", "op", "weight shape", "params"));
+            for (Layer l : survey.graph().layers()) {
+                b.append(String.format(rows, l.name(), l.opType(), l.weightShape(), String.format("%,d", l.params())));
+            }
+            System.out.print(b);
+        }
+        System.out.flush();
+        System.err.println("bitbudget: " + model.model + ": " + nodes + " nodes of " + missing.size()
+                + " unsupported operator types ("
+                + missing.stream().map(ImportSurvey.Unsupported::opType).collect(Collectors.joining(", "))
+                + ")");
+        return 2;
+    }
+
+    static Map<String, Object> partialJson(ImportSurvey survey) {
+        List<Map<String, Object>> missing = new ArrayList<>();
+        for (ImportSurvey.Unsupported u : survey.unsupported()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("op", u.opType());
+            row.put("count", u.count());
+            row.put("first_node", u.firstNode());
+            row.put("reason", u.reason());
+            missing.add(row);
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (Layer l : survey.graph().layers()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", l.name());
+            row.put("op", l.opType());
+            row.put("weight_shape", l.weightShape().dims());
+            row.put("params", l.params());
+            layers.add(row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", survey.graph().name());
+        out.put("opset", survey.graph().opset());
+        out.put("complete", false);
+        out.put("unsupported", missing);
+        out.put("layers", layers);
+        return out;
     }
 
     static Map<String, Object> toJson(ModelSummary s) {

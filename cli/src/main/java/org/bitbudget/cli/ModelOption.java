@@ -2,14 +2,24 @@ package org.bitbudget.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.onnx.ImportSurvey;
+import org.bitbudget.onnx.InputShapes;
 import org.bitbudget.onnx.OnnxImporter;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --model} option every command shares. Without it, the bundled default model is used:
- * {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see the README).
+ * The {@code --model} option every command shares, with {@code --input-shape} for models whose
+ * inputs have symbolic dimensions besides the batch (commands with data take them from its samples). Without {@code --model}, the bundled default
+ * model is used: {@code models/lenet5-fashion-mnist.onnx}, trained by {@code bitbudget train} (see
+ * the README).
  */
 final class ModelOption {
     @Option(
@@ -19,11 +29,92 @@ final class ModelOption {
             defaultValue = "${sys:bitbudget.defaultModel:-models/lenet5-fashion-mnist.onnx}")
     Path model;
 
-    /** Loads and checks the model; errors name the file and node. */
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=1x3x48x192",
+            description = "sizes of an input's symbolic dimensions (the first, the batch, stays free); repeatable")
+    List<String> inputShapes = List.of();
+
+    /**
+     * Loads and checks the model, binds {@code --input-shape}, and fails with one line when an input
+     * still has a symbolic dimension other than the batch; errors name the file and node.
+     */
     Graph load() {
+        exists();
+        return requireStatic(InputShapes.bind(OnnxImporter.load(model), parsedShapes()));
+    }
+
+    /**
+     * {@link #load()} for a command that has data: a single input's symbolic dimensions that
+     * {@code --input-shape} leaves open are taken from the data's sample shape.
+     */
+    Graph load(DataOptions data, Split split) {
+        exists();
+        Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
+        if (graph.inputs().size() == 1
+                && InputShapes.firstSymbolic(graph.inputs().getFirst()) >= 0) {
+            ValueInfo input = graph.inputs().getFirst();
+            int[] sample = data.open(split).sampleShape().dims();
+            if (sample.length + 1 == input.dims().size()) {
+                int[] sizes = new int[sample.length + 1];
+                sizes[0] = 1;
+                System.arraycopy(sample, 0, sizes, 1, sample.length);
+                graph = InputShapes.bind(graph, Map.of(input.name(), sizes));
+            }
+        }
+        return requireStatic(graph);
+    }
+
+    /** What can be read of the model, every unsupported operator listed; the shapes bound as in {@link #load}. */
+    ImportSurvey survey() {
+        exists();
+        ImportSurvey survey = OnnxImporter.survey(model);
+        return new ImportSurvey(InputShapes.bind(survey.graph(), parsedShapes()), survey.unsupported());
+    }
+
+    private void exists() {
         if (!Files.exists(model)) {
             throw new UserInputException(model.toString(), "no such file");
         }
-        return OnnxImporter.load(model);
+    }
+
+    /** The graph, when no input has a symbolic dimension besides the batch. */
+    static Graph requireStatic(Graph graph) {
+        for (ValueInfo v : graph.inputs()) {
+            int d = InputShapes.firstSymbolic(v);
+            if (d >= 0) {
+                String example = v.name() + "="
+                        + v.dims().stream()
+                                .map(x -> x.isSymbolic() ? "<" + x.symbol() + ">" : Integer.toString(x.size()))
+                                .collect(Collectors.joining("x"));
+                throw new UserInputException(
+                        "input '" + v.name() + "'",
+                        "dimension " + d + " ('" + v.dims().get(d).symbol() + "') is symbolic; give --input-shape "
+                                + example.replaceFirst("=<[^>]*>", "=1"));
+            }
+        }
+        return graph;
+    }
+
+    private Map<String, int[]> parsedShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String s : inputShapes) {
+            int eq = s.lastIndexOf('=');
+            if (eq <= 0 || !s.substring(eq + 1).matches("\\d+(x\\d+)*")) {
+                throw new UserInputException(
+                        "--input-shape " + s, "expected NAME=SIZExSIZEx... (for example x=1x3x48x192)");
+            }
+            String[] parts = s.substring(eq + 1).split("x");
+            int[] sizes = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    sizes[i] = Integer.parseInt(parts[i]);
+                } catch (NumberFormatException e) {
+                    throw new UserInputException("--input-shape " + s, "size '" + parts[i] + "' is too large");
+                }
+            }
+            shapes.put(s.substring(0, eq), sizes);
+        }
+        return shapes;
     }
 }

@@ -52,7 +52,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, Split.TRAIN);
         PrecisionConfig precision = quantize.load(config, graph);
         QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Set<String> changed = new LinkedHashSet<>();

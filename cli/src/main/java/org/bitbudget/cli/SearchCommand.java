@@ -150,7 +150,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSource train = dataOptions.open(Split.TRAIN);
         DataSource test = dataOptions.open(Split.TEST);

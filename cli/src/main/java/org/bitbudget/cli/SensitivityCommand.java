@@ -165,7 +165,7 @@ final class SensitivityCommand implements Callable<Integer> {
         }
 
         long start = System.nanoTime();
-        Graph graph = model.load();
+        Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSource train = dataOptions.open(Split.TRAIN);
         int n = Math.min(calibration, train.size());

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.BatchNormFolding;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
@@ -38,7 +39,9 @@ import org.bitbudget.ops.Operators;
 
 /**
  * Reads an ONNX model into the graph IR, checking everything the engine relies on so that a bad
- * model fails here with one line naming the file and the node.
+ * model fails here with one line naming the file and the node. Weights held in {@code Constant}
+ * nodes are initializers like any other; subgraphs of constants are folded ({@link ConstantFolding})
+ * and so is each BatchNormalization that follows a Conv or Gemm ({@link BatchNormFolding}).
  *
  * <pre>{@code
  * Graph g = OnnxImporter.load(Path.of("lenet5.onnx"));
@@ -60,14 +63,37 @@ public final class OnnxImporter {
 
     private final String file;
     private final int opset;
+    /** When not null, unsupported operators are collected here instead of failing the import. */
+    private final Map<String, ImportSurvey.Unsupported> survey;
+    /** The outputs of the nodes a survey left out. */
+    private final Set<String> skippedOutputs = new HashSet<>();
 
-    private OnnxImporter(String file, int opset) {
+    /** Whether constant subgraphs and BatchNorms after a Conv or Gemm are folded. */
+    private final boolean fold;
+
+    private OnnxImporter(String file, int opset, Map<String, ImportSurvey.Unsupported> survey, boolean fold) {
         this.file = file;
         this.opset = opset;
+        this.survey = survey;
+        this.fold = fold;
     }
 
     /** Loads and checks the model in {@code path}. */
     public static Graph load(Path path) {
+        return parse(read(path), path.toString());
+    }
+
+    /**
+     * Reads as much of the model in {@code path} as is supported, listing every unsupported operator
+     * instead of failing at the first; a model that is broken (not merely unsupported) still fails.
+     */
+    public static ImportSurvey survey(Path path) {
+        Map<String, ImportSurvey.Unsupported> unsupported = new LinkedHashMap<>();
+        Graph graph = parse(read(path), path.toString(), unsupported, true);
+        return new ImportSurvey(graph, List.copyOf(unsupported.values()));
+    }
+
+    private static byte[] read(Path path) {
         String file = path.toString();
         byte[] bytes;
         try {
@@ -77,7 +103,7 @@ public final class OnnxImporter {
         } catch (IOException e) {
             throw new UserInputException(file, "cannot read: " + e.getMessage());
         }
-        return parse(bytes, file);
+        return bytes;
     }
 
     /**
@@ -86,6 +112,21 @@ public final class OnnxImporter {
      * @param file how errors name the model
      */
     public static Graph parse(byte[] bytes, String file) {
+        return parse(bytes, file, null, true);
+    }
+
+    /**
+     * Parses a serialised {@code ModelProto} into the graph as the file writes it: no constant
+     * subgraph or BatchNorm is folded (for a model whose BatchNorms are to be trained further, or
+     * to see what an exporter wrote).
+     *
+     * @param file how errors name the model
+     */
+    public static Graph parseUnfolded(byte[] bytes, String file) {
+        return parse(bytes, file, null, false);
+    }
+
+    private static Graph parse(byte[] bytes, String file, Map<String, ImportSurvey.Unsupported> survey, boolean fold) {
         if (bytes.length == 0) {
             throw new UserInputException(file, "empty file, not an ONNX model");
         }
@@ -119,7 +160,7 @@ public final class OnnxImporter {
             throw new UserInputException(
                     file, "opset " + opset + " is newer than the newest supported (" + MAX_OPSET + ")");
         }
-        return new OnnxImporter(file, opset).convert(model);
+        return new OnnxImporter(file, opset, survey, fold).convert(model);
     }
 
     private Graph convert(ModelProto model) {
@@ -152,21 +193,21 @@ public final class OnnxImporter {
                 usedNames.add(name);
             }
             String where = "node " + name;
-            if (!p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx")) {
-                throw unsupported(
-                        where,
-                        p.getDomain() + "." + p.getOpType(),
-                        "operator " + p.getDomain() + "." + p.getOpType()
-                                + " is not supported (only the default ONNX domain is)");
+            boolean foreign = !p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx");
+            String type = foreign ? p.getDomain() + "." + p.getOpType() : p.getOpType();
+            if (foreign) {
+                skip(
+                        unsupported(
+                                where,
+                                type,
+                                "operator " + type + " is not supported (only the default ONNX domain is)"),
+                        type,
+                        name,
+                        p,
+                        defined);
+                continue;
             }
-            for (String in : p.getInputList()) {
-                if (!in.isEmpty() && !defined.contains(in)) {
-                    throw error(
-                            where,
-                            "input '" + in + "' is not a graph input, an initializer or the output "
-                                    + "of an earlier node");
-                }
-            }
+            checkInputsDefined(p, where, defined);
             if (p.getOpType().equals("Constant")) {
                 if (p.getOutputCount() != 1) {
                     throw error(where, "Constant must have exactly one output");
@@ -175,7 +216,21 @@ public final class OnnxImporter {
                 defined.add(p.getOutput(0));
                 continue;
             }
-            Op op = op(p, where, constants);
+            Op op;
+            try {
+                op = op(p, where, constants);
+            } catch (UnsupportedModelException e) {
+                skip(e, type, name, p, defined);
+                continue;
+            } catch (UserInputException e) {
+                // A constant input (Reshape's target) computed by a left-out node is unknown, not wrong.
+                if (survey == null || p.getInputList().stream().noneMatch(skippedOutputs::contains)) {
+                    throw e;
+                }
+                skippedOutputs.addAll(p.getOutputList());
+                defined.addAll(p.getOutputList());
+                continue;
+            }
             nodes.add(new Node(name, op, p.getInputList(), p.getOutputList()));
             defined.addAll(p.getOutputList());
         }
@@ -189,7 +244,38 @@ public final class OnnxImporter {
             metadata.put(e.getKey(), e.getValue());
         }
         String name = g.getName().isEmpty() ? Path.of(file).getFileName().toString() : g.getName();
-        return new Graph(name, opset, inputs, outputs, constants, nodes, metadata);
+        Graph graph = new Graph(name, opset, inputs, outputs, constants, nodes, metadata);
+        // Deployment runtimes fold these before anything is quantized; so does BitBudget.
+        return fold ? BatchNormFolding.fold(ConstantFolding.fold(graph)) : graph;
+    }
+
+    private void checkInputsDefined(NodeProto p, String where, Set<String> defined) {
+        for (String in : p.getInputList()) {
+            if (!in.isEmpty() && !defined.contains(in)) {
+                throw error(
+                        where,
+                        "input '" + in + "' is not a graph input, an initializer or the output "
+                                + "of an earlier node");
+            }
+        }
+    }
+
+    /**
+     * Leaves out a node the importer does not support when surveying (its outputs count as defined,
+     * so the nodes after it are read), or fails with {@code e} when importing.
+     */
+    private void skip(UnsupportedModelException e, String type, String name, NodeProto p, Set<String> defined) {
+        if (survey == null) {
+            throw e;
+        }
+        ImportSurvey.Unsupported seen = survey.get(type);
+        skippedOutputs.addAll(p.getOutputList());
+        survey.put(
+                type,
+                seen == null
+                        ? new ImportSurvey.Unsupported(type, 1, name, e.getMessage())
+                        : new ImportSurvey.Unsupported(type, seen.count() + 1, seen.firstNode(), seen.reason()));
+        defined.addAll(p.getOutputList());
     }
 
     private ValueInfo valueInfo(ValueInfoProto v) {

@@ -151,7 +151,11 @@ class FusedPlanTest {
         // A graph output itself.
         String c4 = b.node("Conv", "/c4/Conv", List.of(r3, b.weight("w4", 2, 3, 1, 1)));
         String r4 = b.node("Relu", "/c4/Relu", List.of(c4));
-        FloatEngine engine = engine(b.output(r4).output(c4));
+        // As written: the importer would fold the bound and the BatchNorm away.
+        FloatEngine engine = FloatEngine.builder(
+                        OnnxImporter.parseUnfolded(b.output(r4).output(c4).bytes(), "test.onnx"))
+                .threads(2)
+                .build();
         assertEquals(
                 List.of(
                         "Conv /c1/Conv",
