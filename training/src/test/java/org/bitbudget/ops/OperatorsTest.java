@@ -42,7 +42,21 @@ class OperatorsTest {
             "Concat",
             "Identity",
             "Softmax",
-            "Round");
+            "Round",
+            "Transpose",
+            "Squeeze",
+            "Unsqueeze",
+            "Gather",
+            "Slice",
+            "Split",
+            "Pad",
+            "Expand",
+            "Tile",
+            "ConstantOfShape",
+            "Shape",
+            "Size",
+            "Cast",
+            "Range");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -99,7 +113,8 @@ class OperatorsTest {
         assertEquals(
                 "gelu.onnx: node /act/Gelu: operator Gelu is not supported (supported: Conv, Gemm, MatMul, "
                         + "Add, Sub, Mul, Div, BatchNormalization, Relu, Clip, Sigmoid, MaxPool, AveragePool, "
-                        + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round)",
+                        + "GlobalAveragePool, Flatten, Reshape, Concat, Identity, Constant, Softmax, Round, "
+                        + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range)",
                 e.getMessage());
         assertEquals("Gelu", e.feature());
     }
