@@ -6,6 +6,7 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * ONNX Cast to the element type {@code to}, among those BitBudget carries; a float becomes an integer
@@ -64,5 +65,29 @@ final class CastOperator implements OperatorDescriptor<CastOperator.Cast> {
             }
             return new Tensor[] {Tensor.of(c.to(), in[0].shape(), y)};
         };
+    }
+
+    @Override
+    public boolean differentiable(Cast c, int i) {
+        return i == 0 && !c.to().isInteger();
+    }
+
+    @Override
+    public TrainingForward forward(Cast c, Node node, DTensor[] in, boolean training) {
+        if (!c.to().isInteger()) {
+            return TrainingForward.of(in[0]);
+        }
+        double[] x = in[0].data();
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = c.to().cast((float) x[i]);
+        }
+        return TrainingForward.of(DTensor.of(in[0].dims(), y));
+    }
+
+    /** A cast to a float type passes the gradient through; one to an integer type has none. */
+    @Override
+    public DTensor[] backward(Cast c, Gradients g) {
+        return new DTensor[] {c.to().isInteger() ? null : g.dy()};
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checks the backward rules of the layout operators (Transpose, Squeeze, Unsqueeze, Gather, Slice,
- * Split, Pad, Expand, Tile) against central finite differences in double, as {@link GradientCheckTest}
+ * Split, Pad, Expand, Tile) and of a Cast between float types against central finite differences in double, as {@link GradientCheckTest}
  * does: the loss is a random linear functional of the outputs and every element of the input is
  * perturbed by ±1e-6. These operators are linear in their data, so the difference quotient is exact
  * up to round-off (about 1e-16 · |L| / 1e-6); the tolerance is that of {@link GradientCheckTest}. The
@@ -41,10 +41,11 @@ class LayoutGradientCheckTest {
 
     static Stream<Arguments> graphs() {
         return Stream.of(
-                graph("Transpose then Squeeze and Unsqueeze", b -> {
+                graph("Transpose, Squeeze, Unsqueeze and Cast", b -> {
                     String t = b.node("Transpose", "t", List.of("x"), ints("perm", 1, 3, 0, 2));
                     String u = b.node("Unsqueeze", "u", List.of(t, b.longs("ua", 2, -1)));
-                    b.output(b.node("Squeeze", "q", List.of(u, b.longs("qa", 2))));
+                    String q = b.node("Squeeze", "q", List.of(u, b.longs("qa", 2)));
+                    b.output(b.node("Cast", "c", List.of(q), i("to", 1)));
                 }),
                 graph(
                         "Gather with repeated and negative indices",
