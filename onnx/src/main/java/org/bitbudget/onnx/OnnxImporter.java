@@ -507,6 +507,12 @@ public final class OnnxImporter {
                     : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
         }
 
+        @Override
+        public Tensor getTensor(String name) {
+            AttributeProto a = get(name, AttributeProto.AttributeType.TENSOR);
+            return a == null ? null : checkedConstant(a.getT(), where + " attribute '" + name + "'");
+        }
+
         /** Attributes the operator does not define are errors: silently ignoring one changes results. */
         void rejectUnread() {
             for (String name : byName.keySet()) {

@@ -71,7 +71,21 @@ public final class Operators {
             new ComparisonOperator(ComparisonOperator.Kind.GREATER),
             new ComparisonOperator(ComparisonOperator.Kind.LESS_OR_EQUAL),
             new ComparisonOperator(ComparisonOperator.Kind.GREATER_OR_EQUAL),
-            new UnaryMathOperator(UnaryMathOperator.Kind.NOT));
+            new UnaryMathOperator(UnaryMathOperator.Kind.NOT),
+            new TransposeOperator(),
+            new SqueezeOperator(SqueezeOperator.Kind.SQUEEZE),
+            new SqueezeOperator(SqueezeOperator.Kind.UNSQUEEZE),
+            new GatherOperator(),
+            new SliceOperator(),
+            new SplitOperator(),
+            new PadOperator(),
+            new ExpandOperator(),
+            new TileOperator(),
+            new ConstantOfShapeOperator(),
+            new ShapeOperator(),
+            new SizeOperator(),
+            new CastOperator(),
+            new RangeOperator());
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

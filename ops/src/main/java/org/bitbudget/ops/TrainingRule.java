@@ -16,6 +16,14 @@ public interface TrainingRule<O extends Op> {
     }
 
     /**
+     * Whether output {@code o} passes a gradient back (default: the first output only, as the others
+     * of most operators are running statistics or indices; every output of Split does).
+     */
+    default boolean differentiableOutput(O op, int o) {
+        return o == 0;
+    }
+
+    /**
      * The forward pass in double.
      *
      * @param training true to use batch statistics where the operator has any

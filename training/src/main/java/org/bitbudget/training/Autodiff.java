@@ -139,9 +139,12 @@ public final class Autodiff {
                         && Operators.of(op).differentiable(op, i);
                 any |= need[s][i];
             }
-            // Only output 0 carries a gradient: the others are running statistics or MaxPool indices.
-            if (any && outs[s].length > 0 && outs[s][0] >= 0) {
-                requiresGrad[outs[s][0]] = true;
+            // Most operators pass a gradient back from output 0 only: their others are running
+            // statistics or MaxPool indices.
+            for (int o = 0; any && o < outs[s].length; o++) {
+                if (outs[s][o] >= 0 && Operators.of(op).differentiableOutput(op, o)) {
+                    requiresGrad[outs[s][o]] = true;
+                }
             }
         }
         return need;
@@ -273,10 +276,19 @@ public final class Autodiff {
         Map<String, DTensor> scales = new LinkedHashMap<>();
         for (int s = steps.length - 1; s >= 0; s--) {
             Step step = steps[s];
-            DTensor dy = step.out.length > 0 && step.out[0] >= 0 ? grads[step.out[0]] : null;
-            if (dy == null) {
+            // The gradient of every output that passes one back: a Split whose first part the loss
+            // ignores still passes its other parts' back, the first output's then being zeros.
+            DTensor[] dys = new DTensor[step.out.length];
+            boolean any = false;
+            for (int o = 0; o < dys.length; o++) {
+                Op op = step.node.op();
+                dys[o] = step.out[o] >= 0 && Operators.of(op).differentiableOutput(op, o) ? grads[step.out[o]] : null;
+                any |= dys[o] != null;
+            }
+            if (!any || step.out[0] < 0) {
                 continue;
             }
+            DTensor dy = dys[0] != null ? dys[0] : DTensor.zeros(tape.values[step.out[0]].dims());
             DTensor[] in = new DTensor[step.in.length];
             for (int i = 0; i < in.length; i++) {
                 in[i] = step.in[i] < 0 ? null : tape.values[step.in[i]];
@@ -284,7 +296,8 @@ public final class Autodiff {
             DTensor y = tape.values[step.out[0]];
             boolean[] need = inputGradients ? step.needGrad : step.needParamGrad;
             Op op = step.node.op();
-            DTensor[] din = Operators.of(op).backward(op, new Gradients(step.node, need, in, y, tape.saved[s], dy));
+            DTensor[] din =
+                    Operators.of(op).backward(op, new Gradients(step.node, need, in, y, tape.saved[s], dy, dys));
             for (int i = 0; i < din.length && i < step.in.length; i++) {
                 if (din[i] != null && need[i]) {
                     accumulate(grads, owned, step.in[i], din[i], din[i].data() != dy.data());

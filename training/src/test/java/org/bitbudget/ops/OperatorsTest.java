@@ -72,7 +72,21 @@ class OperatorsTest {
             "Greater",
             "LessOrEqual",
             "GreaterOrEqual",
-            "Not");
+            "Not",
+            "Transpose",
+            "Squeeze",
+            "Unsqueeze",
+            "Gather",
+            "Slice",
+            "Split",
+            "Pad",
+            "Expand",
+            "Tile",
+            "ConstantOfShape",
+            "Shape",
+            "Size",
+            "Cast",
+            "Range");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -133,7 +147,8 @@ class OperatorsTest {
                         + "ReduceMean, ReduceSum, ReduceMax, ReduceMin, LayerNormalization, LogSoftmax, "
                         + "HardSigmoid, HardSwish, LeakyRelu, PRelu, Elu, Tanh, Erf, Gelu, Exp, Log, Pow, Sqrt, "
                         + "Reciprocal, Neg, Abs, Min, Max, Where, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, "
-                        + "Not)",
+                        + "Not, "
+                        + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range)",
                 e.getMessage());
         assertEquals("Celu", e.feature());
     }

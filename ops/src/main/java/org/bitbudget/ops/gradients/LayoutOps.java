@@ -2,6 +2,7 @@ package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ops.compute.IndexMap;
 
 /**
  * Operators that only move values (Flatten, Reshape, Concat) and their gradients, which move the
@@ -139,5 +140,15 @@ public final class LayoutOps {
             offset += chunk;
         }
         return grads;
+    }
+
+    /** A movement of values ({@link IndexMap.Moves}) in double; {@code fill} where nothing is read. */
+    public static DTensor move(IndexMap.Moves m, DTensor x, double fill) {
+        return DTensor.of(m.outDims(), IndexMap.gather(x.data(), m.map(), fill));
+    }
+
+    /** The gradient of {@link #move}: dY added back to the input elements it was read from. */
+    public static DTensor moveBackward(IndexMap.Moves m, DTensor dy, int[] inDims) {
+        return DTensor.of(inDims, IndexMap.scatterAdd(dy.data(), m.map(), DTensor.count(inDims)));
     }
 }
