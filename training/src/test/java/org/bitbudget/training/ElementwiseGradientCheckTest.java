@@ -172,6 +172,11 @@ class ElementwiseGradientCheckTest {
         }
 
         @Override
+        public Tensor getTensor(String name) {
+            return (Tensor) attributes.get(name);
+        }
+
+        @Override
         public RuntimeException error(String message) {
             return new IllegalArgumentException(message);
         }
