@@ -45,7 +45,9 @@ public final class ExportedModels {
             if (in == null) {
                 fail("test resource " + FOLDER + file + " is missing; test-support/fixtures/make_models.py makes it");
             }
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bitbudget-exported-models-" + ProcessHandle.current().pid());
+            Path dir = Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "bitbudget-exported-models-" + ProcessHandle.current().pid());
             Files.createDirectories(dir);
             Path target = dir.resolve(file);
             if (!Files.exists(target)) {
