@@ -1,5 +1,6 @@
 package org.bitbudget.ops;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,20 +109,24 @@ public final class ShapeInference {
         return Operators.of(op).outputs(op, new Inputs(node));
     }
 
-    /** Computes the node's outputs when every input it names is a constant. */
+    /**
+     * Computes the node's outputs when every input it names is a constant, or when the operator reads
+     * only its inputs' shapes and those are inferred.
+     */
     private <O extends Op> void fold(Node node) {
+        @SuppressWarnings("unchecked")
+        O op = (O) node.op();
         Tensor[] in = new Tensor[node.inputs().size()];
         for (int i = 0; i < in.length; i++) {
             String name = node.inputs().get(i);
             if (!name.isEmpty()) {
                 in[i] = values.get(name);
                 if (in[i] == null) {
+                    foldFromShapes(node, op);
                     return;
                 }
             }
         }
-        @SuppressWarnings("unchecked")
-        O op = (O) node.op();
         FloatContext context = new FloatContext(node, graph.initializers(), SgemmFamily.get(), null);
         Tensor[] out;
         try {
@@ -133,6 +138,21 @@ public final class ShapeInference {
             if (!node.outputs().get(o).isEmpty() && out[o] != null) {
                 values.put(node.outputs().get(o), out[o]);
             }
+        }
+    }
+
+    private <O extends Op> void foldFromShapes(Node node, O op) {
+        List<ValueType> inputs = new ArrayList<>();
+        for (String name : node.inputs()) {
+            ValueType type = name.isEmpty() ? null : types.get(name);
+            if (type == null) {
+                return;
+            }
+            inputs.add(type);
+        }
+        Tensor value = Operators.of(op).valueFromShapes(op, inputs);
+        if (value != null && !node.outputs().isEmpty()) {
+            values.put(node.outputs().getFirst(), value);
         }
     }
 

@@ -63,6 +63,11 @@ final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     }
 
     @Override
+    public Tensor valueFromShapes(ShapeOf s, List<ValueType> inputs) {
+        return value(s, inputs.getFirst().shape());
+    }
+
+    @Override
     public FloatKernel floatKernel(ShapeOf s, FloatContext ctx) {
         return (in, alloc) -> new Tensor[] {value(s, in[0].shape())};
     }

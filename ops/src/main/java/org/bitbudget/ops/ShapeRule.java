@@ -2,6 +2,7 @@ package org.bitbudget.ops;
 
 import java.util.List;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * What an operator produces from what it reads: the element type and shape of each output, from
@@ -15,4 +16,13 @@ public interface ShapeRule<O extends Op> {
      * be left out or null.
      */
     List<ValueType> outputs(O op, ShapeInputs in);
+
+    /**
+     * The operator's output when it reads only its inputs' shapes (Shape, Size), so that shape
+     * inference knows the value of a {@code Shape → Gather → Concat → Reshape} chain whose input is
+     * computed at run time; null (the default) for every operator that reads values.
+     */
+    default Tensor valueFromShapes(O op, List<ValueType> inputs) {
+        return null;
+    }
 }

@@ -32,6 +32,13 @@ final class SizeOperator implements OperatorDescriptor<SizeOperator.Size> {
     }
 
     @Override
+    public Tensor valueFromShapes(Size s, List<ValueType> inputs) {
+        return Tensor.of(DataType.INT64, Shape.of(new int[0]), new float[] {
+            inputs.getFirst().shape().size()
+        });
+    }
+
+    @Override
     public FloatKernel floatKernel(Size s, FloatContext ctx) {
         return (in, alloc) -> new Tensor[] {
             Tensor.of(DataType.INT64, Shape.of(new int[0]), new float[] {
