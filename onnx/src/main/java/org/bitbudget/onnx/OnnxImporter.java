@@ -421,6 +421,19 @@ public final class OnnxImporter {
                     : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
         }
 
+        @Override
+        public float[] getFloats(String name, float[] fallback) {
+            AttributeProto a = get(name, AttributeProto.AttributeType.FLOATS);
+            if (a == null) {
+                return fallback;
+            }
+            float[] values = new float[a.getFloatsCount()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = a.getFloats(i);
+            }
+            return values;
+        }
+
         /** Attributes the operator does not define are errors: silently ignoring one changes results. */
         void rejectUnread() {
             for (String name : byName.keySet()) {

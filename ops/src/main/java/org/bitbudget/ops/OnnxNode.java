@@ -42,6 +42,9 @@ public interface OnnxNode {
     /** An INTS attribute as longs, or {@code fallback}. */
     long[] getLongs(String name, long[] fallback);
 
+    /** A FLOATS attribute, or {@code fallback}. */
+    float[] getFloats(String name, float[] fallback);
+
     /** A malformed model: the error to throw, naming the file and the node. */
     RuntimeException error(String message);
 

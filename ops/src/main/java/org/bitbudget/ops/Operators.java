@@ -41,7 +41,9 @@ public final class Operators {
             new IdentityOperator(),
             new SoftmaxOperator(),
             new RoundOperator(),
-            new FakeQuantizeOperator());
+            new FakeQuantizeOperator(),
+            new ResizeOperator(false),
+            new ResizeOperator(true));
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

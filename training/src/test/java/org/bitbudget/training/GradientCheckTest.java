@@ -58,7 +58,7 @@ class GradientCheckTest {
      * Compares backward with central differences for every input and float initializer except
      * {@code constants}, which must get no gradient, and prints the worst errors.
      */
-    private static void check(String label, TinyGraph t, Graph g, boolean training, Set<String> constants) {
+    static void check(String label, TinyGraph t, Graph g, boolean training, Set<String> constants) {
         Map<String, DTensor> inputs = t.inputs();
         Map<String, DTensor> params = t.params();
         Autodiff ad = new Autodiff(g);
