@@ -43,7 +43,8 @@ public final class Operators {
             new RoundOperator(),
             new FakeQuantizeOperator(),
             new ResizeOperator(false),
-            new ResizeOperator(true));
+            new ResizeOperator(true),
+            new ConvTransposeOperator());
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();
