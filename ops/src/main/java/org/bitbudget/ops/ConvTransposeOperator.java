@@ -37,6 +37,25 @@ final class ConvTransposeOperator implements OperatorDescriptor<ConvTransposeOpe
         }
 
         @Override
+        public int weightInput() {
+            return 1;
+        }
+
+        @Override
+        public int biasInput() {
+            return 2;
+        }
+
+        /**
+         * Axis 1 of [C, M/group, k...]. With groups, each of its M/group scales covers the channel of
+         * that index in every group: coarser than per output channel, never wrong.
+         */
+        @Override
+        public int outputChannelAxis() {
+            return 1;
+        }
+
+        @Override
         public String toString() {
             return "ConvTranspose(kernel=" + Arrays.toString(kernel) + ", strides=" + Arrays.toString(strides)
                     + ", pads=" + Arrays.toString(pads) + ", dilations=" + Arrays.toString(dilations)
@@ -222,6 +241,12 @@ final class ConvTransposeOperator implements OperatorDescriptor<ConvTransposeOpe
             d[i] = values[i];
         }
         return d;
+    }
+
+    /** Each input value meets every tap of its group's M/group output channels. */
+    @Override
+    public long macs(ConvTranspose op, Shape in, Shape out, Shape weight) {
+        return (long) in.size() * weight.size(1, weight.rank());
     }
 
     @Override
