@@ -116,7 +116,12 @@ public final class AccumulatorCost implements CostModel {
         float[] w = layer.weight().data();
         int channels = layer.channels();
         int k = layer.reduction();
-        boolean rowMajor = layer.channelAxis() == 0;
+        // Values of one channel: k = outer x inner, around the channel axis (ConvTranspose's is axis 1 of 3+).
+        int[] dims = layer.weight().shape().dims();
+        int inner = 1;
+        for (int a = layer.channelAxis() + 1; a < dims.length; a++) {
+            inner *= dims[a];
+        }
         NumberFormat format = spec.format();
         double unit = format.codeStep();
         RangeSearch.Params tensorParams = spec.granularity().kind() == Granularity.Kind.PER_TENSOR
@@ -126,7 +131,7 @@ public final class AccumulatorCost implements CostModel {
         double worst = 0;
         for (int ch = 0; ch < channels; ch++) {
             for (int j = 0; j < k; j++) {
-                group[j] = w[rowMajor ? ch * k + j : j * channels + ch];
+                group[j] = w[((j / inner) * channels + ch) * inner + j % inner];
             }
             RangeSearch.Params p =
                     tensorParams != null ? tensorParams : RangeSearch.choose(group, k, format, spec.clipping());

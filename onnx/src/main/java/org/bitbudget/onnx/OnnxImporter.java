@@ -513,6 +513,19 @@ public final class OnnxImporter {
             return a == null ? null : checkedConstant(a.getT(), where + " attribute '" + name + "'");
         }
 
+        @Override
+        public float[] getFloats(String name, float[] fallback) {
+            AttributeProto a = get(name, AttributeProto.AttributeType.FLOATS);
+            if (a == null) {
+                return fallback;
+            }
+            float[] values = new float[a.getFloatsCount()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = a.getFloats(i);
+            }
+            return values;
+        }
+
         /** Attributes the operator does not define are errors: silently ignoring one changes results. */
         void rejectUnread() {
             for (String name : byName.keySet()) {

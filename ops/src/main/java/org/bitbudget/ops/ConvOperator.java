@@ -120,6 +120,12 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
         return true;
     }
 
+    /** Each output value sums (C/group) x kernel products. */
+    @Override
+    public long macs(Op.Conv op, Shape in, Shape out, Shape weight) {
+        return (long) out.size() * weight.size(1, weight.rank());
+    }
+
     @Override
     public boolean differentiable(Op.Conv op, int i) {
         return i <= 2;

@@ -86,6 +86,12 @@ final class GemmOperator implements OperatorDescriptor<Op.Gemm> {
         return true;
     }
 
+    /** Each output value sums K products. */
+    @Override
+    public long macs(Op.Gemm op, Shape in, Shape out, Shape weight) {
+        return (long) out.size() * (op.transB() ? weight.dim(1) : weight.dim(0));
+    }
+
     @Override
     public boolean differentiable(Op.Gemm op, int i) {
         return i <= 2;

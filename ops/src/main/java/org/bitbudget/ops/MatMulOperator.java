@@ -40,6 +40,12 @@ final class MatMulOperator implements OperatorDescriptor<Op.MatMul> {
         return (in, alloc) -> new Tensor[] {Linear.matmul(in[0], in[1], ctx.sgemm())};
     }
 
+    /** Each output value sums K products, K the weight's first axis. */
+    @Override
+    public long macs(Op.MatMul op, Shape in, Shape out, Shape weight) {
+        return (long) out.size() * weight.dim(0);
+    }
+
     @Override
     public boolean differentiable(Op.MatMul op, int i) {
         return i <= 1;

@@ -45,6 +45,9 @@ public interface OnnxNode {
     /** A TENSOR attribute, or null. */
     Tensor getTensor(String name);
 
+    /** A FLOATS attribute, or {@code fallback}. */
+    float[] getFloats(String name, float[] fallback);
+
     /** A malformed model: the error to throw, naming the file and the node. */
     RuntimeException error(String message);
 

@@ -12,4 +12,4 @@ import org.bitbudget.ir.graph.Op;
  * @param <O> the IR record that holds the operator's checked attributes
  */
 public interface OperatorDescriptor<O extends Op>
-        extends OnnxMapping<O>, ShapeRule<O>, FloatRule<O>, TrainingRule<O>, IntegerRule<O> {}
+        extends OnnxMapping<O>, ShapeRule<O>, FloatRule<O>, TrainingRule<O>, IntegerRule<O>, LayerRule<O> {}

@@ -85,7 +85,10 @@ public final class Operators {
             new ShapeOperator(),
             new SizeOperator(),
             new CastOperator(),
-            new RangeOperator());
+            new RangeOperator(),
+            new ResizeOperator(false),
+            new ResizeOperator(true),
+            new ConvTransposeOperator());
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

@@ -138,16 +138,11 @@ public final class Trainer {
         Set<String> decayed = new HashSet<>();
         Map<String, Node> batchNorms = new LinkedHashMap<>();
         for (Node n : graph.nodes()) {
-            switch (n.op()) {
-                case Op.Conv c -> addWeights(graph, n, trainable, decayed);
-                case Op.Gemm g -> addWeights(graph, n, trainable, decayed);
-                case Op.MatMul m -> addWeights(graph, n, trainable, decayed);
-                case Op.BatchNorm bn -> {
-                    trainable.add(n.input(1));
-                    trainable.add(n.input(2));
-                    batchNorms.put(n.name(), n);
-                }
-                default -> {}
+            addWeights(graph, n, trainable, decayed);
+            if (n.op() instanceof Op.BatchNorm) {
+                trainable.add(n.input(1));
+                trainable.add(n.input(2));
+                batchNorms.put(n.name(), n);
             }
         }
         Map<String, DTensor> params = new LinkedHashMap<>();
@@ -284,13 +279,16 @@ public final class Trainer {
         return new Result(out, losses, accuracies, seconds, images / Math.max(seconds, 1e-9));
     }
 
+    /** A weighted operator's constant weight (trained and decayed) and bias (trained). */
     private static void addWeights(Graph graph, Node n, Set<String> trainable, Set<String> decayed) {
-        if (graph.initializers().containsKey(n.input(1))) {
-            trainable.add(n.input(1));
-            decayed.add(n.input(1));
+        int w = n.op().weightInput();
+        if (w >= 0 && graph.initializers().containsKey(n.input(w))) {
+            trainable.add(n.input(w));
+            decayed.add(n.input(w));
         }
-        if (!(n.op() instanceof Op.MatMul) && graph.initializers().containsKey(n.input(2))) {
-            trainable.add(n.input(2));
+        int b = n.op().biasInput();
+        if (b >= 0 && graph.initializers().containsKey(n.input(b))) {
+            trainable.add(n.input(b));
         }
     }
 

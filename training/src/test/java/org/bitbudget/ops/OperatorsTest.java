@@ -86,7 +86,10 @@ class OperatorsTest {
             "Shape",
             "Size",
             "Cast",
-            "Range");
+            "Range",
+            "Resize",
+            "Upsample",
+            "ConvTranspose");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -148,7 +151,8 @@ class OperatorsTest {
                         + "HardSigmoid, HardSwish, LeakyRelu, PRelu, Elu, Tanh, Erf, Gelu, Exp, Log, Pow, Sqrt, "
                         + "Reciprocal, Neg, Abs, Min, Max, Where, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, "
                         + "Not, "
-                        + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range)",
+                        + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range, "
+                        + "Resize, Upsample, ConvTranspose)",
                 e.getMessage());
         assertEquals("Celu", e.feature());
     }

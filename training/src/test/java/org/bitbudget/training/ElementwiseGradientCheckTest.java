@@ -177,6 +177,11 @@ class ElementwiseGradientCheckTest {
         }
 
         @Override
+        public float[] getFloats(String name, float[] fallback) {
+            return (float[]) attributes.getOrDefault(name, fallback);
+        }
+
+        @Override
         public RuntimeException error(String message) {
             return new IllegalArgumentException(message);
         }

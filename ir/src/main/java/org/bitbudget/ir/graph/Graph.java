@@ -37,26 +37,26 @@ public record Graph(
     }
 
     /**
-     * The quantizable layers in graph order: Conv, Gemm and MatMul nodes whose weight (input 1) is a
-     * constant.
+     * The quantizable layers in graph order: nodes of a weighted operator ({@link Op#weightInput()}:
+     * Conv, ConvTranspose, Gemm, MatMul) whose weight is a constant.
      */
     public List<Layer> layers() {
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            boolean weighted =
-                    node.op() instanceof Op.Conv || node.op() instanceof Op.Gemm || node.op() instanceof Op.MatMul;
-            Tensor weight = initializers.get(node.input(1));
-            if (!weighted || weight == null) {
+            int weightInput = node.op().weightInput();
+            Tensor weight = weightInput < 0 ? null : initializers.get(node.input(weightInput));
+            if (weight == null) {
                 continue;
             }
-            String biasName = node.op() instanceof Op.MatMul ? "" : node.input(2);
+            int biasInput = node.op().biasInput();
+            String biasName = biasInput < 0 ? "" : node.input(biasInput);
             Tensor bias = initializers.get(biasName);
             layers.add(new Layer(
                     node.name(),
                     i,
                     node,
-                    node.input(1),
+                    node.input(weightInput),
                     weight.shape(),
                     bias == null ? null : biasName,
                     bias == null ? 0 : bias.shape().size()));

@@ -16,6 +16,27 @@ public interface Op {
     /** The operator type, e.g. {@code Conv}: the ONNX type, and the key of its descriptor. */
     String type();
 
+    /**
+     * The input that holds the weight when the operator is a layer with weights (a quantizable node:
+     * {@link Graph#layers()} lists it when that input is a constant), or -1 when it is none. The
+     * answer lives here, not in the descriptor, because graph analysis ({@code ir}) cannot see the
+     * descriptors; a new weighted operator overrides this, {@link #biasInput()} and
+     * {@link #outputChannelAxis()} in its record.
+     */
+    default int weightInput() {
+        return -1;
+    }
+
+    /** The input that holds a layer's bias, or -1 when the operator takes none. */
+    default int biasInput() {
+        return -1;
+    }
+
+    /** The axis of a layer's weight that holds output channels (per-channel scales run along it). */
+    default int outputChannelAxis() {
+        return 0;
+    }
+
     /** How ONNX's {@code auto_pad} derives pads from the input size. */
     enum AutoPad {
         NOTSET,
@@ -31,6 +52,16 @@ public interface Op {
         }
 
         @Override
+        public int weightInput() {
+            return 1;
+        }
+
+        @Override
+        public int biasInput() {
+            return 2;
+        }
+
+        @Override
         public String toString() {
             return "Conv(kernel=" + Arrays.toString(kernel) + ", strides=" + Arrays.toString(strides) + ", pads="
                     + Arrays.toString(pads) + ", dilations=" + Arrays.toString(dilations) + ", group=" + group
@@ -43,12 +74,37 @@ public interface Op {
         public String type() {
             return "Gemm";
         }
+
+        @Override
+        public int weightInput() {
+            return 1;
+        }
+
+        @Override
+        public int biasInput() {
+            return 2;
+        }
+
+        @Override
+        public int outputChannelAxis() {
+            return transB ? 0 : 1;
+        }
     }
 
     /** numpy matmul: batched over leading axes with broadcasting. */
     record MatMul() implements Op {
         public String type() {
             return "MatMul";
+        }
+
+        @Override
+        public int weightInput() {
+            return 1;
+        }
+
+        @Override
+        public int outputChannelAxis() {
+            return 1;
         }
     }
 

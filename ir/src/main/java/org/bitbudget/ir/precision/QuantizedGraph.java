@@ -125,10 +125,6 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
 
     /** Axis of a layer's weight that holds output channels. */
     public static int channelAxis(Layer layer) {
-        return switch (layer.node().op()) {
-            case Op.Gemm g -> g.transB() ? 0 : 1;
-            case Op.MatMul m -> 1;
-            default -> 0;
-        };
+        return layer.node().op().outputChannelAxis();
     }
 }

@@ -147,10 +147,11 @@ public final class AccumulatorAware {
         }
         long budget = l1Budget(accumulatorBits, maxInput);
         Shape shape = weight.shape();
-        if (channelAxis != 0 && !(channelAxis == 1 && shape.rank() == 2)) {
-            throw new IllegalArgumentException("channels must be on axis 0, or axis 1 of a matrix");
+        if (shape.rank() > 0 && (channelAxis < 0 || channelAxis >= shape.rank())) {
+            throw new IllegalArgumentException("channel axis " + channelAxis + " is out of range for " + shape);
         }
         int channels = shape.rank() == 0 ? 1 : shape.dim(channelAxis);
+        int inner = shape.rank() == 0 ? 1 : shape.size(channelAxis + 1, shape.rank());
         int k = channels == 0 ? 0 : shape.size() / channels;
         int qmax = format.maxCode();
         if (budget < 1) {
@@ -171,7 +172,7 @@ public final class AccumulatorAware {
         long zeros = 0;
         for (int j = 0; j < channels; j++) {
             for (int p = 0; p < k; p++) {
-                group[p] = w[index(channelAxis, channels, k, j, p)];
+                group[p] = w[index(inner, channels, j, p)];
             }
             float s = perTensor
                     ? tensorParams.scale()
@@ -218,7 +219,7 @@ public final class AccumulatorAware {
                 codes[j * k + p] = q;
                 sum += Math.abs(q);
                 zeros += q == 0 ? 1 : 0;
-                int idx = index(channelAxis, channels, k, j, p);
+                int idx = index(inner, channels, j, p);
                 out[idx] = q * scale;
             }
             if (method != Method.UNCHANGED && sum > budget) {
@@ -243,8 +244,9 @@ public final class AccumulatorAware {
                 sparsity);
     }
 
-    private static int index(int channelAxis, int channels, int k, int j, int p) {
-        return channelAxis == 0 ? j * k + p : p * channels + j;
+    /** Where value p of channel j is, {@code inner} being the product of the dimensions after the channel axis. */
+    private static int index(int inner, int channels, int j, int p) {
+        return ((p / inner) * channels + j) * inner + p % inner;
     }
 
     /** Sum of squared errors of codes q at scale s against the weights. */

@@ -29,12 +29,12 @@ public final class WeightQuantizer {
             return new Result(weight, 0, 0, 0);
         }
         Shape shape = weight.shape();
-        if (channelAxis != 0 && !(channelAxis == 1 && shape.rank() == 2)) {
-            throw new IllegalArgumentException("channels must be on axis 0, or axis 1 of a matrix");
+        if (shape.rank() > 0 && (channelAxis < 0 || channelAxis >= shape.rank())) {
+            throw new IllegalArgumentException("channel axis " + channelAxis + " is out of range for " + shape);
         }
         int channels = shape.rank() == 0 ? 1 : shape.dim(channelAxis);
         int k = channels == 0 ? 0 : shape.size() / channels;
-        Layout layout = channelAxis == 0 ? new Layout(k, 1) : new Layout(1, channels);
+        Layout layout = new Layout(channels, shape.rank() == 0 ? 1 : shape.size(channelAxis + 1, shape.rank()));
         float[] w = weight.data();
         float[] out = new float[w.length];
         Result first = quantizeInto(w, out, channels, k, layout, spec.format(), spec);
@@ -57,10 +57,14 @@ public final class WeightQuantizer {
         return new Result(Tensor.of(shape, out), first.scales(), first.vectorScales(), first.zeroPoints());
     }
 
-    /** Element (channel, j) is at {@code channel * channelStride + j * valueStride}. */
-    private record Layout(int channelStride, int valueStride) {
+    /**
+     * Element j of a channel is at {@code ((j / inner) * channels + channel) * inner + j % inner}:
+     * {@code inner} is the product of the dimensions after the channel axis (the whole channel for
+     * axis 0, 1 for a matrix's axis 1, the kernel for ConvTranspose's axis 1).
+     */
+    private record Layout(int channels, int inner) {
         int index(int channel, int j) {
-            return channel * channelStride + j * valueStride;
+            return ((j / inner) * channels + channel) * inner + j % inner;
         }
     }
 

@@ -237,7 +237,9 @@ class WeightQuantizerTest {
         assertSame(w, r.tensor());
         assertCounts(r, 0, 0, 0);
         assertEquals(QuantizerSpec.FLOAT, QuantizerSpec.weights(NumberFormat.FLOAT), "every float spec is the same");
-        assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(w, 1, QuantizerSpec.weights(INT4)));
+        assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(w, 4, QuantizerSpec.weights(INT4)));
+        // Any axis holds channels (ConvTranspose's are on axis 1 of 4): two channels, one scale each.
+        assertCounts(WeightQuantizer.quantize(w, 1, QuantizerSpec.weights(INT4)), 2, 0, 0);
     }
 
     @Test

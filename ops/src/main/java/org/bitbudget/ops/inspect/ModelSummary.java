@@ -7,6 +7,7 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ops.Operators;
 import org.bitbudget.ops.ShapeInference;
 
 /**
@@ -40,17 +41,9 @@ public record ModelSummary(Graph graph, List<LayerSummary> layers, long params, 
         return new ModelSummary(graph, rows, params, macs);
     }
 
-    /**
-     * MACs of one layer: each output value of a convolution sums (C/group) x kernel products; each
-     * output value of Gemm or MatMul sums K products.
-     */
+    /** MACs of one layer, as its operator's descriptor counts them. */
     static long macs(Layer layer, Shape in, Shape out) {
-        Shape w = layer.weightShape();
-        return switch (layer.node().op()) {
-            case Op.Conv c -> (long) out.size() * w.size(1, w.rank());
-            case Op.Gemm g -> (long) out.size() * (g.transB() ? w.dim(1) : w.dim(0));
-            case Op.MatMul m -> (long) out.size() * w.dim(0);
-            default -> 0;
-        };
+        Op op = layer.node().op();
+        return Operators.of(op).macs(op, in, out, layer.weightShape());
     }
 }
