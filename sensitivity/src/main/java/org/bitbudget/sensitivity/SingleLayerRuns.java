@@ -175,6 +175,7 @@ final class SingleLayerRuns {
         Graph graph = problem.graph();
         Map<QuantizerSpec, Map<String, RangeSearch.Params>> activationParams = calibrate(problem);
         Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
+        Map<String, Shape> atBatchTwo = ShapeInference.shapes(graph, 2);
         List<Cell> cells = new ArrayList<>();
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {
@@ -182,7 +183,7 @@ final class SingleLayerRuns {
                         ? activationParams.get(p.activations()).get(layer.name())
                         : null;
                 Graph quantized = quantizeOne(graph, layer, p, a);
-                Graph suffix = suffix(quantized, layer.nodeIndex(), shapes);
+                Graph suffix = suffix(quantized, layer.nodeIndex(), shapes, atBatchTwo);
                 List<String> cut = suffix.inputs().stream().map(ValueInfo::name).toList();
                 cells.add(new Cell(
                         layer, p, FloatEngine.builder(suffix).threads(1).build(), cut));
@@ -244,9 +245,11 @@ final class SingleLayerRuns {
 
     /**
      * The nodes of {@code graph} from {@code from} on, as a graph whose inputs are the values those
-     * nodes read but do not compute (the cut), each with a symbolic batch dimension.
+     * nodes read but do not compute (the cut). A value whose first dimension follows the batch
+     * ({@code shapes} at batch 1, {@code atBatchTwo} at batch 2) gets a symbolic batch dimension; one
+     * that does not (a scalar, a shape computed by Shape → Gather) keeps its exact shape.
      */
-    static Graph suffix(Graph graph, int from, Map<String, Shape> shapes) {
+    static Graph suffix(Graph graph, int from, Map<String, Shape> shapes, Map<String, Shape> atBatchTwo) {
         List<Node> nodes = graph.nodes().subList(from, graph.nodes().size());
         Set<String> produced = new HashSet<>();
         Set<String> cut = new LinkedHashSet<>();
@@ -266,10 +269,11 @@ final class SingleLayerRuns {
             if (s == null) {
                 throw new IllegalStateException("no shape for value " + name);
             }
+            Shape two = atBatchTwo.get(name);
+            boolean batched = s.rank() > 0 && two != null && two.rank() == s.rank() && two.dim(0) != s.dim(0);
             List<Dimension> dims = new ArrayList<>();
-            dims.add(Dimension.symbolic("N"));
-            for (int i = 1; i < s.rank(); i++) {
-                dims.add(Dimension.of(s.dim(i)));
+            for (int i = 0; i < s.rank(); i++) {
+                dims.add(i == 0 && batched ? Dimension.symbolic("N") : Dimension.of(s.dim(i)));
             }
             var type = graph.inputs().stream()
                     .filter(v -> v.name().equals(name))
