@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.List;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
@@ -116,36 +115,5 @@ class PointwiseOperatorsTest {
                 c);
         assertEquals(DataType.BOOL, not.type());
         assertArrayEquals(new float[] {0, 0, 1, 1}, not.data());
-    }
-
-    @Test
-    void everyElementwiseOperatorIsRegistered() {
-        for (String type : List.of(
-                "HardSigmoid",
-                "HardSwish",
-                "LeakyRelu",
-                "PRelu",
-                "Elu",
-                "Tanh",
-                "Erf",
-                "Gelu",
-                "Exp",
-                "Log",
-                "Pow",
-                "Sqrt",
-                "Reciprocal",
-                "Neg",
-                "Abs",
-                "Min",
-                "Max",
-                "Where",
-                "Equal",
-                "Less",
-                "Greater",
-                "LessOrEqual",
-                "GreaterOrEqual",
-                "Not")) {
-            assertEquals(type, Operators.forOnnx("", type).type());
-        }
     }
 }
