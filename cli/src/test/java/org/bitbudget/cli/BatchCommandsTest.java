@@ -78,7 +78,7 @@ class BatchCommandsTest {
         assertEquals(2, r.code());
         assertEquals(
                 "bitbudget: " + yaml + ": line 7: strategies[1]: 'gredy' is not one of ilp, ga, "
-                        + "nsga2, greedy, uniform, random, exhaustive",
+                        + "nsga2, greedy, uniform, random, exhaustive, ilp-predicted",
                 r.err().strip());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }

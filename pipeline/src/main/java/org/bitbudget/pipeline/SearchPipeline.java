@@ -14,6 +14,7 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.GeneticStrategy;
+import org.bitbudget.search.RefinedStrategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
@@ -169,11 +170,12 @@ public final class SearchPipeline {
     }
 
     /**
-     * The measured accuracy the genetic strategies optimise: fake quantization on the calibration
-     * images (never the evaluation images), one thread per call as the strategy calls it in parallel.
+     * The measured accuracy the genetic strategies optimise and the refinement of {@code ilp} re-ranks
+     * by: fake quantization on the calibration images (never the evaluation images), one thread per
+     * call as the strategy calls it in parallel.
      */
     private Evaluator fitness(Candidates space, SearchData.Samples samples) {
-        if (!(strategy instanceof GeneticStrategy)) {
+        if (!(strategy instanceof GeneticStrategy) && !(strategy instanceof RefinedStrategy)) {
             return null;
         }
         ConfigEvaluator onCalibration = new ConfigEvaluator(

@@ -31,7 +31,8 @@ import org.bitbudget.search.GeneticStrategy;
  * every config's accuracy on the whole Fashion-MNIST test split (fake quantization, calibration as
  * in {@link SearchPipeline}); a strategy's regret is that optimum's accuracy minus the accuracy of the
  * config it returns, in percentage points. Not a test: run it with
- * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root.
+ * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root
+ * ({@code -Dregret.strategies=ilp,ilp-predicted} runs only those strategies).
  */
 public final class RegretTable {
     private RegretTable() {}
@@ -100,9 +101,11 @@ public final class RegretTable {
                     describe(layers, candidates, best));
             System.out.println("| strategy | estimator | accuracy | size (bits) | regret (pp) | search (s) |");
             System.out.println("|---|---|---|---|---|---|");
-            for (String strategy :
-                    List.of("ilp", "ga", "ga-measured", "nsga2", "greedy", "uniform", "random", "exhaustive")) {
-                for (String estimator : strategy.equals("ilp")
+            for (String strategy : List.of(System.getProperty(
+                            "regret.strategies",
+                            "ilp,ilp-predicted,ga,ga-measured,nsga2,greedy,uniform,random,exhaustive")
+                    .split(","))) {
+                for (String estimator : strategy.startsWith("ilp")
                         ? List.of("measured", "output-mse", "hessian", "bit-gradient", "roundoff")
                         : List.of("measured")) {
                     SearchPipeline.Builder b = SearchPipeline.builder(graph, new SearchData(train, test, norm))

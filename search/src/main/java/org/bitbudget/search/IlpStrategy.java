@@ -15,7 +15,7 @@ import org.ojalgo.optimisation.integer.IntegerStrategy;
 import org.ojalgo.type.context.NumberContext;
 
 /**
- * {@code ilp}: the exact bit allocation of BMPQ / HAWQ-V3 as a 0-1 integer program solved with
+ * {@code ilp-predicted} (and the first step of {@code ilp}, see {@link RefinedStrategy}): the exact bit allocation of BMPQ / HAWQ-V3 as a 0-1 integer program solved with
  * ojalgo's {@link ExpressionsBasedModel}: one binary {@code x[l][c]} per layer and allowed choice,
  * {@code sum_c x[l][c] = 1} per layer, minimise {@code sum damage[l][c] x[l][c]} subject to
  * {@code sum cost_b[l][c] x[l][c] <= limit_b} for every budget. Pinned layers and choices forbidden by
@@ -54,7 +54,7 @@ public final class IlpStrategy implements SearchStrategy {
 
     @Override
     public String name() {
-        return "ilp";
+        return "ilp-predicted";
     }
 
     @Override

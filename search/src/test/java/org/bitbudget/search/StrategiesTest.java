@@ -353,9 +353,11 @@ class StrategiesTest {
         UnknownStrategyException unknown =
                 assertThrows(UnknownStrategyException.class, () -> SearchStrategies.byName("annealing"));
         assertEquals(
-                "strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive",
+                "strategy 'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive, ilp-predicted",
                 unknown.getMessage());
-        assertEquals("'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive", unknown.reason());
+        assertEquals(
+                "'annealing' is not one of ilp, ga, nsga2, greedy, uniform, random, exhaustive, ilp-predicted",
+                unknown.reason());
     }
 
     @Test
