@@ -18,10 +18,7 @@ public final class SearchStrategies {
 
     /** Every strategy, by name, in the order help texts list them. */
     private static final Map<String, Entry> ENTRIES = index(List.of(
-            new Entry(
-                    "ilp",
-                    "integer program (ojalgo), refined by measuring configs around its optimum",
-                    RefinedStrategy::new),
+            new Entry("ilp", "ILP, then measured refinement", RefinedStrategy::new),
             new Entry(
                     "ga",
                     "genetic search (Jenetics)",
@@ -34,7 +31,7 @@ public final class SearchStrategies {
             new Entry("uniform", "best uniform config", UniformStrategy::new),
             new Entry("random", "best of 1,000 random configs", () -> new RandomStrategy(1000)),
             new Entry("exhaustive", "every config (up to 10^6)", ExhaustiveStrategy::new),
-            new Entry("ilp-predicted", "optimal for the predicted damage: integer program only", IlpStrategy::new)));
+            new Entry("ilp-predicted", "integer program only (ojalgo)", IlpStrategy::new)));
 
     /** Every strategy's name, in {@link #entries()} order. */
     public static final List<String> NAMES = List.copyOf(ENTRIES.keySet());
