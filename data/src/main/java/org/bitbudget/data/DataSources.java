@@ -16,7 +16,8 @@ public final class DataSources {
     public static final Path MNIST = Path.of("/usr/share/datasets/mnist");
 
     /** The formats, asked in this order (a format that recognises its data by content before a catch-all). */
-    private static final List<DataSourceFormat> FORMATS = List.of(new IdxFormat());
+    private static final List<DataSourceFormat> FORMATS =
+            List.of(new IdxFormat(), new NpyFormat(), new NpzFormat(), new ImageFolderFormat());
 
     private DataSources() {}
 
@@ -26,15 +27,24 @@ public final class DataSources {
      * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
      */
     public static DataSource open(String spec, Split split) {
+        return open(spec, split, ReadOptions.DEFAULT);
+    }
+
+    /**
+     * Opens split {@code split} of the data {@code spec} names, read as {@code options} say.
+     *
+     * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
+     */
+    public static DataSource open(String spec, Split split, ReadOptions options) {
         int colon = spec.indexOf(':');
         for (DataSourceFormat format : FORMATS) {
             if (colon > 0 && spec.substring(0, colon).equals(format.name())) {
-                return format.open(spec.substring(colon + 1), split);
+                return format.open(spec.substring(colon + 1), split, options);
             }
         }
         for (DataSourceFormat format : FORMATS) {
             if (format.accepts(spec)) {
-                return format.open(spec, split);
+                return format.open(spec, split, options);
             }
         }
         throw new UserInputException(spec, "not " + choices());
