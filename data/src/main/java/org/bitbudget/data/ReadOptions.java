@@ -2,6 +2,7 @@ package org.bitbudget.data;
 
 import java.util.List;
 import java.util.Objects;
+import org.bitbudget.ir.UserInputException;
 
 /**
  * What a user may say about how data are read, beyond naming them: which arrays of a {@code .npz} are
@@ -35,6 +36,33 @@ public record ReadOptions(List<String> inputKeys, String labelKey, boolean label
     /** These options with the labels in array {@code key}, which must then exist. */
     public ReadOptions withLabelKey(String key) {
         return new ReadOptions(inputKeys, key, true, preprocessing);
+    }
+
+    /**
+     * These options with the settings of {@code query} ({@code input-key=a,b&label-key=y&preprocess=P},
+     * the part of a data spec after {@code ?}), where {@code P} is a preprocessing file or options.
+     *
+     * @throws UserInputException naming {@code origin} for an unknown setting
+     */
+    public ReadOptions withQuery(String query, String origin) {
+        ReadOptions out = this;
+        for (String part : query.split("&")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq);
+            String value = eq < 0 ? "" : part.substring(eq + 1);
+            out = switch (key) {
+                case "input-key" -> out.withInputKeys(List.of(value.split(",")));
+                case "label-key" -> out.withLabelKey(value);
+                case "preprocess" -> out.withPreprocessing(Preprocessing.parse(value));
+                default ->
+                    throw new UserInputException(
+                            origin, "unknown data setting '" + key + "' (known: input-key, label-key, preprocess)");
+            };
+        }
+        return out;
     }
 
     /** These options with other image preprocessing. */
