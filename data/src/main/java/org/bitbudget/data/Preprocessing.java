@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,7 +283,7 @@ public record Preprocessing(
     public boolean equals(Object o) {
         return o instanceof Preprocessing p
                 && resize.equals(p.resize)
-                && java.util.Arrays.equals(crop, p.crop)
+                && Arrays.equals(crop, p.crop)
                 && color == p.color
                 && scale == p.scale
                 && layout == p.layout
@@ -291,6 +292,6 @@ public record Preprocessing(
 
     @Override
     public int hashCode() {
-        return Objects.hash(resize, java.util.Arrays.hashCode(crop), color, scale, layout, normalization);
+        return Objects.hash(resize, Arrays.hashCode(crop), color, scale, layout, normalization);
     }
 }

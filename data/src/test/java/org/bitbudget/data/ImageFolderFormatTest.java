@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -224,14 +225,14 @@ class ImageFolderFormatTest {
         assertEquals(2, nhwc.channelAxis());
         assertEquals(3, nhwc.channels());
         float[] h = nhwc.batch(0, 1, Normalization.NONE).data();
-        assertArrayEquals(new float[] {red(1, 0), green(0), blue(1, 0)}, java.util.Arrays.copyOfRange(h, 3, 6));
+        assertArrayEquals(new float[] {red(1, 0), green(0), blue(1, 0)}, Arrays.copyOfRange(h, 3, 6));
 
         // Per-channel normalisation follows the channel axis in both layouts.
         Normalization norm = Normalization.parse("10,20,30/2,4,5");
         float[] hn = nhwc.batch(0, 1, norm).data();
         assertArrayEquals(
                 new float[] {(red(1, 0) - 10) / 2f, (green(0) - 20) / 4f, (blue(1, 0) - 30) / 5f},
-                java.util.Arrays.copyOfRange(hn, 3, 6));
+                Arrays.copyOfRange(hn, 3, 6));
         float[] cn = open(f.getParent(), "scale=255").batch(0, 1, norm).data();
         assertEquals((green(0) - 20) / 4f, cn[4 + 1], 0f);
 

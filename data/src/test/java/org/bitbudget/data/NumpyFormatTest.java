@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import org.bitbudget.ir.UserInputException;
@@ -62,7 +63,7 @@ class NumpyFormatTest {
                 s.provenance().files());
         assertArrayEquals(
                 new float[] {(18 * 0.25f - 3 - 3) / 2f, (19 * 0.25f - 3 - 3) / 2f},
-                java.util.Arrays.copyOf(s.batch(3, 2, new Normalization(3f, 2f)).data(), 2));
+                Arrays.copyOf(s.batch(3, 2, new Normalization(3f, 2f)).data(), 2));
     }
 
     @Test
@@ -141,7 +142,7 @@ class NumpyFormatTest {
         }
         List<DataSource> firstTwo = s.limit(2).inputs();
         assertEquals(2, firstTwo.get(1).size());
-        assertArrayEquals(java.util.Arrays.copyOf(features, 6), all(firstTwo.get(1)));
+        assertArrayEquals(Arrays.copyOf(features, 6), all(firstTwo.get(1)));
 
         UserInputException missing = assertThrows(UserInputException.class, () -> open("two-inputs.npz"));
         assertEquals(
@@ -162,7 +163,7 @@ class NumpyFormatTest {
                         + "(numpy.ascontiguousarray) to read it in batches",
                 fortran.getMessage());
         byte[] whole = Files.readAllBytes(dir.resolve("float32.npy"));
-        Path truncated = Files.write(dir.resolve("truncated.npy"), java.util.Arrays.copyOf(whole, whole.length - 4));
+        Path truncated = Files.write(dir.resolve("truncated.npy"), Arrays.copyOf(whole, whole.length - 4));
         UserInputException e = assertThrows(UserInputException.class, () -> open("truncated.npy"));
         assertEquals(
                 truncated + ": truncated: shape [7, 2, 3] of float32 needs 168 bytes of values, the file holds 164",

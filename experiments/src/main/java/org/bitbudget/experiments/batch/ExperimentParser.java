@@ -407,8 +407,7 @@ public final class ExperimentParser {
                     "'" + t + "' is not fashion-mnist, mnist or a folder of idx files, a .npy or .npz file or an "
                             + "image folder");
         }
-        java.util.regex.Matcher pre =
-                java.util.regex.Pattern.compile("([?&]preprocess=)([^&]*)").matcher(settings);
+        Matcher pre = Pattern.compile("([?&]preprocess=)([^&]*)").matcher(settings);
         if (pre.find() && Files.isRegularFile(folder.resolve(pre.group(2)))) {
             settings = settings.substring(0, pre.start(2))
                     + folder.resolve(pre.group(2)).normalize()

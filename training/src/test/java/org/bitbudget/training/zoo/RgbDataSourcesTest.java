@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSource;
@@ -88,7 +89,7 @@ class RgbDataSourcesTest {
         }
         DataSource png = DataSources.open(dir.resolve("png").toString(), Split.TEST);
         // The folder lists class 0's pictures first, each class in index order.
-        int[] order = java.util.stream.IntStream.range(0, TEST)
+        int[] order = IntStream.range(0, TEST)
                 .boxed()
                 .sorted((a, c) ->
                         labels[a] != labels[c] ? Integer.compare(labels[a], labels[c]) : Integer.compare(a, c))
