@@ -116,6 +116,22 @@ final class NumpySamples implements DataSource {
         return Tensor.of(batchShape(n), out);
     }
 
+    /** The same as the default, checking the normalisation once for all samples. */
+    @Override
+    public Tensor gather(int[] indices, Normalization norm) {
+        norm.check(channels(), provenance.name());
+        int per = sampleShape.size();
+        float[] out = new float[indices.length * per];
+        float[] one = new float[per];
+        for (int i = 0; i < indices.length; i++) {
+            Objects.checkIndex(indices[i], count);
+            arrays.getFirst().read((long) indices[i] * per, one, true);
+            System.arraycopy(one, 0, out, i * per, per);
+        }
+        norm.applyInPlace(out, sampleShape, 0);
+        return Tensor.of(batchShape(indices.length), out);
+    }
+
     /** A source per array when there are several; the labels and provenance are shared. */
     @Override
     public List<DataSource> inputs() {

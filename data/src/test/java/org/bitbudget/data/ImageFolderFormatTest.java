@@ -236,6 +236,12 @@ class ImageFolderFormatTest {
         float[] cn = open(f.getParent(), "scale=255").batch(0, 1, norm).data();
         assertEquals((green(0) - 20) / 4f, cn[4 + 1], 0f);
 
+        // Measuring the per-channel statistics follows the channel axis too.
+        assertEquals(Normalization.measure(open(f.getParent(), "scale=255")), Normalization.measure(nhwc));
+        assertEquals(
+                (float) (Math.round((red(0, 0) + red(1, 0) + red(0, 1) + red(1, 1)) / 4.0 * 1e4) / 1e4),
+                Normalization.measure(nhwc).mean()[0]);
+
         DataSource declared = open(f.getParent(), "mean=0.485,0.456,0.406;std=0.229,0.224,0.225");
         assertEquals(
                 Optional.of(Normalization.parse("0.485,0.456,0.406/0.229,0.224,0.225")),

@@ -120,6 +120,11 @@ class NumpyFormatTest {
             Tensor picked = s.gather(new int[] {6, 1}, Normalization.NONE);
             assertEquals(18f, picked.data()[0], 0f, name);
             assertEquals(3f, picked.data()[6], 0f, name);
+            Normalization norm = new Normalization(1f, 4f);
+            assertArrayEquals(
+                    s.batch(6, 1, norm).data(),
+                    Arrays.copyOf(s.gather(new int[] {6, 1}, norm).data(), 6),
+                    name);
             assertEquals(3, s.limit(3).labels().length);
         }
     }
