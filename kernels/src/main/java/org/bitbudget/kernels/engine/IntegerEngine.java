@@ -47,7 +47,8 @@ public final class IntegerEngine {
 
     /**
      * Time of one layer in {@link #profile}: its GEMM plus the input (re)quantization, pooling and
-     * flattening that feed it, and the accumulator steps (Add, pooling) that follow it.
+     * flattening that feed it, the float islands it is the first to read, and the accumulator steps
+     * (Add, pooling) that follow it; an island feeding the graph output counts toward the last layer.
      *
      * @param layer        the layer name
      * @param milliseconds mean time per call of the profiled batch
