@@ -43,6 +43,20 @@ final class GemmLowering {
     }
 
     /**
+     * Whether the integer kernels take the layer's geometry: a 1-D or 2-D convolution, a Gemm without
+     * transA and with a positive alpha, a MatMul or Gemm whose weight is a matrix. Other layers run in
+     * a float island.
+     */
+    boolean fits(Node node, LayerQuantization lq) {
+        int rank = graph.initializers().get(lq.layer().weightName()).shape().rank();
+        return switch (node.op()) {
+            case Op.Conv _ -> rank == 3 || rank == 4;
+            case Op.Gemm g -> !g.transA() && g.alpha() > 0 && rank == 2;
+            default -> rank == 2;
+        };
+    }
+
+    /**
      * The layer's weights as codes in the kernels' order, its bias, accumulator resolution and kernel.
      *
      * @param conv the convolution's attributes, or null for a Gemm or MatMul
@@ -77,12 +91,6 @@ final class GemmLowering {
             float alpha;
             float beta;
             if (node.op() instanceof Op.Gemm g) {
-                if (g.transA()) {
-                    throw unsupported(node, "Gemm with transA is not supported");
-                }
-                if (!(g.alpha() > 0)) {
-                    throw unsupported(node, "Gemm alpha must be positive, got " + g.alpha());
-                }
                 transB = g.transB();
                 alpha = g.alpha();
                 beta = g.beta();
@@ -90,9 +98,6 @@ final class GemmLowering {
                 transB = false;
                 alpha = 1f;
                 beta = 0f;
-            }
-            if (weight.shape().rank() != 2) {
-                throw unsupported(node, "the weight must be a matrix, got " + weight.shape());
             }
             int n = weight.shape().dim(transB ? 0 : 1);
             int k = weight.shape().dim(transB ? 1 : 0);
@@ -232,9 +237,5 @@ final class GemmLowering {
             throw new IllegalArgumentException("layer " + name + ": the integer engine needs integer input "
                     + "activations of at most 8 bits (not binary); got " + a);
         }
-    }
-
-    private static IllegalArgumentException unsupported(Node node, String what) {
-        return new IllegalArgumentException("node " + node.name() + ": " + what);
     }
 }

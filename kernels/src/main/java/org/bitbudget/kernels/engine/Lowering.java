@@ -152,7 +152,8 @@ final class Lowering {
         boolean result = false;
         if (node != null && (node.outputs().size() < 2 || node.outputs().get(1).isEmpty())) {
             result = switch (integerForm(node)) {
-                case IntegerLowering.Layer _ -> layerOf.containsKey(node.name());
+                case IntegerLowering.Layer _ ->
+                    layerOf.containsKey(node.name()) && gemm.fits(node, layerOf.get(node.name()));
                 case IntegerLowering.PassThrough _, IntegerLowering.Clamp _ -> integral(node.input(0));
                 case IntegerLowering.AveragePool _ -> integral(node.input(0)) && !channelsLast(node.input(0));
                 case IntegerLowering.Flatten _ -> spatial(shape(node.input(0))) == 1 && integral(node.input(0));

@@ -90,4 +90,23 @@ class IntegerEngineFloatIslandsTest {
         assertArrayEquals(new int[] {5, 3, 3, 5}, y.shape().dims());
         assertNotEquals(0f, y.data()[y.data().length - 1]);
     }
+
+    /** A Gemm with a negative alpha has no integer kernel: it runs in float with its fake-quantized weight and input. */
+    @Test
+    void aLayerWithoutIntegerKernelRunsFakeQuantizedInFloat() {
+        ModelBuilder b = new ModelBuilder("float-layer", 7);
+        String x = b.input("x", 6);
+        String h = b.node("Gemm", "g1", List.of(x, b.weight("w1", 8, 6)), ModelBuilder.i("transB", 1));
+        b.output(b.node(
+                "Gemm",
+                "g2",
+                List.of(h, b.weight("w2", 4, 8)),
+                ModelBuilder.i("transB", 1),
+                ModelBuilder.f("alpha", -0.5f)));
+        Graph graph = OnnxImporter.parse(b.bytes(), "float-layer.onnx");
+        IntegerEngine engine = checkAgainstFakeQuantization(graph, gaussian(8, 64, 6), gaussian(9, 16, 6));
+        assertEquals(KernelPath.FLOAT, engine.kernels().get("g2"));
+        assertNotEquals(KernelPath.FLOAT, engine.kernels().get("g1"));
+        assertEquals(Map.of("g2/input_quantizer", "FakeQuantize", "g2", "Gemm"), engine.floatNodes());
+    }
 }
