@@ -100,6 +100,36 @@ class PaddleStyleModelTest {
                 "Constant-node weights are layers' weights before any folding");
         assertTrue(folded.nodes().stream().noneMatch(n -> n.op() instanceof Op.BatchNorm));
         assertTrue(folded.nodes().stream().noneMatch(n -> n.op().type().equals("Constant")));
+        // The flatten's Shape → Cast → Slice → Concat → Cast chain folds into Reshape's target [0, -1].
+        assertEquals(
+                List.of(
+                        "Conv",
+                        "HardSigmoid",
+                        "Mul",
+                        "Conv",
+                        "Relu",
+                        "Conv",
+                        "Clip",
+                        "GlobalAveragePool",
+                        "Conv",
+                        "Relu",
+                        "Conv",
+                        "HardSigmoid",
+                        "Mul",
+                        "Upsample",
+                        "Conv",
+                        "Relu",
+                        "GlobalAveragePool",
+                        "Reshape",
+                        "MatMul",
+                        "Add",
+                        "Relu",
+                        "Gemm",
+                        "Identity"),
+                folded.nodes().stream().map(n -> n.op().type()).toList());
+        Node flatten = folded.nodes().get(17);
+        assertArrayEquals(
+                new float[] {0, -1}, folded.initializers().get(flatten.input(1)).data());
         assertEquals(
                 PaddleStyleModel.BATCH_NORMS,
                 unfolded.nodes().stream()
