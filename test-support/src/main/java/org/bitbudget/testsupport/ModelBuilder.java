@@ -70,7 +70,7 @@ public final class ModelBuilder {
 
     /**
      * Declares a float input whose dimensions are sizes ({@code Integer}) or symbols ({@code String}),
-     * as exports with dynamic axes write them: {@code input("x", "N", 3, "H", "W")}; returns its name.
+     * as exports with dynamic axes write them: {@code symbolicInput("x", "N", 3, "H", "W")}; returns its name.
      */
     public String symbolicInput(String name, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
