@@ -45,10 +45,11 @@ final class ScatterElementsOperator implements OperatorDescriptor<ScatterElement
             };
         }
 
-        /** Writes the attribute; "none" stays implicit so the node also reads at opsets before 16. */
-        void write(AttributeWriter out) {
+        /** Checks that {@code node} has an opset-13 form, the exporter's, where updates only replace. */
+        void checkExportable(Node node) {
             if (this != NONE) {
-                out.text("reduction", name().toLowerCase(Locale.ROOT));
+                throw new IllegalArgumentException("node " + node.name() + ": reduction "
+                        + name().toLowerCase(Locale.ROOT) + " has no opset-13 form");
             }
         }
     }
@@ -80,8 +81,12 @@ final class ScatterElementsOperator implements OperatorDescriptor<ScatterElement
 
     @Override
     public void write(ScatterElements op, Node node, AttributeWriter out) {
+        if (op.type().equals("Scatter")) {
+            throw new IllegalArgumentException(
+                    "node " + node.name() + ": Scatter has no opset-13 form (ScatterElements replaced it)");
+        }
+        op.reduction().checkExportable(node);
         out.integer("axis", op.axis());
-        op.reduction().write(out);
     }
 
     private static int check(ScatterElements op, int[] dims, int[] indexDims, int[] updateDims) {

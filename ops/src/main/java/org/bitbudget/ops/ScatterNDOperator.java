@@ -38,7 +38,7 @@ final class ScatterNDOperator implements OperatorDescriptor<ScatterNDOperator.Sc
 
     @Override
     public void write(ScatterND op, Node node, AttributeWriter out) {
-        op.reduction().write(out);
+        op.reduction().checkExportable(node);
     }
 
     private static int check(int[] dims, int[] indexDims, int[] updateDims) {

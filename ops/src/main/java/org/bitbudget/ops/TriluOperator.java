@@ -37,7 +37,7 @@ final class TriluOperator implements OperatorDescriptor<TriluOperator.Trilu> {
 
     @Override
     public void write(Trilu op, Node node, AttributeWriter out) {
-        out.integer("upper", op.upper() ? 1 : 0);
+        throw new IllegalArgumentException("node " + node.name() + ": Trilu (opset 14) has no opset-13 form");
     }
 
     @Override
