@@ -103,7 +103,8 @@ public final class Operators {
             new CumSumOperator(),
             new OneHotOperator(),
             new TopKOperator(),
-            new NonZeroOperator());
+            new NonZeroOperator(),
+            new EinsumOperator());
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

@@ -104,7 +104,8 @@ class OperatorsTest {
             "CumSum",
             "OneHot",
             "TopK",
-            "NonZero");
+            "NonZero",
+            "Einsum");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -169,7 +170,7 @@ class OperatorsTest {
                         + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range, "
                         + "Resize, Upsample, ConvTranspose, "
                         + "NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss, GatherElements, ScatterElements, Scatter, GatherND, ScatterND, Trilu, "
-                        + "ArgMax, ArgMin, Hardmax, CumSum, OneHot, TopK, NonZero)",
+                        + "ArgMax, ArgMin, Hardmax, CumSum, OneHot, TopK, NonZero, Einsum)",
                 e.getMessage());
         assertEquals("Celu", e.feature());
     }

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cases do not cover: the reductions of ScatterElements and ScatterND (opsets 16 and 18, with repeated
  * indices), GatherND's batch axes on 3-D data, TopK's pre-10 attribute and {@code largest=0}, Hardmax's
  * pre-13 2-D coercion, OneHot at opset 9, CumSum on an inner axis, the opset-12 losses with weights and
- * {@code ignore_index}, Trilu over a batch, NonZero of a computed value. Integer outputs pass through a
+ * {@code ignore_index}, Trilu over a batch, NonZero of a computed value, Einsum's implicit output,
+ * broadcast ellipsis and diagonals. Integer outputs pass through a
  * Cast to float so both engines return floats; within 1e-5 relative plus 1e-6 absolute.
  */
 class IndexingParityTest {
@@ -305,7 +306,36 @@ class IndexingParityTest {
                                 (b, x) -> List.of(cast(
                                         b,
                                         one(b, "NonZero", List.of(b.node("Relu", "r", List.of(x))))
-                                                .getFirst()))))
+                                                .getFirst()))),
+                        new Case(
+                                "Einsum 12 implicit output",
+                                12,
+                                new int[] {3, 4},
+                                (b, x) -> one(
+                                        b, "Einsum", List.of(x, b.uniform("w", -1, 1, 4, 2)), s("equation", "ba,ac"))),
+                        new Case(
+                                "Einsum 12 broadcast ellipsis",
+                                12,
+                                new int[] {2, 3, 4},
+                                (b, x) -> one(
+                                        b,
+                                        "Einsum",
+                                        List.of(x, b.uniform("w", -1, 1, 1, 4, 5)),
+                                        s("equation", "...ij,...jk->...ik"))),
+                        new Case(
+                                "Einsum 12 trace and three operands",
+                                12,
+                                new int[] {3, 3},
+                                (b, x) -> one(
+                                        b,
+                                        "Einsum",
+                                        List.of(x, b.uniform("u", -1, 1, 3, 4), b.uniform("v", -1, 1, 4)),
+                                        s("equation", "ii,ij,j->"))),
+                        new Case(
+                                "Einsum 12 implicit ellipsis leads",
+                                12,
+                                new int[] {2, 3, 4},
+                                (b, x) -> one(b, "Einsum", List.of(x), s("equation", "...ji"))))
                 .map(Arguments::of);
     }
 
@@ -408,6 +438,28 @@ class IndexingParityTest {
             expected[5] = 1;
             assertArrayEquals(expected, y.data(), "opset " + opset);
         }
+    }
+
+    /**
+     * Einsum's implicit output orders its labels by ASCII, upper case first (ONNX Runtime refuses upper
+     * case labels, so this compares with the explicit form).
+     */
+    @Test
+    void einsumImplicitOutputPutsUpperCaseFirst() {
+        float[] values = ModelBuilder.gaussian(5, 12, 1f);
+        List<Tensor> results = new ArrayList<>();
+        for (String equation : List.of("ba,aC", "ba,aC->Cb")) {
+            ModelBuilder b = new ModelBuilder("einsum", 3).opset(12);
+            String x = b.fixedInput("x", 3, 4);
+            b.output(b.node("Einsum", "n", List.of(x, b.uniform("w", -1, 1, 4, 2)), s("equation", equation)));
+            results.add(FloatEngine.builder(OnnxImporter.parse(b.bytes(), "e.onnx"))
+                    .threads(1)
+                    .build()
+                    .run(Map.of("x", Tensor.of(Shape.of(3, 4), values)))
+                    .get("n:0"));
+        }
+        assertEquals(Shape.of(2, 3), results.get(0).shape());
+        assertArrayEquals(results.get(1).data(), results.get(0).data());
     }
 
     @Test
