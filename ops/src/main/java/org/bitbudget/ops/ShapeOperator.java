@@ -6,10 +6,12 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * ONNX Shape: the input's dimensions as a 1-D int64 tensor; from opset 15 only those from {@code start}
- * to {@code end} (negative values count from the end, both clamped to the rank).
+ * to {@code end} (negative values count from the end, both clamped to the rank). The training pass runs
+ * it forward; an integer result passes no gradient back.
  */
 final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     /** The range of dimensions; {@code end} is {@link Integer#MAX_VALUE} for "to the last". */
@@ -70,5 +72,15 @@ final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     @Override
     public FloatKernel floatKernel(ShapeOf s, FloatContext ctx) {
         return (in, alloc) -> new Tensor[] {value(s, in[0].shape())};
+    }
+
+    @Override
+    public boolean differentiable(ShapeOf s, int i) {
+        return false;
+    }
+
+    @Override
+    public TrainingForward forward(ShapeOf s, Node node, DTensor[] in, boolean training) {
+        return TrainingForward.of(DTensor.from(value(s, org.bitbudget.ir.tensor.Shape.of(in[0].dims()))));
     }
 }
