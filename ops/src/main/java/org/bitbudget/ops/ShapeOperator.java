@@ -35,9 +35,21 @@ final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     }
 
     @Override
+    public int minimumOpset(ShapeOf s, Node node) {
+        return s.start() != 0 || s.end() != Integer.MAX_VALUE ? 15 : 1;
+    }
+
+    @Override
     public void write(ShapeOf s, Node node, AttributeWriter out) {
-        if (s.start() != 0 || s.end() != Integer.MAX_VALUE) {
+        if (s.start() == 0 && s.end() == Integer.MAX_VALUE) {
+            return;
+        }
+        if (out.opset() < 15) {
             throw new IllegalArgumentException("node " + node.name() + ": Shape start/end need opset 15");
+        }
+        out.integer("start", s.start());
+        if (s.end() != Integer.MAX_VALUE) {
+            out.integer("end", s.end());
         }
     }
 
