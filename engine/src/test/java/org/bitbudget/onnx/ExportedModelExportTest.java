@@ -26,6 +26,7 @@ import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfigs;
 import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.testsupport.ExportedModels;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,13 +41,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PyTorch wrote it plus the standard quantizer chains. ONNX Runtime runs them with graph optimisations off.
  *
  * <p>Tolerance: top-1 agreement on at least 99 % of the images, all logits within 1e-4 on at least 90 %
- * of them, and a mean |logit difference| of at most 2e-3. Both quantizer forms compute {@code round(x / scale) + zp} in float32 as BitBudget does, but the
- * float operators between the quantizers (HardSwish, Erf, LayerNormalization, Softmax, GlobalAveragePool)
- * round differently in the last bits, so a value within an ulp of a rounding midpoint takes the
- * neighbouring code: one activation step, which the following layers carry to that image's logits (up to
- * about 0.1 here). Such flips are rare: 190 to 197 of the 200 images keep all their logits within
- * 1e-4, the mean difference is 1e-4 to 5e-4, and every prediction is equal. A wrong scale, axis or zero point moves every logit by whole steps (a mean above
- * 0.01) and flips predictions; on LeNet-5, with no such operators, the same exports match within 1e-4.
+ * of them, and a mean |logit difference| of at most 2e-3. Both quantizer forms compute
+ * {@code round(x / scale) + zp} in float32 as BitBudget does, but the float operators between the
+ * quantizers (HardSwish, Erf, LayerNormalization, Softmax, GlobalAveragePool) round differently in the
+ * last bits, so a value within an ulp of a rounding midpoint takes the neighbouring code: one activation
+ * step, which the following layers carry to that image's logits (up to about 0.1 here). Such flips are
+ * rare: 190 to 197 of the 200 images keep all their logits within 1e-4, the mean difference is 1e-4 to
+ * 5e-4, and every prediction is equal. A wrong scale, axis or zero point moves every logit by whole steps
+ * (a mean above 0.01) and flips predictions; on LeNet-5, with no such operators, the same exports match
+ * within 1e-4.
  */
 class ExportedModelExportTest {
     private static final Normalization NORM = new Normalization(0.2860f, 0.3530f);
@@ -179,7 +182,7 @@ class ExportedModelExportTest {
                 int[] shape = Arrays.stream(out.getInfo().getShape())
                         .mapToInt(Math::toIntExact)
                         .toArray();
-                return Tensor.of(org.bitbudget.ir.tensor.Shape.of(shape), values);
+                return Tensor.of(Shape.of(shape), values);
             }
         }
     }

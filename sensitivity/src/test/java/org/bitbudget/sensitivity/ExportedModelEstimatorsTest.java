@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * hessian) through the training pass's backward rules for HardSwish, HardSigmoid, LayerNormalization,
  * Erf, Softmax, attention's MatMuls and the Shape-driven reshapes, the others through single-layer
  * quantized runs. Every layer gets a finite score in each format (measured's loss rise may be slightly
- * negative), and for every estimator int2 weights score worse than int8 in total: the coarser grid does more damage (per layer the
- * stochastic estimators may tie or cross on 32 images, the total does not).
+ * negative), and for every estimator int2 weights score worse than int8 in total: the coarser grid does
+ * more damage (per layer, or at int4 on 32 images, the stochastic estimators may tie or cross).
  */
 class ExportedModelEstimatorsTest {
     private static final int IMAGES = 32;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.tensor.Shape;
@@ -75,9 +77,9 @@ class ShapeValuedOperatorsTest {
             assertEquals(want[k], got[k], 1e-5 * Math.max(1, Math.abs(want[k])), "forward " + k);
         }
         double[] ones = new double[got.length];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         Map<String, DTensor> grads = ad.backward(tape, Map.of(out, DTensor.of(dims, ones)));
-        assertEquals(java.util.Set.of("x", "sixty_four"), grads.keySet(), "Range's float bounds get no gradient");
+        assertEquals(Set.of("x", "sixty_four"), grads.keySet(), "Range's float bounds get no gradient");
         double[] dx = grads.get("x").data();
         for (int k = 0; k < dx.length; k++) {
             double keep = x[k];
