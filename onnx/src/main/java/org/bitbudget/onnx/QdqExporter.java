@@ -25,8 +25,9 @@ import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 
 /**
- * Writes a quantized model as standard ONNX QDQ (opset 13): the form ONNX Runtime and other
- * runtimes recognise as a quantized model.
+ * Writes a quantized model as standard ONNX QDQ: the form ONNX Runtime and other runtimes recognise as a
+ * quantized model, at the opset {@link OnnxExporter#opset} chooses (13, where per-axis QuantizeLinear and
+ * DequantizeLinear begin, or the model's own or its operators' if higher).
  *
  * <ul>
  *   <li><b>Integer weights</b> (signed {@code int2}…{@code int8} and {@code intN-full}, per tensor or per
@@ -60,8 +61,9 @@ public final class QdqExporter {
      * @param bytes  the ONNX model
      * @param layers per layer: {@code qdq-int8} (codes stored in int8), {@code fake-quant} or {@code float}
      *               for the weights; {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
+     * @param opset  the default-domain opset written
      */
-    public record Export(byte[] bytes, List<LayerExport> layers) {}
+    public record Export(byte[] bytes, List<LayerExport> layers, int opset) {}
 
     /**
      * Exports {@code graph} (the float model) quantized as {@code quantized} (its
@@ -159,7 +161,8 @@ public final class QdqExporter {
             nodes.add(p);
         }
         g.clearNode().addAllNode(nodes);
-        return new Export(model.toBuilder().setGraph(g).build().toByteArray(), report);
+        return new Export(model.toBuilder().setGraph(g).build().toByteArray(), report, (int)
+                model.getOpsetImport(0).getVersion());
     }
 
     /** True when QDQ int8 storage represents {@code w} exactly. */

@@ -22,20 +22,22 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
 
     /** The activations, with the ONNX name and default α and β (NaN where the kind has none). */
     enum Kind {
-        HARD_SIGMOID("HardSigmoid", 0.2f, 0.5f),
-        HARD_SWISH("HardSwish", Float.NaN, Float.NaN),
-        LEAKY_RELU("LeakyRelu", 0.01f, Float.NaN),
-        ELU("Elu", 1f, Float.NaN),
-        GELU("Gelu", Float.NaN, Float.NaN);
+        HARD_SIGMOID("HardSigmoid", 0.2f, 0.5f, 6),
+        HARD_SWISH("HardSwish", Float.NaN, Float.NaN, 14),
+        LEAKY_RELU("LeakyRelu", 0.01f, Float.NaN, 6),
+        ELU("Elu", 1f, Float.NaN, 6),
+        GELU("Gelu", Float.NaN, Float.NaN, 20);
 
         private final String onnx;
         private final float alpha;
         private final float beta;
+        private final int since;
 
-        Kind(String onnx, float alpha, float beta) {
+        Kind(String onnx, float alpha, float beta, int since) {
             this.onnx = onnx;
             this.alpha = alpha;
             this.beta = beta;
+            this.since = since;
         }
     }
 
@@ -114,6 +116,11 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
             tanh = approximate.equals("tanh");
         }
         return new ActivationFunction(kind, alpha, beta, tanh);
+    }
+
+    @Override
+    public int minimumOpset(ActivationFunction op, Node node) {
+        return kind.since;
     }
 
     @Override

@@ -82,13 +82,18 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
     }
 
     @Override
+    public int minimumOpset(Reduce op, Node node) {
+        return op.axesInput() ? kind.axesInputSince : 1;
+    }
+
+    @Override
     public void write(Reduce op, Node node, AttributeWriter out) {
-        // The exporter writes opset 13, where only ReduceSum takes its axes as an input; an attribute
-        // form without axes (all of them) is the same node in both forms.
-        boolean input = kind.axesInputSince <= 13;
+        // An attribute form without axes (all of them) is the same node in both forms.
+        boolean input = kind.axesInputSince <= out.opset();
         boolean fits = input ? op.axesInput() || op.axes() == null : !op.axesInput();
         if (!fits) {
-            throw new IllegalArgumentException("node " + node.name() + ": this " + type() + " has no opset-13 form");
+            throw new IllegalArgumentException(
+                    "node " + node.name() + ": this " + type() + " has no opset-" + out.opset() + " form");
         }
         out.ints("axes", op.axes());
         out.integer("keepdims", op.keepDims() ? 1 : 0);
