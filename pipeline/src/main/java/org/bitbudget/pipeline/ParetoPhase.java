@@ -14,7 +14,12 @@ import org.bitbudget.search.SearchProblem;
 /**
  * Phase 7, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
  * evenly spaced limits of that cost) and every uniform config, each measured by fake quantization on
- * the evaluation images so that points compare with each other.
+ * the evaluation images so that points compare with each other, and on the calibration objective so
+ * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was
+ * measured, not what was predicted: a swept point that a measured point as cheap or cheaper beats on
+ * accuracy is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
+ * predictions can be judged, but not on the front). The sweep and the uniform configs stop at the
+ * run's deadline.
  */
 public final class ParetoPhase {
     private final int points;
@@ -22,7 +27,7 @@ public final class ParetoPhase {
 
     /**
      * @param points  points of the sweep; fewer than 2 skips it (the uniform configs are still measured)
-     * @param control seed, threads and cancel flag of the sweep's searches
+     * @param control seed, threads, cancel flag and deadline of the sweep's searches
      */
     public ParetoPhase(int points, SearchControl control) {
         this.points = points;
@@ -36,33 +41,44 @@ public final class ParetoPhase {
      * @param candidates its candidates
      * @param costs      its cost table, for the points' totals
      * @param evaluator  measures configs on the evaluation images
+     * @param objective  measures configs on the calibration images
      */
     public Front run(
             SearchProblem problem,
             Candidates candidates,
             CostTable costs,
             ConfigEvaluator evaluator,
+            CalibrationObjective objective,
             RunProgress progress) {
         List<SearchPipeline.Point> pareto = new ArrayList<>();
         if (points >= 2) {
-            String cost = problem.budgets().isEmpty()
-                    ? "size"
-                    : problem.budgets().getFirst().cost();
+            String cost = sweptCost(problem);
             for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
                 Candidate c = p.candidate();
                 PrecisionConfig config = candidates.config(c.config());
                 ConfigEvaluator.Measurement m = evaluator.measure(config, false);
                 pareto.add(new SearchPipeline.Point(
-                        cost, p.budget(), config, m.accuracy(), m.engine(), c.damage(), costs.totals(config), null));
+                        cost,
+                        p.budget(),
+                        config,
+                        m.accuracy(),
+                        m.engine(),
+                        c.damage(),
+                        costs.totals(config),
+                        null,
+                        objective.score(c.config(), "pareto"),
+                        problem.feasible(c.config()),
+                        false));
                 progress.step();
             }
         }
         List<SearchPipeline.Point> uniform = new ArrayList<>();
-        for (int c = 0; c < candidates.precisions().size(); c++) {
+        for (int c = 0; c < candidates.precisions().size() && !control.shouldStop(); c++) {
             int[] choice = new int[candidates.layers().size()];
             Arrays.fill(choice, c);
             PrecisionConfig config = candidates.config(choice);
             ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+            String label = candidates.precisions().get(c).label();
             uniform.add(new SearchPipeline.Point(
                     "uniform",
                     Double.NaN,
@@ -71,10 +87,40 @@ public final class ParetoPhase {
                     m.engine(),
                     problem.damage(choice),
                     costs.totals(config),
-                    candidates.precisions().get(c).label()));
+                    label,
+                    objective.score(choice, "uniform " + label),
+                    problem.feasible(choice),
+                    false));
             progress.step();
         }
-        return new Front(pareto, uniform);
+        return new Front(markDominated(pareto, uniform), uniform);
+    }
+
+    /** The cost the sweep runs over: the first budget's, size when there is none. */
+    static String sweptCost(SearchProblem problem) {
+        return problem.budgets().isEmpty()
+                ? "size"
+                : problem.budgets().getFirst().cost();
+    }
+
+    /**
+     * The swept points, each marked dominated when another measured point (swept or uniform) costs at
+     * most as much on the swept cost and is more accurate, or costs less and is as accurate.
+     */
+    private static List<SearchPipeline.Point> markDominated(
+            List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform) {
+        List<SearchPipeline.Point> all = new ArrayList<>(pareto);
+        all.addAll(uniform);
+        List<SearchPipeline.Point> out = new ArrayList<>();
+        for (SearchPipeline.Point p : pareto) {
+            double cost = p.costs().get(p.cost());
+            boolean dominated = all.stream().anyMatch(q -> {
+                double qc = q.costs().get(p.cost());
+                return qc <= cost && q.accuracy() > p.accuracy() || qc < cost && q.accuracy() >= p.accuracy();
+            });
+            out.add(dominated ? p.asDominated() : p);
+        }
+        return out;
     }
 
     /**
