@@ -282,7 +282,7 @@ final class SearchCommand implements Callable<Integer> {
     private void write(SearchPipeline.Result result) throws IOException {
         String text = ResultFiles.write(out, result, model.model.toString(), dataOptions.data);
         Outcome o = result.outcome();
-        if (o.replaced()) {
+        if (o.replaced() && o.target() == null) {
             System.err.printf(
                     Locale.ROOT,
                     "bitbudget: %s's pick scored %.4f on the calibration images; %s, which meets every budget, "
@@ -291,6 +291,15 @@ final class SearchCommand implements Callable<Integer> {
                     o.strategyScore(),
                     o.replacedBy(),
                     o.score());
+        } else if (o.replaced()) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "bitbudget: a cheaper measured config (%s, calibration score %.4f) also meets %s: "
+                            + "returning it instead of the search's pick (%.4f)%n",
+                    o.replacedBy(),
+                    o.score(),
+                    o.target().text(),
+                    o.strategyScore());
         }
         if (this.json.json) {
             System.out.println(text);
@@ -301,7 +310,7 @@ final class SearchCommand implements Callable<Integer> {
                 "%s on %s, budgets %s, estimator %s%n",
                 result.strategy(),
                 model.model,
-                String.join(" and ", result.budgets()),
+                result.budgets().isEmpty() ? "none" : String.join(" and ", result.budgets()),
                 result.estimator());
         System.out.printf(
                 Locale.ROOT,
@@ -327,7 +336,7 @@ final class SearchCommand implements Callable<Integer> {
                     o.bestUniform().calibrationScore(),
                     bytes(o.bestUniform().costs().get("size")));
         } else {
-            System.out.println("best feasible uniform config: none meets every budget");
+            System.out.println("best feasible uniform config: none (no measured uniform config meets every budget)");
         }
         if (o.target() != null) {
             System.out.printf(

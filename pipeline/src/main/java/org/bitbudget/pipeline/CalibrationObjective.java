@@ -38,36 +38,42 @@ public final class CalibrationObjective {
 
     private final Candidates candidates;
     private final ConfigEvaluator evaluator;
+    private final ConfigEvaluator perThread;
     private final Map<String, Measured> measured = new ConcurrentHashMap<>();
 
     /**
      * @param graph      the float model
      * @param samples    the run's images; only the calibration images are used
      * @param candidates the candidates a choice indexes
+     * @param threads    worker threads of one measurement made by a phase
      */
-    public CalibrationObjective(Graph graph, SearchData.Samples samples, Candidates candidates) {
+    public CalibrationObjective(Graph graph, SearchData.Samples samples, Candidates candidates, int threads) {
         this.candidates = candidates;
-        // One thread per call: the strategies that measure call it from their own worker threads.
         this.evaluator = new ConfigEvaluator(
+                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), threads);
+        // One thread per call for the strategies that measure: they call from their own worker threads.
+        this.perThread = new ConfigEvaluator(
                 graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
     }
 
     /** The score of {@code config} (one choice per layer), measured once and remembered under {@code source}. */
     public double score(int[] config, String source) {
-        return measured.computeIfAbsent(
-                        Arrays.toString(config),
-                        k -> new Measured(
-                                config,
-                                evaluator
-                                        .measure(candidates.config(config), false)
-                                        .accuracy(),
-                                source))
-                .score();
+        return score(config, source, evaluator);
     }
 
     /** The objective as the strategies see it, remembering what they measure under {@code source}. */
     public Evaluator evaluator(String source) {
-        return config -> score(config, source);
+        return config -> score(config, source, perThread);
+    }
+
+    private double score(int[] config, String source, ConfigEvaluator on) {
+        return measured.computeIfAbsent(
+                        Arrays.toString(config),
+                        k -> new Measured(
+                                config,
+                                on.measure(candidates.config(config), false).accuracy(),
+                                source))
+                .score();
     }
 
     /** The float model's score on the calibration images, the reference of every drop. */

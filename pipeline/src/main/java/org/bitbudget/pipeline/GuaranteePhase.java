@@ -8,7 +8,7 @@ import org.bitbudget.search.SearchException;
 import org.bitbudget.search.SearchProblem;
 
 /**
- * Phase 8, guarantee: the returned config is never worse, on the calibration objective, than any config
+ * Phase 7, guarantee: the returned config is never worse, on the calibration objective, than any config
  * the run measured that meets every budget — the uniform configs, the greedy config, the Pareto sweep's
  * points, the genetic strategies' populations. A strategy optimises a prediction (summed single-layer
  * damages), and layers that interact can make its pick worse than a config it never preferred; when a

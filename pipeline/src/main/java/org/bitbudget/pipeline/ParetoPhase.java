@@ -12,7 +12,7 @@ import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 
 /**
- * Phase 7, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
+ * Phase 6, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
  * evenly spaced limits of that cost) and every uniform config, each measured by fake quantization on
  * the evaluation images so that points compare with each other, and on the calibration objective so
  * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was

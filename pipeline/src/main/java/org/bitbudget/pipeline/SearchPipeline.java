@@ -28,8 +28,9 @@ import org.bitbudget.sensitivity.SensitivityTable;
 /**
  * One search run as a pipeline of phases, the way DESIGN.md draws it: {@link CandidatesPhase
  * candidates} → {@link SensitivityPhase sensitivity} → {@link CostPhase costs} → {@link ProblemPhase
- * problem} → {@link StrategyPhase strategy} → {@link EvaluationPhase evaluation} → {@link ParetoPhase
- * Pareto}. Each phase is a small class that takes and returns immutable values; this class only wires
+ * problem} → {@link StrategyPhase strategy} (or {@link AccuracyTargetPhase the cheapest config within an
+ * accuracy target}) → {@link ParetoPhase Pareto} → {@link GuaranteePhase guarantee} → {@link
+ * EvaluationPhase evaluation}. Each phase is a small class that takes and returns immutable values; this class only wires
  * them, times them and reports them to a {@link RunProgress}. Immutable; build one with {@link
  * #builder(Graph, SearchData)}, run it with {@link #run()} as often as you like.
  *
@@ -134,7 +135,7 @@ public final class SearchPipeline {
 
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
-        CalibrationObjective objective = new CalibrationObjective(graph, samples, space);
+        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads);
         SearchProblem problem = new ProblemPhase(pinEnds)
                 .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
