@@ -50,7 +50,7 @@ public final class GuaranteePhase {
         try {
             objective.score(new GreedyStrategy().search(problem, control).config(), "greedy");
         } catch (SearchException noGreedyConfig) {
-            // Greedy repair found nothing feasible: there is nothing of its to compare with.
+            // Greedy repair found no feasible config: it adds nothing to the comparison.
         }
         CalibrationObjective.Measured chosen = new CalibrationObjective.Measured(pick, pickScore, "strategy");
         Comparator<CalibrationObjective.Measured> better = order(problem, floatScore);

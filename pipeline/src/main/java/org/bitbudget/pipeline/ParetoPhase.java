@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.bitbudget.costs.CostTable;
@@ -133,6 +134,16 @@ public final class ParetoPhase {
         public Front {
             pareto = List.copyOf(pareto);
             uniform = List.copyOf(uniform);
+        }
+
+        /** The feasible uniform config with the best calibration score (ties: the cheaper on {@code cost}), or null. */
+        public SearchPipeline.Point bestUniform(String cost) {
+            return uniform.stream()
+                    .filter(SearchPipeline.Point::feasible)
+                    .min(Comparator.comparingDouble(SearchPipeline.Point::calibrationScore)
+                            .reversed()
+                            .thenComparingDouble(p -> p.costs().getOrDefault(cost, 0.0)))
+                    .orElse(null);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +163,7 @@ public final class SearchPipeline {
                 decision.score(),
                 decision.strategyScore(),
                 decision.replacedBy(),
-                bestUniform(front.uniform(), minimised),
+                front.bestUniform(minimised),
                 target);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
@@ -186,16 +185,6 @@ public final class SearchPipeline {
                 timings,
                 Provenance.of(modelName, seed, started, Instant.now()),
                 outcome);
-    }
-
-    /** The feasible uniform config with the best calibration score (ties: the cheaper on {@code cost}), or null. */
-    private static Point bestUniform(List<Point> uniform, String cost) {
-        return uniform.stream()
-                .filter(Point::feasible)
-                .min(Comparator.comparingDouble(Point::calibrationScore)
-                        .reversed()
-                        .thenComparingDouble(p -> p.costs().getOrDefault(cost, 0.0)))
-                .orElse(null);
     }
 
     /**
