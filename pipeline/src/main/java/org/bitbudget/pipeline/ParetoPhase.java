@@ -19,8 +19,8 @@ import org.bitbudget.search.SearchProblem;
  * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was
  * measured, not what was predicted: a swept point that a measured point as cheap or cheaper beats on
  * accuracy is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
- * predictions can be judged, but not on the front). The sweep and the uniform configs stop at the
- * run's deadline.
+ * predictions can be judged, but not on the front). The uniform configs are measured first; the
+ * uniform configs and the sweep stop at the run's deadline.
  */
 public final class ParetoPhase {
     private final int points;
@@ -51,28 +51,7 @@ public final class ParetoPhase {
             ConfigEvaluator evaluator,
             CalibrationObjective objective,
             RunProgress progress) {
-        List<SearchPipeline.Point> pareto = new ArrayList<>();
-        if (points >= 2) {
-            String cost = sweptCost(problem);
-            for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
-                Candidate c = p.candidate();
-                PrecisionConfig config = candidates.config(c.config());
-                ConfigEvaluator.Measurement m = evaluator.measure(config, false);
-                pareto.add(new SearchPipeline.Point(
-                        cost,
-                        p.budget(),
-                        config,
-                        m.accuracy(),
-                        m.engine(),
-                        c.damage(),
-                        costs.totals(config),
-                        null,
-                        objective.score(c.config(), "pareto"),
-                        problem.feasible(c.config()),
-                        false));
-                progress.step();
-            }
-        }
+        // Uniform configs first: they are few and the guarantee's baseline, so a short --time keeps them.
         List<SearchPipeline.Point> uniform = new ArrayList<>();
         for (int c = 0; c < candidates.precisions().size() && !control.shouldStop(); c++) {
             int[] choice = new int[candidates.layers().size()];
@@ -93,6 +72,31 @@ public final class ParetoPhase {
                     problem.feasible(choice),
                     false));
             progress.step();
+        }
+        List<SearchPipeline.Point> pareto = new ArrayList<>();
+        if (points >= 2) {
+            String cost = sweptCost(problem);
+            for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
+                if (control.shouldStop()) {
+                    break;
+                }
+                Candidate c = p.candidate();
+                PrecisionConfig config = candidates.config(c.config());
+                ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+                pareto.add(new SearchPipeline.Point(
+                        cost,
+                        p.budget(),
+                        config,
+                        m.accuracy(),
+                        m.engine(),
+                        c.damage(),
+                        costs.totals(config),
+                        null,
+                        objective.score(c.config(), "pareto"),
+                        problem.feasible(c.config()),
+                        false));
+                progress.step();
+            }
         }
         return new Front(markDominated(pareto, uniform), uniform);
     }
