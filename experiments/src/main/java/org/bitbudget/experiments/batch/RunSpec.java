@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param timeSeconds the search's time limit in seconds (0 = none)
  * @param engine      {@code float} (fake quantization) or {@code integer} (integer kernels) for the final evaluation
  * @param key         the run key, see {@link RunKeys}
+ * @param fitness     what {@code ga} and {@code nsga2} maximise, {@code measured} or {@code predicted}; null
+ *                    for the strategy's default (and for every other strategy)
  */
 public record RunSpec(
         int index,
@@ -45,7 +47,8 @@ public record RunSpec(
         int calibration,
         double timeSeconds,
         String engine,
-        String key) {
+        String key,
+        String fitness) {
     public RunSpec {
         Objects.requireNonNull(model);
         Objects.requireNonNull(modelPath);
@@ -79,7 +82,8 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
-                newKey);
+                newKey,
+                fitness);
     }
 
     /** This run at grid position {@code newIndex}. */
@@ -102,6 +106,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
-                key);
+                key,
+                fitness);
     }
 }

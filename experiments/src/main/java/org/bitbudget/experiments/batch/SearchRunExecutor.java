@@ -56,6 +56,9 @@ public final class SearchRunExecutor implements RunExecutor {
                     }
                 });
         spec.budgets().forEach(builder::budget);
+        if (spec.fitness() != null) {
+            builder.fitness(spec.fitness());
+        }
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));
         }
