@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
@@ -27,13 +29,16 @@ import org.bitbudget.ir.tensor.Tensor;
  * initializers (or the Constant nodes, or constant subgraphs, that computed them); a layer that
  * import rewired (a BatchNormalization folded into it) is written rewired, with its folded weight and
  * bias, and the folded BatchNorm is left out; each activation quantizer becomes the
- * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)},
+ * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)}
+ * (on both operands of an activation-only layer),
  * which ONNX Runtime evaluates with the same float32 arithmetic and half-to-even rounding as
  * BitBudget. Everything else in the model (names, metadata, other nodes) is kept.
  */
 public final class FakeQuantizedExport {
     /** Round, which the activation chain needs, exists from opset 11. */
     private static final int MIN_OPSET = 11;
+    /** The name of an input quantizer: its layer, and the input it quantizes when not the first. */
+    private static final Pattern QUANTIZER = Pattern.compile("(.*)/input_quantizer(?:_(\\d+))?");
 
     private FakeQuantizedExport() {}
 
@@ -84,12 +89,19 @@ public final class FakeQuantizedExport {
             }
         }
         Map<String, List<NodeProto>> chains = new HashMap<>();
-        Map<String, String> rewiredInput = new HashMap<>();
+        Map<String, Map<Integer, String>> rewiredInput = new HashMap<>();
         for (Node node : quantized.nodes()) {
             if (node.op() instanceof Op.FakeQuantize q) {
-                String layer = node.name().substring(0, node.name().length() - "/input_quantizer".length());
-                chains.put(layer, chain(node, q, graph));
-                rewiredInput.put(layer, node.outputs().getFirst());
+                Matcher m = QUANTIZER.matcher(node.name());
+                if (!m.matches()) {
+                    throw new IllegalStateException("not a layer input quantizer: " + node.name());
+                }
+                String layer = m.group(1);
+                int input = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+                chains.computeIfAbsent(layer, k -> new ArrayList<>()).addAll(chain(node, q, graph));
+                rewiredInput
+                        .computeIfAbsent(layer, k -> new HashMap<>())
+                        .put(input, node.outputs().getFirst());
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -118,7 +130,9 @@ public final class FakeQuantizedExport {
             }
             if (chains.containsKey(name)) {
                 nodes.addAll(chains.get(name));
-                p = p.toBuilder().setInput(0, rewiredInput.get(name)).build();
+                NodeProto.Builder b = p.toBuilder();
+                rewiredInput.get(name).forEach(b::setInput);
+                p = b.build();
             }
             nodes.add(p);
         }

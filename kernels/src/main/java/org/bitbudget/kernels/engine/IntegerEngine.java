@@ -112,7 +112,9 @@ public final class IntegerEngine {
 
     /**
      * The kernel each layer runs on, in layer order: an integer one, or {@link KernelPath#FLOAT} for a
-     * layer without an integer kernel that runs in a float island.
+     * layer without an integer kernel that runs in a float island; then each activation-only layer
+     * the config quantizes, {@link KernelPath#FLOAT}: its operands' quantizers and the MatMul run in a
+     * float island.
      */
     public Map<String, KernelPath> kernels() {
         return new LinkedHashMap<>(kernels);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.precision.ActivationQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -110,6 +111,12 @@ final class Lowering {
                 paths.put(l.name(), l.path());
             } else if (floatNodes.containsKey(name)) {
                 paths.put(name, KernelPath.FLOAT);
+            }
+        }
+        for (ActivationQuantization aq : quantized.activationLayers()) {
+            // Both operands come through their fake quantizers into the float MatMul of an island.
+            if (floatNodes.containsKey(aq.layer().name())) {
+                paths.put(aq.layer().name(), KernelPath.FLOAT);
             }
         }
         return new IntegerEngine(steps, slots, outputSlot, scales, shapes.get(output), paths, floatNodes, threads);
