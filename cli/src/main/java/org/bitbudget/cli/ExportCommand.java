@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Write the model quantized by a precision config as standard QDQ ONNX (opset 13): integer "
+            "Write the model quantized by a precision config as standard QDQ ONNX (opset 13, or the model's "
+                    + "own or the one its operators need if higher): integer "
                     + "weights as int8 codes + DequantizeLinear (per-channel axis; int4/int3/int2 codes stored in int8 "
                     + "with their own scale), quantized layer inputs as QuantizeLinear -> DequantizeLinear (uint8 or "
                     + "int8 zero point), minifloat and other weights as fake-quantized float initializers.",
@@ -75,12 +76,13 @@ final class ExportCommand implements Callable<Integer> {
         if (json.json) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("out", out.toString());
+            result.put("opset", export.opset());
             result.put("layers", layers);
             System.out.println(JsonOption.toJson(result));
         } else {
             layers.forEach(r -> System.out.printf(
                     "%-24s weights %-10s input %s%n", r.get("name"), r.get("weights"), r.get("activations")));
-            System.out.println("wrote " + out);
+            System.out.println("wrote " + out + " (opset " + export.opset() + ")");
         }
         return 0;
     }

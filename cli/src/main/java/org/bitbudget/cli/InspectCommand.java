@@ -10,6 +10,7 @@ import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.onnx.ImportSurvey;
+import org.bitbudget.ops.inspect.ActivationLayerSummary;
 import org.bitbudget.ops.inspect.LayerSummary;
 import org.bitbudget.ops.inspect.ModelSummary;
 import picocli.CommandLine.Command;
@@ -134,6 +135,21 @@ final class InspectCommand implements Callable<Integer> {
         out.put("layers", layers);
         out.put("params", s.params());
         out.put("macs", s.macs());
+        if (!s.activationLayers().isEmpty()) {
+            List<Map<String, Object>> activationOnly = new ArrayList<>();
+            for (ActivationLayerSummary l : s.activationLayers()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", l.name());
+                row.put("op", l.layer().opType());
+                row.put("macs", l.macs());
+                row.put(
+                        "input_shapes",
+                        List.of(l.leftShape().dims(), l.rightShape().dims()));
+                row.put("output_shape", l.outputShape().dims());
+                activationOnly.add(row);
+            }
+            out.put("activation_layers", activationOnly);
+        }
         return out;
     }
 
@@ -161,6 +177,22 @@ final class InspectCommand implements Callable<Integer> {
                 String.format("%,d", s.macs()),
                 "",
                 ""));
+        if (!s.activationLayers().isEmpty()) {
+            String rows = "%-24s %-7s %12s %-16s %-16s %s%n";
+            b.append(String.format("activation-only layers (MatMul between two activations: "
+                    + "activation formats only, MACs not in the total):%n"));
+            b.append(String.format(rows, "layer", "op", "MACs", "input A", "input B", "output"));
+            for (ActivationLayerSummary l : s.activationLayers()) {
+                b.append(String.format(
+                        rows,
+                        l.name(),
+                        l.layer().opType(),
+                        String.format("%,d", l.macs()),
+                        l.leftShape(),
+                        l.rightShape(),
+                        l.outputShape()));
+            }
+        }
         b.append("shapes and MACs are per sample (batch 1)").append(System.lineSeparator());
         return b.toString();
     }

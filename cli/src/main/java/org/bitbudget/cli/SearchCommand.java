@@ -17,6 +17,7 @@ import org.bitbudget.data.Split;
 import org.bitbudget.experiments.report.ResultFiles;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.RunProgress;
 import org.bitbudget.pipeline.SearchData;
 import org.bitbudget.pipeline.SearchPipeline;
@@ -96,15 +97,30 @@ final class SearchCommand implements Callable<Integer> {
             names = "--accumulators",
             paramLabel = "BITS,...",
             split = ",",
-            defaultValue = "32",
-            description = "Candidate accumulator widths (default: ${DEFAULT-VALUE})")
+            description = "Candidate accumulator widths (default: 32, plus N for each 'accumulator <= N' budget)")
     List<Integer> accumulators;
 
     @Option(
             names = "--time",
             paramLabel = "T",
-            description = "Stop the search after T (e.g. 30s, 2m, 500ms) and keep the best config found")
+            description = "Bound the whole run by T (e.g. 30s, 2m, 500ms): the search and the Pareto sweep stop "
+                    + "there and the best config found so far is kept")
     String time;
+
+    @Option(
+            names = "--fitness",
+            paramLabel = "F",
+            description = "What ga and nsga2 maximise: predicted (minus the summed damage; default) or measured "
+                    + "(accuracy on the calibration images)")
+    String fitness;
+
+    @Option(
+            names = "--max-drop",
+            paramLabel = "D",
+            description = "An accuracy target instead of the most accuracy: the cheapest config (on the first "
+                    + "budget's cost, else size) within D of float on the calibration images, e.g. 0.5pp; "
+                    + "checked on the test split")
+    String maxDrop;
 
     @Option(
             names = "--out",
@@ -160,12 +176,11 @@ final class SearchCommand implements Callable<Integer> {
         // result.json marks a finished run: a stale one must not sit beside this run's partial files.
         Files.deleteIfExists(out.resolve("result.json"));
         AtomicBoolean cancel = new AtomicBoolean();
-        List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
+        List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
         SearchPipeline.Builder builder = SearchPipeline.builder(graph, new SearchData(train, test, norm))
                 .modelName(model.model.toString())
                 .weightFormats(formats)
                 .activationFormats(activations)
-                .accumulators(accumulators)
                 .estimator(estimator)
                 .strategy(strategy)
                 .seed(seed)
@@ -175,6 +190,15 @@ final class SearchCommand implements Callable<Integer> {
                 .pinFirstAndLast(pinEnds)
                 .measureLatency(latency);
         given.forEach(builder::budget);
+        if (accumulators != null) {
+            builder.accumulators(accumulators);
+        }
+        if (fitness != null) {
+            builder.fitness(fitness);
+        }
+        if (maxDrop != null) {
+            builder.maxDrop(maxDrop);
+        }
         if (threads != null) {
             builder.threads(threads);
         }
@@ -188,7 +212,7 @@ final class SearchCommand implements Callable<Integer> {
             builder.timeLimit(parseDuration(time));
         }
         int layers = graph.layers().size();
-        int candidates = formats.size() * activations.size() * accumulators.size();
+        int candidates = formats.size() * activations.size() * (accumulators == null ? 1 : accumulators.size());
         SearchPipeline.Result result;
         interruptOnCtrlC(cancel);
         try (Progress bar = Progress.start(
@@ -257,6 +281,26 @@ final class SearchCommand implements Callable<Integer> {
 
     private void write(SearchPipeline.Result result) throws IOException {
         String text = ResultFiles.write(out, result, model.model.toString(), dataOptions.data);
+        Outcome o = result.outcome();
+        if (o.replaced() && o.target() == null) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "bitbudget: %s's pick scored %.4f on the calibration images; %s, which meets every budget, "
+                            + "scored %.4f: returning it%n",
+                    result.strategy(),
+                    o.strategyScore(),
+                    o.replacedBy(),
+                    o.score());
+        } else if (o.replaced()) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "bitbudget: a cheaper measured config (%s, calibration score %.4f) also meets %s: "
+                            + "returning it instead of the search's pick (%.4f)%n",
+                    o.replacedBy(),
+                    o.score(),
+                    o.target().text(),
+                    o.strategyScore());
+        }
         if (this.json.json) {
             System.out.println(text);
             return;
@@ -266,7 +310,7 @@ final class SearchCommand implements Callable<Integer> {
                 "%s on %s, budgets %s, estimator %s%n",
                 result.strategy(),
                 model.model,
-                String.join(" and ", result.budgets()),
+                result.budgets().isEmpty() ? "none" : String.join(" and ", result.budgets()),
                 result.estimator());
         System.out.printf(
                 Locale.ROOT,
@@ -276,6 +320,34 @@ final class SearchCommand implements Callable<Integer> {
                 bytes(result.costs().get("size")),
                 result.costs().get("bops"),
                 result.stoppedEarly() ? " (stopped early: best found so far)" : "");
+        System.out.printf(
+                Locale.ROOT,
+                "float %.4f, drop %.2f pp; calibration score %.4f (float %.4f)%n",
+                o.floatAccuracy(),
+                100 * result.drop(),
+                o.score(),
+                o.floatScore());
+        if (o.bestUniform() != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "best feasible uniform config: %s, accuracy %.4f, calibration score %.4f, size %s%n",
+                    o.bestUniform().uniform(),
+                    o.bestUniform().accuracy(),
+                    o.bestUniform().calibrationScore(),
+                    bytes(o.bestUniform().costs().get("size")));
+        } else {
+            System.out.println("best feasible uniform config: none (no measured uniform config meets every budget)");
+        }
+        if (o.target() != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: drop %.2f pp on the calibration images (%s), %.2f pp on the test split (%s)%n",
+                    o.target().text(),
+                    100 * o.calibrationDrop(),
+                    o.target().met(o.score(), o.floatScore()) ? "met" : "missed",
+                    100 * result.drop(),
+                    result.targetMetOnEvaluation() ? "met" : "missed");
+        }
         System.out.println("config:");
         result.config()
                 .layers()
@@ -284,10 +356,12 @@ final class SearchCommand implements Callable<Integer> {
         for (SearchPipeline.Point u : result.uniform()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %-24s accuracy %.4f, size %s%n",
+                    "  %-24s accuracy %.4f, calibration %.4f, size %s%s%n",
                     u.uniform(),
                     u.accuracy(),
-                    bytes(u.costs().get("size")));
+                    u.calibrationScore(),
+                    bytes(u.costs().get("size")),
+                    u.feasible() ? "" : " (over budget)");
         }
         System.out.printf(
                 Locale.ROOT,

@@ -28,6 +28,8 @@ final class SettingFlags {
             case CALIBRATION -> "--calibration";
             case EVALUATION_LIMIT -> "--limit";
             case PARETO_POINTS -> "--pareto";
+            case FITNESS -> "--fitness";
+            case MAX_DROP -> "--max-drop";
         };
     }
 

@@ -52,7 +52,12 @@ class SearchCommandTest {
                 "strategy",
                 "search_seconds",
                 "pareto",
-                "engine")) {
+                "engine",
+                "float_accuracy",
+                "drop",
+                "calibration_score",
+                "replaced_by",
+                "best_uniform")) {
             assertTrue(j.has(field), "JSON has " + field);
         }
         assertEquals("ilp", j.get("strategy").asText());
@@ -67,6 +72,15 @@ class SearchCommandTest {
                 csv.getFirst().startsWith("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"),
                 csv.getFirst());
         assertTrue(csv.getLast().startsWith("chosen,"), csv.getLast());
+        assertTrue(csv.stream().anyMatch(line -> line.startsWith("float,")), "the float model's row");
+        assertEquals(
+                j.get("float_accuracy").asDouble() - j.get("accuracy").asDouble(),
+                j.get("drop").asDouble(),
+                1e-12);
+        assertTrue(
+                j.get("calibration_score").asDouble()
+                        >= j.get("strategy_calibration_score").asDouble(),
+                "never worse than the strategy's pick");
         assertTrue(Files.readString(out.resolve("pareto.svg")).startsWith("<svg"));
         assertEquals(
                 j.get("config"),
@@ -122,5 +136,13 @@ class SearchCommandTest {
         BitBudgetCliTest.Run formats =
                 BitBudgetCliTest.run("search", "--model", LENET.toString(), "--activations", "uint9x");
         assertTrue(formats.err().startsWith("bitbudget: --activations: "), formats.err());
+        BitBudgetCliTest.Run fitness =
+                BitBudgetCliTest.run("search", "--model", LENET.toString(), "--fitness", "measured");
+        assertEquals(
+                "bitbudget: --fitness: applies to the ga and nsga2 strategies, not ilp",
+                fitness.err().strip());
+        BitBudgetCliTest.Run drop = BitBudgetCliTest.run("search", "--model", LENET.toString(), "--max-drop", "lots");
+        assertEquals(2, drop.code());
+        assertTrue(drop.err().startsWith("bitbudget: --max-drop: 'lots' is not a drop"), drop.err());
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.precision.PrecisionConfig;
@@ -15,8 +16,8 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Fake quantization calibrated on the float engine: runs calibration images through the float model,
- * keeps a seeded sample of each quantized layer's input, chooses its activation range, and applies
- * the config with {@link QuantizedGraph#of}.
+ * keeps a seeded sample of each quantized layer's input (both operands of an activation-only layer),
+ * chooses its activation range, and applies the config with {@link QuantizedGraph#of}.
  *
  * <pre>{@code
  * Tensor calibration = Calibration.sample(trainSplit, 1000, 0L, normalization);
@@ -49,6 +50,16 @@ public final class FakeQuantization {
                 inputOf.put(l.name(), l.node().input(0));
             }
         }
+        Map<String, QuantizerSpec> specOf = new LinkedHashMap<>();
+        for (ActivationLayer l : graph.activationLayers()) {
+            QuantizerSpec spec = config.activationsOf(l.name());
+            if (spec.quantizes()) {
+                for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+                    inputOf.put(l.operandKey(i), l.node().input(i));
+                    specOf.put(l.operandKey(i), spec);
+                }
+            }
+        }
         Map<String, RangeSearch.Params> params = new LinkedHashMap<>();
         if (inputOf.isEmpty()) {
             return params;
@@ -71,7 +82,8 @@ public final class FakeQuantization {
             values.forEach((name, t) -> samples.get(name).add(t.data()));
         }
         for (var e : inputOf.entrySet()) {
-            QuantizerSpec spec = config.of(e.getKey()).activations();
+            QuantizerSpec spec =
+                    specOf.getOrDefault(e.getKey(), config.of(e.getKey()).activations());
             Sample s = samples.get(e.getValue());
             params.put(e.getKey(), RangeSearch.choose(s.values, s.size, spec.format(), spec.clipping()));
         }

@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bitbudget.ir.UnsupportedModelException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
@@ -24,14 +26,19 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Writes a fake-quantized graph back into its original ONNX model: quantized weights replace their
- * initializers (or the Constant nodes that held them), and each activation quantizer becomes the
- * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)},
+ * initializers (or the Constant nodes, or constant subgraphs, that computed them); a layer that
+ * import rewired (a BatchNormalization folded into it) is written rewired, with its folded weight and
+ * bias, and the folded BatchNorm is left out; each activation quantizer becomes the
+ * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)}
+ * (on both operands of an activation-only layer),
  * which ONNX Runtime evaluates with the same float32 arithmetic and half-to-even rounding as
  * BitBudget. Everything else in the model (names, metadata, other nodes) is kept.
  */
 public final class FakeQuantizedExport {
     /** Round, which the activation chain needs, exists from opset 11. */
     private static final int MIN_OPSET = 11;
+    /** The name of an input quantizer: its layer, and the input it quantizes when not the first. */
+    private static final Pattern QUANTIZER = Pattern.compile("(.*)/input_quantizer(?:_(\\d+))?");
 
     private FakeQuantizedExport() {}
 
@@ -62,6 +69,16 @@ public final class FakeQuantizedExport {
         for (String name : changedWeights) {
             changed.put(name, quantized.initializers().get(name));
         }
+        Map<String, Node> rewired = rewiredLayers(model, quantized);
+        for (Node layer : rewired.values()) {
+            for (String in : layer.inputs().subList(1, layer.inputs().size())) {
+                if (quantized.initializers().containsKey(in)) {
+                    changed.put(in, quantized.initializers().get(in));
+                }
+            }
+        }
+        Set<String> rewiredOutputs = new HashSet<>();
+        rewired.values().forEach(n -> rewiredOutputs.addAll(n.outputs()));
         var graph = model.getGraph().toBuilder();
         Set<String> written = new HashSet<>();
         for (int i = 0; i < graph.getInitializerCount(); i++) {
@@ -72,12 +89,19 @@ public final class FakeQuantizedExport {
             }
         }
         Map<String, List<NodeProto>> chains = new HashMap<>();
-        Map<String, String> rewiredInput = new HashMap<>();
+        Map<String, Map<Integer, String>> rewiredInput = new HashMap<>();
         for (Node node : quantized.nodes()) {
             if (node.op() instanceof Op.FakeQuantize q) {
-                String layer = node.name().substring(0, node.name().length() - "/input_quantizer".length());
-                chains.put(layer, chain(node, q, graph));
-                rewiredInput.put(layer, node.outputs().getFirst());
+                Matcher m = QUANTIZER.matcher(node.name());
+                if (!m.matches()) {
+                    throw new IllegalStateException("not a layer input quantizer: " + node.name());
+                }
+                String layer = m.group(1);
+                int input = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+                chains.computeIfAbsent(layer, k -> new ArrayList<>()).addAll(chain(node, q, graph));
+                rewiredInput
+                        .computeIfAbsent(layer, k -> new HashMap<>())
+                        .put(input, node.outputs().getFirst());
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -85,20 +109,44 @@ public final class FakeQuantizedExport {
         for (NodeProto p : graph.getNodeList()) {
             int index = counters.merge(p.getOpType(), 1, Integer::sum) - 1;
             String name = p.getName().isEmpty() ? p.getOpType() + "_" + index : p.getName();
-            if (p.getOpType().equals("Constant") && changed.containsKey(p.getOutput(0))) {
+            if (p.getOutputCount() == 1 && changed.containsKey(p.getOutput(0))) {
+                // A Constant or a constant subgraph's last node: the value it computed is now an initializer.
                 graph.addInitializer(TensorProtos.toProto(p.getOutput(0), changed.get(p.getOutput(0))));
                 written.add(p.getOutput(0));
                 continue;
             }
+            Node layer = rewired.get(name);
+            if (layer == null && p.getOutputList().stream().anyMatch(rewiredOutputs::contains)) {
+                continue;
+            }
+            if (layer != null) {
+                p = p.toBuilder()
+                        .clearInput()
+                        .addInput(p.getInput(0))
+                        .addAllInput(layer.inputs().subList(1, layer.inputs().size()))
+                        .clearOutput()
+                        .addAllOutput(layer.outputs())
+                        .build();
+            }
             if (chains.containsKey(name)) {
                 nodes.addAll(chains.get(name));
-                p = p.toBuilder().setInput(0, rewiredInput.get(name)).build();
+                NodeProto.Builder b = p.toBuilder();
+                rewiredInput.get(name).forEach(b::setInput);
+                p = b.build();
             }
             nodes.add(p);
         }
-        if (!written.containsAll(changed.keySet())) {
-            throw new IllegalStateException("weights not found in the ONNX model: " + changed.keySet());
+        for (var e : changed.entrySet()) {
+            if (written.add(e.getKey())) {
+                // A value import made that the file lacks: a folded BatchNorm's new bias.
+                graph.addInitializer(TensorProtos.toProto(e.getKey(), e.getValue()));
+            }
         }
+        // The folded BatchNorms' parameters, when Constant nodes held them, are read by nothing now.
+        Set<String> read = new HashSet<>();
+        nodes.forEach(n -> read.addAll(n.getInputList()));
+        graph.getOutputList().forEach(o -> read.add(o.getName()));
+        nodes.removeIf(n -> n.getOpType().equals("Constant") && !read.contains(n.getOutput(0)));
         graph.clearNode().addAllNode(nodes);
         var out = model.toBuilder().setGraph(graph);
         metadata.forEach((k, v) -> {
@@ -112,6 +160,33 @@ public final class FakeQuantizedExport {
             out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v));
         });
         return toBytes(out.build());
+    }
+
+    /**
+     * The graph's nodes, by name, whose weight, bias or output differ from the file's node of that name
+     * (import folded a BatchNorm into them); a FakeQuantize in front of a layer is not a difference.
+     */
+    private static Map<String, Node> rewiredLayers(ModelProto model, Graph quantized) {
+        Map<String, Node> byName = new HashMap<>();
+        quantized.nodes().stream()
+                .filter(n -> !(n.op() instanceof Op.FakeQuantize))
+                .forEach(n -> byName.put(n.name(), n));
+        Map<String, Node> rewired = new HashMap<>();
+        Map<String, Integer> counters = new HashMap<>();
+        for (NodeProto p : model.getGraph().getNodeList()) {
+            int index = counters.merge(p.getOpType(), 1, Integer::sum) - 1;
+            String name = p.getName().isEmpty() ? p.getOpType() + "_" + index : p.getName();
+            Node n = byName.get(name);
+            if (n != null
+                    && n.inputs().size() > 1
+                    && (!n.outputs().equals(p.getOutputList())
+                            || !n.inputs()
+                                    .subList(1, n.inputs().size())
+                                    .equals(p.getInputList().subList(1, p.getInputCount())))) {
+                rewired.put(name, n);
+            }
+        }
+        return rewired;
     }
 
     private static List<NodeProto> chain(Node node, Op.FakeQuantize q, ai.onnx.proto.OnnxMl.GraphProto.Builder graph) {

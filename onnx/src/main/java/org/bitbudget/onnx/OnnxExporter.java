@@ -20,18 +20,49 @@ import org.bitbudget.ops.AttributeWriter;
 import org.bitbudget.ops.Operators;
 
 /**
- * Writes a graph as an opset-13 ONNX model. The bytes depend only on the graph and the metadata
- * (initializers in graph order, metadata sorted by key), so the same model always gives the same
- * file. {@link Op.FakeQuantize} has no ONNX form here; use {@link FakeQuantizedExport}.
+ * Writes a graph as an ONNX model at the opset {@link #opset(Graph)} chooses. The bytes depend only on the
+ * graph and the metadata (initializers in graph order, metadata sorted by key), so the same model always
+ * gives the same file. {@link Op.FakeQuantize} has no ONNX form here; use {@link FakeQuantizedExport}.
  */
 public final class OnnxExporter {
-    /** The opset written. */
-    public static final int OPSET = 13;
+    /**
+     * The lowest opset written: QuantizeLinear and DequantizeLinear take per-axis scales from 13, and every
+     * operator form BitBudget writes exists there.
+     */
+    public static final int MIN_OPSET = 13;
 
     private OnnxExporter() {}
 
-    /** The ONNX bytes of {@code graph} with {@code metadata} as metadata properties. */
+    /**
+     * The default-domain opset {@code graph} is written at: the highest of {@link #MIN_OPSET}, the graph's
+     * own opset (so a model's operators keep the form it was read in) and the lowest opset each node's
+     * operator needs (HardSwish 14, LayerNormalization 17, Gelu 20, ...).
+     */
+    public static int opset(Graph graph) {
+        int opset = Math.max(MIN_OPSET, graph.opset());
+        for (Node n : graph.nodes()) {
+            opset = Math.max(opset, Operators.of(n.op()).minimumOpset(n.op(), n));
+        }
+        return opset;
+    }
+
+    /**
+     * The IR version that goes with {@code opset}, as ONNX releases pair them (IR 8 up to opset 18, 9 for
+     * 19 and 20, 10 for 21 and 22, 11 from 23).
+     */
+    static int irVersion(int opset) {
+        if (opset <= 18) {
+            return 8;
+        }
+        if (opset <= 20) {
+            return 9;
+        }
+        return opset <= 22 ? 10 : 11;
+    }
+
+    /** The ONNX bytes of {@code graph} with {@code metadata} as metadata properties, at {@link #opset(Graph)}. */
     public static byte[] toBytes(Graph graph, Map<String, String> metadata) {
+        int opset = opset(graph);
         GraphProto.Builder g = GraphProto.newBuilder().setName(graph.name());
         for (ValueInfo v : graph.inputs()) {
             g.addInput(valueInfo(v));
@@ -41,13 +72,13 @@ public final class OnnxExporter {
         }
         graph.initializers().forEach((name, t) -> g.addInitializer(TensorProtos.toProto(name, t)));
         for (Node n : graph.nodes()) {
-            g.addNode(node(n));
+            g.addNode(node(n, opset));
         }
         ModelProto.Builder m = ModelProto.newBuilder()
-                .setIrVersion(8)
+                .setIrVersion(irVersion(opset))
                 .setProducerName("bitbudget")
                 .setGraph(g)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
         new TreeMap<>(metadata)
                 .forEach((k, v) -> m.addMetadataProps(
                         StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
@@ -71,13 +102,18 @@ public final class OnnxExporter {
                 .build();
     }
 
-    private static NodeProto node(Node n) {
+    private static NodeProto node(Node n, int opset) {
         NodeProto.Builder b = NodeProto.newBuilder()
                 .setName(n.name())
                 .setOpType(n.op().type())
                 .addAllInput(n.inputs())
                 .addAllOutput(n.outputs());
         Operators.of(n.op()).write(n.op(), n, new AttributeWriter() {
+            @Override
+            public int opset() {
+                return opset;
+            }
+
             @Override
             public void integer(String name, long value) {
                 b.addAttribute(OnnxExporter.integer(name, value));

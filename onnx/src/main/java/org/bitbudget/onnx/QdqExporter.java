@@ -11,8 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.UnsupportedModelException;
+import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.ActivationQuantization;
 import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.AccumulatorAware;
@@ -25,8 +27,9 @@ import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 
 /**
- * Writes a quantized model as standard ONNX QDQ (opset 13): the form ONNX Runtime and other
- * runtimes recognise as a quantized model.
+ * Writes a quantized model as standard ONNX QDQ: the form ONNX Runtime and other runtimes recognise as a
+ * quantized model, at the opset {@link OnnxExporter#opset} chooses (13, where per-axis QuantizeLinear and
+ * DequantizeLinear begin, or the model's own or its operators' if higher).
  *
  * <ul>
  *   <li><b>Integer weights</b> (signed {@code int2}…{@code int8} and {@code intN-full}, per tensor or per
@@ -44,6 +47,9 @@ import org.bitbudget.ir.tensor.Tensor;
  *       than the storage type's (uint4, int4, symmetric int8's −127…127), a {@code Clip} to the format's
  *       real range comes first, so the codes stay in the format. Minifloat and binary activations have
  *       no QDQ form and are refused by name.</li>
+ *   <li><b>Activation-only layers</b> (a MatMul between two activations) get such a chain on each
+ *       operand, with the operand's own scale and zero point; their weights are reported as
+ *       {@code none}.</li>
  * </ul>
  * The weight codes are computed with the same {@link RangeSearch} rule as fake quantization, and
  * checked: code × scale equals the fake-quantized weight bit for bit.
@@ -59,9 +65,11 @@ public final class QdqExporter {
      *
      * @param bytes  the ONNX model
      * @param layers per layer: {@code qdq-int8} (codes stored in int8), {@code fake-quant} or {@code float}
-     *               for the weights; {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
+     *               for the weights ({@code none} for an activation-only layer, listed after the
+     *               others); {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
+     * @param opset  the default-domain opset written
      */
-    public record Export(byte[] bytes, List<LayerExport> layers) {}
+    public record Export(byte[] bytes, List<LayerExport> layers, int opset) {}
 
     /**
      * Exports {@code graph} (the float model) quantized as {@code quantized} (its
@@ -80,7 +88,7 @@ public final class QdqExporter {
             initializerIndex.put(g.getInitializer(i).getName(), i);
         }
         Map<String, List<NodeProto>> before = new LinkedHashMap<>();
-        Map<String, String> rewired = new HashMap<>();
+        Map<String, Map<Integer, String>> rewired = new HashMap<>();
         List<NodeProto> weightNodes = new ArrayList<>();
         List<LayerExport> report = new ArrayList<>();
         Map<String, Integer> weightUses = new HashMap<>();
@@ -132,34 +140,58 @@ public final class QdqExporter {
             }
             String inputMode = "float";
             if (lq.activations() != null) {
-                NumberFormat f = lq.precision().activations().format();
-                if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
-                    throw new UnsupportedModelException(
-                            "layer " + layer.name(),
-                            f.name(),
-                            "activation format " + f.name()
-                                    + " has no QDQ form; export supports integer activations of at most 8 bits");
-                }
+                NumberFormat f = qdqActivation(layer.name(), lq.precision().activations());
                 String in = layer.node().input(0);
-                String base = layer.name() + "/input";
-                List<NodeProto> chain = activationChain(g, in, base, f, lq.activations());
+                List<NodeProto> chain = activationChain(g, in, layer.name() + "/input", f, lq.activations());
                 before.put(layer.name(), chain);
-                rewired.put(layer.name(), chain.getLast().getOutput(0));
+                rewired.put(layer.name(), Map.of(0, chain.getLast().getOutput(0)));
                 inputMode = f.unsigned() ? "qdq-uint8" : "qdq-int8";
             }
             report.add(new LayerExport(layer.name(), weightMode, inputMode));
+        }
+        for (ActivationQuantization aq : quantized.activationLayers()) {
+            ActivationLayer layer = aq.layer();
+            NumberFormat f = qdqActivation(layer.name(), aq.activations());
+            List<NodeProto> chains = new ArrayList<>();
+            Map<Integer, String> inputs = new HashMap<>();
+            for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+                String base = layer.name() + (i == 0 ? "/input" : "/input_" + i);
+                List<NodeProto> chain = activationChain(
+                        g, layer.node().input(i), base, f, aq.operands().get(i));
+                chains.addAll(chain);
+                inputs.put(i, chain.getLast().getOutput(0));
+            }
+            before.put(layer.name(), chains);
+            rewired.put(layer.name(), inputs);
+            report.add(new LayerExport(layer.name(), "none", f.unsigned() ? "qdq-uint8" : "qdq-int8"));
         }
         List<NodeProto> nodes = new ArrayList<>(weightNodes);
         for (NodeProto p : g.getNodeList()) {
             List<NodeProto> chain = before.get(p.getName());
             if (chain != null) {
                 nodes.addAll(chain);
-                p = p.toBuilder().setInput(0, rewired.get(p.getName())).build();
+                NodeProto.Builder b = p.toBuilder();
+                rewired.get(p.getName()).forEach(b::setInput);
+                p = b.build();
             }
             nodes.add(p);
         }
         g.clearNode().addAllNode(nodes);
-        return new Export(model.toBuilder().setGraph(g).build().toByteArray(), report);
+        return new Export(model.toBuilder().setGraph(g).build().toByteArray(), report, (int)
+                model.getOpsetImport(0).getVersion());
+    }
+
+    /** The format of a quantized layer input, which must have a QDQ form. */
+    private static NumberFormat qdqActivation(String layer, QuantizerSpec spec) {
+        NumberFormat f = spec.format();
+        if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
+            throw new UnsupportedModelException(
+                    "layer " + layer,
+                    f.name(),
+                    "activation format " + f.name()
+                            + " has no QDQ form; export supports integer activations of at most 8 bits");
+        }
+        return f;
     }
 
     /** True when QDQ int8 storage represents {@code w} exactly. */

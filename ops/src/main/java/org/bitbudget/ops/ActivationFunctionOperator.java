@@ -13,37 +13,59 @@ import org.bitbudget.ops.gradients.PointwiseOps;
  * The parameterised activations of one float input, one descriptor per kind: HardSigmoid
  * {@code max(0, min(1, αx + β))} (α 0.2, β 0.5), HardSwish {@code x · HardSigmoid(x)} with α 1/6
  * and β 0.5 (opset 14), LeakyRelu {@code x < 0 ? αx : x} (α 0.01), Elu {@code x < 0 ? α(eˣ − 1) : x}
- * (α 1) and Gelu {@code x Φ(x)}, or with {@code approximate="tanh"} its tanh form (opset 20). All
- * are trainable; opset 1's {@code consumed_inputs} is read and ignored.
+ * (α 1), Gelu {@code x Φ(x)}, or with {@code approximate="tanh"} its tanh form (opset 20), Selu
+ * {@code γ (x > 0 ? x : α(eˣ − 1))}, Celu {@code max(0, x) + min(0, α(e^(x/α) − 1))}, Softplus
+ * {@code ln(eˣ + 1)}, Softsign {@code x / (1 + |x|)}, ThresholdedRelu {@code x > α ? x : 0} and
+ * Shrink {@code x < −λ ? x + bias : x > λ ? x − bias : 0}. All are trainable; opset 1's
+ * {@code consumed_inputs} is read and ignored.
  */
 final class ActivationFunctionOperator implements OperatorDescriptor<ActivationFunctionOperator.ActivationFunction> {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double GELU_CUBIC = 0.044715;
+    /** Selu's defaults before opset 6, which rounded them to four places. */
+    private static final float LEGACY_SELU_ALPHA = 1.6732f;
 
-    /** The activations, with the ONNX name and default α and β (NaN where the kind has none). */
+    private static final float LEGACY_SELU_GAMMA = 1.0507f;
+
+    /**
+     * The activations, with the ONNX name and the names and defaults of their first and second
+     * attribute (null and NaN where the kind has none).
+     */
     enum Kind {
-        HARD_SIGMOID("HardSigmoid", 0.2f, 0.5f),
-        HARD_SWISH("HardSwish", Float.NaN, Float.NaN),
-        LEAKY_RELU("LeakyRelu", 0.01f, Float.NaN),
-        ELU("Elu", 1f, Float.NaN),
-        GELU("Gelu", Float.NaN, Float.NaN);
+        HARD_SIGMOID("HardSigmoid", "alpha", 0.2f, "beta", 0.5f, 6),
+        HARD_SWISH("HardSwish", null, Float.NaN, null, Float.NaN, 14),
+        LEAKY_RELU("LeakyRelu", "alpha", 0.01f, null, Float.NaN, 6),
+        ELU("Elu", "alpha", 1f, null, Float.NaN, 6),
+        GELU("Gelu", null, Float.NaN, null, Float.NaN, 20),
+        SELU("Selu", "alpha", 1.67326319217681884765625f, "gamma", 1.05070102214813232421875f, 6),
+        CELU("Celu", "alpha", 1f, null, Float.NaN, 12),
+        SOFTPLUS("Softplus", null, Float.NaN, null, Float.NaN, 1),
+        SOFTSIGN("Softsign", null, Float.NaN, null, Float.NaN, 1),
+        THRESHOLDED_RELU("ThresholdedRelu", "alpha", 1f, null, Float.NaN, 10),
+        SHRINK("Shrink", "lambd", 0.5f, "bias", 0f, 9);
 
         private final String onnx;
+        private final String alphaName;
         private final float alpha;
+        private final String betaName;
         private final float beta;
+        private final int since;
 
-        Kind(String onnx, float alpha, float beta) {
+        Kind(String onnx, String alphaName, float alpha, String betaName, float beta, int since) {
             this.onnx = onnx;
+            this.alphaName = alphaName;
             this.alpha = alpha;
+            this.betaName = betaName;
             this.beta = beta;
+            this.since = since;
         }
     }
 
     /**
      * One activation with its attributes.
      *
-     * @param alpha slope or scale (NaN for HardSwish and Gelu)
-     * @param beta  HardSigmoid's offset (NaN for the others)
+     * @param alpha slope, scale or threshold: the kind's first attribute (NaN where it has none)
+     * @param beta  HardSigmoid's offset, Selu's gamma or Shrink's bias (NaN for the others)
      * @param tanh  Gelu's {@code approximate="tanh"}
      */
     record ActivationFunction(Kind kind, float alpha, float beta, boolean tanh) implements Op {
@@ -62,6 +84,12 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
                     tanh
                             ? 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)))
                             : 0.5 * x * (1 + Pointwise.erf(x / Math.sqrt(2)));
+                case SELU -> x > 0 ? beta * x : beta * alpha * Math.expm1(x);
+                case CELU -> Math.max(0, x) + Math.min(0, alpha * Math.expm1(x / alpha));
+                case SOFTPLUS -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+                case SOFTSIGN -> x / (1 + Math.abs(x));
+                case THRESHOLDED_RELU -> x > alpha ? x : 0;
+                case SHRINK -> x < -alpha ? x + beta : x > alpha ? x - beta : 0;
             };
         }
 
@@ -85,6 +113,12 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
                     double cdf = 0.5 * (1 + Pointwise.erf(x / Math.sqrt(2)));
                     yield cdf + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
                 }
+                case SELU -> x > 0 ? beta : y + beta * alpha;
+                case CELU -> x > 0 ? 1 : Math.exp(x / alpha);
+                case SOFTPLUS -> 1 / (1 + Math.exp(-x));
+                case SOFTSIGN -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)));
+                case THRESHOLDED_RELU -> x > alpha ? 1 : 0;
+                case SHRINK -> x < -alpha || x > alpha ? 1 : 0;
             };
         }
     }
@@ -103,8 +137,16 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
     @Override
     public ActivationFunction read(OnnxNode n) {
         n.getInts("consumed_inputs", null);
-        float alpha = Float.isNaN(kind.alpha) ? Float.NaN : n.getFloat("alpha", kind.alpha);
-        float beta = Float.isNaN(kind.beta) ? Float.NaN : n.getFloat("beta", kind.beta);
+        boolean legacySelu = kind == Kind.SELU && n.opset() < 6;
+        float alpha = kind.alphaName == null
+                ? Float.NaN
+                : n.getFloat(kind.alphaName, legacySelu ? LEGACY_SELU_ALPHA : kind.alpha);
+        float beta = kind.betaName == null
+                ? Float.NaN
+                : n.getFloat(kind.betaName, legacySelu ? LEGACY_SELU_GAMMA : kind.beta);
+        if (kind == Kind.CELU && alpha == 0) {
+            throw n.error("Celu alpha must not be 0");
+        }
         boolean tanh = false;
         if (kind == Kind.GELU) {
             String approximate = n.getString("approximate", "none");
@@ -117,12 +159,17 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
     }
 
     @Override
+    public int minimumOpset(ActivationFunction op, Node node) {
+        return kind.since;
+    }
+
+    @Override
     public void write(ActivationFunction op, Node node, AttributeWriter out) {
-        if (!Float.isNaN(op.alpha())) {
-            out.real("alpha", op.alpha());
+        if (op.kind().alphaName != null) {
+            out.real(op.kind().alphaName, op.alpha());
         }
-        if (!Float.isNaN(op.beta())) {
-            out.real("beta", op.beta());
+        if (op.kind().betaName != null) {
+            out.real(op.kind().betaName, op.beta());
         }
         if (op.tanh()) {
             out.text("approximate", "tanh");

@@ -2,6 +2,9 @@ package org.bitbudget.ops;
 
 /** Where an {@link OnnxMapping} writes a node's attributes on export. */
 public interface AttributeWriter {
+    /** The default-domain opset being written, whose form of the operator the attributes must take. */
+    int opset();
+
     /** An INT attribute. */
     void integer(String name, long value);
 

@@ -14,8 +14,8 @@ import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.PointwiseOps;
 
 /**
- * ONNX Equal, Less, Greater, LessOrEqual and GreaterOrEqual, one descriptor per kind: two operands of
- * one type, numpy broadcasting, a bool result. Not differentiable (the training pass still runs them
+ * ONNX Equal, Less, Greater, LessOrEqual and GreaterOrEqual, and the logical And, Or and Xor of two
+ * bool operands, one descriptor per kind: two operands of one type, numpy broadcasting, a bool result. Not differentiable (the training pass still runs them
  * forward). Before opset 7 the operands broadcast only by the {@code broadcast} attribute, which
  * aligns B at A's last axes exactly as numpy does; an explicit {@code axis} is not supported.
  */
@@ -26,10 +26,17 @@ final class ComparisonOperator implements OperatorDescriptor<ComparisonOperator.
         LESS("Less", (a, b) -> a < b ? 1 : 0),
         GREATER("Greater", (a, b) -> a > b ? 1 : 0),
         LESS_OR_EQUAL("LessOrEqual", (a, b) -> a <= b ? 1 : 0),
-        GREATER_OR_EQUAL("GreaterOrEqual", (a, b) -> a >= b ? 1 : 0);
+        GREATER_OR_EQUAL("GreaterOrEqual", (a, b) -> a >= b ? 1 : 0),
+        AND("And", (a, b) -> a != 0 && b != 0 ? 1 : 0),
+        OR("Or", (a, b) -> a != 0 || b != 0 ? 1 : 0),
+        XOR("Xor", (a, b) -> (a != 0) != (b != 0) ? 1 : 0);
 
         private final String onnx;
         private final DoubleBinaryOperator relation;
+
+        boolean logical() {
+            return this == AND || this == OR || this == XOR;
+        }
 
         Kind(String onnx, DoubleBinaryOperator relation) {
             this.onnx = onnx;
@@ -78,6 +85,7 @@ final class ComparisonOperator implements OperatorDescriptor<ComparisonOperator.
             throw new IllegalArgumentException(
                     "operands have different element types: " + a.type() + " and " + b.type());
         }
+        checkLogical(op, a.type());
         Shape shape = Shape.of(Broadcast.shape(a.shape().dims(), b.shape().dims()));
         return List.of(new ValueType(DataType.BOOL, shape));
     }
@@ -90,8 +98,15 @@ final class ComparisonOperator implements OperatorDescriptor<ComparisonOperator.
                 throw new IllegalArgumentException(
                         "operands have different element types: " + in[0].type() + " and " + in[1].type());
             }
+            checkLogical(op, in[0].type());
             return new Tensor[] {Pointwise.binary(in[0], in[1], DataType.BOOL, f)};
         };
+    }
+
+    private static void checkLogical(Comparison op, DataType type) {
+        if (op.kind().logical() && type != DataType.BOOL) {
+            throw new IllegalArgumentException(op.type() + " needs bool operands, got " + type);
+        }
     }
 
     @Override

@@ -8,10 +8,12 @@ import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * ONNX ConstantOfShape: a tensor of the shape in input 0 filled with the one-element {@code value}
- * attribute (default: float 0), of that value's type.
+ * attribute (default: float 0), of that value's type. The training pass runs it forward; the shape
+ * input passes no gradient back.
  */
 final class ConstantOfShapeOperator implements OperatorDescriptor<ConstantOfShapeOperator.ConstantOfShape> {
     /** The fill value and its type. */
@@ -67,5 +69,23 @@ final class ConstantOfShapeOperator implements OperatorDescriptor<ConstantOfShap
             Arrays.fill(y, c.value());
             return new Tensor[] {Tensor.of(c.dataType(), shape, y)};
         };
+    }
+
+    @Override
+    public boolean differentiable(ConstantOfShape c, int i) {
+        return false;
+    }
+
+    @Override
+    public TrainingForward forward(ConstantOfShape c, Node node, DTensor[] in, boolean training) {
+        double[] dims = in[0].data();
+        long[] longs = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            longs[i] = (long) dims[i];
+        }
+        Shape shape = shape(longs);
+        double[] y = new double[shape.size()];
+        Arrays.fill(y, c.value());
+        return TrainingForward.of(DTensor.of(shape.dims(), y));
     }
 }

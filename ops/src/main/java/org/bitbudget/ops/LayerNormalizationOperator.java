@@ -44,6 +44,11 @@ final class LayerNormalizationOperator implements OperatorDescriptor<LayerNormal
     }
 
     @Override
+    public int minimumOpset(LayerNorm op, Node node) {
+        return 17;
+    }
+
+    @Override
     public void write(LayerNorm op, Node node, AttributeWriter out) {
         out.integer("axis", op.axis());
         out.real("epsilon", op.epsilon());

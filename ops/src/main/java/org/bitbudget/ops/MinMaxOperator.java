@@ -55,6 +55,11 @@ final class MinMaxOperator implements OperatorDescriptor<MinMaxOperator.MinMax> 
 
     @Override
     public List<ValueType> outputs(MinMax op, ShapeInputs in) {
+        return broadcastOutputs(in);
+    }
+
+    /** The one output of a variadic element-wise operator: its inputs' common type, broadcast. */
+    static List<ValueType> broadcastOutputs(ShapeInputs in) {
         ValueType first = in.type(0);
         int[] dims = first.shape().dims();
         for (int i = 1; i < in.count(); i++) {

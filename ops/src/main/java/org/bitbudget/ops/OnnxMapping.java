@@ -29,7 +29,17 @@ public interface OnnxMapping<O extends Op> {
     }
 
     /**
-     * Writes the attributes of {@code op} for the exporter's opset (default: none).
+     * The lowest default-domain opset in which {@code node} can be written (default: 1): the opset that
+     * introduced the operator, or the form of it the node uses. The exporter writes the highest of these,
+     * the graph's own opset and 13.
+     */
+    default int minimumOpset(O op, Node node) {
+        return 1;
+    }
+
+    /**
+     * Writes the attributes of {@code op} for the exporter's opset, {@link AttributeWriter#opset()} (default:
+     * none).
      *
      * @throws IllegalArgumentException naming the node when {@code op} has no form in that opset
      */

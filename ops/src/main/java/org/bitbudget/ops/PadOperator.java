@@ -85,6 +85,11 @@ final class PadOperator implements OperatorDescriptor<PadOperator.Pad> {
     }
 
     @Override
+    public int minimumOpset(Pad p, Node node) {
+        return node.input(3).isEmpty() ? 1 : 18;
+    }
+
+    @Override
     public void write(Pad p, Node node, AttributeWriter out) {
         if (p.legacy()) {
             throw new IllegalArgumentException(

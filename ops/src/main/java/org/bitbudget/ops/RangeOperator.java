@@ -1,14 +1,19 @@
 package org.bitbudget.ops;
 
+import java.util.Arrays;
 import java.util.List;
+import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * ONNX Range: {@code start, start + delta, ...} up to {@code limit} (exclusive), from three scalar
- * inputs of one type; max(ceil((limit - start) / delta), 0) elements.
+ * inputs of one type; max(ceil((limit - start) / delta), 0) elements. The training pass runs it forward
+ * (in double, without the element type's rounding, which integer ranges do not need); its inputs get no
+ * gradient.
  */
 final class RangeOperator implements OperatorDescriptor<RangeOperator.Range> {
     /** No attributes. */
@@ -79,5 +84,30 @@ final class RangeOperator implements OperatorDescriptor<RangeOperator.Range> {
             }
             return new Tensor[] {Tensor.of(in[0].type(), Shape.of(n), y)};
         };
+    }
+
+    @Override
+    public boolean differentiable(Range r, int i) {
+        return false;
+    }
+
+    @Override
+    public TrainingForward forward(Range r, Node node, DTensor[] in, boolean training) {
+        double start = scalar(in[0], "start");
+        double delta = scalar(in[2], "delta");
+        int n = count(start, scalar(in[1], "limit"), delta);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = start + i * delta;
+        }
+        return TrainingForward.of(DTensor.of(new int[] {n}, y));
+    }
+
+    private static double scalar(DTensor t, String what) {
+        if (t.size() != 1) {
+            throw new IllegalArgumentException(
+                    "Range's " + what + " must be a scalar, got " + Arrays.toString(t.dims()));
+        }
+        return t.data()[0];
     }
 }

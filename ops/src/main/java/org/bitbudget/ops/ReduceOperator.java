@@ -9,29 +9,65 @@ import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Reductions;
+import org.bitbudget.ops.compute.Reductions.Fold;
 import org.bitbudget.ops.gradients.DTensor;
 import org.bitbudget.ops.gradients.LayoutOps;
+import org.bitbudget.ops.gradients.PointwiseOps;
 import org.bitbudget.ops.gradients.ReduceOps;
 
 /**
- * ONNX ReduceMean, ReduceSum, ReduceMax and ReduceMin: one descriptor per kind. The axes are an
+ * ONNX ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceL1, ReduceL2, ReduceLogSum,
+ * ReduceLogSumExp, ReduceProd and ReduceSumSquare: one descriptor per kind. The axes are an
  * attribute before opset 18 (13 for ReduceSum) and an optional second input from then on, when
- * {@code noop_with_empty_axes} decides whether no axes means all axes or none.
+ * {@code noop_with_empty_axes} decides whether no axes means all axes or none. All but ReduceProd
+ * are trainable.
  */
 final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> {
-    /** The reductions, with the ONNX type and the opset whose axes became an input. */
+    /**
+     * The reductions, with the ONNX type, the opset whose axes became an input, and for the kinds
+     * computed as a fold, the fold and the derivative of an output with respect to one of its inputs
+     * {@code (x, y) -> ∂y/∂x} (null: not trainable).
+     */
     enum Kind {
         MEAN("ReduceMean", 18),
         SUM("ReduceSum", 13),
         MAX("ReduceMax", 18),
-        MIN("ReduceMin", 18);
+        MIN("ReduceMin", 18),
+        L1("ReduceL1", new Fold(0, (a, x) -> a + Math.abs(x), a -> a), (x, y) -> Math.signum(x)),
+        L2("ReduceL2", new Fold(0, (a, x) -> a + x * x, Math::sqrt), (x, y) -> y == 0 ? 0 : x / y),
+        LOG_SUM("ReduceLogSum", new Fold(0, Double::sum, Math::log), (x, y) -> Math.exp(-y)),
+        LOG_SUM_EXP(
+                "ReduceLogSumExp",
+                new Fold(Double.NEGATIVE_INFINITY, Kind::logAddExp, a -> a),
+                (x, y) -> Math.exp(x - y)),
+        PROD("ReduceProd", new Fold(1, (a, x) -> a * x, a -> a), null),
+        SUM_SQUARE("ReduceSumSquare", new Fold(0, (a, x) -> a + x * x, a -> a), (x, y) -> 2 * x);
 
         final String onnx;
         final int axesInputSince;
+        final Fold fold;
+        final PointwiseOps.Derivative partial;
 
         Kind(String onnx, int axesInputSince) {
             this.onnx = onnx;
             this.axesInputSince = axesInputSince;
+            this.fold = null;
+            this.partial = null;
+        }
+
+        Kind(String onnx, Fold fold, PointwiseOps.Derivative partial) {
+            this.onnx = onnx;
+            this.axesInputSince = 18;
+            this.fold = fold;
+            this.partial = partial;
+        }
+
+        /** {@code ln(eᵃ + eˣ)} without overflow, so ReduceLogSumExp needs one pass. */
+        private static double logAddExp(double a, double x) {
+            if (a == Double.NEGATIVE_INFINITY) {
+                return x;
+            }
+            return Math.max(a, x) + Math.log1p(Math.exp(-Math.abs(a - x)));
         }
     }
 
@@ -82,13 +118,18 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
     }
 
     @Override
+    public int minimumOpset(Reduce op, Node node) {
+        return op.axesInput() ? kind.axesInputSince : 1;
+    }
+
+    @Override
     public void write(Reduce op, Node node, AttributeWriter out) {
-        // The exporter writes opset 13, where only ReduceSum takes its axes as an input; an attribute
-        // form without axes (all of them) is the same node in both forms.
-        boolean input = kind.axesInputSince <= 13;
+        // An attribute form without axes (all of them) is the same node in both forms.
+        boolean input = kind.axesInputSince <= out.opset();
         boolean fits = input ? op.axesInput() || op.axes() == null : !op.axesInput();
         if (!fits) {
-            throw new IllegalArgumentException("node " + node.name() + ": this " + type() + " has no opset-13 form");
+            throw new IllegalArgumentException(
+                    "node " + node.name() + ": this " + type() + " has no opset-" + out.opset() + " form");
         }
         out.ints("axes", op.axes());
         out.integer("keepdims", op.keepDims() ? 1 : 0);
@@ -166,9 +207,12 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
                 return new Tensor[] {Tensor.of(x.type(), x.shape(), x.data().clone())};
             }
             Shape out = Shape.of(outputDims(op, dims, reduced));
+            if (kind.fold != null) {
+                return new Tensor[] {Reductions.fold(x, reduced, out, kind.fold)};
+            }
             Tensor y = switch (kind) {
                 case MEAN, SUM -> Reductions.sum(x, reduced, out, kind == Kind.MEAN);
-                case MAX, MIN -> Reductions.extreme(x, reduced, out, kind == Kind.MAX);
+                default -> Reductions.extreme(x, reduced, out, kind == Kind.MAX);
             };
             return new Tensor[] {Tensor.of(x.type(), out, y.data())};
         };
@@ -185,11 +229,19 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
             return TrainingForward.of(in[0].copy());
         }
         int[] out = outputDims(op, in[0].dims(), reduced);
+        if (kind.fold != null) {
+            return TrainingForward.of(ReduceOps.fold(in[0], reduced, out, kind.fold));
+        }
         return TrainingForward.of(
                 switch (kind) {
                     case MEAN, SUM -> ReduceOps.sum(in[0], reduced, out, kind == Kind.MEAN);
-                    case MAX, MIN -> ReduceOps.extreme(in[0], reduced, out, kind == Kind.MAX);
+                    default -> ReduceOps.extreme(in[0], reduced, out, kind == Kind.MAX);
                 });
+    }
+
+    @Override
+    public boolean differentiable(Reduce op, int i) {
+        return i == 0 && (kind.fold == null || kind.partial != null);
     }
 
     @Override
@@ -199,10 +251,13 @@ final class ReduceOperator implements OperatorDescriptor<ReduceOperator.Reduce> 
             return new DTensor[] {g.dy()};
         }
         DTensor x = g.input(0);
+        if (kind.fold != null) {
+            return new DTensor[] {ReduceOps.foldBackward(x, reduced, g.y(), g.dy(), kind.partial)};
+        }
         return new DTensor[] {
             switch (kind) {
                 case MEAN, SUM -> ReduceOps.sumBackward(x, reduced, g.dy(), kind == Kind.MEAN);
-                case MAX, MIN -> ReduceOps.extremeBackward(x, reduced, g.y(), g.dy());
+                default -> ReduceOps.extremeBackward(x, reduced, g.y(), g.dy());
             }
         };
     }

@@ -133,13 +133,23 @@ final class ResizeOperator implements OperatorDescriptor<ResizeOperator.Resize> 
     }
 
     @Override
-    public void write(Resize op, Node node, AttributeWriter out) {
-        if (op.upsample() || op.scalesOnly() || op.axes() != null || op.policy() != AspectPolicy.STRETCH) {
-            throw new IllegalArgumentException("node " + node.name() + ": this " + op.type()
-                    + " has no opset-13 form (Resize-13 reads roi, scales and sizes, without axes)");
+    public int minimumOpset(Resize op, Node node) {
+        if (op.settings() != null && op.settings().transform() == Resampling.Transform.HALF_PIXEL_SYMMETRIC) {
+            return 19;
         }
-        if (op.settings().transform() == Resampling.Transform.HALF_PIXEL_SYMMETRIC) {
-            throw new IllegalArgumentException("node " + node.name() + ": half_pixel_symmetric has no opset-13 form");
+        return op.axes() != null || op.policy() != AspectPolicy.STRETCH ? 18 : 1;
+    }
+
+    @Override
+    public void write(Resize op, Node node, AttributeWriter out) {
+        if (op.upsample() || op.scalesOnly() || out.opset() < minimumOpset(op, node)) {
+            throw new IllegalArgumentException("node " + node.name() + ": this " + op.type() + " has no opset-"
+                    + out.opset() + " form (Resize-13 reads roi, scales and sizes; axes and"
+                    + " keep_aspect_ratio_policy need 18, half_pixel_symmetric 19)");
+        }
+        out.ints("axes", op.axes());
+        if (op.policy() != AspectPolicy.STRETCH) {
+            out.text("keep_aspect_ratio_policy", op.policy().name().toLowerCase(Locale.ROOT));
         }
         out.text("mode", op.settings().mode().name().toLowerCase(Locale.ROOT));
         out.text(

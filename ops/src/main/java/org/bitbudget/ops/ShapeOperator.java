@@ -6,10 +6,12 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
 /**
  * ONNX Shape: the input's dimensions as a 1-D int64 tensor; from opset 15 only those from {@code start}
- * to {@code end} (negative values count from the end, both clamped to the rank).
+ * to {@code end} (negative values count from the end, both clamped to the rank). The training pass runs
+ * it forward; an integer result passes no gradient back.
  */
 final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     /** The range of dimensions; {@code end} is {@link Integer#MAX_VALUE} for "to the last". */
@@ -33,9 +35,21 @@ final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     }
 
     @Override
+    public int minimumOpset(ShapeOf s, Node node) {
+        return s.start() != 0 || s.end() != Integer.MAX_VALUE ? 15 : 1;
+    }
+
+    @Override
     public void write(ShapeOf s, Node node, AttributeWriter out) {
-        if (s.start() != 0 || s.end() != Integer.MAX_VALUE) {
+        if (s.start() == 0 && s.end() == Integer.MAX_VALUE) {
+            return;
+        }
+        if (out.opset() < 15) {
             throw new IllegalArgumentException("node " + node.name() + ": Shape start/end need opset 15");
+        }
+        out.integer("start", s.start());
+        if (s.end() != Integer.MAX_VALUE) {
+            out.integer("end", s.end());
         }
     }
 
@@ -70,5 +84,15 @@ final class ShapeOperator implements OperatorDescriptor<ShapeOperator.ShapeOf> {
     @Override
     public FloatKernel floatKernel(ShapeOf s, FloatContext ctx) {
         return (in, alloc) -> new Tensor[] {value(s, in[0].shape())};
+    }
+
+    @Override
+    public boolean differentiable(ShapeOf s, int i) {
+        return false;
+    }
+
+    @Override
+    public TrainingForward forward(ShapeOf s, Node node, DTensor[] in, boolean training) {
+        return TrainingForward.of(DTensor.from(value(s, org.bitbudget.ir.tensor.Shape.of(in[0].dims()))));
     }
 }

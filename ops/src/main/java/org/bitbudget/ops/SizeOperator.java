@@ -1,13 +1,15 @@
 package org.bitbudget.ops;
 
 import java.util.List;
+import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.FloatKernel;
+import org.bitbudget.ops.gradients.DTensor;
 
-/** ONNX Size: the input's number of elements as an int64 scalar. */
+/** ONNX Size: the input's number of elements as an int64 scalar; run forward in training, with no gradient. */
 final class SizeOperator implements OperatorDescriptor<SizeOperator.Size> {
     /** No attributes. */
     record Size() implements Op {
@@ -45,5 +47,15 @@ final class SizeOperator implements OperatorDescriptor<SizeOperator.Size> {
                 in[0].shape().size()
             })
         };
+    }
+
+    @Override
+    public boolean differentiable(Size s, int i) {
+        return false;
+    }
+
+    @Override
+    public TrainingForward forward(Size s, Node node, DTensor[] in, boolean training) {
+        return TrainingForward.of(DTensor.of(new int[0], new double[] {in[0].size()}));
     }
 }

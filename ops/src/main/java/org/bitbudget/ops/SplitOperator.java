@@ -74,12 +74,22 @@ final class SplitOperator implements OperatorDescriptor<SplitOperator.Split> {
     }
 
     @Override
+    public int minimumOpset(Split s, Node node) {
+        return s.numOutputs() > 0 ? 18 : 1;
+    }
+
+    @Override
     public void write(Split s, Node node, AttributeWriter out) {
-        if (s.splitAttribute() != null || s.numOutputs() > 0) {
-            throw new IllegalArgumentException(
-                    "node " + node.name() + ": this Split has no opset-13 form (sizes as attribute or num_outputs)");
+        if (s.splitAttribute() != null || (s.numOutputs() > 0 && out.opset() < 18)) {
+            throw new IllegalArgumentException("node " + node.name() + ": this Split has no opset-" + out.opset()
+                    + " form (sizes as attribute or num_outputs)");
         }
         out.integer("axis", s.axis());
+        boolean sizesInput = !node.input(1).isEmpty();
+        if (out.opset() >= 18 && !sizesInput) {
+            // From opset 18 equal parts must be counted: num_outputs is required without the sizes input.
+            out.integer("num_outputs", node.outputs().size());
+        }
     }
 
     /** The size of each of {@code parts} outputs along the axis of size {@code size}. */

@@ -13,8 +13,9 @@ import org.bitbudget.ops.gradients.PointwiseOps;
 
 /**
  * The attribute-free element-wise functions of one input: Tanh, Erf, Exp, Log, Sqrt, Reciprocal,
- * Neg, Abs and (on booleans) Not, one descriptor per kind. The output has the input's type and
- * shape; all but Not are trainable. Opset 1's {@code consumed_inputs} is read and ignored.
+ * Neg, Abs, (on booleans) Not, the trigonometric and hyperbolic functions and their inverses,
+ * Ceil, Floor and Sign, one descriptor per kind. The output has the input's type and shape; all
+ * but Not, Ceil, Floor and Sign are trainable. Opset 1's {@code consumed_inputs} is read and ignored.
  */
 final class UnaryMathOperator implements OperatorDescriptor<UnaryMathOperator.UnaryMath> {
     /** The function, its derivative {@code (x, y) -> dy/dx}, and its ONNX name. */
@@ -27,7 +28,25 @@ final class UnaryMathOperator implements OperatorDescriptor<UnaryMathOperator.Un
         RECIPROCAL("Reciprocal", x -> 1 / x, (x, y) -> -y * y),
         NEG("Neg", x -> -x, (x, y) -> -1),
         ABS("Abs", Math::abs, (x, y) -> Math.signum(x)),
-        NOT("Not", x -> x == 0 ? 1 : 0, null);
+        NOT("Not", x -> x == 0 ? 1 : 0, null),
+        COS("Cos", Math::cos, (x, y) -> -Math.sin(x)),
+        SIN("Sin", Math::sin, (x, y) -> Math.cos(x)),
+        TAN("Tan", Math::tan, (x, y) -> 1 + y * y),
+        ACOS("Acos", Math::acos, (x, y) -> -1 / Math.sqrt(1 - x * x)),
+        ASIN("Asin", Math::asin, (x, y) -> 1 / Math.sqrt(1 - x * x)),
+        ATAN("Atan", Math::atan, (x, y) -> 1 / (1 + x * x)),
+        COSH("Cosh", Math::cosh, (x, y) -> Math.sinh(x)),
+        SINH("Sinh", Math::sinh, (x, y) -> Math.cosh(x)),
+        ACOSH("Acosh", x -> Math.log(x + Math.sqrt(x * x - 1)), (x, y) -> 1 / Math.sqrt(x * x - 1)),
+        ASINH(
+                "Asinh",
+                x -> Math.copySign(Math.log(Math.abs(x) + Math.sqrt(x * x + 1)), x),
+                (x, y) -> 1 / Math.sqrt(x * x + 1)),
+        ATANH("Atanh", x -> 0.5 * Math.log1p(2 * x / (1 - x)), (x, y) -> 1 / (1 - x * x)),
+        // Piecewise constant: their gradient is zero wherever it exists, so none flows through them.
+        CEIL("Ceil", Math::ceil, null),
+        FLOOR("Floor", Math::floor, null),
+        SIGN("Sign", Math::signum, null);
 
         private final String onnx;
         private final DoubleUnaryOperator function;

@@ -44,6 +44,12 @@ public final class ConfigEvaluator {
         this.threads = threads;
     }
 
+    /** The float model's top-1 accuracy on the images: the reference every drop is measured from. */
+    public double floatAccuracy() {
+        Tensor logits = FloatEngine.builder(graph).threads(threads).build().predict(images);
+        return (double) Classification.correct(Classification.predictions(logits), labels, 0) / labels.length;
+    }
+
     /** Measures {@code config}, on the integer engine when {@code integer} is asked for and it runs the config. */
     public Measurement measure(PrecisionConfig config, boolean integer) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);

@@ -19,13 +19,11 @@ public final class CostPhase {
     private final boolean measureLatency;
 
     /**
-     * @param budgets        budget expressions ({@link Budgets}); all must hold
+     * @param budgets        budget expressions ({@link Budgets}); all must hold (none: only an accuracy
+     *                       target constrains the run)
      * @param measureLatency whether latency joins the table even when no budget names it
      */
     public CostPhase(List<String> budgets, boolean measureLatency) {
-        if (budgets.isEmpty()) {
-            throw new SettingException(Setting.BUDGET, "at least one budget is required");
-        }
         this.budgets = List.copyOf(budgets);
         this.measureLatency = measureLatency;
     }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.bitbudget.ir.precision.PrecisionConfig;
 
 /**
- * Phase 6, evaluation: the chosen config's accuracy on the evaluation images, which no earlier phase
+ * Phase 8, evaluation: the chosen config's accuracy on the evaluation images, which no earlier phase
  * has seen — on the integer engine when it runs the config and the run asks for it, else by fake
  * quantization on the float engine.
  */

@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.bitbudget.costs.CostTable;
@@ -12,9 +13,14 @@ import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 
 /**
- * Phase 7, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
+ * Phase 6, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
  * evenly spaced limits of that cost) and every uniform config, each measured by fake quantization on
- * the evaluation images so that points compare with each other.
+ * the evaluation images so that points compare with each other, and on the calibration objective so
+ * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was
+ * measured, not what was predicted: a swept point that a measured point as cheap or cheaper beats on
+ * accuracy is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
+ * predictions can be judged, but not on the front). The uniform configs are measured first; the
+ * uniform configs and the sweep stop at the run's deadline.
  */
 public final class ParetoPhase {
     private final int points;
@@ -22,7 +28,7 @@ public final class ParetoPhase {
 
     /**
      * @param points  points of the sweep; fewer than 2 skips it (the uniform configs are still measured)
-     * @param control seed, threads and cancel flag of the sweep's searches
+     * @param control seed, threads, cancel flag and deadline of the sweep's searches
      */
     public ParetoPhase(int points, SearchControl control) {
         this.points = points;
@@ -36,33 +42,23 @@ public final class ParetoPhase {
      * @param candidates its candidates
      * @param costs      its cost table, for the points' totals
      * @param evaluator  measures configs on the evaluation images
+     * @param objective  measures configs on the calibration images
      */
     public Front run(
             SearchProblem problem,
             Candidates candidates,
             CostTable costs,
             ConfigEvaluator evaluator,
+            CalibrationObjective objective,
             RunProgress progress) {
-        List<SearchPipeline.Point> pareto = new ArrayList<>();
-        if (points >= 2) {
-            String cost = problem.budgets().isEmpty()
-                    ? "size"
-                    : problem.budgets().getFirst().cost();
-            for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
-                Candidate c = p.candidate();
-                PrecisionConfig config = candidates.config(c.config());
-                ConfigEvaluator.Measurement m = evaluator.measure(config, false);
-                pareto.add(new SearchPipeline.Point(
-                        cost, p.budget(), config, m.accuracy(), m.engine(), c.damage(), costs.totals(config), null));
-                progress.step();
-            }
-        }
+        // Uniform configs first: they are few and the guarantee's baseline, so a short --time keeps them.
         List<SearchPipeline.Point> uniform = new ArrayList<>();
-        for (int c = 0; c < candidates.precisions().size(); c++) {
+        for (int c = 0; c < candidates.precisions().size() && !control.shouldStop(); c++) {
             int[] choice = new int[candidates.layers().size()];
             Arrays.fill(choice, c);
             PrecisionConfig config = candidates.config(choice);
             ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+            String label = candidates.precisions().get(c).label();
             uniform.add(new SearchPipeline.Point(
                     "uniform",
                     Double.NaN,
@@ -71,10 +67,65 @@ public final class ParetoPhase {
                     m.engine(),
                     problem.damage(choice),
                     costs.totals(config),
-                    candidates.precisions().get(c).label()));
+                    label,
+                    objective.score(choice, "uniform " + label),
+                    problem.feasible(choice),
+                    false));
             progress.step();
         }
-        return new Front(pareto, uniform);
+        List<SearchPipeline.Point> pareto = new ArrayList<>();
+        if (points >= 2) {
+            String cost = sweptCost(problem);
+            for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
+                if (control.shouldStop()) {
+                    break;
+                }
+                Candidate c = p.candidate();
+                PrecisionConfig config = candidates.config(c.config());
+                ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+                pareto.add(new SearchPipeline.Point(
+                        cost,
+                        p.budget(),
+                        config,
+                        m.accuracy(),
+                        m.engine(),
+                        c.damage(),
+                        costs.totals(config),
+                        null,
+                        objective.score(c.config(), "pareto"),
+                        problem.feasible(c.config()),
+                        false));
+                progress.step();
+            }
+        }
+        return new Front(markDominated(pareto, uniform), uniform);
+    }
+
+    /** The cost the sweep runs over: the first budget's, size when there is none. */
+    static String sweptCost(SearchProblem problem) {
+        return problem.budgets().isEmpty()
+                ? "size"
+                : problem.budgets().getFirst().cost();
+    }
+
+    /**
+     * The swept points, each marked dominated when another measured point (swept or uniform) costs at
+     * most as much on the swept cost and is more accurate, or costs less and is as accurate.
+     */
+    private static List<SearchPipeline.Point> markDominated(
+            List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform) {
+        List<SearchPipeline.Point> all = new ArrayList<>(pareto);
+        all.addAll(uniform);
+        List<SearchPipeline.Point> out = new ArrayList<>();
+        for (SearchPipeline.Point p : pareto) {
+            double cost = p.costs().get(p.cost());
+            boolean dominated = all.stream().anyMatch(q -> {
+                double qc = q.costs().get(p.cost());
+                return qc <= cost && q.accuracy() > p.accuracy() || qc < cost && q.accuracy() >= p.accuracy();
+            });
+            out.add(dominated ? p.asDominated() : p);
+        }
+        return out;
     }
 
     /**
@@ -87,6 +138,16 @@ public final class ParetoPhase {
         public Front {
             pareto = List.copyOf(pareto);
             uniform = List.copyOf(uniform);
+        }
+
+        /** The feasible uniform config with the best calibration score (ties: the cheaper on {@code cost}), or null. */
+        public SearchPipeline.Point bestUniform(String cost) {
+            return uniform.stream()
+                    .filter(SearchPipeline.Point::feasible)
+                    .min(Comparator.comparingDouble(SearchPipeline.Point::calibrationScore)
+                            .reversed()
+                            .thenComparingDouble(p -> p.costs().getOrDefault(cost, 0.0)))
+                    .orElse(null);
         }
     }
 }

@@ -12,9 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
-import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.GeneticStrategy;
-import org.bitbudget.search.RefinedStrategy;
+import org.bitbudget.search.Nsga2Strategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
@@ -28,8 +27,9 @@ import org.bitbudget.sensitivity.SensitivityTable;
 /**
  * One search run as a pipeline of phases, the way DESIGN.md draws it: {@link CandidatesPhase
  * candidates} → {@link SensitivityPhase sensitivity} → {@link CostPhase costs} → {@link ProblemPhase
- * problem} → {@link StrategyPhase strategy} → {@link EvaluationPhase evaluation} → {@link ParetoPhase
- * Pareto}. Each phase is a small class that takes and returns immutable values; this class only wires
+ * problem} → {@link StrategyPhase strategy} (or {@link AccuracyTargetPhase the cheapest config within an
+ * accuracy target}) → {@link ParetoPhase Pareto} → {@link GuaranteePhase guarantee} → {@link
+ * EvaluationPhase evaluation}. Each phase is a small class that takes and returns immutable values; this class only wires
  * them, times them and reports them to a {@link RunProgress}. Immutable; build one with {@link
  * #builder(Graph, SearchData)}, run it with {@link #run()} as often as you like.
  *
@@ -65,13 +65,15 @@ public final class SearchPipeline {
     private final boolean pinEnds;
     private final boolean integerEngine;
     private final RunProgress progress;
+    private final AccuracyTarget target;
 
     private SearchPipeline(
             Builder b,
             CandidatesPhase candidates,
             SensitivityEstimator estimator,
             CostPhase costs,
-            SearchStrategy strategy) {
+            SearchStrategy strategy,
+            AccuracyTarget target) {
         this.graph = b.graph;
         this.modelName = b.modelName;
         this.data = b.data;
@@ -90,6 +92,7 @@ public final class SearchPipeline {
         this.pinEnds = b.pinEnds;
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
+        this.target = target;
     }
 
     /**
@@ -110,6 +113,13 @@ public final class SearchPipeline {
     public Result run() {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        // One deadline for the whole run: the search and the sweep share --time with the sensitivity phase.
+        SearchControl.Builder controlBuilder =
+                SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
+        if (timeLimit != null) {
+            controlBuilder.timeLimit(timeLimit);
+        }
+        SearchControl control = controlBuilder.build();
         Candidates space = candidates.run(graph);
         SearchData.Samples samples = data.samples(calibration, evaluationLimit);
 
@@ -124,31 +134,38 @@ public final class SearchPipeline {
 
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
-        SearchProblem problem = new ProblemPhase(pinEnds).run(space, table, costTable, fitness(space, samples));
-        SearchControl.Builder control =
-                SearchControl.builder().seed(seed).threads(threads).cancel(cancel);
-        if (timeLimit != null) {
-            control.timeLimit(timeLimit);
-        }
-        SearchResult found = new StrategyPhase(strategy, control.build()).run(problem, costTable);
+        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads);
+        SearchProblem problem = new ProblemPhase(pinEnds)
+                .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
+        double floatScore = objective.floatScore();
+        String minimised = ParetoPhase.sweptCost(problem);
+        SearchResult found = target == null
+                ? new StrategyPhase(strategy, control).run(problem, costTable)
+                : new AccuracyTargetPhase(strategy, control)
+                        .run(problem, costTable, minimised, target, objective, floatScore);
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
 
-        progress.phase("evaluation", 3, PHASES);
-        long t3 = System.nanoTime();
+        progress.phase("pareto front", 3, PHASES);
         ConfigEvaluator evaluator = new ConfigEvaluator(
                 graph, samples.calibrationImages(), samples.evaluationImages(), samples.evaluationLabels(), threads);
-        PrecisionConfig chosen = space.config(found.config());
-        ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
-        double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
+        ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
+                .run(problem, space, costTable.table(), evaluator, objective, progress);
+        GuaranteePhase.Decision decision =
+                new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
 
-        progress.phase("pareto front", 4, PHASES);
-        SearchControl sweep = SearchControl.builder()
-                .seed(seed)
-                .threads(threads)
-                .cancel(cancel)
-                .build();
-        ParetoPhase.Front front =
-                new ParetoPhase(paretoPoints, sweep).run(problem, space, costTable.table(), evaluator, progress);
+        progress.phase("evaluation", 4, PHASES);
+        long t3 = System.nanoTime();
+        PrecisionConfig chosen = space.config(decision.config());
+        ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
+        Outcome outcome = new Outcome(
+                floatScore,
+                evaluator.floatAccuracy(),
+                decision.score(),
+                decision.strategyScore(),
+                decision.replacedBy(),
+                front.bestUniform(minimised),
+                target);
+        double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
         Timings timings = new Timings(
                 sensitivitySeconds, costSeconds, searchSeconds, evaluationSeconds, (System.nanoTime() - t0) / 1e9);
@@ -156,45 +173,36 @@ public final class SearchPipeline {
                 chosen,
                 measured.accuracy(),
                 measured.engine(),
-                found.damage(),
+                problem.damage(decision.config()),
                 costTable.table().totals(chosen),
                 strategy.name(),
                 estimator.name(),
                 budgets,
-                found.stoppedEarly(),
+                found.stoppedEarly() || control.shouldStop(),
                 front.pareto(),
                 front.uniform(),
                 table,
                 timings,
-                Provenance.of(modelName, seed, started, Instant.now()));
-    }
-
-    /**
-     * The measured accuracy the genetic strategies optimise and the refinement of {@code ilp} re-ranks
-     * by: fake quantization on the calibration images (never the evaluation images), one thread per
-     * call as the strategy calls it in parallel.
-     */
-    private Evaluator fitness(Candidates space, SearchData.Samples samples) {
-        if (!(strategy instanceof GeneticStrategy) && !(strategy instanceof RefinedStrategy)) {
-            return null;
-        }
-        ConfigEvaluator onCalibration = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
-        return config -> onCalibration.measure(space.config(config), false).accuracy();
+                Provenance.of(modelName, seed, started, Instant.now()),
+                outcome);
     }
 
     /**
      * A config the run measured: a point of the Pareto sweep (the budget on {@code cost} it was found
      * at) or a uniform config ({@code uniform} names its precision).
      *
-     * @param cost     the swept cost, or {@code uniform}
-     * @param budget   the swept cost's limit (NaN for a uniform config)
-     * @param config   the config
-     * @param accuracy its accuracy on the evaluation split
-     * @param engine   the engine that measured it
-     * @param damage   its predicted damage (sum of the sensitivity scores)
-     * @param costs    its cost totals by cost model
-     * @param uniform  the precision label of a uniform config, else null
+     * @param cost             the swept cost, or {@code uniform}
+     * @param budget           the swept cost's limit (NaN for a uniform config)
+     * @param config           the config
+     * @param accuracy         its accuracy on the evaluation split
+     * @param engine           the engine that measured it
+     * @param damage           its predicted damage (sum of the sensitivity scores)
+     * @param costs            its cost totals by cost model
+     * @param uniform          the precision label of a uniform config, else null
+     * @param calibrationScore its score on the calibration objective
+     * @param feasible         whether it meets every budget of the run
+     * @param dominated        whether another measured point is as cheap on the swept cost and more
+     *                         accurate (or cheaper and as accurate): not on the measured front
      */
     public record Point(
             String cost,
@@ -204,9 +212,18 @@ public final class SearchPipeline {
             String engine,
             double damage,
             Map<String, Double> costs,
-            String uniform) {
+            String uniform,
+            double calibrationScore,
+            boolean feasible,
+            boolean dominated) {
         public Point {
             costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
+        }
+
+        /** This point, marked dominated. */
+        public Point asDominated() {
+            return new Point(
+                    cost, budget, config, accuracy, engine, damage, costs, uniform, calibrationScore, feasible, true);
         }
     }
 
@@ -239,6 +256,8 @@ public final class SearchPipeline {
      * @param sensitivity  the sensitivity table
      * @param timings      phase times
      * @param provenance   versions, machine, seed and times
+     * @param outcome      the float scores, the strategy's pick and the best feasible uniform config
+     *                     beside the returned config, and the accuracy target
      */
     public record Result(
             PrecisionConfig config,
@@ -254,12 +273,23 @@ public final class SearchPipeline {
             List<Point> uniform,
             SensitivityTable sensitivity,
             Timings timings,
-            Provenance provenance) {
+            Provenance provenance,
+            Outcome outcome) {
         public Result {
             costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
             budgets = List.copyOf(budgets);
             pareto = List.copyOf(pareto);
             uniform = List.copyOf(uniform);
+        }
+
+        /** The drop from the float model on the evaluation split (positive: worse than float). */
+        public double drop() {
+            return outcome.floatAccuracy() - accuracy;
+        }
+
+        /** Whether the accuracy target holds on the evaluation split; true when there is no target. */
+        public boolean targetMetOnEvaluation() {
+            return outcome.target() == null || outcome.target().met(accuracy, outcome.floatAccuracy());
         }
 
         /** The total of cost model {@code name}, NaN when the run did not compute it. */
@@ -293,6 +323,9 @@ public final class SearchPipeline {
         private boolean measuredLatency;
         private boolean integerEngine = true;
         private RunProgress progress = RunProgress.NONE;
+        private boolean accumulatorsGiven;
+        private GeneticStrategy.Fitness fitness;
+        private AccuracyTarget maxDrop;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -323,9 +356,13 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** Candidate accumulator widths in bits (default 32). */
+        /**
+         * Candidate accumulator widths in bits (default 32, plus the width each {@code accumulator <= N}
+         * budget allows when this is not called).
+         */
         public Builder accumulators(List<Integer> bits) {
             this.accumulators = List.copyOf(bits);
+            this.accumulatorsGiven = true;
             return this;
         }
 
@@ -343,7 +380,10 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** Adds a budget, e.g. {@code size <= 0.4*int8} or {@code latency <= 1.5ms}; all must hold. */
+        /**
+         * Adds a budget, e.g. {@code size <= 0.4*int8} or {@code latency <= 1.5ms}; all must hold. An
+         * accuracy floor, {@code accuracy >= 0.90}, is an accuracy target (see {@link #maxDrop}).
+         */
         public Builder budget(String expression) {
             this.budgets.add(Objects.requireNonNull(expression, "budget"));
             return this;
@@ -369,7 +409,12 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** Stops the strategy after {@code limit}, keeping the best feasible config found (default: none). */
+        /**
+         * Bounds the whole run by {@code limit} from {@link #run()}'s start (default: none): the search
+         * stops there keeping the best feasible config found, and the Pareto sweep and the uniform configs
+         * stop measuring; the sensitivity table is always finished (no search runs without it), and the
+         * returned config is always evaluated.
+         */
         public Builder timeLimit(Duration limit) {
             this.timeLimit = limit;
             return this;
@@ -426,6 +471,30 @@ public final class SearchPipeline {
             return this;
         }
 
+        /**
+         * What {@code ga} and {@code nsga2} maximise: {@code predicted} (minus the summed damage, their
+         * default) or {@code measured} (the calibration score of each config, measured once); other
+         * strategies refuse it.
+         */
+        public Builder fitness(String name) {
+            this.fitness = switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "measured" -> GeneticStrategy.Fitness.MEASURED;
+                case "predicted" -> GeneticStrategy.Fitness.PREDICTED;
+                default -> throw new SettingException(Setting.FITNESS, "'" + name + "' is not measured or predicted");
+            };
+            return this;
+        }
+
+        /**
+         * An accuracy target instead of the most accuracy: the cheapest config (on the first summed
+         * budget's cost, else size) whose calibration score is within {@code drop} of the float model's,
+         * e.g. {@code 0.5pp}, {@code 1%} or {@code 0.01}; the other budgets still hold.
+         */
+        public Builder maxDrop(String drop) {
+            this.maxDrop = AccuracyTarget.maxDrop(drop);
+            return this;
+        }
+
         /** Hears of phases and steps. */
         public Builder progress(RunProgress listener) {
             this.progress = Objects.requireNonNull(listener, "progress");
@@ -438,8 +507,27 @@ public final class SearchPipeline {
          * @throws SettingException naming the setting that is missing or cannot work
          */
         public SearchPipeline build() {
-            CandidatesPhase candidates = new CandidatesPhase(weightFormats, activationFormats, accumulators);
-            CostPhase costs = new CostPhase(budgets, measuredLatency);
+            List<String> costBudgets =
+                    budgets.stream().filter(b -> !AccuracyTarget.isFloor(b)).toList();
+            List<AccuracyTarget> targets = new ArrayList<>(budgets.stream()
+                    .filter(AccuracyTarget::isFloor)
+                    .map(AccuracyTarget::floor)
+                    .toList());
+            if (maxDrop != null) {
+                targets.add(maxDrop);
+            }
+            if (targets.size() > 1) {
+                throw new SettingException(
+                        Setting.MAX_DROP, "give one accuracy target (a max drop or an accuracy floor), not both");
+            }
+            if (costBudgets.isEmpty() && targets.isEmpty()) {
+                throw new SettingException(Setting.BUDGET, "at least one budget is required");
+            }
+            CandidatesPhase candidates = new CandidatesPhase(
+                    weightFormats,
+                    activationFormats,
+                    accumulatorsGiven ? accumulators : AccumulatorWidths.withBudgets(accumulators, costBudgets));
+            CostPhase costs = new CostPhase(costBudgets, measuredLatency);
             if (threads < 1) {
                 throw new SettingException(Setting.THREADS, "must be at least 1, got " + threads);
             }
@@ -457,9 +545,16 @@ public final class SearchPipeline {
                 throw new SettingException(Setting.TIME_LIMIT, "must be positive, got " + timeLimit);
             }
             SensitivityEstimator chosenEstimator = estimator != null ? estimator : namedEstimator(estimatorName);
-            SearchStrategy chosenStrategy = strategy != null ? strategy : namedStrategy(strategyName);
+            SearchStrategy chosenStrategy =
+                    strategy != null && fitness == null ? strategy : namedStrategy(strategyName, fitness);
             costs.check(graph, candidates.run(graph));
-            return new SearchPipeline(this, candidates, chosenEstimator, costs, chosenStrategy);
+            return new SearchPipeline(
+                    this,
+                    candidates,
+                    chosenEstimator,
+                    costs,
+                    chosenStrategy,
+                    targets.isEmpty() ? null : targets.getFirst());
         }
 
         private static SensitivityEstimator namedEstimator(String name) {
@@ -470,7 +565,16 @@ public final class SearchPipeline {
             }
         }
 
-        private static SearchStrategy namedStrategy(String name) {
+        private static SearchStrategy namedStrategy(String name, GeneticStrategy.Fitness fitness) {
+            if (fitness != null) {
+                return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+                    case "ga" -> GeneticStrategy.builder().fitness(fitness).build();
+                    case "nsga2" -> Nsga2Strategy.builder().fitness(fitness).build();
+                    default ->
+                        throw new SettingException(
+                                Setting.FITNESS, "applies to the ga and nsga2 strategies, not " + name);
+                };
+            }
             try {
                 return SearchStrategies.byName(name);
             } catch (UnknownStrategyException e) {

@@ -31,7 +31,11 @@ public enum Setting {
     /** Evaluation images. */
     EVALUATION_LIMIT("evaluation images"),
     /** Points of the Pareto sweep. */
-    PARETO_POINTS("pareto points");
+    PARETO_POINTS("pareto points"),
+    /** What the genetic strategies maximise: predicted damage or the measured calibration score. */
+    FITNESS("fitness"),
+    /** The accuracy target: the largest allowed drop from the float score. */
+    MAX_DROP("max drop");
 
     private final String label;
 

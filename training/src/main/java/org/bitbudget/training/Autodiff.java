@@ -296,8 +296,12 @@ public final class Autodiff {
             DTensor y = tape.values[step.out[0]];
             boolean[] need = inputGradients ? step.needGrad : step.needParamGrad;
             Op op = step.node.op();
-            DTensor[] din =
-                    Operators.of(op).backward(op, new Gradients(step.node, need, in, y, tape.saved[s], dy, dys));
+            DTensor[] din;
+            try {
+                din = Operators.of(op).backward(op, new Gradients(step.node, need, in, y, tape.saved[s], dy, dys));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new UserInputException("node " + step.node.name(), op.type() + ": " + e.getMessage());
+            }
             for (int i = 0; i < din.length && i < step.in.length; i++) {
                 if (din[i] != null && need[i]) {
                     accumulate(grads, owned, step.in[i], din[i], din[i].data() != dy.data());

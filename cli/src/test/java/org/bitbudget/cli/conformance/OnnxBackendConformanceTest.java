@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Every case whose model uses only operators the importer supports must pass within 1e-4 relative;
  * the only exceptions are the cases listed in {@link #OUT_OF_SCOPE} (3-D spatial operators,
  * Identity over sequences and optionals, and element types BitBudget does not carry), which must be
- * reported as unsupported with the listed feature, so the list cannot go stale. Nothing is skipped:
+ * reported as unsupported with the listed feature, so the list cannot go stale, and the cases in
+ * {@link #WRONG_REFERENCE}, whose expected data is wrong and which must fail by exactly that much. Nothing is skipped:
  * a missing package fails the test.
  */
 class OnnxBackendConformanceTest {
@@ -77,7 +78,35 @@ class OnnxBackendConformanceTest {
             Map.entry("test_min_uint32", "uint32"),
             Map.entry("test_min_uint64", "uint64"),
             Map.entry("test_pow_types_float32_uint32", "uint32"),
-            Map.entry("test_pow_types_float32_uint64", "uint64"));
+            Map.entry("test_pow_types_float32_uint64", "uint64"),
+            Map.entry("test_mod_mixed_sign_float16", "float16"),
+            Map.entry("test_mod_mixed_sign_int16", "int16"),
+            Map.entry("test_mod_uint16", "uint16"),
+            Map.entry("test_mod_uint32", "uint32"),
+            Map.entry("test_mod_uint64", "uint64"),
+            Map.entry("test_bitshift_left_uint16", "uint16"),
+            Map.entry("test_bitshift_left_uint32", "uint32"),
+            Map.entry("test_bitshift_left_uint64", "uint64"),
+            Map.entry("test_bitshift_right_uint16", "uint16"),
+            Map.entry("test_bitshift_right_uint32", "uint32"),
+            Map.entry("test_bitshift_right_uint64", "uint64"));
+
+    /**
+     * Cases whose expected output in libonnx-testdata 1.12 is wrong: the window functions' reference
+     * used π = 3.1415 (fixed in ONNX 1.13, onnx/onnx#4249), which moves values by up to 7.4e-5, just
+     * past the relative tolerance. They must fail by no more than that; the engine's values are
+     * checked against ONNX Runtime in the training module's {@code WindowFunctionParityTest}.
+     */
+    private static final Set<String> WRONG_REFERENCE = Set.of(
+            "test_blackmanwindow_expanded",
+            "test_blackmanwindow_symmetric_expanded",
+            "test_hammingwindow_expanded",
+            "test_hammingwindow_symmetric_expanded",
+            "test_hannwindow_expanded",
+            "test_hannwindow_symmetric_expanded");
+
+    /** The largest error the reference's π = 3.1415 causes in the window cases (the exact one is 7.4e-5). */
+    private static final double WRONG_PI_ERROR = 8e-5;
 
     private static final ConformanceRunner RUNNER = ConformanceRunner.standard();
 
@@ -110,6 +139,9 @@ class OnnxBackendConformanceTest {
                                 r.status(),
                                 r.name() + " is listed as out of scope: " + r.detail());
                         assertEquals(expectedFeature, r.op());
+                    } else if (WRONG_REFERENCE.contains(r.name())) {
+                        assertEquals(CaseResult.Status.FAILED, r.status(), r.name() + " has a wrong reference");
+                        assertTrue(r.maxAbsError() <= WRONG_PI_ERROR, r.name() + ": " + r.detail());
                     } else {
                         assertEquals(CaseResult.Status.PASSED, r.status(), r.name() + ": " + r.detail());
                     }
@@ -124,12 +156,13 @@ class OnnxBackendConformanceTest {
         Set<String> names = new HashSet<>();
         cases.forEach(c -> names.add(c.getFileName().toString()));
         assertTrue(names.containsAll(OUT_OF_SCOPE.keySet()), "a listed out-of-scope case is no longer in the suite");
+        assertTrue(names.containsAll(WRONG_REFERENCE), "a listed wrong-reference case is no longer in the suite");
     }
 
     @Test
     void unsupportedCasesNameTheirOperator() {
-        CaseResult r = RUNNER.run(DATA.resolve("node/test_acos"));
+        CaseResult r = RUNNER.run(DATA.resolve("node/test_det_2d"));
         assertEquals(CaseResult.Status.UNSUPPORTED, r.status());
-        assertEquals("Acos", r.op());
+        assertEquals("Det", r.op());
     }
 }

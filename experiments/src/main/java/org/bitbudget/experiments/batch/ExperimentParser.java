@@ -33,6 +33,10 @@ import org.bitbudget.sensitivity.Estimators;
 public final class ExperimentParser {
     /** The search strategies, by their command-line names. */
     public static final List<String> STRATEGIES = SearchStrategies.NAMES;
+    /** What the genetic strategies may maximise ({@code fitness:}, applied to their runs only). */
+    public static final List<String> FITNESS = List.of("measured", "predicted");
+
+    private static final Set<String> GENETIC = Set.of("ga", "nsga2");
     /** The engines that measure a run's final accuracy. */
     public static final List<String> ENGINES = List.of("float", "integer");
 
@@ -50,6 +54,7 @@ public final class ExperimentParser {
             "calibration",
             "time",
             "engine",
+            "fitness",
             "runs");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
     private static final Set<String> RUN_FIELDS =
@@ -58,6 +63,9 @@ public final class ExperimentParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String source;
+    /** The experiment's {@code fitness:}, or null; set while parsing, applied to the ga and nsga2 runs. */
+    private String fitness;
+
     private final Path folder;
     private final Path defaultModel;
     private final Map<Path, String> hashes = new HashMap<>();
@@ -114,6 +122,7 @@ public final class ExperimentParser {
         int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
         double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
         String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
+        fitness = top.containsKey("fitness") ? oneOf(top.get("fitness"), FITNESS) : null;
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -218,7 +227,8 @@ public final class ExperimentParser {
                 calibration,
                 time,
                 engine,
-                null);
+                null,
+                GENETIC.contains(strategy) ? fitness : null);
         return s.withKey(RunKeys.key(s));
     }
 
@@ -397,11 +407,23 @@ public final class ExperimentParser {
         if (t.equals("fashion-mnist") || t.equals("mnist")) {
             return t;
         }
-        Path p = folder.resolve(t).normalize();
-        if (!Files.isDirectory(p)) {
-            throw node.error(source, "'" + t + "' is not fashion-mnist, mnist or a folder of idx files");
+        // PATH?SETTINGS: the path is relative to the experiment file, and so is a preprocessing file.
+        int q = t.indexOf('?');
+        String settings = q < 0 ? "" : t.substring(q);
+        Path p = folder.resolve(q < 0 ? t : t.substring(0, q)).normalize();
+        if (!Files.exists(p)) {
+            throw node.error(
+                    source,
+                    "'" + t + "' is not fashion-mnist, mnist or a folder of idx files, a .npy or .npz file or an "
+                            + "image folder");
         }
-        return p.toString();
+        Matcher pre = Pattern.compile("([?&]preprocess=)([^&]*)").matcher(settings);
+        if (pre.find() && Files.isRegularFile(folder.resolve(pre.group(2)))) {
+            settings = settings.substring(0, pre.start(2))
+                    + folder.resolve(pre.group(2)).normalize()
+                    + settings.substring(pre.end(2));
+        }
+        return p + settings;
     }
 
     private List<List<String>> formatAxis(Node node) {

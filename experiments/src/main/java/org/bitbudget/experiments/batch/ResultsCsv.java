@@ -15,10 +15,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.pipeline.Outcome;
 
 /**
  * The results CSV: one row per run, the stable columns of {@link #COLUMNS} in that order (DESIGN.md's
- * columns first, then {@code run_index}, {@code experiment}, {@code formats}, {@code activations}).
+ * columns first, then {@code run_index}, {@code experiment}, {@code formats}, {@code activations}, then
+ * the chosen config beside its references: {@code float_accuracy}, {@code drop} (float minus chosen, on
+ * the held-out split), {@code calibration_score}, {@code replaced_by} (what measured config beat the
+ * strategy's pick, empty when none did), {@code best_uniform} and {@code best_uniform_accuracy} (the
+ * feasible uniform config with the best calibration score)).
  * Costs a run does not know are empty cells; {@code budgets}, {@code formats} and {@code activations}
  * join their items with {@code "; "}. Numbers are written in a fixed, locale-free form, so two runs
  * that measured the same values write the same bytes.
@@ -46,7 +51,13 @@ public final class ResultsCsv {
             "run_index",
             "experiment",
             "formats",
-            "activations");
+            "activations",
+            "float_accuracy",
+            "drop",
+            "calibration_score",
+            "replaced_by",
+            "best_uniform",
+            "best_uniform_accuracy");
     /**
      * Columns that measure wall time and so differ between two executions of the same run; everything
      * else is a function of the run's inputs.
@@ -87,6 +98,15 @@ public final class ResultsCsv {
         m.put("experiment", spec.experiment());
         m.put("formats", String.join("; ", spec.formats()));
         m.put("activations", String.join("; ", spec.activations()));
+        Outcome o = r.run().outcome();
+        m.put("float_accuracy", number(o.floatAccuracy()));
+        m.put("drop", number(r.run().drop()));
+        m.put("calibration_score", number(o.score()));
+        m.put("replaced_by", o.replacedBy() == null ? "" : o.replacedBy());
+        m.put("best_uniform", o.bestUniform() == null ? "" : o.bestUniform().uniform());
+        m.put(
+                "best_uniform_accuracy",
+                o.bestUniform() == null ? "" : number(o.bestUniform().accuracy()));
         return m;
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * Run keys: the first 16 hex digits of the SHA-256 of a run's canonical JSON (keys sorted, no
  * whitespace) — the inputs that decide its result: the model's label and file hash (never its path),
  * data, formats, activations, estimator, strategy, budgets, seed, test-image limit, calibration
- * images, time limit and engine. The same run therefore has the same key on every machine and in
+ * images, time limit, engine and, when given, the genetic strategies' fitness. The same run therefore has the same key on every machine and in
  * every folder, and a changed model file changes the key.
  */
 public final class RunKeys {
@@ -60,6 +60,10 @@ public final class RunKeys {
         m.put("calibration", s.calibration());
         m.put("time_seconds", s.timeSeconds());
         m.put("engine", s.engine());
+        if (s.fitness() != null) {
+            // Only when given, so that the keys of runs written before the field existed stay the same.
+            m.put("fitness", s.fitness());
+        }
         return m;
     }
 

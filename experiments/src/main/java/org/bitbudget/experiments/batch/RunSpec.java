@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param modelPath   the ONNX file (resolved against the YAML's folder)
  * @param modelSha256 SHA-256 of the ONNX file, hex
  * @param normalize   input normalisation {@code MEAN,STD}, or null for the model's metadata
- * @param data        {@code fashion-mnist}, {@code mnist} or a folder of idx files
+ * @param data        {@code fashion-mnist}, {@code mnist}, a folder of idx files, a .npy/.npz file or an image
+ *                    folder, optionally with {@code ?input-key=…&label-key=…&preprocess=…}
  * @param formats     candidate weight formats of the search space
  * @param activations candidate activation formats ({@code float} = weight-only)
  * @param estimator   sensitivity estimator name
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param timeSeconds the search's time limit in seconds (0 = none)
  * @param engine      {@code float} (fake quantization) or {@code integer} (integer kernels) for the final evaluation
  * @param key         the run key, see {@link RunKeys}
+ * @param fitness     what {@code ga} and {@code nsga2} maximise, {@code measured} or {@code predicted}; null
+ *                    for the strategy's default (and for every other strategy)
  */
 public record RunSpec(
         int index,
@@ -44,7 +47,8 @@ public record RunSpec(
         int calibration,
         double timeSeconds,
         String engine,
-        String key) {
+        String key,
+        String fitness) {
     public RunSpec {
         Objects.requireNonNull(model);
         Objects.requireNonNull(modelPath);
@@ -78,7 +82,8 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
-                newKey);
+                newKey,
+                fitness);
     }
 
     /** This run at grid position {@code newIndex}. */
@@ -101,6 +106,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
-                key);
+                key,
+                fitness);
     }
 }

@@ -37,7 +37,7 @@ public final class SearchRunExecutor implements RunExecutor {
         DataSource test =
                 datasets.computeIfAbsent(spec.data() + ":test", k -> DataSources.open(spec.data(), Split.TEST));
         SearchPipeline.Builder builder = SearchPipeline.builder(
-                        graph, new SearchData(train, test, normalization(spec, graph)))
+                        graph, new SearchData(train, test, normalization(spec, graph, test)))
                 .modelName(spec.model())
                 .weightFormats(spec.formats())
                 .activationFormats(spec.activations())
@@ -56,6 +56,9 @@ public final class SearchRunExecutor implements RunExecutor {
                     }
                 });
         spec.budgets().forEach(builder::budget);
+        if (spec.fitness() != null) {
+            builder.fitness(spec.fitness());
+        }
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));
         }
@@ -68,9 +71,12 @@ public final class SearchRunExecutor implements RunExecutor {
         return new RunResult(r, notes);
     }
 
-    private static Normalization normalization(RunSpec spec, Graph graph) {
+    private static Normalization normalization(RunSpec spec, Graph graph, DataSource data) {
         if (spec.normalize() != null) {
             return Normalization.parse(spec.normalize());
+        }
+        if (data.declaredNormalization().isPresent()) {
+            return data.declaredNormalization().get();
         }
         String stored = graph.metadata().get(Normalization.METADATA_KEY);
         return stored != null ? Normalization.parse(stored) : Normalization.NONE;

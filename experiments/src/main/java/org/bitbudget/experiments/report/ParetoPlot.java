@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One search run's accuracy against a cost as a standalone SVG: the Pareto sweep's points joined in
- * cost order, each uniform config as a labelled square, and the chosen config as a star.
+ * One search run's accuracy against a cost as a standalone SVG: the measured Pareto front joined in
+ * cost order, swept points that a measured point dominates as hollow grey circles off the line, each
+ * uniform config as a labelled square, and the chosen config as a star.
  *
  * <pre>{@code
- * String svg = ParetoPlot.svg("size (KiB)", List.of(new ParetoPlot.Mark(12.5, 0.90, "")), uniform, chosen);
+ * String svg = ParetoPlot.svg("size (KiB)", List.of(new ParetoPlot.Mark(12.5, 0.90, "")), List.of(), uniform, chosen);
  * }</pre>
  */
 public final class ParetoPlot {
@@ -33,8 +34,10 @@ public final class ParetoPlot {
     private ParetoPlot() {}
 
     /** The SVG document. */
-    public static String svg(String costLabel, List<Mark> front, List<Mark> uniform, Mark chosen) {
+    public static String svg(
+            String costLabel, List<Mark> front, List<Mark> dominated, List<Mark> uniform, Mark chosen) {
         List<Mark> all = new ArrayList<>(front);
+        all.addAll(dominated);
         all.addAll(uniform);
         if (chosen != null) {
             all.add(chosen);
@@ -117,6 +120,14 @@ public final class ParetoPlot {
                         y.at(m.accuracy())));
             }
         }
+        for (Mark m : dominated) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" stroke=\"#999\" "
+                            + "class=\"dominated\"/>%n",
+                    x.at(m.cost()),
+                    y.at(m.accuracy())));
+        }
         for (Mark m : uniform) {
             double cx = x.at(m.cost());
             double cy = y.at(m.accuracy());
@@ -147,9 +158,10 @@ public final class ParetoPlot {
         b.append(String.format(
                 Locale.ROOT,
                 "<g transform=\"translate(%d,%d)\"><circle cx=\"6\" cy=\"-4\" r=\"3.5\" "
-                        + "fill=\"#1f77b4\"/><text x=\"14\" y=\"0\">Pareto sweep</text><rect x=\"2\" y=\"10\" width=\"8\" "
-                        + "height=\"8\" fill=\"#ff7f0e\"/><text x=\"14\" y=\"18\">uniform</text><text x=\"0\" y=\"36\" "
-                        + "fill=\"#d62728\">&#9733; chosen</text></g>%n",
+                        + "fill=\"#1f77b4\"/><text x=\"14\" y=\"0\">measured Pareto front</text><rect x=\"2\" y=\"10\" "
+                        + "width=\"8\" height=\"8\" fill=\"#ff7f0e\"/><text x=\"14\" y=\"18\">uniform</text><text x=\"0\" "
+                        + "y=\"36\" fill=\"#d62728\">&#9733; chosen</text><circle cx=\"6\" cy=\"50\" r=\"3.5\" fill=\"none\" "
+                        + "stroke=\"#999\"/><text x=\"14\" y=\"54\">dominated</text></g>%n",
                 LEFT + 10,
                 legendY));
         b.append("</svg>\n");

@@ -16,6 +16,7 @@ import org.bitbudget.ir.AtomicFiles;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.SearchPipeline;
 
 /**
@@ -61,6 +62,28 @@ public final class ResultFiles {
         m.put("config", configTree);
         m.put("accuracy", result.accuracy());
         m.put("engine", result.engine());
+        Outcome o = result.outcome();
+        m.put("float_accuracy", o.floatAccuracy());
+        m.put("drop", result.drop());
+        m.put("calibration_score", o.score());
+        m.put("float_calibration_score", o.floatScore());
+        m.put("strategy_calibration_score", o.strategyScore());
+        m.put("replaced", o.replaced());
+        m.put("replaced_by", o.replacedBy());
+        m.put(
+                "best_uniform",
+                o.bestUniform() == null
+                        ? null
+                        : points(List.of(o.bestUniform())).getFirst());
+        if (o.target() != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("target", o.target().text());
+            t.put("calibration_drop", o.calibrationDrop());
+            t.put("met_on_calibration", o.target().met(o.score(), o.floatScore()));
+            t.put("evaluation_drop", result.drop());
+            t.put("met_on_evaluation", result.targetMetOnEvaluation());
+            m.put("accuracy_target", t);
+        }
         m.put("size_bits", result.costs().get("size"));
         m.put("bops", result.costs().get("bops"));
         m.put("energy_pj", result.costs().get("energy"));
@@ -89,6 +112,11 @@ public final class ResultFiles {
                 row.put("budget", Map.of("cost", p.cost(), "limit", p.budget()));
             }
             row.put("accuracy", p.accuracy());
+            row.put("calibration_score", p.calibrationScore());
+            row.put("feasible", p.feasible());
+            if (p.uniform() == null) {
+                row.put("dominated", p.dominated());
+            }
             row.put("engine", p.engine());
             row.put("size_bits", p.costs().get("size"));
             row.put("bops", p.costs().get("bops"));
@@ -106,13 +134,21 @@ public final class ResultFiles {
 
     private static void writeCsv(Writer w, SearchPipeline.Result result) throws IOException {
         List<String> costs = new ArrayList<>(result.costs().keySet());
-        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"
+        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,drop,calibration_score,feasible,"
                 + String.join(",", costs.stream().map(ResultFiles::column).toList()) + ",layers\n");
         List<SearchPipeline.Point> rows = new ArrayList<>(result.pareto());
         rows.addAll(result.uniform());
-        for (SearchPipeline.Point p : rows) {
+        if (result.outcome().bestUniform() != null) {
+            rows.add(result.outcome().bestUniform());
+        }
+        double floatAccuracy = result.outcome().floatAccuracy();
+        for (int i = 0; i < rows.size(); i++) {
+            SearchPipeline.Point p = rows.get(i);
+            String kind = i >= result.pareto().size() + result.uniform().size()
+                    ? "best_uniform"
+                    : p.uniform() != null ? "uniform" : p.dominated() ? "dominated" : "pareto";
             StringBuilder b = new StringBuilder();
-            b.append(p.uniform() == null ? "pareto" : "uniform")
+            b.append(kind)
                     .append(',')
                     .append(p.uniform() == null ? p.cost() : "")
                     .append(',')
@@ -122,19 +158,37 @@ public final class ResultFiles {
                     .append(',')
                     .append(p.engine())
                     .append(',')
-                    .append(number(p.damage()));
+                    .append(number(p.damage()))
+                    .append(',')
+                    .append(number(floatAccuracy - p.accuracy()))
+                    .append(',')
+                    .append(number(p.calibrationScore()))
+                    .append(',')
+                    .append(p.feasible());
             for (String c : costs) {
                 b.append(',').append(number(p.costs().getOrDefault(c, Double.NaN)));
             }
             b.append(',').append(String.join(";", labels(p.config()))).append('\n');
             w.write(b.toString());
         }
+        StringBuilder reference = new StringBuilder("float,,,")
+                .append(number(floatAccuracy))
+                .append(",float,,0,")
+                .append(number(result.outcome().floatScore()))
+                .append(',');
+        reference.append(",".repeat(costs.size())).append(",\n");
+        w.write(reference.toString());
         StringBuilder chosen = new StringBuilder("chosen,,,")
                 .append(number(result.accuracy()))
                 .append(',')
                 .append(result.engine())
                 .append(',')
-                .append(number(result.damage()));
+                .append(number(result.damage()))
+                .append(',')
+                .append(number(result.drop()))
+                .append(',')
+                .append(number(result.outcome().score()))
+                .append(",true");
         for (String c : costs) {
             chosen.append(',').append(number(result.costs().getOrDefault(c, Double.NaN)));
         }
@@ -158,6 +212,11 @@ public final class ResultFiles {
         String unitLabel = cost.equals("size") ? "size (KiB)" : cost;
         double scale = cost.equals("size") ? 1.0 / 8192 : 1;
         List<ParetoPlot.Mark> front = result.pareto().stream()
+                .filter(p -> !p.dominated())
+                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
+                .toList();
+        List<ParetoPlot.Mark> dominated = result.pareto().stream()
+                .filter(SearchPipeline.Point::dominated)
                 .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
                 .toList();
         List<ParetoPlot.Mark> uniform = result.uniform().stream()
@@ -166,7 +225,7 @@ public final class ResultFiles {
                 .toList();
         ParetoPlot.Mark chosen =
                 new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale, result.accuracy(), "chosen");
-        return ParetoPlot.svg(unitLabel, front, uniform, chosen);
+        return ParetoPlot.svg(unitLabel, front, dominated, uniform, chosen);
     }
 
     private static String json(Object value) {

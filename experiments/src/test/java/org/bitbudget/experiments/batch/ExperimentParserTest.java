@@ -110,6 +110,31 @@ class ExperimentParserTest {
                 List.of("bops <= 0.5 x int8", "size <= 40 KiB"), e.runs().get(1).budgets());
     }
 
+    /** {@code fitness:} reaches the ga and nsga2 runs only; the other runs keep the keys they had without it. */
+    @Test
+    void fitnessAppliesToTheGeneticRunsOnly(@TempDir Path dir) throws IOException {
+        String yaml = """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [roundoff]
+                strategies: [ilp, ga, nsga2]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                """;
+        Files.writeString(dir.resolve("plain.yaml"), yaml);
+        Files.writeString(dir.resolve("measured.yaml"), yaml + "fitness: measured\n");
+        List<RunSpec> plain =
+                ExperimentParser.load(dir.resolve("plain.yaml"), DEFAULT_MODEL).runs();
+        List<RunSpec> measured = ExperimentParser.load(dir.resolve("measured.yaml"), DEFAULT_MODEL)
+                .runs();
+        assertEquals(null, measured.get(0).fitness());
+        assertEquals("measured", measured.get(1).fitness());
+        assertEquals("measured", measured.get(2).fitness());
+        assertEquals(plain.get(0).key(), measured.get(0).key(), "the ilp run is the same run");
+        assertFalse(plain.get(1).key().equals(measured.get(1).key()), "a ga run with measured fitness is another run");
+    }
+
     static Stream<Path> corpus() throws IOException {
         try (Stream<Path> files = Files.list(CORPUS)) {
             return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();

@@ -64,6 +64,23 @@ public record Graph(
         return List.copyOf(layers);
     }
 
+    /**
+     * The activation-only layers in graph order: MatMul nodes neither of whose operands is a constant
+     * (see {@link ActivationLayer}). They are not among {@link #layers()}.
+     */
+    public List<ActivationLayer> activationLayers() {
+        List<ActivationLayer> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            if (node.op() instanceof Op.MatMul
+                    && !initializers.containsKey(node.input(0))
+                    && !initializers.containsKey(node.input(1))) {
+                out.add(new ActivationLayer(node.name(), i, node));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** The node called {@code name}, or null. */
     public Node node(String name) {
         for (Node n : nodes) {

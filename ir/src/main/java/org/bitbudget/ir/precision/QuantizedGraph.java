@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
@@ -28,10 +29,21 @@ import org.bitbudget.ir.tensor.Tensor;
  * needs signed integer weights (per tensor or per channel, no residual) and integer activations.
  * The integer engine takes those codes and scales as they are.
  *
- * @param graph  the graph to run
- * @param layers one entry per layer, in graph order
+ * <p>An activation-only layer ({@link ActivationLayer}) with a quantized activation format gets a
+ * {@link Op.FakeQuantize} node before each of its two operands, named as
+ * {@link ActivationQuantization#quantizerName} says, with the ranges given under
+ * {@link ActivationLayer#operandKey}.
+ *
+ * @param graph            the graph to run
+ * @param layers           one entry per layer, in graph order
+ * @param activationLayers one entry per activation-only layer whose operands are quantized
  */
-public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
+public record QuantizedGraph(
+        Graph graph, List<LayerQuantization> layers, List<ActivationQuantization> activationLayers) {
+    public QuantizedGraph {
+        layers = List.copyOf(layers);
+        activationLayers = List.copyOf(activationLayers);
+    }
 
     /**
      * Applies {@code config} with the given activation ranges.
@@ -68,6 +80,7 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
             }
             applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
         }
+        Map<String, ActivationQuantization> activationOnly = activationOnly(graph, config, inputQuant);
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {
             RangeSearch.Params a = inputQuant.get(node.name());
@@ -84,13 +97,65 @@ public record QuantizedGraph(Graph graph, List<LayerQuantization> layers) {
                 List<String> inputs = new ArrayList<>(node.inputs());
                 inputs.set(0, quantized);
                 nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
+            } else if (activationOnly.containsKey(node.name())) {
+                quantizeOperands(activationOnly.get(node.name()), nodes);
             } else {
                 nodes.add(node);
             }
         }
         Graph out = new Graph(
                 graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
-        return new QuantizedGraph(out, applied);
+        return new QuantizedGraph(out, applied, List.copyOf(activationOnly.values()));
+    }
+
+    /**
+     * The activation-only layers {@code config} quantizes, by name; an entry giving such a layer a
+     * weight format of its own is refused by name.
+     */
+    private static Map<String, ActivationQuantization> activationOnly(
+            Graph graph, PrecisionConfig config, Map<String, RangeSearch.Params> inputQuant) {
+        Map<String, ActivationQuantization> out = new LinkedHashMap<>();
+        for (ActivationLayer layer : graph.activationLayers()) {
+            Precision entry = config.layers().get(layer.name());
+            if (entry != null
+                    && entry.weights().quantizes()
+                    && !entry.weights().equals(config.defaults().weights())) {
+                throw new UserInputException(
+                        "layer " + layer.name(),
+                        "a MatMul between two activations has no weights; give it only an activation format");
+            }
+            QuantizerSpec spec = config.activationsOf(layer.name());
+            if (!spec.quantizes()) {
+                continue;
+            }
+            List<RangeSearch.Params> operands = new ArrayList<>();
+            for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+                RangeSearch.Params p = inputQuant.get(layer.operandKey(i));
+                if (p == null) {
+                    throw new IllegalArgumentException("no activation range for " + layer.operandKey(i));
+                }
+                operands.add(p);
+            }
+            out.put(layer.name(), new ActivationQuantization(layer, spec, operands));
+        }
+        return out;
+    }
+
+    private static void quantizeOperands(ActivationQuantization q, List<Node> nodes) {
+        Node node = q.layer().node();
+        List<String> inputs = new ArrayList<>(node.inputs());
+        for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+            RangeSearch.Params a = q.operands().get(i);
+            String name = ActivationQuantization.quantizerName(q.layer(), i);
+            String quantized = node.input(i) + "::quantized_for::" + name;
+            nodes.add(new Node(
+                    name,
+                    new Op.FakeQuantize(q.activations().format(), a.scale(), a.zeroPoint()),
+                    List.of(node.input(i)),
+                    List.of(quantized)));
+            inputs.set(i, quantized);
+        }
+        nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
     }
 
     /**

@@ -21,6 +21,23 @@ public final class Broadcast {
     }
 
     /**
+     * The step in {@code src} per step along each axis of {@code out}: its row-major stride, or 0 on
+     * an axis it is broadcast along (or lacks).
+     */
+    static int[] strides(int[] out, int[] src) {
+        int rank = out.length;
+        int[] strides = new int[rank];
+        int stride = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int si = i - (rank - src.length);
+            int dim = si >= 0 ? src[si] : 1;
+            strides[i] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+        return strides;
+    }
+
+    /**
      * For each element of {@code out} in row-major order, the index of the element of {@code src} it
      * reads. A backward pass adds each output's gradient into the source element at that index, which
      * sums over the broadcast axes.
@@ -31,14 +48,7 @@ public final class Broadcast {
         for (int d : out) {
             size *= d;
         }
-        int[] strides = new int[rank];
-        int stride = 1;
-        for (int i = rank - 1; i >= 0; i--) {
-            int si = i - (rank - src.length);
-            int dim = si >= 0 ? src[si] : 1;
-            strides[i] = dim == 1 ? 0 : stride;
-            stride *= dim;
-        }
+        int[] strides = strides(out, src);
         int[] index = new int[size];
         int[] counter = new int[rank];
         int offset = 0;

@@ -3,6 +3,8 @@ package org.bitbudget.ops.compute;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.depthwise.DepthwiseConv;
+import org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily;
 import org.bitbudget.ops.compute.sgemm.Sgemm;
 
 /**
@@ -14,6 +16,11 @@ import org.bitbudget.ops.compute.sgemm.Sgemm;
  * column row is one contiguous run of the (zero-padded) input, at the price of computing outputs
  * for the padded width and dropping the extra ones. Every kept output is the same chain of
  * fused multiply-adds over the same values as with im2col, so the results are identical.
+ *
+ * <p>A convolution with one input channel per group (depthwise) and unit stride along the width runs
+ * the direct {@link DepthwiseConv} kernel on the zero-padded plane instead: a SGEMM with one row of
+ * A per group spends its time in building columns and in a nine-term chain per output. The kernel
+ * computes the same chain, so the results are identical too.
  */
 public final class Convolution {
     /**
@@ -122,7 +129,15 @@ public final class Convolution {
         int paddedW = win.inW() + win.padLeft() + win.padRight();
         int wideN = (win.outH() - 1) * paddedW + win.outW();
         boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
+        boolean depthwise = !direct
+                && cg == 1
+                && win.sW() == 1
+                && win.padTop() >= 0
+                && win.padLeft() >= 0
+                && win.padBottom() >= 0
+                && win.padRight() >= 0;
         boolean wide = !direct
+                && !depthwise
                 && win.sH() == 1
                 && win.sW() == 1
                 && win.padTop() >= 0
@@ -132,14 +147,45 @@ public final class Convolution {
                 && wideN <= 2 * p;
         int width = (wideN + WIDTH_MULTIPLE - 1) / WIDTH_MULTIPLE * WIDTH_MULTIPLE;
         Scratch scratch = SCRATCH.get();
-        float[] columns = direct ? null : scratch.columns(k * (wide ? width : p));
+        float[] columns = direct || depthwise ? null : scratch.columns(k * (wide ? width : p));
         float[] wideOut = wide ? scratch.wideOut(mg * width) : null;
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
-        float[] paddedIn = wide && padded ? scratch.paddedIn(cg * paddedH * paddedW) : null;
+        float[] paddedIn = (wide || depthwise) && padded ? scratch.paddedIn(cg * paddedH * paddedW) : null;
         int inImage = c * win.inSize();
         for (int img = 0; img < n; img++) {
             for (int g = 0; g < group; g++) {
                 int outBase = (img * m + g * mg) * p;
+                if (depthwise) {
+                    int inBase = img * inImage + g * win.inSize();
+                    float[] src = xd;
+                    int srcBase = inBase;
+                    if (paddedIn != null) {
+                        pad(xd, inBase, 1, win, paddedH, paddedW, paddedIn);
+                        src = paddedIn;
+                        srcBase = 0;
+                    }
+                    for (int oc = 0; oc < mg; oc++) {
+                        int channel = g * mg + oc;
+                        DepthwiseConvFamily.get()
+                                .convolve(
+                                        src,
+                                        srcBase,
+                                        paddedW,
+                                        wd,
+                                        channel * k,
+                                        win.kH(),
+                                        win.kW(),
+                                        win.dH(),
+                                        win.dW(),
+                                        win.sH(),
+                                        bias != null ? bias.data()[channel] : 0f,
+                                        out,
+                                        outBase + oc * p,
+                                        win.outH(),
+                                        win.outW());
+                    }
+                    continue;
+                }
                 if (wide) {
                     int inBase = img * inImage + g * cg * win.inSize();
                     float[] src = xd;

@@ -30,11 +30,44 @@ public final class Elementwise {
             return Tensor.of(type, a.shape(), out);
         }
         int[] outDims = Broadcast.shape(a.shape().dims(), b.shape().dims());
-        int[] ai = Broadcast.sourceIndices(outDims, a.shape().dims());
-        int[] bi = Broadcast.sourceIndices(outDims, b.shape().dims());
-        float[] out = new float[ai.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = type.cast(apply(kind, x[ai[i]], y[bi[i]]));
+        int[] as = Broadcast.strides(outDims, a.shape().dims());
+        int[] bs = Broadcast.strides(outDims, b.shape().dims());
+        int rank = outDims.length;
+        // The trailing axes along which each operand is either read in order or held fixed make one
+        // run: a squeeze-excitation scale [N, C, 1, 1] is then one value per run of H x W.
+        boolean aMoves = rank > 0 && as[rank - 1] != 0;
+        boolean bMoves = rank > 0 && bs[rank - 1] != 0;
+        int from = Math.max(rank - 1, 0);
+        int run = rank > 0 ? outDims[rank - 1] : 1;
+        while (from > 0 && (as[from - 1] != 0) == aMoves && (bs[from - 1] != 0) == bMoves) {
+            from--;
+            run *= outDims[from];
+        }
+        int size = 1;
+        for (int d : outDims) {
+            size *= d;
+        }
+        float[] out = new float[size];
+        int[] counter = new int[from];
+        int aOff = 0;
+        int bOff = 0;
+        for (int start = 0; start < size; start += run) {
+            for (int i = 0; i < run; i++) {
+                float xv = x[aMoves ? aOff + i : aOff];
+                float yv = y[bMoves ? bOff + i : bOff];
+                out[start + i] = type.cast(apply(kind, xv, yv));
+            }
+            for (int axis = from - 1; axis >= 0; axis--) {
+                counter[axis]++;
+                aOff += as[axis];
+                bOff += bs[axis];
+                if (counter[axis] < outDims[axis]) {
+                    break;
+                }
+                aOff -= as[axis] * counter[axis];
+                bOff -= bs[axis] * counter[axis];
+                counter[axis] = 0;
+            }
         }
         return Tensor.of(type, Shape.of(outDims), out);
     }

@@ -1,10 +1,12 @@
 package org.bitbudget.ops.compute;
 
 import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 
-/** Reductions over a set of axes (sum, mean, max, min) and layer normalisation, in float. */
+/** Reductions over a set of axes (sum, mean, max, min, and any {@link Fold}) and layer normalisation, in float. */
 public final class Reductions {
     private Reductions() {}
 
@@ -48,6 +50,57 @@ public final class Reductions {
             }
             return next;
         }
+    }
+
+    /**
+     * A reduction given as a fold in double: each output starts at {@code identity}, takes
+     * {@code step(acc, x)} for each of its inputs in row-major order, and ends as {@code finish(acc)}.
+     */
+    public record Fold(double identity, DoubleBinaryOperator step, DoubleUnaryOperator finish) {
+        /** {@link #finish} of each output after folding {@code in} (one value per input element) by {@code plan}. */
+        public double[] apply(Plan plan, double[] in) {
+            double[] acc = start(plan);
+            int[] counter = new int[plan.dims().length];
+            for (int i = 0, o = 0; i < in.length; i++) {
+                acc[o] = step.applyAsDouble(acc[o], in[i]);
+                o = plan.advance(counter, o);
+            }
+            return finish(acc);
+        }
+
+        /** The same for float input. */
+        public double[] apply(Plan plan, float[] in) {
+            double[] acc = start(plan);
+            int[] counter = new int[plan.dims().length];
+            for (int i = 0, o = 0; i < in.length; i++) {
+                acc[o] = step.applyAsDouble(acc[o], in[i]);
+                o = plan.advance(counter, o);
+            }
+            return finish(acc);
+        }
+
+        private double[] start(Plan plan) {
+            double[] acc = new double[plan.outSize()];
+            Arrays.fill(acc, identity);
+            return acc;
+        }
+
+        private double[] finish(double[] acc) {
+            for (int o = 0; o < acc.length; o++) {
+                acc[o] = finish.applyAsDouble(acc[o]);
+            }
+            return acc;
+        }
+    }
+
+    /** The reduction {@code fold} of the axes marked in {@code reduced}, cast to the input's type. */
+    public static Tensor fold(Tensor x, boolean[] reduced, Shape outShape, Fold fold) {
+        double[] acc = fold.apply(Plan.of(x.shape().dims(), reduced), x.data());
+        float[] out = new float[acc.length];
+        for (int o = 0; o < out.length; o++) {
+            out[o] = x.type().cast((float) acc[o]);
+        }
+        return Tensor.of(x.type(), outShape, out);
     }
 
     /** ReduceSum, or ReduceMean with {@code mean}, accumulated in double. */

@@ -131,6 +131,27 @@ public final class PointwiseOps {
         return out;
     }
 
+    /**
+     * Gradients of a sum of all inputs scaled by {@code scale} (ONNX Sum, Mean): each input gets
+     * {@code scale · dy}, summed over the axes it was broadcast along.
+     */
+    public static DTensor[] sumBackward(DTensor[] in, DTensor dy, double scale, boolean[] need) {
+        DTensor[] out = new DTensor[in.length];
+        double[] g = dy.data();
+        for (int k = 0; k < in.length; k++) {
+            if (k >= need.length || !need[k]) {
+                continue;
+            }
+            int[] index = Broadcast.sourceIndices(dy.dims(), in[k].dims());
+            double[] grad = new double[in[k].size()];
+            for (int i = 0; i < g.length; i++) {
+                grad[index[i]] += scale * g[i];
+            }
+            out[k] = DTensor.of(in[k].dims(), grad);
+        }
+        return out;
+    }
+
     public static DTensor where(DTensor condition, DTensor x, DTensor y) {
         int[] outDims = Broadcast.shape(condition.dims(), Broadcast.shape(x.dims(), y.dims()));
         int[] ci = Broadcast.sourceIndices(outDims, condition.dims());

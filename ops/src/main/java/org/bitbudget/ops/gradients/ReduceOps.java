@@ -1,11 +1,36 @@
 package org.bitbudget.ops.gradients;
 
 import java.util.Arrays;
+import org.bitbudget.ops.compute.Reductions.Fold;
 import org.bitbudget.ops.compute.Reductions.Plan;
 
 /** Reductions over a set of axes (sum, mean, max, min) in double, and their gradients. */
 public final class ReduceOps {
     private ReduceOps() {}
+
+    /** The reduction {@code fold} of the axes marked in {@code reduced}, into a tensor of {@code outDims}. */
+    public static DTensor fold(DTensor x, boolean[] reduced, int[] outDims, Fold fold) {
+        return DTensor.of(outDims, fold.apply(Plan.of(x.dims(), reduced), x.data()));
+    }
+
+    /**
+     * dX of a reduction {@code y} of {@code x}: {@code dx = dy · ∂y/∂x}, where {@code partial.at(x, y)}
+     * gives the derivative of an output with respect to one of its inputs.
+     */
+    public static DTensor foldBackward(
+            DTensor x, boolean[] reduced, DTensor y, DTensor dy, PointwiseOps.Derivative partial) {
+        Plan plan = Plan.of(x.dims(), reduced);
+        double[] in = x.data();
+        double[] out = y.data();
+        double[] g = dy.data();
+        double[] dx = new double[in.length];
+        int[] counter = new int[plan.dims().length];
+        for (int i = 0, o = 0; i < in.length; i++) {
+            dx[i] = g[o] * partial.at(in[i], out[o]);
+            o = plan.advance(counter, o);
+        }
+        return DTensor.of(x.dims(), dx);
+    }
 
     /** ReduceSum, or ReduceMean with {@code mean}, into a tensor of {@code outDims}. */
     public static DTensor sum(DTensor x, boolean[] reduced, int[] outDims, boolean mean) {

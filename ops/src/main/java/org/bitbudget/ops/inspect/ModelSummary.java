@@ -3,6 +3,7 @@ package org.bitbudget.ops.inspect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Op;
@@ -18,10 +19,14 @@ import org.bitbudget.ops.ShapeInference;
  * @param layers the layers in graph order
  * @param params parameters (weights and biases) of every initializer the layers use
  * @param macs   multiply-accumulates per sample over all layers
+ * @param activationLayers the activation-only layers (MatMuls between two activations) in graph
+ *                         order; their MACs are not in {@code macs}
  */
-public record ModelSummary(Graph graph, List<LayerSummary> layers, long params, long macs) {
+public record ModelSummary(
+        Graph graph, List<LayerSummary> layers, long params, long macs, List<ActivationLayerSummary> activationLayers) {
     public ModelSummary {
         layers = List.copyOf(layers);
+        activationLayers = List.copyOf(activationLayers);
     }
 
     /** Summarises {@code graph}. */
@@ -38,7 +43,15 @@ public record ModelSummary(Graph graph, List<LayerSummary> layers, long params, 
             params += layer.params();
             macs += layerMacs;
         }
-        return new ModelSummary(graph, rows, params, macs);
+        List<ActivationLayerSummary> activationRows = new ArrayList<>();
+        for (ActivationLayer layer : graph.activationLayers()) {
+            Shape left = shapes.get(layer.node().input(0));
+            Shape right = shapes.get(layer.node().input(1));
+            Shape out = shapes.get(layer.node().outputs().getFirst());
+            activationRows.add(
+                    new ActivationLayerSummary(layer, left, right, out, ActivationLayerSummary.macs(left, out)));
+        }
+        return new ModelSummary(graph, rows, params, macs, activationRows);
     }
 
     /** MACs of one layer, as its operator's descriptor counts them. */

@@ -1,0 +1,88 @@
+package org.bitbudget.pipeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.search.Evaluator;
+
+/**
+ * The calibration objective: a config's score (today top-1 accuracy; higher is better) measured by
+ * fake quantization on the calibration images, which the sensitivity phase saw and the evaluation
+ * never does. Every config any phase measures through it is remembered with who measured it first, so
+ * the run can prove its answer is at least as good as everything it measured ({@link GuaranteePhase}).
+ * Thread-safe: the genetic strategies measure from several threads; each distinct config is measured
+ * once.
+ */
+public final class CalibrationObjective {
+    /**
+     * A measured config.
+     *
+     * @param config the choice per layer
+     * @param score  its calibration score
+     * @param source what measured it first: {@code strategy}, {@code greedy}, {@code pareto}, {@code
+     *               uniform int4}, {@code ga population}, …
+     */
+    public record Measured(int[] config, double score, String source) {
+        public Measured {
+            config = config.clone();
+        }
+
+        @Override
+        public int[] config() {
+            return config.clone();
+        }
+    }
+
+    private final Candidates candidates;
+    private final ConfigEvaluator evaluator;
+    private final ConfigEvaluator perThread;
+    private final Map<String, Measured> measured = new ConcurrentHashMap<>();
+
+    /**
+     * @param graph      the float model
+     * @param samples    the run's images; only the calibration images are used
+     * @param candidates the candidates a choice indexes
+     * @param threads    worker threads of one measurement made by a phase
+     */
+    public CalibrationObjective(Graph graph, SearchData.Samples samples, Candidates candidates, int threads) {
+        this.candidates = candidates;
+        this.evaluator = new ConfigEvaluator(
+                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), threads);
+        // One thread per call for the strategies that measure: they call from their own worker threads.
+        this.perThread = new ConfigEvaluator(
+                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
+    }
+
+    /** The score of {@code config} (one choice per layer), measured once and remembered under {@code source}. */
+    public double score(int[] config, String source) {
+        return score(config, source, evaluator);
+    }
+
+    /** The objective as the strategies see it, remembering what they measure under {@code source}. */
+    public Evaluator evaluator(String source) {
+        return config -> score(config, source, perThread);
+    }
+
+    private double score(int[] config, String source, ConfigEvaluator on) {
+        return measured.computeIfAbsent(
+                        Arrays.toString(config),
+                        k -> new Measured(
+                                config,
+                                on.measure(candidates.config(config), false).accuracy(),
+                                source))
+                .score();
+    }
+
+    /** The float model's score on the calibration images, the reference of every drop. */
+    public double floatScore() {
+        return evaluator.floatAccuracy();
+    }
+
+    /** Every config measured so far, in no particular order. */
+    public List<Measured> measured() {
+        return new ArrayList<>(measured.values());
+    }
+}

@@ -1,0 +1,102 @@
+package org.bitbudget.pipeline;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import org.bitbudget.search.GreedyStrategy;
+import org.bitbudget.search.SearchControl;
+import org.bitbudget.search.SearchException;
+import org.bitbudget.search.SearchProblem;
+
+/**
+ * Phase 7, guarantee: the returned config is never worse, on the calibration objective, than any config
+ * the run measured that meets every budget — the uniform configs, the greedy config, the Pareto sweep's
+ * points, the genetic strategies' populations. A strategy optimises a prediction (summed single-layer
+ * damages), and layers that interact can make its pick worse than a config it never preferred; when a
+ * measured config beats the pick, the run returns that one and says what it was.
+ *
+ * <p>Without an accuracy target "better" is a higher calibration score (ties keep the strategy's pick,
+ * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
+ * the cheaper config, then the higher score.
+ */
+public final class GuaranteePhase {
+    private final AccuracyTarget target;
+    private final String cost;
+
+    /**
+     * @param target the accuracy target, or null to maximise the score under the budgets
+     * @param cost   the summed cost that breaks ties (and that a target minimises)
+     */
+    public GuaranteePhase(AccuracyTarget target, String cost) {
+        this.target = target;
+        this.cost = cost;
+    }
+
+    /**
+     * The config to return.
+     *
+     * @param problem    the run's problem: what "meets every budget" means
+     * @param pick       the strategy's config
+     * @param objective  the calibration objective, holding every config measured so far
+     * @param floatScore the float model's calibration score
+     * @param control    the run's control (the greedy config is built under it)
+     */
+    public Decision run(
+            SearchProblem problem,
+            int[] pick,
+            CalibrationObjective objective,
+            double floatScore,
+            SearchControl control) {
+        double pickScore = objective.score(pick, "strategy");
+        try {
+            objective.score(new GreedyStrategy().search(problem, control).config(), "greedy");
+        } catch (SearchException noGreedyConfig) {
+            // Greedy repair found no feasible config: it adds nothing to the comparison.
+        }
+        CalibrationObjective.Measured chosen = new CalibrationObjective.Measured(pick, pickScore, "strategy");
+        Comparator<CalibrationObjective.Measured> better = order(problem, floatScore);
+        CalibrationObjective.Measured best = objective.measured().stream()
+                .filter(m -> problem.feasible(m.config()))
+                .min(better.thenComparing(byCost(problem)).thenComparing(m -> Arrays.toString(m.config())))
+                .orElse(chosen);
+        if (better.compare(best, chosen) < 0) {
+            chosen = best;
+        }
+        boolean replaced = !Arrays.equals(chosen.config(), pick);
+        return new Decision(chosen.config(), chosen.score(), pickScore, replaced ? chosen.source() : null);
+    }
+
+    /** Best first; configs that compare equal are equally good (ties keep the strategy's pick). */
+    private Comparator<CalibrationObjective.Measured> order(SearchProblem problem, double floatScore) {
+        Comparator<CalibrationObjective.Measured> byScore =
+                Comparator.comparingDouble(CalibrationObjective.Measured::score).reversed();
+        if (target == null) {
+            return byScore;
+        }
+        Comparator<CalibrationObjective.Measured> meets = Comparator.comparing(m -> !target.met(m.score(), floatScore));
+        return meets.thenComparing(byCost(problem)).thenComparing(byScore);
+    }
+
+    private Comparator<CalibrationObjective.Measured> byCost(SearchProblem problem) {
+        return Comparator.comparingDouble(m -> problem.cost(cost, m.config()));
+    }
+
+    /**
+     * What the phase decided.
+     *
+     * @param config        the config to return
+     * @param score         its calibration score
+     * @param strategyScore the strategy's pick's calibration score
+     * @param replacedBy    null when the strategy's pick stands, else what measured the config that beat
+     *                      it ({@code uniform int4}, {@code pareto}, {@code greedy}, {@code ga population}, …)
+     */
+    public record Decision(int[] config, double score, double strategyScore, String replacedBy) {
+        public Decision {
+            config = config.clone();
+        }
+
+        @Override
+        public int[] config() {
+            return config.clone();
+        }
+    }
+}
