@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bitbudget.data.DataSource;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.experiments.report.ResultFiles;
@@ -53,6 +53,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Mixin
+    MetricOption metric;
 
     @Option(
             names = "--budget",
@@ -123,13 +126,14 @@ final class SearchCommand implements Callable<Integer> {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "512",
-            description = "Calibration images, the first N of the train split (default: ${DEFAULT-VALUE})")
+            description = "Calibration images, the first N of the calibration set (the train split, or "
+                    + "--calibration-data) (default: ${DEFAULT-VALUE})")
     int calibration;
 
     @Option(
             names = "--limit",
             paramLabel = "N",
-            description = "Evaluate on the first N test images only (default: the whole test split)")
+            description = "Evaluate on the first N images of the evaluation set only (default: all of it)")
     Integer limit;
 
     @Option(
@@ -152,8 +156,13 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
-        DataSource train = dataOptions.open(Split.TRAIN);
-        DataSource test = dataOptions.open(Split.TEST);
+        DataSets sets = dataOptions.sets(Split.TEST, seed);
+        dataOptions.warnIfUnnormalised(
+                graph,
+                model.model,
+                sets.evaluation(),
+                norm,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }
@@ -161,7 +170,7 @@ final class SearchCommand implements Callable<Integer> {
         Files.deleteIfExists(out.resolve("result.json"));
         AtomicBoolean cancel = new AtomicBoolean();
         List<String> given = budgets.isEmpty() ? List.of(DEFAULT_BUDGET) : budgets;
-        SearchPipeline.Builder builder = SearchPipeline.builder(graph, new SearchData(train, test, norm))
+        SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))
                 .modelName(model.model.toString())
                 .weightFormats(formats)
                 .activationFormats(activations)
@@ -175,6 +184,7 @@ final class SearchCommand implements Callable<Integer> {
                 .pinFirstAndLast(pinEnds)
                 .measureLatency(latency);
         given.forEach(builder::budget);
+        builder.metric(metric.resolve(sets.evaluation()).name());
         if (threads != null) {
             builder.threads(threads);
         }
@@ -268,9 +278,12 @@ final class SearchCommand implements Callable<Integer> {
                 model.model,
                 String.join(" and ", result.budgets()),
                 result.estimator());
+        System.out.println(result.data());
         System.out.printf(
                 Locale.ROOT,
-                "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                "%s %.6g, accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                result.metric(),
+                result.score(),
                 result.accuracy(),
                 result.engine(),
                 bytes(result.costs().get("size")),
@@ -284,8 +297,10 @@ final class SearchCommand implements Callable<Integer> {
         for (SearchPipeline.Point u : result.uniform()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %-24s accuracy %.4f, size %s%n",
+                    "  %-24s %s %.6g, accuracy %.4f, size %s%n",
                     u.uniform(),
+                    result.metric(),
+                    u.score(),
                     u.accuracy(),
                     bytes(u.costs().get("size")));
         }

@@ -28,6 +28,7 @@ final class SettingFlags {
             case CALIBRATION -> "--calibration";
             case EVALUATION_LIMIT -> "--limit";
             case PARETO_POINTS -> "--pareto";
+            case METRIC -> "--metric";
         };
     }
 

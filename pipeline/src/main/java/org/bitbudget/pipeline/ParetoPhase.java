@@ -12,7 +12,7 @@ import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 
 /**
- * Phase 7, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
+ * Phase 7, Pareto: the front of the metric's score (and accuracy) against the first budget's cost (the problem re-solved at
  * evenly spaced limits of that cost) and every uniform config, each measured by fake quantization on
  * the evaluation images so that points compare with each other.
  */
@@ -53,7 +53,15 @@ public final class ParetoPhase {
                 PrecisionConfig config = candidates.config(c.config());
                 ConfigEvaluator.Measurement m = evaluator.measure(config, false);
                 pareto.add(new SearchPipeline.Point(
-                        cost, p.budget(), config, m.accuracy(), m.engine(), c.damage(), costs.totals(config), null));
+                        cost,
+                        p.budget(),
+                        config,
+                        m.accuracy(),
+                        m.score(),
+                        m.engine(),
+                        c.damage(),
+                        costs.totals(config),
+                        null));
                 progress.step();
             }
         }
@@ -68,6 +76,7 @@ public final class ParetoPhase {
                     Double.NaN,
                     config,
                     m.accuracy(),
+                    m.score(),
                     m.engine(),
                     problem.damage(choice),
                     costs.totals(config),

@@ -9,9 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bitbudget.data.Classification;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Metrics;
+import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.GeneticStrategy;
 import org.bitbudget.search.SearchControl;
@@ -32,8 +37,11 @@ import org.bitbudget.sensitivity.SensitivityTable;
  * them, times them and reports them to a {@link RunProgress}. Immutable; build one with {@link
  * #builder(Graph, SearchData)}, run it with {@link #run()} as often as you like.
  *
- * <p>Calibration (activation ranges, sensitivity) uses the first {@code calibration} images of the
- * train split; accuracy is measured on the test split. The chosen config is evaluated on the integer
+ * <p>Calibration (activation ranges, sensitivity, measured fitness) uses the first {@code calibration}
+ * images of the calibration set; the reported score is measured on the evaluation set, which shares
+ * no sample with it ({@link SearchData}). Configs are scored by a {@link Metric} (default: top-1 with
+ * labels, top-1 agreement with the float model without); a calibration set without labels gets the
+ * float model's predictions as labels for the estimators that need them. The chosen config is evaluated on the integer
  * engine when it runs the config, else by fake quantization on the float engine (the result says
  * which); Pareto points and uniform configs are evaluated by fake quantization.
  *
@@ -64,13 +72,15 @@ public final class SearchPipeline {
     private final boolean pinEnds;
     private final boolean integerEngine;
     private final RunProgress progress;
+    private final Metric metric;
 
     private SearchPipeline(
             Builder b,
             CandidatesPhase candidates,
             SensitivityEstimator estimator,
             CostPhase costs,
-            SearchStrategy strategy) {
+            SearchStrategy strategy,
+            Metric metric) {
         this.graph = b.graph;
         this.modelName = b.modelName;
         this.data = b.data;
@@ -89,6 +99,7 @@ public final class SearchPipeline {
         this.pinEnds = b.pinEnds;
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
+        this.metric = metric;
     }
 
     /**
@@ -110,10 +121,11 @@ public final class SearchPipeline {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Candidates space = candidates.run(graph);
-        SearchData.Samples samples = data.samples(calibration, evaluationLimit);
+        SearchData.Samples samples = withCalibrationLabels(data.samples(calibration, evaluationLimit));
 
         progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
-        SensitivityTable table = new SensitivityPhase(estimator, seed, threads).run(graph, samples, space, progress);
+        SensitivityTable table =
+                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress);
         double sensitivitySeconds = (System.nanoTime() - t0) / 1e9;
 
         progress.phase("costs", 1, PHASES);
@@ -135,7 +147,12 @@ public final class SearchPipeline {
         progress.phase("evaluation", 3, PHASES);
         long t3 = System.nanoTime();
         ConfigEvaluator evaluator = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.evaluationImages(), samples.evaluationLabels(), threads);
+                graph,
+                samples.calibrationImages(),
+                samples.evaluationImages(),
+                samples.evaluationLabels(),
+                threads,
+                metric);
         PrecisionConfig chosen = space.config(found.config());
         ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
@@ -154,6 +171,9 @@ public final class SearchPipeline {
         return new Result(
                 chosen,
                 measured.accuracy(),
+                metric.name(),
+                measured.score(),
+                data.origin(),
                 measured.engine(),
                 found.damage(),
                 costTable.table().totals(chosen),
@@ -169,16 +189,39 @@ public final class SearchPipeline {
     }
 
     /**
-     * The measured accuracy the genetic strategies optimise: fake quantization on the calibration
-     * images (never the evaluation images), one thread per call as the strategy calls it in parallel.
+     * The measured fitness the genetic strategies maximise: the metric's utility (its score, negated
+     * when lower is better) by fake quantization on the calibration images (never the evaluation
+     * images), one thread per call as the strategy calls it in parallel.
      */
     private Evaluator fitness(Candidates space, SearchData.Samples samples) {
         if (!(strategy instanceof GeneticStrategy)) {
             return null;
         }
         ConfigEvaluator onCalibration = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
-        return config -> onCalibration.measure(space.config(config), false).accuracy();
+                graph,
+                samples.calibrationImages(),
+                samples.calibrationImages(),
+                samples.calibrationLabels(),
+                1,
+                metric);
+        return config -> metric.utility(
+                onCalibration.measure(space.config(config), false).score());
+    }
+
+    /**
+     * {@code samples}, with the float model's top-1 predictions as the calibration labels when the
+     * calibration set has none (the gradient estimators and label metrics need a class per image).
+     */
+    private SearchData.Samples withCalibrationLabels(SearchData.Samples samples) {
+        if (samples.calibrationLabels() != null) {
+            return samples;
+        }
+        Tensor logits = FloatEngine.builder(graph).threads(threads).build().predict(samples.calibrationImages());
+        return new SearchData.Samples(
+                samples.calibrationImages(),
+                Classification.predictions(logits),
+                samples.evaluationImages(),
+                samples.evaluationLabels());
     }
 
     /**
@@ -188,7 +231,8 @@ public final class SearchPipeline {
      * @param cost     the swept cost, or {@code uniform}
      * @param budget   the swept cost's limit (NaN for a uniform config)
      * @param config   the config
-     * @param accuracy its accuracy on the evaluation split
+     * @param accuracy its top-1 accuracy on the evaluation set (NaN without labels)
+     * @param score    its score by the run's metric on the evaluation set
      * @param engine   the engine that measured it
      * @param damage   its predicted damage (sum of the sensitivity scores)
      * @param costs    its cost totals by cost model
@@ -199,6 +243,7 @@ public final class SearchPipeline {
             double budget,
             PrecisionConfig config,
             double accuracy,
+            double score,
             String engine,
             double damage,
             Map<String, Double> costs,
@@ -223,7 +268,10 @@ public final class SearchPipeline {
      * What a run found.
      *
      * @param config       the chosen config
-     * @param accuracy     its top-1 accuracy on the evaluation split
+     * @param accuracy     its top-1 accuracy on the evaluation set (NaN without labels)
+     * @param metric       the metric that scored configs (search, measured sensitivity, Pareto points)
+     * @param score        its score by {@code metric} on the evaluation set
+     * @param data         where the calibration and evaluation sets come from
      * @param engine       {@code integer} or {@code float} (fake quantization): what measured it
      * @param damage       its predicted damage
      * @param costs        its cost totals by cost model, each in its model's unit (size in bits, BOPs,
@@ -241,6 +289,9 @@ public final class SearchPipeline {
     public record Result(
             PrecisionConfig config,
             double accuracy,
+            String metric,
+            double score,
+            String data,
             String engine,
             double damage,
             Map<String, Double> costs,
@@ -291,6 +342,7 @@ public final class SearchPipeline {
         private boolean measuredLatency;
         private boolean integerEngine = true;
         private RunProgress progress = RunProgress.NONE;
+        private String metricName;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -424,6 +476,16 @@ public final class SearchPipeline {
             return this;
         }
 
+        /**
+         * The metric that scores configs: the chosen config, the Pareto points, the {@code measured}
+         * estimator's damage and measured fitness (default: {@code top1} when the evaluation set has
+         * labels, else {@code agreement}).
+         */
+        public Builder metric(String name) {
+            this.metricName = Objects.requireNonNull(name, "metric");
+            return this;
+        }
+
         /** Hears of phases and steps. */
         public Builder progress(RunProgress listener) {
             this.progress = Objects.requireNonNull(listener, "progress");
@@ -456,8 +518,29 @@ public final class SearchPipeline {
             }
             SensitivityEstimator chosenEstimator = estimator != null ? estimator : namedEstimator(estimatorName);
             SearchStrategy chosenStrategy = strategy != null ? strategy : namedStrategy(strategyName);
+            Metric chosenMetric = chosenMetric();
             costs.check(graph, candidates.run(graph));
-            return new SearchPipeline(this, candidates, chosenEstimator, costs, chosenStrategy);
+            return new SearchPipeline(this, candidates, chosenEstimator, costs, chosenStrategy, chosenMetric);
+        }
+
+        private Metric chosenMetric() {
+            if (metricName == null) {
+                return Metrics.defaultFor(data.test().labelled());
+            }
+            Metric m;
+            try {
+                m = Metrics.of(metricName);
+            } catch (UnknownNameException e) {
+                throw new SettingException(Setting.METRIC, e.reason());
+            }
+            if (m.needsLabels() && !data.test().labelled()) {
+                throw new SettingException(
+                        Setting.METRIC,
+                        m.name(),
+                        "needs labels and the evaluation set " + data.test().name()
+                                + " has none; agreement, kl, sqnr and mse need none");
+            }
+            return m;
         }
 
         private static SensitivityEstimator namedEstimator(String name) {

@@ -1,6 +1,8 @@
 package org.bitbudget.pipeline;
 
 import java.util.Objects;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
@@ -14,11 +16,18 @@ public final class SensitivityPhase {
     private final SensitivityEstimator estimator;
     private final long seed;
     private final int threads;
+    private final Metric metric;
 
     public SensitivityPhase(SensitivityEstimator estimator, long seed, int threads) {
+        this(estimator, seed, threads, new Top1Metric());
+    }
+
+    /** A phase whose {@code measured} estimator measures damage by {@code metric}. */
+    public SensitivityPhase(SensitivityEstimator estimator, long seed, int threads, Metric metric) {
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.seed = seed;
         this.threads = threads;
+        this.metric = Objects.requireNonNull(metric, "metric");
     }
 
     /** The sensitivity table; every scored layer × candidate is one step of {@code progress}. */
@@ -28,6 +37,7 @@ public final class SensitivityPhase {
                 .precisions(candidates.precisions())
                 .seed(seed)
                 .threads(threads)
+                .metric(metric)
                 .build();
         return estimator.estimate(problem, (e, l, p) -> progress.step());
     }

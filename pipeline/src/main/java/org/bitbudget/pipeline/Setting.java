@@ -31,7 +31,9 @@ public enum Setting {
     /** Evaluation images. */
     EVALUATION_LIMIT("evaluation images"),
     /** Points of the Pareto sweep. */
-    PARETO_POINTS("pareto points");
+    PARETO_POINTS("pareto points"),
+    /** The metric that scores configs. */
+    METRIC("metric");
 
     private final String label;
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bitbudget.data.metric.Metrics;
 import org.bitbudget.experiments.batch.YamlTree.Node;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.UserInputException;
@@ -50,6 +51,7 @@ public final class ExperimentParser {
             "calibration",
             "time",
             "engine",
+            "metric",
             "runs");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
     private static final Set<String> RUN_FIELDS =
@@ -114,6 +116,7 @@ public final class ExperimentParser {
         int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
         double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
         String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
+        String metric = top.containsKey("metric") ? oneOf(top.get("metric"), Metrics.NAMES) : null;
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -137,7 +140,8 @@ public final class ExperimentParser {
                         limit,
                         calibration,
                         time,
-                        engine));
+                        engine,
+                        metric));
             }
         } else {
             for (Model m : models) {
@@ -162,7 +166,8 @@ public final class ExperimentParser {
                                                     limit,
                                                     calibration,
                                                     time,
-                                                    engine));
+                                                    engine,
+                                                    metric));
                                         }
                                     }
                                 }
@@ -199,7 +204,8 @@ public final class ExperimentParser {
             int limit,
             int calibration,
             double time,
-            String engine) {
+            String engine,
+            String metric) {
         RunSpec s = new RunSpec(
                 index,
                 experiment,
@@ -218,6 +224,7 @@ public final class ExperimentParser {
                 calibration,
                 time,
                 engine,
+                metric,
                 null);
         return s.withKey(RunKeys.key(s));
     }
@@ -237,7 +244,8 @@ public final class ExperimentParser {
             int limit,
             int calibration,
             double time,
-            String engine) {
+            String engine,
+            String metric) {
         if (!r.isMap()) {
             throw r.error(
                     source,
@@ -274,7 +282,7 @@ public final class ExperimentParser {
         String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES) : single(r, "strategy", strategies);
         List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
         long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
-        return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine);
+        return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine, metric);
     }
 
     /** The one value of a top-level list that an explicit run leaves out. */

@@ -34,6 +34,8 @@ public final class ResultsCsv {
             "budgets",
             "seed",
             "accuracy",
+            "metric",
+            "score",
             "size_bits",
             "bops",
             "energy_pj",
@@ -74,6 +76,8 @@ public final class ResultsCsv {
         m.put("budgets", spec.budgetText());
         m.put("seed", Long.toString(spec.seed()));
         m.put("accuracy", number(r.accuracy()));
+        m.put("metric", r.run().metric());
+        m.put("score", number(r.run().score()));
         m.put("size_bits", number(r.sizeBits()));
         m.put("bops", number(r.bops()));
         m.put("energy_pj", number(r.energyPj()));

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param calibration train images that calibrate activation ranges
  * @param timeSeconds the search's time limit in seconds (0 = none)
  * @param engine      {@code float} (fake quantization) or {@code integer} (integer kernels) for the final evaluation
+ * @param metric      the metric that scores configs ({@code top1}, {@code kl}, ...), or null for the default
  * @param key         the run key, see {@link RunKeys}
  */
 public record RunSpec(
@@ -44,6 +45,7 @@ public record RunSpec(
         int calibration,
         double timeSeconds,
         String engine,
+        String metric,
         String key) {
     public RunSpec {
         Objects.requireNonNull(model);
@@ -78,6 +80,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
+                metric,
                 newKey);
     }
 
@@ -101,6 +104,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
+                metric,
                 key);
     }
 }

@@ -59,7 +59,10 @@ public final class ResultFiles {
         m.put("estimator", result.estimator());
         m.put("budgets", result.budgets());
         m.put("config", configTree);
-        m.put("accuracy", result.accuracy());
+        m.put("accuracy", finite(result.accuracy()));
+        m.put("metric", result.metric());
+        m.put("score", finite(result.score()));
+        m.put("data_sets", result.data());
         m.put("engine", result.engine());
         m.put("size_bits", result.costs().get("size"));
         m.put("bops", result.costs().get("bops"));
@@ -88,7 +91,8 @@ public final class ResultFiles {
             } else {
                 row.put("budget", Map.of("cost", p.cost(), "limit", p.budget()));
             }
-            row.put("accuracy", p.accuracy());
+            row.put("accuracy", finite(p.accuracy()));
+            row.put("score", finite(p.score()));
             row.put("engine", p.engine());
             row.put("size_bits", p.costs().get("size"));
             row.put("bops", p.costs().get("bops"));
@@ -106,7 +110,7 @@ public final class ResultFiles {
 
     private static void writeCsv(Writer w, SearchPipeline.Result result) throws IOException {
         List<String> costs = new ArrayList<>(result.costs().keySet());
-        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"
+        w.write("kind,budget_cost,budget_limit,accuracy,metric,score,engine,predicted_damage,"
                 + String.join(",", costs.stream().map(ResultFiles::column).toList()) + ",layers\n");
         List<SearchPipeline.Point> rows = new ArrayList<>(result.pareto());
         rows.addAll(result.uniform());
@@ -120,6 +124,10 @@ public final class ResultFiles {
                     .append(',')
                     .append(number(p.accuracy()))
                     .append(',')
+                    .append(result.metric())
+                    .append(',')
+                    .append(number(p.score()))
+                    .append(',')
                     .append(p.engine())
                     .append(',')
                     .append(number(p.damage()));
@@ -131,6 +139,10 @@ public final class ResultFiles {
         }
         StringBuilder chosen = new StringBuilder("chosen,,,")
                 .append(number(result.accuracy()))
+                .append(',')
+                .append(result.metric())
+                .append(',')
+                .append(number(result.score()))
                 .append(',')
                 .append(result.engine())
                 .append(',')
@@ -145,6 +157,11 @@ public final class ResultFiles {
     /** A cost's column: its model's key, e.g. {@code size_bits}, {@code energy_pj}, {@code latency_ms}. */
     private static String column(String cost) {
         return cost.equals("latency") ? "latency_ms" : CostModels.get(cost).key();
+    }
+
+    /** {@code v}, or null (JSON {@code null}) when it is NaN: an accuracy without labels. */
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     private static String number(double v) {
