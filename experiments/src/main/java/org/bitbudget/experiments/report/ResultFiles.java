@@ -174,16 +174,23 @@ public final class ResultFiles {
     private static String plot(SearchPipeline.Result result, String cost) {
         String unitLabel = cost.equals("size") ? "size (KiB)" : cost;
         double scale = cost.equals("size") ? 1.0 / 8192 : 1;
+        // Without labels there is no accuracy: the plot shows the metric's score instead.
+        boolean accuracy = !Double.isNaN(result.accuracy());
         List<ParetoPlot.Mark> front = result.pareto().stream()
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
+                .map(p -> new ParetoPlot.Mark(
+                        p.costs().getOrDefault(cost, Double.NaN) * scale, accuracy ? p.accuracy() : p.score(), ""))
                 .toList();
         List<ParetoPlot.Mark> uniform = result.uniform().stream()
                 .map(p -> new ParetoPlot.Mark(
-                        p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), p.uniform()))
+                        p.costs().getOrDefault(cost, Double.NaN) * scale,
+                        accuracy ? p.accuracy() : p.score(),
+                        p.uniform()))
                 .toList();
-        ParetoPlot.Mark chosen =
-                new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale, result.accuracy(), "chosen");
-        return ParetoPlot.svg(unitLabel, front, uniform, chosen);
+        ParetoPlot.Mark chosen = new ParetoPlot.Mark(
+                result.costs().getOrDefault(cost, Double.NaN) * scale,
+                accuracy ? result.accuracy() : result.score(),
+                "chosen");
+        return ParetoPlot.svg(unitLabel, accuracy ? "top-1 accuracy" : result.metric(), front, uniform, chosen);
     }
 
     private static String json(Object value) {
