@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
+        resourceBundle = RegistryHelp.BUNDLE,
         description = "Run a model on a data split and report top-1 accuracy and images per second.")
 final class EvalCommand implements Callable<Integer> {
     /** Images per engine call: large enough to keep both cores busy, small enough for a lively progress bar. */

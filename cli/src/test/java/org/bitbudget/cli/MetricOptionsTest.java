@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --metric}, the two data sets and the normalisation warning as a user meets them: a PyTorch
  * export evaluated without {@code --normalize} gets one warning line naming the normalisation to try
  * (and none once it is given); {@code eval --config} reports its metric, score and sets; a metric
- * that needs labels on data without them is a one-line error naming the option.
+ * that needs labels on data without them is a one-line error naming the option. Unlabelled data far
+ * from centred get the warning as well.
  */
 class MetricOptionsTest {
     private static final Path LENET = Path.of("../models/lenet5-fashion-mnist.onnx");
@@ -36,6 +37,22 @@ class MetricOptionsTest {
                 "eval", "--model", model, "--limit", "300", "--normalize", "0.2927,0.3578", "--json");
         assertEquals("", given.err());
         assertTrue(given.json().get("accuracy").asDouble() > 0.8, given.out());
+    }
+
+    @Test
+    void unlabelledDataFarFromCentredGetTheWarningToo(@TempDir Path dir) throws Exception {
+        Path images = DataSources.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz");
+        Files.createSymbolicLink(dir.resolve(images.getFileName()), images);
+        String model = ExportedModels.model(ExportedModels.MOBILENETV3).toString();
+        BitBudgetCliTest.Run r =
+                BitBudgetCliTest.run("eval", "--model", model, "--data", dir.toString(), "--limit", "300", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(
+                "bitbudget: warning: " + model + ": no normalisation given or stored in the model: inputs used as "
+                        + "stored (mean 0.293, range [0.00, 1.00]); the inputs are not centred, as a model trained on "
+                        + "normalised inputs expects; if the model expects normalised inputs, give --normalize "
+                        + "0.2927,0.3578\n",
+                r.err());
     }
 
     @Test

@@ -64,7 +64,8 @@ class SearchCommandTest {
         }
         List<String> csv = Files.readAllLines(out.resolve("pareto.csv"));
         assertTrue(
-                csv.getFirst().startsWith("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"),
+                csv.getFirst()
+                        .startsWith("kind,budget_cost,budget_limit,accuracy,metric,score,engine,predicted_damage,"),
                 csv.getFirst());
         assertTrue(csv.getLast().startsWith("chosen,"), csv.getLast());
         assertTrue(Files.readString(out.resolve("pareto.svg")).startsWith("<svg"));

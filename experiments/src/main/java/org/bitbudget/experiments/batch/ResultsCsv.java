@@ -18,7 +18,8 @@ import org.bitbudget.ir.UserInputException;
 
 /**
  * The results CSV: one row per run, the stable columns of {@link #COLUMNS} in that order (DESIGN.md's
- * columns first, then {@code run_index}, {@code experiment}, {@code formats}, {@code activations}).
+ * columns first, then {@code metric} and {@code score} (the run's metric and the chosen config's score
+ * by it), {@code run_index}, {@code experiment}, {@code formats}, {@code activations}).
  * Costs a run does not know are empty cells; {@code budgets}, {@code formats} and {@code activations}
  * join their items with {@code "; "}. Numbers are written in a fixed, locale-free form, so two runs
  * that measured the same values write the same bytes.
@@ -34,8 +35,6 @@ public final class ResultsCsv {
             "budgets",
             "seed",
             "accuracy",
-            "metric",
-            "score",
             "size_bits",
             "bops",
             "energy_pj",
@@ -45,6 +44,8 @@ public final class ResultsCsv {
             "eval_seconds",
             "engine",
             "config_path",
+            "metric",
+            "score",
             "run_index",
             "experiment",
             "formats",
@@ -76,8 +77,6 @@ public final class ResultsCsv {
         m.put("budgets", spec.budgetText());
         m.put("seed", Long.toString(spec.seed()));
         m.put("accuracy", number(r.accuracy()));
-        m.put("metric", r.run().metric());
-        m.put("score", number(r.run().score()));
         m.put("size_bits", number(r.sizeBits()));
         m.put("bops", number(r.bops()));
         m.put("energy_pj", number(r.energyPj()));
@@ -87,6 +86,8 @@ public final class ResultsCsv {
         m.put("eval_seconds", seconds(r.evalSeconds()));
         m.put("engine", r.engine());
         m.put("config_path", configPath);
+        m.put("metric", r.run().metric());
+        m.put("score", number(r.run().score()));
         m.put("run_index", Integer.toString(spec.index()));
         m.put("experiment", spec.experiment());
         m.put("formats", String.join("; ", spec.formats()));
