@@ -9,6 +9,8 @@ import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
+import org.bitbudget.data.Preprocessing;
+import org.bitbudget.data.ReadOptions;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
@@ -21,7 +23,8 @@ final class DataOptions {
             names = "--data",
             paramLabel = "D",
             defaultValue = "fashion-mnist",
-            description = "fashion-mnist, mnist or a folder of idx files (default: ${DEFAULT-VALUE})")
+            description = "fashion-mnist, mnist, a folder of idx files, a .npy or .npz file, or an image folder "
+                    + "(DIR/CLASS/*.png|jpg for labels, or a flat folder) (default: ${DEFAULT-VALUE})")
     String data;
 
     @Option(
@@ -31,10 +34,49 @@ final class DataOptions {
                     + "(default: the model's metadata, else none)")
     String normalize;
 
+    @Option(
+            names = "--input-key",
+            paramLabel = "KEY[,KEY...]",
+            description = "The .npz arrays fed to the model, one per model input in input order (default: x)")
+    String inputKey;
+
+    @Option(
+            names = "--label-key",
+            paramLabel = "KEY",
+            description = "The .npz array of class labels (default: y, when the archive has it)")
+    String labelKey;
+
+    @Option(
+            names = "--preprocess",
+            paramLabel = "FILE|OPTIONS",
+            description = "How an image folder's pictures become tensors: a YAML/JSON file or options such as "
+                    + "resize=256;crop=224;color=rgb;scale=1;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw")
+    String preprocess;
+
+    /** {@code --input-key}, {@code --label-key} and {@code --preprocess}; errors name the option. */
+    ReadOptions readOptions() {
+        ReadOptions options = ReadOptions.DEFAULT;
+        if (inputKey != null) {
+            options = options.withInputKeys(List.of(inputKey.split(",")));
+        }
+        if (labelKey != null) {
+            options = options.withLabelKey(labelKey);
+        }
+        if (preprocess != null) {
+            try {
+                options = options.withPreprocessing(Preprocessing.parse(preprocess));
+            } catch (UserInputException e) {
+                throw e.within("--preprocess");
+            }
+        }
+        return options;
+    }
+
     /** Split {@code split} of {@code --data}; an error about the data as a whole names the option. */
     DataSource open(Split split) {
+        ReadOptions options = readOptions();
         try {
-            return DataSources.open(data, split);
+            return DataSources.open(data, split, options);
         } catch (UserInputException e) {
             if (e.source().equals(data)) {
                 throw new UserInputException("--data " + data, e.getMessage().substring(data.length() + 2), e);
@@ -43,11 +85,15 @@ final class DataOptions {
         }
     }
 
-    /** {@code --normalize}, else the model's stored normalisation, else none. */
+    /** {@code --normalize}, else the mean and std of {@code --preprocess}, else the model's stored normalisation, else none. */
     Normalization normalization(Graph graph, Path model) {
         try {
             if (normalize != null) {
                 return Normalization.parse(normalize);
+            }
+            Normalization declared = readOptions().preprocessing().normalization();
+            if (declared != null) {
+                return declared;
             }
             String stored = graph.metadata().get(Normalization.METADATA_KEY);
             if (stored != null) {
@@ -126,7 +172,7 @@ final class DataOptions {
             return open(split);
         }
         try {
-            return DataSources.open(calibrationData, Split.TRAIN);
+            return DataSources.open(calibrationData, Split.TRAIN, readOptions());
         } catch (UserInputException e) {
             if (e.source().equals(calibrationData)) {
                 throw new UserInputException(

@@ -228,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private Normalization normalization(DataSource train) {
         if (dataOptions.normalize == null) {
-            return Normalization.measure(train);
+            return train.declaredNormalization().orElseGet(() -> Normalization.measure(train));
         }
         try {
             return Normalization.parse(dataOptions.normalize);

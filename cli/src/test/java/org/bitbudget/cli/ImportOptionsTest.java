@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code inspect} on models with unsupported operators, and {@code --input-shape} on dynamic ones. */
 class ImportOptionsTest {
-    /** Conv, Hardmax, Conv, Hardmax, a foreign-domain node, Gemm: two unsupported types, three nodes. */
+    /** Conv, Det, Conv, Det, a foreign-domain node, Gemm: two unsupported types, three nodes. */
     private static Path unsupported(Path dir) throws Exception {
         ModelBuilder b = new ModelBuilder("partly", 1);
         String x = b.input("x", 1, 8, 8);
         String c1 = b.node("Conv", "c1", List.of(x, b.weight("w1", 2, 1, 3, 3)));
-        String h1 = b.node("Hardmax", "h1", List.of(c1));
+        String h1 = b.node("Det", "h1", List.of(c1));
         String c2 = b.node("Conv", "c2", List.of(h1, b.weight("w2", 3, 2, 3, 3)));
-        String h2 = b.node("Hardmax", "h2", List.of(c2));
+        String h2 = b.node("Det", "h2", List.of(c2));
         String flat = b.node("Flatten", "flat", List.of(h2));
         b.node(NodeProto.newBuilder()
                 .setOpType("Thing")
@@ -48,7 +48,7 @@ class ImportOptionsTest {
         JsonNode j = r.json();
         assertEquals(false, j.get("complete").asBoolean());
         JsonNode first = j.get("unsupported").get(0);
-        assertEquals("Hardmax", first.get("op").asText());
+        assertEquals("Det", first.get("op").asText());
         assertEquals(2, first.get("count").asInt());
         assertEquals("h1", first.get("first_node").asText());
         assertEquals("com.example.Thing", j.get("unsupported").get(1).get("op").asText());
@@ -57,12 +57,12 @@ class ImportOptionsTest {
                 List.of("c1", "c2", "fc"),
                 j.get("layers").valueStream().map(l -> l.get("name").asText()).toList());
         assertEquals(
-                "bitbudget: " + model + ": 3 nodes of 2 unsupported operator types (Hardmax, com.example.Thing)",
+                "bitbudget: " + model + ": 3 nodes of 2 unsupported operator types (Det, com.example.Thing)",
                 r.err().strip());
 
         Run text = run("inspect", "--model", model.toString());
         assertEquals(2, text.code());
-        assertTrue(text.out().contains("Hardmax"), text.out());
+        assertTrue(text.out().contains("Det"), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.strip().startsWith("c2 ")), text.out());
     }
 

@@ -2,6 +2,7 @@ package org.bitbudget.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -72,6 +73,14 @@ public record DataProvenance(
                 return new DigestingStream(path, Files.newInputStream(path), MessageDigest.getInstance("SHA-256"));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        /** Reads {@code path} to its end and returns its digest. */
+        static FileDigest of(Path path) throws IOException {
+            try (DigestingStream in = open(path)) {
+                in.transferTo(OutputStream.nullOutputStream());
+                return in.digest();
             }
         }
 

@@ -1,5 +1,7 @@
 package org.bitbudget.data;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
@@ -74,9 +76,31 @@ public interface DataSource {
         return provenance().name();
     }
 
-    /** The number of channels of a sample: its first dimension (1 for a scalar sample). */
+    /** The number of channels of a sample: its size along {@link #channelAxis()} (1 for a scalar sample). */
     default int channels() {
-        return sampleShape().rank() == 0 ? 1 : sampleShape().dim(0);
+        return sampleShape().rank() == 0 ? 1 : sampleShape().dim(channelAxis());
+    }
+
+    /** The axis of a sample that holds its channels: 0 (NCHW batches), or the last for NHWC images. */
+    default int channelAxis() {
+        return 0;
+    }
+
+    /**
+     * One source per model input, in the model's input order, each with this source's size and labels:
+     * a multi-input model's arrays (a {@code .npz} with several input keys). A source that feeds one input
+     * is its own only input.
+     */
+    default List<DataSource> inputs() {
+        return List.of(this);
+    }
+
+    /**
+     * The normalisation the data themselves declare (an image folder's preprocessing file), which a
+     * user's explicit choice overrides; empty for most data.
+     */
+    default Optional<Normalization> declaredNormalization() {
+        return Optional.empty();
     }
 
     /** The shape of a batch of {@code count} samples: {@code [count, sampleShape...]}. */

@@ -22,4 +22,12 @@ public interface DataSourceFormat {
      *                                                 data are missing, unreadable or malformed
      */
     DataSource open(String spec, Split split);
+
+    /**
+     * Opens split {@code split} of the data {@code spec} names, read as {@code options} say (which
+     * arrays, which preprocessing); a format with nothing to choose opens as {@link #open(String, Split)}.
+     */
+    default DataSource open(String spec, Split split, ReadOptions options) {
+        return open(spec, split);
+    }
 }

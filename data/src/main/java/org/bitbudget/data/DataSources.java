@@ -6,8 +6,10 @@ import org.bitbudget.ir.UserInputException;
 
 /**
  * Opens data by name or path: {@code FORMAT:SPEC} (e.g. {@code idx:/data/digits}) with the format of
- * that name, else with the first registered {@link DataSourceFormat} that accepts the spec. A new
- * format is registered in {@link #FORMATS}.
+ * that name, else with the first registered {@link DataSourceFormat} that accepts the spec. A spec may
+ * end in {@code ?SETTINGS} ({@code features.npz?input-key=mel,pos&label-key=target}, see
+ * {@link ReadOptions#withQuery}), so that one string names data and how to read them (YAML batches).
+ * A new format is registered in {@link #FORMATS}.
  */
 public final class DataSources {
     /** Where Debian's {@code dataset-fashion-mnist} puts its files. */
@@ -16,7 +18,8 @@ public final class DataSources {
     public static final Path MNIST = Path.of("/usr/share/datasets/mnist");
 
     /** The formats, asked in this order (a format that recognises its data by content before a catch-all). */
-    private static final List<DataSourceFormat> FORMATS = List.of(new IdxFormat());
+    private static final List<DataSourceFormat> FORMATS =
+            List.of(new IdxFormat(), new NpyFormat(), new NpzFormat(), new ImageFolderFormat());
 
     private DataSources() {}
 
@@ -26,15 +29,28 @@ public final class DataSources {
      * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
      */
     public static DataSource open(String spec, Split split) {
+        return open(spec, split, ReadOptions.DEFAULT);
+    }
+
+    /**
+     * Opens split {@code split} of the data {@code spec} names, read as {@code options} say.
+     *
+     * @throws UserInputException naming {@code spec} when no format reads it, or naming the file at fault
+     */
+    public static DataSource open(String spec, Split split, ReadOptions options) {
+        int query = spec.indexOf('?');
+        if (query >= 0) {
+            return open(spec.substring(0, query), split, options.withQuery(spec.substring(query + 1), spec));
+        }
         int colon = spec.indexOf(':');
         for (DataSourceFormat format : FORMATS) {
             if (colon > 0 && spec.substring(0, colon).equals(format.name())) {
-                return format.open(spec.substring(colon + 1), split);
+                return format.open(spec.substring(colon + 1), split, options);
             }
         }
         for (DataSourceFormat format : FORMATS) {
             if (format.accepts(spec)) {
-                return format.open(spec, split);
+                return format.open(spec, split, options);
             }
         }
         throw new UserInputException(spec, "not " + choices());

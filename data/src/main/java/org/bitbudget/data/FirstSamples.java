@@ -1,7 +1,9 @@
 package org.bitbudget.data;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
@@ -56,6 +58,26 @@ record FirstSamples(DataSource source, int count) implements DataSource {
     public Tensor batch(int from, int n, Normalization norm) {
         Objects.checkFromIndexSize(from, n, count);
         return source.batch(from, n, norm);
+    }
+
+    /** The first samples of each of the source's inputs. */
+    @Override
+    public List<DataSource> inputs() {
+        List<DataSource> all = source.inputs();
+        if (all.size() == 1) {
+            return List.of(this);
+        }
+        return all.stream().map(s -> (DataSource) new FirstSamples(s, count)).toList();
+    }
+
+    @Override
+    public int channelAxis() {
+        return source.channelAxis();
+    }
+
+    @Override
+    public Optional<Normalization> declaredNormalization() {
+        return source.declaredNormalization();
     }
 
     @Override

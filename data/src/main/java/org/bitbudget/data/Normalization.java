@@ -2,10 +2,12 @@ package org.bitbudget.data;
 
 import java.util.Arrays;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.tensor.Shape;
 
 /**
  * How a source's values become model inputs, per channel: {@code (x - mean[c]) / std[c]}, where x is
- * the source's value (8-bit pixels already scaled to [0, 1]) and c the channel (axis 0 of a sample).
+ * the source's value (8-bit pixels already scaled to [0, 1]) and c the channel (axis 0 of a sample, or
+ * the source's {@link DataSource#channelAxis()}).
  * One mean and one std apply to every channel.
  *
  * @param mean subtracted, one per channel or one for all
@@ -86,6 +88,10 @@ public record Normalization(float[] mean, float[] std) {
     public static Normalization measure(DataSource source) {
         int channels = source.channels();
         int per = source.sampleShape().size() / Math.max(1, channels);
+        int inner = source.sampleShape().rank() == 0
+                ? 1
+                : source.sampleShape()
+                        .size(source.channelAxis() + 1, source.sampleShape().rank());
         double[] sum = new double[channels];
         double[] sumSq = new double[channels];
         int batch = Math.max(1, (1 << 20) / Math.max(1, source.sampleShape().size()));
@@ -93,7 +99,7 @@ public record Normalization(float[] mean, float[] std) {
             float[] v = source.batch(from, Math.min(batch, source.size() - from), NONE)
                     .data();
             for (int i = 0; i < v.length; i++) {
-                int c = i / per % channels;
+                int c = i / inner % channels;
                 sum[c] += v[i];
                 sumSq[c] += (double) v[i] * v[i];
             }
@@ -130,6 +136,25 @@ public record Normalization(float[] mean, float[] std) {
     public float apply(int channel, float value) {
         int c = mean.length == 1 ? 0 : channel;
         return (value - mean[c]) / std[c];
+    }
+
+    /**
+     * Normalises whole samples of shape {@code sample} in {@code values} in place, the channel of each
+     * value being its index along {@code channelAxis}: the same {@link #apply} for every value.
+     */
+    public void applyInPlace(float[] values, Shape sample, int channelAxis) {
+        if (mean.length == 1) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (values[i] - mean[0]) / std[0];
+            }
+            return;
+        }
+        int channels = sample.dim(channelAxis);
+        int inner = sample.size(channelAxis + 1, sample.rank());
+        for (int i = 0; i < values.length; i++) {
+            int c = i / inner % channels;
+            values[i] = (values[i] - mean[c]) / std[c];
+        }
     }
 
     /**

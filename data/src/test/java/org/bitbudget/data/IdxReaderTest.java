@@ -121,7 +121,7 @@ class IdxReaderTest {
             assertOneLine(
                     assertThrows(UserInputException.class, () -> DataSources.open(spec, Split.TEST)),
                     spec,
-                    "not fashion-mnist, mnist or a folder of idx files");
+                    "not fashion-mnist, mnist or a folder of idx files, a .npy file, a .npz file or an image folder");
         }
     }
 

@@ -24,7 +24,9 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * Writes a fake-quantized graph back into its original ONNX model: quantized weights replace their
- * initializers (or the Constant nodes that held them), and each activation quantizer becomes the
+ * initializers (or the Constant nodes, or constant subgraphs, that computed them); a layer that
+ * import rewired (a BatchNormalization folded into it) is written rewired, with its folded weight and
+ * bias, and the folded BatchNorm is left out; each activation quantizer becomes the
  * standard-operator chain {@code Div(scale) → Round → Add(zp) → Clip(min, max) → Sub(zp) → Mul(scale)},
  * which ONNX Runtime evaluates with the same float32 arithmetic and half-to-even rounding as
  * BitBudget. Everything else in the model (names, metadata, other nodes) is kept.
@@ -62,6 +64,16 @@ public final class FakeQuantizedExport {
         for (String name : changedWeights) {
             changed.put(name, quantized.initializers().get(name));
         }
+        Map<String, Node> rewired = rewiredLayers(model, quantized);
+        for (Node layer : rewired.values()) {
+            for (String in : layer.inputs().subList(1, layer.inputs().size())) {
+                if (quantized.initializers().containsKey(in)) {
+                    changed.put(in, quantized.initializers().get(in));
+                }
+            }
+        }
+        Set<String> rewiredOutputs = new HashSet<>();
+        rewired.values().forEach(n -> rewiredOutputs.addAll(n.outputs()));
         var graph = model.getGraph().toBuilder();
         Set<String> written = new HashSet<>();
         for (int i = 0; i < graph.getInitializerCount(); i++) {
@@ -85,10 +97,24 @@ public final class FakeQuantizedExport {
         for (NodeProto p : graph.getNodeList()) {
             int index = counters.merge(p.getOpType(), 1, Integer::sum) - 1;
             String name = p.getName().isEmpty() ? p.getOpType() + "_" + index : p.getName();
-            if (p.getOpType().equals("Constant") && changed.containsKey(p.getOutput(0))) {
+            if (p.getOutputCount() == 1 && changed.containsKey(p.getOutput(0))) {
+                // A Constant or a constant subgraph's last node: the value it computed is now an initializer.
                 graph.addInitializer(TensorProtos.toProto(p.getOutput(0), changed.get(p.getOutput(0))));
                 written.add(p.getOutput(0));
                 continue;
+            }
+            Node layer = rewired.get(name);
+            if (layer == null && p.getOutputList().stream().anyMatch(rewiredOutputs::contains)) {
+                continue;
+            }
+            if (layer != null) {
+                p = p.toBuilder()
+                        .clearInput()
+                        .addInput(p.getInput(0))
+                        .addAllInput(layer.inputs().subList(1, layer.inputs().size()))
+                        .clearOutput()
+                        .addAllOutput(layer.outputs())
+                        .build();
             }
             if (chains.containsKey(name)) {
                 nodes.addAll(chains.get(name));
@@ -96,9 +122,17 @@ public final class FakeQuantizedExport {
             }
             nodes.add(p);
         }
-        if (!written.containsAll(changed.keySet())) {
-            throw new IllegalStateException("weights not found in the ONNX model: " + changed.keySet());
+        for (var e : changed.entrySet()) {
+            if (written.add(e.getKey())) {
+                // A value import made that the file lacks: a folded BatchNorm's new bias.
+                graph.addInitializer(TensorProtos.toProto(e.getKey(), e.getValue()));
+            }
         }
+        // The folded BatchNorms' parameters, when Constant nodes held them, are read by nothing now.
+        Set<String> read = new HashSet<>();
+        nodes.forEach(n -> read.addAll(n.getInputList()));
+        graph.getOutputList().forEach(o -> read.add(o.getName()));
+        nodes.removeIf(n -> n.getOpType().equals("Constant") && !read.contains(n.getOutput(0)));
         graph.clearNode().addAllNode(nodes);
         var out = model.toBuilder().setGraph(graph);
         metadata.forEach((k, v) -> {
@@ -112,6 +146,33 @@ public final class FakeQuantizedExport {
             out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v));
         });
         return toBytes(out.build());
+    }
+
+    /**
+     * The graph's nodes, by name, whose weight, bias or output differ from the file's node of that name
+     * (import folded a BatchNorm into them); a FakeQuantize in front of a layer is not a difference.
+     */
+    private static Map<String, Node> rewiredLayers(ModelProto model, Graph quantized) {
+        Map<String, Node> byName = new HashMap<>();
+        quantized.nodes().stream()
+                .filter(n -> !(n.op() instanceof Op.FakeQuantize))
+                .forEach(n -> byName.put(n.name(), n));
+        Map<String, Node> rewired = new HashMap<>();
+        Map<String, Integer> counters = new HashMap<>();
+        for (NodeProto p : model.getGraph().getNodeList()) {
+            int index = counters.merge(p.getOpType(), 1, Integer::sum) - 1;
+            String name = p.getName().isEmpty() ? p.getOpType() + "_" + index : p.getName();
+            Node n = byName.get(name);
+            if (n != null
+                    && n.inputs().size() > 1
+                    && (!n.outputs().equals(p.getOutputList())
+                            || !n.inputs()
+                                    .subList(1, n.inputs().size())
+                                    .equals(p.getInputList().subList(1, p.getInputCount())))) {
+                rewired.put(name, n);
+            }
+        }
+        return rewired;
     }
 
     private static List<NodeProto> chain(Node node, Op.FakeQuantize q, ai.onnx.proto.OnnxMl.GraphProto.Builder graph) {

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,7 +133,11 @@ public final class OnnxImporter {
         }
         ModelProto model;
         try {
-            model = ModelProto.parseFrom(bytes);
+            // Aliasing: raw_data fields are views of the file's bytes, not copies of them.
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(true);
+            model = ModelProto.parser().parseFrom(in);
+            in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             throw new UserInputException(
                     file, "not a valid ONNX model (truncated or corrupt protobuf: " + firstLine(e.getMessage()) + ")");

@@ -48,12 +48,21 @@ public final class TensorProtos {
         if (!proto.getRawData().isEmpty()) {
             readRaw(proto.getRawData(), type, values, where);
         } else {
+            // Index accessors: the typed fields are primitive lists, and their List views box every value.
             int available = switch (type) {
-                case FLOAT -> copy(proto.getFloatDataList(), values);
-                case DOUBLE -> copy(proto.getDoubleDataList(), values);
-                case INT64 -> copy(proto.getInt64DataList(), values);
-                case UINT8, INT8, INT32, BOOL -> copy(proto.getInt32DataList(), values);
+                case FLOAT -> proto.getFloatDataCount();
+                case DOUBLE -> proto.getDoubleDataCount();
+                case INT64 -> proto.getInt64DataCount();
+                case UINT8, INT8, INT32, BOOL -> proto.getInt32DataCount();
             };
+            for (int i = 0; i < Math.min(available, n); i++) {
+                values[i] = switch (type) {
+                    case FLOAT -> proto.getFloatData(i);
+                    case DOUBLE -> (float) proto.getDoubleData(i);
+                    case INT64 -> proto.getInt64Data(i);
+                    case UINT8, INT8, INT32, BOOL -> proto.getInt32Data(i);
+                };
+            }
             if (available != n) {
                 throw new UserInputException(
                         where, "holds " + available + " values but its shape " + shape + " needs " + n);
@@ -73,6 +82,10 @@ public final class TensorProtos {
                     where, "raw data has " + raw.size() + " bytes but its shape needs " + (long) width * values.length);
         }
         ByteBuffer buf = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (type == DataType.FLOAT) {
+            buf.asFloatBuffer().get(values);
+            return;
+        }
         for (int i = 0; i < values.length; i++) {
             values[i] = switch (type) {
                 case FLOAT -> buf.getFloat();
@@ -83,14 +96,6 @@ public final class TensorProtos {
                 case INT8, BOOL -> buf.get();
             };
         }
-    }
-
-    private static int copy(java.util.List<? extends Number> source, float[] values) {
-        int n = Math.min(source.size(), values.length);
-        for (int i = 0; i < n; i++) {
-            values[i] = source.get(i).floatValue();
-        }
-        return source.size();
     }
 
     /** Writes a tensor as a {@code TensorProto} with little-endian {@code raw_data}. */

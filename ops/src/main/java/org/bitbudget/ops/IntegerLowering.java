@@ -33,8 +33,8 @@ public sealed interface IntegerLowering {
     record Add() implements IntegerLowering {}
 
     /**
-     * No integer form: today the integer engine refuses the node with a message naming it; an engine
-     * with float islands runs it in float between dequantize and quantize steps.
+     * No integer form: the integer engine runs the node in a float island, on its float kernel between
+     * dequantize and quantize steps.
      */
     record RunsInFloat() implements IntegerLowering {}
 }

@@ -88,7 +88,23 @@ public final class Operators {
             new RangeOperator(),
             new ResizeOperator(false),
             new ResizeOperator(true),
-            new ConvTransposeOperator());
+            new ConvTransposeOperator(),
+            new LossOperator(LossOperator.Kind.NEGATIVE_LOG_LIKELIHOOD),
+            new LossOperator(LossOperator.Kind.SOFTMAX_CROSS_ENTROPY),
+            new GatherElementsOperator(),
+            new ScatterElementsOperator(false),
+            new ScatterElementsOperator(true),
+            new GatherNDOperator(),
+            new ScatterNDOperator(),
+            new TriluOperator(),
+            new ArgExtremeOperator(true),
+            new ArgExtremeOperator(false),
+            new HardmaxOperator(),
+            new CumSumOperator(),
+            new OneHotOperator(),
+            new TopKOperator(),
+            new NonZeroOperator(),
+            new EinsumOperator());
 
     /** By type, whatever the domain: types are unique across domains, and {@link Op#type()} names no domain. */
     private static final Map<String, OperatorDescriptor<?>> BY_TYPE = index();

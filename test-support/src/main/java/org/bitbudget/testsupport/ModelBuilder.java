@@ -68,6 +68,25 @@ public final class ModelBuilder {
         return name;
     }
 
+    /**
+     * Declares a float input whose dimensions are sizes ({@code Integer}) or symbols ({@code String}),
+     * as exports with dynamic axes write them: {@code symbolicInput("x", "N", 3, "H", "W")}; returns its name.
+     */
+    public String symbolicInput(String name, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            shape.addDim(d instanceof Integer size ? dim.setDimValue(size) : dim.setDimParam((String) d));
+        }
+        graph.addInput(ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape))));
+        return name;
+    }
+
     /** Declares {@code name} a float graph output of unspecified shape. */
     public ModelBuilder output(String name) {
         graph.addOutput(valueInfo(name, TensorProto.DataType.FLOAT_VALUE, false, null));
@@ -79,21 +98,12 @@ public final class ModelBuilder {
      * dimension but the first (or the one dimension of a vector), so activations stay near unit size.
      */
     public String weight(String name, int... dims) {
-        int fanIn = 1;
-        for (int i = dims.length == 1 ? 0 : 1; i < dims.length; i++) {
-            fanIn *= dims[i];
-        }
-        float bound = (float) (1 / Math.sqrt(fanIn));
-        return uniform(name, -bound, bound, dims);
+        return floats(name, dims, weightValues(dims));
     }
 
     /** An initializer drawn uniformly from [lo, hi). */
     public String uniform(String name, float lo, float hi, int... dims) {
-        float[] v = new float[count(dims)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = lo + (hi - lo) * random.nextFloat();
-        }
-        return floats(name, dims, v);
+        return floats(name, dims, uniformValues(lo, hi, dims));
     }
 
     /** A float initializer with these values. */
@@ -121,6 +131,69 @@ public final class ModelBuilder {
         return initializer(tensor(name, TensorProto.DataType.INT64_VALUE, new int[] {values.length})
                 .setRawData(ByteString.copyFrom(buf.flip()))
                 .build());
+    }
+
+    /**
+     * A {@code Constant} node holding {@code tensor} (its name is ignored), as paddle2onnx writes
+     * weights and shape constants; returns the node's output, {@code name + ":0"}.
+     */
+    public String constant(String name, TensorProto tensor) {
+        String out = name + ":0";
+        graph.addNode(NodeProto.newBuilder()
+                .setOpType("Constant")
+                .setName(name)
+                .addOutput(out)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("value")
+                        .setType(AttributeProto.AttributeType.TENSOR)
+                        .setT(tensor.toBuilder().clearName())));
+        return out;
+    }
+
+    /** A float tensor of these values in {@code raw_data} (little-endian), unnamed, for {@link #constant}. */
+    public static TensorProto rawFloats(int[] dims, float... values) {
+        ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return tensor("", TensorProto.DataType.FLOAT_VALUE, dims)
+                .setRawData(ByteString.copyFrom(buf))
+                .build();
+    }
+
+    /** A float tensor of these values in the typed {@code float_data} field, unnamed, for {@link #constant}. */
+    public static TensorProto typedFloats(int[] dims, float... values) {
+        TensorProto.Builder t = tensor("", TensorProto.DataType.FLOAT_VALUE, dims);
+        for (float v : values) {
+            t.addFloatData(v);
+        }
+        return t.build();
+    }
+
+    /** A 1-D int64 tensor in the typed {@code int64_data} field, unnamed, for {@link #constant}. */
+    public static TensorProto typedLongs(long... values) {
+        TensorProto.Builder t = tensor("", TensorProto.DataType.INT64_VALUE, values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t.build();
+    }
+
+    /** Values drawn uniformly from ±1/sqrt(fan-in) as {@link #weight} draws them, from this builder's generator. */
+    public float[] weightValues(int... dims) {
+        int fanIn = 1;
+        for (int i = dims.length == 1 ? 0 : 1; i < dims.length; i++) {
+            fanIn *= dims[i];
+        }
+        float bound = (float) (1 / Math.sqrt(fanIn));
+        return uniformValues(-bound, bound, dims);
+    }
+
+    /** Values drawn uniformly from [lo, hi) from this builder's generator. */
+    public float[] uniformValues(float lo, float hi, int... dims) {
+        float[] v = new float[count(dims)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = lo + (hi - lo) * random.nextFloat();
+        }
+        return v;
     }
 
     /** Adds an initializer as given; returns its name. */

@@ -89,7 +89,23 @@ class OperatorsTest {
             "Range",
             "Resize",
             "Upsample",
-            "ConvTranspose");
+            "ConvTranspose",
+            "NegativeLogLikelihoodLoss",
+            "SoftmaxCrossEntropyLoss",
+            "GatherElements",
+            "ScatterElements",
+            "Scatter",
+            "GatherND",
+            "ScatterND",
+            "Trilu",
+            "ArgMax",
+            "ArgMin",
+            "Hardmax",
+            "CumSum",
+            "OneHot",
+            "TopK",
+            "NonZero",
+            "Einsum");
 
     @Test
     void theDefaultDomainOperatorsAreTheDocumentedOnesInTheirOrder() {
@@ -152,7 +168,9 @@ class OperatorsTest {
                         + "Reciprocal, Neg, Abs, Min, Max, Where, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, "
                         + "Not, "
                         + "Transpose, Squeeze, Unsqueeze, Gather, Slice, Split, Pad, Expand, Tile, ConstantOfShape, Shape, Size, Cast, Range, "
-                        + "Resize, Upsample, ConvTranspose)",
+                        + "Resize, Upsample, ConvTranspose, "
+                        + "NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss, GatherElements, ScatterElements, Scatter, GatherND, ScatterND, Trilu, "
+                        + "ArgMax, ArgMin, Hardmax, CumSum, OneHot, TopK, NonZero, Einsum)",
                 e.getMessage());
         assertEquals("Celu", e.feature());
     }

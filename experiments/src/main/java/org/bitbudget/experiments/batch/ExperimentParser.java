@@ -405,11 +405,23 @@ public final class ExperimentParser {
         if (t.equals("fashion-mnist") || t.equals("mnist")) {
             return t;
         }
-        Path p = folder.resolve(t).normalize();
-        if (!Files.isDirectory(p)) {
-            throw node.error(source, "'" + t + "' is not fashion-mnist, mnist or a folder of idx files");
+        // PATH?SETTINGS: the path is relative to the experiment file, and so is a preprocessing file.
+        int q = t.indexOf('?');
+        String settings = q < 0 ? "" : t.substring(q);
+        Path p = folder.resolve(q < 0 ? t : t.substring(0, q)).normalize();
+        if (!Files.exists(p)) {
+            throw node.error(
+                    source,
+                    "'" + t + "' is not fashion-mnist, mnist or a folder of idx files, a .npy or .npz file or an "
+                            + "image folder");
         }
-        return p.toString();
+        Matcher pre = Pattern.compile("([?&]preprocess=)([^&]*)").matcher(settings);
+        if (pre.find() && Files.isRegularFile(folder.resolve(pre.group(2)))) {
+            settings = settings.substring(0, pre.start(2))
+                    + folder.resolve(pre.group(2)).normalize()
+                    + settings.substring(pre.end(2));
+        }
+        return p + settings;
     }
 
     private List<List<String>> formatAxis(Node node) {

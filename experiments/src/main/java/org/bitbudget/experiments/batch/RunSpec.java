@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param modelPath   the ONNX file (resolved against the YAML's folder)
  * @param modelSha256 SHA-256 of the ONNX file, hex
  * @param normalize   input normalisation {@code MEAN,STD}, or null for the model's metadata
- * @param data        {@code fashion-mnist}, {@code mnist} or a folder of idx files
+ * @param data        {@code fashion-mnist}, {@code mnist}, a folder of idx files, a .npy/.npz file or an image
+ *                    folder, optionally with {@code ?input-key=…&label-key=…&preprocess=…}
  * @param formats     candidate weight formats of the search space
  * @param activations candidate activation formats ({@code float} = weight-only)
  * @param estimator   sensitivity estimator name

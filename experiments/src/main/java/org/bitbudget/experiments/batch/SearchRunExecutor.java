@@ -38,7 +38,8 @@ public final class SearchRunExecutor implements RunExecutor {
         DataSource test =
                 datasets.computeIfAbsent(spec.data() + ":test", k -> DataSources.open(spec.data(), Split.TEST));
         DataSets sets = DataSets.choose(test, null, train, spec.seed());
-        SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, normalization(spec, graph)))
+        SearchPipeline.Builder builder = SearchPipeline.builder(
+                        graph, SearchData.of(sets, normalization(spec, graph, test)))
                 .modelName(spec.model())
                 .weightFormats(spec.formats())
                 .activationFormats(spec.activations())
@@ -72,9 +73,12 @@ public final class SearchRunExecutor implements RunExecutor {
         return new RunResult(r, notes);
     }
 
-    private static Normalization normalization(RunSpec spec, Graph graph) {
+    private static Normalization normalization(RunSpec spec, Graph graph, DataSource data) {
         if (spec.normalize() != null) {
             return Normalization.parse(spec.normalize());
+        }
+        if (data.declaredNormalization().isPresent()) {
+            return data.declaredNormalization().get();
         }
         String stored = graph.metadata().get(Normalization.METADATA_KEY);
         return stored != null ? Normalization.parse(stored) : Normalization.NONE;

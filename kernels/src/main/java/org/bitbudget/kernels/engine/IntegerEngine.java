@@ -23,12 +23,17 @@ import org.bitbudget.ir.tensor.Tensor;
  * for at most 4-bit operands — shifts the sums left by the fraction bits their range bound leaves
  * free and adds the bias rounded to that resolution. ReLU, Clip, MaxPool and Flatten between layers
  * run on the codes (a ReLU or Clip as the requantization's clamp); residual Adds, average pooling
- * and the graph output use the accumulators, the Add rescaling both sides to a common unit. Float
- * appears only at the input quantizer and in the output logits. Grouped and depthwise convolutions
- * run one GEMM per group. Weights must be signed integers of at most 8 bits or fp4-e2m1/fp6-e2m3
- * minifloats (through a lookup table to int8 codes), per tensor or per channel; inputs integers of at
- * most 8 bits; BatchNorm must be folded first. Other graphs and configs are refused, naming the
- * layer or node.
+ * and the graph output use the accumulators, the Add rescaling both sides to a common unit. Grouped
+ * and depthwise convolutions run one GEMM per group; a Gemm or MatMul multiplies every row of an input
+ * of any rank. Weights must be signed integers of at most 8 bits or fp4-e2m1/fp6-e2m3 minifloats
+ * (through a lookup table to int8 codes), per tensor or per channel; inputs integers of at most 8
+ * bits; BatchNorm must be folded first. Other layer precisions are refused, naming the layer.
+ *
+ * <p>Operators without an integer form (HardSwish, LayerNormalization, Softmax, a MatMul between two
+ * activations, a layer without an integer kernel, ...) run in <em>float islands</em>, as ONNX Runtime
+ * runs a QDQ graph: the accumulators that feed them are dequantized, they run on the float engine's
+ * kernels, and the next layer quantizes their result to its own input format. {@link #floatNodes}
+ * lists them; {@link #kernels} says for every layer which path it ran on.
  *
  * <pre>{@code
  * IntegerEngine engine = IntegerEngine.builder(graph, FakeQuantization.apply(graph, config, calibration))
@@ -42,7 +47,8 @@ public final class IntegerEngine {
 
     /**
      * Time of one layer in {@link #profile}: its GEMM plus the input (re)quantization, pooling and
-     * flattening that feed it, and the accumulator steps (Add, pooling) that follow it.
+     * flattening that feed it, the float islands it is the first to read, and the accumulator steps
+     * (Add, pooling) that follow it; an island feeding the graph output counts toward the last layer.
      *
      * @param layer        the layer name
      * @param milliseconds mean time per call of the profiled batch
@@ -55,6 +61,7 @@ public final class IntegerEngine {
     private final float[] outputUnits;
     private final Shape outputShape;
     private final Map<String, KernelPath> kernels;
+    private final Map<String, String> floatNodes;
     private final int threads;
     private final ForkJoinPool pool;
 
@@ -65,6 +72,7 @@ public final class IntegerEngine {
             float[] outputUnits,
             Shape outputShape,
             Map<String, KernelPath> kernels,
+            Map<String, String> floatNodes,
             int threads) {
         this.steps = List.copyOf(steps);
         this.slots = slots;
@@ -72,6 +80,7 @@ public final class IntegerEngine {
         this.outputUnits = outputUnits;
         this.outputShape = outputShape;
         this.kernels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
+        this.floatNodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(floatNodes));
         this.threads = threads;
         this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
     }
@@ -101,9 +110,17 @@ public final class IntegerEngine {
         return builder(graph, quantized).build();
     }
 
-    /** The kernel each layer runs on, in layer order. */
+    /**
+     * The kernel each layer runs on, in layer order: an integer one, or {@link KernelPath#FLOAT} for a
+     * layer without an integer kernel that runs in a float island.
+     */
     public Map<String, KernelPath> kernels() {
         return new LinkedHashMap<>(kernels);
+    }
+
+    /** Every node that runs in a float island (node name to operator type), in the order they run. */
+    public Map<String, String> floatNodes() {
+        return new LinkedHashMap<>(floatNodes);
     }
 
     /** Threads {@link #predict} uses. */
@@ -184,7 +201,16 @@ public final class IntegerEngine {
                 nanos.computeIfAbsent(step.layer(), k -> new long[1])[0] += System.nanoTime() - start;
             }
         }
-        writeOutput((Acc) values[outputSlot], from, out);
+        if (values[outputSlot] instanceof Tensor t) {
+            System.arraycopy(
+                    t.data(),
+                    0,
+                    out,
+                    from * (t.shape().size() / count),
+                    t.shape().size());
+        } else {
+            writeOutput((Acc) values[outputSlot], from, out);
+        }
     }
 
     /** Accumulators times units, from NHWC to the output's NCHW (or [N, C]) order. */

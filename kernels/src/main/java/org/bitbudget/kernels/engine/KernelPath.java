@@ -1,11 +1,13 @@
 package org.bitbudget.kernels.engine;
 
-/** Which integer kernel a layer runs on; chosen once per layer when the graph is lowered. */
+/** Which kernel a layer runs on; chosen once per layer when the graph is lowered. */
 public enum KernelPath {
     /** int8 or uint8 activations times int8 weights into int32 ({@code IntGemm.gemmS8/gemmU8}). */
     INT8,
     /** int8 x int8 into int16, where the layer's bound proves no channel can overflow 16 bits. */
     INT16,
     /** Bit planes and popcounts, for weights and activations of at most 4 bits. */
-    BIT_SERIAL
+    BIT_SERIAL,
+    /** No integer kernel: the layer runs in a float island on the float engine's kernel. */
+    FLOAT
 }

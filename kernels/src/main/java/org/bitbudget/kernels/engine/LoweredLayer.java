@@ -115,16 +115,16 @@ final class LoweredLayer {
 
     /** Accumulators, shifted by {@code fractionBits}, plus bias, of a batch of input codes. */
     Acc accumulate(Codes in) {
-        if (in.c() != inChannels || (conv == null && in.h() * in.w() != 1)) {
-            throw new IllegalArgumentException("layer " + name + ": expects " + inChannels
-                    + " input channels" + (conv == null ? " and no spatial axes" : "") + ", got c=" + in.c()
-                    + ", h=" + in.h() + ", w=" + in.w());
+        if (in.c() != inChannels) {
+            throw new IllegalArgumentException("layer " + name + ": expects " + inChannels + " input channels, got c="
+                    + in.c() + ", h=" + in.h() + ", w=" + in.w());
         }
         Window win = conv == null
                 ? null
                 : in.window(conv.kernel(), conv.strides(), conv.pads(), conv.dilations(), conv.autoPad(), false);
-        int oh = win == null ? 1 : win.outH();
-        int ow = win == null ? 1 : win.outW();
+        // A Gemm or MatMul multiplies every row: one per image, or one per position of a wider input.
+        int oh = win == null ? in.h() : win.outH();
+        int ow = win == null ? in.w() : win.outW();
         int k = rowLength;
         int n = outChannels();
         int m = in.batch() * oh * ow;

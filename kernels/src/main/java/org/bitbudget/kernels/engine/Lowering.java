@@ -2,6 +2,7 @@ package org.bitbudget.kernels.engine;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.graph.Graph;
@@ -9,17 +10,15 @@ import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.precision.QuantizedGraph;
-import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
-import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
-import org.bitbudget.kernels.bitserial.BitSerialFamily;
-import org.bitbudget.kernels.bitserial.Encoding;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
+import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.IntegerLowering;
 import org.bitbudget.ops.Operators;
 import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
  * Builds the integer plan of a graph by walking back from its output. Every value lives in one of
@@ -29,13 +28,15 @@ import org.bitbudget.ops.ShapeInference;
  * produce that input run on the codes (they commute with the monotone requantization, a ReLU or Clip
  * becoming its clamp), so the requantization touches the fewest values. Both forms are memoised, so
  * a value used by several layers or by an Add is computed once per form.
+ *
+ * <p>A value with no integer form (its operator has none, or an input of it has none) is a float
+ * tensor: a float island, as ONNX Runtime runs a QDQ graph. Its integer inputs are dequantized
+ * (accumulators times their units), its nodes run on the float engine's kernels (a layer without
+ * an integer kernel with its fake-quantized weight and input), and a layer reading it quantizes it to
+ * its own input format, as the fake quantizer does. Gemm and MatMul outputs of rank 3 or more keep
+ * ONNX's layout, channels last; a convolution's are NHWC.
  */
 final class Lowering {
-    /**
-     * At most this many fraction bits for a layer's accumulator: 2^-16 of a unit makes the bias's
-     * rounding negligible, and keeps the requantization multiplier far from the 2^-31 floor of its shift.
-     */
-    private static final int MAX_FRACTION_BITS = 16;
     /** Accumulator magnitudes stay below 2^30, so an Add of two never overflows int32. */
     private static final double ACC_LIMIT = 0x1p30;
 
@@ -44,13 +45,17 @@ final class Lowering {
 
     private final Graph graph;
     private final QuantizedGraph quantized;
-    private final boolean bitSerial;
-    private final boolean int16;
+    private final GemmLowering gemm;
     private final Map<String, Node> producers = new HashMap<>();
+    private final Map<String, Node> quantizedNodes = new HashMap<>();
+    private final Map<String, Node> quantizedProducers = new HashMap<>();
     private final Map<String, LayerQuantization> layerOf = new HashMap<>();
     private final Map<String, Shape> shapes;
     private final Map<String, AccValue> accs = new HashMap<>();
     private final Map<String, Integer> codes = new HashMap<>();
+    private final Map<String, Integer> floats = new HashMap<>();
+    private final Map<String, Boolean> integral = new HashMap<>();
+    private final Map<String, String> floatNodes = new LinkedHashMap<>();
     private final Map<String, LoweredLayer> lowered = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
     private int slots = 1;
@@ -58,11 +63,16 @@ final class Lowering {
     Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16) {
         this.graph = graph;
         this.quantized = quantized;
-        this.bitSerial = bitSerial;
-        this.int16 = int16;
+        this.gemm = new GemmLowering(graph, bitSerial, int16);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 producers.put(out, node);
+            }
+        }
+        for (Node node : quantized.graph().nodes()) {
+            quantizedNodes.put(node.name(), node);
+            for (String out : node.outputs()) {
+                quantizedProducers.put(out, node);
             }
         }
         for (LayerQuantization lq : quantized.layers()) {
@@ -77,20 +87,32 @@ final class Lowering {
                     "graph " + graph.name() + ": the integer engine needs one input " + "and one output");
         }
         String output = graph.outputs().getFirst().name();
-        AccValue out = accOf(output);
-        double[] unit = out.unit();
-        float[] scales = new float[unit.length];
-        for (int j = 0; j < unit.length; j++) {
-            scales[j] = (float) unit[j];
+        int outputSlot;
+        float[] scales = null;
+        if (integral(output) && !channelsLast(output)) {
+            AccValue out = accOf(output);
+            double[] unit = out.unit();
+            scales = new float[unit.length];
+            for (int j = 0; j < unit.length; j++) {
+                scales[j] = (float) unit[j];
+            }
+            outputSlot = out.slot();
+        } else {
+            List<LayerQuantization> layers = quantized.layers();
+            outputSlot = floatOf(
+                    output, layers.isEmpty() ? output : layers.getLast().layer().name());
         }
-        Map<String, KernelPath> paths = new java.util.LinkedHashMap<>();
+        Map<String, KernelPath> paths = new LinkedHashMap<>();
         for (LayerQuantization lq : quantized.layers()) {
-            LoweredLayer l = lowered.get(lq.layer().name());
+            String name = lq.layer().name();
+            LoweredLayer l = lowered.get(name);
             if (l != null) {
                 paths.put(l.name(), l.path());
+            } else if (floatNodes.containsKey(name)) {
+                paths.put(name, KernelPath.FLOAT);
             }
         }
-        return new IntegerEngine(steps, slots, out.slot(), scales, shapes.get(output), paths, threads);
+        return new IntegerEngine(steps, slots, outputSlot, scales, shapes.get(output), paths, floatNodes, threads);
     }
 
     private int newSlot() {
@@ -117,6 +139,50 @@ final class Lowering {
         return size;
     }
 
+    /**
+     * Whether the value has the accumulator form: a quantized layer's output, or what Add, ReLU/Clip,
+     * average pooling, identities and a free Flatten make of such outputs.
+     */
+    private boolean integral(String value) {
+        Boolean known = integral.get(value);
+        if (known != null) {
+            return known;
+        }
+        Node node = producers.get(value);
+        boolean result = false;
+        if (node != null && (node.outputs().size() < 2 || node.outputs().get(1).isEmpty())) {
+            result = switch (integerForm(node)) {
+                case IntegerLowering.Layer _ ->
+                    layerOf.containsKey(node.name()) && gemm.fits(node, layerOf.get(node.name()));
+                case IntegerLowering.PassThrough _, IntegerLowering.Clamp _ -> integral(node.input(0));
+                case IntegerLowering.AveragePool _ -> integral(node.input(0)) && !channelsLast(node.input(0));
+                case IntegerLowering.Flatten _ -> spatial(shape(node.input(0))) == 1 && integral(node.input(0));
+                case IntegerLowering.Add _ ->
+                    shape(node.input(0)).equals(shape(node.input(1)))
+                            && integral(node.input(0))
+                            && integral(node.input(1))
+                            && channelsLast(node.input(0)) == channelsLast(node.input(1));
+                default -> false;
+            };
+        }
+        integral.put(value, result);
+        return result;
+    }
+
+    /** Whether the accumulators of an integral value of rank 3 or more hold a Gemm or MatMul's rows, channels last. */
+    private boolean channelsLast(String value) {
+        Node node = producers.get(value);
+        if (node == null || shape(value).rank() < 3) {
+            return false;
+        }
+        return switch (integerForm(node)) {
+            case IntegerLowering.Layer _ -> !(node.op() instanceof Op.Conv);
+            case IntegerLowering.PassThrough _, IntegerLowering.Clamp _, IntegerLowering.Add _ ->
+                channelsLast(node.input(0));
+            default -> false;
+        };
+    }
+
     /** The value as accumulators, lowering what produces it on first use. */
     private AccValue accOf(String value) {
         AccValue known = accs.get(value);
@@ -124,29 +190,16 @@ final class Lowering {
             return known;
         }
         Node node = producers.get(value);
-        if (node == null) {
-            throw new IllegalArgumentException("value " + value + ": the integer engine cannot use the graph input "
-                    + "or a constant here; only a layer's input may be the graph input");
-        }
-        if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
-            throw unsupported(node, "a second output is not supported");
+        if (node == null || !integral(value)) {
+            throw new IllegalStateException("value " + value + " has no accumulator form");
         }
         LayerQuantization lq = layerOf.get(node.name());
-        IntegerLowering form = integerForm(node);
-        AccValue result = switch (form) {
-            case IntegerLowering.Layer _ when lq != null -> layer(node, lq, node.op() instanceof Op.Conv c ? c : null);
-            case IntegerLowering.PassThrough _ -> accOf(node.input(0));
+        AccValue result = switch (integerForm(node)) {
+            case IntegerLowering.Layer _ -> layer(node, lq, node.op() instanceof Op.Conv c ? c : null);
             case IntegerLowering.Clamp c -> clamp(node, c.low(), c.high());
             case IntegerLowering.AveragePool p -> averagePool(node, p.pool());
-            case IntegerLowering.Flatten _ when spatial(shape(node.input(0))) == 1 -> accOf(node.input(0));
             case IntegerLowering.Add _ -> add(node);
-            default ->
-                throw unsupported(
-                        node,
-                        "the integer engine does not run " + node.op().type()
-                                + (form instanceof IntegerLowering.Layer
-                                        ? " without a constant weight"
-                                        : " where its output feeds an Add, an average pool or the graph output"));
+            default -> accOf(node.input(0));
         };
         accs.put(value, result);
         return result;
@@ -158,12 +211,19 @@ final class Lowering {
         return Operators.of(op).integerLowering(op, node, graph.initializers());
     }
 
+    private int codesFor(String value, LayerQuantization consumer, double low, double high) {
+        boolean last = !(consumer.layer().node().op() instanceof Op.Conv);
+        return codesFor(value, consumer, low, high, last);
+    }
+
     /**
      * The value as codes of a layer's input format, clamped to the real range [low, high] that the
-     * ReLU and Clip nodes between the value and the layer impose.
+     * ReLU and Clip nodes between the value and the layer impose; {@code last} when the layer (a Gemm
+     * or MatMul) reads a value of rank 3 or more with its channels last.
      */
-    private int codesFor(String value, LayerQuantization consumer, double low, double high) {
-        String key = value + "|" + consumer.layer().name() + "|" + low + "|" + high;
+    private int codesFor(String value, LayerQuantization consumer, double low, double high, boolean channelsLast) {
+        boolean last = channelsLast && shape(value).rank() >= 3;
+        String key = value + "|" + consumer.layer().name() + "|" + low + "|" + high + "|" + last;
         Integer known = codes.get(key);
         if (known != null) {
             return known;
@@ -176,27 +236,32 @@ final class Lowering {
                 throw new IllegalArgumentException("layer " + layer + ": its input " + value
                         + " is a constant, which the integer engine does not run");
             }
-            int[] range = codeRange(consumer, low, high);
-            slot = newSlot();
-            steps.add(new Step.Quantize(
-                    layer,
-                    0,
-                    slot,
-                    consumer.precision().activations().format(),
-                    consumer.activations(),
-                    range[0],
-                    range[1]));
+            if (last) {
+                slot = quantizeFloat(floatOf(value, layer), consumer, low, high, true);
+            } else {
+                int[] range = codeRange(consumer, low, high);
+                slot = newSlot();
+                steps.add(new Step.Quantize(
+                        layer,
+                        0,
+                        slot,
+                        consumer.precision().activations().format(),
+                        consumer.activations(),
+                        range[0],
+                        range[1]));
+            }
         } else {
             slot = switch (integerForm(node)) {
-                case IntegerLowering.MaxPool p -> {
-                    int from = codesFor(node.input(0), consumer, low, high);
+                case IntegerLowering.MaxPool p
+                when !last -> {
+                    int from = codesFor(node.input(0), consumer, low, high, false);
                     int to = newSlot();
                     steps.add(new Step.MaxPool(layer, from, to, p.pool()));
                     yield to;
                 }
                 case IntegerLowering.Flatten f
                 when f.axis() == 1 -> {
-                    int from = codesFor(node.input(0), consumer, low, high);
+                    int from = codesFor(node.input(0), consumer, low, high, false);
                     if (spatial(shape(node.input(0))) == 1) {
                         yield from;
                     }
@@ -205,12 +270,102 @@ final class Lowering {
                     yield to;
                 }
                 case IntegerLowering.Clamp c ->
-                    codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()));
-                case IntegerLowering.PassThrough _ -> codesFor(node.input(0), consumer, low, high);
-                default -> requantize(accOf(value), consumer, low, high);
+                    codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()), last);
+                case IntegerLowering.PassThrough _ -> codesFor(node.input(0), consumer, low, high, last);
+                default ->
+                    integral(value) && channelsLast(value) == last
+                            ? requantize(accOf(value), consumer, low, high)
+                            : quantizeFloat(floatOf(value, layer), consumer, low, high, last);
             };
         }
         codes.put(key, slot);
+        return slot;
+    }
+
+    /**
+     * The value as a float tensor in ONNX layout; {@code layer} is the layer whose time the steps that
+     * make it count toward (the first layer that needs it).
+     */
+    private int floatOf(String value, String layer) {
+        Integer known = floats.get(value);
+        if (known != null) {
+            return known;
+        }
+        Node node = producers.containsKey(value) ? producers.get(value) : quantizedProducers.get(value);
+        int slot;
+        if (node == null) {
+            if (!value.equals(graph.inputs().getFirst().name())) {
+                throw new IllegalArgumentException("value " + value + ": no node computes it");
+            }
+            slot = newSlot();
+            steps.add(new Step.FloatInput(layer, slot, shape(value).rank()));
+        } else if (integral(value)) {
+            AccValue acc = accOf(value);
+            float[] units = new float[acc.unit().length];
+            for (int j = 0; j < units.length; j++) {
+                units[j] = (float) acc.unit()[j];
+            }
+            slot = newSlot();
+            steps.add(new Step.Dequantize(
+                    acc.layer(),
+                    acc.slot(),
+                    slot,
+                    units,
+                    channelsLast(value),
+                    shape(value).dims()));
+        } else {
+            island(node, layer);
+            slot = floats.get(value);
+        }
+        floats.put(value, slot);
+        return slot;
+    }
+
+    /**
+     * Runs {@code node} in float, as the fake-quantized graph has it: a layer with its fake-quantized
+     * weight, reading its input through its input quantizer.
+     */
+    private void island(Node node, String layer) {
+        Node run = quantizedNodes.getOrDefault(node.name(), node);
+        String owner = layerOf.containsKey(node.name()) ? node.name() : layer;
+        Map<String, Tensor> constants = quantized.graph().initializers();
+        int[] in = new int[run.inputs().size()];
+        Tensor[] fixed = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            String v = run.input(i);
+            in[i] = -1;
+            if (constants.containsKey(v)) {
+                fixed[i] = constants.get(v);
+            } else if (!v.isEmpty()) {
+                in[i] = floatOf(v, owner);
+            }
+        }
+        int[] out = new int[run.outputs().size()];
+        for (int o = 0; o < out.length; o++) {
+            out[o] = run.outputs().get(o).isEmpty() ? -1 : newSlot();
+            if (out[o] >= 0) {
+                floats.put(run.outputs().get(o), out[o]);
+            }
+        }
+        var kernel =
+                Operators.of(run.op()).floatKernel(run.op(), new FloatContext(run, constants, SgemmFamily.get(), null));
+        steps.add(new Step.FloatNode(owner, in, fixed, out, kernel));
+        floatNodes.put(run.name(), run.op().type());
+    }
+
+    /** A float tensor as codes of the consumer's input format, as the fake quantizer rounds them. */
+    private int quantizeFloat(int from, LayerQuantization consumer, double low, double high, boolean last) {
+        int[] range = codeRange(consumer, low, high);
+        int slot = newSlot();
+        steps.add(new Step.QuantizeFloat(
+                consumer.layer().name(),
+                from,
+                slot,
+                consumer.precision().activations().format(),
+                consumer.activations(),
+                range[0],
+                range[1],
+                last));
         return slot;
     }
 
@@ -340,63 +495,11 @@ final class Lowering {
     }
 
     private AccValue layer(Node node, LayerQuantization lq, Op.Conv conv) {
-        check(lq);
+        GemmLowering.check(lq);
         int in = codesFor(node.input(0), lq, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-        Tensor weight = graph.initializers().get(lq.layer().weightName());
-        LoweredLayer layer;
-        double[] accScales;
-        if (conv != null) {
-            int[] dims = weight.shape().dims();
-            int m = dims[0];
-            int cg = dims[1];
-            int window = weight.shape().size() / (m * cg);
-            int k = cg * window;
-            WeightCodes chw = lq.accumulator() != null
-                    ? WeightCodes.of(lq.accumulator(), m, k)
-                    : WeightCodes.of(weight.data(), m, k, false, lq.precision().weights());
-            // Reorder each channel's codes from ONNX's (c, ky, kx) to NHWC im2col's (ky, kx, c).
-            byte[] hwc = new byte[chw.codes().length];
-            for (int j = 0; j < m; j++) {
-                for (int ch = 0; ch < cg; ch++) {
-                    for (int p = 0; p < window; p++) {
-                        hwc[j * k + p * cg + ch] = chw.codes()[j * k + ch * window + p];
-                    }
-                }
-            }
-            WeightCodes codes = new WeightCodes(hwc, chw.scales(), m, k);
-            accScales = accumulatorScales(lq, codes.scales(), 1f);
-            layer = lowered(lq, cg * conv.group(), conv, codes, accScales, 1f);
-        } else {
-            boolean transB;
-            float alpha;
-            float beta;
-            if (node.op() instanceof Op.Gemm g) {
-                if (g.transA()) {
-                    throw unsupported(node, "Gemm with transA is not supported");
-                }
-                if (!(g.alpha() > 0)) {
-                    throw unsupported(node, "Gemm alpha must be positive, got " + g.alpha());
-                }
-                transB = g.transB();
-                alpha = g.alpha();
-                beta = g.beta();
-            } else {
-                transB = false;
-                alpha = 1f;
-                beta = 0f;
-            }
-            if (weight.shape().rank() != 2) {
-                throw unsupported(node, "the weight must be a matrix, got " + weight.shape());
-            }
-            int n = weight.shape().dim(transB ? 0 : 1);
-            int k = weight.shape().dim(transB ? 1 : 0);
-            WeightCodes codes = lq.accumulator() != null
-                    ? WeightCodes.of(lq.accumulator(), n, k)
-                    : WeightCodes.of(
-                            weight.data(), n, k, !transB, lq.precision().weights());
-            accScales = accumulatorScales(lq, codes.scales(), alpha);
-            layer = lowered(lq, k, null, codes, accScales, beta);
-        }
+        GemmLowering.Built built = gemm.build(node, lq, conv);
+        LoweredLayer layer = built.layer();
+        double[] accScales = built.accScales();
         lowered.put(layer.name(), layer);
         int slot = newSlot();
         steps.add(new Step.Layer(layer.name(), in, slot, layer));
@@ -405,134 +508,6 @@ final class Lowering {
             unit[j] = Math.scalb(accScales[j], -layer.fractionBits());
         }
         return new AccValue(slot, unit, layer.bound(), layer.name());
-    }
-
-    /** s_a * s_w[j] * alpha: the real value of one raw accumulator unit, per channel. */
-    private static double[] accumulatorScales(LayerQuantization lq, float[] weightScales, float alpha) {
-        double[] s = new double[weightScales.length];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = (double) lq.activations().scale() * weightScales[j] * alpha;
-        }
-        return s;
-    }
-
-    private LoweredLayer lowered(
-            LayerQuantization lq,
-            int inChannels,
-            Op.Conv conv,
-            WeightCodes codes,
-            double[] accScales,
-            float biasFactor) {
-        String name = lq.layer().name();
-        int n = codes.channels();
-        int k = codes.k();
-        double[] biasUnits = new double[n];
-        if (lq.layer().biasName() != null) {
-            float[] b = graph.initializers().get(lq.layer().biasName()).data();
-            if (b.length != n && b.length != 1) {
-                throw new IllegalArgumentException(
-                        "layer " + name + ": bias of " + b.length + " values for " + n + " channels");
-            }
-            for (int j = 0; j < n; j++) {
-                biasUnits[j] = b[b.length == 1 ? 0 : j] * (double) biasFactor / accScales[j];
-            }
-        }
-        // The largest |accumulator + bias| any input can give: per channel, the L1 norm of the weight
-        // codes times the largest |code - zero point| of the input format, plus |bias|.
-        NumberFormat in = lq.precision().activations().format();
-        int zeroPoint = (int) lq.activations().zeroPoint();
-        long maxInput = Math.max(Math.abs((long) in.minCode() - zeroPoint), Math.abs((long) in.maxCode() - zeroPoint));
-        double bound = 0;
-        long maxL1 = 0;
-        for (int j = 0; j < n; j++) {
-            long l1 = 0;
-            for (int p = 0; p < k; p++) {
-                l1 += Math.abs(codes.codes()[j * k + p]);
-            }
-            bound = Math.max(bound, l1 * maxInput + Math.abs(biasUnits[j]));
-            maxL1 = Math.max(maxL1, l1);
-        }
-        int used = Math.getExponent(bound + 1) + 1;
-        int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
-        int[] bias = new int[n];
-        for (int j = 0; j < n; j++) {
-            bias[j] = (int)
-                    Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE, Integer.MAX_VALUE);
-        }
-        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
-        Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
-        NumberFormat wf = lq.precision().weights().format();
-        Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
-        return new LoweredLayer(
-                name,
-                inChannels,
-                conv,
-                codes,
-                bias,
-                fractionBits,
-                Math.scalb(bound, fractionBits) + 1,
-                zeroPoint,
-                path,
-                inputEncoding,
-                in.bits(),
-                weightEncoding,
-                wf.isInteger() ? wf.bits() : 8);
-    }
-
-    /**
-     * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
-     * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
-     * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
-     * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
-     * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
-     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
-     */
-    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
-        int groups = conv == null ? 1 : conv.group();
-        NumberFormat w = lq.precision().weights().format();
-        if (bitSerial && groups == 1 && w.isInteger()) {
-            int wBits = w.signOnly() ? 1 : w.bits();
-            boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
-            boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
-            int channels = graph.initializers()
-                    .get(lq.layer().weightName())
-                    .shape()
-                    .dim(QuantizedGraph.channelAxis(lq.layer()));
-            boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
-            if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
-                return KernelPath.BIT_SERIAL;
-            }
-        }
-        long largestCode = in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
-        if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
-            return KernelPath.INT16;
-        }
-        return KernelPath.INT8;
-    }
-
-    /** Refuses precisions the integer kernels cannot run exactly. */
-    private static void check(LayerQuantization lq) {
-        String name = lq.layer().name();
-        QuantizerSpec w = lq.precision().weights();
-        boolean weightsOk = w.format().fitsInt8Codes()
-                && w.residual() == null
-                && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
-        if (!weightsOk) {
-            throw new IllegalArgumentException("layer " + name + ": the integer engine needs signed integer "
-                    + "weights of at most 8 bits or fp4-e2m1/fp6-e2m3 minifloats, per tensor or per channel, "
-                    + "without residual; got " + w);
-        }
-        QuantizerSpec a = lq.precision().activations();
-        NumberFormat f = a.format();
-        boolean activationsOk = f.isInteger()
-                && !f.signOnly()
-                && f.bits() <= 8
-                && lq.activations() != null
-                && (f.unsigned() || lq.activations().zeroPoint() == 0f);
-        if (!activationsOk) {
-            throw new IllegalArgumentException("layer " + name + ": the integer engine needs integer input "
-                    + "activations of at most 8 bits (not binary); got " + a);
-        }
     }
 
     private static IllegalArgumentException unsupported(Node node, String what) {

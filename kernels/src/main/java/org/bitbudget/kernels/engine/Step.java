@@ -3,12 +3,17 @@ package org.bitbudget.kernels.engine;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.requant.Requantization;
+import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
 
 /**
  * One step of the integer plan. Steps read and write numbered slots of a batch ({@link Codes},
- * {@link Acc} or the float {@link Images}); the plan runs them in order on every chunk of a batch.
+ * {@link Acc}, the float {@link Images}, or a float {@link Tensor} in ONNX layout inside a float
+ * island); the plan runs them in order on every chunk of a batch.
  */
 sealed interface Step {
 
@@ -260,6 +265,119 @@ sealed interface Step {
             }
             return Requantization.roundingDivideByPOT(
                     Requantization.saturatingRoundingDoublingHighMul(v, multipliers[j]), shifts[j]);
+        }
+    }
+
+    /** The chunk's input images as a float tensor of the graph input's rank, for a float island. */
+    record FloatInput(String layer, int to, int rank) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Images in = (Images) slots[0];
+            int per = in.c() * in.h() * in.w();
+            float[] data = java.util.Arrays.copyOfRange(in.data(), in.from() * per, (in.from() + in.count()) * per);
+            Shape shape = switch (rank) {
+                case 2 -> Shape.of(in.count(), in.c());
+                case 3 -> Shape.of(in.count(), in.c(), in.w());
+                default -> Shape.of(in.count(), in.c(), in.h(), in.w());
+            };
+            slots[to] = Tensor.of(shape, data);
+        }
+    }
+
+    /**
+     * Accumulators to the float tensor they stand for (each times its channel's unit), in ONNX layout:
+     * channels moved back to axis 1, or kept last for a Gemm or MatMul output ({@code channelsLast}).
+     *
+     * @param dims the value's shape at batch 1
+     */
+    record Dequantize(String layer, int from, int to, float[] units, boolean channelsLast, int[] dims) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc acc = (Acc) slots[from];
+            int c = acc.c();
+            int hw = acc.h() * acc.w();
+            int[] v = acc.values();
+            float[] out = new float[v.length];
+            for (int b = 0; b < acc.batch(); b++) {
+                for (int p = 0; p < hw; p++) {
+                    int row = (b * hw + p) * c;
+                    for (int j = 0; j < c; j++) {
+                        int o = channelsLast ? row + j : (b * c + j) * hw + p;
+                        out[o] = v[row + j] * units[j];
+                    }
+                }
+            }
+            int[] shape = dims.clone();
+            shape[0] = acc.batch();
+            slots[to] = Tensor.of(Shape.of(shape), out);
+        }
+    }
+
+    /**
+     * A float tensor quantized for one layer as {@link Quantize} quantizes the input: into codes with
+     * the channels of axis 1 innermost, or of the last axis ({@code channelsLast}, a Gemm or MatMul
+     * input, whose other axes all become rows).
+     */
+    record QuantizeFloat(
+            String layer,
+            int from,
+            int to,
+            NumberFormat format,
+            RangeSearch.Params params,
+            int min,
+            int max,
+            boolean channelsLast)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Tensor in = (Tensor) slots[from];
+            Shape s = in.shape();
+            int batch = s.dim(0);
+            int c = channelsLast ? s.dim(s.rank() - 1) : s.dim(1);
+            int hw = s.size() / Math.max(1, batch * c);
+            float[] data = in.data();
+            byte[] codes = new byte[data.length];
+            float scale = params.scale();
+            float zeroPoint = params.zeroPoint();
+            for (int b = 0; b < batch; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < hw; p++) {
+                        int i = channelsLast ? (b * hw + p) * c + ch : (b * c + ch) * hw + p;
+                        float t = data[i] / scale;
+                        if (zeroPoint != 0f) {
+                            t = (float) Math.rint(t) + zeroPoint;
+                        }
+                        codes[(b * hw + p) * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
+                    }
+                }
+            }
+            int h = !channelsLast && s.rank() == 4 ? s.dim(2) : 1;
+            slots[to] = new Codes(codes, batch, h, hw / h, c, format.minValue() >= 0);
+        }
+    }
+
+    /**
+     * One node of a float island, on the float engine's kernel: inputs from slots (or the constant
+     * where the slot is negative), outputs into slots (none where negative).
+     */
+    record FloatNode(String layer, int[] in, Tensor[] constants, int[] out, FloatKernel kernel) implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Tensor[] inputs = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) {
+                inputs[i] = in[i] < 0 ? constants[i] : (Tensor) slots[in[i]];
+            }
+            Tensor[] results;
+            try {
+                results = kernel.apply(inputs, Allocator.FRESH);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new IllegalArgumentException("node " + layer + ": " + e.getMessage(), e);
+            }
+            for (int o = 0; o < out.length && o < results.length; o++) {
+                if (out[o] >= 0) {
+                    slots[out[o]] = results[o];
+                }
+            }
         }
     }
 }

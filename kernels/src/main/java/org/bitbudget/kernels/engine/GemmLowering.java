@@ -1,0 +1,241 @@
+package org.bitbudget.kernels.engine;
+
+import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.graph.Node;
+import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.precision.LayerQuantization;
+import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.quant.Granularity;
+import org.bitbudget.ir.quant.NumberFormat;
+import org.bitbudget.ir.quant.QuantizerSpec;
+import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.bitserial.BitSerialFamily;
+import org.bitbudget.kernels.bitserial.Encoding;
+
+/**
+ * Lowers one Conv, Gemm or MatMul layer with a constant weight to a {@link LoweredLayer}: weight codes
+ * in NHWC im2col order, the bias at the resolution the accumulator's range bound leaves free, and the
+ * kernel path its formats and weights allow.
+ */
+final class GemmLowering {
+    /**
+     * At most this many fraction bits for a layer's accumulator: 2^-16 of a unit makes the bias's
+     * rounding negligible, and keeps the requantization multiplier far from the 2^-31 floor of its shift.
+     */
+    private static final int MAX_FRACTION_BITS = 16;
+
+    /**
+     * A lowered layer and the real value of one raw accumulator unit per channel.
+     *
+     * @param layer     the lowered layer
+     * @param accScales s_a * s_w[j] * alpha per channel
+     */
+    record Built(LoweredLayer layer, double[] accScales) {}
+
+    private final Graph graph;
+    private final boolean bitSerial;
+    private final boolean int16;
+
+    GemmLowering(Graph graph, boolean bitSerial, boolean int16) {
+        this.graph = graph;
+        this.bitSerial = bitSerial;
+        this.int16 = int16;
+    }
+
+    /**
+     * Whether the integer kernels take the layer's geometry: a 1-D or 2-D convolution, a Gemm without
+     * transA and with a positive alpha, a MatMul or Gemm whose weight is a matrix. Other layers run in
+     * a float island.
+     */
+    boolean fits(Node node, LayerQuantization lq) {
+        int rank = graph.initializers().get(lq.layer().weightName()).shape().rank();
+        return switch (node.op()) {
+            case Op.Conv _ -> rank == 3 || rank == 4;
+            case Op.Gemm g -> !g.transA() && g.alpha() > 0 && rank == 2;
+            default -> rank == 2;
+        };
+    }
+
+    /**
+     * The layer's weights as codes in the kernels' order, its bias, accumulator resolution and kernel.
+     *
+     * @param conv the convolution's attributes, or null for a Gemm or MatMul
+     */
+    Built build(Node node, LayerQuantization lq, Op.Conv conv) {
+        Tensor weight = graph.initializers().get(lq.layer().weightName());
+        LoweredLayer layer;
+        double[] accScales;
+        if (conv != null) {
+            int[] dims = weight.shape().dims();
+            int m = dims[0];
+            int cg = dims[1];
+            int window = weight.shape().size() / (m * cg);
+            int k = cg * window;
+            WeightCodes chw = lq.accumulator() != null
+                    ? WeightCodes.of(lq.accumulator(), m, k)
+                    : WeightCodes.of(weight.data(), m, k, false, lq.precision().weights());
+            // Reorder each channel's codes from ONNX's (c, ky, kx) to NHWC im2col's (ky, kx, c).
+            byte[] hwc = new byte[chw.codes().length];
+            for (int j = 0; j < m; j++) {
+                for (int ch = 0; ch < cg; ch++) {
+                    for (int p = 0; p < window; p++) {
+                        hwc[j * k + p * cg + ch] = chw.codes()[j * k + ch * window + p];
+                    }
+                }
+            }
+            WeightCodes codes = new WeightCodes(hwc, chw.scales(), m, k);
+            accScales = accumulatorScales(lq, codes.scales(), 1f);
+            layer = lowered(lq, cg * conv.group(), conv, codes, accScales, 1f);
+        } else {
+            boolean transB;
+            float alpha;
+            float beta;
+            if (node.op() instanceof Op.Gemm g) {
+                transB = g.transB();
+                alpha = g.alpha();
+                beta = g.beta();
+            } else {
+                transB = false;
+                alpha = 1f;
+                beta = 0f;
+            }
+            int n = weight.shape().dim(transB ? 0 : 1);
+            int k = weight.shape().dim(transB ? 1 : 0);
+            WeightCodes codes = lq.accumulator() != null
+                    ? WeightCodes.of(lq.accumulator(), n, k)
+                    : WeightCodes.of(
+                            weight.data(), n, k, !transB, lq.precision().weights());
+            accScales = accumulatorScales(lq, codes.scales(), alpha);
+            layer = lowered(lq, k, null, codes, accScales, beta);
+        }
+        return new Built(layer, accScales);
+    }
+
+    /** s_a * s_w[j] * alpha: the real value of one raw accumulator unit, per channel. */
+    private static double[] accumulatorScales(LayerQuantization lq, float[] weightScales, float alpha) {
+        double[] s = new double[weightScales.length];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = (double) lq.activations().scale() * weightScales[j] * alpha;
+        }
+        return s;
+    }
+
+    private LoweredLayer lowered(
+            LayerQuantization lq,
+            int inChannels,
+            Op.Conv conv,
+            WeightCodes codes,
+            double[] accScales,
+            float biasFactor) {
+        String name = lq.layer().name();
+        int n = codes.channels();
+        int k = codes.k();
+        double[] biasUnits = new double[n];
+        if (lq.layer().biasName() != null) {
+            float[] b = graph.initializers().get(lq.layer().biasName()).data();
+            if (b.length != n && b.length != 1) {
+                throw new IllegalArgumentException(
+                        "layer " + name + ": bias of " + b.length + " values for " + n + " channels");
+            }
+            for (int j = 0; j < n; j++) {
+                biasUnits[j] = b[b.length == 1 ? 0 : j] * (double) biasFactor / accScales[j];
+            }
+        }
+        // The largest |accumulator + bias| any input can give: per channel, the L1 norm of the weight
+        // codes times the largest |code - zero point| of the input format, plus |bias|.
+        NumberFormat in = lq.precision().activations().format();
+        int zeroPoint = (int) lq.activations().zeroPoint();
+        long maxInput = Math.max(Math.abs((long) in.minCode() - zeroPoint), Math.abs((long) in.maxCode() - zeroPoint));
+        double bound = 0;
+        long maxL1 = 0;
+        for (int j = 0; j < n; j++) {
+            long l1 = 0;
+            for (int p = 0; p < k; p++) {
+                l1 += Math.abs(codes.codes()[j * k + p]);
+            }
+            bound = Math.max(bound, l1 * maxInput + Math.abs(biasUnits[j]));
+            maxL1 = Math.max(maxL1, l1);
+        }
+        int used = Math.getExponent(bound + 1) + 1;
+        int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
+        int[] bias = new int[n];
+        for (int j = 0; j < n; j++) {
+            bias[j] = (int)
+                    Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
+        Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
+        NumberFormat wf = lq.precision().weights().format();
+        Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
+        return new LoweredLayer(
+                name,
+                inChannels,
+                conv,
+                codes,
+                bias,
+                fractionBits,
+                Math.scalb(bound, fractionBits) + 1,
+                zeroPoint,
+                path,
+                inputEncoding,
+                in.bits(),
+                weightEncoding,
+                wf.isInteger() ? wf.bits() : 8);
+    }
+
+    /**
+     * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
+     * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
+     * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
+     * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
+     * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
+     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
+     */
+    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
+        int groups = conv == null ? 1 : conv.group();
+        NumberFormat w = lq.precision().weights().format();
+        if (bitSerial && groups == 1 && w.isInteger()) {
+            int wBits = w.signOnly() ? 1 : w.bits();
+            boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
+            boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
+            int channels = graph.initializers()
+                    .get(lq.layer().weightName())
+                    .shape()
+                    .dim(QuantizedGraph.channelAxis(lq.layer()));
+            boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
+            if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
+                return KernelPath.BIT_SERIAL;
+            }
+        }
+        long largestCode = in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
+        if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
+            return KernelPath.INT16;
+        }
+        return KernelPath.INT8;
+    }
+
+    /** Refuses precisions the integer kernels cannot run exactly. */
+    static void check(LayerQuantization lq) {
+        String name = lq.layer().name();
+        QuantizerSpec w = lq.precision().weights();
+        boolean weightsOk = w.format().fitsInt8Codes()
+                && w.residual() == null
+                && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
+        if (!weightsOk) {
+            throw new IllegalArgumentException("layer " + name + ": the integer engine needs signed integer "
+                    + "weights of at most 8 bits or fp4-e2m1/fp6-e2m3 minifloats, per tensor or per channel, "
+                    + "without residual; got " + w);
+        }
+        QuantizerSpec a = lq.precision().activations();
+        NumberFormat f = a.format();
+        boolean activationsOk = f.isInteger()
+                && !f.signOnly()
+                && f.bits() <= 8
+                && lq.activations() != null
+                && (f.unsigned() || lq.activations().zeroPoint() == 0f);
+        if (!activationsOk) {
+            throw new IllegalArgumentException("layer " + name + ": the integer engine needs integer input "
+                    + "activations of at most 8 bits (not binary); got " + a);
+        }
+    }
+}
