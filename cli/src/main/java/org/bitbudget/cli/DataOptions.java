@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
@@ -13,6 +14,7 @@ import org.bitbudget.data.ReadOptions;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.pipeline.NormalizationCheck;
 import picocli.CommandLine.Option;
 
 /** {@code --data} and {@code --normalize}, shared by every command that reads images. */
@@ -122,5 +124,63 @@ final class DataOptions {
             list.add(v);
         }
         return list;
+    }
+
+    @Option(
+            names = "--calibration-data",
+            paramLabel = "D",
+            description = "The data calibration, sensitivity and the search see (default: the train split of "
+                    + "idx data, else a seeded 20% of --data, the rest evaluated)")
+    String calibrationData;
+
+    /**
+     * The calibration and evaluation sets when {@code evaluated} of {@code --data} is scored: {@code
+     * --calibration-data} (its train split for idx data), else the other split, else a split of
+     * {@code --data} seeded with {@code seed}.
+     */
+    DataSets sets(Split evaluated, long seed) {
+        DataSource evaluation = open(evaluated);
+        Split other = evaluated == Split.TEST ? Split.TRAIN : Split.TEST;
+        if (calibrationData == null) {
+            return DataSets.choose(evaluation, null, open(other), seed);
+        }
+        DataSource calibration = calibration(Split.TRAIN);
+        if (DataSets.sameSamples(calibration, evaluation)) {
+            throw new UserInputException(
+                    "--calibration-data " + calibrationData,
+                    "holds the samples --data evaluates (" + evaluation.name() + "); give other data");
+        }
+        return DataSets.choose(evaluation, calibration, null, seed);
+    }
+
+    /**
+     * Prints one warning line on stderr when no normalisation was given or stored and {@code data}
+     * look unnormalised for {@code graph} ({@link NormalizationCheck}).
+     */
+    void warnIfUnnormalised(Graph graph, Path model, DataSource data, Normalization norm, int threads) {
+        if (normalize != null || graph.metadata().containsKey(Normalization.METADATA_KEY)) {
+            return;
+        }
+        NormalizationCheck.check(graph, data, norm, threads)
+                .ifPresent(f -> System.err.println("bitbudget: warning: " + model + ": " + f.text()
+                        + "; if the model expects normalised inputs, give --normalize " + f.suggested()));
+    }
+
+    /** {@code --calibration-data} (its train split for idx data), else split {@code split} of {@code --data}. */
+    DataSource calibration(Split split) {
+        if (calibrationData == null) {
+            return open(split);
+        }
+        try {
+            return DataSources.open(calibrationData, Split.TRAIN, readOptions());
+        } catch (UserInputException e) {
+            if (e.source().equals(calibrationData)) {
+                throw new UserInputException(
+                        "--calibration-data " + calibrationData,
+                        e.getMessage().substring(calibrationData.length() + 2),
+                        e);
+            }
+            throw e;
+        }
     }
 }

@@ -12,15 +12,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.engine.IntegerEngine;
 import picocli.CommandLine.Command;
@@ -31,6 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
+        resourceBundle = RegistryHelp.BUNDLE,
         description = "Run a model on a data split and report top-1 accuracy and images per second.")
 final class EvalCommand implements Callable<Integer> {
     /** Images per engine call: large enough to keep both cores busy, small enough for a lively progress bar. */
@@ -74,6 +79,9 @@ final class EvalCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    MetricOption metricOption;
+
+    @Mixin
     QuantizeOptions quantize;
 
     @Option(
@@ -100,11 +108,20 @@ final class EvalCommand implements Callable<Integer> {
         }
         Graph graph = model.load(dataOptions, whichSplit);
         Normalization norm = dataOptions.normalization(graph, model.model);
-        DataSource dataset = dataOptions.open(whichSplit);
+        // With a config, calibration and evaluation are disjoint sets: the other split, or a seeded split.
+        DataSets sets = config == null ? null : dataOptions.sets(whichSplit, quantize.seed);
+        DataSource dataset = sets == null ? dataOptions.open(whichSplit) : sets.evaluation();
         if (limit != null) {
             dataset = dataset.limit(limit);
         }
         checkInput(graph, dataset);
+        Metric metric = metricOption.resolve(dataset);
+        dataOptions.warnIfUnnormalised(
+                graph,
+                model.model,
+                dataset,
+                norm,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
         boolean integer = switch (engineName) {
             case "float" -> false;
             case "integer" -> true;
@@ -117,15 +134,20 @@ final class EvalCommand implements Callable<Integer> {
         }
         QuantizedGraph quantized = null;
         if (config != null) {
-            Split calibrationSplit = whichSplit == Split.TEST ? Split.TRAIN : Split.TEST;
             quantized = quantize.apply(
-                    quantize.load(config, graph), config, graph, model.model, dataOptions, calibrationSplit);
+                    quantize.load(config, graph), config, graph, model.model, dataOptions, sets::calibration);
         }
         FloatEngine.Builder builder = FloatEngine.builder(quantized == null ? graph : quantized.graph());
         if (threads != null) {
             builder.threads(threads);
         }
         FloatEngine floatEngine = builder.build();
+        FloatEngine.Builder referenceBuilder = FloatEngine.builder(graph);
+        if (threads != null) {
+            referenceBuilder.threads(threads);
+        }
+        // Label-free metrics compare with the float model; without a config that is the model itself.
+        FloatEngine reference = quantized != null && !metric.needsLabels() ? referenceBuilder.build() : null;
         UnaryOperator<Tensor> engine = floatEngine::predict;
         if (integer) {
             try {
@@ -140,9 +162,10 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         int n = dataset.size();
-        int[] labels = dataset.labels();
+        int[] labels = dataset.labelled() ? dataset.labels() : null;
         int classes = -1;
         float[] allLogits = null;
+        float[] referenceLogits = null;
         int correct = 0;
         int[] predictions = new int[n];
         long nanos = 0;
@@ -165,13 +188,18 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 if (classes < 0) {
                     classes = out.shape().dim(1);
-                    allLogits = logits != null ? new float[n * classes] : null;
+                    allLogits = new float[n * classes];
+                    referenceLogits = reference != null ? new float[n * classes] : allLogits;
                 }
                 int[] batchPredictions = Classification.predictions(out);
                 System.arraycopy(batchPredictions, 0, predictions, from, count);
-                correct += Classification.correct(batchPredictions, labels, from);
-                if (allLogits != null) {
-                    System.arraycopy(out.data(), 0, allLogits, from * classes, out.data().length);
+                if (labels != null) {
+                    correct += Classification.correct(batchPredictions, labels, from);
+                }
+                System.arraycopy(out.data(), 0, allLogits, from * classes, out.data().length);
+                if (reference != null) {
+                    float[] r = reference.predict(images).data();
+                    System.arraycopy(r, 0, referenceLogits, from * classes, r.length);
                 }
                 progress.stepBy(count);
             }
@@ -179,13 +207,24 @@ final class EvalCommand implements Callable<Integer> {
         if (logits != null) {
             writeLogits(logits, labels, predictions, allLogits, classes);
         }
-        double accuracy = n == 0 ? 0 : (double) correct / n;
+        double accuracy = labels == null ? Double.NaN : n == 0 ? 0 : (double) correct / n;
+        double score = n == 0
+                ? Double.NaN
+                : metric.score(
+                        Tensor.of(Shape.of(n, classes), allLogits),
+                        Tensor.of(Shape.of(n, classes), referenceLogits),
+                        labels);
         double seconds = nanos / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model.model.toString());
         result.put("data", dataset.name());
         result.put("normalize", DataOptions.json(norm));
-        result.put("accuracy", accuracy);
+        result.put("accuracy", Double.isNaN(accuracy) ? null : accuracy);
+        result.put("metric", metric.name());
+        result.put("score", Double.isNaN(score) ? null : score);
+        if (sets != null) {
+            result.put("data_sets", sets.origin());
+        }
         result.put("correct", correct);
         result.put("samples", n);
         result.put("images_per_second", seconds > 0 ? n / seconds : 0);
@@ -201,6 +240,22 @@ final class EvalCommand implements Callable<Integer> {
         if (json.json) {
             System.out.println(JsonOption.toJson(result));
         } else {
+            if (sets != null) {
+                System.out.println(sets.origin());
+            }
+            if (!metric.name().equals(Top1Metric.NAME)) {
+                System.out.printf(Locale.ROOT, "%s %.6g on %s%n", metric.name(), score, dataset.name());
+            }
+            if (labels == null) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d samples of %s (no labels), %.0f images/s (%s engine)%n",
+                        n,
+                        dataset.name(),
+                        n / Math.max(seconds, 1e-9),
+                        engineName);
+                return 0;
+            }
             System.out.printf(
                     Locale.ROOT,
                     "accuracy %.4f (%d of %d) on %s, %.0f images/s (%s engine)%n",
@@ -252,7 +307,7 @@ final class EvalCommand implements Callable<Integer> {
                 for (int i = 0; i < predictions.length; i++) {
                     List<Object> row = new ArrayList<>(classes + 3);
                     row.add(i);
-                    row.add(labels[i]);
+                    row.add(labels == null ? "" : labels[i]);
                     row.add(predictions[i]);
                     for (int c = 0; c < classes; c++) {
                         row.add(logits[i * classes + c]);

@@ -1,7 +1,9 @@
 package org.bitbudget.cli;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.bitbudget.data.Calibration;
+import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FakeQuantization;
@@ -19,7 +21,8 @@ final class QuantizeOptions {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "1000",
-            description = "Train-split images that calibrate activation ranges (default: ${DEFAULT-VALUE})")
+            description = "Images that calibrate activation ranges, drawn from the calibration set (the train "
+                    + "split, or --calibration-data) (default: ${DEFAULT-VALUE})")
     int calibrationImages;
 
     @Option(
@@ -42,6 +45,17 @@ final class QuantizeOptions {
      */
     QuantizedGraph apply(
             PrecisionConfig precision, Path config, Graph graph, Path model, DataOptions data, Split calibrationSplit) {
+        return apply(precision, config, graph, model, data, () -> data.calibration(calibrationSplit));
+    }
+
+    /** {@link #apply} calibrating on the samples {@code calibrationSet} opens (when a layer needs them). */
+    QuantizedGraph apply(
+            PrecisionConfig precision,
+            Path config,
+            Graph graph,
+            Path model,
+            DataOptions data,
+            Supplier<DataSource> calibrationSet) {
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
         }
@@ -49,7 +63,7 @@ final class QuantizeOptions {
         if (graph.layers().stream()
                 .anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
             Normalization norm = data.normalization(graph, model);
-            calibration = Calibration.sample(data.open(calibrationSplit), calibrationImages, seed, norm);
+            calibration = Calibration.sample(calibrationSet.get(), calibrationImages, seed, norm);
         }
         try {
             return FakeQuantization.apply(graph, precision, calibration);

@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.ListResourceBundle;
 import java.util.function.Function;
 import org.bitbudget.costs.CostModels;
+import org.bitbudget.data.metric.Metrics;
 import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.sensitivity.Estimators;
 
 /**
  * The registered estimators, strategies and cost models, one {@code name  description} line each,
  * as the resource bundle of the commands whose option descriptions show them with
- * {@code ${bundle:estimators}}, {@code ${bundle:strategies}} and {@code ${bundle:cost-models}}. Built
+ * {@code ${bundle:estimators}}, {@code ${bundle:strategies}}, {@code ${bundle:cost-models}} and
+ * {@code ${bundle:metrics}}. Built
  * from the registries, so a new entry appears in {@code --help} without editing a command.
  */
 public final class RegistryHelp extends ListResourceBundle {
@@ -27,6 +29,7 @@ public final class RegistryHelp extends ListResourceBundle {
             },
             {"cost-models", lines(CostModels.REGISTRY.entries(), CostModels.Entry::name, CostModels.Entry::description)
             },
+            {"metrics", lines(Metrics.REGISTRY.entries(), Metrics.Entry::name, Metrics.Entry::description)},
         };
     }
 

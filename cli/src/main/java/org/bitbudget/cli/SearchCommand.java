@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bitbudget.data.DataSource;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.experiments.report.ResultFiles;
@@ -54,6 +54,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Mixin
+    MetricOption metric;
 
     @Option(
             names = "--budget",
@@ -111,15 +114,15 @@ final class SearchCommand implements Callable<Integer> {
             names = "--fitness",
             paramLabel = "F",
             description = "What ga and nsga2 maximise: predicted (minus the summed damage; default) or measured "
-                    + "(accuracy on the calibration images)")
+                    + "(the metric's score on the calibration images)")
     String fitness;
 
     @Option(
             names = "--max-drop",
             paramLabel = "D",
             description = "An accuracy target instead of the most accuracy: the cheapest config (on the first "
-                    + "budget's cost, else size) within D of float on the calibration images, e.g. 0.5pp; "
-                    + "checked on the test split")
+                    + "budget's cost, else size) within D of float on the calibration images, e.g. 0.5pp, by "
+                    + "the metric (top1, top5 or agreement); checked on the evaluation set")
     String maxDrop;
 
     @Option(
@@ -139,13 +142,14 @@ final class SearchCommand implements Callable<Integer> {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "512",
-            description = "Calibration images, the first N of the train split (default: ${DEFAULT-VALUE})")
+            description = "Calibration images, the first N of the calibration set (the train split, or "
+                    + "--calibration-data) (default: ${DEFAULT-VALUE})")
     int calibration;
 
     @Option(
             names = "--limit",
             paramLabel = "N",
-            description = "Evaluate on the first N test images only (default: the whole test split)")
+            description = "Evaluate on the first N images of the evaluation set only (default: all of it)")
     Integer limit;
 
     @Option(
@@ -168,8 +172,13 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
-        DataSource train = dataOptions.open(Split.TRAIN);
-        DataSource test = dataOptions.open(Split.TEST);
+        DataSets sets = dataOptions.sets(Split.TEST, seed);
+        dataOptions.warnIfUnnormalised(
+                graph,
+                model.model,
+                sets.evaluation(),
+                norm,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }
@@ -177,7 +186,7 @@ final class SearchCommand implements Callable<Integer> {
         Files.deleteIfExists(out.resolve("result.json"));
         AtomicBoolean cancel = new AtomicBoolean();
         List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
-        SearchPipeline.Builder builder = SearchPipeline.builder(graph, new SearchData(train, test, norm))
+        SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))
                 .modelName(model.model.toString())
                 .weightFormats(formats)
                 .activationFormats(activations)
@@ -199,6 +208,7 @@ final class SearchCommand implements Callable<Integer> {
         if (maxDrop != null) {
             builder.maxDrop(maxDrop);
         }
+        builder.metric(metric.resolve(sets.evaluation()).name());
         if (threads != null) {
             builder.threads(threads);
         }
@@ -259,6 +269,13 @@ final class SearchCommand implements Callable<Integer> {
         }
     }
 
+    /** A drop in percentage points for a metric scoring a share of samples, else in the metric's unit. */
+    private static String drop(Outcome o, double drop) {
+        return o.metric().share()
+                ? String.format(Locale.ROOT, "%.2f pp", 100 * drop)
+                : String.format(Locale.ROOT, "%.6g", drop);
+    }
+
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
     static Duration parseDuration(String text) {
@@ -312,9 +329,12 @@ final class SearchCommand implements Callable<Integer> {
                 model.model,
                 result.budgets().isEmpty() ? "none" : String.join(" and ", result.budgets()),
                 result.estimator());
+        System.out.println(result.data());
         System.out.printf(
                 Locale.ROOT,
-                "accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                "%s %.6g, accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                result.metric(),
+                result.score(),
                 result.accuracy(),
                 result.engine(),
                 bytes(result.costs().get("size")),
@@ -322,16 +342,21 @@ final class SearchCommand implements Callable<Integer> {
                 result.stoppedEarly() ? " (stopped early: best found so far)" : "");
         System.out.printf(
                 Locale.ROOT,
-                "float %.4f, drop %.2f pp; calibration score %.4f (float %.4f)%n",
+                "float %s %.6g (accuracy %.4f), drop %s; calibration %s %.6g (float %.6g)%n",
+                result.metric(),
+                o.floatEvaluationScore(),
                 o.floatAccuracy(),
-                100 * result.drop(),
+                drop(o, result.drop()),
+                result.metric(),
                 o.score(),
                 o.floatScore());
         if (o.bestUniform() != null) {
             System.out.printf(
                     Locale.ROOT,
-                    "best feasible uniform config: %s, accuracy %.4f, calibration score %.4f, size %s%n",
+                    "best feasible uniform config: %s, %s %.6g, accuracy %.4f, calibration score %.6g, size %s%n",
                     o.bestUniform().uniform(),
+                    result.metric(),
+                    o.bestUniform().score(),
                     o.bestUniform().accuracy(),
                     o.bestUniform().calibrationScore(),
                     bytes(o.bestUniform().costs().get("size")));
@@ -341,7 +366,7 @@ final class SearchCommand implements Callable<Integer> {
         if (o.target() != null) {
             System.out.printf(
                     Locale.ROOT,
-                    "%s: drop %.2f pp on the calibration images (%s), %.2f pp on the test split (%s)%n",
+                    "%s: drop %.2f pp on the calibration images (%s), %.2f pp on the evaluation set (%s)%n",
                     o.target().text(),
                     100 * o.calibrationDrop(),
                     o.target().met(o.score(), o.floatScore()) ? "met" : "missed",
@@ -356,8 +381,10 @@ final class SearchCommand implements Callable<Integer> {
         for (SearchPipeline.Point u : result.uniform()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %-24s accuracy %.4f, calibration %.4f, size %s%s%n",
+                    "  %-24s %s %.6g, accuracy %.4f, calibration %.6g, size %s%s%n",
                     u.uniform(),
+                    result.metric(),
+                    u.score(),
                     u.accuracy(),
                     u.calibrationScore(),
                     bytes(u.costs().get("size")),

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
+import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
@@ -51,6 +53,9 @@ final class SensitivityCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    MetricOption metricOption;
+
     @Option(
             names = "--estimator",
             paramLabel = "E",
@@ -81,7 +86,8 @@ final class SensitivityCommand implements Callable<Integer> {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "512",
-            description = "Calibration images: the first N of the train split (default: ${DEFAULT-VALUE})")
+            description = "Calibration images: the first N of the calibration set (the train split, or "
+                    + "--calibration-data) (default: ${DEFAULT-VALUE})")
     int calibration;
 
     @Option(
@@ -167,21 +173,24 @@ final class SensitivityCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
-        DataSource train = dataOptions.open(Split.TRAIN);
+        DataSets sets = dataOptions.sets(Split.TEST, seed);
+        DataSource train = sets.calibration();
+        Metric metric = metricOption.resolve(sets.evaluation());
         int n = Math.min(calibration, train.size());
         SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)
                 .calibration(train.batch(0, n, norm), Arrays.copyOf(train.labels(), n))
                 .precisions(candidates)
                 .seed(seed)
                 .hessianSamples(hessianSamples)
-                .hessianImages(hessianImages);
+                .hessianImages(hessianImages)
+                .metric(metric);
         if (threads != null) {
             builder.threads(threads);
         }
         SensitivityProblem problem = builder.build();
         DataSource test = null;
         if (withLeaderboard) {
-            test = dataOptions.open(Split.TEST);
+            test = sets.evaluation();
             if (limit != null) {
                 test = test.limit(limit);
             }
@@ -235,7 +244,7 @@ final class SensitivityCommand implements Callable<Integer> {
                     seconds,
                     boardPath)));
         } else {
-            printText(table, board, estimatorSeconds, evaluationSeconds, test, boardPath);
+            printText(table, board, estimatorSeconds, evaluationSeconds, test, boardPath, metric.name(), sets.origin());
         }
         return 0;
     }
@@ -338,6 +347,7 @@ final class SensitivityCommand implements Callable<Integer> {
         m.put("data", dataOptions.data);
         m.put("layers", graph.layers().size());
         m.put("calibration", problem.size());
+        m.put("metric", problem.metric().name());
         m.put("table", table.rows().stream().map(SensitivityCommand::row).toList());
         if (board != null) {
             m.put("evaluation", Map.of("split", "test", "samples", test.size()));
@@ -376,7 +386,9 @@ final class SensitivityCommand implements Callable<Integer> {
             Map<String, Double> estimatorSeconds,
             double evaluationSeconds,
             DataSource test,
-            Path boardPath) {
+            Path boardPath,
+            String metric,
+            String origin) {
         System.out.printf(
                 Locale.ROOT,
                 "%d rows (%d layers x %d precisions x %d estimators) -> %s%n",
@@ -386,6 +398,7 @@ final class SensitivityCommand implements Callable<Integer> {
                 table.estimators().size(),
                 out);
         estimatorSeconds.forEach((name, s) -> System.out.printf(Locale.ROOT, "%-13s %8.2f s%n", name, s));
+        System.out.println("measured damage by metric " + metric + "; " + origin);
         if (board != null) {
             System.out.printf(
                     Locale.ROOT,

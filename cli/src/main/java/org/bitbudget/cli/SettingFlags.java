@@ -30,6 +30,7 @@ final class SettingFlags {
             case PARETO_POINTS -> "--pareto";
             case FITNESS -> "--fitness";
             case MAX_DROP -> "--max-drop";
+            case METRIC -> "--metric";
         };
     }
 

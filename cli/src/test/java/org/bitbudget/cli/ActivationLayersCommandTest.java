@@ -61,6 +61,8 @@ class ActivationLayersCommandTest {
                 VIT.toString(),
                 "--data",
                 "fashion-mnist",
+                "--normalize",
+                "0.2860,0.3530",
                 "--limit",
                 "10",
                 "--calibration",

@@ -57,7 +57,11 @@ class SearchCommandTest {
                 "drop",
                 "calibration_score",
                 "replaced_by",
-                "best_uniform")) {
+                "best_uniform",
+                "metric",
+                "score",
+                "data_sets",
+                "float_score")) {
             assertTrue(j.has(field), "JSON has " + field);
         }
         assertEquals("ilp", j.get("strategy").asText());
@@ -69,7 +73,9 @@ class SearchCommandTest {
         }
         List<String> csv = Files.readAllLines(out.resolve("pareto.csv"));
         assertTrue(
-                csv.getFirst().startsWith("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,"),
+                csv.getFirst()
+                        .startsWith("kind,budget_cost,budget_limit,accuracy,metric,score,engine,predicted_damage,drop,"
+                                + "calibration_score,feasible,"),
                 csv.getFirst());
         assertTrue(csv.getLast().startsWith("chosen,"), csv.getLast());
         assertTrue(csv.stream().anyMatch(line -> line.startsWith("float,")), "the float model's row");

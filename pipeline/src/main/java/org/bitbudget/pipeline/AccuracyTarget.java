@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * An accuracy target, the other way to ask for a config: instead of the most accuracy under a budget,
  * the cheapest config (on the first summed cost) whose score on the calibration images stays within
  * {@code maxDrop} of the float model's, or reaches {@code minScore} (AIMET AMP's allowed accuracy drop).
- * Exactly one of the two is a number, the other NaN.
+ * Exactly one of the two is a number, the other NaN. Scores are by the run's metric, which must be a
+ * share of samples where larger is better (top1, top5, agreement; {@link Scoring} refuses others).
  *
  * @param maxDrop  the largest allowed drop from the float score, as a fraction (0.005 = 0.5 pp)
  * @param minScore the smallest allowed score, 0…1

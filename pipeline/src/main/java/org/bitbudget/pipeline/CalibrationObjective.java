@@ -5,12 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.search.Evaluator;
 
 /**
- * The calibration objective: a config's score (today top-1 accuracy; higher is better) measured by
- * fake quantization on the calibration images, which the sensitivity phase saw and the evaluation
+ * The calibration objective: a config's score by the run's {@link Metric} (top-1 accuracy by
+ * default; better is the metric's direction, {@link #utility}) measured by fake quantization on the
+ * calibration images, which the sensitivity phase saw and the evaluation
  * never does. Every config any phase measures through it is remembered with who measured it first, so
  * the run can prove its answer is at least as good as everything it measured ({@link GuaranteePhase}).
  * Thread-safe: the genetic strategies measure from several threads; each distinct config is measured
@@ -21,7 +23,7 @@ public final class CalibrationObjective {
      * A measured config.
      *
      * @param config the choice per layer
-     * @param score  its calibration score
+     * @param score  its calibration score by the metric (not turned: a KL divergence stays positive)
      * @param source what measured it first: {@code strategy}, {@code greedy}, {@code pareto}, {@code
      *               uniform int4}, {@code ga population}, …
      */
@@ -39,6 +41,7 @@ public final class CalibrationObjective {
     private final Candidates candidates;
     private final ConfigEvaluator evaluator;
     private final ConfigEvaluator perThread;
+    private final Metric metric;
     private final Map<String, Measured> measured = new ConcurrentHashMap<>();
 
     /**
@@ -46,14 +49,37 @@ public final class CalibrationObjective {
      * @param samples    the run's images; only the calibration images are used
      * @param candidates the candidates a choice indexes
      * @param threads    worker threads of one measurement made by a phase
+     * @param metric     what the score is
      */
-    public CalibrationObjective(Graph graph, SearchData.Samples samples, Candidates candidates, int threads) {
+    public CalibrationObjective(
+            Graph graph, SearchData.Samples samples, Candidates candidates, int threads, Metric metric) {
         this.candidates = candidates;
+        this.metric = metric;
         this.evaluator = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), threads);
+                graph,
+                samples.calibrationImages(),
+                samples.calibrationImages(),
+                samples.calibrationLabels(),
+                threads,
+                metric);
         // One thread per call for the strategies that measure: they call from their own worker threads.
         this.perThread = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.calibrationImages(), samples.calibrationLabels(), 1);
+                graph,
+                samples.calibrationImages(),
+                samples.calibrationImages(),
+                samples.calibrationLabels(),
+                1,
+                metric);
+    }
+
+    /** The metric the scores are by. */
+    public Metric metric() {
+        return metric;
+    }
+
+    /** {@code score} turned so that larger is better (the metric's utility): what "better" compares. */
+    public double utility(double score) {
+        return metric.utility(score);
     }
 
     /** The score of {@code config} (one choice per layer), measured once and remembered under {@code source}. */
@@ -61,9 +87,12 @@ public final class CalibrationObjective {
         return score(config, source, evaluator);
     }
 
-    /** The objective as the strategies see it, remembering what they measure under {@code source}. */
+    /**
+     * The objective as the strategies see it (the utility, which they maximise), remembering what they
+     * measure under {@code source}.
+     */
     public Evaluator evaluator(String source) {
-        return config -> score(config, source, perThread);
+        return config -> metric.utility(score(config, source, perThread));
     }
 
     private double score(int[] config, String source, ConfigEvaluator on) {
@@ -71,14 +100,14 @@ public final class CalibrationObjective {
                         Arrays.toString(config),
                         k -> new Measured(
                                 config,
-                                on.measure(candidates.config(config), false).accuracy(),
+                                on.measure(candidates.config(config), false).score(),
                                 source))
                 .score();
     }
 
     /** The float model's score on the calibration images, the reference of every drop. */
     public double floatScore() {
-        return evaluator.floatAccuracy();
+        return evaluator.floatScore();
     }
 
     /** Every config measured so far, in no particular order. */

@@ -14,7 +14,8 @@ import org.bitbudget.search.SearchProblem;
  * damages), and layers that interact can make its pick worse than a config it never preferred; when a
  * measured config beats the pick, the run returns that one and says what it was.
  *
- * <p>Without an accuracy target "better" is a higher calibration score (ties keep the strategy's pick,
+ * <p>Scores are by the run's metric and "higher" means better in its direction ({@link
+ * CalibrationObjective#utility}). Without an accuracy target "better" is a higher calibration score (ties keep the strategy's pick,
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
  */
@@ -53,7 +54,7 @@ public final class GuaranteePhase {
             // Greedy repair found no feasible config: it adds nothing to the comparison.
         }
         CalibrationObjective.Measured chosen = new CalibrationObjective.Measured(pick, pickScore, "strategy");
-        Comparator<CalibrationObjective.Measured> better = order(problem, floatScore);
+        Comparator<CalibrationObjective.Measured> better = order(problem, objective, floatScore);
         CalibrationObjective.Measured best = objective.measured().stream()
                 .filter(m -> problem.feasible(m.config()))
                 .min(better.thenComparing(byCost(problem)).thenComparing(m -> Arrays.toString(m.config())))
@@ -66,9 +67,11 @@ public final class GuaranteePhase {
     }
 
     /** Best first; configs that compare equal are equally good (ties keep the strategy's pick). */
-    private Comparator<CalibrationObjective.Measured> order(SearchProblem problem, double floatScore) {
-        Comparator<CalibrationObjective.Measured> byScore =
-                Comparator.comparingDouble(CalibrationObjective.Measured::score).reversed();
+    private Comparator<CalibrationObjective.Measured> order(
+            SearchProblem problem, CalibrationObjective objective, double floatScore) {
+        Comparator<CalibrationObjective.Measured> byScore = Comparator.comparingDouble(
+                        (CalibrationObjective.Measured m) -> objective.utility(m.score()))
+                .reversed();
         if (target == null) {
             return byScore;
         }

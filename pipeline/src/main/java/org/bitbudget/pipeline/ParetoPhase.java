@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.bitbudget.costs.CostTable;
+import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Candidate;
 import org.bitbudget.search.ParetoSweep;
@@ -13,12 +14,12 @@ import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 
 /**
- * Phase 6, Pareto: the front of accuracy against the first budget's cost (the problem re-solved at
+ * Phase 6, Pareto: the front of the metric's score (and accuracy) against the first budget's cost (the problem re-solved at
  * evenly spaced limits of that cost) and every uniform config, each measured by fake quantization on
  * the evaluation images so that points compare with each other, and on the calibration objective so
  * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was
  * measured, not what was predicted: a swept point that a measured point as cheap or cheaper beats on
- * accuracy is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
+ * the metric's score (in its direction) is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
  * predictions can be judged, but not on the front). The uniform configs are measured first; the
  * uniform configs and the sweep stop at the run's deadline.
  */
@@ -64,6 +65,7 @@ public final class ParetoPhase {
                     Double.NaN,
                     config,
                     m.accuracy(),
+                    m.score(),
                     m.engine(),
                     problem.damage(choice),
                     costs.totals(config),
@@ -88,6 +90,7 @@ public final class ParetoPhase {
                         p.budget(),
                         config,
                         m.accuracy(),
+                        m.score(),
                         m.engine(),
                         c.damage(),
                         costs.totals(config),
@@ -98,7 +101,7 @@ public final class ParetoPhase {
                 progress.step();
             }
         }
-        return new Front(markDominated(pareto, uniform), uniform);
+        return new Front(markDominated(pareto, uniform, evaluator.metric()), uniform);
     }
 
     /** The cost the sweep runs over: the first budget's, size when there is none. */
@@ -110,18 +113,20 @@ public final class ParetoPhase {
 
     /**
      * The swept points, each marked dominated when another measured point (swept or uniform) costs at
-     * most as much on the swept cost and is more accurate, or costs less and is as accurate.
+     * most as much on the swept cost and scores better by {@code metric}, or costs less and scores as well.
      */
     private static List<SearchPipeline.Point> markDominated(
-            List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform) {
+            List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform, Metric metric) {
         List<SearchPipeline.Point> all = new ArrayList<>(pareto);
         all.addAll(uniform);
         List<SearchPipeline.Point> out = new ArrayList<>();
         for (SearchPipeline.Point p : pareto) {
             double cost = p.costs().get(p.cost());
+            double utility = metric.utility(p.score());
             boolean dominated = all.stream().anyMatch(q -> {
                 double qc = q.costs().get(p.cost());
-                return qc <= cost && q.accuracy() > p.accuracy() || qc < cost && q.accuracy() >= p.accuracy();
+                double qu = metric.utility(q.score());
+                return qc <= cost && qu > utility || qc < cost && qu >= utility;
             });
             out.add(dominated ? p.asDominated() : p);
         }
@@ -140,11 +145,14 @@ public final class ParetoPhase {
             uniform = List.copyOf(uniform);
         }
 
-        /** The feasible uniform config with the best calibration score (ties: the cheaper on {@code cost}), or null. */
-        public SearchPipeline.Point bestUniform(String cost) {
+        /**
+         * The feasible uniform config with the best calibration score by {@code metric} (ties: the
+         * cheaper on {@code cost}), or null.
+         */
+        public SearchPipeline.Point bestUniform(String cost, Metric metric) {
             return uniform.stream()
                     .filter(SearchPipeline.Point::feasible)
-                    .min(Comparator.comparingDouble(SearchPipeline.Point::calibrationScore)
+                    .min(Comparator.comparingDouble((SearchPipeline.Point p) -> metric.utility(p.calibrationScore()))
                             .reversed()
                             .thenComparingDouble(p -> p.costs().getOrDefault(cost, 0.0)))
                     .orElse(null);

@@ -9,18 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bitbudget.ir.UnknownNameException;
+import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.GeneticStrategy;
-import org.bitbudget.search.Nsga2Strategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
-import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.search.SearchStrategy;
-import org.bitbudget.search.UnknownStrategyException;
-import org.bitbudget.sensitivity.Estimators;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityTable;
 
@@ -33,8 +29,12 @@ import org.bitbudget.sensitivity.SensitivityTable;
  * them, times them and reports them to a {@link RunProgress}. Immutable; build one with {@link
  * #builder(Graph, SearchData)}, run it with {@link #run()} as often as you like.
  *
- * <p>Calibration (activation ranges, sensitivity) uses the first {@code calibration} images of the
- * train split; accuracy is measured on the test split. The chosen config is evaluated on the integer
+ * <p>Calibration (activation ranges, sensitivity, measured fitness, the guarantee) uses the first
+ * {@code calibration} images of the calibration set; the reported score is measured on the evaluation
+ * set, which shares no sample with it ({@link SearchData}). Configs are scored by a {@link Metric}
+ * (default: top-1 with labels, top-1 agreement with the float model without; {@link Scoring}); a
+ * calibration set without labels gets the float model's predictions as labels for the estimators
+ * that need them. The chosen config is evaluated on the integer
  * engine when it runs the config, else by fake quantization on the float engine (the result says
  * which); Pareto points and uniform configs are evaluated by fake quantization.
  *
@@ -66,6 +66,7 @@ public final class SearchPipeline {
     private final boolean integerEngine;
     private final RunProgress progress;
     private final AccuracyTarget target;
+    private final Metric metric;
 
     private SearchPipeline(
             Builder b,
@@ -73,7 +74,7 @@ public final class SearchPipeline {
             SensitivityEstimator estimator,
             CostPhase costs,
             SearchStrategy strategy,
-            AccuracyTarget target) {
+            Scoring scoring) {
         this.graph = b.graph;
         this.modelName = b.modelName;
         this.data = b.data;
@@ -92,7 +93,8 @@ public final class SearchPipeline {
         this.pinEnds = b.pinEnds;
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
-        this.target = target;
+        this.target = scoring.target();
+        this.metric = scoring.metric();
     }
 
     /**
@@ -121,10 +123,12 @@ public final class SearchPipeline {
         }
         SearchControl control = controlBuilder.build();
         Candidates space = candidates.run(graph);
-        SearchData.Samples samples = data.samples(calibration, evaluationLimit);
+        SearchData.Samples samples =
+                Scoring.withCalibrationLabels(graph, data.samples(calibration, evaluationLimit), threads);
 
         progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
-        SensitivityTable table = new SensitivityPhase(estimator, seed, threads).run(graph, samples, space, progress);
+        SensitivityTable table =
+                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress);
         double sensitivitySeconds = (System.nanoTime() - t0) / 1e9;
 
         progress.phase("costs", 1, PHASES);
@@ -134,7 +138,7 @@ public final class SearchPipeline {
 
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
-        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads);
+        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric);
         SearchProblem problem = new ProblemPhase(pinEnds)
                 .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
@@ -147,7 +151,12 @@ public final class SearchPipeline {
 
         progress.phase("pareto front", 3, PHASES);
         ConfigEvaluator evaluator = new ConfigEvaluator(
-                graph, samples.calibrationImages(), samples.evaluationImages(), samples.evaluationLabels(), threads);
+                graph,
+                samples.calibrationImages(),
+                samples.evaluationImages(),
+                samples.evaluationLabels(),
+                threads,
+                metric);
         ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
                 .run(problem, space, costTable.table(), evaluator, objective, progress);
         GuaranteePhase.Decision decision =
@@ -158,12 +167,14 @@ public final class SearchPipeline {
         PrecisionConfig chosen = space.config(decision.config());
         ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
         Outcome outcome = new Outcome(
+                metric,
                 floatScore,
                 evaluator.floatAccuracy(),
+                evaluator.floatScore(),
                 decision.score(),
                 decision.strategyScore(),
                 decision.replacedBy(),
-                front.bestUniform(minimised),
+                front.bestUniform(minimised, metric),
                 target);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
@@ -172,6 +183,9 @@ public final class SearchPipeline {
         return new Result(
                 chosen,
                 measured.accuracy(),
+                metric.name(),
+                measured.score(),
+                data.origin(),
                 measured.engine(),
                 problem.damage(decision.config()),
                 costTable.table().totals(chosen),
@@ -194,21 +208,23 @@ public final class SearchPipeline {
      * @param cost             the swept cost, or {@code uniform}
      * @param budget           the swept cost's limit (NaN for a uniform config)
      * @param config           the config
-     * @param accuracy         its accuracy on the evaluation split
+     * @param accuracy         its top-1 accuracy on the evaluation set (NaN without labels)
+     * @param score            its score by the run's metric on the evaluation set
      * @param engine           the engine that measured it
      * @param damage           its predicted damage (sum of the sensitivity scores)
      * @param costs            its cost totals by cost model
      * @param uniform          the precision label of a uniform config, else null
-     * @param calibrationScore its score on the calibration objective
+     * @param calibrationScore its score by the metric on the calibration objective
      * @param feasible         whether it meets every budget of the run
-     * @param dominated        whether another measured point is as cheap on the swept cost and more
-     *                         accurate (or cheaper and as accurate): not on the measured front
+     * @param dominated        whether another measured point is as cheap on the swept cost and scores
+     *                         better (or cheaper and as well) by the metric: not on the measured front
      */
     public record Point(
             String cost,
             double budget,
             PrecisionConfig config,
             double accuracy,
+            double score,
             String engine,
             double damage,
             Map<String, Double> costs,
@@ -223,7 +239,18 @@ public final class SearchPipeline {
         /** This point, marked dominated. */
         public Point asDominated() {
             return new Point(
-                    cost, budget, config, accuracy, engine, damage, costs, uniform, calibrationScore, feasible, true);
+                    cost,
+                    budget,
+                    config,
+                    accuracy,
+                    score,
+                    engine,
+                    damage,
+                    costs,
+                    uniform,
+                    calibrationScore,
+                    feasible,
+                    true);
         }
     }
 
@@ -242,7 +269,11 @@ public final class SearchPipeline {
      * What a run found.
      *
      * @param config       the chosen config
-     * @param accuracy     its top-1 accuracy on the evaluation split
+     * @param accuracy     its top-1 accuracy on the evaluation set (NaN without labels)
+     * @param metric       the metric that scored configs (search, measured sensitivity, Pareto points,
+     *                     the guarantee)
+     * @param score        its score by {@code metric} on the evaluation set
+     * @param data         where the calibration and evaluation sets come from
      * @param engine       {@code integer} or {@code float} (fake quantization): what measured it
      * @param damage       its predicted damage
      * @param costs        its cost totals by cost model, each in its model's unit (size in bits, BOPs,
@@ -262,6 +293,9 @@ public final class SearchPipeline {
     public record Result(
             PrecisionConfig config,
             double accuracy,
+            String metric,
+            double score,
+            String data,
             String engine,
             double damage,
             Map<String, Double> costs,
@@ -282,14 +316,17 @@ public final class SearchPipeline {
             uniform = List.copyOf(uniform);
         }
 
-        /** The drop from the float model on the evaluation split (positive: worse than float). */
+        /**
+         * The drop from the float model's score on the evaluation set, in the metric's direction
+         * (positive: worse than float).
+         */
         public double drop() {
-            return outcome.floatAccuracy() - accuracy;
+            return outcome.drop(outcome.floatEvaluationScore(), score);
         }
 
-        /** Whether the accuracy target holds on the evaluation split; true when there is no target. */
+        /** Whether the accuracy target holds on the evaluation set; true when there is no target. */
         public boolean targetMetOnEvaluation() {
-            return outcome.target() == null || outcome.target().met(accuracy, outcome.floatAccuracy());
+            return outcome.target() == null || outcome.target().met(score, outcome.floatEvaluationScore());
         }
 
         /** The total of cost model {@code name}, NaN when the run did not compute it. */
@@ -326,6 +363,7 @@ public final class SearchPipeline {
         private boolean accumulatorsGiven;
         private GeneticStrategy.Fitness fitness;
         private AccuracyTarget maxDrop;
+        private String metricName;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -432,13 +470,13 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** Calibration images, the first of the train split (default 512). */
+        /** Calibration images, the first of the calibration set (default 512). */
         public Builder calibration(int images) {
             this.calibration = images;
             return this;
         }
 
-        /** Evaluate on the first {@code images} of the test split only (default 0: all). */
+        /** Evaluate on the first {@code images} of the evaluation set only (default 0: all). */
         public Builder evaluationLimit(int images) {
             this.evaluationLimit = images;
             return this;
@@ -477,11 +515,7 @@ public final class SearchPipeline {
          * strategies refuse it.
          */
         public Builder fitness(String name) {
-            this.fitness = switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "measured" -> GeneticStrategy.Fitness.MEASURED;
-                case "predicted" -> GeneticStrategy.Fitness.PREDICTED;
-                default -> throw new SettingException(Setting.FITNESS, "'" + name + "' is not measured or predicted");
-            };
+            this.fitness = StrategyPhase.fitness(name);
             return this;
         }
 
@@ -492,6 +526,16 @@ public final class SearchPipeline {
          */
         public Builder maxDrop(String drop) {
             this.maxDrop = AccuracyTarget.maxDrop(drop);
+            return this;
+        }
+
+        /**
+         * The metric that scores configs: the chosen config, the Pareto points, the {@code measured}
+         * estimator's damage, measured fitness and the guarantee (default: {@code top1} when the
+         * evaluation set has labels, else {@code agreement}). An accuracy target applies to its score.
+         */
+        public Builder metric(String name) {
+            this.metricName = Objects.requireNonNull(name, "metric");
             return this;
         }
 
@@ -509,18 +553,12 @@ public final class SearchPipeline {
         public SearchPipeline build() {
             List<String> costBudgets =
                     budgets.stream().filter(b -> !AccuracyTarget.isFloor(b)).toList();
-            List<AccuracyTarget> targets = new ArrayList<>(budgets.stream()
-                    .filter(AccuracyTarget::isFloor)
-                    .map(AccuracyTarget::floor)
-                    .toList());
-            if (maxDrop != null) {
-                targets.add(maxDrop);
-            }
-            if (targets.size() > 1) {
-                throw new SettingException(
-                        Setting.MAX_DROP, "give one accuracy target (a max drop or an accuracy floor), not both");
-            }
-            if (costBudgets.isEmpty() && targets.isEmpty()) {
+            Scoring scoring = Scoring.of(
+                    metricName,
+                    data,
+                    budgets.stream().filter(AccuracyTarget::isFloor).toList(),
+                    maxDrop);
+            if (costBudgets.isEmpty() && scoring.target() == null) {
                 throw new SettingException(Setting.BUDGET, "at least one budget is required");
             }
             CandidatesPhase candidates = new CandidatesPhase(
@@ -544,42 +582,12 @@ public final class SearchPipeline {
             if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
                 throw new SettingException(Setting.TIME_LIMIT, "must be positive, got " + timeLimit);
             }
-            SensitivityEstimator chosenEstimator = estimator != null ? estimator : namedEstimator(estimatorName);
+            SensitivityEstimator chosenEstimator =
+                    estimator != null ? estimator : SensitivityPhase.named(estimatorName);
             SearchStrategy chosenStrategy =
-                    strategy != null && fitness == null ? strategy : namedStrategy(strategyName, fitness);
+                    strategy != null && fitness == null ? strategy : StrategyPhase.named(strategyName, fitness);
             costs.check(graph, candidates.run(graph));
-            return new SearchPipeline(
-                    this,
-                    candidates,
-                    chosenEstimator,
-                    costs,
-                    chosenStrategy,
-                    targets.isEmpty() ? null : targets.getFirst());
-        }
-
-        private static SensitivityEstimator namedEstimator(String name) {
-            try {
-                return Estimators.of(name);
-            } catch (UnknownNameException e) {
-                throw new SettingException(Setting.ESTIMATOR, e.reason());
-            }
-        }
-
-        private static SearchStrategy namedStrategy(String name, GeneticStrategy.Fitness fitness) {
-            if (fitness != null) {
-                return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
-                    case "ga" -> GeneticStrategy.builder().fitness(fitness).build();
-                    case "nsga2" -> Nsga2Strategy.builder().fitness(fitness).build();
-                    default ->
-                        throw new SettingException(
-                                Setting.FITNESS, "applies to the ga and nsga2 strategies, not " + name);
-                };
-            }
-            try {
-                return SearchStrategies.byName(name);
-            } catch (UnknownStrategyException e) {
-                throw new SettingException(Setting.STRATEGY, e.reason());
-            }
+            return new SearchPipeline(this, candidates, chosenEstimator, costs, chosenStrategy, scoring);
         }
     }
 }

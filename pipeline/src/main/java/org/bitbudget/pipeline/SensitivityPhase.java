@@ -1,7 +1,11 @@
 package org.bitbudget.pipeline;
 
 import java.util.Objects;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Top1Metric;
+import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.sensitivity.Estimators;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
 import org.bitbudget.sensitivity.SensitivityTable;
@@ -14,11 +18,31 @@ public final class SensitivityPhase {
     private final SensitivityEstimator estimator;
     private final long seed;
     private final int threads;
+    private final Metric metric;
 
     public SensitivityPhase(SensitivityEstimator estimator, long seed, int threads) {
+        this(estimator, seed, threads, new Top1Metric());
+    }
+
+    /** A phase whose {@code measured} estimator measures damage by {@code metric}. */
+    public SensitivityPhase(SensitivityEstimator estimator, long seed, int threads, Metric metric) {
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.seed = seed;
         this.threads = threads;
+        this.metric = Objects.requireNonNull(metric, "metric");
+    }
+
+    /**
+     * The estimator called {@code name}.
+     *
+     * @throws SettingException for an unknown name
+     */
+    static SensitivityEstimator named(String name) {
+        try {
+            return Estimators.of(name);
+        } catch (UnknownNameException e) {
+            throw new SettingException(Setting.ESTIMATOR, e.reason());
+        }
     }
 
     /** The sensitivity table; every scored layer × candidate is one step of {@code progress}. */
@@ -28,6 +52,7 @@ public final class SensitivityPhase {
                 .precisions(candidates.precisions())
                 .seed(seed)
                 .threads(threads)
+                .metric(metric)
                 .build();
         return estimator.estimate(problem, (e, l, p) -> progress.step());
     }

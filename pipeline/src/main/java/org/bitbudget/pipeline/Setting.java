@@ -35,7 +35,9 @@ public enum Setting {
     /** What the genetic strategies maximise: predicted damage or the measured calibration score. */
     FITNESS("fitness"),
     /** The accuracy target: the largest allowed drop from the float score. */
-    MAX_DROP("max drop");
+    MAX_DROP("max drop"),
+    /** The metric that scores configs. */
+    METRIC("metric");
 
     private final String label;
 

@@ -3,12 +3,16 @@ package org.bitbudget.pipeline;
 import java.util.Locale;
 import java.util.Objects;
 import org.bitbudget.search.Budget;
+import org.bitbudget.search.GeneticStrategy;
 import org.bitbudget.search.InfeasibleBudgetException;
+import org.bitbudget.search.Nsga2Strategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchException;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
+import org.bitbudget.search.SearchStrategies;
 import org.bitbudget.search.SearchStrategy;
+import org.bitbudget.search.UnknownStrategyException;
 
 /**
  * Phase 5, strategy: runs the search strategy on the problem and insists on a config that meets every
@@ -22,6 +26,40 @@ public final class StrategyPhase {
     public StrategyPhase(SearchStrategy strategy, SearchControl control) {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.control = Objects.requireNonNull(control, "control");
+    }
+
+    /**
+     * The strategy called {@code name}; with a {@code fitness}, the genetic strategy that maximises it.
+     *
+     * @throws SettingException for an unknown strategy, or a fitness given to one that is not genetic
+     */
+    static SearchStrategy named(String name, GeneticStrategy.Fitness fitness) {
+        if (fitness != null) {
+            return switch (name.strip().toLowerCase(Locale.ROOT)) {
+                case "ga" -> GeneticStrategy.builder().fitness(fitness).build();
+                case "nsga2" -> Nsga2Strategy.builder().fitness(fitness).build();
+                default ->
+                    throw new SettingException(Setting.FITNESS, "applies to the ga and nsga2 strategies, not " + name);
+            };
+        }
+        try {
+            return SearchStrategies.byName(name);
+        } catch (UnknownStrategyException e) {
+            throw new SettingException(Setting.STRATEGY, e.reason());
+        }
+    }
+
+    /**
+     * The fitness called {@code name}: {@code measured} or {@code predicted}.
+     *
+     * @throws SettingException for another name
+     */
+    static GeneticStrategy.Fitness fitness(String name) {
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "measured" -> GeneticStrategy.Fitness.MEASURED;
+            case "predicted" -> GeneticStrategy.Fitness.PREDICTED;
+            default -> throw new SettingException(Setting.FITNESS, "'" + name + "' is not measured or predicted");
+        };
     }
 
     /**

@@ -78,10 +78,50 @@ class SearchGuaranteeTest {
         assertEquals(bestUniformScore, o.bestUniform().calibrationScore());
     }
 
-    /** A strategy that returns all-int2, the worst config that meets the budget: the run must not. */
+    /**
+     * With {@code --metric kl} the guarantee, the best uniform config and the drop follow the metric,
+     * where lower is better: the all-int2 pick is replaced by a measured config of smaller divergence,
+     * and the drop is the chosen config's divergence above the float model's (which is 0).
+     */
     @Test
-    void aBeatenPickIsReplacedByTheBestMeasuredConfigAndTheRunSaysSo() {
-        SearchStrategy cheapest = new SearchStrategy() {
+    void theGuaranteeFollowsAMetricWhereLowerIsBetter() {
+        SearchPipeline.Result r = run().budget("size <= 0.4*int8")
+                .strategy(cheapest())
+                .metric("kl")
+                .build()
+                .run();
+        Outcome o = r.outcome();
+        assertEquals("kl", r.metric());
+        assertEquals(0.0, o.floatScore(), "the float model does not diverge from itself");
+        assertEquals(0.0, o.floatEvaluationScore());
+        assertTrue(o.replaced(), "all-int2 diverges by " + o.strategyScore());
+        assertTrue(o.score() < o.strategyScore(), o.score() + " vs " + o.strategyScore());
+        for (SearchPipeline.Point p : feasibleMeasured(r)) {
+            assertTrue(o.score() <= p.calibrationScore(), p.uniform() + " " + p.calibrationScore() + " < " + o.score());
+        }
+        assertEquals(r.score() - o.floatEvaluationScore(), r.drop(), 1e-12);
+        assertEquals(o.score(), o.calibrationDrop(), 1e-12);
+        double bestUniform = r.uniform().stream()
+                .filter(SearchPipeline.Point::feasible)
+                .mapToDouble(SearchPipeline.Point::calibrationScore)
+                .min()
+                .orElseThrow();
+        assertEquals(bestUniform, o.bestUniform().calibrationScore());
+    }
+
+    /** An accuracy target applies to a share of samples; with kl it is refused before anything runs. */
+    @Test
+    void anAccuracyTargetNeedsAMetricScoringAShare() {
+        SettingException e = assertThrows(
+                SettingException.class,
+                () -> run().maxDrop("0.5pp").metric("kl").build());
+        assertEquals(Setting.MAX_DROP, e.setting());
+        assertTrue(e.problem().contains("not kl"), e.problem());
+        run().maxDrop("0.5pp").metric("agreement").build();
+    }
+
+    private static SearchStrategy cheapest() {
+        return new SearchStrategy() {
             @Override
             public String name() {
                 return "cheapest";
@@ -93,8 +133,13 @@ class SearchGuaranteeTest {
                 return new SearchResult(name(), problem.candidate(all), List.of(), 1, 0, false, false);
             }
         };
+    }
+
+    /** A strategy that returns all-int2, the worst config that meets the budget: the run must not. */
+    @Test
+    void aBeatenPickIsReplacedByTheBestMeasuredConfigAndTheRunSaysSo() {
         SearchPipeline.Result r =
-                run().budget("size <= 0.4*int8").strategy(cheapest).build().run();
+                run().budget("size <= 0.4*int8").strategy(cheapest()).build().run();
         Outcome o = r.outcome();
         assertTrue(o.replaced(), "all-int2 scores " + o.strategyScore());
         assertTrue(o.score() > o.strategyScore() + 0.3, o.score() + " vs " + o.strategyScore());

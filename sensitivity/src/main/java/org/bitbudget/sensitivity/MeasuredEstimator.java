@@ -2,13 +2,19 @@ package org.bitbudget.sensitivity;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Top1Metric;
+import org.bitbudget.ir.tensor.Shape;
+import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * {@code measured}: the ground truth the other estimators approximate. With only the layer
  * quantized (every other layer float), the model runs on the problem's images; the score is the
- * increase of the mean softmax cross-entropy over the float model's, and each row also carries the
- * top-1 accuracy and its drop from the float model's (first largest logit wins ties, as
- * {@code eval} counts).
+ * damage by the problem's metric ({@link org.bitbudget.data.metric.Metric#damage}: for the default
+ * {@code top1}, the increase of the mean softmax cross-entropy over the float model's; for {@code kl}
+ * the KL divergence from the float model, for {@code agreement} the share of changed predictions),
+ * and each row also carries the top-1 accuracy and its drop from the float model's (first largest
+ * logit wins ties, as {@code eval} counts).
  */
 public final class MeasuredEstimator implements SensitivityEstimator {
     public static final String NAME = "measured";
@@ -18,51 +24,28 @@ public final class MeasuredEstimator implements SensitivityEstimator {
         return NAME;
     }
 
-    /** Mean cross-entropy and accuracy of [n × classes] logits. */
-    record Quality(double loss, double accuracy) {
-        static Quality of(float[] logits, int classes, int[] labels) {
-            double loss = 0;
-            int correct = 0;
-            for (int i = 0; i < labels.length; i++) {
-                int row = i * classes;
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (logits[row + c] > logits[row + best]) {
-                        best = c;
-                    }
-                }
-                if (best == labels[i]) {
-                    correct++;
-                }
-                double max = logits[row + best];
-                double sum = 0;
-                for (int c = 0; c < classes; c++) {
-                    sum += Math.exp(logits[row + c] - max);
-                }
-                loss += Math.log(sum) + max - logits[row + labels[i]];
-            }
-            return new Quality(loss / labels.length, (double) correct / labels.length);
-        }
-    }
-
     @Override
     public SensitivityTable estimate(SensitivityProblem problem, ProgressListener progress) {
         SingleLayerRuns.Result r = SingleLayerRuns.run(problem, NAME, progress);
         int[] labels = problem.labels();
-        Quality base = Quality.of(r.baseline(), r.classes(), labels);
+        Shape shape = Shape.of(labels.length, r.classes());
+        Tensor baseline = Tensor.of(shape, r.baseline());
+        Metric top1 = new Top1Metric();
+        double baseAccuracy = top1.score(baseline, baseline, labels);
         List<SensitivityRow> rows = new ArrayList<>();
         for (int i = 0; i < r.cells().size(); i++) {
             SingleLayerRuns.Cell cell = r.cells().get(i);
-            Quality q = Quality.of(r.logits()[i], r.classes(), labels);
+            Tensor logits = Tensor.of(shape, r.logits()[i]);
+            double accuracy = top1.score(logits, baseline, labels);
             rows.add(new SensitivityRow(
                     cell.layer().name(),
                     NAME,
                     cell.precision(),
-                    q.loss() - base.loss(),
+                    problem.metric().damage(logits, baseline, labels),
                     r.cellSeconds(i),
                     Double.NaN,
-                    q.accuracy(),
-                    base.accuracy() - q.accuracy()));
+                    accuracy,
+                    baseAccuracy - accuracy));
         }
         return new SensitivityTable(rows);
     }

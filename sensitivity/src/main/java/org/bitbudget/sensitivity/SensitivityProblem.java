@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bitbudget.data.metric.Metric;
+import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.precision.Precision;
@@ -36,6 +38,8 @@ import org.bitbudget.ir.tensor.Tensor;
  * @param hessianSamples Hutchinson probe vectors of the {@code hessian} estimator
  * @param hessianImages  the {@code hessian} estimator uses only the first this many images (each probe
  *                       costs two backward passes over them)
+ * @param metric         what the {@code measured} estimator's damage is measured by (default {@code
+ *                       top1}: the rise of the cross-entropy)
  */
 public record SensitivityProblem(
         Graph graph,
@@ -47,7 +51,8 @@ public record SensitivityProblem(
         int threads,
         int batchSize,
         int hessianSamples,
-        int hessianImages) {
+        int hessianImages,
+        Metric metric) {
     /** Default images per gradient pass. */
     public static final int DEFAULT_BATCH = 64;
     /** Default Hutchinson probe vectors. */
@@ -61,6 +66,9 @@ public record SensitivityProblem(
         Objects.requireNonNull(labels);
         if (activationCalibration == null) {
             activationCalibration = images;
+        }
+        if (metric == null) {
+            metric = new Top1Metric();
         }
         if (images.shape().rank() < 1 || images.shape().dim(0) != labels.length) {
             throw new IllegalArgumentException(
@@ -130,7 +138,8 @@ public record SensitivityProblem(
                 threads,
                 batchSize,
                 hessianSamples,
-                hessianImages);
+                hessianImages,
+                metric);
     }
 
     /** This problem on other images (same graph, candidates, seed and options). */
@@ -145,7 +154,8 @@ public record SensitivityProblem(
                 threads,
                 batchSize,
                 hessianSamples,
-                hessianImages);
+                hessianImages,
+                metric);
     }
 
     public static Builder builder(Graph graph) {
@@ -164,6 +174,7 @@ public record SensitivityProblem(
         private int batchSize = DEFAULT_BATCH;
         private int hessianSamples = DEFAULT_HESSIAN_SAMPLES;
         private int hessianImages = DEFAULT_HESSIAN_IMAGES;
+        private Metric metric;
 
         private Builder(Graph graph) {
             this.graph = Objects.requireNonNull(graph);
@@ -218,6 +229,12 @@ public record SensitivityProblem(
             return this;
         }
 
+        /** What the {@code measured} estimator's damage is measured by (default {@code top1}). */
+        public Builder metric(Metric metric) {
+            this.metric = metric;
+            return this;
+        }
+
         public SensitivityProblem build() {
             return new SensitivityProblem(
                     graph,
@@ -229,7 +246,8 @@ public record SensitivityProblem(
                     threads,
                     batchSize,
                     hessianSamples,
-                    hessianImages);
+                    hessianImages,
+                    metric);
         }
     }
 }

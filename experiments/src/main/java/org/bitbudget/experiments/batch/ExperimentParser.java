@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bitbudget.data.metric.Metrics;
 import org.bitbudget.experiments.batch.YamlTree.Node;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.UserInputException;
@@ -55,6 +56,7 @@ public final class ExperimentParser {
             "time",
             "engine",
             "fitness",
+            "metric",
             "runs");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
     private static final Set<String> RUN_FIELDS =
@@ -123,6 +125,7 @@ public final class ExperimentParser {
         double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
         String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
         fitness = top.containsKey("fitness") ? oneOf(top.get("fitness"), FITNESS) : null;
+        String metric = top.containsKey("metric") ? oneOf(top.get("metric"), Metrics.NAMES) : null;
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -146,7 +149,8 @@ public final class ExperimentParser {
                         limit,
                         calibration,
                         time,
-                        engine));
+                        engine,
+                        metric));
             }
         } else {
             for (Model m : models) {
@@ -171,7 +175,8 @@ public final class ExperimentParser {
                                                     limit,
                                                     calibration,
                                                     time,
-                                                    engine));
+                                                    engine,
+                                                    metric));
                                         }
                                     }
                                 }
@@ -208,7 +213,8 @@ public final class ExperimentParser {
             int limit,
             int calibration,
             double time,
-            String engine) {
+            String engine,
+            String metric) {
         RunSpec s = new RunSpec(
                 index,
                 experiment,
@@ -227,6 +233,7 @@ public final class ExperimentParser {
                 calibration,
                 time,
                 engine,
+                metric,
                 null,
                 GENETIC.contains(strategy) ? fitness : null);
         return s.withKey(RunKeys.key(s));
@@ -247,7 +254,8 @@ public final class ExperimentParser {
             int limit,
             int calibration,
             double time,
-            String engine) {
+            String engine,
+            String metric) {
         if (!r.isMap()) {
             throw r.error(
                     source,
@@ -284,7 +292,7 @@ public final class ExperimentParser {
         String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES) : single(r, "strategy", strategies);
         List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
         long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
-        return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine);
+        return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine, metric);
     }
 
     /** The one value of a top-level list that an explicit run leaves out. */

@@ -19,11 +19,13 @@ import org.bitbudget.pipeline.Outcome;
 
 /**
  * The results CSV: one row per run, the stable columns of {@link #COLUMNS} in that order (DESIGN.md's
- * columns first, then {@code run_index}, {@code experiment}, {@code formats}, {@code activations}, then
- * the chosen config beside its references: {@code float_accuracy}, {@code drop} (float minus chosen, on
- * the held-out split), {@code calibration_score}, {@code replaced_by} (what measured config beat the
- * strategy's pick, empty when none did), {@code best_uniform} and {@code best_uniform_accuracy} (the
- * feasible uniform config with the best calibration score)).
+ * columns first, then {@code metric} and {@code score} (the run's metric and the chosen config's score
+ * by it), {@code run_index}, {@code experiment}, {@code formats}, {@code activations}, then the chosen
+ * config beside its references: {@code float_accuracy}, {@code drop} (float minus chosen by the metric,
+ * in its direction, on the evaluation set), {@code calibration_score} (by the metric), {@code
+ * replaced_by} (what measured config beat the strategy's pick, empty when none did), {@code
+ * best_uniform} and {@code best_uniform_accuracy} (the feasible uniform config with the best
+ * calibration score)).
  * Costs a run does not know are empty cells; {@code budgets}, {@code formats} and {@code activations}
  * join their items with {@code "; "}. Numbers are written in a fixed, locale-free form, so two runs
  * that measured the same values write the same bytes.
@@ -48,6 +50,8 @@ public final class ResultsCsv {
             "eval_seconds",
             "engine",
             "config_path",
+            "metric",
+            "score",
             "run_index",
             "experiment",
             "formats",
@@ -94,6 +98,8 @@ public final class ResultsCsv {
         m.put("eval_seconds", seconds(r.evalSeconds()));
         m.put("engine", r.engine());
         m.put("config_path", configPath);
+        m.put("metric", r.run().metric());
+        m.put("score", number(r.run().score()));
         m.put("run_index", Integer.toString(spec.index()));
         m.put("experiment", spec.experiment());
         m.put("formats", String.join("; ", spec.formats()));

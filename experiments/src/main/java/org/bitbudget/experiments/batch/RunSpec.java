@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param calibration train images that calibrate activation ranges
  * @param timeSeconds the search's time limit in seconds (0 = none)
  * @param engine      {@code float} (fake quantization) or {@code integer} (integer kernels) for the final evaluation
+ * @param metric      the metric that scores configs ({@code top1}, {@code kl}, ...), or null for the default
  * @param key         the run key, see {@link RunKeys}
  * @param fitness     what {@code ga} and {@code nsga2} maximise, {@code measured} or {@code predicted}; null
  *                    for the strategy's default (and for every other strategy)
@@ -47,6 +48,7 @@ public record RunSpec(
         int calibration,
         double timeSeconds,
         String engine,
+        String metric,
         String key,
         String fitness) {
     public RunSpec {
@@ -82,6 +84,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
+                metric,
                 newKey,
                 fitness);
     }
@@ -106,6 +109,7 @@ public record RunSpec(
                 calibration,
                 timeSeconds,
                 engine,
+                metric,
                 key,
                 fitness);
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
@@ -18,7 +19,7 @@ import org.bitbudget.pipeline.SearchPipeline;
 /**
  * Runs each grid point through the {@link SearchPipeline}, as {@code bitbudget search} does: the run's
  * model, data, candidate formats, estimator, strategy, budgets, seed, calibration, evaluation limit and
- * time limit; the chosen config is evaluated on the integer engine when the run asks for it and the
+ * time limit and metric; the chosen config is evaluated on the integer engine when the run asks for it and the
  * engine runs the config. Latency is measured on this machine's kernels (per image at batch 1, cached)
  * and the Pareto sweep has {@link #PARETO_POINTS} points. Models and data sets are loaded once.
  */
@@ -36,8 +37,9 @@ public final class SearchRunExecutor implements RunExecutor {
                 datasets.computeIfAbsent(spec.data() + ":train", k -> DataSources.open(spec.data(), Split.TRAIN));
         DataSource test =
                 datasets.computeIfAbsent(spec.data() + ":test", k -> DataSources.open(spec.data(), Split.TEST));
+        DataSets sets = DataSets.choose(test, null, train, spec.seed());
         SearchPipeline.Builder builder = SearchPipeline.builder(
-                        graph, new SearchData(train, test, normalization(spec, graph, test)))
+                        graph, SearchData.of(sets, normalization(spec, graph, test)))
                 .modelName(spec.model())
                 .weightFormats(spec.formats())
                 .activationFormats(spec.activations())
@@ -58,6 +60,9 @@ public final class SearchRunExecutor implements RunExecutor {
         spec.budgets().forEach(builder::budget);
         if (spec.fitness() != null) {
             builder.fitness(spec.fitness());
+        }
+        if (spec.metric() != null) {
+            builder.metric(spec.metric());
         }
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));

@@ -33,9 +33,15 @@ public final class ParetoPlot {
 
     private ParetoPlot() {}
 
-    /** The SVG document. */
+    /** The SVG document, top-1 accuracy on the y axis. */
     public static String svg(
             String costLabel, List<Mark> front, List<Mark> dominated, List<Mark> uniform, Mark chosen) {
+        return svg(costLabel, "top-1 accuracy", front, dominated, uniform, chosen);
+    }
+
+    /** The SVG document, with {@code yLabel} naming what the marks' y values are (a metric's score). */
+    public static String svg(
+            String costLabel, String yLabel, List<Mark> front, List<Mark> dominated, List<Mark> uniform, Mark chosen) {
         List<Mark> all = new ArrayList<>(front);
         all.addAll(dominated);
         all.addAll(uniform);
@@ -99,10 +105,10 @@ public final class ParetoPlot {
                 Dashboard.esc(costLabel)));
         b.append(String.format(
                 Locale.ROOT,
-                "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
-                        + "transform=\"rotate(-90 14 %d)\">top-1 accuracy</text>%n",
+                "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" " + "transform=\"rotate(-90 14 %d)\">%s</text>%n",
                 (TOP + H - BOTTOM) / 2,
-                (TOP + H - BOTTOM) / 2));
+                (TOP + H - BOTTOM) / 2,
+                Dashboard.esc(yLabel)));
         List<Mark> sorted =
                 front.stream().sorted(Comparator.comparingDouble(Mark::cost)).toList();
         if (!sorted.isEmpty()) {

@@ -60,10 +60,14 @@ public final class ResultFiles {
         m.put("estimator", result.estimator());
         m.put("budgets", result.budgets());
         m.put("config", configTree);
-        m.put("accuracy", result.accuracy());
+        m.put("accuracy", finite(result.accuracy()));
+        m.put("metric", result.metric());
+        m.put("score", finite(result.score()));
+        m.put("data_sets", result.data());
         m.put("engine", result.engine());
         Outcome o = result.outcome();
-        m.put("float_accuracy", o.floatAccuracy());
+        m.put("float_accuracy", finite(o.floatAccuracy()));
+        m.put("float_score", o.floatEvaluationScore());
         m.put("drop", result.drop());
         m.put("calibration_score", o.score());
         m.put("float_calibration_score", o.floatScore());
@@ -111,7 +115,8 @@ public final class ResultFiles {
             } else {
                 row.put("budget", Map.of("cost", p.cost(), "limit", p.budget()));
             }
-            row.put("accuracy", p.accuracy());
+            row.put("accuracy", finite(p.accuracy()));
+            row.put("score", finite(p.score()));
             row.put("calibration_score", p.calibrationScore());
             row.put("feasible", p.feasible());
             if (p.uniform() == null) {
@@ -134,14 +139,16 @@ public final class ResultFiles {
 
     private static void writeCsv(Writer w, SearchPipeline.Result result) throws IOException {
         List<String> costs = new ArrayList<>(result.costs().keySet());
-        w.write("kind,budget_cost,budget_limit,accuracy,engine,predicted_damage,drop,calibration_score,feasible,"
+        w.write("kind,budget_cost,budget_limit,accuracy,metric,score,engine,predicted_damage,drop,calibration_score,"
+                + "feasible,"
                 + String.join(",", costs.stream().map(ResultFiles::column).toList()) + ",layers\n");
         List<SearchPipeline.Point> rows = new ArrayList<>(result.pareto());
         rows.addAll(result.uniform());
         if (result.outcome().bestUniform() != null) {
             rows.add(result.outcome().bestUniform());
         }
-        double floatAccuracy = result.outcome().floatAccuracy();
+        Outcome o = result.outcome();
+        double floatAccuracy = o.floatAccuracy();
         for (int i = 0; i < rows.size(); i++) {
             SearchPipeline.Point p = rows.get(i);
             String kind = i >= result.pareto().size() + result.uniform().size()
@@ -156,11 +163,15 @@ public final class ResultFiles {
                     .append(',')
                     .append(number(p.accuracy()))
                     .append(',')
+                    .append(result.metric())
+                    .append(',')
+                    .append(number(p.score()))
+                    .append(',')
                     .append(p.engine())
                     .append(',')
                     .append(number(p.damage()))
                     .append(',')
-                    .append(number(floatAccuracy - p.accuracy()))
+                    .append(number(o.drop(o.floatEvaluationScore(), p.score())))
                     .append(',')
                     .append(number(p.calibrationScore()))
                     .append(',')
@@ -173,6 +184,10 @@ public final class ResultFiles {
         }
         StringBuilder reference = new StringBuilder("float,,,")
                 .append(number(floatAccuracy))
+                .append(',')
+                .append(result.metric())
+                .append(',')
+                .append(number(o.floatEvaluationScore()))
                 .append(",float,,0,")
                 .append(number(result.outcome().floatScore()))
                 .append(',');
@@ -180,6 +195,10 @@ public final class ResultFiles {
         w.write(reference.toString());
         StringBuilder chosen = new StringBuilder("chosen,,,")
                 .append(number(result.accuracy()))
+                .append(',')
+                .append(result.metric())
+                .append(',')
+                .append(number(result.score()))
                 .append(',')
                 .append(result.engine())
                 .append(',')
@@ -201,6 +220,11 @@ public final class ResultFiles {
         return cost.equals("latency") ? "latency_ms" : CostModels.get(cost).key();
     }
 
+    /** {@code v}, or null (JSON {@code null}) when it is NaN: an accuracy without labels. */
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
     private static String number(double v) {
         if (Double.isNaN(v)) {
             return "";
@@ -211,21 +235,30 @@ public final class ResultFiles {
     private static String plot(SearchPipeline.Result result, String cost) {
         String unitLabel = cost.equals("size") ? "size (KiB)" : cost;
         double scale = cost.equals("size") ? 1.0 / 8192 : 1;
+        // Without labels there is no accuracy: the plot shows the metric's score instead.
+        boolean accuracy = !Double.isNaN(result.accuracy());
         List<ParetoPlot.Mark> front = result.pareto().stream()
                 .filter(p -> !p.dominated())
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
+                .map(p -> new ParetoPlot.Mark(
+                        p.costs().getOrDefault(cost, Double.NaN) * scale, accuracy ? p.accuracy() : p.score(), ""))
                 .toList();
         List<ParetoPlot.Mark> dominated = result.pareto().stream()
                 .filter(SearchPipeline.Point::dominated)
-                .map(p -> new ParetoPlot.Mark(p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), ""))
+                .map(p -> new ParetoPlot.Mark(
+                        p.costs().getOrDefault(cost, Double.NaN) * scale, accuracy ? p.accuracy() : p.score(), ""))
                 .toList();
         List<ParetoPlot.Mark> uniform = result.uniform().stream()
                 .map(p -> new ParetoPlot.Mark(
-                        p.costs().getOrDefault(cost, Double.NaN) * scale, p.accuracy(), p.uniform()))
+                        p.costs().getOrDefault(cost, Double.NaN) * scale,
+                        accuracy ? p.accuracy() : p.score(),
+                        p.uniform()))
                 .toList();
-        ParetoPlot.Mark chosen =
-                new ParetoPlot.Mark(result.costs().getOrDefault(cost, Double.NaN) * scale, result.accuracy(), "chosen");
-        return ParetoPlot.svg(unitLabel, front, dominated, uniform, chosen);
+        ParetoPlot.Mark chosen = new ParetoPlot.Mark(
+                result.costs().getOrDefault(cost, Double.NaN) * scale,
+                accuracy ? result.accuracy() : result.score(),
+                "chosen");
+        return ParetoPlot.svg(
+                unitLabel, accuracy ? "top-1 accuracy" : result.metric(), front, dominated, uniform, chosen);
     }
 
     private static String json(Object value) {

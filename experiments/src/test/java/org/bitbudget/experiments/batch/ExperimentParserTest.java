@@ -135,6 +135,32 @@ class ExperimentParserTest {
         assertFalse(plain.get(1).key().equals(measured.get(1).key()), "a ga run with measured fitness is another run");
     }
 
+    @Test
+    void aNamedMetricReachesTheRunAndItsKeyAndNoMetricKeepsTheOldKey(@TempDir Path dir) throws IOException {
+        String yaml = """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [measured]
+                strategies: [ilp]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                """;
+        Files.writeString(dir.resolve("plain.yaml"), yaml);
+        Files.writeString(dir.resolve("kl.yaml"), yaml + "metric: kl\n");
+        RunSpec plain = ExperimentParser.load(dir.resolve("plain.yaml"), DEFAULT_MODEL)
+                .runs()
+                .getFirst();
+        RunSpec kl = ExperimentParser.load(dir.resolve("kl.yaml"), DEFAULT_MODEL)
+                .runs()
+                .getFirst();
+        assertEquals(null, plain.metric());
+        assertEquals("kl", kl.metric());
+        assertFalse(RunKeys.canonicalJson(plain).contains("metric"), RunKeys.canonicalJson(plain));
+        assertTrue(RunKeys.canonicalJson(kl).contains("\"metric\":\"kl\""), RunKeys.canonicalJson(kl));
+        assertFalse(plain.key().equals(kl.key()));
+    }
+
     static Stream<Path> corpus() throws IOException {
         try (Stream<Path> files = Files.list(CORPUS)) {
             return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
