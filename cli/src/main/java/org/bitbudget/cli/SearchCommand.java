@@ -332,20 +332,20 @@ final class SearchCommand implements Callable<Integer> {
         System.out.println(result.data());
         System.out.printf(
                 Locale.ROOT,
-                "%s %.6g, accuracy %.4f (%s engine), size %s, BOPs %.4g%s%n",
+                "%s %.6g, %s (%s engine), size %s, BOPs %.4g%s%n",
                 result.metric(),
                 result.score(),
-                result.accuracy(),
+                accuracy(result.accuracy()),
                 result.engine(),
                 bytes(result.costs().get("size")),
                 result.costs().get("bops"),
                 result.stoppedEarly() ? " (stopped early: best found so far)" : "");
         System.out.printf(
                 Locale.ROOT,
-                "float %s %.6g (accuracy %.4f), drop %s; calibration %s %.6g (float %.6g)%n",
+                "float %s %.6g (%s), drop %s; calibration %s %.6g (float %.6g)%n",
                 result.metric(),
                 o.floatEvaluationScore(),
-                o.floatAccuracy(),
+                accuracy(o.floatAccuracy()),
                 drop(o, result.drop()),
                 result.metric(),
                 o.score(),
@@ -353,11 +353,11 @@ final class SearchCommand implements Callable<Integer> {
         if (o.bestUniform() != null) {
             System.out.printf(
                     Locale.ROOT,
-                    "best feasible uniform config: %s, %s %.6g, accuracy %.4f, calibration score %.6g, size %s%n",
+                    "best feasible uniform config: %s, %s %.6g, %s, calibration score %.6g, size %s%n",
                     o.bestUniform().uniform(),
                     result.metric(),
                     o.bestUniform().score(),
-                    o.bestUniform().accuracy(),
+                    accuracy(o.bestUniform().accuracy()),
                     o.bestUniform().calibrationScore(),
                     bytes(o.bestUniform().costs().get("size")));
         } else {
@@ -381,11 +381,11 @@ final class SearchCommand implements Callable<Integer> {
         for (SearchPipeline.Point u : result.uniform()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %-24s %s %.6g, accuracy %.4f, calibration %.6g, size %s%s%n",
+                    "  %-24s %s %.6g, %s, calibration %.6g, size %s%s%n",
                     u.uniform(),
                     result.metric(),
                     u.score(),
-                    u.accuracy(),
+                    accuracy(u.accuracy()),
                     u.calibrationScore(),
                     bytes(u.costs().get("size")),
                     u.feasible() ? "" : " (over budget)");
@@ -406,5 +406,12 @@ final class SearchCommand implements Callable<Integer> {
         }
         double b = bits / 8;
         return b >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", b / 1024) : String.format(Locale.ROOT, "%.0f B", b);
+    }
+
+    /** Top-1 accuracy for the text output; data without labels have none. */
+    private static String accuracy(double accuracy) {
+        return Double.isNaN(accuracy)
+                ? "no accuracy (no labels)"
+                : String.format(Locale.ROOT, "accuracy %.4f", accuracy);
     }
 }

@@ -97,7 +97,7 @@ class MetricsTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> Metrics.of("top1").score(out, ref, null));
         assertEquals("top1 needs labels and the data have none", e.getMessage());
-        assertEquals("agreement", Metrics.defaultFor(false).name());
+        assertEquals("kl", Metrics.defaultFor(false).name());
         assertEquals("top1", Metrics.defaultFor(true).name());
     }
 
