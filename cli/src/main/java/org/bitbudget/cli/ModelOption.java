@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.onnx.ImportSurvey;
@@ -63,8 +64,7 @@ final class ModelOption {
         for (int i = 0; i < arrays.size(); i++) {
             ValueInfo input = graph.inputs().get(i);
             int[] sample = arrays.get(i).sampleShape().dims();
-            if (InputShapes.firstSymbolic(input) >= 0
-                    && sample.length + 1 == input.dims().size()) {
+            if (InputShapes.firstSymbolic(input) >= 0 && fixedSizesFit(input, sample)) {
                 int[] sizes = new int[sample.length + 1];
                 sizes[0] = 1;
                 System.arraycopy(sample, 0, sizes, 1, sample.length);
@@ -75,6 +75,23 @@ final class ModelOption {
             graph = InputShapes.bind(graph, bound);
         }
         return requireStatic(graph);
+    }
+
+    /**
+     * True when samples of shape {@code sample} fit every fixed dimension of {@code input} after the
+     * batch; data that do not fit leave the symbolic dimensions to {@code --input-shape}.
+     */
+    private static boolean fixedSizesFit(ValueInfo input, int[] sample) {
+        if (sample.length + 1 != input.dims().size()) {
+            return false;
+        }
+        for (int i = 0; i < sample.length; i++) {
+            Dimension d = input.dims().get(i + 1);
+            if (!d.isSymbolic() && d.size() != sample[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What can be read of the model, every unsupported operator listed; the shapes bound as in {@link #load}. */
