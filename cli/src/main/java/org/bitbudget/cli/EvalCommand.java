@@ -105,6 +105,12 @@ final class EvalCommand implements Callable<Integer> {
             AtomicOutput.checkFolder("--logits", logits);
         }
         Graph graph = model.load(dataOptions, whichSplit);
+        if (config != null && graph.inputs().size() > 1) {
+            throw new UserInputException(
+                    "--config",
+                    model.model + " has " + graph.inputs().size()
+                            + " inputs; calibration feeds one (eval without --config runs it)");
+        }
         Normalization norm = dataOptions.normalization(graph, model.model);
         // With a config, calibration and evaluation are disjoint sets: the other split, or a seeded split.
         DataSets sets = config == null ? null : dataOptions.sets(whichSplit, quantize.seed);
@@ -148,10 +154,6 @@ final class EvalCommand implements Callable<Integer> {
         // Label-free metrics compare with the float model; without a config that is the model itself.
         FloatEngine reference = quantized != null && !metric.needsLabels() ? referenceBuilder.build() : null;
         Function<List<Tensor>, Tensor> engine = floatEngine::predict;
-        if (integer && graph.inputs().size() > 1) {
-            throw new UserInputException(
-                    "--engine integer", model.model + " has " + graph.inputs().size() + " inputs; it runs one");
-        }
         if (integer) {
             try {
                 IntegerEngine.Builder integerBuilder = IntegerEngine.builder(graph, quantized);

@@ -127,4 +127,27 @@ class MultiInputEvalTest {
         assertTrue(r.err().contains("input 'features' has no array"), r.err());
         assertTrue(r.err().contains("2 input(s) (features, image)"), r.err());
     }
+
+    @Test
+    void quantizedEvalOfATwoInputModelIsOneLineError() throws Exception {
+        Path config = Files.writeString(
+                dir.resolve("int8.json"), "{\"default\": {\"weights\": \"int8\", \"activations\": \"int8\"}}");
+        for (String engine : List.of("float", "integer")) {
+            BitBudgetCliTest.Run r = BitBudgetCliTest.run(
+                    "eval",
+                    "--model",
+                    model.toString(),
+                    "--data",
+                    npz.toString(),
+                    "--input-key",
+                    "image,features",
+                    "--config",
+                    config.toString(),
+                    "--engine",
+                    engine);
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("2 inputs"), r.err());
+        }
+    }
 }
