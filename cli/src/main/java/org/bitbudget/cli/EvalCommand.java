@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
@@ -20,9 +20,7 @@ import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.UserInputException;
-import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
@@ -107,6 +105,12 @@ final class EvalCommand implements Callable<Integer> {
             AtomicOutput.checkFolder("--logits", logits);
         }
         Graph graph = model.load(dataOptions, whichSplit);
+        if (config != null && graph.inputs().size() > 1) {
+            throw new UserInputException(
+                    "--config",
+                    model.model + " has " + graph.inputs().size()
+                            + " inputs; calibration feeds one (eval without --config runs it)");
+        }
         Normalization norm = dataOptions.normalization(graph, model.model);
         // With a config, calibration and evaluation are disjoint sets: the other split, or a seeded split.
         DataSets sets = config == null ? null : dataOptions.sets(whichSplit, quantize.seed);
@@ -114,7 +118,8 @@ final class EvalCommand implements Callable<Integer> {
         if (limit != null) {
             dataset = dataset.limit(limit);
         }
-        checkInput(graph, dataset);
+        ModelInputs inputs =
+                ModelInputs.match(graph, dataset, dataOptions.readOptions().inputKeys(), model.model.toString());
         Metric metric = metricOption.resolve(dataset);
         dataOptions.warnIfUnnormalised(
                 graph,
@@ -148,14 +153,15 @@ final class EvalCommand implements Callable<Integer> {
         }
         // Label-free metrics compare with the float model; without a config that is the model itself.
         FloatEngine reference = quantized != null && !metric.needsLabels() ? referenceBuilder.build() : null;
-        UnaryOperator<Tensor> engine = floatEngine::predict;
+        Function<List<Tensor>, Tensor> engine = floatEngine::predict;
         if (integer) {
             try {
                 IntegerEngine.Builder integerBuilder = IntegerEngine.builder(graph, quantized);
                 if (threads != null) {
                     integerBuilder.threads(threads);
                 }
-                engine = integerBuilder.build()::predict;
+                IntegerEngine integerEngine = integerBuilder.build();
+                engine = batches -> integerEngine.predict(batches.getFirst());
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(config + ": --engine integer", e.getMessage());
             }
@@ -172,7 +178,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Progress progress = Progress.start("eval", n, "img")) {
             for (int from = 0; from < n; from += BATCH) {
                 int count = Math.min(BATCH, n - from);
-                Tensor images = dataset.batch(from, count, norm);
+                List<Tensor> images = inputs.batch(from, count, norm);
                 long t0 = System.nanoTime();
                 Tensor out;
                 try {
@@ -267,31 +273,6 @@ final class EvalCommand implements Callable<Integer> {
                     engineName);
         }
         return 0;
-    }
-
-    private void checkInput(Graph graph, DataSource dataset) {
-        if (graph.inputs().size() != 1) {
-            throw new UserInputException(
-                    model.model.toString(),
-                    "has " + graph.inputs().size() + " inputs; eval needs a model with one image input");
-        }
-        ValueInfo input = graph.inputs().getFirst();
-        var dims = input.dims();
-        int[] sample = dataset.sampleShape().dims();
-        boolean fits = dims.size() == sample.length + 1;
-        for (int i = 0; fits && i < sample.length; i++) {
-            fits = fits(dims.get(i + 1), sample[i]);
-        }
-        if (!fits) {
-            throw new UserInputException(
-                    model.model.toString(),
-                    "input '" + input.name() + "' has shape " + dims + " but the data's samples have shape "
-                            + dataset.sampleShape());
-        }
-    }
-
-    private static boolean fits(Dimension d, int size) {
-        return d.isSymbolic() || d.size() == size;
     }
 
     /** Writes the logits CSV atomically, so a failed run leaves no file. */

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.bitbudget.data.DataSource;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.onnx.ImportSurvey;
@@ -45,24 +47,51 @@ final class ModelOption {
     }
 
     /**
-     * {@link #load()} for a command that has data: a single input's symbolic dimensions that
-     * {@code --input-shape} leaves open are taken from the data's sample shape.
+     * {@link #load()} for a command that has data: the symbolic dimensions that {@code --input-shape}
+     * leaves open are taken from the sample shape of each input's array (see {@link ModelInputs}).
      */
     Graph load(DataOptions data, Split split) {
         exists();
         Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
-        if (graph.inputs().size() == 1
-                && InputShapes.firstSymbolic(graph.inputs().getFirst()) >= 0) {
-            ValueInfo input = graph.inputs().getFirst();
-            int[] sample = data.open(split).sampleShape().dims();
-            if (sample.length + 1 == input.dims().size()) {
+        DataSource source = data.open(split);
+        if (source.inputs().size() != graph.inputs().size()) {
+            return requireStatic(graph);
+        }
+        List<DataSource> arrays = ModelInputs.ordered(
+                        graph, source, data.readOptions().inputKeys(), model.toString())
+                .sources();
+        Map<String, int[]> bound = new LinkedHashMap<>();
+        for (int i = 0; i < arrays.size(); i++) {
+            ValueInfo input = graph.inputs().get(i);
+            int[] sample = arrays.get(i).sampleShape().dims();
+            if (InputShapes.firstSymbolic(input) >= 0 && fixedSizesFit(input, sample)) {
                 int[] sizes = new int[sample.length + 1];
                 sizes[0] = 1;
                 System.arraycopy(sample, 0, sizes, 1, sample.length);
-                graph = InputShapes.bind(graph, Map.of(input.name(), sizes));
+                bound.put(input.name(), sizes);
             }
         }
+        if (!bound.isEmpty()) {
+            graph = InputShapes.bind(graph, bound);
+        }
         return requireStatic(graph);
+    }
+
+    /**
+     * True when samples of shape {@code sample} fit every fixed dimension of {@code input} after the
+     * batch; data that do not fit leave the symbolic dimensions to {@code --input-shape}.
+     */
+    private static boolean fixedSizesFit(ValueInfo input, int[] sample) {
+        if (sample.length + 1 != input.dims().size()) {
+            return false;
+        }
+        for (int i = 0; i < sample.length; i++) {
+            Dimension d = input.dims().get(i + 1);
+            if (!d.isSymbolic() && d.size() != sample[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What can be read of the model, every unsupported operator listed; the shapes bound as in {@link #load}. */

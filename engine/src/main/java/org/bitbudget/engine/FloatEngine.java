@@ -354,20 +354,38 @@ public final class FloatEngine {
     }
 
     /**
-     * Runs a single-input, single-output graph on a batch (first axis), splitting it across the
-     * engine's threads, and returns the first output for the whole batch.
+     * Runs a single-input graph on a batch (first axis), splitting it across the engine's threads,
+     * and returns the first output for the whole batch.
      */
     public Tensor predict(Tensor batch) {
         if (graph.inputs().size() != 1) {
             throw new UserInputException("model", "has " + graph.inputs().size() + " inputs; predict needs one");
         }
-        String inputName = graph.inputs().get(0).name();
-        Shape shape = batch.shape();
-        int n = shape.dim(0);
-        int perImage = n == 0 ? 0 : shape.size() / n;
+        return predict(List.of(batch));
+    }
+
+    /**
+     * Runs the graph on one batch per graph input, in input order, all with the same number of samples
+     * on the first axis, splitting them across the engine's threads; returns the first output.
+     */
+    public Tensor predict(List<Tensor> batches) {
+        if (batches.size() != graph.inputs().size()) {
+            throw new UserInputException(
+                    "model",
+                    "has " + graph.inputs().size() + " inputs (" + inputNames() + ") but got " + batches.size()
+                            + " batches");
+        }
+        int n = batches.getFirst().shape().dim(0);
+        for (int i = 0; i < batches.size(); i++) {
+            if (batches.get(i).shape().dim(0) != n) {
+                throw new UserInputException(
+                        "input " + graph.inputs().get(i).name(),
+                        "batch of " + batches.get(i).shape().dim(0) + " samples, the first input has " + n);
+            }
+        }
         int chunks = (n + CHUNK - 1) / CHUNK;
         if (chunks == 0) {
-            return execute(fused, Map.of(inputName, batch))[outputSlots[0]];
+            return execute(fused, named(batches, 0, 0))[outputSlots[0]];
         }
         Tensor[] results = new Tensor[chunks];
         // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
@@ -376,9 +394,7 @@ public final class FloatEngine {
         Runnable work = () -> tasks.forEach(c -> {
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
-            float[] part = Arrays.copyOfRange(batch.data(), from * perImage, (from + count) * perImage);
-            Tensor in = Tensor.of(batch.type(), shape.with(0, count), part);
-            Tensor out = execute(fused, Map.of(inputName, in))[outputSlots[0]];
+            Tensor out = execute(fused, named(batches, from, count))[outputSlots[0]];
             if (out.shape().rank() == 0 || out.shape().dim(0) != count) {
                 throw new UserInputException(
                         "output " + graph.outputs().getFirst().name(),
@@ -400,6 +416,25 @@ public final class FloatEngine {
             offset += r.data().length;
         }
         return Tensor.of(results[0].type(), outShape, out);
+    }
+
+    /** Samples {@code [from, from + count)} of every batch, by graph input name. */
+    private Map<String, Tensor> named(List<Tensor> batches, int from, int count) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (int i = 0; i < batches.size(); i++) {
+            Tensor batch = batches.get(i);
+            Shape shape = batch.shape();
+            int per = shape.dim(0) == 0 ? 0 : shape.size() / shape.dim(0);
+            float[] part = from == 0 && count == shape.dim(0)
+                    ? batch.data()
+                    : Arrays.copyOfRange(batch.data(), from * per, (from + count) * per);
+            inputs.put(graph.inputs().get(i).name(), Tensor.of(batch.type(), shape.with(0, count), part));
+        }
+        return inputs;
+    }
+
+    private String inputNames() {
+        return graph.inputs().stream().map(ValueInfo::name).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**
