@@ -200,11 +200,21 @@ final class SensitivityCommand implements Callable<Integer> {
         Map<String, Double> estimatorSeconds = new LinkedHashMap<>();
         SensitivityTable truth = null;
         double evaluationSeconds = 0;
+        Interrupts interrupts = Interrupts.install("stopping; no table will be written");
         try (Progress progress = Progress.start("sensitivity", cells, "cells")) {
-            ProgressListener listener = (e, layer, p) -> {
-                synchronized (progress) {
-                    progress.message(e + " " + layer);
-                    progress.stepBy(1);
+            ProgressListener listener = new ProgressListener() {
+                @Override
+                public void scored(String e, String layer, Precision p) {
+                    synchronized (progress) {
+                        progress.message(e + " " + layer);
+                        progress.stepBy(1);
+                    }
+                    interrupts.check();
+                }
+
+                @Override
+                public void checkpoint() {
+                    interrupts.check();
                 }
             };
             for (String name : estimators) {
@@ -221,6 +231,9 @@ final class SensitivityCommand implements Callable<Integer> {
                         listener);
                 evaluationSeconds = (System.nanoTime() - t0) / 1e9;
             }
+        } catch (Interrupts.Stopped stopped) {
+            System.err.println("bitbudget: interrupted: no sensitivity table written");
+            return interrupts.exitCode();
         }
         SensitivityTable table = SensitivityTable.concat(tables);
         Leaderboard board = truth == null ? null : Leaderboard.of(table, truth);

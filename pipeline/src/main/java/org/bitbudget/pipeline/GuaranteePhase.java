@@ -47,6 +47,11 @@ public final class GuaranteePhase {
             CalibrationObjective objective,
             double floatScore,
             SearchControl control) {
+        if (control.cancelFlag().get()) {
+            // Cancelled: measure nothing more, so that the run ends at once with the strategy's pick.
+            double known = objective.measuredScore(pick);
+            return new Decision(pick, known, known, null);
+        }
         double pickScore = objective.score(pick, "strategy");
         try {
             objective.score(new GreedyStrategy().search(problem, control).config(), "greedy");

@@ -128,7 +128,7 @@ public final class SearchPipeline {
 
         progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
         SensitivityTable table =
-                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress);
+                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress, control);
         double sensitivitySeconds = (System.nanoTime() - t0) / 1e9;
 
         progress.phase("costs", 1, PHASES);
@@ -138,29 +138,44 @@ public final class SearchPipeline {
 
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
-        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric);
+        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric, cancel);
         SearchProblem problem = new ProblemPhase(pinEnds)
                 .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
         String minimised = ParetoPhase.sweptCost(problem);
-        SearchResult found = target == null
-                ? new StrategyPhase(strategy, control).run(problem, costTable)
-                : new AccuracyTargetPhase(strategy, control)
-                        .run(problem, costTable, minimised, target, objective, floatScore);
+        SearchResult found;
+        try {
+            found = target == null
+                    ? new StrategyPhase(strategy, control).run(problem, costTable)
+                    : new AccuracyTargetPhase(strategy, control)
+                            .run(problem, costTable, minimised, target, objective, floatScore);
+        } catch (RuntimeException e) {
+            if (!RunStopped.within(e)) {
+                throw e;
+            }
+            found = StrategyPhase.cutShort(strategy.name(), problem, objective, control);
+        }
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
 
         progress.phase("pareto front", 3, PHASES);
         ConfigEvaluator evaluator = new ConfigEvaluator(
-                graph,
-                samples.calibrationImages(),
-                samples.evaluationImages(),
-                samples.evaluationLabels(),
-                threads,
-                metric);
+                        graph,
+                        samples.calibrationImages(),
+                        samples.evaluationImages(),
+                        samples.evaluationLabels(),
+                        threads,
+                        metric)
+                .cancellable(cancel);
         ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
                 .run(problem, space, costTable.table(), evaluator, objective, progress);
-        GuaranteePhase.Decision decision =
-                new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
+        GuaranteePhase.Decision decision;
+        try {
+            decision =
+                    new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
+        } catch (RunStopped stopped) {
+            double known = objective.measuredScore(found.config());
+            decision = new GuaranteePhase.Decision(found.config(), known, known, null);
+        }
 
         progress.phase("evaluation", 4, PHASES);
         long t3 = System.nanoTime();

@@ -101,7 +101,7 @@ final class SingleLayerRuns {
     private static Result compute(SensitivityProblem problem, String estimator, ProgressListener progress) {
         long start = System.nanoTime();
         Graph graph = problem.graph();
-        List<Cell> cells = cells(problem);
+        List<Cell> cells = cells(problem, progress);
         Set<String> cutNames = new LinkedHashSet<>();
         cells.forEach(c -> cutNames.addAll(c.cut()));
         FloatEngine full = FloatEngine.builder(graph).threads(1).build();
@@ -117,6 +117,7 @@ final class SingleLayerRuns {
         long[] baselineNanos = new long[1];
         int[] done = new int[cells.size()];
         Parallel.forEach(problem.threads(), chunks, c -> {
+            progress.checkpoint();
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
             float[] part = java.util.Arrays.copyOfRange(images.data(), from * per, (from + count) * per);
@@ -131,6 +132,7 @@ final class SingleLayerRuns {
                 baselineNanos[0] += t1 - t0;
             }
             for (int i = 0; i < cells.size(); i++) {
+                progress.checkpoint();
                 Cell cell = cells.get(i);
                 long c0 = System.nanoTime();
                 Map<String, Tensor> cutValues = new LinkedHashMap<>();
@@ -171,7 +173,7 @@ final class SingleLayerRuns {
     }
 
     /** Every cell with its suffix engine. */
-    static List<Cell> cells(SensitivityProblem problem) {
+    static List<Cell> cells(SensitivityProblem problem, ProgressListener progress) {
         Graph graph = problem.graph();
         Map<QuantizerSpec, Map<String, RangeSearch.Params>> activationParams = calibrate(problem);
         Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
@@ -179,6 +181,7 @@ final class SingleLayerRuns {
         List<Cell> cells = new ArrayList<>();
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {
+                progress.checkpoint();
                 RangeSearch.Params a = p.activations().quantizes()
                         ? activationParams.get(p.activations()).get(layer.name())
                         : null;
