@@ -1,8 +1,9 @@
-"""Exit 0 when two batch results CSVs hold the same rows, timing columns aside; else print the first difference."""
+"""Exit 0 when two batch results CSVs hold the same rows, timing columns (and the columns named after
+the two files) aside; else print the first difference."""
 import csv
 import sys
 
-TIMING = {"search_seconds", "eval_seconds", "latency_ms"}
+TIMING = {"search_seconds", "eval_seconds", "latency_ms"} | set(sys.argv[3:])
 
 
 def rows(path):
