@@ -62,7 +62,7 @@ public final class SearchPipeline {
     private final int calibration;
     private final int evaluationLimit;
     private final int paretoPoints;
-    private final boolean pinEnds;
+    private final ProblemPhase problemPhase;
     private final boolean integerEngine;
     private final RunProgress progress;
     private final AccuracyTarget target;
@@ -90,7 +90,7 @@ public final class SearchPipeline {
         this.calibration = b.calibration;
         this.evaluationLimit = b.evaluationLimit;
         this.paretoPoints = b.paretoPoints;
-        this.pinEnds = b.pinEnds;
+        this.problemPhase = new ProblemPhase(b.pinEnds, b.coupling);
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
         this.target = scoring.target();
@@ -139,8 +139,8 @@ public final class SearchPipeline {
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
         CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric);
-        SearchProblem problem = new ProblemPhase(pinEnds)
-                .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
+        SearchProblem problem =
+                problemPhase.run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
         String minimised = ParetoPhase.sweptCost(problem);
         SearchResult found = target == null
@@ -364,6 +364,7 @@ public final class SearchPipeline {
         private GeneticStrategy.Fitness fitness;
         private AccuracyTarget maxDrop;
         private String metricName;
+        private FormatCoupling coupling = FormatCoupling.ACTIVATIONS;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -536,6 +537,12 @@ public final class SearchPipeline {
          */
         public Builder metric(String name) {
             this.metricName = Objects.requireNonNull(name, "metric");
+            return this;
+        }
+
+        /** What coupled layers share: {@code activations} (default), {@code all} (weights too) or {@code none}. */
+        public Builder coupling(String name) {
+            this.coupling = FormatCoupling.named(name);
             return this;
         }
 
