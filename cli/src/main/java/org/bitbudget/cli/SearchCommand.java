@@ -124,6 +124,13 @@ final class SearchCommand implements Callable<Integer> {
     String fitness;
 
     @Option(
+            names = "--coupling",
+            paramLabel = "C",
+            description = "What the layers of a coupling group (residual Add/Concat inputs, layers reading one "
+                    + "input; see inspect) share: activations (default), all (weight formats too) or none")
+    String coupling;
+
+    @Option(
             names = "--max-drop",
             paramLabel = "D",
             description = "An accuracy target instead of the most accuracy: the cheapest config (on the first "
@@ -212,6 +219,9 @@ final class SearchCommand implements Callable<Integer> {
         }
         if (fitness != null) {
             builder.fitness(fitness);
+        }
+        if (coupling != null) {
+            builder.coupling(coupling);
         }
         if (maxDrop != null) {
             builder.maxDrop(maxDrop);
@@ -339,18 +349,20 @@ final class SearchCommand implements Callable<Integer> {
         if (result.engine().equals(EvaluationPhase.NOT_EVALUATED)) {
             System.out.printf(
                     Locale.ROOT,
-                    "not evaluated (interrupted), size %s, BOPs %.4g (stopped early: best found so far)%n",
+                    "not evaluated (interrupted), size %s (%.3f bits/weight), BOPs %.4g (stopped early: best found so far)%n",
                     bytes(result.costs().get("size")),
+                    result.costs().get("bpw"),
                     result.costs().get("bops"));
         } else {
             System.out.printf(
                     Locale.ROOT,
-                    "%s %.6g, %s (%s engine), size %s, BOPs %.4g%s%n",
+                    "%s %.6g, %s (%s engine), size %s (%.3f bits/weight), BOPs %.4g%s%n",
                     result.metric(),
                     result.score(),
                     accuracy(result.accuracy()),
                     result.engine(),
                     bytes(result.costs().get("size")),
+                    result.costs().get("bpw"),
                     result.costs().get("bops"),
                     result.stoppedEarly() ? " (stopped early: best found so far)" : "");
         }

@@ -80,6 +80,22 @@ public final class ConfigEvaluator {
     }
 
     /**
+     * An evaluator of {@code samples}' evaluation images (activation ranges calibrated on its calibration
+     * images) whose measurements a set {@code cancel} stops.
+     */
+    static ConfigEvaluator onEvaluationImages(
+            Graph graph, SearchData.Samples samples, int threads, Metric metric, AtomicBoolean cancel) {
+        return new ConfigEvaluator(
+                        graph,
+                        samples.calibrationImages(),
+                        samples.evaluationImages(),
+                        samples.evaluationLabels(),
+                        threads,
+                        metric)
+                .cancellable(cancel);
+    }
+
+    /**
      * This evaluator, measuring in chunks of {@value #CHUNK} images and giving a measurement up (with
      * {@link RunStopped}) as soon as {@code cancel} is set: a Ctrl-C never waits for a whole evaluation
      * set. The outputs are those of one pass, as no engine mixes the images of a batch. A null flag

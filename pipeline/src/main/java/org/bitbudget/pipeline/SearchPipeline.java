@@ -62,7 +62,7 @@ public final class SearchPipeline {
     private final int calibration;
     private final int evaluationLimit;
     private final int paretoPoints;
-    private final boolean pinEnds;
+    private final ProblemPhase problemPhase;
     private final boolean integerEngine;
     private final RunProgress progress;
     private final AccuracyTarget target;
@@ -90,7 +90,7 @@ public final class SearchPipeline {
         this.calibration = b.calibration;
         this.evaluationLimit = b.evaluationLimit;
         this.paretoPoints = b.paretoPoints;
-        this.pinEnds = b.pinEnds;
+        this.problemPhase = new ProblemPhase(b.pinEnds, b.coupling);
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
         this.target = scoring.target();
@@ -139,43 +139,27 @@ public final class SearchPipeline {
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
         CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric, cancel);
-        SearchProblem problem = new ProblemPhase(pinEnds)
-                .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
+        SearchProblem problem =
+                problemPhase.run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
         String minimised = ParetoPhase.sweptCost(problem);
-        SearchResult found;
-        try {
-            found = target == null
-                    ? new StrategyPhase(strategy, control).run(problem, costTable)
-                    : new AccuracyTargetPhase(strategy, control)
-                            .run(problem, costTable, minimised, target, objective, floatScore);
-        } catch (RuntimeException e) {
-            if (!RunStopped.within(e)) {
-                throw e;
-            }
-            found = StrategyPhase.cutShort(strategy.name(), problem, objective, control);
-        }
+        SearchResult found = StrategyPhase.orCutShort(
+                () -> target == null
+                        ? new StrategyPhase(strategy, control).run(problem, costTable)
+                        : new AccuracyTargetPhase(strategy, control)
+                                .run(problem, costTable, minimised, target, objective, floatScore),
+                strategy.name(),
+                problem,
+                objective,
+                control);
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
 
         progress.phase("pareto front", 3, PHASES);
-        ConfigEvaluator evaluator = new ConfigEvaluator(
-                        graph,
-                        samples.calibrationImages(),
-                        samples.evaluationImages(),
-                        samples.evaluationLabels(),
-                        threads,
-                        metric)
-                .cancellable(cancel);
+        ConfigEvaluator evaluator = ConfigEvaluator.onEvaluationImages(graph, samples, threads, metric, cancel);
         ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
                 .run(problem, space, costTable.table(), evaluator, objective, progress);
-        GuaranteePhase.Decision decision;
-        try {
-            decision =
-                    new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
-        } catch (RunStopped stopped) {
-            double known = objective.measuredScore(found.config());
-            decision = new GuaranteePhase.Decision(found.config(), known, known, null);
-        }
+        GuaranteePhase.Decision decision =
+                new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
 
         progress.phase("evaluation", 4, PHASES);
         long t3 = System.nanoTime();
@@ -379,6 +363,7 @@ public final class SearchPipeline {
         private GeneticStrategy.Fitness fitness;
         private AccuracyTarget maxDrop;
         private String metricName;
+        private FormatCoupling coupling = FormatCoupling.ACTIVATIONS;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -551,6 +536,12 @@ public final class SearchPipeline {
          */
         public Builder metric(String name) {
             this.metricName = Objects.requireNonNull(name, "metric");
+            return this;
+        }
+
+        /** What coupled layers share: {@code activations} (default), {@code all} (weights too) or {@code none}. */
+        public Builder coupling(String name) {
+            this.coupling = FormatCoupling.named(name);
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.bitbudget.pipeline;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bitbudget.search.Budget;
 import org.bitbudget.search.GeneticStrategy;
 import org.bitbudget.search.GreedyStrategy;
@@ -85,6 +86,23 @@ public final class StrategyPhase {
                             + " config that meets every budget; give it more time or use ilp");
         }
         return found;
+    }
+
+    /** What {@code search} returns, or, when a cancel cuts it short, {@link #cutShort what it had found}. */
+    static SearchResult orCutShort(
+            Supplier<SearchResult> search,
+            String strategy,
+            SearchProblem problem,
+            CalibrationObjective objective,
+            SearchControl control) {
+        try {
+            return search.get();
+        } catch (RuntimeException e) {
+            if (!RunStopped.within(e)) {
+                throw e;
+            }
+            return cutShort(strategy, problem, objective, control);
+        }
     }
 
     /**

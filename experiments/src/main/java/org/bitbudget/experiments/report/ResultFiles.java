@@ -89,6 +89,7 @@ public final class ResultFiles {
             m.put("accuracy_target", t);
         }
         m.put("size_bits", result.costs().get("size"));
+        m.put("bpw", result.costs().get("bpw"));
         m.put("bops", result.costs().get("bops"));
         m.put("energy_pj", result.costs().get("energy"));
         m.put("max_accumulator_bits", result.costs().get("accumulator"));
