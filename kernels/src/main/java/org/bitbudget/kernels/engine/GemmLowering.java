@@ -14,16 +14,10 @@ import org.bitbudget.kernels.bitserial.Encoding;
 
 /**
  * Lowers one Conv, Gemm or MatMul layer with a constant weight to a {@link LoweredLayer}: weight codes
- * in NHWC im2col order, the bias at the resolution the accumulator's range bound leaves free, and the
- * kernel path its formats and weights allow.
+ * in NHWC im2col order, the bias at the resolution each channel's range bound leaves free
+ * ({@link ChannelScaling}), and the kernel path its formats and weights allow.
  */
 final class GemmLowering {
-    /**
-     * At most this many fraction bits for a layer's accumulator: 2^-16 of a unit makes the bias's
-     * rounding negligible, and keeps the requantization multiplier far from the 2^-31 floor of its shift.
-     */
-    private static final int MAX_FRACTION_BITS = 16;
-
     /**
      * A lowered layer and the real value of one raw accumulator unit per channel.
      *
@@ -141,27 +135,29 @@ final class GemmLowering {
                 biasUnits[j] = b[b.length == 1 ? 0 : j] * (double) biasFactor / accScales[j];
             }
         }
-        // The largest |accumulator + bias| any input can give: per channel, the L1 norm of the weight
-        // codes times the largest |code - zero point| of the input format, plus |bias|.
+        // The largest |sum| any input can give: per channel, the L1 norm of the weight codes times the
+        // largest |code - zero point| of the input format.
         NumberFormat in = lq.precision().activations().format();
         int zeroPoint = (int) lq.activations().zeroPoint();
         long maxInput = Math.max(Math.abs((long) in.minCode() - zeroPoint), Math.abs((long) in.maxCode() - zeroPoint));
-        double bound = 0;
+        double[] sumBounds = new double[n];
         long maxL1 = 0;
         for (int j = 0; j < n; j++) {
             long l1 = 0;
             for (int p = 0; p < k; p++) {
                 l1 += Math.abs(codes.codes()[j * k + p]);
             }
-            bound = Math.max(bound, l1 * maxInput + Math.abs(biasUnits[j]));
+            if (l1 * maxInput > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("layer " + name + ": channel " + j + " sums " + k
+                        + " products of up to " + l1 * maxInput + " in total, more than int32 accumulators hold");
+            }
+            sumBounds[j] = l1 * maxInput;
             maxL1 = Math.max(maxL1, l1);
         }
-        int used = Math.getExponent(bound + 1) + 1;
-        int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
-        int[] bias = new int[n];
+        ChannelScaling scaling = ChannelScaling.of(name, sumBounds, biasUnits);
+        double bound = 0;
         for (int j = 0; j < n; j++) {
-            bias[j] = (int)
-                    Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
         KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
@@ -172,9 +168,8 @@ final class GemmLowering {
                 inChannels,
                 conv,
                 codes,
-                bias,
-                fractionBits,
-                Math.scalb(bound, fractionBits) + 1,
+                scaling,
+                bound,
                 zeroPoint,
                 path,
                 inputEncoding,

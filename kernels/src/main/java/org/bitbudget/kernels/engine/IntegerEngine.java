@@ -59,6 +59,7 @@ public final class IntegerEngine {
     private final int slots;
     private final int outputSlot;
     private final float[] outputUnits;
+    private final float[] outputOffsets;
     private final Shape outputShape;
     private final Map<String, KernelPath> kernels;
     private final Map<String, String> floatNodes;
@@ -70,6 +71,7 @@ public final class IntegerEngine {
             int slots,
             int outputSlot,
             float[] outputUnits,
+            float[] outputOffsets,
             Shape outputShape,
             Map<String, KernelPath> kernels,
             Map<String, String> floatNodes,
@@ -78,6 +80,7 @@ public final class IntegerEngine {
         this.slots = slots;
         this.outputSlot = outputSlot;
         this.outputUnits = outputUnits;
+        this.outputOffsets = outputOffsets;
         this.outputShape = outputShape;
         this.kernels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
         this.floatNodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(floatNodes));
@@ -215,7 +218,7 @@ public final class IntegerEngine {
         }
     }
 
-    /** Accumulators times units, from NHWC to the output's NCHW (or [N, C]) order. */
+    /** Accumulators times units plus offsets, from NHWC to the output's NCHW (or [N, C]) order. */
     private void writeOutput(Acc acc, int from, float[] out) {
         int c = acc.c();
         int hw = acc.h() * acc.w();
@@ -224,7 +227,8 @@ public final class IntegerEngine {
         for (int b = 0; b < acc.batch(); b++) {
             for (int p = 0; p < hw; p++) {
                 for (int j = 0; j < c; j++) {
-                    out[(from + b) * per + j * hw + p] = v[(b * hw + p) * c + j] * outputUnits[j];
+                    float x = v[(b * hw + p) * c + j] * outputUnits[j];
+                    out[(from + b) * per + j * hw + p] = outputOffsets == null ? x : x + outputOffsets[j];
                 }
             }
         }

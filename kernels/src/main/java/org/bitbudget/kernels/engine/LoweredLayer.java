@@ -13,10 +13,10 @@ import org.bitbudget.ops.compute.Window;
  * A Conv, Gemm or MatMul layer lowered to integer GEMMs, one per convolution group: a Gemm is a 1 x 1
  * convolution of an input with h = w = 1. Weights are n x k int8 codes with k ordered (kernel row,
  * kernel column, input channel of the group) to match NHWC im2col rows. {@link #accumulate} returns
- * the int32 accumulators with {@code fractionBits} fraction bits plus the bias at that resolution: a
+ * the int32 accumulators plus the bias at each channel's resolution ({@link ChannelScaling}): a
  * bias rounded to whole accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized
- * codes across a rounding boundary, so the lowering gives the accumulator the fraction bits its
- * range bound leaves free. On the int8 and int16 paths a convolution's rows are padded to a multiple of
+ * codes across a rounding boundary, so the lowering gives each channel the fraction bits its range
+ * bound leaves free, and a channel whose bias alone passes the int32 range a coarser unit. On the int8 and int16 paths a convolution's rows are padded to a multiple of
  * the vector kernels' step with zero weights, so no product is left to their scalar tail.
  */
 final class LoweredLayer {
@@ -26,8 +26,7 @@ final class LoweredLayer {
     private final int groups;
     private final WeightCodes weights;
     private final int[] weightSums;
-    private final int[] bias;
-    private final int fractionBits;
+    private final ChannelScaling scaling;
     private final double bound;
     private final int inZeroPoint;
     private final KernelPath path;
@@ -44,8 +43,7 @@ final class LoweredLayer {
      * @param inChannels    input channels the weights expect
      * @param conv          the convolution's attributes, or null for a Gemm or MatMul
      * @param weights       n x k weight codes (k per group)
-     * @param bias          per-channel bias in units of 2^-fractionBits of the accumulator's scale
-     * @param fractionBits  left shift of the raw accumulators, which their bound proves cannot overflow
+     * @param scaling       per-channel resolution and bias of the accumulators
      * @param bound         the largest |accumulator + bias| any input gives, after the shift
      * @param inZeroPoint   the input's zero point (0 for signed inputs)
      * @param path          the kernel to run
@@ -59,8 +57,7 @@ final class LoweredLayer {
             int inChannels,
             Op.Conv conv,
             WeightCodes weights,
-            int[] bias,
-            int fractionBits,
+            ChannelScaling scaling,
             double bound,
             int inZeroPoint,
             KernelPath path,
@@ -74,8 +71,7 @@ final class LoweredLayer {
         this.groups = conv == null ? 1 : conv.group();
         this.weights = weights;
         this.weightSums = IntGemm.weightSums(weights.channels(), weights.k(), weights.codes(), 0, weights.k());
-        this.bias = bias;
-        this.fractionBits = fractionBits;
+        this.scaling = scaling;
         this.bound = bound;
         this.inZeroPoint = inZeroPoint;
         this.path = path;
@@ -101,8 +97,14 @@ final class LoweredLayer {
         return weights.channels();
     }
 
-    int fractionBits() {
-        return fractionBits;
+    /** Per-channel exponents e: channel j's accumulator unit is its sum's unit times 2^-e[j]. */
+    int[] exponents() {
+        return scaling.exponents();
+    }
+
+    /** Per channel, the bias (in sum units) finer than the channel's unit, which a float output adds back. */
+    double[] residuals() {
+        return scaling.residuals();
     }
 
     double bound() {
@@ -113,7 +115,7 @@ final class LoweredLayer {
         return path;
     }
 
-    /** Accumulators, shifted by {@code fractionBits}, plus bias, of a batch of input codes. */
+    /** Accumulators (sums at each channel's resolution plus bias) of a batch of input codes. */
     Acc accumulate(Codes in) {
         if (in.c() != inChannels) {
             throw new IllegalArgumentException("layer " + name + ": expects " + inChannels + " input channels, got c="
@@ -135,11 +137,7 @@ final class LoweredLayer {
             byte[] a = win == null ? in.data() : im2col(in, win, g * groupIn, groupIn);
             multiply(m, g * groupOut, groupOut, k, a, in.unsigned(), acc, n);
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                acc[i * n + j] = (acc[i * n + j] << fractionBits) + bias[j];
-            }
-        }
+        scaling.apply(acc, m, n);
         return new Acc(acc, in.batch(), oh, ow, n);
     }
 
