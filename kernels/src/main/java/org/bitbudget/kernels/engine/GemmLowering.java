@@ -29,11 +29,13 @@ final class GemmLowering {
     private final Graph graph;
     private final boolean bitSerial;
     private final boolean int16;
+    private final boolean fma;
 
-    GemmLowering(Graph graph, boolean bitSerial, boolean int16) {
+    GemmLowering(Graph graph, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
         this.bitSerial = bitSerial;
         this.int16 = int16;
+        this.fma = fma;
     }
 
     /**
@@ -175,7 +177,8 @@ final class GemmLowering {
                 inputEncoding,
                 in.bits(),
                 weightEncoding,
-                wf.isInteger() ? wf.bits() : 8);
+                wf.isInteger() ? wf.bits() : 8,
+                (int) maxInput);
     }
 
     /**
@@ -184,7 +187,9 @@ final class GemmLowering {
      * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
      * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
      * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
-     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
+     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); otherwise fp32
+     * FMA for a convolution of one group, a Gemm or a MatMul (an outer-product tile where the int8
+     * kernel reduces each output along k), int8 for grouped convolutions.
      */
     private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
         int groups = conv == null ? 1 : conv.group();
@@ -206,7 +211,7 @@ final class GemmLowering {
         if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
             return KernelPath.INT16;
         }
-        return KernelPath.INT8;
+        return fma && groups == 1 ? KernelPath.FMA : KernelPath.INT8;
     }
 
     /** Refuses precisions the integer kernels cannot run exactly. */

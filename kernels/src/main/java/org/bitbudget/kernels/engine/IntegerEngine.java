@@ -19,8 +19,8 @@ import org.bitbudget.ir.tensor.Tensor;
  * <p>Each layer's input is quantized (from the float input) or requantized (from int32 accumulators,
  * per output channel with a fixed-point multiplier and gemmlowp rounding) to the layer's input
  * format. A Conv, Gemm or MatMul multiplies those codes with its weight codes on one of the
- * {@link KernelPath}s — int8 into int32, int16 where a bound proves it safe, or bit-serial popcounts
- * for at most 4-bit operands — shifts the sums left by the fraction bits their range bound leaves
+ * {@link KernelPath}s — codes on fp32 FMA in exact blocks flushed into int32, int8 into int32, int16
+ * where a bound proves it safe, or bit-serial popcounts for at most 4-bit operands — shifts the sums left by the fraction bits their range bound leaves
  * free and adds the bias rounded to that resolution. ReLU, Clip, MaxPool and Flatten between layers
  * run on the codes (a ReLU or Clip as the requantization's clamp); residual Adds, average pooling
  * and the graph output use the accumulators, the Add rescaling both sides to a common unit. Grouped
@@ -241,6 +241,7 @@ public final class IntegerEngine {
         private int threads = Runtime.getRuntime().availableProcessors();
         private boolean bitSerial = true;
         private boolean int16 = true;
+        private boolean fma = true;
 
         private Builder(Graph graph, QuantizedGraph quantized) {
             this.graph = graph;
@@ -269,12 +270,21 @@ public final class IntegerEngine {
         }
 
         /**
+         * Whether layers the narrower kernels do not take may run on fp32 FMA (default true); false
+         * keeps them on the int8 dot-product kernel. Both give the same integers.
+         */
+        public Builder fma(boolean allowed) {
+            this.fma = allowed;
+            return this;
+        }
+
+        /**
          * The engine.
          *
          * @throws IllegalArgumentException naming the layer or node the engine cannot run
          */
         public IntegerEngine build() {
-            return new Lowering(graph, quantized, bitSerial, int16).lower(threads);
+            return new Lowering(graph, quantized, bitSerial, int16, fma).lower(threads);
         }
     }
 }

@@ -67,10 +67,10 @@ final class Lowering {
     private final List<Step> steps = new ArrayList<>();
     private int slots = 1;
 
-    Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16) {
+    Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
         this.quantized = quantized;
-        this.gemm = new GemmLowering(graph, bitSerial, int16);
+        this.gemm = new GemmLowering(graph, bitSerial, int16, fma);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 producers.put(out, node);

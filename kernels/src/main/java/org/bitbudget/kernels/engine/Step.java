@@ -96,9 +96,11 @@ sealed interface Step {
             int[] values = acc.values();
             if (leftShifts != null) {
                 values = values.clone();
-                for (int i = 0; i < values.length; i++) {
-                    long shifted = (long) values[i] << leftShifts[i % n];
-                    values[i] = (int) Math.clamp(shifted, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                for (int row = 0; row < values.length; row += n) {
+                    for (int j = 0; j < n; j++) {
+                        long shifted = (long) values[row + j] << leftShifts[j];
+                        values[row + j] = (int) Math.clamp(shifted, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                    }
                 }
             }
             Requantization.requantizeRows(
@@ -178,9 +180,11 @@ sealed interface Step {
             Acc in = (Acc) slots[from];
             int c = in.c();
             int[] out = in.values().clone();
-            for (int i = 0; i < out.length; i++) {
-                int j = i % c;
-                out[i] = Math.clamp(out[i], low[j], high[j]);
+            // Rows of c channels, so that no element needs a division to find its channel.
+            for (int row = 0; row < out.length; row += c) {
+                for (int j = 0; j < c; j++) {
+                    out[row + j] = Math.clamp(out[row + j], low[j], high[j]);
+                }
             }
             slots[to] = new Acc(out, in.batch(), in.h(), in.w(), c);
         }
@@ -262,10 +266,11 @@ sealed interface Step {
             Acc b = (Acc) slots[right];
             int c = a.c();
             int[] out = new int[a.values().length];
-            for (int i = 0; i < out.length; i++) {
-                int j = i % c;
-                out[i] = rescale(a.values()[i], leftMultipliers, leftShifts, j)
-                        + rescale(b.values()[i], rightMultipliers, rightShifts, j);
+            for (int row = 0; row < out.length; row += c) {
+                for (int j = 0; j < c; j++) {
+                    out[row + j] = rescale(a.values()[row + j], leftMultipliers, leftShifts, j)
+                            + rescale(b.values()[row + j], rightMultipliers, rightShifts, j);
+                }
             }
             slots[to] = new Acc(out, a.batch(), a.h(), a.w(), c);
         }
