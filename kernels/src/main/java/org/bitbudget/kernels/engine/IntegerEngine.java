@@ -20,7 +20,8 @@ import org.bitbudget.ir.tensor.Tensor;
  * per output channel with a fixed-point multiplier and gemmlowp rounding) to the layer's input
  * format. A Conv, Gemm or MatMul multiplies those codes with its weight codes on one of the
  * {@link KernelPath}s — codes on fp32 FMA in exact blocks flushed into int32, int8 into int32, int16
- * where a bound proves it safe, or bit-serial popcounts for at most 4-bit operands — shifts the sums left by the fraction bits their range bound leaves
+ * where a bound proves it safe, or bit-serial popcounts for at most 4-bit operands — shifts the sums
+ * left by the fraction bits their range bound leaves
  * free and adds the bias rounded to that resolution. ReLU, Clip, MaxPool and Flatten between layers
  * run on the codes (a ReLU or Clip as the requantization's clamp); residual Adds, average pooling
  * and the graph output use the accumulators, the Add rescaling both sides to a common unit. Grouped

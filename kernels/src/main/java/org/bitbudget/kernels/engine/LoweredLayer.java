@@ -18,7 +18,8 @@ import org.bitbudget.ops.compute.Window;
  * the int32 accumulators plus the bias at each channel's resolution ({@link ChannelScaling}): a
  * bias rounded to whole accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized
  * codes across a rounding boundary, so the lowering gives each channel the fraction bits its range
- * bound leaves free, and a channel whose bias alone passes the int32 range a coarser unit. On the int8 and int16 paths a convolution's rows are padded to a multiple of
+ * bound leaves free, and a channel whose bias alone passes the int32 range a coarser unit. On the
+ * int8 and int16 paths a convolution's rows are padded to a multiple of
  * the vector kernels' step with zero weights, so no product is left to their scalar tail.
  */
 final class LoweredLayer {
@@ -194,7 +195,10 @@ final class LoweredLayer {
         }
     }
 
-    /** Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, as float codes minus the zero point. */
+    /**
+     * Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, as float codes
+     * minus the zero point.
+     */
     private void im2colFloats(Codes in, Window win, int r0, int count, float[] a) {
         int c = in.c();
         int k = rowLength;
