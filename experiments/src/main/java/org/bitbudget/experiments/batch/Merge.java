@@ -39,8 +39,15 @@ public final class Merge {
             throw new UserInputException("merge", "give at least one batch folder or results CSV");
         }
         List<Source> sources = new ArrayList<>();
+        Map<Path, Path> given = new HashMap<>();
         for (Path in : inputs) {
-            sources.add(read(in));
+            Source s = read(in);
+            Path first = given.putIfAbsent(s.where().toAbsolutePath().normalize(), in);
+            if (first != null) {
+                throw new UserInputException(
+                        in.toString(), "given twice (also as " + first + "); merge each shard once");
+            }
+            sources.add(s);
         }
         List<String> header = sources.getFirst().table().header();
         for (Source s : sources) {
@@ -51,9 +58,12 @@ public final class Merge {
                                 + sources.getFirst().where() + "'s " + header);
             }
         }
-        if (!header.contains("run_key")) {
+        List<String> missing =
+                ResultsCsv.COLUMNS.stream().filter(c -> !header.contains(c)).toList();
+        if (!missing.isEmpty()) {
             throw new UserInputException(
-                    sources.getFirst().where().toString(), "has no run_key column; not a " + "BitBudget results CSV");
+                    sources.getFirst().where().toString(),
+                    "not a BitBudget results CSV: no column " + String.join(", ", missing));
         }
         Path outBase = out.toAbsolutePath().getParent();
         Map<String, Path> seen = new HashMap<>();
