@@ -193,6 +193,10 @@ final class CommandFiles {
         if (Files.isDirectory(out.path())) {
             throw new UserInputException(out.text(), "is a folder; give a file name");
         }
+        if (Files.exists(out.path()) && !Files.isRegularFile(out.path())) {
+            // Renaming a file over a device such as /dev/null would replace the device itself.
+            throw new UserInputException(out.text(), "is not a regular file (a device or a pipe); give a file name");
+        }
         Path parent = out.path().toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new UserInputException(out.text(), missingFolder(parent));

@@ -115,6 +115,8 @@ record CorpusCase(int line, String expected, List<String> args) {
                     out.put(key, "link " + Files.readSymbolicLink(p));
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.put(key, "folder");
+                } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.put(key, "special");
                 } else {
                     out.put(key, sha256(Files.readAllBytes(p)));
                 }

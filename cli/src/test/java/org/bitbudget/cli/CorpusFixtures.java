@@ -41,6 +41,10 @@ final class CorpusFixtures {
                 make(dir, "lenet.onnx");
                 Files.createSymbolicLink(p, Path.of("lenet.onnx"));
             }
+            case "linkdir" -> {
+                make(dir, "lenet.onnx");
+                Files.createSymbolicLink(p, Path.of("."));
+            }
             case "int8.json" -> text(p, "{\"default\": {\"weights\": \"int8\", \"activations\": \"float\"}}");
             case "w8a8.json" -> text(p, "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"}}");
             case "fp8.json" -> text(p, "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"float\"}}");
@@ -170,6 +174,17 @@ final class CorpusFixtures {
             case "latency-header.csv" -> text(p, "a,b\n");
             case "preprocess-bad.yaml" -> text(p, "resize: -4\n");
             case "a-file" -> text(p, "a file, not a folder\n");
+            case "fifo" -> {
+                // A named pipe stands for any special file (/dev/null): renaming a file over it would replace it.
+                try {
+                    if (new ProcessBuilder("mkfifo", p.toString()).start().waitFor() != 0) {
+                        throw new IOException("mkfifo " + p + " failed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             default -> {
                 // Not a fixture: a path the case names, such as an output.
             }
