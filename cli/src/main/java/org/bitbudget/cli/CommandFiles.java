@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -232,10 +233,12 @@ final class CommandFiles {
     /** Creates and removes a temporary file in {@code dir} as {@link AtomicFiles} will, so writing cannot fail later for want of a folder, a permission or a name. */
     private static void probe(Named out, Path dir, String prefix) {
         try {
-            if (Files.getFileStore(dir).getUsableSpace() == 0) {
+            Files.delete(Files.createTempFile(dir, prefix, AtomicFiles.PARTIAL));
+            // Pseudo file systems (/proc, /sys) have no size at all; a real one with no room left fails later.
+            FileStore store = Files.getFileStore(dir);
+            if (store.getTotalSpace() > 0 && store.getUsableSpace() == 0) {
                 throw new UserInputException(out.text(), "no space left on the device of " + dir);
             }
-            Files.delete(Files.createTempFile(dir, prefix, AtomicFiles.PARTIAL));
         } catch (IOException e) {
             throw new UserInputException(out.text(), "cannot write in " + dir + ": " + reason(e), e);
         }
