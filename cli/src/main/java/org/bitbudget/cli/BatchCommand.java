@@ -41,6 +41,7 @@ final class BatchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "experiment.yaml", description = "The experiment (see experiments/examples/)")
     Path experimentFile;
 
+    @Writes(inside = {"results.csv", "runs/"})
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<yaml name>)")
     Path out;
 

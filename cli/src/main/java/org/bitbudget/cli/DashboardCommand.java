@@ -28,6 +28,7 @@ final class DashboardCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "results.csv", description = "A results CSV of batch or merge")
     Path results;
 
+    @Writes
     @Option(
             names = "--out",
             paramLabel = "report.html",
@@ -37,6 +38,26 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--title", paramLabel = "T", description = "Page title (default: the CSV's file name)")
     String title;
+
+    /** The columns the report plots and sorts as numbers. */
+    private static final List<String> NUMBERS = List.of(
+            "seed",
+            "accuracy",
+            "size_bits",
+            "bops",
+            "latency_ms",
+            "max_accumulator_bits",
+            "search_seconds",
+            "eval_seconds");
+
+    private static boolean isNumber(String v) {
+        try {
+            Double.parseDouble(v);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -48,6 +69,18 @@ final class DashboardCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             throw new UserInputException(
                     results.toString(), "not a batch results CSV: no column " + String.join(", ", missing));
+        }
+        if (table.rows().isEmpty()) {
+            throw new UserInputException(results.toString(), "holds no runs (a header only); nothing to show");
+        }
+        for (int i = 0; i < table.rows().size(); i++) {
+            for (String column : NUMBERS) {
+                String v = table.rows().get(i).get(column);
+                if (!v.isEmpty() && !isNumber(v)) {
+                    throw new UserInputException(
+                            results + ": line " + (i + 2), column + " '" + v + "' is not a number");
+                }
+            }
         }
         String html = Dashboard.render(
                 table, title != null ? title : "BitBudget results: " + results.getFileName(), results.toString());

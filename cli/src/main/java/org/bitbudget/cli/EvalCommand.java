@@ -82,6 +82,7 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     QuantizeOptions quantize;
 
+    @Writes
     @Option(
             names = "--logits",
             paramLabel = "F.csv",
@@ -98,9 +99,7 @@ final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserInputException("--limit", "must be at least 1, got " + limit);
         }
-        if (threads != null && threads < 1) {
-            throw new UserInputException("--threads", "must be at least 1, got " + threads);
-        }
+        Limits.threads(threads);
         if (logits != null) {
             AtomicOutput.checkFolder("--logits", logits);
         }
@@ -121,6 +120,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelInputs inputs =
                 ModelInputs.match(graph, dataset, dataOptions.readOptions().inputKeys(), model.model.toString());
         Metric metric = metricOption.resolve(dataset);
+        ClassCheck.labelsFit(graph, model.model.toString(), dataset, dataOptions.data);
         dataOptions.warnIfUnnormalised(
                 graph,
                 model.model,

@@ -46,6 +46,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "C.json", required = true, description = "Precision config (JSON or YAML)")
     Path config;
 
+    @Writes
     @Option(names = "--out", paramLabel = "M.qdq.onnx", required = true, description = "Where to write the model")
     Path out;
 

@@ -42,7 +42,7 @@ final class InspectCommand implements Callable<Integer> {
         if (!survey.complete()) {
             return partial(survey);
         }
-        Graph graph = ModelOption.requireStatic(survey.graph());
+        Graph graph = model.checked(survey.graph());
         ModelSummary summary;
         try {
             summary = ModelSummary.of(graph);

@@ -138,6 +138,7 @@ final class SearchCommand implements Callable<Integer> {
                     + "the metric (top1, top5 or agreement); checked on the evaluation set")
     String maxDrop;
 
+    @Writes(inside = {"config.json", "pareto.csv", "pareto.svg", "result.json"})
     @Option(
             names = "--out",
             paramLabel = "DIR",
@@ -184,9 +185,11 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long started = System.nanoTime();
+        Limits.threads(threads);
         Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSets sets = dataOptions.sets(Split.TEST, seed);
+        dataOptions.labelsFit(graph, model.model, sets);
         dataOptions.warnIfUnnormalised(
                 graph,
                 model.model,
@@ -196,9 +199,12 @@ final class SearchCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }
-        // result.json marks a finished run: a stale one must not sit beside this run's partial files.
-        Files.deleteIfExists(out.resolve("result.json"));
-        Interrupts interrupts = Interrupts.install("stopping the search; the best config found so far will be written");
+        // A previous run's files must not look like this run's if it fails.
+        for (String name : ResultFiles.NAMES) {
+            Files.deleteIfExists(out.resolve(name));
+        }
+        Interrupts interrupts =
+                Interrupts.install("stopping the search; the best config found so far will be written");
         AtomicBoolean cancel = interrupts.flag();
         List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
         SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))

@@ -120,12 +120,14 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
+    @Writes
     @Option(
             names = "--out",
             paramLabel = "T.csv",
             description = "The table: layer,estimator,weights,activations,score,seconds,... (required unless --json)")
     Path out;
 
+    @Writes
     @Option(
             names = "--leaderboard",
             paramLabel = "L.csv",
@@ -143,9 +145,7 @@ final class SensitivityCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserInputException("--limit", "must be at least 1, got " + limit);
         }
-        if (threads != null && threads < 1) {
-            throw new UserInputException("--threads", "must be at least 1, got " + threads);
-        }
+        Limits.threads(threads);
         if (hessianSamples < 1) {
             throw new UserInputException("--hessian-samples", "must be at least 1, got " + hessianSamples);
         }
@@ -175,6 +175,7 @@ final class SensitivityCommand implements Callable<Integer> {
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSets sets = dataOptions.sets(Split.TEST, seed);
         DataSource train = sets.calibration();
+        dataOptions.labelsFit(graph, model.model, sets);
         Metric metric = metricOption.resolve(sets.evaluation());
         int n = Math.min(calibration, train.size());
         SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)

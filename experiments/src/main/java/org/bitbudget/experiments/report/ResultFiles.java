@@ -29,6 +29,9 @@ import org.bitbudget.pipeline.SearchPipeline;
 public final class ResultFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The files {@link #write} puts in a run's folder, {@code result.json} (the mark of a finished run) last. */
+    public static final List<String> NAMES = List.of("config.json", "pareto.csv", "pareto.svg", "result.json");
+
     private ResultFiles() {}
 
     /**

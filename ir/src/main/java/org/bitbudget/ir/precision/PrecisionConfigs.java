@@ -60,7 +60,7 @@ public final class PrecisionConfigs {
         } catch (NoSuchFileException e) {
             throw new UserInputException(path.toString(), "no such file");
         } catch (IOException e) {
-            throw new UserInputException(path.toString(), "cannot read: " + e.getMessage());
+            throw UserInputException.unreadable(path.toString(), e);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         return parse(text, path.toString(), name.endsWith(".yaml") || name.endsWith(".yml"));
