@@ -93,8 +93,8 @@ class LibraryExampleProjectTest {
                 "Search",
                 PROJECT.resolve("models/lenet5-fashion-mnist.onnx").toString());
         assertEquals(0, search.code(), search.output());
-        Matcher accuracy =
-                Pattern.compile("accuracy (0\\.\\d+), size (\\d+(?:\\.\\d+)?) bits").matcher(search.output());
+        Matcher accuracy = Pattern.compile("accuracy (0\\.\\d+), size (\\d+(?:\\.\\d+)?) bits")
+                .matcher(search.output());
         assertTrue(accuracy.find(), search.output());
         assertTrue(Double.parseDouble(accuracy.group(1)) > 0.8, search.output());
         assertTrue(search.output().contains("/c1/Conv"), "the chosen config names the layers: " + search.output());
