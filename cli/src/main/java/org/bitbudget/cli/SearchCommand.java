@@ -275,6 +275,7 @@ final class SearchCommand implements Callable<Integer> {
             SearchPipeline run = builder.build();
             try {
                 result = run.run();
+                bar.finish();
             } catch (UserInputException e) {
                 throw e instanceof SettingException
                                 || e.source().startsWith("--")
