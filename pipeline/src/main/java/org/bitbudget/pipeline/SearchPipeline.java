@@ -404,7 +404,7 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, output-mse or measured (default). */
+        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, fisher, output-mse, kl or measured (default). */
         public Builder estimator(String name) {
             this.estimatorName = Objects.requireNonNull(name, "estimator");
             this.estimator = null;

@@ -247,6 +247,28 @@ final class SingleLayerRuns {
     }
 
     /**
+     * The declaration of value {@code name}: its shape at batch 1 ({@code shapes}), the first
+     * dimension symbolic when it follows the batch (it differs in {@code atBatchTwo}).
+     */
+    static ValueInfo valueInfo(
+            String name,
+            org.bitbudget.ir.tensor.DataType type,
+            Map<String, Shape> shapes,
+            Map<String, Shape> atBatchTwo) {
+        Shape s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalStateException("no shape for value " + name);
+        }
+        Shape two = atBatchTwo.get(name);
+        boolean batched = s.rank() > 0 && two != null && two.rank() == s.rank() && two.dim(0) != s.dim(0);
+        List<Dimension> dims = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            dims.add(i == 0 && batched ? Dimension.symbolic("N") : Dimension.of(s.dim(i)));
+        }
+        return new ValueInfo(name, type, dims);
+    }
+
+    /**
      * The nodes of {@code graph} from {@code from} on, as a graph whose inputs are the values those
      * nodes read but do not compute (the cut). A value whose first dimension follows the batch
      * ({@code shapes} at batch 1, {@code atBatchTwo} at batch 2) gets a symbolic batch dimension; one
@@ -268,22 +290,12 @@ final class SingleLayerRuns {
         }
         List<ValueInfo> inputs = new ArrayList<>();
         for (String name : cut) {
-            Shape s = shapes.get(name);
-            if (s == null) {
-                throw new IllegalStateException("no shape for value " + name);
-            }
-            Shape two = atBatchTwo.get(name);
-            boolean batched = s.rank() > 0 && two != null && two.rank() == s.rank() && two.dim(0) != s.dim(0);
-            List<Dimension> dims = new ArrayList<>();
-            for (int i = 0; i < s.rank(); i++) {
-                dims.add(i == 0 && batched ? Dimension.symbolic("N") : Dimension.of(s.dim(i)));
-            }
             var type = graph.inputs().stream()
                     .filter(v -> v.name().equals(name))
                     .findFirst()
                     .map(ValueInfo::type)
                     .orElse(org.bitbudget.ir.tensor.DataType.FLOAT);
-            inputs.add(new ValueInfo(name, type, dims));
+            inputs.add(valueInfo(name, type, shapes, atBatchTwo));
         }
         Map<String, Tensor> initializers = new LinkedHashMap<>();
         for (Node node : nodes) {

@@ -257,4 +257,22 @@ class ExperimentParserTest {
             assertThrows(UserInputException.class, () -> Shard.parse(bad, "--shard"), bad);
         }
     }
+
+    @Test
+    void everyRegisteredEstimatorIsAcceptedByName(@TempDir Path dir) throws IOException {
+        Files.copy(DEFAULT_MODEL, dir.resolve("m.onnx"));
+        Files.writeString(dir.resolve("e.yaml"), """
+                models: [{name: lenet, path: m.onnx}]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [fisher, kl]
+                strategies: [ilp]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                """);
+        Experiment e = ExperimentParser.load(dir.resolve("e.yaml"), DEFAULT_MODEL);
+        assertEquals(
+                List.of("fisher", "kl"),
+                e.runs().stream().map(RunSpec::estimator).toList());
+    }
 }
