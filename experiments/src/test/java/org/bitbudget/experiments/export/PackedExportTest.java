@@ -114,8 +114,8 @@ class PackedExportTest {
         }
         System.out.printf(
                 Locale.ROOT,
-                "%s: packed %d bytes, int8 export %d bytes (%.3f x); agreement %d/%d; accuracy integer %.4f, ORT"
-                        + " %.4f%n",
+                "%s: packed %d bytes, int8 export %d bytes (%.3f x); agreement %d/%d (default optimisations %d);"
+                        + " accuracy integer %.4f, ORT %.4f%n",
                 name,
                 packed.bytes().length,
                 reference.bytes().length,

@@ -45,7 +45,7 @@ class ThirdPartyQdqExportTest {
     /** x [N,1,8,8] → Conv 3×3 → BatchNormalization → Clip(0, 6) (attributes) → Flatten → Gemm → [N, 5]. */
     private static byte[] opset9Model() {
         ModelBuilder b = new ModelBuilder("opset9", 3).opset(9);
-        String x = b.input("x", 1, 1, 8, 8);
+        String x = b.input("x", 1, 8, 8);
         String conv = b.node(
                 "Conv", "conv", List.of(x, b.weight("conv.w", 4, 1, 3, 3)), ModelBuilder.ints("pads", 1, 1, 1, 1));
         String bn = b.node(
