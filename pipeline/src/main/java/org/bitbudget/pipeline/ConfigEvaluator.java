@@ -138,6 +138,14 @@ public final class ConfigEvaluator {
         }
     }
 
+    /**
+     * {@code config} carrying the activation encodings calibration gives it on this evaluator's
+     * calibration images: measuring, evaluating or exporting the result calibrates nothing again.
+     */
+    public PrecisionConfig calibrated(PrecisionConfig config) {
+        return FakeQuantization.calibrated(graph, config, calibration);
+    }
+
     /** Measures {@code config}, on the integer engine when {@code integer} is asked for and it runs the config. */
     public Measurement measure(PrecisionConfig config, boolean integer) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);

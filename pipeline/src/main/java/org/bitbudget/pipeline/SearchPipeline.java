@@ -163,7 +163,9 @@ public final class SearchPipeline {
 
         progress.phase("evaluation", 4, PHASES);
         long t3 = System.nanoTime();
-        PrecisionConfig chosen = space.config(decision.config());
+        // The config carries its calibrated activation encodings: eval, export and the integer engine
+        // then reproduce this evaluation without calibrating again.
+        PrecisionConfig chosen = evaluator.calibrated(space.config(decision.config()));
         ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
         Outcome outcome = new Outcome(
                 metric,
