@@ -114,8 +114,8 @@ public class IntegerEngineBenchmark {
                                         .bytes(),
                                 options)
                         : env.createSession(modelPath.toString(), options);
-                ortInput = OnnxTensor.createTensor(
-                        env, FloatBuffer.wrap(pixels.clone()), new long[] {batch, 1, 28, 28});
+                ortInput =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels.clone()), new long[] {batch, 1, 28, 28});
                 ortFeed = Map.of(session.getInputNames().iterator().next(), ortInput);
             }
         }

@@ -203,8 +203,7 @@ final class SearchCommand implements Callable<Integer> {
         for (String name : ResultFiles.NAMES) {
             Files.deleteIfExists(out.resolve(name));
         }
-        Interrupts interrupts =
-                Interrupts.install("stopping the search; the best config found so far will be written");
+        Interrupts interrupts = Interrupts.install("stopping the search; the best config found so far will be written");
         AtomicBoolean cancel = interrupts.flag();
         List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
         SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))

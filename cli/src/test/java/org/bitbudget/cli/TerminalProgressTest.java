@@ -132,7 +132,7 @@ class TerminalProgressTest {
                 .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l)
                 .filter(l -> l.contains("bitbudget: batch: ["))
                 .toList();
-        assertEquals(6, logLines.size(), r.text());
+        assertEquals(12, logLines.size(), "a line when each of the 6 runs starts and ends: " + r.text());
         for (String line : logLines) {
             String shown = line.substring(line.lastIndexOf('\r') + 1).replace("\033[K", "");
             assertTrue(shown.startsWith("bitbudget: batch: ["), "log line alone on its line: " + line);

@@ -60,7 +60,11 @@ public final class GuaranteePhase {
     }
 
     private Decision decide(
-            SearchProblem problem, int[] pick, CalibrationObjective objective, double floatScore, SearchControl control) {
+            SearchProblem problem,
+            int[] pick,
+            CalibrationObjective objective,
+            double floatScore,
+            SearchControl control) {
         double pickScore = objective.score(pick, "strategy");
         try {
             objective.score(new GreedyStrategy().search(problem, control).config(), "greedy");
