@@ -207,12 +207,12 @@ class SignalTest {
                 fitness: measured
                 budgets: ["size <= 0.6 x int8"]
                 seeds: [0, 1]
-                limit: 500
-                calibration: 1000
+                limit: 2000
+                calibration: 4000
                 """);
         Path out = dir.resolve("out");
         Running r = start("batch", yaml.toString(), "--out", out.toString());
-        r.awaitLine("started", 4000);
+        r.awaitLine("started", 500);
         assertEquals(143, r.signalAndWait("TERM"), r.log());
         assertTrue(r.saw("interrupted: no row kept"), r.log());
         assertEquals(List.of(), ResultsCsv.read(out.resolve("results.csv")).rows());
