@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
@@ -56,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         PrecisionConfig precision = quantize.load(config, graph);
         QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Map<String, String> metadata = new LinkedHashMap<>(graph.metadata());
-        metadata.put("bitbudget.precision", PrecisionConfigs.toJson(precision));
+        metadata.put("bitbudget.precision", PrecisionConfigs.toJson(FakeQuantization.applied(q, precision)));
         metadata.put("bitbudget.export", "qdq");
         QdqExporter.Export export;
         try {

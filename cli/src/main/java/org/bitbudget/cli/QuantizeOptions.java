@@ -21,8 +21,9 @@ final class QuantizeOptions {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "1000",
-            description = "Images that calibrate activation ranges, drawn from the calibration set (the train "
-                    + "split, or --calibration-data) (default: ${DEFAULT-VALUE})")
+            description =
+                    "Images that calibrate activation ranges (and settle clipping auto and bias correction), drawn from the calibration set (the train "
+                            + "split, or --calibration-data) (default: ${DEFAULT-VALUE})")
     int calibrationImages;
 
     @Option(
@@ -60,8 +61,7 @@ final class QuantizeOptions {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
         }
         Tensor calibration = null;
-        if (graph.layers().stream()
-                .anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
+        if (FakeQuantization.needsCalibration(graph, precision)) {
             Normalization norm = data.normalization(graph, model);
             calibration = Calibration.sample(calibrationSet.get(), calibrationImages, seed, norm);
         }

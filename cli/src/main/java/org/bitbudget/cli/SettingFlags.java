@@ -31,6 +31,8 @@ final class SettingFlags {
             case FITNESS -> "--fitness";
             case MAX_DROP -> "--max-drop";
             case METRIC -> "--metric";
+            case CLIPPING -> "--clipping";
+            case BIAS_CORRECTION -> "--bias-correction";
         };
     }
 

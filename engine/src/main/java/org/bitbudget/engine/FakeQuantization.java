@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
@@ -34,12 +35,38 @@ public final class FakeQuantization {
     private FakeQuantization() {}
 
     /**
-     * Applies {@code config}, with activation ranges calibrated on {@code calibration}.
+     * Applies {@code config}, with activation ranges calibrated on {@code calibration}, and weight
+     * quantizers that need calibration data ({@code auto} clipping, bias correction) settled on it
+     * by {@link WeightCalibration}; the layers' precisions in the result are the settled ones.
      *
-     * @param calibration images for activation ranges (unused when no activation is quantized); may be null then
+     * @param calibration images for activation ranges and settled weights (unused when the config has
+     *                    neither); may be null then
      */
     public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
-        return QuantizedGraph.of(graph, config, calibrate(graph, config, graph.layers(), calibration));
+        PrecisionConfig settled =
+                needsCalibration(graph, config) ? WeightCalibration.settle(graph, config, calibration) : config;
+        return QuantizedGraph.of(graph, settled, calibrate(graph, settled, graph.layers(), calibration));
+    }
+
+    /** True when {@code config} needs calibration images: it quantizes an input or settles a weight on data. */
+    public static boolean needsCalibration(Graph graph, PrecisionConfig config) {
+        return graph.layers().stream().anyMatch(l -> {
+                    Precision p = config.of(l.name());
+                    return p.activations().quantizes() || p.weights().needsCalibration();
+                })
+                || graph.activationLayers().stream()
+                        .anyMatch(l -> config.activationsOf(l.name()).quantizes());
+    }
+
+    /** The config {@link #apply} applied: its layers' precisions, settled weights included. */
+    public static PrecisionConfig applied(QuantizedGraph quantized, PrecisionConfig config) {
+        PrecisionConfig out = config;
+        for (var l : quantized.layers()) {
+            if (!l.precision().equals(config.of(l.layer().name()))) {
+                out = out.with(l.layer().name(), l.precision());
+            }
+        }
+        return out;
     }
 
     private static Map<String, RangeSearch.Params> calibrate(

@@ -47,9 +47,11 @@ public final class SensitivityPhase {
 
     /** The sensitivity table; every scored layer × candidate is one step of {@code progress}. */
     public SensitivityTable run(Graph graph, SearchData.Samples samples, Candidates candidates, RunProgress progress) {
-        SensitivityProblem problem = SensitivityProblem.builder(graph)
-                .calibration(samples.calibrationImages(), samples.calibrationLabels())
-                .precisions(candidates.precisions())
+        SensitivityProblem.Builder builder = SensitivityProblem.builder(graph);
+        for (int l = 0; l < candidates.layers().size(); l++) {
+            builder.precisions(candidates.layers().get(l), candidates.perLayer().get(l));
+        }
+        SensitivityProblem problem = builder.calibration(samples.calibrationImages(), samples.calibrationLabels())
                 .seed(seed)
                 .threads(threads)
                 .metric(metric)

@@ -37,7 +37,11 @@ public enum Setting {
     /** The accuracy target: the largest allowed drop from the float score. */
     MAX_DROP("max drop"),
     /** The metric that scores configs. */
-    METRIC("metric");
+    METRIC("metric"),
+    /** Candidate weight clipping rules. */
+    CLIPPING("clipping"),
+    /** Whether weight candidates are bias-corrected. */
+    BIAS_CORRECTION("bias correction");
 
     private final String label;
 
