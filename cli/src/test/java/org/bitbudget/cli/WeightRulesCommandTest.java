@@ -78,5 +78,11 @@ class WeightRulesCommandTest {
         assertEquals(
                 "bitbudget: --bias-correction: 'yes' is not off, on or candidate",
                 mode.err().strip());
+        BitBudgetCliTest.Run sensitivity = BitBudgetCliTest.run(
+                "sensitivity", "--model", LENET.toString(), "--formats", "int4/per-channel/auto", "--json");
+        assertEquals(2, sensitivity.code());
+        assertTrue(
+                sensitivity.err().startsWith("bitbudget: --formats: 'int4/per-channel/auto': clipping auto and bias"),
+                sensitivity.err());
     }
 }
