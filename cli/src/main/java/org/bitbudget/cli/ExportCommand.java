@@ -85,8 +85,11 @@ final class ExportCommand implements Callable<Integer> {
         boolean calibrates = FakeQuantization.needsCalibration(graph, precision);
         QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
         Map<String, String> metadata = new LinkedHashMap<>(graph.metadata());
-        // The recorded config carries the encodings the export used, so it is itself self-contained.
-        metadata.put("bitbudget.precision", PrecisionConfigs.toJson(precision.withEncodings(q.encodings())));
+        // The recorded config carries the settled weights and the encodings the export used, so it is
+        // itself self-contained.
+        metadata.put(
+                "bitbudget.precision",
+                PrecisionConfigs.toJson(FakeQuantization.applied(q, precision).withEncodings(q.encodings())));
         metadata.put("bitbudget.export", "qdq");
         QdqExporter.Export export;
         try {

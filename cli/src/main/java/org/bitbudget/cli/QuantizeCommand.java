@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.bitbudget.data.Split;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.LayerQuantization;
@@ -75,7 +76,10 @@ final class QuantizeCommand implements Callable<Integer> {
         byte[] bytes;
         try {
             bytes = FakeQuantizedExport.export(
-                    model.model, q.graph(), changed, Map.of("bitbudget.precision", PrecisionConfigs.toJson(precision)));
+                    model.model,
+                    q.graph(),
+                    changed,
+                    Map.of("bitbudget.precision", PrecisionConfigs.toJson(FakeQuantization.applied(q, precision))));
         } catch (UserInputException e) {
             throw e.within(config.toString());
         }

@@ -22,9 +22,9 @@ final class QuantizeOptions {
             names = "--calibration",
             paramLabel = "N",
             defaultValue = "1000",
-            description = "Images that calibrate activation ranges, drawn from the calibration set (the train "
-                    + "split, or --calibration-data); inputs whose encodings the config holds are not "
-                    + "calibrated (default: ${DEFAULT-VALUE})")
+            description = "Images that calibrate activation ranges (and settle clipping auto and bias correction), "
+                    + "drawn from the calibration set (the train split, or --calibration-data); inputs whose "
+                    + "encodings the config holds are not calibrated (default: ${DEFAULT-VALUE})")
     int calibrationImages;
 
     @Option(

@@ -17,6 +17,7 @@ import org.bitbudget.data.Split;
 import org.bitbudget.experiments.report.ResultFiles;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.pipeline.CandidatesPhase;
 import org.bitbudget.pipeline.EvaluationPhase;
 import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.RunProgress;
@@ -102,6 +103,23 @@ final class SearchCommand implements Callable<Integer> {
             split = ",",
             description = "Candidate accumulator widths (default: 32, plus N for each 'accumulator <= N' budget)")
     List<Integer> accumulators;
+
+    @Option(
+            names = "--clipping",
+            paramLabel = "R,...",
+            split = ",",
+            description = "Weight clipping rules, each a candidate of every format: max, mse, percentile(P) or "
+                    + "auto (per layer, the rule with the least output error on the calibration images) "
+                    + "(default: each format's own, max)")
+    List<String> clipping = List.of();
+
+    @Option(
+            names = "--bias-correction",
+            paramLabel = "MODE",
+            defaultValue = "off",
+            description = "Bias correction of the weight candidates, measured on the calibration images: off, on, "
+                    + "or candidate (each with and without) (default: ${DEFAULT-VALUE})")
+    String biasCorrection;
 
     @Option(
             names = "--time",
@@ -206,9 +224,10 @@ final class SearchCommand implements Callable<Integer> {
         Interrupts interrupts = Interrupts.install("stopping the search; the best config found so far will be written");
         AtomicBoolean cancel = interrupts.flag();
         List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
+        List<String> weightCandidates = CandidatesPhase.weightCandidates(formats, clipping, biasCorrection);
         SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))
                 .modelName(model.model.toString())
-                .weightFormats(formats)
+                .weightFormats(weightCandidates)
                 .activationFormats(activations)
                 .estimator(estimator)
                 .strategy(strategy)
@@ -245,7 +264,8 @@ final class SearchCommand implements Callable<Integer> {
             builder.timeLimit(parseDuration(time));
         }
         int layers = graph.layers().size();
-        int candidates = formats.size() * activations.size() * (accumulators == null ? 1 : accumulators.size());
+        int candidates =
+                weightCandidates.size() * activations.size() * (accumulators == null ? 1 : accumulators.size());
         SearchPipeline.Result result;
         try (Progress bar = Progress.start(
                 "search", (long) layers * candidates + Math.max(0, paretoPoints) + candidates, "steps")) {

@@ -296,6 +296,14 @@ final class SensitivityCommand implements Callable<Integer> {
 
     private List<Precision> candidates() {
         List<QuantizerSpec> weights = specs("--formats", formats, true);
+        for (QuantizerSpec w : weights) {
+            if (w.needsCalibration()) {
+                throw new UserInputException(
+                        "--formats",
+                        "'" + w.label(true) + "': clipping auto and bias correction are settled per layer on "
+                                + "calibration data; search offers them (--clipping, --bias-correction)");
+            }
+        }
         List<QuantizerSpec> inputs = specs("--activations", activations, false);
         List<Precision> out = new ArrayList<>();
         for (QuantizerSpec w : weights) {

@@ -9,6 +9,7 @@ import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.precision.ActivationEncoding;
+import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
@@ -36,14 +37,29 @@ public final class FakeQuantization {
     private FakeQuantization() {}
 
     /**
-     * Applies {@code config}, with activation ranges calibrated on {@code calibration}; an input whose
-     * encoding the config carries ({@link PrecisionConfig#encodings}) takes it and is not calibrated.
+     * Applies {@code config}, with activation ranges calibrated on {@code calibration}, and weight
+     * quantizers that need calibration data ({@code auto} clipping, bias correction) settled on it
+     * by {@link WeightCalibration}; the layers' precisions in the result are the settled ones. An input
+     * whose encoding the config carries ({@link PrecisionConfig#encodings}) takes it and is not calibrated.
      *
-     * @param calibration images for activation ranges (unused when no activation is quantized or every
-     *                    quantized input has an encoding); may be null then
+     * @param calibration images for activation ranges and settled weights (unused when the config
+     *                    quantizes no input without an encoding and settles no weight); may be null then
      */
     public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
-        return QuantizedGraph.of(graph, config, calibrate(graph, config, graph.layers(), calibration));
+        PrecisionConfig settled =
+                settlesWeights(graph, config) ? WeightCalibration.settle(graph, config, calibration) : config;
+        return QuantizedGraph.of(graph, settled, calibrate(graph, settled, graph.layers(), calibration));
+    }
+
+    /** The config {@link #apply} applied: its layers' precisions, settled weights included. */
+    public static PrecisionConfig applied(QuantizedGraph quantized, PrecisionConfig config) {
+        PrecisionConfig out = config;
+        for (var l : quantized.layers()) {
+            if (!l.precision().equals(config.of(l.layer().name()))) {
+                out = out.with(l.layer().name(), l.precision());
+            }
+        }
+        return out;
     }
 
     /**
@@ -51,13 +67,25 @@ public final class FakeQuantization {
      * calibrated on {@code calibration}. Applying the result needs no calibration images.
      */
     public static PrecisionConfig calibrated(Graph graph, PrecisionConfig config, Tensor calibration) {
-        return config.withEncodings(apply(graph, config, calibration).encodings());
+        QuantizedGraph q = apply(graph, config, calibration);
+        return applied(q, config).withEncodings(q.encodings());
     }
 
-    /** Whether applying {@code config} needs calibration images: a quantized input has no encoding. */
+    /**
+     * Whether applying {@code config} needs calibration images: a quantized input has no encoding, or a
+     * weight quantizer is still to be settled on data.
+     */
     public static boolean needsCalibration(Graph graph, PrecisionConfig config) {
-        return !quantizedInputs(graph, config, graph.layers()).keySet().stream()
-                .allMatch(config.encodings()::containsKey);
+        return settlesWeights(graph, config)
+                || !quantizedInputs(graph, config, graph.layers()).keySet().stream()
+                        .allMatch(config.encodings()::containsKey);
+    }
+
+    private static boolean settlesWeights(Graph graph, PrecisionConfig config) {
+        return graph.layers().stream()
+                .map(l -> config.of(l.name()))
+                .map(Precision::weights)
+                .anyMatch(QuantizerSpec::needsCalibration);
     }
 
     /** The tensor each quantized input reads, by calibration key. */

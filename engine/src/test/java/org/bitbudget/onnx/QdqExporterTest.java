@@ -1,5 +1,6 @@
 package org.bitbudget.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,9 @@ class QdqExporterTest {
                         + " {\"activations\": \"uint4\"}}}",
                 "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\":"
                         + " {\"weights\": \"int2\"}}}",
-                "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
+                "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}",
+                "{\"default\": {\"weights\": {\"format\": \"int3\", \"clipping\": \"auto\", \"bias_correction\":"
+                        + " true}, \"activations\": \"uint8\"}}"
             })
     void onnxRuntimeReproducesTheFakeQuantizedModel(String json) throws Exception {
         QuantizedGraph q = FakeQuantization.apply(graph, PrecisionConfigs.parse(json, "c", false), calibration);
@@ -126,6 +129,30 @@ class QdqExporterTest {
         assertEquals("DequantizeLinear", dq.getOpType());
         assertEquals(0, dq.getAttribute(0).getI(), "axis of the output channels");
         assertTrue(m.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("k")));
+    }
+
+    /** Every bias-corrected layer's node reads its corrected bias, written as a float initializer. */
+    @Test
+    void biasCorrectedLayersReadTheirCorrectedBias() throws Exception {
+        var config = PrecisionConfigs.parse(
+                "{\"default\": {\"weights\": {\"format\": \"int4\", \"bias_correction\": true}}}", "c", false);
+        QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
+        ModelProto m =
+                ModelProto.parseFrom(QdqExporter.export(graph, q, Map.of()).bytes());
+        for (var lq : q.layers()) {
+            String name = QuantizedGraph.correctedBiasName(lq.layer());
+            NodeProto node = m.getGraph().getNodeList().stream()
+                    .filter(n -> n.getName().equals(lq.layer().name()))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(name, node.getInput(2), lq.layer().name());
+            TensorProto bias = m.getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().equals(name))
+                    .findFirst()
+                    .orElseThrow();
+            assertArrayEquals(
+                    lq.correctedBias().data(), TensorProtos.toTensor(bias, name).data(), name);
+        }
     }
 
     @Test

@@ -56,6 +56,8 @@ import org.bitbudget.ir.tensor.Tensor;
  *   <li><b>Activation-only layers</b> (a MatMul between two activations) get such a chain on each
  *       operand, with the operand's own scale and zero point; their weights are reported as
  *       {@code none}.</li>
+ *   <li><b>Bias-corrected layers</b> read their corrected bias, a new float initializer named as
+ *       {@link QuantizedGraph#correctedBiasName} says (a Conv or Gemm without a bias gets the input).</li>
  * </ul>
  * The weight codes are computed with the same {@link RangeSearch} rule as fake quantization, and
  * checked: (code − zero point) × scale equals the fake-quantized weight bit for bit.
@@ -125,6 +127,7 @@ public final class QdqExporter {
         Map<String, Map<Integer, String>> rewired = new HashMap<>();
         List<NodeProto> weightNodes = new ArrayList<>();
         List<LayerExport> report = new ArrayList<>();
+        Map<String, Map.Entry<Integer, String>> correctedBias = new HashMap<>();
         Map<String, Integer> weightUses = new HashMap<>();
         for (Layer l : graph.layers()) {
             weightUses.merge(l.weightName(), 1, Integer::sum);
@@ -176,6 +179,11 @@ public final class QdqExporter {
                     weightMode = "fake-quant";
                 }
             }
+            if (lq.correctedBias() != null) {
+                String name = QuantizedGraph.correctedBiasName(layer);
+                g.addInitializer(TensorProtos.toProto(name, lq.correctedBias()));
+                correctedBias.put(layer.name(), Map.entry(layer.node().op().biasInput(), name));
+            }
             String inputMode = "float";
             if (lq.activations() != null) {
                 NumberFormat f = qdqActivation(layer.name(), lq.precision().activations());
@@ -205,6 +213,14 @@ public final class QdqExporter {
         }
         List<NodeProto> nodes = new ArrayList<>(weightNodes);
         for (NodeProto p : g.getNodeList()) {
+            var bias = correctedBias.get(p.getName());
+            if (bias != null) {
+                NodeProto.Builder b = p.toBuilder();
+                while (b.getInputCount() <= bias.getKey()) {
+                    b.addInput("");
+                }
+                p = b.setInput(bias.getKey(), bias.getValue()).build();
+            }
             List<NodeProto> chain = before.get(p.getName());
             if (chain != null) {
                 nodes.addAll(chain);

@@ -69,7 +69,7 @@ public final class ProblemPhase {
         double[][] damage = new double[layers][choices];
         for (int l = 0; l < layers; l++) {
             for (int c = 0; c < choices; c++) {
-                damage[l][c] = sensitivity.score(names.get(l), precisions.get(c));
+                damage[l][c] = sensitivity.score(names.get(l), candidates.precision(l, c));
             }
         }
         b.damage(damage);

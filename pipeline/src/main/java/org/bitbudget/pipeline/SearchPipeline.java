@@ -122,9 +122,9 @@ public final class SearchPipeline {
             controlBuilder.timeLimit(timeLimit);
         }
         SearchControl control = controlBuilder.build();
-        Candidates space = candidates.run(graph);
         SearchData.Samples samples =
                 Scoring.withCalibrationLabels(graph, data.samples(calibration, evaluationLimit), threads);
+        Candidates space = candidates.run(graph, samples.calibrationImages());
 
         progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
         SensitivityTable table =

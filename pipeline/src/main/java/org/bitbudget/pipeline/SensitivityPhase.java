@@ -65,9 +65,11 @@ public final class SensitivityPhase {
             Candidates candidates,
             RunProgress progress,
             SearchControl control) {
-        SensitivityProblem problem = SensitivityProblem.builder(graph)
-                .calibration(samples.calibrationImages(), samples.calibrationLabels())
-                .precisions(candidates.precisions())
+        SensitivityProblem.Builder builder = SensitivityProblem.builder(graph);
+        for (int l = 0; l < candidates.layers().size(); l++) {
+            builder.precisions(candidates.layers().get(l), candidates.perLayer().get(l));
+        }
+        SensitivityProblem problem = builder.calibration(samples.calibrationImages(), samples.calibrationLabels())
                 .seed(seed)
                 .threads(threads)
                 .metric(metric)

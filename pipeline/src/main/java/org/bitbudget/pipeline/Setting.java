@@ -39,7 +39,11 @@ public enum Setting {
     /** The metric that scores configs. */
     METRIC("metric"),
     /** What the layers of a coupling group share. */
-    COUPLING("coupling");
+    COUPLING("coupling"),
+    /** Candidate weight clipping rules. */
+    CLIPPING("clipping"),
+    /** Whether weight candidates are bias-corrected. */
+    BIAS_CORRECTION("bias correction");
 
     private final String label;
 

@@ -222,13 +222,21 @@ final class SingleLayerRuns {
      */
     static Graph quantizeOne(Graph graph, Layer layer, Precision p, RangeSearch.Params activation) {
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
+        Tensor bias = null;
         if (p.weights().quantizes()) {
             Tensor w = graph.initializers().get(layer.weightName());
             initializers.put(layer.weightName(), QuantizedGraph.quantizedWeight(layer, w, p));
+            bias = QuantizedGraph.correctedBias(layer, graph, p.weights());
+        }
+        if (bias != null) {
+            initializers.put(QuantizedGraph.correctedBiasName(layer), bias);
         }
         List<Node> nodes = new ArrayList<>();
-        for (Node node : graph.nodes()) {
-            if (node == layer.node() && activation != null) {
+        for (Node original : graph.nodes()) {
+            Node node = original == layer.node() && bias != null
+                    ? QuantizedGraph.withBias(original, QuantizedGraph.correctedBiasName(layer))
+                    : original;
+            if (original == layer.node() && activation != null) {
                 String quantized = node.input(0) + "::quantized_for::" + node.name();
                 nodes.add(new Node(
                         node.name() + "/input_quantizer",

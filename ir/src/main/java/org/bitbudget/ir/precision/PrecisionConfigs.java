@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.quant.BiasCorrection;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -42,7 +43,10 @@ import org.bitbudget.ir.quant.QuantizerSpec;
  *
  * A quantizer is a format name (weights default to per-channel and {@code max} clipping, activations
  * to per-tensor calibrated {@code max}) or an object with {@code format}, {@code granularity},
- * {@code clipping} and {@code residual}. A layer entry's missing fields come from {@code default}.
+ * {@code clipping} and {@code residual}; a weight quantizer may also have {@code clipping: auto} and
+ * {@code bias_correction} ({@code true}: measured on calibration data when applied; a list of numbers:
+ * the measured shift of each output channel's bias, as a search writes it). A layer entry's missing
+ * fields come from {@code default}.
  * Layer keys may be {@link LayerPattern}s ({@code op:Conv}, {@code re:REGEX}, globs such as
  * {@code /stage3/*}), and an optional {@code ignore} list names layers or patterns that stay float;
  * {@link PrecisionConfig#resolve} applies them to a graph. An optional {@code encodings} object holds calibrated activation quantizers ({@link ActivationEncoding}):
@@ -216,11 +220,18 @@ public final class PrecisionConfigs {
         Granularity granularity = weights ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
         Clipping clipping = Clipping.MAX;
         NumberFormat residual = null;
+        BiasCorrection biasCorrection = null;
         NumberFormat format;
         if (node.isTextual()) {
             format = parse(source, path, () -> NumberFormat.parse(node.asText()));
         } else if (node.isObject()) {
-            checkFields(node, Set.of("format", "granularity", "clipping", "residual"), source, path);
+            checkFields(
+                    node,
+                    weights
+                            ? Set.of("format", "granularity", "clipping", "residual", "bias_correction")
+                            : Set.of("format", "granularity", "clipping", "residual"),
+                    source,
+                    path);
             if (!node.path("format").isTextual()) {
                 throw new UserInputException(source + ": " + path + ".format", "missing (a format name such as int4)");
             }
@@ -246,6 +257,9 @@ public final class PrecisionConfigs {
                         path + ".residual",
                         () -> NumberFormat.parse(node.get("residual").asText()));
             }
+            if (node.has("bias_correction")) {
+                biasCorrection = biasCorrection(node.get("bias_correction"), source, path + ".bias_correction");
+            }
         } else {
             throw new UserInputException(
                     source + ": " + path,
@@ -255,6 +269,11 @@ public final class PrecisionConfigs {
             throw new UserInputException(
                     source + ": " + path + ".granularity", "activations are quantized " + "per-tensor");
         }
+        if (!weights && clipping.kind() == Clipping.Kind.AUTO) {
+            throw new UserInputException(
+                    source + ": " + path + ".clipping",
+                    "auto chooses weight clipping; give activations max, mse or " + "percentile(P)");
+        }
         if (!weights && residual != null) {
             throw new UserInputException(source + ": " + path + ".residual", "only weights have a residual tensor");
         }
@@ -263,7 +282,27 @@ public final class PrecisionConfigs {
                     source + ": " + path + ".granularity",
                     "per-vector scales need a signed " + "format, not " + format.name());
         }
-        return new QuantizerSpec(format, granularity, clipping, residual);
+        return new QuantizerSpec(format, granularity, clipping, residual, biasCorrection);
+    }
+
+    /** {@code true}, {@code false} or the measured shift per output channel. */
+    private static BiasCorrection biasCorrection(JsonNode node, String source, String path) {
+        if (node.isBoolean()) {
+            return node.asBoolean() ? BiasCorrection.MEASURE : null;
+        }
+        if (node.isArray() && !node.isEmpty()) {
+            float[] shift = new float[node.size()];
+            for (int i = 0; i < shift.length; i++) {
+                JsonNode v = node.get(i);
+                if (!v.isNumber()) {
+                    throw new UserInputException(source + ": " + path + "[" + i + "]", "must be a number, got " + v);
+                }
+                shift[i] = v.floatValue();
+            }
+            return BiasCorrection.of(shift);
+        }
+        throw new UserInputException(
+                source + ": " + path, "must be true, false or the shift of each output channel's bias (numbers)");
     }
 
     private interface Parser<T> {
@@ -333,6 +372,17 @@ public final class PrecisionConfigs {
         n.put("clipping", q.clipping().toString());
         if (q.residual() != null) {
             n.put("residual", q.residual().name());
+        }
+        if (q.biasCorrection() != null) {
+            float[] shift = q.biasCorrection().shift();
+            if (shift == null) {
+                n.put("bias_correction", true);
+            } else {
+                var values = n.putArray("bias_correction");
+                for (float v : shift) {
+                    values.add(v);
+                }
+            }
         }
         return n;
     }

@@ -11,6 +11,7 @@ import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.quant.AccumulatorAware;
+import org.bitbudget.ir.quant.BiasCorrection;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.quant.WeightQuantizer;
@@ -28,6 +29,13 @@ import org.bitbudget.ir.tensor.Tensor;
  * codes, scales, L1 norms and sparsity are in {@link LayerQuantization#accumulator}. Such a layer
  * needs signed integer weights (per tensor or per channel, no residual) and integer activations.
  * The integer engine takes those codes and scales as they are.
+ *
+ * <p>A layer whose weight quantizer carries a measured {@link BiasCorrection} adds the shift to its
+ * bias: the corrected bias is a new initializer ({@link #correctedBiasName}) that the layer's node
+ * reads, so a layer without a bias gets one (Conv, ConvTranspose and Gemm have an optional bias
+ * input; ONNX MatMul has none, so a MatMul layer cannot be bias-corrected). A quantizer that still
+ * needs calibration data ({@link QuantizerSpec#needsCalibration()}: {@code auto} clipping, a bias
+ * correction not yet measured) is refused: the engine's {@code WeightCalibration} settles it first.
  *
  * <p>An activation-only layer ({@link ActivationLayer}) with a quantized activation format gets a
  * {@link Op.FakeQuantize} node before each of its two operands, named as
@@ -59,6 +67,13 @@ public record QuantizedGraph(
             Precision p = config.of(layer.name());
             WeightQuantizer.Result w = null;
             AccumulatorAware.Result acc = null;
+            Tensor bias = null;
+            if (p.weights().needsCalibration()) {
+                throw new UserInputException(
+                        "layer " + layer.name(),
+                        "weights " + p.weights() + " are settled on calibration data (clipping auto, bias "
+                                + "correction), and none was given");
+            }
             if (p.weights().quantizes()) {
                 Tensor weight = graph.initializers().get(layer.weightName());
                 try {
@@ -68,17 +83,21 @@ public record QuantizedGraph(
                                 weight, channelAxis(layer), p.weights(), p.accumulatorBits(), maxInput(p));
                         w = new WeightQuantizer.Result(acc.tensor(), w.scales(), w.vectorScales(), w.zeroPoints());
                     }
+                    bias = correctedBias(layer, graph, p.weights());
                 } catch (IllegalArgumentException e) {
                     throw new UserInputException("layer " + layer.name(), e.getMessage());
                 }
                 initializers.put(layer.weightName(), w.tensor());
+                if (bias != null) {
+                    initializers.put(correctedBiasName(layer), bias);
+                }
             } else if (p.accumulatorBits() < 32) {
                 throw new UserInputException(
                         "layer " + layer.name(),
                         "an accumulator of " + p.accumulatorBits()
                                 + " bits needs integer weights and activations, not float weights");
             }
-            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
+            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc, bias));
         }
         Map<String, ActivationQuantization> activationOnly = activationOnly(graph, config, inputQuant);
         List<Node> nodes = new ArrayList<>();
@@ -86,6 +105,9 @@ public record QuantizedGraph(
             RangeSearch.Params a = inputQuant.get(node.name());
             Layer layer =
                     layers.stream().filter(l -> l.node() == node).findFirst().orElse(null);
+            Node run = layer != null && initializers.containsKey(correctedBiasName(layer))
+                    ? withBias(node, correctedBiasName(layer))
+                    : node;
             if (a != null && layer != null) {
                 QuantizerSpec spec = config.of(layer.name()).activations();
                 String quantized = node.input(0) + "::quantized_for::" + node.name();
@@ -94,13 +116,13 @@ public record QuantizedGraph(
                         new Op.FakeQuantize(spec.format(), a.scale(), a.zeroPoint()),
                         List.of(node.input(0)),
                         List.of(quantized)));
-                List<String> inputs = new ArrayList<>(node.inputs());
+                List<String> inputs = new ArrayList<>(run.inputs());
                 inputs.set(0, quantized);
                 nodes.add(new Node(node.name(), node.op(), inputs, node.outputs()));
             } else if (activationOnly.containsKey(node.name())) {
                 quantizeOperands(activationOnly.get(node.name()), nodes);
             } else {
-                nodes.add(node);
+                nodes.add(run);
             }
         }
         Graph out = new Graph(
@@ -201,6 +223,62 @@ public record QuantizedGraph(
         }
         return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights())
                 .tensor();
+    }
+
+    /** The initializer holding {@code layer}'s corrected bias. */
+    public static String correctedBiasName(Layer layer) {
+        return layer.name() + "/corrected_bias";
+    }
+
+    /**
+     * The bias of {@code layer} after the bias correction of {@code weights}: its bias in {@code graph}
+     * (zeros without one) plus the measured shift; null when {@code weights} has no bias correction.
+     *
+     * @throws IllegalArgumentException when the layer has no bias input or the shift does not fit it
+     */
+    public static Tensor correctedBias(Layer layer, Graph graph, QuantizerSpec weights) {
+        BiasCorrection correction = weights.biasCorrection();
+        if (correction == null) {
+            return null;
+        }
+        if (layer.node().op().biasInput() < 0) {
+            throw new IllegalArgumentException("a " + layer.opType() + " has no bias input to correct (ONNX "
+                    + layer.opType() + " adds none); bias correction needs Conv, ConvTranspose or Gemm");
+        }
+        float[] shift = correction.shift();
+        if (layer.node().op() instanceof Op.Gemm g) {
+            // Gemm adds beta · C: the shift must reach the output unscaled.
+            if (g.beta() == 0f) {
+                throw new IllegalArgumentException("a Gemm with beta 0 ignores its bias; bias correction cannot apply");
+            }
+            for (int i = 0; i < shift.length; i++) {
+                shift[i] /= g.beta();
+            }
+        }
+        Tensor bias = layer.biasName() == null ? null : graph.initializers().get(layer.biasName());
+        if (bias != null && bias.shape().size() != shift.length && bias.shape().size() != 1) {
+            throw new IllegalArgumentException("the bias correction has " + shift.length + " values for a bias of "
+                    + bias.shape().size());
+        }
+        float[] out = shift.clone();
+        if (bias != null) {
+            float[] b = bias.data();
+            for (int i = 0; i < out.length; i++) {
+                out[i] += b[b.length == 1 ? 0 : i];
+            }
+        }
+        return Tensor.of(org.bitbudget.ir.tensor.Shape.of(out.length), out);
+    }
+
+    /** {@code node} reading its bias from {@code bias} (the input is added when the node has none). */
+    public static Node withBias(Node node, String bias) {
+        int at = node.op().biasInput();
+        List<String> inputs = new ArrayList<>(node.inputs());
+        while (inputs.size() <= at) {
+            inputs.add("");
+        }
+        inputs.set(at, bias);
+        return new Node(node.name(), node.op(), inputs, node.outputs());
     }
 
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */

@@ -53,6 +53,9 @@ public final class RangeSearch {
             case MAX -> unsigned ? asymmetric(lo, hi, format) : symmetric(absMax, format);
             case PERCENTILE -> percentile(values, n, format, clipping.percentile(), unsigned);
             case MSE -> mse(values, n, format, unsigned ? lo : -absMax, unsigned ? hi : absMax, unsigned);
+            case AUTO ->
+                throw new IllegalArgumentException(
+                        "clipping auto is chosen per layer on calibration data, which this quantizer was not given");
         };
     }
 

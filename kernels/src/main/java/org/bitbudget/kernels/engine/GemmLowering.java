@@ -127,8 +127,9 @@ final class GemmLowering {
         int n = codes.channels();
         int k = codes.k();
         double[] biasUnits = new double[n];
-        if (lq.layer().biasName() != null) {
-            float[] b = graph.initializers().get(lq.layer().biasName()).data();
+        Tensor biasTensor = lq.bias(graph);
+        if (biasTensor != null) {
+            float[] b = biasTensor.data();
             if (b.length != n && b.length != 1) {
                 throw new IllegalArgumentException(
                         "layer " + name + ": bias of " + b.length + " values for " + n + " channels");

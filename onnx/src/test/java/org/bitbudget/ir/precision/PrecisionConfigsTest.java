@@ -1,6 +1,8 @@
 package org.bitbudget.ir.precision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.quant.BiasCorrection;
 import org.bitbudget.ir.quant.Clipping;
 import org.bitbudget.ir.quant.Granularity;
 import org.bitbudget.ir.quant.NumberFormat;
@@ -179,6 +182,29 @@ class PrecisionConfigsTest {
         assertEquals(design, PrecisionConfigs.parse(PrecisionConfigs.toJson(design), "out.json", false));
     }
 
+    /** Requested ({@code auto}, {@code true}) and settled (a rule, the measured shifts) forms both round-trip. */
+    @Test
+    void clippingAutoAndBiasCorrectionRoundTrip() {
+        QuantizerSpec asked =
+                spec("int3", Granularity.PER_CHANNEL, Clipping.AUTO, null).withBiasCorrection(BiasCorrection.MEASURE);
+        QuantizerSpec settled = spec("int3", Granularity.PER_CHANNEL, Clipping.MSE, null)
+                .withBiasCorrection(BiasCorrection.of(new float[] {0.1f, -2.5e-7f, 3f}));
+        PrecisionConfig config = PrecisionConfig.uniform(new Precision(asked, QuantizerSpec.FLOAT, 32))
+                .with("/c1/Conv", new Precision(settled, QuantizerSpec.FLOAT, 32));
+        String json = PrecisionConfigs.toJson(config);
+        assertTrue(json.contains("\"clipping\" : \"auto\""), json);
+        assertTrue(json.contains("\"bias_correction\" : true"), json);
+        assertTrue(json.contains("\"bias_correction\" : [ 0.1, -2.5E-7, 3.0 ]"), json);
+        assertEquals(config, PrecisionConfigs.parse(json, "out.json", false));
+        assertTrue(config.defaults().weights().needsCalibration());
+        assertFalse(config.of("/c1/Conv").weights().needsCalibration());
+        assertEquals("int3/per-channel/mse/bc", config.of("/c1/Conv").label());
+        PrecisionConfig yaml = PrecisionConfigs.parse(
+                "default: {weights: {format: int4, clipping: auto, bias_correction: false}}", "c.yaml", true);
+        assertEquals(Clipping.AUTO, yaml.defaults().weights().clipping());
+        assertNull(yaml.defaults().weights().biasCorrection());
+    }
+
     @Test
     void loadChoosesYamlByExtensionAndNamesAMissingFile(@TempDir Path dir) throws Exception {
         Path yaml = Files.writeString(dir.resolve("c.yml"), DESIGN_YAML);
@@ -254,7 +280,7 @@ class PrecisionConfigsTest {
                         "unknown quantizer field",
                         "{\"weights\": {\"format\": \"int4\", \"granulrity\": \"per-tensor\"}}",
                         ".weights.granulrity",
-                        "unknown field (expected one of clipping, format, granularity, residual)"),
+                        "unknown field (expected one of bias_correction, clipping, format, granularity, residual)"),
                 layer(
                         "unknown format in object form",
                         "{\"weights\": {\"format\": \"int9\"}}",
@@ -289,7 +315,7 @@ class PrecisionConfigsTest {
                         "bad clipping",
                         "{\"weights\": {\"format\": \"int4\", \"clipping\": \"minmax\"}}",
                         ".weights.clipping",
-                        "'minmax' is not max, mse or percentile(P)"),
+                        "'minmax' is not max, mse, percentile(P) or auto"),
                 layer(
                         "percentile(0)",
                         "{\"activations\": {\"format\": \"int8\", \"clipping\": \"percentile(0)\"}}",
@@ -315,6 +341,26 @@ class PrecisionConfigsTest {
                         "{\"activations\": {\"format\": \"int8\", \"residual\": \"int4\"}}",
                         ".activations.residual",
                         "only weights have a residual tensor"),
+                layer(
+                        "auto on activations",
+                        "{\"activations\": {\"format\": \"int8\", \"clipping\": \"auto\"}}",
+                        ".activations.clipping",
+                        "auto chooses weight clipping"),
+                layer(
+                        "bias correction on activations",
+                        "{\"activations\": {\"format\": \"int8\", \"bias_correction\": true}}",
+                        ".activations.bias_correction",
+                        "unknown field"),
+                layer(
+                        "bias correction not a list of numbers",
+                        "{\"weights\": {\"format\": \"int4\", \"bias_correction\": \"yes\"}}",
+                        ".weights.bias_correction",
+                        "must be true, false or the shift of each output channel's bias"),
+                layer(
+                        "bias correction with a string",
+                        "{\"weights\": {\"format\": \"int4\", \"bias_correction\": [0.5, \"x\"]}}",
+                        ".weights.bias_correction[1]",
+                        "must be a number"),
                 layer(
                         "bad residual format",
                         "{\"weights\": {\"format\": \"int2\", \"residual\": \"fp8-e4m4\"}}",
