@@ -36,6 +36,8 @@ public final class ExperimentParser {
     public static final List<String> STRATEGIES = SearchStrategies.NAMES;
     /** What the genetic strategies may maximise ({@code fitness:}, applied to their runs only). */
     public static final List<String> FITNESS = List.of("measured", "predicted");
+    /** What the layers of a coupling group share ({@code coupling:}, as {@code search --coupling}). */
+    public static final List<String> COUPLING = List.of("activations", "all", "none");
 
     private static final Set<String> GENETIC = Set.of("ga", "nsga2");
     /** The engines that measure a run's final accuracy. */
@@ -57,7 +59,8 @@ public final class ExperimentParser {
             "engine",
             "fitness",
             "metric",
-            "runs");
+            "runs",
+            "coupling");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
     private static final Set<String> RUN_FIELDS =
             Set.of("model", "data", "formats", "activations", "estimator", "strategy", "budgets", "seed");
@@ -67,6 +70,8 @@ public final class ExperimentParser {
     private final String source;
     /** The experiment's {@code fitness:}, or null; set while parsing, applied to the ga and nsga2 runs. */
     private String fitness;
+    /** The experiment's {@code coupling:}, or null for the pipeline's default; applied to every run. */
+    private String coupling;
 
     private final Path folder;
     private final Path defaultModel;
@@ -128,6 +133,7 @@ public final class ExperimentParser {
         String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
         fitness = top.containsKey("fitness") ? oneOf(top.get("fitness"), FITNESS) : null;
         String metric = top.containsKey("metric") ? oneOf(top.get("metric"), Metrics.NAMES) : null;
+        coupling = top.containsKey("coupling") ? oneOf(top.get("coupling"), COUPLING) : null;
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -237,7 +243,8 @@ public final class ExperimentParser {
                 engine,
                 metric,
                 null,
-                GENETIC.contains(strategy) ? fitness : null);
+                GENETIC.contains(strategy) ? fitness : null,
+                coupling);
         return s.withKey(RunKeys.key(s));
     }
 

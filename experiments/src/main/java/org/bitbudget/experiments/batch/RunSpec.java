@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param key         the run key, see {@link RunKeys}
  * @param fitness     what {@code ga} and {@code nsga2} maximise, {@code measured} or {@code predicted}; null
  *                    for the strategy's default (and for every other strategy)
+ * @param coupling    what the layers of a coupling group share, {@code activations}, {@code all} or
+ *                    {@code none}; null for the pipeline's default
  */
 public record RunSpec(
         int index,
@@ -50,7 +52,8 @@ public record RunSpec(
         String engine,
         String metric,
         String key,
-        String fitness) {
+        String fitness,
+        String coupling) {
     public RunSpec {
         Objects.requireNonNull(model);
         Objects.requireNonNull(modelPath);
@@ -86,7 +89,8 @@ public record RunSpec(
                 engine,
                 metric,
                 newKey,
-                fitness);
+                fitness,
+                coupling);
     }
 
     /** This run at grid position {@code newIndex}. */
@@ -111,6 +115,7 @@ public record RunSpec(
                 engine,
                 metric,
                 key,
-                fitness);
+                fitness,
+                coupling);
     }
 }

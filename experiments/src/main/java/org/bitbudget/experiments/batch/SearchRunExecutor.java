@@ -78,6 +78,9 @@ public final class SearchRunExecutor implements RunExecutor {
         if (spec.metric() != null) {
             builder.metric(spec.metric());
         }
+        if (spec.coupling() != null) {
+            builder.coupling(spec.coupling());
+        }
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));
         }

@@ -185,6 +185,39 @@ class ExperimentParserTest {
         assertFalse(plain.get(1).key().equals(measured.get(1).key()), "a ga run with measured fitness is another run");
     }
 
+    /** {@code coupling:} reaches every run and its key; without it the keys are those of before the field. */
+    @Test
+    void couplingReachesEveryRunAndItsKey(@TempDir Path dir) throws IOException {
+        String yaml = """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                activations: [uint8, uint4]
+                estimators: [roundoff]
+                strategies: [ilp, ga]
+                budgets: ["bops <= 0.35 x int8"]
+                seeds: [0]
+                """;
+        Files.writeString(dir.resolve("plain.yaml"), yaml);
+        Files.writeString(dir.resolve("none.yaml"), yaml + "coupling: none\n");
+        Files.writeString(dir.resolve("all.yaml"), yaml + "coupling: all\n");
+        List<RunSpec> plain =
+                ExperimentParser.load(dir.resolve("plain.yaml"), DEFAULT_MODEL).runs();
+        List<RunSpec> none =
+                ExperimentParser.load(dir.resolve("none.yaml"), DEFAULT_MODEL).runs();
+        List<RunSpec> all =
+                ExperimentParser.load(dir.resolve("all.yaml"), DEFAULT_MODEL).runs();
+        assertEquals(null, plain.get(0).coupling());
+        assertFalse(RunKeys.canonicalJson(plain.get(0)).contains("coupling"), "an old run keeps its key");
+        for (int i = 0; i < 2; i++) {
+            assertEquals("none", none.get(i).coupling());
+            assertEquals("all", all.get(i).coupling());
+            assertTrue(RunKeys.canonicalJson(none.get(i)).contains("\"coupling\":\"none\""));
+            assertFalse(plain.get(i).key().equals(none.get(i).key()), "an uncoupled run is another run");
+            assertFalse(none.get(i).key().equals(all.get(i).key()));
+        }
+    }
+
     @Test
     void aNamedMetricReachesTheRunAndItsKeyAndNoMetricKeepsTheOldKey(@TempDir Path dir) throws IOException {
         String yaml = """
