@@ -402,6 +402,10 @@ final class SearchCommand implements Callable<Integer> {
                 result.metric(),
                 o.score(),
                 o.floatScore());
+        if (o.searchMeasured() > 0) {
+            System.out.printf(
+                    Locale.ROOT, "the search measured %d configs on the calibration images%n", o.searchMeasured());
+        }
         if (o.bestUniform() != null) {
             System.out.printf(
                     Locale.ROOT,

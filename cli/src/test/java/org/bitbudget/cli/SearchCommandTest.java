@@ -57,6 +57,7 @@ class SearchCommandTest {
                 "drop",
                 "calibration_score",
                 "replaced_by",
+                "search_measured",
                 "best_uniform",
                 "metric",
                 "score",
@@ -65,6 +66,7 @@ class SearchCommandTest {
             assertTrue(j.has(field), "JSON has " + field);
         }
         assertEquals("ilp", j.get("strategy").asText());
+        assertTrue(j.get("search_measured").asInt() >= 1, "the refinement measures the integer program's answer");
         assertEquals("integer", j.get("engine").asText(), "W8A8/W4A8 configs run on the integer engine");
         assertTrue(j.get("accuracy").asDouble() > 0.85, j.get("accuracy").toString());
         assertEquals(2, j.get("uniform").size());

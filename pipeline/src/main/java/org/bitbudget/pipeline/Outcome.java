@@ -20,6 +20,9 @@ import org.bitbudget.data.metric.Metric;
  * @param bestUniform           the feasible uniform config with the best calibration score (ties: the
  *                              cheaper), or null when none meets every budget or none was measured
  * @param target                the accuracy target, or null when the run maximised the score under budgets
+ * @param searchMeasured        how many configs the search phase measured on the calibration images (the
+ *                              refinement's candidates, a measured fitness's population, an accuracy
+ *                              target's checks); 0 for a search on predictions alone
  */
 public record Outcome(
         Metric metric,
@@ -30,7 +33,8 @@ public record Outcome(
         double strategyScore,
         String replacedBy,
         SearchPipeline.Point bestUniform,
-        AccuracyTarget target) {
+        AccuracyTarget target,
+        int searchMeasured) {
 
     /** Whether a measured config beat the strategy's pick and was returned instead. */
     public boolean replaced() {

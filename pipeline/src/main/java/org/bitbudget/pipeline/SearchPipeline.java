@@ -153,6 +153,7 @@ public final class SearchPipeline {
                 objective,
                 control);
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
+        int searchMeasured = objective.measured().size();
 
         progress.phase("pareto front", 3, PHASES);
         ConfigEvaluator evaluator = ConfigEvaluator.onEvaluationImages(graph, samples, threads, metric, cancel);
@@ -176,7 +177,8 @@ public final class SearchPipeline {
                 decision.strategyScore(),
                 decision.replacedBy(),
                 front.bestUniform(minimised, metric),
-                target);
+                target,
+                searchMeasured);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
         Timings timings = new Timings(

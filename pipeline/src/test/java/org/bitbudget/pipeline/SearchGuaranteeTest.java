@@ -16,6 +16,7 @@ import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.search.RefinedStrategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
 import org.bitbudget.search.SearchResult;
@@ -76,6 +77,19 @@ class SearchGuaranteeTest {
                 .max()
                 .orElseThrow();
         assertEquals(bestUniformScore, o.bestUniform().calibrationScore());
+        // The refinement after the integer program measures at least its answer, and at most its cap.
+        assertTrue(
+                o.searchMeasured() >= 1 && o.searchMeasured() <= RefinedStrategy.DEFAULT_MAX_MEASUREMENTS,
+                "measured " + o.searchMeasured());
+        assertEquals(
+                0,
+                run().budget("size <= 0.4*int8")
+                        .strategy("ilp-predicted")
+                        .build()
+                        .run()
+                        .outcome()
+                        .searchMeasured(),
+                "a search on predictions measures nothing");
     }
 
     /**

@@ -19,26 +19,40 @@ import java.util.concurrent.Future;
  * layer is a single-layer score taken with every other layer at full precision, so it misses how
  * layers quantized together interact (four layers at int3 cost far more than their sum). Each round:
  * <ol>
- *   <li>every one-layer move around the current best config {@code x} (each free layer to each of its
- *       other allowed choices) is measured on the calibration set with the problem's {@link Evaluator},
- *       so its score already contains its interaction with everything else in {@code x};</li>
+ *   <li>the one-layer moves around the current best config {@code x} (each free layer to each of its
+ *       other allowed choices) are measured on the calibration set with the problem's {@link Evaluator},
+ *       so a measured move's score already contains its interaction with everything else in {@code x};</li>
  *   <li>the damage table is replaced by these measured drops ({@code acc(x) - acc(x with l -> c)}; a
- *       move left unmeasured by the time limit keeps its predicted damage, rescaled by a least-squares
- *       fit of the measured drops on the predicted ones);</li>
+ *       move left unmeasured keeps its predicted damage, rescaled by a least-squares fit of the
+ *       measured drops on the predicted ones);</li>
  *   <li>the corrected problem is re-solved by the base strategy, and again with each layer the optimum
  *       moved forbidden its new choice (the next-best solutions of the corrected model);</li>
  *   <li>these solutions, the feasible one-layer moves, the {@code 2 * layers + 8} feasible two-layer
  *       moves of lowest corrected damage and, in the first round, every feasible uniform
  *       config are re-ranked by their measured score; the best becomes {@code x}.</li>
  * </ol>
- * It stops when a round does not improve the measured score, after {@link #rounds} rounds, or at the
- * control's deadline, and returns the feasible config with the best measured calibration score (ties:
- * the lower predicted damage). Without an evaluator it returns the base strategy's answer unchanged.
+ * Measurements are capped ({@link #maxMeasurements}, counting every config the refinement measures):
+ * a layer coupled to others is one variable whose choices are the combinations of its members'
+ * formats, so the one-layer moves of a coupled model run to hundreds. Within a round, the one-layer
+ * moves are measured in order of predicted gain ({@code damage(x) - damage(y)} by the predicted
+ * table: raises first, then the mildest lowerings; at most half of what is left of the cap), then the
+ * re-solved optima, then the two-layer moves by corrected gain. It stops when a round does not improve
+ * the measured score, after {@link #rounds} rounds, when the cap is spent, or at the control's
+ * deadline, and returns the feasible config with the best measured calibration score (ties: the lower
+ * predicted damage). Without an evaluator it returns the base strategy's answer unchanged.
  */
 public final class RefinedStrategy implements SearchStrategy {
     private final String name;
     private final SearchStrategy base;
     private final int rounds;
+    private final int maxMeasurements;
+
+    /**
+     * The default cap on the configs one refinement measures: {@value}. On the zoo ResNet-8 with
+     * activation coupling ({@code --activations uint8,uint4}) it keeps the refinement within twice the
+     * uncoupled run's time; the README's search section gives the measurements.
+     */
+    public static final int DEFAULT_MAX_MEASUREMENTS = 120;
 
     /**
      * @param name   the name results and help texts show
@@ -46,12 +60,26 @@ public final class RefinedStrategy implements SearchStrategy {
      * @param rounds the most rounds of measurement (at least 1)
      */
     public RefinedStrategy(String name, SearchStrategy base, int rounds) {
+        this(name, base, rounds, DEFAULT_MAX_MEASUREMENTS);
+    }
+
+    /**
+     * @param name            the name results and help texts show
+     * @param base            the strategy whose answer is refined and which solves the corrected problems
+     * @param rounds          the most rounds of measurement (at least 1)
+     * @param maxMeasurements the most configs measured (at least 1: the base strategy's answer)
+     */
+    public RefinedStrategy(String name, SearchStrategy base, int rounds, int maxMeasurements) {
         this.name = Objects.requireNonNull(name, "name");
         this.base = Objects.requireNonNull(base, "base");
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
+        if (maxMeasurements < 1) {
+            throw new IllegalArgumentException("maxMeasurements must be >= 1, got " + maxMeasurements);
+        }
         this.rounds = rounds;
+        this.maxMeasurements = maxMeasurements;
     }
 
     /** {@code ilp}, the default strategy: {@link IlpStrategy} refined for up to 4 rounds. */
@@ -74,10 +102,10 @@ public final class RefinedStrategy implements SearchStrategy {
         if (problem.evaluator().isEmpty() || !first.feasible() || control.shouldStop()) {
             return first;
         }
-        Measurements measured = new Measurements(problem, control);
+        Measurements measured = new Measurements(problem, control, maxMeasurements);
         long models = first.evaluations();
         int[] best = first.config();
-        measured.measure(List.of(best));
+        measured.measure(List.of(best), 1);
         List<int[]> seeds = new ArrayList<>();
         for (String label : UniformStrategy.labels(problem)) {
             int[] u = UniformStrategy.uniformConfig(problem, label);
@@ -85,30 +113,32 @@ public final class RefinedStrategy implements SearchStrategy {
                 seeds.add(u);
             }
         }
-        measured.measure(seeds);
+        measured.measure(seeds, measured.left());
         best = measured.best(best, seeds);
         boolean stopped = false;
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < rounds && measured.left() > 0; round++) {
             if (control.shouldStop()) {
                 stopped = true;
                 break;
             }
             double before = measured.accuracy(best);
-            List<int[]> moves = oneLayerMoves(problem, best);
-            measured.measure(moves);
+            List<int[]> moves = byPredictedGain(problem, best, oneLayerMoves(problem, best));
+            measured.measure(moves, Math.max(1, measured.left() / 2));
             double[][] drop = correctedDamage(problem, measured, best);
             SearchProblem corrected = problem.toBuilder().damage(drop).build();
+            List<int[]> solved = nextBest(corrected, best, control);
+            models += solved.size();
+            measured.measure(solved, measured.left());
+            List<int[]> pairs = bestPairMoves(problem, drop, best);
+            measured.measure(pairs, measured.left());
             List<int[]> proposals = new ArrayList<>();
             for (int[] m : moves) {
                 if (problem.feasible(m)) {
                     proposals.add(m);
                 }
             }
-            proposals.addAll(bestPairMoves(problem, drop, best));
-            List<int[]> solved = nextBest(corrected, best, control);
-            models += solved.size();
             proposals.addAll(solved);
-            measured.measure(proposals);
+            proposals.addAll(pairs);
             best = measured.best(best, proposals);
             if (!(measured.accuracy(best) > before)) {
                 break;
@@ -120,6 +150,17 @@ public final class RefinedStrategy implements SearchStrategy {
         List<Candidate> visited = measured.feasibleByScore();
         return new SearchResult(
                 name(), chosen, visited, models + measured.count(), Heuristics.seconds(start), stopped, false);
+    }
+
+    /**
+     * {@code moves} (configs one layer away from {@code x}) by predicted gain, largest first: {@code
+     * damage(x) - damage(y)} by the predicted table; ties keep the order of {@code moves}.
+     */
+    private static List<int[]> byPredictedGain(SearchProblem p, int[] x, List<int[]> moves) {
+        double here = p.damage(x);
+        List<int[]> out = new ArrayList<>(moves);
+        out.sort(Comparator.comparingDouble((int[] y) -> here - p.damage(y)).reversed());
+        return out;
     }
 
     /** Every config one free layer away from {@code x}, feasible or not. */
@@ -258,23 +299,37 @@ public final class RefinedStrategy implements SearchStrategy {
         private final SearchProblem problem;
         private final SearchControl control;
         private final Evaluator evaluator;
+        private final int cap;
         private final Map<List<Integer>, Double> scores = new HashMap<>();
 
-        Measurements(SearchProblem problem, SearchControl control) {
+        Measurements(SearchProblem problem, SearchControl control, int cap) {
             this.problem = problem;
             this.control = control;
             this.evaluator = problem.evaluator().orElseThrow();
+            this.cap = cap;
+        }
+
+        /** How many more configs the cap allows. */
+        int left() {
+            return Math.max(0, cap - scores.size());
         }
 
         private static List<Integer> key(int[] config) {
             return Arrays.stream(config).boxed().toList();
         }
 
-        /** Measures every config not measured yet, until the deadline. */
-        void measure(List<int[]> configs) {
+        /**
+         * Measures the first {@code most} configs of {@code configs} not measured yet (within the cap),
+         * until the deadline.
+         */
+        void measure(List<int[]> configs, int most) {
             List<int[]> todo = new ArrayList<>();
             java.util.Set<List<Integer>> queued = new java.util.HashSet<>();
+            int limit = Math.min(most, left());
             for (int[] c : configs) {
+                if (todo.size() >= limit) {
+                    break;
+                }
                 if (!scores.containsKey(key(c)) && queued.add(key(c))) {
                     todo.add(c);
                 }

@@ -3,6 +3,7 @@ package org.bitbudget.search;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RefinedStrategyTest {
@@ -77,6 +78,63 @@ class RefinedStrategyTest {
         assertTrue(refinedRegret <= 0.5 * ilpRegret, "regret " + refinedRegret + " vs ilp " + ilpRegret);
     }
 
+    /**
+     * The cap bounds how many configs are measured, on plain problems and on coupled ones (whose group
+     * variables have dozens of one-layer moves), and a capped refinement still never returns less than
+     * the ILP's answer.
+     */
+    @Test
+    void theCapBoundsTheMeasurementsAndTheAnswerStaysAtLeastTheIlps() {
+        for (int s = 1; s <= 4; s++) {
+            int seed = s;
+            SearchProblem plain = StrategiesTest.feasible(t -> SyntheticProblems.make(seed, 7, 6, 2, t), 0.45);
+            int[][] classes = new int[3][6];
+            for (int[] row : classes) {
+                for (int c = 0; c < 6; c++) {
+                    row[c] = c / 3;
+                }
+            }
+            SearchProblem coupledPlain = plain.toBuilder()
+                    .couple(new Coupling("g", new int[] {0, 1, 2}, classes))
+                    .build();
+            for (SearchProblem q : java.util.List.of(plain, coupledPlain)) {
+                Evaluator score = interacting(q);
+                double ilp = score.accuracy(new IlpStrategy()
+                        .search(q.toBuilder().evaluator(score).build(), CONTROL)
+                        .config());
+                int unlimited = measurements(q, score, Integer.MAX_VALUE);
+                for (int cap : new int[] {1, 5, 20}) {
+                    AtomicInteger calls = new AtomicInteger();
+                    SearchProblem p = q.toBuilder()
+                            .evaluator(c -> {
+                                calls.incrementAndGet();
+                                return score.accuracy(c);
+                            })
+                            .build();
+                    SearchResult r = new RefinedStrategy("ilp", new IlpStrategy(), 4, cap).search(p, CONTROL);
+                    String what = "seed " + seed + ", " + q.couplings().size() + " couplings, cap " + cap;
+                    assertTrue(calls.get() <= cap, what + ": " + calls.get() + " measured");
+                    assertTrue(calls.get() <= unlimited, what);
+                    assertTrue(p.feasible(r.config()) && p.respectsCouplings(r.config()), what);
+                    assertTrue(score.accuracy(r.config()) >= ilp, what);
+                }
+            }
+        }
+    }
+
+    /** How many configs an uncapped refinement measures on {@code q}. */
+    private static int measurements(SearchProblem q, Evaluator score, int cap) {
+        AtomicInteger calls = new AtomicInteger();
+        SearchProblem p = q.toBuilder()
+                .evaluator(c -> {
+                    calls.incrementAndGet();
+                    return score.accuracy(c);
+                })
+                .build();
+        new RefinedStrategy("ilp", new IlpStrategy(), 4, cap).search(p, CONTROL);
+        return calls.get();
+    }
+
     @Test
     void withoutAnEvaluatorItIsTheIlp() {
         for (SearchProblem p : StrategiesTest.smallProblems()) {
@@ -103,5 +161,6 @@ class RefinedStrategyTest {
         assertInstanceOf(RefinedStrategy.class, SearchStrategies.byName("ilp"));
         assertInstanceOf(IlpStrategy.class, SearchStrategies.byName("ilp-predicted"));
         assertThrows(IllegalArgumentException.class, () -> new RefinedStrategy("ilp", new IlpStrategy(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new RefinedStrategy("ilp", new IlpStrategy(), 4, 0));
     }
 }

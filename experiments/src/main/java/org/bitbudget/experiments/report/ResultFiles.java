@@ -83,6 +83,7 @@ public final class ResultFiles {
         m.put("strategy_calibration_score", o.strategyScore());
         m.put("replaced", o.replaced());
         m.put("replaced_by", o.replacedBy());
+        m.put("search_measured", o.searchMeasured());
         m.put(
                 "best_uniform",
                 o.bestUniform() == null
