@@ -16,5 +16,7 @@ module org.bitbudget.kernels {
             org.bitbudget.kernels.gemm.IntGemmFamily,
             org.bitbudget.kernels.bitserial.BitSerialFamily,
             org.bitbudget.kernels.bitserial.PlanePackerFamily,
-            org.bitbudget.kernels.gemm.FmaIntGemmFamily;
+            org.bitbudget.kernels.gemm.FmaIntGemmFamily,
+            org.bitbudget.kernels.requant.RequantizerFamily,
+            org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily;
 }

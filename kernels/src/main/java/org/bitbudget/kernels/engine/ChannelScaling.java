@@ -1,5 +1,7 @@
 package org.bitbudget.kernels.engine;
 
+import org.bitbudget.kernels.requant.RequantizerFamily;
+
 /**
  * How one layer turns its exact int32 sums S into accumulators A of per-channel resolution: channel
  * j's real value {@code (S + B[j]) * accScale[j]} (B the bias in units of the sum) is held as
@@ -85,11 +87,7 @@ record ChannelScaling(int[] exponents, int[] bias, long[] wideBias, int[] wideBi
     /** Sums to accumulators in place, for m rows of n channels. */
     void apply(int[] acc, int m, int n) {
         if (narrow()) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    acc[i * n + j] = (acc[i * n + j] << exponents[j]) + bias[j];
-                }
-            }
+            RequantizerFamily.get().shiftAdd(m * n, n, acc, exponents, bias);
             return;
         }
         for (int i = 0; i < m; i++) {

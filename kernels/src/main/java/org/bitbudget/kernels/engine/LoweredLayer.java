@@ -5,6 +5,8 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.depthwise.DepthwiseIntConv;
+import org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily;
 import org.bitbudget.kernels.gemm.FmaIntGemm;
 import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.IntGemm;
@@ -20,7 +22,9 @@ import org.bitbudget.ops.compute.Window;
  * codes across a rounding boundary, so the lowering gives each channel the fraction bits its range
  * bound leaves free, and a channel whose bias alone passes the int32 range a coarser unit. On the
  * int8 and int16 paths a convolution's rows are padded to a multiple of
- * the vector kernels' step with zero weights, so no product is left to their scalar tail.
+ * the vector kernels' step with zero weights, so no product is left to their scalar tail. A
+ * depthwise convolution (one input and one output channel per group) on the int8 or int16 path runs
+ * the direct {@link DepthwiseIntConv} instead of one GEMM per channel, with the same int32 sums.
  */
 final class LoweredLayer {
     private final String name;
@@ -42,6 +46,8 @@ final class LoweredLayer {
     private final byte[] paddedWeights;
     private final FmaIntGemm.Panels panels;
     private final int maxAbsInput;
+    /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
+    private final int[] depthwiseWeights;
 
     /** Floats of A per block of rows on the FMA path: the block stays in the L2 cache while the panels pass over it. */
     private static final int FMA_BLOCK_FLOATS = 1 << 15;
@@ -98,6 +104,13 @@ final class LoweredLayer {
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
+        boolean depthwise = conv != null
+                && groups > 1
+                && groups == inChannels
+                && weights.channels() == groups
+                && (path == KernelPath.INT8 || path == KernelPath.INT16);
+        this.depthwiseWeights =
+                depthwise ? DepthwiseIntConv.tapMajor(weights.codes(), weights.channels(), weights.k()) : null;
         this.weightPlanes = path == KernelPath.BIT_SERIAL
                 ? BitPlanes.pack(weights.codes(), 0, weights.channels(), weights.k(), weightEncoding, weightBits)
                 : null;
@@ -145,6 +158,22 @@ final class LoweredLayer {
         int n = outChannels();
         int m = in.batch() * oh * ow;
         int[] acc = new int[m * n];
+        if (depthwiseWeights != null) {
+            DepthwiseIntConvFamily.get()
+                    .convolve(
+                            in.data(),
+                            in.unsigned(),
+                            inZeroPoint,
+                            in.batch(),
+                            in.h(),
+                            in.w(),
+                            in.c(),
+                            win,
+                            depthwiseWeights,
+                            acc);
+            scaling.apply(acc, m, n);
+            return new Acc(acc, in.batch(), oh, ow, n);
+        }
         if (path == KernelPath.FMA) {
             multiplyFloats(in, win, m, acc);
             scaling.apply(acc, m, n);
@@ -170,12 +199,18 @@ final class LoweredLayer {
         int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
         float[] a = new float[Math.min(m, rows) * k];
         FmaIntGemm kernel = FmaIntGemmFamily.get();
+        // A k x k window reads each input code up to k * k times: convert every code once, then copy runs.
+        float[] codes = null;
+        if (win != null) {
+            codes = new float[in.data().length];
+            toFloats(in.data(), 0, codes, 0, codes.length, in.unsigned());
+        }
         for (int r0 = 0; r0 < m; r0 += rows) {
             int count = Math.min(rows, m - r0);
             if (win == null) {
                 toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
             } else {
-                im2colFloats(in, win, r0, count, a);
+                im2colFloats(in, codes, win, r0, count, a);
             }
             kernel.multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
         }
@@ -196,13 +231,12 @@ final class LoweredLayer {
     }
 
     /**
-     * Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, as float codes
-     * minus the zero point.
+     * Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, from {@code src},
+     * the input's codes minus the zero point as floats (padding is real zero, 0).
      */
-    private void im2colFloats(Codes in, Window win, int r0, int count, float[] a) {
+    private void im2colFloats(Codes in, float[] src, Window win, int r0, int count, float[] a) {
         int c = in.c();
         int k = rowLength;
-        byte[] src = in.data();
         int perImage = win.outH() * win.outW();
         for (int r = 0; r < count; r++) {
             int row = r0 + r;
@@ -219,7 +253,7 @@ final class LoweredLayer {
                     Arrays.fill(a, dst, dst + win.kW() * c, 0f);
                     dst += win.kW() * c;
                 } else if (runs) {
-                    toFloats(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c, in.unsigned());
+                    System.arraycopy(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c);
                     dst += win.kW() * c;
                 } else {
                     for (int kx = 0; kx < win.kW(); kx++, dst += c) {
@@ -227,7 +261,7 @@ final class LoweredLayer {
                         if (ix < 0 || ix >= in.w()) {
                             Arrays.fill(a, dst, dst + c, 0f);
                         } else {
-                            toFloats(src, image + (iy * in.w() + ix) * c, a, dst, c, in.unsigned());
+                            System.arraycopy(src, image + (iy * in.w() + ix) * c, a, dst, c);
                         }
                     }
                 }

@@ -5,7 +5,7 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
-import org.bitbudget.kernels.requant.Requantization;
+import org.bitbudget.kernels.requant.RequantizerFamily;
 import org.bitbudget.ops.compute.Allocator;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
@@ -93,18 +93,9 @@ sealed interface Step {
             int n = acc.c();
             int m = acc.values().length / n;
             byte[] out = new byte[acc.values().length];
-            int[] values = acc.values();
-            if (leftShifts != null) {
-                values = values.clone();
-                for (int row = 0; row < values.length; row += n) {
-                    for (int j = 0; j < n; j++) {
-                        long shifted = (long) values[row + j] << leftShifts[j];
-                        values[row + j] = (int) Math.clamp(shifted, Integer.MIN_VALUE, Integer.MAX_VALUE);
-                    }
-                }
-            }
-            Requantization.requantizeRows(
-                    m, n, values, 0, n, null, multipliers, shifts, zeroPoint, min, max, out, 0, n);
+            RequantizerFamily.get()
+                    .requantize(
+                            m, n, acc.values(), 0, n, leftShifts, multipliers, shifts, zeroPoint, min, max, out, 0, n);
             slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
         }
     }
@@ -266,21 +257,18 @@ sealed interface Step {
             Acc b = (Acc) slots[right];
             int c = a.c();
             int[] out = new int[a.values().length];
-            for (int row = 0; row < out.length; row += c) {
-                for (int j = 0; j < c; j++) {
-                    out[row + j] = rescale(a.values()[row + j], leftMultipliers, leftShifts, j)
-                            + rescale(b.values()[row + j], rightMultipliers, rightShifts, j);
-                }
-            }
+            RequantizerFamily.get()
+                    .rescaleAdd(
+                            out.length,
+                            c,
+                            a.values(),
+                            leftMultipliers,
+                            leftShifts,
+                            b.values(),
+                            rightMultipliers,
+                            rightShifts,
+                            out);
             slots[to] = new Acc(out, a.batch(), a.h(), a.w(), c);
-        }
-
-        private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
-            if (multipliers == null) {
-                return v;
-            }
-            return Requantization.roundingDivideByPOT(
-                    Requantization.saturatingRoundingDoublingHighMul(v, multipliers[j]), shifts[j]);
         }
     }
 

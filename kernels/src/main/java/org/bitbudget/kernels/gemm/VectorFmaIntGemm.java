@@ -16,7 +16,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * (see {@link FmaIntGemm#exactBlock}) the tile is converted to int32 — exact, since it holds
  * integers below 2^24 — and stored into C, or added to it after the first block; lanes past n are
  * masked. Leftover rows run as 1 x width tiles. Layers of at most one vector of channels get
- * one-vector panels, so a narrow layer wastes no more than one vector's lanes.
+ * one-vector panels, so a narrow layer wastes no more than one vector's lanes; their rows go eight at
+ * a time (then four), so that the tile still holds eight accumulators.
  *
  * <p>Runs at the width {@link VectorWidth} gives its class; {@link FmaIntGemmFamily} uses it from 128
  * bits up.
@@ -50,8 +51,9 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
         float[] b = w.data();
         for (int j0 = 0; j0 < n; j0 += width) {
             int b0 = (j0 / width) * k * width;
-            VectorMask<Integer> m0 = INTS.indexInRange(j0, n);
-            VectorMask<Integer> m1 = INTS.indexInRange(j0 + L, n);
+            // A null mask is a whole vector: masked stores of a partial mask cost far more than plain ones.
+            VectorMask<Integer> m0 = j0 + L <= n ? null : INTS.indexInRange(j0, n);
+            VectorMask<Integer> m1 = j0 + 2 * L <= n ? null : INTS.indexInRange(j0 + L, n);
             int i = 0;
             if (width == 2 * L) {
                 for (; i + 4 <= m; i += 4) {
@@ -61,6 +63,9 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
                     tile1x2(k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0, m1);
                 }
             } else {
+                for (; i + 8 <= m; i += 8) {
+                    tile8x1(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
+                }
                 for (; i + 4 <= m; i += 4) {
                     tile4x1(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
                 }
@@ -71,9 +76,19 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
         }
     }
 
-    /** The tile's exact float sums into C: stored after the first block, added after later ones. */
+    /**
+     * The tile's exact float sums into C: stored after the first block, added after later ones; lanes
+     * outside {@code mask} (null: none) are left alone.
+     */
     private static void flush(FloatVector sum, int[] c, int off, boolean first, VectorMask<Integer> mask) {
         IntVector v = (IntVector) sum.convertShape(VectorOperators.F2I, INTS, 0);
+        if (mask == null) {
+            if (!first) {
+                v = v.add(IntVector.fromArray(INTS, c, off));
+            }
+            v.intoArray(c, off);
+            return;
+        }
         if (!first) {
             v = v.add(IntVector.fromArray(INTS, c, off, mask));
         }
@@ -189,6 +204,55 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
             flush(c1v, c, c0 + ldc, first, m0);
             flush(c2v, c, c0 + 2 * ldc, first, m0);
             flush(c3v, c, c0 + 3 * ldc, first, m0);
+        }
+    }
+
+    /**
+     * Eight rows by one vector: a one-vector panel has too few accumulators in a 4 x 1 tile to hide
+     * the FMA's latency, so full groups of eight rows take this tile.
+     */
+    private static void tile8x1(
+            int k,
+            int block,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int[] c,
+            int c0,
+            int ldc,
+            VectorMask<Integer> m0) {
+        for (int from = 0; from < k; from += block) {
+            int to = Math.min(k, from + block);
+            FloatVector c0v = FloatVector.zero(FLOATS);
+            FloatVector c1v = c0v;
+            FloatVector c2v = c0v;
+            FloatVector c3v = c0v;
+            FloatVector c4v = c0v;
+            FloatVector c5v = c0v;
+            FloatVector c6v = c0v;
+            FloatVector c7v = c0v;
+            for (int p = from; p < to; p++) {
+                FloatVector wv = FloatVector.fromArray(FLOATS, b, b0 + p * L);
+                c0v = FloatVector.broadcast(FLOATS, a[a0 + p]).fma(wv, c0v);
+                c1v = FloatVector.broadcast(FLOATS, a[a0 + lda + p]).fma(wv, c1v);
+                c2v = FloatVector.broadcast(FLOATS, a[a0 + 2 * lda + p]).fma(wv, c2v);
+                c3v = FloatVector.broadcast(FLOATS, a[a0 + 3 * lda + p]).fma(wv, c3v);
+                c4v = FloatVector.broadcast(FLOATS, a[a0 + 4 * lda + p]).fma(wv, c4v);
+                c5v = FloatVector.broadcast(FLOATS, a[a0 + 5 * lda + p]).fma(wv, c5v);
+                c6v = FloatVector.broadcast(FLOATS, a[a0 + 6 * lda + p]).fma(wv, c6v);
+                c7v = FloatVector.broadcast(FLOATS, a[a0 + 7 * lda + p]).fma(wv, c7v);
+            }
+            boolean first = from == 0;
+            flush(c0v, c, c0, first, m0);
+            flush(c1v, c, c0 + ldc, first, m0);
+            flush(c2v, c, c0 + 2 * ldc, first, m0);
+            flush(c3v, c, c0 + 3 * ldc, first, m0);
+            flush(c4v, c, c0 + 4 * ldc, first, m0);
+            flush(c5v, c, c0 + 5 * ldc, first, m0);
+            flush(c6v, c, c0 + 6 * ldc, first, m0);
+            flush(c7v, c, c0 + 7 * ldc, first, m0);
         }
     }
 

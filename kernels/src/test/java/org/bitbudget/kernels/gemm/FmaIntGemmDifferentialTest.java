@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Checks that {@link VectorFmaIntGemm} gives exactly the ints of its int32 twin {@link
  * ScalarFmaIntGemm}, and the twin the definition computed here in 64 bits, at every vector width this
- * JVM runs ({@link KernelProvider#widths()}): m in {1, 3, 4, 5, 9} (the four-row tile and its leftover
- * rows), channel counts around one and two vectors of the width (one- and two-vector panels and
+ * JVM runs ({@link KernelProvider#widths()}): m in {1, 3, 4, 5, 8, 9, 13} (the eight- and four-row tiles
+ * and their leftover rows), channel counts around one and two vectors of the width (one- and two-vector panels and
  * their masked last panel), k from 1 to 2,600 (one exact block, exactly 1,024 and 1,040 terms, and
  * several blocks), with random offsets and leading dimensions, and codes that are random, at both
  * extremes with the same sign (the largest sums the exactness bound allows, 2^24 per block for
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must be left untouched.
  */
 class FmaIntGemmDifferentialTest {
-    private static final int[] M_SIZES = {1, 3, 4, 5, 9};
+    private static final int[] M_SIZES = {1, 3, 4, 5, 8, 9, 13};
     private static final int[] K_SIZES = {1, 2, 7, 25, 288, 1023, 1024, 1025, 1040, 1041, 2600};
 
     private final FmaIntGemm scalar = new ScalarFmaIntGemm();

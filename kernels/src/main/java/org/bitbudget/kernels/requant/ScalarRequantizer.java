@@ -1,0 +1,69 @@
+package org.bitbudget.kernels.requant;
+
+/** The scalar twin of {@link VectorRequantizer}: {@link Requantization}'s functions element by element. */
+public final class ScalarRequantizer implements Requantizer {
+
+    @Override
+    public void requantize(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            int[] leftShifts,
+            int[] multipliers,
+            int[] shifts,
+            int zeroPoint,
+            int min,
+            int max,
+            byte[] out,
+            int outOff,
+            int ldOut) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int v = acc[accOff + i * ldAcc + j];
+                if (leftShifts != null) {
+                    v = (int) Math.clamp((long) v << leftShifts[j], Integer.MIN_VALUE, Integer.MAX_VALUE);
+                }
+                out[outOff + i * ldOut + j] =
+                        (byte) Requantization.requantize(v, multipliers[j], shifts[j], zeroPoint, min, max);
+            }
+        }
+    }
+
+    @Override
+    public void rescaleAdd(
+            int length,
+            int n,
+            int[] a,
+            int[] aMultipliers,
+            int[] aShifts,
+            int[] b,
+            int[] bMultipliers,
+            int[] bShifts,
+            int[] out) {
+        for (int row = 0; row < length; row += n) {
+            for (int j = 0; j < n; j++) {
+                out[row + j] =
+                        rescale(a[row + j], aMultipliers, aShifts, j) + rescale(b[row + j], bMultipliers, bShifts, j);
+            }
+        }
+    }
+
+    @Override
+    public void shiftAdd(int length, int n, int[] acc, int[] exponents, int[] bias) {
+        for (int row = 0; row < length; row += n) {
+            for (int j = 0; j < n; j++) {
+                acc[row + j] = (acc[row + j] << exponents[j]) + bias[j];
+            }
+        }
+    }
+
+    private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
+        if (multipliers == null) {
+            return v;
+        }
+        return Requantization.roundingDivideByPOT(
+                Requantization.saturatingRoundingDoublingHighMul(v, multipliers[j]), shifts[j]);
+    }
+}

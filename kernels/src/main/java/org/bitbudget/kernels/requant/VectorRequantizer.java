@@ -1,0 +1,179 @@
+package org.bitbudget.kernels.requant;
+
+import java.lang.invoke.MethodHandles;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.ops.compute.provider.VectorWidth;
+
+/**
+ * Vector API {@link Requantizer}: one vector of channels at a time, each row's last vector masked.
+ * SaturatingRoundingDoublingHighMul needs the 64-bit product, so each int vector is widened into two
+ * long vectors for it; with a non-negative multiplier it is exactly {@code (a * b + 2^30) >> 31} (the
+ * nudge and the truncating division of the scalar form meet in one arithmetic shift), never the
+ * saturating case. RoundingDivideByPOT, the saturating left shift and the clamp run on int lanes
+ * with per-lane shift counts.
+ *
+ * <p>Runs at the width {@link VectorWidth} gives its class; {@link RequantizerFamily} uses it from
+ * 256 bits up.
+ */
+public final class VectorRequantizer implements Requantizer {
+    private static final VectorSpecies<Integer> INTS =
+            VectorSpecies.of(int.class, VectorWidth.of(MethodHandles.lookup()));
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, INTS.vectorShape());
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.length() * Byte.SIZE));
+    private static final int L = INTS.length();
+    private static final long HALF = 1L << 30;
+
+    @Override
+    public void requantize(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            int[] leftShifts,
+            int[] multipliers,
+            int[] shifts,
+            int zeroPoint,
+            int min,
+            int max,
+            byte[] out,
+            int outOff,
+            int ldOut) {
+        // Clamping before adding the zero point keeps the sum inside int32, as the scalar form's long does.
+        IntVector low = IntVector.broadcast(INTS, min - zeroPoint);
+        IntVector high = IntVector.broadcast(INTS, max - zeroPoint);
+        IntVector zero = IntVector.broadcast(INTS, zeroPoint);
+        for (int i = 0; i < m; i++) {
+            int a0 = accOff + i * ldAcc;
+            int o0 = outOff + i * ldOut;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector v = IntVector.fromArray(INTS, acc, a0 + j);
+                if (leftShifts != null) {
+                    v = saturatingShiftLeft(v, IntVector.fromArray(INTS, leftShifts, j));
+                }
+                IntVector r =
+                        rescale(v, IntVector.fromArray(INTS, multipliers, j), IntVector.fromArray(INTS, shifts, j));
+                toBytes(r.max(low).min(high).add(zero)).intoArray(out, o0 + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector v = IntVector.fromArray(INTS, acc, a0 + j, mask);
+                if (leftShifts != null) {
+                    v = saturatingShiftLeft(v, IntVector.fromArray(INTS, leftShifts, j, mask));
+                }
+                IntVector r = rescale(
+                        v, IntVector.fromArray(INTS, multipliers, j, mask), IntVector.fromArray(INTS, shifts, j, mask));
+                toBytes(r.max(low).min(high).add(zero)).intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+            }
+        }
+    }
+
+    private static ByteVector toBytes(IntVector codes) {
+        return (ByteVector) codes.convertShape(VectorOperators.I2B, BYTES, 0);
+    }
+
+    @Override
+    public void rescaleAdd(
+            int length,
+            int n,
+            int[] a,
+            int[] aMultipliers,
+            int[] aShifts,
+            int[] b,
+            int[] bMultipliers,
+            int[] bShifts,
+            int[] out) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector x = IntVector.fromArray(INTS, a, row + j);
+                IntVector y = IntVector.fromArray(INTS, b, row + j);
+                if (aMultipliers != null) {
+                    x = rescale(x, IntVector.fromArray(INTS, aMultipliers, j), IntVector.fromArray(INTS, aShifts, j));
+                }
+                if (bMultipliers != null) {
+                    y = rescale(y, IntVector.fromArray(INTS, bMultipliers, j), IntVector.fromArray(INTS, bShifts, j));
+                }
+                x.add(y).intoArray(out, row + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector x = IntVector.fromArray(INTS, a, row + j, mask);
+                IntVector y = IntVector.fromArray(INTS, b, row + j, mask);
+                if (aMultipliers != null) {
+                    x = rescale(
+                            x,
+                            IntVector.fromArray(INTS, aMultipliers, j, mask),
+                            IntVector.fromArray(INTS, aShifts, j, mask));
+                }
+                if (bMultipliers != null) {
+                    y = rescale(
+                            y,
+                            IntVector.fromArray(INTS, bMultipliers, j, mask),
+                            IntVector.fromArray(INTS, bShifts, j, mask));
+                }
+                x.add(y).intoArray(out, row + j, mask);
+            }
+        }
+    }
+
+    @Override
+    public void shiftAdd(int length, int n, int[] acc, int[] exponents, int[] bias) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector.fromArray(INTS, acc, row + j)
+                        .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, exponents, j))
+                        .add(IntVector.fromArray(INTS, bias, j))
+                        .intoArray(acc, row + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector.fromArray(INTS, acc, row + j, mask)
+                        .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, exponents, j, mask))
+                        .add(IntVector.fromArray(INTS, bias, j, mask))
+                        .intoArray(acc, row + j, mask);
+            }
+        }
+    }
+
+    /** {@code (long) v << s} saturated to int32, for shifts 0..31. */
+    private static IntVector saturatingShiftLeft(IntVector v, IntVector s) {
+        IntVector shifted = v.lanewise(VectorOperators.LSHL, s);
+        VectorMask<Integer> lost = shifted.lanewise(VectorOperators.ASHR, s).compare(VectorOperators.NE, v);
+        IntVector saturated = IntVector.broadcast(INTS, Integer.MAX_VALUE)
+                .blend(IntVector.broadcast(INTS, Integer.MIN_VALUE), v.compare(VectorOperators.LT, 0));
+        return shifted.blend(saturated, lost);
+    }
+
+    /** RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(v, multiplier), shift), lane by lane. */
+    private static IntVector rescale(IntVector v, IntVector multiplier, IntVector shift) {
+        IntVector high = doublingHighMul(v, multiplier, 0).or(doublingHighMul(v, multiplier, 1));
+        IntVector mask = IntVector.broadcast(INTS, 1)
+                .lanewise(VectorOperators.LSHL, shift)
+                .sub(1);
+        IntVector remainder = high.and(mask);
+        // A set mask lane as a vector is -1: subtracting it adds the rounding's one.
+        IntVector threshold = mask.lanewise(VectorOperators.ASHR, 1)
+                .sub((IntVector) high.compare(VectorOperators.LT, 0).toVector());
+        IntVector quotient = high.lanewise(VectorOperators.ASHR, shift);
+        return quotient.sub(
+                (IntVector) remainder.compare(VectorOperators.GT, threshold).toVector());
+    }
+
+    /** {@code (a * b + 2^30) >> 31} of the lanes in half {@code part} of v, in those lanes of an int vector (others 0). */
+    private static IntVector doublingHighMul(IntVector v, IntVector multiplier, int part) {
+        LongVector a = (LongVector) v.convertShape(VectorOperators.I2L, LONGS, part);
+        LongVector b = (LongVector) multiplier.convertShape(VectorOperators.I2L, LONGS, part);
+        LongVector high = a.mul(b).add(HALF).lanewise(VectorOperators.ASHR, 31);
+        return (IntVector) high.convertShape(VectorOperators.L2I, INTS, -part);
+    }
+}
