@@ -147,8 +147,12 @@ public final class Convolution {
         int wideN = (win.outH() - 1) * phaseW + win.outW();
         boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
         boolean unpadded = win.padTop() >= 0 && win.padLeft() >= 0 && win.padBottom() >= 0 && win.padRight() >= 0;
-        boolean depthwise = !direct && cg == 1 && unpadded && wideN <= 2 * p;
-        boolean wide = !direct && !depthwise && unpadded && wideN <= 2 * p;
+        boolean strided = win.sH() > 1 || win.sW() > 1;
+        // Phases copy the whole input once, im2col copies k x p values: with a filter smaller than
+        // its stride (a 1x1 stride-2 shortcut) im2col copies less.
+        boolean phasesPay = !strided || win.inSize() < win.kH() * win.kW() * p;
+        boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
+        boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
         PackedWeights[] weights = depthwise ? null : packed != null ? packed : pack(gemm, w, bias, group);
         Scratch scratch = SCRATCH.get();
         float[] columns = direct || depthwise || wide ? null : scratch.columns(k * p);
@@ -159,7 +163,6 @@ public final class Convolution {
                 rows[r] = r * p;
             }
         }
-        boolean strided = win.sH() > 1 || win.sW() > 1;
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
         float[] paddedIn = (wide || depthwise) && (padded || strided)
                 ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
@@ -266,13 +269,21 @@ public final class Convolution {
         int plane = phaseH * phaseW;
         for (int ch = 0; ch < channels; ch++) {
             int from = inBase + ch * w.inSize();
+            int b0 = w.padLeft() % sW;
+            int column0 = w.padLeft() / sW;
             for (int ih = 0; ih < w.inH(); ih++) {
                 int y = ih + w.padTop();
                 int rowBase = ((ch * sH + y % sH) * sW) * plane + y / sH * phaseW;
                 int src = from + ih * w.inW();
+                // Phase b and column within it of padded column iw + padLeft, stepped without division.
+                int b = b0;
+                int column = column0;
                 for (int iw = 0; iw < w.inW(); iw++) {
-                    int xx = iw + w.padLeft();
-                    dst[rowBase + xx % sW * plane + xx / sW] = x[src + iw];
+                    dst[rowBase + b * plane + column] = x[src + iw];
+                    if (++b == sW) {
+                        b = 0;
+                        column++;
+                    }
                 }
             }
         }
