@@ -27,12 +27,20 @@ final class AtomicOutput {
     /** Writes {@code bytes} to {@code target}. */
     static void write(String option, Path target, byte[] bytes) throws IOException {
         checkFolder(option, target);
-        AtomicFiles.writeBytes(target, bytes);
+        try {
+            AtomicFiles.writeBytes(target, bytes);
+        } catch (IOException e) {
+            throw new UserInputException(option + " " + target, "cannot write: " + CommandFiles.reason(e), e);
+        }
     }
 
     /** Writes text produced by {@code content} to {@code target}. */
     static void writeText(String option, Path target, AtomicFiles.TextContent content) throws IOException {
         checkFolder(option, target);
-        AtomicFiles.write(target, content);
+        try {
+            AtomicFiles.write(target, content);
+        } catch (IOException e) {
+            throw new UserInputException(option + " " + target, "cannot write: " + CommandFiles.reason(e), e);
+        }
     }
 }

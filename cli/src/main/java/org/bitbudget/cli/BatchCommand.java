@@ -41,6 +41,7 @@ final class BatchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "experiment.yaml", description = "The experiment (see experiments/examples/)")
     Path experimentFile;
 
+    @Writes(inside = {"results.csv", "runs/"})
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<yaml name>)")
     Path out;
 
@@ -65,11 +66,14 @@ final class BatchCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(experiment, runs, which, dir);
         }
-        RunExecutor executor = RunExecutors.forCommandLine();
+        Interrupts interrupts =
+                Interrupts.install("stopping the batch; the current run is not kept and reruns on --resume");
+        RunExecutor executor = RunExecutors.forCommandLine(interrupts.flag());
         CliListener listener = new CliListener();
         BatchRunner.Summary s;
         try {
-            s = new BatchRunner(executor, new ProvenanceFile(), listener).run(experiment, dir, which, resume);
+            s = new BatchRunner(executor, new ProvenanceFile(), listener, interrupts.flag())
+                    .run(experiment, dir, which, resume);
         } finally {
             listener.close();
         }
@@ -82,6 +86,8 @@ final class BatchCommand implements Callable<Integer> {
             result.put("done", s.executed() + s.skipped());
             result.put("executed", s.executed());
             result.put("skipped", s.skipped());
+            result.put("busy", s.busy());
+            result.put("interrupted", s.interrupted());
             result.put("failed", s.failed());
             result.put("results", s.results().toString());
             result.put("rows", s.rows());
@@ -89,14 +95,20 @@ final class BatchCommand implements Callable<Integer> {
         } else {
             System.out.printf(
                     Locale.ROOT,
-                    "%d runs (shard %s): %d run now, %d already done, %d failed; %s has %d " + "rows%n",
+                    "%d runs (shard %s): %d run now, %d already done, %d run by another worker, %d failed%s; %s has %d "
+                            + "rows%n",
                     s.runs(),
                     which,
                     s.executed(),
                     s.skipped(),
+                    s.busy(),
                     s.failed().size(),
+                    s.interrupted() ? ", interrupted" : "",
                     s.results(),
                     s.rows());
+        }
+        if (interrupts.received()) {
+            return interrupts.exitCode();
         }
         if (!s.failed().isEmpty()) {
             var first = s.failed().entrySet().iterator().next();
@@ -189,6 +201,7 @@ final class BatchCommand implements Callable<Integer> {
         public PhaseProgress runStarted(RunSpec spec) {
             String label = spec.key() + " " + spec.model() + "/" + spec.strategy() + "/seed " + spec.seed();
             bar.message(label);
+            System.err.printf("bitbudget: batch: [%d/%d] %s started%n", position + 1, total, label);
             return new PhaseProgress() {
                 private String phase = "";
 
@@ -232,6 +245,19 @@ final class BatchCommand implements Callable<Integer> {
             bar.stepBy(1);
             System.err.printf(
                     "bitbudget: batch: [%d/%d] %s failed: %s%n", position, total, spec.key(), error.getMessage());
+        }
+
+        @Override
+        public void runBusy(RunSpec spec, String owner) {
+            position++;
+            bar.stepBy(1);
+            System.err.printf(
+                    "bitbudget: batch: [%d/%d] %s skipped: being run by %s%n", position, total, spec.key(), owner);
+        }
+
+        @Override
+        public void runInterrupted(RunSpec spec) {
+            System.err.printf("bitbudget: batch: %s interrupted: no row kept; --resume runs it again%n", spec.key());
         }
 
         @Override

@@ -83,9 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UserInputException("--batch", "must be at least 1, got " + batch);
         }
-        if (threads != null && threads < 1) {
-            throw new UserInputException("--threads", "must be at least 1, got " + threads);
-        }
+        Limits.threads(threads);
         if (!(seconds > 0) || seconds > 3600) {
             throw new UserInputException("--seconds", "must be between 0 and 3600, got " + seconds);
         }
@@ -94,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException(
                     model.model.toString(), "has " + graph.inputs().size() + " inputs; bench needs one");
         }
+        Limits.batch("--batch", batch, graph.inputs().getFirst());
         boolean integer = switch (engineName) {
             case "float" -> false;
             case "integer" -> true;

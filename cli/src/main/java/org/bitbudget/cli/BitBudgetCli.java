@@ -1,6 +1,8 @@
 package org.bitbudget.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.pipeline.SettingException;
 import picocli.CommandLine;
@@ -56,6 +58,7 @@ public final class BitBudgetCli implements Runnable {
         CommandLine cli = new CommandLine(new BitBudgetCli());
         cli.setParameterExceptionHandler(BitBudgetCli::onBadArguments);
         cli.setExecutionExceptionHandler((e, line, parsed) -> onFailure(e, line.getErr()));
+        cli.setExecutionStrategy(CommandFiles::checkThenRun);
         return cli.execute(args);
     }
 
@@ -90,6 +93,9 @@ public final class BitBudgetCli implements Runnable {
     private static int onFailure(Exception e, PrintWriter err) {
         if (e instanceof SettingException s) {
             e = SettingFlags.onFlags(s);
+        }
+        if (e instanceof IOException || e instanceof UncheckedIOException) {
+            e = CommandFiles.userError(e);
         }
         if (e instanceof UserInputException u) {
             err.println("bitbudget: " + firstLine(u.getMessage()));

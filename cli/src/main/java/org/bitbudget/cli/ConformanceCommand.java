@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bitbudget.cli.conformance.CaseResult;
 import org.bitbudget.cli.conformance.ConformanceRunner;
+import org.bitbudget.ir.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +40,12 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(rtol >= 0) || !Double.isFinite(rtol)) {
+            throw new UserInputException("--rtol", "must be a finite number, 0 or more, got " + rtol);
+        }
+        if (!(atol >= 0) || !Double.isFinite(atol)) {
+            throw new UserInputException("--atol", "must be a finite number, 0 or more, got " + atol);
+        }
         List<Path> cases = new ArrayList<>();
         for (Path d : dirs) {
             cases.addAll(ConformanceRunner.cases(d));

@@ -1,6 +1,7 @@
 package org.bitbudget.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,6 +82,7 @@ final class CostsCommand implements Callable<Integer> {
             })
     List<String> models;
 
+    @Reads
     @Option(
             names = "--latency",
             paramLabel = "measured|roofline|F.csv",
@@ -108,6 +110,7 @@ final class CostsCommand implements Callable<Integer> {
                     + "(repeatable; all must hold)")
     List<String> budgets = new ArrayList<>();
 
+    @Writes
     @Option(names = "--out", paramLabel = "C.csv", description = "Write the cost table as CSV")
     Path out;
 
@@ -217,13 +220,21 @@ final class CostsCommand implements Callable<Integer> {
         }
         return switch (latency) {
             case "measured" -> {
+                graph.inputs().forEach(input -> Limits.batch("--batch", batch, input));
                 MeasuredLatency m = MeasuredLatency.onThisMachine(graph, batch);
                 System.err.println(
                         "latency: measured per layer, batch " + batch + ", one thread; cached in " + m.cacheFile());
                 yield m;
             }
             case "roofline" -> RooflineLatency.defaults();
-            default -> TableLatency.load(Path.of(latency));
+            default -> {
+                if (!Files.isRegularFile(Path.of(latency))) {
+                    throw new UserInputException(
+                            "--latency " + latency,
+                            "not measured, roofline or a latency table file (layer,precision,ms CSV)");
+                }
+                yield TableLatency.load(Path.of(latency));
+            }
         };
     }
 

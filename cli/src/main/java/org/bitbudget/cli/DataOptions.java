@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --data} and {@code --normalize}, shared by every command that reads images. */
 final class DataOptions {
+    @Reads
     @Option(
             names = "--data",
             paramLabel = "D",
@@ -46,6 +47,7 @@ final class DataOptions {
             description = "The .npz array of class labels (default: y, when the archive has it)")
     String labelKey;
 
+    @Reads
     @Option(
             names = "--preprocess",
             paramLabel = "FILE|OPTIONS",
@@ -126,6 +128,7 @@ final class DataOptions {
         return list;
     }
 
+    @Reads
     @Option(
             names = "--calibration-data",
             paramLabel = "D",
@@ -164,6 +167,13 @@ final class DataOptions {
         NormalizationCheck.check(graph, data, norm, threads)
                 .ifPresent(f -> System.err.println("bitbudget: warning: " + model + ": " + f.text()
                         + "; if the model expects normalised inputs, give --normalize " + f.suggested()));
+    }
+
+    /** Refuses {@code sets} when a label of either set is not a class of {@code graph} ({@link ClassCheck}). */
+    void labelsFit(Graph graph, Path model, DataSets sets) {
+        ClassCheck.labelsFit(graph, model.toString(), sets.evaluation(), data);
+        ClassCheck.labelsFit(
+                graph, model.toString(), sets.calibration(), calibrationData != null ? calibrationData : data);
     }
 
     /** {@code --calibration-data} (its train split for idx data), else split {@code split} of {@code --data}. */

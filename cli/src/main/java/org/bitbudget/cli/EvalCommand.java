@@ -18,6 +18,7 @@ import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
+import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
@@ -82,6 +83,10 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     QuantizeOptions quantize;
 
+    @Mixin
+    TargetOption target;
+
+    @Writes
     @Option(
             names = "--logits",
             paramLabel = "F.csv",
@@ -98,9 +103,7 @@ final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserInputException("--limit", "must be at least 1, got " + limit);
         }
-        if (threads != null && threads < 1) {
-            throw new UserInputException("--threads", "must be at least 1, got " + threads);
-        }
+        Limits.threads(threads);
         if (logits != null) {
             AtomicOutput.checkFolder("--logits", logits);
         }
@@ -121,6 +124,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelInputs inputs =
                 ModelInputs.match(graph, dataset, dataOptions.readOptions().inputKeys(), model.model.toString());
         Metric metric = metricOption.resolve(dataset);
+        ClassCheck.labelsFit(graph, model.model.toString(), dataset, dataOptions.data);
         dataOptions.warnIfUnnormalised(
                 graph,
                 model.model,
@@ -138,9 +142,20 @@ final class EvalCommand implements Callable<Integer> {
                     "needs --config (a precision with integer weights and " + "activations for every layer)");
         }
         QuantizedGraph quantized = null;
+        String ranges = null;
+        List<String> targetNotes = List.of();
+        List<String> targetChanges = List.of();
         if (config != null) {
-            quantized = quantize.apply(
-                    quantize.load(config, graph), config, graph, model.model, dataOptions, sets::calibration);
+            var configured = quantize.load(config, graph);
+            var adjusted = target.adjust(configured, graph);
+            targetNotes = target.notes(adjusted, configured, graph);
+            targetChanges = adjusted.changes().stream()
+                    .map(org.bitbudget.ir.precision.RuntimeTarget.Change::describe)
+                    .toList();
+            var precision = adjusted.config();
+            boolean calibrates = FakeQuantization.needsCalibration(graph, precision);
+            quantized = quantize.apply(precision, config, graph, model.model, dataOptions, sets::calibration);
+            ranges = quantized.encodings().isEmpty() ? "none" : calibrates ? "calibrated" : "config";
         }
         FloatEngine.Builder builder = FloatEngine.builder(quantized == null ? graph : quantized.graph());
         if (threads != null) {
@@ -238,6 +253,9 @@ final class EvalCommand implements Callable<Integer> {
         result.put("engine", engineName);
         if (config != null) {
             result.put("config", config.toString());
+            result.put("activation_ranges", ranges);
+            result.put("target", target.target().label());
+            result.put("target_changes", targetChanges);
         }
         result.put("threads", integer ? Runtime.getRuntime().availableProcessors() : floatEngine.threads());
         if (logits != null) {
@@ -246,8 +264,12 @@ final class EvalCommand implements Callable<Integer> {
         if (json.json) {
             System.out.println(JsonOption.toJson(result));
         } else {
+            targetNotes.forEach(System.out::println);
             if (sets != null) {
-                System.out.println(sets.origin());
+                System.out.println(
+                        "config".equals(ranges)
+                                ? "activation ranges from " + config + " (not calibrated again)"
+                                : sets.origin());
             }
             if (!metric.name().equals(Top1Metric.NAME)) {
                 System.out.printf(Locale.ROOT, "%s %.6g on %s%n", metric.name(), score, dataset.name());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.graph.CouplingGroups;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.onnx.ImportSurvey;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Mixin;
             "Print the quantizable layers of a model (Conv, Gemm, MatMul with constant weights): "
                     + "weight shape, parameters, MACs and input/output shapes per sample (batch 1), and the totals. "
                     + "A model with unsupported operators lists them all (type, node count, first node) "
-                    + "with the layers it could read, and exits with code 2."
+                    + "with the layers it could read, and exits with code 2. Then the coupling groups: layers "
+                    + "that share one activation format in a search (inputs of a residual Add or a Concat, "
+                    + "layers reading one input)."
         })
 final class InspectCommand implements Callable<Integer> {
     @Mixin
@@ -39,7 +42,7 @@ final class InspectCommand implements Callable<Integer> {
         if (!survey.complete()) {
             return partial(survey);
         }
-        Graph graph = ModelOption.requireStatic(survey.graph());
+        Graph graph = model.checked(survey.graph());
         ModelSummary summary;
         try {
             summary = ModelSummary.of(graph);
@@ -150,6 +153,11 @@ final class InspectCommand implements Callable<Integer> {
             }
             out.put("activation_layers", activationOnly);
         }
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (CouplingGroups.Group g : CouplingGroups.of(s.graph()).groups()) {
+            groups.add(Map.of("layers", g.layers(), "reasons", g.reasons()));
+        }
+        out.put("coupling_groups", groups);
         return out;
     }
 
@@ -191,6 +199,13 @@ final class InspectCommand implements Callable<Integer> {
                         l.leftShape(),
                         l.rightShape(),
                         l.outputShape()));
+            }
+        }
+        List<CouplingGroups.Group> groups = CouplingGroups.of(s.graph()).groups();
+        if (!groups.isEmpty()) {
+            b.append(String.format("coupling groups (one activation format each in a search; --coupling):%n"));
+            for (CouplingGroups.Group g : groups) {
+                b.append(String.format("  %s  (%s)%n", String.join(", ", g.layers()), String.join("; ", g.reasons())));
             }
         }
         b.append("shapes and MACs are per sample (batch 1)").append(System.lineSeparator());

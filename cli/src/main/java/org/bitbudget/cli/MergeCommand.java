@@ -23,9 +23,11 @@ final class MergeCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Reads(inside = "results.csv")
     @Parameters(paramLabel = "DIR", arity = "1..*", description = "Batch output folders or results CSV files")
     List<Path> inputs;
 
+    @Writes
     @Option(
             names = "--out",
             paramLabel = "results.csv",

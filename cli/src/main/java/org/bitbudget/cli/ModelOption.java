@@ -12,9 +12,11 @@ import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.onnx.ImportSurvey;
 import org.bitbudget.onnx.InputShapes;
 import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.ops.ShapeInference;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +45,7 @@ final class ModelOption {
      */
     Graph load() {
         exists();
-        return requireStatic(InputShapes.bind(OnnxImporter.load(model), parsedShapes()));
+        return checked(InputShapes.bind(OnnxImporter.load(model), parsedShapes()));
     }
 
     /**
@@ -55,7 +57,7 @@ final class ModelOption {
         Graph graph = InputShapes.bind(OnnxImporter.load(model), parsedShapes());
         DataSource source = data.open(split);
         if (source.inputs().size() != graph.inputs().size()) {
-            return requireStatic(graph);
+            return checked(graph);
         }
         List<DataSource> arrays = ModelInputs.ordered(
                         graph, source, data.readOptions().inputKeys(), model.toString())
@@ -74,7 +76,7 @@ final class ModelOption {
         if (!bound.isEmpty()) {
             graph = InputShapes.bind(graph, bound);
         }
-        return requireStatic(graph);
+        return checked(graph);
     }
 
     /**
@@ -105,6 +107,43 @@ final class ModelOption {
         if (!Files.exists(model)) {
             throw new UserInputException(model.toString(), "no such file");
         }
+    }
+
+    /**
+     * The graph, when no input has a symbolic dimension besides the batch, every sample fits a tensor and no output
+     * is empty; errors name the model file.
+     */
+    Graph checked(Graph graph) {
+        requireStatic(graph);
+        for (ValueInfo v : graph.inputs()) {
+            long values = 1;
+            for (Dimension d : v.dims().subList(1, v.dims().size())) {
+                values *= d.size();
+                if (values > Integer.MAX_VALUE) {
+                    throw new UserInputException(
+                            model + ": input '" + v.name() + "'",
+                            "a sample of shape " + v.dims().subList(1, v.dims().size())
+                                    + " has more values than a tensor holds (2^31 - 1)");
+                }
+            }
+        }
+        Map<String, Shape> shapes;
+        try {
+            shapes = ShapeInference.shapes(graph, 1);
+        } catch (UserInputException e) {
+            // Shapes that do not fit are each command's error to report, with its context.
+            return graph;
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(model.toString(), e.getMessage(), e);
+        }
+        for (ValueInfo out : graph.outputs()) {
+            Shape s = shapes.get(out.name());
+            if (s != null && s.size() == 0) {
+                throw new UserInputException(
+                        model + ": output '" + out.name() + "'", "has shape " + s + ": no values to score");
+            }
+        }
+        return graph;
     }
 
     /** The graph, when no input has a symbolic dimension besides the batch. */

@@ -1,35 +1,76 @@
 package org.bitbudget.cli;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar on stderr, shown only when stderr is a terminal so that logs and CI output stay
- * clean; otherwise every call does nothing.
+ * clean; otherwise every call does nothing. While a bar is shown, {@code System.err} goes through its
+ * {@link TerminalLine}, so log lines printed meanwhile land on lines of their own above the bar.
  */
 final class Progress implements AutoCloseable {
-    private final ProgressBar bar;
+    /** Milliseconds between frames: often enough to look alive, rarely enough to cost nothing. */
+    private static final int FRAME_MILLIS = 500;
 
-    private Progress(ProgressBar bar) {
+    private final ProgressBar bar;
+    private final PrintStream stderr;
+
+    private Progress(ProgressBar bar, PrintStream stderr) {
         this.bar = bar;
+        this.stderr = stderr;
     }
 
-    /** Starts a bar over {@code total} units named {@code unit}. */
+    /**
+     * Starts a bar over {@code total} units named {@code unit}; with nothing to count ({@code total <=
+     * 0}) or stderr not a terminal there is no bar, so no frame shows an unknown share.
+     */
     static Progress start(String task, long total, String unit) {
-        var console = System.console();
-        if (console == null || !console.isTerminal()) {
-            return new Progress(null);
+        if (total <= 0 || !stderrIsTerminal()) {
+            return new Progress(null, null);
         }
-        return new Progress(new ProgressBarBuilder()
+        PrintStream stderr = System.err;
+        TerminalLine line = new TerminalLine(stderr, columns());
+        System.setErr(new PrintStream(line, true, stderr.charset()));
+        ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
-                .setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .showSpeed()
-                .build());
+                .setRenderer(new BarRenderer(unit))
+                .setConsumer(line)
+                .setUpdateIntervalMillis(FRAME_MILLIS)
+                .continuousUpdate()
+                .build();
+        return new Progress(bar, stderr);
+    }
+
+    /**
+     * Whether stderr is a terminal. The launcher filters the JVM's stderr through a pipe and says what
+     * its own stderr is ({@code -Dbitbudget.terminal}); a JVM started otherwise asks Linux what file
+     * descriptor 2 is.
+     */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty("bitbudget.terminal");
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException notLinux) {
+            return false;
+        }
+    }
+
+    private static int columns() {
+        try {
+            int columns = Integer.parseInt(System.getProperty("bitbudget.columns", "80"));
+            return columns >= 20 ? columns - 1 : 79;
+        } catch (NumberFormatException e) {
+            return 79;
+        }
     }
 
     void stepBy(long n) {
@@ -41,7 +82,14 @@ final class Progress implements AutoCloseable {
     /** Text shown after the bar, such as the current loss. */
     void message(String text) {
         if (bar != null) {
-            bar.setExtraMessage(" " + text);
+            bar.setExtraMessage(text);
+        }
+    }
+
+    /** Marks the work complete: the last frame shows 100% even where the total was an upper bound. */
+    void finish() {
+        if (bar != null && bar.getCurrent() > 0) {
+            bar.maxHint(bar.getCurrent());
         }
     }
 
@@ -49,6 +97,7 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+            System.setErr(stderr);
         }
     }
 }

@@ -47,6 +47,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "C.json", required = true, description = "Precision config (JSON or YAML)")
     Path config;
 
+    @Writes
     @Option(names = "--out", paramLabel = "Q.onnx", required = true, description = "Where to write the model")
     Path out;
 

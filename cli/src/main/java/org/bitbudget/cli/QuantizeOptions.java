@@ -1,6 +1,7 @@
 package org.bitbudget.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSource;
@@ -22,7 +23,8 @@ final class QuantizeOptions {
             paramLabel = "N",
             defaultValue = "1000",
             description = "Images that calibrate activation ranges, drawn from the calibration set (the train "
-                    + "split, or --calibration-data) (default: ${DEFAULT-VALUE})")
+                    + "split, or --calibration-data); inputs whose encodings the config holds are not "
+                    + "calibrated (default: ${DEFAULT-VALUE})")
     int calibrationImages;
 
     @Option(
@@ -32,9 +34,31 @@ final class QuantizeOptions {
             description = "Seed of the calibration sample (default: ${DEFAULT-VALUE})")
     long seed;
 
-    /** Reads the config in {@code config} and checks its layer names against {@code graph}. */
+    @Option(
+            names = "--ignore",
+            paramLabel = "PATTERN",
+            description = "Keep these layers float whatever the config says (repeatable): a layer name, op:TYPE, "
+                    + "re:REGEX or a glob such as '/stage3/*'; added to the config's ignore list")
+    List<String> ignore = new java.util.ArrayList<>();
+
+    /**
+     * Reads the config in {@code config}, applies its patterns and ignored scopes (with {@code --ignore})
+     * to {@code graph} and checks its layer names.
+     */
     PrecisionConfig load(Path config, Graph graph) {
-        PrecisionConfig precision = PrecisionConfigs.load(config);
+        PrecisionConfig precision;
+        try {
+            precision = PrecisionConfigs.load(config).ignoring(ignore).resolve(graph, config.toString());
+        } catch (UserInputException e) {
+            // A scope given with --ignore is the command line's, not the file's.
+            String prefix = config + ": ignore.";
+            String scope = e.source().startsWith(prefix) ? e.source().substring(prefix.length()) : null;
+            if (scope != null && ignore.contains(scope)) {
+                throw new UserInputException(
+                        "--ignore " + scope, e.getMessage().substring(e.source().length() + 2));
+            }
+            throw e;
+        }
         precision.validate(graph, config.toString());
         return precision;
     }
@@ -60,8 +84,8 @@ final class QuantizeOptions {
             throw new UserInputException("--calibration", "must be at least 1, got " + calibrationImages);
         }
         Tensor calibration = null;
-        if (graph.layers().stream()
-                .anyMatch(l -> precision.of(l.name()).activations().quantizes())) {
+        // A config that carries every activation encoding (a search's config.json) is not calibrated again.
+        if (FakeQuantization.needsCalibration(graph, precision)) {
             Normalization norm = data.normalization(graph, model);
             calibration = Calibration.sample(calibrationSet.get(), calibrationImages, seed, norm);
         }

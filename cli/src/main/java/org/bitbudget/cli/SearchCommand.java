@@ -17,6 +17,7 @@ import org.bitbudget.data.Split;
 import org.bitbudget.experiments.report.ResultFiles;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.pipeline.EvaluationPhase;
 import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.RunProgress;
 import org.bitbudget.pipeline.SearchData;
@@ -25,7 +26,6 @@ import org.bitbudget.pipeline.SettingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code bitbudget search}: the per-layer precision config that keeps the most accuracy under the budgets. */
 @Command(
@@ -111,11 +111,24 @@ final class SearchCommand implements Callable<Integer> {
     String time;
 
     @Option(
+            names = {"-v", "--verbose"},
+            description = "Log each phase as it starts, with the seconds since the start, on stderr (for logs "
+                    + "and batch systems, where no progress bar shows)")
+    boolean verbose;
+
+    @Option(
             names = "--fitness",
             paramLabel = "F",
             description = "What ga and nsga2 maximise: predicted (minus the summed damage; default) or measured "
                     + "(the metric's score on the calibration images)")
     String fitness;
+
+    @Option(
+            names = "--coupling",
+            paramLabel = "C",
+            description = "What the layers of a coupling group (residual Add/Concat inputs, layers reading one "
+                    + "input; see inspect) share: activations (default), all (weight formats too) or none")
+    String coupling;
 
     @Option(
             names = "--max-drop",
@@ -125,6 +138,7 @@ final class SearchCommand implements Callable<Integer> {
                     + "the metric (top1, top5 or agreement); checked on the evaluation set")
     String maxDrop;
 
+    @Writes(inside = {"config.json", "pareto.csv", "pareto.svg", "result.json"})
     @Option(
             names = "--out",
             paramLabel = "DIR",
@@ -170,9 +184,12 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        long started = System.nanoTime();
+        Limits.threads(threads);
         Graph graph = model.load(dataOptions, Split.TRAIN);
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSets sets = dataOptions.sets(Split.TEST, seed);
+        dataOptions.labelsFit(graph, model.model, sets);
         dataOptions.warnIfUnnormalised(
                 graph,
                 model.model,
@@ -182,9 +199,12 @@ final class SearchCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out " + out, "is a file; give a folder");
         }
-        // result.json marks a finished run: a stale one must not sit beside this run's partial files.
-        Files.deleteIfExists(out.resolve("result.json"));
-        AtomicBoolean cancel = new AtomicBoolean();
+        // A previous run's files must not look like this run's if it fails.
+        for (String name : ResultFiles.NAMES) {
+            Files.deleteIfExists(out.resolve(name));
+        }
+        Interrupts interrupts = Interrupts.install("stopping the search; the best config found so far will be written");
+        AtomicBoolean cancel = interrupts.flag();
         List<String> given = budgets.isEmpty() && maxDrop == null ? List.of(DEFAULT_BUDGET) : budgets;
         SearchPipeline.Builder builder = SearchPipeline.builder(graph, SearchData.of(sets, norm))
                 .modelName(model.model.toString())
@@ -205,6 +225,9 @@ final class SearchCommand implements Callable<Integer> {
         if (fitness != null) {
             builder.fitness(fitness);
         }
+        if (coupling != null) {
+            builder.coupling(coupling);
+        }
         if (maxDrop != null) {
             builder.maxDrop(maxDrop);
         }
@@ -224,13 +247,21 @@ final class SearchCommand implements Callable<Integer> {
         int layers = graph.layers().size();
         int candidates = formats.size() * activations.size() * (accumulators == null ? 1 : accumulators.size());
         SearchPipeline.Result result;
-        interruptOnCtrlC(cancel);
         try (Progress bar = Progress.start(
                 "search", (long) layers * candidates + Math.max(0, paretoPoints) + candidates, "steps")) {
             builder.progress(new RunProgress() {
                 @Override
                 public void phase(String name, int index, int count) {
                     bar.message(name);
+                    if (verbose) {
+                        System.err.printf(
+                                Locale.ROOT,
+                                "bitbudget: search: %.1f s: %s (%d/%d)%n",
+                                (System.nanoTime() - started) / 1e9,
+                                name,
+                                index + 1,
+                                count);
+                    }
                 }
 
                 @Override
@@ -243,6 +274,7 @@ final class SearchCommand implements Callable<Integer> {
             SearchPipeline run = builder.build();
             try {
                 result = run.run();
+                bar.finish();
             } catch (UserInputException e) {
                 throw e instanceof SettingException
                                 || e.source().startsWith("--")
@@ -252,21 +284,11 @@ final class SearchCommand implements Callable<Integer> {
             }
         }
         write(result);
-        return 0;
-    }
-
-    /** The first Ctrl-C stops the search (keeping the best so far); the second quits. */
-    private static void interruptOnCtrlC(AtomicBoolean cancel) {
-        try {
-            Signal.handle(new Signal("INT"), signal -> {
-                if (cancel.getAndSet(true)) {
-                    System.exit(130);
-                }
-                System.err.println("bitbudget: stopping the search; Ctrl-C again to quit");
-            });
-        } catch (IllegalArgumentException unavailable) {
-            // No SIGINT on this platform: --time still stops the search.
+        if (interrupts.received()) {
+            System.err.println("bitbudget: interrupted: the config found so far is in " + out
+                    + (Double.isNaN(result.score()) ? " (not evaluated)" : ""));
         }
+        return interrupts.exitCode();
     }
 
     /** A drop in percentage points for a metric scoring a share of samples, else in the metric's unit. */
@@ -330,16 +352,26 @@ final class SearchCommand implements Callable<Integer> {
                 result.budgets().isEmpty() ? "none" : String.join(" and ", result.budgets()),
                 result.estimator());
         System.out.println(result.data());
-        System.out.printf(
-                Locale.ROOT,
-                "%s %.6g, %s (%s engine), size %s, BOPs %.4g%s%n",
-                result.metric(),
-                result.score(),
-                accuracy(result.accuracy()),
-                result.engine(),
-                bytes(result.costs().get("size")),
-                result.costs().get("bops"),
-                result.stoppedEarly() ? " (stopped early: best found so far)" : "");
+        if (result.engine().equals(EvaluationPhase.NOT_EVALUATED)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "not evaluated (interrupted), size %s (%.3f bits/weight), BOPs %.4g (stopped early: best found so far)%n",
+                    bytes(result.costs().get("size")),
+                    result.costs().get("bpw"),
+                    result.costs().get("bops"));
+        } else {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %.6g, %s (%s engine), size %s (%.3f bits/weight), BOPs %.4g%s%n",
+                    result.metric(),
+                    result.score(),
+                    accuracy(result.accuracy()),
+                    result.engine(),
+                    bytes(result.costs().get("size")),
+                    result.costs().get("bpw"),
+                    result.costs().get("bops"),
+                    result.stoppedEarly() ? " (stopped early: best found so far)" : "");
+        }
         System.out.printf(
                 Locale.ROOT,
                 "float %s %.6g (%s), drop %s; calibration %s %.6g (float %.6g)%n",

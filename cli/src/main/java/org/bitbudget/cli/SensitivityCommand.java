@@ -120,12 +120,14 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores)")
     Integer threads;
 
+    @Writes
     @Option(
             names = "--out",
             paramLabel = "T.csv",
             description = "The table: layer,estimator,weights,activations,score,seconds,... (required unless --json)")
     Path out;
 
+    @Writes
     @Option(
             names = "--leaderboard",
             paramLabel = "L.csv",
@@ -143,9 +145,7 @@ final class SensitivityCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserInputException("--limit", "must be at least 1, got " + limit);
         }
-        if (threads != null && threads < 1) {
-            throw new UserInputException("--threads", "must be at least 1, got " + threads);
-        }
+        Limits.threads(threads);
         if (hessianSamples < 1) {
             throw new UserInputException("--hessian-samples", "must be at least 1, got " + hessianSamples);
         }
@@ -175,6 +175,7 @@ final class SensitivityCommand implements Callable<Integer> {
         Normalization norm = dataOptions.normalization(graph, model.model);
         DataSets sets = dataOptions.sets(Split.TEST, seed);
         DataSource train = sets.calibration();
+        dataOptions.labelsFit(graph, model.model, sets);
         Metric metric = metricOption.resolve(sets.evaluation());
         int n = Math.min(calibration, train.size());
         SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)
@@ -200,11 +201,21 @@ final class SensitivityCommand implements Callable<Integer> {
         Map<String, Double> estimatorSeconds = new LinkedHashMap<>();
         SensitivityTable truth = null;
         double evaluationSeconds = 0;
+        Interrupts interrupts = Interrupts.install("stopping; no table will be written");
         try (Progress progress = Progress.start("sensitivity", cells, "cells")) {
-            ProgressListener listener = (e, layer, p) -> {
-                synchronized (progress) {
-                    progress.message(e + " " + layer);
-                    progress.stepBy(1);
+            ProgressListener listener = new ProgressListener() {
+                @Override
+                public void scored(String e, String layer, Precision p) {
+                    synchronized (progress) {
+                        progress.message(e + " " + layer);
+                        progress.stepBy(1);
+                    }
+                    interrupts.check();
+                }
+
+                @Override
+                public void checkpoint() {
+                    interrupts.check();
                 }
             };
             for (String name : estimators) {
@@ -221,6 +232,9 @@ final class SensitivityCommand implements Callable<Integer> {
                         listener);
                 evaluationSeconds = (System.nanoTime() - t0) / 1e9;
             }
+        } catch (Interrupts.Stopped stopped) {
+            System.err.println("bitbudget: interrupted: no sensitivity table written");
+            return interrupts.exitCode();
         }
         SensitivityTable table = SensitivityTable.concat(tables);
         Leaderboard board = truth == null ? null : Leaderboard.of(table, truth);

@@ -31,6 +31,7 @@ final class SettingFlags {
             case FITNESS -> "--fitness";
             case MAX_DROP -> "--max-drop";
             case METRIC -> "--metric";
+            case COUPLING -> "--coupling";
         };
     }
 

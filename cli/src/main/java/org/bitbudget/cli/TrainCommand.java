@@ -61,6 +61,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of the initial weights and the sample order (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Writes
     @Option(names = "--out", paramLabel = "M.onnx", required = true, description = "Where to write the model")
     Path out;
 
@@ -120,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         requireAtLeast("--limit", limit == null ? 1 : limit, 1);
         requireAtLeast("--epochs", epochs, 1);
         requireAtLeast("--batch", batch, 2);
-        requireAtLeast("--threads", threads == null ? 1 : threads, 1);
+        Limits.threads(threads);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new UserInputException("--lr", "must be positive, got " + learningRate);
         }
@@ -152,6 +153,7 @@ final class TrainCommand implements Callable<Integer> {
         if (limit != null) {
             train = train.limit(limit);
         }
+        ClassCheck.labelsFit(model, "--arch " + arch, train, dataOptions.data);
         Normalization norm = normalization(train);
         Trainer.Result result;
         int steps = (train.size() + batch - 1) / batch;

@@ -27,18 +27,18 @@ class BatchCommandsTest {
     private static final Path LENET =
             PROJECT.resolve("../shared/models/lenet5.onnx").normalize();
     private static final String TINY = """
-            name: tiny-cli
-            models: [{name: lenet5, path: %s, normalize: "0.2860,0.3530"}]
-            data: fashion-mnist
-            formats: [int8, int4]
-            activations: [uint8]
-            estimators: [roundoff]
-            strategies: [ilp, greedy, ga]
-            budgets: ["size <= 40 KiB", "bops <= 0.6 x int8"]
-            seeds: [0]
-            limit: 300
-            calibration: 200
-            """;
+        name: tiny-cli
+        models: [{name: lenet5, path: %s, normalize: "0.2860,0.3530"}]
+        data: fashion-mnist
+        formats: [int8, int4]
+        activations: [uint8]
+        estimators: [roundoff]
+        strategies: [ilp, greedy, ga]
+        budgets: ["size <= 40 KiB", "bops <= 0.6 x int8"]
+        seeds: [0]
+        limit: 300
+        calibration: 200
+        """;
 
     private static BitBudgetCliTest.Run run(String... args) {
         return BitBudgetCliTest.run(args);
@@ -192,8 +192,9 @@ class BatchCommandsTest {
     void exportWritesQdqOnnx(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("w4a8.json");
         Files.writeString(config, """
-                {"default": {"weights": "int4", "activations": "uint8"},
-                 "layers": {"/f3/Gemm": {"weights": "fp8-e4m3"}}}""");
+            {"default": {"weights": "int4", "activations": "uint8"},
+             "layers": {"/f3/Gemm": {"weights": "fp8-e4m3"}}}\
+            """);
         Path out = dir.resolve("lenet5.qdq.onnx");
         BitBudgetCliTest.Run r = run(
                 "export",
@@ -210,13 +211,15 @@ class BatchCommandsTest {
                 "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode layers = r.json().get("layers");
-        assertEquals("qdq-int8", layers.get(0).get("weights").asText());
+        assertEquals("qdq-int4", layers.get(0).get("weights").asText());
+        assertEquals(21, r.json().get("opset").asInt(), "INT4 weights need opset 21");
         assertEquals("fake-quant", layers.get(4).get("weights").asText());
         assertEquals("qdq-uint8", layers.get(0).get("activations").asText());
         assertTrue(Files.size(out) > 10_000);
 
         Files.writeString(config, """
-                {"default": {"weights": "int8", "activations": "fp8-e4m3"}}""");
+            {"default": {"weights": "int8", "activations": "fp8-e4m3"}}\
+            """);
         BitBudgetCliTest.Run bad = run(
                 "export",
                 "--model",

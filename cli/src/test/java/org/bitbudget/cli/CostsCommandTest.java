@@ -42,7 +42,8 @@ class CostsCommandTest {
         List<String> keys =
                 j.get("models").valueStream().map(m -> m.get("name").asText()).toList();
         assertEquals(
-                List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1"), keys);
+                List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1", "bpw"),
+                keys);
     }
 
     @Test
@@ -180,7 +181,7 @@ class CostsCommandTest {
         assertEquals(2, r.code());
         assertEquals(
                 "bitbudget: --models: 'speed' is not one of size, bops, macs, activation-memory, energy, "
-                        + "accumulator, accumulator-l1, latency",
+                        + "accumulator, accumulator-l1, bpw, latency",
                 r.err().strip());
     }
 }

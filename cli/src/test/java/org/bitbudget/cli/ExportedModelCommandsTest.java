@@ -84,13 +84,15 @@ class ExportedModelCommandsTest {
                 config.toString(),
                 "--out",
                 qdq.toString(),
+                "--container",
+                "int8",
                 "--normalize",
                 NORMALIZE,
                 "--calibration",
                 "64",
                 "--json");
         assertEquals(0, e.code(), e.err());
-        assertEquals(17, e.json().get("opset").asInt(), "the model's own opset");
+        assertEquals(17, e.json().get("opset").asInt(), "the model's own opset (int8 container)");
         for (JsonNode l : e.json().get("layers")) {
             assertEquals("qdq-int8", l.get("weights").asText());
             assertEquals("qdq-uint8", l.get("activations").asText());
@@ -108,17 +110,17 @@ class ExportedModelCommandsTest {
         String model = ExportedModels.VIT;
         Path yaml = dir.resolve("exported.yaml");
         Files.writeString(yaml, """
-                name: exported
-                models: [{name: %s, path: %s, normalize: "%s"}]
-                data: fashion-mnist
-                formats: [int8, int4, int2]
-                estimators: [bit-gradient]
-                strategies: [ilp]
-                budgets: ["size <= 0.6 x int8"]
-                seeds: [0]
-                limit: 200
-                calibration: 64
-                """.formatted(model, ExportedModels.model(model), NORMALIZE));
+            name: exported
+            models: [{name: %s, path: %s, normalize: "%s"}]
+            data: fashion-mnist
+            formats: [int8, int4, int2]
+            estimators: [bit-gradient]
+            strategies: [ilp]
+            budgets: ["size <= 0.6 x int8"]
+            seeds: [0]
+            limit: 200
+            calibration: 64
+            """.formatted(model, ExportedModels.model(model), NORMALIZE));
         Path out = dir.resolve("out");
         BitBudgetCliTest.Run r = BitBudgetCliTest.run("batch", yaml.toString(), "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());

@@ -91,6 +91,14 @@ class SearchCommandTest {
         assertEquals(
                 j.get("config"),
                 new ObjectMapper().readTree(out.resolve("config.json").toFile()));
+
+        // The search folder as a dashboard of its own.
+        BitBudgetCliTest.Run d = BitBudgetCliTest.run(
+                "dashboard", out.toString(), "--out", dir.resolve("report.html").toString(), "--json");
+        assertEquals(0, d.code(), d.err());
+        assertEquals(1, d.json().get("runs").asInt());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("class=\"budget\"") && html.contains("class=\"uniform\""), "budget and uniform marks");
     }
 
     @Test

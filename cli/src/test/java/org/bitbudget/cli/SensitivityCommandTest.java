@@ -42,8 +42,8 @@ class SensitivityCommandTest {
                 "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
-        // 5 layers x 2 formats x 5 estimators.
-        assertEquals(50, j.get("table").size());
+        // 5 layers x 2 formats x 7 estimators.
+        assertEquals(70, j.get("table").size());
         JsonNode first = j.get("table").get(0);
         List<String> fields = new java.util.ArrayList<>();
         first.fieldNames().forEachRemaining(fields::add);
@@ -53,7 +53,7 @@ class SensitivityCommandTest {
         assertEquals("int4", first.get("weights").asText());
         assertEquals("float", first.get("activations").asText());
         // Every estimator per format, correlations in [-1, 1] (or null when undefined).
-        assertEquals(10, j.get("leaderboard").size());
+        assertEquals(14, j.get("leaderboard").size());
         for (JsonNode e : j.get("leaderboard")) {
             for (String f : List.of("kendall_tau", "spearman_rho")) {
                 assertTrue(e.get(f).isNull() || Math.abs(e.get(f).asDouble()) <= 1 + 1e-12, e.toString());
@@ -62,11 +62,13 @@ class SensitivityCommandTest {
         }
         assertEquals(300, j.get("evaluation").get("samples").asInt());
         SensitivityTable table = SensitivityTable.read(new StringReader(Files.readString(out)));
-        assertEquals(50, table.rows().size());
-        assertEquals(List.of("roundoff", "bit-gradient", "hessian", "output-mse", "measured"), table.estimators());
+        assertEquals(70, table.rows().size());
+        assertEquals(
+                List.of("roundoff", "bit-gradient", "hessian", "fisher", "output-mse", "kl", "measured"),
+                table.estimators());
         String board = Files.readString(dir.resolve("table.leaderboard.csv"));
         assertTrue(board.startsWith("estimator,format,kendall_tau,spearman_rho,layers\n"), board);
-        assertEquals(11, board.lines().count());
+        assertEquals(15, board.lines().count());
         // No temporary files left behind.
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count());
@@ -106,7 +108,7 @@ class SensitivityCommandTest {
             {"--estimator", "roundoff"},
         };
         String[] expected = {
-            "bitbudget: --estimator: 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured, "
+            "bitbudget: --estimator: 'magic' is not one of roundoff, bit-gradient, hessian, fisher, output-mse, kl, measured, "
                     + "all",
             "bitbudget: --formats: ",
             "bitbudget: --calibration: must be at least 1, got 0",

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The units a budget on a cost may write its limit in, each with its factor to the cost model's
- * {@link CostModel#unit()}; {@link CostModels} gives every cost model one, {@link Budgets} reads it.
+ * {@link CostModel#unit()}; {@link CostModels} gives every cost model one, the pipeline's {@code Budgets} reads it.
  */
 public enum BudgetUnits {
     /** Stored size in bits: {@code bits}, {@code B}, {@code KiB}, {@code MiB}, {@code GiB}, {@code KB}, ... */

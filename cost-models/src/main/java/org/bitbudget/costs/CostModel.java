@@ -30,6 +30,15 @@ public interface CostModel {
     /** The cost of {@code layer} at {@code precision}, in {@link #unit()}. */
     double cost(LayerInfo layer, Precision precision);
 
+    /**
+     * This cost model for a table over {@code layers}, for a cost that depends on the whole model as
+     * well as on one layer (the average bits per weight divides by the model's weight count); {@link
+     * CostTable#of} calls it. Most models do not and return themselves.
+     */
+    default CostModel bind(java.util.List<LayerInfo> layers) {
+        return this;
+    }
+
     /** How the layers' costs combine; {@link Total#SUM} unless overridden. */
     default Total total() {
         return Total.SUM;

@@ -51,6 +51,11 @@ public final class CostModels {
                             "accumulator bits, L1 bound (A2Q)",
                             BudgetUnits.BITS,
                             energy -> AccumulatorCost.l1Norm()),
+                    analytic(
+                            "bpw",
+                            "bits per weight, scales and zeros",
+                            BudgetUnits.BITS,
+                            energy -> new BitsPerWeightCost()),
                     new Entry(
                             "latency",
                             "ms on this machine's kernels",

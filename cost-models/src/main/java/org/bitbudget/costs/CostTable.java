@@ -38,7 +38,8 @@ public final class CostTable {
     }
 
     /** Computes every cost of every layer at every candidate. */
-    public static CostTable of(List<LayerInfo> layers, List<Precision> candidates, List<CostModel> models) {
+    public static CostTable of(List<LayerInfo> layers, List<Precision> candidates, List<CostModel> unbound) {
+        List<CostModel> models = unbound.stream().map(m -> m.bind(layers)).toList();
         List<Precision> c = List.copyOf(new java.util.LinkedHashSet<>(candidates));
         double[][][] v = new double[layers.size()][c.size()][models.size()];
         for (int m = 0; m < models.size(); m++) {

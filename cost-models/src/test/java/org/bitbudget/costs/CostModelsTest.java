@@ -27,7 +27,7 @@ class CostModelsTest {
         }
         assertInstanceOf(MeasuredLatency.class, CostModels.create("latency", lenet, EnergyTable.defaults()));
         assertEquals(
-                List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1"),
+                List.of("size", "bops", "macs", "activation-memory", "energy", "accumulator", "accumulator-l1", "bpw"),
                 CostModels.ANALYTIC);
         assertEquals(
                 CostModels.ANALYTIC,
@@ -43,7 +43,7 @@ class CostModelsTest {
         UnknownNameException unknown = assertThrows(UnknownNameException.class, () -> CostModels.get("speed"));
         assertEquals(
                 "cost model 'speed' is not one of size, bops, macs, activation-memory, energy, accumulator, "
-                        + "accumulator-l1, latency",
+                        + "accumulator-l1, bpw, latency",
                 unknown.getMessage());
     }
 }

@@ -45,15 +45,33 @@ public final class DataSources {
         int colon = spec.indexOf(':');
         for (DataSourceFormat format : FORMATS) {
             if (colon > 0 && spec.substring(0, colon).equals(format.name())) {
-                return format.open(spec.substring(colon + 1), split, options);
+                return checked(format.open(spec.substring(colon + 1), split, options), spec, split);
             }
         }
         for (DataSourceFormat format : FORMATS) {
             if (format.accepts(spec)) {
-                return format.open(spec, split, options);
+                return checked(format.open(spec, split, options), spec, split);
             }
         }
         throw new UserInputException(spec, "not " + choices());
+    }
+
+    /** {@code source}, refused when it has no samples or a negative label: nothing could be scored on it. */
+    private static DataSource checked(DataSource source, String spec, Split split) {
+        if (source.size() == 0) {
+            throw new UserInputException(
+                    spec, "the " + split.name().toLowerCase(java.util.Locale.ROOT) + " split has no samples");
+        }
+        if (source.labelled()) {
+            int[] labels = source.labels();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0) {
+                    throw new UserInputException(
+                            spec, "label " + labels[i] + " of sample " + i + " is negative; classes count from 0");
+                }
+            }
+        }
+        return source;
     }
 
     /** What {@link #open} accepts, e.g. {@code fashion-mnist, mnist or a folder of idx files}. */

@@ -49,7 +49,12 @@ public final class IdxReader {
                 size *= dims[i];
             }
             if (size > Integer.MAX_VALUE) {
-                throw new UserInputException(path.toString(), "idx payload too large: " + size + " bytes");
+                throw new UserInputException(
+                        path.toString(),
+                        String.format(
+                                "its header (magic 0x%08x, %d dimensions %s) declares %d bytes, more than an idx data "
+                                        + "set holds: a wrong magic, or not an idx file",
+                                magic, dims.length, Arrays.toString(dims), size));
             }
             byte[] bytes = new byte[(int) size];
             data.readFully(bytes);
@@ -59,7 +64,7 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw new UserInputException(path.toString(), "truncated idx file");
         } catch (IOException e) {
-            throw new UserInputException(path.toString(), "cannot read: " + e.getMessage());
+            throw UserInputException.unreadable(path.toString(), e);
         }
     }
 

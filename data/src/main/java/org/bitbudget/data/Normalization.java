@@ -109,8 +109,14 @@ public record Normalization(float[] mean, float[] std) {
         float[] std = new float[channels];
         for (int c = 0; c < channels; c++) {
             double m = sum[c] / count;
+            if (!Double.isFinite(m) || !Double.isFinite(sumSq[c])) {
+                throw new UserInputException(
+                        source.name(), "channel " + c + " holds values that are not finite (NaN or infinity)");
+            }
             mean[c] = (float) (Math.round(m * 1e4) / 1e4);
             std[c] = (float) (Math.round(Math.sqrt(sumSq[c] / count - m * m) * 1e4) / 1e4);
+            // A constant channel has no spread to divide by; leave its scale alone.
+            std[c] = std[c] > 0 ? std[c] : 1f;
         }
         return new Normalization(mean, std);
     }

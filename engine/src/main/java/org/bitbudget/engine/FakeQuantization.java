@@ -4,9 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
+import org.bitbudget.ir.precision.ActivationEncoding;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.QuantizerSpec;
@@ -34,33 +36,76 @@ public final class FakeQuantization {
     private FakeQuantization() {}
 
     /**
-     * Applies {@code config}, with activation ranges calibrated on {@code calibration}.
+     * Applies {@code config}, with activation ranges calibrated on {@code calibration}; an input whose
+     * encoding the config carries ({@link PrecisionConfig#encodings}) takes it and is not calibrated.
      *
-     * @param calibration images for activation ranges (unused when no activation is quantized); may be null then
+     * @param calibration images for activation ranges (unused when no activation is quantized or every
+     *                    quantized input has an encoding); may be null then
      */
     public static QuantizedGraph apply(Graph graph, PrecisionConfig config, Tensor calibration) {
         return QuantizedGraph.of(graph, config, calibrate(graph, config, graph.layers(), calibration));
     }
 
-    private static Map<String, RangeSearch.Params> calibrate(
-            Graph graph, PrecisionConfig config, List<Layer> layers, Tensor calibration) {
+    /**
+     * {@code config} carrying the encoding of every quantized input: those it has, and the others
+     * calibrated on {@code calibration}. Applying the result needs no calibration images.
+     */
+    public static PrecisionConfig calibrated(Graph graph, PrecisionConfig config, Tensor calibration) {
+        return config.withEncodings(apply(graph, config, calibration).encodings());
+    }
+
+    /** Whether applying {@code config} needs calibration images: a quantized input has no encoding. */
+    public static boolean needsCalibration(Graph graph, PrecisionConfig config) {
+        return !quantizedInputs(graph, config, graph.layers()).keySet().stream()
+                .allMatch(config.encodings()::containsKey);
+    }
+
+    /** The tensor each quantized input reads, by calibration key. */
+    private static Map<String, String> quantizedInputs(Graph graph, PrecisionConfig config, List<Layer> layers) {
         Map<String, String> inputOf = new LinkedHashMap<>();
         for (Layer l : layers) {
             if (config.of(l.name()).activations().quantizes()) {
                 inputOf.put(l.name(), l.node().input(0));
             }
         }
+        for (ActivationLayer l : graph.activationLayers()) {
+            if (config.activationsOf(l.name()).quantizes()) {
+                for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+                    inputOf.put(l.operandKey(i), l.node().input(i));
+                }
+            }
+        }
+        return inputOf;
+    }
+
+    private static Map<String, RangeSearch.Params> calibrate(
+            Graph graph, PrecisionConfig config, List<Layer> layers, Tensor calibration) {
+        Map<String, String> inputOf = quantizedInputs(graph, config, layers);
         Map<String, QuantizerSpec> specOf = new LinkedHashMap<>();
         for (ActivationLayer l : graph.activationLayers()) {
             QuantizerSpec spec = config.activationsOf(l.name());
             if (spec.quantizes()) {
                 for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
-                    inputOf.put(l.operandKey(i), l.node().input(i));
                     specOf.put(l.operandKey(i), spec);
                 }
             }
         }
         Map<String, RangeSearch.Params> params = new LinkedHashMap<>();
+        for (var it = inputOf.entrySet().iterator(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            ActivationEncoding stored = config.encodings().get(key);
+            if (stored != null) {
+                QuantizerSpec spec = specOf.getOrDefault(key, config.of(key).activations());
+                if (!stored.format().name().equals(spec.format().name())) {
+                    throw new UserInputException(
+                            "encodings." + key + ".format",
+                            "calibrated for " + stored.format().name() + " but the input is quantized as "
+                                    + spec.format().name() + "; remove the encoding to calibrate again");
+                }
+                params.put(key, stored.params());
+                it.remove();
+            }
+        }
         if (inputOf.isEmpty()) {
             return params;
         }

@@ -93,7 +93,7 @@ class ActivationLayersExportTest {
                 assertEquals("DequantizeLinear", dq.getOpType(), l.name() + " operand " + i);
                 assertEquals("QuantizeLinear", producer.get(dq.getInput(0)).getOpType());
             }
-            assertTrue(export.layers().contains(new QdqExporter.LayerExport(l.name(), "none", "qdq-int8")));
+            assertTrue(export.layers().contains(new QdqExporter.LayerExport(l.name(), "none", "qdq-int8", 0)));
         }
         compare("QDQ", onnxRuntime(export.bytes()));
     }

@@ -66,8 +66,8 @@ class ExportedModelExportTest {
             throws Exception {
         Graph graph = OnnxImporter.load(ExportedModels.model(model));
         QuantizedGraph q = quantize(graph, weights, activations);
-        QdqExporter.Export export = QdqExporter.export(graph, q, Map.of());
-        assertEquals(17, export.opset(), "the model's own opset");
+        QdqExporter.Export export = QdqExporter.export(graph, q, Map.of(), QdqExporter.Container.INT8);
+        assertEquals(17, export.opset(), "the model's own opset (int8 container)");
         assertEquals(17, ModelProto.parseFrom(export.bytes()).getOpsetImport(0).getVersion());
         assertTrue(export.layers().stream().allMatch(l -> l.weights().equals("qdq-int8")), export.layers()::toString);
 
@@ -79,8 +79,8 @@ class ExportedModelExportTest {
         int[] labels = test.labels();
         System.out.printf(
                 Locale.ROOT,
-                "%s W %s A %s QDQ opset %d: top-1 agreement %d/%d, logits within 1e-4 on %d, max |logit difference| %.2e,"
-                        + " mean %.2e, accuracy BitBudget %.4f, ONNX Runtime %.4f%n",
+                "%s W %s A %s QDQ opset %d: top-1 agreement %d/%d, logits within 1e-4 on %d, max |logit difference|"
+                        + " %.2e, mean %.2e, accuracy BitBudget %.4f, ONNX Runtime %.4f%n",
                 model,
                 weights,
                 activations,

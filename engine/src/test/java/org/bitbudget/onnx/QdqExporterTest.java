@@ -61,9 +61,12 @@ class QdqExporterTest {
     @ValueSource(
             strings = {
                 "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\"}}",
-                "{\"default\": {\"weights\": {\"format\": \"int4\", \"granularity\": \"per-tensor\"}, \"activations\": \"int4\"}}",
-                "{\"default\": {\"weights\": \"int3\", \"activations\": \"int8\"}, \"layers\": {\"/c1/Conv\": {\"activations\": \"uint4\"}}}",
-                "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\": {\"weights\": \"int2\"}}}",
+                "{\"default\": {\"weights\": {\"format\": \"int4\", \"granularity\": \"per-tensor\"}, \"activations\":"
+                        + " \"int4\"}}",
+                "{\"default\": {\"weights\": \"int3\", \"activations\": \"int8\"}, \"layers\": {\"/c1/Conv\":"
+                        + " {\"activations\": \"uint4\"}}}",
+                "{\"default\": {\"weights\": \"fp8-e4m3\", \"activations\": \"uint8\"}, \"layers\": {\"/f1/Gemm\":"
+                        + " {\"weights\": \"int2\"}}}",
                 "{\"default\": {\"weights\": \"int8\", \"activations\": \"uint8\", \"accumulator\": 14}}"
             })
     void onnxRuntimeReproducesTheFakeQuantizedModel(String json) throws Exception {
@@ -99,8 +102,8 @@ class QdqExporterTest {
         var config = PrecisionConfigs.parse(
                 "{\"default\": {\"weights\": \"int4\", \"activations\": \"uint8\"}}", "c", false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
-        ModelProto m = ModelProto.parseFrom(
-                QdqExporter.export(graph, q, Map.of("k", "v")).bytes());
+        ModelProto m = ModelProto.parseFrom(QdqExporter.export(graph, q, Map.of("k", "v"), QdqExporter.Container.INT8)
+                .bytes());
         assertEquals(13, m.getOpsetImport(0).getVersion());
         String c2 = graph.layers().get(1).weightName();
         TensorProto codes = m.getGraph().getInitializerList().stream()

@@ -24,6 +24,27 @@ public class UserInputException extends RuntimeException {
         this.source = source;
     }
 
+    /**
+     * The error of a file that cannot be read, in a user's words: not text, a folder, missing, not permitted, or
+     * the system's own reason.
+     */
+    public static UserInputException unreadable(String file, java.io.IOException e) {
+        String reason;
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            reason = "not UTF-8 text (a binary file, or another encoding)";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            reason = "no such file";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "cannot read: permission denied";
+        } else if ("Is a directory".equals(e.getMessage())
+                || (e instanceof java.nio.file.FileSystemException f && "Is a directory".equals(f.getReason()))) {
+            reason = "is a folder, not a file";
+        } else {
+            reason = "cannot read: " + e.getMessage();
+        }
+        return new UserInputException(file, reason, e);
+    }
+
     /** The file, node or field at fault. */
     public String source() {
         return source;

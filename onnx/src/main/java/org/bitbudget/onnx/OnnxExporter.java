@@ -62,7 +62,15 @@ public final class OnnxExporter {
 
     /** The ONNX bytes of {@code graph} with {@code metadata} as metadata properties, at {@link #opset(Graph)}. */
     public static byte[] toBytes(Graph graph, Map<String, String> metadata) {
-        int opset = opset(graph);
+        return toBytes(graph, metadata, MIN_OPSET);
+    }
+
+    /**
+     * {@link #toBytes(Graph, Map)} at {@code atLeast} or {@link #opset(Graph)}, whichever is higher (the QDQ
+     * export's 4-bit weights need 21).
+     */
+    public static byte[] toBytes(Graph graph, Map<String, String> metadata, int atLeast) {
+        int opset = Math.max(atLeast, opset(graph));
         GraphProto.Builder g = GraphProto.newBuilder().setName(graph.name());
         for (ValueInfo v : graph.inputs()) {
             g.addInput(valueInfo(v));
@@ -72,7 +80,7 @@ public final class OnnxExporter {
         }
         graph.initializers().forEach((name, t) -> g.addInitializer(TensorProtos.toProto(name, t)));
         for (Node n : graph.nodes()) {
-            g.addNode(node(n, opset));
+            g.addNode(node(n, opset, g));
         }
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(irVersion(opset))
@@ -102,7 +110,8 @@ public final class OnnxExporter {
                 .build();
     }
 
-    private static NodeProto node(Node n, int opset) {
+    /** The node in ONNX form; constants its descriptor writes as inputs go into {@code g}'s initializers. */
+    private static NodeProto node(Node n, int opset, GraphProto.Builder g) {
         NodeProto.Builder b = NodeProto.newBuilder()
                 .setName(n.name())
                 .setOpType(n.op().type())
@@ -132,6 +141,16 @@ public final class OnnxExporter {
             @Override
             public void ints(String name, int[] values) {
                 OnnxExporter.ints(b, name, values);
+            }
+
+            @Override
+            public void constantInput(int index, org.bitbudget.ir.tensor.Tensor value) {
+                String name = n.outputs().getFirst() + "_input_" + index;
+                g.addInitializer(TensorProtos.toProto(name, value));
+                while (b.getInputCount() <= index) {
+                    b.addInput("");
+                }
+                b.setInput(index, name);
             }
         });
         return b.build();

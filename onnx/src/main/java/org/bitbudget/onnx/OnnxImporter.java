@@ -102,7 +102,7 @@ public final class OnnxImporter {
         } catch (NoSuchFileException e) {
             throw new UserInputException(file, "no such file");
         } catch (IOException e) {
-            throw new UserInputException(file, "cannot read: " + e.getMessage());
+            throw UserInputException.unreadable(file, e);
         }
         return bytes;
     }
@@ -181,8 +181,15 @@ public final class OnnxImporter {
             }
         }
         List<ValueInfo> outputs = new ArrayList<>();
+        Set<String> outputNames = new HashSet<>();
         for (ValueInfoProto v : g.getOutputList()) {
+            if (!outputNames.add(v.getName())) {
+                throw new UserInputException(file, "graph output '" + v.getName() + "' is declared twice");
+            }
             outputs.add(valueInfo(v));
+        }
+        if (outputs.isEmpty()) {
+            throw new UserInputException(file, "the graph declares no outputs; nothing could be scored");
         }
 
         Set<String> defined = new HashSet<>(constants.keySet());
@@ -317,6 +324,8 @@ public final class OnnxImporter {
             tensor = TensorProtos.toTensor(t, what);
         } catch (UserInputException e) {
             throw e.within(file);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(file, what + ": " + e.getMessage(), e);
         }
         float[] v = tensor.data();
         for (int i = 0; i < v.length; i++) {

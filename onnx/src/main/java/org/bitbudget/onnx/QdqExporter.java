@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitbudget.ir.UnsupportedModelException;
+import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.ActivationLayer;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
@@ -29,18 +31,22 @@ import org.bitbudget.ir.tensor.Tensor;
 /**
  * Writes a quantized model as standard ONNX QDQ: the form ONNX Runtime and other runtimes recognise as a
  * quantized model, at the opset {@link OnnxExporter#opset} chooses (13, where per-axis QuantizeLinear and
- * DequantizeLinear begin, or the model's own or its operators' if higher).
+ * DequantizeLinear begin, or the model's own or its operators' if higher; 21 when a weight is stored in
+ * 4 bits).
  *
  * <ul>
- *   <li><b>Integer weights</b> (signed {@code int2}…{@code int8} and {@code intN-full}, per tensor or per
- *       channel, without residual) become an {@code int8} initializer of codes, a float scale per channel
- *       (or one) and an {@code int8} zero point of 0, then {@code DequantizeLinear} (with {@code axis} = the
- *       channel axis for per-channel) whose output keeps the weight's original name. Narrow formats
- *       (int4, int3, int2) are stored in int8 with their own scale: the codes stay within ±(2^(b−1)−1),
- *       so the values are exactly those of the narrow format. (ONNX's {@code int4} element type needs
- *       opset 21 and is not run by every runtime; int8 storage works from opset 13 everywhere.)</li>
- *   <li><b>Other weights</b> — minifloats (FP8/FP6/FP4), per-vector scales, residuals, unsigned,
- *       binary and ternary — are written as fake-quant float initializers: their dequantized values.</li>
+ *   <li><b>Integer weights</b> (signed {@code int2}…{@code int8}, {@code intN-full} and unsigned
+ *       {@code uint2}…{@code uint8}, per tensor or per channel, without residual) become an initializer of
+ *       codes, a float scale per channel (or one) and a zero point (0 for signed formats, the quantizer's
+ *       for unsigned ones), then {@code DequantizeLinear} (with {@code axis} = the channel axis for
+ *       per-channel) whose output keeps the weight's original name. The codes are stored in the narrowest
+ *       container ONNX has ({@link Container#NARROWEST}): {@code INT4}/{@code UINT4}, packed two a byte,
+ *       for formats of at most 4 bits (int4, int3 and int2 alike: ONNX has no narrower element type
+ *       before {@code INT2} in ONNX 1.20, which these protobuf classes and ONNX Runtime 1.23 do not know),
+ *       {@code INT8}/{@code UINT8} for the others; {@link Container#INT8} stores every code in 8 bits, at
+ *       opset 13, for runtimes without 4-bit types.</li>
+ *   <li><b>Other weights</b> — minifloats (FP8/FP6/FP4), per-vector scales, residuals, binary and
+ *       ternary — are written as fake-quant float initializers: their dequantized values.</li>
  *   <li><b>Quantized layer inputs</b> (integer formats of at most 8 bits) get
  *       {@code QuantizeLinear → DequantizeLinear} before the layer, with a {@code uint8} zero point for
  *       unsigned formats and an {@code int8} one for signed formats. When the format's range is narrower
@@ -52,33 +58,61 @@ import org.bitbudget.ir.tensor.Tensor;
  *       {@code none}.</li>
  * </ul>
  * The weight codes are computed with the same {@link RangeSearch} rule as fake quantization, and
- * checked: code × scale equals the fake-quantized weight bit for bit.
+ * checked: (code − zero point) × scale equals the fake-quantized weight bit for bit.
  */
 public final class QdqExporter {
     private QdqExporter() {}
 
-    /** What happened to one layer. */
-    public record LayerExport(String layer, String weights, String activations) {}
+    /** The opset where ONNX's 4-bit element types and DequantizeLinear of them begin. */
+    public static final int INT4_OPSET = 21;
+
+    /** How integer weight codes are stored. */
+    public enum Container {
+        /** {@code INT4}/{@code UINT4} (packed, opset 21) for formats of at most 4 bits, 8 bits otherwise. */
+        NARROWEST,
+        /** 8 bits for every code, at opset 13: for runtimes without ONNX's 4-bit types. */
+        INT8
+    }
+
+    /**
+     * What happened to one layer.
+     *
+     * @param weightBytes the bytes of the layer's stored weight codes (the packed payload), 0 when its
+     *                    weights are not stored as codes
+     */
+    public record LayerExport(String layer, String weights, String activations, long weightBytes) {}
 
     /**
      * The exported model.
      *
      * @param bytes  the ONNX model
-     * @param layers per layer: {@code qdq-int8} (codes stored in int8), {@code fake-quant} or {@code float}
-     *               for the weights ({@code none} for an activation-only layer, listed after the
-     *               others); {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
+     * @param layers per layer: {@code qdq-int4}, {@code qdq-uint4}, {@code qdq-int8}, {@code qdq-uint8}
+     *               (the container of the codes), {@code fake-quant} or {@code float} for the weights
+     *               ({@code none} for an activation-only layer, listed after the others);
+     *               {@code qdq-uint8}/{@code qdq-int8} or {@code float} for the input
      * @param opset  the default-domain opset written
      */
     public record Export(byte[] bytes, List<LayerExport> layers, int opset) {}
 
     /**
      * Exports {@code graph} (the float model) quantized as {@code quantized} (its
-     * {@code FakeQuantization.apply}) as QDQ ONNX, with {@code metadata} as metadata properties.
+     * {@code FakeQuantization.apply}) as QDQ ONNX in the {@link Container#NARROWEST} containers, with
+     * {@code metadata} as metadata properties.
      */
     public static Export export(Graph graph, QuantizedGraph quantized, Map<String, String> metadata) {
+        return export(graph, quantized, metadata, Container.NARROWEST);
+    }
+
+    /** {@link #export(Graph, QuantizedGraph, Map)} with the weight codes in {@code container}. */
+    public static Export export(
+            Graph graph, QuantizedGraph quantized, Map<String, String> metadata, Container container) {
+        boolean packed = quantized.layers().stream()
+                .anyMatch(lq -> isQdqWeight(lq.precision().weights())
+                        && storage(lq.precision().weights().format(), container).packed());
         ModelProto model;
         try {
-            model = ModelProto.parseFrom(OnnxExporter.toBytes(graph, metadata));
+            model = ModelProto.parseFrom(
+                    OnnxExporter.toBytes(graph, metadata, packed ? INT4_OPSET : OnnxExporter.MIN_OPSET));
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw new UnsupportedModelException("graph " + graph.name(), "export", e.getMessage());
         }
@@ -98,6 +132,7 @@ public final class QdqExporter {
         for (LayerQuantization lq : quantized.layers()) {
             Layer layer = lq.layer();
             String weightMode = "float";
+            long weightBytes = 0;
             QuantizerSpec w = lq.precision().weights();
             if (w.quantizes()) {
                 Integer at = initializerIndex.get(layer.weightName());
@@ -115,9 +150,12 @@ public final class QdqExporter {
                             ? constrainedCodes(lq.accumulator(), original.shape(), axis, w)
                             : codes(original, axis, w, fake, layer.name());
                     String base = layer.weightName();
-                    g.setInitializer(at, TensorProtos.toProto(base + "_quantized", codes.codes()));
+                    Storage storage = storage(w.format(), container);
+                    TensorProto stored = storage.proto(base + "_quantized", codes.codes());
+                    g.setInitializer(at, stored);
                     g.addInitializer(TensorProtos.toProto(base + "_scale", codes.scales()));
-                    g.addInitializer(TensorProtos.toProto(base + "_zero_point", codes.zeroPoints()));
+                    g.addInitializer(storage.proto(base + "_zero_point", codes.zeroPoints()));
+                    weightBytes = stored.getRawData().size();
                     NodeProto.Builder dq = NodeProto.newBuilder()
                             .setName(base + "_DequantizeLinear")
                             .setOpType("DequantizeLinear")
@@ -132,7 +170,7 @@ public final class QdqExporter {
                                 .setI(axis));
                     }
                     weightNodes.add(dq.build());
-                    weightMode = "qdq-int8";
+                    weightMode = "qdq-" + storage.label();
                 } else {
                     g.setInitializer(at, TensorProtos.toProto(layer.weightName(), fake));
                     weightMode = "fake-quant";
@@ -147,7 +185,7 @@ public final class QdqExporter {
                 rewired.put(layer.name(), Map.of(0, chain.getLast().getOutput(0)));
                 inputMode = f.unsigned() ? "qdq-uint8" : "qdq-int8";
             }
-            report.add(new LayerExport(layer.name(), weightMode, inputMode));
+            report.add(new LayerExport(layer.name(), weightMode, inputMode, weightBytes));
         }
         for (ActivationQuantization aq : quantized.activationLayers()) {
             ActivationLayer layer = aq.layer();
@@ -163,7 +201,7 @@ public final class QdqExporter {
             }
             before.put(layer.name(), chains);
             rewired.put(layer.name(), inputs);
-            report.add(new LayerExport(layer.name(), "none", f.unsigned() ? "qdq-uint8" : "qdq-int8"));
+            report.add(new LayerExport(layer.name(), "none", f.unsigned() ? "qdq-uint8" : "qdq-int8", 0));
         }
         List<NodeProto> nodes = new ArrayList<>(weightNodes);
         for (NodeProto p : g.getNodeList()) {
@@ -185,31 +223,53 @@ public final class QdqExporter {
     private static NumberFormat qdqActivation(String layer, QuantizerSpec spec) {
         NumberFormat f = spec.format();
         if (!f.isInteger() || f.signOnly() || f.bits() > 8) {
-            throw new UnsupportedModelException(
+            // A config's choice, not the model's: the caller names the config.
+            throw new UserInputException(
                     "layer " + layer,
-                    f.name(),
                     "activation format " + f.name()
                             + " has no QDQ form; export supports integer activations of at most 8 bits");
         }
         return f;
     }
 
-    /** True when QDQ int8 storage represents {@code w} exactly. */
+    /** True when QDQ integer storage (8 bits at most) represents {@code w} exactly. */
     private static boolean isQdqWeight(QuantizerSpec w) {
         NumberFormat f = w.format();
-        return f.isInteger()
+        return w.quantizes()
+                && f.isInteger()
                 && !f.signOnly()
-                && !f.unsigned()
                 && f.bits() <= 8
-                && f.minCode() >= -128
-                && f.maxCode() <= 127
+                && f.minCode() >= (f.unsigned() ? 0 : -128)
+                && f.maxCode() <= (f.unsigned() ? 255 : 127)
                 && w.residual() == null
                 && w.granularity().kind() != Granularity.Kind.PER_VECTOR;
     }
 
+    /** The ONNX element type a weight format's codes are stored in. */
+    private record Storage(boolean unsigned, boolean packed) {
+        String label() {
+            return (unsigned ? "uint" : "int") + (packed ? 4 : 8);
+        }
+
+        TensorProto proto(String name, Tensor codes) {
+            return packed
+                    ? TensorProtos.toPackedInt4(name, codes.shape(), codes.data(), unsigned)
+                    : TensorProtos.toProto(
+                            name, Tensor.of(unsigned ? DataType.UINT8 : DataType.INT8, codes.shape(), codes.data()));
+        }
+    }
+
+    private static Storage storage(NumberFormat f, Container container) {
+        boolean fits4 = f.unsigned() ? f.maxCode() <= 15 : f.minCode() >= -8 && f.maxCode() <= 7;
+        return new Storage(f.unsigned(), container == Container.NARROWEST && fits4);
+    }
+
     private record WeightCodes(Tensor codes, Tensor scales, Tensor zeroPoints) {}
 
-    /** Codes and scales with the fake quantizer's rule, checked against its output {@code fake}. */
+    /**
+     * Codes, scales and zero points with the fake quantizer's rule, checked against its output
+     * {@code fake}: (code − zero point) × scale is what DequantizeLinear computes.
+     */
     private static WeightCodes codes(Tensor weight, int axis, QuantizerSpec spec, Tensor fake, String layer) {
         Shape shape = weight.shape();
         int channels = shape.dim(axis);
@@ -220,6 +280,7 @@ public final class QdqExporter {
         RangeSearch.Params tensorParams = perTensor ? RangeSearch.choose(w, w.length, format, spec.clipping()) : null;
         float[] codes = new float[w.length];
         float[] scales = new float[perTensor ? 1 : channels];
+        float[] zeroPoints = new float[scales.length];
         float[] group = new float[k];
         for (int ch = 0; ch < channels; ch++) {
             for (int j = 0; j < k; j++) {
@@ -227,11 +288,15 @@ public final class QdqExporter {
             }
             RangeSearch.Params p = perTensor ? tensorParams : RangeSearch.choose(group, k, format, spec.clipping());
             scales[perTensor ? 0 : ch] = p.scale();
+            float zp = p.zeroPoint();
+            zeroPoints[perTensor ? 0 : ch] = zp;
             for (int j = 0; j < k; j++) {
                 int at = index(axis, channels, k, ch, j);
-                float code = format.quantize(group[j] / p.scale());
+                // RangeSearch.Params.apply: with a zero point the value is rounded before it is shifted.
+                float code =
+                        format.quantize(zp == 0f ? group[j] / p.scale() : (float) Math.rint(group[j] / p.scale()) + zp);
                 codes[at] = code;
-                if (code * p.scale() != fake.data()[at]) {
+                if ((code - zp) * p.scale() != fake.data()[at]) {
                     throw new IllegalStateException("layer " + layer + ": weight code " + code + " x scale " + p.scale()
                             + " differs from the fake-quantized value " + fake.data()[at]);
                 }
@@ -239,9 +304,7 @@ public final class QdqExporter {
         }
         Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
         return new WeightCodes(
-                Tensor.of(DataType.INT8, shape, codes),
-                Tensor.of(scaleShape, scales),
-                Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
+                Tensor.of(shape, codes), Tensor.of(scaleShape, scales), Tensor.of(scaleShape, zeroPoints));
     }
 
     /** The codes and scales accumulator-aware quantization chose (channel ch's codes at {@code ch * k}). */
@@ -258,9 +321,9 @@ public final class QdqExporter {
         float[] scales = perTensor ? new float[] {a.scales()[0]} : a.scales().clone();
         Shape scaleShape = perTensor ? Shape.of() : Shape.of(channels);
         return new WeightCodes(
-                Tensor.of(DataType.INT8, shape, codes),
+                Tensor.of(shape, codes),
                 Tensor.of(scaleShape, scales),
-                Tensor.of(DataType.INT8, scaleShape, new float[scales.length]));
+                Tensor.of(scaleShape, new float[scales.length]));
     }
 
     /** Element (channel ch, value j) of a weight with channels on {@code axis} (0, or 1 of a matrix). */

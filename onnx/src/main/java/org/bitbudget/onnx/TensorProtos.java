@@ -136,6 +136,30 @@ public final class TensorProtos {
         return b.setRawData(ByteString.copyFrom(buf.flip())).build();
     }
 
+    /**
+     * Writes integer codes as an ONNX {@code INT4} or {@code UINT4} tensor (opset 21): two codes a byte in
+     * {@code raw_data}, the first of each pair in the low nibble, an odd count's last byte padded with 0.
+     *
+     * @param codes whole numbers in −8…7 ({@code INT4}) or 0…15 ({@code UINT4})
+     */
+    public static TensorProto toPackedInt4(String name, Shape shape, float[] codes, boolean unsigned) {
+        TensorProto.Builder b = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType((unsigned ? TensorProto.DataType.UINT4 : TensorProto.DataType.INT4).getNumber());
+        for (int d : shape.dims()) {
+            b.addDims(d);
+        }
+        byte[] packed = new byte[(codes.length + 1) / 2];
+        for (int i = 0; i < codes.length; i++) {
+            int c = (int) codes[i];
+            if (c != codes[i] || c < (unsigned ? 0 : -8) || c > (unsigned ? 15 : 7)) {
+                throw new IllegalArgumentException(name + ": " + codes[i] + " is not a 4-bit code");
+            }
+            packed[i / 2] |= (byte) ((c & 0xF) << (4 * (i % 2)));
+        }
+        return b.setRawData(ByteString.copyFrom(packed)).build();
+    }
+
     /** The ONNX name of an element type code, for messages. */
     static String dataTypeName(int code) {
         TensorProto.DataType t = TensorProto.DataType.forNumber(code);

@@ -16,4 +16,11 @@ public interface AttributeWriter {
 
     /** An INTS attribute; nothing when {@code values} is null (the attribute keeps its default). */
     void ints(String name, int[] values);
+
+    /**
+     * A constant as input {@code index} (an initializer the writer names after the node): for an
+     * operator whose attribute became an input in a later opset, such as Clip's bounds (attributes
+     * before 11, inputs from 11).
+     */
+    void constantInput(int index, org.bitbudget.ir.tensor.Tensor value);
 }

@@ -36,8 +36,14 @@ final class ClipOperator implements OperatorDescriptor<Op.Clip> {
 
     @Override
     public void write(Op.Clip c, Node node, AttributeWriter out) {
+        // Bounds read from opset-9 attributes become the constant inputs opset 11 introduced.
         if (c.min() != Float.NEGATIVE_INFINITY || c.max() != Float.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException("node " + node.name() + ": Clip bounds must be inputs in opset 13");
+            if (node.inputs().size() > 1) {
+                throw new IllegalArgumentException(
+                        "node " + node.name() + ": Clip has both attribute bounds and bound inputs");
+            }
+            out.constantInput(1, Tensor.of(org.bitbudget.ir.tensor.Shape.of(), new float[] {c.min()}));
+            out.constantInput(2, Tensor.of(org.bitbudget.ir.tensor.Shape.of(), new float[] {c.max()}));
         }
     }
 

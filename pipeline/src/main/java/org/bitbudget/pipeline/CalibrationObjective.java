@@ -2,12 +2,15 @@ package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.search.Evaluator;
+import org.bitbudget.search.SearchProblem;
 
 /**
  * The calibration objective: a config's score by the run's {@link Metric} (top-1 accuracy by
@@ -53,23 +56,39 @@ public final class CalibrationObjective {
      */
     public CalibrationObjective(
             Graph graph, SearchData.Samples samples, Candidates candidates, int threads, Metric metric) {
+        this(graph, samples, candidates, threads, metric, null);
+    }
+
+    /**
+     * An objective whose measurements give up (with {@link RunStopped}) as soon as {@code cancel} is set,
+     * or never when it is null.
+     */
+    CalibrationObjective(
+            Graph graph,
+            SearchData.Samples samples,
+            Candidates candidates,
+            int threads,
+            Metric metric,
+            AtomicBoolean cancel) {
         this.candidates = candidates;
         this.metric = metric;
         this.evaluator = new ConfigEvaluator(
-                graph,
-                samples.calibrationImages(),
-                samples.calibrationImages(),
-                samples.calibrationLabels(),
-                threads,
-                metric);
+                        graph,
+                        samples.calibrationImages(),
+                        samples.calibrationImages(),
+                        samples.calibrationLabels(),
+                        threads,
+                        metric)
+                .cancellable(cancel);
         // One thread per call for the strategies that measure: they call from their own worker threads.
         this.perThread = new ConfigEvaluator(
-                graph,
-                samples.calibrationImages(),
-                samples.calibrationImages(),
-                samples.calibrationLabels(),
-                1,
-                metric);
+                        graph,
+                        samples.calibrationImages(),
+                        samples.calibrationImages(),
+                        samples.calibrationLabels(),
+                        1,
+                        metric)
+                .cancellable(cancel);
     }
 
     /** The metric the scores are by. */
@@ -103,6 +122,25 @@ public final class CalibrationObjective {
                                 on.measure(candidates.config(config), false).score(),
                                 source))
                 .score();
+    }
+
+    /**
+     * The feasible config of {@code problem} with the best measured score, or null when none was measured:
+     * what a strategy cut short by a cancel had found.
+     */
+    int[] bestMeasured(SearchProblem problem) {
+        return measured.values().stream()
+                .filter(m -> problem.feasible(m.config()))
+                .max(Comparator.comparingDouble((Measured m) -> utility(m.score()))
+                        .thenComparing(m -> Arrays.toString(m.config())))
+                .map(Measured::config)
+                .orElse(null);
+    }
+
+    /** The score of {@code config} if it was measured, else NaN; measures nothing. */
+    public double measuredScore(int[] config) {
+        Measured m = measured.get(Arrays.toString(config));
+        return m == null ? Double.NaN : m.score();
     }
 
     /** The float model's score on the calibration images, the reference of every drop. */

@@ -3,6 +3,7 @@ package org.bitbudget.pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitbudget.ir.graph.CouplingGroups;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 
@@ -12,8 +13,9 @@ import org.bitbudget.ir.precision.PrecisionConfig;
  *
  * @param layers     the quantizable layers' names, in graph order
  * @param precisions the candidates, in weight × activation × accumulator order
+ * @param coupling   the graph's coupling groups over those layers
  */
-public record Candidates(List<String> layers, List<Precision> precisions) {
+public record Candidates(List<String> layers, List<Precision> precisions, CouplingGroups coupling) {
     public Candidates {
         layers = List.copyOf(layers);
         precisions = List.copyOf(precisions);

@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bitbudget.ir.graph.CouplingGroups;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.precision.Precision;
@@ -81,7 +82,7 @@ public final class CandidatesPhase {
 
     /** The candidates of every quantizable layer of {@code graph}. */
     public Candidates run(Graph graph) {
-        return new Candidates(graph.layers().stream().map(Layer::name).toList(), precisions);
+        return new Candidates(graph.layers().stream().map(Layer::name).toList(), precisions, CouplingGroups.of(graph));
     }
 
     private static NumberFormat parse(Setting setting, String format) {

@@ -1,5 +1,8 @@
 package org.bitbudget.pipeline;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.bitbudget.data.Classification;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
@@ -8,6 +11,7 @@ import org.bitbudget.engine.FloatEngine;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.engine.IntegerEngine;
 
@@ -29,12 +33,16 @@ public final class ConfigEvaluator {
      */
     public record Measurement(double accuracy, String engine, String metric, double score) {}
 
+    /** Images per engine call of a {@link #cancellable} evaluator. */
+    static final int CHUNK = 256;
+
     private final Graph graph;
     private final Tensor calibration;
     private final Tensor images;
     private final int[] labels;
     private final int threads;
     private final Metric metric;
+    private final AtomicBoolean cancel;
     private volatile Tensor reference;
 
     /** An evaluator by top-1 accuracy. */
@@ -51,12 +59,53 @@ public final class ConfigEvaluator {
      * @param metric      what the score is
      */
     public ConfigEvaluator(Graph graph, Tensor calibration, Tensor images, int[] labels, int threads, Metric metric) {
+        this(graph, calibration, images, labels, threads, metric, null);
+    }
+
+    private ConfigEvaluator(
+            Graph graph,
+            Tensor calibration,
+            Tensor images,
+            int[] labels,
+            int threads,
+            Metric metric,
+            AtomicBoolean cancel) {
         this.graph = graph;
         this.calibration = calibration;
         this.images = images;
         this.labels = labels;
         this.threads = threads;
         this.metric = metric;
+        this.cancel = cancel;
+    }
+
+    /**
+     * An evaluator of {@code samples}' evaluation images (activation ranges calibrated on its calibration
+     * images) whose measurements a set {@code cancel} stops.
+     */
+    static ConfigEvaluator onEvaluationImages(
+            Graph graph, SearchData.Samples samples, int threads, Metric metric, AtomicBoolean cancel) {
+        return new ConfigEvaluator(
+                        graph,
+                        samples.calibrationImages(),
+                        samples.evaluationImages(),
+                        samples.evaluationLabels(),
+                        threads,
+                        metric)
+                .cancellable(cancel);
+    }
+
+    /**
+     * This evaluator, measuring in chunks of {@value #CHUNK} images and giving a measurement up (with
+     * {@link RunStopped}) as soon as {@code cancel} is set: a Ctrl-C never waits for a whole evaluation
+     * set. The outputs are those of one pass, as no engine mixes the images of a batch. A null flag
+     * gives this evaluator.
+     */
+    ConfigEvaluator cancellable(AtomicBoolean cancel) {
+        if (cancel == null) {
+            return this;
+        }
+        return new ConfigEvaluator(graph, calibration, images, labels, threads, metric, cancel);
     }
 
     /** The metric scores are measured by. */
@@ -64,18 +113,37 @@ public final class ConfigEvaluator {
         return metric;
     }
 
-    /** The float model's top-1 accuracy on the images (NaN when they have no labels). */
+    /** The float model's top-1 accuracy on the images (NaN when they have no labels, or after a cancel). */
     public double floatAccuracy() {
         if (labels == null) {
             return Double.NaN;
         }
-        return (double) Classification.correct(Classification.predictions(reference()), labels, 0) / labels.length;
+        try {
+            return (double) Classification.correct(Classification.predictions(reference()), labels, 0) / labels.length;
+        } catch (RunStopped stopped) {
+            return Double.NaN;
+        }
     }
 
-    /** The float model's score by the metric on the images: the reference every drop is measured from. */
+    /**
+     * The float model's score by the metric on the images: the reference every drop is measured from
+     * (NaN after a cancel).
+     */
     public double floatScore() {
-        Tensor ref = reference();
-        return metric.score(ref, ref, labels);
+        try {
+            Tensor ref = reference();
+            return metric.score(ref, ref, labels);
+        } catch (RunStopped stopped) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * {@code config} carrying the activation encodings calibration gives it on this evaluator's
+     * calibration images: measuring, evaluating or exporting the result calibrates nothing again.
+     */
+    public PrecisionConfig calibrated(PrecisionConfig config) {
+        return FakeQuantization.calibrated(graph, config, calibration);
     }
 
     /** Measures {@code config}, on the integer engine when {@code integer} is asked for and it runs the config. */
@@ -92,15 +160,14 @@ public final class ConfigEvaluator {
                 // The config has a layer the integer kernels cannot run: fake quantization measures it.
             }
             if (integerEngine != null) {
-                logits = integerEngine.predict(images);
+                logits = predict(integerEngine::predict);
                 engine = "integer";
             }
         }
         if (logits == null) {
-            logits = FloatEngine.builder(quantized.graph())
-                    .threads(threads)
-                    .build()
-                    .predict(images);
+            FloatEngine fakeQuantized =
+                    FloatEngine.builder(quantized.graph()).threads(threads).build();
+            logits = predict(fakeQuantized::predict);
         }
         double accuracy = Double.NaN;
         if (labels != null) {
@@ -112,14 +179,44 @@ public final class ConfigEvaluator {
         return new Measurement(accuracy, engine, metric.name(), metric.score(logits, ref, labels));
     }
 
+    /** The engine's outputs on the images: in one pass, or chunk by chunk when a cancel may stop it. */
+    private Tensor predict(UnaryOperator<Tensor> engine) {
+        int n = images.shape().dim(0);
+        if (cancel == null || n == 0) {
+            return engine.apply(images);
+        }
+        int per = images.shape().size() / n;
+        float[] in = images.data();
+        float[] out = null;
+        Shape outShape = null;
+        int perOut = 0;
+        for (int start = 0; start < n; start += CHUNK) {
+            if (cancel.get()) {
+                throw new RunStopped();
+            }
+            int count = Math.min(CHUNK, n - start);
+            Tensor part = Tensor.of(
+                    images.shape().with(0, count), Arrays.copyOfRange(in, start * per, (start + count) * per));
+            Tensor logits = engine.apply(part);
+            if (out == null) {
+                perOut = logits.shape().size() / count;
+                out = new float[n * perOut];
+                outShape = logits.shape().with(0, n);
+            }
+            System.arraycopy(logits.data(), 0, out, start * perOut, count * perOut);
+        }
+        return Tensor.of(outShape, out);
+    }
+
     /** The float model's outputs on the images, computed on first use. */
     private Tensor reference() {
         Tensor r = reference;
         if (r == null) {
             synchronized (this) {
                 if (reference == null) {
-                    reference =
-                            FloatEngine.builder(graph).threads(threads).build().predict(images);
+                    FloatEngine engine =
+                            FloatEngine.builder(graph).threads(threads).build();
+                    reference = predict(engine::predict);
                 }
                 r = reference;
             }

@@ -47,7 +47,7 @@ public final class CostPhase {
     public Costs run(Graph graph, Candidates candidates) {
         List<LayerInfo> infos = LayerInfo.of(graph);
         List<Budget> parsed = Budgets.parseAll(budgets, analytic(infos, candidates)::reference);
-        List<String> names = new ArrayList<>(List.of("size", "bops", "energy", "accumulator"));
+        List<String> names = new ArrayList<>(List.of("size", "bpw", "bops", "energy", "accumulator"));
         for (Budget b : parsed) {
             if (!names.contains(b.cost())) {
                 names.add(b.cost());

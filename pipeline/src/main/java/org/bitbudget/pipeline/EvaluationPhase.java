@@ -9,6 +9,9 @@ import org.bitbudget.ir.precision.PrecisionConfig;
  * quantization on the float engine.
  */
 public final class EvaluationPhase {
+    /** The engine named by the measurement of a config whose evaluation a cancel stopped. */
+    public static final String NOT_EVALUATED = "none (interrupted)";
+
     private final ConfigEvaluator evaluator;
     private final boolean integerEngine;
 
@@ -21,8 +24,16 @@ public final class EvaluationPhase {
         this.integerEngine = integerEngine;
     }
 
-    /** The chosen config's accuracy and the engine that measured it. */
+    /**
+     * The chosen config's accuracy and the engine that measured it; after a cancel, NaN scores by the
+     * engine {@value #NOT_EVALUATED} (the config is still returned).
+     */
     public ConfigEvaluator.Measurement run(PrecisionConfig chosen) {
-        return evaluator.measure(chosen, integerEngine);
+        try {
+            return evaluator.measure(chosen, integerEngine);
+        } catch (RunStopped stopped) {
+            return new ConfigEvaluator.Measurement(
+                    Double.NaN, NOT_EVALUATED, evaluator.metric().name(), Double.NaN);
+        }
     }
 }

@@ -47,6 +47,24 @@ public final class GuaranteePhase {
             CalibrationObjective objective,
             double floatScore,
             SearchControl control) {
+        if (!control.cancelFlag().get()) {
+            try {
+                return decide(problem, pick, objective, floatScore, control);
+            } catch (RunStopped stopped) {
+                // Cancelled while measuring: what follows.
+            }
+        }
+        // Cancelled: measure nothing more, so that the run ends at once with the strategy's pick.
+        double known = objective.measuredScore(pick);
+        return new Decision(pick, known, known, null);
+    }
+
+    private Decision decide(
+            SearchProblem problem,
+            int[] pick,
+            CalibrationObjective objective,
+            double floatScore,
+            SearchControl control) {
         double pickScore = objective.score(pick, "strategy");
         try {
             objective.score(new GreedyStrategy().search(problem, control).config(), "greedy");

@@ -58,8 +58,15 @@ public final class ParetoPhase {
             int[] choice = new int[candidates.layers().size()];
             Arrays.fill(choice, c);
             PrecisionConfig config = candidates.config(choice);
-            ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+            ConfigEvaluator.Measurement m = measure(evaluator, config);
+            if (m == null) {
+                break;
+            }
             String label = candidates.precisions().get(c).label();
+            double calibrationScore = calibrationScore(objective, choice, "uniform " + label);
+            if (Double.isNaN(calibrationScore) && control.cancelFlag().get()) {
+                break;
+            }
             uniform.add(new SearchPipeline.Point(
                     "uniform",
                     Double.NaN,
@@ -70,7 +77,7 @@ public final class ParetoPhase {
                     problem.damage(choice),
                     costs.totals(config),
                     label,
-                    objective.score(choice, "uniform " + label),
+                    calibrationScore,
                     problem.feasible(choice),
                     false));
             progress.step();
@@ -84,7 +91,13 @@ public final class ParetoPhase {
                 }
                 Candidate c = p.candidate();
                 PrecisionConfig config = candidates.config(c.config());
-                ConfigEvaluator.Measurement m = evaluator.measure(config, false);
+                ConfigEvaluator.Measurement m = measure(evaluator, config);
+                double calibrationScore = calibrationScore(objective, c.config(), "pareto");
+                if (m == null
+                        || Double.isNaN(calibrationScore)
+                                && control.cancelFlag().get()) {
+                    break;
+                }
                 pareto.add(new SearchPipeline.Point(
                         cost,
                         p.budget(),
@@ -95,13 +108,31 @@ public final class ParetoPhase {
                         c.damage(),
                         costs.totals(config),
                         null,
-                        objective.score(c.config(), "pareto"),
+                        calibrationScore,
                         problem.feasible(c.config()),
                         false));
                 progress.step();
             }
         }
         return new Front(markDominated(pareto, uniform, evaluator.metric()), uniform);
+    }
+
+    /** {@code config} measured by fake quantization, or null when a cancel stopped the measurement. */
+    private static ConfigEvaluator.Measurement measure(ConfigEvaluator evaluator, PrecisionConfig config) {
+        try {
+            return evaluator.measure(config, false);
+        } catch (RunStopped stopped) {
+            return null;
+        }
+    }
+
+    /** {@code config}'s calibration score, or NaN when a cancel stopped its measurement. */
+    private static double calibrationScore(CalibrationObjective objective, int[] config, String source) {
+        try {
+            return objective.score(config, source);
+        } catch (RunStopped stopped) {
+            return Double.NaN;
+        }
     }
 
     /** The cost the sweep runs over: the first budget's, size when there is none. */

@@ -2,10 +2,13 @@ package org.bitbudget.pipeline;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostTable;
+import org.bitbudget.ir.graph.CouplingGroups;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.search.Budget;
+import org.bitbudget.search.Coupling;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.SearchException;
 import org.bitbudget.search.SearchProblem;
@@ -15,15 +18,26 @@ import org.bitbudget.sensitivity.SensitivityTable;
 /**
  * Phase 4, problem: the pure search problem of the run — damage and cost of every layer × candidate
  * as plain arrays, the budgets (a summed cost as a budget on its total; a peak or width, such as the
- * accumulator, as a limit on every layer's choice), the pinned ends and, for the strategies that
+ * accumulator, as a limit on every layer's choice), the pinned ends, the graph's coupling groups
+ * (whose layers take candidates of one {@link FormatCoupling} class) and, for the strategies that
  * measure accuracy, an evaluator.
  */
 public final class ProblemPhase {
     private final boolean pinEnds;
+    private final FormatCoupling coupling;
 
     /** @param pinEnds whether the first and last layer keep the most precise candidate they may take */
     public ProblemPhase(boolean pinEnds) {
+        this(pinEnds, FormatCoupling.ACTIVATIONS);
+    }
+
+    /**
+     * @param pinEnds  whether the first and last layer keep the most precise candidate they may take
+     * @param coupling what the layers of a coupling group share
+     */
+    public ProblemPhase(boolean pinEnds, FormatCoupling coupling) {
         this.pinEnds = pinEnds;
+        this.coupling = Objects.requireNonNull(coupling, "coupling");
     }
 
     /**
@@ -100,7 +114,23 @@ public final class ProblemPhase {
         if (accuracy != null) {
             b.evaluator(accuracy);
         }
+        if (coupling != FormatCoupling.NONE) {
+            couple(b, candidates);
+        }
         return b.build();
+    }
+
+    /** One {@link Coupling} per coupling group, its classes the candidates' {@link FormatCoupling#key}s. */
+    private void couple(SearchProblem.Builder b, Candidates candidates) {
+        List<String> keys = candidates.precisions().stream().map(coupling::key).toList();
+        int[] classes = keys.stream().mapToInt(keys::indexOf).toArray();
+        for (CouplingGroups.Group g : candidates.coupling().groups()) {
+            int[] layers =
+                    g.layers().stream().mapToInt(candidates.layers()::indexOf).toArray();
+            int[][] rows = new int[layers.length][];
+            Arrays.fill(rows, classes);
+            b.couple(new Coupling(String.join("+", g.layers()), layers, rows));
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ public final class SearchPipeline {
     private final int calibration;
     private final int evaluationLimit;
     private final int paretoPoints;
-    private final boolean pinEnds;
+    private final ProblemPhase problemPhase;
     private final boolean integerEngine;
     private final RunProgress progress;
     private final AccuracyTarget target;
@@ -90,7 +90,7 @@ public final class SearchPipeline {
         this.calibration = b.calibration;
         this.evaluationLimit = b.evaluationLimit;
         this.paretoPoints = b.paretoPoints;
-        this.pinEnds = b.pinEnds;
+        this.problemPhase = new ProblemPhase(b.pinEnds, b.coupling);
         this.integerEngine = b.integerEngine;
         this.progress = b.progress;
         this.target = scoring.target();
@@ -128,7 +128,7 @@ public final class SearchPipeline {
 
         progress.phase("sensitivity (" + estimator.name() + ")", 0, PHASES);
         SensitivityTable table =
-                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress);
+                new SensitivityPhase(estimator, seed, threads, metric).run(graph, samples, space, progress, control);
         double sensitivitySeconds = (System.nanoTime() - t0) / 1e9;
 
         progress.phase("costs", 1, PHASES);
@@ -138,25 +138,24 @@ public final class SearchPipeline {
 
         progress.phase("search (" + strategy.name() + ")", 2, PHASES);
         long t2 = System.nanoTime();
-        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric);
-        SearchProblem problem = new ProblemPhase(pinEnds)
-                .run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
+        CalibrationObjective objective = new CalibrationObjective(graph, samples, space, threads, metric, cancel);
+        SearchProblem problem =
+                problemPhase.run(space, table, costTable, objective.evaluator(strategy.name() + " population"));
         double floatScore = objective.floatScore();
         String minimised = ParetoPhase.sweptCost(problem);
-        SearchResult found = target == null
-                ? new StrategyPhase(strategy, control).run(problem, costTable)
-                : new AccuracyTargetPhase(strategy, control)
-                        .run(problem, costTable, minimised, target, objective, floatScore);
+        SearchResult found = StrategyPhase.orCutShort(
+                () -> target == null
+                        ? new StrategyPhase(strategy, control).run(problem, costTable)
+                        : new AccuracyTargetPhase(strategy, control)
+                                .run(problem, costTable, minimised, target, objective, floatScore),
+                strategy.name(),
+                problem,
+                objective,
+                control);
         double searchSeconds = (System.nanoTime() - t2) / 1e9;
 
         progress.phase("pareto front", 3, PHASES);
-        ConfigEvaluator evaluator = new ConfigEvaluator(
-                graph,
-                samples.calibrationImages(),
-                samples.evaluationImages(),
-                samples.evaluationLabels(),
-                threads,
-                metric);
+        ConfigEvaluator evaluator = ConfigEvaluator.onEvaluationImages(graph, samples, threads, metric, cancel);
         ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
                 .run(problem, space, costTable.table(), evaluator, objective, progress);
         GuaranteePhase.Decision decision =
@@ -164,7 +163,9 @@ public final class SearchPipeline {
 
         progress.phase("evaluation", 4, PHASES);
         long t3 = System.nanoTime();
-        PrecisionConfig chosen = space.config(decision.config());
+        // The config carries its calibrated activation encodings: eval, export and the integer engine
+        // then reproduce this evaluation without calibrating again.
+        PrecisionConfig chosen = evaluator.calibrated(space.config(decision.config()));
         ConfigEvaluator.Measurement measured = new EvaluationPhase(evaluator, integerEngine).run(chosen);
         Outcome outcome = new Outcome(
                 metric,
@@ -364,6 +365,7 @@ public final class SearchPipeline {
         private GeneticStrategy.Fitness fitness;
         private AccuracyTarget maxDrop;
         private String metricName;
+        private FormatCoupling coupling = FormatCoupling.ACTIVATIONS;
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -404,7 +406,7 @@ public final class SearchPipeline {
             return this;
         }
 
-        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, output-mse or measured (default). */
+        /** The sensitivity estimator by name: roundoff, bit-gradient, hessian, fisher, output-mse, kl or measured (default). */
         public Builder estimator(String name) {
             this.estimatorName = Objects.requireNonNull(name, "estimator");
             this.estimator = null;
@@ -536,6 +538,12 @@ public final class SearchPipeline {
          */
         public Builder metric(String name) {
             this.metricName = Objects.requireNonNull(name, "metric");
+            return this;
+        }
+
+        /** What coupled layers share: {@code activations} (default), {@code all} (weights too) or {@code none}. */
+        public Builder coupling(String name) {
+            this.coupling = FormatCoupling.named(name);
             return this;
         }
 

@@ -5,7 +5,11 @@ import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.precision.Precision;
+import org.bitbudget.search.SearchControl;
 import org.bitbudget.sensitivity.Estimators;
+import org.bitbudget.sensitivity.ProgressListener;
+import org.bitbudget.sensitivity.RoundoffEstimator;
 import org.bitbudget.sensitivity.SensitivityEstimator;
 import org.bitbudget.sensitivity.SensitivityProblem;
 import org.bitbudget.sensitivity.SensitivityTable;
@@ -47,6 +51,20 @@ public final class SensitivityPhase {
 
     /** The sensitivity table; every scored layer × candidate is one step of {@code progress}. */
     public SensitivityTable run(Graph graph, SearchData.Samples samples, Candidates candidates, RunProgress progress) {
+        return run(graph, samples, candidates, progress, SearchControl.defaults());
+    }
+
+    /**
+     * The sensitivity table, given up when {@code control} says stop (a cancel or the run's deadline):
+     * the run then goes on with the {@code roundoff} table, which needs no forward pass per cell, so
+     * that a stopped run still returns a config within a second.
+     */
+    public SensitivityTable run(
+            Graph graph,
+            SearchData.Samples samples,
+            Candidates candidates,
+            RunProgress progress,
+            SearchControl control) {
         SensitivityProblem problem = SensitivityProblem.builder(graph)
                 .calibration(samples.calibrationImages(), samples.calibrationLabels())
                 .precisions(candidates.precisions())
@@ -54,6 +72,26 @@ public final class SensitivityPhase {
                 .threads(threads)
                 .metric(metric)
                 .build();
-        return estimator.estimate(problem, (e, l, p) -> progress.step());
+        if (!control.shouldStop()) {
+            try {
+                return estimator.estimate(problem, new ProgressListener() {
+                    @Override
+                    public void scored(String estimator, String layer, Precision precision) {
+                        progress.step();
+                        checkpoint();
+                    }
+
+                    @Override
+                    public void checkpoint() {
+                        if (control.shouldStop()) {
+                            throw new RunStopped();
+                        }
+                    }
+                });
+            } catch (RunStopped stopped) {
+                // Falls through to the fallback table.
+            }
+        }
+        return new RoundoffEstimator().estimate(problem, ProgressListener.NONE);
     }
 }

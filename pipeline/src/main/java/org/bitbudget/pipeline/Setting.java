@@ -37,7 +37,9 @@ public enum Setting {
     /** The accuracy target: the largest allowed drop from the float score. */
     MAX_DROP("max drop"),
     /** The metric that scores configs. */
-    METRIC("metric");
+    METRIC("metric"),
+    /** What the layers of a coupling group share. */
+    COUPLING("coupling");
 
     private final String label;
 

@@ -1,9 +1,12 @@
 package org.bitbudget.pipeline;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bitbudget.search.Budget;
 import org.bitbudget.search.GeneticStrategy;
+import org.bitbudget.search.GreedyStrategy;
 import org.bitbudget.search.InfeasibleBudgetException;
 import org.bitbudget.search.Nsga2Strategy;
 import org.bitbudget.search.SearchControl;
@@ -83,6 +86,41 @@ public final class StrategyPhase {
                             + " config that meets every budget; give it more time or use ilp");
         }
         return found;
+    }
+
+    /** What {@code search} returns, or, when a cancel cuts it short, {@link #cutShort what it had found}. */
+    static SearchResult orCutShort(
+            Supplier<SearchResult> search,
+            String strategy,
+            SearchProblem problem,
+            CalibrationObjective objective,
+            SearchControl control) {
+        try {
+            return search.get();
+        } catch (RuntimeException e) {
+            if (!RunStopped.within(e)) {
+                throw e;
+            }
+            return cutShort(strategy, problem, objective, control);
+        }
+    }
+
+    /**
+     * What a strategy that a cancel cut short had found: the best feasible config it measured, else the
+     * greedy config (it needs no measurement), marked stopped early.
+     */
+    static SearchResult cutShort(
+            String strategy, SearchProblem problem, CalibrationObjective objective, SearchControl control) {
+        int[] best = objective.bestMeasured(problem);
+        if (best == null) {
+            try {
+                best = new GreedyStrategy().search(problem, control).config();
+            } catch (SearchException noGreedyConfig) {
+                throw new SettingException(
+                        Setting.BUDGET, "the search stopped before it found a config that meets every budget");
+            }
+        }
+        return new SearchResult(strategy, problem.candidate(best), List.of(), 0, 0, true, false);
     }
 
     /** The error for a budget below every config: which budget, the cheapest total, how far over. */

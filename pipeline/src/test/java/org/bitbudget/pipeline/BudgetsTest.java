@@ -80,7 +80,7 @@ class BudgetsTest {
                         "speed <= 3",
                         0,
                         "cost model 'speed' is not one of size, bops, macs, activation-memory, "
-                                + "energy, accumulator, accumulator-l1, latency"),
+                                + "energy, accumulator, accumulator-l1, bpw, latency"),
                 Arguments.of("size >= 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size = 64KiB", 5, "budgets are upper bounds"),
                 Arguments.of("size 64KiB", 5, "expected <= or <"),

@@ -32,7 +32,8 @@ import org.bitbudget.search.GeneticStrategy;
  * in {@link SearchPipeline}); a strategy's regret is that optimum's accuracy minus the accuracy of the
  * config it returns, in percentage points. Not a test: run it with
  * {@code java -cp ... org.bitbudget.pipeline.RegretTable [budget ...]} from the project root
- * ({@code -Dregret.strategies=ilp,ilp-predicted} runs only those strategies).
+ * ({@code -Dregret.strategies=ilp,ilp-predicted} runs only those strategies, {@code
+ * -Dregret.estimators=fisher,kl} each of them with only those estimators).
  */
 public final class RegretTable {
     private RegretTable() {}
@@ -105,9 +106,12 @@ public final class RegretTable {
                             "regret.strategies",
                             "ilp,ilp-predicted,ga,ga-measured,nsga2,greedy,uniform,random,exhaustive")
                     .split(","))) {
-                for (String estimator : strategy.startsWith("ilp")
-                        ? List.of("measured", "output-mse", "hessian", "bit-gradient", "roundoff")
-                        : List.of("measured")) {
+                for (String estimator : System.getProperty("regret.estimators") != null
+                        ? List.of(System.getProperty("regret.estimators").split(","))
+                        : strategy.startsWith("ilp")
+                                ? List.of(
+                                        "measured", "kl", "output-mse", "fisher", "hessian", "bit-gradient", "roundoff")
+                                : List.of("measured")) {
                     SearchPipeline.Builder b = SearchPipeline.builder(graph, new SearchData(train, test, norm))
                             .estimator(estimator)
                             .budget(budget)

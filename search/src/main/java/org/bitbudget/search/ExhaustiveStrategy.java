@@ -38,6 +38,9 @@ public final class ExhaustiveStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem p, SearchControl control) {
+        if (!p.couplings().isEmpty()) {
+            return MergedProblem.search(this, p, control);
+        }
         long start = System.nanoTime();
         int layers = p.layerCount(), nb = p.budgets().size();
         BigInteger count = BigInteger.ONE;

@@ -78,6 +78,9 @@ public final class GeneticStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         Evaluator ev = fitness == Fitness.MEASURED

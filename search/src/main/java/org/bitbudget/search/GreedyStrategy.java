@@ -15,6 +15,9 @@ public final class GreedyStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         int[] cfg = Heuristics.greedy(problem);

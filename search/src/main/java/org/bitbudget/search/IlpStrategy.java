@@ -59,6 +59,9 @@ public final class IlpStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         Solution s = solve(problem, control);

@@ -65,6 +65,9 @@ public final class Nsga2Strategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         Evaluator ev = fitness == GeneticStrategy.Fitness.MEASURED

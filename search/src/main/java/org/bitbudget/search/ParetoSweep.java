@@ -11,7 +11,7 @@ import java.util.Set;
  * 20 points evenly spaced from the cheapest attainable total of that cost (the sum of per-layer
  * minima) to its total in a reference config (e.g. uniform int8; default: the most precise config).
  * Points whose config equals an earlier point's are dropped; grid values no config meets (because
- * of the other budgets) are skipped.
+ * of the other budgets) are skipped. A problem with couplings is swept as its {@link MergedProblem}.
  */
 public final class ParetoSweep {
     /** One grid point: the budget value, the ILP's config and whether it was proven optimal. */
@@ -27,6 +27,17 @@ public final class ParetoSweep {
             SearchProblem problem, String cost, int points, int[] reference, SearchControl control) {
         if (points < 2) {
             throw new IllegalArgumentException("pareto sweep: points must be >= 2");
+        }
+        if (!problem.couplings().isEmpty()) {
+            MergedProblem m = MergedProblem.of(problem);
+            int[] ref = reference == null ? null : m.contract(reference);
+            if (reference != null && ref == null) {
+                throw new IllegalArgumentException("pareto sweep: reference config " + Arrays.toString(reference)
+                        + " breaks a coupling or uses a forbidden choice");
+            }
+            return run(m.problem(), cost, points, ref, control).stream()
+                    .map(pt -> new Point(pt.budget(), m.expand(pt.candidate()), pt.optimal()))
+                    .toList();
         }
         int ci = problem.costIndex(cost);
         int[] ref = reference != null ? reference.clone() : problem.mostPreciseConfig();

@@ -32,6 +32,9 @@ public final class RandomStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         problem.requireAttainableBudgets();
         Evaluator ev = measure

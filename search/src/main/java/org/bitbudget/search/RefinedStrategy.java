@@ -66,6 +66,9 @@ public final class RefinedStrategy implements SearchStrategy {
 
     @Override
     public SearchResult search(SearchProblem problem, SearchControl control) {
+        if (!problem.couplings().isEmpty()) {
+            return MergedProblem.search(this, problem, control);
+        }
         long start = System.nanoTime();
         SearchResult first = base.search(problem, control);
         if (problem.evaluator().isEmpty() || !first.feasible() || control.shouldStop()) {

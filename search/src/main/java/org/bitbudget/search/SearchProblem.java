@@ -2,11 +2,13 @@ package org.bitbudget.search;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The abstract problem every strategy solves: choose one choice per layer of a {@link SearchSpace}
@@ -36,6 +38,7 @@ public final class SearchProblem {
     private final double[] budgetScale;
     private final double[] minTotal;
     private final double[] maxTotal;
+    private final List<Coupling> couplings;
 
     private SearchProblem(Builder b) {
         this.space = b.space;
@@ -98,6 +101,7 @@ public final class SearchProblem {
             }
         }
         this.evaluator = b.evaluator;
+        this.couplings = effectiveCouplings(b.couplings);
         this.minTotal = new double[budgets.size()];
         this.maxTotal = new double[budgets.size()];
         this.budgetScale = new double[budgets.size()];
@@ -115,6 +119,49 @@ public final class SearchProblem {
             budgetScale[i] =
                     Math.max(Math.max(Math.abs(budgets.get(i).limit()), maxTotal[i] - minTotal[i]), Double.MIN_NORMAL);
         }
+    }
+
+    /**
+     * The couplings that constrain anything: those whose members' allowed choices span more than one
+     * class. Checks that they are disjoint, fit the space and have a class every member allows.
+     */
+    private List<Coupling> effectiveCouplings(List<Coupling> given) {
+        List<Coupling> out = new ArrayList<>();
+        boolean[] coupled = new boolean[space.layerCount()];
+        for (Coupling c : given) {
+            int[] members = c.layers();
+            Set<Integer> all = new HashSet<>();
+            Set<Integer> common = null;
+            for (int i = 0; i < members.length; i++) {
+                int l = members[i];
+                if (l < 0 || l >= space.layerCount() || coupled[l]) {
+                    throw new IllegalArgumentException(
+                            "coupling " + c.name() + ": layer index " + l + " is out of range or in another coupling");
+                }
+                coupled[l] = true;
+                if (c.keys()[i].length != space.choiceCount(l)) {
+                    throw new IllegalArgumentException("coupling " + c.name() + ": layer " + space.layer(l) + " has "
+                            + c.keys()[i].length + " keys for " + space.choiceCount(l) + " choices");
+                }
+                Set<Integer> mine = new HashSet<>();
+                for (int ch : allowedChoices[l]) {
+                    mine.add(c.key(i, ch));
+                }
+                all.addAll(mine);
+                if (common == null) {
+                    common = mine;
+                } else {
+                    common.retainAll(mine);
+                }
+            }
+            if (common.isEmpty()) {
+                throw new SearchException("coupling " + c.name() + ": its layers allow no common choice class");
+            }
+            if (all.size() > 1) {
+                out.add(c);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private double[][] copy(double[][] table, String what) {
@@ -148,6 +195,7 @@ public final class SearchProblem {
     /** A builder preloaded with this problem's tables, budgets, forbidden choices and evaluator. */
     public Builder toBuilder() {
         Builder b = new Builder(space).damage(damage).evaluator(evaluator);
+        b.couplings.addAll(couplings);
         for (int i = 0; i < costNames.size(); i++) {
             b.cost(costNames.get(i), costs[i]);
         }
@@ -212,6 +260,21 @@ public final class SearchProblem {
 
     public List<Budget> budgets() {
         return budgets;
+    }
+
+    /** The couplings that constrain the choices (those every allowed choice trivially meets are dropped). */
+    public List<Coupling> couplings() {
+        return couplings;
+    }
+
+    /** Whether the config respects every coupling. */
+    public boolean respectsCouplings(int[] config) {
+        for (Coupling c : couplings) {
+            if (!c.respectedBy(config)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Optional<Evaluator> evaluator() {
@@ -317,9 +380,9 @@ public final class SearchProblem {
         return total <= lim + TOLERANCE * Math.max(Math.abs(lim), 1e-300);
     }
 
-    /** Whether the config uses only allowed choices and meets every budget. */
+    /** Whether the config uses only allowed choices, respects every coupling and meets every budget. */
     public boolean feasible(int[] config) {
-        if (!valid(config)) {
+        if (!valid(config) || !respectsCouplings(config)) {
             return false;
         }
         double[] t = budgetTotals(config);
@@ -418,6 +481,7 @@ public final class SearchProblem {
         private final List<int[]> forbidden = new ArrayList<>();
         private final Map<Integer, Integer> pins = new LinkedHashMap<>();
         private Evaluator evaluator;
+        private final List<Coupling> couplings = new ArrayList<>();
 
         private Builder(SearchSpace space) {
             this.space = Objects.requireNonNull(space, "space");
@@ -491,6 +555,15 @@ public final class SearchProblem {
                     }
                 }
             }
+            return this;
+        }
+
+        /**
+         * Makes the coupling's layers take choices of one class. Strategies search such a problem as
+         * {@link MergedProblem}, one variable per coupling; couplings must be disjoint.
+         */
+        public Builder couple(Coupling coupling) {
+            couplings.add(Objects.requireNonNull(coupling, "coupling"));
             return this;
         }
 

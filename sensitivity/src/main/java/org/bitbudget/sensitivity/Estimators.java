@@ -22,7 +22,9 @@ public final class Estimators {
                     new Entry(RoundoffEstimator.NAME, "rounding error (MixQuant)", RoundoffEstimator::new),
                     new Entry(BitGradientEstimator.NAME, "gradient on dropped bits (BMPQ)", BitGradientEstimator::new),
                     new Entry(HessianEstimator.NAME, "Hessian trace (HAWQ-V2)", HessianEstimator::new),
+                    new Entry(FisherEstimator.NAME, "Fisher score (AutoQuantize)", FisherEstimator::new),
                     new Entry(OutputMseEstimator.NAME, "logit MSE, one layer quantized", OutputMseEstimator::new),
+                    new Entry(KlEstimator.NAME, "logit KL, one layer quantized", KlEstimator::new),
                     new Entry(MeasuredEstimator.NAME, "loss rise, one layer quantized", MeasuredEstimator::new)));
 
     /** Every estimator's name, in {@link #REGISTRY} order. */

@@ -40,7 +40,14 @@ public final class HessianEstimator implements SensitivityEstimator {
         LossGradients gradients = new LossGradients(problem.head(problem.hessianImages()));
         double[][] w = gradients.weights();
         Hutchinson.Estimate h = Hutchinson.trace(
-                gradients::mean, w, problem.hessianSamples(), problem.seed(), Hutchinson.DEFAULT_RELATIVE_STEP);
+                at -> {
+                    progress.checkpoint();
+                    return gradients.mean(at);
+                },
+                w,
+                problem.hessianSamples(),
+                problem.seed(),
+                Hutchinson.DEFAULT_RELATIVE_STEP);
         Graph graph = problem.graph();
         List<Layer> layers = gradients.layers();
         List<SensitivityRow> rows = new ArrayList<>();

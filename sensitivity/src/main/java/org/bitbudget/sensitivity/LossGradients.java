@@ -1,5 +1,6 @@
 package org.bitbudget.sensitivity;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,24 @@ final class LossGradients {
             }
             out[b] = perLayer;
         });
+        return out;
+    }
+
+    /**
+     * For batch {@code b} (images {@code b × batchSize} on), the gradient of the summed loss of its
+     * images with respect to each named value (a node output), so that each image's slice is the
+     * gradient of that image's own loss: batch size does not scale it.
+     */
+    Map<String, DTensor> valueGradients(int b, Collection<String> values) {
+        Autodiff.Tape tape = autodiff.forward(Map.of(input, batches[b]), Map.of(), false);
+        SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.of(tape.value(output), batchLabels[b]);
+        double[] g = loss.gradient().data();
+        for (int i = 0; i < g.length; i++) {
+            g[i] *= batchLabels[b].length;
+        }
+        Map<String, DTensor> all = autodiff.backward(tape, Map.of(output, loss.gradient()), false, values);
+        Map<String, DTensor> out = new LinkedHashMap<>();
+        values.forEach(v -> out.put(v, all.get(v)));
         return out;
     }
 

@@ -26,7 +26,17 @@ public final class MeasuredEstimator implements SensitivityEstimator {
 
     @Override
     public SensitivityTable estimate(SensitivityProblem problem, ProgressListener progress) {
-        SingleLayerRuns.Result r = SingleLayerRuns.run(problem, NAME, progress);
+        return damage(problem, NAME, problem.metric(), progress);
+    }
+
+    /**
+     * The rows of {@code estimator}: per cell, the damage by {@code metric} of the model with only
+     * that layer quantized, with the top-1 accuracy and its drop (the work shared with every
+     * estimator that scores single-layer runs by a metric).
+     */
+    static SensitivityTable damage(
+            SensitivityProblem problem, String estimator, Metric metric, ProgressListener progress) {
+        SingleLayerRuns.Result r = SingleLayerRuns.run(problem, estimator, progress);
         int[] labels = problem.labels();
         Shape shape = Shape.of(labels.length, r.classes());
         Tensor baseline = Tensor.of(shape, r.baseline());
@@ -39,9 +49,9 @@ public final class MeasuredEstimator implements SensitivityEstimator {
             double accuracy = top1.score(logits, baseline, labels);
             rows.add(new SensitivityRow(
                     cell.layer().name(),
-                    NAME,
+                    estimator,
                     cell.precision(),
-                    problem.metric().damage(logits, baseline, labels),
+                    metric.damage(logits, baseline, labels),
                     r.cellSeconds(i),
                     Double.NaN,
                     accuracy,

@@ -13,4 +13,11 @@ public interface ProgressListener {
 
     /** {@code estimator} has scored {@code layer} in {@code precision}. */
     void scored(String estimator, String layer, Precision precision);
+
+    /**
+     * Called often while an estimator works (at least once per forward pass of a chunk of images), from
+     * any thread: a caller that wants the work given up throws an unchecked exception here, and {@link
+     * SensitivityEstimator#estimate} ends with it. Does nothing by default.
+     */
+    default void checkpoint() {}
 }

@@ -101,7 +101,7 @@ final class SingleLayerRuns {
     private static Result compute(SensitivityProblem problem, String estimator, ProgressListener progress) {
         long start = System.nanoTime();
         Graph graph = problem.graph();
-        List<Cell> cells = cells(problem);
+        List<Cell> cells = cells(problem, progress);
         Set<String> cutNames = new LinkedHashSet<>();
         cells.forEach(c -> cutNames.addAll(c.cut()));
         FloatEngine full = FloatEngine.builder(graph).threads(1).build();
@@ -117,6 +117,7 @@ final class SingleLayerRuns {
         long[] baselineNanos = new long[1];
         int[] done = new int[cells.size()];
         Parallel.forEach(problem.threads(), chunks, c -> {
+            progress.checkpoint();
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
             float[] part = java.util.Arrays.copyOfRange(images.data(), from * per, (from + count) * per);
@@ -131,6 +132,7 @@ final class SingleLayerRuns {
                 baselineNanos[0] += t1 - t0;
             }
             for (int i = 0; i < cells.size(); i++) {
+                progress.checkpoint();
                 Cell cell = cells.get(i);
                 long c0 = System.nanoTime();
                 Map<String, Tensor> cutValues = new LinkedHashMap<>();
@@ -171,7 +173,7 @@ final class SingleLayerRuns {
     }
 
     /** Every cell with its suffix engine. */
-    static List<Cell> cells(SensitivityProblem problem) {
+    static List<Cell> cells(SensitivityProblem problem, ProgressListener progress) {
         Graph graph = problem.graph();
         Map<QuantizerSpec, Map<String, RangeSearch.Params>> activationParams = calibrate(problem);
         Map<String, Shape> shapes = ShapeInference.shapes(graph, 1);
@@ -179,6 +181,7 @@ final class SingleLayerRuns {
         List<Cell> cells = new ArrayList<>();
         for (Layer layer : graph.layers()) {
             for (Precision p : problem.precisions().get(layer.name())) {
+                progress.checkpoint();
                 RangeSearch.Params a = p.activations().quantizes()
                         ? activationParams.get(p.activations()).get(layer.name())
                         : null;
@@ -244,6 +247,28 @@ final class SingleLayerRuns {
     }
 
     /**
+     * The declaration of value {@code name}: its shape at batch 1 ({@code shapes}), the first
+     * dimension symbolic when it follows the batch (it differs in {@code atBatchTwo}).
+     */
+    static ValueInfo valueInfo(
+            String name,
+            org.bitbudget.ir.tensor.DataType type,
+            Map<String, Shape> shapes,
+            Map<String, Shape> atBatchTwo) {
+        Shape s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalStateException("no shape for value " + name);
+        }
+        Shape two = atBatchTwo.get(name);
+        boolean batched = s.rank() > 0 && two != null && two.rank() == s.rank() && two.dim(0) != s.dim(0);
+        List<Dimension> dims = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            dims.add(i == 0 && batched ? Dimension.symbolic("N") : Dimension.of(s.dim(i)));
+        }
+        return new ValueInfo(name, type, dims);
+    }
+
+    /**
      * The nodes of {@code graph} from {@code from} on, as a graph whose inputs are the values those
      * nodes read but do not compute (the cut). A value whose first dimension follows the batch
      * ({@code shapes} at batch 1, {@code atBatchTwo} at batch 2) gets a symbolic batch dimension; one
@@ -265,22 +290,12 @@ final class SingleLayerRuns {
         }
         List<ValueInfo> inputs = new ArrayList<>();
         for (String name : cut) {
-            Shape s = shapes.get(name);
-            if (s == null) {
-                throw new IllegalStateException("no shape for value " + name);
-            }
-            Shape two = atBatchTwo.get(name);
-            boolean batched = s.rank() > 0 && two != null && two.rank() == s.rank() && two.dim(0) != s.dim(0);
-            List<Dimension> dims = new ArrayList<>();
-            for (int i = 0; i < s.rank(); i++) {
-                dims.add(i == 0 && batched ? Dimension.symbolic("N") : Dimension.of(s.dim(i)));
-            }
             var type = graph.inputs().stream()
                     .filter(v -> v.name().equals(name))
                     .findFirst()
                     .map(ValueInfo::type)
                     .orElse(org.bitbudget.ir.tensor.DataType.FLOAT);
-            inputs.add(new ValueInfo(name, type, dims));
+            inputs.add(valueInfo(name, type, shapes, atBatchTwo));
         }
         Map<String, Tensor> initializers = new LinkedHashMap<>();
         for (Node node : nodes) {

@@ -15,6 +15,8 @@ class EstimatorsTest {
                     e.name(),
                     Estimators.of(e.name().toUpperCase(java.util.Locale.ROOT)).name());
         }
-        assertEquals(List.of("roundoff", "bit-gradient", "hessian", "output-mse", "measured"), Estimators.NAMES);
+        assertEquals(
+                List.of("roundoff", "bit-gradient", "hessian", "fisher", "output-mse", "kl", "measured"),
+                Estimators.NAMES);
     }
 }

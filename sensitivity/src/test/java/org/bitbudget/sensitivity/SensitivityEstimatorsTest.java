@@ -212,7 +212,7 @@ class SensitivityEstimatorsTest {
         Graph g = withWeight(lenet, "/f3/Gemm", representable());
         Precision int4 = weights("int4");
         SensitivityProblem p = problem(g, train, 128, List.of(int4, weights("int2")));
-        for (String name : List.of("roundoff", "hessian", "output-mse", "measured")) {
+        for (String name : List.of("roundoff", "hessian", "fisher", "output-mse", "kl", "measured")) {
             SensitivityTable t = Estimators.of(name).estimate(p, ProgressListener.NONE);
             assertEquals(0.0, t.score("/f3/Gemm", int4), 0.0, name);
             // int2 does change the layer (the loss of this made-up layer may go either way) ...
@@ -357,7 +357,7 @@ class SensitivityEstimatorsTest {
         }
         UnknownNameException unknown = assertThrows(UnknownNameException.class, () -> Estimators.of("magic"));
         assertEquals(
-                "estimator 'magic' is not one of roundoff, bit-gradient, hessian, output-mse, measured",
+                "estimator 'magic' is not one of roundoff, bit-gradient, hessian, fisher, output-mse, kl, measured",
                 unknown.getMessage());
     }
 

@@ -2,6 +2,7 @@ package org.bitbudget.training;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -254,6 +255,19 @@ public final class Autodiff {
      * @param inputGradients false to return (and compute) gradients of parameters only
      */
     public Map<String, DTensor> backward(Tape tape, Map<String, DTensor> outputGradients, boolean inputGradients) {
+        return backward(tape, outputGradients, inputGradients, List.of());
+    }
+
+    /**
+     * {@link #backward(Tape, Map, boolean)}, plus the gradient of the loss with respect to each value
+     * named in {@code values} (any node output of the tape, e.g. a layer's output before its
+     * activation) under its name: zeros where no gradient reaches the value. The gradient of a value
+     * is complete once the walk passes the node that computes it, so this costs no extra pass.
+     *
+     * @throws IllegalArgumentException when the tape holds no value of one of the names
+     */
+    public Map<String, DTensor> backward(
+            Tape tape, Map<String, DTensor> outputGradients, boolean inputGradients, Collection<String> values) {
         if (tape.owner != this) {
             throw new IllegalArgumentException("the tape comes from another Autodiff");
         }
@@ -324,6 +338,14 @@ public final class Autodiff {
             }
         }
         result.putAll(scales);
+        for (String name : values) {
+            Integer s = slots.get(name);
+            if (s == null || tape.values[s] == null) {
+                throw new IllegalArgumentException("the graph computes no value '" + name + "'");
+            }
+            DTensor g = grads[s];
+            result.put(name, g == null ? DTensor.zeros(tape.values[s].dims()) : owned[s] ? g : g.copy());
+        }
         return result;
     }
 

@@ -44,6 +44,14 @@ public record ConformanceRunner(double rtol, double atol) {
     /** Test case folders under {@code root}: root itself when it is one, else its subfolders that are, sorted. */
     public static List<Path> cases(Path root) {
         if (Files.isRegularFile(root.resolve("model.onnx"))) {
+            try (Stream<Path> s = Files.list(root)) {
+                if (s.noneMatch(p -> p.getFileName().toString().startsWith("test_data_set_"))) {
+                    throw new UserInputException(
+                            root.toString(), "has model.onnx but no test_data_set_* folder: nothing to compare");
+                }
+            } catch (IOException e) {
+                throw UserInputException.unreadable(root.toString(), e);
+            }
             return List.of(root);
         }
         if (!Files.isDirectory(root)) {

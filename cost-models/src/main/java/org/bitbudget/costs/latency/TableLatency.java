@@ -91,7 +91,7 @@ public final class TableLatency implements CostModel {
                 throw new UserInputException(file.toString(), "empty; expected the header layer,precision,ms");
             }
         } catch (IOException e) {
-            throw new UserInputException(file.toString(), "cannot read: " + e.getMessage(), e);
+            throw UserInputException.unreadable(file.toString(), e);
         }
         return new TableLatency(file, Map.copyOf(ms));
     }

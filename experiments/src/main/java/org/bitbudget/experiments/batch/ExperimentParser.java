@@ -93,7 +93,7 @@ public final class ExperimentParser {
         } catch (NoSuchFileException e) {
             throw new UserInputException(file.toString(), "no such file");
         } catch (IOException e) {
-            throw new UserInputException(file.toString(), "cannot read: " + e.getMessage());
+            throw UserInputException.unreadable(file.toString(), e);
         }
         return new ExperimentParser(file, defaultModel).parse(text, file);
     }
@@ -111,15 +111,17 @@ public final class ExperimentParser {
         String name = top.containsKey("name")
                 ? name(top.get("name"))
                 : stem(file.getFileName().toString());
-        List<Model> models = models(required(root, "models"));
-        List<String> data = strings(required(root, "data"), this::dataSet);
-        List<List<String>> formats = formatAxis(required(root, "formats"));
+        // With explicit runs, each axis may instead be given by every run.
+        boolean explicit = top.containsKey("runs");
+        List<Model> models = axis(root, "models", explicit, this::models);
+        List<String> data = axis(root, "data", explicit, n -> strings(n, this::dataSet));
+        List<List<String>> formats = axis(root, "formats", explicit, this::formatAxis);
         List<List<String>> activations =
                 top.containsKey("activations") ? formatAxis(top.get("activations")) : List.of(List.of("float"));
-        List<String> estimators = strings(required(root, "estimators"), n -> oneOf(n, Estimators.NAMES));
-        List<String> strategies = strings(required(root, "strategies"), n -> oneOf(n, STRATEGIES));
-        List<List<String>> budgets = budgetAxis(required(root, "budgets"));
-        List<Long> seeds = seeds(required(root, "seeds"));
+        List<String> estimators = axis(root, "estimators", explicit, n -> strings(n, x -> oneOf(x, Estimators.NAMES)));
+        List<String> strategies = axis(root, "strategies", explicit, n -> strings(n, x -> oneOf(x, STRATEGIES)));
+        List<List<String>> budgets = axis(root, "budgets", explicit, this::budgetAxis);
+        List<Long> seeds = axis(root, "seeds", explicit, this::seeds);
         int limit = top.containsKey("limit") ? positiveInt(top.get("limit")) : 0;
         int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
         double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
@@ -270,6 +272,7 @@ public final class ExperimentParser {
             model = models.stream()
                     .filter(m -> m.name().equals(label))
                     .findFirst()
+                    .or(() -> runModel(f.get("model"), models))
                     .orElseThrow(() -> f.get("model")
                             .error(
                                     source,
@@ -295,6 +298,27 @@ public final class ExperimentParser {
         return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine, metric);
     }
 
+    /**
+     * A run's model given as the models list gives one ({@code default} or a path) rather than by its label: the
+     * listed model with that file, else that file when there is no models list, else none.
+     */
+    private java.util.Optional<Model> runModel(Node node, List<Model> models) {
+        String text = text(node);
+        Path p = text.equals("default")
+                ? (defaultModel == null ? null : defaultModel.toAbsolutePath().normalize())
+                : folder.resolve(text).normalize();
+        if (p == null || !Files.isRegularFile(p)) {
+            return java.util.Optional.empty();
+        }
+        Path file = modelPath(node);
+        java.util.Optional<Model> listed =
+                models.stream().filter(m -> m.path().equals(file)).findFirst();
+        if (listed.isPresent() || !models.isEmpty()) {
+            return listed;
+        }
+        return java.util.Optional.of(new Model(label(file), file, hash(file), null));
+    }
+
     /** The one value of a top-level list that an explicit run leaves out. */
     private <T> T single(Node run, String field, List<T> values) {
         if (values.size() != 1) {
@@ -303,6 +327,12 @@ public final class ExperimentParser {
                     "missing; give it, or list exactly one at the top level (there are " + values.size() + ")");
         }
         return values.getFirst();
+    }
+
+    /** A top-level axis: required for a product, optional (empty) when explicit runs may give it instead. */
+    private <T> List<T> axis(
+            Node root, String field, boolean optional, java.util.function.Function<Node, List<T>> parse) {
+        return optional && !root.map().containsKey(field) ? List.of() : parse.apply(required(root, field));
     }
 
     private Node required(Node root, String field) {

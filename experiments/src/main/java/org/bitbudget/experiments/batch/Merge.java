@@ -51,9 +51,12 @@ public final class Merge {
                                 + sources.getFirst().where() + "'s " + header);
             }
         }
-        if (!header.contains("run_key")) {
+        List<String> missing =
+                ResultsCsv.COLUMNS.stream().filter(c -> !header.contains(c)).toList();
+        if (!missing.isEmpty()) {
             throw new UserInputException(
-                    sources.getFirst().where().toString(), "has no run_key column; not a " + "BitBudget results CSV");
+                    sources.getFirst().where().toString(),
+                    "not a BitBudget results CSV: no column " + String.join(", ", missing));
         }
         Path outBase = out.toAbsolutePath().getParent();
         Map<String, Path> seen = new HashMap<>();

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.data.DataSets;
 import org.bitbudget.data.DataSource;
 import org.bitbudget.data.DataSources;
@@ -27,8 +29,19 @@ public final class SearchRunExecutor implements RunExecutor {
     /** Points of each run's Pareto sweep. */
     public static final int PARETO_POINTS = 10;
 
+    private final AtomicBoolean cancel;
     private final Map<Path, Graph> graphs = new ConcurrentHashMap<>();
     private final Map<String, DataSource> datasets = new ConcurrentHashMap<>();
+
+    /** An executor no one cancels. */
+    public SearchRunExecutor() {
+        this(new AtomicBoolean());
+    }
+
+    /** An executor whose runs stop (returning the best config so far) when {@code cancel} is set. */
+    public SearchRunExecutor(AtomicBoolean cancel) {
+        this.cancel = Objects.requireNonNull(cancel);
+    }
 
     @Override
     public RunResult execute(RunSpec spec, PhaseProgress progress) {
@@ -46,6 +59,7 @@ public final class SearchRunExecutor implements RunExecutor {
                 .estimator(spec.estimator())
                 .strategy(spec.strategy())
                 .seed(spec.seed())
+                .cancel(cancel)
                 .calibration(spec.calibration())
                 .evaluationLimit(spec.limit())
                 .paretoPoints(PARETO_POINTS)

@@ -99,7 +99,7 @@ final class YamlTree {
         } catch (JsonProcessingException e) {
             throw new UserInputException(source + line(e), "malformed YAML: " + problem(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new UserInputException(source, "cannot read: " + e.getMessage(), e);
+            throw UserInputException.unreadable(source, e);
         }
     }
 

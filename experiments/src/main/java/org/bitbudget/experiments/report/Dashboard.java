@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.DoubleUnaryOperator;
 import org.bitbudget.experiments.batch.ResultsCsv;
 
 /**
@@ -50,8 +52,16 @@ public final class Dashboard {
         return m;
     }
 
-    /** The page for {@code table}. */
+    /** The page for {@code table}, from its rows alone. */
     public static String render(ResultsCsv.Table table, String title, String source) {
+        return render(table, title, source, Map.of());
+    }
+
+    /**
+     * The page for {@code table}, with what each run's folder adds ({@link RunFolder#of}): budget lines,
+     * uniform configs and, for a single search, its sweep.
+     */
+    public static String render(ResultsCsv.Table table, String title, String source, Map<String, RunFolder> folders) {
         List<Map<String, String>> rows = table.rows();
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\" data-errors=\"0\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -60,10 +70,10 @@ public final class Dashboard {
                 .append(esc(title))
                 .append("</title>\n")
                 .append("<script>\n")
-                .append(ERROR_TRAP)
+                .append(DashboardAssets.ERROR_TRAP)
                 .append("</script>\n")
                 .append("<style>\n")
-                .append(CSS)
+                .append(DashboardAssets.CSS)
                 .append("</style>\n</head>\n<body>\n");
         b.append("<h1>").append(esc(title)).append("</h1>\n");
         b.append("<p class=\"meta\">")
@@ -85,7 +95,12 @@ public final class Dashboard {
                     .append("</span>");
         }
         b.append("<span><svg width=\"22\" height=\"12\"><path d=\"M1 9 H11 V3 H21\" class=\"front\"/></svg> "
-                + "Pareto front</span></p>\n");
+                + "Pareto front</span><span><svg width=\"22\" height=\"12\"><line x1=\"1\" y1=\"6\" x2=\"21\" y2=\"6\" "
+                + "class=\"baseline\"/></svg> float model</span><span><svg width=\"12\" height=\"12\"><line x1=\"6\" "
+                + "y1=\"0\" x2=\"6\" y2=\"12\" class=\"budget\"/></svg> budget</span><span><svg width=\"12\" "
+                + "height=\"12\"><rect x=\"2\" y=\"2\" width=\"8\" height=\"8\" class=\"uniform\"/></svg> uniform config"
+                + "</span></p>\n<p class=\"note\">Each dot is the config a run chose; runs that landed on the same point "
+                + "sit on a small ring around it. Hover a mark for its numbers.</p>\n");
         for (String model : distinct(rows, "model")) {
             List<Map<String, String>> mine =
                     rows.stream().filter(r -> model.equals(r.get("model"))).toList();
@@ -98,15 +113,15 @@ public final class Dashboard {
                     .append(" runs)</small></h3>\n<div class=\"plots\">\n");
             for (var cost : COSTS.entrySet()) {
                 if (mine.stream().anyMatch(r -> !Double.isNaN(num(r.get(cost.getKey()))))) {
-                    plot(b, mine, cost.getKey(), cost.getValue(), strategies);
+                    plot(b, mine, cost.getKey(), cost.getValue(), strategies, folders);
                 }
             }
             b.append("</div>\n</div>\n");
         }
         b.append("</section>\n");
-        leaderboard(b, rows);
+        Leaderboard.write(b, rows);
         runsTable(b, table);
-        b.append("<script>\n").append(SORT).append("</script>\n</body>\n</html>\n");
+        b.append("<script>\n").append(DashboardAssets.SORT).append("</script>\n</body>\n</html>\n");
         return b.toString();
     }
 
@@ -121,9 +136,18 @@ public final class Dashboard {
         return s.toString();
     }
 
-    /** One scatter plot of accuracy against {@code cost}, with the Pareto front. */
+    /**
+     * One scatter plot of accuracy against {@code cost}: every run's chosen config coloured by strategy
+     * (runs at the same point spread on a small ring, each keeping its title), the Pareto front, the
+     * float model, each budget on this cost, the uniform configs and, for a single search, its sweep.
+     */
     private static void plot(
-            StringBuilder b, List<Map<String, String>> rows, String cost, String label, List<String> strategies) {
+            StringBuilder b,
+            List<Map<String, String>> rows,
+            String cost,
+            String label,
+            List<String> strategies,
+            Map<String, RunFolder> folders) {
         List<double[]> pts = new ArrayList<>();
         List<Map<String, String>> used = new ArrayList<>();
         for (Map<String, String> r : rows) {
@@ -134,18 +158,55 @@ public final class Dashboard {
                 used.add(r);
             }
         }
-        double xMin = pts.stream().mapToDouble(p -> p[0]).min().orElse(0);
-        double xMax = pts.stream().mapToDouble(p -> p[0]).max().orElse(1);
+        List<RunFolder> mine = rows.stream()
+                .map(r -> folders.getOrDefault(r.get("run_key"), RunFolder.NONE))
+                .toList();
+        double baseline = rows.stream()
+                .mapToDouble(r -> num(r.get("float_accuracy")))
+                .filter(Double::isFinite)
+                .findFirst()
+                .orElse(Double.NaN);
+        Map<Double, String> limits = new TreeMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            List<RunFolder.Limit> given = mine.get(i).limits().isEmpty()
+                    ? RunFolder.absoluteLimits(rows.get(i).getOrDefault("budgets", ""))
+                    : mine.get(i).limits();
+            given.stream().filter(l -> l.column().equals(cost)).forEach(l -> limits.putIfAbsent(l.limit(), l.text()));
+        }
+        List<RunFolder.Point> uniform =
+                mine.stream().map(RunFolder::uniform).filter(u -> !u.isEmpty()).findFirst().orElse(List.of()).stream()
+                        .filter(u -> Double.isFinite(u.costs().getOrDefault(cost, Double.NaN)))
+                        .toList();
+        List<RunFolder.Point> sweep = rows.size() == 1
+                ? mine.getFirst().sweep().stream()
+                        .filter(u -> Double.isFinite(u.costs().getOrDefault(cost, Double.NaN)))
+                        .toList()
+                : List.of();
+        List<Double> xs = new ArrayList<>(pts.stream().map(p -> p[0]).toList());
+        List<Double> ys = new ArrayList<>(pts.stream().map(p -> p[1]).toList());
+        xs.addAll(limits.keySet());
+        for (RunFolder.Point u : concat(uniform, sweep)) {
+            xs.add(u.costs().get(cost));
+            ys.add(u.accuracy());
+        }
+        if (Double.isFinite(baseline)) {
+            ys.add(baseline);
+        }
+        double xMin = xs.stream().mapToDouble(v -> v).min().orElse(0);
+        double xMax = xs.stream().mapToDouble(v -> v).max().orElse(1);
         boolean log = xMin > 0 && xMax / xMin > 20;
-        double yMin = pts.stream().mapToDouble(p -> p[1]).min().orElse(0);
-        double yMax = pts.stream().mapToDouble(p -> p[1]).max().orElse(1);
-        Axis xa = new Axis(log ? Math.log10(xMin) : xMin, log ? Math.log10(xMax) : xMax);
-        Axis ya = new Axis(yMin, yMax);
+        NiceAxis xa = new NiceAxis(log ? Math.log10(xMin) : xMin, log ? Math.log10(xMax) : xMax);
+        NiceAxis ya = new NiceAxis(
+                ys.stream().mapToDouble(v -> v).min().orElse(0),
+                ys.stream().mapToDouble(v -> v).max().orElse(1));
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
+        DoubleUnaryOperator px = v -> LEFT + pw * xa.frac(log ? Math.log10(v) : v);
+        DoubleUnaryOperator py = v -> TOP + ph * (1 - ya.frac(v));
+        Labels labels = new Labels(LEFT, TOP, LEFT + pw, TOP + ph);
         b.append("<figure class=\"plot\" data-cost=\"")
                 .append(cost)
-                .append("\"><svg xmlns=\"http://www.w3.org/2000/svg\" " + "width=\"")
+                .append("\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(W)
                 .append("\" height=\"")
                 .append(H)
@@ -156,15 +217,13 @@ public final class Dashboard {
                 .append("\" role=\"img\" aria-label=\"accuracy against ")
                 .append(esc(label))
                 .append("\">\n");
-        b.append("<rect x=\"")
-                .append(LEFT)
-                .append("\" y=\"")
-                .append(TOP)
-                .append("\" width=\"")
-                .append(pw)
-                .append("\" height=\"")
-                .append(ph)
-                .append("\" class=\"frame\"/>\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"frame\"/>%n",
+                LEFT,
+                TOP,
+                pw,
+                ph));
         for (double t : ya.ticks()) {
             double y = TOP + ph * (1 - ya.frac(t));
             b.append(String.format(
@@ -177,9 +236,10 @@ public final class Dashboard {
                     y,
                     LEFT - 4,
                     y + 4,
-                    fmt(t)));
+                    NiceAxis.label(t)));
         }
-        for (double t : xa.ticks()) {
+        List<Double> xTicks = log ? decades(xa) : xa.ticks();
+        for (double t : xTicks) {
             double x = LEFT + pw * xa.frac(t);
             b.append(String.format(
                     Locale.ROOT,
@@ -191,7 +251,7 @@ public final class Dashboard {
                     TOP + ph,
                     x,
                     TOP + ph + 14,
-                    fmt(log ? Math.pow(10, t) : t)));
+                    NiceAxis.label(log ? Math.pow(10, t) : t)));
         }
         b.append(String.format(
                 Locale.ROOT,
@@ -206,13 +266,149 @@ public final class Dashboard {
                         + "transform=\"rotate(-90 12 %d)\">accuracy</text>%n",
                 TOP + ph / 2,
                 TOP + ph / 2));
-        // Pareto front: sorted by cost, keep each point more accurate than every cheaper one.
+        if (Double.isFinite(baseline)) {
+            double y = py.applyAsDouble(baseline);
+            String text = "float " + NiceAxis.round(baseline);
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"baseline\">"
+                            + "<title>float model: accuracy %s</title></line>%n",
+                    LEFT,
+                    LEFT + pw,
+                    y,
+                    y,
+                    NiceAxis.round(baseline)));
+            double w = Labels.width(text);
+            b.append(labels.place(text, "note baseline-label", "#2ca02c", new double[][] {
+                {LEFT + pw - 4 - w, y - 4}, {LEFT + pw - 4 - w, y + 13}, {LEFT + 4, y - 4}, {LEFT + 4, y + 13}
+            }));
+        }
+        int row = 0;
+        for (var limit : limits.entrySet()) {
+            double x = px.applyAsDouble(limit.getKey());
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"budget\">"
+                            + "<title>budget %s: %s %s</title></line>%n",
+                    x,
+                    x,
+                    TOP,
+                    TOP + ph,
+                    esc(limit.getValue()),
+                    esc(cost),
+                    NiceAxis.round(limit.getKey())));
+            String text = NiceAxis.label(limit.getKey());
+            double w = Labels.width(text);
+            List<double[]> spots = new ArrayList<>();
+            for (int k = 0; k < 6; k++) {
+                double y = TOP + 12 + 13 * ((row + k) % 6);
+                spots.add(new double[] {x + 3, y});
+                spots.add(new double[] {x - 3 - w, y});
+            }
+            b.append(labels.place(text, "note budget-label", "#d62728", spots.toArray(double[][]::new)));
+            row++;
+        }
+        for (RunFolder.Point u : sweep) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"sweep\"><title>%s point: accuracy %s, %s %s"
+                            + "</title></circle>%n",
+                    px.applyAsDouble(u.costs().get(cost)),
+                    py.applyAsDouble(u.accuracy()),
+                    u.label(),
+                    NiceAxis.round(u.accuracy()),
+                    esc(cost),
+                    NiceAxis.round(u.costs().get(cost))));
+        }
+        for (RunFolder.Point u : uniform) {
+            double x = px.applyAsDouble(u.costs().get(cost));
+            double y = py.applyAsDouble(u.accuracy());
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\" class=\"uniform\">"
+                            + "<title>uniform %s: accuracy %s, %s %s</title></rect>%n",
+                    x - 3.5,
+                    y - 3.5,
+                    esc(u.label()),
+                    NiceAxis.round(u.accuracy()),
+                    esc(cost),
+                    NiceAxis.round(u.costs().get(cost))));
+            double w = Labels.width(u.label());
+            b.append(labels.place(u.label(), "note uniform-label", "#b35900", new double[][] {
+                {x + 6, y - 5}, {x + 6, y + 13}, {x - 6 - w, y - 5}, {x - 6 - w, y + 13}
+            }));
+        }
+        front(b, pts, px, py, LEFT + pw);
+        Set<Integer> front = frontIndices(pts);
+        Map<String, List<Integer>> same = new LinkedHashMap<>();
+        for (int i = 0; i < pts.size(); i++) {
+            String at = String.format(
+                    Locale.ROOT, "%.1f,%.1f", px.applyAsDouble(pts.get(i)[0]), py.applyAsDouble(pts.get(i)[1]));
+            same.computeIfAbsent(at, k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> group : same.values()) {
+            for (int k = 0; k < group.size(); k++) {
+                int i = group.get(k);
+                Map<String, String> r = used.get(i);
+                // Runs at one point spread on a ring of 4 px, so that each stays visible and hoverable.
+                double angle = 2 * Math.PI * k / group.size();
+                double ring = group.size() > 1 ? 4 : 0;
+                double x = px.applyAsDouble(pts.get(i)[0]) + ring * Math.cos(angle);
+                double y = py.applyAsDouble(pts.get(i)[1]) - ring * Math.sin(angle);
+                int s = strategies.indexOf(r.get("strategy"));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" class=\"pt%s\"%s>"
+                                + "<title>%s</title></circle>%n",
+                        x,
+                        y,
+                        front.contains(i) ? "5" : "3.5",
+                        color(s),
+                        front.contains(i) ? " on-front" : "",
+                        group.size() > 1 ? " data-same=\"" + group.size() + "\"" : "",
+                        esc(r.get("run_key") + ": " + r.get("strategy") + ", " + r.get("estimator") + ", "
+                                + r.get("budgets") + ", seed " + r.get("seed") + " — accuracy "
+                                + NiceAxis.round(pts.get(i)[1]) + ", " + cost + " " + NiceAxis.round(pts.get(i)[0])
+                                + (group.size() > 1 ? " (" + group.size() + " runs at this point)" : ""))));
+            }
+        }
+        b.append("</svg><figcaption>accuracy vs ").append(esc(label)).append("</figcaption></figure>\n");
+    }
+
+    private static List<RunFolder.Point> concat(List<RunFolder.Point> a, List<RunFolder.Point> c) {
+        List<RunFolder.Point> out = new ArrayList<>(a);
+        out.addAll(c);
+        return out;
+    }
+
+    /**
+     * Ticks of a log axis (in log10 units) at 1, 2 and 5 × 10^k inside it; at powers of ten alone when
+     * those are more than eight.
+     */
+    private static List<Double> decades(NiceAxis axis) {
+        List<Double> all = new ArrayList<>();
+        List<Double> tens = new ArrayList<>();
+        for (long k = (long) Math.floor(axis.min()); k <= Math.ceil(axis.max()); k++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double t = k + Math.log10(m);
+                if (t >= axis.min() && t <= axis.max()) {
+                    all.add(t);
+                    if (m == 1) {
+                        tens.add(t);
+                    }
+                }
+            }
+        }
+        return all.size() > 8 && tens.size() >= 2 ? tens : all;
+    }
+
+    /** The runs on the Pareto front: sorted by cost, each more accurate than every cheaper one. */
+    private static Set<Integer> frontIndices(List<double[]> pts) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < pts.size(); i++) {
             order.add(i);
         }
         order.sort(Comparator.<Integer>comparingDouble(i -> pts.get(i)[0]).thenComparingDouble(i -> -pts.get(i)[1]));
-        StringBuilder path = new StringBuilder();
         double best = Double.NEGATIVE_INFINITY;
         Set<Integer> front = new LinkedHashSet<>();
         for (int i : order) {
@@ -221,136 +417,24 @@ public final class Dashboard {
                 front.add(i);
             }
         }
-        for (int i : front) {
-            double x = LEFT + pw * xa.frac(log ? Math.log10(pts.get(i)[0]) : pts.get(i)[0]);
-            double y = TOP + ph * (1 - ya.frac(pts.get(i)[1]));
-            if (path.isEmpty()) {
-                path.append(String.format(Locale.ROOT, "M%.1f %.1f", x, y));
-            } else {
-                path.append(String.format(Locale.ROOT, " H%.1f V%.1f", x, y));
-            }
-        }
-        if (!path.isEmpty()) {
-            path.append(String.format(Locale.ROOT, " H%d", LEFT + pw));
-            b.append("<path d=\"").append(path).append("\" class=\"front\"/>\n");
-        }
-        for (int i = 0; i < pts.size(); i++) {
-            Map<String, String> r = used.get(i);
-            double x = LEFT + pw * xa.frac(log ? Math.log10(pts.get(i)[0]) : pts.get(i)[0]);
-            double y = TOP + ph * (1 - ya.frac(pts.get(i)[1]));
-            int s = strategies.indexOf(r.get("strategy"));
-            b.append(String.format(
-                    Locale.ROOT,
-                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" class=\"pt%s\">"
-                            + "<title>%s</title></circle>%n",
-                    x,
-                    y,
-                    front.contains(i) ? "5" : "3.5",
-                    color(s),
-                    front.contains(i) ? " on-front" : "",
-                    esc(r.get("run_key") + ": " + r.get("strategy") + ", "
-                            + r.get("estimator") + ", " + r.get("budgets") + ", seed " + r.get("seed") + " — accuracy "
-                            + r.get("accuracy") + ", " + cost + " " + r.get(cost))));
-        }
-        b.append("</svg><figcaption>accuracy vs ").append(esc(label)).append("</figcaption></figure>\n");
+        return front;
     }
 
-    private static void leaderboard(StringBuilder b, List<Map<String, String>> rows) {
-        // Groups of runs that differ only in the estimator.
-        Map<String, List<Map<String, String>>> groups = new LinkedHashMap<>();
-        for (Map<String, String> r : rows) {
-            String key = String.join(
-                    "\u0000",
-                    r.getOrDefault("model", ""),
-                    r.getOrDefault("data", ""),
-                    r.getOrDefault("strategy", ""),
-                    r.getOrDefault("budgets", ""),
-                    r.getOrDefault("seed", ""),
-                    r.getOrDefault("formats", ""),
-                    r.getOrDefault("activations", ""));
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    private static void front(
+            StringBuilder b, List<double[]> pts, DoubleUnaryOperator px, DoubleUnaryOperator py, int right) {
+        StringBuilder path = new StringBuilder();
+        for (int i : frontIndices(pts)) {
+            double x = px.applyAsDouble(pts.get(i)[0]);
+            double y = py.applyAsDouble(pts.get(i)[1]);
+            path.append(
+                    path.isEmpty()
+                            ? String.format(Locale.ROOT, "M%.1f %.1f", x, y)
+                            : String.format(Locale.ROOT, " H%.1f V%.1f", x, y));
         }
-        Map<String, double[]> stats = new LinkedHashMap<>(); // runs, sumAcc, best, rankSum, rankCount, wins, front
-        for (String e : distinct(rows, "estimator")) {
-            stats.put(e, new double[] {0, 0, Double.NEGATIVE_INFINITY, 0, 0, 0, 0});
+        if (!path.isEmpty()) {
+            path.append(String.format(Locale.ROOT, " H%d", right));
+            b.append("<path d=\"").append(path).append("\" class=\"front\"/>\n");
         }
-        for (Map<String, String> r : rows) {
-            double[] s = stats.get(r.get("estimator"));
-            double a = num(r.get("accuracy"));
-            s[0]++;
-            if (!Double.isNaN(a)) {
-                s[1] += a;
-                s[2] = Math.max(s[2], a);
-            }
-        }
-        for (List<Map<String, String>> g : groups.values()) {
-            if (g.size() < 2) {
-                continue;
-            }
-            for (Map<String, String> r : g) {
-                double a = num(r.get("accuracy"));
-                double better =
-                        g.stream().filter(o -> num(o.get("accuracy")) > a).count();
-                double equal =
-                        g.stream().filter(o -> num(o.get("accuracy")) == a).count();
-                double rank = better + (equal + 1) / 2; // average rank of ties
-                double[] s = stats.get(r.get("estimator"));
-                s[3] += rank;
-                s[4]++;
-                if (better == 0) {
-                    s[5]++;
-                }
-            }
-        }
-        for (String model : distinct(rows, "model")) {
-            List<Map<String, String>> mine = rows.stream()
-                    .filter(r -> model.equals(r.get("model")))
-                    .filter(r -> !Double.isNaN(num(r.get("size_bits"))) && !Double.isNaN(num(r.get("accuracy"))))
-                    .sorted(Comparator.<Map<String, String>>comparingDouble(r -> num(r.get("size_bits")))
-                            .thenComparingDouble(r -> -num(r.get("accuracy"))))
-                    .toList();
-            double best = Double.NEGATIVE_INFINITY;
-            for (Map<String, String> r : mine) {
-                if (num(r.get("accuracy")) > best) {
-                    best = num(r.get("accuracy"));
-                    stats.get(r.get("estimator"))[6]++;
-                }
-            }
-        }
-        List<Map.Entry<String, double[]>> order = new ArrayList<>(stats.entrySet());
-        order.sort(Comparator.<Map.Entry<String, double[]>>comparingDouble(
-                        e -> e.getValue()[4] == 0 ? Double.MAX_VALUE : e.getValue()[3] / e.getValue()[4])
-                .thenComparingDouble(e -> -e.getValue()[1] / Math.max(1, e.getValue()[0])));
-        b.append(
-                "<section id=\"leaderboard\">\n<h2>Estimator leaderboard</h2>\n<p class=\"note\">Rank and wins "
-                        + "compare runs that differ only in the estimator (same model, data, formats, strategy, budgets and "
-                        + "seed); front points count runs on their model's size Pareto front.</p>\n"
-                        + "<table class=\"sortable\" id=\"leaderboard-table\">\n<thead><tr><th data-type=\"number\">#</th>"
-                        + "<th>estimator</th><th data-type=\"number\">runs</th><th data-type=\"number\">mean accuracy</th>"
-                        + "<th data-type=\"number\">best accuracy</th><th data-type=\"number\">mean rank</th>"
-                        + "<th data-type=\"number\">wins</th><th data-type=\"number\">front points</th></tr></thead>\n<tbody>\n");
-        int place = 1;
-        for (var e : order) {
-            double[] s = e.getValue();
-            b.append("<tr><td>")
-                    .append(place++)
-                    .append("</td><td>")
-                    .append(esc(e.getKey()))
-                    .append("</td><td>")
-                    .append((long) s[0])
-                    .append("</td><td>")
-                    .append(fmt4(s[0] == 0 ? Double.NaN : s[1] / s[0]))
-                    .append("</td><td>")
-                    .append(fmt4(s[2] == Double.NEGATIVE_INFINITY ? Double.NaN : s[2]))
-                    .append("</td><td>")
-                    .append(s[4] == 0 ? "" : String.format(Locale.ROOT, "%.2f", s[3] / s[4]))
-                    .append("</td><td>")
-                    .append((long) s[5])
-                    .append("</td><td>")
-                    .append((long) s[6])
-                    .append("</td></tr>\n");
-        }
-        b.append("</tbody>\n</table>\n</section>\n");
     }
 
     private static void runsTable(StringBuilder b, ResultsCsv.Table table) {
@@ -371,49 +455,19 @@ public final class Dashboard {
         for (Map<String, String> r : table.rows()) {
             b.append("<tr>");
             for (String c : table.header()) {
-                b.append("<td>").append(esc(r.getOrDefault(c, ""))).append("</td>");
+                b.append("<td>").append(esc(readable(r.getOrDefault(c, "")))).append("</td>");
             }
             b.append("</tr>\n");
         }
         b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
-    /** A linear axis over [lo, hi] with "nice" ticks. */
-    private record Axis(double lo, double hi, double step) {
-        Axis(double lo, double hi) {
-            this(lo, hi, 0);
-        }
-
-        double span() {
-            return hi > lo ? hi - lo : Math.max(Math.abs(lo) * 0.1, 1e-9);
-        }
-
-        double min() {
-            return hi > lo ? lo - 0.05 * span() : lo - span();
-        }
-
-        double max() {
-            return hi > lo ? hi + 0.05 * span() : lo + span();
-        }
-
-        double frac(double v) {
-            return (v - min()) / (max() - min());
-        }
-
-        List<Double> ticks() {
-            double raw = (max() - min()) / 4;
-            double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-            double nice = raw / mag < 1.5 ? 1 : raw / mag < 3 ? 2 : raw / mag < 7 ? 5 : 10;
-            double s = nice * mag;
-            List<Double> out = new ArrayList<>();
-            for (double t = Math.ceil(min() / s) * s; t <= max() + 1e-12; t += s) {
-                out.add(Math.abs(t) < s * 1e-9 ? 0 : t);
-            }
-            return out;
-        }
+    /** A decimal cell rounded for reading (0.26491080000000006 → 0.264911); other text as it is. */
+    private static String readable(String cell) {
+        return cell.contains(".") && !Double.isNaN(num(cell)) ? NiceAxis.round(num(cell)) : cell;
     }
 
-    private static List<String> distinct(List<Map<String, String>> rows, String column) {
+    static List<String> distinct(List<Map<String, String>> rows, String column) {
         Set<String> s = new LinkedHashSet<>();
         rows.forEach(r -> s.add(r.getOrDefault(column, "")));
         return List.copyOf(s);
@@ -434,28 +488,7 @@ public final class Dashboard {
         }
     }
 
-    private static String fmt(double v) {
-        double a = Math.abs(v);
-        if (a == 0) {
-            return "0";
-        }
-        if (a >= 1e9) {
-            return trim(String.format(Locale.ROOT, "%.3g", v / 1e9)) + "G";
-        }
-        if (a >= 1e6) {
-            return trim(String.format(Locale.ROOT, "%.3g", v / 1e6)) + "M";
-        }
-        if (a >= 1e4) {
-            return trim(String.format(Locale.ROOT, "%.3g", v / 1e3)) + "k";
-        }
-        return trim(String.format(Locale.ROOT, "%.3g", v));
-    }
-
-    private static String trim(String s) {
-        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
-    }
-
-    private static String fmt4(double v) {
+    static String fmt4(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
     }
 
@@ -476,94 +509,4 @@ public final class Dashboard {
         }
         return b.toString();
     }
-
-    private static final String ERROR_TRAP = """
-            (function () {
-              var errors = [];
-              function record(text) {
-                errors.push(String(text));
-                document.documentElement.setAttribute('data-errors', String(errors.length));
-                var box = document.getElementById('errors');
-                if (box) { box.hidden = false; box.textContent = errors.join('\\n'); }
-              }
-              window.onerror = function (message, source, line) { record(message + ' (line ' + line + ')'); };
-              window.addEventListener('unhandledrejection', function (e) { record('unhandled rejection: ' + e.reason); });
-              var original = console.error;
-              console.error = function () {
-                record(Array.prototype.join.call(arguments, ' '));
-                return original.apply(console, arguments);
-              };
-              window.bitbudgetErrors = errors;
-            })();
-            """;
-
-    private static final String SORT = """
-            (function () {
-              function key(cell, numeric) {
-                var t = cell.textContent.trim();
-                if (!numeric) { return t.toLowerCase(); }
-                var v = parseFloat(t);
-                return isNaN(v) ? Infinity : v;
-              }
-              document.querySelectorAll('table.sortable').forEach(function (table) {
-                var heads = table.tHead.rows[0].cells;
-                Array.prototype.forEach.call(heads, function (th, column) {
-                  th.tabIndex = 0;
-                  th.title = 'sort by ' + th.textContent;
-                  function sort() {
-                    var numeric = th.getAttribute('data-type') === 'number';
-                    var ascending = th.getAttribute('aria-sort') !== 'ascending';
-                    Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
-                    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-                    var body = table.tBodies[0];
-                    var rows = Array.prototype.slice.call(body.rows);
-                    rows.sort(function (a, b) {
-                      var x = key(a.cells[column], numeric), y = key(b.cells[column], numeric);
-                      var c = x < y ? -1 : x > y ? 1 : 0;
-                      return ascending ? c : -c;
-                    });
-                    rows.forEach(function (r) { body.appendChild(r); });
-                  }
-                  th.addEventListener('click', sort);
-                  th.addEventListener('keydown', function (e) { if (e.key === 'Enter') { sort(); } });
-                });
-              });
-              // A link may ask for a sorted table: report.html#sort=accuracy (ascending) or #sort=-accuracy.
-              var m = /^#sort=(-?)(.+)$/.exec(decodeURIComponent(location.hash));
-              if (m) {
-                var table = document.getElementById('runs-table');
-                Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-                  if (th.textContent === m[2]) { th.click(); if (m[1] === '-') { th.click(); } }
-                });
-              }
-              document.documentElement.setAttribute('data-ready', '1');
-            })();
-            """;
-
-    private static final String CSS = """
-            body { font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #222; }
-            h1 { font-size: 22px; margin: 0 0 4px; }
-            h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-            h3 { font-size: 15px; margin: 16px 0 6px; }
-            .meta, .note { color: #555; margin: 4px 0 10px; }
-            #errors { background: #fee; color: #900; padding: 8px; }
-            .legend span { margin-right: 16px; white-space: nowrap; }
-            .plots { display: flex; flex-wrap: wrap; gap: 10px; }
-            figure.plot { margin: 0; }
-            figcaption { text-align: center; color: #555; font-size: 12px; }
-            svg .frame { fill: #fcfcfc; stroke: #999; }
-            svg .grid { stroke: #e4e4e4; }
-            svg .tick { font-size: 10px; fill: #555; }
-            svg .label { font-size: 11px; fill: #333; }
-            .front { fill: none; stroke: #222; stroke-width: 1.5; stroke-dasharray: 4 2; }
-            svg circle.pt { stroke: #fff; stroke-width: 0.8; opacity: 0.85; }
-            svg circle.on-front { stroke: #000; stroke-width: 1.2; opacity: 1; }
-            table { border-collapse: collapse; font-size: 12px; }
-            th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; white-space: nowrap; }
-            th { background: #f3f3f3; cursor: pointer; user-select: none; position: sticky; top: 0; }
-            th[aria-sort=ascending]::after { content: ' \\25B2'; }
-            th[aria-sort=descending]::after { content: ' \\25BC'; }
-            tbody tr:nth-child(even) { background: #fafafa; }
-            .scroll { max-height: 480px; overflow: auto; border: 1px solid #ddd; }
-            """;
 }

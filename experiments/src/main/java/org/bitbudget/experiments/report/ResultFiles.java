@@ -18,6 +18,7 @@ import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
 import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.SearchPipeline;
+import org.bitbudget.search.Budget;
 
 /**
  * The files of one search run, written the same way by {@code bitbudget search} and by every run of a
@@ -28,6 +29,9 @@ import org.bitbudget.pipeline.SearchPipeline;
  */
 public final class ResultFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The files {@link #write} puts in a run's folder, {@code result.json} (the mark of a finished run) last. */
+    public static final List<String> NAMES = List.of("config.json", "pareto.csv", "pareto.svg", "result.json");
 
     private ResultFiles() {}
 
@@ -59,6 +63,11 @@ public final class ResultFiles {
         m.put("strategy", result.strategy());
         m.put("estimator", result.estimator());
         m.put("budgets", result.budgets());
+        m.put(
+                "budget_limits",
+                BudgetLimits.of(result).stream()
+                        .map(b -> Map.of("cost", b.cost(), "limit", b.limit(), "text", b.text()))
+                        .toList());
         m.put("config", configTree);
         m.put("accuracy", finite(result.accuracy()));
         m.put("metric", result.metric());
@@ -89,6 +98,7 @@ public final class ResultFiles {
             m.put("accuracy_target", t);
         }
         m.put("size_bits", result.costs().get("size"));
+        m.put("bpw", result.costs().get("bpw"));
         m.put("bops", result.costs().get("bops"));
         m.put("energy_pj", result.costs().get("energy"));
         m.put("max_accumulator_bits", result.costs().get("accumulator"));
@@ -257,8 +267,23 @@ public final class ResultFiles {
                 result.costs().getOrDefault(cost, Double.NaN) * scale,
                 accuracy ? result.accuracy() : result.score(),
                 "chosen");
-        return ParetoPlot.svg(
-                unitLabel, accuracy ? "top-1 accuracy" : result.metric(), front, dominated, uniform, chosen);
+        ParetoPlot.Builder plot = ParetoPlot.builder(unitLabel, accuracy ? "top-1 accuracy" : result.metric())
+                .front(front)
+                .dominated(dominated)
+                .uniform(uniform)
+                .chosen(chosen)
+                .baseline(new ParetoPlot.Line(
+                        accuracy
+                                ? result.outcome().floatAccuracy()
+                                : result.outcome().floatEvaluationScore(),
+                        "float model"));
+        for (Budget b : BudgetLimits.of(result)) {
+            if (b.cost().equals(cost)) {
+                plot.budget(new ParetoPlot.Line(
+                        b.limit() * scale, b.text().strip() + " (" + NiceAxis.round(b.limit() * scale) + ")"));
+            }
+        }
+        return plot.svg();
     }
 
     private static String json(Object value) {

@@ -110,6 +110,56 @@ class ExperimentParserTest {
                 List.of("bops <= 0.5 x int8", "size <= 40 KiB"), e.runs().get(1).budgets());
     }
 
+    /**
+     * The README's {@code runs:} forms: a run names a model as the models list does ({@code default}), and top-level
+     * axes that every run gives may be left out; a run missing a field no top-level list gives is refused by name.
+     */
+    @Test
+    void explicitRunsTakeTheReadmeForms(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("e.yaml"), """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [roundoff]
+                seeds: [0]
+                runs:
+                  - {model: default, strategy: ilp, budgets: size <= 24 KiB, seed: 0}
+                  - {model: default, strategy: greedy, budgets: size <= 24 KiB, seed: 1}
+                """);
+        Experiment e = ExperimentParser.load(dir.resolve("e.yaml"), DEFAULT_MODEL);
+        assertEquals(
+                List.of("ilp", "greedy"),
+                e.runs().stream().map(RunSpec::strategy).toList());
+        assertEquals(List.of("size <= 24 KiB"), e.runs().get(1).budgets());
+        assertEquals(
+                DEFAULT_MODEL.toAbsolutePath().normalize().toString(),
+                e.runs().get(0).modelPath().toString());
+
+        Files.writeString(dir.resolve("bare.yaml"), """
+                data: fashion-mnist
+                formats: [int8]
+                estimators: [roundoff]
+                runs:
+                  - {model: default, strategy: ilp, budgets: size <= 24 KiB, seed: 0}
+                """);
+        assertEquals(
+                1,
+                ExperimentParser.load(dir.resolve("bare.yaml"), DEFAULT_MODEL)
+                        .runs()
+                        .size());
+
+        Files.writeString(dir.resolve("missing.yaml"), """
+                data: fashion-mnist
+                formats: [int8]
+                estimators: [roundoff]
+                runs:
+                  - {model: default, budgets: size <= 24 KiB, seed: 0}
+                """);
+        UserInputException e2 = assertThrows(
+                UserInputException.class, () -> ExperimentParser.load(dir.resolve("missing.yaml"), DEFAULT_MODEL));
+        assertTrue(e2.getMessage().contains("runs[0].strategy: missing"), e2.getMessage());
+    }
+
     /** {@code fitness:} reaches the ga and nsga2 runs only; the other runs keep the keys they had without it. */
     @Test
     void fitnessAppliesToTheGeneticRunsOnly(@TempDir Path dir) throws IOException {
@@ -206,5 +256,23 @@ class ExperimentParserTest {
         for (String bad : List.of("2/2", "-1/2", "1", "a/b", "1/0")) {
             assertThrows(UserInputException.class, () -> Shard.parse(bad, "--shard"), bad);
         }
+    }
+
+    @Test
+    void everyRegisteredEstimatorIsAcceptedByName(@TempDir Path dir) throws IOException {
+        Files.copy(DEFAULT_MODEL, dir.resolve("m.onnx"));
+        Files.writeString(dir.resolve("e.yaml"), """
+                models: [{name: lenet, path: m.onnx}]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [fisher, kl]
+                strategies: [ilp]
+                budgets: ["size <= 32 KiB"]
+                seeds: [0]
+                """);
+        Experiment e = ExperimentParser.load(dir.resolve("e.yaml"), DEFAULT_MODEL);
+        assertEquals(
+                List.of("fisher", "kl"),
+                e.runs().stream().map(RunSpec::estimator).toList());
     }
 }

@@ -67,10 +67,11 @@ class QdqExportAccuracyTest {
     @ValueSource(strings = {"int8", "int4"})
     void onnxRuntimeRunsTheQdqModelWithinHalfAPointOfTheIntegerEngine(String weights) throws Exception {
         PrecisionConfig config = PrecisionConfigs.parse("""
-                {"default": {"weights": "%s", "activations": "uint8"}}""".formatted(weights), "w" + weights, false);
+            {"default": {"weights": "%s", "activations": "uint8"}}\
+            """.formatted(weights), "w" + weights, false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
-        QdqExporter.Export export =
-                QdqExporter.export(graph, q, Map.of("bitbudget.precision", PrecisionConfigs.toJson(config)));
+        QdqExporter.Export export = QdqExporter.export(
+                graph, q, Map.of("bitbudget.precision", PrecisionConfigs.toJson(config)), QdqExporter.Container.INT8);
         assertQdq(export.bytes(), 5);
         export.layers().forEach(l -> assertEquals("qdq-int8", l.weights(), l.toString()));
 
@@ -91,7 +92,8 @@ class QdqExportAccuracyTest {
     @ValueSource(strings = {"fp8-e4m3", "fp6-e3m2"})
     void minifloatWeightsAreFakeQuantInitializers(String weights) throws Exception {
         PrecisionConfig config = PrecisionConfigs.parse("""
-                {"default": {"weights": "%s", "activations": "int8"}}""".formatted(weights), "w" + weights, false);
+            {"default": {"weights": "%s", "activations": "int8"}}\
+            """.formatted(weights), "w" + weights, false);
         QuantizedGraph q = FakeQuantization.apply(graph, config, calibration);
         QdqExporter.Export export = QdqExporter.export(graph, q, Map.of());
         export.layers().forEach(l -> assertEquals("fake-quant", l.weights(), l.toString()));

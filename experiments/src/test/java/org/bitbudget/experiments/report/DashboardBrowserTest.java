@@ -3,20 +3,15 @@ package org.bitbudget.experiments.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.experiments.batch.ResultsCsv;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,62 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard opened in headless Chromium (Debian package {@code chromium}; {@code ./bitbudget test}
  * installs it when run as root): it renders with no console message and no script error, draws a plot
  * per model and cost, lists every run and sorts the table. A page with a deliberate error checks that
- * errors would be seen. On CI ({@code CI=true}) a missing Chromium fails the test; elsewhere it is
- * skipped with a message.
+ * errors would be seen. A missing Chromium fails the test ({@link Chromium#find}).
  */
 class DashboardBrowserTest {
     private static final Path RESULTS = Path.of("src/test/resources/report/lenet5-budgets-results.csv");
-    private static String chromium;
+    private static Chromium chromium;
 
     @BeforeAll
     static void findChromium() {
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    chromium = Path.of(dir, name).toString();
-                    return;
-                }
-            }
-        }
-        String why = "headless Chromium is not installed (Debian package 'chromium'; ./bitbudget test installs it "
-                + "when run as root, or: apt-get install chromium)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(why);
-        }
-        Assumptions.abort(why);
+        chromium = Chromium.find();
     }
 
-    /** What Chromium printed: the DOM after scripts ran, and its log. */
-    record Page(String dom, String log) {
-        List<String> consoleLines() {
-            return log.lines().filter(l -> l.contains(":CONSOLE")).toList();
-        }
-    }
-
-    static Page open(Path html, String fragment, Path profile) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(profile.getParent(), "chromium", ".log");
-        Process p = new ProcessBuilder(
-                        chromium,
-                        "--headless",
-                        "--disable-gpu",
-                        "--no-sandbox",
-                        "--disable-dev-shm-usage",
-                        "--no-first-run",
-                        "--disable-extensions",
-                        "--enable-logging=stderr",
-                        "--v=0",
-                        "--user-data-dir=" + profile,
-                        "--virtual-time-budget=5000",
-                        "--dump-dom",
-                        html.toUri() + fragment)
-                .redirectError(log.toFile())
-                .start();
-        byte[] dom = p.getInputStream().readAllBytes();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish in 90 s");
-        }
-        return new Page(new String(dom, StandardCharsets.UTF_8), Files.readString(log));
+    static Chromium.Page open(Path html, String fragment, Path profile) throws IOException, InterruptedException {
+        return chromium.dumpDom(html, fragment, profile);
     }
 
     @Test
@@ -96,13 +48,15 @@ class DashboardBrowserTest {
                         || source.contains("fetch("),
                 "self-contained: nothing to download");
 
-        Page page = open(html, "#sort=-accuracy", dir.resolve("profile"));
+        Chromium.Page page = open(html, "#sort=-accuracy", dir.resolve("profile"));
         assertEquals(List.of(), page.consoleLines(), "no console output");
         assertTrue(page.dom().contains("data-errors=\"0\""), "no script error recorded");
         assertTrue(page.dom().contains("data-ready=\"1\""), "the scripts ran to the end");
         assertEquals(2 * 5, count(page.dom(), "<figure class=\"plot\""), "a plot per model and cost");
         assertEquals(2 * 5 + 1, count(page.dom(), "class=\"front\""), "a Pareto front in every plot, and the legend's");
-        assertTrue(page.dom().contains("id=\"leaderboard-table\""));
+        assertTrue(
+                page.dom().contains("id=\"leaderboard-single\"") && !page.dom().contains("id=\"leaderboard-table\""),
+                "one estimator: a sentence, not an empty leaderboard");
 
         List<String> header = table.header();
         List<List<String>> rows = tableRows(page.dom(), "runs-table");
@@ -125,7 +79,7 @@ class DashboardBrowserTest {
                 .replace("</body>", "<script>thisFunctionDoesNotExist();</script></body>");
         Path file = dir.resolve("broken.html");
         Files.writeString(file, html);
-        Page page = open(file, "", dir.resolve("profile"));
+        Chromium.Page page = open(file, "", dir.resolve("profile"));
         assertTrue(page.dom().contains("data-errors=\"1\""), "the error trap records the error");
         assertFalse(page.consoleLines().isEmpty(), "Chromium logs it");
     }

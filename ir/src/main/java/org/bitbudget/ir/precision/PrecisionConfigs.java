@@ -1,6 +1,7 @@
 package org.bitbudget.ir.precision;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,15 +43,22 @@ import org.bitbudget.ir.quant.QuantizerSpec;
  * A quantizer is a format name (weights default to per-channel and {@code max} clipping, activations
  * to per-tensor calibrated {@code max}) or an object with {@code format}, {@code granularity},
  * {@code clipping} and {@code residual}. A layer entry's missing fields come from {@code default}.
+ * Layer keys may be {@link LayerPattern}s ({@code op:Conv}, {@code re:REGEX}, globs such as
+ * {@code /stage3/*}), and an optional {@code ignore} list names layers or patterns that stay float;
+ * {@link PrecisionConfig#resolve} applies them to a graph. An optional {@code encodings} object holds calibrated activation quantizers ({@link ActivationEncoding}):
+ * {@code "/c1/Conv": {"format": "uint8", "scale": 0.0123, "zero_point": 0}}, floats written in their
+ * shortest exact decimal form.
  * Every error names the file and the field, e.g. {@code c.json: layers./c1/Conv.weights.format}.
  */
 public final class PrecisionConfigs {
     // A key given twice is an error, not a silent "last one wins".
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final ObjectMapper YAML =
-            new YAMLMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper YAML = new YAMLMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private PrecisionConfigs() {}
 
@@ -60,7 +70,7 @@ public final class PrecisionConfigs {
         } catch (NoSuchFileException e) {
             throw new UserInputException(path.toString(), "no such file");
         } catch (IOException e) {
-            throw new UserInputException(path.toString(), "cannot read: " + e.getMessage());
+            throw UserInputException.unreadable(path.toString(), e);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         return parse(text, path.toString(), name.endsWith(".yaml") || name.endsWith(".yml"));
@@ -83,7 +93,7 @@ public final class PrecisionConfigs {
         if (root == null || !root.isObject()) {
             throw new UserInputException(source, "a precision config is an object with 'default' and 'layers'");
         }
-        checkFields(root, Set.of("default", "layers"), source, "");
+        checkFields(root, Set.of("default", "layers", "encodings", "ignore"), source, "");
         Precision defaults = root.has("default")
                 ? precision(root.get("default"), Precision.FLOAT, source, "default")
                 : Precision.FLOAT;
@@ -98,7 +108,74 @@ public final class PrecisionConfigs {
                 layers.put(e.getKey(), precision(e.getValue(), defaults, source, "layers." + e.getKey()));
             }
         }
-        return new PrecisionConfig(defaults, layers);
+        return new PrecisionConfig(
+                defaults, layers, encodings(root.get("encodings"), source), ignore(root.get("ignore"), source));
+    }
+
+    /** The {@code ignore} list: layer names or {@link LayerPattern}s that stay float. */
+    private static List<String> ignore(JsonNode node, String source) {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (!node.isArray()) {
+            throw new UserInputException(
+                    source + ": ignore", "must be a list of layer names or patterns (op:Conv, re:REGEX, /a/*)");
+        }
+        for (JsonNode n : node) {
+            if (!n.isTextual() || n.asText().isEmpty()) {
+                throw new UserInputException(source + ": ignore", "'" + n + "' is not a layer name or pattern");
+            }
+            out.add(n.asText());
+        }
+        return out;
+    }
+
+    /** The {@code encodings} object: per quantized input, {@code format}, {@code scale} and {@code zero_point}. */
+    private static Map<String, ActivationEncoding> encodings(JsonNode node, String source) {
+        Map<String, ActivationEncoding> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new UserInputException(
+                    source + ": encodings", "must map layer names to {format, scale, zero_point} objects");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String path = "encodings." + e.getKey();
+            JsonNode enc = e.getValue();
+            if (!enc.isObject()) {
+                throw new UserInputException(source + ": " + path, "must be an object with format, scale, zero_point");
+            }
+            checkFields(enc, Set.of("format", "scale", "zero_point"), source, path);
+            if (!enc.path("format").isTextual()) {
+                throw new UserInputException(source + ": " + path + ".format", "missing (the activation format)");
+            }
+            NumberFormat format = parse(
+                    source,
+                    path + ".format",
+                    () -> NumberFormat.parse(enc.get("format").asText()));
+            float scale = number(enc, "scale", source, path);
+            float zeroPoint = number(enc, "zero_point", source, path);
+            out.put(e.getKey(), parse(source, path, () -> new ActivationEncoding(format, scale, zeroPoint)));
+        }
+        return out;
+    }
+
+    /**
+     * A number field read exactly as a float: the parsers keep decimals as {@code BigDecimal}, whose
+     * conversion rounds once, so the shortest decimal a float is written as reads back as that float.
+     */
+    private static float number(JsonNode node, String field, String source, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isNumber()) {
+            throw new UserInputException(source + ": " + path + "." + field, "missing (a number)");
+        }
+        return v.decimalValue().floatValue();
     }
 
     /**
@@ -219,6 +296,18 @@ public final class PrecisionConfigs {
         root.set("default", node(config.defaults()));
         ObjectNode layers = root.putObject("layers");
         config.layers().forEach((name, p) -> layers.set(name, node(p)));
+        if (!config.ignore().isEmpty()) {
+            config.ignore().forEach(root.putArray("ignore")::add);
+        }
+        if (!config.encodings().isEmpty()) {
+            ObjectNode encodings = root.putObject("encodings");
+            config.encodings()
+                    .forEach((key, e) -> encodings
+                            .putObject(key)
+                            .put("format", e.format().name())
+                            .put("scale", e.scale())
+                            .put("zero_point", (long) e.zeroPoint()));
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -109,6 +109,30 @@ public record QuantizedGraph(
     }
 
     /**
+     * The activation quantizers this graph applies, keyed as {@link PrecisionConfig#encodings}: storing
+     * them in the config ({@link PrecisionConfig#withEncodings}) reproduces this graph without calibration.
+     */
+    public Map<String, ActivationEncoding> encodings() {
+        Map<String, ActivationEncoding> out = new LinkedHashMap<>();
+        for (LayerQuantization lq : layers) {
+            if (lq.activations() != null) {
+                out.put(
+                        lq.layer().name(),
+                        ActivationEncoding.of(lq.precision().activations().format(), lq.activations()));
+            }
+        }
+        for (ActivationQuantization aq : activationLayers) {
+            for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
+                out.put(
+                        aq.layer().operandKey(i),
+                        ActivationEncoding.of(
+                                aq.activations().format(), aq.operands().get(i)));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The activation-only layers {@code config} quantizes, by name; an entry giving such a layer a
      * weight format of its own is refused by name.
      */

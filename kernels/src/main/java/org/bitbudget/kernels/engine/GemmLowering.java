@@ -14,16 +14,10 @@ import org.bitbudget.kernels.bitserial.Encoding;
 
 /**
  * Lowers one Conv, Gemm or MatMul layer with a constant weight to a {@link LoweredLayer}: weight codes
- * in NHWC im2col order, the bias at the resolution the accumulator's range bound leaves free, and the
- * kernel path its formats and weights allow.
+ * in NHWC im2col order, the bias at the resolution each channel's range bound leaves free
+ * ({@link ChannelScaling}), and the kernel path its formats and weights allow.
  */
 final class GemmLowering {
-    /**
-     * At most this many fraction bits for a layer's accumulator: 2^-16 of a unit makes the bias's
-     * rounding negligible, and keeps the requantization multiplier far from the 2^-31 floor of its shift.
-     */
-    private static final int MAX_FRACTION_BITS = 16;
-
     /**
      * A lowered layer and the real value of one raw accumulator unit per channel.
      *
@@ -35,11 +29,13 @@ final class GemmLowering {
     private final Graph graph;
     private final boolean bitSerial;
     private final boolean int16;
+    private final boolean fma;
 
-    GemmLowering(Graph graph, boolean bitSerial, boolean int16) {
+    GemmLowering(Graph graph, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
         this.bitSerial = bitSerial;
         this.int16 = int16;
+        this.fma = fma;
     }
 
     /**
@@ -141,27 +137,29 @@ final class GemmLowering {
                 biasUnits[j] = b[b.length == 1 ? 0 : j] * (double) biasFactor / accScales[j];
             }
         }
-        // The largest |accumulator + bias| any input can give: per channel, the L1 norm of the weight
-        // codes times the largest |code - zero point| of the input format, plus |bias|.
+        // The largest |sum| any input can give: per channel, the L1 norm of the weight codes times the
+        // largest |code - zero point| of the input format.
         NumberFormat in = lq.precision().activations().format();
         int zeroPoint = (int) lq.activations().zeroPoint();
         long maxInput = Math.max(Math.abs((long) in.minCode() - zeroPoint), Math.abs((long) in.maxCode() - zeroPoint));
-        double bound = 0;
+        double[] sumBounds = new double[n];
         long maxL1 = 0;
         for (int j = 0; j < n; j++) {
             long l1 = 0;
             for (int p = 0; p < k; p++) {
                 l1 += Math.abs(codes.codes()[j * k + p]);
             }
-            bound = Math.max(bound, l1 * maxInput + Math.abs(biasUnits[j]));
+            if (l1 * maxInput > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("layer " + name + ": channel " + j + " sums " + k
+                        + " products of up to " + l1 * maxInput + " in total, more than int32 accumulators hold");
+            }
+            sumBounds[j] = l1 * maxInput;
             maxL1 = Math.max(maxL1, l1);
         }
-        int used = Math.getExponent(bound + 1) + 1;
-        int fractionBits = Math.clamp(Integer.SIZE - 2 - used, 0, MAX_FRACTION_BITS);
-        int[] bias = new int[n];
+        ChannelScaling scaling = ChannelScaling.of(name, sumBounds, biasUnits);
+        double bound = 0;
         for (int j = 0; j < n; j++) {
-            bias[j] = (int)
-                    Math.clamp(Math.rint(Math.scalb(biasUnits[j], fractionBits)), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
         KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
@@ -172,15 +170,15 @@ final class GemmLowering {
                 inChannels,
                 conv,
                 codes,
-                bias,
-                fractionBits,
-                Math.scalb(bound, fractionBits) + 1,
+                scaling,
+                bound,
                 zeroPoint,
                 path,
                 inputEncoding,
                 in.bits(),
                 weightEncoding,
-                wf.isInteger() ? wf.bits() : 8);
+                wf.isInteger() ? wf.bits() : 8,
+                (int) maxInput);
     }
 
     /**
@@ -189,7 +187,9 @@ final class GemmLowering {
      * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
      * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
      * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
-     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); int8 otherwise.
+     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); otherwise fp32
+     * FMA for a convolution of one group, a Gemm or a MatMul (an outer-product tile where the int8
+     * kernel reduces each output along k), int8 for grouped convolutions.
      */
     private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
         int groups = conv == null ? 1 : conv.group();
@@ -211,7 +211,7 @@ final class GemmLowering {
         if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
             return KernelPath.INT16;
         }
-        return KernelPath.INT8;
+        return fma && groups == 1 ? KernelPath.FMA : KernelPath.INT8;
     }
 
     /** Refuses precisions the integer kernels cannot run exactly. */

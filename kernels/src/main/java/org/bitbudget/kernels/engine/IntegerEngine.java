@@ -19,8 +19,9 @@ import org.bitbudget.ir.tensor.Tensor;
  * <p>Each layer's input is quantized (from the float input) or requantized (from int32 accumulators,
  * per output channel with a fixed-point multiplier and gemmlowp rounding) to the layer's input
  * format. A Conv, Gemm or MatMul multiplies those codes with its weight codes on one of the
- * {@link KernelPath}s — int8 into int32, int16 where a bound proves it safe, or bit-serial popcounts
- * for at most 4-bit operands — shifts the sums left by the fraction bits their range bound leaves
+ * {@link KernelPath}s — codes on fp32 FMA in exact blocks flushed into int32, int8 into int32, int16
+ * where a bound proves it safe, or bit-serial popcounts for at most 4-bit operands — shifts the sums
+ * left by the fraction bits their range bound leaves
  * free and adds the bias rounded to that resolution. ReLU, Clip, MaxPool and Flatten between layers
  * run on the codes (a ReLU or Clip as the requantization's clamp); residual Adds, average pooling
  * and the graph output use the accumulators, the Add rescaling both sides to a common unit. Grouped
@@ -59,6 +60,7 @@ public final class IntegerEngine {
     private final int slots;
     private final int outputSlot;
     private final float[] outputUnits;
+    private final float[] outputOffsets;
     private final Shape outputShape;
     private final Map<String, KernelPath> kernels;
     private final Map<String, String> floatNodes;
@@ -70,6 +72,7 @@ public final class IntegerEngine {
             int slots,
             int outputSlot,
             float[] outputUnits,
+            float[] outputOffsets,
             Shape outputShape,
             Map<String, KernelPath> kernels,
             Map<String, String> floatNodes,
@@ -78,6 +81,7 @@ public final class IntegerEngine {
         this.slots = slots;
         this.outputSlot = outputSlot;
         this.outputUnits = outputUnits;
+        this.outputOffsets = outputOffsets;
         this.outputShape = outputShape;
         this.kernels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
         this.floatNodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(floatNodes));
@@ -215,7 +219,7 @@ public final class IntegerEngine {
         }
     }
 
-    /** Accumulators times units, from NHWC to the output's NCHW (or [N, C]) order. */
+    /** Accumulators times units plus offsets, from NHWC to the output's NCHW (or [N, C]) order. */
     private void writeOutput(Acc acc, int from, float[] out) {
         int c = acc.c();
         int hw = acc.h() * acc.w();
@@ -224,7 +228,8 @@ public final class IntegerEngine {
         for (int b = 0; b < acc.batch(); b++) {
             for (int p = 0; p < hw; p++) {
                 for (int j = 0; j < c; j++) {
-                    out[(from + b) * per + j * hw + p] = v[(b * hw + p) * c + j] * outputUnits[j];
+                    float x = v[(b * hw + p) * c + j] * outputUnits[j];
+                    out[(from + b) * per + j * hw + p] = outputOffsets == null ? x : x + outputOffsets[j];
                 }
             }
         }
@@ -237,6 +242,7 @@ public final class IntegerEngine {
         private int threads = Runtime.getRuntime().availableProcessors();
         private boolean bitSerial = true;
         private boolean int16 = true;
+        private boolean fma = true;
 
         private Builder(Graph graph, QuantizedGraph quantized) {
             this.graph = graph;
@@ -265,12 +271,21 @@ public final class IntegerEngine {
         }
 
         /**
+         * Whether layers the narrower kernels do not take may run on fp32 FMA (default true); false
+         * keeps them on the int8 dot-product kernel. Both give the same integers.
+         */
+        public Builder fma(boolean allowed) {
+            this.fma = allowed;
+            return this;
+        }
+
+        /**
          * The engine.
          *
          * @throws IllegalArgumentException naming the layer or node the engine cannot run
          */
         public IntegerEngine build() {
-            return new Lowering(graph, quantized, bitSerial, int16).lower(threads);
+            return new Lowering(graph, quantized, bitSerial, int16, fma).lower(threads);
         }
     }
 }

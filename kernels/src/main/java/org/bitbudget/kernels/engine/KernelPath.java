@@ -4,6 +4,11 @@ package org.bitbudget.kernels.engine;
 public enum KernelPath {
     /** int8 or uint8 activations times int8 weights into int32 ({@code IntGemm.gemmS8/gemmU8}). */
     INT8,
+    /**
+     * Codes as floats, multiplied exactly on fp32 FMA in blocks of k whose sums cannot pass 2^24 and
+     * flushed into int32 ({@code FmaIntGemm}); convolutions of one group.
+     */
+    FMA,
     /** int8 x int8 into int16, where the layer's bound proves no channel can overflow 16 bits. */
     INT16,
     /** Bit planes and popcounts, for weights and activations of at most 4 bits. */

@@ -5,6 +5,8 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.gemm.FmaIntGemm;
+import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
 import org.bitbudget.ops.compute.Window;
@@ -13,10 +15,11 @@ import org.bitbudget.ops.compute.Window;
  * A Conv, Gemm or MatMul layer lowered to integer GEMMs, one per convolution group: a Gemm is a 1 x 1
  * convolution of an input with h = w = 1. Weights are n x k int8 codes with k ordered (kernel row,
  * kernel column, input channel of the group) to match NHWC im2col rows. {@link #accumulate} returns
- * the int32 accumulators with {@code fractionBits} fraction bits plus the bias at that resolution: a
+ * the int32 accumulators plus the bias at each channel's resolution ({@link ChannelScaling}): a
  * bias rounded to whole accumulator units (s_a * s_w, coarse at 4 bits) would move many requantized
- * codes across a rounding boundary, so the lowering gives the accumulator the fraction bits its
- * range bound leaves free. On the int8 and int16 paths a convolution's rows are padded to a multiple of
+ * codes across a rounding boundary, so the lowering gives each channel the fraction bits its range
+ * bound leaves free, and a channel whose bias alone passes the int32 range a coarser unit. On the
+ * int8 and int16 paths a convolution's rows are padded to a multiple of
  * the vector kernels' step with zero weights, so no product is left to their scalar tail.
  */
 final class LoweredLayer {
@@ -26,8 +29,7 @@ final class LoweredLayer {
     private final int groups;
     private final WeightCodes weights;
     private final int[] weightSums;
-    private final int[] bias;
-    private final int fractionBits;
+    private final ChannelScaling scaling;
     private final double bound;
     private final int inZeroPoint;
     private final KernelPath path;
@@ -38,14 +40,18 @@ final class LoweredLayer {
     private final int rowLength;
 
     private final byte[] paddedWeights;
+    private final FmaIntGemm.Panels panels;
+    private final int maxAbsInput;
+
+    /** Floats of A per block of rows on the FMA path: the block stays in the L2 cache while the panels pass over it. */
+    private static final int FMA_BLOCK_FLOATS = 1 << 15;
 
     /**
      * @param name          the layer name, for error messages
      * @param inChannels    input channels the weights expect
      * @param conv          the convolution's attributes, or null for a Gemm or MatMul
      * @param weights       n x k weight codes (k per group)
-     * @param bias          per-channel bias in units of 2^-fractionBits of the accumulator's scale
-     * @param fractionBits  left shift of the raw accumulators, which their bound proves cannot overflow
+     * @param scaling       per-channel resolution and bias of the accumulators
      * @param bound         the largest |accumulator + bias| any input gives, after the shift
      * @param inZeroPoint   the input's zero point (0 for signed inputs)
      * @param path          the kernel to run
@@ -53,41 +59,45 @@ final class LoweredLayer {
      * @param inputBits     the input codes' width
      * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
      * @param weightBits    the weights' width, for {@link KernelPath#BIT_SERIAL}
+     * @param maxAbsInput   the largest |input code - zero point|, for {@link KernelPath#FMA}
      */
     LoweredLayer(
             String name,
             int inChannels,
             Op.Conv conv,
             WeightCodes weights,
-            int[] bias,
-            int fractionBits,
+            ChannelScaling scaling,
             double bound,
             int inZeroPoint,
             KernelPath path,
             Encoding inputEncoding,
             int inputBits,
             Encoding weightEncoding,
-            int weightBits) {
+            int weightBits,
+            int maxAbsInput) {
         this.name = name;
         this.inChannels = inChannels;
         this.conv = conv;
         this.groups = conv == null ? 1 : conv.group();
         this.weights = weights;
         this.weightSums = IntGemm.weightSums(weights.channels(), weights.k(), weights.codes(), 0, weights.k());
-        this.bias = bias;
-        this.fractionBits = fractionBits;
+        this.scaling = scaling;
         this.bound = bound;
         this.inZeroPoint = inZeroPoint;
         this.path = path;
         this.inputEncoding = inputEncoding;
         this.inputBits = inputBits;
-        boolean pad = conv != null && path != KernelPath.BIT_SERIAL;
+        this.maxAbsInput = maxAbsInput;
+        boolean pad = conv != null && (path == KernelPath.INT8 || path == KernelPath.INT16);
         int multiple = pad ? IntGemmFamily.get().rowMultiple() : 1;
         this.rowLength = Math.ceilDiv(weights.k(), multiple) * multiple;
         this.paddedWeights = new byte[weights.channels() * rowLength];
         for (int j = 0; j < weights.channels(); j++) {
             System.arraycopy(weights.codes(), j * weights.k(), paddedWeights, j * rowLength, weights.k());
         }
+        this.panels = path == KernelPath.FMA
+                ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
+                : null;
         this.weightPlanes = path == KernelPath.BIT_SERIAL
                 ? BitPlanes.pack(weights.codes(), 0, weights.channels(), weights.k(), weightEncoding, weightBits)
                 : null;
@@ -101,8 +111,14 @@ final class LoweredLayer {
         return weights.channels();
     }
 
-    int fractionBits() {
-        return fractionBits;
+    /** Per-channel exponents e: channel j's accumulator unit is its sum's unit times 2^-e[j]. */
+    int[] exponents() {
+        return scaling.exponents();
+    }
+
+    /** Per channel, the bias (in sum units) finer than the channel's unit, which a float output adds back. */
+    double[] residuals() {
+        return scaling.residuals();
     }
 
     double bound() {
@@ -113,7 +129,7 @@ final class LoweredLayer {
         return path;
     }
 
-    /** Accumulators, shifted by {@code fractionBits}, plus bias, of a batch of input codes. */
+    /** Accumulators (sums at each channel's resolution plus bias) of a batch of input codes. */
     Acc accumulate(Codes in) {
         if (in.c() != inChannels) {
             throw new IllegalArgumentException("layer " + name + ": expects " + inChannels + " input channels, got c="
@@ -129,24 +145,101 @@ final class LoweredLayer {
         int n = outChannels();
         int m = in.batch() * oh * ow;
         int[] acc = new int[m * n];
+        if (path == KernelPath.FMA) {
+            multiplyFloats(in, win, m, acc);
+            scaling.apply(acc, m, n);
+            return new Acc(acc, in.batch(), oh, ow, n);
+        }
         int groupIn = inChannels / groups;
         int groupOut = n / groups;
         for (int g = 0; g < groups; g++) {
             byte[] a = win == null ? in.data() : im2col(in, win, g * groupIn, groupIn);
             multiply(m, g * groupOut, groupOut, k, a, in.unsigned(), acc, n);
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                acc[i * n + j] = (acc[i * n + j] << fractionBits) + bias[j];
+        scaling.apply(acc, m, n);
+        return new Acc(acc, in.batch(), oh, ow, n);
+    }
+
+    /**
+     * The FMA path: blocks of rows of A converted to float codes minus the zero point (an im2col
+     * block for a convolution, built straight into floats), each multiplied by every panel.
+     */
+    private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
+        int k = rowLength;
+        int n = outChannels();
+        int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
+        float[] a = new float[Math.min(m, rows) * k];
+        FmaIntGemm kernel = FmaIntGemmFamily.get();
+        for (int r0 = 0; r0 < m; r0 += rows) {
+            int count = Math.min(rows, m - r0);
+            if (win == null) {
+                toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
+            } else {
+                im2colFloats(in, win, r0, count, a);
+            }
+            kernel.multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
+        }
+    }
+
+    /** {@code length} codes minus the zero point, as floats. */
+    private void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned) {
+        float zero = inZeroPoint;
+        if (unsigned) {
+            for (int i = 0; i < length; i++) {
+                dst[to + i] = (src[from + i] & 0xFF) - zero;
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[to + i] = src[from + i] - zero;
             }
         }
-        return new Acc(acc, in.batch(), oh, ow, n);
+    }
+
+    /**
+     * Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, as float codes
+     * minus the zero point.
+     */
+    private void im2colFloats(Codes in, Window win, int r0, int count, float[] a) {
+        int c = in.c();
+        int k = rowLength;
+        byte[] src = in.data();
+        int perImage = win.outH() * win.outW();
+        for (int r = 0; r < count; r++) {
+            int row = r0 + r;
+            int b = row / perImage;
+            int y = row % perImage / win.outW();
+            int x = row % win.outW();
+            int image = b * in.h() * in.w() * c;
+            int dst = r * k;
+            int x0 = x * win.sW() - win.padLeft();
+            boolean runs = win.dW() == 1 && x0 >= 0 && x0 + win.kW() <= in.w();
+            for (int ky = 0; ky < win.kH(); ky++) {
+                int iy = y * win.sH() - win.padTop() + ky * win.dH();
+                if (iy < 0 || iy >= in.h()) {
+                    Arrays.fill(a, dst, dst + win.kW() * c, 0f);
+                    dst += win.kW() * c;
+                } else if (runs) {
+                    toFloats(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c, in.unsigned());
+                    dst += win.kW() * c;
+                } else {
+                    for (int kx = 0; kx < win.kW(); kx++, dst += c) {
+                        int ix = x0 + kx * win.dW();
+                        if (ix < 0 || ix >= in.w()) {
+                            Arrays.fill(a, dst, dst + c, 0f);
+                        } else {
+                            toFloats(src, image + (iy * in.w() + ix) * c, a, dst, c, in.unsigned());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Channels {@code [j0, j0 + count)} of all m rows into {@code acc} (row stride n). */
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
+            case FMA, FLOAT -> throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()
                         .multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits), weightPlanes, acc, 0, n);

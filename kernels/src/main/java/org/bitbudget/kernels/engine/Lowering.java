@@ -41,8 +41,14 @@ final class Lowering {
     /** Accumulator magnitudes stay below 2^30, so an Add of two never overflows int32. */
     private static final double ACC_LIMIT = 0x1p30;
 
-    /** An accumulator value of the plan: its slot, per-channel units and largest magnitude. */
-    private record AccValue(int slot, double[] unit, double bound, String layer) {}
+    /** Larger left shifts before a requantization saturate every nonzero accumulator alike. */
+    private static final int MAX_LEFT_SHIFT = 31;
+
+    /**
+     * An accumulator value of the plan: its slot, per-channel units, largest magnitude, and the real
+     * value per channel that a float output adds (a layer's bias finer than its unit; null for none).
+     */
+    private record AccValue(int slot, double[] unit, double bound, String layer, double[] offset) {}
 
     private final Graph graph;
     private final QuantizedGraph quantized;
@@ -61,10 +67,10 @@ final class Lowering {
     private final List<Step> steps = new ArrayList<>();
     private int slots = 1;
 
-    Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16) {
+    Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
         this.quantized = quantized;
-        this.gemm = new GemmLowering(graph, bitSerial, int16);
+        this.gemm = new GemmLowering(graph, bitSerial, int16, fma);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 producers.put(out, node);
@@ -90,6 +96,7 @@ final class Lowering {
         String output = graph.outputs().getFirst().name();
         int outputSlot;
         float[] scales = null;
+        float[] offsets = null;
         if (integral(output) && !channelsLast(output)) {
             AccValue out = accOf(output);
             double[] unit = out.unit();
@@ -97,6 +104,7 @@ final class Lowering {
             for (int j = 0; j < unit.length; j++) {
                 scales[j] = (float) unit[j];
             }
+            offsets = floats(out.offset());
             outputSlot = out.slot();
         } else {
             List<LayerQuantization> layers = quantized.layers();
@@ -119,7 +127,20 @@ final class Lowering {
                 paths.put(aq.layer().name(), KernelPath.FLOAT);
             }
         }
-        return new IntegerEngine(steps, slots, outputSlot, scales, shapes.get(output), paths, floatNodes, threads);
+        return new IntegerEngine(
+                steps, slots, outputSlot, scales, offsets, shapes.get(output), paths, floatNodes, threads);
+    }
+
+    /** The values as floats, or null for null. */
+    private static float[] floats(double[] values) {
+        if (values == null) {
+            return null;
+        }
+        float[] f = new float[values.length];
+        for (int j = 0; j < f.length; j++) {
+            f[j] = (float) values[j];
+        }
+        return f;
     }
 
     private int newSlot() {
@@ -318,6 +339,7 @@ final class Lowering {
                     acc.slot(),
                     slot,
                     units,
+                    floats(acc.offset()),
                     channelsLast(value),
                     shape(value).dims()));
         } else {
@@ -396,11 +418,21 @@ final class Lowering {
         int n = acc.unit().length;
         int[] multipliers = new int[n];
         int[] shifts = new int[n];
+        int[] leftShifts = null;
         for (int j = 0; j < n; j++) {
             double real = acc.unit()[j] / scale;
-            if (!(real > 0 && real < 1)) {
+            if (!(real > 0 && Double.isFinite(real))) {
                 throw new IllegalArgumentException("layer " + name + ": requantization multiplier " + real
-                        + " of channel " + j + " is not in (0, 1), which fixed-point requantization needs");
+                        + " of channel " + j + " is not a positive number");
+            }
+            if (real >= 1) {
+                // One accumulator unit is a code or more: shift left first (saturating, as TensorFlow Lite
+                // does), which is exact because a saturated value lies far outside every code range.
+                if (leftShifts == null) {
+                    leftShifts = new int[n];
+                }
+                leftShifts[j] = Math.min(MAX_LEFT_SHIFT, Math.getExponent(real) + 1);
+                real = Math.min(Math.scalb(real, -leftShifts[j]), Math.nextDown(1.0));
             }
             FixedPointMultiplier fpm = FixedPointMultiplier.of(real);
             multipliers[j] = fpm.multiplier();
@@ -413,6 +445,7 @@ final class Lowering {
                 name,
                 acc.slot(),
                 slot,
+                leftShifts,
                 multipliers,
                 shifts,
                 (int) consumer.activations().zeroPoint(),
@@ -433,14 +466,14 @@ final class Lowering {
         }
         int slot = newSlot();
         steps.add(new Step.Clamp(in.layer(), in.slot(), slot, lo, hi));
-        return new AccValue(slot, in.unit(), in.bound(), in.layer());
+        return new AccValue(slot, in.unit(), in.bound(), in.layer(), null);
     }
 
     private AccValue averagePool(Node node, Op.Pool pool) {
         AccValue in = accOf(node.input(0));
         int slot = newSlot();
         steps.add(new Step.AveragePool(in.layer(), in.slot(), slot, pool));
-        return new AccValue(slot, in.unit(), in.bound() + 1, in.layer());
+        return new AccValue(slot, in.unit(), in.bound() + 1, in.layer(), in.offset());
     }
 
     /**
@@ -472,7 +505,7 @@ final class Lowering {
         int[][] right = rescaling(b.unit(), unit);
         int slot = newSlot();
         steps.add(new Step.Add(a.layer(), a.slot(), b.slot(), slot, left[0], left[1], right[0], right[1]));
-        return new AccValue(slot, unit, bound, a.layer());
+        return new AccValue(slot, unit, bound, a.layer(), null);
     }
 
     private static double sumBound(AccValue a, AccValue b, double[] unit) {
@@ -511,10 +544,12 @@ final class Lowering {
         int slot = newSlot();
         steps.add(new Step.Layer(layer.name(), in, slot, layer));
         double[] unit = new double[accScales.length];
+        double[] offset = new double[accScales.length];
         for (int j = 0; j < unit.length; j++) {
-            unit[j] = Math.scalb(accScales[j], -layer.fractionBits());
+            unit[j] = Math.scalb(accScales[j], -layer.exponents()[j]);
+            offset[j] = layer.residuals()[j] * accScales[j];
         }
-        return new AccValue(slot, unit, layer.bound(), layer.name());
+        return new AccValue(slot, unit, layer.bound(), layer.name(), offset);
     }
 
     private static IllegalArgumentException unsupported(Node node, String what) {

@@ -68,6 +68,8 @@ sealed interface Step {
      * Accumulators requantized per channel to a layer's input format, with a following ReLU or Clip
      * fused as the clamp range [min, max].
      *
+     * @param leftShifts  per-channel saturating left shifts before the multiplier, for channels whose
+     *                    unit is a code or more; null when every channel's multiplier is below one
      * @param multipliers per-channel Q0.31 multipliers of {@code unit[j] / s_out}
      * @param shifts      per-channel right shifts
      * @param zeroPoint   the layer's input zero point
@@ -77,6 +79,7 @@ sealed interface Step {
             String layer,
             int from,
             int to,
+            int[] leftShifts,
             int[] multipliers,
             int[] shifts,
             int zeroPoint,
@@ -90,8 +93,18 @@ sealed interface Step {
             int n = acc.c();
             int m = acc.values().length / n;
             byte[] out = new byte[acc.values().length];
+            int[] values = acc.values();
+            if (leftShifts != null) {
+                values = values.clone();
+                for (int row = 0; row < values.length; row += n) {
+                    for (int j = 0; j < n; j++) {
+                        long shifted = (long) values[row + j] << leftShifts[j];
+                        values[row + j] = (int) Math.clamp(shifted, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                    }
+                }
+            }
             Requantization.requantizeRows(
-                    m, n, acc.values(), 0, n, null, multipliers, shifts, zeroPoint, min, max, out, 0, n);
+                    m, n, values, 0, n, null, multipliers, shifts, zeroPoint, min, max, out, 0, n);
             slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
         }
     }
@@ -167,9 +180,11 @@ sealed interface Step {
             Acc in = (Acc) slots[from];
             int c = in.c();
             int[] out = in.values().clone();
-            for (int i = 0; i < out.length; i++) {
-                int j = i % c;
-                out[i] = Math.clamp(out[i], low[j], high[j]);
+            // Rows of c channels, so that no element needs a division to find its channel.
+            for (int row = 0; row < out.length; row += c) {
+                for (int j = 0; j < c; j++) {
+                    out[row + j] = Math.clamp(out[row + j], low[j], high[j]);
+                }
             }
             slots[to] = new Acc(out, in.batch(), in.h(), in.w(), c);
         }
@@ -251,10 +266,11 @@ sealed interface Step {
             Acc b = (Acc) slots[right];
             int c = a.c();
             int[] out = new int[a.values().length];
-            for (int i = 0; i < out.length; i++) {
-                int j = i % c;
-                out[i] = rescale(a.values()[i], leftMultipliers, leftShifts, j)
-                        + rescale(b.values()[i], rightMultipliers, rightShifts, j);
+            for (int row = 0; row < out.length; row += c) {
+                for (int j = 0; j < c; j++) {
+                    out[row + j] = rescale(a.values()[row + j], leftMultipliers, leftShifts, j)
+                            + rescale(b.values()[row + j], rightMultipliers, rightShifts, j);
+                }
             }
             slots[to] = new Acc(out, a.batch(), a.h(), a.w(), c);
         }
@@ -288,9 +304,11 @@ sealed interface Step {
      * Accumulators to the float tensor they stand for (each times its channel's unit), in ONNX layout:
      * channels moved back to axis 1, or kept last for a Gemm or MatMul output ({@code channelsLast}).
      *
-     * @param dims the value's shape at batch 1
+     * @param offsets per-channel real values added (a bias finer than the unit), or null for none
+     * @param dims    the value's shape at batch 1
      */
-    record Dequantize(String layer, int from, int to, float[] units, boolean channelsLast, int[] dims) implements Step {
+    record Dequantize(String layer, int from, int to, float[] units, float[] offsets, boolean channelsLast, int[] dims)
+            implements Step {
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];
@@ -303,7 +321,7 @@ sealed interface Step {
                     int row = (b * hw + p) * c;
                     for (int j = 0; j < c; j++) {
                         int o = channelsLast ? row + j : (b * c + j) * hw + p;
-                        out[o] = v[row + j] * units[j];
+                        out[o] = offsets == null ? v[row + j] * units[j] : v[row + j] * units[j] + offsets[j];
                     }
                 }
             }

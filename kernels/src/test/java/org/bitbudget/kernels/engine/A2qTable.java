@@ -115,6 +115,7 @@ public final class A2qTable {
                                 .threads(1)
                                 .bitSerial(false)
                                 .int16(false)
+                                .fma(false)
                                 .build();
                         long int16Layers = e16.kernels().values().stream()
                                 .filter(k -> k == KernelPath.INT16)

@@ -85,6 +85,7 @@ class AccumulatorAwareEngineTest {
                 .threads(1)
                 .bitSerial(false)
                 .int16(false)
+                .fma(false)
                 .build();
         assertTrue(
                 int16.kernels().values().stream().allMatch(p -> p == KernelPath.INT16),

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * accumulators with different units, GlobalAveragePool) and depthwise-separable network (depthwise
  * 3x3 convolutions as 16 and 32 one-channel groups, ReLU6 as Clip), freshly initialised, against the
  * fake-quant float engine at W8A8 on 500 Fashion-MNIST test images. The integer engine rounds the
- * residual sums and averages at its accumulator resolution (2^-16 of a unit or finer) and rounds
+ * residual sums and averages at its accumulator resolution (each channel's finest below 2^30) and rounds
  * requantization ties away from zero where the fake quantizer rounds them to even, so the two are
  * close, not identical: top-1 agreement at least 99% (measured: 100%) and the mean logit difference
  * below 0.2% of the mean |logit| (measured: under 0.01%).

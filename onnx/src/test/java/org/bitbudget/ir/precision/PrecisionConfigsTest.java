@@ -41,36 +41,36 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PrecisionConfigsTest {
     /** DESIGN.md's example config. */
     static final String DESIGN_JSON = """
-            {
-              "default": { "weights": "float", "activations": "float" },
-              "layers": {
-                "/c1/Conv":  { "weights": "int4", "activations": "uint8" },
-                "/f1/Gemm":  { "weights": { "format": "int2", "granularity": "per-channel", "clipping": "mse" },
-                               "activations": { "format": "int8", "clipping": "percentile(99.99)" },
-                               "accumulator": 16 }
-              }
-            }
-            """;
+        {
+          "default": { "weights": "float", "activations": "float" },
+          "layers": {
+            "/c1/Conv":  { "weights": "int4", "activations": "uint8" },
+            "/f1/Gemm":  { "weights": { "format": "int2", "granularity": "per-channel", "clipping": "mse" },
+                           "activations": { "format": "int8", "clipping": "percentile(99.99)" },
+                           "accumulator": 16 }
+          }
+        }
+        """;
 
     /** The same config in YAML. */
     static final String DESIGN_YAML = """
-            default:
-              weights: float
-              activations: float
-            layers:
-              /c1/Conv:
-                weights: int4
-                activations: uint8
-              /f1/Gemm:
-                weights:
-                  format: int2
-                  granularity: per-channel
-                  clipping: mse
-                activations:
-                  format: int8
-                  clipping: percentile(99.99)
-                accumulator: 16
-            """;
+        default:
+          weights: float
+          activations: float
+        layers:
+          /c1/Conv:
+            weights: int4
+            activations: uint8
+          /f1/Gemm:
+            weights:
+              format: int2
+              granularity: per-channel
+              clipping: mse
+            activations:
+              format: int8
+              clipping: percentile(99.99)
+            accumulator: 16
+        """;
 
     private static QuantizerSpec spec(String format, Granularity granularity, Clipping clipping, String residual) {
         return new QuantizerSpec(
@@ -113,17 +113,17 @@ class PrecisionConfigsTest {
     @Test
     void layerEntriesInheritMissingFieldsFromDefault() {
         PrecisionConfig c = PrecisionConfigs.parse("""
-                {
-                  "default": { "weights": { "format": "int8", "granularity": "per-vector(16)", "clipping": "mse" },
-                               "activations": "fp8-e4m3", "accumulator": 24 },
-                  "layers": {
-                    "/c1/Conv": { "activations": "uint8" },
-                    "/c2/Conv": { "weights": "int4" },
-                    "/f1/Gemm": { "accumulator": 16 },
-                    "/f2/Gemm": { }
-                  }
-                }
-                """, "c.json", false);
+            {
+              "default": { "weights": { "format": "int8", "granularity": "per-vector(16)", "clipping": "mse" },
+                           "activations": "fp8-e4m3", "accumulator": 24 },
+              "layers": {
+                "/c1/Conv": { "activations": "uint8" },
+                "/c2/Conv": { "weights": "int4" },
+                "/f1/Gemm": { "accumulator": 16 },
+                "/f2/Gemm": { }
+              }
+            }
+            """, "c.json", false);
         QuantizerSpec w8 = spec("int8", Granularity.perVector(16), Clipping.MSE, null);
         QuantizerSpec a8 = spec("fp8-e4m3", Granularity.PER_TENSOR, Clipping.MAX, null);
         assertEquals(new Precision(w8, a8, 24), c.defaults());
@@ -236,7 +236,7 @@ class PrecisionConfigsTest {
                         "{\"defaults\": {}}",
                         false,
                         "defaults",
-                        "unknown field (expected one of default, layers)"),
+                        "unknown field (expected one of default, encodings, ignore, layers)"),
                 new Bad(
                         "unknown precision field in YAML",
                         "default:\n  wieghts: int8\n",

@@ -1,0 +1,206 @@
+package org.bitbudget.kernels.gemm;
+
+import java.lang.invoke.MethodHandles;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.ops.compute.provider.VectorWidth;
+
+/**
+ * Vector API exact integer GEMM on fp32 FMA, in the shape of a BLIS micro-kernel: W is packed into
+ * panels of one or two vectors of channels ({@code data[panel * k * width + p * width + lane]},
+ * channels past n zero), and each step of k broadcasts one code of each of four rows of A and FMAs
+ * it into a 4 x width tile of accumulators that stays in registers. After every exact block of k
+ * (see {@link FmaIntGemm#exactBlock}) the tile is converted to int32 — exact, since it holds
+ * integers below 2^24 — and stored into C, or added to it after the first block; lanes past n are
+ * masked. Leftover rows run as 1 x width tiles. Layers of at most one vector of channels get
+ * one-vector panels, so a narrow layer wastes no more than one vector's lanes.
+ *
+ * <p>Runs at the width {@link VectorWidth} gives its class; {@link FmaIntGemmFamily} uses it from 128
+ * bits up.
+ */
+public final class VectorFmaIntGemm implements FmaIntGemm {
+    private static final VectorSpecies<Float> FLOATS =
+            VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    private static final int L = FLOATS.length();
+
+    @Override
+    public Panels pack(int n, int k, byte[] w, int wOff, int ldw) {
+        int width = n <= L ? L : 2 * L;
+        int panels = Math.ceilDiv(n, width);
+        float[] data = new float[panels * k * width];
+        for (int j = 0; j < n; j++) {
+            int base = (j / width) * k * width + j % width;
+            for (int p = 0; p < k; p++) {
+                data[base + p * width] = w[wOff + j * ldw + p];
+            }
+        }
+        return new Panels(data, n, k, width, FmaIntGemm.maxAbs(n, k, w, wOff, ldw));
+    }
+
+    @Override
+    public void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
+        int n = w.n();
+        int k = w.k();
+        int width = w.width();
+        int block = FmaIntGemm.exactBlock(maxAbsA, w.maxAbs());
+        float[] b = w.data();
+        for (int j0 = 0; j0 < n; j0 += width) {
+            int b0 = (j0 / width) * k * width;
+            VectorMask<Integer> m0 = INTS.indexInRange(j0, n);
+            VectorMask<Integer> m1 = INTS.indexInRange(j0 + L, n);
+            int i = 0;
+            if (width == 2 * L) {
+                for (; i + 4 <= m; i += 4) {
+                    tile4x2(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0, m1);
+                }
+                for (; i < m; i++) {
+                    tile1x2(k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0, m1);
+                }
+            } else {
+                for (; i + 4 <= m; i += 4) {
+                    tile4x1(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
+                }
+                for (; i < m; i++) {
+                    tile1x1(k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0);
+                }
+            }
+        }
+    }
+
+    /** The tile's exact float sums into C: stored after the first block, added after later ones. */
+    private static void flush(FloatVector sum, int[] c, int off, boolean first, VectorMask<Integer> mask) {
+        IntVector v = (IntVector) sum.convertShape(VectorOperators.F2I, INTS, 0);
+        if (!first) {
+            v = v.add(IntVector.fromArray(INTS, c, off, mask));
+        }
+        v.intoArray(c, off, mask);
+    }
+
+    private static void tile4x2(
+            int k,
+            int block,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int[] c,
+            int c0,
+            int ldc,
+            VectorMask<Integer> m0,
+            VectorMask<Integer> m1) {
+        for (int from = 0; from < k; from += block) {
+            int to = Math.min(k, from + block);
+            FloatVector c00 = FloatVector.zero(FLOATS);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int p = from; p < to; p++) {
+                int bp = b0 + p * 2 * L;
+                FloatVector w0 = FloatVector.fromArray(FLOATS, b, bp);
+                FloatVector w1 = FloatVector.fromArray(FLOATS, b, bp + L);
+                FloatVector x0 = FloatVector.broadcast(FLOATS, a[a0 + p]);
+                c00 = x0.fma(w0, c00);
+                c01 = x0.fma(w1, c01);
+                FloatVector x1 = FloatVector.broadcast(FLOATS, a[a0 + lda + p]);
+                c10 = x1.fma(w0, c10);
+                c11 = x1.fma(w1, c11);
+                FloatVector x2 = FloatVector.broadcast(FLOATS, a[a0 + 2 * lda + p]);
+                c20 = x2.fma(w0, c20);
+                c21 = x2.fma(w1, c21);
+                FloatVector x3 = FloatVector.broadcast(FLOATS, a[a0 + 3 * lda + p]);
+                c30 = x3.fma(w0, c30);
+                c31 = x3.fma(w1, c31);
+            }
+            boolean first = from == 0;
+            flush(c00, c, c0, first, m0);
+            flush(c01, c, c0 + L, first, m1);
+            flush(c10, c, c0 + ldc, first, m0);
+            flush(c11, c, c0 + ldc + L, first, m1);
+            flush(c20, c, c0 + 2 * ldc, first, m0);
+            flush(c21, c, c0 + 2 * ldc + L, first, m1);
+            flush(c30, c, c0 + 3 * ldc, first, m0);
+            flush(c31, c, c0 + 3 * ldc + L, first, m1);
+        }
+    }
+
+    private static void tile1x2(
+            int k,
+            int block,
+            float[] a,
+            int a0,
+            float[] b,
+            int b0,
+            int[] c,
+            int c0,
+            VectorMask<Integer> m0,
+            VectorMask<Integer> m1) {
+        for (int from = 0; from < k; from += block) {
+            int to = Math.min(k, from + block);
+            FloatVector c00 = FloatVector.zero(FLOATS);
+            FloatVector c01 = c00;
+            for (int p = from; p < to; p++) {
+                int bp = b0 + p * 2 * L;
+                FloatVector x0 = FloatVector.broadcast(FLOATS, a[a0 + p]);
+                c00 = x0.fma(FloatVector.fromArray(FLOATS, b, bp), c00);
+                c01 = x0.fma(FloatVector.fromArray(FLOATS, b, bp + L), c01);
+            }
+            boolean first = from == 0;
+            flush(c00, c, c0, first, m0);
+            flush(c01, c, c0 + L, first, m1);
+        }
+    }
+
+    private static void tile4x1(
+            int k,
+            int block,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int[] c,
+            int c0,
+            int ldc,
+            VectorMask<Integer> m0) {
+        for (int from = 0; from < k; from += block) {
+            int to = Math.min(k, from + block);
+            FloatVector c0v = FloatVector.zero(FLOATS);
+            FloatVector c1v = c0v;
+            FloatVector c2v = c0v;
+            FloatVector c3v = c0v;
+            for (int p = from; p < to; p++) {
+                FloatVector wv = FloatVector.fromArray(FLOATS, b, b0 + p * L);
+                c0v = FloatVector.broadcast(FLOATS, a[a0 + p]).fma(wv, c0v);
+                c1v = FloatVector.broadcast(FLOATS, a[a0 + lda + p]).fma(wv, c1v);
+                c2v = FloatVector.broadcast(FLOATS, a[a0 + 2 * lda + p]).fma(wv, c2v);
+                c3v = FloatVector.broadcast(FLOATS, a[a0 + 3 * lda + p]).fma(wv, c3v);
+            }
+            boolean first = from == 0;
+            flush(c0v, c, c0, first, m0);
+            flush(c1v, c, c0 + ldc, first, m0);
+            flush(c2v, c, c0 + 2 * ldc, first, m0);
+            flush(c3v, c, c0 + 3 * ldc, first, m0);
+        }
+    }
+
+    private static void tile1x1(
+            int k, int block, float[] a, int a0, float[] b, int b0, int[] c, int c0, VectorMask<Integer> m0) {
+        for (int from = 0; from < k; from += block) {
+            int to = Math.min(k, from + block);
+            FloatVector cv = FloatVector.zero(FLOATS);
+            for (int p = from; p < to; p++) {
+                cv = FloatVector.broadcast(FLOATS, a[a0 + p]).fma(FloatVector.fromArray(FLOATS, b, b0 + p * L), cv);
+            }
+            flush(cv, c, c0, from == 0, m0);
+        }
+    }
+}
