@@ -31,6 +31,13 @@ public final class Convolution {
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /**
+     * Floats past the end of the padded planes and of the wide outputs, so that the depthwise
+     * kernel's masked last vector (up to 16 floats, 512-bit) lies inside the array: masked loads and
+     * stores that would cross an array's end leave the compiled path for a slow one.
+     */
+    private static final int SLACK = 16;
+
     private Convolution() {}
 
     private static final class Scratch {
@@ -54,16 +61,16 @@ public final class Convolution {
         }
 
         float[] wideOut(int size) {
-            if (wideOut.length < size) {
-                wideOut = new float[size];
+            if (wideOut.length < size + SLACK) {
+                wideOut = new float[size + SLACK];
             }
             return wideOut;
         }
 
         /** At least {@code size} floats, the first {@code size} of them zero. */
         float[] paddedIn(int size) {
-            if (paddedIn.length < size) {
-                paddedIn = new float[size];
+            if (paddedIn.length < size + SLACK) {
+                paddedIn = new float[size + SLACK];
             } else {
                 java.util.Arrays.fill(paddedIn, 0, size, 0f);
             }
@@ -167,6 +174,10 @@ public final class Convolution {
         float[] paddedIn = (wide || depthwise) && (padded || strided)
                 ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
                 : null;
+        if (paddedIn != null) {
+            // Every image and group is copied to the same planes, so their rows are the same.
+            wideRows(0, cg, win, phaseH, phaseW, rows);
+        }
         int inImage = c * win.inSize();
         for (int img = 0; img < n; img++) {
             for (int g = 0; g < group; g++) {
@@ -174,7 +185,6 @@ public final class Convolution {
                 int inBase = img * inImage + g * cg * win.inSize();
                 if (wide || depthwise) {
                     float[] src = xd;
-                    int srcBase = inBase;
                     if (paddedIn != null) {
                         if (strided) {
                             phases(xd, inBase, cg, win, phaseH, phaseW, paddedIn);
@@ -182,9 +192,9 @@ public final class Convolution {
                             pad(xd, inBase, cg, win, paddedH, paddedW, paddedIn);
                         }
                         src = paddedIn;
-                        srcBase = 0;
+                    } else {
+                        wideRows(inBase, cg, win, phaseH, phaseW, rows);
                     }
-                    wideRows(srcBase, cg, win, phaseH, phaseW, rows);
                     if (depthwise) {
                         for (int oc = 0; oc < mg; oc++) {
                             int channel = g * mg + oc;
