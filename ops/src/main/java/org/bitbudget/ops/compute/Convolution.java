@@ -161,6 +161,19 @@ public final class Convolution {
         boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
         boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
         PackedWeights[] weights = depthwise ? null : packed != null ? packed : pack(gemm, w, bias, group);
+        // A Relu or Clip is applied by the packed kernel to each output before it is stored; the
+        // depthwise kernel and other activations leave it to a pass over each image's outputs.
+        float lo = Float.NEGATIVE_INFINITY;
+        float hi = Float.POSITIVE_INFINITY;
+        boolean inKernel = false;
+        if (!depthwise && activation instanceof Activation.Relu) {
+            lo = 0f;
+            inKernel = true;
+        } else if (!depthwise && activation instanceof Activation.Clip clip && !(clip.min() > clip.max())) {
+            lo = clip.min();
+            hi = clip.max();
+            inKernel = true;
+        }
         Scratch scratch = SCRATCH.get();
         float[] columns = direct || depthwise || wide ? null : scratch.columns(k * p);
         float[] wideOut = wide || depthwise ? scratch.wideOut(mg * wideN) : null;
@@ -211,7 +224,7 @@ public final class Convolution {
                                             wideN);
                         }
                     } else {
-                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN);
+                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, lo, hi);
                     }
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oh = 0; oh < win.outH(); oh++) {
@@ -227,13 +240,13 @@ public final class Convolution {
                     for (int r = 0; r < k; r++) {
                         rows[r] = inBase + r * p;
                     }
-                    gemm.multiply(weights[g], p, xd, rows, out, outBase, p);
+                    gemm.multiply(weights[g], p, xd, rows, out, outBase, p, lo, hi);
                 } else {
                     im2col(xd, inBase, cg, win, columns);
-                    gemm.multiply(weights[g], p, columns, rows, out, outBase, p);
+                    gemm.multiply(weights[g], p, columns, rows, out, outBase, p, lo, hi);
                 }
             }
-            if (activation != null) {
+            if (activation != null && !inKernel) {
                 // While the image's outputs are still in cache; one pass over them all is faster than
                 // one per short output row.
                 activation.applyInPlace(out, img * m * p, (img + 1) * m * p);
@@ -277,22 +290,21 @@ public final class Convolution {
         int sH = w.sH();
         int sW = w.sW();
         int plane = phaseH * phaseW;
+        int padLeft = w.padLeft();
         for (int ch = 0; ch < channels; ch++) {
             int from = inBase + ch * w.inSize();
-            int b0 = w.padLeft() % sW;
-            int column0 = w.padLeft() / sW;
             for (int ih = 0; ih < w.inH(); ih++) {
                 int y = ih + w.padTop();
                 int rowBase = ((ch * sH + y % sH) * sW) * plane + y / sH * phaseW;
-                int src = from + ih * w.inW();
-                // Phase b and column within it of padded column iw + padLeft, stepped without division.
-                int b = b0;
-                int column = column0;
-                for (int iw = 0; iw < w.inW(); iw++) {
-                    dst[rowBase + b * plane + column] = x[src + iw];
-                    if (++b == sW) {
-                        b = 0;
-                        column++;
+                int src = from + ih * w.inW() - padLeft;
+                // Phase b holds the padded columns x = column * sW + b; those inside the input,
+                // padLeft <= x < padLeft + inW, form one run of columns read at stride sW.
+                for (int b = 0; b < sW; b++) {
+                    int first = Math.max(0, (padLeft - b + sW - 1) / sW);
+                    int end = (padLeft + w.inW() - b + sW - 1) / sW;
+                    int to = rowBase + b * plane;
+                    for (int column = first; column < end; column++) {
+                        dst[to + column] = x[src + column * sW + b];
                     }
                 }
             }

@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unit strides on the padded planes read in place, im2col for other strides) gives bit for bit
  * what im2col followed by the scalar SGEMM with C filled with the bias gives: odd image sizes,
  * asymmetric pads, dilation, groups of 2 and 3 channels, strides 1 and 2, with and without bias,
- * with weights packed once or in the call, on the scalar packed kernel and on the vector one at
- * every width of {@link KernelProvider#widths()}.
+ * with weights packed once or in the call, without activation and with each fused one (Relu and
+ * Clip applied by the kernel, Clip with min above max and HardSwish afterwards) against the
+ * standalone activation, on the scalar packed kernel and on the vector one at every width of
+ * {@link KernelProvider#widths()}.
  */
 class ConvolutionPathsTest {
     /** h, w, kH, kW, strideH, strideW, dilation, padTop, padLeft, padBottom, padRight, group, cg, mg. */
@@ -64,10 +66,23 @@ class ConvolutionPathsTest {
                 new int[] {g[6], g[6]},
                 group,
                 Op.AutoPad.NOTSET);
+        Activation[] activations = {
+            null,
+            new Activation.Relu(),
+            new Activation.Clip(-0.3f, 0.4f),
+            new Activation.Clip(1f, 0.5f),
+            new Activation.HardSwish()
+        };
         for (boolean withBias : new boolean[] {false, true}) {
             Tensor bias = withBias ? Tensor.of(Shape.of(m), random(random, m)) : null;
-            float[] expected = reference(conv, x, weight, bias);
-            for (boolean packedBefore : new boolean[] {false, true}) {
+            float[] plain = reference(conv, x, weight, bias);
+            for (int v = 0; v < 2 * activations.length; v++) {
+                boolean packedBefore = v % 2 == 1;
+                Activation activation = activations[v / 2];
+                float[] expected = plain.clone();
+                if (activation != null) {
+                    activation.applyInPlace(expected, 0, expected.length);
+                }
                 float[] actual = Convolution.forward(
                                 conv,
                                 x,
@@ -75,7 +90,7 @@ class ConvolutionPathsTest {
                                 bias,
                                 gemm,
                                 packedBefore ? Convolution.pack(gemm, weight, bias, group) : null,
-                                null,
+                                activation,
                                 Allocator.FRESH)
                         .data();
                 assertEquals(expected.length, actual.length);
@@ -83,7 +98,8 @@ class ConvolutionPathsTest {
                     assertEquals(
                             Float.floatToIntBits(expected[i]),
                             Float.floatToIntBits(actual[i]),
-                            "output " + i + ": " + expected[i] + " vs " + actual[i] + (withBias ? " with bias" : ""));
+                            "output " + i + ": " + expected[i] + " vs " + actual[i] + (withBias ? " with bias" : "")
+                                    + ", activation " + activation);
                 }
             }
         }

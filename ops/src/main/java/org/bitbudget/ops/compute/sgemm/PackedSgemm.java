@@ -29,5 +29,15 @@ public interface PackedSgemm {
      * @param rows  the offset of each of the k rows of B
      * @param c     C, element (i, j) at {@code c[cOff + i * ldc + j]}; nothing else is written
      */
-    void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc);
+    default void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc) {
+        multiply(a, n, b, rows, c, cOff, ldc, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Overwrites C with {@code Math.min(Math.max(bias + A * B, lo), hi)} element by element: a Relu
+     * ({@code lo = 0}) or Clip applied to each chain's result before it is stored, the bits of
+     * {@link org.bitbudget.ops.compute.Activation} applied afterwards. The infinite bounds leave
+     * every value as it is.
+     */
+    void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi);
 }

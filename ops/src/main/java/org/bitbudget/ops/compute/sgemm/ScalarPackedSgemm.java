@@ -8,7 +8,8 @@ public final class ScalarPackedSgemm implements PackedSgemm {
     }
 
     @Override
-    public void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc) {
+    public void multiply(
+            PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi) {
         int k = a.k();
         int r = a.rowsPerPanel();
         float[] panels = a.panels();
@@ -19,7 +20,7 @@ public final class ScalarPackedSgemm implements PackedSgemm {
                 for (int p = 0; p < k; p++) {
                     acc = Math.fma(panels[row + p * r], b[rows[p] + j], acc);
                 }
-                c[cOff + i * ldc + j] = acc;
+                c[cOff + i * ldc + j] = Math.min(Math.max(acc, lo), hi);
             }
         }
     }

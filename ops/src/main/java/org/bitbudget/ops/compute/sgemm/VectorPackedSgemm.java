@@ -15,7 +15,9 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * hold beside the operands and what hides the FMA latency. C is swept a column panel of 2 vectors
  * at a time, every row panel within it, so that the panel of B comes from memory once and then
  * from cache; the columns past the last full panel are copied into a panel of their own first
- * (see {@link #tail}), the rows past m are the packing's zeros and are not stored.
+ * (see {@link #tail}), the rows past m are the packing's zeros and are not stored. A fused Relu or
+ * Clip is the lanewise MAX and MIN (Math.max and Math.min per lane) of the accumulators before
+ * they are stored.
  * Each lane is the chain of {@link ScalarPackedSgemm}, so the results are the same bits.
  */
 public final class VectorPackedSgemm implements PackedSgemm {
@@ -45,7 +47,8 @@ public final class VectorPackedSgemm implements PackedSgemm {
      * holds there and are dropped) and its valid part copied to C; masked loads and stores would do
      * the same but fall off the compiled path on some CPUs.
      */
-    private static void tail(PackedWeights a, int n, int j, float[] b, int[] rows, float[] c, int cOff, int ldc) {
+    private static void tail(
+            PackedWeights a, int n, int j, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi) {
         int k = a.k();
         int width = n - j;
         float[][] work = TAIL.get();
@@ -69,9 +72,9 @@ public final class VectorPackedSgemm implements PackedSgemm {
         for (int q = 0; q < a.panelCount(); q++) {
             int valid = Math.min(MR, a.m() - q * MR);
             if (MR == 8) {
-                tile8x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid);
+                tile8x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid, lo, hi);
             } else {
-                tile4x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid);
+                tile4x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid, lo, hi);
             }
             for (int r = 0; r < valid; r++) {
                 System.arraycopy(tc, r * 2 * L, c, cOff + (q * MR + r) * ldc + j, width);
@@ -80,7 +83,8 @@ public final class VectorPackedSgemm implements PackedSgemm {
     }
 
     @Override
-    public void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc) {
+    public void multiply(
+            PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi) {
         if (a.rowsPerPanel() != MR) {
             throw new IllegalArgumentException(
                     "A is packed in panels of " + a.rowsPerPanel() + " rows; this kernel needs " + MR);
@@ -95,14 +99,14 @@ public final class VectorPackedSgemm implements PackedSgemm {
                 int valid = Math.min(MR, a.m() - q * MR);
                 int c0 = cOff + q * MR * ldc + j;
                 if (MR == 8) {
-                    tile8x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid);
+                    tile8x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid, lo, hi);
                 } else {
-                    tile4x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid);
+                    tile4x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid, lo, hi);
                 }
             }
         }
         if (j < n) {
-            tail(a, n, j, b, rows, c, cOff, ldc);
+            tail(a, n, j, b, rows, c, cOff, ldc, lo, hi);
         }
     }
 
@@ -118,7 +122,9 @@ public final class VectorPackedSgemm implements PackedSgemm {
             float[] c,
             int c0,
             int ldc,
-            int valid) {
+            int valid,
+            float lo,
+            float hi) {
         FloatVector c00 = FloatVector.broadcast(SPECIES, bias[bias0 + 0]);
         FloatVector c01 = c00;
         FloatVector c10 = FloatVector.broadcast(SPECIES, bias[bias0 + 1]);
@@ -165,6 +171,24 @@ public final class VectorPackedSgemm implements PackedSgemm {
             c70 = a7.lanewise(VectorOperators.FMA, b0, c70);
             c71 = a7.lanewise(VectorOperators.FMA, b1, c71);
         }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00 = c00.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c01 = c01.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c10 = c10.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c11 = c11.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c20 = c20.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c21 = c21.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c30 = c30.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c31 = c31.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c40 = c40.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c41 = c41.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c50 = c50.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c51 = c51.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c60 = c60.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c61 = c61.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c70 = c70.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c71 = c71.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
         if (valid > 1) {
@@ -209,7 +233,9 @@ public final class VectorPackedSgemm implements PackedSgemm {
             float[] c,
             int c0,
             int ldc,
-            int valid) {
+            int valid,
+            float lo,
+            float hi) {
         FloatVector c00 = FloatVector.broadcast(SPECIES, bias[bias0 + 0]);
         FloatVector c01 = c00;
         FloatVector c10 = FloatVector.broadcast(SPECIES, bias[bias0 + 1]);
@@ -236,6 +262,16 @@ public final class VectorPackedSgemm implements PackedSgemm {
             c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
             c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
         }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00 = c00.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c01 = c01.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c10 = c10.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c11 = c11.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c20 = c20.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c21 = c21.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c30 = c30.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c31 = c31.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
         if (valid > 1) {

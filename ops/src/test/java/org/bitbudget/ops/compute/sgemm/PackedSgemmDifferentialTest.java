@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every m, n and k in {1, 2, 3, 5, 7, 8, 9, 13, 16, 17, 31, 32, 33, 47, 64, 67} (odd primes and
  * sizes below, at and around the vector length and the 4- and 8-row, 2-vector register tiles), with
  * the rows of B at random offsets in one array (as a convolution's planes are), a random offset
- * and leading dimension of C, with and without bias, for the three kinds of values of
+ * and leading dimension of C, with and without bias, without bounds and with a Relu's or a Clip's, for the three kinds of values of
  * {@link SgemmDifferentialTest}: uniform random, adversarial finite values that overflow to
  * infinities and NaN, and NaN and infinities in the inputs. Bit for bit, NaN payloads aside (see
  * there); C's padding untouched; A and B unchanged; and the scalar kernel equal to the contract of
@@ -44,6 +44,9 @@ class PackedSgemmDifferentialTest {
         for (int n : SIZES) {
             for (int k : SIZES) {
                 boolean withBias = (n + k) % 2 == 0;
+                // No bounds, a Relu's, a Clip's (in the middle of the values' range), in turn.
+                float lo = (n + 2 * k) % 3 == 0 ? Float.NEGATIVE_INFINITY : (n + 2 * k) % 3 == 1 ? 0f : -0.25f;
+                float hi = (n + 2 * k) % 3 == 2 ? 0.5f : Float.POSITIVE_INFINITY;
                 int aOff = random.nextInt(6);
                 int lda = k + random.nextInt(4);
                 int cOff = random.nextInt(6);
@@ -62,10 +65,11 @@ class PackedSgemmDifferentialTest {
                 float[] fromScalar = c.clone();
                 float[] fromVector = c.clone();
 
-                scalar.multiply(scalar.pack(m, k, a, aOff, lda, bias, 2), n, b, rows, fromScalar, cOff, ldc);
-                vector.multiply(vector.pack(m, k, a, aOff, lda, bias, 2), n, b, rows, fromVector, cOff, ldc);
+                scalar.multiply(scalar.pack(m, k, a, aOff, lda, bias, 2), n, b, rows, fromScalar, cOff, ldc, lo, hi);
+                vector.multiply(vector.pack(m, k, a, aOff, lda, bias, 2), n, b, rows, fromVector, cOff, ldc, lo, hi);
 
                 String where = "m=" + m + " n=" + n + " k=" + k + (withBias ? " with" : " without") + " bias, "
+                        + "bounds " + lo + "/" + hi + ", "
                         + "offsets " + aOff + "/" + cOff + " leading dimensions " + lda + "/" + ldc;
                 SgemmDifferentialTest.assertSameBits(fromScalar, fromVector, where);
                 assertArrayEquals(aBefore, a, where + ": A changed");
@@ -88,7 +92,7 @@ class PackedSgemmDifferentialTest {
                             for (int p = 0; p < k; p++) {
                                 acc = Math.fma(a[aOff + i * lda + p], b[rows[p] + j], acc);
                             }
-                            expected[cOff + i * ldc + j] = acc;
+                            expected[cOff + i * ldc + j] = Math.min(Math.max(acc, lo), hi);
                         }
                     }
                     SgemmDifferentialTest.assertSameBits(expected, fromScalar, where);
