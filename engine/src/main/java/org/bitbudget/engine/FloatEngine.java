@@ -545,7 +545,10 @@ public final class FloatEngine {
             return this;
         }
 
-        /** The matrix kernel (default: {@link SgemmFamily#get()}). */
+        /**
+         * The matrix kernel of Gemm and MatMul nodes (default: {@link SgemmFamily#get()}); Conv nodes
+         * run the packed kernel of {@code PackedSgemmFamily}, which gives the same bits.
+         */
         public Builder sgemm(Sgemm sgemm) {
             this.sgemm = java.util.Objects.requireNonNull(sgemm);
             return this;

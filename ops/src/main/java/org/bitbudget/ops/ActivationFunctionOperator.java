@@ -1,9 +1,13 @@
 package org.bitbudget.ops;
 
 import java.util.List;
+import java.util.Map;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.Activation;
+import org.bitbudget.ops.compute.Elementwise;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Pointwise;
 import org.bitbudget.ops.gradients.DTensor;
@@ -183,7 +187,24 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
 
     @Override
     public FloatKernel floatKernel(ActivationFunction op, FloatContext ctx) {
+        if (op.kind() == Kind.HARD_SWISH) {
+            return (in, alloc) -> {
+                if (in[0].type() != DataType.FLOAT) {
+                    return new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
+                }
+                float[] x = in[0].data();
+                float[] y = new float[x.length];
+                Elementwise.hardSwish(x, y, 0, x.length);
+                return new Tensor[] {Tensor.of(in[0].shape(), y)};
+            };
+        }
         return (in, alloc) -> new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
+    }
+
+    /** HardSwish, whose parameters are fixed, can be applied by the Conv or Gemm before it. */
+    @Override
+    public Activation asActivation(ActivationFunction op, Node node, Map<String, Tensor> constants) {
+        return op.kind() == Kind.HARD_SWISH ? new Activation.HardSwish() : null;
     }
 
     @Override

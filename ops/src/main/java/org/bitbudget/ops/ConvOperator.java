@@ -11,6 +11,9 @@ import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Convolution;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ops.compute.sgemm.PackedSgemm;
+import org.bitbudget.ops.compute.sgemm.PackedSgemmFamily;
+import org.bitbudget.ops.compute.sgemm.PackedWeights;
 import org.bitbudget.ops.gradients.ConvOps;
 import org.bitbudget.ops.gradients.DTensor;
 
@@ -102,8 +105,25 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
     @Override
     public FloatKernel floatKernel(Op.Conv c, FloatContext ctx) {
         Activation activation = ctx.activation();
-        return (in, alloc) ->
-                new Tensor[] {Convolution.forward(c, in[0], in[1], optional(in, 2), ctx.sgemm(), activation, alloc)};
+        PackedSgemm gemm = PackedSgemmFamily.get();
+        // Constant weights (and bias) are packed for the kernel once, here; others in every call.
+        List<String> names = ctx.node().inputs();
+        Tensor weight = ctx.constants().get(names.get(1));
+        boolean hasBias = names.size() > 2 && !names.get(2).isEmpty();
+        Tensor bias = hasBias ? ctx.constants().get(names.get(2)) : null;
+        boolean constant = weight != null && (!hasBias || bias != null);
+        PackedWeights[] packed =
+                constant && !depthwiseCandidate(c, weight) ? Convolution.pack(gemm, weight, bias, c.group()) : null;
+        return (in, alloc) -> {
+            Tensor b = optional(in, 2);
+            PackedWeights[] ready = in[1] == weight && b == bias ? packed : null;
+            return new Tensor[] {Convolution.forward(c, in[0], in[1], b, gemm, ready, activation, alloc)};
+        };
+    }
+
+    /** Whether the layer may run the direct depthwise kernel, which needs no packed weights. */
+    private static boolean depthwiseCandidate(Op.Conv c, Tensor weight) {
+        return weight.shape().dim(1) == 1;
     }
 
     private static Tensor optional(Tensor[] in, int i) {

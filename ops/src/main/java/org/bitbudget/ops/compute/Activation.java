@@ -1,9 +1,10 @@
 package org.bitbudget.ops.compute;
 
 /**
- * A Relu or Clip that a Conv or Gemm step applies to its own result, in place, as soon as that
+ * A Relu, Clip or HardSwish that a Conv or Gemm step applies to its own result, in place, as soon as that
  * result is computed (see {@code FloatEngine.plan()}). Each variant runs the very loop the
- * standalone operator runs ({@link Elementwise#relu}, {@link Elementwise#clip}) on the very floats
+ * standalone operator runs ({@link Elementwise#relu}, {@link Elementwise#clip},
+ * {@link Elementwise#hardSwish}) on the very floats
  * the standalone operator would read, so fusing changes when the values are written, never what
  * they are.
  */
@@ -25,6 +26,14 @@ public sealed interface Activation {
         @Override
         public void applyInPlace(float[] v, int from, int to) {
             Elementwise.clip(v, v, from, to, min, max);
+        }
+    }
+
+    /** ONNX HardSwish (opset 14). */
+    record HardSwish() implements Activation {
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            Elementwise.hardSwish(v, v, from, to);
         }
     }
 }

@@ -5,17 +5,19 @@ import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.depthwise.DepthwiseConv;
 import org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily;
-import org.bitbudget.ops.compute.sgemm.Sgemm;
+import org.bitbudget.ops.compute.sgemm.PackedSgemm;
+import org.bitbudget.ops.compute.sgemm.PackedWeights;
 
 /**
- * Grouped 1-D and 2-D convolution as im2col followed by SGEMM, one image and group at a time:
- * output[g] = weight[g] (M/g x K) * columns (K x P) + bias, with K = C/g * kH * kW and P the output
- * pixels. A 1x1 convolution with unit stride and no padding multiplies the input directly.
- *
- * <p>A convolution with unit strides uses wide columns instead (see {@link #wideColumns}): each
- * column row is one contiguous run of the (zero-padded) input, at the price of computing outputs
- * for the padded width and dropping the extra ones. Every kept output is the same chain of
- * fused multiply-adds over the same values as with im2col, so the results are identical.
+ * Grouped 1-D and 2-D convolution as a {@link PackedSgemm} over columns, one image and group at a
+ * time: output[g] = bias + weight[g] (M/g x K) * columns (K x P), with K = C/g * kH * kW and P the
+ * output pixels, the weights packed once when they are constant. The kernel reads each row of the
+ * column matrix at its own offset, so a 1x1 convolution with unit stride and no padding multiplies
+ * the input directly, and others need no columns at all (see {@link #wideRows}): each column row
+ * is one contiguous run of the (zero-padded) input, or with strides above 1 of one of its phases, at
+ * the price of computing outputs for the padded width and dropping the extra ones. Where that
+ * would more than double the work, or with negative pads, the columns are copied (im2col). Every kept output is the same chain of fused multiply-adds over the same values, so the
+ * results are identical either way.
  *
  * <p>A convolution with one input channel per group (depthwise) and unit stride along the width runs
  * the direct {@link DepthwiseConv} kernel on the zero-padded plane instead: a SGEMM with one row of
@@ -28,18 +30,20 @@ public final class Convolution {
      * fresh ones each time; they only grow. Callers overwrite every element they read.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /**
-     * The wide column matrix has a multiple of this many columns, so that the SGEMM's vectors (up to
-     * 16 floats) cover it without a masked tail; the extra columns hold zeros and their outputs are
-     * dropped. A column's outputs depend on that column alone, so the extra ones change nothing.
+     * Floats past the end of the padded planes and of the wide outputs, so that the depthwise
+     * kernel's masked last vector (up to 16 floats, 512-bit) lies inside the array: masked loads and
+     * stores that would cross an array's end leave the compiled path for a slow one.
      */
-    private static final int WIDTH_MULTIPLE = 16;
+    private static final int SLACK = 16;
 
     private Convolution() {}
 
     private static final class Scratch {
         private float[] columns = new float[0];
         private float[] wideOut = new float[0];
+        private int[] rows = new int[0];
         private float[] paddedIn = new float[0];
 
         float[] columns(int size) {
@@ -49,17 +53,24 @@ public final class Convolution {
             return columns;
         }
 
+        int[] rows(int size) {
+            if (rows.length < size) {
+                rows = new int[size];
+            }
+            return rows;
+        }
+
         float[] wideOut(int size) {
-            if (wideOut.length < size) {
-                wideOut = new float[size];
+            if (wideOut.length < size + SLACK) {
+                wideOut = new float[size + SLACK];
             }
             return wideOut;
         }
 
         /** At least {@code size} floats, the first {@code size} of them zero. */
         float[] paddedIn(int size) {
-            if (paddedIn.length < size) {
-                paddedIn = new float[size];
+            if (paddedIn.length < size + SLACK) {
+                paddedIn = new float[size + SLACK];
             } else {
                 java.util.Arrays.fill(paddedIn, 0, size, 0f);
             }
@@ -70,10 +81,18 @@ public final class Convolution {
     /**
      * The convolution of {@code x} by {@code w} plus {@code bias} (or null), with {@code activation}
      * (or null) applied to each image's outputs as soon as they are written, in an array from
-     * {@code allocator}.
+     * {@code allocator}. {@code packed} is {@link #pack} of the same weights and bias for
+     * {@code gemm}, or null to pack them in this call.
      */
     public static Tensor forward(
-            Op.Conv conv, Tensor x, Tensor w, Tensor bias, Sgemm sgemm, Activation activation, Allocator allocator) {
+            Op.Conv conv,
+            Tensor x,
+            Tensor w,
+            Tensor bias,
+            PackedSgemm gemm,
+            PackedWeights[] packed,
+            Activation activation,
+            Allocator allocator) {
         Shape xs = x.shape();
         Shape ws = w.shape();
         int spatialRank = xs.rank() - 2;
@@ -127,115 +146,128 @@ public final class Convolution {
                 && win.padRight() == 0;
         int paddedH = win.inH() + win.padTop() + win.padBottom();
         int paddedW = win.inW() + win.padLeft() + win.padRight();
-        int wideN = (win.outH() - 1) * paddedW + win.outW();
+        // The planes of the wide route: for strides above 1 each padded plane is split into its
+        // sH x sW phases (rows y with y % sH = a, columns x with x % sW = b), in which every tap
+        // reads at unit stride.
+        int phaseH = (paddedH + win.sH() - 1) / win.sH();
+        int phaseW = (paddedW + win.sW() - 1) / win.sW();
+        int wideN = (win.outH() - 1) * phaseW + win.outW();
         boolean padded = win.padTop() != 0 || win.padLeft() != 0 || win.padBottom() != 0 || win.padRight() != 0;
-        boolean depthwise = !direct
-                && cg == 1
-                && win.sW() == 1
-                && win.padTop() >= 0
-                && win.padLeft() >= 0
-                && win.padBottom() >= 0
-                && win.padRight() >= 0;
-        boolean wide = !direct
-                && !depthwise
-                && win.sH() == 1
-                && win.sW() == 1
-                && win.padTop() >= 0
-                && win.padLeft() >= 0
-                && win.padBottom() >= 0
-                && win.padRight() >= 0
-                && wideN <= 2 * p;
-        int width = (wideN + WIDTH_MULTIPLE - 1) / WIDTH_MULTIPLE * WIDTH_MULTIPLE;
+        boolean unpadded = win.padTop() >= 0 && win.padLeft() >= 0 && win.padBottom() >= 0 && win.padRight() >= 0;
+        boolean strided = win.sH() > 1 || win.sW() > 1;
+        // Phases copy the whole input once, im2col copies k x p values: with a filter smaller than
+        // its stride (a 1x1 stride-2 shortcut) im2col copies less.
+        boolean phasesPay = !strided || win.inSize() < win.kH() * win.kW() * p;
+        boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
+        boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
+        PackedWeights[] weights = depthwise ? null : packed != null ? packed : pack(gemm, w, bias, group);
+        // A Relu or Clip is applied by the packed kernel to each output before it is stored; the
+        // depthwise kernel and other activations leave it to a pass over each image's outputs.
+        float lo = Float.NEGATIVE_INFINITY;
+        float hi = Float.POSITIVE_INFINITY;
+        boolean inKernel = false;
+        if (!depthwise && activation instanceof Activation.Relu) {
+            lo = 0f;
+            inKernel = true;
+        } else if (!depthwise && activation instanceof Activation.Clip clip && !(clip.min() > clip.max())) {
+            lo = clip.min();
+            hi = clip.max();
+            inKernel = true;
+        }
         Scratch scratch = SCRATCH.get();
-        float[] columns = direct || depthwise ? null : scratch.columns(k * (wide ? width : p));
-        float[] wideOut = wide ? scratch.wideOut(mg * width) : null;
+        float[] columns = direct || depthwise || wide ? null : scratch.columns(k * p);
+        float[] wideOut = wide || depthwise ? scratch.wideOut(mg * wideN) : null;
+        int[] rows = scratch.rows(k);
+        if (!direct && !depthwise && !wide) {
+            for (int r = 0; r < k; r++) {
+                rows[r] = r * p;
+            }
+        }
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
-        float[] paddedIn = (wide || depthwise) && padded ? scratch.paddedIn(cg * paddedH * paddedW) : null;
+        float[] paddedIn = (wide || depthwise) && (padded || strided)
+                ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
+                : null;
+        if (paddedIn != null) {
+            // Every image and group is copied to the same planes, so their rows are the same.
+            wideRows(0, cg, win, phaseH, phaseW, rows);
+        }
         int inImage = c * win.inSize();
         for (int img = 0; img < n; img++) {
             for (int g = 0; g < group; g++) {
                 int outBase = (img * m + g * mg) * p;
-                if (depthwise) {
-                    int inBase = img * inImage + g * win.inSize();
+                int inBase = img * inImage + g * cg * win.inSize();
+                if (wide || depthwise) {
                     float[] src = xd;
-                    int srcBase = inBase;
                     if (paddedIn != null) {
-                        pad(xd, inBase, 1, win, paddedH, paddedW, paddedIn);
+                        if (strided) {
+                            phases(xd, inBase, cg, win, phaseH, phaseW, paddedIn);
+                        } else {
+                            pad(xd, inBase, cg, win, paddedH, paddedW, paddedIn);
+                        }
                         src = paddedIn;
-                        srcBase = 0;
+                    } else {
+                        wideRows(inBase, cg, win, phaseH, phaseW, rows);
                     }
-                    for (int oc = 0; oc < mg; oc++) {
-                        int channel = g * mg + oc;
-                        DepthwiseConvFamily.get()
-                                .convolve(
-                                        src,
-                                        srcBase,
-                                        paddedW,
-                                        wd,
-                                        channel * k,
-                                        win.kH(),
-                                        win.kW(),
-                                        win.dH(),
-                                        win.dW(),
-                                        win.sH(),
-                                        bias != null ? bias.data()[channel] : 0f,
-                                        out,
-                                        outBase + oc * p,
-                                        win.outH(),
-                                        win.outW());
+                    if (depthwise) {
+                        for (int oc = 0; oc < mg; oc++) {
+                            int channel = g * mg + oc;
+                            DepthwiseConvFamily.get()
+                                    .convolve(
+                                            src,
+                                            rows,
+                                            k,
+                                            wd,
+                                            channel * k,
+                                            bias != null ? bias.data()[channel] : 0f,
+                                            wideOut,
+                                            oc * wideN,
+                                            wideN);
+                        }
+                    } else {
+                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, lo, hi);
                     }
-                    continue;
-                }
-                if (wide) {
-                    int inBase = img * inImage + g * cg * win.inSize();
-                    float[] src = xd;
-                    int srcBase = inBase;
-                    if (paddedIn != null) {
-                        pad(xd, inBase, cg, win, paddedH, paddedW, paddedIn);
-                        src = paddedIn;
-                        srcBase = 0;
-                    }
-                    for (int oc = 0; oc < mg; oc++) {
-                        java.util.Arrays.fill(
-                                wideOut, oc * width, (oc + 1) * width, bias != null ? bias.data()[g * mg + oc] : 0f);
-                    }
-                    wideColumns(src, srcBase, cg, win, paddedH, paddedW, wideN, width, columns);
-                    sgemm.multiplyAdd(mg, width, k, wd, g * mg * k, k, columns, 0, width, wideOut, 0, width);
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oh = 0; oh < win.outH(); oh++) {
                             System.arraycopy(
                                     wideOut,
-                                    oc * width + oh * paddedW,
+                                    oc * wideN + oh * phaseW,
                                     out,
                                     outBase + oc * p + oh * win.outW(),
                                     win.outW());
                         }
                     }
-                    continue;
-                }
-                // The allocator's array may hold anything: start every output at its bias or zero.
-                for (int oc = 0; oc < mg; oc++) {
-                    java.util.Arrays.fill(
-                            out,
-                            outBase + oc * p,
-                            outBase + (oc + 1) * p,
-                            bias != null ? bias.data()[g * mg + oc] : 0f);
-                }
-                int inBase = img * inImage + g * cg * win.inSize();
-                if (direct) {
-                    sgemm.multiplyAdd(mg, p, k, wd, g * mg * k, k, xd, inBase, p, out, outBase, p);
+                } else if (direct) {
+                    for (int r = 0; r < k; r++) {
+                        rows[r] = inBase + r * p;
+                    }
+                    gemm.multiply(weights[g], p, xd, rows, out, outBase, p, lo, hi);
                 } else {
                     im2col(xd, inBase, cg, win, columns);
-                    sgemm.multiplyAdd(mg, p, k, wd, g * mg * k, k, columns, 0, p, out, outBase, p);
+                    gemm.multiply(weights[g], p, columns, rows, out, outBase, p, lo, hi);
                 }
             }
-            if (activation != null) {
+            if (activation != null && !inKernel) {
                 // While the image's outputs are still in cache; one pass over them all is faster than
                 // one per short output row.
                 activation.applyInPlace(out, img * m * p, (img + 1) * m * p);
             }
         }
         return Tensor.of(Shape.of(outDims), out);
+    }
+
+    /**
+     * The weights of {@code w} (and {@code bias}, or null) packed for {@code gemm}, one matrix per
+     * group: what {@link #forward} needs, made once when the weights are constant.
+     */
+    public static PackedWeights[] pack(PackedSgemm gemm, Tensor w, Tensor bias, int group) {
+        int m = w.shape().dim(0);
+        int mg = m / group;
+        int k = w.shape().size() / m;
+        PackedWeights[] packed = new PackedWeights[group];
+        for (int g = 0; g < group; g++) {
+            packed[g] = gemm.pack(mg, k, w.data(), g * mg * k, k, bias == null ? null : bias.data(), g * mg);
+        }
+        return packed;
     }
 
     /** Copies the channels of one image and group into the interior of the zero-bordered planes. */
@@ -250,29 +282,54 @@ public final class Convolution {
     }
 
     /**
-     * Writes the K x width column matrix of one image and group for a unit-stride window over planes
-     * of paddedH x paddedW already padded: row (ch, ki, kj), column oh * paddedW + ow holds padded
-     * pixel (oh + ki * dH, ow + kj * dW), so a row is one run of the plane. Columns with ow of
-     * outW or more are the extra outputs the caller drops; so are those from wideN to width (the
-     * rounding of the width), which hold zeros.
+     * Copies the channels of one image and group into the interior of their zero-bordered phase
+     * planes: padded pixel (y, x) of channel ch goes to phase (y % sH, x % sW) of that channel, at
+     * row y / sH and column x / sW of that phaseH x phaseW plane.
      */
-    static void wideColumns(
-            float[] x,
-            int base,
-            int channels,
-            Window w,
-            int paddedH,
-            int paddedW,
-            int wideN,
-            int width,
-            float[] columns) {
+    private static void phases(float[] x, int inBase, int channels, Window w, int phaseH, int phaseW, float[] dst) {
+        int sH = w.sH();
+        int sW = w.sW();
+        int plane = phaseH * phaseW;
+        int padLeft = w.padLeft();
+        for (int ch = 0; ch < channels; ch++) {
+            int from = inBase + ch * w.inSize();
+            for (int ih = 0; ih < w.inH(); ih++) {
+                int y = ih + w.padTop();
+                int rowBase = ((ch * sH + y % sH) * sW) * plane + y / sH * phaseW;
+                int src = from + ih * w.inW() - padLeft;
+                // Phase b holds the padded columns x = column * sW + b; those inside the input,
+                // padLeft <= x < padLeft + inW, form one run of columns read at stride sW.
+                for (int b = 0; b < sW; b++) {
+                    int first = Math.max(0, (padLeft - b + sW - 1) / sW);
+                    int end = (padLeft + w.inW() - b + sW - 1) / sW;
+                    int to = rowBase + b * plane;
+                    for (int column = first; column < end; column++) {
+                        dst[to + column] = x[src + column * sW + b];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The offset of each row (ch, ki, kj) of the column matrix of one image and group, for the
+     * phase planes of {@link #phases} (phaseH x phaseW, sH x sW of them per channel, starting at
+     * {@code base}; with unit strides they are the padded planes themselves): column oh * phaseW + ow
+     * of that row is padded pixel (oh * sH + ki * dH, ow * sW + kj * dW), which lies in one phase at
+     * unit stride, so a row is one run of a plane and the planes themselves serve as B. Columns with
+     * ow of outW or more are the extra outputs the caller drops.
+     */
+    static void wideRows(int base, int channels, Window w, int phaseH, int phaseW, int[] rows) {
+        int sH = w.sH();
+        int sW = w.sW();
+        int plane = phaseH * phaseW;
         int row = 0;
         for (int ch = 0; ch < channels; ch++) {
-            int plane = base + ch * paddedH * paddedW;
             for (int ki = 0; ki < w.kH(); ki++) {
+                int ti = ki * w.dH();
                 for (int kj = 0; kj < w.kW(); kj++, row++) {
-                    System.arraycopy(x, plane + ki * w.dH() * paddedW + kj * w.dW(), columns, row * width, wideN);
-                    java.util.Arrays.fill(columns, row * width + wideN, (row + 1) * width, 0f);
+                    int tj = kj * w.dW();
+                    rows[row] = base + ((ch * sH + ti % sH) * sW + tj % sW) * plane + ti / sH * phaseW + tj / sW;
                 }
             }
         }

@@ -190,7 +190,26 @@ public final class Pooling {
         int size = xs.size(2, xs.rank());
         float[] in = x.data();
         float[] out = new float[planes];
-        for (int p = 0; p < planes; p++) {
+        int p = 0;
+        // Four planes at a time: each plane's sum is still one chain in order, but four chains are
+        // in flight instead of one waiting on each addition.
+        for (; p + 4 <= planes; p += 4) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int i = p * size, end = i + size; i < end; i++) {
+                s0 += in[i];
+                s1 += in[i + size];
+                s2 += in[i + 2 * size];
+                s3 += in[i + 3 * size];
+            }
+            out[p] = (float) (s0 / size);
+            out[p + 1] = (float) (s1 / size);
+            out[p + 2] = (float) (s2 / size);
+            out[p + 3] = (float) (s3 / size);
+        }
+        for (; p < planes; p++) {
             double sum = 0;
             for (int i = p * size, end = i + size; i < end; i++) {
                 sum += in[i];

@@ -6,16 +6,16 @@ import java.util.Random;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.sgemm.PackedSgemmFamily;
 import org.bitbudget.ops.compute.sgemm.ScalarSgemm;
-import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A depthwise convolution (one input channel per group), which {@link Convolution} runs on the direct
  * depthwise kernel, gives bit for bit what im2col followed by the scalar SGEMM gives for the same
- * geometry: odd sizes, asymmetric pads, dilation, height strides, depth multipliers 1 and 2, with and
- * without bias.
+ * geometry: odd sizes, asymmetric pads, dilation, strides 1 to 3 (on both axes), depth multipliers 1
+ * and 2, with and without bias.
  */
 class DepthwiseConvolutionTest {
 
@@ -28,7 +28,10 @@ class DepthwiseConvolutionTest {
         "8, 8, 3, 3, 1, 2, 0, 2, 1, 0, 1",
         "5, 6, 3, 1, 1, 1, 1, 0, 1, 0, 2",
         "11, 19, 7, 7, 1, 1, 3, 3, 3, 3, 1",
-        "6, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1"
+        "6, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1",
+        "14, 14, 3, 3, 2, 1, 1, 1, 1, 1, 1",
+        "15, 13, 5, 5, 2, 1, 2, 2, 2, 2, 2",
+        "16, 11, 3, 3, 3, 1, 0, 1, 2, 0, 1"
     })
     void equalsIm2colAndScalarSgemm(
             int h,
@@ -50,14 +53,15 @@ class DepthwiseConvolutionTest {
         Tensor weight = Tensor.of(Shape.of(m, 1, kH, kW), random(random, m * kH * kW));
         Op.Conv conv = new Op.Conv(
                 new int[] {kH, kW},
-                new int[] {strideH, 1},
+                new int[] {strideH, strideH},
                 new int[] {padTop, padLeft, padBottom, padRight},
                 new int[] {dilation, dilation},
                 channels,
                 Op.AutoPad.NOTSET);
         for (boolean withBias : new boolean[] {false, true}) {
             Tensor bias = withBias ? Tensor.of(Shape.of(m), random(random, m)) : null;
-            float[] actual = Convolution.forward(conv, x, weight, bias, SgemmFamily.get(), null, Allocator.FRESH)
+            float[] actual = Convolution.forward(
+                            conv, x, weight, bias, PackedSgemmFamily.get(), null, null, Allocator.FRESH)
                     .data();
             float[] expected = reference(conv, x, weight, bias);
             assertEquals(expected.length, actual.length);

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Broadcasting arithmetic, which walks the output in runs of trailing axes, reads for every output
  * element the operand elements {@link Broadcast#sourceIndices} names (one index per element, the
- * definition), for every kind and for shapes broadcast on leading, trailing, inner and all axes.
+ * definition), for every kind and for shapes broadcast on leading, trailing, inner and all axes, and
+ * for equal shapes.
  */
 class ElementwiseBroadcastTest {
 
@@ -29,7 +30,8 @@ class ElementwiseBroadcastTest {
         "2x1x3, 2x4x1",
         "2x3x1, 1x1x7",
         "3x1x4, 1x1x1",
-        "2x0x3, 1x3"
+        "2x0x3, 1x3",
+        "2x3x4x5, 2x3x4x5"
     })
     void readsTheElementsTheIndicesName(String aDims, String bDims) {
         int[] da = dims(aDims);

@@ -1,9 +1,10 @@
 package org.bitbudget.ops.compute.depthwise;
 
 /**
- * Direct convolution of one already zero-padded input plane by one kH x kW filter with unit stride
- * along the width: output (oh, ow) starts at {@code bias} and takes, for ki = 0 .. kH-1 and within it
- * kj = 0 .. kW-1 in order, {@code acc = fma(w[ki][kj], in[oh * sH + ki * dH][ow + kj * dW], acc)}.
+ * Direct convolution of one channel by its own filter, as one run of outputs read from planes
+ * already zero-padded (and, for strides above 1, split into phases) by the caller: output t starts
+ * at {@code bias} and takes, for each tap q = 0 .. k-1 in order (the filter's taps row by
+ * row), {@code acc = fma(w[wOff + q], in[taps[q] + t], acc)}.
  *
  * <p>That is the chain an im2col followed by {@link org.bitbudget.ops.compute.sgemm.Sgemm} computes for a
  * convolution with one input channel per group, so both give bit-identical outputs; every
@@ -13,28 +14,11 @@ package org.bitbudget.ops.compute.depthwise;
 public interface DepthwiseConv {
 
     /**
-     * @param in     the padded plane, pixel (r, col) at {@code in[inOff + r * inW + col]}
-     * @param inW    the padded plane's width (its row stride)
-     * @param w      the filter, tap (ki, kj) at {@code w[wOff + ki * kW + kj]}
-     * @param dH     dilation along the height
-     * @param dW     dilation along the width
-     * @param sH     stride along the height
-     * @param out    the output plane, (oh, ow) at {@code out[outOff + oh * outW + ow]}; overwritten
+     * @param in     the input planes
+     * @param taps   for each tap, the offset in {@code in} of the value output 0 reads
+     * @param k      taps (the first k of {@code taps})
+     * @param w      the filter, tap q at {@code w[wOff + q]}
+     * @param out    output t at {@code out[outOff + t]}, t = 0 .. n-1; overwritten
      */
-    void convolve(
-            float[] in,
-            int inOff,
-            int inW,
-            float[] w,
-            int wOff,
-            int kH,
-            int kW,
-            int dH,
-            int dW,
-            int sH,
-            float bias,
-            float[] out,
-            int outOff,
-            int outH,
-            int outW);
+    void convolve(float[] in, int[] taps, int k, float[] w, int wOff, float bias, float[] out, int outOff, int n);
 }

@@ -8,11 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
 import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
- * Vector API depthwise convolution: each vector holds consecutive outputs of one row, and every tap
- * is one broadcast weight times one contiguous load of the padded row (unit stride along the width),
- * so a lane's chain is the scalar twin's chain. Two vectors of a row are computed together to share
- * the weight broadcasts; the row's tail is one masked vector (lanes past the row neither loaded nor
- * stored).
+ * Vector API depthwise convolution: each vector holds consecutive outputs of the run, and every tap
+ * is one broadcast weight times one contiguous load, so a lane's chain is the scalar twin's chain.
+ * Four vectors are computed together, to share the weight broadcasts and to keep four independent
+ * FMA chains in flight; then single vectors, and the run's tail is one masked vector (lanes past
+ * the run neither loaded nor stored). The run spans whole planes, so a small plane costs one masked
+ * vector, not one per row.
  */
 public final class VectorDepthwiseConv implements DepthwiseConv {
     private static final VectorSpecies<Float> SPECIES =
@@ -21,54 +22,43 @@ public final class VectorDepthwiseConv implements DepthwiseConv {
 
     @Override
     public void convolve(
-            float[] in,
-            int inOff,
-            int inW,
-            float[] w,
-            int wOff,
-            int kH,
-            int kW,
-            int dH,
-            int dW,
-            int sH,
-            float bias,
-            float[] out,
-            int outOff,
-            int outH,
-            int outW) {
+            float[] in, int[] taps, int k, float[] w, int wOff, float bias, float[] out, int outOff, int n) {
         FloatVector biasV = FloatVector.broadcast(SPECIES, bias);
-        for (int oh = 0; oh < outH; oh++) {
-            int rowIn = inOff + oh * sH * inW;
-            int rowOut = outOff + oh * outW;
-            int ow = 0;
-            for (; ow + 2 * L <= outW; ow += 2 * L) {
-                FloatVector acc0 = biasV;
-                FloatVector acc1 = biasV;
-                for (int ki = 0; ki < kH; ki++) {
-                    int src = rowIn + ki * dH * inW + ow;
-                    for (int kj = 0; kj < kW; kj++) {
-                        FloatVector wv = FloatVector.broadcast(SPECIES, w[wOff + ki * kW + kj]);
-                        int at = src + kj * dW;
-                        acc0 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at), acc0);
-                        acc1 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at + L), acc1);
-                    }
-                }
-                acc0.intoArray(out, rowOut + ow);
-                acc1.intoArray(out, rowOut + ow + L);
+        int t = 0;
+        for (; t + 4 * L <= n; t += 4 * L) {
+            FloatVector acc0 = biasV;
+            FloatVector acc1 = biasV;
+            FloatVector acc2 = biasV;
+            FloatVector acc3 = biasV;
+            for (int q = 0; q < k; q++) {
+                FloatVector wv = FloatVector.broadcast(SPECIES, w[wOff + q]);
+                int at = taps[q] + t;
+                acc0 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at), acc0);
+                acc1 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at + L), acc1);
+                acc2 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at + 2 * L), acc2);
+                acc3 = wv.lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, at + 3 * L), acc3);
             }
-            for (; ow < outW; ow += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(ow, outW);
-                FloatVector acc = biasV;
-                for (int ki = 0; ki < kH; ki++) {
-                    int src = rowIn + ki * dH * inW + ow;
-                    for (int kj = 0; kj < kW; kj++) {
-                        FloatVector x = FloatVector.fromArray(SPECIES, in, src + kj * dW, mask);
-                        acc = FloatVector.broadcast(SPECIES, w[wOff + ki * kW + kj])
-                                .lanewise(VectorOperators.FMA, x, acc);
-                    }
-                }
-                acc.intoArray(out, rowOut + ow, mask);
+            acc0.intoArray(out, outOff + t);
+            acc1.intoArray(out, outOff + t + L);
+            acc2.intoArray(out, outOff + t + 2 * L);
+            acc3.intoArray(out, outOff + t + 3 * L);
+        }
+        for (; t + L <= n; t += L) {
+            FloatVector acc = biasV;
+            for (int q = 0; q < k; q++) {
+                acc = FloatVector.broadcast(SPECIES, w[wOff + q])
+                        .lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, taps[q] + t), acc);
             }
+            acc.intoArray(out, outOff + t);
+        }
+        if (t < n) {
+            VectorMask<Float> mask = SPECIES.indexInRange(t, n);
+            FloatVector acc = biasV;
+            for (int q = 0; q < k; q++) {
+                acc = FloatVector.broadcast(SPECIES, w[wOff + q])
+                        .lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, taps[q] + t, mask), acc);
+            }
+            acc.intoArray(out, outOff + t, mask);
         }
     }
 }

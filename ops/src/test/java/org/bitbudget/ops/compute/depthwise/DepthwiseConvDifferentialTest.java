@@ -13,19 +13,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checks that {@link VectorDepthwiseConv} gives exactly the floats {@link ScalarDepthwiseConv} gives,
- * for output widths in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 65} (below, at and around one
- * and two vectors of every width), output heights 1, 2 and 5, filters 1x1, 1x3, 3x1, 3x3, 5x5 and
- * 7x2, dilations 1 and 2, height strides 1 and 2, random offsets and row strides wider than needed,
- * and three kinds of values (uniform random; adversarial finite values that overflow to infinities
- * and NaN, subnormals and zeros of both signs; the same with NaN and infinities in the inputs). Bit
- * for bit as in the SGEMM test: all bits of non-NaN values, NaN exactly where the scalar twin has
- * NaN. The padding around the output must stay untouched, input and filter unchanged, and for random
- * values the scalar twin must equal the contract of {@link DepthwiseConv} computed here directly.
- * All at every vector width this JVM runs ({@link KernelProvider#widths()}).
+ * for runs of n in {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 67, 129} outputs
+ * (below, at and around one, two and four vectors of every width, and odd primes), filters of 1, 3,
+ * 9, 14 and 25 taps (1x1, 1x3, 3x3, 7x2, 5x5) at random offsets of the input (as the phases of a
+ * padded plane give them), random offsets of filter and output, and three kinds of values (uniform
+ * random; adversarial finite values that overflow to infinities and NaN, subnormals and zeros of
+ * both signs; the same with NaN and infinities in the inputs). Bit for bit as in the SGEMM test: all
+ * bits of non-NaN values, NaN exactly where the scalar twin has NaN. The padding around the output
+ * must stay untouched, input and filter unchanged, and for random values the scalar twin must equal
+ * the contract of {@link DepthwiseConv} computed here directly. All at every vector width this JVM
+ * runs ({@link KernelProvider#widths()}).
  */
 class DepthwiseConvDifferentialTest {
-    private static final int[] WIDTHS = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 65};
-    private static final int[][] FILTERS = {{1, 1}, {1, 3}, {3, 1}, {3, 3}, {5, 5}, {7, 2}};
+    private static final int[] RUNS = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 67, 129};
+    private static final int[] TAPS = {1, 3, 9, 14, 25};
 
     private final DepthwiseConv scalar = new ScalarDepthwiseConv();
 
@@ -36,99 +37,60 @@ class DepthwiseConvDifferentialTest {
         NON_FINITE
     }
 
-    static Stream<Arguments> widthsFiltersAndValues() {
+    static Stream<Arguments> widthsTapsAndValues() {
         return KernelProvider.widths().stream()
-                .flatMap(bits -> Arrays.stream(FILTERS)
-                        .flatMap(f -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, f[0], f[1], v))));
+                .flatMap(bits -> Arrays.stream(TAPS)
+                        .boxed()
+                        .flatMap(k -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, k, v))));
     }
 
-    @ParameterizedTest(name = "{0}-bit vectors, {1}x{2} filter, {3} values")
-    @MethodSource("widthsFiltersAndValues")
-    void vectorEqualsScalarBitForBit(int bits, int kH, int kW, Values values) {
+    @ParameterizedTest(name = "{0}-bit vectors, {1} taps, {2} values")
+    @MethodSource("widthsTapsAndValues")
+    void vectorEqualsScalarBitForBit(int bits, int k, Values values) {
         DepthwiseConv vector = KernelProvider.vector(new DepthwiseConvFamily(), bits);
-        Random random = new Random(100L * kH + 10L * kW + values.ordinal());
-        for (int outW : WIDTHS) {
-            for (int outH : new int[] {1, 2, 5}) {
-                for (int dilation = 1; dilation <= 2; dilation++) {
-                    for (int sH = 1; sH <= 2; sH++) {
-                        int inOff = random.nextInt(6);
-                        int wOff = random.nextInt(4);
-                        int outOff = random.nextInt(6);
-                        int inW = outW + (kW - 1) * dilation + random.nextInt(3);
-                        int inH = (outH - 1) * sH + (kH - 1) * dilation + 1;
-                        float[] in = fill(random, values, inOff + inH * inW + random.nextInt(3));
-                        float[] w = fill(random, values, wOff + kH * kW + random.nextInt(3));
-                        float[] out = fill(random, values, outOff + outH * outW + random.nextInt(3));
-                        float bias = fill(random, values, 1)[0];
-                        float[] inBefore = in.clone();
-                        float[] wBefore = w.clone();
-                        float[] fromScalar = out.clone();
-                        float[] fromVector = out.clone();
+        Random random = new Random(100L * k + values.ordinal() + bits);
+        for (int n : RUNS) {
+            int wOff = random.nextInt(4);
+            int outOff = random.nextInt(6);
+            int inLength = n + 2 * k + random.nextInt(9);
+            float[] in = fill(random, values, inLength);
+            int[] taps = new int[k + random.nextInt(3)];
+            for (int q = 0; q < taps.length; q++) {
+                taps[q] = random.nextInt(inLength - n + 1);
+            }
+            float[] w = fill(random, values, wOff + k + random.nextInt(3));
+            float[] out = fill(random, values, outOff + n + random.nextInt(3));
+            float bias = fill(random, values, 1)[0];
+            float[] inBefore = in.clone();
+            float[] wBefore = w.clone();
+            float[] fromScalar = out.clone();
+            float[] fromVector = out.clone();
 
-                        scalar.convolve(
-                                in,
-                                inOff,
-                                inW,
-                                w,
-                                wOff,
-                                kH,
-                                kW,
-                                dilation,
-                                dilation,
-                                sH,
-                                bias,
-                                fromScalar,
-                                outOff,
-                                outH,
-                                outW);
-                        vector.convolve(
-                                in,
-                                inOff,
-                                inW,
-                                w,
-                                wOff,
-                                kH,
-                                kW,
-                                dilation,
-                                dilation,
-                                sH,
-                                bias,
-                                fromVector,
-                                outOff,
-                                outH,
-                                outW);
+            scalar.convolve(in, taps, k, w, wOff, bias, fromScalar, outOff, n);
+            vector.convolve(in, taps, k, w, wOff, bias, fromVector, outOff, n);
 
-                        String where = "out " + outH + "x" + outW + " dilation " + dilation + " stride " + sH
-                                + " offsets " + inOff + "/" + wOff + "/" + outOff + " row stride " + inW;
-                        assertSameBits(fromScalar, fromVector, where);
-                        assertArrayEquals(inBefore, in, where + ": input changed");
-                        assertArrayEquals(wBefore, w, where + ": filter changed");
-                        for (int x = 0; x < out.length; x++) {
-                            if (x < outOff || x >= outOff + outH * outW) {
-                                assertEquals(
-                                        Float.floatToIntBits(out[x]),
-                                        Float.floatToIntBits(fromVector[x]),
-                                        where + ": padding of the output at " + x + " written");
-                            }
-                        }
-                        if (values == Values.RANDOM) {
-                            float[] expected = out.clone();
-                            for (int oh = 0; oh < outH; oh++) {
-                                for (int ow = 0; ow < outW; ow++) {
-                                    float acc = bias;
-                                    for (int ki = 0; ki < kH; ki++) {
-                                        for (int kj = 0; kj < kW; kj++) {
-                                            float x = in[inOff + (oh * sH + ki * dilation) * inW + ow + kj * dilation];
-                                            acc = Math.fma(w[wOff + ki * kW + kj], x, acc);
-                                        }
-                                    }
-                                    expected[outOff + oh * outW + ow] = acc;
-                                }
-                            }
-                            assertSameBits(expected, fromScalar, where);
-                        }
-                    }
+            String where = "run of " + n + ", taps " + Arrays.toString(taps) + " offsets " + wOff + "/" + outOff;
+            assertSameBits(fromScalar, fromVector, where);
+            assertArrayEquals(inBefore, in, where + ": input changed");
+            assertArrayEquals(wBefore, w, where + ": filter changed");
+            for (int x = 0; x < out.length; x++) {
+                if (x < outOff || x >= outOff + n) {
+                    assertEquals(
+                            Float.floatToIntBits(out[x]),
+                            Float.floatToIntBits(fromVector[x]),
+                            where + ": padding of the output at " + x + " written");
                 }
+            }
+            if (values == Values.RANDOM) {
+                float[] expected = out.clone();
+                for (int t = 0; t < n; t++) {
+                    float acc = bias;
+                    for (int q = 0; q < k; q++) {
+                        acc = Math.fma(w[wOff + q], in[taps[q] + t], acc);
+                    }
+                    expected[outOff + t] = acc;
+                }
+                assertSameBits(expected, fromScalar, where);
             }
         }
     }

@@ -134,7 +134,7 @@ class SgemmDifferentialTest {
         return out;
     }
 
-    private static float[] fill(Random random, Values values, int length) {
+    static float[] fill(Random random, Values values, int length) {
         float[] v = new float[length];
         for (int i = 0; i < length; i++) {
             v[i] = switch (values) {
@@ -169,7 +169,7 @@ class SgemmDifferentialTest {
         };
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String where) {
+    static void assertSameBits(float[] expected, float[] actual, String where) {
         assertEquals(expected.length, actual.length, where);
         for (int x = 0; x < expected.length; x++) {
             int e = Float.floatToIntBits(expected[x]);

@@ -1,0 +1,290 @@
+package org.bitbudget.ops.compute.sgemm;
+
+import java.lang.invoke.MethodHandles;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.ops.compute.provider.VectorWidth;
+
+/**
+ * Vector API {@link PackedSgemm}: an outer-product register tile of {@link #MR} rows x 2 vectors of
+ * C, whose accumulators start at the rows' biases and stay in registers for the whole of k; at step
+ * p it loads two vectors of row p of B and broadcasts the tile's MR values of A, which the packing
+ * put side by side, and does 2 x MR fused multiply-adds. With 512-bit vectors (32 registers) the
+ * tile has 8 rows, 16 accumulators; narrower vectors get 4 rows, 8 accumulators, what 16 registers
+ * hold beside the operands and what hides the FMA latency. C is swept a column panel of 2 vectors
+ * at a time, every row panel within it, so that the panel of B comes from memory once and then
+ * from cache; the columns past the last full panel are copied into a panel of their own first
+ * (see {@link #tail}), the rows past m are the packing's zeros and are not stored. A fused Relu or
+ * Clip is the lanewise MAX and MIN (Math.max and Math.min per lane) of the accumulators before
+ * they are stored.
+ * Each lane is the chain of {@link ScalarPackedSgemm}, so the results are the same bits.
+ */
+public final class VectorPackedSgemm implements PackedSgemm {
+    private static final VectorSpecies<Float> SPECIES =
+            VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
+    private static final int L = SPECIES.length();
+    /** Rows of the register tile. */
+    private static final int MR = L >= 16 ? 8 : 4;
+
+    /**
+     * Per thread, the work arrays of {@link #tail}: the tail's columns of B, one tile of C, and the
+     * row offsets of the copied B. They only grow. (No nested class: the copies of this class for
+     * other widths are hidden classes, which would share it with this one.)
+     */
+    private static final ThreadLocal<float[][]> TAIL = new ThreadLocal<>();
+
+    private static final ThreadLocal<int[]> TAIL_ROWS = new ThreadLocal<>();
+
+    @Override
+    public int rowsPerPanel() {
+        return MR;
+    }
+
+    /**
+     * Columns j .. n-1 (fewer than a tile's): their rows of B copied side by side, each tile
+     * computed whole into a scratch tile with the same chains (lanes past n take whatever the copy
+     * holds there and are dropped) and its valid part copied to C; masked loads and stores would do
+     * the same but fall off the compiled path on some CPUs.
+     */
+    private static void tail(
+            PackedWeights a, int n, int j, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi) {
+        int k = a.k();
+        int width = n - j;
+        float[][] work = TAIL.get();
+        if (work == null || work[0].length < k * 2 * L) {
+            work = new float[][] {new float[k * 2 * L], new float[MR * 2 * L]};
+            TAIL.set(work);
+        }
+        int[] tr = TAIL_ROWS.get();
+        if (tr == null || tr.length < k) {
+            tr = new int[k];
+            for (int p = 0; p < k; p++) {
+                tr[p] = p * 2 * L;
+            }
+            TAIL_ROWS.set(tr);
+        }
+        float[] tb = work[0];
+        float[] tc = work[1];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, rows[p] + j, tb, p * 2 * L, width);
+        }
+        for (int q = 0; q < a.panelCount(); q++) {
+            int valid = Math.min(MR, a.m() - q * MR);
+            if (MR == 8) {
+                tile8x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid, lo, hi);
+            } else {
+                tile4x2(a.panels(), q * MR * k, k, a.bias(), q * MR, tb, tr, 0, tc, 0, 2 * L, valid, lo, hi);
+            }
+            for (int r = 0; r < valid; r++) {
+                System.arraycopy(tc, r * 2 * L, c, cOff + (q * MR + r) * ldc + j, width);
+            }
+        }
+    }
+
+    @Override
+    public void multiply(
+            PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi) {
+        if (a.rowsPerPanel() != MR) {
+            throw new IllegalArgumentException(
+                    "A is packed in panels of " + a.rowsPerPanel() + " rows; this kernel needs " + MR);
+        }
+        int k = a.k();
+        int panels = a.panelCount();
+        float[] pa = a.panels();
+        float[] bias = a.bias();
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            for (int q = 0; q < panels; q++) {
+                int valid = Math.min(MR, a.m() - q * MR);
+                int c0 = cOff + q * MR * ldc + j;
+                if (MR == 8) {
+                    tile8x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid, lo, hi);
+                } else {
+                    tile4x2(pa, q * MR * k, k, bias, q * MR, b, rows, j, c, c0, ldc, valid, lo, hi);
+                }
+            }
+        }
+        if (j < n) {
+            tail(a, n, j, b, rows, c, cOff, ldc, lo, hi);
+        }
+    }
+
+    private static void tile8x2(
+            float[] a,
+            int from,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int j,
+            float[] c,
+            int c0,
+            int ldc,
+            int valid,
+            float lo,
+            float hi) {
+        FloatVector c00 = FloatVector.broadcast(SPECIES, bias[bias0 + 0]);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(SPECIES, bias[bias0 + 1]);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(SPECIES, bias[bias0 + 2]);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(SPECIES, bias[bias0 + 3]);
+        FloatVector c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(SPECIES, bias[bias0 + 4]);
+        FloatVector c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(SPECIES, bias[bias0 + 5]);
+        FloatVector c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(SPECIES, bias[bias0 + 6]);
+        FloatVector c61 = c60;
+        FloatVector c70 = FloatVector.broadcast(SPECIES, bias[bias0 + 7]);
+        FloatVector c71 = c70;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p] + j;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + L);
+            int ap = from + p * 8;
+            FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap + 0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
+            FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
+            c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
+            c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
+            FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
+            c50 = a5.lanewise(VectorOperators.FMA, b0, c50);
+            c51 = a5.lanewise(VectorOperators.FMA, b1, c51);
+            FloatVector a6 = FloatVector.broadcast(SPECIES, a[ap + 6]);
+            c60 = a6.lanewise(VectorOperators.FMA, b0, c60);
+            c61 = a6.lanewise(VectorOperators.FMA, b1, c61);
+            FloatVector a7 = FloatVector.broadcast(SPECIES, a[ap + 7]);
+            c70 = a7.lanewise(VectorOperators.FMA, b0, c70);
+            c71 = a7.lanewise(VectorOperators.FMA, b1, c71);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00 = c00.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c01 = c01.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c10 = c10.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c11 = c11.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c20 = c20.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c21 = c21.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c30 = c30.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c31 = c31.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c40 = c40.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c41 = c41.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c50 = c50.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c51 = c51.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c60 = c60.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c61 = c61.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c70 = c70.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c71 = c71.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        if (valid > 1) {
+            c10.intoArray(c, c0 + 1 * ldc);
+            c11.intoArray(c, c0 + 1 * ldc + L);
+        }
+        if (valid > 2) {
+            c20.intoArray(c, c0 + 2 * ldc);
+            c21.intoArray(c, c0 + 2 * ldc + L);
+        }
+        if (valid > 3) {
+            c30.intoArray(c, c0 + 3 * ldc);
+            c31.intoArray(c, c0 + 3 * ldc + L);
+        }
+        if (valid > 4) {
+            c40.intoArray(c, c0 + 4 * ldc);
+            c41.intoArray(c, c0 + 4 * ldc + L);
+        }
+        if (valid > 5) {
+            c50.intoArray(c, c0 + 5 * ldc);
+            c51.intoArray(c, c0 + 5 * ldc + L);
+        }
+        if (valid > 6) {
+            c60.intoArray(c, c0 + 6 * ldc);
+            c61.intoArray(c, c0 + 6 * ldc + L);
+        }
+        if (valid > 7) {
+            c70.intoArray(c, c0 + 7 * ldc);
+            c71.intoArray(c, c0 + 7 * ldc + L);
+        }
+    }
+
+    private static void tile4x2(
+            float[] a,
+            int from,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int j,
+            float[] c,
+            int c0,
+            int ldc,
+            int valid,
+            float lo,
+            float hi) {
+        FloatVector c00 = FloatVector.broadcast(SPECIES, bias[bias0 + 0]);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(SPECIES, bias[bias0 + 1]);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(SPECIES, bias[bias0 + 2]);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(SPECIES, bias[bias0 + 3]);
+        FloatVector c31 = c30;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p] + j;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + L);
+            int ap = from + p * 4;
+            FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap + 0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00 = c00.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c01 = c01.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c10 = c10.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c11 = c11.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c20 = c20.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c21 = c21.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c30 = c30.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c31 = c31.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        if (valid > 1) {
+            c10.intoArray(c, c0 + 1 * ldc);
+            c11.intoArray(c, c0 + 1 * ldc + L);
+        }
+        if (valid > 2) {
+            c20.intoArray(c, c0 + 2 * ldc);
+            c21.intoArray(c, c0 + 2 * ldc + L);
+        }
+        if (valid > 3) {
+            c30.intoArray(c, c0 + 3 * ldc);
+            c31.intoArray(c, c0 + 3 * ldc + L);
+        }
+    }
+}
