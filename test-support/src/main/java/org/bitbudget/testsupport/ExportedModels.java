@@ -48,14 +48,17 @@ public final class ExportedModels {
             Path dir = Path.of(
                     System.getProperty("java.io.tmpdir"),
                     "bitbudget-exported-models-" + ProcessHandle.current().pid());
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                // Registered before the files it will hold, so the JVM deletes it after them.
+                dir.toFile().deleteOnExit();
+            }
             Path target = dir.resolve(file);
             if (!Files.exists(target)) {
                 Path part = Files.createTempFile(dir, file, ".part");
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
                 target.toFile().deleteOnExit();
-                dir.toFile().deleteOnExit();
             }
             return target;
         } catch (IOException e) {
