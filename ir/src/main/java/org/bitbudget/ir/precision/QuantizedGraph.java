@@ -18,7 +18,9 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * A graph with a precision config applied as fake quantization, and what each layer got: each
- * layer's weight initializer is replaced by its quantize-dequantize, and a {@link Op.FakeQuantize}
+ * layer's weight initializer is replaced by its quantize-dequantize, its bias by the one
+ * {@link BiasGrid} defines (on the int32 grid of input × weight scale when its input is quantized), and
+ * a {@link Op.FakeQuantize}
  * node is inserted before each layer whose input activations are quantized, with the scale and zero
  * point given for it.
  *
@@ -78,6 +80,11 @@ public record QuantizedGraph(
                         "an accumulator of " + p.accumulatorBits()
                                 + " bits needs integer weights and activations, not float weights");
             }
+            BiasGrid bias = BiasGrid.of(layer, graph, p, inputQuant.get(layer.name()), acc);
+            if (bias != null) {
+                Tensor b = graph.initializers().get(layer.biasName());
+                initializers.put(layer.biasName(), bias.values(b.shape()));
+            }
             applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc));
         }
         Map<String, ActivationQuantization> activationOnly = activationOnly(graph, config, inputQuant);
@@ -106,6 +113,23 @@ public record QuantizedGraph(
         Graph out = new Graph(
                 graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
         return new QuantizedGraph(out, applied, List.copyOf(activationOnly.values()));
+    }
+
+    /**
+     * The initializers whose values this graph replaced: each quantized layer's weight, and the bias of
+     * each layer with a quantized input ({@link BiasGrid}; unchanged when it keeps its float bias).
+     */
+    public java.util.Set<String> replacedInitializers() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (LayerQuantization lq : layers) {
+            if (lq.weights() != null) {
+                out.add(lq.layer().weightName());
+            }
+            if (lq.activations() != null && lq.layer().biasName() != null) {
+                out.add(lq.layer().biasName());
+            }
+        }
+        return out;
     }
 
     /**
@@ -190,17 +214,26 @@ public record QuantizedGraph(
      *                                  with float activations)
      */
     public static Tensor quantizedWeight(Layer layer, Tensor weight, Precision precision) {
-        if (precision.accumulatorBits() < 32) {
-            return AccumulatorAware.constrain(
-                            weight,
-                            channelAxis(layer),
-                            precision.weights(),
-                            precision.accumulatorBits(),
-                            maxInput(precision))
-                    .tensor();
+        AccumulatorAware.Result constrained = constrained(layer, weight, precision);
+        if (constrained != null) {
+            return constrained.tensor();
         }
         return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights())
                 .tensor();
+    }
+
+    /**
+     * The accumulator-aware weights of {@code layer} at {@code precision} as {@link #of} constrains them,
+     * or null when its accumulator has 32 bits or more.
+     *
+     * @throws IllegalArgumentException as {@link #quantizedWeight}
+     */
+    public static AccumulatorAware.Result constrained(Layer layer, Tensor weight, Precision precision) {
+        if (precision.accumulatorBits() >= 32) {
+            return null;
+        }
+        return AccumulatorAware.constrain(
+                weight, channelAxis(layer), precision.weights(), precision.accumulatorBits(), maxInput(precision));
     }
 
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */
