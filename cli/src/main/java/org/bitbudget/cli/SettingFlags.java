@@ -32,6 +32,8 @@ final class SettingFlags {
             case MAX_DROP -> "--max-drop";
             case METRIC -> "--metric";
             case COUPLING -> "--coupling";
+            case IGNORE -> "--ignore";
+            case TARGET -> "--target";
         };
     }
 

@@ -1,5 +1,6 @@
 package org.bitbudget.pipeline;
 
+import java.util.List;
 import java.util.Objects;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
@@ -65,13 +66,17 @@ public final class SensitivityPhase {
             Candidates candidates,
             RunProgress progress,
             SearchControl control) {
-        SensitivityProblem problem = SensitivityProblem.builder(graph)
+        SensitivityProblem.Builder builder = SensitivityProblem.builder(graph)
                 .calibration(samples.calibrationImages(), samples.calibrationLabels())
                 .precisions(candidates.precisions())
                 .seed(seed)
                 .threads(threads)
-                .metric(metric)
-                .build();
+                .metric(metric);
+        // An ignored layer is not searched: its only precision is float, which damages nothing.
+        graph.layers().stream()
+                .filter(l -> !candidates.layers().contains(l.name()))
+                .forEach(l -> builder.precisions(l.name(), List.of(Precision.FLOAT)));
+        SensitivityProblem problem = builder.build();
         if (!control.shouldStop()) {
             try {
                 return estimator.estimate(problem, new ProgressListener() {

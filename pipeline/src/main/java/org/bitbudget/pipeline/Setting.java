@@ -39,7 +39,11 @@ public enum Setting {
     /** The metric that scores configs. */
     METRIC("metric"),
     /** What the layers of a coupling group share. */
-    COUPLING("coupling");
+    COUPLING("coupling"),
+    /** Layers that stay float and are not searched (names or patterns). */
+    IGNORE("ignore"),
+    /** The runtime whose integer arithmetic the candidates must survive. */
+    TARGET("target");
 
     private final String label;
 
