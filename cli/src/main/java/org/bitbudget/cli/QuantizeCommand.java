@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,12 +56,9 @@ final class QuantizeCommand implements Callable<Integer> {
         Graph graph = model.load(dataOptions, Split.TRAIN);
         PrecisionConfig precision = quantize.load(config, graph);
         QuantizedGraph q = quantize.apply(precision, config, graph, model.model, dataOptions, Split.TRAIN);
-        Set<String> changed = new LinkedHashSet<>();
+        Set<String> changed = q.replacedInitializers();
         List<Map<String, Object>> layers = new ArrayList<>();
         for (LayerQuantization l : q.layers()) {
-            if (l.weights() != null) {
-                changed.add(l.layer().weightName());
-            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", l.layer().name());
             row.put("weights", l.precision().weights().toString());

@@ -200,6 +200,16 @@ final class SearchCommand implements Callable<Integer> {
                     + "(cached; automatic when a budget names latency)")
     boolean latency;
 
+    @Mixin
+    TargetOption target;
+
+    @Option(
+            names = "--ignore",
+            paramLabel = "PATTERN",
+            description = "Keep these layers float and out of the search (repeatable): a layer name, op:TYPE, "
+                    + "re:REGEX or a glob such as '/stage3/*'; the budgets count them at float")
+    List<String> ignore = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         long started = System.nanoTime();
@@ -236,7 +246,9 @@ final class SearchCommand implements Callable<Integer> {
                 .calibration(calibration)
                 .paretoPoints(paretoPoints)
                 .pinFirstAndLast(pinEnds)
-                .measureLatency(latency);
+                .measureLatency(latency)
+                .target(target.target())
+                .ignore(ignore);
         given.forEach(builder::budget);
         if (accumulators != null) {
             builder.accumulators(accumulators);
@@ -292,6 +304,7 @@ final class SearchCommand implements Callable<Integer> {
             // Setting errors name the setting (the command line names its flag); other errors found
             // while running concern the model.
             SearchPipeline run = builder.build();
+            run.targetNotes().forEach(note -> System.err.println("bitbudget: " + note));
             try {
                 result = run.run();
                 bar.finish();

@@ -34,6 +34,8 @@ final class SettingFlags {
             case COUPLING -> "--coupling";
             case CLIPPING -> "--clipping";
             case BIAS_CORRECTION -> "--bias-correction";
+            case IGNORE -> "--ignore";
+            case TARGET -> "--target";
         };
     }
 

@@ -13,7 +13,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.bitbudget.data.Classification;
@@ -100,10 +99,7 @@ class ActivationLayersExportTest {
 
     @Test
     void fakeQuantExportQuantizesBothOperands() throws Exception {
-        Set<String> changed = new LinkedHashSet<>();
-        quantized.layers().stream()
-                .filter(l -> l.weights() != null)
-                .forEach(l -> changed.add(l.layer().weightName()));
+        Set<String> changed = quantized.replacedInitializers();
         byte[] onnx = FakeQuantizedExport.export(model, quantized.graph(), changed, Map.of());
         ModelProto m = ModelProto.parseFrom(onnx);
         for (ActivationLayer l : vit.activationLayers()) {

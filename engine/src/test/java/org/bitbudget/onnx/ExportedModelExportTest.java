@@ -11,7 +11,6 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -101,10 +100,7 @@ class ExportedModelExportTest {
         Path file = ExportedModels.model(model);
         Graph graph = OnnxImporter.load(file);
         QuantizedGraph q = quantize(graph, "int4", "uint8");
-        Set<String> changed = new LinkedHashSet<>();
-        q.layers().stream()
-                .filter(l -> l.weights() != null)
-                .forEach(l -> changed.add(l.layer().weightName()));
+        Set<String> changed = q.replacedInitializers();
         byte[] onnx = FakeQuantizedExport.export(file, q.graph(), changed, Map.of("bitbudget.precision", "test"));
 
         Tensor images = DataSources.open("fashion-mnist", Split.TEST).batch(0, IMAGES, NORM);

@@ -11,7 +11,6 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.bitbudget.data.Calibration;
@@ -50,10 +49,7 @@ class FakeQuantizedExportTest {
     }
 
     private static byte[] export(Path model, QuantizedGraph q) {
-        Set<String> changed = new LinkedHashSet<>();
-        q.layers().stream()
-                .filter(l -> l.weights() != null)
-                .forEach(l -> changed.add(l.layer().weightName()));
+        Set<String> changed = q.replacedInitializers();
         return FakeQuantizedExport.export(model, q.graph(), changed, Map.of("bitbudget.precision", "test"));
     }
 

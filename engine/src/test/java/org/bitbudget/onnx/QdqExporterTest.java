@@ -109,8 +109,12 @@ class QdqExporterTest {
                 .bytes());
         assertEquals(13, m.getOpsetImport(0).getVersion());
         String c2 = graph.layers().get(1).weightName();
+        NodeProto dq = m.getGraph().getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(c2))
+                .findFirst()
+                .orElseThrow();
         TensorProto codes = m.getGraph().getInitializerList().stream()
-                .filter(t -> t.getName().equals(c2 + "_quantized"))
+                .filter(t -> t.getName().equals(dq.getInput(0)))
                 .findFirst()
                 .orElseThrow();
         assertEquals(TensorProto.DataType.INT8_VALUE, codes.getDataType());
@@ -118,14 +122,10 @@ class QdqExporterTest {
             assertTrue(v >= -7 && v <= 7, "int4 codes stay within +-7: " + v);
         }
         TensorProto scale = m.getGraph().getInitializerList().stream()
-                .filter(t -> t.getName().equals(c2 + "_scale"))
+                .filter(t -> t.getName().equals(dq.getInput(1)))
                 .findFirst()
                 .orElseThrow();
         assertEquals(List.of(16L), scale.getDimsList());
-        NodeProto dq = m.getGraph().getNodeList().stream()
-                .filter(n -> n.getOutput(0).equals(c2))
-                .findFirst()
-                .orElseThrow();
         assertEquals("DequantizeLinear", dq.getOpType());
         assertEquals(0, dq.getAttribute(0).getI(), "axis of the output channels");
         assertTrue(m.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("k")));

@@ -56,8 +56,18 @@ import org.bitbudget.ir.tensor.Tensor;
  *   <li><b>Activation-only layers</b> (a MatMul between two activations) get such a chain on each
  *       operand, with the operand's own scale and zero point; their weights are reported as
  *       {@code none}.</li>
- *   <li><b>Bias-corrected layers</b> read their corrected bias, a new float initializer named as
- *       {@link QuantizedGraph#correctedBiasName} says (a Conv or Gemm without a bias gets the input).</li>
+ *   <li><b>Bias-corrected layers</b> read their corrected bias (on its grid, as below), a new float
+ *       initializer named as {@link QuantizedGraph#correctedBiasName} says (a Conv or Gemm without a bias
+ *       gets the input).</li>
+ *   <li><b>Biases</b> are the ones the layers compute with ({@link org.bitbudget.ir.precision.BiasGrid}):
+ *       float values on the int32 grid of input scale × weight scale when the input is quantized, which
+ *       ONNX Runtime's fused integer kernels turn back into exactly the int32 codes BitBudget adds.</li>
+ *   <li><b>Names</b>: the tensors the export adds are named short and by layer (layer i's weight codes
+ *       {@code wi}, their scale {@code wi.s} and zero point {@code wi.z}; its quantized input
+ *       {@code xi.q}, dequantized {@code xi}, with {@code xi.s}, {@code xi.z} and, for a Clip,
+ *       {@code xi.lo}/{@code xi.hi}; a numbered suffix where the model uses the name), the nodes it adds
+ *       are unnamed, and a constant equal to one already added (every zero point 0 of a uint8 input,
+ *       the zero vector of layers of as many channels) is stored once.</li>
  * </ul>
  * The weight codes are computed with the same {@link RangeSearch} rule as fake quantization, and
  * checked: (code − zero point) × scale equals the fake-quantized weight bit for bit.
@@ -123,6 +133,9 @@ public final class QdqExporter {
         for (int i = 0; i < g.getInitializerCount(); i++) {
             initializerIndex.put(g.getInitializer(i).getName(), i);
         }
+        GeneratedNames names = new GeneratedNames(g);
+        GeneratedInitializers constants = new GeneratedInitializers(g);
+        int index = 0;
         Map<String, List<NodeProto>> before = new LinkedHashMap<>();
         Map<String, Map<Integer, String>> rewired = new HashMap<>();
         List<NodeProto> weightNodes = new ArrayList<>();
@@ -134,6 +147,7 @@ public final class QdqExporter {
         }
         for (LayerQuantization lq : quantized.layers()) {
             Layer layer = lq.layer();
+            int i = index++;
             String weightMode = "float";
             long weightBytes = 0;
             QuantizerSpec w = lq.precision().weights();
@@ -152,20 +166,16 @@ public final class QdqExporter {
                     WeightCodes codes = lq.accumulator() != null
                             ? constrainedCodes(lq.accumulator(), original.shape(), axis, w)
                             : codes(original, axis, w, fake, layer.name());
-                    String base = layer.weightName();
                     Storage storage = storage(w.format(), container);
-                    TensorProto stored = storage.proto(base + "_quantized", codes.codes());
+                    TensorProto stored = storage.proto(names.fresh("w" + i), codes.codes());
                     g.setInitializer(at, stored);
-                    g.addInitializer(TensorProtos.toProto(base + "_scale", codes.scales()));
-                    g.addInitializer(storage.proto(base + "_zero_point", codes.zeroPoints()));
                     weightBytes = stored.getRawData().size();
                     NodeProto.Builder dq = NodeProto.newBuilder()
-                            .setName(base + "_DequantizeLinear")
                             .setOpType("DequantizeLinear")
-                            .addInput(base + "_quantized")
-                            .addInput(base + "_scale")
-                            .addInput(base + "_zero_point")
-                            .addOutput(base);
+                            .addInput(stored.getName())
+                            .addInput(constants.add(TensorProtos.toProto(names.fresh("w" + i + ".s"), codes.scales())))
+                            .addInput(constants.add(storage.proto(names.fresh("w" + i + ".z"), codes.zeroPoints())))
+                            .addOutput(layer.weightName());
                     if (codes.scales().shape().rank() == 1) {
                         dq.addAttribute(AttributeProto.newBuilder()
                                 .setName("axis")
@@ -179,16 +189,25 @@ public final class QdqExporter {
                     weightMode = "fake-quant";
                 }
             }
+            Integer biasAt = layer.biasName() == null ? null : initializerIndex.get(layer.biasName());
             if (lq.correctedBias() != null) {
                 String name = QuantizedGraph.correctedBiasName(layer);
                 g.addInitializer(TensorProtos.toProto(name, lq.correctedBias()));
                 correctedBias.put(layer.name(), Map.entry(layer.node().op().biasInput(), name));
+            } else if (biasAt != null) {
+                // The bias the layer computes with (BiasGrid): on the int32 grid of input x weight scale,
+                // which ONNX Runtime's fused integer kernels recover exactly as their int32 bias.
+                g.setInitializer(
+                        biasAt,
+                        TensorProtos.toProto(
+                                layer.biasName(),
+                                quantized.graph().initializers().get(layer.biasName())));
             }
             String inputMode = "float";
             if (lq.activations() != null) {
                 NumberFormat f = qdqActivation(layer.name(), lq.precision().activations());
                 String in = layer.node().input(0);
-                List<NodeProto> chain = activationChain(g, in, layer.name() + "/input", f, lq.activations());
+                List<NodeProto> chain = activationChain(names, constants, in, "x" + i, f, lq.activations());
                 before.put(layer.name(), chain);
                 rewired.put(layer.name(), Map.of(0, chain.getLast().getOutput(0)));
                 inputMode = f.unsigned() ? "qdq-uint8" : "qdq-int8";
@@ -197,13 +216,19 @@ public final class QdqExporter {
         }
         for (ActivationQuantization aq : quantized.activationLayers()) {
             ActivationLayer layer = aq.layer();
+            int at = index++;
             NumberFormat f = qdqActivation(layer.name(), aq.activations());
             List<NodeProto> chains = new ArrayList<>();
             Map<Integer, String> inputs = new HashMap<>();
             for (int i = 0; i < ActivationLayer.OPERANDS; i++) {
-                String base = layer.name() + (i == 0 ? "/input" : "/input_" + i);
+                String base = "x" + at + (i == 0 ? "" : "_" + i);
                 List<NodeProto> chain = activationChain(
-                        g, layer.node().input(i), base, f, aq.operands().get(i));
+                        names,
+                        constants,
+                        layer.node().input(i),
+                        base,
+                        f,
+                        aq.operands().get(i));
                 chains.addAll(chain);
                 inputs.put(i, chain.getLast().getOutput(0));
             }
@@ -347,8 +372,17 @@ public final class QdqExporter {
         return axis == 0 ? ch * k + j : j * channels + ch;
     }
 
+    /**
+     * {@code [Clip →] QuantizeLinear → DequantizeLinear} of value {@code in}, its tensors named from
+     * {@code base} ({@code base} itself for the dequantized output, {@code base.q} for the codes).
+     */
     private static List<NodeProto> activationChain(
-            GraphProto.Builder g, String in, String base, NumberFormat f, RangeSearch.Params params) {
+            GeneratedNames names,
+            GeneratedInitializers constants,
+            String in,
+            String base,
+            NumberFormat f,
+            RangeSearch.Params params) {
         boolean unsigned = f.unsigned();
         DataType type = unsigned ? DataType.UINT8 : DataType.INT8;
         int typeMin = unsigned ? 0 : -128;
@@ -358,41 +392,38 @@ public final class QdqExporter {
         List<NodeProto> chain = new ArrayList<>();
         String x = in;
         if (f.minCode() != typeMin || f.maxCode() != typeMax) {
-            g.addInitializer(TensorProtos.toProto(base + "_clip_min", Tensor.of(Shape.of(), new float[] {
-                (f.minCode() - zeroPoint) * scale
-            })));
-            g.addInitializer(TensorProtos.toProto(base + "_clip_max", Tensor.of(Shape.of(), new float[] {
-                (f.maxCode() - zeroPoint) * scale
-            })));
+            String clipped = names.fresh(base + ".c");
             chain.add(NodeProto.newBuilder()
-                    .setName(base + "_Clip")
                     .setOpType("Clip")
                     .addInput(x)
-                    .addInput(base + "_clip_min")
-                    .addInput(base + "_clip_max")
-                    .addOutput(base + "_clipped")
+                    .addInput(constants.add(scalar(names.fresh(base + ".lo"), (f.minCode() - zeroPoint) * scale)))
+                    .addInput(constants.add(scalar(names.fresh(base + ".hi"), (f.maxCode() - zeroPoint) * scale)))
+                    .addOutput(clipped)
                     .build());
-            x = base + "_clipped";
+            x = clipped;
         }
-        g.addInitializer(TensorProtos.toProto(base + "_scale", Tensor.of(Shape.of(), new float[] {scale})));
-        g.addInitializer(
-                TensorProtos.toProto(base + "_zero_point", Tensor.of(type, Shape.of(), new float[] {zeroPoint})));
+        String scaleName = constants.add(scalar(names.fresh(base + ".s"), scale));
+        String zeroPointName = constants.add(
+                TensorProtos.toProto(names.fresh(base + ".z"), Tensor.of(type, Shape.of(), new float[] {zeroPoint})));
+        String codes = names.fresh(base + ".q");
         chain.add(NodeProto.newBuilder()
-                .setName(base + "_QuantizeLinear")
                 .setOpType("QuantizeLinear")
                 .addInput(x)
-                .addInput(base + "_scale")
-                .addInput(base + "_zero_point")
-                .addOutput(base + "_quantized")
+                .addInput(scaleName)
+                .addInput(zeroPointName)
+                .addOutput(codes)
                 .build());
         chain.add(NodeProto.newBuilder()
-                .setName(base + "_DequantizeLinear")
                 .setOpType("DequantizeLinear")
-                .addInput(base + "_quantized")
-                .addInput(base + "_scale")
-                .addInput(base + "_zero_point")
-                .addOutput(base + "_dequantized")
+                .addInput(codes)
+                .addInput(scaleName)
+                .addInput(zeroPointName)
+                .addOutput(names.fresh(base))
                 .build());
         return chain;
+    }
+
+    private static TensorProto scalar(String name, float value) {
+        return TensorProtos.toProto(name, Tensor.of(Shape.of(), new float[] {value}));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.bitbudget.costs.CostModel;
 import org.bitbudget.costs.CostTable;
+import org.bitbudget.costs.LayerInfo;
 import org.bitbudget.ir.graph.CouplingGroups;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.search.Budget;
@@ -82,7 +83,14 @@ public final class ProblemPhase {
             double[][] values = new double[layers][choices];
             for (int l = 0; l < layers; l++) {
                 for (int c = 0; c < choices; c++) {
-                    values[l][c] = table.cost(l, precisions.get(c), model.name());
+                    values[l][c] = table.cost(names.get(l), precisions.get(c), model.name());
+                }
+            }
+            // Ignored layers are not searched; they stay float and their cost is spent before the search.
+            double fixed = 0;
+            for (LayerInfo info : table.layers()) {
+                if (!names.contains(info.name()) && model.total() == CostModel.Total.SUM) {
+                    fixed += table.cost(info.name(), Precision.FLOAT, model.name());
                 }
             }
             if (model.total() == CostModel.Total.SUM) {
@@ -95,7 +103,7 @@ public final class ProblemPhase {
                 // A strict bound excludes its limit: one unit in the last place below it.
                 double limit = budget.strict() ? Math.nextDown(budget.limit()) : budget.limit();
                 if (model.total() == CostModel.Total.SUM) {
-                    b.budget(model.name(), limit);
+                    b.budget(model.name(), limit - fixed);
                 } else {
                     // A peak or width holds for a config exactly when it holds for every layer.
                     b.limitPerChoice(model.name(), values, limit);
@@ -125,8 +133,14 @@ public final class ProblemPhase {
         List<String> keys = candidates.precisions().stream().map(coupling::key).toList();
         int[] classes = keys.stream().mapToInt(keys::indexOf).toArray();
         for (CouplingGroups.Group g : candidates.coupling().groups()) {
-            int[] layers =
-                    g.layers().stream().mapToInt(candidates.layers()::indexOf).toArray();
+            // An ignored layer stays float, out of its group's coupling.
+            int[] layers = g.layers().stream()
+                    .mapToInt(candidates.layers()::indexOf)
+                    .filter(l -> l >= 0)
+                    .toArray();
+            if (layers.length < 2) {
+                continue;
+            }
             int[][] rows = new int[layers.length][];
             Arrays.fill(rows, classes);
             b.couple(new Coupling(String.join("+", g.layers()), layers, rows));

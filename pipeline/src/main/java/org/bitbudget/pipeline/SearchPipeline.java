@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.precision.PrecisionConfig;
+import org.bitbudget.ir.precision.RuntimeTarget;
 import org.bitbudget.search.GeneticStrategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchProblem;
@@ -95,6 +96,11 @@ public final class SearchPipeline {
         this.progress = b.progress;
         this.target = scoring.target();
         this.metric = scoring.metric();
+    }
+
+    /** What the target changed in the candidates, one line each (none for a target that changes nothing). */
+    public List<String> targetNotes() {
+        return candidates.targetNotes();
     }
 
     /**
@@ -368,6 +374,8 @@ public final class SearchPipeline {
         private AccuracyTarget maxDrop;
         private String metricName;
         private FormatCoupling coupling = FormatCoupling.ACTIVATIONS;
+        private RuntimeTarget runtime = RuntimeTarget.GENERIC;
+        private List<String> ignore = List.of();
 
         private Builder(Graph model, SearchData data) {
             this.graph = Objects.requireNonNull(model, "model");
@@ -549,6 +557,18 @@ public final class SearchPipeline {
             return this;
         }
 
+        /** The runtime the candidates must run exactly on (default generic): x86-avx2 searches int7 for int8. */
+        public Builder target(RuntimeTarget target) {
+            this.runtime = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /** Layers that stay float and are not searched: names or patterns, as a config's {@code ignore:}. */
+        public Builder ignore(List<String> scopes) {
+            this.ignore = List.copyOf(scopes);
+            return this;
+        }
+
         /** Hears of phases and steps. */
         public Builder progress(RunProgress listener) {
             this.progress = Objects.requireNonNull(listener, "progress");
@@ -574,7 +594,9 @@ public final class SearchPipeline {
             CandidatesPhase candidates = new CandidatesPhase(
                     weightFormats,
                     activationFormats,
-                    accumulatorsGiven ? accumulators : AccumulatorWidths.withBudgets(accumulators, costBudgets));
+                    accumulatorsGiven ? accumulators : AccumulatorWidths.withBudgets(accumulators, costBudgets),
+                    runtime,
+                    ignore);
             CostPhase costs = new CostPhase(costBudgets, measuredLatency);
             if (threads < 1) {
                 throw new SettingException(Setting.THREADS, "must be at least 1, got " + threads);

@@ -1,5 +1,6 @@
 package org.bitbudget.pipeline;
 
+import java.util.List;
 import java.util.Objects;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
@@ -69,11 +70,15 @@ public final class SensitivityPhase {
         for (int l = 0; l < candidates.layers().size(); l++) {
             builder.precisions(candidates.layers().get(l), candidates.perLayer().get(l));
         }
-        SensitivityProblem problem = builder.calibration(samples.calibrationImages(), samples.calibrationLabels())
+        builder.calibration(samples.calibrationImages(), samples.calibrationLabels())
                 .seed(seed)
                 .threads(threads)
-                .metric(metric)
-                .build();
+                .metric(metric);
+        // An ignored layer is not searched: its only precision is float, which damages nothing.
+        graph.layers().stream()
+                .filter(l -> !candidates.layers().contains(l.name()))
+                .forEach(l -> builder.precisions(l.name(), List.of(Precision.FLOAT)));
+        SensitivityProblem problem = builder.build();
         if (!control.shouldStop()) {
             try {
                 return estimator.estimate(problem, new ProgressListener() {

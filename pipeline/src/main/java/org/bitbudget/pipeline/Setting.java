@@ -43,7 +43,11 @@ public enum Setting {
     /** Candidate weight clipping rules. */
     CLIPPING("clipping"),
     /** Whether weight candidates are bias-corrected. */
-    BIAS_CORRECTION("bias correction");
+    BIAS_CORRECTION("bias correction"),
+    /** Layers that stay float and are not searched (names or patterns). */
+    IGNORE("ignore"),
+    /** The runtime whose integer arithmetic the candidates must survive. */
+    TARGET("target");
 
     private final String label;
 

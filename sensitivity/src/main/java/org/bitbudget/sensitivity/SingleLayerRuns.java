@@ -15,9 +15,11 @@ import org.bitbudget.ir.graph.Layer;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
+import org.bitbudget.ir.precision.BiasGrid;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
+import org.bitbudget.ir.quant.AccumulatorAware;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
@@ -218,19 +220,22 @@ final class SingleLayerRuns {
 
     /**
      * {@code graph} with only {@code layer} at {@code p}: what {@link FakeQuantization#apply} builds
-     * for a config with that one layer quantized, given the layer's calibrated input quantizer.
+     * for a config with that one layer quantized, given the layer's calibrated input quantizer (its
+     * bias included: {@link BiasGrid}).
      */
     static Graph quantizeOne(Graph graph, Layer layer, Precision p, RangeSearch.Params activation) {
         Map<String, Tensor> initializers = new LinkedHashMap<>(graph.initializers());
+        AccumulatorAware.Result constrained = null;
         Tensor bias = null;
         if (p.weights().quantizes()) {
             Tensor w = graph.initializers().get(layer.weightName());
-            initializers.put(layer.weightName(), QuantizedGraph.quantizedWeight(layer, w, p));
+            constrained = QuantizedGraph.constrained(layer, w, p);
+            initializers.put(
+                    layer.weightName(),
+                    constrained != null ? constrained.tensor() : QuantizedGraph.quantizedWeight(layer, w, p));
             bias = QuantizedGraph.correctedBias(layer, graph, p.weights());
         }
-        if (bias != null) {
-            initializers.put(QuantizedGraph.correctedBiasName(layer), bias);
-        }
+        bias = QuantizedGraph.placeBias(layer, graph, bias, p, activation, constrained, initializers);
         List<Node> nodes = new ArrayList<>();
         for (Node original : graph.nodes()) {
             Node node = original == layer.node() && bias != null

@@ -42,7 +42,10 @@ public record LayerQuantization(
         this(layer, precision, weights, activations, null, null);
     }
 
-    /** The bias the quantized layer adds: the corrected one, else the float model's ({@code graph}), or null. */
+    /**
+     * The bias the quantized layer adds: the corrected one, else the one {@code graph} holds (the
+     * quantized graph holds it on its {@link BiasGrid}), or null.
+     */
     public Tensor bias(Graph graph) {
         if (correctedBias != null) {
             return correctedBias;

@@ -19,7 +19,9 @@ import org.bitbudget.ir.tensor.Tensor;
 
 /**
  * A graph with a precision config applied as fake quantization, and what each layer got: each
- * layer's weight initializer is replaced by its quantize-dequantize, and a {@link Op.FakeQuantize}
+ * layer's weight initializer is replaced by its quantize-dequantize, its bias by the one
+ * {@link BiasGrid} defines (on the int32 grid of input × weight scale when its input is quantized), and
+ * a {@link Op.FakeQuantize}
  * node is inserted before each layer whose input activations are quantized, with the scale and zero
  * point given for it.
  *
@@ -31,7 +33,8 @@ import org.bitbudget.ir.tensor.Tensor;
  * The integer engine takes those codes and scales as they are.
  *
  * <p>A layer whose weight quantizer carries a measured {@link BiasCorrection} adds the shift to its
- * bias: the corrected bias is a new initializer ({@link #correctedBiasName}) that the layer's node
+ * bias (and the corrected bias goes on the grid as any other, {@link BiasGrid}): the corrected bias is a
+ * new initializer ({@link #correctedBiasName}) that the layer's node
  * reads, so a layer without a bias gets one (Conv, ConvTranspose and Gemm have an optional bias
  * input; ONNX MatMul has none, so a MatMul layer cannot be bias-corrected). A quantizer that still
  * needs calibration data ({@link QuantizerSpec#needsCalibration()}: {@code auto} clipping, a bias
@@ -88,16 +91,15 @@ public record QuantizedGraph(
                     throw new UserInputException("layer " + layer.name(), e.getMessage());
                 }
                 initializers.put(layer.weightName(), w.tensor());
-                if (bias != null) {
-                    initializers.put(correctedBiasName(layer), bias);
-                }
             } else if (p.accumulatorBits() < 32) {
                 throw new UserInputException(
                         "layer " + layer.name(),
                         "an accumulator of " + p.accumulatorBits()
                                 + " bits needs integer weights and activations, not float weights");
             }
-            applied.add(new LayerQuantization(layer, p, w, inputQuant.get(layer.name()), acc, bias));
+            RangeSearch.Params input = inputQuant.get(layer.name());
+            bias = placeBias(layer, graph, bias, p, input, acc, initializers);
+            applied.add(new LayerQuantization(layer, p, w, input, acc, bias));
         }
         Map<String, ActivationQuantization> activationOnly = activationOnly(graph, config, inputQuant);
         List<Node> nodes = new ArrayList<>();
@@ -128,6 +130,23 @@ public record QuantizedGraph(
         Graph out = new Graph(
                 graph.name(), graph.opset(), graph.inputs(), graph.outputs(), initializers, nodes, graph.metadata());
         return new QuantizedGraph(out, applied, List.copyOf(activationOnly.values()));
+    }
+
+    /**
+     * The initializers whose values this graph replaced: each quantized layer's weight, and the bias of
+     * each layer with a quantized input ({@link BiasGrid}; unchanged when it keeps its float bias).
+     */
+    public java.util.Set<String> replacedInitializers() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (LayerQuantization lq : layers) {
+            if (lq.weights() != null) {
+                out.add(lq.layer().weightName());
+            }
+            if (lq.activations() != null && lq.layer().biasName() != null) {
+                out.add(lq.layer().biasName());
+            }
+        }
+        return out;
     }
 
     /**
@@ -212,14 +231,9 @@ public record QuantizedGraph(
      *                                  with float activations)
      */
     public static Tensor quantizedWeight(Layer layer, Tensor weight, Precision precision) {
-        if (precision.accumulatorBits() < 32) {
-            return AccumulatorAware.constrain(
-                            weight,
-                            channelAxis(layer),
-                            precision.weights(),
-                            precision.accumulatorBits(),
-                            maxInput(precision))
-                    .tensor();
+        AccumulatorAware.Result constrained = constrained(layer, weight, precision);
+        if (constrained != null) {
+            return constrained.tensor();
         }
         return WeightQuantizer.quantize(weight, channelAxis(layer), precision.weights())
                 .tensor();
@@ -270,6 +284,34 @@ public record QuantizedGraph(
         return Tensor.of(org.bitbudget.ir.tensor.Shape.of(out.length), out);
     }
 
+    /**
+     * Puts the bias {@code layer} computes with into {@code initializers}: the corrected bias under
+     * {@link #correctedBiasName}, else the model's bias under its own name, either on its
+     * {@link BiasGrid} when it has one.
+     *
+     * @param corrected the corrected bias ({@link #correctedBias}), null without bias correction
+     * @return the corrected bias as placed, null without bias correction
+     */
+    public static Tensor placeBias(
+            Layer layer,
+            Graph graph,
+            Tensor corrected,
+            Precision precision,
+            RangeSearch.Params input,
+            AccumulatorAware.Result accumulator,
+            Map<String, Tensor> initializers) {
+        if (corrected != null) {
+            Tensor placed = BiasGrid.bias(layer, graph, corrected, precision, input, accumulator);
+            initializers.put(correctedBiasName(layer), placed);
+            return placed;
+        }
+        if (layer.biasName() != null) {
+            Tensor own = graph.initializers().get(layer.biasName());
+            initializers.put(layer.biasName(), BiasGrid.bias(layer, graph, own, precision, input, accumulator));
+        }
+        return null;
+    }
+
     /** {@code node} reading its bias from {@code bias} (the input is added when the node has none). */
     public static Node withBias(Node node, String bias) {
         int at = node.op().biasInput();
@@ -279,6 +321,20 @@ public record QuantizedGraph(
         }
         inputs.set(at, bias);
         return new Node(node.name(), node.op(), inputs, node.outputs());
+    }
+
+    /**
+     * The accumulator-aware weights of {@code layer} at {@code precision} as {@link #of} constrains them,
+     * or null when its accumulator has 32 bits or more.
+     *
+     * @throws IllegalArgumentException as {@link #quantizedWeight}
+     */
+    public static AccumulatorAware.Result constrained(Layer layer, Tensor weight, Precision precision) {
+        if (precision.accumulatorBits() >= 32) {
+            return null;
+        }
+        return AccumulatorAware.constrain(
+                weight, channelAxis(layer), precision.weights(), precision.accumulatorBits(), maxInput(precision));
     }
 
     /** The largest |input code| of a layer whose accumulator is constrained (integer activations only). */

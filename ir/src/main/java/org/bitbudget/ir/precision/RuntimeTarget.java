@@ -92,7 +92,7 @@ public enum RuntimeTarget {
         for (Change c : changes) {
             Precision p = config.of(c.layer());
             QuantizerSpec w = p.weights();
-            QuantizerSpec narrowed = new QuantizerSpec(c.to(), w.granularity(), w.clipping(), w.residual());
+            QuantizerSpec narrowed = new QuantizerSpec(c.to(), w.granularity(), w.clipping(), w.residual(), w.biasCorrection());
             layers.put(c.layer(), new Precision(narrowed, p.activations(), p.accumulatorBits()));
         }
         // Only weights change, so the activation encodings stay valid.
@@ -107,29 +107,52 @@ public enum RuntimeTarget {
     public static List<Change> saturating(PrecisionConfig config, Graph graph) {
         List<Change> out = new ArrayList<>();
         for (Layer layer : graph.layers()) {
-            Precision p = config.of(layer.name());
-            NumberFormat w = p.weights().format();
-            NumberFormat a = p.activations().format();
-            if (!p.weights().quantizes()
-                    || !p.activations().quantizes()
-                    || !w.isInteger()
-                    || w.unsigned()
-                    || w.signOnly()
-                    || !a.isInteger()
-                    || w.bits() > 8
-                    || a.bits() > 8) {
-                continue;
+            Change c = saturating(layer.name(), config.of(layer.name()));
+            if (c != null) {
+                out.add(c);
             }
-            long span = a.unsigned() ? a.maxCode() : a.maxCode() - a.minCode();
-            long maxWeight = Math.max(Math.abs(w.minCode()), Math.abs(w.maxCode()));
-            long pairSum = 2 * span * maxWeight;
-            if (pairSum <= INT16_MAX) {
-                continue;
-            }
-            long fits = INT16_MAX / (2 * span);
-            int bits = 63 - Long.numberOfLeadingZeros(fits + 1) + 1;
-            out.add(new Change(layer.name(), w, NumberFormat.parse("int" + bits), pairSum));
         }
         return out;
+    }
+
+    /**
+     * {@code precision} with the weight format this target needs (itself when it needs none), as
+     * {@link #adjust} gives a layer of that precision: what a search for this target measures.
+     */
+    public Precision adjust(Precision precision) {
+        Change c = this == X86_AVX2 ? saturating("", precision) : null;
+        if (c == null) {
+            return precision;
+        }
+        QuantizerSpec w = precision.weights();
+        return new Precision(
+                new QuantizerSpec(c.to(), w.granularity(), w.clipping(), w.residual(), w.biasCorrection()),
+                precision.activations(),
+                precision.accumulatorBits());
+    }
+
+    /** The change {@code layer} at {@code p} needs on x86 without VNNI, or null when it needs none. */
+    public static Change saturating(String layer, Precision p) {
+        NumberFormat w = p.weights().format();
+        NumberFormat a = p.activations().format();
+        if (!p.weights().quantizes()
+                || !p.activations().quantizes()
+                || !w.isInteger()
+                || w.unsigned()
+                || w.signOnly()
+                || !a.isInteger()
+                || w.bits() > 8
+                || a.bits() > 8) {
+            return null;
+        }
+        long span = a.unsigned() ? a.maxCode() : a.maxCode() - a.minCode();
+        long maxWeight = Math.max(Math.abs(w.minCode()), Math.abs(w.maxCode()));
+        long pairSum = 2 * span * maxWeight;
+        if (pairSum <= INT16_MAX) {
+            return null;
+        }
+        long fits = INT16_MAX / (2 * span);
+        int bits = 63 - Long.numberOfLeadingZeros(fits + 1) + 1;
+        return new Change(layer, w, NumberFormat.parse("int" + bits), pairSum);
     }
 }

@@ -58,6 +58,38 @@ public final class WeightQuantizer {
     }
 
     /**
+     * The scale of each output channel's codes (per-tensor quantization repeats its one scale), as
+     * {@link #quantize} chooses them; null when {@code spec} has no such scales (float, per-vector, or a
+     * residual).
+     */
+    public static float[] channelScales(Tensor weight, int channelAxis, QuantizerSpec spec) {
+        Granularity.Kind kind = spec.granularity().kind();
+        if (!spec.quantizes() || spec.residual() != null || kind == Granularity.Kind.PER_VECTOR) {
+            return null;
+        }
+        Shape shape = weight.shape();
+        int channels = shape.rank() == 0 ? 1 : shape.dim(channelAxis);
+        int k = channels == 0 ? 0 : shape.size() / channels;
+        float[] w = weight.data();
+        float[] scales = new float[channels];
+        if (kind == Granularity.Kind.PER_TENSOR) {
+            java.util.Arrays.fill(
+                    scales,
+                    RangeSearch.choose(w, w.length, spec.format(), spec.clipping())
+                            .scale());
+            return scales;
+        }
+        Layout layout = new Layout(channels, shape.rank() == 0 ? 1 : shape.size(channelAxis + 1, shape.rank()));
+        float[] group = new float[k];
+        for (int ch = 0; ch < channels; ch++) {
+            gather(w, layout, ch, 0, k, group);
+            scales[ch] =
+                    RangeSearch.choose(group, k, spec.format(), spec.clipping()).scale();
+        }
+        return scales;
+    }
+
+    /**
      * Element j of a channel is at {@code ((j / inner) * channels + channel) * inner + j % inner}:
      * {@code inner} is the product of the dimensions after the channel axis (the whole channel for
      * axis 0, 1 for a matrix's axis 1, the kernel for ConvTranspose's axis 1).

@@ -27,12 +27,19 @@ final class GemmLowering {
     record Built(LoweredLayer layer, double[] accScales) {}
 
     private final Graph graph;
+    private final Graph quantizedGraph;
     private final boolean bitSerial;
     private final boolean int16;
     private final boolean fma;
 
-    GemmLowering(Graph graph, boolean bitSerial, boolean int16, boolean fma) {
+    /**
+     * @param graph          the float model, whose weights the lowering quantizes to codes
+     * @param quantizedGraph its fake quantization, whose biases are the ones the layers use
+     *                       ({@link org.bitbudget.ir.precision.BiasGrid})
+     */
+    GemmLowering(Graph graph, Graph quantizedGraph, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
+        this.quantizedGraph = quantizedGraph;
         this.bitSerial = bitSerial;
         this.int16 = int16;
         this.fma = fma;
@@ -127,7 +134,7 @@ final class GemmLowering {
         int n = codes.channels();
         int k = codes.k();
         double[] biasUnits = new double[n];
-        Tensor biasTensor = lq.bias(graph);
+        Tensor biasTensor = lq.bias(quantizedGraph);
         if (biasTensor != null) {
             float[] b = biasTensor.data();
             if (b.length != n && b.length != 1) {

@@ -70,7 +70,7 @@ final class Lowering {
     Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16, boolean fma) {
         this.graph = graph;
         this.quantized = quantized;
-        this.gemm = new GemmLowering(graph, bitSerial, int16, fma);
+        this.gemm = new GemmLowering(graph, quantized.graph(), bitSerial, int16, fma);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 producers.put(out, node);
