@@ -92,7 +92,8 @@ public enum RuntimeTarget {
         for (Change c : changes) {
             Precision p = config.of(c.layer());
             QuantizerSpec w = p.weights();
-            QuantizerSpec narrowed = new QuantizerSpec(c.to(), w.granularity(), w.clipping(), w.residual(), w.biasCorrection());
+            QuantizerSpec narrowed =
+                    new QuantizerSpec(c.to(), w.granularity(), w.clipping(), w.residual(), w.biasCorrection());
             layers.put(c.layer(), new Precision(narrowed, p.activations(), p.accumulatorBits()));
         }
         // Only weights change, so the activation encodings stay valid.
