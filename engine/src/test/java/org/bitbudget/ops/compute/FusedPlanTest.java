@@ -208,14 +208,15 @@ class FusedPlanTest {
         String s2 = b.node("Conv", "/b2/shortcut/Conv", List.of(y1, b.weight("ws", 6, 4, 1, 1)), ints("strides", 2, 2));
         String a2 = b.node("Add", "/b2/Add", List.of(c4, s2));
         String y2 = b.node("Clip", "/b2/Clip", List.of(a2, b.scalar("lo", -0.5f), b.scalar("hi", 0.5f)));
-        // Depthwise with a per-channel constant that broadcasts.
+        // Depthwise, its input as the shortcut.
         String d = b.node(
                 "Conv", "/dw/Conv", List.of(y2, b.weight("wd", 6, 1, 3, 3)), ints("pads", 1, 1, 1, 1), i("group", 6));
-        String a3 = b.node("Add", "/dw/Add", List.of(b.uniform("shift", -0.5f, 0.5f, 1, 6, 1, 1), d));
+        String a3 = b.node("Add", "/dw/Add", List.of(y2, d));
         // Not fusable: the Add reads the Conv's result twice.
         String c5 = b.node("Conv", "/twice/Conv", List.of(a3, b.weight("w5", 6, 6, 1, 1)));
         String a4 = b.node("Add", "/twice/Add", List.of(c5, c5));
         String c6 = b.node("Conv", "/last/Conv", List.of(a4, b.weight("w6", 2, 6, 1, 1)));
+        // A constant that broadcasts; the Add is a graph output.
         String y = b.node("Add", "/last/Add", List.of(c6, b.uniform("tail", -1f, 1f, 2, 5, 5)));
         FloatEngine engine = engine(b.output(y));
         assertEquals(
