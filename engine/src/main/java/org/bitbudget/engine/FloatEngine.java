@@ -16,7 +16,6 @@ import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
-import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.graph.ValueInfo;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
@@ -117,9 +116,7 @@ public final class FloatEngine {
      * Clip joins the step before.
      */
     private Step[] compileSteps(boolean fuse) {
-        Map<String, List<Node>> readers = readers();
-        Set<String> outputs = new HashSet<>();
-        graph.outputs().forEach(v -> outputs.add(v.name()));
+        Fusions fusions = new Fusions(graph);
         // The values computed before the step being compiled: what a fused Add may read.
         Set<String> available = new HashSet<>(graph.initializers().keySet());
         graph.inputs().forEach(v -> available.add(v.name()));
@@ -129,10 +126,10 @@ public final class FloatEngine {
             if (joined.contains(node)) {
                 continue;
             }
-            Node add = fuse ? fusableResidualAdd(node, readers, outputs, available) : null;
+            Node add = fuse ? fusions.residualAdd(node, available) : null;
             Node beforeActivation = add != null ? add : node;
             Node activation = fuse && Operators.of(node.op()).fusesActivation()
-                    ? activationReading(beforeActivation, readers, outputs)
+                    ? fusions.activationReading(beforeActivation)
                     : null;
             List<Node> fused = new ArrayList<>();
             if (add != null) {
@@ -145,7 +142,7 @@ public final class FloatEngine {
             Node last = fused.isEmpty() ? node : fused.getLast();
             List<String> inputs = new ArrayList<>(node.inputs());
             if (add != null) {
-                inputs.add(residualOperand(add, node.outputs().getFirst()));
+                inputs.add(Fusions.residualOperand(add, node.outputs().getFirst()));
             }
             int[] in = inputs.stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
             int[] out = last.outputs().stream()
@@ -154,105 +151,12 @@ public final class FloatEngine {
             boolean reuse = fuse
                     && Operators.of(node.op()).writesIntoAllocator()
                     && !last.outputs().getFirst().isEmpty()
-                    && !escapes(last.outputs().getFirst(), readers, outputs);
-            FloatKernel kernel = compile(node, activation == null ? null : activation(activation), add != null);
+                    && !fusions.escapes(last.outputs().getFirst());
+            FloatKernel kernel = compile(node, activation == null ? null : fusions.activation(activation), add != null);
             steps.add(new Step(node, List.copyOf(fused), in, out, kernel, reuse));
             available.addAll(last.outputs());
         }
         return steps.toArray(Step[]::new);
-    }
-
-    /**
-     * The Add (ONNX broadcasting, not the legacy axis form) that a {@code node} able to fuse one
-     * (Conv) can do on its own result: the only reader of that result, reading it once. Its other
-     * operand must be computed before {@code node} runs ({@code available}), as the fused step runs
-     * at the node's place; in a residual block whose shortcut comes after the main branch, the Add
-     * joins the shortcut's convolution. Neither the result nor the Add's may be a graph output.
-     */
-    private static Node fusableResidualAdd(
-            Node node, Map<String, List<Node>> readers, Set<String> outputs, Set<String> available) {
-        if (!Operators.of(node.op()).fusesResidualAdd() || node.outputs().size() != 1) {
-            return null;
-        }
-        String value = node.outputs().getFirst();
-        List<Node> next = readers.getOrDefault(value, List.of());
-        if (value.isEmpty() || outputs.contains(value) || next.size() != 1) {
-            return null;
-        }
-        Node add = next.getFirst();
-        if (!(add.op() instanceof Op.Binary binary)
-                || binary.kind() != Op.Binary.Kind.ADD
-                || binary.legacyAxis() >= 0
-                || add.inputs().size() != 2
-                || add.outputs().size() != 1
-                || add.outputs().getFirst().isEmpty()) {
-            return null;
-        }
-        String other = residualOperand(add, value);
-        return available.contains(other) ? add : null;
-    }
-
-    /** The operand of a two-input {@code add} that is not {@code value}. */
-    private static String residualOperand(Node add, String value) {
-        return add.input(0).equals(value) ? add.input(1) : add.input(0);
-    }
-
-    /** For each value, the nodes that read it, once per input that names it. */
-    private Map<String, List<Node>> readers() {
-        Map<String, List<Node>> readers = new HashMap<>();
-        for (Node node : graph.nodes()) {
-            for (String in : node.inputs()) {
-                if (!in.isEmpty()) {
-                    readers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
-                }
-            }
-        }
-        return readers;
-    }
-
-    /**
-     * The activation (Relu, or Clip with bounds that are absent or scalar initializers, so they are
-     * known now) that the step ending with {@code node} can apply to its result: the only reader
-     * of that result, reading it once, as its data input. The result must not be a graph output, as
-     * the fused plan never holds it.
-     */
-    private Node activationReading(Node node, Map<String, List<Node>> readers, Set<String> outputs) {
-        if (node.outputs().size() != 1) {
-            return null;
-        }
-        String value = node.outputs().getFirst();
-        List<Node> next = readers.getOrDefault(value, List.of());
-        if (value.isEmpty()
-                || outputs.contains(value)
-                || next.size() != 1
-                || !next.getFirst().input(0).equals(value)) {
-            return null;
-        }
-        Node reader = next.getFirst();
-        return activation(reader) != null ? reader : null;
-    }
-
-    /** The {@link Activation} that does the work of {@code node}, or null when it is none. */
-    private Activation activation(Node node) {
-        return Operators.of(node.op()).asActivation(node.op(), node, graph.initializers());
-    }
-
-    /**
-     * Whether a caller can end up holding the array of value {@code name}: it is a graph output, or
-     * a node that passes its input's array on (Flatten, Reshape, Identity) makes it part of one.
-     * Such an array must not be reused.
-     */
-    private static boolean escapes(String name, Map<String, List<Node>> readers, Set<String> outputs) {
-        if (outputs.contains(name)) {
-            return true;
-        }
-        for (Node reader : readers.getOrDefault(name, List.of())) {
-            if (Operators.of(reader.op()).sharesInputArray(reader.op())
-                    && reader.outputs().stream().anyMatch(o -> !o.isEmpty() && escapes(o, readers, outputs))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
