@@ -33,7 +33,8 @@ import org.bitbudget.ops.compute.sgemm.SgemmFamily;
  * compile time. {@link #predict(Tensor)} splits a batch across threads.
  *
  * <p>{@link #run} and {@link #predict} execute a plan in which a Relu or Clip that only post-processes
- * a Conv or Gemm is applied by that step to its own result (see {@link #plan()}), and in which the
+ * a Conv or Gemm is applied by that step to its own result, as is a residual Add that only
+ * post-processes a Conv (see {@link #plan()}), and in which the
  * largest intermediate results reuse their arrays from one call to the next in the same thread.
  * {@link #capture} and {@link #valueShapes} execute every node on its own, so that every value exists.
  *
@@ -63,7 +64,7 @@ public final class FloatEngine {
     private final int[] outputSlots;
     /** One step per node: what {@link #capture} and {@link #valueShapes} run. */
     private final Plan nodeByNode;
-    /** Relu and Clip fused into the step before: what {@link #run} and {@link #predict} run. */
+    /** Add, Relu and Clip fused into the step before: what {@link #run} and {@link #predict} run. */
     private final Plan fused;
     /** Per thread, the result array each step of {@link #fused} filled last (null if none or too big). */
     private final ThreadLocal<float[][]> reused;
@@ -74,13 +75,18 @@ public final class FloatEngine {
     private record Plan(Step[] steps, int[] lastUse) {}
 
     /**
-     * One kernel call. {@code fused} is the Relu or Clip node whose work the kernel does on its own
-     * result (then {@code out} holds that node's outputs), or null. {@code reusesArray} says the
-     * kernel may take its result array from the thread's reused arrays.
+     * One kernel call. {@code fused} are the nodes whose work the kernel does on its own result, in
+     * order (a residual Add, then a Relu or Clip; {@code out} holds the last one's outputs), or
+     * none. {@code reusesArray} says the kernel may take its result array from the thread's reused
+     * arrays.
      */
-    private record Step(Node node, Node fused, int[] in, int[] out, FloatKernel kernel, boolean reusesArray) {
+    private record Step(Node node, List<Node> fused, int[] in, int[] out, FloatKernel kernel, boolean reusesArray) {
         String describe() {
-            return fused == null ? node.toString() : node + " + " + fused;
+            StringBuilder line = new StringBuilder(node.toString());
+            for (Node f : fused) {
+                line.append(" + ").append(f);
+            }
+            return line.toString();
         }
     }
 
@@ -105,94 +111,52 @@ public final class FloatEngine {
         pool = threads > 1 ? new ForkJoinPool(threads) : null;
     }
 
-    /** The steps of a plan; with {@code fuse}, each fusable Relu or Clip joins the step before. */
+    /**
+     * The steps of a plan; with {@code fuse}, each fusable residual Add and each fusable Relu or
+     * Clip joins the step before.
+     */
     private Step[] compileSteps(boolean fuse) {
-        Map<String, List<Node>> readers = readers();
-        Set<String> outputs = new HashSet<>();
-        graph.outputs().forEach(v -> outputs.add(v.name()));
+        Fusions fusions = new Fusions(graph);
+        // The values computed before the step being compiled: what a fused Add may read.
+        Set<String> available = new HashSet<>(graph.initializers().keySet());
+        graph.inputs().forEach(v -> available.add(v.name()));
         Set<Node> joined = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Step> steps = new ArrayList<>();
         for (Node node : graph.nodes()) {
             if (joined.contains(node)) {
                 continue;
             }
-            Node activation = fuse ? fusableActivation(node, readers, outputs) : null;
-            if (activation != null) {
-                joined.add(activation);
+            Node add = fuse ? fusions.residualAdd(node, available) : null;
+            Node beforeActivation = add != null ? add : node;
+            Node activation = fuse && Operators.of(node.op()).fusesActivation()
+                    ? fusions.activationReading(beforeActivation)
+                    : null;
+            List<Node> fused = new ArrayList<>();
+            if (add != null) {
+                fused.add(add);
             }
-            Node last = activation != null ? activation : node;
-            int[] in = node.inputs().stream()
-                    .mapToInt(s -> s.isEmpty() ? -1 : slot(s))
-                    .toArray();
+            if (activation != null) {
+                fused.add(activation);
+            }
+            joined.addAll(fused);
+            Node last = fused.isEmpty() ? node : fused.getLast();
+            List<String> inputs = new ArrayList<>(node.inputs());
+            if (add != null) {
+                inputs.add(Fusions.residualOperand(add, node.outputs().getFirst()));
+            }
+            int[] in = inputs.stream().mapToInt(s -> s.isEmpty() ? -1 : slot(s)).toArray();
             int[] out = last.outputs().stream()
                     .mapToInt(s -> s.isEmpty() ? -1 : slot(s))
                     .toArray();
             boolean reuse = fuse
                     && Operators.of(node.op()).writesIntoAllocator()
                     && !last.outputs().getFirst().isEmpty()
-                    && !escapes(last.outputs().getFirst(), readers, outputs);
-            FloatKernel kernel = compile(node, activation == null ? null : activation(activation));
-            steps.add(new Step(node, activation, in, out, kernel, reuse));
+                    && !fusions.escapes(last.outputs().getFirst());
+            FloatKernel kernel = compile(node, activation == null ? null : fusions.activation(activation), add != null);
+            steps.add(new Step(node, List.copyOf(fused), in, out, kernel, reuse));
+            available.addAll(last.outputs());
         }
         return steps.toArray(Step[]::new);
-    }
-
-    /** For each value, the nodes that read it, once per input that names it. */
-    private Map<String, List<Node>> readers() {
-        Map<String, List<Node>> readers = new HashMap<>();
-        for (Node node : graph.nodes()) {
-            for (String in : node.inputs()) {
-                if (!in.isEmpty()) {
-                    readers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
-                }
-            }
-        }
-        return readers;
-    }
-
-    /**
-     * The activation (Relu, or Clip with bounds that are absent or scalar initializers, so they are
-     * known now) that a fusing {@code node} (Conv, Gemm) can apply to its own result: the only reader
-     * of that result, reading it once, as its data input. The result must not be a graph output, as
-     * the fused plan never holds it.
-     */
-    private Node fusableActivation(Node node, Map<String, List<Node>> readers, Set<String> outputs) {
-        if (!Operators.of(node.op()).fusesActivation() || node.outputs().size() != 1) {
-            return null;
-        }
-        String value = node.outputs().getFirst();
-        List<Node> next = readers.getOrDefault(value, List.of());
-        if (value.isEmpty()
-                || outputs.contains(value)
-                || next.size() != 1
-                || !next.getFirst().input(0).equals(value)) {
-            return null;
-        }
-        Node reader = next.getFirst();
-        return activation(reader) != null ? reader : null;
-    }
-
-    /** The {@link Activation} that does the work of {@code node}, or null when it is none. */
-    private Activation activation(Node node) {
-        return Operators.of(node.op()).asActivation(node.op(), node, graph.initializers());
-    }
-
-    /**
-     * Whether a caller can end up holding the array of value {@code name}: it is a graph output, or
-     * a node that passes its input's array on (Flatten, Reshape, Identity) makes it part of one.
-     * Such an array must not be reused.
-     */
-    private static boolean escapes(String name, Map<String, List<Node>> readers, Set<String> outputs) {
-        if (outputs.contains(name)) {
-            return true;
-        }
-        for (Node reader : readers.getOrDefault(name, List.of())) {
-            if (Operators.of(reader.op()).sharesInputArray(reader.op())
-                    && reader.outputs().stream().anyMatch(o -> !o.isEmpty() && escapes(o, readers, outputs))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
@@ -240,16 +204,9 @@ public final class FloatEngine {
     }
 
     /**
-     * The steps {@link #run} and {@link #predict} execute, in order, one line each: the node's
-     * operator type and name ({@code "Conv /c1/Conv"}), followed by {@code " + Relu /Relu"} when the
-     * step also does the work of the Relu or Clip node after it. A fused step applies the activation
-     * to its result as it computes it, so it yields only the activated value: the plain Conv or
-     * Gemm output exists only in {@link #capture}, which runs one step per node.
-     */
-    /**
      * The time of one step of the plan {@link #run} executes.
      *
-     * @param node         the step's node (a fused activation is counted in its layer's step)
+     * @param node         the step's node (a fused Add or activation is counted in its layer's step)
      * @param step         the step as {@link #plan()} lists it
      * @param milliseconds mean wall time per run
      */
@@ -275,6 +232,15 @@ public final class FloatEngine {
         return times;
     }
 
+    /**
+     * The steps {@link #run} and {@link #predict} execute, in order, one line each: the node's
+     * operator type and name ({@code "Conv /c1/Conv"}), followed by {@code " + Add /add"} when the
+     * step also does the work of the residual Add reading its result, and by {@code " + Relu /Relu"}
+     * when it also does the work of the Relu or Clip node after it (or after the Add). A fused step
+     * applies the Add and the activation to its result as it computes it, so it yields only the
+     * last node's value: the plain Conv or Gemm output exists only in {@link #capture}, which runs
+     * one step per node.
+     */
     public List<String> plan() {
         return Arrays.stream(fused.steps).map(Step::describe).toList();
     }
@@ -286,10 +252,13 @@ public final class FloatEngine {
         });
     }
 
-    /** The kernel of {@code node}; {@code activation} (fusing operators only) is applied to its result, or null. */
-    private FloatKernel compile(Node node, Activation activation) {
+    /**
+     * The kernel of {@code node}; {@code activation} (fusing operators only) is applied to its result, or null;
+     * with {@code addsResidual} the kernel's last input is a fused Add's other operand.
+     */
+    private FloatKernel compile(Node node, Activation activation, boolean addsResidual) {
         return Operators.of(node.op())
-                .floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm, activation));
+                .floatKernel(node.op(), new FloatContext(node, graph.initializers(), sgemm, activation, addsResidual));
     }
 
     /** Runs the graph on named inputs in this thread and returns every graph output by name. */

@@ -114,20 +114,18 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
         boolean constant = weight != null && (!hasBias || bias != null);
         PackedWeights[] packed =
                 constant && !depthwiseCandidate(c, weight) ? Convolution.pack(gemm, weight, bias, c.group()) : null;
+        boolean addsResidual = ctx.addsResidual();
         return (in, alloc) -> {
-            Tensor b = optional(in, 2);
+            Tensor b = hasBias && in.length > 2 ? in[2] : null;
+            Tensor residual = addsResidual ? in[in.length - 1] : null;
             PackedWeights[] ready = in[1] == weight && b == bias ? packed : null;
-            return new Tensor[] {Convolution.forward(c, in[0], in[1], b, gemm, ready, activation, alloc)};
+            return new Tensor[] {Convolution.forward(c, in[0], in[1], b, gemm, ready, residual, activation, alloc)};
         };
     }
 
     /** Whether the layer may run the direct depthwise kernel, which needs no packed weights. */
     private static boolean depthwiseCandidate(Op.Conv c, Tensor weight) {
         return weight.shape().dim(1) == 1;
-    }
-
-    private static Tensor optional(Tensor[] in, int i) {
-        return i < in.length ? in[i] : null;
     }
 
     @Override
@@ -137,6 +135,11 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
 
     @Override
     public boolean fusesActivation() {
+        return true;
+    }
+
+    @Override
+    public boolean fusesResidualAdd() {
         return true;
     }
 

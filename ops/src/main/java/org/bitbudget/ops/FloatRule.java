@@ -35,6 +35,15 @@ public interface FloatRule<O extends Op> {
     }
 
     /**
+     * Whether the kernel can also do the work of an elementwise Add that is the only reader of its
+     * result (Conv): with {@link FloatContext#addsResidual()} its inputs end with the Add's other
+     * operand, which it adds to its result, before {@link FloatContext#activation()}.
+     */
+    default boolean fusesResidualAdd() {
+        return false;
+    }
+
+    /**
      * The activation a preceding Conv or Gemm can apply in place of this node, or null when this node
      * is no such activation (or its parameters are not known when the plan is compiled).
      *

@@ -16,6 +16,7 @@ import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.onnx.OnnxImporter;
+import org.bitbudget.testsupport.ExportedModels;
 import org.bitbudget.testsupport.ModelBuilder;
 import org.bitbudget.testsupport.SharedModels;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,84 @@ class FusedPlanTest {
                         "Relu /c4/Relu"),
                 engine.plan());
         assertFusedEqualsNodeByNode(engine, 1f);
+    }
+
+    /**
+     * Residual blocks as ResNet and MobileNetV3 write them: the Add (and the Relu or Clip after it)
+     * joins the Conv that runs second, whose other operand is then computed; an Add reading a
+     * constant that broadcasts, a depthwise Conv's Add and an Add that is a graph output fuse too.
+     */
+    @Test
+    void fusesResidualAddsIntoTheConvThatRunsSecond() {
+        ModelBuilder b = new ModelBuilder("residual", SEED);
+        String x = b.input("x", 4, 10, 10);
+        // Identity shortcut, 3x3 padded main branch (the wide route).
+        String c1 = b.node(
+                "Conv",
+                "/b1/conv1/Conv",
+                List.of(x, b.weight("w1", 4, 4, 3, 3), b.weight("b1", 4)),
+                ints("pads", 1, 1, 1, 1));
+        String r1 = b.node("Relu", "/b1/conv1/Relu", List.of(c1));
+        String c2 = b.node(
+                "Conv",
+                "/b1/conv2/Conv",
+                List.of(r1, b.weight("w2", 4, 4, 3, 3), b.weight("b2", 4)),
+                ints("pads", 1, 1, 1, 1));
+        String a1 = b.node("Add", "/b1/Add", List.of(c2, x));
+        String y1 = b.node("Relu", "/b1/Relu", List.of(a1));
+        // Strided block: the main branch runs first, so the Add joins the 1x1 strided shortcut (im2col).
+        String c3 = b.node(
+                "Conv",
+                "/b2/conv1/Conv",
+                List.of(y1, b.weight("w3", 6, 4, 3, 3)),
+                ints("pads", 1, 1, 1, 1),
+                ints("strides", 2, 2));
+        String c4 = b.node("Conv", "/b2/conv2/Conv", List.of(c3, b.weight("w4", 6, 6, 1, 1), b.weight("b4", 6)));
+        String s2 = b.node("Conv", "/b2/shortcut/Conv", List.of(y1, b.weight("ws", 6, 4, 1, 1)), ints("strides", 2, 2));
+        String a2 = b.node("Add", "/b2/Add", List.of(c4, s2));
+        String y2 = b.node("Clip", "/b2/Clip", List.of(a2, b.scalar("lo", -0.5f), b.scalar("hi", 0.5f)));
+        // Depthwise, its input as the shortcut.
+        String d = b.node(
+                "Conv", "/dw/Conv", List.of(y2, b.weight("wd", 6, 1, 3, 3)), ints("pads", 1, 1, 1, 1), i("group", 6));
+        String a3 = b.node("Add", "/dw/Add", List.of(y2, d));
+        // Not fusable: the Add reads the Conv's result twice.
+        String c5 = b.node("Conv", "/twice/Conv", List.of(a3, b.weight("w5", 6, 6, 1, 1)));
+        String a4 = b.node("Add", "/twice/Add", List.of(c5, c5));
+        String c6 = b.node("Conv", "/last/Conv", List.of(a4, b.weight("w6", 2, 6, 1, 1)));
+        // A constant that broadcasts; the Add is a graph output.
+        String y = b.node("Add", "/last/Add", List.of(c6, b.uniform("tail", -1f, 1f, 2, 5, 5)));
+        FloatEngine engine = engine(b.output(y));
+        assertEquals(
+                List.of(
+                        "Conv /b1/conv1/Conv + Relu /b1/conv1/Relu",
+                        "Conv /b1/conv2/Conv + Add /b1/Add + Relu /b1/Relu",
+                        "Conv /b2/conv1/Conv",
+                        "Conv /b2/conv2/Conv",
+                        "Conv /b2/shortcut/Conv + Add /b2/Add + Clip /b2/Clip",
+                        "Conv /dw/Conv + Add /dw/Add",
+                        "Conv /twice/Conv",
+                        "Add /twice/Add",
+                        "Conv /last/Conv + Add /last/Add"),
+                engine.plan());
+        assertFusedEqualsNodeByNode(engine, 2f);
+    }
+
+    /** The exported MobileNetV3-style model, whose blocks end in residual Adds, keeps its bits. */
+    @Test
+    void mobileNetV3GivesTheNodeByNodeBits() {
+        Graph graph = OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3));
+        FloatEngine engine = FloatEngine.builder(graph).threads(2).build();
+        assertTrue(
+                engine.plan().contains("Conv /blocks/blocks.0/project/Conv + Add /blocks/blocks.0/Add"),
+                engine.plan().toString());
+        Tensor images = DataSources.open("fashion-mnist", Split.TEST)
+                .batch(0, 40, new org.bitbudget.data.Normalization(0.2860f, 0.3530f));
+        String input = graph.inputs().getFirst().name();
+        String output = graph.outputs().getFirst().name();
+        Tensor nodeByNode =
+                engine.capture(Map.of(input, images), List.of(output)).get(output);
+        assertSameBits(nodeByNode, engine.predict(images), "predict");
+        assertSameBits(nodeByNode, engine.run(Map.of(input, images)).get(output), "run");
     }
 
     /**

@@ -93,6 +93,26 @@ public final class Convolution {
             PackedWeights[] packed,
             Activation activation,
             Allocator allocator) {
+        return forward(conv, x, w, bias, gemm, packed, null, activation, allocator);
+    }
+
+    /**
+     * {@link #forward(Op.Conv, Tensor, Tensor, Tensor, PackedSgemm, PackedWeights[], Activation,
+     * Allocator)} followed by an ONNX Add of {@code residual} (or null for none) before the
+     * activation: each image's outputs get the residual added while they are still in cache, the
+     * same float sum the Add node computes. A residual of another shape is broadcast as the Add
+     * node would, after the whole convolution.
+     */
+    public static Tensor forward(
+            Op.Conv conv,
+            Tensor x,
+            Tensor w,
+            Tensor bias,
+            PackedSgemm gemm,
+            PackedWeights[] packed,
+            Tensor residual,
+            Activation activation,
+            Allocator allocator) {
         Shape xs = x.shape();
         Shape ws = w.shape();
         int spatialRank = xs.rank() - 2;
@@ -133,6 +153,14 @@ public final class Convolution {
             outDims[2] = win.outH();
             outDims[3] = win.outW();
         }
+        if (residual != null && !residual.shape().equals(Shape.of(outDims))) {
+            Tensor plain = forward(conv, x, w, bias, gemm, packed, null, null, Allocator.FRESH);
+            Tensor sum = Elementwise.binary(new Op.Binary(Op.Binary.Kind.ADD, -1), plain, residual);
+            if (activation != null) {
+                activation.applyInPlace(sum.data(), 0, sum.data().length);
+            }
+            return sum;
+        }
         float[] out = allocator.take(n * m * p);
         float[] xd = x.data();
         float[] wd = w.data();
@@ -161,19 +189,24 @@ public final class Convolution {
         boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
         boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
         PackedWeights[] weights = depthwise ? null : packed != null ? packed : pack(gemm, w, bias, group);
-        // A Relu or Clip is applied by the packed kernel to each output before it is stored; the
+        // A Relu or Clip is a clamp to [lo, hi]. The packed kernel applies it to each output before it
+        // is stored; with a residual it follows the Add, in the pass that adds the residual; the
         // depthwise kernel and other activations leave it to a pass over each image's outputs.
         float lo = Float.NEGATIVE_INFINITY;
         float hi = Float.POSITIVE_INFINITY;
-        boolean inKernel = false;
-        if (!depthwise && activation instanceof Activation.Relu) {
+        boolean clamps = false;
+        if (activation instanceof Activation.Relu) {
             lo = 0f;
-            inKernel = true;
-        } else if (!depthwise && activation instanceof Activation.Clip clip && !(clip.min() > clip.max())) {
+            clamps = true;
+        } else if (activation instanceof Activation.Clip clip && !(clip.min() > clip.max())) {
             lo = clip.min();
             hi = clip.max();
-            inKernel = true;
+            clamps = true;
         }
+        boolean inKernel = clamps && !depthwise && residual == null;
+        float kernelLo = inKernel ? lo : Float.NEGATIVE_INFINITY;
+        float kernelHi = inKernel ? hi : Float.POSITIVE_INFINITY;
+        boolean afterwards = activation != null && !inKernel && !(clamps && residual != null);
         Scratch scratch = SCRATCH.get();
         float[] columns = direct || depthwise || wide ? null : scratch.columns(k * p);
         float[] wideOut = wide || depthwise ? scratch.wideOut(mg * wideN) : null;
@@ -224,7 +257,7 @@ public final class Convolution {
                                             wideN);
                         }
                     } else {
-                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, lo, hi);
+                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, kernelLo, kernelHi);
                     }
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oh = 0; oh < win.outH(); oh++) {
@@ -240,19 +273,32 @@ public final class Convolution {
                     for (int r = 0; r < k; r++) {
                         rows[r] = inBase + r * p;
                     }
-                    gemm.multiply(weights[g], p, xd, rows, out, outBase, p, lo, hi);
+                    gemm.multiply(weights[g], p, xd, rows, out, outBase, p, kernelLo, kernelHi);
                 } else {
                     im2col(xd, inBase, cg, win, columns);
-                    gemm.multiply(weights[g], p, columns, rows, out, outBase, p, lo, hi);
+                    gemm.multiply(weights[g], p, columns, rows, out, outBase, p, kernelLo, kernelHi);
                 }
             }
-            if (activation != null && !inKernel) {
+            if (residual != null) {
+                addClamped(out, residual.data(), img * m * p, (img + 1) * m * p, lo, hi);
+            }
+            if (afterwards) {
                 // While the image's outputs are still in cache; one pass over them all is faster than
                 // one per short output row.
                 activation.applyInPlace(out, img * m * p, (img + 1) * m * p);
             }
         }
         return Tensor.of(Shape.of(outDims), out);
+    }
+
+    /**
+     * {@code out[i] = min(max(out[i] + r[i], lo), hi)} over {@code [from, to)}: the Add node's sum,
+     * then the clamp of a fused Relu or Clip (infinite bounds: none), in one pass the JIT vectorises.
+     */
+    private static void addClamped(float[] out, float[] r, int from, int to, float lo, float hi) {
+        for (int i = from; i < to; i++) {
+            out[i] = Math.min(Math.max(out[i] + r[i], lo), hi);
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * asymmetric pads, dilation, groups of 2 and 3 channels, strides 1 and 2, with and without bias,
  * with weights packed once or in the call, without activation and with each fused one (Relu and
  * Clip applied by the kernel, Clip with min above max and HardSwish afterwards) against the
- * standalone activation, on the scalar packed kernel and on the vector one at every width of
+ * standalone activation, and with a residual added before the activation against the standalone
+ * Add, on the scalar packed kernel and on the vector one at every width of
  * {@link KernelProvider#widths()}.
  */
 class ConvolutionPathsTest {
@@ -73,6 +74,9 @@ class ConvolutionPathsTest {
             new Activation.Clip(1f, 0.5f),
             new Activation.HardSwish()
         };
+        Shape outShape = Convolution.forward(
+                        conv, x, weight, null, new PackedSgemmFamily().scalar(), null, null, Allocator.FRESH)
+                .shape();
         for (boolean withBias : new boolean[] {false, true}) {
             Tensor bias = withBias ? Tensor.of(Shape.of(m), random(random, m)) : null;
             float[] plain = reference(conv, x, weight, bias);
@@ -93,15 +97,39 @@ class ConvolutionPathsTest {
                                 activation,
                                 Allocator.FRESH)
                         .data();
-                assertEquals(expected.length, actual.length);
-                for (int i = 0; i < expected.length; i++) {
-                    assertEquals(
-                            Float.floatToIntBits(expected[i]),
-                            Float.floatToIntBits(actual[i]),
-                            "output " + i + ": " + expected[i] + " vs " + actual[i] + (withBias ? " with bias" : "")
-                                    + ", activation " + activation);
+                assertSameBits(expected, actual, (withBias ? "with bias" : "") + ", activation " + activation);
+                // A fused residual Add: the standalone Add's sum, then the activation.
+                Tensor residual = Tensor.of(outShape, random(random, plain.length));
+                float[] sum = new float[plain.length];
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = residual.data()[i] + plain[i];
                 }
+                if (activation != null) {
+                    activation.applyInPlace(sum, 0, sum.length);
+                }
+                float[] added = Convolution.forward(
+                                conv,
+                                x,
+                                weight,
+                                bias,
+                                gemm,
+                                packedBefore ? Convolution.pack(gemm, weight, bias, group) : null,
+                                residual,
+                                activation,
+                                Allocator.FRESH)
+                        .data();
+                assertSameBits(sum, added, "residual" + (withBias ? " with bias" : "") + ", activation " + activation);
             }
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(
+                    Float.floatToIntBits(expected[i]),
+                    Float.floatToIntBits(actual[i]),
+                    "output " + i + ": " + expected[i] + " vs " + actual[i] + " " + where);
         }
     }
 
