@@ -145,6 +145,26 @@ public final class VectorRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector.fromArray(INTS, in, row + j)
+                        .max(IntVector.fromArray(INTS, low, j))
+                        .min(IntVector.fromArray(INTS, high, j))
+                        .intoArray(out, row + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector.fromArray(INTS, in, row + j, mask)
+                        .max(IntVector.fromArray(INTS, low, j, mask))
+                        .min(IntVector.fromArray(INTS, high, j, mask))
+                        .intoArray(out, row + j, mask);
+            }
+        }
+    }
+
     /** {@code (long) v << s} saturated to int32, for shifts 0..31. */
     private static IntVector saturatingShiftLeft(IntVector v, IntVector s) {
         IntVector shifted = v.lanewise(VectorOperators.LSHL, s);
