@@ -45,6 +45,12 @@ final class LoweredLayer {
 
     private final byte[] paddedWeights;
     private final FmaIntGemm.Panels panels;
+    /**
+     * On the FMA path of a one-group convolution, the weights of each kernel row packed apart, for
+     * the direct convolution that reads A's rows from the padded input; null otherwise.
+     */
+    private final FmaIntGemm.Panels[] rowPanels;
+
     private final int maxAbsInput;
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
     private final int[] depthwiseWeights;
@@ -104,6 +110,7 @@ final class LoweredLayer {
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
+        this.rowPanels = path == KernelPath.FMA && conv != null && groups == 1 ? packRows(conv, weights) : null;
         boolean depthwise = conv != null
                 && groups > 1
                 && groups == inChannels
@@ -118,6 +125,18 @@ final class LoweredLayer {
 
     String name() {
         return name;
+    }
+
+    /** The weights' k split by kernel row (k is ordered kernel row, kernel column, channel). */
+    private static FmaIntGemm.Panels[] packRows(Op.Conv conv, WeightCodes weights) {
+        int kH = conv.kernel().length == 2 ? conv.kernel()[0] : 1;
+        int segment = weights.k() / kH;
+        FmaIntGemm.Panels[] rows = new FmaIntGemm.Panels[kH];
+        for (int ky = 0; ky < kH; ky++) {
+            rows[ky] = FmaIntGemmFamily.get()
+                    .pack(weights.channels(), segment, weights.codes(), ky * segment, weights.k());
+        }
+        return rows;
     }
 
     int outChannels() {
@@ -194,6 +213,10 @@ final class LoweredLayer {
      * block for a convolution, built straight into floats), each multiplied by every panel.
      */
     private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
+        if (win != null && rowPanels != null && win.dW() == 1 && win.kH() == rowPanels.length) {
+            convolveDirect(in, win, acc);
+            return;
+        }
         int k = rowLength;
         int n = outChannels();
         int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
@@ -213,6 +236,49 @@ final class LoweredLayer {
                 im2colFloats(in, codes, win, r0, count, a);
             }
             kernel.multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
+        }
+    }
+
+    /**
+     * The FMA path of a one-group convolution without column dilation, with no im2col: the input's
+     * codes minus the zero point go once into a zero-padded NHWC float image, in which the kernel row
+     * ky of output row y's windows is a run of kW * c floats every sW * c floats; so each output row
+     * is one product per kernel row, A read in place with that leading dimension, the products added
+     * into the accumulators (exact integer sums, as every flush is).
+     */
+    private void convolveDirect(Codes in, Window win, int[] acc) {
+        int c = in.c();
+        int n = outChannels();
+        int oh = win.outH();
+        int ow = win.outW();
+        int hp = Math.max(in.h() + win.padTop(), (oh - 1) * win.sH() + (win.kH() - 1) * win.dH() + 1);
+        int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + win.kW());
+        float[] padded = new float[in.batch() * hp * wp * c];
+        for (int b = 0; b < in.batch(); b++) {
+            for (int iy = 0; iy < in.h(); iy++) {
+                toFloats(
+                        in.data(),
+                        ((b * in.h() + iy) * in.w()) * c,
+                        padded,
+                        ((b * hp + iy + win.padTop()) * wp + win.padLeft()) * c,
+                        in.w() * c,
+                        in.unsigned());
+            }
+        }
+        FmaIntGemm kernel = FmaIntGemmFamily.get();
+        int lda = win.sW() * c;
+        for (int b = 0; b < in.batch(); b++) {
+            for (int y = 0; y < oh; y++) {
+                int cOff = (b * oh + y) * ow * n;
+                for (int ky = 0; ky < rowPanels.length; ky++) {
+                    int aOff = (b * hp + y * win.sH() + ky * win.dH()) * wp * c;
+                    if (ky == 0) {
+                        kernel.multiply(ow, padded, aOff, lda, maxAbsInput, rowPanels[ky], acc, cOff, n);
+                    } else {
+                        kernel.multiplyAdd(ow, padded, aOff, lda, maxAbsInput, rowPanels[ky], acc, cOff, n);
+                    }
+                }
+            }
         }
     }
 

@@ -170,13 +170,8 @@ sealed interface Step {
         public void run(Object[] slots) {
             Acc in = (Acc) slots[from];
             int c = in.c();
-            int[] out = in.values().clone();
-            // Rows of c channels, so that no element needs a division to find its channel.
-            for (int row = 0; row < out.length; row += c) {
-                for (int j = 0; j < c; j++) {
-                    out[row + j] = Math.clamp(out[row + j], low[j], high[j]);
-                }
-            }
+            int[] out = new int[in.values().length];
+            RequantizerFamily.get().clamp(out.length, c, in.values(), low, high, out);
             slots[to] = new Acc(out, in.batch(), in.h(), in.w(), c);
         }
     }

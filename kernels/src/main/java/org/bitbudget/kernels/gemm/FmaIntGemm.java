@@ -41,6 +41,13 @@ public interface FmaIntGemm {
     void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc);
 
     /**
+     * As {@link #multiply}, but adds the products to C (int32 wrap-around) instead of overwriting it:
+     * a convolution sums one such product per kernel row, each reading its rows of A straight from the
+     * padded input.
+     */
+    void multiplyAdd(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc);
+
+    /**
      * Terms per exact block for codes of magnitude at most {@code maxAbsA} and {@code maxAbsW}: the
      * most whose magnitudes cannot sum past 2^24 (at least 1).
      */

@@ -19,6 +19,15 @@ public final class ScalarFmaIntGemm implements FmaIntGemm {
 
     @Override
     public void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
+        run(m, a, aOff, lda, w, c, cOff, ldc, false);
+    }
+
+    @Override
+    public void multiplyAdd(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
+        run(m, a, aOff, lda, w, c, cOff, ldc, true);
+    }
+
+    private static void run(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc, boolean add) {
         int n = w.n();
         int k = w.k();
         float[] b = w.data();
@@ -28,7 +37,7 @@ public final class ScalarFmaIntGemm implements FmaIntGemm {
                 for (int p = 0; p < k; p++) {
                     acc += (int) a[aOff + i * lda + p] * (int) b[j * k + p];
                 }
-                c[cOff + i * ldc + j] = acc;
+                c[cOff + i * ldc + j] = add ? c[cOff + i * ldc + j] + acc : acc;
             }
         }
     }

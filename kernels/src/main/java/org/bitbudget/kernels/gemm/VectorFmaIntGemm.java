@@ -17,7 +17,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * integers below 2^24 — and stored into C, or added to it after the first block; lanes past n are
  * masked. Leftover rows run as 1 x width tiles. Layers of at most one vector of channels get
  * one-vector panels, so a narrow layer wastes no more than one vector's lanes; their rows go eight at
- * a time (then four), so that the tile still holds eight accumulators.
+ * a time (then four), so that the tile still holds eight accumulators. {@link #multiplyAdd} adds
+ * the first block too.
  *
  * <p>Runs at the width {@link VectorWidth} gives its class; {@link FmaIntGemmFamily} uses it from 128
  * bits up.
@@ -44,6 +45,16 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
 
     @Override
     public void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
+        run(m, a, aOff, lda, maxAbsA, w, c, cOff, ldc, false);
+    }
+
+    @Override
+    public void multiplyAdd(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
+        run(m, a, aOff, lda, maxAbsA, w, c, cOff, ldc, true);
+    }
+
+    private static void run(
+            int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc, boolean add) {
         int n = w.n();
         int k = w.k();
         int width = w.width();
@@ -57,20 +68,20 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
             int i = 0;
             if (width == 2 * L) {
                 for (; i + 4 <= m; i += 4) {
-                    tile4x2(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0, m1);
+                    tile4x2(add, k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0, m1);
                 }
                 for (; i < m; i++) {
-                    tile1x2(k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0, m1);
+                    tile1x2(add, k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0, m1);
                 }
             } else {
                 for (; i + 8 <= m; i += 8) {
-                    tile8x1(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
+                    tile8x1(add, k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    tile4x1(k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
+                    tile4x1(add, k, block, a, aOff + i * lda, lda, b, b0, c, cOff + i * ldc + j0, ldc, m0);
                 }
                 for (; i < m; i++) {
-                    tile1x1(k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0);
+                    tile1x1(add, k, block, a, aOff + i * lda, b, b0, c, cOff + i * ldc + j0, m0);
                 }
             }
         }
@@ -96,6 +107,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
     }
 
     private static void tile4x2(
+            boolean add,
             int k,
             int block,
             float[] a,
@@ -135,7 +147,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
                 c30 = x3.fma(w0, c30);
                 c31 = x3.fma(w1, c31);
             }
-            boolean first = from == 0;
+            boolean first = from == 0 && !add;
             flush(c00, c, c0, first, m0);
             flush(c01, c, c0 + L, first, m1);
             flush(c10, c, c0 + ldc, first, m0);
@@ -148,6 +160,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
     }
 
     private static void tile1x2(
+            boolean add,
             int k,
             int block,
             float[] a,
@@ -168,13 +181,14 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
                 c00 = x0.fma(FloatVector.fromArray(FLOATS, b, bp), c00);
                 c01 = x0.fma(FloatVector.fromArray(FLOATS, b, bp + L), c01);
             }
-            boolean first = from == 0;
+            boolean first = from == 0 && !add;
             flush(c00, c, c0, first, m0);
             flush(c01, c, c0 + L, first, m1);
         }
     }
 
     private static void tile4x1(
+            boolean add,
             int k,
             int block,
             float[] a,
@@ -199,7 +213,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
                 c2v = FloatVector.broadcast(FLOATS, a[a0 + 2 * lda + p]).fma(wv, c2v);
                 c3v = FloatVector.broadcast(FLOATS, a[a0 + 3 * lda + p]).fma(wv, c3v);
             }
-            boolean first = from == 0;
+            boolean first = from == 0 && !add;
             flush(c0v, c, c0, first, m0);
             flush(c1v, c, c0 + ldc, first, m0);
             flush(c2v, c, c0 + 2 * ldc, first, m0);
@@ -212,6 +226,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
      * the FMA's latency, so full groups of eight rows take this tile.
      */
     private static void tile8x1(
+            boolean add,
             int k,
             int block,
             float[] a,
@@ -244,7 +259,7 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
                 c6v = FloatVector.broadcast(FLOATS, a[a0 + 6 * lda + p]).fma(wv, c6v);
                 c7v = FloatVector.broadcast(FLOATS, a[a0 + 7 * lda + p]).fma(wv, c7v);
             }
-            boolean first = from == 0;
+            boolean first = from == 0 && !add;
             flush(c0v, c, c0, first, m0);
             flush(c1v, c, c0 + ldc, first, m0);
             flush(c2v, c, c0 + 2 * ldc, first, m0);
@@ -257,14 +272,23 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
     }
 
     private static void tile1x1(
-            int k, int block, float[] a, int a0, float[] b, int b0, int[] c, int c0, VectorMask<Integer> m0) {
+            boolean add,
+            int k,
+            int block,
+            float[] a,
+            int a0,
+            float[] b,
+            int b0,
+            int[] c,
+            int c0,
+            VectorMask<Integer> m0) {
         for (int from = 0; from < k; from += block) {
             int to = Math.min(k, from + block);
             FloatVector cv = FloatVector.zero(FLOATS);
             for (int p = from; p < to; p++) {
                 cv = FloatVector.broadcast(FLOATS, a[a0 + p]).fma(FloatVector.fromArray(FLOATS, b, b0 + p * L), cv);
             }
-            flush(cv, c, c0, from == 0, m0);
+            flush(cv, c, c0, from == 0 && !add, m0);
         }
     }
 }

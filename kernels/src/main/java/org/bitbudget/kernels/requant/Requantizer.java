@@ -9,7 +9,8 @@ package org.bitbudget.kernels.requant;
  *   <li>{@link #rescaleAdd}: a residual Add, each side rescaled the same way (without left shift or
  *       clamp) and the two added with int32 wrap-around;</li>
  *   <li>{@link #shiftAdd}: exact sums to accumulators of a finer unit, {@code (sum << e[j]) + bias[j]}
- *       with int32 wrap-around.</li>
+ *       with int32 wrap-around;</li>
+ *   <li>{@link #clamp}: a ReLU or Clip on accumulators, {@code clamp(acc, low[j], high[j])}.</li>
  * </ul>
  * Multipliers are {@link FixedPointMultiplier}'s, in [0, 2^31 - 1], and shifts in 0..31. Obtain an
  * implementation from {@link RequantizerFamily#get()}.
@@ -59,4 +60,10 @@ public interface Requantizer {
      * a multiple of n, channel {@code j = i % n}, exponents 0..31.
      */
     void shiftAdd(int length, int n, int[] acc, int[] exponents, int[] bias);
+
+    /**
+     * {@code out[i] = min(max(in[i], low[j]), high[j])} for {@code i < length}, {@code length} a
+     * multiple of n, channel {@code j = i % n}; {@code low[j] <= high[j]}.
+     */
+    void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out);
 }

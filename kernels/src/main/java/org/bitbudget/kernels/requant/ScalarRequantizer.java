@@ -59,6 +59,15 @@ public final class ScalarRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out) {
+        for (int row = 0; row < length; row += n) {
+            for (int j = 0; j < n; j++) {
+                out[row + j] = Math.clamp(in[row + j], low[j], high[j]);
+            }
+        }
+    }
+
     private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
         if (multipliers == null) {
             return v;

@@ -12,8 +12,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
  * Vector API {@link Requantizer}: one vector of channels at a time, each row's last vector masked.
- * SaturatingRoundingDoublingHighMul needs the 64-bit product, so each int vector is widened into two
- * long vectors for it; with a non-negative multiplier it is exactly {@code (a * b + 2^30) >> 31} (the
+ * SaturatingRoundingDoublingHighMul needs the 64-bit product, so the even and the odd int lanes are
+ * multiplied apart in the long lanes the vector reinterprets as; with a non-negative multiplier it is exactly {@code (a * b + 2^30) >> 31} (the
  * nudge and the truncating division of the scalar form meet in one arithmetic shift), never the
  * saturating case. RoundingDivideByPOT, the saturating left shift and the clamp run on int lanes
  * with per-lane shift counts.
@@ -24,11 +24,11 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
 public final class VectorRequantizer implements Requantizer {
     private static final VectorSpecies<Integer> INTS =
             VectorSpecies.of(int.class, VectorWidth.of(MethodHandles.lookup()));
-    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, INTS.vectorShape());
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.length() * Byte.SIZE));
     private static final int L = INTS.length();
     private static final long HALF = 1L << 30;
+    private static final long LOW_HALF = 0xFFFFFFFFL;
 
     @Override
     public void requantize(
@@ -145,6 +145,26 @@ public final class VectorRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector.fromArray(INTS, in, row + j)
+                        .max(IntVector.fromArray(INTS, low, j))
+                        .min(IntVector.fromArray(INTS, high, j))
+                        .intoArray(out, row + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector.fromArray(INTS, in, row + j, mask)
+                        .max(IntVector.fromArray(INTS, low, j, mask))
+                        .min(IntVector.fromArray(INTS, high, j, mask))
+                        .intoArray(out, row + j, mask);
+            }
+        }
+    }
+
     /** {@code (long) v << s} saturated to int32, for shifts 0..31. */
     private static IntVector saturatingShiftLeft(IntVector v, IntVector s) {
         IntVector shifted = v.lanewise(VectorOperators.LSHL, s);
@@ -156,7 +176,7 @@ public final class VectorRequantizer implements Requantizer {
 
     /** RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(v, multiplier), shift), lane by lane. */
     private static IntVector rescale(IntVector v, IntVector multiplier, IntVector shift) {
-        IntVector high = doublingHighMul(v, multiplier, 0).or(doublingHighMul(v, multiplier, 1));
+        IntVector high = doublingHighMul(v, multiplier);
         IntVector mask = IntVector.broadcast(INTS, 1)
                 .lanewise(VectorOperators.LSHL, shift)
                 .sub(1);
@@ -169,11 +189,25 @@ public final class VectorRequantizer implements Requantizer {
                 (IntVector) remainder.compare(VectorOperators.GT, threshold).toVector());
     }
 
-    /** {@code (a * b + 2^30) >> 31} of the lanes in half {@code part} of v, in those lanes of an int vector (others 0). */
-    private static IntVector doublingHighMul(IntVector v, IntVector multiplier, int part) {
-        LongVector a = (LongVector) v.convertShape(VectorOperators.I2L, LONGS, part);
-        LongVector b = (LongVector) multiplier.convertShape(VectorOperators.I2L, LONGS, part);
-        LongVector high = a.mul(b).add(HALF).lanewise(VectorOperators.ASHR, 31);
-        return (IntVector) high.convertShape(VectorOperators.L2I, INTS, -part);
+    /**
+     * {@code (a * b + 2^30) >> 31} lane by lane, on the int pairs of long lanes: the even ints (low
+     * halves) sign-extended in place, the odd ones shifted down, each multiplied in 64 bits and put
+     * back in its half. Converting to longs by halves of the vector instead leaves the compiled path.
+     */
+    private static IntVector doublingHighMul(IntVector v, IntVector multiplier) {
+        LongVector a = v.reinterpretAsLongs();
+        LongVector b = multiplier.reinterpretAsLongs();
+        LongVector even = a.lanewise(VectorOperators.LSHL, 32)
+                .lanewise(VectorOperators.ASHR, 32)
+                .mul(b.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32))
+                .add(HALF)
+                .lanewise(VectorOperators.ASHR, 31)
+                .and(LOW_HALF);
+        LongVector odd = a.lanewise(VectorOperators.ASHR, 32)
+                .mul(b.lanewise(VectorOperators.ASHR, 32))
+                .add(HALF)
+                .lanewise(VectorOperators.ASHR, 31)
+                .lanewise(VectorOperators.LSHL, 32);
+        return even.or(odd).reinterpretAsInts();
     }
 }

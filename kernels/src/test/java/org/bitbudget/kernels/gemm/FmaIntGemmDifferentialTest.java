@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * several blocks), with random offsets and leading dimensions, and codes that are random, at both
  * extremes with the same sign (the largest sums the exactness bound allows, 2^24 per block for
  * -128 x -128), alternating signs, and 2-bit codes (blocks longer than any k). The padding around C
- * must be left untouched.
+ * must be left untouched; {@code multiplyAdd} must add the same products to what C held.
  */
 class FmaIntGemmDifferentialTest {
     private static final int[] M_SIZES = {1, 3, 4, 5, 8, 9, 13};
@@ -82,10 +82,18 @@ class FmaIntGemmDifferentialTest {
                         assertEquals(sum, expected[cOff + i * ldc + j], where + " at " + i + "," + j);
                     }
                 }
+                int[] added = c.clone();
+                int[] addedScalar = c.clone();
+                vector.multiplyAdd(m, a, aOff, lda, maxAbsA, vector.pack(n, k, w, wOff, ldw), added, cOff, ldc);
+                scalar.multiplyAdd(m, a, aOff, lda, maxAbsA, scalar.pack(n, k, w, wOff, ldw), addedScalar, cOff, ldc);
+                assertArrayEquals(addedScalar, added, where + ", multiplyAdd");
                 for (int x = 0; x < c.length; x++) {
                     boolean inside = x >= cOff && (x - cOff) / ldc < m && (x - cOff) % ldc < n;
                     if (!inside) {
                         assertEquals(c[x], actual[x], where + ": padding at " + x + " changed");
+                        assertEquals(c[x], added[x], where + ": padding at " + x + " changed by multiplyAdd");
+                    } else {
+                        assertEquals(c[x] + expected[x], added[x], where + ": multiplyAdd at " + x);
                     }
                 }
             }

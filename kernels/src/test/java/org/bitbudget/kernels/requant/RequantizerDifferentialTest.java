@@ -3,6 +3,7 @@ package org.bitbudget.kernels.requant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -225,6 +226,41 @@ class RequantizerDifferentialTest {
                 assertArrayEquals(expected, actual, bits + "-bit, rows=" + rows + " n=" + n);
                 for (int x = 0; x < acc.length; x++) {
                     int want = x < length ? (acc[x] << exponents[x % n]) + bias[x % n] : acc[x];
+                    assertEquals(want, expected[x], "scalar twin at " + x);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-bit vectors, {1} values")
+    @MethodSource("widthsAndValues")
+    void clampEqualsScalarExactly(int bits, Values values) {
+        Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
+        Random random = new Random(bits * 17L + values.ordinal());
+        for (int n : channelCounts(bits)) {
+            for (int rows : new int[] {1, 2, 5}) {
+                int length = rows * n;
+                int[] acc = new int[length + 3];
+                for (int x = 0; x < acc.length; x++) {
+                    acc[x] = accumulator(random, values);
+                }
+                int[] low = new int[n];
+                int[] high = new int[n];
+                for (int j = 0; j < n; j++) {
+                    int a = accumulator(random, values);
+                    int b = accumulator(random, values);
+                    low[j] = Math.min(a, b);
+                    high[j] = Math.max(a, b);
+                }
+                int[] expected = new int[acc.length];
+                int[] actual = new int[acc.length];
+                Arrays.fill(expected, 7);
+                Arrays.fill(actual, 7);
+                scalar.clamp(length, n, acc, low, high, expected);
+                vector.clamp(length, n, acc, low, high, actual);
+                assertArrayEquals(expected, actual, bits + "-bit, rows=" + rows + " n=" + n);
+                for (int x = 0; x < acc.length; x++) {
+                    int want = x < length ? Math.min(Math.max(acc[x], low[x % n]), high[x % n]) : 7;
                     assertEquals(want, expected[x], "scalar twin at " + x);
                 }
             }
