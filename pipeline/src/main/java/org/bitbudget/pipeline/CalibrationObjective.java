@@ -143,6 +143,19 @@ public final class CalibrationObjective {
         return m == null ? Double.NaN : m.score();
     }
 
+    /**
+     * The metric's score of each calibration image on its own under {@code config} (measured again; see
+     * {@link ConfigEvaluator#perSample}).
+     */
+    double[] perSample(int[] config) {
+        return evaluator.perSample(candidates.config(config));
+    }
+
+    /** The label of candidate {@code choice} ({@code int4}, {@code int4/uint8}, …). */
+    String choiceLabel(int choice) {
+        return candidates.labels().get(choice);
+    }
+
     /** The float model's score on the calibration images, the reference of every drop. */
     public double floatScore() {
         return evaluator.floatScore();

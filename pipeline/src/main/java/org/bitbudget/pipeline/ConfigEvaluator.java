@@ -179,6 +179,30 @@ public final class ConfigEvaluator {
         return new Measurement(accuracy, engine, metric.name(), metric.score(logits, ref, labels));
     }
 
+    /**
+     * The metric's score of each image on its own under {@code config} (fake quantization on the float
+     * engine), in image order: for a metric that scores a share of samples ({@link Metric#share}) each is
+     * 0 or 1 and their mean is the config's score, which makes the difference of two configs' scores a
+     * mean of paired per-image differences with a standard error.
+     */
+    public double[] perSample(PrecisionConfig config) {
+        QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);
+        FloatEngine fakeQuantized =
+                FloatEngine.builder(quantized.graph()).threads(threads).build();
+        Tensor logits = predict(fakeQuantized::predict);
+        Tensor ref = metric.needsLabels() ? logits : reference();
+        int n = logits.shape().dim(0);
+        int per = n == 0 ? 0 : logits.shape().size() / n;
+        Shape one = logits.shape().with(0, 1);
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            Tensor out = Tensor.of(one, Arrays.copyOfRange(logits.data(), i * per, (i + 1) * per));
+            Tensor r = Tensor.of(one, Arrays.copyOfRange(ref.data(), i * per, (i + 1) * per));
+            scores[i] = metric.score(out, r, labels == null ? null : new int[] {labels[i]});
+        }
+        return scores;
+    }
+
     /** The engine's outputs on the images: in one pass, or chunk by chunk when a cancel may stop it. */
     private Tensor predict(UnaryOperator<Tensor> engine) {
         int n = images.shape().dim(0);

@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import org.bitbudget.search.GreedyStrategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchException;
@@ -18,8 +19,18 @@ import org.bitbudget.search.SearchProblem;
  * CalibrationObjective#utility}). Without an accuracy target "better" is a higher calibration score (ties keep the strategy's pick,
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
+ *
+ * <p>Without a target and with a metric that scores a share of samples, a config other than the best
+ * feasible uniform one is returned only when it beats that uniform config on the calibration images by
+ * more than {@link #STANDARD_ERRORS} standard errors of their paired per-image difference.
  */
 public final class GuaranteePhase {
+    /**
+     * How many standard errors of the paired calibration difference a config must beat the best feasible
+     * uniform config by to be returned instead of it (a one-sided test at about 2%).
+     */
+    public static final double STANDARD_ERRORS = 2;
+
     private final AccuracyTarget target;
     private final String cost;
 
@@ -80,8 +91,53 @@ public final class GuaranteePhase {
         if (better.compare(best, chosen) < 0) {
             chosen = best;
         }
+        if (target == null && objective.metric().share()) {
+            chosen = uniformUnlessSignificant(problem, objective, chosen, better);
+        }
         boolean replaced = !Arrays.equals(chosen.config(), pick);
         return new Decision(chosen.config(), chosen.score(), pickScore, replaced ? chosen.source() : null);
+    }
+
+    /**
+     * {@code chosen}, or the best feasible uniform config when {@code chosen} beats it on the calibration
+     * images by no more than {@value #STANDARD_ERRORS} standard errors of the paired per-image difference.
+     * The chosen config is the best of up to a hundred or more configs measured on the same few hundred
+     * images, so its calibration score is biased upward by the luck of the draw (the winner's curse);
+     * a uniform config is measured once, not selected for its luck. A gain inside that noise is not
+     * evidence of a better config, and the uniform config is the one a user would take without a search.
+     */
+    private static CalibrationObjective.Measured uniformUnlessSignificant(
+            SearchProblem problem,
+            CalibrationObjective objective,
+            CalibrationObjective.Measured chosen,
+            Comparator<CalibrationObjective.Measured> better) {
+        CalibrationObjective.Measured uniform = objective.measured().stream()
+                .filter(m -> isUniform(m.config()) && problem.feasible(m.config()))
+                .min(better.thenComparing(m -> Arrays.toString(m.config())))
+                .orElse(null);
+        if (uniform == null || Arrays.equals(uniform.config(), chosen.config())) {
+            return chosen;
+        }
+        PairedDifference gain =
+                PairedDifference.of(objective.perSample(chosen.config()), objective.perSample(uniform.config()));
+        if (gain.samples() < 2 || gain.exceeds(STANDARD_ERRORS)) {
+            return chosen;
+        }
+        String label = "uniform " + objective.choiceLabel(uniform.config()[0]);
+        return new CalibrationObjective.Measured(
+                uniform.config(),
+                uniform.score(),
+                String.format(
+                        Locale.ROOT,
+                        "%s (the best measured config's gain of %.4f over it is within %.0f standard errors of %.4f)",
+                        label,
+                        gain.mean(),
+                        STANDARD_ERRORS,
+                        gain.standardError()));
+    }
+
+    private static boolean isUniform(int[] config) {
+        return Arrays.stream(config).allMatch(c -> c == config[0]);
     }
 
     /** Best first; configs that compare equal are equally good (ties keep the strategy's pick). */

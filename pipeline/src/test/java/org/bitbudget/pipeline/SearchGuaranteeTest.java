@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
@@ -69,6 +71,7 @@ class SearchGuaranteeTest {
         }
         assertTrue(o.score() >= o.strategyScore());
         assertEquals(o.replaced(), o.score() > o.strategyScore(), "replaced exactly when the pick was beaten");
+        assertFalse(o.replaced() && o.replacedBy().contains("standard errors"), o.replacedBy());
         assertEquals(o.floatAccuracy() - r.accuracy(), r.drop(), 1e-12);
         assertNotNull(o.bestUniform(), "uniform int3 and int2 meet the budget");
         double bestUniformScore = r.uniform().stream()
@@ -121,6 +124,35 @@ class SearchGuaranteeTest {
                 .min()
                 .orElseThrow();
         assertEquals(bestUniform, o.bestUniform().calibrationScore());
+    }
+
+    /**
+     * On 64 calibration images a search's gain over uniform int4 at the size of uniform int4 is within
+     * two standard errors of the per-image difference, so the run returns uniform int4 and says why; the
+     * gain and the standard error it reports are those of the per-image scores measured again.
+     */
+    @Test
+    void aGainWithinTheCalibrationNoiseReturnsTheBestUniformConfig() {
+        SearchPipeline.Result r = run().budget("size <= 1.0*int4")
+                .calibration(64)
+                .paretoPoints(0)
+                .build()
+                .run();
+        Outcome o = r.outcome();
+        assertEquals("int4", o.bestUniform().uniform());
+        assertTrue(r.config().layers().values().stream()
+                .allMatch(p -> p.weights().format().name().equals("int4")));
+        assertTrue(o.replaced(), "the pick stands at " + o.strategyScore());
+        assertTrue(o.replacedBy().startsWith("uniform int4 (the best measured config's gain of "), o.replacedBy());
+        assertEquals(o.bestUniform().calibrationScore(), o.score());
+        assertTrue(o.strategyScore() >= o.score(), o.strategyScore() + " < " + o.score());
+        Matcher m = Pattern.compile("gain of (-?[0-9.]+) over it is within 2 standard errors of ([0-9.]+)\\)$")
+                .matcher(o.replacedBy());
+        assertTrue(m.find(), o.replacedBy());
+        double gain = Double.parseDouble(m.group(1));
+        double standardError = Double.parseDouble(m.group(2));
+        assertTrue(standardError > 0, o.replacedBy());
+        assertTrue(gain <= GuaranteePhase.STANDARD_ERRORS * standardError + 1e-4, o.replacedBy());
     }
 
     /** An accuracy target applies to a share of samples; with kl it is refused before anything runs. */
