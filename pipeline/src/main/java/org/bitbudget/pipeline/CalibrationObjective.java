@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.SearchProblem;
 
@@ -143,12 +144,9 @@ public final class CalibrationObjective {
         return m == null ? Double.NaN : m.score();
     }
 
-    /**
-     * The metric's score of each calibration image on its own under {@code config} (measured again; see
-     * {@link ConfigEvaluator#perSample}).
-     */
-    double[] perSample(int[] config) {
-        return evaluator.perSample(candidates.config(config));
+    /** The precision config of {@code choice} (one candidate per layer). */
+    PrecisionConfig config(int[] choice) {
+        return candidates.config(choice);
     }
 
     /** The label of candidate {@code choice} ({@code int4}, {@code int4/uint8}, …). */

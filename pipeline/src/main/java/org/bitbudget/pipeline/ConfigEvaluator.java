@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSource;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.engine.FakeQuantization;
@@ -96,6 +97,40 @@ public final class ConfigEvaluator {
     }
 
     /**
+     * An evaluator of the calibration-set images that follow the run's {@code samples} calibration images
+     * (as many again, fewer where the set ends; activation ranges still calibrated on the run's
+     * calibration images): images no phase has scored a config on. Null when fewer than two remain, or
+     * when the set has no labels and the metric needs them.
+     */
+    static ConfigEvaluator onFurtherCalibrationImages(
+            Graph graph,
+            SearchData data,
+            SearchData.Samples samples,
+            int threads,
+            Metric metric,
+            AtomicBoolean cancel) {
+        DataSource train = data.train();
+        int from = samples.calibrationImages().shape().dim(0);
+        int count = Math.min(from, train.size() - from);
+        if (count < 2 || (metric.needsLabels() && !train.labelled())) {
+            return null;
+        }
+        return new ConfigEvaluator(
+                        graph,
+                        samples.calibrationImages(),
+                        train.batch(from, count, data.normalization()),
+                        train.labelled() ? Arrays.copyOfRange(train.labels(), from, from + count) : null,
+                        threads,
+                        metric)
+                .cancellable(cancel);
+    }
+
+    /** The number of images scored on. */
+    int images() {
+        return images.shape().dim(0);
+    }
+
+    /**
      * This evaluator, measuring in chunks of {@value #CHUNK} images and giving a measurement up (with
      * {@link RunStopped}) as soon as {@code cancel} is set: a Ctrl-C never waits for a whole evaluation
      * set. The outputs are those of one pass, as no engine mixes the images of a batch. A null flag
@@ -177,30 +212,6 @@ public final class ConfigEvaluator {
         // A metric with labels scores against them; only the label-free ones need the float model's outputs.
         Tensor ref = metric.needsLabels() ? logits : reference();
         return new Measurement(accuracy, engine, metric.name(), metric.score(logits, ref, labels));
-    }
-
-    /**
-     * The metric's score of each image on its own under {@code config} (fake quantization on the float
-     * engine), in image order: for a metric that scores a share of samples ({@link Metric#share}) each is
-     * 0 or 1 and their mean is the config's score, which makes the difference of two configs' scores a
-     * mean of paired per-image differences with a standard error.
-     */
-    public double[] perSample(PrecisionConfig config) {
-        QuantizedGraph quantized = FakeQuantization.apply(graph, config, calibration);
-        FloatEngine fakeQuantized =
-                FloatEngine.builder(quantized.graph()).threads(threads).build();
-        Tensor logits = predict(fakeQuantized::predict);
-        Tensor ref = metric.needsLabels() ? logits : reference();
-        int n = logits.shape().dim(0);
-        int per = n == 0 ? 0 : logits.shape().size() / n;
-        Shape one = logits.shape().with(0, 1);
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            Tensor out = Tensor.of(one, Arrays.copyOfRange(logits.data(), i * per, (i + 1) * per));
-            Tensor r = Tensor.of(one, Arrays.copyOfRange(ref.data(), i * per, (i + 1) * per));
-            scores[i] = metric.score(out, r, labels == null ? null : new int[] {labels[i]});
-        }
-        return scores;
     }
 
     /** The engine's outputs on the images: in one pass, or chunk by chunk when a cancel may stop it. */

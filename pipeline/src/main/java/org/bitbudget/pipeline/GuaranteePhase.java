@@ -20,27 +20,26 @@ import org.bitbudget.search.SearchProblem;
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
  *
- * <p>Without a target and with a metric that scores a share of samples, a config other than the best
- * feasible uniform one is returned only when it beats that uniform config on the calibration images by
- * more than {@link #STANDARD_ERRORS} standard errors of their paired per-image difference.
+ * <p>Without a target, a config other than the best feasible uniform one is returned only when it also
+ * beats that uniform config on further calibration images, ones no phase chose a config on (when the
+ * calibration set has them).
  */
 public final class GuaranteePhase {
-    /**
-     * How many standard errors of the paired calibration difference a config must beat the best feasible
-     * uniform config by to be returned instead of it (a one-sided test at about 2%).
-     */
-    public static final double STANDARD_ERRORS = 2;
-
     private final AccuracyTarget target;
     private final String cost;
+    private final ConfigEvaluator confirmation;
 
     /**
-     * @param target the accuracy target, or null to maximise the score under the budgets
-     * @param cost   the summed cost that breaks ties (and that a target minimises)
+     * @param target             the accuracy target, or null to maximise the score under the budgets
+     * @param cost               the summed cost that breaks ties (and that a target minimises)
+     * @param confirmation       scores on further calibration images (ones no phase chose a config on),
+     *                           against which a config must beat the best feasible uniform config; null
+     *                           to return the best measured config however it fares there
      */
-    public GuaranteePhase(AccuracyTarget target, String cost) {
+    public GuaranteePhase(AccuracyTarget target, String cost, ConfigEvaluator confirmation) {
         this.target = target;
         this.cost = cost;
+        this.confirmation = confirmation;
     }
 
     /**
@@ -91,22 +90,22 @@ public final class GuaranteePhase {
         if (better.compare(best, chosen) < 0) {
             chosen = best;
         }
-        if (target == null && objective.metric().share()) {
-            chosen = uniformUnlessSignificant(problem, objective, chosen, better);
+        if (confirmation != null && target == null) {
+            chosen = confirmedAgainstUniform(problem, objective, chosen, better);
         }
         boolean replaced = !Arrays.equals(chosen.config(), pick);
         return new Decision(chosen.config(), chosen.score(), pickScore, replaced ? chosen.source() : null);
     }
 
     /**
-     * {@code chosen}, or the best feasible uniform config when {@code chosen} beats it on the calibration
-     * images by no more than {@value #STANDARD_ERRORS} standard errors of the paired per-image difference.
-     * The chosen config is the best of up to a hundred or more configs measured on the same few hundred
-     * images, so its calibration score is biased upward by the luck of the draw (the winner's curse);
-     * a uniform config is measured once, not selected for its luck. A gain inside that noise is not
-     * evidence of a better config, and the uniform config is the one a user would take without a search.
+     * {@code chosen}, or the best feasible uniform config when {@code chosen} does not beat it on the
+     * further calibration images. The chosen config is the best of up to a hundred or more configs
+     * measured on the same few hundred images, so its calibration score is lifted by the luck of those
+     * images (the winner's curse), while images that chose nothing score it without that bias; a gain
+     * that does not hold there is not evidence of a better config, and the uniform config is the one a
+     * user would take without a search.
      */
-    private static CalibrationObjective.Measured uniformUnlessSignificant(
+    private CalibrationObjective.Measured confirmedAgainstUniform(
             SearchProblem problem,
             CalibrationObjective objective,
             CalibrationObjective.Measured chosen,
@@ -118,22 +117,23 @@ public final class GuaranteePhase {
         if (uniform == null || Arrays.equals(uniform.config(), chosen.config())) {
             return chosen;
         }
-        PairedDifference gain =
-                PairedDifference.of(objective.perSample(chosen.config()), objective.perSample(uniform.config()));
-        if (gain.samples() < 2 || gain.exceeds(STANDARD_ERRORS)) {
+        double mine =
+                confirmation.measure(objective.config(chosen.config()), false).score();
+        double theirs =
+                confirmation.measure(objective.config(uniform.config()), false).score();
+        if (objective.utility(mine) > objective.utility(theirs)) {
             return chosen;
         }
-        String label = "uniform " + objective.choiceLabel(uniform.config()[0]);
         return new CalibrationObjective.Measured(
                 uniform.config(),
                 uniform.score(),
                 String.format(
                         Locale.ROOT,
-                        "%s (the best measured config's gain of %.4f over it is within %.0f standard errors of %.4f)",
-                        label,
-                        gain.mean(),
-                        STANDARD_ERRORS,
-                        gain.standardError()));
+                        "uniform %s (on %d further calibration images it scored %.4f, the best measured config %.4f)",
+                        objective.choiceLabel(uniform.config()[0]),
+                        confirmation.images(),
+                        theirs,
+                        mine));
     }
 
     private static boolean isUniform(int[] config) {
