@@ -20,8 +20,8 @@ import org.bitbudget.search.SearchProblem;
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
  *
- * <p>Without a target, a config other than the best feasible uniform one is returned only when it also
- * beats that uniform config on further calibration images, ones no phase chose a config on (when the
+ * <p>Without a target, a config other than the best feasible uniform one is returned only when that
+ * uniform config does not score better on further calibration images, ones no phase chose a config on (when the
  * calibration set has them).
  */
 public final class GuaranteePhase {
@@ -98,8 +98,8 @@ public final class GuaranteePhase {
     }
 
     /**
-     * {@code chosen}, or the best feasible uniform config when {@code chosen} does not beat it on the
-     * further calibration images. The chosen config is the best of up to a hundred or more configs
+     * {@code chosen}, or the best feasible uniform config when that one scores better on the further
+     * calibration images (a tie keeps {@code chosen}, which the first images preferred). The chosen config is the best of up to a hundred or more configs
      * measured on the same few hundred images, so its calibration score is lifted by the luck of those
      * images (the winner's curse), while images that chose nothing score it without that bias; a gain
      * that does not hold there is not evidence of a better config, and the uniform config is the one a
@@ -121,7 +121,7 @@ public final class GuaranteePhase {
                 confirmation.measure(objective.config(chosen.config()), false).score();
         double theirs =
                 confirmation.measure(objective.config(uniform.config()), false).score();
-        if (objective.utility(mine) > objective.utility(theirs)) {
+        if (objective.utility(mine) >= objective.utility(theirs)) {
             return chosen;
         }
         return new CalibrationObjective.Measured(

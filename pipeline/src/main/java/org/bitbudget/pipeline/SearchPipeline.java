@@ -523,9 +523,9 @@ public final class SearchPipeline {
         }
 
         /**
-         * Whether the chosen config must also beat the best feasible uniform config on as many further
-         * calibration images (ones no phase chose a config on), else that uniform config is returned
-         * (default true; see {@link GuaranteePhase}); false returns the best measured config.
+         * Whether the best feasible uniform config is returned when it scores better than the chosen config
+         * on as many further calibration images (ones no phase chose a config on) (default true; see
+         * {@link GuaranteePhase}); false returns the best measured config.
          */
         public Builder confirmAgainstUniform(boolean confirm) {
             this.confirmAgainstUniform = confirm;
