@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.search.Evaluator;
 import org.bitbudget.search.SearchProblem;
 
@@ -141,6 +142,16 @@ public final class CalibrationObjective {
     public double measuredScore(int[] config) {
         Measured m = measured.get(Arrays.toString(config));
         return m == null ? Double.NaN : m.score();
+    }
+
+    /** The precision config of {@code choice} (one candidate per layer). */
+    PrecisionConfig config(int[] choice) {
+        return candidates.config(choice);
+    }
+
+    /** The label of candidate {@code choice} ({@code int4}, {@code int4/uint8}, …). */
+    String choiceLabel(int choice) {
+        return candidates.labels().get(choice);
     }
 
     /** The float model's score on the calibration images, the reference of every drop. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.bitbudget.data.Classification;
+import org.bitbudget.data.DataSource;
 import org.bitbudget.data.metric.Metric;
 import org.bitbudget.data.metric.Top1Metric;
 import org.bitbudget.engine.FakeQuantization;
@@ -93,6 +94,40 @@ public final class ConfigEvaluator {
                         threads,
                         metric)
                 .cancellable(cancel);
+    }
+
+    /**
+     * An evaluator of the calibration-set images that follow the run's {@code samples} calibration images
+     * (as many again, fewer where the set ends; activation ranges still calibrated on the run's
+     * calibration images): images no phase has scored a config on. Null when fewer than two remain, or
+     * when the set has no labels and the metric needs them.
+     */
+    static ConfigEvaluator onFurtherCalibrationImages(
+            Graph graph,
+            SearchData data,
+            SearchData.Samples samples,
+            int threads,
+            Metric metric,
+            AtomicBoolean cancel) {
+        DataSource train = data.train();
+        int from = samples.calibrationImages().shape().dim(0);
+        int count = Math.min(from, train.size() - from);
+        if (count < 2 || (metric.needsLabels() && !train.labelled())) {
+            return null;
+        }
+        return new ConfigEvaluator(
+                        graph,
+                        samples.calibrationImages(),
+                        train.batch(from, count, data.normalization()),
+                        train.labelled() ? Arrays.copyOfRange(train.labels(), from, from + count) : null,
+                        threads,
+                        metric)
+                .cancellable(cancel);
+    }
+
+    /** The number of images scored on. */
+    int images() {
+        return images.shape().dim(0);
     }
 
     /**

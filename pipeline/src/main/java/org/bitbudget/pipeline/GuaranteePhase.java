@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import org.bitbudget.search.GreedyStrategy;
 import org.bitbudget.search.SearchControl;
 import org.bitbudget.search.SearchException;
@@ -18,18 +19,27 @@ import org.bitbudget.search.SearchProblem;
  * CalibrationObjective#utility}). Without an accuracy target "better" is a higher calibration score (ties keep the strategy's pick,
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
+ *
+ * <p>Without a target, a config other than the best feasible uniform one is returned only when that
+ * uniform config does not score better on further calibration images, ones no phase chose a config on (when the
+ * calibration set has them).
  */
 public final class GuaranteePhase {
     private final AccuracyTarget target;
     private final String cost;
+    private final ConfigEvaluator confirmation;
 
     /**
-     * @param target the accuracy target, or null to maximise the score under the budgets
-     * @param cost   the summed cost that breaks ties (and that a target minimises)
+     * @param target             the accuracy target, or null to maximise the score under the budgets
+     * @param cost               the summed cost that breaks ties (and that a target minimises)
+     * @param confirmation       scores on further calibration images (ones no phase chose a config on),
+     *                           against which a config must beat the best feasible uniform config; null
+     *                           to return the best measured config however it fares there
      */
-    public GuaranteePhase(AccuracyTarget target, String cost) {
+    public GuaranteePhase(AccuracyTarget target, String cost, ConfigEvaluator confirmation) {
         this.target = target;
         this.cost = cost;
+        this.confirmation = confirmation;
     }
 
     /**
@@ -80,8 +90,54 @@ public final class GuaranteePhase {
         if (better.compare(best, chosen) < 0) {
             chosen = best;
         }
+        if (confirmation != null && target == null) {
+            chosen = confirmedAgainstUniform(problem, objective, chosen, better);
+        }
         boolean replaced = !Arrays.equals(chosen.config(), pick);
         return new Decision(chosen.config(), chosen.score(), pickScore, replaced ? chosen.source() : null);
+    }
+
+    /**
+     * {@code chosen}, or the best feasible uniform config when that one scores better on the further
+     * calibration images (a tie keeps {@code chosen}, which the first images preferred). The chosen config is the best of up to a hundred or more configs
+     * measured on the same few hundred images, so its calibration score is lifted by the luck of those
+     * images (the winner's curse), while images that chose nothing score it without that bias; a gain
+     * that does not hold there is not evidence of a better config, and the uniform config is the one a
+     * user would take without a search.
+     */
+    private CalibrationObjective.Measured confirmedAgainstUniform(
+            SearchProblem problem,
+            CalibrationObjective objective,
+            CalibrationObjective.Measured chosen,
+            Comparator<CalibrationObjective.Measured> better) {
+        CalibrationObjective.Measured uniform = objective.measured().stream()
+                .filter(m -> isUniform(m.config()) && problem.feasible(m.config()))
+                .min(better.thenComparing(m -> Arrays.toString(m.config())))
+                .orElse(null);
+        if (uniform == null || Arrays.equals(uniform.config(), chosen.config())) {
+            return chosen;
+        }
+        double mine =
+                confirmation.measure(objective.config(chosen.config()), false).score();
+        double theirs =
+                confirmation.measure(objective.config(uniform.config()), false).score();
+        if (objective.utility(mine) >= objective.utility(theirs)) {
+            return chosen;
+        }
+        return new CalibrationObjective.Measured(
+                uniform.config(),
+                uniform.score(),
+                String.format(
+                        Locale.ROOT,
+                        "uniform %s (on %d further calibration images it scored %.4f, the best measured config %.4f)",
+                        objective.choiceLabel(uniform.config()[0]),
+                        confirmation.images(),
+                        theirs,
+                        mine));
+    }
+
+    private static boolean isUniform(int[] config) {
+        return Arrays.stream(config).allMatch(c -> c == config[0]);
     }
 
     /** Best first; configs that compare equal are equally good (ties keep the strategy's pick). */

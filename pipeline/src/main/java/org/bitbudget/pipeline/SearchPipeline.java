@@ -65,6 +65,7 @@ public final class SearchPipeline {
     private final int paretoPoints;
     private final ProblemPhase problemPhase;
     private final boolean integerEngine;
+    private final boolean confirmAgainstUniform;
     private final RunProgress progress;
     private final AccuracyTarget target;
     private final Metric metric;
@@ -93,6 +94,7 @@ public final class SearchPipeline {
         this.paretoPoints = b.paretoPoints;
         this.problemPhase = new ProblemPhase(b.pinEnds, b.coupling);
         this.integerEngine = b.integerEngine;
+        this.confirmAgainstUniform = b.confirmAgainstUniform;
         this.progress = b.progress;
         this.target = scoring.target();
         this.metric = scoring.metric();
@@ -165,8 +167,14 @@ public final class SearchPipeline {
         ConfigEvaluator evaluator = ConfigEvaluator.onEvaluationImages(graph, samples, threads, metric, cancel);
         ParetoPhase.Front front = new ParetoPhase(paretoPoints, control)
                 .run(problem, space, costTable.table(), evaluator, objective, progress);
-        GuaranteePhase.Decision decision =
-                new GuaranteePhase(target, minimised).run(problem, found.config(), objective, floatScore, control);
+        GuaranteePhase.Decision decision = new GuaranteePhase(
+                        target,
+                        minimised,
+                        confirmAgainstUniform
+                                ? ConfigEvaluator.onFurtherCalibrationImages(
+                                        graph, data, samples, threads, metric, cancel)
+                                : null)
+                .run(problem, found.config(), objective, floatScore, control);
 
         progress.phase("evaluation", 4, PHASES);
         long t3 = System.nanoTime();
@@ -368,6 +376,7 @@ public final class SearchPipeline {
         private boolean pinEnds;
         private boolean measuredLatency;
         private boolean integerEngine = true;
+        private boolean confirmAgainstUniform = true;
         private RunProgress progress = RunProgress.NONE;
         private boolean accumulatorsGiven;
         private GeneticStrategy.Fitness fitness;
@@ -518,6 +527,16 @@ public final class SearchPipeline {
          */
         public Builder integerEngine(boolean use) {
             this.integerEngine = use;
+            return this;
+        }
+
+        /**
+         * Whether the best feasible uniform config is returned when it scores better than the chosen config
+         * on as many further calibration images (ones no phase chose a config on) (default true; see
+         * {@link GuaranteePhase}); false returns the best measured config.
+         */
+        public Builder confirmAgainstUniform(boolean confirm) {
+            this.confirmAgainstUniform = confirm;
             return this;
         }
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
@@ -69,6 +71,7 @@ class SearchGuaranteeTest {
         }
         assertTrue(o.score() >= o.strategyScore());
         assertEquals(o.replaced(), o.score() > o.strategyScore(), "replaced exactly when the pick was beaten");
+        assertFalse(o.replaced() && o.replacedBy().contains("further calibration images"), o.replacedBy());
         assertEquals(o.floatAccuracy() - r.accuracy(), r.drop(), 1e-12);
         assertNotNull(o.bestUniform(), "uniform int3 and int2 meet the budget");
         double bestUniformScore = r.uniform().stream()
@@ -121,6 +124,37 @@ class SearchGuaranteeTest {
                 .min()
                 .orElseThrow();
         assertEquals(bestUniform, o.bestUniform().calibrationScore());
+    }
+
+    /**
+     * On 64 calibration images the search's pick at the size of uniform int4 beats uniform int4 there, but
+     * uniform int4 scores better on the next 64 images of the calibration set, so the run returns uniform int4 and says so; the
+     * score it reports for uniform int4 on those images is what an evaluator of them measures.
+     */
+    @Test
+    void aGainThatDoesNotHoldOnFurtherCalibrationImagesReturnsTheBestUniformConfig() {
+        SearchPipeline.Result r = run().budget("size <= 1.0*int4")
+                .calibration(64)
+                .paretoPoints(0)
+                .build()
+                .run();
+        Outcome o = r.outcome();
+        assertEquals("int4", o.bestUniform().uniform());
+        assertTrue(r.config().layers().values().stream()
+                .allMatch(p -> p.weights().format().name().equals("int4")));
+        assertTrue(o.replaced(), "the pick stands at " + o.strategyScore());
+        Matcher m = Pattern.compile(
+                        "^uniform int4 \\(on 64 further calibration images it scored ([0-9.]+), the best measured config ([0-9.]+)\\)$")
+                .matcher(o.replacedBy());
+        assertTrue(m.find(), o.replacedBy());
+        double uniform = Double.parseDouble(m.group(1));
+        assertTrue(uniform > Double.parseDouble(m.group(2)), o.replacedBy());
+        assertTrue(o.strategyScore() > o.score(), "the pick won on the first 64: " + o.strategyScore());
+        SearchData.Samples samples = data.samples(64, 1);
+        ConfigEvaluator further = ConfigEvaluator.onFurtherCalibrationImages(
+                graph, data, samples, 1, new org.bitbudget.data.metric.Top1Metric(), null);
+        assertEquals(64, further.images());
+        assertEquals(uniform, further.measure(r.config(), false).score(), 1e-4);
     }
 
     /** An accuracy target applies to a share of samples; with kl it is refused before anything runs. */
