@@ -19,6 +19,7 @@ import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.pipeline.CandidatesPhase;
 import org.bitbudget.pipeline.EvaluationPhase;
+import org.bitbudget.pipeline.MeasuredPoint;
 import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.RunProgress;
 import org.bitbudget.pipeline.SearchData;
@@ -447,7 +448,7 @@ final class SearchCommand implements Callable<Integer> {
                 .layers()
                 .forEach((layer, p) -> System.out.printf(Locale.ROOT, "  %-24s %s%n", layer, p.label()));
         System.out.println("uniform configs:");
-        for (SearchPipeline.Point u : result.uniform()) {
+        for (MeasuredPoint u : result.uniform()) {
             System.out.printf(
                     Locale.ROOT,
                     "  %-24s %s %.6g, %s, calibration %.6g, size %s%s%n",

@@ -32,7 +32,7 @@ public record Outcome(
         double score,
         double strategyScore,
         String replacedBy,
-        SearchPipeline.Point bestUniform,
+        MeasuredPoint bestUniform,
         AccuracyTarget target,
         int searchMeasured) {
 

@@ -19,7 +19,7 @@ import org.bitbudget.search.SearchProblem;
  * the evaluation images so that points compare with each other, and on the calibration objective so
  * that the {@link GuaranteePhase} can compare them with the strategy's pick. The front is what was
  * measured, not what was predicted: a swept point that a measured point as cheap or cheaper beats on
- * the metric's score (in its direction) is marked {@link SearchPipeline.Point#dominated() dominated} (kept, so the sweep's
+ * the metric's score (in its direction) is marked {@link MeasuredPoint#dominated() dominated} (kept, so the sweep's
  * predictions can be judged, but not on the front). The uniform configs are measured first; the
  * uniform configs and the sweep stop at the run's deadline.
  */
@@ -53,7 +53,7 @@ public final class ParetoPhase {
             CalibrationObjective objective,
             RunProgress progress) {
         // Uniform configs first: they are few and the guarantee's baseline, so a short --time keeps them.
-        List<SearchPipeline.Point> uniform = new ArrayList<>();
+        List<MeasuredPoint> uniform = new ArrayList<>();
         for (int c = 0; c < candidates.precisions().size() && !control.shouldStop(); c++) {
             int[] choice = new int[candidates.layers().size()];
             Arrays.fill(choice, c);
@@ -67,7 +67,7 @@ public final class ParetoPhase {
             if (Double.isNaN(calibrationScore) && control.cancelFlag().get()) {
                 break;
             }
-            uniform.add(new SearchPipeline.Point(
+            uniform.add(new MeasuredPoint(
                     "uniform",
                     Double.NaN,
                     config,
@@ -82,7 +82,7 @@ public final class ParetoPhase {
                     false));
             progress.step();
         }
-        List<SearchPipeline.Point> pareto = new ArrayList<>();
+        List<MeasuredPoint> pareto = new ArrayList<>();
         if (points >= 2) {
             String cost = sweptCost(problem);
             for (ParetoSweep.Point p : ParetoSweep.run(problem, cost, points, null, control)) {
@@ -98,7 +98,7 @@ public final class ParetoPhase {
                                 && control.cancelFlag().get()) {
                     break;
                 }
-                pareto.add(new SearchPipeline.Point(
+                pareto.add(new MeasuredPoint(
                         cost,
                         p.budget(),
                         config,
@@ -146,12 +146,12 @@ public final class ParetoPhase {
      * The swept points, each marked dominated when another measured point (swept or uniform) costs at
      * most as much on the swept cost and scores better by {@code metric}, or costs less and scores as well.
      */
-    private static List<SearchPipeline.Point> markDominated(
-            List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform, Metric metric) {
-        List<SearchPipeline.Point> all = new ArrayList<>(pareto);
+    private static List<MeasuredPoint> markDominated(
+            List<MeasuredPoint> pareto, List<MeasuredPoint> uniform, Metric metric) {
+        List<MeasuredPoint> all = new ArrayList<>(pareto);
         all.addAll(uniform);
-        List<SearchPipeline.Point> out = new ArrayList<>();
-        for (SearchPipeline.Point p : pareto) {
+        List<MeasuredPoint> out = new ArrayList<>();
+        for (MeasuredPoint p : pareto) {
             double cost = p.costs().get(p.cost());
             double utility = metric.utility(p.score());
             boolean dominated = all.stream().anyMatch(q -> {
@@ -170,7 +170,7 @@ public final class ParetoPhase {
      * @param pareto  the sweep's points, cheapest first
      * @param uniform every uniform config, in candidate order
      */
-    public record Front(List<SearchPipeline.Point> pareto, List<SearchPipeline.Point> uniform) {
+    public record Front(List<MeasuredPoint> pareto, List<MeasuredPoint> uniform) {
         public Front {
             pareto = List.copyOf(pareto);
             uniform = List.copyOf(uniform);
@@ -180,10 +180,10 @@ public final class ParetoPhase {
          * The feasible uniform config with the best calibration score by {@code metric} (ties: the
          * cheaper on {@code cost}), or null.
          */
-        public SearchPipeline.Point bestUniform(String cost, Metric metric) {
+        public MeasuredPoint bestUniform(String cost, Metric metric) {
             return uniform.stream()
-                    .filter(SearchPipeline.Point::feasible)
-                    .min(Comparator.comparingDouble((SearchPipeline.Point p) -> metric.utility(p.calibrationScore()))
+                    .filter(MeasuredPoint::feasible)
+                    .min(Comparator.comparingDouble((MeasuredPoint p) -> metric.utility(p.calibrationScore()))
                             .reversed()
                             .thenComparingDouble(p -> p.costs().getOrDefault(cost, 0.0)))
                     .orElse(null);

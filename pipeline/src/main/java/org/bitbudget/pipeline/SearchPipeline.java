@@ -195,7 +195,7 @@ public final class SearchPipeline {
                 searchMeasured);
         double evaluationSeconds = (System.nanoTime() - t3) / 1e9;
 
-        Timings timings = new Timings(
+        PhaseTimings timings = new PhaseTimings(
                 sensitivitySeconds, costSeconds, searchSeconds, evaluationSeconds, (System.nanoTime() - t0) / 1e9);
         return new Result(
                 chosen,
@@ -217,70 +217,6 @@ public final class SearchPipeline {
                 Provenance.of(modelName, seed, started, Instant.now()),
                 outcome);
     }
-
-    /**
-     * A config the run measured: a point of the Pareto sweep (the budget on {@code cost} it was found
-     * at) or a uniform config ({@code uniform} names its precision).
-     *
-     * @param cost             the swept cost, or {@code uniform}
-     * @param budget           the swept cost's limit (NaN for a uniform config)
-     * @param config           the config
-     * @param accuracy         its top-1 accuracy on the evaluation set (NaN without labels)
-     * @param score            its score by the run's metric on the evaluation set
-     * @param engine           the engine that measured it
-     * @param damage           its predicted damage (sum of the sensitivity scores)
-     * @param costs            its cost totals by cost model
-     * @param uniform          the precision label of a uniform config, else null
-     * @param calibrationScore its score by the metric on the calibration objective
-     * @param feasible         whether it meets every budget of the run
-     * @param dominated        whether another measured point is as cheap on the swept cost and scores
-     *                         better (or cheaper and as well) by the metric: not on the measured front
-     */
-    public record Point(
-            String cost,
-            double budget,
-            PrecisionConfig config,
-            double accuracy,
-            double score,
-            String engine,
-            double damage,
-            Map<String, Double> costs,
-            String uniform,
-            double calibrationScore,
-            boolean feasible,
-            boolean dominated) {
-        public Point {
-            costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
-        }
-
-        /** This point, marked dominated. */
-        public Point asDominated() {
-            return new Point(
-                    cost,
-                    budget,
-                    config,
-                    accuracy,
-                    score,
-                    engine,
-                    damage,
-                    costs,
-                    uniform,
-                    calibrationScore,
-                    feasible,
-                    true);
-        }
-    }
-
-    /**
-     * Wall times of the phases, in seconds.
-     *
-     * @param sensitivity the sensitivity table
-     * @param costs       the cost table (measured latency included when asked for)
-     * @param search      the problem and the strategy
-     * @param evaluation  the chosen config's evaluation
-     * @param total       the whole run, Pareto sweep and uniform configs included
-     */
-    public record Timings(double sensitivity, double costs, double search, double evaluation, double total) {}
 
     /**
      * What a run found.
@@ -320,10 +256,10 @@ public final class SearchPipeline {
             String estimator,
             List<String> budgets,
             boolean stoppedEarly,
-            List<Point> pareto,
-            List<Point> uniform,
+            List<MeasuredPoint> pareto,
+            List<MeasuredPoint> uniform,
             SensitivityTable sensitivity,
-            Timings timings,
+            PhaseTimings timings,
             Provenance provenance,
             Outcome outcome) {
         public Result {

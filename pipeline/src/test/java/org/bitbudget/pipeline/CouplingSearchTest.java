@@ -122,7 +122,7 @@ class CouplingSearchTest {
                 search(graph, "ilp").coupling("all").paretoPoints(4).build().run();
         assertShared(graph, r.config(), true, "ilp, coupling all");
         assertFalse(r.pareto().isEmpty());
-        for (SearchPipeline.Point p : r.pareto()) {
+        for (MeasuredPoint p : r.pareto()) {
             assertShared(graph, p.config(), true, "pareto point at " + p.budget());
         }
     }

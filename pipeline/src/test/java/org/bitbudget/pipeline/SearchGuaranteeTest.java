@@ -56,17 +56,17 @@ class SearchGuaranteeTest {
     }
 
     /** Every measured point that meets every budget, sweep and uniform configs. */
-    private static List<SearchPipeline.Point> feasibleMeasured(SearchPipeline.Result r) {
-        List<SearchPipeline.Point> all = new ArrayList<>(r.pareto());
+    private static List<MeasuredPoint> feasibleMeasured(SearchPipeline.Result r) {
+        List<MeasuredPoint> all = new ArrayList<>(r.pareto());
         all.addAll(r.uniform());
-        return all.stream().filter(SearchPipeline.Point::feasible).toList();
+        return all.stream().filter(MeasuredPoint::feasible).toList();
     }
 
     @Test
     void theReturnedConfigIsNeverWorseThanAMeasuredFeasibleConfig() {
         SearchPipeline.Result r = run().budget("size <= 0.4*int8").build().run();
         Outcome o = r.outcome();
-        for (SearchPipeline.Point p : feasibleMeasured(r)) {
+        for (MeasuredPoint p : feasibleMeasured(r)) {
             assertTrue(o.score() >= p.calibrationScore(), p.uniform() + " " + p.calibrationScore() + " > " + o.score());
         }
         assertTrue(o.score() >= o.strategyScore());
@@ -75,8 +75,8 @@ class SearchGuaranteeTest {
         assertEquals(o.floatAccuracy() - r.accuracy(), r.drop(), 1e-12);
         assertNotNull(o.bestUniform(), "uniform int3 and int2 meet the budget");
         double bestUniformScore = r.uniform().stream()
-                .filter(SearchPipeline.Point::feasible)
-                .mapToDouble(SearchPipeline.Point::calibrationScore)
+                .filter(MeasuredPoint::feasible)
+                .mapToDouble(MeasuredPoint::calibrationScore)
                 .max()
                 .orElseThrow();
         assertEquals(bestUniformScore, o.bestUniform().calibrationScore());
@@ -113,14 +113,14 @@ class SearchGuaranteeTest {
         assertEquals(0.0, o.floatEvaluationScore());
         assertTrue(o.replaced(), "all-int2 diverges by " + o.strategyScore());
         assertTrue(o.score() < o.strategyScore(), o.score() + " vs " + o.strategyScore());
-        for (SearchPipeline.Point p : feasibleMeasured(r)) {
+        for (MeasuredPoint p : feasibleMeasured(r)) {
             assertTrue(o.score() <= p.calibrationScore(), p.uniform() + " " + p.calibrationScore() + " < " + o.score());
         }
         assertEquals(r.score() - o.floatEvaluationScore(), r.drop(), 1e-12);
         assertEquals(o.score(), o.calibrationDrop(), 1e-12);
         double bestUniform = r.uniform().stream()
-                .filter(SearchPipeline.Point::feasible)
-                .mapToDouble(SearchPipeline.Point::calibrationScore)
+                .filter(MeasuredPoint::feasible)
+                .mapToDouble(MeasuredPoint::calibrationScore)
                 .min()
                 .orElseThrow();
         assertEquals(bestUniform, o.bestUniform().calibrationScore());
@@ -192,7 +192,7 @@ class SearchGuaranteeTest {
         assertTrue(o.replaced(), "all-int2 scores " + o.strategyScore());
         assertTrue(o.score() > o.strategyScore() + 0.3, o.score() + " vs " + o.strategyScore());
         double best = feasibleMeasured(r).stream()
-                .mapToDouble(SearchPipeline.Point::calibrationScore)
+                .mapToDouble(MeasuredPoint::calibrationScore)
                 .max()
                 .orElseThrow();
         assertTrue(o.score() >= best);
@@ -253,16 +253,16 @@ class SearchGuaranteeTest {
     void theParetoFrontIsTheMeasuredNonDominatedSet() {
         SearchPipeline.Result r =
                 run().budget("size <= 0.4*int8").paretoPoints(12).build().run();
-        List<SearchPipeline.Point> all = new ArrayList<>(r.pareto());
+        List<MeasuredPoint> all = new ArrayList<>(r.pareto());
         all.addAll(r.uniform());
-        for (SearchPipeline.Point p : r.pareto()) {
+        for (MeasuredPoint p : r.pareto()) {
             double cost = p.costs().get("size");
             boolean beaten = all.stream()
                     .anyMatch(q -> q.costs().get("size") <= cost && q.accuracy() > p.accuracy()
                             || q.costs().get("size") < cost && q.accuracy() >= p.accuracy());
             assertEquals(beaten, p.dominated(), p.costs() + " " + p.accuracy());
         }
-        List<SearchPipeline.Point> front = r.pareto().stream()
+        List<MeasuredPoint> front = r.pareto().stream()
                 .filter(p -> !p.dominated())
                 .sorted(Comparator.comparingDouble(p -> p.costs().get("size")))
                 .toList();
@@ -319,7 +319,7 @@ class SearchGuaranteeTest {
         assertEquals("max drop 1pp", o.target().text());
         assertTrue(o.target().met(o.score(), o.floatScore()), o.calibrationDrop() + " > 0.01");
         assertTrue(o.calibrationDrop() <= 0.01 + 1e-12);
-        for (SearchPipeline.Point p : feasibleMeasured(r)) {
+        for (MeasuredPoint p : feasibleMeasured(r)) {
             if (o.floatScore() - p.calibrationScore() <= 0.01) {
                 assertTrue(
                         r.cost("size") <= p.costs().get("size"),

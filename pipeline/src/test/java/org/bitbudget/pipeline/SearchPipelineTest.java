@@ -78,7 +78,7 @@ class SearchPipelineTest {
                 result.costs().get("size") <= 0.4 * int8Size,
                 "size " + result.costs().get("size"));
         // int3 everywhere is the best uniform config under 0.4 x int8 (int4 is above it).
-        SearchPipeline.Point int3 = result.uniform().stream()
+        MeasuredPoint int3 = result.uniform().stream()
                 .filter(p -> p.uniform().equals("int3"))
                 .findFirst()
                 .orElseThrow();

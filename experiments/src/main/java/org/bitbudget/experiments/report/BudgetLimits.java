@@ -6,6 +6,7 @@ import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.pipeline.Budgets;
+import org.bitbudget.pipeline.MeasuredPoint;
 import org.bitbudget.pipeline.SearchPipeline;
 import org.bitbudget.search.Budget;
 
@@ -30,9 +31,9 @@ final class BudgetLimits {
         return List.copyOf(out);
     }
 
-    private static double reference(List<SearchPipeline.Point> uniform, String cost, NumberFormat format) {
-        SearchPipeline.Point pick = null;
-        for (SearchPipeline.Point p : uniform) {
+    private static double reference(List<MeasuredPoint> uniform, String cost, NumberFormat format) {
+        MeasuredPoint pick = null;
+        for (MeasuredPoint p : uniform) {
             Precision precision = p.config().layers().isEmpty()
                     ? p.config().defaults()
                     : p.config().layers().values().iterator().next();

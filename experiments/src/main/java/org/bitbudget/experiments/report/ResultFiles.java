@@ -16,6 +16,7 @@ import org.bitbudget.ir.AtomicFiles;
 import org.bitbudget.ir.precision.Precision;
 import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.PrecisionConfigs;
+import org.bitbudget.pipeline.MeasuredPoint;
 import org.bitbudget.pipeline.Outcome;
 import org.bitbudget.pipeline.SearchPipeline;
 import org.bitbudget.search.Budget;
@@ -117,9 +118,9 @@ public final class ResultFiles {
         return m;
     }
 
-    private static List<Map<String, Object>> points(List<SearchPipeline.Point> points) {
+    private static List<Map<String, Object>> points(List<MeasuredPoint> points) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SearchPipeline.Point p : points) {
+        for (MeasuredPoint p : points) {
             Map<String, Object> row = new LinkedHashMap<>();
             if (p.uniform() != null) {
                 row.put("precision", p.uniform());
@@ -153,7 +154,7 @@ public final class ResultFiles {
         w.write("kind,budget_cost,budget_limit,accuracy,metric,score,engine,predicted_damage,drop,calibration_score,"
                 + "feasible,"
                 + String.join(",", costs.stream().map(ResultFiles::column).toList()) + ",layers\n");
-        List<SearchPipeline.Point> rows = new ArrayList<>(result.pareto());
+        List<MeasuredPoint> rows = new ArrayList<>(result.pareto());
         rows.addAll(result.uniform());
         if (result.outcome().bestUniform() != null) {
             rows.add(result.outcome().bestUniform());
@@ -161,7 +162,7 @@ public final class ResultFiles {
         Outcome o = result.outcome();
         double floatAccuracy = o.floatAccuracy();
         for (int i = 0; i < rows.size(); i++) {
-            SearchPipeline.Point p = rows.get(i);
+            MeasuredPoint p = rows.get(i);
             String kind = i >= result.pareto().size() + result.uniform().size()
                     ? "best_uniform"
                     : p.uniform() != null ? "uniform" : p.dominated() ? "dominated" : "pareto";
@@ -254,7 +255,7 @@ public final class ResultFiles {
                         p.costs().getOrDefault(cost, Double.NaN) * scale, accuracy ? p.accuracy() : p.score(), ""))
                 .toList();
         List<ParetoPlot.Mark> dominated = result.pareto().stream()
-                .filter(SearchPipeline.Point::dominated)
+                .filter(MeasuredPoint::dominated)
                 .map(p -> new ParetoPlot.Mark(
                         p.costs().getOrDefault(cost, Double.NaN) * scale, accuracy ? p.accuracy() : p.score(), ""))
                 .toList();
