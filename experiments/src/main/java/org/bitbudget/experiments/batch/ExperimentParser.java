@@ -5,18 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitbudget.data.metric.Metrics;
 import org.bitbudget.experiments.batch.YamlTree.Node;
-import org.bitbudget.ir.UnknownNameException;
 import org.bitbudget.ir.UserInputException;
+import org.bitbudget.ir.precision.LayerPattern;
+import org.bitbudget.ir.precision.RuntimeTarget;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.pipeline.Budgets;
 import org.bitbudget.search.SearchStrategies;
@@ -39,6 +40,10 @@ public final class ExperimentParser {
     /** What the layers of a coupling group share ({@code coupling:}, as {@code search --coupling}). */
     public static final List<String> COUPLING = List.of("activations", "all", "none");
 
+    /** The runtimes a run's encodings may be made exact for ({@code target:}, as {@code search --target}). */
+    public static final List<String> TARGETS =
+            Arrays.stream(RuntimeTarget.values()).map(RuntimeTarget::label).toList();
+
     private static final Set<String> GENETIC = Set.of("ga", "nsga2");
     /** The engines that measure a run's final accuracy. */
     public static final List<String> ENGINES = List.of("float", "integer");
@@ -60,18 +65,23 @@ public final class ExperimentParser {
             "fitness",
             "metric",
             "runs",
-            "coupling");
+            "coupling",
+            "target",
+            "ignore");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "path", "normalize");
     private static final Set<String> RUN_FIELDS =
             Set.of("model", "data", "formats", "activations", "estimator", "strategy", "budgets", "seed");
-    private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String source;
+    private final YamlFields fields;
     /** The experiment's {@code fitness:}, or null; set while parsing, applied to the ga and nsga2 runs. */
     private String fitness;
     /** The experiment's {@code coupling:}, or null for the pipeline's default; applied to every run. */
     private String coupling;
+    /** The experiment's {@code target:}, or null for the pipeline's default; applied to every run. */
+    private String target;
+    /** The experiment's {@code ignore:} scopes; applied to every run. */
+    private List<String> ignore = List.of();
 
     private final Path folder;
     private final Path defaultModel;
@@ -79,6 +89,7 @@ public final class ExperimentParser {
 
     private ExperimentParser(Path file, Path defaultModel) {
         this.source = file.toString();
+        this.fields = new YamlFields(source);
         this.folder = file.toAbsolutePath().getParent();
         this.defaultModel = defaultModel;
     }
@@ -112,28 +123,32 @@ public final class ExperimentParser {
                             + "budgets and seeds, not " + root.describe());
         }
         Map<String, Node> top = root.map();
-        checkFields(root, TOP_FIELDS);
+        fields.checkFields(root, TOP_FIELDS);
         String name = top.containsKey("name")
-                ? name(top.get("name"))
+                ? fields.name(top.get("name"))
                 : stem(file.getFileName().toString());
         // With explicit runs, each axis may instead be given by every run.
         boolean explicit = top.containsKey("runs");
         List<Model> models = axis(root, "models", explicit, this::models);
-        List<String> data = axis(root, "data", explicit, n -> strings(n, this::dataSet));
+        List<String> data = axis(root, "data", explicit, n -> fields.strings(n, this::dataSet));
         List<List<String>> formats = axis(root, "formats", explicit, this::formatAxis);
         List<List<String>> activations =
                 top.containsKey("activations") ? formatAxis(top.get("activations")) : List.of(List.of("float"));
-        List<String> estimators = axis(root, "estimators", explicit, n -> strings(n, x -> oneOf(x, Estimators.NAMES)));
-        List<String> strategies = axis(root, "strategies", explicit, n -> strings(n, x -> oneOf(x, STRATEGIES)));
+        List<String> estimators =
+                axis(root, "estimators", explicit, n -> fields.strings(n, x -> fields.oneOf(x, Estimators.NAMES)));
+        List<String> strategies =
+                axis(root, "strategies", explicit, n -> fields.strings(n, x -> fields.oneOf(x, STRATEGIES)));
         List<List<String>> budgets = axis(root, "budgets", explicit, this::budgetAxis);
         List<Long> seeds = axis(root, "seeds", explicit, this::seeds);
-        int limit = top.containsKey("limit") ? positiveInt(top.get("limit")) : 0;
-        int calibration = top.containsKey("calibration") ? positiveInt(top.get("calibration")) : 1000;
-        double time = top.containsKey("time") ? seconds(top.get("time")) : 0;
-        String engine = top.containsKey("engine") ? oneOf(top.get("engine"), ENGINES) : "float";
-        fitness = top.containsKey("fitness") ? oneOf(top.get("fitness"), FITNESS) : null;
-        String metric = top.containsKey("metric") ? oneOf(top.get("metric"), Metrics.NAMES) : null;
-        coupling = top.containsKey("coupling") ? oneOf(top.get("coupling"), COUPLING) : null;
+        int limit = top.containsKey("limit") ? fields.positiveInt(top.get("limit")) : 0;
+        int calibration = top.containsKey("calibration") ? fields.positiveInt(top.get("calibration")) : 1000;
+        double time = top.containsKey("time") ? fields.seconds(top.get("time")) : 0;
+        String engine = top.containsKey("engine") ? fields.oneOf(top.get("engine"), ENGINES) : "float";
+        fitness = top.containsKey("fitness") ? fields.oneOf(top.get("fitness"), FITNESS) : null;
+        String metric = top.containsKey("metric") ? fields.oneOf(top.get("metric"), Metrics.NAMES) : null;
+        coupling = top.containsKey("coupling") ? fields.oneOf(top.get("coupling"), COUPLING) : null;
+        target = top.containsKey("target") ? fields.oneOf(top.get("target"), TARGETS) : null;
+        ignore = top.containsKey("ignore") ? fields.strings(top.get("ignore"), this::scope) : List.of();
 
         List<RunSpec> runs = new ArrayList<>();
         if (top.containsKey("runs")) {
@@ -244,7 +259,9 @@ public final class ExperimentParser {
                 metric,
                 null,
                 GENETIC.contains(strategy) ? fitness : null,
-                coupling);
+                coupling,
+                target,
+                ignore);
         return s.withKey(RunKeys.key(s));
     }
 
@@ -271,11 +288,11 @@ public final class ExperimentParser {
                     "a run is a mapping with model, data, formats, activations, estimator, strategy, "
                             + "budgets, seed; not " + r.describe());
         }
-        checkFields(r, RUN_FIELDS);
+        fields.checkFields(r, RUN_FIELDS);
         Map<String, Node> f = r.map();
         Model model;
         if (f.containsKey("model")) {
-            String label = text(f.get("model"));
+            String label = fields.text(f.get("model"));
             model = models.stream()
                     .filter(m -> m.name().equals(label))
                     .findFirst()
@@ -297,11 +314,13 @@ public final class ExperimentParser {
         List<String> ac =
                 f.containsKey("activations") ? formats(f.get("activations")) : single(r, "activations", activations);
         String e = f.containsKey("estimator")
-                ? oneOf(f.get("estimator"), Estimators.NAMES)
+                ? fields.oneOf(f.get("estimator"), Estimators.NAMES)
                 : single(r, "estimator", estimators);
-        String s = f.containsKey("strategy") ? oneOf(f.get("strategy"), STRATEGIES) : single(r, "strategy", strategies);
+        String s = f.containsKey("strategy")
+                ? fields.oneOf(f.get("strategy"), STRATEGIES)
+                : single(r, "strategy", strategies);
         List<String> b = f.containsKey("budgets") ? budgetSet(f.get("budgets")) : single(r, "budgets", budgets);
-        long seed = f.containsKey("seed") ? integer(f.get("seed")) : single(r, "seed", seeds);
+        long seed = f.containsKey("seed") ? fields.integer(f.get("seed")) : single(r, "seed", seeds);
         return spec(index, experiment, model, d, fm, ac, e, s, b, seed, limit, calibration, time, engine, metric);
     }
 
@@ -310,7 +329,7 @@ public final class ExperimentParser {
      * listed model with that file, else that file when there is no models list, else none.
      */
     private java.util.Optional<Model> runModel(Node node, List<Model> models) {
-        String text = text(node);
+        String text = fields.text(node);
         Path p = text.equals("default")
                 ? (defaultModel == null ? null : defaultModel.toAbsolutePath().normalize())
                 : folder.resolve(text).normalize();
@@ -353,19 +372,6 @@ public final class ExperimentParser {
         return n;
     }
 
-    private void checkFields(Node node, Set<String> known) {
-        for (var e : node.map().entrySet()) {
-            if (!known.contains(e.getKey())) {
-                throw e.getValue()
-                        .error(
-                                source,
-                                "unknown field (known: "
-                                        + String.join(
-                                                ", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
     private List<Model> models(Node node) {
         List<Node> items = node.isList() ? node.list() : List.of(node);
         List<Model> out = new ArrayList<>();
@@ -373,14 +379,15 @@ public final class ExperimentParser {
         for (Node item : items) {
             Model m;
             if (item.isMap()) {
-                checkFields(item, MODEL_FIELDS);
+                fields.checkFields(item, MODEL_FIELDS);
                 Node path = item.map().get("path");
                 if (path == null) {
                     throw new UserInputException(
                             source + ": line " + item.line() + ": " + item.path() + ".path", "missing (required)");
                 }
                 Path p = modelPath(path);
-                String label = item.map().containsKey("name") ? name(item.map().get("name")) : label(p);
+                String label =
+                        item.map().containsKey("name") ? fields.name(item.map().get("name")) : label(p);
                 String normalize = item.map().containsKey("normalize")
                         ? normalize(item.map().get("normalize"))
                         : null;
@@ -406,7 +413,7 @@ public final class ExperimentParser {
     }
 
     private Path modelPath(Node node) {
-        String text = text(node);
+        String text = fields.text(node);
         if (text.equals("default")) {
             if (defaultModel == null || !Files.isRegularFile(defaultModel)) {
                 throw node.error(source, "the bundled default model " + defaultModel + " is missing");
@@ -429,16 +436,8 @@ public final class ExperimentParser {
         return dot > 0 ? file.substring(0, dot) : file;
     }
 
-    private String name(Node node) {
-        String t = text(node);
-        if (!NAME.matcher(t).matches()) {
-            throw node.error(source, "'" + t + "' is not a name (letters, digits, '.', '_', '-')");
-        }
-        return t;
-    }
-
     private String normalize(Node node) {
-        String t = text(node);
+        String t = fields.text(node);
         try {
             org.bitbudget.data.Normalization.parse(t);
         } catch (IllegalArgumentException e) {
@@ -448,7 +447,7 @@ public final class ExperimentParser {
     }
 
     private String dataSet(Node node) {
-        String t = text(node);
+        String t = fields.text(node);
         if (t.equals("fashion-mnist") || t.equals("mnist")) {
             return t;
         }
@@ -471,6 +470,17 @@ public final class ExperimentParser {
         return p + settings;
     }
 
+    /** An {@code ignore:} scope: a layer name or a pattern that compiles. */
+    private String scope(Node node) {
+        String t = fields.text(node);
+        try {
+            new LayerPattern(t).compile();
+        } catch (IllegalArgumentException e) {
+            throw node.error(source, "'" + t + "' is not a layer name or pattern (" + e.getMessage() + ")");
+        }
+        return t;
+    }
+
     private List<List<String>> formatAxis(Node node) {
         if (node.isList() && !node.list().isEmpty() && node.list().getFirst().isList()) {
             List<List<String>> out = new ArrayList<>();
@@ -486,8 +496,8 @@ public final class ExperimentParser {
     }
 
     private List<String> formats(Node node) {
-        List<String> out = strings(node, n -> {
-            String t = text(n);
+        List<String> out = fields.strings(node, n -> {
+            String t = fields.text(n);
             try {
                 return NumberFormat.parse(t).name();
             } catch (IllegalArgumentException e) {
@@ -513,7 +523,7 @@ public final class ExperimentParser {
         List<Node> parts = node.isList() ? node.list() : List.of(node);
         List<String> out = new ArrayList<>();
         for (Node part : parts) {
-            String t = text(part);
+            String t = fields.text(part);
             for (String one : t.split(",")) {
                 String b = one.strip().replaceAll("\\s+", " ");
                 if (b.isEmpty()) {
@@ -536,82 +546,7 @@ public final class ExperimentParser {
     private List<Long> seeds(Node node) {
         List<Long> out = new ArrayList<>();
         for (Node n : node.isList() ? node.list() : List.of(node)) {
-            out.add(integer(n));
-        }
-        return out;
-    }
-
-    private long integer(Node n) {
-        if (!(n.value() instanceof Long l)) {
-            throw n.error(source, "must be an integer, not " + n.describe());
-        }
-        return l;
-    }
-
-    private int positiveInt(Node n) {
-        long v = integer(n);
-        if (v < 1 || v > Integer.MAX_VALUE) {
-            throw n.error(source, "must be a positive integer, not " + v);
-        }
-        return (int) v;
-    }
-
-    private double seconds(Node n) {
-        if (n.value() instanceof Long || n.value() instanceof Double) {
-            double v = ((Number) n.value()).doubleValue();
-            if (v < 0) {
-                throw n.error(source, "must not be negative");
-            }
-            return v;
-        }
-        String t = text(n);
-        Matcher m = TIME.matcher(t.strip());
-        if (!m.matches()) {
-            throw n.error(source, "'" + t + "' is not a duration such as 90, 90s, 2m, 500ms or 1h");
-        }
-        double v = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> v / 1000;
-            case "m", "min" -> v * 60;
-            case "h" -> v * 3600;
-            default -> v;
-        };
-    }
-
-    private String oneOf(Node n, List<String> known) {
-        String t = text(n).toLowerCase(Locale.ROOT);
-        if (!known.contains(t)) {
-            throw n.error(source, UnknownNameException.reason(text(n), known));
-        }
-        return t;
-    }
-
-    private String text(Node n) {
-        if (!n.isScalar() || n.value() instanceof Boolean) {
-            throw n.error(source, "must be a text, not " + n.describe());
-        }
-        String t = n.value().toString().strip();
-        if (t.isEmpty()) {
-            throw n.error(source, "is empty");
-        }
-        return t;
-    }
-
-    private interface Reader<T> {
-        T read(Node n);
-    }
-
-    private <T> List<T> strings(Node node, Reader<T> reader) {
-        List<T> out = new ArrayList<>();
-        List<Node> items = node.isList() ? node.list() : List.of(node);
-        Set<T> seen = new java.util.HashSet<>();
-        for (Node item : items) {
-            T v = reader.read(item);
-            if (!seen.add(v)) {
-                throw item.error(source, "'" + v + "' is listed twice");
-            }
-            out.add(v);
+            out.add(fields.integer(n));
         }
         return out;
     }

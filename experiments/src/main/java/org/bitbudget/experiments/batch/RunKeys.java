@@ -19,7 +19,8 @@ import java.util.Map;
  * Run keys: the first 16 hex digits of the SHA-256 of a run's canonical JSON (keys sorted, no
  * whitespace) — the inputs that decide its result: the model's label and file hash (never its path),
  * data, formats, activations, estimator, strategy, budgets, seed, test-image limit, calibration
- * images, time limit, engine, metric (when named) and, when given, the genetic strategies' fitness and the coupling. The same run therefore has the same key on every machine and in
+ * images, time limit, engine, metric (when named) and, when given, the genetic strategies' fitness, the coupling, the runtime target and the
+ * ignored layers. The same run therefore has the same key on every machine and in
  * every folder, and a changed model file changes the key.
  */
 public final class RunKeys {
@@ -67,6 +68,12 @@ public final class RunKeys {
         if (s.coupling() != null) {
             // Only when given, as fitness: the keys of runs written before the field existed stay the same.
             m.put("coupling", s.coupling());
+        }
+        if (s.target() != null) {
+            m.put("target", s.target());
+        }
+        if (!s.ignore().isEmpty()) {
+            m.put("ignore", s.ignore());
         }
         // Only a named metric enters the key, so runs written before metrics existed keep theirs.
         if (s.metric() != null) {

@@ -31,6 +31,10 @@ import java.util.Objects;
  *                    for the strategy's default (and for every other strategy)
  * @param coupling    what the layers of a coupling group share, {@code activations}, {@code all} or
  *                    {@code none}; null for the pipeline's default
+ * @param target      the runtime whose arithmetic the encodings must match ({@code x86-avx2}, ...), or null
+ *                    for the pipeline's default ({@code generic})
+ * @param ignore      layers that stay float and out of the search: names or patterns (glob, {@code re:},
+ *                    {@code op:}), as {@code search --ignore}; empty for none
  */
 public record RunSpec(
         int index,
@@ -53,13 +57,16 @@ public record RunSpec(
         String metric,
         String key,
         String fitness,
-        String coupling) {
+        String coupling,
+        String target,
+        List<String> ignore) {
     public RunSpec {
         Objects.requireNonNull(model);
         Objects.requireNonNull(modelPath);
         formats = List.copyOf(formats);
         activations = List.copyOf(activations);
         budgets = List.copyOf(budgets);
+        ignore = List.copyOf(ignore);
     }
 
     /** The budgets as one text, as the results CSV writes them: {@code size <= 20 KiB; bops <= 0.5 x int8}. */
@@ -90,7 +97,9 @@ public record RunSpec(
                 metric,
                 newKey,
                 fitness,
-                coupling);
+                coupling,
+                target,
+                ignore);
     }
 
     /** This run at grid position {@code newIndex}. */
@@ -116,6 +125,8 @@ public record RunSpec(
                 metric,
                 key,
                 fitness,
-                coupling);
+                coupling,
+                target,
+                ignore);
     }
 }

@@ -13,6 +13,7 @@ import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.ir.graph.Graph;
+import org.bitbudget.ir.precision.RuntimeTarget;
 import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.pipeline.RunProgress;
 import org.bitbudget.pipeline.SearchData;
@@ -81,6 +82,10 @@ public final class SearchRunExecutor implements RunExecutor {
         if (spec.coupling() != null) {
             builder.coupling(spec.coupling());
         }
+        if (spec.target() != null) {
+            builder.target(RuntimeTarget.parse(spec.target()));
+        }
+        builder.ignore(spec.ignore());
         if (spec.timeSeconds() > 0) {
             builder.timeLimit(Duration.ofMillis(Math.round(spec.timeSeconds() * 1000)));
         }

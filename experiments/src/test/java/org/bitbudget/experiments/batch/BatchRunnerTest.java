@@ -260,6 +260,45 @@ class BatchRunnerTest {
         assertEquals(1, s.rows());
     }
 
+    /**
+     * {@code target:} and {@code ignore:} reach the search: the ignored convolutions stay float, and on
+     * x86 without VNNI no layer keeps int8 weights beside uint8 activations (u8 x s8 pair sums could
+     * saturate in int16), so every int8 choice became int7.
+     */
+    @Test
+    void targetAndIgnoreReachTheSearch(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("target.yaml");
+        Files.writeString(
+                yaml,
+                YAML.formatted(LENET)
+                                .replace(
+                                        "budgets: [\"size <= 32 KiB\", \"bops <= 0.3 x int8\", "
+                                                + "\"size <= 0.6 x int8\"]",
+                                        "budgets: [\"size <= 0.9 x int8\"]")
+                                .replace("formats: [int8, int4, int2]", "formats: [int8, int4]")
+                                .replace("strategies: [ilp, greedy]", "strategies: [ilp]")
+                        + "target: x86-avx2\nignore: [\"op:Conv\"]\n");
+        Experiment e = ExperimentParser.load(yaml, ExperimentParserTest.DEFAULT_MODEL);
+        BatchRunner.Summary s =
+                new BatchRunner(EXECUTOR, new ProvenanceFile(), null).run(e, dir.resolve("out"), Shard.ALL, false);
+        assertEquals(1, s.rows(), "failures: " + s.failed());
+        JsonNode config = new ObjectMapper()
+                .readTree(dir.resolve("out/runs")
+                        .resolve(e.runs().getFirst().key())
+                        .resolve("config.json")
+                        .toFile());
+        List<String> layers = new java.util.ArrayList<>();
+        config.get("layers").fieldNames().forEachRemaining(layers::add);
+        assertEquals(List.of("/f1/Gemm", "/f2/Gemm", "/f3/Gemm"), layers, "the convolutions are not searched");
+        assertEquals("float", config.get("default").get("weights").asText(), "so they stay float");
+        List<String> weights = layers.stream()
+                .map(l ->
+                        config.get("layers").get(l).get("weights").get("format").asText())
+                .toList();
+        assertFalse(weights.contains("int8"), weights.toString());
+        assertTrue(weights.contains("int7"), "the budget leaves room for the widest candidate: " + weights);
+    }
+
     @Test
     void anotherExperimentsFolderIsRefused(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("other.yaml");

@@ -2,6 +2,7 @@ package org.bitbudget.experiments.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +216,36 @@ class ExperimentParserTest {
             assertTrue(RunKeys.canonicalJson(none.get(i)).contains("\"coupling\":\"none\""));
             assertFalse(plain.get(i).key().equals(none.get(i).key()), "an uncoupled run is another run");
             assertFalse(none.get(i).key().equals(all.get(i).key()));
+        }
+    }
+
+    /** {@code target:} and {@code ignore:} reach every run and its key; without them the keys stay those of before. */
+    @Test
+    void targetAndIgnoreReachEveryRunAndItsKey(@TempDir Path dir) throws IOException {
+        String yaml = """
+                models: [default]
+                data: fashion-mnist
+                formats: [int8, int4]
+                estimators: [roundoff]
+                strategies: [ilp, ga]
+                budgets: ["size <= 0.5 x int8"]
+                seeds: [0]
+                """;
+        Files.writeString(dir.resolve("plain.yaml"), yaml);
+        Files.writeString(dir.resolve("scoped.yaml"), yaml + "target: X86-AVX2\nignore: [op:Gemm, \"/c*\"]\n");
+        List<RunSpec> plain =
+                ExperimentParser.load(dir.resolve("plain.yaml"), DEFAULT_MODEL).runs();
+        List<RunSpec> scoped =
+                ExperimentParser.load(dir.resolve("scoped.yaml"), DEFAULT_MODEL).runs();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(null, plain.get(i).target());
+            assertEquals(List.of(), plain.get(i).ignore());
+            String json = RunKeys.canonicalJson(plain.get(i));
+            assertFalse(json.contains("target") || json.contains("ignore"), "an old run keeps its key: " + json);
+            assertEquals("x86-avx2", scoped.get(i).target());
+            assertEquals(List.of("op:Gemm", "/c*"), scoped.get(i).ignore());
+            assertTrue(RunKeys.canonicalJson(scoped.get(i)).contains("\"ignore\":[\"op:Gemm\",\"/c*\"]"));
+            assertNotEquals(plain.get(i).key(), scoped.get(i).key(), "a scoped run is another run");
         }
     }
 
