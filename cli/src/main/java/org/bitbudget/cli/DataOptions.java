@@ -133,7 +133,7 @@ final class DataOptions {
             names = "--calibration-data",
             paramLabel = "D",
             description = "The data calibration, sensitivity and the search see (default: the train split of "
-                    + "idx data, else a seeded 20% of --data, the rest evaluated)")
+                    + "idx data, else a seeded 20%% of --data, the rest evaluated)")
     String calibrationData;
 
     /**
