@@ -50,6 +50,7 @@ public final class BitBudgetCli implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        Progress.adoptTerminalStderr();
         System.exit(execute(args));
     }
 

@@ -1,5 +1,7 @@
 package org.bitbudget.cli;
 
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -61,6 +63,25 @@ final class Progress implements AutoCloseable {
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException notLinux) {
             return false;
+        }
+    }
+
+    /**
+     * Writes stderr straight to the terminal the launcher hands over ({@code -Dbitbudget.stderr}, a
+     * {@code /dev/fd/N} path). The launcher's stderr pipe (it drops the JVM's incubator notice) delays
+     * stderr behind stdout, so without this a summary printed on stdout could land inside a bar's last
+     * frames. Called once, before any output.
+     */
+    static void adoptTerminalStderr() {
+        String path = System.getProperty("bitbudget.stderr");
+        if (path == null) {
+            return;
+        }
+        try {
+            System.setErr(new PrintStream(new FileOutputStream(path, true), true, System.err.charset()));
+        } catch (FileNotFoundException e) {
+            // The piped stderr still carries everything; only the order against stdout may differ.
+            System.err.println("bitbudget: " + path + ": " + e.getMessage() + "; stderr stays piped");
         }
     }
 
