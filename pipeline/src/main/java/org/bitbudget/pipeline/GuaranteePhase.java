@@ -2,6 +2,7 @@ package org.bitbudget.pipeline;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.bitbudget.search.GreedyStrategy;
 import org.bitbudget.search.SearchControl;
@@ -20,11 +21,15 @@ import org.bitbudget.search.SearchProblem;
  * then the cheaper config on the minimised cost). With a target it is: meeting the target first, then
  * the cheaper config, then the higher score.
  *
- * <p>Without a target, a config other than the best feasible uniform one is returned only when that
- * uniform config does not score better on further calibration images, ones no phase chose a config on (when the
- * calibration set has them).
+ * <p>Further calibration images, ones no phase chose a config on (when the calibration set has them),
+ * confirm the choice. Without a target, a config other than the best feasible uniform one is returned
+ * only when that uniform config does not score better there; with a target, the returned config meets
+ * it there too.
  */
 public final class GuaranteePhase {
+    /** Configs within an accuracy target that are checked on the further calibration images, cheapest first. */
+    private static final int TARGET_CONFIRMATIONS = 24;
+
     private final AccuracyTarget target;
     private final String cost;
     private final ConfigEvaluator confirmation;
@@ -33,8 +38,8 @@ public final class GuaranteePhase {
      * @param target             the accuracy target, or null to maximise the score under the budgets
      * @param cost               the summed cost that breaks ties (and that a target minimises)
      * @param confirmation       scores on further calibration images (ones no phase chose a config on),
-     *                           against which a config must beat the best feasible uniform config; null
-     *                           to return the best measured config however it fares there
+     *                           where a config must beat the best feasible uniform config, or meet the
+     *                           target; null to return the best measured config however it fares there
      */
     public GuaranteePhase(AccuracyTarget target, String cost, ConfigEvaluator confirmation) {
         this.target = target;
@@ -90,8 +95,10 @@ public final class GuaranteePhase {
         if (better.compare(best, chosen) < 0) {
             chosen = best;
         }
-        if (confirmation != null && target == null) {
-            chosen = confirmedAgainstUniform(problem, objective, chosen, better);
+        if (confirmation != null) {
+            chosen = target == null
+                    ? confirmedAgainstUniform(problem, objective, chosen, better)
+                    : confirmedWithinTarget(problem, objective, chosen, floatScore, better);
         }
         boolean replaced = !Arrays.equals(chosen.config(), pick);
         return new Decision(chosen.config(), chosen.score(), pickScore, replaced ? chosen.source() : null);
@@ -134,6 +141,51 @@ public final class GuaranteePhase {
                         confirmation.images(),
                         theirs,
                         mine));
+    }
+
+    /**
+     * The cheapest measured config that meets the target on the calibration images and on the further
+     * calibration images too, trying at most {@value #TARGET_CONFIRMATIONS} in order of cost; {@code
+     * chosen} when none of them does. The cheapest config within the target on the first images is the
+     * one whose drop there was most flattered by their luck (the winner's curse again: with hundreds of
+     * configs measured, many sit just inside the target), so a drop that does not hold on images no
+     * phase chose on is not taken as met.
+     */
+    private CalibrationObjective.Measured confirmedWithinTarget(
+            SearchProblem problem,
+            CalibrationObjective objective,
+            CalibrationObjective.Measured chosen,
+            double floatScore,
+            Comparator<CalibrationObjective.Measured> better) {
+        if (!target.met(chosen.score(), floatScore)) {
+            return chosen;
+        }
+        double floatThere = confirmation.floatScore();
+        List<CalibrationObjective.Measured> withinTarget = objective.measured().stream()
+                .filter(m -> problem.feasible(m.config()) && target.met(m.score(), floatScore))
+                .sorted(better.thenComparing(m -> Arrays.toString(m.config())))
+                .limit(TARGET_CONFIRMATIONS)
+                .toList();
+        for (CalibrationObjective.Measured m : withinTarget) {
+            double there =
+                    confirmation.measure(objective.config(m.config()), false).score();
+            if (target.met(there, floatThere)) {
+                return Arrays.equals(m.config(), chosen.config())
+                        ? chosen
+                        : new CalibrationObjective.Measured(
+                                m.config(),
+                                m.score(),
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s (the cheapest config within the target on %d further calibration "
+                                                + "images too: %.4f there, float %.4f)",
+                                        m.source(),
+                                        confirmation.images(),
+                                        there,
+                                        floatThere));
+            }
+        }
+        return chosen;
     }
 
     private static boolean isUniform(int[] config) {

@@ -467,9 +467,10 @@ public final class SearchPipeline {
         }
 
         /**
-         * Whether the best feasible uniform config is returned when it scores better than the chosen config
-         * on as many further calibration images (ones no phase chose a config on) (default true; see
-         * {@link GuaranteePhase}); false returns the best measured config.
+         * Whether as many further calibration images (ones no phase chose a config on) confirm the choice
+         * (default true; see {@link GuaranteePhase}): the best feasible uniform config is returned when it
+         * scores better there, and with an accuracy target the returned config meets it there too; false
+         * returns the best measured config.
          */
         public Builder confirmAgainstUniform(boolean confirm) {
             this.confirmAgainstUniform = confirm;
