@@ -367,11 +367,11 @@ final class SearchCommand implements Callable<Integer> {
         } else if (o.replaced()) {
             System.err.printf(
                     Locale.ROOT,
-                    "bitbudget: a cheaper measured config (%s, calibration score %.4f) also meets %s: "
-                            + "returning it instead of the search's pick (%.4f)%n",
+                    "bitbudget: for %s the run returns a config from the %s (calibration score %.4f) instead of "
+                            + "the search's pick (%.4f)%n",
+                    o.target().text(),
                     o.replacedBy(),
                     o.score(),
-                    o.target().text(),
                     o.strategyScore());
         }
         if (this.json.json) {
