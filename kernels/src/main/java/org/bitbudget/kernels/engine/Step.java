@@ -1,6 +1,7 @@
 package org.bitbudget.kernels.engine;
 
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
@@ -47,20 +48,60 @@ sealed interface Step {
             int hw = in.h() * in.w();
             int per = in.c() * hw;
             byte[] codes = new byte[in.count() * per];
-            float scale = params.scale();
-            float zeroPoint = params.zeroPoint();
-            for (int b = 0; b < in.count(); b++) {
-                for (int ch = 0; ch < in.c(); ch++) {
-                    for (int p = 0; p < hw; p++) {
-                        float t = in.data()[(in.from() + b) * per + ch * hw + p] / scale;
-                        if (zeroPoint != 0f) {
-                            t = (float) Math.rint(t) + zeroPoint;
+            quantizeNchw(in.data(), in.from() * per, in.count(), in.c(), hw, format, params, min, max, codes);
+            slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
+        }
+    }
+
+    /**
+     * {@code batch} NCHW images of floats from {@code data[base]} as NHWC codes, with the float32 steps
+     * of the fake quantizer: an integer format's on the {@link RequantizerFamily} kernel, a plane at a
+     * time into a scratch plane and then transposed (bytes move cheaper than floats); any other format
+     * one value at a time through its own {@code quantize}.
+     */
+    private static void quantizeNchw(
+            float[] data,
+            int base,
+            int batch,
+            int c,
+            int hw,
+            NumberFormat format,
+            RangeSearch.Params params,
+            int min,
+            int max,
+            byte[] codes) {
+        float scale = params.scale();
+        float zeroPoint = params.zeroPoint();
+        int per = c * hw;
+        if (format instanceof IntegerFormat f && !f.signOnly()) {
+            boolean direct = c == 1 || hw == 1;
+            byte[] plane = direct ? codes : new byte[per];
+            for (int b = 0; b < batch; b++) {
+                RequantizerFamily.get()
+                        .quantizeFloats(
+                                per, data, base + b * per, scale, zeroPoint, min, max, plane, direct ? b * per : 0);
+                if (!direct) {
+                    int out = b * per;
+                    for (int ch = 0; ch < c; ch++) {
+                        int row = ch * hw;
+                        for (int p = 0; p < hw; p++) {
+                            codes[out + p * c + ch] = plane[row + p];
                         }
-                        codes[b * per + p * in.c() + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
                     }
                 }
             }
-            slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < hw; p++) {
+                    float t = data[base + b * per + ch * hw + p] / scale;
+                    if (zeroPoint != 0f) {
+                        t = (float) Math.rint(t) + zeroPoint;
+                    }
+                    codes[b * per + p * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
+                }
+            }
         }
     }
 
@@ -338,19 +379,10 @@ sealed interface Step {
             int hw = s.size() / Math.max(1, batch * c);
             float[] data = in.data();
             byte[] codes = new byte[data.length];
-            float scale = params.scale();
-            float zeroPoint = params.zeroPoint();
-            for (int b = 0; b < batch; b++) {
-                for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < hw; p++) {
-                        int i = channelsLast ? (b * hw + p) * c + ch : (b * c + ch) * hw + p;
-                        float t = data[i] / scale;
-                        if (zeroPoint != 0f) {
-                            t = (float) Math.rint(t) + zeroPoint;
-                        }
-                        codes[(b * hw + p) * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
-                    }
-                }
+            if (channelsLast) {
+                quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
+            } else {
+                quantizeNchw(data, 0, batch, c, hw, format, params, min, max, codes);
             }
             int h = !channelsLast && s.rank() == 4 ? s.dim(2) : 1;
             slots[to] = new Codes(codes, batch, h, hw / h, c, format.minValue() >= 0);
