@@ -340,12 +340,19 @@ sealed interface Step {
             int hw = acc.h() * acc.w();
             int[] v = acc.values();
             float[] out = new float[v.length];
-            for (int b = 0; b < acc.batch(); b++) {
-                for (int p = 0; p < hw; p++) {
-                    int row = (b * hw + p) * c;
+            if (channelsLast || hw == 1 || c == 1) {
+                RequantizerFamily.get().dequantize(v.length, c, v, 0, units, offsets, out, 0);
+            } else {
+                // Each image NHWC on the vector kernel into a scratch plane, then moved to NCHW.
+                int per = c * hw;
+                float[] plane = new float[per];
+                for (int b = 0; b < acc.batch(); b++) {
+                    RequantizerFamily.get().dequantize(per, c, v, b * per, units, offsets, plane, 0);
                     for (int j = 0; j < c; j++) {
-                        int o = channelsLast ? row + j : (b * c + j) * hw + p;
-                        out[o] = offsets == null ? v[row + j] * units[j] : v[row + j] * units[j] + offsets[j];
+                        int o = b * per + j * hw;
+                        for (int p = 0; p < hw; p++) {
+                            out[o + p] = plane[p * c + j];
+                        }
                     }
                 }
             }

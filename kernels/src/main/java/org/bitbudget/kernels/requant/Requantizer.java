@@ -12,7 +12,8 @@ package org.bitbudget.kernels.requant;
  *       with int32 wrap-around;</li>
  *   <li>{@link #clamp}: a ReLU or Clip on accumulators, {@code clamp(acc, low[j], high[j])};</li>
  *   <li>{@link #quantizeFloats}: floats of a float island to a layer's integer input codes, the
- *       float32 steps of the fake quantizer.</li>
+ *       float32 steps of the fake quantizer;</li>
+ *   <li>{@link #dequantize}: accumulators to the floats they stand for, {@code acc * unit[j] + offset[j]}.</li>
  * </ul>
  * Multipliers are {@link FixedPointMultiplier}'s, in [0, 2^31 - 1], and shifts in 0..31. Obtain an
  * implementation from {@link RequantizerFamily#get()}.
@@ -78,4 +79,11 @@ public interface Requantizer {
      */
     void quantizeFloats(
             int length, float[] src, int from, float scale, float zeroPoint, int min, int max, byte[] dst, int to);
+
+    /**
+     * {@code out[outOff + i] = (float) acc[accOff + i] * units[j]} for {@code i < length}, channel
+     * {@code j = i % n}, plus {@code offsets[j]} (a separate float add, not a fused one) unless
+     * offsets is null; {@code length} a multiple of n.
+     */
+    void dequantize(int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff);
 }

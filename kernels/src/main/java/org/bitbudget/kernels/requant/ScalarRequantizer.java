@@ -80,6 +80,17 @@ public final class ScalarRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void dequantize(
+            int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff) {
+        for (int row = 0; row < length; row += n) {
+            for (int j = 0; j < n; j++) {
+                float x = acc[accOff + row + j] * units[j];
+                out[outOff + row + j] = offsets == null ? x : x + offsets[j];
+            }
+        }
+    }
+
     private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
         if (multipliers == null) {
             return v;

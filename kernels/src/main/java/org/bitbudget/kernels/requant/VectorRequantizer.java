@@ -197,6 +197,27 @@ public final class VectorRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void dequantize(
+            int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector x = ((FloatVector)
+                                IntVector.fromArray(INTS, acc, accOff + row + j).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(FLOATS, units, j));
+                if (offsets != null) {
+                    x = x.add(FloatVector.fromArray(FLOATS, offsets, j));
+                }
+                x.intoArray(out, outOff + row + j);
+            }
+            for (; j < n; j++) {
+                float x = acc[accOff + row + j] * units[j];
+                out[outOff + row + j] = offsets == null ? x : x + offsets[j];
+            }
+        }
+    }
+
     /** {@code (long) v << s} saturated to int32, for shifts 0..31. */
     private static IntVector saturatingShiftLeft(IntVector v, IntVector s) {
         IntVector shifted = v.lanewise(VectorOperators.LSHL, s);

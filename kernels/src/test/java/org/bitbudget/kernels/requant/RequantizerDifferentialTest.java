@@ -350,4 +350,49 @@ class RequantizerDifferentialTest {
             }
         }
     }
+
+    /**
+     * Accumulators to floats at awkward channel counts, with and without offsets, on random, small,
+     * extreme (int32's ends, where the int-to-float conversion rounds) and tie values, units from 1e-30
+     * to 1e10: the vector kernel equal to the scalar twin and both to the definition.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors, {1} values")
+    @MethodSource("widthsAndValues")
+    void dequantizeEqualsScalarExactly(int bits, Values values) {
+        Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
+        Random random = new Random(bits * 17L + values.ordinal());
+        for (int n : channelCounts(bits)) {
+            if (n == 0) {
+                continue;
+            }
+            int rows = 3;
+            int[] acc = new int[2 + rows * n];
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = switch (values) {
+                    case RANDOM -> random.nextInt();
+                    case SMALL -> random.nextInt(-300, 300);
+                    case EXTREME -> EXTREMES[random.nextInt(EXTREMES.length)];
+                    case TIES -> (random.nextInt(1 << 10) << 14) + (1 << 13) + 1;
+                };
+            }
+            float[] units = new float[n];
+            float[] offsets = new float[n];
+            for (int j = 0; j < n; j++) {
+                units[j] = (float) Math.scalb(random.nextDouble(0.5, 1), random.nextInt(-100, 34));
+                offsets[j] = (float) random.nextGaussian();
+            }
+            for (float[] off : new float[][] {null, offsets}) {
+                float[] expected = new float[1 + rows * n];
+                float[] actual = new float[1 + rows * n];
+                scalar.dequantize(rows * n, n, acc, 2, units, off, expected, 1);
+                vector.dequantize(rows * n, n, acc, 2, units, off, actual, 1);
+                String where = bits + "-bit, n " + n + ", offsets " + (off != null);
+                assertArrayEquals(expected, actual, where);
+                for (int i = 0; i < rows * n; i++) {
+                    float x = acc[2 + i] * units[i % n];
+                    assertEquals(off == null ? x : x + off[i % n], expected[1 + i], where + " at " + i);
+                }
+            }
+        }
+    }
 }
