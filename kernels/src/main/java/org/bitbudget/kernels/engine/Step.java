@@ -7,6 +7,7 @@ import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.requant.RequantizerFamily;
+import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
@@ -359,6 +360,38 @@ sealed interface Step {
             int[] shape = dims.clone();
             shape[0] = acc.batch();
             slots[to] = Tensor.of(Shape.of(shape), out);
+        }
+    }
+
+    /**
+     * Accumulators through a float activation into a layer's integer input codes, all in the
+     * accumulators' NHWC order: each value times its channel's unit (plus offset), the activation's
+     * own loop, then {@link QuantizeFloat}'s float32 steps; an island would compute the same values,
+     * only moved to ONNX's layout and back.
+     */
+    record ActivationQuantize(
+            String layer,
+            int from,
+            int to,
+            float[] units,
+            float[] offsets,
+            Activation activation,
+            RangeSearch.Params params,
+            int min,
+            int max,
+            boolean unsigned)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc acc = (Acc) slots[from];
+            int[] v = acc.values();
+            float[] x = new float[v.length];
+            RequantizerFamily.get().dequantize(v.length, acc.c(), v, 0, units, offsets, x, 0);
+            activation.applyInPlace(x, 0, x.length);
+            byte[] codes = new byte[v.length];
+            RequantizerFamily.get()
+                    .quantizeFloats(x.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
+            slots[to] = new Codes(codes, acc.batch(), acc.h(), acc.w(), acc.c(), unsigned);
         }
     }
 
