@@ -42,9 +42,6 @@ final class Lowering {
     /** Accumulator magnitudes stay below 2^30, so an Add of two never overflows int32. */
     private static final double ACC_LIMIT = 0x1p30;
 
-    /** Larger left shifts before a requantization saturate every nonzero accumulator alike. */
-    private static final int MAX_LEFT_SHIFT = 31;
-
     /**
      * An accumulator value of the plan: its slot, per-channel units, largest magnitude, and the real
      * value per channel that a float output adds (a layer's bias finer than its unit; null for none).
@@ -473,30 +470,8 @@ final class Lowering {
 
     private int requantize(AccValue acc, LayerQuantization consumer, double low, double high) {
         String name = consumer.layer().name();
-        double scale = consumer.activations().scale();
-        int n = acc.unit().length;
-        int[] multipliers = new int[n];
-        int[] shifts = new int[n];
-        int[] leftShifts = null;
-        for (int j = 0; j < n; j++) {
-            double real = acc.unit()[j] / scale;
-            if (!(real > 0 && Double.isFinite(real))) {
-                throw new IllegalArgumentException("layer " + name + ": requantization multiplier " + real
-                        + " of channel " + j + " is not a positive number");
-            }
-            if (real >= 1) {
-                // One accumulator unit is a code or more: shift left first (saturating, as TensorFlow Lite
-                // does), which is exact because a saturated value lies far outside every code range.
-                if (leftShifts == null) {
-                    leftShifts = new int[n];
-                }
-                leftShifts[j] = Math.min(MAX_LEFT_SHIFT, Math.getExponent(real) + 1);
-                real = Math.min(Math.scalb(real, -leftShifts[j]), Math.nextDown(1.0));
-            }
-            FixedPointMultiplier fpm = FixedPointMultiplier.of(real);
-            multipliers[j] = fpm.multiplier();
-            shifts[j] = fpm.shift();
-        }
+        ChannelRequantization r = ChannelRequantization.of(
+                name, acc.unit(), consumer.activations().scale());
         int[] range = codeRange(consumer, low, high);
         NumberFormat format = consumer.precision().activations().format();
         int slot = newSlot();
@@ -504,9 +479,9 @@ final class Lowering {
                 name,
                 acc.slot(),
                 slot,
-                leftShifts,
-                multipliers,
-                shifts,
+                r.leftShifts(),
+                r.multipliers(),
+                r.shifts(),
                 (int) consumer.activations().zeroPoint(),
                 range[0],
                 range[1],
