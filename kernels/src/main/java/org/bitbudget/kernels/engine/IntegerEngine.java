@@ -33,7 +33,9 @@ import org.bitbudget.ir.tensor.Tensor;
  * <p>Operators without an integer form (HardSwish, LayerNormalization, Softmax, a MatMul between two
  * activations, a layer without an integer kernel, ...) run in <em>float islands</em>, as ONNX Runtime
  * runs a QDQ graph: the accumulators that feed them are dequantized, they run on the float engine's
- * kernels, and the next layer quantizes their result to its own input format. {@link #floatNodes}
+ * kernels, and the next layer quantizes their result to its own input format; a HardSwish between a
+ * layer and the next runs in the step that quantizes for the next layer, on the same floats in the
+ * accumulators' order ({@link Builder#fuseActivations}). {@link #floatNodes}
  * lists them; {@link #kernels} says for every layer which path it ran on.
  *
  * <pre>{@code
@@ -127,6 +129,11 @@ public final class IntegerEngine {
     /** Every node that runs in a float island (node name to operator type), in the order they run. */
     public Map<String, String> floatNodes() {
         return new LinkedHashMap<>(floatNodes);
+    }
+
+    /** The plan's steps in the order they run, for tests of the lowering. */
+    List<Step> steps() {
+        return steps;
     }
 
     /** Threads {@link #predict} uses. */
@@ -243,6 +250,7 @@ public final class IntegerEngine {
         private boolean bitSerial = true;
         private boolean int16 = true;
         private boolean fma = true;
+        private boolean fuseActivations = true;
 
         private Builder(Graph graph, QuantizedGraph quantized) {
             this.graph = graph;
@@ -280,12 +288,22 @@ public final class IntegerEngine {
         }
 
         /**
+         * Whether a HardSwish between a layer's accumulators and the next layer's input runs in the
+         * step that quantizes for that layer, in the accumulators' order (default true); false runs it
+         * in a float island in ONNX's layout. Both give the same codes.
+         */
+        public Builder fuseActivations(boolean allowed) {
+            this.fuseActivations = allowed;
+            return this;
+        }
+
+        /**
          * The engine.
          *
          * @throws IllegalArgumentException naming the layer or node the engine cannot run
          */
         public IntegerEngine build() {
-            return new Lowering(graph, quantized, bitSerial, int16, fma).lower(threads);
+            return new Lowering(graph, quantized, bitSerial, int16, fma, fuseActivations).lower(threads);
         }
     }
 }

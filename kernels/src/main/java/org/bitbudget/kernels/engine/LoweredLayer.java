@@ -45,11 +45,6 @@ final class LoweredLayer {
 
     private final byte[] paddedWeights;
     private final FmaIntGemm.Panels panels;
-    /**
-     * On the FMA path of a one-group convolution, the weights of each kernel row packed apart, for
-     * the direct convolution that reads A's rows from the padded input; null otherwise.
-     */
-    private final FmaIntGemm.Panels[] rowPanels;
 
     private final int maxAbsInput;
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
@@ -110,7 +105,6 @@ final class LoweredLayer {
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
-        this.rowPanels = path == KernelPath.FMA && conv != null && groups == 1 ? packRows(conv, weights) : null;
         boolean depthwise = conv != null
                 && groups > 1
                 && groups == inChannels
@@ -125,18 +119,6 @@ final class LoweredLayer {
 
     String name() {
         return name;
-    }
-
-    /** The weights' k split by kernel row (k is ordered kernel row, kernel column, channel). */
-    private static FmaIntGemm.Panels[] packRows(Op.Conv conv, WeightCodes weights) {
-        int kH = conv.kernel().length == 2 ? conv.kernel()[0] : 1;
-        int segment = weights.k() / kH;
-        FmaIntGemm.Panels[] rows = new FmaIntGemm.Panels[kH];
-        for (int ky = 0; ky < kH; ky++) {
-            rows[ky] = FmaIntGemmFamily.get()
-                    .pack(weights.channels(), segment, weights.codes(), ky * segment, weights.k());
-        }
-        return rows;
     }
 
     int outChannels() {
@@ -209,12 +191,12 @@ final class LoweredLayer {
     }
 
     /**
-     * The FMA path: blocks of rows of A converted to float codes minus the zero point (an im2col
-     * block for a convolution, built straight into floats), each multiplied by every panel.
+     * The FMA path: a Gemm's or MatMul's rows in blocks converted to float codes minus the zero point,
+     * each multiplied by every panel; a convolution through {@link #convolveIndirect}.
      */
     private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
-        if (win != null && rowPanels != null && win.dW() == 1 && win.kH() == rowPanels.length) {
-            convolveDirect(in, win, acc);
+        if (win != null) {
+            convolveIndirect(in, win, acc);
             return;
         }
         int k = rowLength;
@@ -222,37 +204,26 @@ final class LoweredLayer {
         int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
         float[] a = new float[Math.min(m, rows) * k];
         FmaIntGemm kernel = FmaIntGemmFamily.get();
-        // A k x k window reads each input code up to k * k times: convert every code once, then copy runs.
-        float[] codes = null;
-        if (win != null) {
-            codes = new float[in.data().length];
-            toFloats(in.data(), 0, codes, 0, codes.length, in.unsigned());
-        }
         for (int r0 = 0; r0 < m; r0 += rows) {
             int count = Math.min(rows, m - r0);
-            if (win == null) {
-                toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
-            } else {
-                im2colFloats(in, codes, win, r0, count, a);
-            }
+            toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
             kernel.multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
         }
     }
 
     /**
-     * The FMA path of a one-group convolution without column dilation, with no im2col: the input's
-     * codes minus the zero point go once into a zero-padded NHWC float image, in which the kernel row
-     * ky of output row y's windows is a run of kW * c floats every sW * c floats; so each output row
-     * is one product per kernel row, A read in place with that leading dimension, the products added
-     * into the accumulators (exact integer sums, as every flush is).
+     * The FMA path of a one-group convolution, with no im2col: the input's codes minus the zero point
+     * go once into a zero-padded NHWC float image, in which output position (y, x)'s window starts at
+     * ((y sH) wp + x sW) c and consists of runs of kW c floats, one per kernel row, dH wp c apart (runs
+     * of c floats, one per tap, with column dilation); {@link FmaIntGemm#multiplyIndirect} reads every
+     * window in place through those offsets, all of k in one tile.
      */
-    private void convolveDirect(Codes in, Window win, int[] acc) {
+    private void convolveIndirect(Codes in, Window win, int[] acc) {
         int c = in.c();
-        int n = outChannels();
         int oh = win.outH();
         int ow = win.outW();
         int hp = Math.max(in.h() + win.padTop(), (oh - 1) * win.sH() + (win.kH() - 1) * win.dH() + 1);
-        int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + win.kW());
+        int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + (win.kW() - 1) * win.dW() + 1);
         float[] padded = new float[in.batch() * hp * wp * c];
         for (int b = 0; b < in.batch(); b++) {
             for (int iy = 0; iy < in.h(); iy++) {
@@ -265,74 +236,39 @@ final class LoweredLayer {
                         in.unsigned());
             }
         }
-        FmaIntGemm kernel = FmaIntGemmFamily.get();
-        int lda = win.sW() * c;
+        int[] rows = new int[in.batch() * oh * ow];
+        int i = 0;
         for (int b = 0; b < in.batch(); b++) {
             for (int y = 0; y < oh; y++) {
-                int cOff = (b * oh + y) * ow * n;
-                for (int ky = 0; ky < rowPanels.length; ky++) {
-                    int aOff = (b * hp + y * win.sH() + ky * win.dH()) * wp * c;
-                    if (ky == 0) {
-                        kernel.multiply(ow, padded, aOff, lda, maxAbsInput, rowPanels[ky], acc, cOff, n);
-                    } else {
-                        kernel.multiplyAdd(ow, padded, aOff, lda, maxAbsInput, rowPanels[ky], acc, cOff, n);
-                    }
+                for (int x = 0; x < ow; x++) {
+                    rows[i++] = ((b * hp + y * win.sH()) * wp + x * win.sW()) * c;
                 }
             }
         }
+        boolean runs = win.dW() == 1;
+        int[] segments = new int[runs ? win.kH() : win.kH() * win.kW()];
+        for (int ky = 0; ky < win.kH(); ky++) {
+            for (int kx = 0; kx < (runs ? 1 : win.kW()); kx++) {
+                segments[runs ? ky : ky * win.kW() + kx] = (ky * win.dH() * wp + kx * win.dW()) * c;
+            }
+        }
+        FmaIntGemmFamily.get()
+                .multiplyIndirect(
+                        rows.length,
+                        padded,
+                        rows,
+                        segments,
+                        runs ? win.kW() * c : c,
+                        maxAbsInput,
+                        panels,
+                        acc,
+                        0,
+                        outChannels());
     }
 
     /** {@code length} codes minus the zero point, as floats. */
     private void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned) {
-        float zero = inZeroPoint;
-        if (unsigned) {
-            for (int i = 0; i < length; i++) {
-                dst[to + i] = (src[from + i] & 0xFF) - zero;
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                dst[to + i] = src[from + i] - zero;
-            }
-        }
-    }
-
-    /**
-     * Rows {@code [r0, r0 + count)} of the im2col matrix of a one-group convolution, from {@code src},
-     * the input's codes minus the zero point as floats (padding is real zero, 0).
-     */
-    private void im2colFloats(Codes in, float[] src, Window win, int r0, int count, float[] a) {
-        int c = in.c();
-        int k = rowLength;
-        int perImage = win.outH() * win.outW();
-        for (int r = 0; r < count; r++) {
-            int row = r0 + r;
-            int b = row / perImage;
-            int y = row % perImage / win.outW();
-            int x = row % win.outW();
-            int image = b * in.h() * in.w() * c;
-            int dst = r * k;
-            int x0 = x * win.sW() - win.padLeft();
-            boolean runs = win.dW() == 1 && x0 >= 0 && x0 + win.kW() <= in.w();
-            for (int ky = 0; ky < win.kH(); ky++) {
-                int iy = y * win.sH() - win.padTop() + ky * win.dH();
-                if (iy < 0 || iy >= in.h()) {
-                    Arrays.fill(a, dst, dst + win.kW() * c, 0f);
-                    dst += win.kW() * c;
-                } else if (runs) {
-                    System.arraycopy(src, image + (iy * in.w() + x0) * c, a, dst, win.kW() * c);
-                    dst += win.kW() * c;
-                } else {
-                    for (int kx = 0; kx < win.kW(); kx++, dst += c) {
-                        int ix = x0 + kx * win.dW();
-                        if (ix < 0 || ix >= in.w()) {
-                            Arrays.fill(a, dst, dst + c, 0f);
-                        } else {
-                            System.arraycopy(src, image + (iy * in.w() + ix) * c, a, dst, c);
-                        }
-                    }
-                }
-            }
-        }
+        FmaIntGemmFamily.get().toFloats(src, from, dst, to, length, unsigned, inZeroPoint);
     }
 
     /** Channels {@code [j0, j0 + count)} of all m rows into {@code acc} (row stride n). */

@@ -19,6 +19,7 @@ import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.IntegerLowering;
 import org.bitbudget.ops.Operators;
 import org.bitbudget.ops.ShapeInference;
+import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
@@ -40,9 +41,6 @@ import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 final class Lowering {
     /** Accumulator magnitudes stay below 2^30, so an Add of two never overflows int32. */
     private static final double ACC_LIMIT = 0x1p30;
-
-    /** Larger left shifts before a requantization saturate every nonzero accumulator alike. */
-    private static final int MAX_LEFT_SHIFT = 31;
 
     /**
      * An accumulator value of the plan: its slot, per-channel units, largest magnitude, and the real
@@ -66,9 +64,17 @@ final class Lowering {
     private final Map<String, LoweredLayer> lowered = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
     private int slots = 1;
+    private final boolean fuseActivations;
 
-    Lowering(Graph graph, QuantizedGraph quantized, boolean bitSerial, boolean int16, boolean fma) {
+    Lowering(
+            Graph graph,
+            QuantizedGraph quantized,
+            boolean bitSerial,
+            boolean int16,
+            boolean fma,
+            boolean fuseActivations) {
         this.graph = graph;
+        this.fuseActivations = fuseActivations;
         this.quantized = quantized;
         this.gemm = new GemmLowering(graph, quantized.graph(), bitSerial, int16, fma);
         for (Node node : graph.nodes()) {
@@ -300,10 +306,15 @@ final class Lowering {
                 case IntegerLowering.Clamp c ->
                     codesFor(node.input(0), consumer, Math.max(low, c.low()), Math.min(high, c.high()), last);
                 case IntegerLowering.PassThrough _ -> codesFor(node.input(0), consumer, low, high, last);
-                default ->
-                    integral(value) && channelsLast(value) == last
-                            ? requantize(accOf(value), consumer, low, high)
+                default -> {
+                    if (integral(value) && channelsLast(value) == last) {
+                        yield requantize(accOf(value), consumer, low, high);
+                    }
+                    Activation activation = fusableActivation(node, last);
+                    yield activation != null
+                            ? activationCodes(node, activation, consumer, low, high)
                             : quantizeFloat(floatOf(value, layer), consumer, low, high, last);
+                }
             };
         }
         codes.put(key, slot);
@@ -382,6 +393,51 @@ final class Lowering {
         floatNodes.put(run.name(), run.op().type());
     }
 
+    /**
+     * The float activation (HardSwish) that {@code node} applies elementwise to accumulators in the
+     * consumer's layout, or null: such a node can run between the dequantization and the consumer's
+     * quantization in one pass, in the accumulators' NHWC order, instead of an island in ONNX's.
+     */
+    private Activation fusableActivation(Node node, boolean last) {
+        if (!fuseActivations || node.inputs().size() != 1 || node.outputs().size() != 1) {
+            return null;
+        }
+        String input = node.input(0);
+        if (!producers.containsKey(input) || !integral(input) || channelsLast(input) != last) {
+            return null;
+        }
+        return Operators.of(node.op()).asActivation(node.op(), node, graph.initializers());
+    }
+
+    /**
+     * Codes of the consumer's input format of {@code node}'s activation of accumulators: the float
+     * values an island would compute (the same dequantization, activation loop and quantization, so
+     * the same codes), without its two layout changes. The node still counts as a float node.
+     */
+    private int activationCodes(Node node, Activation activation, LayerQuantization consumer, double low, double high) {
+        AccValue acc = accOf(node.input(0));
+        float[] units = new float[acc.unit().length];
+        for (int j = 0; j < units.length; j++) {
+            units[j] = (float) acc.unit()[j];
+        }
+        int[] range = codeRange(consumer, low, high);
+        NumberFormat format = consumer.precision().activations().format();
+        int slot = newSlot();
+        steps.add(new Step.ActivationQuantize(
+                consumer.layer().name(),
+                acc.slot(),
+                slot,
+                units,
+                floats(acc.offset()),
+                activation,
+                consumer.activations(),
+                range[0],
+                range[1],
+                format.unsigned()));
+        floatNodes.put(node.name(), node.op().type());
+        return slot;
+    }
+
     /** A float tensor as codes of the consumer's input format, as the fake quantizer rounds them. */
     private int quantizeFloat(int from, LayerQuantization consumer, double low, double high, boolean last) {
         int[] range = codeRange(consumer, low, high);
@@ -414,30 +470,8 @@ final class Lowering {
 
     private int requantize(AccValue acc, LayerQuantization consumer, double low, double high) {
         String name = consumer.layer().name();
-        double scale = consumer.activations().scale();
-        int n = acc.unit().length;
-        int[] multipliers = new int[n];
-        int[] shifts = new int[n];
-        int[] leftShifts = null;
-        for (int j = 0; j < n; j++) {
-            double real = acc.unit()[j] / scale;
-            if (!(real > 0 && Double.isFinite(real))) {
-                throw new IllegalArgumentException("layer " + name + ": requantization multiplier " + real
-                        + " of channel " + j + " is not a positive number");
-            }
-            if (real >= 1) {
-                // One accumulator unit is a code or more: shift left first (saturating, as TensorFlow Lite
-                // does), which is exact because a saturated value lies far outside every code range.
-                if (leftShifts == null) {
-                    leftShifts = new int[n];
-                }
-                leftShifts[j] = Math.min(MAX_LEFT_SHIFT, Math.getExponent(real) + 1);
-                real = Math.min(Math.scalb(real, -leftShifts[j]), Math.nextDown(1.0));
-            }
-            FixedPointMultiplier fpm = FixedPointMultiplier.of(real);
-            multipliers[j] = fpm.multiplier();
-            shifts[j] = fpm.shift();
-        }
+        ChannelRequantization r = ChannelRequantization.of(
+                name, acc.unit(), consumer.activations().scale());
         int[] range = codeRange(consumer, low, high);
         NumberFormat format = consumer.precision().activations().format();
         int slot = newSlot();
@@ -445,9 +479,9 @@ final class Lowering {
                 name,
                 acc.slot(),
                 slot,
-                leftShifts,
-                multipliers,
-                shifts,
+                r.leftShifts(),
+                r.multipliers(),
+                r.shifts(),
                 (int) consumer.activations().zeroPoint(),
                 range[0],
                 range[1],

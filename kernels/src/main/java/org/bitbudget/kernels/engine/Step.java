@@ -1,11 +1,13 @@
 package org.bitbudget.kernels.engine;
 
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.requant.RequantizerFamily;
+import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
@@ -47,20 +49,60 @@ sealed interface Step {
             int hw = in.h() * in.w();
             int per = in.c() * hw;
             byte[] codes = new byte[in.count() * per];
-            float scale = params.scale();
-            float zeroPoint = params.zeroPoint();
-            for (int b = 0; b < in.count(); b++) {
-                for (int ch = 0; ch < in.c(); ch++) {
-                    for (int p = 0; p < hw; p++) {
-                        float t = in.data()[(in.from() + b) * per + ch * hw + p] / scale;
-                        if (zeroPoint != 0f) {
-                            t = (float) Math.rint(t) + zeroPoint;
+            quantizeNchw(in.data(), in.from() * per, in.count(), in.c(), hw, format, params, min, max, codes);
+            slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
+        }
+    }
+
+    /**
+     * {@code batch} NCHW images of floats from {@code data[base]} as NHWC codes, with the float32 steps
+     * of the fake quantizer: an integer format's on the {@link RequantizerFamily} kernel, a plane at a
+     * time into a scratch plane and then transposed (bytes move cheaper than floats); any other format
+     * one value at a time through its own {@code quantize}.
+     */
+    private static void quantizeNchw(
+            float[] data,
+            int base,
+            int batch,
+            int c,
+            int hw,
+            NumberFormat format,
+            RangeSearch.Params params,
+            int min,
+            int max,
+            byte[] codes) {
+        float scale = params.scale();
+        float zeroPoint = params.zeroPoint();
+        int per = c * hw;
+        if (format instanceof IntegerFormat f && !f.signOnly()) {
+            boolean direct = c == 1 || hw == 1;
+            byte[] plane = direct ? codes : new byte[per];
+            for (int b = 0; b < batch; b++) {
+                RequantizerFamily.get()
+                        .quantizeFloats(
+                                per, data, base + b * per, scale, zeroPoint, min, max, plane, direct ? b * per : 0);
+                if (!direct) {
+                    int out = b * per;
+                    for (int ch = 0; ch < c; ch++) {
+                        int row = ch * hw;
+                        for (int p = 0; p < hw; p++) {
+                            codes[out + p * c + ch] = plane[row + p];
                         }
-                        codes[b * per + p * in.c() + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
                     }
                 }
             }
-            slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < hw; p++) {
+                    float t = data[base + b * per + ch * hw + p] / scale;
+                    if (zeroPoint != 0f) {
+                        t = (float) Math.rint(t) + zeroPoint;
+                    }
+                    codes[b * per + p * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
+                }
+            }
         }
     }
 
@@ -299,18 +341,57 @@ sealed interface Step {
             int hw = acc.h() * acc.w();
             int[] v = acc.values();
             float[] out = new float[v.length];
-            for (int b = 0; b < acc.batch(); b++) {
-                for (int p = 0; p < hw; p++) {
-                    int row = (b * hw + p) * c;
+            if (channelsLast || hw == 1 || c == 1) {
+                RequantizerFamily.get().dequantize(v.length, c, v, 0, units, offsets, out, 0);
+            } else {
+                // Each image NHWC on the vector kernel into a scratch plane, then moved to NCHW.
+                int per = c * hw;
+                float[] plane = new float[per];
+                for (int b = 0; b < acc.batch(); b++) {
+                    RequantizerFamily.get().dequantize(per, c, v, b * per, units, offsets, plane, 0);
                     for (int j = 0; j < c; j++) {
-                        int o = channelsLast ? row + j : (b * c + j) * hw + p;
-                        out[o] = offsets == null ? v[row + j] * units[j] : v[row + j] * units[j] + offsets[j];
+                        int o = b * per + j * hw;
+                        for (int p = 0; p < hw; p++) {
+                            out[o + p] = plane[p * c + j];
+                        }
                     }
                 }
             }
             int[] shape = dims.clone();
             shape[0] = acc.batch();
             slots[to] = Tensor.of(Shape.of(shape), out);
+        }
+    }
+
+    /**
+     * Accumulators through a float activation into a layer's integer input codes, all in the
+     * accumulators' NHWC order: each value times its channel's unit (plus offset), the activation's
+     * own loop, then {@link QuantizeFloat}'s float32 steps; an island would compute the same values,
+     * only moved to ONNX's layout and back.
+     */
+    record ActivationQuantize(
+            String layer,
+            int from,
+            int to,
+            float[] units,
+            float[] offsets,
+            Activation activation,
+            RangeSearch.Params params,
+            int min,
+            int max,
+            boolean unsigned)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc acc = (Acc) slots[from];
+            int[] v = acc.values();
+            float[] x = new float[v.length];
+            RequantizerFamily.get().dequantize(v.length, acc.c(), v, 0, units, offsets, x, 0);
+            activation.applyInPlace(x, 0, x.length);
+            byte[] codes = new byte[v.length];
+            RequantizerFamily.get()
+                    .quantizeFloats(x.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
+            slots[to] = new Codes(codes, acc.batch(), acc.h(), acc.w(), acc.c(), unsigned);
         }
     }
 
@@ -338,19 +419,10 @@ sealed interface Step {
             int hw = s.size() / Math.max(1, batch * c);
             float[] data = in.data();
             byte[] codes = new byte[data.length];
-            float scale = params.scale();
-            float zeroPoint = params.zeroPoint();
-            for (int b = 0; b < batch; b++) {
-                for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < hw; p++) {
-                        int i = channelsLast ? (b * hw + p) * c + ch : (b * c + ch) * hw + p;
-                        float t = data[i] / scale;
-                        if (zeroPoint != 0f) {
-                            t = (float) Math.rint(t) + zeroPoint;
-                        }
-                        codes[(b * hw + p) * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
-                    }
-                }
+            if (channelsLast) {
+                quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
+            } else {
+                quantizeNchw(data, 0, batch, c, hw, format, params, min, max, codes);
             }
             int h = !channelsLast && s.rank() == 4 ? s.dim(2) : 1;
             slots[to] = new Codes(codes, batch, h, hw / h, c, format.minValue() >= 0);

@@ -12,8 +12,11 @@ package org.bitbudget.kernels.gemm;
  *
  * <p>A is m x k codes as floats (element (i, p) at {@code a[aOff + i * lda + p]}: an im2col row or a
  * Gemm input row, zero point already subtracted), W the weight codes packed once per layer by
- * {@link #pack} into the implementation's panels; C is overwritten. Obtain an implementation from
- * {@link FmaIntGemmFamily#get()}.
+ * {@link #pack} into the implementation's panels; C is overwritten. A block may also span the whole
+ * of k when the largest |A| times the largest L1 norm of a channel's weights stays within 2^24,
+ * since no partial sum can then pass that norm bound. {@link #multiplyIndirect} reads A through
+ * row and segment offsets instead, so that a convolution reads its windows in place from a padded
+ * image (no im2col). Obtain an implementation from {@link FmaIntGemmFamily#get()}.
  */
 public interface FmaIntGemm {
 
@@ -28,8 +31,9 @@ public interface FmaIntGemm {
      * @param k      codes per channel
      * @param width  channels per panel (the implementation's choice)
      * @param maxAbs the largest |code|
+     * @param maxL1  the largest sum of |code| over one channel's k codes
      */
-    record Panels(float[] data, int n, int k, int width, int maxAbs) {}
+    record Panels(float[] data, int n, int k, int width, int maxAbs, long maxL1) {}
 
     /** Packs n x k int8 weight codes, channel j's row at {@code w[wOff + j * ldw]}. */
     Panels pack(int n, int k, byte[] w, int wOff, int ldw);
@@ -41,11 +45,29 @@ public interface FmaIntGemm {
     void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc);
 
     /**
-     * As {@link #multiply}, but adds the products to C (int32 wrap-around) instead of overwriting it:
-     * a convolution sums one such product per kernel row, each reading its rows of A straight from the
-     * padded input.
+     * As {@link #multiply}, with A given by offsets: element (i, p) of A, for p = s * segment + q with
+     * q below {@code segment}, is {@code a[rows[i] + segments[s] + q]}; W's k must be
+     * {@code segments.length * segment}. A convolution's row i is the offset of output position i's
+     * window in a zero-padded NHWC image and its segments the offsets of the window's runs (one per
+     * kernel row, or per kernel tap with column dilation), so no im2col is built.
      */
-    void multiplyAdd(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc);
+    void multiplyIndirect(
+            int m,
+            float[] a,
+            int[] rows,
+            int[] segments,
+            int segment,
+            int maxAbsA,
+            Panels w,
+            int[] c,
+            int cOff,
+            int ldc);
+
+    /**
+     * {@code dst[to + i] = code(src[from + i]) - zeroPoint} for {@code i < length}: codes read as
+     * uint8 when {@code unsigned}, else int8, as the floats A holds.
+     */
+    void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned, int zeroPoint);
 
     /**
      * Terms per exact block for codes of magnitude at most {@code maxAbsA} and {@code maxAbsW}: the
@@ -54,6 +76,30 @@ public interface FmaIntGemm {
     static int exactBlock(int maxAbsA, int maxAbsW) {
         long product = (long) maxAbsA * maxAbsW;
         return product == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.min(Integer.MAX_VALUE, EXACT_LIMIT / product));
+    }
+
+    /**
+     * Terms per exact block of a product of A (|code| at most {@code maxAbsA}) with {@code w}: all of k
+     * when the L1 bound allows it, else {@link #exactBlock(int, int)}.
+     */
+    static int exactBlock(int maxAbsA, Panels w) {
+        if ((double) maxAbsA * w.maxL1() <= EXACT_LIMIT) {
+            return Math.max(1, w.k());
+        }
+        return exactBlock(maxAbsA, w.maxAbs());
+    }
+
+    /** The largest sum of |code| over one of n channels of k codes. */
+    static long maxL1(int n, int k, byte[] w, int wOff, int ldw) {
+        long max = 0;
+        for (int j = 0; j < n; j++) {
+            long sum = 0;
+            for (int p = 0; p < k; p++) {
+                sum += Math.abs(w[wOff + j * ldw + p]);
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
     }
 
     /** The largest |code| of n x k codes. */

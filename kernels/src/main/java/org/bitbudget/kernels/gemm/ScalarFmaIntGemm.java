@@ -14,20 +14,30 @@ public final class ScalarFmaIntGemm implements FmaIntGemm {
                 data[j * k + p] = w[wOff + j * ldw + p];
             }
         }
-        return new Panels(data, n, k, 1, FmaIntGemm.maxAbs(n, k, w, wOff, ldw));
+        return new Panels(data, n, k, 1, FmaIntGemm.maxAbs(n, k, w, wOff, ldw), FmaIntGemm.maxL1(n, k, w, wOff, ldw));
     }
 
     @Override
     public void multiply(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
-        run(m, a, aOff, lda, w, c, cOff, ldc, false);
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) {
+            rows[i] = aOff + i * lda;
+        }
+        multiplyIndirect(m, a, rows, new int[] {0}, w.k(), maxAbsA, w, c, cOff, ldc);
     }
 
     @Override
-    public void multiplyAdd(int m, float[] a, int aOff, int lda, int maxAbsA, Panels w, int[] c, int cOff, int ldc) {
-        run(m, a, aOff, lda, w, c, cOff, ldc, true);
-    }
-
-    private static void run(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc, boolean add) {
+    public void multiplyIndirect(
+            int m,
+            float[] a,
+            int[] rows,
+            int[] segments,
+            int segment,
+            int maxAbsA,
+            Panels w,
+            int[] c,
+            int cOff,
+            int ldc) {
         int n = w.n();
         int k = w.k();
         float[] b = w.data();
@@ -35,10 +45,17 @@ public final class ScalarFmaIntGemm implements FmaIntGemm {
             for (int j = 0; j < n; j++) {
                 int acc = 0;
                 for (int p = 0; p < k; p++) {
-                    acc += (int) a[aOff + i * lda + p] * (int) b[j * k + p];
+                    acc += (int) a[rows[i] + segments[p / segment] + p % segment] * (int) b[j * k + p];
                 }
-                c[cOff + i * ldc + j] = add ? c[cOff + i * ldc + j] + acc : acc;
+                c[cOff + i * ldc + j] = acc;
             }
+        }
+    }
+
+    @Override
+    public void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned, int zeroPoint) {
+        for (int i = 0; i < length; i++) {
+            dst[to + i] = (unsigned ? src[from + i] & 0xFF : src[from + i]) - zeroPoint;
         }
     }
 }

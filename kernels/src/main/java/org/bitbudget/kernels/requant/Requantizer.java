@@ -10,7 +10,10 @@ package org.bitbudget.kernels.requant;
  *       clamp) and the two added with int32 wrap-around;</li>
  *   <li>{@link #shiftAdd}: exact sums to accumulators of a finer unit, {@code (sum << e[j]) + bias[j]}
  *       with int32 wrap-around;</li>
- *   <li>{@link #clamp}: a ReLU or Clip on accumulators, {@code clamp(acc, low[j], high[j])}.</li>
+ *   <li>{@link #clamp}: a ReLU or Clip on accumulators, {@code clamp(acc, low[j], high[j])};</li>
+ *   <li>{@link #quantizeFloats}: floats of a float island to a layer's integer input codes, the
+ *       float32 steps of the fake quantizer;</li>
+ *   <li>{@link #dequantize}: accumulators to the floats they stand for, {@code acc * unit[j] + offset[j]}.</li>
  * </ul>
  * Multipliers are {@link FixedPointMultiplier}'s, in [0, 2^31 - 1], and shifts in 0..31. Obtain an
  * implementation from {@link RequantizerFamily#get()}.
@@ -66,4 +69,21 @@ public interface Requantizer {
      * multiple of n, channel {@code j = i % n}; {@code low[j] <= high[j]}.
      */
     void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out);
+
+    /**
+     * Codes of {@code length} floats for an integer input format, in the fake quantizer's float32
+     * steps: {@code t = x / scale}; with a nonzero zero point {@code t = rint(t) + zeroPoint}; then
+     * {@code clamp((int) rint(t), min, max)} stored as a byte (NaN gives 0 before the clamp, as
+     * Java's cast does). [min, max] must lie inside the format's codes, whose own clamp it then
+     * makes redundant.
+     */
+    void quantizeFloats(
+            int length, float[] src, int from, float scale, float zeroPoint, int min, int max, byte[] dst, int to);
+
+    /**
+     * {@code out[outOff + i] = (float) acc[accOff + i] * units[j]} for {@code i < length}, channel
+     * {@code j = i % n}, plus {@code offsets[j]} (a separate float add, not a fused one) unless
+     * offsets is null; {@code length} a multiple of n.
+     */
+    void dequantize(int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff);
 }

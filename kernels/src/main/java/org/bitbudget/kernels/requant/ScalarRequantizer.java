@@ -68,6 +68,29 @@ public final class ScalarRequantizer implements Requantizer {
         }
     }
 
+    @Override
+    public void quantizeFloats(
+            int length, float[] src, int from, float scale, float zeroPoint, int min, int max, byte[] dst, int to) {
+        for (int i = 0; i < length; i++) {
+            float t = src[from + i] / scale;
+            if (zeroPoint != 0f) {
+                t = (float) Math.rint(t) + zeroPoint;
+            }
+            dst[to + i] = (byte) Math.clamp((int) (float) Math.rint(t), min, max);
+        }
+    }
+
+    @Override
+    public void dequantize(
+            int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff) {
+        for (int row = 0; row < length; row += n) {
+            for (int j = 0; j < n; j++) {
+                float x = acc[accOff + row + j] * units[j];
+                out[outOff + row + j] = offsets == null ? x : x + offsets[j];
+            }
+        }
+    }
+
     private static int rescale(int v, int[] multipliers, int[] shifts, int j) {
         if (multipliers == null) {
             return v;

@@ -2,6 +2,7 @@ package org.bitbudget.kernels.requant;
 
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -27,6 +28,14 @@ public final class VectorRequantizer implements Requantizer {
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.length() * Byte.SIZE));
     private static final int L = INTS.length();
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, INTS.vectorShape());
+    /**
+     * 1.5 * 2^23: (t + ROUND) - ROUND is t rounded to the nearest integer, ties to even, as rint, for
+     * |t| up to 2^22; beyond that it keeps t's sign and a magnitude above every code, so the clamp
+     * gives rint's code too.
+     */
+    private static final float ROUND = 0x1.8p23f;
+
     private static final long HALF = 1L << 30;
     private static final long LOW_HALF = 0xFFFFFFFFL;
 
@@ -161,6 +170,50 @@ public final class VectorRequantizer implements Requantizer {
                         .max(IntVector.fromArray(INTS, low, j, mask))
                         .min(IntVector.fromArray(INTS, high, j, mask))
                         .intoArray(out, row + j, mask);
+            }
+        }
+    }
+
+    @Override
+    public void quantizeFloats(
+            int length, float[] src, int from, float scale, float zeroPoint, int min, int max, byte[] dst, int to) {
+        IntVector low = IntVector.broadcast(INTS, min);
+        IntVector high = IntVector.broadcast(INTS, max);
+        int i = 0;
+        for (; i + L <= length; i += L) {
+            FloatVector t = FloatVector.fromArray(FLOATS, src, from + i).div(scale);
+            if (zeroPoint != 0f) {
+                t = t.add(ROUND).sub(ROUND).add(zeroPoint);
+            }
+            IntVector q = (IntVector) t.add(ROUND).sub(ROUND).convert(VectorOperators.F2I, 0);
+            toBytes(q.max(low).min(high)).intoArray(dst, to + i);
+        }
+        for (; i < length; i++) {
+            float t = src[from + i] / scale;
+            if (zeroPoint != 0f) {
+                t = (float) Math.rint(t) + zeroPoint;
+            }
+            dst[to + i] = (byte) Math.clamp((int) (float) Math.rint(t), min, max);
+        }
+    }
+
+    @Override
+    public void dequantize(
+            int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff) {
+        for (int row = 0; row < length; row += n) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector x = ((FloatVector)
+                                IntVector.fromArray(INTS, acc, accOff + row + j).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(FLOATS, units, j));
+                if (offsets != null) {
+                    x = x.add(FloatVector.fromArray(FLOATS, offsets, j));
+                }
+                x.intoArray(out, outOff + row + j);
+            }
+            for (; j < n; j++) {
+                float x = acc[accOff + row + j] * units[j];
+                out[outOff + row + j] = offsets == null ? x : x + offsets[j];
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.bitbudget.kernels.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,5 +89,33 @@ class IntegerEngineExportedModelsTest {
                         + " layers %s; float islands %s%n",
                 name, IMAGES, floatAccuracy, fake, integer, kernels, engine.floatNodes());
         assertEquals(fake, integer, 0.005, name + ": integer engine against fake quantization");
+    }
+
+    /**
+     * The MobileNetV3-style export's HardSwish nodes between a layer and the next run fused into the
+     * next layer's quantization, in NHWC order; they give the logits of the float islands in ONNX's
+     * layout bit for bit, at W8A8 (signed inputs) and W4A8 (uint8 inputs, nonzero zero points).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"int8", "uint8"})
+    void fusedActivationsGiveTheIslandsLogitsExactly(String activations) {
+        Graph graph = OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3));
+        Precision precision = new Precision(
+                QuantizerSpec.weights(NumberFormat.parse(activations.equals("int8") ? "int8" : "int4")),
+                QuantizerSpec.activations(NumberFormat.parse(activations)),
+                32);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, PrecisionConfig.uniform(precision), calibration);
+        IntegerEngine fused = IntegerEngine.builder(graph, quantized).threads(2).build();
+        IntegerEngine islands = IntegerEngine.builder(graph, quantized)
+                .threads(2)
+                .fuseActivations(false)
+                .build();
+        long fusedSteps = fused.steps().stream()
+                .filter(s -> s instanceof Step.ActivationQuantize)
+                .count();
+        assertTrue(fusedSteps >= 3, fusedSteps + " fused HardSwish steps");
+        assertTrue(islands.steps().stream().noneMatch(s -> s instanceof Step.ActivationQuantize));
+        assertEquals(islands.floatNodes(), fused.floatNodes());
+        assertArrayEquals(islands.predict(images).data(), fused.predict(images).data());
     }
 }

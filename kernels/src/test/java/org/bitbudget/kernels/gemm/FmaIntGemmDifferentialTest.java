@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * several blocks), with random offsets and leading dimensions, and codes that are random, at both
  * extremes with the same sign (the largest sums the exactness bound allows, 2^24 per block for
  * -128 x -128), alternating signs, and 2-bit codes (blocks longer than any k). The padding around C
- * must be left untouched; {@code multiplyAdd} must add the same products to what C held.
+ * must be left untouched. {@code multiplyIndirect} reads A through random row and segment offsets
+ * at the same sizes; {@code toFloats} converts codes at awkward lengths.
  */
 class FmaIntGemmDifferentialTest {
     private static final int[] M_SIZES = {1, 3, 4, 5, 8, 9, 13};
@@ -82,22 +83,91 @@ class FmaIntGemmDifferentialTest {
                         assertEquals(sum, expected[cOff + i * ldc + j], where + " at " + i + "," + j);
                     }
                 }
-                int[] added = c.clone();
-                int[] addedScalar = c.clone();
-                vector.multiplyAdd(m, a, aOff, lda, maxAbsA, vector.pack(n, k, w, wOff, ldw), added, cOff, ldc);
-                scalar.multiplyAdd(m, a, aOff, lda, maxAbsA, scalar.pack(n, k, w, wOff, ldw), addedScalar, cOff, ldc);
-                assertArrayEquals(addedScalar, added, where + ", multiplyAdd");
                 for (int x = 0; x < c.length; x++) {
                     boolean inside = x >= cOff && (x - cOff) / ldc < m && (x - cOff) % ldc < n;
                     if (!inside) {
                         assertEquals(c[x], actual[x], where + ": padding at " + x + " changed");
-                        assertEquals(c[x], added[x], where + ": padding at " + x + " changed by multiplyAdd");
-                    } else {
-                        assertEquals(c[x] + expected[x], added[x], where + ": multiplyAdd at " + x);
+                    }
+                }
+                checkIndirect(vector, random, values, m, n, k, where);
+            }
+        }
+    }
+
+    /**
+     * {@code multiplyIndirect} on random row and segment offsets into a shared A (overlapping windows,
+     * as a convolution's are): k split into segments of the largest of 5, 3, 2 or 1 dividing it,
+     * vector and scalar equal to the 64-bit definition.
+     */
+    private void checkIndirect(FmaIntGemm vector, Random random, Values values, int m, int n, int k, String where) {
+        int parts = k % 5 == 0 ? 5 : k % 3 == 0 ? 3 : k % 2 == 0 ? 2 : 1;
+        int segment = k / parts;
+        float[] a = new float[2 * k + 40];
+        byte[] w = new byte[n * k];
+        int maxAbsA = fill(random, values, a, w);
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) {
+            rows[i] = random.nextInt(20);
+        }
+        int[] segments = new int[parts];
+        for (int s = 0; s < parts; s++) {
+            segments[s] = random.nextInt(a.length - 20 - segment + 1);
+        }
+        int ldc = n + 3;
+        int[] expected = new int[m * ldc];
+        int[] actual = new int[m * ldc];
+        Arrays.fill(expected, 77);
+        Arrays.fill(actual, 77);
+        scalar.multiplyIndirect(m, a, rows, segments, segment, maxAbsA, scalar.pack(n, k, w, 0, k), expected, 0, ldc);
+        vector.multiplyIndirect(m, a, rows, segments, segment, maxAbsA, vector.pack(n, k, w, 0, k), actual, 0, ldc);
+        assertArrayEquals(expected, actual, where + ", indirect in " + parts + " segments");
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                long sum = 77;
+                if (j < n) {
+                    sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        sum += (long) a[rows[i] + segments[p / segment] + p % segment] * w[j * k + p];
+                    }
+                }
+                assertEquals(sum, expected[i * ldc + j], where + ", indirect at " + i + "," + j);
+            }
+        }
+    }
+
+    /** Code-to-float conversion at awkward lengths, offsets, zero points and both extremes of each byte. */
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void toFloatsEqualsScalarExactly(int bits) {
+        FmaIntGemm vector = KernelProvider.vector(new FmaIntGemmFamily(), bits);
+        Random random = new Random(bits);
+        for (int length : new int[] {0, 1, 7, 15, 17, 63, 65, 1000, 1031}) {
+            for (boolean unsigned : new boolean[] {false, true}) {
+                for (int zeroPoint : new int[] {0, 1, -128, 127, 255}) {
+                    byte[] src = new byte[length + 9];
+                    random.nextBytes(src);
+                    src[0] = Byte.MIN_VALUE;
+                    src[src.length - 1] = Byte.MAX_VALUE;
+                    src[src.length / 2] = -1;
+                    int from = random.nextInt(4);
+                    int to = random.nextInt(4);
+                    float[] expected = new float[length + 8];
+                    float[] actual = new float[length + 8];
+                    scalar.toFloats(src, from, expected, to, length, unsigned, zeroPoint);
+                    vector.toFloats(src, from, actual, to, length, unsigned, zeroPoint);
+                    String where = bits + "-bit, length " + length + ", unsigned " + unsigned + ", zero " + zeroPoint;
+                    assertArrayEquals(expected, actual, where);
+                    for (int i = 0; i < length; i++) {
+                        int code = unsigned ? src[from + i] & 0xFF : src[from + i];
+                        assertEquals(code - zeroPoint, expected[to + i], where + " at " + i);
                     }
                 }
             }
         }
+    }
+
+    static Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
     }
 
     /** Fills A and W as {@code values} says; returns the largest |A| the values allow. */

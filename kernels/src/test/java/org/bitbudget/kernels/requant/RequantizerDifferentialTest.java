@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ops.compute.provider.KernelProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -283,5 +284,115 @@ class RequantizerDifferentialTest {
             case EXTREME -> new int[] {0, 1 << 30, Integer.MAX_VALUE}[random.nextInt(3)];
             case TIES -> random.nextBoolean() ? 1 << 30 : Integer.MAX_VALUE;
         };
+    }
+
+    /**
+     * Floats to codes at awkward lengths and offsets: random values, exact ties (k + 0.5) x scale,
+     * values around 2^22 and 2^23 codes, NaN, infinities, signed zeros and 1e30, at scales from 1e-8 to
+     * 1e6, with and without a zero point, for int8, uint8, a ReLU6-like and a 4-bit code range; the
+     * scalar twin must equal IntegerFormat's own quantize followed by the clamp.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors, {1} values")
+    @MethodSource("widthsAndValues")
+    void quantizeFloatsEqualsScalarExactly(int bits, Values values) {
+        Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
+        Random random = new Random(bits * 31L + values.ordinal());
+        float[] specials = {
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            0f,
+            -0f,
+            1e30f,
+            -1e30f,
+            0x1p22f,
+            -0x1p22f,
+            0x1p23f,
+            -0x1p23f,
+            0x1.8p23f,
+            -0x1.8p23f,
+            0x1p24f + 2,
+            Float.MAX_VALUE,
+            Float.MIN_VALUE
+        };
+        int[][] ranges = {{-128, 127}, {0, 255}, {0, 6}, {-8, 7}};
+        for (int length : new int[] {0, 1, 7, 15, 17, 63, 65, 1000, 1031}) {
+            for (float scale : new float[] {1e-8f, 0.0137f, 1f, 3f, 1e6f}) {
+                for (float zeroPoint : new float[] {0f, 128f, -3f, 1f}) {
+                    int[] range = ranges[random.nextInt(ranges.length)];
+                    int from = random.nextInt(4);
+                    float[] src = new float[from + length + 3];
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] = switch (values) {
+                            case RANDOM -> (float) (random.nextGaussian() * 200 * scale);
+                            case SMALL -> (float) (random.nextDouble(-3, 3) * scale);
+                            case EXTREME -> specials[random.nextInt(specials.length)];
+                            case TIES -> (random.nextInt(600) - 300 + 0.5f) * scale;
+                        };
+                    }
+                    int to = random.nextInt(4);
+                    byte[] expected = new byte[to + length + 3];
+                    byte[] actual = new byte[to + length + 3];
+                    scalar.quantizeFloats(length, src, from, scale, zeroPoint, range[0], range[1], expected, to);
+                    vector.quantizeFloats(length, src, from, scale, zeroPoint, range[0], range[1], actual, to);
+                    String where = bits + "-bit, length " + length + ", scale " + scale + ", zero point " + zeroPoint;
+                    assertArrayEquals(expected, actual, where);
+                    IntegerFormat format = range[0] < 0 ? IntegerFormat.fullRange(8) : IntegerFormat.unsigned(8);
+                    for (int i = 0; i < length; i++) {
+                        float t = src[from + i] / scale;
+                        if (zeroPoint != 0f) {
+                            t = (float) Math.rint(t) + zeroPoint;
+                        }
+                        int code = Math.clamp((int) format.quantize(t), range[0], range[1]);
+                        assertEquals((byte) code, expected[to + i], where + " at " + i + " (" + src[from + i] + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Accumulators to floats at awkward channel counts, with and without offsets, on random, small,
+     * extreme (int32's ends, where the int-to-float conversion rounds) and tie values, units from 1e-30
+     * to 1e10: the vector kernel equal to the scalar twin and both to the definition.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors, {1} values")
+    @MethodSource("widthsAndValues")
+    void dequantizeEqualsScalarExactly(int bits, Values values) {
+        Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
+        Random random = new Random(bits * 17L + values.ordinal());
+        for (int n : channelCounts(bits)) {
+            if (n == 0) {
+                continue;
+            }
+            int rows = 3;
+            int[] acc = new int[2 + rows * n];
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = switch (values) {
+                    case RANDOM -> random.nextInt();
+                    case SMALL -> random.nextInt(-300, 300);
+                    case EXTREME -> EXTREMES[random.nextInt(EXTREMES.length)];
+                    case TIES -> (random.nextInt(1 << 10) << 14) + (1 << 13) + 1;
+                };
+            }
+            float[] units = new float[n];
+            float[] offsets = new float[n];
+            for (int j = 0; j < n; j++) {
+                units[j] = (float) Math.scalb(random.nextDouble(0.5, 1), random.nextInt(-100, 34));
+                offsets[j] = (float) random.nextGaussian();
+            }
+            for (float[] off : new float[][] {null, offsets}) {
+                float[] expected = new float[1 + rows * n];
+                float[] actual = new float[1 + rows * n];
+                scalar.dequantize(rows * n, n, acc, 2, units, off, expected, 1);
+                vector.dequantize(rows * n, n, acc, 2, units, off, actual, 1);
+                String where = bits + "-bit, n " + n + ", offsets " + (off != null);
+                assertArrayEquals(expected, actual, where);
+                for (int i = 0; i < rows * n; i++) {
+                    float x = acc[2 + i] * units[i % n];
+                    assertEquals(off == null ? x : x + off[i % n], expected[1 + i], where + " at " + i);
+                }
+            }
+        }
     }
 }
