@@ -194,7 +194,14 @@ public final class Convolution {
         // Phases copy the whole input once, im2col copies k x p values: with a filter smaller than
         // its stride (a 1x1 stride-2 shortcut) im2col copies less.
         boolean phasesPay = !strided || win.inSize() < win.kH() * win.kW() * p;
-        boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
+        // A plane narrower than one vector leaves most lanes of the plane-wise depthwise kernel idle
+        // or spends them on padding, and its copies go row by row: such a layer runs on blocks of
+        // channels instead (convolveBlock), at the price of one scattered copy of input and output
+        // (measured: a 14-wide plane at 16 lanes is faster plane-wise, a 7-wide one by blocks).
+        DepthwiseConv channelKernel = DepthwiseConvFamily.get();
+        int lanes = channelKernel.channelsPerBlock();
+        boolean blocked = !direct && cg == 1 && mg == 1 && unpadded && win.outW() < lanes;
+        boolean depthwise = blocked || !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
         boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
         // The kernel's tile along the pixels is 2 vectors wide, along the channels MR rows; turned
         // round (multiplyColumns) it is MR pixels by 2 vectors of channels. On a small plane with
@@ -234,7 +241,8 @@ public final class Convolution {
         boolean afterwards = activation != null && !inKernel && !(clamps && residual != null);
         Scratch scratch = SCRATCH.get();
         float[] columns = direct || depthwise || wide || byColumns ? null : scratch.columns(k * p);
-        float[] wideOut = wide || depthwise ? scratch.wideOut(mg * wideN) : null;
+        int blocks = (c + lanes - 1) / lanes;
+        float[] wideOut = wide || depthwise ? scratch.wideOut(blocked ? blocks * p * lanes : mg * wideN) : null;
         int[] rows = scratch.rows(k);
         if (!direct && !depthwise && !wide && !byColumns) {
             for (int r = 0; r < k; r++) {
@@ -242,7 +250,7 @@ public final class Convolution {
             }
         }
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
-        float[] paddedIn = (wide || depthwise) && (padded || strided)
+        float[] paddedIn = (wide || depthwise) && !blocked && (padded || strided)
                 ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
                 : null;
         if (paddedIn != null) {
@@ -264,8 +272,23 @@ public final class Convolution {
             }
         }
         int inImage = c * win.inSize();
+        ChannelBlocks channelBlocks = blocked
+                ? ChannelBlocks.of(
+                        win,
+                        paddedW,
+                        lanes,
+                        wd,
+                        bias,
+                        c,
+                        scratch.pixels(p),
+                        scratch.rows(k),
+                        scratch.paddedIn(blocks * paddedH * paddedW * lanes))
+                : null;
         for (int img = 0; img < n; img++) {
-            for (int g = 0; g < group; g++) {
+            if (blocked) {
+                channelBlocks.convolve(channelKernel, xd, img * inImage, c, win, wideOut, out, img * m * p);
+            }
+            for (int g = 0; g < group && !blocked; g++) {
                 int outBase = (img * m + g * mg) * p;
                 int inBase = img * inImage + g * cg * win.inSize();
                 if (wide || depthwise) {
