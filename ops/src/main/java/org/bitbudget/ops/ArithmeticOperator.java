@@ -81,7 +81,12 @@ final class ArithmeticOperator implements OperatorDescriptor<Op.Binary> {
 
     @Override
     public FloatKernel floatKernel(Op.Binary op, FloatContext ctx) {
-        return (in, alloc) -> new Tensor[] {Elementwise.binary(op, in[0], in[1])};
+        return (in, alloc) -> new Tensor[] {Elementwise.binary(op, in[0], in[1], alloc)};
+    }
+
+    @Override
+    public boolean writesIntoAllocator() {
+        return true;
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ops.compute.sgemm.PackedSgemm;
 import org.bitbudget.ops.compute.sgemm.PackedSgemmFamily;
-import org.bitbudget.ops.compute.sgemm.PackedWeights;
 import org.bitbudget.ops.gradients.ConvOps;
 import org.bitbudget.ops.gradients.DTensor;
 
@@ -112,13 +111,13 @@ final class ConvOperator implements OperatorDescriptor<Op.Conv> {
         boolean hasBias = names.size() > 2 && !names.get(2).isEmpty();
         Tensor bias = hasBias ? ctx.constants().get(names.get(2)) : null;
         boolean constant = weight != null && (!hasBias || bias != null);
-        PackedWeights[] packed =
+        Convolution.PackedFilter packed =
                 constant && !depthwiseCandidate(c, weight) ? Convolution.pack(gemm, weight, bias, c.group()) : null;
         boolean addsResidual = ctx.addsResidual();
         return (in, alloc) -> {
             Tensor b = hasBias && in.length > 2 ? in[2] : null;
             Tensor residual = addsResidual ? in[in.length - 1] : null;
-            PackedWeights[] ready = in[1] == weight && b == bias ? packed : null;
+            Convolution.PackedFilter ready = in[1] == weight && b == bias ? packed : null;
             return new Tensor[] {Convolution.forward(c, in[0], in[1], b, gemm, ready, residual, activation, alloc)};
         };
     }

@@ -44,6 +44,7 @@ public final class Convolution {
         private float[] columns = new float[0];
         private float[] wideOut = new float[0];
         private int[] rows = new int[0];
+        private int[] pixels = new int[0];
         private float[] paddedIn = new float[0];
 
         float[] columns(int size) {
@@ -51,6 +52,13 @@ public final class Convolution {
                 columns = new float[size];
             }
             return columns;
+        }
+
+        int[] pixels(int size) {
+            if (pixels.length < size) {
+                pixels = new int[size];
+            }
+            return pixels;
         }
 
         int[] rows(int size) {
@@ -90,14 +98,14 @@ public final class Convolution {
             Tensor w,
             Tensor bias,
             PackedSgemm gemm,
-            PackedWeights[] packed,
+            PackedFilter packed,
             Activation activation,
             Allocator allocator) {
         return forward(conv, x, w, bias, gemm, packed, null, activation, allocator);
     }
 
     /**
-     * {@link #forward(Op.Conv, Tensor, Tensor, Tensor, PackedSgemm, PackedWeights[], Activation,
+     * {@link #forward(Op.Conv, Tensor, Tensor, Tensor, PackedSgemm, PackedFilter, Activation,
      * Allocator)} followed by an ONNX Add of {@code residual} (or null for none) before the
      * activation: each image's outputs get the residual added while they are still in cache, the
      * same float sum the Add node computes. A residual of another shape is broadcast as the Add
@@ -109,7 +117,7 @@ public final class Convolution {
             Tensor w,
             Tensor bias,
             PackedSgemm gemm,
-            PackedWeights[] packed,
+            PackedFilter packed,
             Tensor residual,
             Activation activation,
             Allocator allocator) {
@@ -186,9 +194,33 @@ public final class Convolution {
         // Phases copy the whole input once, im2col copies k x p values: with a filter smaller than
         // its stride (a 1x1 stride-2 shortcut) im2col copies less.
         boolean phasesPay = !strided || win.inSize() < win.kH() * win.kW() * p;
-        boolean depthwise = !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
+        // A plane narrower than one vector leaves most lanes of the plane-wise depthwise kernel idle
+        // or spends them on padding, and its copies go row by row: such a layer runs on blocks of
+        // channels instead (convolveBlock), at the price of one scattered copy of input and output
+        // (measured: a 14-wide plane at 16 lanes is faster plane-wise, a 7-wide one by blocks).
+        DepthwiseConv channelKernel = DepthwiseConvFamily.get();
+        int lanes = channelKernel.channelsPerBlock();
+        boolean blocked = !direct && cg == 1 && mg == 1 && unpadded && win.outW() < lanes;
+        boolean depthwise = blocked || !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
         boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
-        PackedWeights[] weights = depthwise ? null : packed != null ? packed : pack(gemm, w, bias, group);
+        // The kernel's tile along the pixels is 2 vectors wide, along the channels MR rows; turned
+        // round (multiplyColumns) it is MR pixels by 2 vectors of channels. On a small plane with
+        // enough channels the turned tile computes fewer padding outputs, and it reads the (padded)
+        // input where it is, at any stride, with neither phases nor columns to copy. But it copies
+        // each output to C on its own, which costs about as much as half a vector's worth of
+        // multiply-adds per output: with a short k the plain tile stays ahead.
+        int mr = gemm.rowsPerPanel();
+        int vectors = gemm.rowsPerColumnPanel();
+        long plainWork = (long) roundUp(mg, mr) * roundUp(wide ? wideN : p, vectors) * k;
+        long turnedWork = (long) roundUp(mg, vectors) * roundUp(p, mr) * (k + vectors / 2);
+        boolean byColumns = !depthwise && unpadded && turnedWork < plainWork;
+        direct = direct && !byColumns;
+        wide = wide && !byColumns;
+        PackedWeights[] weights = depthwise
+                ? null
+                : byColumns
+                        ? (packed != null ? packed : pack(gemm, w, bias, group)).byColumns()
+                        : (packed != null ? packed : pack(gemm, w, bias, group)).byRows();
         // A Relu or Clip is a clamp to [lo, hi]. The packed kernel applies it to each output before it
         // is stored; with a residual it follows the Add, in the pass that adds the residual; the
         // depthwise kernel and other activations leave it to a pass over each image's outputs.
@@ -208,25 +240,55 @@ public final class Convolution {
         float kernelHi = inKernel ? hi : Float.POSITIVE_INFINITY;
         boolean afterwards = activation != null && !inKernel && !(clamps && residual != null);
         Scratch scratch = SCRATCH.get();
-        float[] columns = direct || depthwise || wide ? null : scratch.columns(k * p);
-        float[] wideOut = wide || depthwise ? scratch.wideOut(mg * wideN) : null;
+        float[] columns = direct || depthwise || wide || byColumns ? null : scratch.columns(k * p);
+        int blocks = (c + lanes - 1) / lanes;
+        float[] wideOut = wide || depthwise ? scratch.wideOut(blocked ? blocks * p * lanes : mg * wideN) : null;
         int[] rows = scratch.rows(k);
-        if (!direct && !depthwise && !wide) {
+        if (!direct && !depthwise && !wide && !byColumns) {
             for (int r = 0; r < k; r++) {
                 rows[r] = r * p;
             }
         }
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
-        float[] paddedIn = (wide || depthwise) && (padded || strided)
+        float[] paddedIn = (wide || depthwise) && !blocked && (padded || strided)
                 ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
                 : null;
         if (paddedIn != null) {
             // Every image and group is copied to the same planes, so their rows are the same.
             wideRows(0, cg, win, phaseH, phaseW, rows);
         }
+        int rowStride = padded ? paddedW : win.inW();
+        int plane = padded ? paddedH * paddedW : win.inSize();
+        float[] paddedPlanes = byColumns && padded ? scratch.paddedIn(cg * plane) : null;
+        int[] pixels = byColumns ? scratch.pixels(p) : null;
+        if (byColumns) {
+            for (int oh = 0; oh < win.outH(); oh++) {
+                for (int ow = 0; ow < win.outW(); ow++) {
+                    pixels[oh * win.outW() + ow] = oh * win.sH() * rowStride + ow * win.sW();
+                }
+            }
+            if (padded) {
+                tapRows(0, cg, win, rowStride, plane, rows);
+            }
+        }
         int inImage = c * win.inSize();
+        ChannelBlocks channelBlocks = blocked
+                ? ChannelBlocks.of(
+                        win,
+                        paddedW,
+                        lanes,
+                        wd,
+                        bias,
+                        c,
+                        scratch.pixels(p),
+                        scratch.rows(k),
+                        scratch.paddedIn(blocks * paddedH * paddedW * lanes))
+                : null;
         for (int img = 0; img < n; img++) {
-            for (int g = 0; g < group; g++) {
+            if (blocked) {
+                channelBlocks.convolve(channelKernel, xd, img * inImage, c, win, wideOut, out, img * m * p);
+            }
+            for (int g = 0; g < group && !blocked; g++) {
                 int outBase = (img * m + g * mg) * p;
                 int inBase = img * inImage + g * cg * win.inSize();
                 if (wide || depthwise) {
@@ -259,16 +321,16 @@ public final class Convolution {
                     } else {
                         gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, kernelLo, kernelHi);
                     }
-                    for (int oc = 0; oc < mg; oc++) {
-                        for (int oh = 0; oh < win.outH(); oh++) {
-                            System.arraycopy(
-                                    wideOut,
-                                    oc * wideN + oh * phaseW,
-                                    out,
-                                    outBase + oc * p + oh * win.outW(),
-                                    win.outW());
-                        }
+                    keepOutputs(wideOut, mg, wideN, phaseW, win, out, outBase);
+                } else if (byColumns) {
+                    float[] src = xd;
+                    if (paddedPlanes != null) {
+                        pad(xd, inBase, cg, win, paddedH, paddedW, paddedPlanes);
+                        src = paddedPlanes;
+                    } else {
+                        tapRows(inBase, cg, win, rowStride, plane, rows);
                     }
+                    gemm.multiplyColumns(weights[g], p, src, rows, pixels, out, outBase, p, kernelLo, kernelHi);
                 } else if (direct) {
                     for (int r = 0; r < k; r++) {
                         rows[r] = inBase + r * p;
@@ -292,6 +354,21 @@ public final class Convolution {
     }
 
     /**
+     * Copies the outputs the caller keeps from the wide results of {@code channels} channels (row oh
+     * of a channel starts at oh * phaseW of its wideN floats) to their planes at {@code outBase}.
+     */
+    private static void keepOutputs(
+            float[] wideOut, int channels, int wideN, int phaseW, Window win, float[] out, int outBase) {
+        int outW = win.outW();
+        int p = win.outSize();
+        for (int oc = 0; oc < channels; oc++) {
+            for (int oh = 0; oh < win.outH(); oh++) {
+                System.arraycopy(wideOut, oc * wideN + oh * phaseW, out, outBase + oc * p + oh * outW, outW);
+            }
+        }
+    }
+
+    /**
      * {@code out[i] = min(max(out[i] + r[i], lo), hi)} over {@code [from, to)}: the Add node's sum,
      * then the clamp of a fused Relu or Clip (infinite bounds: none), in one pass the JIT vectorises.
      */
@@ -302,18 +379,48 @@ public final class Convolution {
     }
 
     /**
-     * The weights of {@code w} (and {@code bias}, or null) packed for {@code gemm}, one matrix per
-     * group: what {@link #forward} needs, made once when the weights are constant.
+     * A filter's weights and bias packed for both tiles of a {@link PackedSgemm}, one matrix per
+     * group for each: {@code byRows} for {@link PackedSgemm#multiply}, {@code byColumns} for
+     * {@link PackedSgemm#multiplyColumns}.
      */
-    public static PackedWeights[] pack(PackedSgemm gemm, Tensor w, Tensor bias, int group) {
+    public record PackedFilter(PackedWeights[] byRows, PackedWeights[] byColumns) {}
+
+    /**
+     * The weights of {@code w} (and {@code bias}, or null) packed for {@code gemm}: what
+     * {@link #forward} needs, made once when the weights are constant.
+     */
+    public static PackedFilter pack(PackedSgemm gemm, Tensor w, Tensor bias, int group) {
         int m = w.shape().dim(0);
         int mg = m / group;
         int k = w.shape().size() / m;
-        PackedWeights[] packed = new PackedWeights[group];
+        PackedWeights[] byRows = new PackedWeights[group];
+        PackedWeights[] byColumns = new PackedWeights[group];
+        float[] b = bias == null ? null : bias.data();
         for (int g = 0; g < group; g++) {
-            packed[g] = gemm.pack(mg, k, w.data(), g * mg * k, k, bias == null ? null : bias.data(), g * mg);
+            byRows[g] = gemm.pack(mg, k, w.data(), g * mg * k, k, b, g * mg);
+            byColumns[g] = gemm.packForColumns(mg, k, w.data(), g * mg * k, k, b, g * mg);
         }
-        return packed;
+        return new PackedFilter(byRows, byColumns);
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * The offset of each row (ch, ki, kj) of the column matrix of one image and group whose planes
+     * start at {@code base}, {@code plane} floats apart, rows {@code rowStride} apart: column j of that
+     * row is then at the offset of pixel j's window (see {@link #forward}) plus the row's.
+     */
+    private static void tapRows(int base, int channels, Window w, int rowStride, int plane, int[] rows) {
+        int row = 0;
+        for (int ch = 0; ch < channels; ch++) {
+            for (int ki = 0; ki < w.kH(); ki++) {
+                for (int kj = 0; kj < w.kW(); kj++, row++) {
+                    rows[row] = base + ch * plane + ki * w.dH() * rowStride + kj * w.dW();
+                }
+            }
+        }
     }
 
     /** Copies the channels of one image and group into the interior of the zero-bordered planes. */
@@ -337,20 +444,21 @@ public final class Convolution {
         int sW = w.sW();
         int plane = phaseH * phaseW;
         int padLeft = w.padLeft();
-        for (int ch = 0; ch < channels; ch++) {
-            int from = inBase + ch * w.inSize();
-            for (int ih = 0; ih < w.inH(); ih++) {
-                int y = ih + w.padTop();
-                int rowBase = ((ch * sH + y % sH) * sW) * plane + y / sH * phaseW;
-                int src = from + ih * w.inW() - padLeft;
-                // Phase b holds the padded columns x = column * sW + b; those inside the input,
-                // padLeft <= x < padLeft + inW, form one run of columns read at stride sW.
-                for (int b = 0; b < sW; b++) {
-                    int first = Math.max(0, (padLeft - b + sW - 1) / sW);
-                    int end = (padLeft + w.inW() - b + sW - 1) / sW;
-                    int to = rowBase + b * plane;
-                    for (int column = first; column < end; column++) {
-                        dst[to + column] = x[src + column * sW + b];
+        // Phase b holds the padded columns x = column * sW + b; those inside the input,
+        // padLeft <= x < padLeft + inW, form one run of columns read at stride sW, the same in every
+        // row: the run is worked out once per phase, the rows are the inner loop.
+        for (int b = 0; b < sW; b++) {
+            int first = Math.max(0, (padLeft - b + sW - 1) / sW);
+            int end = (padLeft + w.inW() - b + sW - 1) / sW;
+            int srcFirst = first * sW + b - padLeft;
+            for (int ch = 0; ch < channels; ch++) {
+                int from = inBase + ch * w.inSize() + srcFirst;
+                for (int ih = 0; ih < w.inH(); ih++) {
+                    int y = ih + w.padTop();
+                    int to = ((ch * sH + y % sH) * sW + b) * plane + y / sH * phaseW + first;
+                    int src = from + ih * w.inW();
+                    for (int i = 0; i < end - first; i++) {
+                        dst[to + i] = x[src + i * sW];
                     }
                 }
             }

@@ -11,6 +11,15 @@ public final class Elementwise {
     private Elementwise() {}
 
     public static Tensor binary(Op.Binary op, Tensor a, Tensor b) {
+        return binary(op, a, b, Allocator.FRESH);
+    }
+
+    /**
+     * {@link #binary(Op.Binary, Tensor, Tensor)} with the result in an array from {@code allocator},
+     * every element of which it writes: the engine hands a squeeze-excitation scale or a residual Add
+     * the array of its previous batch.
+     */
+    public static Tensor binary(Op.Binary op, Tensor a, Tensor b, Allocator allocator) {
         Op.Binary.Kind kind = op.kind();
         if (op.legacyAxis() >= 0) {
             b = alignLegacy(b, a.shape().rank(), op.legacyAxis());
@@ -23,7 +32,7 @@ public final class Elementwise {
         float[] x = a.data();
         float[] y = b.data();
         if (a.shape().equals(b.shape())) {
-            float[] out = new float[x.length];
+            float[] out = allocator.take(x.length);
             run(kind, x, 0, true, y, 0, true, out, 0, out.length);
             cast(type, out, 0, out.length);
             return Tensor.of(type, a.shape(), out);
@@ -46,7 +55,7 @@ public final class Elementwise {
         for (int d : outDims) {
             size *= d;
         }
-        float[] out = new float[size];
+        float[] out = allocator.take(size);
         int[] counter = new int[from];
         int aOff = 0;
         int bOff = 0;

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every route of {@link Convolution} other than the direct depthwise one (1x1 on the input itself,
- * unit strides on the padded planes read in place, im2col for other strides) gives bit for bit
+ * unit strides on the padded planes read in place, im2col for other strides, the turned tile on small
+ * planes with many channels) gives bit for bit
  * what im2col followed by the scalar SGEMM with C filled with the bias gives: odd image sizes,
  * asymmetric pads, dilation, groups of 2 and 3 channels, strides 1 and 2, with and without bias,
  * with weights packed once or in the call, without activation and with each fused one (Relu and
@@ -39,7 +40,11 @@ class ConvolutionPathsTest {
         {11, 13, 5, 5, 1, 1, 1, 2, 0, 1, 2, 2, 3, 5},
         {10, 12, 3, 3, 1, 2, 2, 2, 1, 2, 1, 3, 2, 4},
         {6, 5, 3, 3, 1, 1, 1, 0, 0, 0, 0, 2, 2, 3},
-        {5, 31, 3, 1, 2, 1, 1, 1, 0, 1, 0, 1, 4, 7}
+        {5, 31, 3, 1, 2, 1, 1, 1, 0, 1, 0, 1, 4, 7},
+        // Small planes with many channels, which take the turned tile (multiplyColumns).
+        {7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32, 32},
+        {15, 13, 3, 3, 2, 2, 1, 1, 0, 1, 1, 1, 9, 64},
+        {9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2, 20, 32}
     };
 
     static Stream<Arguments> kernelsAndGeometries() {

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A depthwise convolution (one input channel per group), which {@link Convolution} runs on the direct
  * depthwise kernel, gives bit for bit what im2col followed by the scalar SGEMM gives for the same
  * geometry: odd sizes, asymmetric pads, dilation, strides 1 to 3 (on both axes), depth multipliers 1
- * and 2, with and without bias.
+ * and 2, with and without bias, on 3 channels and on 37 (blocks of channels with a partial last block,
+ * the route of narrow planes with a multiplier of 1).
  */
 class DepthwiseConvolutionTest {
 
@@ -45,10 +46,27 @@ class DepthwiseConvolutionTest {
             int padBottom,
             int padRight,
             int multiplier) {
+        for (int channels : new int[] {3, 37}) {
+            check(h, w, kH, kW, strideH, dilation, padTop, padLeft, padBottom, padRight, multiplier, channels);
+        }
+    }
+
+    private static void check(
+            int h,
+            int w,
+            int kH,
+            int kW,
+            int strideH,
+            int dilation,
+            int padTop,
+            int padLeft,
+            int padBottom,
+            int padRight,
+            int multiplier,
+            int channels) {
         int batch = 2;
-        int channels = 3;
         int m = channels * multiplier;
-        Random random = new Random(h * 31L + w * 7L + kH + multiplier);
+        Random random = new Random(h * 31L + w * 7L + kH + multiplier + 101L * channels);
         Tensor x = Tensor.of(Shape.of(batch, channels, h, w), random(random, batch * channels * h * w));
         Tensor weight = Tensor.of(Shape.of(m, 1, kH, kW), random(random, m * kH * kW));
         Op.Conv conv = new Op.Conv(
@@ -69,7 +87,8 @@ class DepthwiseConvolutionTest {
                 assertEquals(
                         Float.floatToIntBits(expected[i]),
                         Float.floatToIntBits(actual[i]),
-                        "output " + i + ": " + expected[i] + " vs " + actual[i] + (withBias ? " with bias" : ""));
+                        "output " + i + " of " + channels + " channels: " + expected[i] + " vs " + actual[i]
+                                + (withBias ? " with bias" : ""));
             }
         }
     }

@@ -10,7 +10,6 @@ package org.bitbudget.ops.compute.depthwise;
  * convolution with one input channel per group, so both give bit-identical outputs; every
  * implementation gives the same bits, only its speed differs. Obtain one from {@link DepthwiseConvFamily#get()}.
  */
-@FunctionalInterface
 public interface DepthwiseConv {
 
     /**
@@ -21,4 +20,31 @@ public interface DepthwiseConv {
      * @param out    output t at {@code out[outOff + t]}, t = 0 .. n-1; overwritten
      */
     void convolve(float[] in, int[] taps, int k, float[] w, int wOff, float bias, float[] out, int outOff, int n);
+
+    /** The channels of a block of {@link #convolveBlock}'s layout: the lanes of the kernel's vectors. */
+    int channelsPerBlock();
+
+    /**
+     * The same chain for a block of B = {@link #channelsPerBlock()} channels stored pixel by pixel,
+     * the B channels of a pixel side by side (the layout ONNX Runtime calls NCHWc), so that one
+     * vector holds one pixel of B channels and a small plane wastes no lanes: output j, lane l starts
+     * at {@code bias[biasOff + l]} and takes, for each tap q in order, {@code acc = fma(w[wOff + q * B
+     * + l], in[inOff + pixels[j] + taps[q] + l], acc)}; it goes to {@code out[outOff + j * B + l]}.
+     *
+     * @param pixels for each of the n outputs, the offset of the first value its window reads
+     * @param taps   for each of the k taps, its offset from that first value
+     */
+    void convolveBlock(
+            float[] in,
+            int inOff,
+            int[] pixels,
+            int n,
+            int[] taps,
+            int k,
+            float[] w,
+            int wOff,
+            float[] bias,
+            int biasOff,
+            float[] out,
+            int outOff);
 }

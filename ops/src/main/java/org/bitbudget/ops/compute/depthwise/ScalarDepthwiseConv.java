@@ -13,4 +13,36 @@ public final class ScalarDepthwiseConv implements DepthwiseConv {
             out[outOff + t] = acc;
         }
     }
+
+    /** One channel per block: the blocked layout is then the planes themselves. */
+    @Override
+    public int channelsPerBlock() {
+        return 1;
+    }
+
+    @Override
+    public void convolveBlock(
+            float[] in,
+            int inOff,
+            int[] pixels,
+            int n,
+            int[] taps,
+            int k,
+            float[] w,
+            int wOff,
+            float[] bias,
+            int biasOff,
+            float[] out,
+            int outOff) {
+        int lanes = channelsPerBlock();
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                float acc = bias[biasOff + l];
+                for (int q = 0; q < k; q++) {
+                    acc = Math.fma(w[wOff + q * lanes + l], in[inOff + pixels[j] + taps[q] + l], acc);
+                }
+                out[outOff + j * lanes + l] = acc;
+            }
+        }
+    }
 }

@@ -40,4 +40,38 @@ public interface PackedSgemm {
      * every value as it is.
      */
     void multiply(PackedWeights a, int n, float[] b, int[] rows, float[] c, int cOff, int ldc, float lo, float hi);
+
+    /**
+     * The rows per panel {@link #multiplyColumns} wants A packed in: the width of its register tile
+     * along the rows of C, which it holds in vectors.
+     */
+    int rowsPerColumnPanel();
+
+    /** A and its bias packed for {@link #multiplyColumns}, as {@link #pack} packs them for {@link #multiply}. */
+    default PackedWeights packForColumns(int m, int k, float[] a, int aOff, int lda, float[] bias, int biasOff) {
+        return PackedWeights.pack(rowsPerColumnPanel(), m, k, a, aOff, lda, bias, biasOff);
+    }
+
+    /**
+     * {@link #multiply(PackedWeights, int, float[], int[], float[], int, int, float, float)} with B's
+     * element (p, j) at {@code b[rows[p] + columns[j]]}: every column at its own offset too, so that
+     * a convolution's output pixels read their (strided) input pixels where they are. The same chain
+     * per element of C; the kernel holds a few columns by all of a panel's rows in registers, the
+     * transpose of {@link #multiply}'s tile, which wastes nothing on a short row of C (a 7 x 7 plane)
+     * when m fills the panels.
+     *
+     * @param a       A packed by {@link #packForColumns} of this kernel (m x k)
+     * @param columns the offset of each of the n columns of B
+     */
+    void multiplyColumns(
+            PackedWeights a,
+            int n,
+            float[] b,
+            int[] rows,
+            int[] columns,
+            float[] c,
+            int cOff,
+            int ldc,
+            float lo,
+            float hi);
 }

@@ -287,4 +287,278 @@ public final class VectorPackedSgemm implements PackedSgemm {
             c31.intoArray(c, c0 + 3 * ldc + L);
         }
     }
+
+    @Override
+    public int rowsPerColumnPanel() {
+        return 2 * L;
+    }
+
+    /**
+     * Column tiles of {@link #MR} columns (the register budget of {@link #multiply}'s tile, turned
+     * round): at step p two vectors of A's panel, the {@code MR} values of row p of B broadcast, 2 x MR
+     * fused multiply-adds. The tile goes through a scratch copy to C, whose rows are the vectors'
+     * lanes; the columns past n in the last tile repeat its last column and are not stored.
+     */
+    @Override
+    public void multiplyColumns(
+            PackedWeights a,
+            int n,
+            float[] b,
+            int[] rows,
+            int[] columns,
+            float[] c,
+            int cOff,
+            int ldc,
+            float lo,
+            float hi) {
+        if (a.rowsPerPanel() != 2 * L) {
+            throw new IllegalArgumentException(
+                    "A is packed in panels of " + a.rowsPerPanel() + " rows; this kernel needs " + 2 * L);
+        }
+        int k = a.k();
+        float[][] work = TAIL.get();
+        if (work == null || work[1].length < MR * 2 * L) {
+            work = new float[][] {new float[0], new float[MR * 2 * L]};
+            TAIL.set(work);
+        }
+        float[] t = work[1];
+        int[] o = new int[MR];
+        for (int q = 0; q < a.panelCount(); q++) {
+            int valid = Math.min(2 * L, a.m() - q * 2 * L);
+            int from = q * 2 * L * k;
+            for (int j = 0; j < n; j += MR) {
+                int count = Math.min(MR, n - j);
+                for (int r = 0; r < MR; r++) {
+                    o[r] = columns[j + Math.min(r, count - 1)];
+                }
+                if (MR == 8) {
+                    columns8(
+                            a.panels(),
+                            from,
+                            k,
+                            a.bias(),
+                            q * 2 * L,
+                            b,
+                            rows,
+                            o[0],
+                            o[1],
+                            o[2],
+                            o[3],
+                            o[4],
+                            o[5],
+                            o[6],
+                            o[7],
+                            t,
+                            lo,
+                            hi);
+                } else {
+                    columns4(a.panels(), from, k, a.bias(), q * 2 * L, b, rows, o[0], o[1], o[2], o[3], t, lo, hi);
+                }
+                for (int i = 0; i < valid; i++) {
+                    int at = cOff + (q * 2 * L + i) * ldc + j;
+                    for (int r = 0; r < count; r++) {
+                        c[at + r] = t[r * 2 * L + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile of 8 columns by 2 vectors of rows into {@code t} (column r at r * 2L), clamped;
+     * column r of B at offset {@code o<r>}.
+     */
+    private static void columns8(
+            float[] a,
+            int from,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            int o4,
+            int o5,
+            int o6,
+            int o7,
+            float[] t,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias0 + L);
+        FloatVector c00 = first;
+        FloatVector c01 = second;
+        FloatVector c10 = first;
+        FloatVector c11 = second;
+        FloatVector c20 = first;
+        FloatVector c21 = second;
+        FloatVector c30 = first;
+        FloatVector c31 = second;
+        FloatVector c40 = first;
+        FloatVector c41 = second;
+        FloatVector c50 = first;
+        FloatVector c51 = second;
+        FloatVector c60 = first;
+        FloatVector c61 = second;
+        FloatVector c70 = first;
+        FloatVector c71 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p];
+            int ap = from + p * 2 * L;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, ap);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, ap + L);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a1.lanewise(VectorOperators.FMA, b0, c01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            c21 = a1.lanewise(VectorOperators.FMA, b2, c21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + o4]);
+            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
+            c41 = a1.lanewise(VectorOperators.FMA, b4, c41);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + o5]);
+            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
+            c51 = a1.lanewise(VectorOperators.FMA, b5, c51);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + o6]);
+            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
+            c61 = a1.lanewise(VectorOperators.FMA, b6, c61);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
+            c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
+            c71 = a1.lanewise(VectorOperators.FMA, b7, c71);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 0 * 2 * L);
+        c01.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 0 * 2 * L + L);
+        c10.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 1 * 2 * L);
+        c11.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 1 * 2 * L + L);
+        c20.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 2 * 2 * L);
+        c21.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 2 * 2 * L + L);
+        c30.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 3 * 2 * L);
+        c31.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 3 * 2 * L + L);
+        c40.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 4 * 2 * L);
+        c41.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 4 * 2 * L + L);
+        c50.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 5 * 2 * L);
+        c51.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 5 * 2 * L + L);
+        c60.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 6 * 2 * L);
+        c61.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 6 * 2 * L + L);
+        c70.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 7 * 2 * L);
+        c71.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 7 * 2 * L + L);
+    }
+
+    /**
+     * One tile of 4 columns by 2 vectors of rows into {@code t} (column r at r * 2L), clamped;
+     * column r of B at offset {@code o<r>}.
+     */
+    private static void columns4(
+            float[] a,
+            int from,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            float[] t,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias0 + L);
+        FloatVector c00 = first;
+        FloatVector c01 = second;
+        FloatVector c10 = first;
+        FloatVector c11 = second;
+        FloatVector c20 = first;
+        FloatVector c21 = second;
+        FloatVector c30 = first;
+        FloatVector c31 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p];
+            int ap = from + p * 2 * L;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, ap);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, ap + L);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a1.lanewise(VectorOperators.FMA, b0, c01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            c21 = a1.lanewise(VectorOperators.FMA, b2, c21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 0 * 2 * L);
+        c01.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 0 * 2 * L + L);
+        c10.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 1 * 2 * L);
+        c11.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 1 * 2 * L + L);
+        c20.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 2 * 2 * L);
+        c21.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 2 * 2 * L + L);
+        c30.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 3 * 2 * L);
+        c31.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(t, 3 * 2 * L + L);
+    }
 }

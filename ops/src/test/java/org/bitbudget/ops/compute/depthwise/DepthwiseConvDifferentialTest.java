@@ -95,6 +95,72 @@ class DepthwiseConvDifferentialTest {
         }
     }
 
+    /**
+     * {@link DepthwiseConv#convolveBlock}: n pixels (the same run lengths) whose windows start at
+     * random block-aligned offsets, taps at random block-aligned offsets, random offsets of filter,
+     * bias and output in whole blocks, each lane its own channel; bit for bit, the output's padding
+     * untouched, and the scalar twin (one lane) equal to the contract with the vector's lanes.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors, {1} taps, {2} values, blocks of channels")
+    @MethodSource("widthsTapsAndValues")
+    void blockEqualsScalarBitForBit(int bits, int k, Values values) {
+        DepthwiseConv vector = KernelProvider.vector(new DepthwiseConvFamily(), bits);
+        int lanes = vector.channelsPerBlock();
+        Random random = new Random(300L * k + values.ordinal() + bits);
+        for (int n : RUNS) {
+            int positions = n + 2 * k + random.nextInt(9);
+            float[] in = fill(random, values, (positions + 1) * lanes);
+            int[] pixels = new int[n];
+            for (int j = 0; j < n; j++) {
+                pixels[j] = random.nextInt(positions / 2 + 1) * lanes;
+            }
+            int[] taps = new int[k];
+            for (int q = 0; q < k; q++) {
+                taps[q] = random.nextInt(positions / 2) * lanes;
+            }
+            int inOff = random.nextInt(2) * lanes;
+            int wOff = random.nextInt(3) * lanes;
+            int biasOff = random.nextInt(3) * lanes;
+            int outOff = random.nextInt(3) * lanes;
+            float[] w = fill(random, values, wOff + k * lanes);
+            float[] bias = fill(random, values, biasOff + lanes);
+            float[] out = fill(random, values, outOff + n * lanes + lanes);
+            float[] inBefore = in.clone();
+            float[] fromVector = out.clone();
+            vector.convolveBlock(in, inOff, pixels, n, taps, k, w, wOff, bias, biasOff, fromVector, outOff);
+            // The scalar twin has one lane per block: lane l is the block that starts l floats later.
+            float[] fromScalar = out.clone();
+            for (int l = 0; l < lanes; l++) {
+                float[] scalarW = new float[k];
+                for (int q = 0; q < k; q++) {
+                    scalarW[q] = w[wOff + q * lanes + l];
+                }
+                float[] lane = new float[n];
+                scalar.convolveBlock(in, inOff + l, pixels, n, taps, k, scalarW, 0, bias, biasOff + l, lane, 0);
+                for (int j = 0; j < n; j++) {
+                    fromScalar[outOff + j * lanes + l] = lane[j];
+                }
+            }
+            String where = "block of " + n + " pixels, " + lanes + " lanes, offsets " + inOff + "/" + wOff + "/"
+                    + biasOff + "/" + outOff;
+            assertSameBits(fromScalar, fromVector, where);
+            assertArrayEquals(inBefore, in, where + ": input changed");
+            if (values == Values.RANDOM) {
+                float[] expected = out.clone();
+                for (int j = 0; j < n; j++) {
+                    for (int l = 0; l < lanes; l++) {
+                        float acc = bias[biasOff + l];
+                        for (int q = 0; q < k; q++) {
+                            acc = Math.fma(w[wOff + q * lanes + l], in[inOff + pixels[j] + taps[q] + l], acc);
+                        }
+                        expected[outOff + j * lanes + l] = acc;
+                    }
+                }
+                assertSameBits(expected, fromScalar, where);
+            }
+        }
+    }
+
     private static float[] fill(Random random, Values values, int length) {
         float[] v = new float[length];
         for (int i = 0; i < length; i++) {
