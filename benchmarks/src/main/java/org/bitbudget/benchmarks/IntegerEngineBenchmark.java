@@ -51,7 +51,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>The secondary metric {@code ·images} is images per second. Ratios to read, per (model, batch,
  * threads): {@code integer / floatEngine} and {@code integer / onnxruntimeQdq} at bits = 8 (floors
  * 1.0 and 1.5), and {@code integer} at bits = 2 over bits = 8 (floor 1.5). {@code floatEngine} and
- * {@code onnxruntime} ignore {@code bits}: run them with {@code -p bits=8} only, or read one row.
+ * {@code onnxruntime} ignore {@code bits} and {@code choice}: run them with {@code -p bits=8} only,
+ * or read one row.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -79,6 +80,14 @@ public class IntegerEngineBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * How the integer engine picks each layer's kernel: {@code measured} times every exact path on the
+     * layer's shape when the engine is built ({@code IntegerEngine.Builder.measure}), {@code rule}
+     * takes the deterministic rule; run {@code -p choice=rule,measured} to compare them.
+     */
+    @Param({"measured"})
+    public String choice;
+
     private IntegerEngine engine;
     private FloatEngine floatEngine;
     private Tensor input;
@@ -98,6 +107,7 @@ public class IntegerEngineBenchmark {
             case "integer" ->
                 engine = IntegerEngine.builder(graph, quantized(graph))
                         .threads(threads)
+                        .measure(choice.equals("measured"))
                         .build();
             case "floatEngine" ->
                 floatEngine = FloatEngine.builder(graph).threads(threads).build();

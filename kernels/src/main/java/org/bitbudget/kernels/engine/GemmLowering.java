@@ -1,5 +1,7 @@
 package org.bitbudget.kernels.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bitbudget.ir.graph.Graph;
 import org.bitbudget.ir.graph.Node;
 import org.bitbudget.ir.graph.Op;
@@ -31,18 +33,21 @@ final class GemmLowering {
     private final boolean bitSerial;
     private final boolean int16;
     private final boolean fma;
+    private final KernelPath forced;
 
     /**
      * @param graph          the float model, whose weights the lowering quantizes to codes
      * @param quantizedGraph its fake quantization, whose biases are the ones the layers use
      *                       ({@link org.bitbudget.ir.precision.BiasGrid})
+     * @param forced         the path every layer it is exact for runs on, or null to take the rule's
      */
-    GemmLowering(Graph graph, Graph quantizedGraph, boolean bitSerial, boolean int16, boolean fma) {
+    GemmLowering(Graph graph, Graph quantizedGraph, boolean bitSerial, boolean int16, boolean fma, KernelPath forced) {
         this.graph = graph;
         this.quantizedGraph = quantizedGraph;
         this.bitSerial = bitSerial;
         this.int16 = int16;
         this.fma = fma;
+        this.forced = forced;
     }
 
     /**
@@ -169,7 +174,8 @@ final class GemmLowering {
         for (int j = 0; j < n; j++) {
             bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
-        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
+        List<KernelPath> eligible = eligiblePaths(lq, conv, in, maxL1, bitSerialPays(lq, in));
+        KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
         Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
@@ -182,6 +188,7 @@ final class GemmLowering {
                 bound,
                 zeroPoint,
                 path,
+                eligible,
                 inputEncoding,
                 in.bits(),
                 weightEncoding,
@@ -190,36 +197,79 @@ final class GemmLowering {
     }
 
     /**
-     * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
-     * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
-     * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
-     * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
-     * kernel's raw sums below 2^15 (A2Q's guarantee: times the largest |code| for signed inputs and
-     * unsigned ones up to 127, times 128 for uint8, which the kernel flips to u - 128); otherwise fp32
-     * FMA for a convolution of one group, a Gemm or a MatMul (an outer-product tile where the int8
-     * kernel reduces each output along k), int8 for grouped convolutions.
+     * The paths in the rule's order of preference, narrowest first. A new path joins with one entry
+     * here and one case in {@link #exact}.
      */
-    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
-        int groups = conv == null ? 1 : conv.group();
+    private static final List<KernelPath> RULE_ORDER =
+            List.of(KernelPath.BIT_SERIAL, KernelPath.INT16, KernelPath.FMA, KernelPath.INT8);
+
+    /**
+     * Every path that gives the layer's exact sums and that the builder allows, the rule's choice
+     * first ({@link #rule}); int8 is always among them.
+     */
+    private List<KernelPath> eligiblePaths(
+            LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean bitSerialPays) {
+        List<KernelPath> exact =
+                RULE_ORDER.stream().filter(p -> exact(p, lq, conv, in, maxL1)).toList();
+        KernelPath rule = rule(exact, bitSerialPays);
+        List<KernelPath> eligible = new ArrayList<>();
+        eligible.add(rule);
+        exact.stream().filter(p -> p != rule).forEach(eligible::add);
+        return List.copyOf(eligible);
+    }
+
+    /**
+     * Whether {@code path} computes the layer's sums exactly (and the builder allows it):
+     * bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
+     * bits or binary ones and inputs of 2 to 4 bits (unsigned ones of 1 to 4); int16 where the
+     * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
+     * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
+     * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul; int8
+     * always.
+     */
+    private boolean exact(KernelPath path, LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1) {
+        boolean oneGroup = conv == null || conv.group() == 1;
         NumberFormat w = lq.precision().weights().format();
-        if (bitSerial && groups == 1 && w.isInteger()) {
-            int wBits = w.signOnly() ? 1 : w.bits();
-            boolean weightsFit = w.signOnly() || (!w.unsigned() && wBits >= 2 && wBits <= 4);
-            boolean inputFits = in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4;
-            int channels = graph.initializers()
-                    .get(lq.layer().weightName())
-                    .shape()
-                    .dim(QuantizedGraph.channelAxis(lq.layer()));
-            boolean fillsVector = channels >= BitSerialFamily.get().channelsPerVector();
-            if (weightsFit && inputFits && wBits * in.bits() <= 8 && fillsVector) {
-                return KernelPath.BIT_SERIAL;
+        return switch (path) {
+            case BIT_SERIAL ->
+                bitSerial
+                        && oneGroup
+                        && w.isInteger()
+                        && (w.signOnly() || (!w.unsigned() && w.bits() >= 2 && w.bits() <= 4))
+                        && (in.unsigned() ? in.bits() <= 4 : in.bits() >= 2 && in.bits() <= 4);
+            case INT16 -> {
+                long largestCode =
+                        in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
+                yield int16 && maxL1 * largestCode <= Short.MAX_VALUE;
             }
-        }
-        long largestCode = in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
-        if (int16 && maxL1 * largestCode <= Short.MAX_VALUE) {
-            return KernelPath.INT16;
-        }
-        return fma && groups == 1 ? KernelPath.FMA : KernelPath.INT8;
+            case FMA -> fma && oneGroup;
+            case INT8 -> true;
+            case FLOAT -> false;
+        };
+    }
+
+    /**
+     * The deterministic choice among the exact paths: the first in {@link #RULE_ORDER}, bit-serial
+     * only where it pays ({@code bitSerialPays}): at most 8 plane pairs (weight bits x input bits) —
+     * W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and output channels
+     * that fill at least one vector of the bit-serial kernel (its lanes are channels; fewer run on its
+     * scalar twin, slower than int8). So: bit-serial, else int16, else fp32 FMA (an outer-product tile
+     * where the int8 kernel reduces each output along k), else int8 (grouped convolutions).
+     */
+    private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays) {
+        return exact.stream()
+                .filter(p -> p != KernelPath.BIT_SERIAL || bitSerialPays)
+                .findFirst()
+                .orElse(KernelPath.INT8);
+    }
+
+    /** Whether the bit-serial kernel pays for the layer by the rule: see {@link #rule}. */
+    private boolean bitSerialPays(LayerQuantization lq, NumberFormat in) {
+        NumberFormat w = lq.precision().weights().format();
+        int wBits = w.signOnly() ? 1 : w.bits();
+        int channels =
+                graph.initializers().get(lq.layer().weightName()).shape().dim(QuantizedGraph.channelAxis(lq.layer()));
+        return wBits * in.bits() <= 8 && channels >= BitSerialFamily.get().channelsPerVector();
     }
 
     /** Refuses precisions the integer kernels cannot run exactly. */

@@ -136,6 +136,11 @@ public final class IntegerEngine {
         return steps;
     }
 
+    /** Slots the plan's steps read and write, for tests of the lowering. */
+    int slots() {
+        return slots;
+    }
+
     /** Threads {@link #predict} uses. */
     public int threads() {
         return threads;
@@ -251,6 +256,8 @@ public final class IntegerEngine {
         private boolean int16 = true;
         private boolean fma = true;
         private boolean fuseActivations = true;
+        private KernelPath forced;
+        private boolean measure;
 
         private Builder(Graph graph, QuantizedGraph quantized) {
             this.graph = graph;
@@ -298,12 +305,42 @@ public final class IntegerEngine {
         }
 
         /**
+         * Runs every layer that {@code path} computes exactly on it, whatever the rule or a
+         * measurement would choose (default none: each layer takes the choice); for comparing paths
+         * and pinning one in tests. Layers it cannot compute take the choice.
+         */
+        public Builder path(KernelPath path) {
+            if (path == KernelPath.FLOAT) {
+                throw new IllegalArgumentException("FLOAT is not an integer kernel path");
+            }
+            this.forced = path;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build} times every path that computes a layer exactly on the layer's own
+         * shape, with a few synthetic images, and keeps the fastest (default false: the
+         * deterministic rule of narrowest safe kernel first). Every path gives the same integers, so
+         * the choice never changes an output, only the speed; it costs about 20 ms per layer with
+         * several exact paths, worth it where an engine is built once and runs many batches (the
+         * {@code bench} command, the benchmarks), not where each engine runs a few.
+         */
+        public Builder measure(boolean measure) {
+            this.measure = measure;
+            return this;
+        }
+
+        /**
          * The engine.
          *
          * @throws IllegalArgumentException naming the layer or node the engine cannot run
          */
         public IntegerEngine build() {
-            return new Lowering(graph, quantized, bitSerial, int16, fma, fuseActivations).lower(threads);
+            return new Lowering(
+                            graph,
+                            quantized,
+                            new LoweringOptions(bitSerial, int16, fma, fuseActivations, forced, measure))
+                    .lower(threads);
         }
     }
 }

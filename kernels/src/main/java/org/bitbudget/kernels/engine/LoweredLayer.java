@@ -1,6 +1,7 @@
 package org.bitbudget.kernels.engine;
 
 import java.util.Arrays;
+import java.util.List;
 import org.bitbudget.ir.graph.Op;
 import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
@@ -37,9 +38,14 @@ final class LoweredLayer {
     private final double bound;
     private final int inZeroPoint;
     private final KernelPath path;
+    /** Every path that gives this layer's exact sums, the rule's choice first. */
+    private final List<KernelPath> eligible;
+
     private final BitPlanes weightPlanes;
     private final Encoding inputEncoding;
     private final int inputBits;
+    private final Encoding weightEncoding;
+    private final int weightBits;
     /** Row length of the im2col matrix and of the weights the GEMM reads: k padded for the vector kernels. */
     private final int rowLength;
 
@@ -62,6 +68,7 @@ final class LoweredLayer {
      * @param bound         the largest |accumulator + bias| any input gives, after the shift
      * @param inZeroPoint   the input's zero point (0 for signed inputs)
      * @param path          the kernel to run
+     * @param eligible      every kernel that gives the layer's exact sums, {@code path} among them
      * @param inputEncoding the input codes' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
      * @param inputBits     the input codes' width
      * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
@@ -77,6 +84,7 @@ final class LoweredLayer {
             double bound,
             int inZeroPoint,
             KernelPath path,
+            List<KernelPath> eligible,
             Encoding inputEncoding,
             int inputBits,
             Encoding weightEncoding,
@@ -91,9 +99,15 @@ final class LoweredLayer {
         this.scaling = scaling;
         this.bound = bound;
         this.inZeroPoint = inZeroPoint;
+        if (!eligible.contains(path)) {
+            throw new IllegalArgumentException("layer " + name + ": " + path + " is not among " + eligible);
+        }
         this.path = path;
+        this.eligible = List.copyOf(eligible);
         this.inputEncoding = inputEncoding;
         this.inputBits = inputBits;
+        this.weightEncoding = weightEncoding;
+        this.weightBits = weightBits;
         this.maxAbsInput = maxAbsInput;
         boolean pad = conv != null && (path == KernelPath.INT8 || path == KernelPath.INT16);
         int multiple = pad ? IntGemmFamily.get().rowMultiple() : 1;
@@ -141,6 +155,30 @@ final class LoweredLayer {
 
     KernelPath path() {
         return path;
+    }
+
+    /** Every path that gives this layer's exact sums, the rule's choice first. */
+    List<KernelPath> eligible() {
+        return eligible;
+    }
+
+    /** The same layer on another of its {@link #eligible} paths: the same accumulators, bit for bit. */
+    LoweredLayer withPath(KernelPath other) {
+        return new LoweredLayer(
+                name,
+                inChannels,
+                conv,
+                weights,
+                scaling,
+                bound,
+                inZeroPoint,
+                other,
+                eligible,
+                inputEncoding,
+                inputBits,
+                weightEncoding,
+                weightBits,
+                maxAbsInput);
     }
 
     /** Accumulators (sums at each channel's resolution plus bias) of a batch of input codes. */

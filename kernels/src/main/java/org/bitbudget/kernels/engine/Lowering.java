@@ -65,18 +65,15 @@ final class Lowering {
     private final List<Step> steps = new ArrayList<>();
     private int slots = 1;
     private final boolean fuseActivations;
+    private final boolean measure;
 
-    Lowering(
-            Graph graph,
-            QuantizedGraph quantized,
-            boolean bitSerial,
-            boolean int16,
-            boolean fma,
-            boolean fuseActivations) {
+    Lowering(Graph graph, QuantizedGraph quantized, LoweringOptions options) {
         this.graph = graph;
-        this.fuseActivations = fuseActivations;
+        this.fuseActivations = options.fuseActivations();
+        this.measure = options.measure();
         this.quantized = quantized;
-        this.gemm = new GemmLowering(graph, quantized.graph(), bitSerial, int16, fma);
+        this.gemm = new GemmLowering(
+                graph, quantized.graph(), options.bitSerial(), options.int16(), options.fma(), options.forced());
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 producers.put(out, node);
@@ -116,6 +113,9 @@ final class Lowering {
             List<LayerQuantization> layers = quantized.layers();
             outputSlot = floatOf(
                     output, layers.isEmpty() ? output : layers.getLast().layer().name());
+        }
+        if (measure) {
+            PathChoice.fastest(steps, slots, shape(graph.inputs().getFirst().name()), lowered);
         }
         Map<String, KernelPath> paths = new LinkedHashMap<>();
         for (LayerQuantization lq : quantized.layers()) {
