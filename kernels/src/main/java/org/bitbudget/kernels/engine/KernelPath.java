@@ -1,6 +1,10 @@
 package org.bitbudget.kernels.engine;
 
-/** Which kernel a layer runs on; chosen once per layer when the graph is lowered. */
+/**
+ * Which kernel a layer runs on; chosen once per layer when the graph is lowered, among the paths that
+ * compute the layer exactly (all give the same integers): by a fixed rule, forced
+ * ({@link IntegerEngine.Builder#path}) or timed ({@link IntegerEngine.Builder#measure}).
+ */
 public enum KernelPath {
     /** int8 or uint8 activations times int8 weights into int32 ({@code IntGemm.gemmS8/gemmU8}). */
     INT8,

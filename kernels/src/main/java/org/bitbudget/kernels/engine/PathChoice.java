@@ -13,15 +13,25 @@ import org.bitbudget.ir.tensor.Shape;
  * speed. A few synthetic images run through the plan as the rule lowered it, which gives every layer
  * inputs of its real shape and formats (and warms the kernels); then every exact path of every layer
  * with more than one is timed on them in rounds, each round visiting all layers and paths so that
- * the just-in-time compiler's progress favours none, until a budget per measured layer is spent.
- * The fastest run of each path decides; a tie goes to the rule's choice.
+ * the just-in-time compiler's progress favours none, until a budget per measured layer is spent and a
+ * round improves no path's best time by more than 1/16 (or a cap is reached). The fastest run of
+ * each path decides, and the rule's choice stays unless another path's is more than 10% faster.
  */
 final class PathChoice {
-    /** Synthetic images per timed run: a quarter of the engine's chunk, enough rows for every kernel's blocking. */
-    static final int IMAGES = 16;
+    /** Synthetic images per timed run: the engine's chunk, so each path is timed on the calls it will serve. */
+    static final int IMAGES = IntegerEngine.CHUNK;
 
-    /** Timing budget per layer with several exact paths. */
+    /** Timing budget per layer with several exact paths, once the timings have settled. */
     private static final long BUDGET_NANOS = 20_000_000L;
+
+    /**
+     * The most time spent timing, whatever the state of the timings: in a fresh JVM the kernels first
+     * run interpreted and get compiled one after the other during the rounds.
+     */
+    private static final long CAP_NANOS = 2_000_000_000L;
+
+    /** Another path replaces the rule's when its best time is below the rule's by more than 1/MARGIN. */
+    private static final int MARGIN = 10;
 
     /** Rounds every path runs at least, however slow. */
     private static final int MIN_ROUNDS = 3;
@@ -58,27 +68,40 @@ final class PathChoice {
             best[i] = new long[candidates[i].length];
             Arrays.fill(best[i], Long.MAX_VALUE);
         }
-        long deadline = System.nanoTime() + BUDGET_NANOS * measured.size();
+        long start = System.nanoTime();
+        long budget = BUDGET_NANOS * measured.size();
         int checksum = 0;
-        for (int round = 0; round < MIN_ROUNDS || System.nanoTime() < deadline; round++) {
+        boolean settled = false;
+        for (int round = 0; !settled || round < MIN_ROUNDS || System.nanoTime() - start < budget; round++) {
+            settled = true;
             for (int i = 0; i < candidates.length; i++) {
                 Codes in = inputs[measured.get(i)];
                 int count = candidates[i].length;
                 for (int t = 0; t < count; t++) {
                     // Alternate the order, so no path always runs in the cache state another left.
                     int j = round % 2 == 0 ? t : count - 1 - t;
-                    long start = System.nanoTime();
+                    long t0 = System.nanoTime();
                     Acc acc = candidates[i][j].accumulate(in);
-                    best[i][j] = Math.min(best[i][j], System.nanoTime() - start);
-                    checksum += acc.values()[acc.values().length - 1];
+                    long nanos = System.nanoTime() - t0;
+                    // A run 1/16 faster than the best so far means the compiler (or the cache) is still
+                    // moving: the rounds go on, up to the cap.
+                    settled &= nanos >= best[i][j] - best[i][j] / 16;
+                    best[i][j] = Math.min(best[i][j], nanos);
+                    checksum += acc.values().length == 0 ? 0 : acc.values()[acc.values().length - 1];
                 }
+            }
+            if (System.nanoTime() - start > CAP_NANOS) {
+                break;
             }
         }
         sink = checksum;
         for (int i = 0; i < candidates.length; i++) {
+            // The rule's path (index 0) keeps the layer unless another is clearly faster: timings on
+            // a busy machine move by several percent, and a switch on noise gains nothing.
             int fastest = 0;
+            long bar = best[i][0] - best[i][0] / MARGIN;
             for (int j = 1; j < best[i].length; j++) {
-                if (best[i][j] < best[i][fastest]) {
+                if (best[i][j] < bar && best[i][j] < best[i][fastest]) {
                     fastest = j;
                 }
             }
