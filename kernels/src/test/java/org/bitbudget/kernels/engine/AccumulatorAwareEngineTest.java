@@ -79,14 +79,12 @@ class AccumulatorAwareEngineTest {
         }
         assertTrue(constrained > 0, "no channel needed constraining");
 
-        IntegerEngine int16 =
-                IntegerEngine.builder(graph, q).threads(2).bitSerial(false).build();
-        IntegerEngine int32 = IntegerEngine.builder(graph, q)
-                .threads(1)
-                .bitSerial(false)
-                .int16(false)
-                .fma(false)
+        IntegerEngine int16 = IntegerEngine.builder(graph, q)
+                .threads(2)
+                .path(KernelPath.INT16)
                 .build();
+        IntegerEngine int32 =
+                IntegerEngine.builder(graph, q).threads(1).path(KernelPath.INT8).build();
         assertTrue(
                 int16.kernels().values().stream().allMatch(p -> p == KernelPath.INT16),
                 int16.kernels().toString());

@@ -64,14 +64,11 @@ class IntegerEngineConvGeometryTest {
         QuantizedGraph quantized = FakeQuantization.apply(graph, PrecisionConfig.uniform(precision), calibration);
         IntegerEngine fma = IntegerEngine.builder(graph, quantized)
                 .threads(1)
-                .bitSerial(false)
-                .int16(false)
+                .path(KernelPath.FMA)
                 .build();
         IntegerEngine int8 = IntegerEngine.builder(graph, quantized)
                 .threads(1)
-                .bitSerial(false)
-                .int16(false)
-                .fma(false)
+                .path(KernelPath.INT8)
                 .build();
         assertEquals(KernelPath.FMA, fma.kernels().get("conv"));
         assertEquals(KernelPath.INT8, int8.kernels().get("conv"));

@@ -35,8 +35,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The kernel paths of the integer engine on the reference LeNet-5 and 1,000 Fashion-MNIST test
  * images. The integer arithmetic of a layer does not depend on which kernel sums its products, so
- * the engine with bit-serial, int16 and fp32 FMA allowed must give exactly the logits of the engine
- * forced onto the int8 kernels, while really choosing the narrower kernels where the config allows; and
+ * the engine on the deterministic rule (measurement off, the default) must give exactly the logits of
+ * the engine forced onto the int8 kernels, while really choosing the narrower kernels where the config
+ * allows; and
  * both must agree with the fake-quant float engine on top-1 for at least 98% of the images. Which
  * layers go bit-serial depends on the vector width: a layer does when its output channels fill one
  * vector of the bit-serial kernel in use (8 channels at 512 bits, so not c1 with its 6; 4 at 256
@@ -105,9 +106,7 @@ class IntegerEnginePathsTest {
         IntegerEngine fast = IntegerEngine.builder(graph, quantized).threads(2).build();
         IntegerEngine int8 = IntegerEngine.builder(graph, quantized)
                 .threads(1)
-                .bitSerial(false)
-                .int16(false)
-                .fma(false)
+                .path(KernelPath.INT8)
                 .build();
         assertTrue(
                 int8.kernels().values().stream().allMatch(p -> p == KernelPath.INT8),
