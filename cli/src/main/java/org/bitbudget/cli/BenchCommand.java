@@ -144,21 +144,21 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchInteger(Graph graph, QuantizedGraph quantized, Tensor input) {
         IntegerEngine engine;
-        IntegerEngine oneThread;
         try {
-            IntegerEngine.Builder builder = IntegerEngine.builder(graph, quantized);
+            // Built once and run for seconds: worth timing each layer's exact kernels and keeping the fastest.
+            IntegerEngine.Builder builder =
+                    IntegerEngine.builder(graph, quantized).measure(true);
             if (threads != null) {
                 builder.threads(threads);
             }
             engine = builder.build();
-            oneThread = IntegerEngine.builder(graph, quantized).threads(1).build();
         } catch (IllegalArgumentException e) {
             throw new UserInputException(config + ": --engine integer", e.getMessage());
         }
         measure(engine::predict, input, seconds);
         double imagesPerSecond = measure(engine::predict, input, seconds);
         Map<String, KernelPath> kernels = engine.kernels();
-        List<Step> steps = oneThread.profile(input, 5).stream()
+        List<Step> steps = engine.profile(input, 5).stream()
                 .map(t -> new Step(
                         t.layer(),
                         t.layer() + " ("
