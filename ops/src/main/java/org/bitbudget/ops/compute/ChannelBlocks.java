@@ -52,29 +52,13 @@ record ChannelBlocks(
     void convolve(
             DepthwiseConv kernel, float[] x, int inBase, int c, Window win, float[] blocked, float[] out, int outBase) {
         int interior = (win.padTop() * paddedW + win.padLeft()) * lanes;
-        for (int ch = 0; ch < c; ch++) {
-            int to = ch / lanes * blockSize + ch % lanes + interior;
-            int from = inBase + ch * win.inSize();
-            for (int ih = 0; ih < win.inH(); ih++) {
-                int row = to + ih * paddedW * lanes;
-                int src = from + ih * win.inW();
-                for (int iw = 0; iw < win.inW(); iw++) {
-                    in[row + iw * lanes] = x[src + iw];
-                }
-            }
-        }
+        kernel.toBlocks(x, inBase, c, win.inH(), win.inW(), lanes, in, interior, blockSize, paddedW);
         int p = win.outSize();
         int k = win.kH() * win.kW();
         for (int b = 0; b * lanes < c; b++) {
             kernel.convolveBlock(
                     in, b * blockSize, pixels, p, taps, k, w, b * k * lanes, bias, b * lanes, blocked, b * p * lanes);
         }
-        for (int ch = 0; ch < c; ch++) {
-            int from = ch / lanes * p * lanes + ch % lanes;
-            int to = outBase + ch * p;
-            for (int j = 0; j < p; j++) {
-                out[to + j] = blocked[from + j * lanes];
-            }
-        }
+        kernel.fromBlocks(blocked, 0, c, p, lanes, out, outBase);
     }
 }

@@ -47,4 +47,22 @@ public interface DepthwiseConv {
             int biasOff,
             float[] out,
             int outOff);
+
+    /**
+     * Copies the c planes of one image (plane ch at {@code x[xOff + ch * h * w]}, h rows of w) into
+     * blocks of {@code lanes} channels, the layout {@link #convolveBlock} reads: value (ch, y, x)
+     * goes to {@code in[inOff + ch / lanes * blockSize + (y * rowStride + x) * lanes + ch % lanes]};
+     * the lanes of the last block past c get zero. Nothing else of {@code in} is written, so the
+     * borders of a zero-padded block stay zero. An exact copy: every implementation moves the same
+     * bits, only its speed differs.
+     */
+    void toBlocks(
+            float[] x, int xOff, int c, int h, int w, int lanes, float[] in, int inOff, int blockSize, int rowStride);
+
+    /**
+     * The inverse for the outputs of {@link #convolveBlock}: output j of channel ch, at {@code
+     * blocked[bOff + ch / lanes * p * lanes + j * lanes + ch % lanes]}, goes to {@code out[outOff + ch *
+     * p + j]}, for the c channels and p outputs per channel.
+     */
+    void fromBlocks(float[] blocked, int bOff, int c, int p, int lanes, float[] out, int outOff);
 }

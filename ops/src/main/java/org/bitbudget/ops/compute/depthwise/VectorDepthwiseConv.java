@@ -19,6 +19,9 @@ public final class VectorDepthwiseConv implements DepthwiseConv {
     private static final VectorSpecies<Float> SPECIES =
             VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int L = SPECIES.length();
+    /** Lane t of a vector of one channel's outputs: output t of its block, L floats apart. */
+    private static final int[] OUTPUT_STEPS =
+            java.util.stream.IntStream.range(0, L).map(t -> t * L).toArray();
 
     @Override
     public void convolve(
@@ -117,6 +120,75 @@ public final class VectorDepthwiseConv implements DepthwiseConv {
                         .lanewise(VectorOperators.FMA, FloatVector.fromArray(SPECIES, in, p0 + taps[q]), acc);
             }
             acc.intoArray(out, outOff + j * L);
+        }
+    }
+
+    /**
+     * One gather per pixel (its L channels, a plane apart) and one contiguous store into the block;
+     * the last block's lanes past c are masked off, which loads zero. Widths other than this
+     * kernel's lanes take the scalar twin's loop.
+     */
+    @Override
+    public void toBlocks(
+            float[] x, int xOff, int c, int h, int w, int lanes, float[] in, int inOff, int blockSize, int rowStride) {
+        int full = lanes == L ? c / L * L : 0;
+        int plane = h * w;
+        int[] channels = new int[L];
+        for (int l = 0; l < L; l++) {
+            channels[l] = l * plane;
+        }
+        for (int b = 0; b < full; b += L) {
+            int block = inOff + b / L * blockSize;
+            for (int y = 0; y < h; y++) {
+                int to = block + y * rowStride * L;
+                int src = xOff + b * plane + y * w;
+                for (int col = 0; col < w; col++) {
+                    FloatVector.fromArray(SPECIES, x, src + col, channels, 0).intoArray(in, to + col * L);
+                }
+            }
+        }
+        if (lanes == L && full < c) {
+            VectorMask<Float> mask = SPECIES.indexInRange(0, c - full);
+            // A masked gather still checks the indices of the lanes it leaves out: those read the
+            // block's first channel.
+            for (int l = c - full; l < L; l++) {
+                channels[l] = 0;
+            }
+            int block = inOff + full / L * blockSize;
+            for (int y = 0; y < h; y++) {
+                int to = block + y * rowStride * L;
+                int src = xOff + full * plane + y * w;
+                for (int col = 0; col < w; col++) {
+                    FloatVector.fromArray(SPECIES, x, src + col, channels, 0, mask)
+                            .intoArray(in, to + col * L);
+                }
+            }
+        } else if (lanes != L) {
+            ScalarDepthwiseConv.copyToBlocks(x, xOff, 0, c, h, w, lanes, in, inOff, blockSize, rowStride);
+        }
+    }
+
+    /**
+     * One gather of L outputs of a channel (L floats apart in its block) and one contiguous store per
+     * vector; the last outputs of a channel one by one, so that no access crosses an array's end.
+     */
+    @Override
+    public void fromBlocks(float[] blocked, int bOff, int c, int p, int lanes, float[] out, int outOff) {
+        if (lanes != L) {
+            ScalarDepthwiseConv.copyFromBlocks(blocked, bOff, 0, c, p, lanes, out, outOff);
+            return;
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int src = bOff + ch / L * p * L + ch % L;
+            int to = outOff + ch * p;
+            int j = 0;
+            for (; j + L <= p; j += L) {
+                FloatVector.fromArray(SPECIES, blocked, src + j * L, OUTPUT_STEPS, 0)
+                        .intoArray(out, to + j);
+            }
+            for (; j < p; j++) {
+                out[to + j] = blocked[src + j * L];
+            }
         }
     }
 }
