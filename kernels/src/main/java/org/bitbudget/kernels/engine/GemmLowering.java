@@ -11,6 +11,7 @@ import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
 
 /**
  * Lowers one Conv, Gemm or MatMul layer with a constant weight to a {@link LoweredLayer}: weight codes
@@ -18,6 +19,13 @@ import org.bitbudget.kernels.bitserial.Encoding;
  * ({@link ChannelScaling}), and the kernel path its formats and weights allow.
  */
 final class GemmLowering {
+    /**
+     * The shortest mean block of k for {@link KernelPath#FMA_PAIRED} when k needs more than one: each
+     * block ends in splitting and storing both halves of every accumulator, about as many vector
+     * operations as 32 steps of k save.
+     */
+    static final int MIN_PAIRED_BLOCK = 32;
+
     /**
      * A lowered layer and the real value of one raw accumulator unit per channel.
      *
@@ -169,7 +177,7 @@ final class GemmLowering {
         for (int j = 0; j < n; j++) {
             bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
-        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1);
+        KernelPath path = choosePath(lq, conv, in, zeroPoint, maxL1, pairable(codes, (int) maxInput));
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
         Encoding weightEncoding = wf.signOnly() ? Encoding.BINARY : Encoding.SIGNED;
@@ -190,7 +198,10 @@ final class GemmLowering {
     }
 
     /**
-     * Bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
+     * Paired fp32 FMA (two channels per lane) for a convolution of one group, a Gemm or a MatMul whose
+     * codes are {@link #pairable}: on resnet8 at 512 bits it measured 1.3x the bit-serial kernel end to
+     * end at W2A2 and 1.45x int16 at W4A4, and no slower on any layer where either ran. Otherwise
+     * bit-serial for at most 4-bit weights and inputs whose plane pairs (weight bits x input bits) are
      * at most 8 — W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and whose
      * output channels fill at least one vector of the bit-serial kernel (its lanes are channels; fewer
      * run on its scalar twin, slower than int8); int16 where the weights' largest L1 norm bounds the
@@ -199,8 +210,12 @@ final class GemmLowering {
      * FMA for a convolution of one group, a Gemm or a MatMul (an outer-product tile where the int8
      * kernel reduces each output along k), int8 for grouped convolutions.
      */
-    private KernelPath choosePath(LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1) {
+    private KernelPath choosePath(
+            LayerQuantization lq, Op.Conv conv, NumberFormat in, int zeroPoint, long maxL1, boolean pairable) {
         int groups = conv == null ? 1 : conv.group();
+        if (fma && groups == 1 && pairable) {
+            return KernelPath.FMA_PAIRED;
+        }
         NumberFormat w = lq.precision().weights().format();
         if (bitSerial && groups == 1 && w.isInteger()) {
             int wBits = w.signOnly() ? 1 : w.bits();
@@ -220,6 +235,24 @@ final class GemmLowering {
             return KernelPath.INT16;
         }
         return fma && groups == 1 ? KernelPath.FMA : KernelPath.INT8;
+    }
+
+    /**
+     * Whether the codes run on {@link KernelPath#FMA_PAIRED} for inputs up to {@code maxInput}: every
+     * product within the pairing's bound and k in one exact block or blocks of at least
+     * {@link #MIN_PAIRED_BLOCK} terms on average.
+     */
+    static boolean pairable(WeightCodes codes, int maxInput) {
+        int k = codes.k();
+        int maxAbs = 0;
+        for (byte code : codes.codes()) {
+            maxAbs = Math.max(maxAbs, Math.abs(code));
+        }
+        if ((long) maxAbs * maxInput > PairedFmaIntGemm.HALF_LIMIT) {
+            return false;
+        }
+        int blocks = PairedFmaIntGemm.blockEnds(codes.channels(), k, codes.codes(), 0, k, maxInput).length;
+        return blocks <= 1 || k >= (long) blocks * MIN_PAIRED_BLOCK;
     }
 
     /** Refuses precisions the integer kernels cannot run exactly. */

@@ -79,8 +79,11 @@ class AccumulatorAwareEngineTest {
         }
         assertTrue(constrained > 0, "no channel needed constraining");
 
-        IntegerEngine int16 =
-                IntegerEngine.builder(graph, q).threads(2).bitSerial(false).build();
+        IntegerEngine int16 = IntegerEngine.builder(graph, q)
+                .threads(2)
+                .bitSerial(false)
+                .fma(false)
+                .build();
         IntegerEngine int32 = IntegerEngine.builder(graph, q)
                 .threads(1)
                 .bitSerial(false)
