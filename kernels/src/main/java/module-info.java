@@ -17,6 +17,7 @@ module org.bitbudget.kernels {
             org.bitbudget.kernels.bitserial.BitSerialFamily,
             org.bitbudget.kernels.bitserial.PlanePackerFamily,
             org.bitbudget.kernels.gemm.FmaIntGemmFamily,
+            org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily,
             org.bitbudget.kernels.requant.RequantizerFamily,
             org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily;
 }

@@ -18,7 +18,11 @@ import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.BitSerialGemm;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.gemm.FmaIntGemm;
+import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.IntGemm;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.ScalarIntGemm;
 import org.bitbudget.kernels.gemm.VectorIntGemm;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,20 +51,24 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code lenet5f1_64x120x400}: its first Gemm on 64 images;
  *   <li>{@code resnet8s1_12544x16x144}, {@code resnet8s2_3136x32x288}: the zoo resnet8's stage-1 and
  *       stage-2 3x3 convolutions on 16 images;
+ *   <li>{@code resnet8s3_784x64x576}: its stage-3 3x3 convolution on 16 images;
  *   <li>{@code square_256x256x256}.
  * </ul>
  * Methods: {@link #int8Vector} (uint8 activations with a zero point times int8 weights, the Vector
  * API kernel), {@link #int8Scalar} (its scalar twin), {@link #w4a4}, {@link #w2a2}, {@link #w1a1}
  * (the bit-serial kernel on pre-packed weights and activations), {@link #w2a2WithPacking} (packing
  * the activations into bit planes inside the timed call, as the engine must),
- * {@link #ortMatMulInteger} (ONNX Runtime {@code MatMulInteger}, uint8 x int8 → int32) and
+ * {@link #fmaW4a4}, {@link #fmaW2a2} (the exact fp32 FMA kernel on uint4 x int4 and uint2 x int2 codes as
+ * floats), {@link #pairedW4a4}, {@link #pairedW2a2} (the same products with two output channels per
+ * fp32 lane, {@code PairedFmaIntGemm}), {@link #ortMatMulInteger} (ONNX Runtime {@code MatMulInteger}, uint8 x int8 → int32) and
  * {@link #ortMatMulFp32} (ONNX Runtime fp32 {@code MatMul}); weights are constant initializers in
  * the ONNX models, so ONNX Runtime may pre-pack them. With {@code threads = 2} our kernels split the
  * rows in two halves on two threads and ONNX Runtime gets two intra-op threads.
  *
  * <p><b>Reading the results.</b> The secondary metric {@code ·gmac} is GMAC/s (M·N·K per call).
  * For each (shape, threads): int8 ratio = int8Vector / ortMatMulFp32 (floor 0.8); bit-serial
- * ratios = w2a2 / int8Vector (floor 3) and w1a1 / int8Vector (floor 8).
+ * ratios = w2a2 / int8Vector (floor 3) and w1a1 / int8Vector (floor 8); pairing = pairedW2a2 / fmaW2a2
+ * and pairedW4a4 / fmaW4a4.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -80,6 +88,7 @@ public class IntGemmBenchmark {
         "lenet5f1_64x120x400",
         "resnet8s1_12544x16x144",
         "resnet8s2_3136x32x288",
+        "resnet8s3_784x64x576",
         "square_256x256x256"
     })
     public String shape;
@@ -107,6 +116,14 @@ public class IntGemmBenchmark {
     private BitPlanes wPlanes2;
     private BitPlanes wPlanes1;
     private int[] rowStart;
+    private final FmaIntGemm fma = FmaIntGemmFamily.get();
+    private final PairedFmaIntGemm paired = PairedFmaIntGemmFamily.get();
+    private float[] a4Floats;
+    private float[] a2Floats;
+    private FmaIntGemm.Panels fmaPanels4;
+    private FmaIntGemm.Panels fmaPanels2;
+    private PairedFmaIntGemm.Panels pairedPanels4;
+    private PairedFmaIntGemm.Panels pairedPanels2;
     private ExecutorService pool;
 
     private OrtEnvironment env;
@@ -151,6 +168,16 @@ public class IntGemmBenchmark {
         wPlanes4 = BitPlanes.pack(w4, 0, n, k, Encoding.SIGNED, 4);
         wPlanes2 = BitPlanes.pack(w2, 0, n, k, Encoding.SIGNED, 2);
         wPlanes1 = BitPlanes.pack(w1, 0, n, k, Encoding.BINARY, 1);
+        a4Floats = new float[m * k];
+        a2Floats = new float[m * k];
+        for (int i = 0; i < a4Floats.length; i++) {
+            a4Floats[i] = a4[i];
+            a2Floats[i] = a2[i];
+        }
+        fmaPanels4 = fma.pack(n, k, w4, 0, k);
+        fmaPanels2 = fma.pack(n, k, w2, 0, k);
+        pairedPanels4 = paired.pack(n, k, w4, 0, k, 15);
+        pairedPanels2 = paired.pack(n, k, w2, 0, k, 3);
         pool = Executors.newFixedThreadPool(threads);
         checkKernelsAgree();
 
@@ -210,6 +237,14 @@ public class IntGemmBenchmark {
         vector.gemmU8(rows, n, k, a, 0, k, ZERO_POINT, w, 0, k, wSums, actual, 0, n);
         if (!Arrays.equals(expected, actual)) {
             throw new IllegalStateException("vector and scalar int8 kernels differ at " + shape);
+        }
+        for (int bits : new int[] {2, 4}) {
+            float[] af = bits == 2 ? a2Floats : a4Floats;
+            fma.multiply(rows, af, 0, k, (1 << bits) - 1, bits == 2 ? fmaPanels2 : fmaPanels4, expected, 0, n);
+            paired.multiply(rows, af, 0, k, bits == 2 ? pairedPanels2 : pairedPanels4, actual, 0, n);
+            if (!Arrays.equals(expected, actual)) {
+                throw new IllegalStateException("paired and unpaired FMA kernels differ at " + shape + ", " + bits);
+            }
         }
     }
 
@@ -300,6 +335,34 @@ public class IntGemmBenchmark {
     @Benchmark
     public int[] w1a1(MacCounter counter) throws Exception {
         split((t, from, to) -> bitSerial.multiply(aPlanes1[t], wPlanes1, c, from * n, n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] fmaW4a4(MacCounter counter) throws Exception {
+        split((t, from, to) -> fma.multiply(to - from, a4Floats, from * k, k, 15, fmaPanels4, c, from * n, n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] pairedW4a4(MacCounter counter) throws Exception {
+        split((t, from, to) -> paired.multiply(to - from, a4Floats, from * k, k, pairedPanels4, c, from * n, n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] fmaW2a2(MacCounter counter) throws Exception {
+        split((t, from, to) -> fma.multiply(to - from, a2Floats, from * k, k, 3, fmaPanels2, c, from * n, n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] pairedW2a2(MacCounter counter) throws Exception {
+        split((t, from, to) -> paired.multiply(to - from, a2Floats, from * k, k, pairedPanels2, c, from * n, n));
         counter.gmac += gmacPerCall;
         return c;
     }

@@ -13,6 +13,7 @@ import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
 
 /**
  * Lowers one Conv, Gemm or MatMul layer with a constant weight to a {@link LoweredLayer}: weight codes
@@ -20,6 +21,13 @@ import org.bitbudget.kernels.bitserial.Encoding;
  * ({@link ChannelScaling}), and the kernel path its formats and weights allow.
  */
 final class GemmLowering {
+    /**
+     * The shortest mean block of k for {@link KernelPath#FMA_PAIRED} when k needs more than one: each
+     * block ends in splitting and storing both halves of every accumulator, about as many vector
+     * operations as 32 steps of k save.
+     */
+    static final int MIN_PAIRED_BLOCK = 32;
+
     /**
      * A lowered layer and the real value of one raw accumulator unit per channel.
      *
@@ -174,7 +182,8 @@ final class GemmLowering {
         for (int j = 0; j < n; j++) {
             bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
-        List<KernelPath> eligible = eligiblePaths(lq, conv, in, maxL1, bitSerialPays(lq, in));
+        List<KernelPath> eligible = eligiblePaths(
+                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput));
         KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
@@ -201,16 +210,22 @@ final class GemmLowering {
      * here and one case in {@link #exact}.
      */
     private static final List<KernelPath> RULE_ORDER =
-            List.of(KernelPath.BIT_SERIAL, KernelPath.INT16, KernelPath.FMA, KernelPath.INT8);
+            List.of(KernelPath.FMA_PAIRED, KernelPath.BIT_SERIAL, KernelPath.INT16, KernelPath.FMA, KernelPath.INT8);
 
     /**
      * Every path that gives the layer's exact sums and that the builder allows, the rule's choice
      * first ({@link #rule}); int8 is always among them.
      */
     private List<KernelPath> eligiblePaths(
-            LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean bitSerialPays) {
-        List<KernelPath> exact =
-                RULE_ORDER.stream().filter(p -> exact(p, lq, conv, in, maxL1)).toList();
+            LayerQuantization lq,
+            Op.Conv conv,
+            NumberFormat in,
+            long maxL1,
+            boolean bitSerialPays,
+            boolean pairable) {
+        List<KernelPath> exact = RULE_ORDER.stream()
+                .filter(p -> exact(p, lq, conv, in, maxL1, pairable))
+                .toList();
         KernelPath rule = rule(exact, bitSerialPays);
         List<KernelPath> eligible = new ArrayList<>();
         eligible.add(rule);
@@ -219,15 +234,17 @@ final class GemmLowering {
     }
 
     /**
-     * Whether {@code path} computes the layer's sums exactly (and the builder allows it):
-     * bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
+     * Whether {@code path} computes the layer's sums exactly (and the builder allows it): paired fp32
+     * FMA (two channels per lane) for a convolution of one group, a Gemm or a MatMul whose codes are
+     * {@link #pairable}; bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
      * bits or binary ones and inputs of 2 to 4 bits (unsigned ones of 1 to 4); int16 where the
      * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
      * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
      * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul; int8
      * always.
      */
-    private boolean exact(KernelPath path, LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1) {
+    private boolean exact(
+            KernelPath path, LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean pairable) {
         boolean oneGroup = conv == null || conv.group() == 1;
         NumberFormat w = lq.precision().weights().format();
         return switch (path) {
@@ -242,6 +259,7 @@ final class GemmLowering {
                         in.maxCode() > Byte.MAX_VALUE ? 128 : Math.max(Math.abs((long) in.minCode()), in.maxCode());
                 yield int16 && maxL1 * largestCode <= Short.MAX_VALUE;
             }
+            case FMA_PAIRED -> fma && oneGroup && pairable;
             case FMA -> fma && oneGroup;
             case INT8 -> true;
             case FLOAT -> false;
@@ -253,7 +271,8 @@ final class GemmLowering {
      * only where it pays ({@code bitSerialPays}): at most 8 plane pairs (weight bits x input bits) —
      * W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and output channels
      * that fill at least one vector of the bit-serial kernel (its lanes are channels; fewer run on its
-     * scalar twin, slower than int8). So: bit-serial, else int16, else fp32 FMA (an outer-product tile
+     * scalar twin, slower than int8). So: paired FMA (on resnet8 at 512 bits 1.3x bit-serial end to end
+     * at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
      * where the int8 kernel reduces each output along k), else int8 (grouped convolutions).
      */
     private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays) {
@@ -270,6 +289,24 @@ final class GemmLowering {
         int channels =
                 graph.initializers().get(lq.layer().weightName()).shape().dim(QuantizedGraph.channelAxis(lq.layer()));
         return wBits * in.bits() <= 8 && channels >= BitSerialFamily.get().channelsPerVector();
+    }
+
+    /**
+     * Whether the codes run on {@link KernelPath#FMA_PAIRED} for inputs up to {@code maxInput}: every
+     * product within the pairing's bound and k in one exact block or blocks of at least
+     * {@link #MIN_PAIRED_BLOCK} terms on average.
+     */
+    static boolean pairable(WeightCodes codes, int maxInput) {
+        int k = codes.k();
+        int maxAbs = 0;
+        for (byte code : codes.codes()) {
+            maxAbs = Math.max(maxAbs, Math.abs(code));
+        }
+        if ((long) maxAbs * maxInput > PairedFmaIntGemm.HALF_LIMIT) {
+            return false;
+        }
+        int blocks = PairedFmaIntGemm.blockEnds(codes.channels(), k, codes.codes(), 0, k, maxInput).length;
+        return blocks <= 1 || k >= (long) blocks * MIN_PAIRED_BLOCK;
     }
 
     /** Refuses precisions the integer kernels cannot run exactly. */

@@ -13,6 +13,13 @@ public enum KernelPath {
      * flushed into int32 ({@code FmaIntGemm}); convolutions of one group.
      */
     FMA,
+    /**
+     * As {@link #FMA} with two output channels per fp32 lane ({@code PairedFmaIntGemm}): lane value
+     * {@code w[j] + 2^12 w[j + h]}, exact while the largest |input| times the L1 norm of any channel's
+     * weights over a block of k stays within 2^11 - 1; for narrow codes whose blocks under that bound
+     * are long enough to pay for splitting each block's sums (half the multiply-adds of {@link #FMA}).
+     */
+    FMA_PAIRED,
     /** int8 x int8 into int16, where the layer's bound proves no channel can overflow 16 bits. */
     INT16,
     /** Bit planes and popcounts, for weights and activations of at most 4 bits. */

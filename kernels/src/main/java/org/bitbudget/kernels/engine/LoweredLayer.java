@@ -12,6 +12,8 @@ import org.bitbudget.kernels.gemm.FmaIntGemm;
 import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.IntGemm;
 import org.bitbudget.kernels.gemm.IntGemmFamily;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily;
 import org.bitbudget.ops.compute.Window;
 
 /**
@@ -51,6 +53,7 @@ final class LoweredLayer {
 
     private final byte[] paddedWeights;
     private final FmaIntGemm.Panels panels;
+    private final PairedFmaIntGemm.Panels pairedPanels;
 
     private final int maxAbsInput;
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
@@ -73,7 +76,7 @@ final class LoweredLayer {
      * @param inputBits     the input codes' width
      * @param weightEncoding the weights' bit-plane encoding, for {@link KernelPath#BIT_SERIAL}
      * @param weightBits    the weights' width, for {@link KernelPath#BIT_SERIAL}
-     * @param maxAbsInput   the largest |input code - zero point|, for {@link KernelPath#FMA}
+     * @param maxAbsInput   the largest |input code - zero point|, for the FMA paths
      */
     LoweredLayer(
             String name,
@@ -118,6 +121,10 @@ final class LoweredLayer {
         }
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
+                : null;
+        this.pairedPanels = path == KernelPath.FMA_PAIRED
+                ? PairedFmaIntGemmFamily.get()
+                        .pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput)
                 : null;
         boolean depthwise = conv != null
                 && groups > 1
@@ -213,7 +220,7 @@ final class LoweredLayer {
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
-        if (path == KernelPath.FMA) {
+        if (path == KernelPath.FMA || path == KernelPath.FMA_PAIRED) {
             multiplyFloats(in, win, m, acc);
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
@@ -229,7 +236,7 @@ final class LoweredLayer {
     }
 
     /**
-     * The FMA path: a Gemm's or MatMul's rows in blocks converted to float codes minus the zero point,
+     * The FMA paths: a Gemm's or MatMul's rows in blocks converted to float codes minus the zero point,
      * each multiplied by every panel; a convolution through {@link #convolveIndirect}.
      */
     private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
@@ -241,11 +248,14 @@ final class LoweredLayer {
         int n = outChannels();
         int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
         float[] a = new float[Math.min(m, rows) * k];
-        FmaIntGemm kernel = FmaIntGemmFamily.get();
         for (int r0 = 0; r0 < m; r0 += rows) {
             int count = Math.min(rows, m - r0);
             toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
-            kernel.multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
+            if (pairedPanels != null) {
+                PairedFmaIntGemmFamily.get().multiply(count, a, 0, k, pairedPanels, acc, r0 * n, n);
+            } else {
+                FmaIntGemmFamily.get().multiply(count, a, 0, k, maxAbsInput, panels, acc, r0 * n, n);
+            }
         }
     }
 
@@ -290,18 +300,16 @@ final class LoweredLayer {
                 segments[runs ? ky : ky * win.kW() + kx] = (ky * win.dH() * wp + kx * win.dW()) * c;
             }
         }
-        FmaIntGemmFamily.get()
-                .multiplyIndirect(
-                        rows.length,
-                        padded,
-                        rows,
-                        segments,
-                        runs ? win.kW() * c : c,
-                        maxAbsInput,
-                        panels,
-                        acc,
-                        0,
-                        outChannels());
+        int segment = runs ? win.kW() * c : c;
+        if (pairedPanels != null) {
+            PairedFmaIntGemmFamily.get()
+                    .multiplyIndirect(
+                            rows.length, padded, rows, segments, segment, pairedPanels, acc, 0, outChannels());
+        } else {
+            FmaIntGemmFamily.get()
+                    .multiplyIndirect(
+                            rows.length, padded, rows, segments, segment, maxAbsInput, panels, acc, 0, outChannels());
+        }
     }
 
     /** {@code length} codes minus the zero point, as floats. */
@@ -313,7 +321,8 @@ final class LoweredLayer {
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
-            case FMA, FLOAT -> throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
+            case FMA, FMA_PAIRED, FLOAT ->
+                throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()
                         .multiply(BitPlanes.pack(a, 0, m, k, inputEncoding, inputBits), weightPlanes, acc, 0, n);

@@ -110,6 +110,7 @@ public final class A2qTable {
                         IntegerEngine e16 = IntegerEngine.builder(graph, q)
                                 .threads(1)
                                 .bitSerial(false)
+                                .fma(false)
                                 .build();
                         IntegerEngine e32 = IntegerEngine.builder(graph, q)
                                 .threads(1)

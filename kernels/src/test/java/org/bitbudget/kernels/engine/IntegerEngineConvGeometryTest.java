@@ -2,6 +2,7 @@ package org.bitbudget.kernels.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The FMA path's convolution without im2col (windows read in place from a padded float image through
  * row and segment offsets) gives the int8 im2col path's outputs bit for bit, for every window
  * geometry: strides, asymmetric padding, row and column dilation, 1 x 1 and 1-D kernels, on signed
- * inputs and on uint8 inputs with a nonzero zero point, at 4 and 8 bits.
+ * inputs and on uint8 inputs with a nonzero zero point, at 4 and 8 bits; and so does the paired FMA
+ * path (two channels per lane), which W2A2 layers always take (every block of their k fits the
+ * pairing's bound) and W4A4 layers take where the bound leaves blocks long enough.
  */
 class IntegerEngineConvGeometryTest {
 
@@ -44,7 +47,7 @@ class IntegerEngineConvGeometryTest {
                         new int[][] {{5, 5}, {3, 1}, {2, 2, 2, 2}, {2, 1}},
                         new int[][] {{3}, {2}, {1, 0}, {1}},
                         new int[][] {{4}, {1}, {2, 3}, {2}})
-                .flatMap(g -> Stream.of("int8", "uint8", "uint4").map(a -> Arguments.of(g, a)));
+                .flatMap(g -> Stream.of("int8", "uint8", "uint4", "uint2").map(a -> Arguments.of(g, a)));
     }
 
     @ParameterizedTest(name = "kernel {0}, {1} input")
@@ -55,7 +58,8 @@ class IntegerEngineConvGeometryTest {
         SplittableRandom r = new SplittableRandom(kernel.length * 31L + geometry[1][0] + activations.length());
         Graph graph = graph(r, kernel, geometry[1], geometry[2], geometry[3]);
         Precision precision = new Precision(
-                QuantizerSpec.weights(NumberFormat.parse(activations.endsWith("4") ? "int4" : "int8")),
+                QuantizerSpec.weights(
+                        NumberFormat.parse(activations.endsWith("8") ? "int8" : "int" + activations.charAt(4))),
                 QuantizerSpec.activations(NumberFormat.parse(activations)),
                 32);
         Shape shape = oneD ? Shape.of(40, 3, 11) : Shape.of(40, 3, 11, 9);
@@ -70,7 +74,12 @@ class IntegerEngineConvGeometryTest {
                 .threads(1)
                 .path(KernelPath.INT8)
                 .build();
-        assertEquals(KernelPath.FMA, fma.kernels().get("conv"));
+        KernelPath path = fma.kernels().get("conv");
+        switch (activations) {
+            case "uint2" -> assertEquals(KernelPath.FMA_PAIRED, path);
+            case "uint4" -> assertTrue(path == KernelPath.FMA || path == KernelPath.FMA_PAIRED, path.toString());
+            default -> assertEquals(KernelPath.FMA, path);
+        }
         assertEquals(KernelPath.INT8, int8.kernels().get("conv"));
         assertArrayEquals(int8.predict(images).data(), fma.predict(images).data());
     }

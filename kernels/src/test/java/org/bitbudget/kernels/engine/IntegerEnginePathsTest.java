@@ -82,17 +82,27 @@ class IntegerEnginePathsTest {
                         >= channelsPerVector)
                 .map(Layer::name)
                 .collect(Collectors.toSet());
-        Set<String> onPath = layersOnPathWithInt8Logits(weights, activationBits, KernelPath.BIT_SERIAL);
+        Set<String> onPath = layersOnPathWithInt8Logits(weights, activationBits, false, KernelPath.BIT_SERIAL);
         assertEquals(filling, onPath, "layers on BIT_SERIAL with " + channelsPerVector + " channels per vector");
     }
 
-    @ParameterizedTest(name = "{0} weights, {1}-bit activations")
-    @CsvSource({"int4, 4, INT16, 5", "int8, 8, FMA, 5", "fp4-e2m1, 8, INT16, 1"})
+    /**
+     * W4A4 pairs on the four layers whose blocks under the pairing's bound are long enough, the fifth
+     * stays on int16, where every layer goes without the FMA paths; W2A2 pairs everywhere.
+     */
+    @ParameterizedTest(name = "{0} weights, {1}-bit activations, FMA {2}")
+    @CsvSource({
+        "int4, 4, false, INT16, 5",
+        "int4, 4, true, FMA_PAIRED, 4",
+        "int8, 8, true, FMA, 5",
+        "fp4-e2m1, 8, true, INT16, 1",
+        "int2, 2, true, FMA_PAIRED, 5"
+    })
     void everyPathGivesTheInt8PathsLogitsExactly(
-            String weights, int activationBits, KernelPath expectedPath, int layersOnPath) {
+            String weights, int activationBits, boolean fma, KernelPath expectedPath, int layersOnPath) {
         assertEquals(
                 layersOnPath,
-                layersOnPathWithInt8Logits(weights, activationBits, expectedPath)
+                layersOnPathWithInt8Logits(weights, activationBits, fma, expectedPath)
                         .size(),
                 "layers on " + expectedPath);
     }
@@ -100,10 +110,14 @@ class IntegerEnginePathsTest {
     /**
      * Runs the engine with every kernel allowed and the one forced onto int8, checks their logits
      * are equal and agree with fake quantization, and returns the layers the first put on {@code path}.
+     * Without {@code fma} the first may not take the FMA paths, which narrow codes would otherwise
+     * take before the bit-serial kernel.
      */
-    private static Set<String> layersOnPathWithInt8Logits(String weights, int activationBits, KernelPath path) {
+    private static Set<String> layersOnPathWithInt8Logits(
+            String weights, int activationBits, boolean fma, KernelPath path) {
         QuantizedGraph quantized = FakeQuantization.apply(graph, config(weights, activationBits), calibration);
-        IntegerEngine fast = IntegerEngine.builder(graph, quantized).threads(2).build();
+        IntegerEngine fast =
+                IntegerEngine.builder(graph, quantized).threads(2).fma(fma).build();
         IntegerEngine int8 = IntegerEngine.builder(graph, quantized)
                 .threads(1)
                 .path(KernelPath.INT8)

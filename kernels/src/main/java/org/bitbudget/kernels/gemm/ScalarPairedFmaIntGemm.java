@@ -1,0 +1,61 @@
+package org.bitbudget.kernels.gemm;
+
+/**
+ * The scalar twin of {@link VectorPairedFmaIntGemm}: the same pairing in int arithmetic. Lane q of its
+ * panels holds channel q and channel q + h (h = ceil(n / 2)); each block's int sum of products is split
+ * into the two channels' sums exactly as the vector kernel splits its float sum, and added into C.
+ */
+public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
+
+    @Override
+    public Panels pack(int n, int k, byte[] w, int wOff, int ldw, int maxAbsA) {
+        int[] ends = PairedFmaIntGemm.blockEnds(n, k, w, wOff, ldw, maxAbsA);
+        int h = Math.ceilDiv(n, 2);
+        float[] data = new float[h * k];
+        for (int j = 0; j < n; j++) {
+            int weight = j < h ? 1 : 1 << SHIFT;
+            for (int p = 0; p < k; p++) {
+                data[(j % h) * k + p] += weight * w[wOff + j * ldw + p];
+            }
+        }
+        return new Panels(data, n, k, 1, maxAbsA, ends);
+    }
+
+    @Override
+    public void multiply(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc) {
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) {
+            rows[i] = aOff + i * lda;
+        }
+        multiplyIndirect(m, a, rows, new int[] {0}, w.k(), w, c, cOff, ldc);
+    }
+
+    @Override
+    public void multiplyIndirect(
+            int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc) {
+        int n = w.n();
+        int k = w.k();
+        int h = Math.ceilDiv(n, 2);
+        float[] b = w.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] = 0;
+            }
+            for (int q = 0; q < h; q++) {
+                int from = 0;
+                for (int end : w.ends()) {
+                    int sum = 0;
+                    for (int p = from; p < end; p++) {
+                        sum += (int) a[rows[i] + segments[p / segment] + p % segment] * (int) b[q * k + p];
+                    }
+                    int hi = (sum + (1 << (SHIFT - 1))) >> SHIFT;
+                    c[cOff + i * ldc + q] += sum - (hi << SHIFT);
+                    if (q + h < n) {
+                        c[cOff + i * ldc + q + h] += hi;
+                    }
+                    from = end;
+                }
+            }
+        }
+    }
+}
