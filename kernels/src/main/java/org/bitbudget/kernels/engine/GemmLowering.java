@@ -182,8 +182,8 @@ final class GemmLowering {
         for (int j = 0; j < n; j++) {
             bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
-        List<KernelPath> eligible = eligiblePaths(
-                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput));
+        List<KernelPath> eligible =
+                eligiblePaths(lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput));
         KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
@@ -217,12 +217,7 @@ final class GemmLowering {
      * first ({@link #rule}); int8 is always among them.
      */
     private List<KernelPath> eligiblePaths(
-            LayerQuantization lq,
-            Op.Conv conv,
-            NumberFormat in,
-            long maxL1,
-            boolean bitSerialPays,
-            boolean pairable) {
+            LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean bitSerialPays, boolean pairable) {
         List<KernelPath> exact = RULE_ORDER.stream()
                 .filter(p -> exact(p, lq, conv, in, maxL1, pairable))
                 .toList();

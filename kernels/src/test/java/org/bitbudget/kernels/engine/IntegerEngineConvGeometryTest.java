@@ -74,14 +74,22 @@ class IntegerEngineConvGeometryTest {
                 .threads(1)
                 .path(KernelPath.INT8)
                 .build();
-        KernelPath path = fma.kernels().get("conv");
-        switch (activations) {
-            case "uint2" -> assertEquals(KernelPath.FMA_PAIRED, path);
-            case "uint4" -> assertTrue(path == KernelPath.FMA || path == KernelPath.FMA_PAIRED, path.toString());
-            default -> assertEquals(KernelPath.FMA, path);
-        }
+        IntegerEngine paired = IntegerEngine.builder(graph, quantized)
+                .threads(1)
+                .path(KernelPath.FMA_PAIRED)
+                .build();
+        assertEquals(KernelPath.FMA, fma.kernels().get("conv"));
         assertEquals(KernelPath.INT8, int8.kernels().get("conv"));
-        assertArrayEquals(int8.predict(images).data(), fma.predict(images).data());
+        KernelPath pairedPath = paired.kernels().get("conv");
+        switch (activations) {
+            case "uint2" -> assertEquals(KernelPath.FMA_PAIRED, pairedPath);
+            case "uint4" ->
+                assertTrue(pairedPath == KernelPath.FMA_PAIRED || pairedPath == KernelPath.FMA, pairedPath.toString());
+            default -> assertEquals(KernelPath.FMA, pairedPath);
+        }
+        float[] expected = int8.predict(images).data();
+        assertArrayEquals(expected, fma.predict(images).data());
+        assertArrayEquals(expected, paired.predict(images).data());
     }
 
     private static float[] random(SplittableRandom r, int n, double lo, double hi) {
