@@ -49,9 +49,16 @@ public interface PairedFmaIntGemm {
 
     /**
      * Multiplies m rows of A, whose codes have magnitude at most {@code w.maxAbsA()}, by the packed W,
-     * into C (element (i, j) at {@code c[cOff + i * ldc + j]}).
+     * into C (element (i, j) at {@code c[cOff + i * ldc + j]}): {@link #multiplyIndirect} with one
+     * segment of all of k per row.
      */
-    void multiply(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc);
+    default void multiply(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc) {
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) {
+            rows[i] = aOff + i * lda;
+        }
+        multiplyIndirect(m, a, rows, new int[] {0}, w.k(), w, c, cOff, ldc);
+    }
 
     /** As {@link #multiply}, with A given by row and segment offsets as {@link FmaIntGemm#multiplyIndirect}. */
     void multiplyIndirect(

@@ -55,15 +55,6 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
     }
 
     @Override
-    public void multiply(int m, float[] a, int aOff, int lda, Panels w, int[] c, int cOff, int ldc) {
-        int[] rows = new int[m];
-        for (int i = 0; i < m; i++) {
-            rows[i] = aOff + i * lda;
-        }
-        multiplyIndirect(m, a, rows, new int[] {0}, w.k(), w, c, cOff, ldc);
-    }
-
-    @Override
     public void multiplyIndirect(
             int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc) {
         int n = w.n();
