@@ -22,7 +22,8 @@ import org.bitbudget.ops.compute.sgemm.PackedWeights;
  * <p>A convolution with one input channel per group (depthwise) and unit stride along the width runs
  * the direct {@link DepthwiseConv} kernel on the zero-padded plane instead: a SGEMM with one row of
  * A per group spends its time in building columns and in a nine-term chain per output. The kernel
- * computes the same chain, so the results are identical too.
+ * computes the same chain, so the results are identical too. A single input channel feeding at least
+ * a register tile's rows of outputs (a network's stem) is the exception: it stays a SGEMM.
  */
 public final class Convolution {
     /**
@@ -200,17 +201,25 @@ public final class Convolution {
         // (measured: a 14-wide plane at 16 lanes is faster plane-wise, a 7-wide one by blocks).
         DepthwiseConv channelKernel = DepthwiseConvFamily.get();
         int lanes = channelKernel.channelsPerBlock();
+        int mr = gemm.rowsPerPanel();
+        int vectors = gemm.rowsPerColumnPanel();
         boolean blocked = !direct && cg == 1 && mg == 1 && unpadded && win.outW() < lanes;
-        boolean depthwise = blocked || !direct && cg == 1 && unpadded && phasesPay && wideN <= 2 * p;
-        boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p;
+        // One input channel feeding at least a register tile's rows of outputs (a stem: 1 -> 16) is a
+        // SGEMM with a short k rather than mg depthwise planes: the tile reads each input row once for
+        // all its rows of outputs and clamps them before they are stored (measured on resnet8's stem).
+        boolean oneToMany = group == 1 && mg >= mr;
+        boolean depthwise = blocked || !direct && cg == 1 && !oneToMany && unpadded && phasesPay && wideN <= 2 * p;
+        // The wide route copies the mg x p outputs it keeps out of its wide rows, im2col copies k x p
+        // inputs into columns and the kernel stores straight into the output: with fewer taps than
+        // outputs per pixel (a stem, k = 9 for 16 outputs) the columns copy less.
+        boolean columnsCopyLess = k < mg;
+        boolean wide = !direct && !depthwise && unpadded && phasesPay && wideN <= 2 * p && !columnsCopyLess;
         // The kernel's tile along the pixels is 2 vectors wide, along the channels MR rows; turned
         // round (multiplyColumns) it is MR pixels by 2 vectors of channels. On a small plane with
         // enough channels the turned tile computes fewer padding outputs, and it reads the (padded)
         // input where it is, at any stride, with neither phases nor columns to copy. But it copies
         // each output to C on its own, which costs about as much as half a vector's worth of
         // multiply-adds per output: with a short k the plain tile stays ahead.
-        int mr = gemm.rowsPerPanel();
-        int vectors = gemm.rowsPerColumnPanel();
         long plainWork = (long) roundUp(mg, mr) * roundUp(wide ? wideN : p, vectors) * k;
         long turnedWork = (long) roundUp(mg, vectors) * roundUp(p, mr) * (k + vectors / 2);
         boolean byColumns = !depthwise && unpadded && turnedWork < plainWork;
@@ -242,7 +251,12 @@ public final class Convolution {
         Scratch scratch = SCRATCH.get();
         float[] columns = direct || depthwise || wide || byColumns ? null : scratch.columns(k * p);
         int blocks = (c + lanes - 1) / lanes;
-        float[] wideOut = wide || depthwise ? scratch.wideOut(blocked ? blocks * p * lanes : mg * wideN) : null;
+        // On the padded planes the wide route runs whole tiles past wideN: the extra columns read
+        // the planes' slack (any values), their outputs land in rows of ldw floats and are dropped.
+        // That spares the kernel its tail, which copies the last columns of every row of B.
+        boolean padsPlanes = (wide || depthwise) && !blocked && (padded || strided);
+        int ldw = wide && padsPlanes ? roundUp(wideN, vectors) : wideN;
+        float[] wideOut = wide || depthwise ? scratch.wideOut(blocked ? blocks * p * lanes : mg * ldw) : null;
         int[] rows = scratch.rows(k);
         if (!direct && !depthwise && !wide && !byColumns) {
             for (int r = 0; r < k; r++) {
@@ -250,9 +264,8 @@ public final class Convolution {
             }
         }
         // Zeroed once here, its borders stay zero: every image overwrites only the interior.
-        float[] paddedIn = (wide || depthwise) && !blocked && (padded || strided)
-                ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW)
-                : null;
+        float[] paddedIn =
+                padsPlanes ? scratch.paddedIn(cg * win.sH() * win.sW() * phaseH * phaseW + ldw - wideN) : null;
         if (paddedIn != null) {
             // Every image and group is copied to the same planes, so their rows are the same.
             wideRows(0, cg, win, phaseH, phaseW, rows);
@@ -319,9 +332,9 @@ public final class Convolution {
                                             wideN);
                         }
                     } else {
-                        gemm.multiply(weights[g], wideN, src, rows, wideOut, 0, wideN, kernelLo, kernelHi);
+                        gemm.multiply(weights[g], ldw, src, rows, wideOut, 0, ldw, kernelLo, kernelHi);
                     }
-                    keepOutputs(wideOut, mg, wideN, phaseW, win, out, outBase);
+                    keepOutputs(wideOut, mg, ldw, phaseW, win, out, outBase);
                 } else if (byColumns) {
                     float[] src = xd;
                     if (paddedPlanes != null) {

@@ -33,6 +33,9 @@ class ConvolutionPathsTest {
     /** h, w, kH, kW, strideH, strideW, dilation, padTop, padLeft, padBottom, padRight, group, cg, mg. */
     private static final int[][] GEOMETRIES = {
         {28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 16},
+        // One input channel: a stem at stride 2, and too few outputs for a register tile.
+        {28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 16},
+        {13, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5},
         {14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 17, 19},
         {7, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 5, 9},
         {9, 7, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 13, 11},
