@@ -297,7 +297,8 @@ public final class VectorPackedSgemm implements PackedSgemm {
      * Column tiles of {@link #MR} columns (the register budget of {@link #multiply}'s tile, turned
      * round): at step p two vectors of A's panel, the {@code MR} values of row p of B broadcast, 2 x MR
      * fused multiply-adds. The tile goes through a scratch copy to C, whose rows are the vectors'
-     * lanes; the columns past n in the last tile repeat its last column and are not stored.
+     * lanes; the columns past n in the last tile repeat its last column and are not stored, and a
+     * last tile of at most 4 columns is computed 4 columns wide.
      */
     @Override
     public void multiplyColumns(
@@ -331,7 +332,9 @@ public final class VectorPackedSgemm implements PackedSgemm {
                 for (int r = 0; r < MR; r++) {
                     o[r] = columns[j + Math.min(r, count - 1)];
                 }
-                if (MR == 8) {
+                // A last tile of at most 4 columns (a 7 x 7 plane's 49th pixel) takes the 4-column
+                // tile: half the multiply-adds of the 8-column one, the same chain per column.
+                if (MR == 8 && count > 4) {
                     columns8(
                             a.panels(),
                             from,
