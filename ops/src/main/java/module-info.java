@@ -29,5 +29,6 @@ module org.bitbudget.ops {
     provides org.bitbudget.ops.compute.provider.KernelFamily with
             org.bitbudget.ops.compute.sgemm.SgemmFamily,
             org.bitbudget.ops.compute.pool.MaxPoolFamily,
-            org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily;
+            org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily,
+            org.bitbudget.ops.compute.scale.ScaleRunFamily;
 }

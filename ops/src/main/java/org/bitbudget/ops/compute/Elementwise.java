@@ -5,6 +5,7 @@ import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.ops.compute.scale.ScaleRun;
 
 /** Element-wise operators: broadcasting arithmetic, activations and clipping. */
 public final class Elementwise {
@@ -142,11 +143,7 @@ public final class Elementwise {
                         out[outOff + i] = x[xOff + i] - yv;
                     }
                 }
-                case MUL -> {
-                    for (int i = 0; i < n; i++) {
-                        out[outOff + i] = x[xOff + i] * yv;
-                    }
-                }
+                case MUL -> ScaleRun.get().multiply(x, xOff, yv, out, outOff, n);
                 case DIV -> {
                     for (int i = 0; i < n; i++) {
                         out[outOff + i] = x[xOff + i] / yv;
