@@ -59,6 +59,13 @@ final class LoweredLayer {
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
     private final int[] depthwiseWeights;
 
+    /**
+     * This thread's buffers for this layer, reused chunk after chunk: a fresh 1.8 MB padded image and
+     * accumulator array per chunk cost zeroing, garbage collection and cache misses, doubled with two
+     * threads. A chunk runs start to end on one thread, so no buffer is ever shared between threads.
+     */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
     /** Floats of A per block of rows on the FMA path: the block stays in the L2 cache while the panels pass over it. */
     private static final int FMA_BLOCK_FLOATS = 1 << 15;
 
@@ -203,7 +210,9 @@ final class LoweredLayer {
         int k = rowLength;
         int n = outChannels();
         int m = in.batch() * oh * ow;
-        int[] acc = new int[m * n];
+        boolean fma = path == KernelPath.FMA || path == KernelPath.FMA_PAIRED;
+        // The FMA kernels write every accumulator (no +=), so a reused array needs no zeroing.
+        int[] acc = fma ? scratch.get().acc(m * n) : new int[m * n];
         if (depthwiseWeights != null) {
             DepthwiseIntConvFamily.get()
                     .convolve(
@@ -220,7 +229,7 @@ final class LoweredLayer {
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
-        if (path == KernelPath.FMA || path == KernelPath.FMA_PAIRED) {
+        if (fma) {
             multiplyFloats(in, win, m, acc);
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
@@ -247,7 +256,7 @@ final class LoweredLayer {
         int k = rowLength;
         int n = outChannels();
         int rows = Math.max(4, FMA_BLOCK_FLOATS / Math.max(1, k) / 4 * 4);
-        float[] a = new float[Math.min(m, rows) * k];
+        float[] a = scratch.get().block(Math.min(m, rows) * k);
         for (int r0 = 0; r0 < m; r0 += rows) {
             int count = Math.min(rows, m - r0);
             toFloats(in.data(), r0 * k, a, 0, count * k, in.unsigned());
@@ -272,7 +281,8 @@ final class LoweredLayer {
         int ow = win.outW();
         int hp = Math.max(in.h() + win.padTop(), (oh - 1) * win.sH() + (win.kH() - 1) * win.dH() + 1);
         int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + (win.kW() - 1) * win.dW() + 1);
-        float[] padded = new float[in.batch() * hp * wp * c];
+        Scratch own = scratch.get();
+        float[] padded = own.padded(in.batch(), hp, wp, c);
         for (int b = 0; b < in.batch(); b++) {
             for (int iy = 0; iy < in.h(); iy++) {
                 toFloats(
@@ -284,7 +294,7 @@ final class LoweredLayer {
                         in.unsigned());
             }
         }
-        int[] rows = new int[in.batch() * oh * ow];
+        int[] rows = own.rows(in.batch() * oh * ow);
         int i = 0;
         for (int b = 0; b < in.batch(); b++) {
             for (int y = 0; y < oh; y++) {
@@ -309,6 +319,56 @@ final class LoweredLayer {
             FmaIntGemmFamily.get()
                     .multiplyIndirect(
                             rows.length, padded, rows, segments, segment, maxAbsInput, panels, acc, 0, outChannels());
+        }
+    }
+
+    /**
+     * One thread's reusable buffers of one layer. The padded image keeps its shape from chunk to
+     * chunk, and every chunk overwrites only its interior, so its zero border is written once, at
+     * allocation; a chunk of fewer images uses a prefix of it, image by image the same layout.
+     */
+    private static final class Scratch {
+        private float[] padded = new float[0];
+        private int paddedHeight = -1;
+        private int paddedWidth = -1;
+        private int paddedChannels = -1;
+        private int[] rows = new int[0];
+        private int[] acc = new int[0];
+        private float[] block = new float[0];
+
+        /** A zero-bordered image buffer for at least {@code batch} images of hp x wp x c floats. */
+        float[] padded(int batch, int hp, int wp, int c) {
+            if (hp != paddedHeight || wp != paddedWidth || c != paddedChannels || padded.length < batch * hp * wp * c) {
+                padded = new float[batch * hp * wp * c];
+                paddedHeight = hp;
+                paddedWidth = wp;
+                paddedChannels = c;
+            }
+            return padded;
+        }
+
+        /** A row offset table of exactly {@code length} entries, its contents stale. */
+        int[] rows(int length) {
+            if (rows.length != length) {
+                rows = new int[length];
+            }
+            return rows;
+        }
+
+        /** An accumulator array of exactly {@code length} entries, its contents stale. */
+        int[] acc(int length) {
+            if (acc.length != length) {
+                acc = new int[length];
+            }
+            return acc;
+        }
+
+        /** A block of at least {@code length} floats, its contents stale. */
+        float[] block(int length) {
+            if (block.length < length) {
+                block = new float[length];
+            }
+            return block;
         }
     }
 

@@ -22,8 +22,35 @@ sealed interface Step {
     /** The layer whose time this step counts toward (the layer it feeds or belongs to). */
     String layer();
 
-    /** Runs the step on one chunk's slots. */
+    /**
+     * Runs the step on one chunk's slots. The output slot may still hold the value the step wrote for
+     * an earlier chunk on this thread, dead by now; the step may overwrite that value's array.
+     */
     void run(Object[] slots);
+
+    /**
+     * The codes array of the dead value in {@code old} when it has {@code length} bytes, else a fresh
+     * one; the caller writes every element.
+     */
+    private static byte[] bytes(Object old, int length) {
+        return old instanceof Codes c && c.data().length == length ? c.data() : new byte[length];
+    }
+
+    /**
+     * The accumulator array of the dead value in {@code old} when it has {@code length} entries and is
+     * none of the step's {@code inputs}, else a fresh one; the caller writes every element.
+     */
+    private static int[] ints(Object old, int length, int[]... inputs) {
+        if (old instanceof Acc a && a.values().length == length) {
+            for (int[] input : inputs) {
+                if (input == a.values()) {
+                    return new int[length];
+                }
+            }
+            return a.values();
+        }
+        return new int[length];
+    }
 
     /**
      * A chunk of float input images, NCHW as the caller gave them.
@@ -48,7 +75,7 @@ sealed interface Step {
             Images in = (Images) slots[from];
             int hw = in.h() * in.w();
             int per = in.c() * hw;
-            byte[] codes = new byte[in.count() * per];
+            byte[] codes = bytes(slots[to], in.count() * per);
             quantizeNchw(in.data(), in.from() * per, in.count(), in.c(), hw, format, params, min, max, codes);
             slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
         }
@@ -134,7 +161,7 @@ sealed interface Step {
             Acc acc = (Acc) slots[from];
             int n = acc.c();
             int m = acc.values().length / n;
-            byte[] out = new byte[acc.values().length];
+            byte[] out = bytes(slots[to], acc.values().length);
             RequantizerFamily.get()
                     .requantize(
                             m, n, acc.values(), 0, n, leftShifts, multipliers, shifts, zeroPoint, min, max, out, 0, n);
@@ -161,7 +188,7 @@ sealed interface Step {
             Window win = in.window(
                     pool.kernel(), pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(), pool.ceilMode());
             int c = in.c();
-            byte[] out = new byte[in.batch() * win.outH() * win.outW() * c];
+            byte[] out = bytes(slots[to], in.batch() * win.outH() * win.outW() * c);
             int o = 0;
             for (int b = 0; b < in.batch(); b++) {
                 int image = b * in.h() * in.w() * c;
@@ -212,7 +239,7 @@ sealed interface Step {
         public void run(Object[] slots) {
             Acc in = (Acc) slots[from];
             int c = in.c();
-            int[] out = new int[in.values().length];
+            int[] out = ints(slots[to], in.values().length, in.values());
             RequantizerFamily.get().clamp(out.length, c, in.values(), low, high, out);
             slots[to] = new Acc(out, in.batch(), in.h(), in.w(), c);
         }
@@ -293,7 +320,7 @@ sealed interface Step {
             Acc a = (Acc) slots[left];
             Acc b = (Acc) slots[right];
             int c = a.c();
-            int[] out = new int[a.values().length];
+            int[] out = ints(slots[to], a.values().length, a.values(), b.values());
             RequantizerFamily.get()
                     .rescaleAdd(
                             out.length,
