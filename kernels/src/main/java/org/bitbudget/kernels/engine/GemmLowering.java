@@ -209,8 +209,13 @@ final class GemmLowering {
      * The paths in the rule's order of preference, narrowest first. A new path joins with one entry
      * here and one case in {@link #exact}.
      */
-    private static final List<KernelPath> RULE_ORDER =
-            List.of(KernelPath.FMA_PAIRED, KernelPath.BIT_SERIAL, KernelPath.INT16, KernelPath.FMA, KernelPath.INT8);
+    private static final List<KernelPath> RULE_ORDER = List.of(
+            KernelPath.FMA_PAIRED,
+            KernelPath.FMA_IMAGE_PAIRED,
+            KernelPath.BIT_SERIAL,
+            KernelPath.INT16,
+            KernelPath.FMA,
+            KernelPath.INT8);
 
     /**
      * Every path that gives the layer's exact sums and that the builder allows, the rule's choice
@@ -231,7 +236,7 @@ final class GemmLowering {
     /**
      * Whether {@code path} computes the layer's sums exactly (and the builder allows it): paired fp32
      * FMA (two channels per lane) for a convolution of one group, a Gemm or a MatMul whose codes are
-     * {@link #pairable}; bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
+     * {@link #pairable}; paired fp32 FMA with two images per lane for such a convolution; bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
      * bits or binary ones and inputs of 2 to 4 bits (unsigned ones of 1 to 4); int16 where the
      * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
      * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
@@ -255,6 +260,7 @@ final class GemmLowering {
                 yield int16 && maxL1 * largestCode <= Short.MAX_VALUE;
             }
             case FMA_PAIRED -> fma && oneGroup && pairable;
+            case FMA_IMAGE_PAIRED -> fma && conv != null && conv.group() == 1 && pairable;
             case FMA -> fma && oneGroup;
             case INT8 -> true;
             case FLOAT -> false;

@@ -122,10 +122,15 @@ final class LoweredLayer {
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
-        this.pairedPanels = path == KernelPath.FMA_PAIRED
-                ? PairedFmaIntGemmFamily.get()
-                        .pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput)
-                : null;
+        this.pairedPanels = switch (path) {
+            case FMA_PAIRED ->
+                PairedFmaIntGemmFamily.get()
+                        .pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
+            case FMA_IMAGE_PAIRED ->
+                PairedFmaIntGemmFamily.get()
+                        .packRowPairs(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
+            default -> null;
+        };
         boolean depthwise = conv != null
                 && groups > 1
                 && groups == inChannels
@@ -217,6 +222,11 @@ final class LoweredLayer {
                             win,
                             depthwiseWeights,
                             acc);
+            scaling.apply(acc, m, n);
+            return new Acc(acc, in.batch(), oh, ow, n);
+        }
+        if (path == KernelPath.FMA_IMAGE_PAIRED) {
+            convolveImagePairs(in, win, acc);
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
@@ -312,6 +322,62 @@ final class LoweredLayer {
         }
     }
 
+    /**
+     * {@link KernelPath#FMA_IMAGE_PAIRED}, a one-group convolution as {@link #convolveIndirect} reads
+     * it, over a padded image of half the batch whose floats pair image b with image b + half
+     * ({@code x_b + 2^12 x_(b + half)}, the middle image of an odd batch with zeros): each window's sums
+     * come back for both images, image b's into its own rows of the accumulators and image b + half's
+     * half * oh * ow rows on (for an odd batch through a buffer with room for the zeros' row).
+     */
+    private void convolveImagePairs(Codes in, Window win, int[] acc) {
+        int c = in.c();
+        int oh = win.outH();
+        int ow = win.outW();
+        int hp = Math.max(in.h() + win.padTop(), (oh - 1) * win.sH() + (win.kH() - 1) * win.dH() + 1);
+        int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + (win.kW() - 1) * win.dW() + 1);
+        int half = Math.ceilDiv(in.batch(), 2);
+        int length = in.w() * c;
+        float[] padded = new float[half * hp * wp * c];
+        float[] high = new float[length];
+        for (int b = 0; b < in.batch(); b++) {
+            for (int iy = 0; iy < in.h(); iy++) {
+                int from = ((b * in.h() + iy) * in.w()) * c;
+                int to = (((b % half) * hp + iy + win.padTop()) * wp + win.padLeft()) * c;
+                if (b < half) {
+                    toFloats(in.data(), from, padded, to, length, in.unsigned());
+                } else {
+                    toFloats(in.data(), from, high, 0, length, in.unsigned());
+                    PairedFmaIntGemm.pairRows(padded, to, high, 0, length);
+                }
+            }
+        }
+        int[] rows = new int[half * oh * ow];
+        int i = 0;
+        for (int b = 0; b < half; b++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    rows[i++] = ((b * hp + y * win.sH()) * wp + x * win.sW()) * c;
+                }
+            }
+        }
+        boolean runs = win.dW() == 1;
+        int[] segments = new int[runs ? win.kH() : win.kH() * win.kW()];
+        for (int ky = 0; ky < win.kH(); ky++) {
+            for (int kx = 0; kx < (runs ? 1 : win.kW()); kx++) {
+                segments[runs ? ky : ky * win.kW() + kx] = (ky * win.dH() * wp + kx * win.dW()) * c;
+            }
+        }
+        int n = outChannels();
+        int hiOff = rows.length * n;
+        int[] out = in.batch() % 2 == 0 ? acc : new int[2 * hiOff];
+        PairedFmaIntGemmFamily.get()
+                .multiplyRowPairsIndirect(
+                        rows.length, padded, rows, segments, runs ? win.kW() * c : c, pairedPanels, out, 0, n, hiOff);
+        if (out != acc) {
+            System.arraycopy(out, 0, acc, 0, acc.length);
+        }
+    }
+
     /** {@code length} codes minus the zero point, as floats. */
     private void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned) {
         FmaIntGemmFamily.get().toFloats(src, from, dst, to, length, unsigned, inZeroPoint);
@@ -321,7 +387,7 @@ final class LoweredLayer {
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
-            case FMA, FMA_PAIRED, FLOAT ->
+            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FLOAT ->
                 throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()
