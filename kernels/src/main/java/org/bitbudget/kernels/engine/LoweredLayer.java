@@ -347,7 +347,7 @@ final class LoweredLayer {
                     toFloats(in.data(), from, padded, to, length, in.unsigned());
                 } else {
                     toFloats(in.data(), from, high, 0, length, in.unsigned());
-                    PairedFmaIntGemm.pairRows(padded, to, high, 0, length);
+                    PairedFmaIntGemmFamily.get().pairRows(padded, to, high, 0, length);
                 }
             }
         }

@@ -93,11 +93,7 @@ public interface PairedFmaIntGemm {
      * {@code a[to + x] += 2^12 * hi[from + x]} for {@code x < length}: two rows of codes into one row
      * of pairs for {@link #multiplyRowPairsIndirect}; exact, every value an integer far below 2^24.
      */
-    static void pairRows(float[] a, int to, float[] hi, int from, int length) {
-        for (int x = 0; x < length; x++) {
-            a[to + x] += (1 << SHIFT) * hi[from + x];
-        }
-    }
+    void pairRows(float[] a, int to, float[] hi, int from, int length);
 
     /**
      * The exclusive ends of the longest blocks, cut greedily from the start of k, in which no channel's

@@ -104,4 +104,11 @@ public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
             }
         }
     }
+
+    @Override
+    public void pairRows(float[] a, int to, float[] hi, int from, int length) {
+        for (int x = 0; x < length; x++) {
+            a[to + x] += (1 << SHIFT) * hi[from + x];
+        }
+    }
 }

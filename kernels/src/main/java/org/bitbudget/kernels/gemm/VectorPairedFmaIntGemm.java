@@ -99,6 +99,21 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
         run(m, a, rows, segments, segment, w, c, cOff, ldc, hiOff);
     }
 
+    @Override
+    public void pairRows(float[] a, int to, float[] hi, int from, int length) {
+        FloatVector weight = FloatVector.broadcast(FLOATS, 1 << SHIFT);
+        int x = 0;
+        for (; x <= length - L; x += L) {
+            FloatVector.fromArray(FLOATS, hi, from + x)
+                    .fma(weight, FloatVector.fromArray(FLOATS, a, to + x))
+                    .intoArray(a, to + x);
+        }
+        // The tail as the scalar twin computes it: the same exact float sum.
+        for (; x < length; x++) {
+            a[to + x] += (1 << SHIFT) * hi[from + x];
+        }
+    }
+
     /**
      * Both pairings: a panel covers twice its width in channels, the high halves {@code hiOff} = width
      * columns on, or its width, the high halves {@code hiOff} further in C (another row).

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of 1, 2, 3 and around one, two and four vectors of the width (one- and two-vector panels, lanes past
  * n); k from 1 to 2,600 (one block, blocks of exactly 341 terms at the bound, short blocks of 4-bit and
  * uint8-minus-zero-point codes), read through random row and segment offsets. A holds {@code x + 2^12
- * y} built by {@link PairedFmaIntGemm#pairRows} from two random matrices of codes; x's sums must land
+ * y} built by {@link PairedFmaIntGemm#pairRows} (the vector kernel's and the twin's equal, over
+ * lengths 2 k + 40 with every tail) from two random matrices of codes; x's sums must land
  * in the low rows, y's {@code hiOff} further, and every other int of C stay untouched.
  */
 class RowPairedFmaIntGemmDifferentialTest {
@@ -71,7 +72,10 @@ class RowPairedFmaIntGemmDifferentialTest {
         byte[] w = new byte[n * k];
         int maxAbsA = fill(random, values, x, y, w);
         float[] a = x.clone();
-        PairedFmaIntGemm.pairRows(a, 0, y, 0, a.length);
+        scalar.pairRows(a, 0, y, 0, a.length);
+        float[] pairedByVector = x.clone();
+        vector.pairRows(pairedByVector, 0, y, 0, a.length);
+        assertArrayEquals(a, pairedByVector, where + ": pairing the rows");
         int[] rows = new int[m];
         for (int i = 0; i < m; i++) {
             rows[i] = random.nextInt(20);
