@@ -35,6 +35,13 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final int L = FLOATS.length();
     private static final int ROW_BLOCK = 64;
+    /**
+     * Floats of a tile's eight accumulators, spilled at the end of each block so that one flush in a
+     * loop serves them all: eight flushes in a row pass C2's node budget, and the ones left out of
+     * line box their vector argument.
+     */
+    private static final int SPILL = 8 * L;
+
     private static final int HALF = 1 << (SHIFT - 1);
     /** The mask of a vector of channels wholly past n: nothing to store. */
     private static final VectorMask<Integer> NONE = INTS.maskAll(false);
@@ -148,6 +155,7 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
         int[] ends = w.ends();
         float[] b = w.data();
         int step = w.channelPairs() ? 2 * width : width;
+        float[] spill = new float[SPILL];
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int end = Math.min(m, i0 + ROW_BLOCK);
             for (int j0 = 0; j0 < n; j0 += step) {
@@ -157,14 +165,44 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                 VectorMask<Integer>[] hi = w.channelPairs() ? masks(j0 + width, n, width / L) : lo;
                 if (width == 2 * L) {
                     for (; i + 4 <= end; i += 4) {
-                        tile4x2(segments, segment, ends, a, rows, i, b, b0, c, cOff + i * ldc + j0, ldc, hiOff, lo, hi);
+                        tile4x2(
+                                segments,
+                                segment,
+                                ends,
+                                a,
+                                rows,
+                                i,
+                                b,
+                                b0,
+                                c,
+                                cOff + i * ldc + j0,
+                                ldc,
+                                hiOff,
+                                lo,
+                                hi,
+                                spill);
                     }
                     for (; i < end; i++) {
                         tile1x2(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, hiOff, lo, hi);
                     }
                 } else {
                     for (; i + 8 <= end; i += 8) {
-                        tile8x1(segments, segment, ends, a, rows, i, b, b0, c, cOff + i * ldc + j0, ldc, hiOff, lo, hi);
+                        tile8x1(
+                                segments,
+                                segment,
+                                ends,
+                                a,
+                                rows,
+                                i,
+                                b,
+                                b0,
+                                c,
+                                cOff + i * ldc + j0,
+                                ldc,
+                                hiOff,
+                                lo,
+                                hi,
+                                spill);
                     }
                     for (; i < end; i++) {
                         tile1x1(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, hiOff, lo, hi);
@@ -231,7 +269,8 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int ldc,
             int hiOff,
             VectorMask<Integer>[] loMasks,
-            VectorMask<Integer>[] hiMasks) {
+            VectorMask<Integer>[] hiMasks,
+            float[] spill) {
         int from = 0;
         for (int to : ends) {
             FloatVector c00 = FloatVector.zero(FLOATS);
@@ -268,15 +307,25 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                     c31 = x3.fma(w1, c31);
                 }
             }
-            boolean first = from == 0;
-            flush(c00, c, c0, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c01, c, c0 + L, hiOff, first, loMasks[1], hiMasks[1]);
-            flush(c10, c, c0 + ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c11, c, c0 + ldc + L, hiOff, first, loMasks[1], hiMasks[1]);
-            flush(c20, c, c0 + 2 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c21, c, c0 + 2 * ldc + L, hiOff, first, loMasks[1], hiMasks[1]);
-            flush(c30, c, c0 + 3 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c31, c, c0 + 3 * ldc + L, hiOff, first, loMasks[1], hiMasks[1]);
+            c00.intoArray(spill, 0);
+            c01.intoArray(spill, L);
+            c10.intoArray(spill, 2 * L);
+            c11.intoArray(spill, 3 * L);
+            c20.intoArray(spill, 4 * L);
+            c21.intoArray(spill, 5 * L);
+            c30.intoArray(spill, 6 * L);
+            c31.intoArray(spill, 7 * L);
+            for (int v = 0; v < 8; v++) {
+                int q = v & 1;
+                flush(
+                        FloatVector.fromArray(FLOATS, spill, v * L),
+                        c,
+                        c0 + (v >> 1) * ldc + q * L,
+                        hiOff,
+                        from == 0,
+                        loMasks[q],
+                        hiMasks[q]);
+            }
             from = to;
         }
     }
@@ -334,7 +383,8 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int ldc,
             int hiOff,
             VectorMask<Integer>[] loMasks,
-            VectorMask<Integer>[] hiMasks) {
+            VectorMask<Integer>[] hiMasks,
+            float[] spill) {
         int from = 0;
         for (int to : ends) {
             FloatVector c0v = FloatVector.zero(FLOATS);
@@ -369,15 +419,24 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                     c7v = FloatVector.broadcast(FLOATS, a[r7 + p]).fma(wv, c7v);
                 }
             }
-            boolean first = from == 0;
-            flush(c0v, c, c0, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c1v, c, c0 + ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c2v, c, c0 + 2 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c3v, c, c0 + 3 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c4v, c, c0 + 4 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c5v, c, c0 + 5 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c6v, c, c0 + 6 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
-            flush(c7v, c, c0 + 7 * ldc, hiOff, first, loMasks[0], hiMasks[0]);
+            c0v.intoArray(spill, 0);
+            c1v.intoArray(spill, L);
+            c2v.intoArray(spill, 2 * L);
+            c3v.intoArray(spill, 3 * L);
+            c4v.intoArray(spill, 4 * L);
+            c5v.intoArray(spill, 5 * L);
+            c6v.intoArray(spill, 6 * L);
+            c7v.intoArray(spill, 7 * L);
+            for (int v = 0; v < 8; v++) {
+                flush(
+                        FloatVector.fromArray(FLOATS, spill, v * L),
+                        c,
+                        c0 + v * ldc,
+                        hiOff,
+                        from == 0,
+                        loMasks[0],
+                        hiMasks[0]);
+            }
             from = to;
         }
     }
