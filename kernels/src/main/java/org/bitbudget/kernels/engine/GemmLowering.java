@@ -210,8 +210,8 @@ final class GemmLowering {
      * here and one case in {@link #exact}.
      */
     private static final List<KernelPath> RULE_ORDER = List.of(
-            KernelPath.FMA_PAIRED,
             KernelPath.FMA_IMAGE_PAIRED,
+            KernelPath.FMA_PAIRED,
             KernelPath.BIT_SERIAL,
             KernelPath.INT16,
             KernelPath.FMA,
@@ -272,8 +272,10 @@ final class GemmLowering {
      * only where it pays ({@code bitSerialPays}): at most 8 plane pairs (weight bits x input bits) —
      * W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and output channels
      * that fill at least one vector of the bit-serial kernel (its lanes are channels; fewer run on its
-     * scalar twin, slower than int8). So: paired FMA (on resnet8 at 512 bits 1.3x bit-serial end to end
-     * at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
+     * scalar twin, slower than int8). So: image-paired FMA for a convolution (at 512 bits 1.9-2.0x
+     * unpaired FMA at resnet8's 16-, 32- and 64-channel W2A2 shapes, where channel pairing gains
+     * nothing at 16 channels and matches it at 64), else channel-paired FMA (on resnet8 1.3x bit-serial
+     * end to end at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
      * where the int8 kernel reduces each output along k), else int8 (grouped convolutions).
      */
     private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays) {
