@@ -60,7 +60,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * the activations into bit planes inside the timed call, as the engine must),
  * {@link #fmaW4a4}, {@link #fmaW2a2} (the exact fp32 FMA kernel on uint4 x int4 and uint2 x int2 codes as
  * floats), {@link #pairedW4a4}, {@link #pairedW2a2} (the same products with two output channels per
- * fp32 lane, {@code PairedFmaIntGemm}), {@link #ortMatMulInteger} (ONNX Runtime {@code MatMulInteger}, uint8 x int8 → int32) and
+ * fp32 lane, {@code PairedFmaIntGemm}), {@link #rowPairedW4a4}, {@link #rowPairedW2a2} (the same
+ * products with two rows of A per fp32 lane, rows i and i + m/2, paired before the timed call as the
+ * engine pairs them while it converts the codes to floats), {@link #ortMatMulInteger} (ONNX Runtime {@code MatMulInteger}, uint8 x int8 → int32) and
  * {@link #ortMatMulFp32} (ONNX Runtime fp32 {@code MatMul}); weights are constant initializers in
  * the ONNX models, so ONNX Runtime may pre-pack them. With {@code threads = 2} our kernels split the
  * rows in two halves on two threads and ONNX Runtime gets two intra-op threads.
@@ -68,7 +70,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p><b>Reading the results.</b> The secondary metric {@code ·gmac} is GMAC/s (M·N·K per call).
  * For each (shape, threads): int8 ratio = int8Vector / ortMatMulFp32 (floor 0.8); bit-serial
  * ratios = w2a2 / int8Vector (floor 3) and w1a1 / int8Vector (floor 8); pairing = pairedW2a2 / fmaW2a2
- * and pairedW4a4 / fmaW4a4.
+ * and pairedW4a4 / fmaW4a4; row pairing = rowPairedW2a2 / fmaW2a2 and rowPairedW4a4 / fmaW4a4.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -80,6 +82,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
         jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class IntGemmBenchmark {
     private static final int ZERO_POINT = 3;
+    /** One segment of all of k: a row of pairs read in one run. */
+    private static final int[] WHOLE = {0};
 
     /** name_MxNxK. */
     @Param({
@@ -124,6 +128,13 @@ public class IntGemmBenchmark {
     private FmaIntGemm.Panels fmaPanels2;
     private PairedFmaIntGemm.Panels pairedPanels4;
     private PairedFmaIntGemm.Panels pairedPanels2;
+    private float[] rowPairs4;
+    private float[] rowPairs2;
+    /** Per thread, the offsets of its rows of pairs (rows i and i + m/2 of A) in the paired floats. */
+    private int[][] pairOffsets;
+
+    private PairedFmaIntGemm.Panels rowPairPanels4;
+    private PairedFmaIntGemm.Panels rowPairPanels2;
     private ExecutorService pool;
 
     private OrtEnvironment env;
@@ -178,6 +189,17 @@ public class IntGemmBenchmark {
         fmaPanels2 = fma.pack(n, k, w2, 0, k);
         pairedPanels4 = paired.pack(n, k, w4, 0, k, 15);
         pairedPanels2 = paired.pack(n, k, w2, 0, k, 3);
+        rowPairs4 = pairHalves(a4Floats);
+        rowPairs2 = pairHalves(a2Floats);
+        pairOffsets = new int[rowStart.length - 1][];
+        for (int t = 0; t < pairOffsets.length; t++) {
+            pairOffsets[t] = new int[(rowStart[t + 1] - rowStart[t]) / 2];
+            for (int i = 0; i < pairOffsets[t].length; i++) {
+                pairOffsets[t][i] = (rowStart[t] / 2 + i) * k;
+            }
+        }
+        rowPairPanels4 = paired.packRowPairs(n, k, w4, 0, k, 15);
+        rowPairPanels2 = paired.packRowPairs(n, k, w2, 0, k, 3);
         pool = Executors.newFixedThreadPool(threads);
         checkKernelsAgree();
 
@@ -209,6 +231,13 @@ public class IntGemmBenchmark {
             ortFeed = Map.of("A", ortInput);
             checkOrtAgrees(method.endsWith("ortMatMulInteger"));
         }
+    }
+
+    /** Rows i and i + m/2 of m x k floats as one row {@code x + 2^12 y} each (every shape's m is even). */
+    private float[] pairHalves(float[] floats) {
+        float[] pairs = Arrays.copyOf(floats, m / 2 * k);
+        paired.pairRows(pairs, 0, floats, m / 2 * k, m / 2 * k);
+        return pairs;
     }
 
     private BitPlanes[] packHalves(byte[] values, Encoding encoding, int bits) {
@@ -244,6 +273,28 @@ public class IntGemmBenchmark {
             paired.multiply(rows, af, 0, k, bits == 2 ? pairedPanels2 : pairedPanels4, actual, 0, n);
             if (!Arrays.equals(expected, actual)) {
                 throw new IllegalStateException("paired and unpaired FMA kernels differ at " + shape + ", " + bits);
+            }
+            int half = rows / 2;
+            float[] pairs = Arrays.copyOf(af, half * k);
+            paired.pairRows(pairs, 0, af, half * k, half * k);
+            int[] offsets = new int[half];
+            for (int i = 0; i < half; i++) {
+                offsets[i] = i * k;
+            }
+            Arrays.fill(actual, 0);
+            paired.multiplyRowPairsIndirect(
+                    half,
+                    pairs,
+                    offsets,
+                    WHOLE,
+                    k,
+                    bits == 2 ? rowPairPanels2 : rowPairPanels4,
+                    actual,
+                    0,
+                    n,
+                    half * n);
+            if (!Arrays.equals(expected, actual)) {
+                throw new IllegalStateException("row-paired and unpaired FMA kernels differ at " + shape + ", " + bits);
             }
         }
     }
@@ -363,6 +414,40 @@ public class IntGemmBenchmark {
     @Benchmark
     public int[] pairedW2a2(MacCounter counter) throws Exception {
         split((t, from, to) -> paired.multiply(to - from, a2Floats, from * k, k, pairedPanels2, c, from * n, n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] rowPairedW4a4(MacCounter counter) throws Exception {
+        split((t, from, to) -> paired.multiplyRowPairsIndirect(
+                pairOffsets[t].length,
+                rowPairs4,
+                pairOffsets[t],
+                WHOLE,
+                k,
+                rowPairPanels4,
+                c,
+                from / 2 * n,
+                n,
+                m / 2 * n));
+        counter.gmac += gmacPerCall;
+        return c;
+    }
+
+    @Benchmark
+    public int[] rowPairedW2a2(MacCounter counter) throws Exception {
+        split((t, from, to) -> paired.multiplyRowPairsIndirect(
+                pairOffsets[t].length,
+                rowPairs2,
+                pairOffsets[t],
+                WHOLE,
+                k,
+                rowPairPanels2,
+                c,
+                from / 2 * n,
+                n,
+                m / 2 * n));
         counter.gmac += gmacPerCall;
         return c;
     }

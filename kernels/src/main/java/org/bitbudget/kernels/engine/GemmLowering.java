@@ -209,8 +209,13 @@ final class GemmLowering {
      * The paths in the rule's order of preference, narrowest first. A new path joins with one entry
      * here and one case in {@link #exact}.
      */
-    private static final List<KernelPath> RULE_ORDER =
-            List.of(KernelPath.FMA_PAIRED, KernelPath.BIT_SERIAL, KernelPath.INT16, KernelPath.FMA, KernelPath.INT8);
+    private static final List<KernelPath> RULE_ORDER = List.of(
+            KernelPath.FMA_IMAGE_PAIRED,
+            KernelPath.FMA_PAIRED,
+            KernelPath.BIT_SERIAL,
+            KernelPath.INT16,
+            KernelPath.FMA,
+            KernelPath.INT8);
 
     /**
      * Every path that gives the layer's exact sums and that the builder allows, the rule's choice
@@ -231,7 +236,7 @@ final class GemmLowering {
     /**
      * Whether {@code path} computes the layer's sums exactly (and the builder allows it): paired fp32
      * FMA (two channels per lane) for a convolution of one group, a Gemm or a MatMul whose codes are
-     * {@link #pairable}; bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
+     * {@link #pairable}; paired fp32 FMA with two images per lane for such a convolution; bit-serial for a convolution of one group, a Gemm or a MatMul with signed weights of 2 to 4
      * bits or binary ones and inputs of 2 to 4 bits (unsigned ones of 1 to 4); int16 where the
      * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
      * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
@@ -255,6 +260,7 @@ final class GemmLowering {
                 yield int16 && maxL1 * largestCode <= Short.MAX_VALUE;
             }
             case FMA_PAIRED -> fma && oneGroup && pairable;
+            case FMA_IMAGE_PAIRED -> fma && conv != null && conv.group() == 1 && pairable;
             case FMA -> fma && oneGroup;
             case INT8 -> true;
             case FLOAT -> false;
@@ -266,8 +272,10 @@ final class GemmLowering {
      * only where it pays ({@code bitSerialPays}): at most 8 plane pairs (weight bits x input bits) —
      * W4A4 (16 pairs) measured no faster than int8, W2A4 and W2A2 much faster — and output channels
      * that fill at least one vector of the bit-serial kernel (its lanes are channels; fewer run on its
-     * scalar twin, slower than int8). So: paired FMA (on resnet8 at 512 bits 1.3x bit-serial end to end
-     * at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
+     * scalar twin, slower than int8). So: image-paired FMA for a convolution (at 512 bits 1.9-2.0x
+     * unpaired FMA at resnet8's 16-, 32- and 64-channel W2A2 shapes, where channel pairing gains
+     * nothing at 16 channels and matches it at 64), else channel-paired FMA (on resnet8 1.3x bit-serial
+     * end to end at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
      * where the int8 kernel reduces each output along k), else int8 (grouped convolutions).
      */
     private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays) {

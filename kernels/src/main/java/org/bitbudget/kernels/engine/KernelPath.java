@@ -20,6 +20,13 @@ public enum KernelPath {
      * are long enough to pay for splitting each block's sums (half the multiply-adds of {@link #FMA}).
      */
     FMA_PAIRED,
+    /**
+     * As {@link #FMA_PAIRED} with two images per fp32 lane instead of two channels: a convolution's
+     * padded input holds {@code x_b + 2^12 x_(b + half)} ({@code PairedFmaIntGemm.multiplyRowPairsIndirect}),
+     * under the same bound and blocks; half the multiply-adds of {@link #FMA} for a layer of any width,
+     * where channel pairing leaves half the lanes of a layer of at most one vector of channels empty.
+     */
+    FMA_IMAGE_PAIRED,
     /** int8 x int8 into int16, where the layer's bound proves no channel can overflow 16 bits. */
     INT16,
     /** Bit planes and popcounts, for weights and activations of at most 4 bits. */

@@ -129,10 +129,15 @@ final class LoweredLayer {
         this.panels = path == KernelPath.FMA
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
-        this.pairedPanels = path == KernelPath.FMA_PAIRED
-                ? PairedFmaIntGemmFamily.get()
-                        .pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput)
-                : null;
+        this.pairedPanels = switch (path) {
+            case FMA_PAIRED ->
+                PairedFmaIntGemmFamily.get()
+                        .pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
+            case FMA_IMAGE_PAIRED ->
+                PairedFmaIntGemmFamily.get()
+                        .packRowPairs(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
+            default -> null;
+        };
         boolean depthwise = conv != null
                 && groups > 1
                 && groups == inChannels
@@ -210,7 +215,7 @@ final class LoweredLayer {
         int k = rowLength;
         int n = outChannels();
         int m = in.batch() * oh * ow;
-        boolean fma = path == KernelPath.FMA || path == KernelPath.FMA_PAIRED;
+        boolean fma = path == KernelPath.FMA || path == KernelPath.FMA_PAIRED || path == KernelPath.FMA_IMAGE_PAIRED;
         // The FMA kernels write every accumulator (no +=), so a reused array needs no zeroing.
         int[] acc = fma ? scratch.get().acc(m * n) : new int[m * n];
         if (depthwiseWeights != null) {
@@ -246,9 +251,14 @@ final class LoweredLayer {
 
     /**
      * The FMA paths: a Gemm's or MatMul's rows in blocks converted to float codes minus the zero point,
-     * each multiplied by every panel; a convolution through {@link #convolveIndirect}.
+     * each multiplied by every panel; a convolution through {@link #convolveIndirect} or, two images
+     * per lane, {@link #convolveImagePairs}.
      */
     private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
+        if (win != null && path == KernelPath.FMA_IMAGE_PAIRED) {
+            convolveImagePairs(in, win, acc);
+            return;
+        }
         if (win != null) {
             convolveIndirect(in, win, acc);
             return;
@@ -276,49 +286,88 @@ final class LoweredLayer {
      * window in place through those offsets, all of k in one tile.
      */
     private void convolveIndirect(Codes in, Window win, int[] acc) {
-        int c = in.c();
-        int oh = win.outH();
-        int ow = win.outW();
-        int hp = Math.max(in.h() + win.padTop(), (oh - 1) * win.sH() + (win.kH() - 1) * win.dH() + 1);
-        int wp = Math.max(in.w() + win.padLeft(), (ow - 1) * win.sW() + (win.kW() - 1) * win.dW() + 1);
+        PaddedWindows windows = PaddedWindows.of(in, win);
         Scratch own = scratch.get();
-        float[] padded = own.padded(in.batch(), hp, wp, c);
+        float[] padded = own.padded(in.batch(), windows.hp(), windows.wp(), in.c());
+        int length = in.w() * in.c();
         for (int b = 0; b < in.batch(); b++) {
             for (int iy = 0; iy < in.h(); iy++) {
-                toFloats(
-                        in.data(),
-                        ((b * in.h() + iy) * in.w()) * c,
-                        padded,
-                        ((b * hp + iy + win.padTop()) * wp + win.padLeft()) * c,
-                        in.w() * c,
-                        in.unsigned());
+                toFloats(in.data(), (b * in.h() + iy) * length, padded, windows.interior(b, iy), length, in.unsigned());
             }
         }
-        int[] rows = own.rows(in.batch() * oh * ow);
-        int i = 0;
-        for (int b = 0; b < in.batch(); b++) {
-            for (int y = 0; y < oh; y++) {
-                for (int x = 0; x < ow; x++) {
-                    rows[i++] = ((b * hp + y * win.sH()) * wp + x * win.sW()) * c;
-                }
-            }
-        }
-        boolean runs = win.dW() == 1;
-        int[] segments = new int[runs ? win.kH() : win.kH() * win.kW()];
-        for (int ky = 0; ky < win.kH(); ky++) {
-            for (int kx = 0; kx < (runs ? 1 : win.kW()); kx++) {
-                segments[runs ? ky : ky * win.kW() + kx] = (ky * win.dH() * wp + kx * win.dW()) * c;
-            }
-        }
-        int segment = runs ? win.kW() * c : c;
+        int[] rows = windows.rows(in.batch(), own.rows(in.batch() * win.outH() * win.outW()));
         if (pairedPanels != null) {
             PairedFmaIntGemmFamily.get()
                     .multiplyIndirect(
-                            rows.length, padded, rows, segments, segment, pairedPanels, acc, 0, outChannels());
+                            rows.length,
+                            padded,
+                            rows,
+                            windows.segments(),
+                            windows.segment(),
+                            pairedPanels,
+                            acc,
+                            0,
+                            outChannels());
         } else {
             FmaIntGemmFamily.get()
                     .multiplyIndirect(
-                            rows.length, padded, rows, segments, segment, maxAbsInput, panels, acc, 0, outChannels());
+                            rows.length,
+                            padded,
+                            rows,
+                            windows.segments(),
+                            windows.segment(),
+                            maxAbsInput,
+                            panels,
+                            acc,
+                            0,
+                            outChannels());
+        }
+    }
+
+    /**
+     * {@link KernelPath#FMA_IMAGE_PAIRED}, a one-group convolution as {@link #convolveIndirect} reads
+     * it, over a padded image of half the batch whose floats pair image b with image b + half
+     * ({@code x_b + 2^12 x_(b + half)}, the middle image of an odd batch with zeros): each window's sums
+     * come back for both images, image b's into its own rows of the accumulators and image b + half's
+     * half * oh * ow rows on (for an odd batch through a buffer with room for the zeros' row).
+     */
+    private void convolveImagePairs(Codes in, Window win, int[] acc) {
+        PaddedWindows windows = PaddedWindows.of(in, win);
+        Scratch own = scratch.get();
+        int half = Math.ceilDiv(in.batch(), 2);
+        int length = in.w() * in.c();
+        float[] padded = own.padded(half, windows.hp(), windows.wp(), in.c());
+        float[] high = own.block(length);
+        for (int b = 0; b < in.batch(); b++) {
+            for (int iy = 0; iy < in.h(); iy++) {
+                int from = (b * in.h() + iy) * length;
+                int to = windows.interior(b % half, iy);
+                if (b < half) {
+                    toFloats(in.data(), from, padded, to, length, in.unsigned());
+                } else {
+                    toFloats(in.data(), from, high, 0, length, in.unsigned());
+                    PairedFmaIntGemmFamily.get().pairRows(padded, to, high, 0, length);
+                }
+            }
+        }
+        int[] rows = windows.rows(half, own.rows(half * win.outH() * win.outW()));
+        int n = outChannels();
+        int hiOff = rows.length * n;
+        int[] out = in.batch() % 2 == 0 ? acc : new int[2 * hiOff];
+        PairedFmaIntGemmFamily.get()
+                .multiplyRowPairsIndirect(
+                        rows.length,
+                        padded,
+                        rows,
+                        windows.segments(),
+                        windows.segment(),
+                        pairedPanels,
+                        out,
+                        0,
+                        n,
+                        hiOff);
+        if (out != acc) {
+            System.arraycopy(out, 0, acc, 0, acc.length);
         }
     }
 
@@ -381,7 +430,7 @@ final class LoweredLayer {
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
-            case FMA, FMA_PAIRED, FLOAT ->
+            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FLOAT ->
                 throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()

@@ -18,6 +18,12 @@ import java.util.Arrays;
  * k; int8 codes cannot be paired (one product may already pass the bound) and {@link #pack} refuses
  * them. The results equal the int32 reference ({@link ScalarPairedFmaIntGemm}) bit for bit. A is
  * given as for {@link FmaIntGemm}; obtain an implementation from {@link PairedFmaIntGemmFamily#get()}.
+ *
+ * <p>The same bound pairs two rows of A instead ({@link #packRowPairs}, {@link #multiplyRowPairsIndirect}):
+ * a row of A holding {@code a + 2^12 * a'} (two images' codes at the same window position) times
+ * unpaired weights sums {@code S = s + 2^12 * s'}, split the same way into two rows of C. This halves
+ * the multiply-adds of a layer of any width, where channel pairing fills only half a vector's lanes
+ * of pairs for a layer of at most one vector of channels.
  */
 public interface PairedFmaIntGemm {
 
@@ -36,8 +42,9 @@ public interface PairedFmaIntGemm {
      * @param width   lanes per panel (each lane two channels; the implementation's choice)
      * @param maxAbsA the largest |A| the blocks were cut for
      * @param ends    the exclusive end of each exact block of k, ascending, the last k
+     * @param channelPairs whether a lane holds two channels ({@link #pack}) or one ({@link #packRowPairs})
      */
-    record Panels(float[] data, int n, int k, int width, int maxAbsA, int[] ends) {}
+    record Panels(float[] data, int n, int k, int width, int maxAbsA, int[] ends, boolean channelPairs) {}
 
     /**
      * Packs n x k int8 weight codes, channel j's row at {@code w[wOff + j * ldw]}, for inputs of
@@ -63,6 +70,30 @@ public interface PairedFmaIntGemm {
     /** As {@link #multiply}, with A given by row and segment offsets as {@link FmaIntGemm#multiplyIndirect}. */
     void multiplyIndirect(
             int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc);
+
+    /**
+     * Packs n x k int8 weight codes, channel j's row at {@code w[wOff + j * ldw]}, one channel per lane,
+     * for rows of A that pair two rows of codes of magnitude at most {@code maxAbsA}
+     * ({@link #multiplyRowPairsIndirect}); the blocks are those of {@link #pack}.
+     *
+     * @throws IllegalArgumentException if one product can pass {@link #HALF_LIMIT}
+     */
+    Panels packRowPairs(int n, int k, byte[] w, int wOff, int ldw, int maxAbsA);
+
+    /**
+     * Multiplies m rows of A, read through row and segment offsets as {@link FmaIntGemm#multiplyIndirect},
+     * each holding {@code x + 2^12 * y} for two rows of codes x and y of magnitude at most
+     * {@code w.maxAbsA()}, by W packed by {@link #packRowPairs}: x's sums go to row i of C (at
+     * {@code c[cOff + i * ldc + j]}), y's to {@code c[cOff + hiOff + i * ldc + j]}.
+     */
+    void multiplyRowPairsIndirect(
+            int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc, int hiOff);
+
+    /**
+     * {@code a[to + x] += 2^12 * hi[from + x]} for {@code x < length}: two rows of codes into one row
+     * of pairs for {@link #multiplyRowPairsIndirect}; exact, every value an integer far below 2^24.
+     */
+    void pairRows(float[] a, int to, float[] hi, int from, int length);
 
     /**
      * The exclusive ends of the longest blocks, cut greedily from the start of k, in which no channel's

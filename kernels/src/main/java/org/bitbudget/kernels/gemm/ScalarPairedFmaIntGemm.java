@@ -3,7 +3,8 @@ package org.bitbudget.kernels.gemm;
 /**
  * The scalar twin of {@link VectorPairedFmaIntGemm}: the same pairing in int arithmetic. Lane q of its
  * panels holds channel q and channel q + h (h = ceil(n / 2)); each block's int sum of products is split
- * into the two channels' sums exactly as the vector kernel splits its float sum, and added into C.
+ * into the two channels' sums exactly as the vector kernel splits its float sum, and added into C. For
+ * row pairs its panels are the codes row by row, and each block's sum splits into the two rows' sums.
  */
 public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
 
@@ -18,12 +19,15 @@ public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
                 data[(j % h) * k + p] += weight * w[wOff + j * ldw + p];
             }
         }
-        return new Panels(data, n, k, 1, maxAbsA, ends);
+        return new Panels(data, n, k, 1, maxAbsA, ends, true);
     }
 
     @Override
     public void multiplyIndirect(
             int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc) {
+        if (!w.channelPairs()) {
+            throw new IllegalArgumentException("weights packed for row pairs");
+        }
         int n = w.n();
         int k = w.k();
         int h = Math.ceilDiv(n, 2);
@@ -47,6 +51,64 @@ public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
                     from = end;
                 }
             }
+        }
+    }
+
+    @Override
+    public Panels packRowPairs(int n, int k, byte[] w, int wOff, int ldw, int maxAbsA) {
+        int[] ends = PairedFmaIntGemm.blockEnds(n, k, w, wOff, ldw, maxAbsA);
+        float[] data = new float[n * k];
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                data[j * k + p] = w[wOff + j * ldw + p];
+            }
+        }
+        return new Panels(data, n, k, 1, maxAbsA, ends, false);
+    }
+
+    @Override
+    public void multiplyRowPairsIndirect(
+            int m,
+            float[] a,
+            int[] rows,
+            int[] segments,
+            int segment,
+            Panels w,
+            int[] c,
+            int cOff,
+            int ldc,
+            int hiOff) {
+        if (w.channelPairs()) {
+            throw new IllegalArgumentException("weights packed for channel pairs");
+        }
+        int n = w.n();
+        int k = w.k();
+        float[] b = w.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int lo = 0;
+                int hi = 0;
+                int from = 0;
+                for (int end : w.ends()) {
+                    int sum = 0;
+                    for (int p = from; p < end; p++) {
+                        sum += (int) a[rows[i] + segments[p / segment] + p % segment] * (int) b[j * k + p];
+                    }
+                    int high = (sum + (1 << (SHIFT - 1))) >> SHIFT;
+                    lo += sum - (high << SHIFT);
+                    hi += high;
+                    from = end;
+                }
+                c[cOff + i * ldc + j] = lo;
+                c[cOff + hiOff + i * ldc + j] = hi;
+            }
+        }
+    }
+
+    @Override
+    public void pairRows(float[] a, int to, float[] hi, int from, int length) {
+        for (int x = 0; x < length; x++) {
+            a[to + x] += (1 << SHIFT) * hi[from + x];
         }
     }
 }

@@ -20,7 +20,10 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * block of the panels' {@link PairedFmaIntGemm.Panels#ends} the tile is converted to int32 and split
  * into its two channels' sums ({@link PairedFmaIntGemm}), each stored into C or added to it after the
  * first block, lanes past n masked. Rows go in groups of {@value #ROW_BLOCK} that every panel passes
- * over while they are in the L1 cache; leftover rows run as one-row tiles. (No nested types: the
+ * over while they are in the L1 cache; leftover rows run as one-row tiles. Row pairs
+ * ({@link #packRowPairs}) run the same tiles over panels of one channel per lane (a panel covers its
+ * width in channels, one vector for a layer of at most one vector of channels), each split's high
+ * half going to the paired row of C instead of the panel's high channels. (No nested types: the
  * provider defines this class again as a hidden class per vector width.)
  *
  * <p>Runs at the width {@link VectorWidth} gives its class; {@link PairedFmaIntGemmFamily} uses it from
@@ -32,6 +35,13 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final int L = FLOATS.length();
     private static final int ROW_BLOCK = 64;
+    /**
+     * Floats of a tile's eight accumulators, spilled at the end of each block so that one flush in a
+     * loop serves them all: eight flushes in a row pass C2's node budget, and the ones left out of
+     * line box their vector argument.
+     */
+    private static final int SPILL = 8 * L;
+
     private static final int HALF = 1 << (SHIFT - 1);
     /** The mask of a vector of channels wholly past n: nothing to store. */
     private static final VectorMask<Integer> NONE = INTS.maskAll(false);
@@ -51,17 +61,89 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                 data[base + p * width] += weight * w[wOff + j * ldw + p];
             }
         }
-        return new Panels(data, n, k, width, maxAbsA, ends);
+        return new Panels(data, n, k, width, maxAbsA, ends, true);
     }
 
     @Override
     public void multiplyIndirect(
             int m, float[] a, int[] rows, int[] segments, int segment, Panels w, int[] c, int cOff, int ldc) {
+        if (!w.channelPairs()) {
+            throw new IllegalArgumentException("weights packed for row pairs");
+        }
+        run(m, a, rows, segments, segment, w, c, cOff, ldc, w.width());
+    }
+
+    @Override
+    public Panels packRowPairs(int n, int k, byte[] w, int wOff, int ldw, int maxAbsA) {
+        int[] ends = PairedFmaIntGemm.blockEnds(n, k, w, wOff, ldw, maxAbsA);
+        int width = n <= L ? L : 2 * L;
+        int panels = Math.ceilDiv(n, width);
+        float[] data = new float[panels * k * width];
+        for (int j = 0; j < n; j++) {
+            int base = (j / width) * k * width + j % width;
+            for (int p = 0; p < k; p++) {
+                data[base + p * width] = w[wOff + j * ldw + p];
+            }
+        }
+        return new Panels(data, n, k, width, maxAbsA, ends, false);
+    }
+
+    @Override
+    public void multiplyRowPairsIndirect(
+            int m,
+            float[] a,
+            int[] rows,
+            int[] segments,
+            int segment,
+            Panels w,
+            int[] c,
+            int cOff,
+            int ldc,
+            int hiOff) {
+        if (w.channelPairs()) {
+            throw new IllegalArgumentException("weights packed for channel pairs");
+        }
+        run(m, a, rows, segments, segment, w, c, cOff, ldc, hiOff);
+    }
+
+    @Override
+    public void pairRows(float[] a, int to, float[] hi, int from, int length) {
+        FloatVector weight = FloatVector.broadcast(FLOATS, 1 << SHIFT);
+        int x = 0;
+        for (; x <= length - L; x += L) {
+            FloatVector.fromArray(FLOATS, hi, from + x)
+                    .fma(weight, FloatVector.fromArray(FLOATS, a, to + x))
+                    .intoArray(a, to + x);
+        }
+        // The tail as the scalar twin computes it: the same exact float sum.
+        for (; x < length; x++) {
+            a[to + x] += (1 << SHIFT) * hi[from + x];
+        }
+    }
+
+    /**
+     * Both pairings: a panel covers twice its width in channels, the high halves {@code hiOff} = width
+     * columns on, or its width, the high halves {@code hiOff} further in C (another row).
+     */
+    private static void run(
+            int m,
+            float[] a,
+            int[] rows,
+            int[] segments,
+            int segment,
+            Panels w,
+            int[] c,
+            int cOff,
+            int ldc,
+            int hiOff) {
         int n = w.n();
         int k = w.k();
         if (k == 0) {
             for (int i = 0; i < m; i++) {
                 Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0);
+                if (!w.channelPairs()) {
+                    Arrays.fill(c, cOff + hiOff + i * ldc, cOff + hiOff + i * ldc + n, 0);
+                }
             }
             return;
         }
@@ -72,25 +154,58 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
         int width = w.width();
         int[] ends = w.ends();
         float[] b = w.data();
+        int step = w.channelPairs() ? 2 * width : width;
+        float[] spill = new float[SPILL];
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int end = Math.min(m, i0 + ROW_BLOCK);
-            for (int j0 = 0; j0 < n; j0 += 2 * width) {
-                int b0 = (j0 / (2 * width)) * k * width;
+            for (int j0 = 0; j0 < n; j0 += step) {
+                int b0 = (j0 / step) * k * width;
                 int i = i0;
-                VectorMask<Integer>[] masks = masks(j0, n, 2 * width / L);
+                VectorMask<Integer>[] lo = masks(j0, n, width / L);
+                VectorMask<Integer>[] hi = w.channelPairs() ? masks(j0 + width, n, width / L) : lo;
                 if (width == 2 * L) {
                     for (; i + 4 <= end; i += 4) {
-                        tile4x2(segments, segment, ends, a, rows, i, b, b0, c, cOff + i * ldc + j0, ldc, masks);
+                        tile4x2(
+                                segments,
+                                segment,
+                                ends,
+                                a,
+                                rows,
+                                i,
+                                b,
+                                b0,
+                                c,
+                                cOff + i * ldc + j0,
+                                ldc,
+                                hiOff,
+                                lo,
+                                hi,
+                                spill);
                     }
                     for (; i < end; i++) {
-                        tile1x2(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, masks);
+                        tile1x2(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, hiOff, lo, hi);
                     }
                 } else {
                     for (; i + 8 <= end; i += 8) {
-                        tile8x1(segments, segment, ends, a, rows, i, b, b0, c, cOff + i * ldc + j0, ldc, masks);
+                        tile8x1(
+                                segments,
+                                segment,
+                                ends,
+                                a,
+                                rows,
+                                i,
+                                b,
+                                b0,
+                                c,
+                                cOff + i * ldc + j0,
+                                ldc,
+                                hiOff,
+                                lo,
+                                hi,
+                                spill);
                     }
                     for (; i < end; i++) {
-                        tile1x1(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, masks);
+                        tile1x1(segments, segment, ends, a, rows[i], b, b0, c, cOff + i * ldc + j0, hiOff, lo, hi);
                     }
                 }
             }
@@ -152,7 +267,10 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int[] c,
             int c0,
             int ldc,
-            VectorMask<Integer>[] masks) {
+            int hiOff,
+            VectorMask<Integer>[] loMasks,
+            VectorMask<Integer>[] hiMasks,
+            float[] spill) {
         int from = 0;
         for (int to : ends) {
             FloatVector c00 = FloatVector.zero(FLOATS);
@@ -189,16 +307,25 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                     c31 = x3.fma(w1, c31);
                 }
             }
-            boolean first = from == 0;
-            int h = 2 * L;
-            flush(c00, c, c0, h, first, masks[0], masks[2]);
-            flush(c01, c, c0 + L, h, first, masks[1], masks[3]);
-            flush(c10, c, c0 + ldc, h, first, masks[0], masks[2]);
-            flush(c11, c, c0 + ldc + L, h, first, masks[1], masks[3]);
-            flush(c20, c, c0 + 2 * ldc, h, first, masks[0], masks[2]);
-            flush(c21, c, c0 + 2 * ldc + L, h, first, masks[1], masks[3]);
-            flush(c30, c, c0 + 3 * ldc, h, first, masks[0], masks[2]);
-            flush(c31, c, c0 + 3 * ldc + L, h, first, masks[1], masks[3]);
+            c00.intoArray(spill, 0);
+            c01.intoArray(spill, L);
+            c10.intoArray(spill, 2 * L);
+            c11.intoArray(spill, 3 * L);
+            c20.intoArray(spill, 4 * L);
+            c21.intoArray(spill, 5 * L);
+            c30.intoArray(spill, 6 * L);
+            c31.intoArray(spill, 7 * L);
+            for (int v = 0; v < 8; v++) {
+                int q = v & 1;
+                flush(
+                        FloatVector.fromArray(FLOATS, spill, v * L),
+                        c,
+                        c0 + (v >> 1) * ldc + q * L,
+                        hiOff,
+                        from == 0,
+                        loMasks[q],
+                        hiMasks[q]);
+            }
             from = to;
         }
     }
@@ -213,7 +340,9 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int b0,
             int[] c,
             int c0,
-            VectorMask<Integer>[] masks) {
+            int hiOff,
+            VectorMask<Integer>[] loMasks,
+            VectorMask<Integer>[] hiMasks) {
         int from = 0;
         for (int to : ends) {
             FloatVector c00 = FloatVector.zero(FLOATS);
@@ -230,8 +359,8 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                 }
             }
             boolean first = from == 0;
-            flush(c00, c, c0, 2 * L, first, masks[0], masks[2]);
-            flush(c01, c, c0 + L, 2 * L, first, masks[1], masks[3]);
+            flush(c00, c, c0, hiOff, first, loMasks[0], hiMasks[0]);
+            flush(c01, c, c0 + L, hiOff, first, loMasks[1], hiMasks[1]);
             from = to;
         }
     }
@@ -252,7 +381,10 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int[] c,
             int c0,
             int ldc,
-            VectorMask<Integer>[] masks) {
+            int hiOff,
+            VectorMask<Integer>[] loMasks,
+            VectorMask<Integer>[] hiMasks,
+            float[] spill) {
         int from = 0;
         for (int to : ends) {
             FloatVector c0v = FloatVector.zero(FLOATS);
@@ -287,15 +419,24 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                     c7v = FloatVector.broadcast(FLOATS, a[r7 + p]).fma(wv, c7v);
                 }
             }
-            boolean first = from == 0;
-            flush(c0v, c, c0, L, first, masks[0], masks[1]);
-            flush(c1v, c, c0 + ldc, L, first, masks[0], masks[1]);
-            flush(c2v, c, c0 + 2 * ldc, L, first, masks[0], masks[1]);
-            flush(c3v, c, c0 + 3 * ldc, L, first, masks[0], masks[1]);
-            flush(c4v, c, c0 + 4 * ldc, L, first, masks[0], masks[1]);
-            flush(c5v, c, c0 + 5 * ldc, L, first, masks[0], masks[1]);
-            flush(c6v, c, c0 + 6 * ldc, L, first, masks[0], masks[1]);
-            flush(c7v, c, c0 + 7 * ldc, L, first, masks[0], masks[1]);
+            c0v.intoArray(spill, 0);
+            c1v.intoArray(spill, L);
+            c2v.intoArray(spill, 2 * L);
+            c3v.intoArray(spill, 3 * L);
+            c4v.intoArray(spill, 4 * L);
+            c5v.intoArray(spill, 5 * L);
+            c6v.intoArray(spill, 6 * L);
+            c7v.intoArray(spill, 7 * L);
+            for (int v = 0; v < 8; v++) {
+                flush(
+                        FloatVector.fromArray(FLOATS, spill, v * L),
+                        c,
+                        c0 + v * ldc,
+                        hiOff,
+                        from == 0,
+                        loMasks[0],
+                        hiMasks[0]);
+            }
             from = to;
         }
     }
@@ -310,7 +451,9 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
             int b0,
             int[] c,
             int c0,
-            VectorMask<Integer>[] masks) {
+            int hiOff,
+            VectorMask<Integer>[] loMasks,
+            VectorMask<Integer>[] hiMasks) {
         int from = 0;
         for (int to : ends) {
             FloatVector cv = FloatVector.zero(FLOATS);
@@ -322,7 +465,7 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
                     cv = FloatVector.broadcast(FLOATS, a[r0 + p]).fma(FloatVector.fromArray(FLOATS, b, b0 + p * L), cv);
                 }
             }
-            flush(cv, c, c0, L, from == 0, masks[0], masks[1]);
+            flush(cv, c, c0, hiOff, from == 0, loMasks[0], hiMasks[0]);
             from = to;
         }
     }

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * geometry: strides, asymmetric padding, row and column dilation, 1 x 1 and 1-D kernels, on signed
  * inputs and on uint8 inputs with a nonzero zero point, at 4 and 8 bits; and so does the paired FMA
  * path (two channels per lane), which W2A2 layers always take (every block of their k fits the
- * pairing's bound) and W4A4 layers take where the bound leaves blocks long enough.
+ * pairing's bound) and W4A4 layers take where the bound leaves blocks long enough; and so does the
+ * image-paired FMA path (two images per lane) under the same conditions, on an odd batch too.
  */
 class IntegerEngineConvGeometryTest {
 
@@ -62,7 +63,8 @@ class IntegerEngineConvGeometryTest {
                         NumberFormat.parse(activations.endsWith("8") ? "int8" : "int" + activations.charAt(4))),
                 QuantizerSpec.activations(NumberFormat.parse(activations)),
                 32);
-        Shape shape = oneD ? Shape.of(40, 3, 11) : Shape.of(40, 3, 11, 9);
+        // 39 images: a full chunk and an odd one, whose middle image the image pairing pairs with zeros.
+        Shape shape = oneD ? Shape.of(39, 3, 11) : Shape.of(39, 3, 11, 9);
         Tensor calibration = Tensor.of(shape, random(r, shape.size(), -1, 2));
         Tensor images = Tensor.of(shape, random(r, shape.size(), -1.5, 2.5));
         QuantizedGraph quantized = FakeQuantization.apply(graph, PrecisionConfig.uniform(precision), calibration);
@@ -80,16 +82,25 @@ class IntegerEngineConvGeometryTest {
                 .build();
         assertEquals(KernelPath.FMA, fma.kernels().get("conv"));
         assertEquals(KernelPath.INT8, int8.kernels().get("conv"));
-        KernelPath pairedPath = paired.kernels().get("conv");
-        switch (activations) {
-            case "uint2" -> assertEquals(KernelPath.FMA_PAIRED, pairedPath);
-            case "uint4" ->
-                assertTrue(pairedPath == KernelPath.FMA_PAIRED || pairedPath == KernelPath.FMA, pairedPath.toString());
-            default -> assertEquals(KernelPath.FMA, pairedPath);
-        }
+        IntegerEngine imagePaired = IntegerEngine.builder(graph, quantized)
+                .threads(1)
+                .path(KernelPath.FMA_IMAGE_PAIRED)
+                .build();
+        assertPairedOrFma(KernelPath.FMA_PAIRED, paired.kernels().get("conv"), activations);
+        assertPairedOrFma(KernelPath.FMA_IMAGE_PAIRED, imagePaired.kernels().get("conv"), activations);
         float[] expected = int8.predict(images).data();
         assertArrayEquals(expected, fma.predict(images).data());
         assertArrayEquals(expected, paired.predict(images).data());
+        assertArrayEquals(expected, imagePaired.predict(images).data());
+    }
+
+    /** W2A2 always takes a forced pairing, W4A4 where its blocks are long enough, wider codes never. */
+    private static void assertPairedOrFma(KernelPath pairing, KernelPath actual, String activations) {
+        switch (activations) {
+            case "uint2" -> assertEquals(pairing, actual);
+            case "uint4" -> assertTrue(actual == pairing || actual == KernelPath.FMA, actual.toString());
+            default -> assertEquals(KernelPath.FMA, actual);
+        }
     }
 
     private static float[] random(SplittableRandom r, int n, double lo, double hi) {

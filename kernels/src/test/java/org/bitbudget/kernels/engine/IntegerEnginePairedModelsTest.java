@@ -26,10 +26,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The paired FMA path on the zoo's resnet8 and the MobileNetV3-style export at W2A2 and W4A4 (the
+ * The paired FMA paths on the zoo's resnet8 and the MobileNetV3-style export at W2A2 and W4A4 (the
  * first layer's input signed, later ones unsigned, calibrated on 200 Fashion-MNIST train images): the
- * engine with every kernel allowed puts layers on {@link KernelPath#FMA_PAIRED} and gives, on 64 test
- * images, exactly the logits of the engine forced onto the int32 reference kernels (int8).
+ * engine with every kernel allowed puts layers on {@link KernelPath#FMA_PAIRED}, the engine forced onto
+ * {@link KernelPath#FMA_IMAGE_PAIRED} puts layers there, and both give, on 64 test images, exactly
+ * the logits of the engine forced onto the int32 reference kernels (int8).
  */
 class IntegerEnginePairedModelsTest {
     private static final Normalization NORMALIZATION = new Normalization(0.2860f, 0.3530f);
@@ -64,9 +65,18 @@ class IntegerEnginePairedModelsTest {
                 .int16(false)
                 .fma(false)
                 .build();
+        IntegerEngine imagePaired = IntegerEngine.builder(graph, quantized)
+                .threads(2)
+                .path(KernelPath.FMA_IMAGE_PAIRED)
+                .build();
         assertTrue(
                 fast.kernels().containsValue(KernelPath.FMA_PAIRED),
                 fast.kernels().toString());
-        assertArrayEquals(int8.predict(images).data(), fast.predict(images).data());
+        assertTrue(
+                imagePaired.kernels().containsValue(KernelPath.FMA_IMAGE_PAIRED),
+                imagePaired.kernels().toString());
+        float[] expected = int8.predict(images).data();
+        assertArrayEquals(expected, fast.predict(images).data());
+        assertArrayEquals(expected, imagePaired.predict(images).data());
     }
 }

@@ -87,16 +87,19 @@ class IntegerEnginePathsTest {
     }
 
     /**
-     * W4A4 pairs on the four layers whose blocks under the pairing's bound are long enough, the fifth
-     * stays on int16, where every layer goes without the FMA paths; W2A2 pairs everywhere.
+     * W4A4 pairs on the four layers whose blocks under the pairing's bound are long enough (the two
+     * convolutions two images per lane, the two Gemms two channels), the fifth stays on int16, where
+     * every layer goes without the FMA paths; W2A2 pairs everywhere (the three Gemms by channels).
      */
     @ParameterizedTest(name = "{0} weights, {1}-bit activations, FMA {2}")
     @CsvSource({
         "int4, 4, false, INT16, 5",
-        "int4, 4, true, FMA_PAIRED, 4",
+        "int4, 4, true, FMA_IMAGE_PAIRED, 2",
+        "int4, 4, true, FMA_PAIRED, 2",
         "int8, 8, true, FMA, 5",
         "fp4-e2m1, 8, true, INT16, 1",
-        "int2, 2, true, FMA_PAIRED, 5"
+        "int2, 2, true, FMA_IMAGE_PAIRED, 2",
+        "int2, 2, true, FMA_PAIRED, 3"
     })
     void everyPathGivesTheInt8PathsLogitsExactly(
             String weights, int activationBits, boolean fma, KernelPath expectedPath, int layersOnPath) {
