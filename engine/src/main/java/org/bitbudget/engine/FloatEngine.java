@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
 import org.bitbudget.ir.graph.Graph;
@@ -108,7 +110,8 @@ public final class FloatEngine {
         nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
         fused = new Plan(fusedSteps, lastUses(fusedSteps));
         reused = ThreadLocal.withInitial(() -> new float[fusedSteps.length][]);
-        pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        // The caller runs chunks too (see runShared), so the pool needs one worker fewer.
+        pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
     }
 
     /**
@@ -357,10 +360,7 @@ public final class FloatEngine {
             return execute(fused, named(batches, 0, 0))[outputSlots[0]];
         }
         Tensor[] results = new Tensor[chunks];
-        // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
-        boolean parallel = pool != null && chunks > 1;
-        IntStream tasks = parallel ? IntStream.range(0, chunks).parallel() : IntStream.range(0, chunks);
-        Runnable work = () -> tasks.forEach(c -> {
+        IntConsumer chunk = c -> {
             int from = c * CHUNK;
             int count = Math.min(CHUNK, n - from);
             Tensor out = execute(fused, named(batches, from, count))[outputSlots[0]];
@@ -371,11 +371,14 @@ public final class FloatEngine {
                                 + "; predict needs the batch on the first axis");
             }
             results[c] = out;
-        });
-        if (parallel) {
-            pool.submit(work).join();
+        };
+        if (pool == null || chunks == 1) {
+            // A single chunk runs in the caller's thread: handing it to the pool only adds a wake-up.
+            for (int c = 0; c < chunks; c++) {
+                chunk.accept(c);
+            }
         } else {
-            work.run();
+            runShared(chunks, chunk);
         }
         Shape outShape = results[0].shape().with(0, n);
         float[] out = new float[outShape.size()];
@@ -385,6 +388,53 @@ public final class FloatEngine {
             offset += r.data().length;
         }
         return Tensor.of(results[0].type(), outShape, out);
+    }
+
+    /**
+     * Runs chunks {@code 0 .. chunks-1} on the caller and the pool's workers together, each thread
+     * taking the next chunk as soon as it finishes one. Taking chunks one at a time keeps the
+     * threads busy to the end of the batch when one of them is slowed down, which a fixed split
+     * into equal halves cannot; the caller working instead of waiting spares one worker's wake-up.
+     * The first failure stops the remaining chunks and is rethrown once every thread has stopped.
+     */
+    private void runShared(int chunks, IntConsumer chunk) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable take = () -> {
+            try {
+                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                    chunk.accept(c);
+                }
+            } catch (RuntimeException | Error e) {
+                next.set(chunks);
+                throw e;
+            }
+        };
+        int helpers = Math.min(threads - 1, chunks - 1);
+        List<ForkJoinTask<?>> running = new ArrayList<>(helpers);
+        for (int h = 0; h < helpers; h++) {
+            running.add(pool.submit(take));
+        }
+        Throwable failure = null;
+        try {
+            take.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (ForkJoinTask<?> task : running) {
+            try {
+                task.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
     }
 
     /** Samples {@code [from, from + count)} of every batch, by graph input name. */
