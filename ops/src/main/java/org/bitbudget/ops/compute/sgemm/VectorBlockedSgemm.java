@@ -1,0 +1,498 @@
+package org.bitbudget.ops.compute.sgemm;
+
+import java.lang.invoke.MethodHandles;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.ops.compute.blocked.ChannelBlocked16;
+import org.bitbudget.ops.compute.provider.VectorWidth;
+
+/**
+ * Vector API {@link BlockedSgemm}: register tiles of pixels by vectors of output channels, the turned
+ * tile of {@link VectorPackedSgemm#multiplyColumns} (at step p: the tile's vectors of row p of A,
+ * one broadcast of B per pixel, a fused multiply-add per accumulator), whose accumulators are stored
+ * whole: a pixel's block of 16 channels is one 512-bit vector, two 256-bit ones. At 512 bits blocks
+ * go in pairs, 8 pixels by 2 vectors (16 accumulators of 32 registers); a lone block (a layer with 16
+ * output channels, or the last of an odd count) takes 8 pixels by 1 vector rather than wasting half
+ * of a 2-vector tile. At 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16
+ * registers). The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is
+ * the chain of {@link ScalarBlockedSgemm}, so the results are the same bits.
+ */
+public final class VectorBlockedSgemm implements BlockedSgemm {
+    private static final VectorSpecies<Float> SPECIES =
+            VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
+    private static final int L = SPECIES.length();
+    private static final int BLOCK = ChannelBlocked16.BLOCK;
+
+    /** Checks that a block is one or two of this width's vectors. */
+    public VectorBlockedSgemm() {
+        if (L != BLOCK && 2 * L != BLOCK) {
+            throw new IllegalStateException(
+                    "a block of " + BLOCK + " channels is not one or two " + L + "-lane vectors");
+        }
+    }
+
+    @Override
+    public void multiply(
+            PackedWeights a,
+            int n,
+            float[] b,
+            int[] rows,
+            int[] columns,
+            float[] c,
+            int cOff,
+            int blockStride,
+            float lo,
+            float hi) {
+        if (a.rowsPerPanel() != BLOCK) {
+            throw new IllegalArgumentException(
+                    "A is packed in panels of " + a.rowsPerPanel() + " rows; this kernel needs " + BLOCK);
+        }
+        int k = a.k();
+        int blocks = a.panelCount();
+        float[] pa = a.panels();
+        float[] bias = a.bias();
+        int q = 0;
+        if (L == BLOCK) {
+            for (; q + 2 <= blocks; q += 2) {
+                int from = q * BLOCK * k;
+                int at = cOff + q * blockStride;
+                for (int j = 0; j < n; j += 8) {
+                    int count = Math.min(8, n - j);
+                    int last = j + count - 1;
+                    if (count > 4) {
+                        tile8x2(
+                                pa,
+                                from,
+                                from + BLOCK * k,
+                                k,
+                                bias,
+                                q * BLOCK,
+                                (q + 1) * BLOCK,
+                                b,
+                                rows,
+                                columns[j],
+                                columns[Math.min(j + 1, last)],
+                                columns[Math.min(j + 2, last)],
+                                columns[Math.min(j + 3, last)],
+                                columns[Math.min(j + 4, last)],
+                                columns[Math.min(j + 5, last)],
+                                columns[Math.min(j + 6, last)],
+                                columns[last],
+                                c,
+                                at + j * BLOCK,
+                                at + blockStride + j * BLOCK,
+                                count,
+                                lo,
+                                hi);
+                    } else {
+                        tile4x2(
+                                pa,
+                                from,
+                                from + BLOCK * k,
+                                k,
+                                bias,
+                                q * BLOCK,
+                                (q + 1) * BLOCK,
+                                b,
+                                rows,
+                                columns[j],
+                                columns[Math.min(j + 1, last)],
+                                columns[Math.min(j + 2, last)],
+                                columns[last],
+                                c,
+                                at + j * BLOCK,
+                                at + blockStride + j * BLOCK,
+                                count,
+                                lo,
+                                hi);
+                    }
+                }
+            }
+            if (q < blocks) {
+                int from = q * BLOCK * k;
+                int at = cOff + q * blockStride;
+                for (int j = 0; j < n; j += 8) {
+                    int count = Math.min(8, n - j);
+                    int last = j + count - 1;
+                    tile8x1(
+                            pa,
+                            from,
+                            k,
+                            bias,
+                            q * BLOCK,
+                            b,
+                            rows,
+                            columns[j],
+                            columns[Math.min(j + 1, last)],
+                            columns[Math.min(j + 2, last)],
+                            columns[Math.min(j + 3, last)],
+                            columns[Math.min(j + 4, last)],
+                            columns[Math.min(j + 5, last)],
+                            columns[Math.min(j + 6, last)],
+                            columns[last],
+                            c,
+                            at + j * BLOCK,
+                            count,
+                            lo,
+                            hi);
+                }
+            }
+        } else {
+            for (; q < blocks; q++) {
+                int from = q * BLOCK * k;
+                int at = cOff + q * blockStride;
+                for (int j = 0; j < n; j += 4) {
+                    int count = Math.min(4, n - j);
+                    int last = j + count - 1;
+                    tile4x2(
+                            pa,
+                            from,
+                            from + L,
+                            k,
+                            bias,
+                            q * BLOCK,
+                            q * BLOCK + L,
+                            b,
+                            rows,
+                            columns[j],
+                            columns[Math.min(j + 1, last)],
+                            columns[Math.min(j + 2, last)],
+                            columns[last],
+                            c,
+                            at + j * BLOCK,
+                            at + L + j * BLOCK,
+                            count,
+                            lo,
+                            hi);
+                }
+            }
+        }
+        BlockedSgemm.zeroPaddedLanes(a.m(), n, c, cOff, blockStride);
+    }
+
+    /**
+     * 8 pixels by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
+     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}; pixel r of B at offset
+     * {@code o<r>}. Only the first {@code count} pixels are stored (the others repeat a column).
+     */
+    private static void tile8x2(
+            float[] a,
+            int from0,
+            int from1,
+            int k,
+            float[] bias,
+            int bias0,
+            int bias1,
+            float[] b,
+            int[] rows,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            int o4,
+            int o5,
+            int o6,
+            int o7,
+            float[] c,
+            int c0,
+            int c1,
+            int count,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector c00 = first;
+        FloatVector c01 = second;
+        FloatVector c10 = first;
+        FloatVector c11 = second;
+        FloatVector c20 = first;
+        FloatVector c21 = second;
+        FloatVector c30 = first;
+        FloatVector c31 = second;
+        FloatVector c40 = first;
+        FloatVector c41 = second;
+        FloatVector c50 = first;
+        FloatVector c51 = second;
+        FloatVector c60 = first;
+        FloatVector c61 = second;
+        FloatVector c70 = first;
+        FloatVector c71 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p];
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, from1 + p * BLOCK);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a1.lanewise(VectorOperators.FMA, b0, c01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            c21 = a1.lanewise(VectorOperators.FMA, b2, c21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + o4]);
+            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
+            c41 = a1.lanewise(VectorOperators.FMA, b4, c41);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + o5]);
+            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
+            c51 = a1.lanewise(VectorOperators.FMA, b5, c51);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + o6]);
+            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
+            c61 = a1.lanewise(VectorOperators.FMA, b6, c61);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
+            c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
+            c71 = a1.lanewise(VectorOperators.FMA, b7, c71);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(c, c0 + 0 * BLOCK);
+        c01.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(c, c1 + 0 * BLOCK);
+        if (count > 1) {
+            c10.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 1 * BLOCK);
+            c11.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 1 * BLOCK);
+        }
+        if (count > 2) {
+            c20.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 2 * BLOCK);
+            c21.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 2 * BLOCK);
+        }
+        if (count > 3) {
+            c30.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 3 * BLOCK);
+            c31.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 3 * BLOCK);
+        }
+        if (count > 4) {
+            c40.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 4 * BLOCK);
+            c41.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 4 * BLOCK);
+        }
+        if (count > 5) {
+            c50.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 5 * BLOCK);
+            c51.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 5 * BLOCK);
+        }
+        if (count > 6) {
+            c60.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 6 * BLOCK);
+            c61.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 6 * BLOCK);
+        }
+        if (count > 7) {
+            c70.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 7 * BLOCK);
+            c71.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 7 * BLOCK);
+        }
+    }
+
+    /**
+     * 4 pixels by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
+     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}; pixel r of B at offset
+     * {@code o<r>}. Only the first {@code count} pixels are stored (the others repeat a column).
+     */
+    private static void tile4x2(
+            float[] a,
+            int from0,
+            int from1,
+            int k,
+            float[] bias,
+            int bias0,
+            int bias1,
+            float[] b,
+            int[] rows,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            float[] c,
+            int c0,
+            int c1,
+            int count,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector c00 = first;
+        FloatVector c01 = second;
+        FloatVector c10 = first;
+        FloatVector c11 = second;
+        FloatVector c20 = first;
+        FloatVector c21 = second;
+        FloatVector c30 = first;
+        FloatVector c31 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p];
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, from1 + p * BLOCK);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a1.lanewise(VectorOperators.FMA, b0, c01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            c21 = a1.lanewise(VectorOperators.FMA, b2, c21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(c, c0 + 0 * BLOCK);
+        c01.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(c, c1 + 0 * BLOCK);
+        if (count > 1) {
+            c10.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 1 * BLOCK);
+            c11.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 1 * BLOCK);
+        }
+        if (count > 2) {
+            c20.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 2 * BLOCK);
+            c21.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 2 * BLOCK);
+        }
+        if (count > 3) {
+            c30.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 3 * BLOCK);
+            c31.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c1 + 3 * BLOCK);
+        }
+    }
+
+    /**
+     * 8 pixels by 1 vector of channels (a lone block at 512 bits): row p of A at
+     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}, read at offset {@code o<r>};
+     * only the first {@code count} pixels are stored.
+     */
+    private static void tile8x1(
+            float[] a,
+            int from0,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            int o4,
+            int o5,
+            int o6,
+            int o7,
+            float[] c,
+            int c0,
+            int count,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector c00 = first;
+        FloatVector c10 = first;
+        FloatVector c20 = first;
+        FloatVector c30 = first;
+        FloatVector c40 = first;
+        FloatVector c50 = first;
+        FloatVector c60 = first;
+        FloatVector c70 = first;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p];
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + o4]);
+            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + o5]);
+            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + o6]);
+            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
+            c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
+        }
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        c00.lanewise(VectorOperators.MAX, low)
+                .lanewise(VectorOperators.MIN, high)
+                .intoArray(c, c0 + 0 * BLOCK);
+        if (count > 1) {
+            c10.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 1 * BLOCK);
+        }
+        if (count > 2) {
+            c20.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 2 * BLOCK);
+        }
+        if (count > 3) {
+            c30.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 3 * BLOCK);
+        }
+        if (count > 4) {
+            c40.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 4 * BLOCK);
+        }
+        if (count > 5) {
+            c50.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 5 * BLOCK);
+        }
+        if (count > 6) {
+            c60.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 6 * BLOCK);
+        }
+        if (count > 7) {
+            c70.lanewise(VectorOperators.MAX, low)
+                    .lanewise(VectorOperators.MIN, high)
+                    .intoArray(c, c0 + 7 * BLOCK);
+        }
+    }
+}
