@@ -167,7 +167,8 @@ public final class BlockedConvolution {
             }
             image = scratch.image;
         }
-        boolean inKernel = residual == null;
+        // A blocked residual is added by the kernel as it stores each vector; an NCHW one afterwards.
+        boolean inKernel = residual == null || residualBlocked;
         for (int img = 0; img < n; img++) {
             if (padded) {
                 copyInterior(
@@ -193,10 +194,12 @@ public final class BlockedConvolution {
                     dst,
                     at,
                     p * BLOCK,
+                    residual != null && residualBlocked ? residual.data() : null,
+                    img * outImage,
                     inKernel ? lo : Float.NEGATIVE_INFINITY,
                     inKernel ? hi : Float.POSITIVE_INFINITY);
-            if (residual != null) {
-                addResidual(dst, at, m, p, residual.data(), residualBlocked, img, lo, hi);
+            if (!inKernel) {
+                addResidual(dst, at, m, p, residual.data(), img, lo, hi);
             }
             if (!outBlocked) {
                 ChannelBlocked16.toPlanar(image, 0, 1, m, p, out, img * m * p);
@@ -245,25 +248,15 @@ public final class BlockedConvolution {
     }
 
     /**
-     * Adds image {@code img} of the residual to the blocked outputs at {@code at} and clamps each sum:
-     * the Add node's float sum, then the Relu's or Clip's clamp, as {@link Convolution#forward} does.
+     * Adds image {@code img} of the NCHW residual to the blocked outputs at {@code at} and clamps each
+     * sum: the Add node's float sum, then the Relu's or Clip's clamp, as {@link Convolution#forward} does.
      */
-    private static void addResidual(
-            float[] dst, int at, int m, int p, float[] r, boolean blocked, int img, float lo, float hi) {
-        if (blocked) {
-            int size = ChannelBlocked16.imageSize(m, p);
-            int from = img * size;
-            for (int i = 0; i < size; i++) {
-                dst[at + i] = Math.min(Math.max(dst[at + i] + r[from + i], lo), hi);
-            }
-            BlockedSgemm.zeroPaddedLanes(m, p, dst, at, p * BLOCK);
-        } else {
-            for (int ch = 0; ch < m; ch++) {
-                int to = at + ch / BLOCK * p * BLOCK + ch % BLOCK;
-                int from = (img * m + ch) * p;
-                for (int px = 0; px < p; px++) {
-                    dst[to + px * BLOCK] = Math.min(Math.max(dst[to + px * BLOCK] + r[from + px], lo), hi);
-                }
+    private static void addResidual(float[] dst, int at, int m, int p, float[] r, int img, float lo, float hi) {
+        for (int ch = 0; ch < m; ch++) {
+            int to = at + ch / BLOCK * p * BLOCK + ch % BLOCK;
+            int from = (img * m + ch) * p;
+            for (int px = 0; px < p; px++) {
+                dst[to + px * BLOCK] = Math.min(Math.max(dst[to + px * BLOCK] + r[from + px], lo), hi);
             }
         }
     }

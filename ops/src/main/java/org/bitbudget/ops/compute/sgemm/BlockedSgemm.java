@@ -11,8 +11,9 @@ import org.bitbudget.ops.compute.blocked.ChannelBlocked16;
  * floats over planes. The lanes of channels m .. 16 * ceil(m / 16) - 1 get +0.0f.
  *
  * <p>Every element of C is the chain of {@link PackedSgemm}, {@code c = bias[i]; c = fma(a[i][p],
- * b[p][j], c)} for p = 0 .. k-1 in order, then {@code Math.min(Math.max(c, lo), hi)}: the same bits
- * as {@link PackedSgemm#multiplyColumns} on the same operands. Obtain one from
+ * b[p][j], c)} for p = 0 .. k-1 in order, then (with a residual r) {@code c = c + r}, then
+ * {@code Math.min(Math.max(c, lo), hi)}: the same bits as {@link PackedSgemm#multiplyColumns} on the
+ * same operands, followed by the Add and the clamp. Obtain one from
  * {@link BlockedSgemmFamily#get()}.
  */
 public interface BlockedSgemm {
@@ -23,7 +24,8 @@ public interface BlockedSgemm {
     }
 
     /**
-     * Overwrites the n pixels of C's ceil(m / 16) blocks with the clamped product.
+     * Overwrites the n pixels of C's ceil(m / 16) blocks with the clamped product, or with the clamped
+     * sum of the product and the residual.
      *
      * @param a           A packed by {@link #pack} (m x k)
      * @param n           pixels: columns of B and C
@@ -32,6 +34,8 @@ public interface BlockedSgemm {
      * @param columns     the offset of each of the n columns of B
      * @param c           C, element (i, j) at {@code c[cOff + (i / 16) * blockStride + j * 16 + i % 16]}
      * @param blockStride floats from one block of C to the next, at least {@code 16 * n}
+     * @param residual    null, or a residual added to each chain's result before the clamp (the sum
+     *                    of a fused Add node), laid out as C from {@code residualOff}
      * @param lo          the clamp's lower bound (a Relu's 0, or negative infinity for none)
      * @param hi          the clamp's upper bound
      */
@@ -44,6 +48,8 @@ public interface BlockedSgemm {
             float[] c,
             int cOff,
             int blockStride,
+            float[] residual,
+            int residualOff,
             float lo,
             float hi);
 

@@ -14,6 +14,8 @@ public final class ScalarBlockedSgemm implements BlockedSgemm {
             float[] c,
             int cOff,
             int blockStride,
+            float[] residual,
+            int residualOff,
             float lo,
             float hi) {
         int k = a.k();
@@ -27,7 +29,11 @@ public final class ScalarBlockedSgemm implements BlockedSgemm {
                 for (int p = 0; p < k; p++) {
                     acc = Math.fma(panels[row + p * r], b[rows[p] + columns[j]], acc);
                 }
-                c[at + j * ChannelBlocked16.BLOCK] = Math.min(Math.max(acc, lo), hi);
+                int to = at + j * ChannelBlocked16.BLOCK;
+                if (residual != null) {
+                    acc = acc + residual[to - cOff + residualOff];
+                }
+                c[to] = Math.min(Math.max(acc, lo), hi);
             }
         }
         BlockedSgemm.zeroPaddedLanes(a.m(), n, c, cOff, blockStride);

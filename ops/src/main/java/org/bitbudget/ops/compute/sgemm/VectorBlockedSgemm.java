@@ -12,17 +12,22 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * tile of {@link VectorPackedSgemm#multiplyColumns} (at step p: the tile's vectors of row p of A,
  * one broadcast of B per pixel, a fused multiply-add per accumulator), whose accumulators are stored
  * whole: a pixel's block of 16 channels is one 512-bit vector, two 256-bit ones. At 512 bits blocks
- * go in pairs, 8 pixels by 2 vectors (16 accumulators of 32 registers); a lone block (a layer with 16
- * output channels, or the last of an odd count) takes 8 pixels by 1 vector rather than wasting half
- * of a 2-vector tile. At 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16
- * registers). The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is
- * the chain of {@link ScalarBlockedSgemm}, so the results are the same bits.
+ * go in pairs, pixels by 2 vectors; a lone block (a layer with 16 output channels, or the last of an
+ * odd count) takes pixels by 1 vector rather than wasting half of a 2-vector tile. Where 7 pixels in
+ * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
+ * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
+ * 7 and no address arithmetic; elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own. At
+ * 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
+ * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
+ * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
 public final class VectorBlockedSgemm implements BlockedSgemm {
     private static final VectorSpecies<Float> SPECIES =
             VectorSpecies.of(float.class, VectorWidth.of(MethodHandles.lookup()));
     private static final int L = SPECIES.length();
     private static final int BLOCK = ChannelBlocked16.BLOCK;
+    /** Pixels of the run tiles. */
+    private static final int RUN = 7;
 
     /** Checks that a block is one or two of this width's vectors. */
     public VectorBlockedSgemm() {
@@ -30,6 +35,20 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             throw new IllegalStateException(
                     "a block of " + BLOCK + " channels is not one or two " + L + "-lane vectors");
         }
+    }
+
+    /** Whether pixels j .. j+6 of B lie one block apart. */
+    private static boolean run(int[] columns, int j, int n) {
+        if (j + RUN > n) {
+            return false;
+        }
+        int first = columns[j];
+        for (int r = 1; r < RUN; r++) {
+            if (columns[j + r] != first + r * BLOCK) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -42,6 +61,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             float[] c,
             int cOff,
             int blockStride,
+            float[] residual,
+            int residualOff,
             float lo,
             float hi) {
         if (a.rowsPerPanel() != BLOCK) {
@@ -52,13 +73,38 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         int blocks = a.panelCount();
         float[] pa = a.panels();
         float[] bias = a.bias();
+        int rd = residualOff - cOff;
         int q = 0;
         if (L == BLOCK) {
             for (; q + 2 <= blocks; q += 2) {
                 int from = q * BLOCK * k;
                 int at = cOff + q * blockStride;
-                for (int j = 0; j < n; j += 8) {
-                    int count = Math.min(8, n - j);
+                int count;
+                for (int j = 0; j < n; j += count) {
+                    if (run(columns, j, n)) {
+                        count = RUN;
+                        run7x2(
+                                pa,
+                                from,
+                                from + BLOCK * k,
+                                k,
+                                bias,
+                                q * BLOCK,
+                                (q + 1) * BLOCK,
+                                b,
+                                rows,
+                                columns[j],
+                                c,
+                                at + j * BLOCK,
+                                at + blockStride + j * BLOCK,
+                                count,
+                                residual,
+                                rd,
+                                lo,
+                                hi);
+                        continue;
+                    }
+                    count = Math.min(8, n - j);
                     int last = j + count - 1;
                     if (count > 4) {
                         tile8x2(
@@ -83,6 +129,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                                 at + j * BLOCK,
                                 at + blockStride + j * BLOCK,
                                 count,
+                                residual,
+                                rd,
                                 lo,
                                 hi);
                     } else {
@@ -104,6 +152,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                                 at + j * BLOCK,
                                 at + blockStride + j * BLOCK,
                                 count,
+                                residual,
+                                rd,
                                 lo,
                                 hi);
                     }
@@ -112,8 +162,29 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             if (q < blocks) {
                 int from = q * BLOCK * k;
                 int at = cOff + q * blockStride;
-                for (int j = 0; j < n; j += 8) {
-                    int count = Math.min(8, n - j);
+                int count;
+                for (int j = 0; j < n; j += count) {
+                    if (run(columns, j, n)) {
+                        count = RUN;
+                        run7x1(
+                                pa,
+                                from,
+                                k,
+                                bias,
+                                q * BLOCK,
+                                b,
+                                rows,
+                                columns[j],
+                                c,
+                                at + j * BLOCK,
+                                count,
+                                residual,
+                                rd,
+                                lo,
+                                hi);
+                        continue;
+                    }
+                    count = Math.min(8, n - j);
                     int last = j + count - 1;
                     tile8x1(
                             pa,
@@ -134,6 +205,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                             c,
                             at + j * BLOCK,
                             count,
+                            residual,
+                            rd,
                             lo,
                             hi);
                 }
@@ -163,6 +236,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                             at + j * BLOCK,
                             at + L + j * BLOCK,
                             count,
+                            residual,
+                            rd,
                             lo,
                             hi);
                 }
@@ -171,10 +246,156 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         BlockedSgemm.zeroPaddedLanes(a.m(), n, c, cOff, blockStride);
     }
 
+    /** Stores an accumulator at {@code at}, its residual (at {@code at + rd}, if any) added, clamped. */
+    private static void store(FloatVector acc, float[] c, int at, float[] res, int rd, float lo, float hi) {
+        FloatVector v = res == null ? acc : acc.add(FloatVector.fromArray(SPECIES, res, at + rd));
+        v.lanewise(VectorOperators.MAX, lo).lanewise(VectorOperators.MIN, hi).intoArray(c, at);
+    }
+
     /**
-     * 8 pixels by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
-     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}; pixel r of B at offset
-     * {@code o<r>}. Only the first {@code count} pixels are stored (the others repeat a column).
+     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0}: the
+     * offsets are constants apart, so one bounds check covers them all, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
+     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
+     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     */
+    private static void run7x2(
+            float[] a,
+            int from0,
+            int from1,
+            int k,
+            float[] bias,
+            int bias0,
+            int bias1,
+            float[] b,
+            int[] rows,
+            int o0,
+            float[] c,
+            int c0,
+            int c1,
+            int count,
+            float[] res,
+            int rd,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector c00 = first;
+        FloatVector c01 = second;
+        FloatVector c10 = first;
+        FloatVector c11 = second;
+        FloatVector c20 = first;
+        FloatVector c21 = second;
+        FloatVector c30 = first;
+        FloatVector c31 = second;
+        FloatVector c40 = first;
+        FloatVector c41 = second;
+        FloatVector c50 = first;
+        FloatVector c51 = second;
+        FloatVector c60 = first;
+        FloatVector c61 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p] + o0;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, from1 + p * BLOCK);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a1.lanewise(VectorOperators.FMA, b0, c01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + 16]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + 32]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            c21 = a1.lanewise(VectorOperators.FMA, b2, c21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + 48]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + 64]);
+            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
+            c41 = a1.lanewise(VectorOperators.FMA, b4, c41);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + 80]);
+            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
+            c51 = a1.lanewise(VectorOperators.FMA, b5, c51);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + 96]);
+            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
+            c61 = a1.lanewise(VectorOperators.FMA, b6, c61);
+        }
+        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
+        store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
+        store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
+        store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
+        store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
+        store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
+        store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
+        store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
+        store(c41, c, c1 + 4 * BLOCK, res, rd, lo, hi);
+        store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
+        store(c51, c, c1 + 5 * BLOCK, res, rd, lo, hi);
+        store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
+        store(c61, c, c1 + 6 * BLOCK, res, rd, lo, hi);
+    }
+
+    /**
+     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0}: the
+     * offsets are constants apart, so one bounds check covers them all, by 1 vector of channels (a lone block at 512 bits): row p of A at
+     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}; only the first {@code count}
+     * pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     */
+    private static void run7x1(
+            float[] a,
+            int from0,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int o0,
+            float[] c,
+            int c0,
+            int count,
+            float[] res,
+            int rd,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector c00 = first;
+        FloatVector c10 = first;
+        FloatVector c20 = first;
+        FloatVector c30 = first;
+        FloatVector c40 = first;
+        FloatVector c50 = first;
+        FloatVector c60 = first;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p] + o0;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + 16]);
+            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + 32]);
+            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + 48]);
+            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + 64]);
+            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + 80]);
+            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + 96]);
+            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
+        }
+        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
+        store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
+        store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
+        store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
+        store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
+        store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
+        store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
+    }
+
+    /**
+     * 8 pixels, pixel r of B at offset {@code o<r>}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
+     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
+     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
      */
     private static void tile8x2(
             float[] a,
@@ -198,6 +419,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int c0,
             int c1,
             int count,
+            float[] res,
+            int rd,
             float lo,
             float hi) {
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
@@ -247,76 +470,42 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
             c71 = a1.lanewise(VectorOperators.FMA, b7, c71);
         }
-        FloatVector low = FloatVector.broadcast(SPECIES, lo);
-        FloatVector high = FloatVector.broadcast(SPECIES, hi);
-        c00.lanewise(VectorOperators.MAX, low)
-                .lanewise(VectorOperators.MIN, high)
-                .intoArray(c, c0 + 0 * BLOCK);
-        c01.lanewise(VectorOperators.MAX, low)
-                .lanewise(VectorOperators.MIN, high)
-                .intoArray(c, c1 + 0 * BLOCK);
+        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
         if (count > 1) {
-            c10.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 1 * BLOCK);
-            c11.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 1 * BLOCK);
+            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
+            store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
         }
         if (count > 2) {
-            c20.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 2 * BLOCK);
-            c21.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 2 * BLOCK);
+            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
+            store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
         }
         if (count > 3) {
-            c30.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 3 * BLOCK);
-            c31.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 3 * BLOCK);
+            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
+            store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
         }
         if (count > 4) {
-            c40.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 4 * BLOCK);
-            c41.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 4 * BLOCK);
+            store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
+            store(c41, c, c1 + 4 * BLOCK, res, rd, lo, hi);
         }
         if (count > 5) {
-            c50.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 5 * BLOCK);
-            c51.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 5 * BLOCK);
+            store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
+            store(c51, c, c1 + 5 * BLOCK, res, rd, lo, hi);
         }
         if (count > 6) {
-            c60.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 6 * BLOCK);
-            c61.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 6 * BLOCK);
+            store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
+            store(c61, c, c1 + 6 * BLOCK, res, rd, lo, hi);
         }
         if (count > 7) {
-            c70.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 7 * BLOCK);
-            c71.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 7 * BLOCK);
+            store(c70, c, c0 + 7 * BLOCK, res, rd, lo, hi);
+            store(c71, c, c1 + 7 * BLOCK, res, rd, lo, hi);
         }
     }
 
     /**
-     * 4 pixels by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
-     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}; pixel r of B at offset
-     * {@code o<r>}. Only the first {@code count} pixels are stored (the others repeat a column).
+     * 4 pixels, pixel r of B at offset {@code o<r>}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
+     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
+     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
      */
     private static void tile4x2(
             float[] a,
@@ -336,6 +525,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int c0,
             int c1,
             int count,
+            float[] res,
+            int rd,
             float lo,
             float hi) {
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
@@ -365,44 +556,26 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
             c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
         }
-        FloatVector low = FloatVector.broadcast(SPECIES, lo);
-        FloatVector high = FloatVector.broadcast(SPECIES, hi);
-        c00.lanewise(VectorOperators.MAX, low)
-                .lanewise(VectorOperators.MIN, high)
-                .intoArray(c, c0 + 0 * BLOCK);
-        c01.lanewise(VectorOperators.MAX, low)
-                .lanewise(VectorOperators.MIN, high)
-                .intoArray(c, c1 + 0 * BLOCK);
+        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
         if (count > 1) {
-            c10.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 1 * BLOCK);
-            c11.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 1 * BLOCK);
+            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
+            store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
         }
         if (count > 2) {
-            c20.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 2 * BLOCK);
-            c21.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 2 * BLOCK);
+            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
+            store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
         }
         if (count > 3) {
-            c30.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 3 * BLOCK);
-            c31.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c1 + 3 * BLOCK);
+            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
+            store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
         }
     }
 
     /**
-     * 8 pixels by 1 vector of channels (a lone block at 512 bits): row p of A at
-     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}, read at offset {@code o<r>};
-     * only the first {@code count} pixels are stored.
+     * 8 pixels, pixel r of B at offset {@code o<r>}, by 1 vector of channels (a lone block at 512 bits): row p of A at
+     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}; only the first {@code count}
+     * pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
      */
     private static void tile8x1(
             float[] a,
@@ -423,6 +596,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             float[] c,
             int c0,
             int count,
+            float[] res,
+            int rd,
             float lo,
             float hi) {
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
@@ -454,45 +629,27 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
             c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
         }
-        FloatVector low = FloatVector.broadcast(SPECIES, lo);
-        FloatVector high = FloatVector.broadcast(SPECIES, hi);
-        c00.lanewise(VectorOperators.MAX, low)
-                .lanewise(VectorOperators.MIN, high)
-                .intoArray(c, c0 + 0 * BLOCK);
+        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
         if (count > 1) {
-            c10.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 1 * BLOCK);
+            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
         }
         if (count > 2) {
-            c20.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 2 * BLOCK);
+            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
         }
         if (count > 3) {
-            c30.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 3 * BLOCK);
+            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
         }
         if (count > 4) {
-            c40.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 4 * BLOCK);
+            store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
         }
         if (count > 5) {
-            c50.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 5 * BLOCK);
+            store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
         }
         if (count > 6) {
-            c60.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 6 * BLOCK);
+            store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
         }
         if (count > 7) {
-            c70.lanewise(VectorOperators.MAX, low)
-                    .lanewise(VectorOperators.MIN, high)
-                    .intoArray(c, c0 + 7 * BLOCK);
+            store(c70, c, c0 + 7 * BLOCK, res, rd, lo, hi);
         }
     }
 }

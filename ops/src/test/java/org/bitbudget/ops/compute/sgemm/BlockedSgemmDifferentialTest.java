@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Checks that {@link VectorBlockedSgemm} gives exactly the floats {@link ScalarBlockedSgemm} gives,
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
- * n (pixels) odd and around the 4- and 8-pixel tiles, k prime; B's rows and columns at random
- * offsets, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
- * of values of {@link SgemmDifferentialTest}. Bit for bit; the padded lanes of the last block +0.0f;
+ * n (pixels) odd and around the 4-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
+ * columns mostly in runs one block apart (the run tiles) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
+ * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
  * {@link PackedSgemm#multiplyColumns} of {@link ScalarPackedSgemm} read at the blocked places. A
  * second test runs real convolution geometries (3 x 3 and 1 x 1 filters, strides 1 and 2, on a
@@ -58,7 +58,7 @@ class BlockedSgemmDifferentialTest {
                 int blocks = ChannelBlocked16.blocks(m);
                 float[] a = SgemmDifferentialTest.fill(random, values, aOff + (m - 1) * lda + k);
                 float[] bias = withBias ? SgemmDifferentialTest.fill(random, values, m + 3) : null;
-                int bLength = 2 * n + 3 * k + random.nextInt(5);
+                int bLength = (BLOCK + 1) * n + 3 * k + random.nextInt(5);
                 float[] b = SgemmDifferentialTest.fill(random, values, bLength);
                 int[] rows = new int[k];
                 for (int p = 0; p < k; p++) {
@@ -66,7 +66,9 @@ class BlockedSgemmDifferentialTest {
                 }
                 int[] columns = new int[n];
                 for (int j = 0; j < n; j++) {
-                    columns[j] = random.nextInt(bLength - 3 * k);
+                    // Mostly runs of pixels one block apart (what the run tiles take), some at random.
+                    boolean follows = j > 0 && random.nextInt(8) != 0 && columns[j - 1] + BLOCK < bLength - 3 * k;
+                    columns[j] = follows ? columns[j - 1] + BLOCK : random.nextInt(bLength - 3 * k);
                 }
                 float[] c = SgemmDifferentialTest.fill(
                         random, values, cOff + (blocks - 1) * blockStride + n * BLOCK + random.nextInt(3));
@@ -75,6 +77,11 @@ class BlockedSgemmDifferentialTest {
                 float[] fromScalar = c.clone();
                 float[] fromVector = c.clone();
 
+                // Every third case adds a residual laid out as C at an offset of its own.
+                int residualOff = random.nextInt(7);
+                float[] residual = (n + k) % 3 == 2
+                        ? SgemmDifferentialTest.fill(random, values, residualOff - cOff + c.length)
+                        : null;
                 scalar.multiply(
                         scalar.pack(m, k, a, aOff, lda, bias, 2),
                         n,
@@ -84,6 +91,8 @@ class BlockedSgemmDifferentialTest {
                         fromScalar,
                         cOff,
                         blockStride,
+                        residual,
+                        residualOff,
                         lo,
                         hi);
                 vector.multiply(
@@ -95,6 +104,8 @@ class BlockedSgemmDifferentialTest {
                         fromVector,
                         cOff,
                         blockStride,
+                        residual,
+                        residualOff,
                         lo,
                         hi);
 
@@ -116,7 +127,7 @@ class BlockedSgemmDifferentialTest {
                         assertEquals(0, Float.floatToIntBits(fromVector[x]), where + ": padded lane at " + x);
                     }
                 }
-                // The scalar kernel against the plain column tile, element by element.
+                // The scalar kernel against the plain column tile (then the Add and the clamp), element by element.
                 float[] plain = new float[m * n];
                 new ScalarPackedSgemm()
                         .multiplyColumns(
@@ -128,14 +139,17 @@ class BlockedSgemmDifferentialTest {
                                 plain,
                                 0,
                                 n,
-                                lo,
-                                hi);
+                                residual == null ? lo : Float.NEGATIVE_INFINITY,
+                                residual == null ? hi : Float.POSITIVE_INFINITY);
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
+                        int at = cOff + i / BLOCK * blockStride + j * BLOCK + i % BLOCK;
+                        float expected = residual == null
+                                ? plain[i * n + j]
+                                : Math.min(Math.max(plain[i * n + j] + residual[at - cOff + residualOff], lo), hi);
                         assertEquals(
-                                Float.floatToIntBits(plain[i * n + j]),
-                                Float.floatToIntBits(
-                                        fromScalar[cOff + i / BLOCK * blockStride + j * BLOCK + i % BLOCK]),
+                                Float.floatToIntBits(expected),
+                                Float.floatToIntBits(fromScalar[at]),
                                 where + ": channel " + i + " pixel " + j);
                     }
                 }
@@ -238,6 +252,8 @@ class BlockedSgemmDifferentialTest {
                 actual,
                 0,
                 n * BLOCK,
+                null,
+                0,
                 0f,
                 Float.POSITIVE_INFINITY);
         float[] back = new float[m * n];
