@@ -51,6 +51,18 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         return true;
     }
 
+    /**
+     * Fills {@code o} with the offsets of pixels j .. j+7 of B, the ones past n repeating the last, and
+     * returns how many are real.
+     */
+    private static int offsets(int[] columns, int j, int n, int[] o) {
+        int count = Math.min(8, n - j);
+        for (int r = 0; r < 8; r++) {
+            o[r] = columns[j + Math.min(r, count - 1)];
+        }
+        return count;
+    }
+
     @Override
     public void multiply(
             PackedWeights a,
@@ -74,172 +86,55 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         float[] pa = a.panels();
         float[] bias = a.bias();
         int rd = residualOff - cOff;
+        int[] o = new int[8];
+        // Short names keep each tile call on one line.
+        int bs = blockStride;
+        float[] r = residual;
         int q = 0;
         if (L == BLOCK) {
             for (; q + 2 <= blocks; q += 2) {
-                int from = q * BLOCK * k;
-                int at = cOff + q * blockStride;
+                int f = q * BLOCK * k;
+                int f2 = f + BLOCK * k;
+                int bq = q * BLOCK;
                 int count;
                 for (int j = 0; j < n; j += count) {
+                    int c0 = cOff + q * bs + j * BLOCK;
                     if (run(columns, j, n)) {
                         count = RUN;
-                        run7x2(
-                                pa,
-                                from,
-                                from + BLOCK * k,
-                                k,
-                                bias,
-                                q * BLOCK,
-                                (q + 1) * BLOCK,
-                                b,
-                                rows,
-                                columns[j],
-                                c,
-                                at + j * BLOCK,
-                                at + blockStride + j * BLOCK,
-                                count,
-                                residual,
-                                rd,
-                                lo,
-                                hi);
+                        run7x2(pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
                         continue;
                     }
-                    count = Math.min(8, n - j);
-                    int last = j + count - 1;
+                    count = offsets(columns, j, n, o);
                     if (count > 4) {
-                        tile8x2(
-                                pa,
-                                from,
-                                from + BLOCK * k,
-                                k,
-                                bias,
-                                q * BLOCK,
-                                (q + 1) * BLOCK,
-                                b,
-                                rows,
-                                columns[j],
-                                columns[Math.min(j + 1, last)],
-                                columns[Math.min(j + 2, last)],
-                                columns[Math.min(j + 3, last)],
-                                columns[Math.min(j + 4, last)],
-                                columns[Math.min(j + 5, last)],
-                                columns[Math.min(j + 6, last)],
-                                columns[last],
-                                c,
-                                at + j * BLOCK,
-                                at + blockStride + j * BLOCK,
-                                count,
-                                residual,
-                                rd,
-                                lo,
-                                hi);
+                        tile8x2(pa, f, f2, k, bias, bq, b, rows, o, c, c0, bs, count, r, rd, lo, hi);
                     } else {
-                        tile4x2(
-                                pa,
-                                from,
-                                from + BLOCK * k,
-                                k,
-                                bias,
-                                q * BLOCK,
-                                (q + 1) * BLOCK,
-                                b,
-                                rows,
-                                columns[j],
-                                columns[Math.min(j + 1, last)],
-                                columns[Math.min(j + 2, last)],
-                                columns[last],
-                                c,
-                                at + j * BLOCK,
-                                at + blockStride + j * BLOCK,
-                                count,
-                                residual,
-                                rd,
-                                lo,
-                                hi);
+                        tile4x2(pa, f, f2, k, bias, bq, BLOCK, b, rows, o, c, c0, bs, count, r, rd, lo, hi);
                     }
                 }
             }
             if (q < blocks) {
-                int from = q * BLOCK * k;
-                int at = cOff + q * blockStride;
+                int f = q * BLOCK * k;
+                int bq = q * BLOCK;
                 int count;
                 for (int j = 0; j < n; j += count) {
+                    int c0 = cOff + q * bs + j * BLOCK;
                     if (run(columns, j, n)) {
                         count = RUN;
-                        run7x1(
-                                pa,
-                                from,
-                                k,
-                                bias,
-                                q * BLOCK,
-                                b,
-                                rows,
-                                columns[j],
-                                c,
-                                at + j * BLOCK,
-                                count,
-                                residual,
-                                rd,
-                                lo,
-                                hi);
-                        continue;
+                        run7x1(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                    } else {
+                        count = offsets(columns, j, n, o);
+                        tile8x1(pa, f, k, bias, bq, b, rows, o, c, c0, count, r, rd, lo, hi);
                     }
-                    count = Math.min(8, n - j);
-                    int last = j + count - 1;
-                    tile8x1(
-                            pa,
-                            from,
-                            k,
-                            bias,
-                            q * BLOCK,
-                            b,
-                            rows,
-                            columns[j],
-                            columns[Math.min(j + 1, last)],
-                            columns[Math.min(j + 2, last)],
-                            columns[Math.min(j + 3, last)],
-                            columns[Math.min(j + 4, last)],
-                            columns[Math.min(j + 5, last)],
-                            columns[Math.min(j + 6, last)],
-                            columns[last],
-                            c,
-                            at + j * BLOCK,
-                            count,
-                            residual,
-                            rd,
-                            lo,
-                            hi);
                 }
             }
         } else {
             for (; q < blocks; q++) {
-                int from = q * BLOCK * k;
-                int at = cOff + q * blockStride;
+                int f = q * BLOCK * k;
+                int bq = q * BLOCK;
                 for (int j = 0; j < n; j += 4) {
-                    int count = Math.min(4, n - j);
-                    int last = j + count - 1;
-                    tile4x2(
-                            pa,
-                            from,
-                            from + L,
-                            k,
-                            bias,
-                            q * BLOCK,
-                            q * BLOCK + L,
-                            b,
-                            rows,
-                            columns[j],
-                            columns[Math.min(j + 1, last)],
-                            columns[Math.min(j + 2, last)],
-                            columns[last],
-                            c,
-                            at + j * BLOCK,
-                            at + L + j * BLOCK,
-                            count,
-                            residual,
-                            rd,
-                            lo,
-                            hi);
+                    int count = Math.min(4, offsets(columns, j, n, o));
+                    int c0 = cOff + q * bs + j * BLOCK;
+                    tile4x2(pa, f, f + L, k, bias, bq, L, b, rows, o, c, c0, L, count, r, rd, lo, hi);
                 }
             }
         }
@@ -253,10 +148,10 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
     }
 
     /**
-     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0}: the
-     * offsets are constants apart, so one bounds check covers them all, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
-     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
-     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0} (the
+     * offsets are constants apart, so one bounds check covers all 7 loads), by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
+     * biases at {@code bias0} and {@code bias0 + 16}; pixel r stored at {@code c0 + r * 16} and
+     * {@code c0 + cStep + r * 16}, with {@code res} (or null) added at {@code rd} past each.
      */
     private static void run7x2(
             float[] a,
@@ -265,20 +160,18 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int k,
             float[] bias,
             int bias0,
-            int bias1,
             float[] b,
             int[] rows,
             int o0,
             float[] c,
             int c0,
-            int c1,
-            int count,
+            int cStep,
             float[] res,
             int rd,
             float lo,
             float hi) {
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
-        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias0 + BLOCK);
         FloatVector c00 = first;
         FloatVector c01 = second;
         FloatVector c10 = first;
@@ -320,26 +213,26 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c61 = a1.lanewise(VectorOperators.FMA, b6, c61);
         }
         store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
         store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-        store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
+        store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
         store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-        store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
+        store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
         store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-        store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
+        store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
         store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
-        store(c41, c, c1 + 4 * BLOCK, res, rd, lo, hi);
+        store(c41, c, c0 + cStep + 4 * BLOCK, res, rd, lo, hi);
         store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
-        store(c51, c, c1 + 5 * BLOCK, res, rd, lo, hi);
+        store(c51, c, c0 + cStep + 5 * BLOCK, res, rd, lo, hi);
         store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
-        store(c61, c, c1 + 6 * BLOCK, res, rd, lo, hi);
+        store(c61, c, c0 + cStep + 6 * BLOCK, res, rd, lo, hi);
     }
 
     /**
-     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0}: the
-     * offsets are constants apart, so one bounds check covers them all, by 1 vector of channels (a lone block at 512 bits): row p of A at
-     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}; only the first {@code count}
-     * pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0} (the
+     * offsets are constants apart, so one bounds check covers all 7 loads), by 1 vector of channels (a lone block at 512 bits): row p of A at
+     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}, with
+     * {@code res} (or null) added at {@code rd} past each.
      */
     private static void run7x1(
             float[] a,
@@ -352,7 +245,6 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int o0,
             float[] c,
             int c0,
-            int count,
             float[] res,
             int rd,
             float lo,
@@ -393,9 +285,9 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
     }
 
     /**
-     * 8 pixels, pixel r of B at offset {@code o<r>}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
-     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
-     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     * 8 pixels, pixel r of B at offset {@code o[r]}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
+     * biases at {@code bias0} and {@code bias0 + 16}; pixel r stored at {@code c0 + r * 16} and
+     * {@code c0 + cStep + r * 16}, the first {@code count} pixels only, with {@code res} (or null) added at {@code rd} past each.
      */
     private static void tile8x2(
             float[] a,
@@ -404,27 +296,27 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int k,
             float[] bias,
             int bias0,
-            int bias1,
             float[] b,
             int[] rows,
-            int o0,
-            int o1,
-            int o2,
-            int o3,
-            int o4,
-            int o5,
-            int o6,
-            int o7,
+            int[] o,
             float[] c,
             int c0,
-            int c1,
+            int cStep,
             int count,
             float[] res,
             int rd,
             float lo,
             float hi) {
+        int o0 = o[0];
+        int o1 = o[1];
+        int o2 = o[2];
+        int o3 = o[3];
+        int o4 = o[4];
+        int o5 = o[5];
+        int o6 = o[6];
+        int o7 = o[7];
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
-        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias0 + BLOCK);
         FloatVector c00 = first;
         FloatVector c01 = second;
         FloatVector c10 = first;
@@ -471,41 +363,41 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c71 = a1.lanewise(VectorOperators.FMA, b7, c71);
         }
         store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
         if (count > 1) {
             store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-            store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
+            store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
         }
         if (count > 2) {
             store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-            store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
+            store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
         }
         if (count > 3) {
             store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-            store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
+            store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
         }
         if (count > 4) {
             store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
-            store(c41, c, c1 + 4 * BLOCK, res, rd, lo, hi);
+            store(c41, c, c0 + cStep + 4 * BLOCK, res, rd, lo, hi);
         }
         if (count > 5) {
             store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
-            store(c51, c, c1 + 5 * BLOCK, res, rd, lo, hi);
+            store(c51, c, c0 + cStep + 5 * BLOCK, res, rd, lo, hi);
         }
         if (count > 6) {
             store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
-            store(c61, c, c1 + 6 * BLOCK, res, rd, lo, hi);
+            store(c61, c, c0 + cStep + 6 * BLOCK, res, rd, lo, hi);
         }
         if (count > 7) {
             store(c70, c, c0 + 7 * BLOCK, res, rd, lo, hi);
-            store(c71, c, c1 + 7 * BLOCK, res, rd, lo, hi);
+            store(c71, c, c0 + cStep + 7 * BLOCK, res, rd, lo, hi);
         }
     }
 
     /**
-     * 4 pixels, pixel r of B at offset {@code o<r>}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}, its
-     * bias at {@code bias<v>}, its pixel r stored at {@code c<v> + r * 16}. Only the first
-     * {@code count} pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     * 4 pixels, pixel r of B at offset {@code o[r]}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
+     * biases at {@code bias0} and {@code bias0 + biasStep}; pixel r stored at {@code c0 + r * 16} and
+     * {@code c0 + cStep + r * 16}, the first {@code count} pixels only, with {@code res} (or null) added at {@code rd} past each.
      */
     private static void tile4x2(
             float[] a,
@@ -514,23 +406,24 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int k,
             float[] bias,
             int bias0,
-            int bias1,
+            int biasStep,
             float[] b,
             int[] rows,
-            int o0,
-            int o1,
-            int o2,
-            int o3,
+            int[] o,
             float[] c,
             int c0,
-            int c1,
+            int cStep,
             int count,
             float[] res,
             int rd,
             float lo,
             float hi) {
+        int o0 = o[0];
+        int o1 = o[1];
+        int o2 = o[2];
+        int o3 = o[3];
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
-        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias1);
+        FloatVector second = FloatVector.fromArray(SPECIES, bias, bias0 + biasStep);
         FloatVector c00 = first;
         FloatVector c01 = second;
         FloatVector c10 = first;
@@ -557,25 +450,25 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
         }
         store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c1 + 0 * BLOCK, res, rd, lo, hi);
+        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
         if (count > 1) {
             store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-            store(c11, c, c1 + 1 * BLOCK, res, rd, lo, hi);
+            store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
         }
         if (count > 2) {
             store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-            store(c21, c, c1 + 2 * BLOCK, res, rd, lo, hi);
+            store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
         }
         if (count > 3) {
             store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-            store(c31, c, c1 + 3 * BLOCK, res, rd, lo, hi);
+            store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
         }
     }
 
     /**
-     * 8 pixels, pixel r of B at offset {@code o<r>}, by 1 vector of channels (a lone block at 512 bits): row p of A at
-     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}; only the first {@code count}
-     * pixels are stored; {@code res} (or null) is added at {@code rd} past each store.
+     * 8 pixels, pixel r of B at offset {@code o[r]}, by 1 vector of channels (a lone block at 512 bits): row p of A at
+     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16} (the first {@code count} only), with
+     * {@code res} (or null) added at {@code rd} past each.
      */
     private static void tile8x1(
             float[] a,
@@ -585,14 +478,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int bias0,
             float[] b,
             int[] rows,
-            int o0,
-            int o1,
-            int o2,
-            int o3,
-            int o4,
-            int o5,
-            int o6,
-            int o7,
+            int[] o,
             float[] c,
             int c0,
             int count,
@@ -600,6 +486,14 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             int rd,
             float lo,
             float hi) {
+        int o0 = o[0];
+        int o1 = o[1];
+        int o2 = o[2];
+        int o3 = o[3];
+        int o4 = o[4];
+        int o5 = o[5];
+        int o6 = o[6];
+        int o7 = o[7];
         FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
         FloatVector c00 = first;
         FloatVector c10 = first;
