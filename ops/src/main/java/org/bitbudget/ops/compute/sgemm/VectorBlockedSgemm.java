@@ -141,18 +141,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         BlockedSgemm.zeroPaddedLanes(a.m(), n, c, cOff, blockStride);
     }
 
-    /** Stores an accumulator at {@code at}, its residual (at {@code at + rd}, if any) added, clamped. */
-    private static void store(FloatVector acc, float[] c, int at, float[] res, int rd, float lo, float hi) {
-        FloatVector v = res == null ? acc : acc.add(FloatVector.fromArray(SPECIES, res, at + rd));
-        v.lanewise(VectorOperators.MAX, lo).lanewise(VectorOperators.MIN, hi).intoArray(c, at);
-    }
-
-    /**
-     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0} (the
-     * offsets are constants apart, so one bounds check covers all 7 loads), by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
-     * biases at {@code bias0} and {@code bias0 + 16}; pixel r stored at {@code c0 + r * 16} and
-     * {@code c0 + cStep + r * 16}, with {@code res} (or null) added at {@code rd} past each.
-     */
+    /** 7 pixels one block apart in B from {@code o0} (one bounds check for all 7) by 2 blocks; see {@link #tile8x2}. */
     private static void run7x2(
             float[] a,
             int from0,
@@ -212,28 +201,41 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
             c61 = a1.lanewise(VectorOperators.FMA, b6, c61);
         }
-        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
-        store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-        store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
-        store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-        store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
-        store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-        store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
-        store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
-        store(c41, c, c0 + cStep + 4 * BLOCK, res, rd, lo, hi);
-        store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
-        store(c51, c, c0 + cStep + 5 * BLOCK, res, rd, lo, hi);
-        store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
-        store(c61, c, c0 + cStep + 6 * BLOCK, res, rd, lo, hi);
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        if (res != null) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + 0 * BLOCK + rd));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 0 * BLOCK + rd));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + 1 * BLOCK + rd));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 1 * BLOCK + rd));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + 2 * BLOCK + rd));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 2 * BLOCK + rd));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + 3 * BLOCK + rd));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 3 * BLOCK + rd));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + 4 * BLOCK + rd));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 4 * BLOCK + rd));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + 5 * BLOCK + rd));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 5 * BLOCK + rd));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + 6 * BLOCK + rd));
+            c61 = c61.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + 6 * BLOCK + rd));
+        }
+        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
+        c01.max(low).min(high).intoArray(c, c0 + cStep + 0 * BLOCK);
+        c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
+        c11.max(low).min(high).intoArray(c, c0 + cStep + 1 * BLOCK);
+        c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
+        c21.max(low).min(high).intoArray(c, c0 + cStep + 2 * BLOCK);
+        c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
+        c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
+        c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
+        c41.max(low).min(high).intoArray(c, c0 + cStep + 4 * BLOCK);
+        c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
+        c51.max(low).min(high).intoArray(c, c0 + cStep + 5 * BLOCK);
+        c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
+        c61.max(low).min(high).intoArray(c, c0 + cStep + 6 * BLOCK);
     }
 
-    /**
-     * 7 consecutive pixels of B one block (16 floats) apart, the first at offset {@code o0} (the
-     * offsets are constants apart, so one bounds check covers all 7 loads), by 1 vector of channels (a lone block at 512 bits): row p of A at
-     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16}, with
-     * {@code res} (or null) added at {@code rd} past each.
-     */
+    /** 7 pixels one block apart in B from {@code o0} by 1 vector (a lone block); see {@link #tile8x1}. */
     private static void run7x1(
             float[] a,
             int from0,
@@ -275,19 +277,30 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + 96]);
             c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
         }
-        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-        store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-        store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-        store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
-        store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
-        store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        if (res != null) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + 0 * BLOCK + rd));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + 1 * BLOCK + rd));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + 2 * BLOCK + rd));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + 3 * BLOCK + rd));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + 4 * BLOCK + rd));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + 5 * BLOCK + rd));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + 6 * BLOCK + rd));
+        }
+        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
+        c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
+        c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
+        c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
+        c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
+        c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
+        c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
     }
 
     /**
-     * 8 pixels, pixel r of B at offset {@code o[r]}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
-     * biases at {@code bias0} and {@code bias0 + 16}; pixel r stored at {@code c0 + r * 16} and
-     * {@code c0 + cStep + r * 16}, the first {@code count} pixels only, with {@code res} (or null) added at {@code rd} past each.
+     * 8 pixels at offsets {@code o[r]} of B by 2 vectors: vector v's row p of A at {@code from<v> + p * 16},
+     * biases at {@code bias0} and {@code bias0 + 16}, pixel r stored at {@code c0 + r * 16} and
+     * {@code c0 + cStep + r * 16} (the first {@code count} only), {@code res} (or null) added from {@code rd} past.
      */
     private static void tile8x2(
             float[] a,
@@ -362,43 +375,59 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
             c71 = a1.lanewise(VectorOperators.FMA, b7, c71);
         }
-        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        if (res != null) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(0, count - 1) * BLOCK + rd));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(0, count - 1) * BLOCK + rd));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(1, count - 1) * BLOCK + rd));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(1, count - 1) * BLOCK + rd));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(2, count - 1) * BLOCK + rd));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(2, count - 1) * BLOCK + rd));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(3, count - 1) * BLOCK + rd));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(3, count - 1) * BLOCK + rd));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(4, count - 1) * BLOCK + rd));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(4, count - 1) * BLOCK + rd));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(5, count - 1) * BLOCK + rd));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(5, count - 1) * BLOCK + rd));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(6, count - 1) * BLOCK + rd));
+            c61 = c61.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(6, count - 1) * BLOCK + rd));
+            c70 = c70.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(7, count - 1) * BLOCK + rd));
+            c71 = c71.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(7, count - 1) * BLOCK + rd));
+        }
+        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
+        c01.max(low).min(high).intoArray(c, c0 + cStep + 0 * BLOCK);
         if (count > 1) {
-            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-            store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
+            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
+            c11.max(low).min(high).intoArray(c, c0 + cStep + 1 * BLOCK);
         }
         if (count > 2) {
-            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-            store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
+            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
+            c21.max(low).min(high).intoArray(c, c0 + cStep + 2 * BLOCK);
         }
         if (count > 3) {
-            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-            store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
+            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
+            c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
         }
         if (count > 4) {
-            store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
-            store(c41, c, c0 + cStep + 4 * BLOCK, res, rd, lo, hi);
+            c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
+            c41.max(low).min(high).intoArray(c, c0 + cStep + 4 * BLOCK);
         }
         if (count > 5) {
-            store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
-            store(c51, c, c0 + cStep + 5 * BLOCK, res, rd, lo, hi);
+            c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
+            c51.max(low).min(high).intoArray(c, c0 + cStep + 5 * BLOCK);
         }
         if (count > 6) {
-            store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
-            store(c61, c, c0 + cStep + 6 * BLOCK, res, rd, lo, hi);
+            c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
+            c61.max(low).min(high).intoArray(c, c0 + cStep + 6 * BLOCK);
         }
         if (count > 7) {
-            store(c70, c, c0 + 7 * BLOCK, res, rd, lo, hi);
-            store(c71, c, c0 + cStep + 7 * BLOCK, res, rd, lo, hi);
+            c70.max(low).min(high).intoArray(c, c0 + 7 * BLOCK);
+            c71.max(low).min(high).intoArray(c, c0 + cStep + 7 * BLOCK);
         }
     }
 
-    /**
-     * 4 pixels, pixel r of B at offset {@code o[r]}, by 2 vectors of channels: vector v's row p of A at {@code from<v> + p * 16}; the
-     * biases at {@code bias0} and {@code bias0 + biasStep}; pixel r stored at {@code c0 + r * 16} and
-     * {@code c0 + cStep + r * 16}, the first {@code count} pixels only, with {@code res} (or null) added at {@code rd} past each.
-     */
+    /** {@link #tile8x2} with 4 pixels, the second biases at {@code bias0 + biasStep}. */
     private static void tile4x2(
             float[] a,
             int from0,
@@ -449,27 +478,35 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
             c31 = a1.lanewise(VectorOperators.FMA, b3, c31);
         }
-        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
-        store(c01, c, c0 + cStep + 0 * BLOCK, res, rd, lo, hi);
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        if (res != null) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(0, count - 1) * BLOCK + rd));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(0, count - 1) * BLOCK + rd));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(1, count - 1) * BLOCK + rd));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(1, count - 1) * BLOCK + rd));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(2, count - 1) * BLOCK + rd));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(2, count - 1) * BLOCK + rd));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(3, count - 1) * BLOCK + rd));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(3, count - 1) * BLOCK + rd));
+        }
+        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
+        c01.max(low).min(high).intoArray(c, c0 + cStep + 0 * BLOCK);
         if (count > 1) {
-            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
-            store(c11, c, c0 + cStep + 1 * BLOCK, res, rd, lo, hi);
+            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
+            c11.max(low).min(high).intoArray(c, c0 + cStep + 1 * BLOCK);
         }
         if (count > 2) {
-            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
-            store(c21, c, c0 + cStep + 2 * BLOCK, res, rd, lo, hi);
+            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
+            c21.max(low).min(high).intoArray(c, c0 + cStep + 2 * BLOCK);
         }
         if (count > 3) {
-            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
-            store(c31, c, c0 + cStep + 3 * BLOCK, res, rd, lo, hi);
+            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
+            c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
         }
     }
 
-    /**
-     * 8 pixels, pixel r of B at offset {@code o[r]}, by 1 vector of channels (a lone block at 512 bits): row p of A at
-     * {@code from0 + p * 16}, pixel r stored at {@code c0 + r * 16} (the first {@code count} only), with
-     * {@code res} (or null) added at {@code rd} past each.
-     */
+    /** {@link #tile8x2} with 1 vector of channels (a lone block at 512 bits). */
     private static void tile8x1(
             float[] a,
             int from0,
@@ -523,27 +560,39 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
             c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
         }
-        store(c00, c, c0 + 0 * BLOCK, res, rd, lo, hi);
+        FloatVector low = FloatVector.broadcast(SPECIES, lo);
+        FloatVector high = FloatVector.broadcast(SPECIES, hi);
+        if (res != null) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(0, count - 1) * BLOCK + rd));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(1, count - 1) * BLOCK + rd));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(2, count - 1) * BLOCK + rd));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(3, count - 1) * BLOCK + rd));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(4, count - 1) * BLOCK + rd));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(5, count - 1) * BLOCK + rd));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(6, count - 1) * BLOCK + rd));
+            c70 = c70.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(7, count - 1) * BLOCK + rd));
+        }
+        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
         if (count > 1) {
-            store(c10, c, c0 + 1 * BLOCK, res, rd, lo, hi);
+            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
         }
         if (count > 2) {
-            store(c20, c, c0 + 2 * BLOCK, res, rd, lo, hi);
+            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
         }
         if (count > 3) {
-            store(c30, c, c0 + 3 * BLOCK, res, rd, lo, hi);
+            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
         }
         if (count > 4) {
-            store(c40, c, c0 + 4 * BLOCK, res, rd, lo, hi);
+            c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
         }
         if (count > 5) {
-            store(c50, c, c0 + 5 * BLOCK, res, rd, lo, hi);
+            c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
         }
         if (count > 6) {
-            store(c60, c, c0 + 6 * BLOCK, res, rd, lo, hi);
+            c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
         }
         if (count > 7) {
-            store(c70, c, c0 + 7 * BLOCK, res, rd, lo, hi);
+            c70.max(low).min(high).intoArray(c, c0 + 7 * BLOCK);
         }
     }
 }
