@@ -30,4 +30,12 @@ public final class BlockedDepthwiseConvScalar implements BlockedDepthwiseConv {
             }
         }
     }
+
+    @Override
+    public void hardSwish(float[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double x = v[i];
+            v[i] = (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
+        }
+    }
 }

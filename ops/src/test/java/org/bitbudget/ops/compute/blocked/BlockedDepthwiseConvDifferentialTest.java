@@ -126,6 +126,48 @@ class BlockedDepthwiseConvDifferentialTest {
         }
     }
 
+    /**
+     * The HardSwish pass alone, on runs of 0 to 67 floats at odd offsets (the vector's tail), on the
+     * corners of the formula (-3, 3, signed zeros, subnormals, infinities, NaN) and random values.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void hardSwishEqualsScalarAndElementwise(int bits) {
+        BlockedDepthwiseConv vector = KernelProvider.vector(new BlockedDepthwiseConvFamily(), bits);
+        float[] corners = {
+            -3f,
+            3f,
+            Math.nextUp(-3f),
+            Math.nextDown(3f),
+            0f,
+            -0f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            1e30f,
+            -1e30f
+        };
+        Random random = new Random(bits);
+        for (int n = 0; n < 68; n++) {
+            float[] v = Nchwc16.adversarial(random, n + 5);
+            for (int i = 0; i < v.length; i++) {
+                if (random.nextInt(3) == 0) {
+                    v[i] = corners[random.nextInt(corners.length)];
+                }
+            }
+            float[] expected = v.clone();
+            org.bitbudget.ops.compute.Elementwise.hardSwish(expected, expected, 3, 3 + n);
+            float[] fromScalar = v.clone();
+            scalar.hardSwish(fromScalar, 3, 3 + n);
+            float[] fromVector = v.clone();
+            vector.hardSwish(fromVector, 3, 3 + n);
+            Nchwc16.assertSameBits(expected, fromScalar, n + " floats, scalar twin");
+            Nchwc16.assertSameBits(expected, fromVector, n + " floats, " + bits + " bits");
+        }
+    }
+
     /** The scalar twin is today's NCHW path (depthwise kernel, then the activation) after a reorder. */
     @Test
     void scalarEqualsNchwConvolutionBitForBit() {
