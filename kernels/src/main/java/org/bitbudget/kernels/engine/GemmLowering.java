@@ -297,14 +297,17 @@ final class GemmLowering {
      * unpaired FMA at resnet8's 16-, 32- and 64-channel W2A2 shapes, where channel pairing gains
      * nothing at 16 channels and matches it at 64), else channel-paired FMA (on resnet8 1.3x bit-serial
      * end to end at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
-     * where the int8 kernel reduces each output along k), else int8 (grouped convolutions). A grouped
-     * convolution's FMA path (depthwise) is only a candidate of the measured choice: the rule keeps
-     * its int16 or int8 kernel.
+     * where the int8 kernel reduces each output along k), else int8 (grouped convolutions). A depthwise
+     * convolution whose sums are exact on FMA takes it before int16 ({@link DepthwiseFmaConv}: at
+     * MobileNetV3's four depthwise shapes, forced in the engine, 0.45-0.63x the time of the int kernel,
+     * which both int8 and int16 run).
      */
     private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays, boolean oneGroup) {
+        if (!oneGroup && exact.contains(KernelPath.FMA)) {
+            return KernelPath.FMA;
+        }
         return exact.stream()
                 .filter(p -> p != KernelPath.BIT_SERIAL || bitSerialPays)
-                .filter(p -> p != KernelPath.FMA || oneGroup)
                 .findFirst()
                 .orElse(KernelPath.INT8);
     }
