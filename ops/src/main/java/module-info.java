@@ -33,5 +33,8 @@ module org.bitbudget.ops {
             org.bitbudget.ops.compute.pool.MaxPoolFamily,
             org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily,
             org.bitbudget.ops.compute.scale.ScaleRunFamily,
-            org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily;
+            org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily,
+            org.bitbudget.ops.compute.blocked.BlockedDepthwiseConvFamily,
+            org.bitbudget.ops.compute.blocked.BlockedPoolingFamily,
+            org.bitbudget.ops.compute.blocked.BlockedScaleFamily;
 }

@@ -13,6 +13,7 @@ import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.depthwise.DepthwiseFmaConv;
 import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
 
 /**
@@ -182,8 +183,15 @@ final class GemmLowering {
         for (int j = 0; j < n; j++) {
             bound = Math.max(bound, Math.scalb(sumBounds[j] + Math.abs(biasUnits[j]), scaling.exponents()[j]) + 1);
         }
-        List<KernelPath> eligible =
-                eligiblePaths(lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput));
+        // A depthwise convolution runs on fp32 FMA through its own kernel, whose chains span the whole
+        // window: exact when the input format's largest |code - zero point| times the L1 bound fits 2^24.
+        boolean depthwiseFma = conv != null
+                && conv.group() > 1
+                && inChannels == conv.group()
+                && n == conv.group()
+                && DepthwiseFmaConv.exact(DepthwiseFmaConv.maxAbsInput(in.unsigned(), zeroPoint), maxL1);
+        List<KernelPath> eligible = eligiblePaths(
+                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput), depthwiseFma);
         KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
@@ -222,11 +230,17 @@ final class GemmLowering {
      * first ({@link #rule}); int8 is always among them.
      */
     private List<KernelPath> eligiblePaths(
-            LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean bitSerialPays, boolean pairable) {
+            LayerQuantization lq,
+            Op.Conv conv,
+            NumberFormat in,
+            long maxL1,
+            boolean bitSerialPays,
+            boolean pairable,
+            boolean depthwiseFma) {
         List<KernelPath> exact = RULE_ORDER.stream()
-                .filter(p -> exact(p, lq, conv, in, maxL1, pairable))
+                .filter(p -> exact(p, lq, conv, in, maxL1, pairable, depthwiseFma))
                 .toList();
-        KernelPath rule = rule(exact, bitSerialPays);
+        KernelPath rule = rule(exact, bitSerialPays, conv == null || conv.group() == 1);
         List<KernelPath> eligible = new ArrayList<>();
         eligible.add(rule);
         exact.stream().filter(p -> p != rule).forEach(eligible::add);
@@ -240,11 +254,18 @@ final class GemmLowering {
      * bits or binary ones and inputs of 2 to 4 bits (unsigned ones of 1 to 4); int16 where the
      * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
      * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
-     * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul; int8
+     * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul, and for a
+     * depthwise convolution whose sums {@code depthwiseFma} finds exact ({@link DepthwiseFmaConv}); int8
      * always.
      */
     private boolean exact(
-            KernelPath path, LayerQuantization lq, Op.Conv conv, NumberFormat in, long maxL1, boolean pairable) {
+            KernelPath path,
+            LayerQuantization lq,
+            Op.Conv conv,
+            NumberFormat in,
+            long maxL1,
+            boolean pairable,
+            boolean depthwiseFma) {
         boolean oneGroup = conv == null || conv.group() == 1;
         NumberFormat w = lq.precision().weights().format();
         return switch (path) {
@@ -261,7 +282,7 @@ final class GemmLowering {
             }
             case FMA_PAIRED -> fma && oneGroup && pairable;
             case FMA_IMAGE_PAIRED -> fma && conv != null && conv.group() == 1 && pairable;
-            case FMA -> fma && oneGroup;
+            case FMA -> fma && (oneGroup || depthwiseFma);
             case INT8 -> true;
             case FLOAT -> false;
         };
@@ -276,9 +297,15 @@ final class GemmLowering {
      * unpaired FMA at resnet8's 16-, 32- and 64-channel W2A2 shapes, where channel pairing gains
      * nothing at 16 channels and matches it at 64), else channel-paired FMA (on resnet8 1.3x bit-serial
      * end to end at W2A2 and 1.45x int16 at W4A4), else bit-serial, else int16, else fp32 FMA (an outer-product tile
-     * where the int8 kernel reduces each output along k), else int8 (grouped convolutions).
+     * where the int8 kernel reduces each output along k), else int8 (grouped convolutions). A depthwise
+     * convolution whose sums are exact on FMA takes it before int16 ({@link DepthwiseFmaConv}: at
+     * MobileNetV3's four depthwise shapes, forced in the engine, 0.45-0.63x the time of the int kernel,
+     * which both int8 and int16 run).
      */
-    private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays) {
+    private static KernelPath rule(List<KernelPath> exact, boolean bitSerialPays, boolean oneGroup) {
+        if (!oneGroup && exact.contains(KernelPath.FMA)) {
+            return KernelPath.FMA;
+        }
         return exact.stream()
                 .filter(p -> p != KernelPath.BIT_SERIAL || bitSerialPays)
                 .findFirst()

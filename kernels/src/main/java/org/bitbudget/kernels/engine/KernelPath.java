@@ -10,7 +10,8 @@ public enum KernelPath {
     INT8,
     /**
      * Codes as floats, multiplied exactly on fp32 FMA in blocks of k whose sums cannot pass 2^24 and
-     * flushed into int32 ({@code FmaIntGemm}); convolutions of one group.
+     * flushed into int32 ({@code FmaIntGemm}); convolutions of one group, and depthwise ones whose
+     * whole window is one exact chain ({@code DepthwiseFmaConv}).
      */
     FMA,
     /**

@@ -6,6 +6,8 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.kernels.bitserial.BitPlanes;
 import org.bitbudget.kernels.bitserial.BitSerialFamily;
 import org.bitbudget.kernels.bitserial.Encoding;
+import org.bitbudget.kernels.depthwise.DepthwiseFmaConv;
+import org.bitbudget.kernels.depthwise.DepthwiseFmaConvFamily;
 import org.bitbudget.kernels.depthwise.DepthwiseIntConv;
 import org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily;
 import org.bitbudget.kernels.gemm.FmaIntGemm;
@@ -27,7 +29,8 @@ import org.bitbudget.ops.compute.Window;
  * int8 and int16 paths a convolution's rows are padded to a multiple of
  * the vector kernels' step with zero weights, so no product is left to their scalar tail. A
  * depthwise convolution (one input and one output channel per group) on the int8 or int16 path runs
- * the direct {@link DepthwiseIntConv} instead of one GEMM per channel, with the same int32 sums.
+ * the direct {@link DepthwiseIntConv} instead of one GEMM per channel, with the same int32 sums; on
+ * the FMA path the direct {@link DepthwiseFmaConv}.
  */
 final class LoweredLayer {
     private final String name;
@@ -58,6 +61,8 @@ final class LoweredLayer {
     private final int maxAbsInput;
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
     private final int[] depthwiseWeights;
+    /** Packed weights of a depthwise convolution on the FMA path ({@link DepthwiseFmaConv#pack}), or null. */
+    private final DepthwiseFmaConv.Weights depthwiseFloats;
 
     /**
      * This thread's buffers for this layer, reused chunk after chunk: a fresh 1.8 MB padded image and
@@ -126,7 +131,7 @@ final class LoweredLayer {
         for (int j = 0; j < weights.channels(); j++) {
             System.arraycopy(weights.codes(), j * weights.k(), paddedWeights, j * rowLength, weights.k());
         }
-        this.panels = path == KernelPath.FMA
+        this.panels = path == KernelPath.FMA && groups == 1
                 ? FmaIntGemmFamily.get().pack(weights.channels(), weights.k(), weights.codes(), 0, weights.k())
                 : null;
         this.pairedPanels = switch (path) {
@@ -138,13 +143,13 @@ final class LoweredLayer {
                         .packRowPairs(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
             default -> null;
         };
-        boolean depthwise = conv != null
-                && groups > 1
-                && groups == inChannels
-                && weights.channels() == groups
-                && (path == KernelPath.INT8 || path == KernelPath.INT16);
-        this.depthwiseWeights =
-                depthwise ? DepthwiseIntConv.tapMajor(weights.codes(), weights.channels(), weights.k()) : null;
+        boolean depthwise = conv != null && groups > 1 && groups == inChannels && weights.channels() == groups;
+        this.depthwiseWeights = depthwise && (path == KernelPath.INT8 || path == KernelPath.INT16)
+                ? DepthwiseIntConv.tapMajor(weights.codes(), weights.channels(), weights.k())
+                : null;
+        this.depthwiseFloats = depthwise && path == KernelPath.FMA
+                ? DepthwiseFmaConvFamily.get().pack(weights.codes(), weights.channels(), weights.k())
+                : null;
         this.weightPlanes = path == KernelPath.BIT_SERIAL
                 ? BitPlanes.pack(weights.codes(), 0, weights.channels(), weights.k(), weightEncoding, weightBits)
                 : null;
@@ -230,6 +235,22 @@ final class LoweredLayer {
                             in.c(),
                             win,
                             depthwiseWeights,
+                            acc);
+            scaling.apply(acc, m, n);
+            return new Acc(acc, in.batch(), oh, ow, n);
+        }
+        if (depthwiseFloats != null) {
+            DepthwiseFmaConvFamily.get()
+                    .convolve(
+                            in.data(),
+                            in.unsigned(),
+                            inZeroPoint,
+                            in.batch(),
+                            in.h(),
+                            in.w(),
+                            in.c(),
+                            win,
+                            depthwiseFloats,
                             acc);
             scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);

@@ -19,7 +19,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * it into a 4 x width tile of accumulators that stays in registers. After every exact block of k
  * (see {@link FmaIntGemm#exactBlock(int, Panels)}) the tile is converted to int32 — exact, since it
  * holds integers below 2^24 — and stored into C, or added to it after the first block; lanes past n
- * are masked. Leftover rows run as 1 x width tiles. Layers of at most one vector of channels get
+ * are masked, and a last panel with at most one vector of channels left is one vector wide.
+ * Leftover rows run as 1 x width tiles. Layers of at most one vector of channels get
  * one-vector panels, so a narrow layer wastes no more than one vector's lanes; their rows go eight at
  * a time (then four), so that the tile still holds eight accumulators.
  *
@@ -45,16 +46,31 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
     @Override
     public Panels pack(int n, int k, byte[] w, int wOff, int ldw) {
         int width = n <= L ? L : 2 * L;
-        int panels = Math.ceilDiv(n, width);
-        float[] data = new float[panels * k * width];
+        // Channel j0's panel starts at j0 * k whatever its width: full panels of `width` channels, and
+        // a last panel of one vector when at most one vector of channels is left (48 channels at 16
+        // lanes: one two-vector panel and one one-vector panel, not a second two-vector panel whose
+        // second vector is all lanes past n, computed and then stored through an empty mask).
+        int narrowFrom = narrowFrom(n, width);
+        float[] data = new float[narrowFrom < n ? (narrowFrom + L) * k : Math.ceilDiv(n, width) * k * width];
         for (int j = 0; j < n; j++) {
-            int base = (j / width) * k * width + j % width;
+            int panel = j < narrowFrom ? width : L;
+            int j0 = j < narrowFrom ? j - j % width : narrowFrom;
+            int base = j0 * k + (j - j0);
             for (int p = 0; p < k; p++) {
-                data[base + p * width] = w[wOff + j * ldw + p];
+                data[base + p * panel] = w[wOff + j * ldw + p];
             }
         }
         return new Panels(
                 data, n, k, width, FmaIntGemm.maxAbs(n, k, w, wOff, ldw), FmaIntGemm.maxL1(n, k, w, wOff, ldw));
+    }
+
+    /**
+     * The first channel of the one-vector last panel of panels {@code width} wide, or n when the last
+     * panel keeps its width (more than one vector of channels left, or one-vector panels throughout).
+     */
+    private static int narrowFrom(int n, int width) {
+        int last = (n - 1) / width * width;
+        return width == 2 * L && n - last <= L ? last : n;
     }
 
     @Override
@@ -90,13 +106,14 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
             throw new IllegalArgumentException(
                     segments.length + " segments of " + segment + " codes for weights of k = " + k);
         }
-        int width = w.width();
         int block = FmaIntGemm.exactBlock(maxAbsA, w);
         float[] b = w.data();
+        int narrowFrom = narrowFrom(n, w.width());
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int end = Math.min(m, i0 + ROW_BLOCK);
-            for (int j0 = 0; j0 < n; j0 += width) {
-                int b0 = (j0 / width) * k * width;
+            for (int j0 = 0; j0 < n; j0 += w.width()) {
+                int width = j0 < narrowFrom ? w.width() : L;
+                int b0 = j0 * k;
                 // A null mask is a whole vector: masked stores of a partial mask cost far more than plain ones.
                 VectorMask<Integer> m0 = j0 + L <= n ? null : INTS.indexInRange(j0, n);
                 VectorMask<Integer> m1 = j0 + 2 * L <= n ? null : INTS.indexInRange(j0 + L, n);

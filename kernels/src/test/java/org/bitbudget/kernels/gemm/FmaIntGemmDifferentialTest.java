@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ScalarFmaIntGemm}, and the twin the definition computed here in 64 bits, at every vector width this
  * JVM runs ({@link KernelProvider#widths()}): m in {1, 3, 4, 5, 8, 9, 13} (the eight- and four-row tiles
  * and their leftover rows), channel counts around one and two vectors of the width (one- and two-vector panels and
- * their masked last panel), k from 1 to 2,600 (one exact block, exactly 1,024 and 1,040 terms, and
+ * their masked last panel) and past two (three vectors, or four and three lanes: a last panel of one vector after
+ * two-vector ones), k from 1 to 2,600 (one exact block, exactly 1,024 and 1,040 terms, and
  * several blocks), with random offsets and leading dimensions, and codes that are random, at both
  * extremes with the same sign (the largest sums the exactness bound allows, 2^24 per block for
  * -128 x -128), alternating signs, and 2-bit codes (blocks longer than any k). The padding around C
@@ -51,7 +52,18 @@ class FmaIntGemmDifferentialTest {
     void vectorEqualsScalarExactly(int bits, int m, Values values) {
         FmaIntGemm vector = KernelProvider.vector(new FmaIntGemmFamily(), bits);
         int lanes = bits / Float.SIZE;
-        int[] nSizes = {1, lanes - 1, lanes, lanes + 1, 2 * lanes - 1, 2 * lanes, 2 * lanes + 1, 3 * lanes + 5};
+        int[] nSizes = {
+            1,
+            lanes - 1,
+            lanes,
+            lanes + 1,
+            2 * lanes - 1,
+            2 * lanes,
+            2 * lanes + 1,
+            3 * lanes,
+            3 * lanes + 5,
+            4 * lanes + 3
+        };
         Random random = new Random(1000L * m + values.ordinal() + bits);
         for (int n : nSizes) {
             for (int k : K_SIZES) {
