@@ -11,6 +11,8 @@ module org.bitbudget.ops {
             org.bitbudget.engine,
             org.bitbudget.kernels,
             org.bitbudget.onnx;
+    exports org.bitbudget.ops.compute.blocked to
+            org.bitbudget.engine;
     exports org.bitbudget.ops.compute.provider to
             org.bitbudget.kernels;
     exports org.bitbudget.ops.compute.sgemm to
@@ -31,6 +33,7 @@ module org.bitbudget.ops {
             org.bitbudget.ops.compute.pool.MaxPoolFamily,
             org.bitbudget.ops.compute.depthwise.DepthwiseConvFamily,
             org.bitbudget.ops.compute.scale.ScaleRunFamily,
+            org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily,
             org.bitbudget.ops.compute.blocked.BlockedDepthwiseConvFamily,
             org.bitbudget.ops.compute.blocked.BlockedPoolingFamily,
             org.bitbudget.ops.compute.blocked.BlockedScaleFamily;

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.bitbudget.ir.UserInputException;
 import org.bitbudget.ir.graph.Dimension;
@@ -72,6 +70,8 @@ public final class FloatEngine {
     private final ThreadLocal<float[][]> reused;
 
     private final ForkJoinPool pool;
+    /** Steps of {@link #fused} that run a blocked convolution: for tests. */
+    final int blockedSteps;
 
     /** Steps in execution order and, per value slot, the last step that reads it (MAX_VALUE: keep it). */
     private record Plan(Step[] steps, int[] lastUse) {}
@@ -102,15 +102,19 @@ public final class FloatEngine {
         inputSlots = graph.inputs().stream().mapToInt(v -> slot(v.name())).toArray();
         // Node by node first: it numbers every value in node order, which valueShapes() reports in.
         Step[] nodeSteps = compileSteps(false);
-        Step[] fusedSteps = compileSteps(true);
+        Step[] planarSteps = compileSteps(true);
         outputSlots =
                 graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
+        Step[] fusedSteps = b.blocked ? blocked(planarSteps) : planarSteps;
+        blockedSteps = (int) java.util.stream.IntStream.range(0, fusedSteps.length)
+                .filter(s -> fusedSteps[s] != planarSteps[s])
+                .count();
         constantSlots = new Tensor[slotNames.size()];
         graph.initializers().forEach((name, t) -> constantSlots[slots.get(name)] = t);
         nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
         fused = new Plan(fusedSteps, lastUses(fusedSteps));
         reused = ThreadLocal.withInitial(() -> new float[fusedSteps.length][]);
-        // The caller runs chunks too (see runShared), so the pool needs one worker fewer.
+        // The caller runs chunks too (see SharedChunks), so the pool needs one worker fewer.
         pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
     }
 
@@ -160,6 +164,22 @@ public final class FloatEngine {
             available.addAll(last.outputs());
         }
         return steps.toArray(Step[]::new);
+    }
+
+    /** {@code steps} with the kernels of {@link BlockedPlan} where it keeps values in channel blocks. */
+    private Step[] blocked(Step[] steps) {
+        List<BlockedPlan.StepView> views = Arrays.stream(steps)
+                .map(s -> new BlockedPlan.StepView(s.node, s.fused, s.in, s.out))
+                .toList();
+        FloatKernel[] kernels = BlockedPlan.kernels(graph, views, outputSlots, slotNames.size());
+        Step[] out = steps.clone();
+        for (int s = 0; s < out.length; s++) {
+            if (kernels[s] != null) {
+                out[s] = new Step(
+                        steps[s].node, steps[s].fused, steps[s].in, steps[s].out, kernels[s], steps[s].reusesArray);
+            }
+        }
+        return out;
     }
 
     /** Per slot, the last step reading it; MAX_VALUE for constants, graph outputs and unread values. */
@@ -378,7 +398,7 @@ public final class FloatEngine {
                 chunk.accept(c);
             }
         } else {
-            runShared(chunks, chunk);
+            SharedChunks.run(pool, threads, chunks, chunk);
         }
         Shape outShape = results[0].shape().with(0, n);
         float[] out = new float[outShape.size()];
@@ -388,53 +408,6 @@ public final class FloatEngine {
             offset += r.data().length;
         }
         return Tensor.of(results[0].type(), outShape, out);
-    }
-
-    /**
-     * Runs chunks {@code 0 .. chunks-1} on the caller and the pool's workers together, each thread
-     * taking the next chunk as soon as it finishes one. Taking chunks one at a time keeps the
-     * threads busy to the end of the batch when one of them is slowed down, which a fixed split
-     * into equal halves cannot; the caller working instead of waiting spares one worker's wake-up.
-     * The first failure stops the remaining chunks and is rethrown once every thread has stopped.
-     */
-    private void runShared(int chunks, IntConsumer chunk) {
-        AtomicInteger next = new AtomicInteger();
-        Runnable take = () -> {
-            try {
-                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                    chunk.accept(c);
-                }
-            } catch (RuntimeException | Error e) {
-                next.set(chunks);
-                throw e;
-            }
-        };
-        int helpers = Math.min(threads - 1, chunks - 1);
-        List<ForkJoinTask<?>> running = new ArrayList<>(helpers);
-        for (int h = 0; h < helpers; h++) {
-            running.add(pool.submit(take));
-        }
-        Throwable failure = null;
-        try {
-            take.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (ForkJoinTask<?> task : running) {
-            try {
-                task.join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
     }
 
     /** Samples {@code [from, from + count)} of every batch, by graph input name. */
@@ -550,6 +523,7 @@ public final class FloatEngine {
         private final Graph graph;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Sgemm sgemm = SgemmFamily.get();
+        private boolean blocked = true;
 
         private Builder(Graph graph) {
             this.graph = java.util.Objects.requireNonNull(graph);
@@ -570,6 +544,12 @@ public final class FloatEngine {
          */
         public Builder sgemm(Sgemm sgemm) {
             this.sgemm = java.util.Objects.requireNonNull(sgemm);
+            return this;
+        }
+
+        /** Whether the fused plan may keep values in channel blocks (default on); off, all of it is NCHW. */
+        Builder blocked(boolean blocked) {
+            this.blocked = blocked;
             return this;
         }
 
