@@ -16,7 +16,7 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * odd count) takes pixels by 1 vector rather than wasting half of a 2-vector tile. Where 7 pixels in
  * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
  * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
- * 7 and no address arithmetic; elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own. At
+ * 7 and no address arithmetic (a lone block takes 14 such pixels, {@link VectorBlockedSgemmRun14}); elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own. At
  * 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
  * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
@@ -37,13 +37,13 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         }
     }
 
-    /** Whether pixels j .. j+6 of B lie one block apart. */
-    private static boolean run(int[] columns, int j, int n) {
-        if (j + RUN > n) {
+    /** Whether pixels j .. j+length-1 of B lie one block apart. */
+    private static boolean run(int[] columns, int j, int n, int length) {
+        if (j + length > n) {
             return false;
         }
         int first = columns[j];
-        for (int r = 1; r < RUN; r++) {
+        for (int r = 1; r < length; r++) {
             if (columns[j + r] != first + r * BLOCK) {
                 return false;
             }
@@ -51,10 +51,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         return true;
     }
 
-    /**
-     * Fills {@code o} with the offsets of pixels j .. j+7 of B, the ones past n repeating the last, and
-     * returns how many are real.
-     */
+    /** Fills {@code o} with the offsets of pixels j .. j+7 of B (past n the last repeated); returns how many are real. */
     private static int offsets(int[] columns, int j, int n, int[] o) {
         int count = Math.min(8, n - j);
         for (int r = 0; r < 8; r++) {
@@ -99,7 +96,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n)) {
+                    if (run(columns, j, n, RUN)) {
                         count = RUN;
                         run7x2(pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
                         continue;
@@ -118,7 +115,10 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n)) {
+                    if (VectorBlockedSgemmRun14.USABLE && run(columns, j, n, VectorBlockedSgemmRun14.PIXELS)) {
+                        count = VectorBlockedSgemmRun14.PIXELS;
+                        VectorBlockedSgemmRun14.run14x1(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                    } else if (run(columns, j, n, RUN)) {
                         count = RUN;
                         run7x1(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                     } else {
