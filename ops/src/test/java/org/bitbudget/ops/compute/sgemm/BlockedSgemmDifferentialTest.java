@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Checks that {@link VectorBlockedSgemm} gives exactly the floats {@link ScalarBlockedSgemm} gives,
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
- * n (pixels) odd and around the 4-, 7-, 8- and 14-pixel tiles, k prime; B's rows at random offsets, its
+ * n (pixels) odd and around the 4-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
  * columns mostly in runs one block apart (the run tiles) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
  * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
@@ -166,7 +166,7 @@ class BlockedSgemmDifferentialTest {
             {17, 5, 6, 1, 2, 0},
             {33, 50, 5, 3, 1, 1},
             {1, 16, 11, 3, 1, 0},
-            // 16 -> 16 (the 14-pixel tile): rows of 28, of 15 and 18 (ending mid-tile), stride 2.
+            // 16 -> 16 (the lone block's run tile): rows of 28, of 15 and 18 (ending mid-tile), stride 2.
             {16, 16, 28, 3, 1, 1},
             {16, 16, 15, 3, 1, 1},
             {16, 16, 20, 3, 1, 0},
