@@ -16,8 +16,9 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * odd count) takes pixels by 1 vector rather than wasting half of a 2-vector tile. Where 7 pixels in
  * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
  * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
- * 7 and no address arithmetic; elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own. At
- * 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
+ * 7 and no address arithmetic (a lone block, and at 256 bits every block, as its two 256-bit halves:
+ * {@link VectorBlockedSgemmHalves}); elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own.
+ * At 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
  * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
@@ -37,13 +38,13 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         }
     }
 
-    /** Whether pixels j .. j+6 of B lie one block apart. */
-    private static boolean run(int[] columns, int j, int n) {
-        if (j + RUN > n) {
+    /** Whether pixels j .. j+length-1 of B lie one block apart. */
+    private static boolean run(int[] columns, int j, int n, int length) {
+        if (j + length > n) {
             return false;
         }
         int first = columns[j];
-        for (int r = 1; r < RUN; r++) {
+        for (int r = 1; r < length; r++) {
             if (columns[j + r] != first + r * BLOCK) {
                 return false;
             }
@@ -51,10 +52,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         return true;
     }
 
-    /**
-     * Fills {@code o} with the offsets of pixels j .. j+7 of B, the ones past n repeating the last, and
-     * returns how many are real.
-     */
+    /** Fills {@code o} with the offsets of pixels j .. j+7 of B (past n the last repeated); returns how many are real. */
     private static int offsets(int[] columns, int j, int n, int[] o) {
         int count = Math.min(8, n - j);
         for (int r = 0; r < 8; r++) {
@@ -99,7 +97,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n)) {
+                    if (run(columns, j, n, RUN)) {
                         count = RUN;
                         run7x2(pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
                         continue;
@@ -118,9 +116,9 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n)) {
+                    if (run(columns, j, n, RUN)) {
                         count = RUN;
-                        run7x1(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                        VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                     } else {
                         count = offsets(columns, j, n, o);
                         tile8x1(pa, f, k, bias, bq, b, rows, o, c, c0, count, r, rd, lo, hi);
@@ -131,9 +129,15 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             for (; q < blocks; q++) {
                 int f = q * BLOCK * k;
                 int bq = q * BLOCK;
-                for (int j = 0; j < n; j += 4) {
-                    int count = Math.min(4, offsets(columns, j, n, o));
+                int count;
+                for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
+                    if (run(columns, j, n, RUN)) {
+                        count = RUN;
+                        VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                        continue;
+                    }
+                    count = Math.min(4, offsets(columns, j, n, o));
                     tile4x2(pa, f, f + L, k, bias, bq, L, b, rows, o, c, c0, L, count, r, rd, lo, hi);
                 }
             }
@@ -233,68 +237,6 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         c51.max(low).min(high).intoArray(c, c0 + cStep + 5 * BLOCK);
         c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
         c61.max(low).min(high).intoArray(c, c0 + cStep + 6 * BLOCK);
-    }
-
-    /** 7 pixels one block apart in B from {@code o0} by 1 vector (a lone block); see {@link #tile8x1}. */
-    private static void run7x1(
-            float[] a,
-            int from0,
-            int k,
-            float[] bias,
-            int bias0,
-            float[] b,
-            int[] rows,
-            int o0,
-            float[] c,
-            int c0,
-            float[] res,
-            int rd,
-            float lo,
-            float hi) {
-        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
-        FloatVector c00 = first;
-        FloatVector c10 = first;
-        FloatVector c20 = first;
-        FloatVector c30 = first;
-        FloatVector c40 = first;
-        FloatVector c50 = first;
-        FloatVector c60 = first;
-        for (int p = 0; p < k; p++) {
-            int bp = rows[p] + o0;
-            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
-            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp]);
-            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
-            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + 16]);
-            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
-            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + 32]);
-            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
-            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + 48]);
-            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
-            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + 64]);
-            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
-            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + 80]);
-            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
-            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + 96]);
-            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
-        }
-        FloatVector low = FloatVector.broadcast(SPECIES, lo);
-        FloatVector high = FloatVector.broadcast(SPECIES, hi);
-        if (res != null) {
-            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + 0 * BLOCK + rd));
-            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + 1 * BLOCK + rd));
-            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + 2 * BLOCK + rd));
-            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + 3 * BLOCK + rd));
-            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + 4 * BLOCK + rd));
-            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + 5 * BLOCK + rd));
-            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + 6 * BLOCK + rd));
-        }
-        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
-        c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
-        c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
-        c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
-        c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
-        c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
-        c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
     }
 
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BlockedSgemmDifferentialTest {
     private static final int[] CHANNELS = {1, 5, 16, 17, 31, 32, 33, 48, 50};
-    private static final int[] PIXELS = {1, 3, 4, 5, 7, 8, 9, 13, 17, 31, 33, 49};
+    private static final int[] PIXELS = {1, 3, 4, 5, 7, 8, 9, 13, 14, 17, 28, 29, 31, 33, 49};
     private static final int[] DEPTHS = {1, 2, 3, 5, 7, 13, 17, 31, 67};
     private static final int BLOCK = ChannelBlocked16.BLOCK;
 
@@ -165,7 +165,12 @@ class BlockedSgemmDifferentialTest {
             {3, 17, 7, 3, 1, 1},
             {17, 5, 6, 1, 2, 0},
             {33, 50, 5, 3, 1, 1},
-            {1, 16, 11, 3, 1, 0}
+            {1, 16, 11, 3, 1, 0},
+            // 16 -> 16 (the lone block's run tile): rows of 28, of 15 and 18 (ending mid-tile), stride 2.
+            {16, 16, 28, 3, 1, 1},
+            {16, 16, 15, 3, 1, 1},
+            {16, 16, 20, 3, 1, 0},
+            {16, 16, 29, 3, 2, 1}
         };
         return KernelProvider.widths().stream()
                 .filter(bits -> bits >= new BlockedSgemmFamily().minimumBits() && bits <= 512)
