@@ -9,6 +9,7 @@ import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.blocked.BlockedConvolution;
+import org.bitbudget.ops.compute.blocked.BlockedDepthwiseConv;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemm;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily;
 import org.bitbudget.ops.compute.sgemm.PackedWeights;
@@ -218,8 +219,10 @@ final class BlockedPlan {
         PackedWeights packed = BlockedConvolution.pack(gemm, weight, bias);
         Activation activation = activation(step);
         // HardSwish is not a clamp the convolution can fuse: it is one pass over the stored result,
-        // the pass the NCHW convolution makes too; it maps the padded lanes' +0.0 to +0.0.
+        // the pass the NCHW convolution makes too; it maps the padded lanes' +0.0 to +0.0. The blocked
+        // depthwise kernel's pass gives the bits of the operator's, in vectors of doubles.
         boolean hardSwish = activation instanceof Activation.HardSwish;
+        BlockedDepthwiseConv pass = BlockedDepthwiseConv.get();
         Activation fused = hardSwish ? null : activation;
         boolean addsResidual = residual(step);
         return (in, alloc) -> {
@@ -237,7 +240,7 @@ final class BlockedPlan {
                     outBlocked,
                     alloc);
             if (hardSwish) {
-                activation.applyInPlace(result.data(), 0, result.data().length);
+                pass.hardSwish(result.data(), 0, result.data().length);
             }
             return new Tensor[] {result};
         };
