@@ -70,8 +70,10 @@ public final class FloatEngine {
     private final ThreadLocal<float[][]> reused;
 
     private final ForkJoinPool pool;
-    /** Steps of {@link #fused} that run a blocked convolution: for tests. */
+    /** Steps of {@link #fused} that read or write values in channel blocks: for tests. */
     final int blockedSteps;
+    /** Those steps as {@link #plan()} describes them: for tests. */
+    final List<String> blockedPlan;
 
     /** Steps in execution order and, per value slot, the last step that reads it (MAX_VALUE: keep it). */
     private record Plan(Step[] steps, int[] lastUse) {}
@@ -106,9 +108,11 @@ public final class FloatEngine {
         outputSlots =
                 graph.outputs().stream().mapToInt(v -> slots.get(v.name())).toArray();
         Step[] fusedSteps = b.blocked ? blocked(planarSteps) : planarSteps;
-        blockedSteps = (int) java.util.stream.IntStream.range(0, fusedSteps.length)
+        blockedPlan = java.util.stream.IntStream.range(0, fusedSteps.length)
                 .filter(s -> fusedSteps[s] != planarSteps[s])
-                .count();
+                .mapToObj(s -> fusedSteps[s].describe())
+                .toList();
+        blockedSteps = blockedPlan.size();
         constantSlots = new Tensor[slotNames.size()];
         graph.initializers().forEach((name, t) -> constantSlots[slots.get(name)] = t);
         nodeByNode = new Plan(nodeSteps, lastUses(nodeSteps));
@@ -169,7 +173,7 @@ public final class FloatEngine {
     /** {@code steps} with the kernels of {@link BlockedPlan} where it keeps values in channel blocks. */
     private Step[] blocked(Step[] steps) {
         List<BlockedPlan.StepView> views = Arrays.stream(steps)
-                .map(s -> new BlockedPlan.StepView(s.node, s.fused, s.in, s.out))
+                .map(s -> new BlockedPlan.StepView(s.node, s.fused, s.in, s.out, s.kernel))
                 .toList();
         FloatKernel[] kernels = BlockedPlan.kernels(graph, views, outputSlots, slotNames.size());
         Step[] out = steps.clone();

@@ -1,6 +1,7 @@
 package org.bitbudget.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The fused plan with values kept in 16-channel blocks gives exactly the bits of the same plan all
  * NCHW and of the node-by-node plan ({@link FloatEngine#capture}), on resnet8 (residual Adds, strided
  * shortcuts), lenet5 (6 and 16 channels, a block with padded lanes) and the MobileNetV3-style model
- * (dense convolutions beside depthwise ones and NCHW operators), at batches of 1, 5 and 33 on one
+ * (dense and depthwise convolutions with HardSwish, squeeze-excitation pooling and scaling, all in
+ * blocks, beside NCHW operators), at batches of 1, 5 and 33 on one
  * and two threads.
  */
 class BlockedPlanTest {
@@ -27,8 +29,9 @@ class BlockedPlanTest {
     @Test
     void resnet8() {
         Graph graph = OnnxImporter.load(Path.of(root(), "models", "resnet8-fashion-mnist.onnx"));
-        // Every convolution reads or writes blocks: the stem stores them, the last one reorders back.
-        assertEquals(9, FloatEngine.builder(graph).threads(1).build().blockedSteps);
+        // Every convolution reads or writes blocks (the stem stores them) and so does the global
+        // average pool, which reads the last convolution's blocks: nothing is reordered back.
+        assertEquals(10, FloatEngine.builder(graph).threads(1).build().blockedSteps);
         assertSameAsPlanar(graph);
     }
 
@@ -42,7 +45,21 @@ class BlockedPlanTest {
 
     @Test
     void mobileNetV3() {
-        assertSameAsPlanar(OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3)));
+        Graph graph = OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3));
+        FloatEngine engine = FloatEngine.builder(graph).threads(1).build();
+        // Every convolution (dense, depthwise, with HardSwish), GlobalAveragePool and SE Mul reads or
+        // writes blocks; only the SE HardSigmoids and the classifier (Flatten, Gemm) stay NCHW.
+        List<String> planar = engine.plan().stream()
+                .filter(step -> !engine.blockedPlan.contains(step))
+                .map(step -> step.substring(0, step.indexOf(' ')))
+                .toList();
+        assertEquals(List.of("HardSigmoid", "HardSigmoid", "HardSigmoid", "Flatten", "Gemm", "Gemm"), planar);
+        assertEquals(26, engine.blockedSteps);
+        assertTrue(engine.blockedPlan.contains(
+                "Conv /blocks/blocks.2/depthwise/Conv + HardSwish /blocks/blocks.2/act_1/HardSwish"));
+        assertTrue(engine.blockedPlan.contains("GlobalAveragePool /GlobalAveragePool"));
+        assertTrue(engine.blockedPlan.contains("Mul /blocks/blocks.3/se/Mul"));
+        assertSameAsPlanar(graph);
     }
 
     private static String root() {

@@ -5,10 +5,10 @@ import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Window;
 
 /**
- * Depthwise convolution (one input channel per group, one output per group) on the NCHWc16 layout: an
- * image [C][H][W] is stored as ceil(C / 16) blocks [H][W][16], channel c of pixel (h, w) at {@code
- * ((c / 16) * H * W + h * W + w) * 16 + c % 16}, the lanes of channels past C zero. One tap of a block
- * is then one 16-float multiply-add for all its channels, whatever the plane's width.
+ * Depthwise convolution (one input channel per group, one output per group) on the NCHWc16 layout of
+ * {@link ChannelBlocked16}: an image [C][H][W] is stored as ceil(C / 16) blocks [H][W][16], the lanes of
+ * channels past C zero. One tap of a block is then one 16-float multiply-add for all its channels,
+ * whatever the plane's width.
  *
  * <p>Output (c, oh, ow) starts at the bias and takes, for each tap (ki, kj) row by row, {@code acc =
  * fma(w[c][ki][kj], x[c][oh * sH - padTop + ki * dH][ow * sW - padLeft + kj * dW], acc)}, a tap outside
@@ -19,7 +19,7 @@ import org.bitbudget.ops.compute.Window;
  */
 public interface BlockedDepthwiseConv {
 
-    /** The channels of a block: the layout's c16. */
+    /** The channels of a block: {@link ChannelBlocked16#BLOCK}. */
     int BLOCK = 16;
 
     /** The implementation in use in this JVM, chosen by the kernel provider ({@link BlockedDepthwiseConvFamily}). */

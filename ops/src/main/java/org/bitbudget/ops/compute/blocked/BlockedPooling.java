@@ -1,7 +1,7 @@
 package org.bitbudget.ops.compute.blocked;
 
 /**
- * Pooling of images in the NCHWc16 layout of {@link BlockedDepthwiseConv}: ceil(C / 16) blocks of
+ * Pooling of images in the NCHWc16 layout of {@link ChannelBlocked16}: ceil(C / 16) blocks of
  * {@code plane} pixels, each pixel's 16 channels side by side. Every implementation gives the same
  * bits, only its speed differs.
  */

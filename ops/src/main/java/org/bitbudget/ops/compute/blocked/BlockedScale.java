@@ -1,7 +1,7 @@
 package org.bitbudget.ops.compute.blocked;
 
 /**
- * A blocked image (the NCHWc16 layout of {@link BlockedDepthwiseConv}) times one float per channel, the
+ * A blocked image (the NCHWc16 layout of {@link ChannelBlocked16}) times one float per channel, the
  * squeeze-excitation Mul of a [N, C, H, W] tensor by a [N, C, 1, 1] one: {@code out = x * scale[c]},
  * one float multiplication per value as the ONNX Mul computes it. Every implementation gives the same
  * bits, only its speed differs.
