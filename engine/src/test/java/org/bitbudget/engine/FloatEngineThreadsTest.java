@@ -31,7 +31,7 @@ class FloatEngineThreadsTest {
         FloatEngine one = FloatEngine.builder(graph).threads(1).build();
         for (int threads : new int[] {2, 3, 5}) {
             FloatEngine many = FloatEngine.builder(graph).threads(threads).build();
-            for (int batch : new int[] {1, 32, 33, 97, 257}) {
+            for (int batch : new int[] {1, 8, 9, 32, 33, 97, 257}) {
                 Tensor x = slice(images, 0, batch);
                 Tensor expected = one.predict(x);
                 Tensor actual = many.predict(x);
