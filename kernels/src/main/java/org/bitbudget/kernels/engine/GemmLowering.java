@@ -190,8 +190,9 @@ final class GemmLowering {
                 && inChannels == conv.group()
                 && n == conv.group()
                 && DepthwiseFmaConv.exact(DepthwiseFmaConv.maxAbsInput(in.unsigned(), zeroPoint), maxL1);
+        boolean blockedFma = conv != null && conv.group() == 1 && BlockedFmaConvolution.exact(maxL1, maxInput);
         List<KernelPath> eligible = eligiblePaths(
-                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput), depthwiseFma);
+                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput), depthwiseFma, blockedFma);
         KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
@@ -223,6 +224,7 @@ final class GemmLowering {
             KernelPath.BIT_SERIAL,
             KernelPath.INT16,
             KernelPath.FMA,
+            KernelPath.FMA_BLOCKED,
             KernelPath.INT8);
 
     /**
@@ -236,9 +238,10 @@ final class GemmLowering {
             long maxL1,
             boolean bitSerialPays,
             boolean pairable,
-            boolean depthwiseFma) {
+            boolean depthwiseFma,
+            boolean blockedFma) {
         List<KernelPath> exact = RULE_ORDER.stream()
-                .filter(p -> exact(p, lq, conv, in, maxL1, pairable, depthwiseFma))
+                .filter(p -> exact(p, lq, conv, in, maxL1, pairable, depthwiseFma, blockedFma))
                 .toList();
         KernelPath rule = rule(exact, bitSerialPays, conv == null || conv.group() == 1);
         List<KernelPath> eligible = new ArrayList<>();
@@ -255,8 +258,9 @@ final class GemmLowering {
      * weights' largest L1 norm bounds the kernel's raw sums below 2^15 (A2Q's guarantee: times the
      * largest |code| for signed inputs and unsigned ones up to 127, times 128 for uint8, which the
      * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul, and for a
-     * depthwise convolution whose sums {@code depthwiseFma} finds exact ({@link DepthwiseFmaConv}); int8
-     * always.
+     * depthwise convolution whose sums {@code depthwiseFma} finds exact ({@link DepthwiseFmaConv});
+     * blocked fp32 FMA for a convolution of one group whose whole chains {@code blockedFma} finds exact
+     * ({@link BlockedFmaConvolution#exact}); int8 always.
      */
     private boolean exact(
             KernelPath path,
@@ -265,7 +269,8 @@ final class GemmLowering {
             NumberFormat in,
             long maxL1,
             boolean pairable,
-            boolean depthwiseFma) {
+            boolean depthwiseFma,
+            boolean blockedFma) {
         boolean oneGroup = conv == null || conv.group() == 1;
         NumberFormat w = lq.precision().weights().format();
         return switch (path) {
@@ -283,6 +288,7 @@ final class GemmLowering {
             case FMA_PAIRED -> fma && oneGroup && pairable;
             case FMA_IMAGE_PAIRED -> fma && conv != null && conv.group() == 1 && pairable;
             case FMA -> fma && (oneGroup || depthwiseFma);
+            case FMA_BLOCKED -> fma && blockedFma;
             case INT8 -> true;
             case FLOAT -> false;
         };

@@ -15,6 +15,13 @@ public enum KernelPath {
      */
     FMA,
     /**
+     * A one-group convolution on the float engine's 16-channel register tiles
+     * ({@code BlockedFmaConvolution}): codes as floats, each output one fp32 chain over the whole of
+     * k, exact where the largest L1 norm of a channel's weights times the largest |input| is at most
+     * 2^24; the sums go back to int32 accumulators.
+     */
+    FMA_BLOCKED,
+    /**
      * As {@link #FMA} with two output channels per fp32 lane ({@code PairedFmaIntGemm}): lane value
      * {@code w[j] + 2^12 w[j + h]}, exact while the largest |input| times the L1 norm of any channel's
      * weights over a block of k stays within 2^11 - 1; for narrow codes whose blocks under that bound

@@ -57,6 +57,8 @@ final class LoweredLayer {
     private final byte[] paddedWeights;
     private final FmaIntGemm.Panels panels;
     private final PairedFmaIntGemm.Panels pairedPanels;
+    /** The convolution on the float engine's blocked tiles, on {@link KernelPath#FMA_BLOCKED}; else null. */
+    private final BlockedFmaConvolution blocked;
 
     private final int maxAbsInput;
     /** Tap-major weights of a depthwise convolution ({@link DepthwiseIntConv#tapMajor}), or null. */
@@ -143,6 +145,7 @@ final class LoweredLayer {
                         .packRowPairs(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
             default -> null;
         };
+        this.blocked = path == KernelPath.FMA_BLOCKED ? new BlockedFmaConvolution(weights) : null;
         boolean depthwise = conv != null && groups > 1 && groups == inChannels && weights.channels() == groups;
         this.depthwiseWeights = depthwise && (path == KernelPath.INT8 || path == KernelPath.INT16)
                 ? DepthwiseIntConv.tapMajor(weights.codes(), weights.channels(), weights.k())
@@ -220,7 +223,10 @@ final class LoweredLayer {
         int k = rowLength;
         int n = outChannels();
         int m = in.batch() * oh * ow;
-        boolean fma = path == KernelPath.FMA || path == KernelPath.FMA_PAIRED || path == KernelPath.FMA_IMAGE_PAIRED;
+        boolean fma = path == KernelPath.FMA
+                || path == KernelPath.FMA_PAIRED
+                || path == KernelPath.FMA_IMAGE_PAIRED
+                || path == KernelPath.FMA_BLOCKED;
         // The FMA kernels write every accumulator (no +=), so a reused array needs no zeroing.
         int[] acc = fma ? scratch.get().acc(m * n) : new int[m * n];
         if (depthwiseWeights != null) {
@@ -272,12 +278,16 @@ final class LoweredLayer {
 
     /**
      * The FMA paths: a Gemm's or MatMul's rows in blocks converted to float codes minus the zero point,
-     * each multiplied by every panel; a convolution through {@link #convolveIndirect} or, two images
-     * per lane, {@link #convolveImagePairs}.
+     * each multiplied by every panel; a convolution through {@link #convolveIndirect}, two images
+     * per lane {@link #convolveImagePairs}, or on the blocked tiles ({@link BlockedFmaConvolution}).
      */
     private void multiplyFloats(Codes in, Window win, int m, int[] acc) {
         if (win != null && path == KernelPath.FMA_IMAGE_PAIRED) {
             convolveImagePairs(in, win, acc);
+            return;
+        }
+        if (win != null && blocked != null) {
+            blocked.convolve(in, PaddedWindows.of(in, win), inZeroPoint, acc);
             return;
         }
         if (win != null) {
@@ -451,7 +461,7 @@ final class LoweredLayer {
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
-            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FLOAT ->
+            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FMA_BLOCKED, FLOAT ->
                 throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()

@@ -70,6 +70,12 @@ public interface FmaIntGemm {
     void toFloats(byte[] src, int from, float[] dst, int to, int length, boolean unsigned, int zeroPoint);
 
     /**
+     * {@code dst[to + i] = (int) src[from + i]} for {@code i < length}: exact sums an FMA kernel left
+     * as floats (integers of magnitude at most 2^24) back to int32.
+     */
+    void toInts(float[] src, int from, int[] dst, int to, int length);
+
+    /**
      * Terms per exact block for codes of magnitude at most {@code maxAbsA} and {@code maxAbsW}: the
      * most whose magnitudes cannot sum past 2^24 (at least 1).
      */

@@ -58,4 +58,11 @@ public final class ScalarFmaIntGemm implements FmaIntGemm {
             dst[to + i] = (unsigned ? src[from + i] & 0xFF : src[from + i]) - zeroPoint;
         }
     }
+
+    @Override
+    public void toInts(float[] src, int from, int[] dst, int to, int length) {
+        for (int i = 0; i < length; i++) {
+            dst[to + i] = (int) src[from + i];
+        }
+    }
 }

@@ -163,6 +163,19 @@ public final class VectorFmaIntGemm implements FmaIntGemm {
         }
     }
 
+    /** A vector of floats converted at a time, the tail one at a time. */
+    @Override
+    public void toInts(float[] src, int from, int[] dst, int to, int length) {
+        int i = 0;
+        for (; i + L <= length; i += L) {
+            ((IntVector) FloatVector.fromArray(FLOATS, src, from + i).convertShape(VectorOperators.F2I, INTS, 0))
+                    .intoArray(dst, to + i);
+        }
+        for (; i < length; i++) {
+            dst[to + i] = (int) src[from + i];
+        }
+    }
+
     /**
      * The tile's exact float sums into C: stored after the first block, added after later ones; lanes
      * outside {@code mask} (null: none) are left alone.

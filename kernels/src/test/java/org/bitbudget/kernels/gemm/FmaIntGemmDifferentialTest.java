@@ -178,6 +178,32 @@ class FmaIntGemmDifferentialTest {
         }
     }
 
+    /** Float-to-int conversion of exact sums at awkward lengths and offsets, up to +-2^24. */
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void toIntsEqualsScalarExactly(int bits) {
+        FmaIntGemm vector = KernelProvider.vector(new FmaIntGemmFamily(), bits);
+        Random random = new Random(bits + 1);
+        for (int length : new int[] {0, 1, 7, 15, 16, 17, 63, 65, 1000, 1031}) {
+            float[] src = new float[length + 9];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = random.nextInt((1 << 25) + 1) - (1 << 24);
+            }
+            src[src.length - 1] = 1 << 24;
+            src[src.length / 2] = -(1 << 24);
+            int from = random.nextInt(4);
+            int to = random.nextInt(4);
+            int[] expected = new int[length + 8];
+            int[] actual = new int[length + 8];
+            scalar.toInts(src, from, expected, to, length);
+            vector.toInts(src, from, actual, to, length);
+            assertArrayEquals(expected, actual, bits + "-bit, length " + length);
+            for (int i = 0; i < length; i++) {
+                assertEquals(src[from + i], expected[to + i], "length " + length + " at " + i);
+            }
+        }
+    }
+
     static Stream<Integer> widths() {
         return KernelProvider.widths().stream();
     }

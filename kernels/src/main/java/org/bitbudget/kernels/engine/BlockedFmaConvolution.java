@@ -1,0 +1,171 @@
+package org.bitbudget.kernels.engine;
+
+import org.bitbudget.kernels.gemm.FmaIntGemm;
+import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
+import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ops.compute.sgemm.BlockedSgemm;
+import org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily;
+import org.bitbudget.ops.compute.sgemm.PackedWeights;
+
+/**
+ * {@link KernelPath#FMA_BLOCKED}: a one-group convolution of codes on the float engine's
+ * {@link BlockedSgemm} register tiles, one image at a time. The input codes minus the zero point go
+ * into a zero-bordered image in 16-channel blocks (the float engine's NCHWc16 layout: pixel (y, x) of
+ * block q at {@code ((q * hp + y) * wp + x) * 16}, hp x wp the padded size {@link PaddedWindows}
+ * gives), so that consecutive output pixels of a stride-1 convolution read inputs one block apart and
+ * the kernel takes its run tiles whatever the channel count; the padding is 0, the zero point's
+ * centered value. The kernel reads the windows in place through the offset of each tap (kernel row,
+ * kernel column, channel: the weights' order) and of each output position; the weights are their
+ * codes as floats and the chains start at 0. Each chain runs over the whole of k in one fp32
+ * multiply-add sequence, so the layer may take this path only where {@link #exact}: every partial sum
+ * is then an integer of magnitude at most 2^24, which fp32 holds exactly, so each result is the
+ * int32 sum whatever the order. The 16-channel blocks the kernel stores go back to NHWC accumulators
+ * image by image, while they are still in the cache.
+ */
+final class BlockedFmaConvolution {
+    /** The largest magnitude up to which every integer is a float. */
+    private static final long EXACT_LIMIT = 1L << 24;
+
+    /** Channels per block of the blocked SGEMM's output (the float engine's NCHWc16 layout). */
+    private static final int BLOCK = 16;
+
+    private final PackedWeights weights;
+    private final int channels;
+    private final int k;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * One thread's buffers, reused from chunk to chunk. The padded input keeps its geometry (a layer's
+     * input shape is fixed; a smaller last chunk uses a prefix), and every chunk writes only the
+     * interior's real channels, so its border and the lanes past the channel count stay zero from
+     * allocation; every other element read is written first.
+     */
+    private static final class Scratch {
+        private float[] padded = new float[0];
+        private int[] taps = new int[0];
+        private int[] windows = new int[0];
+        private float[] blocks = new float[0];
+    }
+
+    /** Packs {@code codes} (n x k, k ordered kernel row, kernel column, channel) as float panels. */
+    BlockedFmaConvolution(WeightCodes codes) {
+        this.channels = codes.channels();
+        this.k = codes.k();
+        float[] floats = new float[channels * k];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = codes.codes()[i];
+        }
+        this.weights = BlockedSgemmFamily.get().pack(channels, k, floats, 0, k, null, 0);
+    }
+
+    /**
+     * Whether every chain is exact in fp32: the largest L1 norm of a channel's weight codes times the
+     * largest |input code - zero point| bounds every partial sum, and must not pass 2^24.
+     */
+    static boolean exact(long maxL1, long maxAbsInput) {
+        return maxL1 * maxAbsInput <= EXACT_LIMIT;
+    }
+
+    /**
+     * The sums of the NHWC codes {@code in} minus {@code zeroPoint}, over the windows {@code windows}
+     * describes, into NHWC accumulators (row stride n, one row per output position).
+     */
+    void convolve(Codes in, PaddedWindows windows, int zeroPoint, int[] acc) {
+        Scratch own = scratch.get();
+        Window win = windows.win();
+        int c = in.c();
+        int blocks = Math.ceilDiv(c, BLOCK);
+        int plane = windows.hp() * windows.wp();
+        int image = blocks * plane * BLOCK;
+        if (own.padded.length < in.batch() * image) {
+            own.padded = new float[in.batch() * image];
+        }
+        float[] padded = own.padded;
+        FmaIntGemm convert = FmaIntGemmFamily.get();
+        for (int b = 0; b < in.batch(); b++) {
+            for (int y = 0; y < in.h(); y++) {
+                int from = (b * in.h() + y) * in.w() * c;
+                int row = b * image + ((y + win.padTop()) * windows.wp() + win.padLeft()) * BLOCK;
+                if (c == BLOCK) {
+                    convert.toFloats(in.data(), from, padded, row, in.w() * BLOCK, in.unsigned(), zeroPoint);
+                    continue;
+                }
+                for (int x = 0; x < in.w(); x++) {
+                    for (int q = 0; q < blocks; q++) {
+                        int valid = Math.min(BLOCK, c - q * BLOCK);
+                        int to = row + (q * plane + x) * BLOCK;
+                        convert.toFloats(
+                                in.data(), from + x * c + q * BLOCK, padded, to, valid, in.unsigned(), zeroPoint);
+                    }
+                }
+            }
+        }
+        int pixels = win.outH() * win.outW();
+        if (own.taps.length != k) {
+            own.taps = new int[k];
+        }
+        if (own.windows.length != pixels) {
+            own.windows = new int[pixels];
+        }
+        int blockFloats = Math.ceilDiv(channels, BLOCK) * pixels * BLOCK;
+        if (own.blocks.length < blockFloats) {
+            own.blocks = new float[blockFloats];
+        }
+        int[] columns = own.windows;
+        for (int oy = 0; oy < win.outH(); oy++) {
+            for (int ox = 0; ox < win.outW(); ox++) {
+                columns[oy * win.outW() + ox] = (oy * win.sH() * windows.wp() + ox * win.sW()) * BLOCK;
+            }
+        }
+        int[] taps = own.taps;
+        BlockedSgemm gemm = BlockedSgemmFamily.get();
+        for (int b = 0; b < in.batch(); b++) {
+            // Image b's taps, in the weights' order (kernel row, kernel column, channel).
+            int p = 0;
+            for (int ky = 0; ky < win.kH(); ky++) {
+                for (int kx = 0; kx < win.kW(); kx++) {
+                    int tap = b * image + (ky * win.dH() * windows.wp() + kx * win.dW()) * BLOCK;
+                    for (int ch = 0; ch < c; ch++) {
+                        taps[p++] = tap + (ch / BLOCK * plane) * BLOCK + ch % BLOCK;
+                    }
+                }
+            }
+            gemm.multiply(
+                    weights,
+                    pixels,
+                    padded,
+                    taps,
+                    columns,
+                    own.blocks,
+                    0,
+                    pixels * BLOCK,
+                    null,
+                    0,
+                    Float.NEGATIVE_INFINITY,
+                    Float.POSITIVE_INFINITY);
+            toAccumulators(own.blocks, pixels, channels, acc, b * pixels * channels);
+        }
+    }
+
+    /**
+     * Writes the {@code n} channels of {@code pixels} blocked results (block q's pixel j at
+     * {@code blocks[(q * pixels + j) * 16]}) to NHWC ints from {@code acc[at]}; each is an integer
+     * float of magnitude at most 2^24, so the conversion is exact.
+     */
+    static void toAccumulators(float[] blocks, int pixels, int n, int[] acc, int at) {
+        FmaIntGemm kernel = FmaIntGemmFamily.get();
+        if (n == BLOCK) {
+            // One block: the blocked pixels are the NHWC rows.
+            kernel.toInts(blocks, 0, acc, at, pixels * BLOCK);
+            return;
+        }
+        for (int q = 0; q * BLOCK < n; q++) {
+            int valid = Math.min(BLOCK, n - q * BLOCK);
+            int from = q * pixels * BLOCK;
+            int to = at + q * BLOCK;
+            for (int j = 0; j < pixels; j++, from += BLOCK, to += n) {
+                kernel.toInts(blocks, from, acc, to, valid);
+            }
+        }
+    }
+}
