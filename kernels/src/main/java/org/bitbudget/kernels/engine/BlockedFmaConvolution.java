@@ -2,25 +2,33 @@ package org.bitbudget.kernels.engine;
 
 import org.bitbudget.kernels.gemm.FmaIntGemm;
 import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
+import org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily;
 import org.bitbudget.ops.compute.Window;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemm;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily;
 import org.bitbudget.ops.compute.sgemm.PackedWeights;
 
 /**
- * {@link KernelPath#FMA_BLOCKED}: a one-group convolution of codes on the float engine's
- * {@link BlockedSgemm} register tiles, one image at a time. The input codes minus the zero point go
- * into a zero-bordered image in 16-channel blocks (the float engine's NCHWc16 layout: pixel (y, x) of
- * block q at {@code ((q * hp + y) * wp + x) * 16}, hp x wp the padded size {@link PaddedWindows}
- * gives), so that consecutive output pixels of a stride-1 convolution read inputs one block apart and
- * the kernel takes its run tiles whatever the channel count; the padding is 0, the zero point's
- * centered value. The kernel reads the windows in place through the offset of each tap (kernel row,
- * kernel column, channel: the weights' order) and of each output position; the weights are their
- * codes as floats and the chains start at 0. Each chain runs over the whole of k in one fp32
- * multiply-add sequence, so the layer may take this path only where {@link #exact}: every partial sum
- * is then an integer of magnitude at most 2^24, which fp32 holds exactly, so each result is the
- * int32 sum whatever the order. The 16-channel blocks the kernel stores go back to NHWC accumulators
- * image by image, while they are still in the cache.
+ * {@link KernelPath#FMA_BLOCKED} and {@link KernelPath#FMA_BLOCKED_IMAGE_PAIRED}: a one-group
+ * convolution of codes on the float engine's {@link BlockedSgemm} register tiles, one image at a
+ * time. The input codes minus the zero point go into a zero-bordered image in 16-channel blocks (the
+ * float engine's NCHWc16 layout: pixel (y, x) of block q at {@code ((q * hp + y) * wp + x) * 16}, hp x
+ * wp the padded size {@link PaddedWindows} gives), so that consecutive output pixels of a stride-1
+ * convolution read inputs one block apart and the kernel takes its run tiles whatever the channel
+ * count; the padding is 0, the zero point's centered value. The kernel reads the windows in place
+ * through the offset of each tap (kernel row, kernel column, channel: the weights' order) and of each
+ * output position; the weights are their codes as floats and the chains start at 0.
+ *
+ * <p>Each chain runs over the whole of k in one fp32 multiply-add sequence, so a layer may take this
+ * path only where {@link #exact}: every partial sum is then an integer of magnitude at most 2^24,
+ * which fp32 holds exactly, so each result is the int32 sum whatever the order. With image pairs,
+ * image b's floats hold {@code x_b + 2^12 x_(b + half)} (half = ceil(batch / 2); the middle image of
+ * an odd batch alone), so one chain sums both images, {@code s_b + 2^12 s_(b + half)}, exact and
+ * separable where {@link #exactPaired}: the largest L1 norm times the largest |input| stays within
+ * {@link PairedFmaIntGemm#HALF_LIMIT}, half the multiply-adds. The 16-channel blocks the kernel
+ * stores go back to NHWC accumulators (split into both images' with pairs) image by image, while they
+ * are still in the cache.
  */
 final class BlockedFmaConvolution {
     /** The largest magnitude up to which every integer is a float. */
@@ -32,6 +40,7 @@ final class BlockedFmaConvolution {
     private final PackedWeights weights;
     private final int channels;
     private final int k;
+    private final boolean imagePairs;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -42,15 +51,21 @@ final class BlockedFmaConvolution {
      */
     private static final class Scratch {
         private float[] padded = new float[0];
+        private float[] row = new float[0];
         private int[] taps = new int[0];
         private int[] windows = new int[0];
         private float[] blocks = new float[0];
     }
 
-    /** Packs {@code codes} (n x k, k ordered kernel row, kernel column, channel) as float panels. */
-    BlockedFmaConvolution(WeightCodes codes) {
+    /**
+     * Packs {@code codes} (n x k, k ordered kernel row, kernel column, channel) as float panels.
+     *
+     * @param imagePairs whether to sum two images per lane ({@link KernelPath#FMA_BLOCKED_IMAGE_PAIRED})
+     */
+    BlockedFmaConvolution(WeightCodes codes, boolean imagePairs) {
         this.channels = codes.channels();
         this.k = codes.k();
+        this.imagePairs = imagePairs;
         float[] floats = new float[channels * k];
         for (int i = 0; i < floats.length; i++) {
             floats[i] = codes.codes()[i];
@@ -66,6 +81,11 @@ final class BlockedFmaConvolution {
         return maxL1 * maxAbsInput <= EXACT_LIMIT;
     }
 
+    /** Whether every chain of two images per lane is exact and separable: the bound within 2^11 - 1. */
+    static boolean exactPaired(long maxL1, long maxAbsInput) {
+        return maxL1 * maxAbsInput <= PairedFmaIntGemm.HALF_LIMIT;
+    }
+
     /**
      * The sums of the NHWC codes {@code in} minus {@code zeroPoint}, over the windows {@code windows}
      * describes, into NHWC accumulators (row stride n, one row per output position).
@@ -74,32 +94,13 @@ final class BlockedFmaConvolution {
         Scratch own = scratch.get();
         Window win = windows.win();
         int c = in.c();
-        int blocks = Math.ceilDiv(c, BLOCK);
         int plane = windows.hp() * windows.wp();
-        int image = blocks * plane * BLOCK;
-        if (own.padded.length < in.batch() * image) {
-            own.padded = new float[in.batch() * image];
+        int image = Math.ceilDiv(c, BLOCK) * plane * BLOCK;
+        int half = imagePairs ? Math.ceilDiv(in.batch(), 2) : in.batch();
+        if (own.padded.length < half * image) {
+            own.padded = new float[half * image];
         }
-        float[] padded = own.padded;
-        FmaIntGemm convert = FmaIntGemmFamily.get();
-        for (int b = 0; b < in.batch(); b++) {
-            for (int y = 0; y < in.h(); y++) {
-                int from = (b * in.h() + y) * in.w() * c;
-                int row = b * image + ((y + win.padTop()) * windows.wp() + win.padLeft()) * BLOCK;
-                if (c == BLOCK) {
-                    convert.toFloats(in.data(), from, padded, row, in.w() * BLOCK, in.unsigned(), zeroPoint);
-                    continue;
-                }
-                for (int x = 0; x < in.w(); x++) {
-                    for (int q = 0; q < blocks; q++) {
-                        int valid = Math.min(BLOCK, c - q * BLOCK);
-                        int to = row + (q * plane + x) * BLOCK;
-                        convert.toFloats(
-                                in.data(), from + x * c + q * BLOCK, padded, to, valid, in.unsigned(), zeroPoint);
-                    }
-                }
-            }
-        }
+        fill(in, windows, zeroPoint, half, image, own);
         int pixels = win.outH() * win.outW();
         if (own.taps.length != k) {
             own.taps = new int[k];
@@ -119,7 +120,8 @@ final class BlockedFmaConvolution {
         }
         int[] taps = own.taps;
         BlockedSgemm gemm = BlockedSgemmFamily.get();
-        for (int b = 0; b < in.batch(); b++) {
+        int accImage = pixels * channels;
+        for (int b = 0; b < half; b++) {
             // Image b's taps, in the weights' order (kernel row, kernel column, channel).
             int p = 0;
             for (int ky = 0; ky < win.kH(); ky++) {
@@ -133,7 +135,7 @@ final class BlockedFmaConvolution {
             gemm.multiply(
                     weights,
                     pixels,
-                    padded,
+                    own.padded,
                     taps,
                     columns,
                     own.blocks,
@@ -143,20 +145,67 @@ final class BlockedFmaConvolution {
                     0,
                     Float.NEGATIVE_INFINITY,
                     Float.POSITIVE_INFINITY);
-            toAccumulators(own.blocks, pixels, channels, acc, b * pixels * channels);
+            boolean paired = imagePairs && b + half < in.batch();
+            toAccumulators(own.blocks, pixels, channels, acc, b * accImage, paired ? half * accImage : -1);
+        }
+    }
+
+    /**
+     * Writes the codes minus the zero point into the padded blocked images, image b + half added at
+     * 2^12 onto image b with pairs (after image b is written, so an unpaired image stays alone).
+     */
+    private static void fill(Codes in, PaddedWindows windows, int zeroPoint, int half, int image, Scratch own) {
+        Window win = windows.win();
+        int c = in.c();
+        int length = in.w() * c;
+        int plane = windows.hp() * windows.wp();
+        if (own.row.length < length) {
+            own.row = new float[length];
+        }
+        float[] padded = own.padded;
+        FmaIntGemm convert = FmaIntGemmFamily.get();
+        for (int b = 0; b < in.batch(); b++) {
+            boolean high = b >= half;
+            for (int y = 0; y < in.h(); y++) {
+                int from = (b * in.h() + y) * length;
+                int row = (b % half) * image + ((y + win.padTop()) * windows.wp() + win.padLeft()) * BLOCK;
+                if (c == BLOCK && !high) {
+                    // One block: the NHWC row is the blocked row.
+                    convert.toFloats(in.data(), from, padded, row, length, in.unsigned(), zeroPoint);
+                    continue;
+                }
+                convert.toFloats(in.data(), from, own.row, 0, length, in.unsigned(), zeroPoint);
+                for (int x = 0; x < in.w(); x++) {
+                    for (int q = 0; q * BLOCK < c; q++) {
+                        int valid = Math.min(BLOCK, c - q * BLOCK);
+                        int to = row + (q * plane + x) * BLOCK;
+                        if (high) {
+                            PairedFmaIntGemmFamily.get().pairRows(padded, to, own.row, x * c + q * BLOCK, valid);
+                        } else {
+                            System.arraycopy(own.row, x * c + q * BLOCK, padded, to, valid);
+                        }
+                    }
+                }
+            }
         }
     }
 
     /**
      * Writes the {@code n} channels of {@code pixels} blocked results (block q's pixel j at
      * {@code blocks[(q * pixels + j) * 16]}) to NHWC ints from {@code acc[at]}; each is an integer
-     * float of magnitude at most 2^24, so the conversion is exact.
+     * float of magnitude at most 2^24, so the conversion is exact. With {@code hiOff >= 0} each is a
+     * pair's sum, split into the low image's ints at {@code at} and the high one's {@code hiOff} on.
      */
-    static void toAccumulators(float[] blocks, int pixels, int n, int[] acc, int at) {
-        FmaIntGemm kernel = FmaIntGemmFamily.get();
+    static void toAccumulators(float[] blocks, int pixels, int n, int[] acc, int at, int hiOff) {
+        FmaIntGemm convert = FmaIntGemmFamily.get();
+        PairedFmaIntGemm split = PairedFmaIntGemmFamily.get();
         if (n == BLOCK) {
             // One block: the blocked pixels are the NHWC rows.
-            kernel.toInts(blocks, 0, acc, at, pixels * BLOCK);
+            if (hiOff < 0) {
+                convert.toInts(blocks, 0, acc, at, pixels * BLOCK);
+            } else {
+                split.splitRows(blocks, 0, acc, at, hiOff, pixels * BLOCK);
+            }
             return;
         }
         for (int q = 0; q * BLOCK < n; q++) {
@@ -164,7 +213,11 @@ final class BlockedFmaConvolution {
             int from = q * pixels * BLOCK;
             int to = at + q * BLOCK;
             for (int j = 0; j < pixels; j++, from += BLOCK, to += n) {
-                kernel.toInts(blocks, from, acc, to, valid);
+                if (hiOff < 0) {
+                    convert.toInts(blocks, from, acc, to, valid);
+                } else {
+                    split.splitRows(blocks, from, acc, to, hiOff, valid);
+                }
             }
         }
     }

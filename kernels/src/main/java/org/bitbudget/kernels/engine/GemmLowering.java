@@ -191,8 +191,17 @@ final class GemmLowering {
                 && n == conv.group()
                 && DepthwiseFmaConv.exact(DepthwiseFmaConv.maxAbsInput(in.unsigned(), zeroPoint), maxL1);
         boolean blockedFma = conv != null && conv.group() == 1 && BlockedFmaConvolution.exact(maxL1, maxInput);
+        boolean blockedPairs = blockedFma && BlockedFmaConvolution.exactPaired(maxL1, maxInput);
         List<KernelPath> eligible = eligiblePaths(
-                lq, conv, in, maxL1, bitSerialPays(lq, in), pairable(codes, (int) maxInput), depthwiseFma, blockedFma);
+                lq,
+                conv,
+                in,
+                maxL1,
+                bitSerialPays(lq, in),
+                pairable(codes, (int) maxInput),
+                depthwiseFma,
+                blockedFma,
+                blockedPairs);
         KernelPath path = forced != null && eligible.contains(forced) ? forced : eligible.getFirst();
         Encoding inputEncoding = in.unsigned() ? Encoding.UNSIGNED : Encoding.SIGNED;
         NumberFormat wf = lq.precision().weights().format();
@@ -225,6 +234,7 @@ final class GemmLowering {
             KernelPath.INT16,
             KernelPath.FMA,
             KernelPath.FMA_BLOCKED,
+            KernelPath.FMA_BLOCKED_IMAGE_PAIRED,
             KernelPath.INT8);
 
     /**
@@ -239,9 +249,10 @@ final class GemmLowering {
             boolean bitSerialPays,
             boolean pairable,
             boolean depthwiseFma,
-            boolean blockedFma) {
+            boolean blockedFma,
+            boolean blockedPairs) {
         List<KernelPath> exact = RULE_ORDER.stream()
-                .filter(p -> exact(p, lq, conv, in, maxL1, pairable, depthwiseFma, blockedFma))
+                .filter(p -> exact(p, lq, conv, in, maxL1, pairable, depthwiseFma, blockedFma, blockedPairs))
                 .toList();
         KernelPath rule = rule(exact, bitSerialPays, conv == null || conv.group() == 1);
         List<KernelPath> eligible = new ArrayList<>();
@@ -260,7 +271,8 @@ final class GemmLowering {
      * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul, and for a
      * depthwise convolution whose sums {@code depthwiseFma} finds exact ({@link DepthwiseFmaConv});
      * blocked fp32 FMA for a convolution of one group whose whole chains {@code blockedFma} finds exact
-     * ({@link BlockedFmaConvolution#exact}); int8 always.
+     * ({@link BlockedFmaConvolution#exact}), with two images per lane where they stay within the
+     * pairing's bound ({@code blockedPairs}, {@link BlockedFmaConvolution#exactPaired}); int8 always.
      */
     private boolean exact(
             KernelPath path,
@@ -270,7 +282,8 @@ final class GemmLowering {
             long maxL1,
             boolean pairable,
             boolean depthwiseFma,
-            boolean blockedFma) {
+            boolean blockedFma,
+            boolean blockedPairs) {
         boolean oneGroup = conv == null || conv.group() == 1;
         NumberFormat w = lq.precision().weights().format();
         return switch (path) {
@@ -289,6 +302,7 @@ final class GemmLowering {
             case FMA_IMAGE_PAIRED -> fma && conv != null && conv.group() == 1 && pairable;
             case FMA -> fma && (oneGroup || depthwiseFma);
             case FMA_BLOCKED -> fma && blockedFma;
+            case FMA_BLOCKED_IMAGE_PAIRED -> fma && blockedPairs;
             case INT8 -> true;
             case FLOAT -> false;
         };

@@ -22,6 +22,12 @@ public enum KernelPath {
      */
     FMA_BLOCKED,
     /**
+     * As {@link #FMA_BLOCKED} with two images per fp32 lane, {@code x_b + 2^12 x_(b + half)} as in
+     * {@link #FMA_IMAGE_PAIRED}, split after the chain; exact where the largest L1 norm of a channel's
+     * weights times the largest |input| is at most 2^11 - 1 over the whole of k. Half the multiply-adds.
+     */
+    FMA_BLOCKED_IMAGE_PAIRED,
+    /**
      * As {@link #FMA} with two output channels per fp32 lane ({@code PairedFmaIntGemm}): lane value
      * {@code w[j] + 2^12 w[j + h]}, exact while the largest |input| times the L1 norm of any channel's
      * weights over a block of k stays within 2^11 - 1; for narrow codes whose blocks under that bound

@@ -145,7 +145,9 @@ final class LoweredLayer {
                         .packRowPairs(weights.channels(), weights.k(), weights.codes(), 0, weights.k(), maxAbsInput);
             default -> null;
         };
-        this.blocked = path == KernelPath.FMA_BLOCKED ? new BlockedFmaConvolution(weights) : null;
+        this.blocked = path == KernelPath.FMA_BLOCKED || path == KernelPath.FMA_BLOCKED_IMAGE_PAIRED
+                ? new BlockedFmaConvolution(weights, path == KernelPath.FMA_BLOCKED_IMAGE_PAIRED)
+                : null;
         boolean depthwise = conv != null && groups > 1 && groups == inChannels && weights.channels() == groups;
         this.depthwiseWeights = depthwise && (path == KernelPath.INT8 || path == KernelPath.INT16)
                 ? DepthwiseIntConv.tapMajor(weights.codes(), weights.channels(), weights.k())
@@ -226,7 +228,8 @@ final class LoweredLayer {
         boolean fma = path == KernelPath.FMA
                 || path == KernelPath.FMA_PAIRED
                 || path == KernelPath.FMA_IMAGE_PAIRED
-                || path == KernelPath.FMA_BLOCKED;
+                || path == KernelPath.FMA_BLOCKED
+                || path == KernelPath.FMA_BLOCKED_IMAGE_PAIRED;
         // The FMA kernels write every accumulator (no +=), so a reused array needs no zeroing.
         int[] acc = fma ? scratch.get().acc(m * n) : new int[m * n];
         if (depthwiseWeights != null) {
@@ -461,7 +464,7 @@ final class LoweredLayer {
     private void multiply(int m, int j0, int count, int k, byte[] a, boolean unsigned, int[] acc, int n) {
         byte[] w = paddedWeights;
         switch (path) {
-            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FMA_BLOCKED, FLOAT ->
+            case FMA, FMA_PAIRED, FMA_IMAGE_PAIRED, FMA_BLOCKED, FMA_BLOCKED_IMAGE_PAIRED, FLOAT ->
                 throw new IllegalStateException("layer " + name + ": no int8 kernel for " + path);
             case BIT_SERIAL -> {
                 BitSerialFamily.get()

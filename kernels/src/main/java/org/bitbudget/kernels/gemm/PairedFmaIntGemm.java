@@ -96,6 +96,14 @@ public interface PairedFmaIntGemm {
     void pairRows(float[] a, int to, float[] hi, int from, int length);
 
     /**
+     * Splits {@code length} exact sums of row pairs {@code S = x + 2^12 y} (integers as floats, each
+     * half in [-2^11, 2^11)) from {@code s[from]}: {@code hi = (S + 2^11) >> 12} to
+     * {@code c[to + hiOff + i]}, {@code lo = S - (hi << 12)} to {@code c[to + i]}; the epilogue of a
+     * kernel that summed paired rows in floats of its own.
+     */
+    void splitRows(float[] s, int from, int[] c, int to, int hiOff, int length);
+
+    /**
      * The exclusive ends of the longest blocks, cut greedily from the start of k, in which no channel's
      * L1 norm times {@code maxAbsA} passes {@link #HALF_LIMIT}: the pairing's blocks for these codes.
      *

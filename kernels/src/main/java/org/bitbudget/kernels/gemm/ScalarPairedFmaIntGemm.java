@@ -111,4 +111,14 @@ public final class ScalarPairedFmaIntGemm implements PairedFmaIntGemm {
             a[to + x] += (1 << SHIFT) * hi[from + x];
         }
     }
+
+    @Override
+    public void splitRows(float[] s, int from, int[] c, int to, int hiOff, int length) {
+        for (int i = 0; i < length; i++) {
+            int sum = (int) s[from + i];
+            int hi = (sum + (1 << (SHIFT - 1))) >> SHIFT;
+            c[to + hiOff + i] = hi;
+            c[to + i] = sum - (hi << SHIFT);
+        }
+    }
 }

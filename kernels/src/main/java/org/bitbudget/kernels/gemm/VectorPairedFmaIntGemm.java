@@ -121,6 +121,25 @@ public final class VectorPairedFmaIntGemm implements PairedFmaIntGemm {
         }
     }
 
+    /** A vector of sums split at a time, the tail as the scalar twin splits it. */
+    @Override
+    public void splitRows(float[] s, int from, int[] c, int to, int hiOff, int length) {
+        int i = 0;
+        for (; i <= length - L; i += L) {
+            IntVector sum =
+                    (IntVector) FloatVector.fromArray(FLOATS, s, from + i).convertShape(VectorOperators.F2I, INTS, 0);
+            IntVector hi = sum.add(HALF).lanewise(VectorOperators.ASHR, SHIFT);
+            hi.intoArray(c, to + hiOff + i);
+            sum.sub(hi.lanewise(VectorOperators.LSHL, SHIFT)).intoArray(c, to + i);
+        }
+        for (; i < length; i++) {
+            int sum = (int) s[from + i];
+            int hi = (sum + HALF) >> SHIFT;
+            c[to + hiOff + i] = hi;
+            c[to + i] = sum - (hi << SHIFT);
+        }
+    }
+
     /**
      * Both pairings: a panel covers twice its width in channels, the high halves {@code hiOff} = width
      * columns on, or its width, the high halves {@code hiOff} further in C (another row).

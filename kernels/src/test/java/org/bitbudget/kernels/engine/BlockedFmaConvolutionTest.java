@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link BlockedFmaConvolution} against the int32 sums computed directly from the codes, at awkward
  * shapes: channel counts of 1, primes and one past a block, odd images and output sizes, strides,
  * pads, dilations and 1 x 1 kernels, each twice through the same buffers (the second chunk smaller,
- * as a batch's last); and at the exactness bound itself, where every partial sum of
+ * as a batch's last), also with two images per lane on narrow codes; and at the exactness bound itself, where every partial sum of
  * the largest codes reaches just under 2^24. The kernel in use is the vector one at the JVM's width
  * (the test runs at 512 and at 256 bits), so its sums must equal the reference exactly.
  */
@@ -37,22 +37,61 @@ class BlockedFmaConvolutionTest {
     })
     void givesTheInt32Sums(
             int batch, int c, int h, int w, int n, int kh, int kw, int stride, int pad, int dilation, int zeroPoint) {
+        sums(false, batch, c, h, w, n, kh, kw, stride, pad, dilation, zeroPoint);
+    }
+
+    /**
+     * Two images per lane, with ternary weights and 2-bit codes (within the pairing's bound at every
+     * shape here, up to k = 475), at the same shapes: odd batches leave the middle image alone.
+     */
+    @ParameterizedTest(name = "pairs b={0} c={1} {2}x{3} n={4} k={5}x{6} s={7} p={8} d={9} zp={10}")
+    @CsvSource({
+        "1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0",
+        "3, 1, 28, 28, 16, 3, 3, 1, 1, 1, 0",
+        "2, 3, 7, 5, 5, 3, 3, 1, 1, 1, 3",
+        "4, 16, 9, 11, 16, 3, 3, 2, 1, 1, 0",
+        "5, 17, 6, 7, 17, 3, 3, 1, 1, 1, 1",
+        "3, 13, 10, 9, 33, 1, 1, 2, 0, 1, 0",
+        "2, 32, 8, 8, 64, 3, 3, 2, 1, 1, 0",
+        "7, 5, 11, 13, 31, 2, 3, 1, 2, 2, 2",
+        "3, 19, 5, 5, 7, 5, 5, 1, 2, 1, 0"
+    })
+    void givesTheInt32SumsOfImagePairs(
+            int batch, int c, int h, int w, int n, int kh, int kw, int stride, int pad, int dilation, int zeroPoint) {
+        sums(true, batch, c, h, w, n, kh, kw, stride, pad, dilation, zeroPoint);
+    }
+
+    private static void sums(
+            boolean pairs,
+            int batch,
+            int c,
+            int h,
+            int w,
+            int n,
+            int kh,
+            int kw,
+            int stride,
+            int pad,
+            int dilation,
+            int zeroPoint) {
         Random random = new Random(31L * batch + 7L * c + n + h);
         int k = kh * kw * c;
         byte[] weights = new byte[n * k];
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = (byte) (random.nextInt(255) - 127);
+            weights[i] = (byte) (pairs ? random.nextInt(3) - 1 : random.nextInt(255) - 127);
         }
+        assertTrue(!pairs || BlockedFmaConvolution.exactPaired(k, 3));
+        int range = pairs ? 4 : 256;
         byte[] codes = new byte[batch * h * w * c];
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) random.nextInt(256);
+            codes[i] = (byte) random.nextInt(range);
         }
-        BlockedFmaConvolution conv = new BlockedFmaConvolution(new WeightCodes(weights, new float[n], n, k));
+        BlockedFmaConvolution conv = new BlockedFmaConvolution(new WeightCodes(weights, new float[n], n, k), pairs);
         check(conv, new Codes(codes, batch, h, w, c, true), weights, n, kh, kw, stride, pad, dilation, zeroPoint);
         // A second, smaller chunk through the same buffers: its sums must not see the first chunk's codes.
         byte[] next = new byte[Math.max(1, batch - 1) * h * w * c];
         for (int i = 0; i < next.length; i++) {
-            next[i] = (byte) random.nextInt(256);
+            next[i] = (byte) random.nextInt(range);
         }
         check(
                 conv,
@@ -78,7 +117,7 @@ class BlockedFmaConvolutionTest {
         Arrays.fill(weights, c, 2 * c, (byte) -127);
         byte[] codes = new byte[3 * c];
         Arrays.fill(codes, (byte) 255);
-        BlockedFmaConvolution conv = new BlockedFmaConvolution(new WeightCodes(weights, new float[2], 2, c));
+        BlockedFmaConvolution conv = new BlockedFmaConvolution(new WeightCodes(weights, new float[2], 2, c), false);
         check(conv, new Codes(codes, 3, 1, 1, c, true), weights, 2, 1, 1, 1, 0, 1, 0);
     }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and W2A2 (the first layer's input signed, later ones unsigned, calibrated on 200 Fashion-MNIST train
  * images): the engine forced onto the blocked path puts its convolutions there, and gives, on 67 test
  * images (two chunks, the second odd), exactly the logits of the engine forced onto the int32
- * reference kernels (int8).
+ * reference kernels (int8); at W2A2 so does the engine forced onto
+ * {@link KernelPath#FMA_BLOCKED_IMAGE_PAIRED}, two images per lane.
  */
 class IntegerEngineBlockedModelsTest {
     private static final Normalization NORMALIZATION = new Normalization(0.2860f, 0.3530f);
@@ -71,6 +72,17 @@ class IntegerEngineBlockedModelsTest {
         assertTrue(
                 blocked.kernels().containsValue(KernelPath.FMA_BLOCKED),
                 blocked.kernels().toString());
-        assertArrayEquals(int8.predict(images).data(), blocked.predict(images).data());
+        float[] expected = int8.predict(images).data();
+        assertArrayEquals(expected, blocked.predict(images).data());
+        if (bits == 2) {
+            IntegerEngine pairs = IntegerEngine.builder(graph, quantized)
+                    .threads(2)
+                    .path(KernelPath.FMA_BLOCKED_IMAGE_PAIRED)
+                    .build();
+            assertTrue(
+                    pairs.kernels().containsValue(KernelPath.FMA_BLOCKED_IMAGE_PAIRED),
+                    pairs.kernels().toString());
+            assertArrayEquals(expected, pairs.predict(images).data());
+        }
     }
 }

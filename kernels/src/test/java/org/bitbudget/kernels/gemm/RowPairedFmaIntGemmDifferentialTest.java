@@ -46,6 +46,44 @@ class RowPairedFmaIntGemmDifferentialTest {
                         .flatMap(m -> Arrays.stream(Values.values()).map(v -> Arguments.of(bits, m, v))));
     }
 
+    /**
+     * {@link PairedFmaIntGemm#splitRows} at awkward lengths and offsets: the vector kernel's ints equal
+     * the twin's, and both give back the two halves of every {@code x + 2^12 y}, x and y over the
+     * whole range [-2^11, 2^11) the pairing allows (both extremes included).
+     */
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void splitRowsGivesBackBothHalves(int bits) {
+        PairedFmaIntGemm vector = KernelProvider.vector(new PairedFmaIntGemmFamily(), bits);
+        Random random = new Random(bits + 5);
+        for (int length : new int[] {0, 1, 7, 8, 15, 16, 17, 63, 65, 1031}) {
+            int from = random.nextInt(4);
+            int to = random.nextInt(4);
+            int hiOff = length + random.nextInt(5);
+            int[] x = new int[length];
+            int[] y = new int[length];
+            float[] s = new float[from + length];
+            for (int i = 0; i < length; i++) {
+                x[i] = i % 5 == 0 ? -(1 << 11) : i % 5 == 1 ? (1 << 11) - 1 : random.nextInt(1 << 12) - (1 << 11);
+                y[i] = i % 3 == 0 ? -(1 << 11) : i % 3 == 1 ? (1 << 11) - 1 : random.nextInt(1 << 12) - (1 << 11);
+                s[from + i] = x[i] + (1 << 12) * y[i];
+            }
+            int[] expected = new int[to + hiOff + length + 3];
+            int[] actual = new int[expected.length];
+            scalar.splitRows(s, from, expected, to, hiOff, length);
+            vector.splitRows(s, from, actual, to, hiOff, length);
+            assertArrayEquals(expected, actual, bits + "-bit, length " + length);
+            for (int i = 0; i < length; i++) {
+                assertEquals(x[i], expected[to + i], "low half, length " + length + " at " + i);
+                assertEquals(y[i], expected[to + hiOff + i], "high half, length " + length + " at " + i);
+            }
+        }
+    }
+
+    static Stream<Integer> widths() {
+        return KernelProvider.widths().stream();
+    }
+
     @ParameterizedTest(name = "{0}-bit vectors, m={1}, {2} values")
     @MethodSource("widthsRowsAndValues")
     void vectorEqualsScalarAndDefinitionExactly(int bits, int m, Values values) {
