@@ -37,6 +37,9 @@ final class BlockedFmaConvolution {
     /** Channels per block of the blocked SGEMM's output (the float engine's NCHWc16 layout). */
     private static final int BLOCK = 16;
 
+    /** The weight of the second image of a lane: 2^12, as {@link PairedFmaIntGemm#pairRows} adds it. */
+    private static final float PAIR = 1 << PairedFmaIntGemm.SHIFT;
+
     private final PackedWeights weights;
     private final int channels;
     private final int k;
@@ -179,10 +182,18 @@ final class BlockedFmaConvolution {
                     for (int q = 0; q * BLOCK < c; q++) {
                         int valid = Math.min(BLOCK, c - q * BLOCK);
                         int to = row + (q * plane + x) * BLOCK;
-                        if (high) {
-                            PairedFmaIntGemmFamily.get().pairRows(padded, to, own.row, x * c + q * BLOCK, valid);
+                        int src = x * c + q * BLOCK;
+                        if (valid == BLOCK) {
+                            if (high) {
+                                PairedFmaIntGemmFamily.get().pairRows(padded, to, own.row, src, BLOCK);
+                            } else {
+                                System.arraycopy(own.row, src, padded, to, BLOCK);
+                            }
                         } else {
-                            System.arraycopy(own.row, x * c + q * BLOCK, padded, to, valid);
+                            // A few channels (the first layer's one): a call per pixel would cost more than the copy.
+                            for (int l = 0; l < valid; l++) {
+                                padded[to + l] = high ? padded[to + l] + PAIR * own.row[src + l] : own.row[src + l];
+                            }
                         }
                     }
                 }
