@@ -190,7 +190,12 @@ final class GemmLowering {
                 && inChannels == conv.group()
                 && n == conv.group()
                 && DepthwiseFmaConv.exact(DepthwiseFmaConv.maxAbsInput(in.unsigned(), zeroPoint), maxL1);
-        boolean blockedFma = conv != null && conv.group() == 1 && BlockedFmaConvolution.exact(maxL1, maxInput);
+        boolean blockedFma = conv != null
+                && conv.group() == 1
+                && (blockedPays(conv, k / inChannels)
+                        || forced == KernelPath.FMA_BLOCKED
+                        || forced == KernelPath.FMA_BLOCKED_IMAGE_PAIRED)
+                && BlockedFmaConvolution.exact(maxL1, maxInput);
         boolean blockedPairs = blockedFma && BlockedFmaConvolution.exactPaired(maxL1, maxInput);
         List<KernelPath> eligible = eligiblePaths(
                 lq,
@@ -271,7 +276,7 @@ final class GemmLowering {
      * kernel flips to u - 128); fp32 FMA for a convolution of one group, a Gemm or a MatMul, and for a
      * depthwise convolution whose sums {@code depthwiseFma} finds exact ({@link DepthwiseFmaConv});
      * blocked fp32 FMA for a convolution of one group whose whole chains {@code blockedFma} finds exact
-     * ({@link BlockedFmaConvolution#exact}), with two images per lane where they stay within the
+     * ({@link BlockedFmaConvolution#exact}) and that it pays to time ({@link #blockedPays}) or is forced, with two images per lane where they stay within the
      * pairing's bound ({@code blockedPairs}, {@link BlockedFmaConvolution#exactPaired}); int8 always.
      */
     private boolean exact(
@@ -330,6 +335,20 @@ final class GemmLowering {
                 .filter(p -> p != KernelPath.BIT_SERIAL || bitSerialPays)
                 .findFirst()
                 .orElse(KernelPath.INT8);
+    }
+
+    /**
+     * Whether the blocked FMA paths are worth timing for a one-group convolution of {@code window} taps
+     * per channel: a spatial kernel at stride 1, whose consecutive output pixels read inputs one block
+     * apart (the blocked kernel's run tiles). On resnet8 those layers ran up to 1.3x faster blocked
+     * (W8A8) and 1.4x (W2A2, two images per lane); strided and 1 x 1 layers ran 0.8-1x as fast, and
+     * more candidates only give the timing more chances to pick a path on noise. Forcing a blocked
+     * path takes it wherever it is exact.
+     */
+    private static boolean blockedPays(Op.Conv conv, int window) {
+        int[] strides = conv.strides();
+        boolean unitStride = strides == null || java.util.Arrays.stream(strides).allMatch(s -> s == 1);
+        return unitStride && window > 1;
     }
 
     /** Whether the bit-serial kernel pays for the layer by the rule: see {@link #rule}. */
