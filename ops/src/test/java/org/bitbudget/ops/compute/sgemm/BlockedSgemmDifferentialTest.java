@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
  * n (pixels) odd and around the 4-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
- * columns mostly in runs one block apart (the run tiles) or, every other case, two (the stride-2 run
- * tile) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
+ * columns mostly in runs one block apart (the run tiles), two (the stride-2 run tile) or one float
+ * (the run tile on an NCHW input) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
  * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
  * {@link PackedSgemm#multiplyColumns} of {@link ScalarPackedSgemm} read at the blocked places. A
@@ -59,8 +59,8 @@ class BlockedSgemmDifferentialTest {
                 int blocks = ChannelBlocked16.blocks(m);
                 float[] a = SgemmDifferentialTest.fill(random, values, aOff + (m - 1) * lda + k);
                 float[] bias = withBias ? SgemmDifferentialTest.fill(random, values, m + 3) : null;
-                // Runs one block apart (unit stride) or, every other case, two (stride 2).
-                int step = (n + k) % 2 == 0 ? BLOCK : 2 * BLOCK;
+                // Runs one block apart (unit stride on a blocked input), two (stride 2) or one float (NCHW).
+                int step = new int[] {BLOCK, 2 * BLOCK, 1}[(n + 2 * k) % 3];
                 int bLength = (step + 1) * n + 3 * k + random.nextInt(5);
                 float[] b = SgemmDifferentialTest.fill(random, values, bLength);
                 int[] rows = new int[k];
