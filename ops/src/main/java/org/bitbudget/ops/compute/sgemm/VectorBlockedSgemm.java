@@ -17,7 +17,9 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
  * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
  * 7 and no address arithmetic (a lone block, and at 256 bits every block, as its two 256-bit halves:
- * {@link VectorBlockedSgemmHalves}); elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own.
+ * {@link VectorBlockedSgemmHalves}, which also takes 7 adjacent pixels of an NCHW input; pixels two
+ * blocks apart, a stride-2 convolution, take the pair tile of {@link VectorBlockedSgemmStride2});
+ * elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own.
  * At 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
  * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
@@ -38,14 +40,14 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         }
     }
 
-    /** Whether pixels j .. j+length-1 of B lie one block apart. */
-    private static boolean run(int[] columns, int j, int n, int length) {
+    /** Whether pixels j .. j+length-1 of B lie {@code step} floats apart. */
+    private static boolean run(int[] columns, int j, int n, int length, int step) {
         if (j + length > n) {
             return false;
         }
         int first = columns[j];
         for (int r = 1; r < length; r++) {
-            if (columns[j + r] != first + r * BLOCK) {
+            if (columns[j + r] != first + r * step) {
                 return false;
             }
         }
@@ -97,9 +99,15 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN)) {
+                    if (run(columns, j, n, RUN, BLOCK)) {
                         count = RUN;
                         run7x2(pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
+                        continue;
+                    }
+                    if (run(columns, j, n, RUN, 2 * BLOCK)) {
+                        count = RUN;
+                        VectorBlockedSgemmStride2.run7x2(
+                                pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
                         continue;
                     }
                     count = offsets(columns, j, n, o);
@@ -116,9 +124,13 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN)) {
+                    if (run(columns, j, n, RUN, BLOCK)) {
                         count = RUN;
                         VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                    } else if (run(columns, j, n, RUN, 1)) {
+                        count = RUN;
+                        VectorBlockedSgemmHalves.run7Planar(
+                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                     } else {
                         count = offsets(columns, j, n, o);
                         tile8x1(pa, f, k, bias, bq, b, rows, o, c, c0, count, r, rd, lo, hi);
@@ -132,9 +144,15 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN)) {
+                    if (run(columns, j, n, RUN, BLOCK)) {
                         count = RUN;
                         VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                        continue;
+                    }
+                    if (run(columns, j, n, RUN, 1)) {
+                        count = RUN;
+                        VectorBlockedSgemmHalves.run7Planar(
+                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                         continue;
                     }
                     count = Math.min(4, offsets(columns, j, n, o));

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
  * n (pixels) odd and around the 4-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
- * columns mostly in runs one block apart (the run tiles) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
+ * columns mostly in runs one block apart (the run tiles), two (the stride-2 run tile) or one float
+ * (the run tile on an NCHW input) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
  * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
  * {@link PackedSgemm#multiplyColumns} of {@link ScalarPackedSgemm} read at the blocked places. A
@@ -58,7 +59,9 @@ class BlockedSgemmDifferentialTest {
                 int blocks = ChannelBlocked16.blocks(m);
                 float[] a = SgemmDifferentialTest.fill(random, values, aOff + (m - 1) * lda + k);
                 float[] bias = withBias ? SgemmDifferentialTest.fill(random, values, m + 3) : null;
-                int bLength = (BLOCK + 1) * n + 3 * k + random.nextInt(5);
+                // Runs one block apart (unit stride on a blocked input), two (stride 2) or one float (NCHW).
+                int step = new int[] {BLOCK, 2 * BLOCK, 1}[(n + 2 * k) % 3];
+                int bLength = (step + 1) * n + 3 * k + random.nextInt(5);
                 float[] b = SgemmDifferentialTest.fill(random, values, bLength);
                 int[] rows = new int[k];
                 for (int p = 0; p < k; p++) {
@@ -66,9 +69,9 @@ class BlockedSgemmDifferentialTest {
                 }
                 int[] columns = new int[n];
                 for (int j = 0; j < n; j++) {
-                    // Mostly runs of pixels one block apart (what the run tiles take), some at random.
-                    boolean follows = j > 0 && random.nextInt(8) != 0 && columns[j - 1] + BLOCK < bLength - 3 * k;
-                    columns[j] = follows ? columns[j - 1] + BLOCK : random.nextInt(bLength - 3 * k);
+                    // Mostly runs of pixels one step apart (what the run tiles take), some at random.
+                    boolean follows = j > 0 && random.nextInt(8) != 0 && columns[j - 1] + step < bLength - 3 * k;
+                    columns[j] = follows ? columns[j - 1] + step : random.nextInt(bLength - 3 * k);
                 }
                 float[] c = SgemmDifferentialTest.fill(
                         random, values, cOff + (blocks - 1) * blockStride + n * BLOCK + random.nextInt(3));
@@ -170,7 +173,13 @@ class BlockedSgemmDifferentialTest {
             {16, 16, 28, 3, 1, 1},
             {16, 16, 15, 3, 1, 1},
             {16, 16, 20, 3, 1, 0},
-            {16, 16, 29, 3, 2, 1}
+            {16, 16, 29, 3, 2, 1},
+            // Stride 2 onto pairs of blocks (the stride-2 run tile): rows of 14, 7, 9 (a run and 2) and 8.
+            {16, 32, 28, 3, 2, 1},
+            {32, 32, 14, 3, 2, 1},
+            {16, 32, 28, 1, 2, 0},
+            {32, 48, 17, 3, 2, 1},
+            {33, 64, 17, 3, 2, 0}
         };
         return KernelProvider.widths().stream()
                 .filter(bits -> bits >= new BlockedSgemmFamily().minimumBits() && bits <= 512)
