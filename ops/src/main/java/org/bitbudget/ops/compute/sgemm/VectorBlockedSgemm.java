@@ -19,7 +19,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * 7 and no address arithmetic (a lone block as its two 256-bit halves: {@link VectorBlockedSgemmHalves});
  * elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own. At 256 bits, the width of AVX2
  * whose 16 vector registers a 7-pixel run of a block's 2 halves would overflow, the run is 5 pixels
- * and other pixels go 4 at a time by the block's 2 vectors (8 accumulators). The pixels past n
+ * (one block apart, or two: a stride-2 convolution) and other pixels go 4 at a time by the block's 2
+ * vectors (8 accumulators). The pixels past n
  * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
@@ -44,14 +45,14 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         }
     }
 
-    /** Whether pixels j .. j+length-1 of B lie one block apart. */
-    private static boolean run(int[] columns, int j, int n, int length) {
+    /** Whether pixels j .. j+length-1 of B lie {@code step} floats apart. */
+    private static boolean run(int[] columns, int j, int n, int length, int step) {
         if (j + length > n) {
             return false;
         }
         int first = columns[j];
         for (int r = 1; r < length; r++) {
-            if (columns[j + r] != first + r * BLOCK) {
+            if (columns[j + r] != first + r * step) {
                 return false;
             }
         }
@@ -103,7 +104,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN)) {
+                    if (run(columns, j, n, RUN, BLOCK)) {
                         count = RUN;
                         run7x2(pa, f, f2, k, bias, bq, b, rows, columns[j], c, c0, bs, r, rd, lo, hi);
                         continue;
@@ -122,7 +123,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN)) {
+                    if (run(columns, j, n, RUN, BLOCK)) {
                         count = RUN;
                         VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                     } else {
@@ -138,9 +139,15 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN_HALVES)) {
+                    if (run(columns, j, n, RUN_HALVES, BLOCK)) {
                         count = RUN_HALVES;
                         VectorBlockedSgemmHalves.run5(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                        continue;
+                    }
+                    if (run(columns, j, n, RUN_HALVES, 2 * BLOCK)) {
+                        count = RUN_HALVES;
+                        VectorBlockedSgemmHalves.run5Stride2(
+                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                         continue;
                     }
                     count = Math.min(4, offsets(columns, j, n, o));

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
  * n (pixels) odd and around the 4-, 5-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
- * columns mostly in runs one block apart (the run tiles) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
+ * columns mostly in runs one or two blocks apart (the run tiles) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
  * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
  * {@link PackedSgemm#multiplyColumns} of {@link ScalarPackedSgemm} read at the blocked places. A
@@ -58,17 +58,19 @@ class BlockedSgemmDifferentialTest {
                 int blocks = ChannelBlocked16.blocks(m);
                 float[] a = SgemmDifferentialTest.fill(random, values, aOff + (m - 1) * lda + k);
                 float[] bias = withBias ? SgemmDifferentialTest.fill(random, values, m + 3) : null;
-                int bLength = (BLOCK + 1) * n + 3 * k + random.nextInt(5);
+                int bLength = (2 * BLOCK + 1) * n + 3 * k + random.nextInt(5);
                 float[] b = SgemmDifferentialTest.fill(random, values, bLength);
                 int[] rows = new int[k];
                 for (int p = 0; p < k; p++) {
                     rows[p] = random.nextInt(3 * k + 1);
                 }
                 int[] columns = new int[n];
+                // Mostly runs of pixels one block apart, or in every other case two (a stride-2
+                // convolution's), what the run tiles take; some at random.
+                int step = (n + k) % 2 == 0 ? BLOCK : 2 * BLOCK;
                 for (int j = 0; j < n; j++) {
-                    // Mostly runs of pixels one block apart (what the run tiles take), some at random.
-                    boolean follows = j > 0 && random.nextInt(8) != 0 && columns[j - 1] + BLOCK < bLength - 3 * k;
-                    columns[j] = follows ? columns[j - 1] + BLOCK : random.nextInt(bLength - 3 * k);
+                    boolean follows = j > 0 && random.nextInt(8) != 0 && columns[j - 1] + step < bLength - 3 * k;
+                    columns[j] = follows ? columns[j - 1] + step : random.nextInt(bLength - 3 * k);
                 }
                 float[] c = SgemmDifferentialTest.fill(
                         random, values, cOff + (blocks - 1) * blockStride + n * BLOCK + random.nextInt(3));
