@@ -16,12 +16,13 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * odd count) takes pixels by 1 vector rather than wasting half of a 2-vector tile. Where 7 pixels in
  * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
  * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
- * 7 and no address arithmetic (a lone block, and at 256 bits every block, as its two 256-bit halves:
- * {@link VectorBlockedSgemmHalves}, which also takes 7 adjacent pixels of an NCHW input; pixels two
- * blocks apart, a stride-2 convolution, take the pair tile of {@link VectorBlockedSgemmStride2});
- * elsewhere 8 (or, for a last 4, 4) pixels at offsets of their own.
- * At 256 bits a block is 4 pixels by its 2 vectors (8 accumulators of 16 registers). The pixels past n
- * in a last tile repeat its last pixel and are not stored. Each lane is the chain of
+ * 7 and no address arithmetic (a lone block as its two 256-bit halves: {@link VectorBlockedSgemmHalves},
+ * which also takes 7 adjacent pixels of an NCHW input; pixels two blocks apart, a stride-2
+ * convolution, take the pair tile of {@link VectorBlockedSgemmStride2}); elsewhere 8 (or, for a last
+ * 4, 4) pixels at offsets of their own. At 256 bits, the width of AVX2 whose 16 vector registers a
+ * 7-pixel run of a block's 2 halves would overflow, the run is 5 pixels (one block apart, or two: a
+ * stride-2 convolution) and other pixels go 4 at a time by the block's 2 vectors (8 accumulators).
+ * The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
 public final class VectorBlockedSgemm implements BlockedSgemm {
@@ -31,6 +32,11 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
     private static final int BLOCK = ChannelBlocked16.BLOCK;
     /** Pixels of the run tiles. */
     private static final int RUN = 7;
+    /**
+     * Pixels of the run tile at 256 bits, where the JVM may have only 16 vector registers (AVX2):
+     * {@link VectorBlockedSgemmHalves#run5}.
+     */
+    private static final int RUN_HALVES = 5;
 
     /** Checks that a block is one or two of this width's vectors. */
     public VectorBlockedSgemm() {
@@ -144,14 +150,14 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN, BLOCK)) {
-                        count = RUN;
-                        VectorBlockedSgemmHalves.run7(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                    if (run(columns, j, n, RUN_HALVES, BLOCK)) {
+                        count = RUN_HALVES;
+                        VectorBlockedSgemmHalves.run5(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                         continue;
                     }
-                    if (run(columns, j, n, RUN, 1)) {
-                        count = RUN;
-                        VectorBlockedSgemmHalves.run7Planar(
+                    if (run(columns, j, n, RUN_HALVES, 2 * BLOCK)) {
+                        count = RUN_HALVES;
+                        VectorBlockedSgemmHalves.run5Stride2(
                                 pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                         continue;
                     }

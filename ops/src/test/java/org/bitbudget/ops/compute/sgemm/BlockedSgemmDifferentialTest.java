@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Checks that {@link VectorBlockedSgemm} gives exactly the floats {@link ScalarBlockedSgemm} gives,
  * at every vector width this JVM runs: m (output channels) in {1, 5, 16, 17, 31, 32, 33, 48, 50}
  * (within a block, one block, a block and a lane, pairs of blocks and an odd block beside them),
- * n (pixels) odd and around the 4-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
- * columns mostly in runs one block apart (the run tiles), two (the stride-2 run tile) or one float
+ * n (pixels) odd and around the 4-, 5-, 7- and 8-pixel tiles, k prime; B's rows at random offsets, its
+ * columns mostly in runs one block apart (the run tiles), two (the stride-2 run tiles) or one float
  * (the run tile on an NCHW input) broken at random, a random gap between C's blocks, with and without bias and a clamp, for the three kinds
  * of values of {@link SgemmDifferentialTest}, every third case with a residual. Bit for bit; the padded lanes of the last block +0.0f;
  * the floats between blocks untouched; and the scalar kernel equal to
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BlockedSgemmDifferentialTest {
     private static final int[] CHANNELS = {1, 5, 16, 17, 31, 32, 33, 48, 50};
-    private static final int[] PIXELS = {1, 3, 4, 5, 7, 8, 9, 13, 14, 17, 28, 29, 31, 33, 49};
+    private static final int[] PIXELS = {1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 17, 28, 29, 31, 33, 49};
     private static final int[] DEPTHS = {1, 2, 3, 5, 7, 13, 17, 31, 67};
     private static final int BLOCK = ChannelBlocked16.BLOCK;
 
