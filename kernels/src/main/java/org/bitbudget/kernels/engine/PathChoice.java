@@ -15,7 +15,8 @@ import org.bitbudget.ir.tensor.Shape;
  * with more than one is timed on them in rounds, each round visiting all layers and paths so that
  * the just-in-time compiler's progress favours none, until a budget per measured layer is spent and a
  * round improves no path's best time by more than 1/16 (or a cap is reached). The fastest run of
- * each path decides, and the rule's choice stays unless another path's is more than 10% faster.
+ * each path decides, and the rule's choice stays unless another path's is more than 10% faster, in
+ * the rounds and again in a separate timing of the two paths alone.
  */
 final class PathChoice {
     /** Synthetic images per timed run: the engine's chunk, so each path is timed on the calls it will serve. */
@@ -59,17 +60,55 @@ final class PathChoice {
             }
         }
         LoweredLayer[][] candidates = new LoweredLayer[measured.size()][];
-        long[][] best = new long[measured.size()][];
         for (int i = 0; i < candidates.length; i++) {
             LoweredLayer rule = ((Step.Layer) steps.get(measured.get(i))).lowered();
             candidates[i] = rule.eligible().stream()
                     .map(p -> p == rule.path() ? rule : rule.withPath(p))
                     .toArray(LoweredLayer[]::new);
+        }
+        long[][] best = time(candidates, measured, inputs);
+        // A switch away from the rule's path stands only if a second timing of the two paths alone
+        // confirms it: in a fresh JVM the rounds can end at the cap while the compiler has not yet
+        // finished (or has just deoptimised) the rule's kernel, and its best time then says nothing
+        // of its speed.
+        int[] fastest = new int[candidates.length];
+        LoweredLayer[][] pairs = new LoweredLayer[candidates.length][];
+        for (int i = 0; i < candidates.length; i++) {
+            fastest[i] = fastest(best[i]);
+            pairs[i] = fastest[i] == 0
+                    ? new LoweredLayer[0]
+                    : new LoweredLayer[] {candidates[i][0], candidates[i][fastest[i]]};
+        }
+        long[][] again = time(pairs, measured, inputs);
+        for (int i = 0; i < candidates.length; i++) {
+            int chosenPath = fastest[i] != 0 && confirmed(again[i][0], again[i][1]) ? fastest[i] : 0;
+            Step.Layer step = (Step.Layer) steps.get(measured.get(i));
+            LoweredLayer chosen = candidates[i][chosenPath];
+            steps.set(measured.get(i), new Step.Layer(step.layer(), step.from(), step.to(), chosen));
+            lowered.put(chosen.name(), chosen);
+        }
+    }
+
+    /**
+     * Each candidate path's best time, by layer, over rounds that each visit all layers and paths
+     * (so that the just-in-time compiler's progress favours none), until a budget per layer with
+     * candidates is spent and a round improves no best time by more than 1/16, or the cap is reached.
+     *
+     * @param candidates each measured layer's candidate paths (none: the layer is not timed)
+     * @param measured   each measured layer's step index
+     * @param inputs     the codes each step reads, by step index
+     * @return the best time of each candidate in nanoseconds, indexed like {@code candidates}
+     */
+    private static long[][] time(LoweredLayer[][] candidates, List<Integer> measured, Codes[] inputs) {
+        long[][] best = new long[candidates.length][];
+        int timed = 0;
+        for (int i = 0; i < candidates.length; i++) {
             best[i] = new long[candidates[i].length];
             Arrays.fill(best[i], Long.MAX_VALUE);
+            timed += candidates[i].length == 0 ? 0 : 1;
         }
         long start = System.nanoTime();
-        long budget = BUDGET_NANOS * measured.size();
+        long budget = BUDGET_NANOS * timed;
         int checksum = 0;
         boolean settled = false;
         for (int round = 0; !settled || round < MIN_ROUNDS || System.nanoTime() - start < budget; round++) {
@@ -94,22 +133,34 @@ final class PathChoice {
                 break;
             }
         }
-        sink = checksum;
-        for (int i = 0; i < candidates.length; i++) {
-            // The rule's path (index 0) keeps the layer unless another is clearly faster: timings on
-            // a busy machine move by several percent, and a switch on noise gains nothing.
-            int fastest = 0;
-            long bar = best[i][0] - best[i][0] / MARGIN;
-            for (int j = 1; j < best[i].length; j++) {
-                if (best[i][j] < bar && best[i][j] < best[i][fastest]) {
-                    fastest = j;
-                }
+        sink += checksum;
+        return best;
+    }
+
+    /**
+     * The index of the path the timings choose, from each path's best time (index 0 the rule's):
+     * the rule's path keeps the layer unless another is clearly faster, since timings on a busy
+     * machine move by several percent and a switch on noise gains nothing.
+     *
+     * @param best each path's best time in nanoseconds, the rule's path first
+     * @return the chosen path's index, 0 for the rule's
+     */
+    static int fastest(long[] best) {
+        int fastest = 0;
+        for (int j = 1; j < best.length; j++) {
+            if (confirmed(best[0], best[j]) && best[j] < best[fastest]) {
+                fastest = j;
             }
-            Step.Layer step = (Step.Layer) steps.get(measured.get(i));
-            LoweredLayer chosen = candidates[i][fastest];
-            steps.set(measured.get(i), new Step.Layer(step.layer(), step.from(), step.to(), chosen));
-            lowered.put(chosen.name(), chosen);
         }
+        return fastest;
+    }
+
+    /**
+     * Whether a path whose best time is {@code other} is clearly faster than the rule's path with
+     * best time {@code rule}: below it by more than 1/{@link #MARGIN}.
+     */
+    static boolean confirmed(long rule, long other) {
+        return other < rule - rule / MARGIN;
     }
 
     /**
