@@ -342,8 +342,9 @@ final class GemmLowering {
      * per channel: a spatial kernel at stride 1, whose consecutive output pixels read inputs one block
      * apart (the blocked kernel's run tiles). On resnet8 those layers ran up to 1.3x faster blocked
      * (W8A8) and 1.4x (W2A2, two images per lane); strided and 1 x 1 layers ran 0.8-1x as fast, and
-     * more candidates only give the timing more chances to pick a path on noise. Forcing a blocked
-     * path takes it wherever it is exact.
+     * still 0.91-1.09x (3 x 3 stride 2) and 0.78-0.98x (1 x 1 stride 2) with the blocked SGEMM's
+     * stride-2 run tiles, and more candidates only give the timing more chances to pick a path on
+     * noise. Forcing a blocked path takes it wherever it is exact.
      */
     private static boolean blockedPays(Op.Conv conv, int window) {
         int[] strides = conv.strides();
