@@ -12,7 +12,8 @@ module org.bitbudget.ops {
             org.bitbudget.kernels,
             org.bitbudget.onnx;
     exports org.bitbudget.ops.compute.blocked to
-            org.bitbudget.engine;
+            org.bitbudget.engine,
+            org.bitbudget.kernels;
     exports org.bitbudget.ops.compute.provider to
             org.bitbudget.kernels;
     exports org.bitbudget.ops.compute.sgemm to

@@ -5,6 +5,7 @@ import org.bitbudget.kernels.gemm.FmaIntGemmFamily;
 import org.bitbudget.kernels.gemm.PairedFmaIntGemm;
 import org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily;
 import org.bitbudget.ops.compute.Window;
+import org.bitbudget.ops.compute.blocked.ChannelBlocked16;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemm;
 import org.bitbudget.ops.compute.sgemm.BlockedSgemmFamily;
 import org.bitbudget.ops.compute.sgemm.PackedWeights;
@@ -35,7 +36,7 @@ final class BlockedFmaConvolution {
     private static final long EXACT_LIMIT = 1L << 24;
 
     /** Channels per block of the blocked SGEMM's output (the float engine's NCHWc16 layout). */
-    private static final int BLOCK = 16;
+    private static final int BLOCK = ChannelBlocked16.BLOCK;
 
     /** The weight of the second image of a lane: 2^12, as {@link PairedFmaIntGemm#pairRows} adds it. */
     private static final float PAIR = 1 << PairedFmaIntGemm.SHIFT;
