@@ -53,6 +53,31 @@ sealed interface Step {
     }
 
     /**
+     * The float array of the dead tensor in {@code slots[slot]} when it has {@code length} floats and
+     * neither another slot's value nor one of {@code inputs} shares it (a view a later step made of
+     * it, or a kernel that returned its input), else a fresh one; the caller writes every element.
+     * Fresh arrays for the float islands cost a chunk megabytes of zeroing and cache misses, which
+     * two threads pay at once on the shared cache and memory.
+     */
+    private static float[] floats(Object[] slots, int slot, int length, Tensor... inputs) {
+        if (!(slots[slot] instanceof Tensor old) || old.data().length != length) {
+            return new float[length];
+        }
+        float[] array = old.data();
+        for (int s = 0; s < slots.length; s++) {
+            if (s != slot && slots[s] instanceof Tensor t && t.data() == array) {
+                return new float[length];
+            }
+        }
+        for (Tensor input : inputs) {
+            if (input != null && input.data() == array) {
+                return new float[length];
+            }
+        }
+        return array;
+    }
+
+    /**
      * A chunk of float input images, NCHW as the caller gave them.
      *
      * @param data  the whole batch
@@ -361,19 +386,26 @@ sealed interface Step {
      */
     record Dequantize(String layer, int from, int to, float[] units, float[] offsets, boolean channelsLast, int[] dims)
             implements Step {
+        /** One image's NHWC plane on its way to NCHW, kept per thread. */
+        private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
+
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];
             int c = acc.c();
             int hw = acc.h() * acc.w();
             int[] v = acc.values();
-            float[] out = new float[v.length];
+            float[] out = floats(slots, to, v.length);
             if (channelsLast || hw == 1 || c == 1) {
                 RequantizerFamily.get().dequantize(v.length, c, v, 0, units, offsets, out, 0);
             } else {
                 // Each image NHWC on the vector kernel into a scratch plane, then moved to NCHW.
                 int per = c * hw;
-                float[] plane = new float[per];
+                float[][] own = PLANE.get();
+                if (own[0].length < per) {
+                    own[0] = new float[per];
+                }
+                float[] plane = own[0];
                 for (int b = 0; b < acc.batch(); b++) {
                     RequantizerFamily.get().dequantize(per, c, v, b * per, units, offsets, plane, 0);
                     for (int j = 0; j < c; j++) {
@@ -408,16 +440,23 @@ sealed interface Step {
             int max,
             boolean unsigned)
             implements Step {
+        /** The activation's floats, a chunk's worth, kept per thread. */
+        private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[1][0]);
+
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];
             int[] v = acc.values();
-            float[] x = new float[v.length];
+            float[][] own = FLOATS.get();
+            if (own[0].length < v.length) {
+                own[0] = new float[v.length];
+            }
+            float[] x = own[0];
             RequantizerFamily.get().dequantize(v.length, acc.c(), v, 0, units, offsets, x, 0);
-            activation.applyInPlace(x, 0, x.length);
-            byte[] codes = new byte[v.length];
+            activation.applyInPlace(x, 0, v.length);
+            byte[] codes = bytes(slots[to], v.length);
             RequantizerFamily.get()
-                    .quantizeFloats(x.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
+                    .quantizeFloats(v.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
             slots[to] = new Codes(codes, acc.batch(), acc.h(), acc.w(), acc.c(), unsigned);
         }
     }
@@ -469,7 +508,7 @@ sealed interface Step {
             }
             Tensor[] results;
             try {
-                results = kernel.apply(inputs, Allocator.FRESH);
+                results = kernel.apply(inputs, reusing(slots, inputs));
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new IllegalArgumentException("node " + layer + ": " + e.getMessage(), e);
             }
@@ -478,6 +517,24 @@ sealed interface Step {
                     slots[out[o]] = results[o];
                 }
             }
+        }
+
+        /**
+         * An allocator whose first array is the dead first output's of this step (the array a kernel
+         * may write its first result into), when {@link #floats} finds it free; later ones fresh.
+         */
+        private Allocator reusing(Object[] slots, Tensor[] inputs) {
+            if (out.length == 0 || out[0] < 0) {
+                return Allocator.FRESH;
+            }
+            boolean[] taken = {false};
+            return size -> {
+                if (taken[0]) {
+                    return new float[size];
+                }
+                taken[0] = true;
+                return floats(slots, out[0], size, inputs);
+            };
         }
     }
 }

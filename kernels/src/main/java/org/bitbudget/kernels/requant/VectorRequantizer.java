@@ -70,7 +70,10 @@ public final class VectorRequantizer implements Requantizer {
                 }
                 IntVector r =
                         rescale(v, IntVector.fromArray(INTS, multipliers, j), IntVector.fromArray(INTS, shifts, j));
-                toBytes(r.max(low).min(high).add(zero)).intoArray(out, o0 + j);
+                // The conversion written out here, not in a helper: a helper the compiler does not inline
+                // takes the vector boxed, an allocation per vector.
+                ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
+                        .intoArray(out, o0 + j);
             }
             if (j < n) {
                 VectorMask<Integer> mask = INTS.indexInRange(j, n);
@@ -80,13 +83,10 @@ public final class VectorRequantizer implements Requantizer {
                 }
                 IntVector r = rescale(
                         v, IntVector.fromArray(INTS, multipliers, j, mask), IntVector.fromArray(INTS, shifts, j, mask));
-                toBytes(r.max(low).min(high).add(zero)).intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+                ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
+                        .intoArray(out, o0 + j, BYTES.indexInRange(j, n));
             }
         }
-    }
-
-    private static ByteVector toBytes(IntVector codes) {
-        return (ByteVector) codes.convertShape(VectorOperators.I2B, BYTES, 0);
     }
 
     @Override
@@ -186,7 +186,7 @@ public final class VectorRequantizer implements Requantizer {
                 t = t.add(ROUND).sub(ROUND).add(zeroPoint);
             }
             IntVector q = (IntVector) t.add(ROUND).sub(ROUND).convert(VectorOperators.F2I, 0);
-            toBytes(q.max(low).min(high)).intoArray(dst, to + i);
+            ((ByteVector) q.max(low).min(high).convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(dst, to + i);
         }
         for (; i < length; i++) {
             float t = src[from + i] / scale;
