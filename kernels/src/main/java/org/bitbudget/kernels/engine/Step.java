@@ -6,6 +6,7 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.kernels.requant.RequantizerFamily;
 import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
@@ -143,6 +144,8 @@ sealed interface Step {
      * @param shifts      per-channel right shifts
      * @param zeroPoint   the layer's input zero point
      * @param unsigned    whether the codes are unsigned
+     * @param thresholds  the same requantization as per-channel thresholds when the range is narrow
+     *                    (low-bit codes), which it then runs on; else null
      */
     record Requantize(
             String layer,
@@ -154,7 +157,8 @@ sealed interface Step {
             int zeroPoint,
             int min,
             int max,
-            boolean unsigned)
+            boolean unsigned,
+            RequantizationThresholds thresholds)
             implements Step {
         @Override
         public void run(Object[] slots) {
@@ -162,9 +166,26 @@ sealed interface Step {
             int n = acc.c();
             int m = acc.values().length / n;
             byte[] out = bytes(slots[to], acc.values().length);
-            RequantizerFamily.get()
-                    .requantize(
-                            m, n, acc.values(), 0, n, leftShifts, multipliers, shifts, zeroPoint, min, max, out, 0, n);
+            if (thresholds != null) {
+                RequantizerFamily.get().requantize(m, n, acc.values(), 0, n, thresholds, out, 0, n);
+            } else {
+                RequantizerFamily.get()
+                        .requantize(
+                                m,
+                                n,
+                                acc.values(),
+                                0,
+                                n,
+                                leftShifts,
+                                multipliers,
+                                shifts,
+                                zeroPoint,
+                                min,
+                                max,
+                                out,
+                                0,
+                                n);
+            }
             slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
         }
     }
