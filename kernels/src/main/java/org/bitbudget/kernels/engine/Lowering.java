@@ -118,6 +118,7 @@ final class Lowering {
         if (measure) {
             PathChoice.fastest(steps, slots, shape(graph.inputs().getFirst().name()), lowered);
         }
+        RequantizationFusion.fuse(steps, outputSlot);
         Map<String, KernelPath> paths = new LinkedHashMap<>();
         for (LayerQuantization lq : quantized.layers()) {
             String name = lq.layer().name();

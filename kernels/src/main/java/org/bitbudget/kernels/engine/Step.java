@@ -145,7 +145,8 @@ sealed interface Step {
      * @param zeroPoint   the layer's input zero point
      * @param unsigned    whether the codes are unsigned
      * @param thresholds  the same requantization as per-channel thresholds when the range is narrow
-     *                    (low-bit codes), which it then runs on; else null
+     *                    (low-bit codes), which it then runs on, else null; thresholds on the sums of
+     *                    an unscaled {@link Layer} when it reads them
      */
     record Requantize(
             String layer,
@@ -190,11 +191,21 @@ sealed interface Step {
         }
     }
 
-    /** A Conv, Gemm or MatMul on codes, into accumulators. */
-    record Layer(String layer, int from, int to, LoweredLayer lowered) implements Step {
+    /**
+     * A Conv, Gemm or MatMul on codes, into accumulators, or into its exact sums when {@code scaled} is
+     * false (for a {@link Requantize} alone reading them, whose thresholds then take the sums: {@link
+     * RequantizationFusion}).
+     */
+    record Layer(String layer, int from, int to, LoweredLayer lowered, boolean scaled) implements Step {
+        /** The layer into accumulators. */
+        Layer(String layer, int from, int to, LoweredLayer lowered) {
+            this(layer, from, to, lowered, true);
+        }
+
         @Override
         public void run(Object[] slots) {
-            slots[to] = lowered.accumulate((Codes) slots[from]);
+            Codes in = (Codes) slots[from];
+            slots[to] = scaled ? lowered.accumulate(in) : lowered.sums(in);
         }
     }
 

@@ -62,6 +62,27 @@ public record RequantizationThresholds(int min, int count, int[] values) {
         return new RequantizationThresholds(min, count, values);
     }
 
+    /**
+     * The same codes as thresholds on the sums s whose accumulators are {@code (s << exponents[j]) +
+     * bias[j]} ({@link Requantizer#shiftAdd}, exponents 0..31), for the sums whose accumulators do not
+     * wrap around int32: there s reaches an accumulator threshold T exactly when {@code s >= ceil((T -
+     * bias[j]) / 2^exponents[j])}. A bound below the int32 range, which every sum reaches, is held as
+     * its lowest value; null when a bound lies above it (a code no int32 sum reaches).
+     */
+    public RequantizationThresholds beforeShiftAdd(int[] exponents, int[] bias) {
+        int n = exponents.length;
+        int[] sums = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int j = i % n;
+            long bound = Math.ceilDiv((long) values[i] - bias[j], 1L << exponents[j]);
+            if (bound > Integer.MAX_VALUE) {
+                return null;
+            }
+            sums[i] = (int) Math.max(bound, Integer.MIN_VALUE);
+        }
+        return new RequantizationThresholds(min, count, sums);
+    }
+
     /** One accumulator's code, as {@link ScalarRequantizer#requantize} computes it. */
     private static int code(int acc, int leftShift, int multiplier, int shift, int zeroPoint, int min, int max) {
         int v = (int) Math.clamp((long) acc << leftShift, Integer.MIN_VALUE, Integer.MAX_VALUE);

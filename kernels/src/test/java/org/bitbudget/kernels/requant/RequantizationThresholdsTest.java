@@ -110,6 +110,59 @@ class RequantizationThresholdsTest {
         }
     }
 
+    /**
+     * Thresholds on sums before {@link Requantizer#shiftAdd} give the codes of the shifted
+     * accumulators, for sums whose accumulators stay inside int32 (the engine's scaling keeps them below
+     * 2^30): exponents 0 to 20, biases of either sign, sums at every threshold, one off it and random.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors")
+    @MethodSource("widths")
+    void thresholdsBeforeTheShiftGiveTheShiftedAccumulatorsCodes(int bits) {
+        Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
+        Random random = new Random(bits * 71L);
+        int lanes = bits / Integer.SIZE;
+        for (int n :
+                IntStream.of(1, 5, 16, 17, lanes + 1, 2 * lanes + 3).distinct().toArray()) {
+            for (int[] range : RANGES) {
+                int[] multipliers = new int[n];
+                int[] shifts = new int[n];
+                int[] exponents = new int[n];
+                int[] bias = new int[n];
+                for (int j = 0; j < n; j++) {
+                    multipliers[j] = (1 << 30) + random.nextInt(1 << 30);
+                    shifts[j] = 8 + random.nextInt(16);
+                    exponents[j] = random.nextInt(21);
+                    bias[j] = random.nextInt(1 << 24) - (1 << 23);
+                }
+                RequantizationThresholds t =
+                        RequantizationThresholds.of(null, multipliers, shifts, range[0], range[1], range[2]);
+                RequantizationThresholds sums = t.beforeShiftAdd(exponents, bias);
+                assertNotNull(sums);
+                int m = 7;
+                int[] s = new int[m * n];
+                for (int x = 0; x < s.length; x++) {
+                    int j = x % n;
+                    int limit = ((1 << 29) - Math.abs(bias[j])) >> exponents[j];
+                    int value = random.nextBoolean() || sums.count() == 0
+                            ? random.nextInt(-limit, limit + 1)
+                            : sums.values()[random.nextInt(sums.count()) * n + j] + random.nextInt(3) - 1;
+                    s[x] = Math.clamp(value, -limit, limit);
+                }
+                int[] acc = s.clone();
+                scalar.shiftAdd(acc.length, n, acc, exponents, bias);
+                byte[] expected = new byte[s.length];
+                byte[] twin = new byte[s.length];
+                byte[] actual = new byte[s.length];
+                scalar.requantize(m, n, acc, 0, n, t, expected, 0, n);
+                scalar.requantize(m, n, s, 0, n, sums, twin, 0, n);
+                vector.requantize(m, n, s, 0, n, sums, actual, 0, n);
+                String where = bits + "-bit, n=" + n + " range " + range[1] + ".." + range[2];
+                assertArrayEquals(expected, twin, "scalar twin, " + where);
+                assertArrayEquals(expected, actual, where);
+            }
+        }
+    }
+
     @Test
     void wideRangesAndUnreachableCodesHaveNoThresholds() {
         int[] multipliers = {1 << 30, 1 << 30};
