@@ -210,8 +210,20 @@ final class LoweredLayer {
                 maxAbsInput);
     }
 
+    /** How the sums become accumulators: per-channel shifts and bias, for a step that takes the sums. */
+    ChannelScaling scaling() {
+        return scaling;
+    }
+
     /** Accumulators (sums at each channel's resolution plus bias) of a batch of input codes. */
     Acc accumulate(Codes in) {
+        Acc sums = sums(in);
+        scaling.apply(sums.values(), sums.values().length / sums.c(), sums.c());
+        return sums;
+    }
+
+    /** The exact int32 sums of a batch of input codes, before {@link #scaling}. */
+    Acc sums(Codes in) {
         if (in.c() != inChannels) {
             throw new IllegalArgumentException("layer " + name + ": expects " + inChannels + " input channels, got c="
                     + in.c() + ", h=" + in.h() + ", w=" + in.w());
@@ -245,7 +257,6 @@ final class LoweredLayer {
                             win,
                             depthwiseWeights,
                             acc);
-            scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
         if (depthwiseFloats != null) {
@@ -261,12 +272,10 @@ final class LoweredLayer {
                             win,
                             depthwiseFloats,
                             acc);
-            scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
         if (fma) {
             multiplyFloats(in, win, m, acc);
-            scaling.apply(acc, m, n);
             return new Acc(acc, in.batch(), oh, ow, n);
         }
         int groupIn = inChannels / groups;
@@ -275,7 +284,6 @@ final class LoweredLayer {
             byte[] a = win == null ? in.data() : im2col(in, win, g * groupIn, groupIn);
             multiply(m, g * groupOut, groupOut, k, a, in.unsigned(), acc, n);
         }
-        scaling.apply(acc, m, n);
         return new Acc(acc, in.batch(), oh, ow, n);
     }
 

@@ -15,6 +15,7 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
+import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.IntegerLowering;
 import org.bitbudget.ops.Operators;
@@ -117,6 +118,7 @@ final class Lowering {
         if (measure) {
             PathChoice.fastest(steps, slots, shape(graph.inputs().getFirst().name()), lowered);
         }
+        RequantizationFusion.fuse(steps, outputSlot);
         Map<String, KernelPath> paths = new LinkedHashMap<>();
         for (LayerQuantization lq : quantized.layers()) {
             String name = lq.layer().name();
@@ -475,6 +477,7 @@ final class Lowering {
         int[] range = codeRange(consumer, low, high);
         NumberFormat format = consumer.precision().activations().format();
         int slot = newSlot();
+        int zeroPoint = (int) consumer.activations().zeroPoint();
         steps.add(new Step.Requantize(
                 name,
                 acc.slot(),
@@ -482,10 +485,12 @@ final class Lowering {
                 r.leftShifts(),
                 r.multipliers(),
                 r.shifts(),
-                (int) consumer.activations().zeroPoint(),
+                zeroPoint,
                 range[0],
                 range[1],
-                format.unsigned()));
+                format.unsigned(),
+                RequantizationThresholds.of(
+                        r.leftShifts(), r.multipliers(), r.shifts(), zeroPoint, range[0], range[1])));
         return slot;
     }
 

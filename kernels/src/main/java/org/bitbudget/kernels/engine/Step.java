@@ -6,6 +6,7 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.kernels.requant.RequantizerFamily;
 import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
@@ -168,6 +169,9 @@ sealed interface Step {
      * @param shifts      per-channel right shifts
      * @param zeroPoint   the layer's input zero point
      * @param unsigned    whether the codes are unsigned
+     * @param thresholds  the same requantization as per-channel thresholds when the range is narrow
+     *                    (low-bit codes), which it then runs on, else null; thresholds on the sums of
+     *                    an unscaled {@link Layer} when it reads them
      */
     record Requantize(
             String layer,
@@ -179,7 +183,8 @@ sealed interface Step {
             int zeroPoint,
             int min,
             int max,
-            boolean unsigned)
+            boolean unsigned,
+            RequantizationThresholds thresholds)
             implements Step {
         @Override
         public void run(Object[] slots) {
@@ -187,18 +192,45 @@ sealed interface Step {
             int n = acc.c();
             int m = acc.values().length / n;
             byte[] out = bytes(slots[to], acc.values().length);
-            RequantizerFamily.get()
-                    .requantize(
-                            m, n, acc.values(), 0, n, leftShifts, multipliers, shifts, zeroPoint, min, max, out, 0, n);
+            if (thresholds != null) {
+                RequantizerFamily.get().requantize(m, n, acc.values(), 0, n, thresholds, out, 0, n);
+            } else {
+                RequantizerFamily.get()
+                        .requantize(
+                                m,
+                                n,
+                                acc.values(),
+                                0,
+                                n,
+                                leftShifts,
+                                multipliers,
+                                shifts,
+                                zeroPoint,
+                                min,
+                                max,
+                                out,
+                                0,
+                                n);
+            }
             slots[to] = new Codes(out, acc.batch(), acc.h(), acc.w(), n, unsigned);
         }
     }
 
-    /** A Conv, Gemm or MatMul on codes, into accumulators. */
-    record Layer(String layer, int from, int to, LoweredLayer lowered) implements Step {
+    /**
+     * A Conv, Gemm or MatMul on codes, into accumulators, or into its exact sums when {@code scaled} is
+     * false (for a {@link Requantize} alone reading them, whose thresholds then take the sums: {@link
+     * RequantizationFusion}).
+     */
+    record Layer(String layer, int from, int to, LoweredLayer lowered, boolean scaled) implements Step {
+        /** The layer into accumulators. */
+        Layer(String layer, int from, int to, LoweredLayer lowered) {
+            this(layer, from, to, lowered, true);
+        }
+
         @Override
         public void run(Object[] slots) {
-            slots[to] = lowered.accumulate((Codes) slots[from]);
+            Codes in = (Codes) slots[from];
+            slots[to] = scaled ? lowered.accumulate(in) : lowered.sums(in);
         }
     }
 

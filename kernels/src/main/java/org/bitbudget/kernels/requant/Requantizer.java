@@ -5,7 +5,8 @@ package org.bitbudget.kernels.requant;
  * of n channels, with {@link Requantization}'s gemmlowp roundings:
  * <ul>
  *   <li>{@link #requantize}: {@code clamp(RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(
- *       sat(acc << leftShift[j]), multiplier[j]), shift[j]) + zeroPoint, min, max)} stored as a byte;</li>
+ *       sat(acc << leftShift[j]), multiplier[j]), shift[j]) + zeroPoint, min, max)} stored as a byte,
+ *       or the same codes through a narrow range's {@link RequantizationThresholds};</li>
  *   <li>{@link #rescaleAdd}: a residual Add, each side rescaled the same way (without left shift or
  *       clamp) and the two added with int32 wrap-around;</li>
  *   <li>{@link #shiftAdd}: exact sums to accumulators of a finer unit, {@code (sum << e[j]) + bias[j]}
@@ -39,6 +40,22 @@ public interface Requantizer {
             int zeroPoint,
             int min,
             int max,
+            byte[] out,
+            int outOff,
+            int ldOut);
+
+    /**
+     * {@link #requantize} through its {@link RequantizationThresholds}: m rows of n accumulators
+     * (element (i, j) at {@code acc[accOff + i * ldAcc + j]}) into the codes {@code min + #{t :
+     * acc >= values[t * n + j]}} at {@code out[outOff + i * ldOut + j]}, the low 8 bits stored.
+     */
+    void requantize(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            RequantizationThresholds thresholds,
             byte[] out,
             int outOff,
             int ldOut);

@@ -32,6 +32,32 @@ public final class ScalarRequantizer implements Requantizer {
     }
 
     @Override
+    public void requantize(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            RequantizationThresholds thresholds,
+            byte[] out,
+            int outOff,
+            int ldOut) {
+        int[] values = thresholds.values();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int v = acc[accOff + i * ldAcc + j];
+                int code = thresholds.min();
+                for (int t = 0; t < thresholds.count(); t++) {
+                    if (v >= values[t * n + j]) {
+                        code++;
+                    }
+                }
+                out[outOff + i * ldOut + j] = (byte) code;
+            }
+        }
+    }
+
+    @Override
     public void rescaleAdd(
             int length,
             int n,

@@ -90,6 +90,48 @@ public final class VectorRequantizer implements Requantizer {
     }
 
     @Override
+    public void requantize(
+            int m,
+            int n,
+            int[] acc,
+            int accOff,
+            int ldAcc,
+            RequantizationThresholds thresholds,
+            byte[] out,
+            int outOff,
+            int ldOut) {
+        IntVector low = IntVector.broadcast(INTS, thresholds.min());
+        int[] values = thresholds.values();
+        int count = thresholds.count();
+        for (int i = 0; i < m; i++) {
+            int a0 = accOff + i * ldAcc;
+            int o0 = outOff + i * ldOut;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector v = IntVector.fromArray(INTS, acc, a0 + j);
+                IntVector code = low;
+                for (int t = 0; t < count; t++) {
+                    // A set mask lane as a vector is -1: subtracting it counts the threshold reached.
+                    code = code.sub((IntVector)
+                            v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, t * n + j))
+                                    .toVector());
+                }
+                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, o0 + j);
+            }
+            if (j < n) {
+                VectorMask<Integer> mask = INTS.indexInRange(j, n);
+                IntVector v = IntVector.fromArray(INTS, acc, a0 + j, mask);
+                IntVector code = low;
+                for (int t = 0; t < count; t++) {
+                    code = code.sub((IntVector)
+                            v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, t * n + j, mask))
+                                    .toVector());
+                }
+                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+            }
+        }
+    }
+    @Override
     public void rescaleAdd(
             int length,
             int n,
