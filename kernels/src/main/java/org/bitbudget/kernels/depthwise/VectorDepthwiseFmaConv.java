@@ -17,7 +17,9 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * every load is a full vector and no tap needs a bounds check: a padded tap holds real zero), and
  * every output row then runs in tiles of four output positions by one vector of channels, each tap
  * one weight load shared by four input loads and four FMAs into independent accumulators (the
- * integer kernel's one chain per position waits on each add). The exact float sums convert to
+ * integer kernel's one chain per position waits on each add); at stride one, windows of three or
+ * five columns slide across the tile instead ({@code slideThree}, {@code slideFive}), each input
+ * vector loaded once for all the tile's outputs it feeds. The exact float sums convert to
  * int32 once per output; only the last vector of channels of a layer whose channels are not a
  * multiple of the lane count stores through a mask.
  *
