@@ -310,21 +310,17 @@ sealed interface Step {
         @Override
         public void run(Object[] slots) {
             Acc in = (Acc) slots[from];
+            if (pool == null) {
+                slots[to] = GlobalAveragePooling.average(in);
+                return;
+            }
             int c = in.c();
-            int[] kernel = pool == null ? new int[] {in.h(), in.w()} : pool.kernel();
+            int[] kernel = pool.kernel();
             // A 1-D window (one kernel size) slides along w, as in Codes.window.
             int[] spatial = kernel.length == 1 ? new int[] {in.w()} : new int[] {in.h(), in.w()};
-            Window win = pool == null
-                    ? Window.resolve(spatial, kernel, null, null, null, Op.AutoPad.NOTSET, false)
-                    : Window.resolve(
-                            spatial,
-                            kernel,
-                            pool.strides(),
-                            pool.pads(),
-                            pool.dilations(),
-                            pool.autoPad(),
-                            pool.ceilMode());
-            boolean includePad = pool != null && pool.countIncludePad();
+            Window win = Window.resolve(
+                    spatial, kernel, pool.strides(), pool.pads(), pool.dilations(), pool.autoPad(), pool.ceilMode());
+            boolean includePad = pool.countIncludePad();
             int[] out = new int[in.batch() * win.outH() * win.outW() * c];
             int o = 0;
             for (int b = 0; b < in.batch(); b++) {
@@ -351,7 +347,7 @@ sealed interface Step {
             slots[to] = new Acc(out, in.batch(), win.outH(), win.outW(), c);
         }
 
-        private static long divideRounded(long sum, int divisor) {
+        static long divideRounded(long sum, int divisor) {
             long half = divisor / 2;
             return sum >= 0 ? (sum + half) / divisor : -((-sum + half) / divisor);
         }
