@@ -21,7 +21,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * convolution, take the pair tile of {@link VectorBlockedSgemmStride2}); elsewhere 8 (or, for a last
  * 4, 4) pixels at offsets of their own. At 256 bits, the width of AVX2 whose 16 vector registers a
  * 7-pixel run of a block's 2 halves would overflow, the run is 5 pixels (one block apart, or two: a
- * stride-2 convolution) and other pixels go 4 at a time by the block's 2 vectors (8 accumulators).
+ * stride-2 convolution; or one float apart, an NCHW input such as resnet8's stem) and other pixels go 4
+ * at a time by the block's 2 vectors (8 accumulators).
  * The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
@@ -158,6 +159,12 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                     if (run(columns, j, n, RUN_HALVES, 2 * BLOCK)) {
                         count = RUN_HALVES;
                         VectorBlockedSgemmHalves.run5Stride2(
+                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                        continue;
+                    }
+                    if (run(columns, j, n, RUN_HALVES, 1)) {
+                        count = RUN_HALVES;
+                        VectorBlockedSgemmHalves.run5Planar(
                                 pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                         continue;
                     }

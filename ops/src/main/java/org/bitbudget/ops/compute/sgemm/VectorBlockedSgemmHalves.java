@@ -279,6 +279,83 @@ final class VectorBlockedSgemmHalves {
     }
 
     /**
+     * {@link #run5} for 5 adjacent pixels of B, a unit-stride convolution on an NCHW input: resnet8's
+     * stem (one input channel, k = 9) at 256 bits, which took 4 pixels at offsets of their own before.
+     */
+    static void run5Planar(
+            float[] a,
+            int from0,
+            int k,
+            float[] bias,
+            int bias0,
+            float[] b,
+            int[] rows,
+            int o0,
+            float[] c,
+            int c0,
+            float[] res,
+            int rd,
+            float lo,
+            float hi) {
+        FloatVector first = FloatVector.fromArray(HALF, bias, bias0);
+        FloatVector second = FloatVector.fromArray(HALF, bias, bias0 + H);
+        FloatVector acc00 = first;
+        FloatVector acc01 = second;
+        FloatVector acc10 = first;
+        FloatVector acc11 = second;
+        FloatVector acc20 = first;
+        FloatVector acc21 = second;
+        FloatVector acc30 = first;
+        FloatVector acc31 = second;
+        FloatVector acc40 = first;
+        FloatVector acc41 = second;
+        for (int p = 0; p < k; p++) {
+            int bp = rows[p] + o0;
+            FloatVector a0 = FloatVector.fromArray(HALF, a, from0 + p * BLOCK);
+            FloatVector a1 = FloatVector.fromArray(HALF, a, from0 + p * BLOCK + H);
+            FloatVector b0 = FloatVector.broadcast(HALF, b[bp + 0]);
+            acc00 = a0.lanewise(VectorOperators.FMA, b0, acc00);
+            acc01 = a1.lanewise(VectorOperators.FMA, b0, acc01);
+            FloatVector b1 = FloatVector.broadcast(HALF, b[bp + 1]);
+            acc10 = a0.lanewise(VectorOperators.FMA, b1, acc10);
+            acc11 = a1.lanewise(VectorOperators.FMA, b1, acc11);
+            FloatVector b2 = FloatVector.broadcast(HALF, b[bp + 2]);
+            acc20 = a0.lanewise(VectorOperators.FMA, b2, acc20);
+            acc21 = a1.lanewise(VectorOperators.FMA, b2, acc21);
+            FloatVector b3 = FloatVector.broadcast(HALF, b[bp + 3]);
+            acc30 = a0.lanewise(VectorOperators.FMA, b3, acc30);
+            acc31 = a1.lanewise(VectorOperators.FMA, b3, acc31);
+            FloatVector b4 = FloatVector.broadcast(HALF, b[bp + 4]);
+            acc40 = a0.lanewise(VectorOperators.FMA, b4, acc40);
+            acc41 = a1.lanewise(VectorOperators.FMA, b4, acc41);
+        }
+        FloatVector low = FloatVector.broadcast(HALF, lo);
+        FloatVector high = FloatVector.broadcast(HALF, hi);
+        if (res != null) {
+            acc00 = acc00.add(FloatVector.fromArray(HALF, res, c0 + 0 * BLOCK + rd));
+            acc01 = acc01.add(FloatVector.fromArray(HALF, res, c0 + 0 * BLOCK + H + rd));
+            acc10 = acc10.add(FloatVector.fromArray(HALF, res, c0 + 1 * BLOCK + rd));
+            acc11 = acc11.add(FloatVector.fromArray(HALF, res, c0 + 1 * BLOCK + H + rd));
+            acc20 = acc20.add(FloatVector.fromArray(HALF, res, c0 + 2 * BLOCK + rd));
+            acc21 = acc21.add(FloatVector.fromArray(HALF, res, c0 + 2 * BLOCK + H + rd));
+            acc30 = acc30.add(FloatVector.fromArray(HALF, res, c0 + 3 * BLOCK + rd));
+            acc31 = acc31.add(FloatVector.fromArray(HALF, res, c0 + 3 * BLOCK + H + rd));
+            acc40 = acc40.add(FloatVector.fromArray(HALF, res, c0 + 4 * BLOCK + rd));
+            acc41 = acc41.add(FloatVector.fromArray(HALF, res, c0 + 4 * BLOCK + H + rd));
+        }
+        acc00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
+        acc01.max(low).min(high).intoArray(c, c0 + 0 * BLOCK + H);
+        acc10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
+        acc11.max(low).min(high).intoArray(c, c0 + 1 * BLOCK + H);
+        acc20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
+        acc21.max(low).min(high).intoArray(c, c0 + 2 * BLOCK + H);
+        acc30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
+        acc31.max(low).min(high).intoArray(c, c0 + 3 * BLOCK + H);
+        acc40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
+        acc41.max(low).min(high).intoArray(c, c0 + 4 * BLOCK + H);
+    }
+
+    /**
      * {@link #run7} for 7 adjacent pixels of B, a unit-stride convolution on an NCHW input (resnet8's
      * stem reads its one input channel so). The distance is a constant of the tile, as in
      * {@link VectorBlockedSgemmStride2}, for one bounds check for all 7 loads.
