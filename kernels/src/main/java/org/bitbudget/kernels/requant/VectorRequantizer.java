@@ -127,10 +127,12 @@ public final class VectorRequantizer implements Requantizer {
                             v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, t * n + j, mask))
                                     .toVector());
                 }
-                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0))
+                        .intoArray(out, o0 + j, BYTES.indexInRange(j, n));
             }
         }
     }
+
     @Override
     public void rescaleAdd(
             int length,
