@@ -193,7 +193,8 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
                     return new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
                 }
                 float[] x = in[0].data();
-                // The integer engine's float islands hand the array this node filled for the last chunk.
+                // The integer engine's float islands hand the array this node filled for the last chunk;
+                // the float engine, to which this rule does not declare writesIntoAllocator, a fresh one.
                 float[] y = alloc.take(x.length);
                 Elementwise.hardSwish(x, y, 0, x.length);
                 return new Tensor[] {Tensor.of(in[0].shape(), y)};

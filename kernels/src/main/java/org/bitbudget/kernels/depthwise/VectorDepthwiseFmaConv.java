@@ -109,7 +109,9 @@ public final class VectorDepthwiseFmaConv implements DepthwiseFmaConv {
 
     /**
      * One padded image's outputs, from {@code out[o]}: rows, then vectors of channels, then tiles of
-     * positions (rows of fewer than four positions in tiles of two and one). The taps run as one flat loop over precomputed offsets into the padded image. The
+     * positions (rows of fewer than four positions in tiles of two and one). At column stride 1 a window
+     * 3 or 5 columns wide slides across the tile, each input vector loaded once per kernel row for every
+     * output it feeds; other windows run the taps as one flat loop over precomputed offsets. The
      * exact float sums convert to int32 and store in line: a helper taking the vectors was not inlined
      * by C2, which then boxed every accumulator (an allocation per output vector, the kernel 3x slower).
      */

@@ -17,6 +17,16 @@ package org.bitbudget.kernels.requant;
  */
 public record RequantizationThresholds(int min, int count, int[] values) {
 
+    /** Checks the shape: a count the kernels take and a whole number of thresholds per code. */
+    public RequantizationThresholds {
+        if (count < 0 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("threshold count " + count + " outside 0.." + MAX_COUNT);
+        }
+        if (count > 0 && values.length % count != 0) {
+            throw new IllegalArgumentException(values.length + " thresholds are not " + count + " per channel");
+        }
+    }
+
     /**
      * The widest code range ({@code max - min}) taken as thresholds: four-bit codes, fifteen compares,
      * still fewer operations than the multiply's; eight-bit codes would need 255.
@@ -26,7 +36,8 @@ public record RequantizationThresholds(int min, int count, int[] values) {
     /**
      * The thresholds of {@link Requantizer#requantize} with these parameters, or null when the range
      * is wider than {@link #MAX_COUNT} codes or some channel reaches a code of it at no int32
-     * accumulator (its threshold would lie past the int32 range).
+     * accumulator (its threshold would lie past the int32 range), or a multiplier is negative (the
+     * requantization is then not nondecreasing, so no thresholds describe it).
      *
      * @param leftShifts per-channel saturating left shifts 0..31, or null for none
      */
@@ -37,6 +48,11 @@ public record RequantizationThresholds(int min, int count, int[] values) {
             return null;
         }
         int n = multipliers.length;
+        for (int multiplier : multipliers) {
+            if (multiplier < 0) {
+                return null;
+            }
+        }
         int[] values = new int[count * n];
         for (int j = 0; j < n; j++) {
             for (int t = 0; t < count; t++) {
@@ -74,6 +90,9 @@ public record RequantizationThresholds(int min, int count, int[] values) {
         int[] sums = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             int j = i % n;
+            if (exponents[j] < 0 || exponents[j] > 31) {
+                throw new IllegalArgumentException("exponent " + exponents[j] + " of channel " + j + " outside 0..31");
+            }
             long bound = Math.ceilDiv((long) values[i] - bias[j], 1L << exponents[j]);
             if (bound > Integer.MAX_VALUE) {
                 return null;

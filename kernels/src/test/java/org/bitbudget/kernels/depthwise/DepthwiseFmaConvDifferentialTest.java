@@ -42,6 +42,9 @@ class DepthwiseFmaConvDifferentialTest {
             new Geometry(new int[] {5, 5}, new int[] {2, 2}, new int[] {2, 2, 2, 2}, new int[] {1, 1}),
             new Geometry(new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2, 2, 2}, new int[] {1, 1}),
             new Geometry(new int[] {3, 3}, new int[] {1, 2}, new int[] {0, 1, 2, 0}, new int[] {2, 1}),
+            // Row dilation and row stride under the sliding rows of 3- and 5-column windows (column stride 1).
+            new Geometry(new int[] {5, 3}, new int[] {2, 1}, new int[] {2, 1, 1, 0}, new int[] {2, 1}),
+            new Geometry(new int[] {3, 5}, new int[] {1, 1}, new int[] {1, 2, 2, 1}, new int[] {2, 1}),
             new Geometry(new int[] {3}, new int[] {1}, new int[] {1, 1}, new int[] {1})
         };
         return KernelProvider.widths().stream()

@@ -2,6 +2,7 @@ package org.bitbudget.kernels.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -21,9 +22,11 @@ import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.testsupport.ExportedModels;
 import org.bitbudget.training.zoo.ModelZoo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -105,6 +108,55 @@ class RequantizationFusionTest {
                 assertArrayEquals((byte[]) expected[r.to()], (byte[]) actual[r.to()], r.layer() + " at step " + s);
             }
         }
+    }
+
+    /**
+     * A layer whose accumulators have a second reader besides its requantization keeps its scaling:
+     * the other reader needs the scaled accumulators. The same plan without the second reader fuses
+     * that layer, so the refusal is the second reader's doing.
+     */
+    @Test
+    void aLayerWithASecondReaderIsNotFused() {
+        Graph graph = ModelZoo.build("resnet8", false, 3);
+        Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, config(graph, 2), calibration);
+        IntegerEngine engine =
+                IntegerEngine.builder(graph, quantized).threads(1).build();
+        List<Step> unfused = new ArrayList<>();
+        int layerIndex = -1;
+        for (Step step : engine.steps()) {
+            if (step instanceof Step.Layer l && !l.scaled()) {
+                layerIndex = layerIndex < 0 ? unfused.size() : layerIndex;
+                unfused.add(new Step.Layer(l.layer(), l.from(), l.to(), l.lowered()));
+            } else if (step instanceof Step.Requantize r && r.thresholds() != null) {
+                unfused.add(new Step.Requantize(
+                        r.layer(),
+                        r.from(),
+                        r.to(),
+                        r.leftShifts(),
+                        r.multipliers(),
+                        r.shifts(),
+                        r.zeroPoint(),
+                        r.min(),
+                        r.max(),
+                        r.unsigned(),
+                        RequantizationThresholds.of(
+                                r.leftShifts(), r.multipliers(), r.shifts(), r.zeroPoint(), r.min(), r.max())));
+            } else {
+                unfused.add(step);
+            }
+        }
+        assertTrue(layerIndex >= 0, "resnet8 at W2A2 has a fused layer");
+        Step.Layer layer = (Step.Layer) unfused.get(layerIndex);
+
+        List<Step> alone = new ArrayList<>(unfused);
+        RequantizationFusion.fuse(alone, -1);
+        assertFalse(((Step.Layer) alone.get(layerIndex)).scaled(), "fused with its requantization as only reader");
+
+        List<Step> shared = new ArrayList<>(unfused);
+        shared.add(layerIndex + 1, new Step.Flatten("second reader", layer.to(), engine.slots()));
+        RequantizationFusion.fuse(shared, -1);
+        assertTrue(((Step.Layer) shared.get(layerIndex)).scaled(), "a second reader keeps the layer scaled");
     }
 
     /** Runs {@code steps} on one chunk; each requantization's codes, copied, in its output slot. */
