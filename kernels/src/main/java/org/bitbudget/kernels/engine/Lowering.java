@@ -489,7 +489,7 @@ final class Lowering {
                 range[0],
                 range[1],
                 format.unsigned(),
-                RequantizationThresholds.of(
+                RequantizationThresholds.whereFaster(
                         r.leftShifts(), r.multipliers(), r.shifts(), zeroPoint, range[0], range[1])));
         return slot;
     }
