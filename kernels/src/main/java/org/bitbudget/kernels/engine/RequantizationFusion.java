@@ -37,20 +37,7 @@ final class RequantizationFusion {
                 continue;
             }
             steps.set(s, new Step.Layer(layer.layer(), layer.from(), layer.to(), layer.lowered(), false));
-            steps.set(
-                    reader,
-                    new Step.Requantize(
-                            r.layer(),
-                            r.from(),
-                            r.to(),
-                            r.leftShifts(),
-                            r.multipliers(),
-                            r.shifts(),
-                            r.zeroPoint(),
-                            r.min(),
-                            r.max(),
-                            r.unsigned(),
-                            sums));
+            steps.set(reader, r.withThresholds(sums));
         }
     }
 

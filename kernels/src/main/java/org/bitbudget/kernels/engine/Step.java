@@ -186,6 +186,12 @@ sealed interface Step {
             boolean unsigned,
             RequantizationThresholds thresholds)
             implements Step {
+        /** The same requantization on other thresholds (null: on its multipliers). */
+        Requantize withThresholds(RequantizationThresholds other) {
+            return new Requantize(
+                    layer, from, to, leftShifts, multipliers, shifts, zeroPoint, min, max, unsigned, other);
+        }
+
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];

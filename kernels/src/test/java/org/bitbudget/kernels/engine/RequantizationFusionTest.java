@@ -74,18 +74,7 @@ class RequantizationFusionTest {
         for (Step step : fused) {
             if (step instanceof Step.Requantize r && r.thresholds() != null) {
                 thresholds++;
-                plain.add(new Step.Requantize(
-                        r.layer(),
-                        r.from(),
-                        r.to(),
-                        r.leftShifts(),
-                        r.multipliers(),
-                        r.shifts(),
-                        r.zeroPoint(),
-                        r.min(),
-                        r.max(),
-                        r.unsigned(),
-                        null));
+                plain.add(r.withThresholds(null));
             } else if (step instanceof Step.Layer l && !l.scaled()) {
                 unscaled++;
                 plain.add(new Step.Layer(l.layer(), l.from(), l.to(), l.lowered()));
@@ -130,19 +119,8 @@ class RequantizationFusionTest {
                 layerIndex = layerIndex < 0 ? unfused.size() : layerIndex;
                 unfused.add(new Step.Layer(l.layer(), l.from(), l.to(), l.lowered()));
             } else if (step instanceof Step.Requantize r && r.thresholds() != null) {
-                unfused.add(new Step.Requantize(
-                        r.layer(),
-                        r.from(),
-                        r.to(),
-                        r.leftShifts(),
-                        r.multipliers(),
-                        r.shifts(),
-                        r.zeroPoint(),
-                        r.min(),
-                        r.max(),
-                        r.unsigned(),
-                        RequantizationThresholds.of(
-                                r.leftShifts(), r.multipliers(), r.shifts(), r.zeroPoint(), r.min(), r.max())));
+                unfused.add(r.withThresholds(RequantizationThresholds.of(
+                        r.leftShifts(), r.multipliers(), r.shifts(), r.zeroPoint(), r.min(), r.max())));
             } else {
                 unfused.add(step);
             }
