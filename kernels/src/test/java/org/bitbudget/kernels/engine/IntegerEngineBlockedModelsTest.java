@@ -3,21 +3,13 @@ package org.bitbudget.kernels.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.ir.precision.Precision;
-import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
-import org.bitbudget.ir.quant.NumberFormat;
-import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.onnx.OnnxImporter;
 import org.bitbudget.testsupport.ExportedModels;
@@ -36,20 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IntegerEngineBlockedModelsTest {
     private static final Normalization NORMALIZATION = new Normalization(0.2860f, 0.3530f);
 
-    private static PrecisionConfig config(Graph graph, int bits) {
-        Map<String, Precision> layers = new LinkedHashMap<>();
-        List<Layer> all = graph.layers();
-        for (int i = 0; i < all.size(); i++) {
-            layers.put(
-                    all.get(i).name(),
-                    new Precision(
-                            QuantizerSpec.weights(NumberFormat.parse("int" + bits)),
-                            QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + bits)),
-                            32));
-        }
-        return new PrecisionConfig(Precision.FLOAT, layers);
-    }
-
     @ParameterizedTest(name = "{0} at W{1}A{1}")
     @CsvSource({"resnet8, 8", "resnet8, 4", "resnet8, 2", "mobilenetv3, 8", "mobilenetv3, 4", "mobilenetv3, 2"})
     void blockedPathGivesTheInt8PathsLogitsExactly(String model, int bits) {
@@ -58,7 +36,7 @@ class IntegerEngineBlockedModelsTest {
                 : OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3));
         Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
         Tensor images = DataSources.open("fashion-mnist", Split.TEST).batch(0, 67, NORMALIZATION);
-        QuantizedGraph quantized = FakeQuantization.apply(graph, config(graph, bits), calibration);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, IntegerConfigs.uniform(graph, bits), calibration);
         IntegerEngine int8 = IntegerEngine.builder(graph, quantized)
                 .threads(1)
                 .bitSerial(false)

@@ -6,21 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bitbudget.data.Calibration;
 import org.bitbudget.data.DataSources;
 import org.bitbudget.data.Normalization;
 import org.bitbudget.data.Split;
 import org.bitbudget.engine.FakeQuantization;
 import org.bitbudget.ir.graph.Graph;
-import org.bitbudget.ir.graph.Layer;
-import org.bitbudget.ir.precision.Precision;
-import org.bitbudget.ir.precision.PrecisionConfig;
 import org.bitbudget.ir.precision.QuantizedGraph;
-import org.bitbudget.ir.quant.NumberFormat;
-import org.bitbudget.ir.quant.QuantizerSpec;
 import org.bitbudget.ir.tensor.Tensor;
 import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.onnx.OnnxImporter;
@@ -42,20 +35,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RequantizationFusionTest {
     private static final Normalization NORMALIZATION = new Normalization(0.2860f, 0.3530f);
 
-    private static PrecisionConfig config(Graph graph, int bits) {
-        Map<String, Precision> layers = new LinkedHashMap<>();
-        List<Layer> all = graph.layers();
-        for (int i = 0; i < all.size(); i++) {
-            layers.put(
-                    all.get(i).name(),
-                    new Precision(
-                            QuantizerSpec.weights(NumberFormat.parse("int" + bits)),
-                            QuantizerSpec.activations(NumberFormat.parse((i == 0 ? "int" : "uint") + bits)),
-                            32));
-        }
-        return new PrecisionConfig(Precision.FLOAT, layers);
-    }
-
     @ParameterizedTest(name = "{0} at W{1}A{1}")
     @CsvSource({"resnet8, 2", "resnet8, 4", "resnet8, 8", "mobilenetv3, 2", "mobilenetv3, 4"})
     void thresholdsAndFusedLayersGiveTheMultipliersCodesExactly(String model, int bits) {
@@ -64,7 +43,7 @@ class RequantizationFusionTest {
                 : OnnxImporter.load(ExportedModels.model(ExportedModels.MOBILENETV3));
         Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
         Tensor images = DataSources.open("fashion-mnist", Split.TEST).batch(0, 33, NORMALIZATION);
-        QuantizedGraph quantized = FakeQuantization.apply(graph, config(graph, bits), calibration);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, IntegerConfigs.uniform(graph, bits), calibration);
         IntegerEngine engine =
                 IntegerEngine.builder(graph, quantized).threads(1).build();
         List<Step> fused = engine.steps();
@@ -109,7 +88,7 @@ class RequantizationFusionTest {
     void aLayerWithASecondReaderIsNotFused() {
         Graph graph = ModelZoo.build("resnet8", false, 3);
         Tensor calibration = Calibration.sample(DataSources.open("fashion-mnist", Split.TRAIN), 200, 0L, NORMALIZATION);
-        QuantizedGraph quantized = FakeQuantization.apply(graph, config(graph, 2), calibration);
+        QuantizedGraph quantized = FakeQuantization.apply(graph, IntegerConfigs.uniform(graph, 2), calibration);
         IntegerEngine engine =
                 IntegerEngine.builder(graph, quantized).threads(1).build();
         List<Step> unfused = new ArrayList<>();
