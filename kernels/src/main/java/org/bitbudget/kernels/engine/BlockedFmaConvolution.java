@@ -17,7 +17,11 @@ import org.bitbudget.ops.compute.sgemm.PackedWeights;
  * float engine's NCHWc16 layout: pixel (y, x) of block q at {@code ((q * hp + y) * wp + x) * 16}, hp x
  * wp the padded size {@link PaddedWindows} gives), so that consecutive output pixels of a stride-1
  * convolution read inputs one block apart and the kernel takes its run tiles whatever the channel
- * count; the padding is 0, the zero point's centered value. The kernel reads the windows in place
+ * count; an input of fewer channels than a block (a first layer's one) goes into planes instead, one
+ * per channel (NCHW, pixel (y, x) of channel ch at {@code (ch * hp + y) * wp + x}), where consecutive
+ * output pixels read adjacent floats (the kernel's planar run tiles, as the float engine runs such a
+ * layer) and the image is 16 times smaller. The padding is 0, the zero point's centered value. Each
+ * image is written just before the kernel reads it, so it is still in the cache. The kernel reads the windows in place
  * through the offset of each tap (kernel row, kernel column, channel: the weights' order) and of each
  * output position; the weights are their codes as floats and the chains start at 0.
  *
@@ -48,10 +52,10 @@ final class BlockedFmaConvolution {
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * One thread's buffers, reused from chunk to chunk. The padded input keeps its geometry (a layer's
-     * input shape is fixed; a smaller last chunk uses a prefix), and every chunk writes only the
-     * interior's real channels, so its border and the lanes past the channel count stay zero from
-     * allocation; every other element read is written first.
+     * One thread's buffers, reused from image to image and chunk to chunk. The padded image keeps its
+     * geometry (a layer's input shape is fixed), and every image writes only the interior's real
+     * channels, so its border and the lanes past the channel count stay zero from allocation; every
+     * other element read is written first.
      */
     private static final class Scratch {
         private float[] padded = new float[0];
@@ -98,13 +102,15 @@ final class BlockedFmaConvolution {
         Scratch own = scratch.get();
         Window win = windows.win();
         int c = in.c();
-        int plane = windows.hp() * windows.wp();
-        int image = Math.ceilDiv(c, BLOCK) * plane * BLOCK;
-        int half = imagePairs ? Math.ceilDiv(in.batch(), 2) : in.batch();
-        if (own.padded.length < half * image) {
-            own.padded = new float[half * image];
+        int wp = windows.wp();
+        int plane = windows.hp() * wp;
+        boolean planar = c < BLOCK;
+        // Floats from one pixel of a plane to the next: one block, or one float in planes of channels.
+        int unit = planar ? 1 : BLOCK;
+        int image = planar ? c * plane : Math.ceilDiv(c, BLOCK) * plane * BLOCK;
+        if (own.padded.length != image) {
+            own.padded = new float[image];
         }
-        fill(in, windows, zeroPoint, half, image, own);
         int pixels = win.outH() * win.outW();
         if (own.taps.length != k) {
             own.taps = new int[k];
@@ -119,22 +125,30 @@ final class BlockedFmaConvolution {
         int[] columns = own.windows;
         for (int oy = 0; oy < win.outH(); oy++) {
             for (int ox = 0; ox < win.outW(); ox++) {
-                columns[oy * win.outW() + ox] = (oy * win.sH() * windows.wp() + ox * win.sW()) * BLOCK;
+                columns[oy * win.outW() + ox] = (oy * win.sH() * wp + ox * win.sW()) * unit;
             }
         }
+        // The taps, in the weights' order (kernel row, kernel column, channel).
         int[] taps = own.taps;
+        int p = 0;
+        for (int ky = 0; ky < win.kH(); ky++) {
+            for (int kx = 0; kx < win.kW(); kx++) {
+                int tap = (ky * win.dH() * wp + kx * win.dW()) * unit;
+                for (int ch = 0; ch < c; ch++) {
+                    taps[p++] = tap + (planar ? ch * plane : ch / BLOCK * plane * BLOCK + ch % BLOCK);
+                }
+            }
+        }
         BlockedSgemm gemm = BlockedSgemmFamily.get();
+        int half = imagePairs ? Math.ceilDiv(in.batch(), 2) : in.batch();
         int accImage = pixels * channels;
         for (int b = 0; b < half; b++) {
-            // Image b's taps, in the weights' order (kernel row, kernel column, channel).
-            int p = 0;
-            for (int ky = 0; ky < win.kH(); ky++) {
-                for (int kx = 0; kx < win.kW(); kx++) {
-                    int tap = b * image + (ky * win.dH() * windows.wp() + kx * win.dW()) * BLOCK;
-                    for (int ch = 0; ch < c; ch++) {
-                        taps[p++] = tap + (ch / BLOCK * plane) * BLOCK + ch % BLOCK;
-                    }
-                }
+            // Image b (and its pair) goes into the padded image just before the kernel reads it, so
+            // the kernel finds it in the cache: a whole chunk's padded images would not fit.
+            boolean paired = imagePairs && b + half < in.batch();
+            fill(in, b, windows, zeroPoint, planar, own, false);
+            if (paired) {
+                fill(in, b + half, windows, zeroPoint, planar, own, true);
             }
             gemm.multiply(
                     weights,
@@ -149,16 +163,19 @@ final class BlockedFmaConvolution {
                     0,
                     Float.NEGATIVE_INFINITY,
                     Float.POSITIVE_INFINITY);
-            boolean paired = imagePairs && b + half < in.batch();
             toAccumulators(own.blocks, pixels, channels, acc, b * accImage, paired ? half * accImage : -1);
         }
     }
 
     /**
-     * Writes the codes minus the zero point into the padded blocked images, image b + half added at
-     * 2^12 onto image b with pairs (after image b is written, so an unpaired image stays alone).
+     * Writes image {@code b}'s codes minus the zero point into the interior of the padded image, or
+     * with {@code high} adds them at 2^12 onto the image already there (the pair's second image). A
+     * layer of fewer channels than a block (the first layer's one) keeps them in planes of their own,
+     * pixel (y, x) of channel ch at {@code (ch * hp + y) * wp + x}, which the kernel reads as runs of
+     * adjacent pixels instead of one float per 16-float block; wider layers in 16-channel blocks.
      */
-    private static void fill(Codes in, PaddedWindows windows, int zeroPoint, int half, int image, Scratch own) {
+    private static void fill(
+            Codes in, int b, PaddedWindows windows, int zeroPoint, boolean planar, Scratch own, boolean high) {
         Window win = windows.win();
         int c = in.c();
         int length = in.w() * c;
@@ -168,33 +185,47 @@ final class BlockedFmaConvolution {
         }
         float[] padded = own.padded;
         FmaIntGemm convert = FmaIntGemmFamily.get();
-        for (int b = 0; b < in.batch(); b++) {
-            boolean high = b >= half;
-            for (int y = 0; y < in.h(); y++) {
-                int from = (b * in.h() + y) * length;
-                int row = (b % half) * image + ((y + win.padTop()) * windows.wp() + win.padLeft()) * BLOCK;
-                if (c == BLOCK && !high) {
-                    // One block: the NHWC row is the blocked row.
+        PairedFmaIntGemm pair = PairedFmaIntGemmFamily.get();
+        int unit = planar ? 1 : BLOCK;
+        for (int y = 0; y < in.h(); y++) {
+            int from = (b * in.h() + y) * length;
+            int row = ((y + win.padTop()) * windows.wp() + win.padLeft()) * unit;
+            if (c == unit) {
+                // One channel in a plane, or one block: the NHWC row is the padded row.
+                if (high) {
+                    convert.toFloats(in.data(), from, own.row, 0, length, in.unsigned(), zeroPoint);
+                    pair.pairRows(padded, row, own.row, 0, length);
+                } else {
                     convert.toFloats(in.data(), from, padded, row, length, in.unsigned(), zeroPoint);
-                    continue;
                 }
-                convert.toFloats(in.data(), from, own.row, 0, length, in.unsigned(), zeroPoint);
-                for (int x = 0; x < in.w(); x++) {
-                    for (int q = 0; q * BLOCK < c; q++) {
-                        int valid = Math.min(BLOCK, c - q * BLOCK);
-                        int to = row + (q * plane + x) * BLOCK;
-                        int src = x * c + q * BLOCK;
-                        if (valid == BLOCK) {
-                            if (high) {
-                                PairedFmaIntGemmFamily.get().pairRows(padded, to, own.row, src, BLOCK);
-                            } else {
-                                System.arraycopy(own.row, src, padded, to, BLOCK);
-                            }
+                continue;
+            }
+            convert.toFloats(in.data(), from, own.row, 0, length, in.unsigned(), zeroPoint);
+            if (planar) {
+                for (int ch = 0; ch < c; ch++) {
+                    int to = row + ch * plane;
+                    for (int x = 0; x < in.w(); x++) {
+                        float v = own.row[x * c + ch];
+                        padded[to + x] = high ? padded[to + x] + PAIR * v : v;
+                    }
+                }
+                continue;
+            }
+            for (int x = 0; x < in.w(); x++) {
+                for (int q = 0; q * BLOCK < c; q++) {
+                    int valid = Math.min(BLOCK, c - q * BLOCK);
+                    int to = row + (q * plane + x) * BLOCK;
+                    int src = x * c + q * BLOCK;
+                    if (valid == BLOCK) {
+                        if (high) {
+                            pair.pairRows(padded, to, own.row, src, BLOCK);
                         } else {
-                            // A few channels (the first layer's one): a call per pixel would cost more than the copy.
-                            for (int l = 0; l < valid; l++) {
-                                padded[to + l] = high ? padded[to + l] + PAIR * own.row[src + l] : own.row[src + l];
-                            }
+                            System.arraycopy(own.row, src, padded, to, BLOCK);
+                        }
+                    } else {
+                        // The channels of a last partial block: a call per pixel would cost more than the copy.
+                        for (int l = 0; l < valid; l++) {
+                            padded[to + l] = high ? padded[to + l] + PAIR * own.row[src + l] : own.row[src + l];
                         }
                     }
                 }

@@ -335,7 +335,7 @@ public final class IntegerEngine {
          * Whether {@link #build} times every path that computes a layer exactly on the layer's own
          * shape, with a few synthetic images, and keeps the fastest (default false: the
          * deterministic rule of narrowest safe kernel first). Every path gives the same integers, so
-         * the choice never changes an output, only the speed; it costs about 20 ms per layer with
+         * the choice never changes an output, only the speed; it costs about 40 ms per layer with
          * several exact paths, worth it where an engine is built once and runs many batches (the
          * {@code bench} command, the benchmarks), not where each engine runs a few.
          */

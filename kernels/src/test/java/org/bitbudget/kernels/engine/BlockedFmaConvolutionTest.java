@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link BlockedFmaConvolution} against the int32 sums computed directly from the codes, at awkward
- * shapes: channel counts of 1, primes and one past a block, odd images and output sizes, strides,
+ * shapes: channel counts of 1, primes, one below a block (the planar layout, also under output
+ * channels of several blocks) and one past a block, odd images and output sizes, strides,
  * pads, dilations and 1 x 1 kernels, each twice through the same buffers (the second chunk smaller,
  * as a batch's last), also with two images per lane on narrow codes; and at the exactness bound itself, where every partial sum of
  * the largest codes reaches just under 2^24. The kernel in use is the vector one at the JVM's width
@@ -33,7 +34,9 @@ class BlockedFmaConvolutionTest {
         "2, 32, 8, 8, 64, 3, 3, 2, 1, 1, 0",
         "1, 5, 11, 13, 31, 2, 3, 1, 2, 2, 1",
         "3, 19, 5, 5, 7, 5, 5, 1, 2, 1, 0",
-        "1, 2, 3, 3, 1, 3, 3, 3, 1, 1, 2"
+        "1, 2, 3, 3, 1, 3, 3, 3, 1, 1, 2",
+        "4, 15, 9, 8, 33, 3, 3, 2, 1, 1, 5",
+        "2, 1, 13, 29, 40, 3, 3, 1, 1, 1, 0"
     })
     void givesTheInt32Sums(
             int batch, int c, int h, int w, int n, int kh, int kw, int stride, int pad, int dilation, int zeroPoint) {
@@ -54,7 +57,9 @@ class BlockedFmaConvolutionTest {
         "3, 13, 10, 9, 33, 1, 1, 2, 0, 1, 0",
         "2, 32, 8, 8, 64, 3, 3, 2, 1, 1, 0",
         "7, 5, 11, 13, 31, 2, 3, 1, 2, 2, 2",
-        "3, 19, 5, 5, 7, 5, 5, 1, 2, 1, 0"
+        "3, 19, 5, 5, 7, 5, 5, 1, 2, 1, 0",
+        "5, 15, 9, 8, 33, 3, 3, 1, 1, 1, 1",
+        "3, 1, 13, 29, 40, 3, 3, 2, 1, 1, 0"
     })
     void givesTheInt32SumsOfImagePairs(
             int batch, int c, int h, int w, int n, int kh, int kw, int stride, int pad, int dilation, int zeroPoint) {
