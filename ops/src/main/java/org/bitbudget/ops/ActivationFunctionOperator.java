@@ -200,6 +200,17 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
                 return new Tensor[] {Tensor.of(in[0].shape(), y)};
             };
         }
+        if (op.kind() == Kind.HARD_SIGMOID) {
+            return (in, alloc) -> {
+                if (in[0].type() != DataType.FLOAT) {
+                    return new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
+                }
+                float[] x = in[0].data();
+                float[] y = alloc.take(x.length);
+                Elementwise.hardSigmoid(x, y, 0, x.length, op.alpha(), op.beta());
+                return new Tensor[] {Tensor.of(in[0].shape(), y)};
+            };
+        }
         return (in, alloc) -> new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Random;
 import org.bitbudget.ir.tensor.DataType;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The element-wise operators where ONNX's backend cases leave gaps: Gelu (opset 20, newer than the
  * cases here), erf to double precision, PRelu's opset-6 per-channel slope, and the types of
  * comparison and Where results. Expected values come from Python's {@code math.erf} and
- * {@code math.tanh} in double.
+ * {@code math.tanh} in double. HardSigmoid's float loop gives the bits of its double formula.
  */
 class PointwiseOperatorsTest {
     private static final float[] X = {-3.5f, -1f, -0.25f, 0f, 0.5f, 1f, 2.75f};
@@ -115,5 +116,51 @@ class PointwiseOperatorsTest {
                 c);
         assertEquals(DataType.BOOL, not.type());
         assertArrayEquals(new float[] {0, 0, 1, 1}, not.data());
+    }
+
+    @Test
+    void hardSigmoidLoopEqualsFormulaBitForBit() {
+        Random random = new Random(5);
+        float[] x = new float[4099];
+        float[] special = {
+            0f,
+            -0f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            3f,
+            -3f,
+            2.5f,
+            -2.5f,
+            Math.nextUp(3f),
+            Math.nextDown(-3f),
+            1e-30f
+        };
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i < special.length
+                    ? special[i]
+                    : i % 3 == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) random.nextGaussian() * 4;
+        }
+        Tensor in = Tensor.of(Shape.of(1, x.length, 1, 1), x);
+        var d = new ActivationFunctionOperator(ActivationFunctionOperator.Kind.HARD_SIGMOID);
+        // The ONNX defaults, and torch's export of nn.Hardsigmoid (alpha 1/6 rounded to float).
+        for (float[] ab : new float[][] {{0.2f, 0.5f}, {1f / 6, 0.5f}, {-0.3f, 0.7f}}) {
+            var op = new ActivationFunctionOperator.ActivationFunction(
+                    ActivationFunctionOperator.Kind.HARD_SIGMOID, ab[0], ab[1], false);
+            float[] got = d.floatKernel(op, null)
+                    .apply(new Tensor[] {in}, float[]::new)[0]
+                    .data();
+            float[] want = Pointwise.unary(in, DataType.FLOAT, op::apply).data();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(
+                        Float.floatToIntBits(want[i]),
+                        Float.floatToIntBits(got[i]),
+                        "HardSigmoid(" + ab[0] + ", " + ab[1] + ") of " + x[i]);
+            }
+        }
     }
 }

@@ -265,6 +265,20 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * ONNX HardSigmoid {@code max(0, min(1, alpha * x + beta))} of {@code in[from, to)} into {@code out}
+     * (which may be {@code in}), computed in double and rounded once, the formula of the generic
+     * activation kernel; a plain loop over the floats instead of a formula called per element, which
+     * cost about four nanoseconds a value on the squeeze-excitation scales.
+     */
+    public static void hardSigmoid(float[] in, float[] out, int from, int to, float alpha, float beta) {
+        double a = alpha;
+        double b = beta;
+        for (int i = from; i < to; i++) {
+            out[i] = (float) Math.max(0d, Math.min(1d, a * in[i] + b));
+        }
+    }
+
     public static Tensor fakeQuantize(Op.FakeQuantize q, Tensor x) {
         RangeSearch.Params p = new RangeSearch.Params(q.scale(), q.zeroPoint());
         float[] in = x.data();
