@@ -14,7 +14,6 @@ import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
-import org.bitbudget.kernels.requant.FixedPointMultiplier;
 import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.IntegerLowering;
@@ -540,8 +539,8 @@ final class Lowering {
             }
             bound = sumBound(a, b, unit);
         }
-        int[][] left = rescaling(a.unit(), unit);
-        int[][] right = rescaling(b.unit(), unit);
+        int[][] left = ChannelRequantization.rescaling(a.unit(), unit);
+        int[][] right = ChannelRequantization.rescaling(b.unit(), unit);
         int slot = newSlot();
         steps.add(new Step.Add(a.layer(), a.slot(), b.slot(), slot, left[0], left[1], right[0], right[1]));
         return new AccValue(slot, unit, bound, a.layer(), null);
@@ -553,24 +552,6 @@ final class Lowering {
             bound = Math.max(bound, a.bound() * a.unit()[j] / unit[j] + b.bound() * b.unit()[j] / unit[j] + 2);
         }
         return bound;
-    }
-
-    /** {multipliers, shifts} taking {@code from} units to {@code to} units, or {null, null} when equal. */
-    private static int[][] rescaling(double[] from, double[] to) {
-        if (java.util.Arrays.equals(from, to)) {
-            return new int[][] {null, null};
-        }
-        int[] multipliers = new int[from.length];
-        int[] shifts = new int[from.length];
-        for (int j = 0; j < from.length; j++) {
-            double ratio = from[j] / to[j];
-            // A ratio of exactly one has no Q0.31 form; 1 - 2^-31 rounds every |v| < 2^30 back to v.
-            FixedPointMultiplier fpm =
-                    ratio >= 1 ? new FixedPointMultiplier(Integer.MAX_VALUE, 0) : FixedPointMultiplier.of(ratio);
-            multipliers[j] = fpm.multiplier();
-            shifts[j] = fpm.shift();
-        }
-        return new int[][] {multipliers, shifts};
     }
 
     private AccValue layer(Node node, LayerQuantization lq, Op.Conv conv) {
