@@ -530,6 +530,24 @@ sealed interface Step {
     }
 
     /**
+     * A float island's tensor [N, H, W, C], kept in the accumulators' NHWC order ({@link NhwcIslands}),
+     * quantized for a convolution as {@link QuantizeFloat} quantizes: the same codes in the same order.
+     */
+    record QuantizeNhwc(
+            String layer, int from, int to, NumberFormat format, RangeSearch.Params params, int min, int max)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Tensor in = (Tensor) slots[from];
+            Shape s = in.shape();
+            float[] data = in.data();
+            byte[] codes = bytes(slots[to], data.length);
+            quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
+            slots[to] = new Codes(codes, s.dim(0), s.dim(1), s.dim(2), s.dim(3), format.minValue() >= 0);
+        }
+    }
+
+    /**
      * One node of a float island, on the float engine's kernel: inputs from slots (or the constant
      * where the slot is negative), outputs into slots (none where negative).
      */
