@@ -1,0 +1,38 @@
+package org.bitbudget.kernels.elementwise;
+
+/** The scalar twin of {@link VectorIslandElementwise}: one value at a time, the float engine's loops. */
+public final class ScalarIslandElementwise implements IslandElementwise {
+
+    @Override
+    public void hardSwish(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = hardSwish(in[i]);
+        }
+    }
+
+    /** One HardSwish value, in double as the float engine computes it. */
+    static float hardSwish(float value) {
+        double x = value;
+        return (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
+    }
+
+    @Override
+    public void multiplyChannels(int rows, int c, float[] x, int off, float[] s, int sOff, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * c;
+            for (int j = 0; j < c; j++) {
+                out[base + j] = x[base + j] * s[sOff + j];
+            }
+        }
+    }
+
+    @Override
+    public void addChannels(int rows, int c, float[] x, int off, float[] s, int sOff, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * c;
+            for (int j = 0; j < c; j++) {
+                out[base + j] = x[base + j] + s[sOff + j];
+            }
+        }
+    }
+}
