@@ -8,9 +8,13 @@ import org.bitbudget.ir.graph.Op;
 import org.bitbudget.ir.precision.LayerQuantization;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.elementwise.IslandElementwise;
+import org.bitbudget.kernels.elementwise.IslandElementwiseFamily;
 import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.Operators;
+import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
+import org.bitbudget.ops.compute.FloatKernel;
 import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 
 /**
@@ -27,7 +31,7 @@ import org.bitbudget.ops.compute.sgemm.SgemmFamily;
 final class NhwcIslands {
     private final Lowering lowering;
     private final Map<String, Boolean> eligible = new HashMap<>();
-    /** Slots of values as NHWC tensors [N, H, W, C], and of per-channel operands as [N, 1, 1, C]. */
+    /** Slots of values as NHWC tensors [N, H, W, C]. */
     private final Map<String, Integer> tensors = new HashMap<>();
 
     NhwcIslands(Lowering lowering) {
@@ -70,7 +74,10 @@ final class NhwcIslands {
                 && node.inputs().size() == 2) {
             int full = 0;
             for (String in : node.inputs()) {
-                if (lowering.shape(in).equals(shape) && eligible(in)) {
+                if (lowering.shape(in).equals(shape)) {
+                    if (!eligible(in)) {
+                        return false;
+                    }
                     full++;
                 } else if (!perChannel(in, shape)) {
                     return false;
@@ -161,14 +168,28 @@ final class NhwcIslands {
             Node node = lowering.producers.get(value);
             Node run = lowering.quantizedNodes.getOrDefault(node.name(), node);
             int[] in = new int[run.inputs().size()];
+            int full = -1;
             for (int i = 0; i < in.length; i++) {
                 String v = run.input(i);
-                in[i] = lowering.shape(v).equals(shape) ? tensorOf(v, layer) : channelsLast(v, layer);
+                if (lowering.shape(v).equals(shape)) {
+                    in[i] = tensorOf(v, layer);
+                } else {
+                    in[i] = lowering.floatOf(v, layer);
+                    full = 1 - i;
+                }
             }
             slot = lowering.newSlot();
-            Map<String, Tensor> constants = lowering.quantized.graph().initializers();
-            var kernel = Operators.of(run.op())
-                    .floatKernel(run.op(), new FloatContext(run, constants, SgemmFamily.get(), null));
+            FloatKernel kernel;
+            if (full >= 0) {
+                kernel = perChannel(((Op.Binary) run.op()).kind() == Op.Binary.Kind.MUL, full);
+            } else if (Operators.of(run.op()).asActivation(run.op(), run, lowering.graph.initializers())
+                    instanceof Activation.HardSwish) {
+                kernel = NhwcIslands::hardSwish;
+            } else {
+                Map<String, Tensor> constants = lowering.quantized.graph().initializers();
+                kernel = Operators.of(run.op())
+                        .floatKernel(run.op(), new FloatContext(run, constants, SgemmFamily.get(), null));
+            }
             lowering.steps.add(new Step.FloatNode(layer, in, new Tensor[in.length], new int[] {slot}, kernel));
             lowering.floatNodes.put(run.name(), run.op().type());
         }
@@ -176,21 +197,39 @@ final class NhwcIslands {
         return slot;
     }
 
-    /** A per-channel float value [N, C, 1, 1] as [N, 1, 1, C], which broadcasts over NHWC: the same array. */
-    private int channelsLast(String value, String layer) {
-        String key = value + "|channels last";
-        Integer known = tensors.get(key);
-        if (known != null) {
-            return known;
-        }
-        int from = lowering.floatOf(value, layer);
-        int slot = lowering.newSlot();
-        lowering.steps.add(new Step.FloatNode(
-                layer, new int[] {from}, new Tensor[1], new int[] {slot}, (in, alloc) -> new Tensor[] {
-                    Tensor.of(Shape.of(in[0].shape().dim(0), 1, 1, in[0].shape().dim(1)), in[0].data())
-                }));
-        tensors.put(key, slot);
-        return slot;
+    /**
+     * A Mul or Add of an NHWC tensor [N, H, W, C] (input {@code full}) and a per-channel one [N, C, 1, 1]
+     * (the other input): each value with its image's and channel's, the float operation {@code
+     * Elementwise.binary} applies to the same pair in NCHW order (both commute, so the operands' order
+     * does not matter).
+     */
+    static FloatKernel perChannel(boolean multiply, int full) {
+        return (in, allocator) -> {
+            Tensor x = in[full];
+            float[] scale = in[1 - full].data();
+            Shape s = x.shape();
+            int hw = s.dim(1) * s.dim(2);
+            int c = s.dim(3);
+            float[] data = x.data();
+            float[] out = allocator.take(data.length);
+            IslandElementwise kernel = IslandElementwiseFamily.get();
+            for (int b = 0; b < s.dim(0); b++) {
+                if (multiply) {
+                    kernel.multiplyChannels(hw, c, data, b * hw * c, scale, b * c, out);
+                } else {
+                    kernel.addChannels(hw, c, data, b * hw * c, scale, b * c, out);
+                }
+            }
+            return new Tensor[] {Tensor.of(s, out)};
+        };
+    }
+
+    /** HardSwish of a float tensor, on the vector kernel: the float engine's values. */
+    static Tensor[] hardSwish(Tensor[] in, Allocator allocator) {
+        float[] x = in[0].data();
+        float[] out = allocator.take(x.length);
+        IslandElementwiseFamily.get().hardSwish(x, out, 0, x.length);
+        return new Tensor[] {Tensor.of(in[0].shape(), out)};
     }
 
     /**

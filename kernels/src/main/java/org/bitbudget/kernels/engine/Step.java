@@ -6,6 +6,7 @@ import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.elementwise.IslandElementwiseFamily;
 import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.kernels.requant.RequantizerFamily;
 import org.bitbudget.ops.compute.Activation;
@@ -487,7 +488,11 @@ sealed interface Step {
             }
             float[] x = own[0];
             RequantizerFamily.get().dequantize(v.length, acc.c(), v, 0, units, offsets, x, 0);
-            activation.applyInPlace(x, 0, v.length);
+            if (activation instanceof Activation.HardSwish) {
+                IslandElementwiseFamily.get().hardSwish(x, x, 0, v.length);
+            } else {
+                activation.applyInPlace(x, 0, v.length);
+            }
             byte[] codes = bytes(slots[to], v.length);
             RequantizerFamily.get()
                     .quantizeFloats(v.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
