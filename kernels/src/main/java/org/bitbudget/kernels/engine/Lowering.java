@@ -313,7 +313,7 @@ final class Lowering {
                         yield requantize(accOf(value), consumer, low, high);
                     }
                     Activation activation = fusableActivation(node, last);
-                    if (activation != null) {
+                    if (activation != null && (last || !nhwc.computed(value))) {
                         yield activationCodes(node, activation, consumer, low, high);
                     }
                     yield !last && nhwc.eligible(value)

@@ -129,6 +129,14 @@ final class NhwcIslands {
         return slot;
     }
 
+    /**
+     * Whether {@code value} already is an NHWC tensor of the plan (an input of another island), whose
+     * quantization is cheaper than computing its activation again from the accumulators.
+     */
+    boolean computed(String value) {
+        return tensors.containsKey(value);
+    }
+
     /** An {@link #eligible} value as codes of the consumer's input format, clamped to {@code range}. */
     int codes(String value, LayerQuantization consumer, int[] range) {
         int from = tensorOf(value, consumer.layer().name());
