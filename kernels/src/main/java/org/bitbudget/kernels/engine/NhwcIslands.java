@@ -172,6 +172,14 @@ final class NhwcIslands {
                     Lowering.floats(acc.offset()),
                     true,
                     dims));
+        } else if (dequantizesInto(value)) {
+            Node node = lowering.producers.get(value);
+            Lowering.AccValue acc = lowering.accOf(node.input(0));
+            slot = lowering.newSlot();
+            lowering.steps.add(new Step.DequantizeHardSwish(
+                    acc.layer(), acc.slot(), slot, Lowering.floats(acc.unit()), Lowering.floats(acc.offset()), dims));
+            Node run = lowering.quantizedNodes.getOrDefault(node.name(), node);
+            lowering.floatNodes.put(run.name(), run.op().type());
         } else {
             Node node = lowering.producers.get(value);
             Node run = lowering.quantizedNodes.getOrDefault(node.name(), node);
@@ -203,6 +211,20 @@ final class NhwcIslands {
         }
         tensors.put(value, slot);
         return slot;
+    }
+
+    /**
+     * Whether {@code value} is a HardSwish of accumulators not yet dequantized into NHWC order, which
+     * one step then dequantizes and activates.
+     */
+    private boolean dequantizesInto(String value) {
+        Node node = lowering.producers.get(value);
+        Node run = lowering.quantizedNodes.getOrDefault(node.name(), node);
+        return node.inputs().size() == 1
+                && lowering.integral(node.input(0))
+                && !tensors.containsKey(node.input(0))
+                && Operators.of(run.op()).asActivation(run.op(), run, lowering.graph.initializers())
+                        instanceof Activation.HardSwish;
     }
 
     /**

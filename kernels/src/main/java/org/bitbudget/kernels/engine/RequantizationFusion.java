@@ -73,6 +73,7 @@ final class RequantizationFusion {
             case Step.ActivationQuantize a -> new int[] {a.from()};
             case Step.QuantizeFloat q -> new int[] {q.from()};
             case Step.QuantizeNhwc q -> new int[] {q.from()};
+            case Step.DequantizeHardSwish d -> new int[] {d.from()};
             case Step.FloatNode f -> f.in();
         };
     }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.bitbudget.ir.graph.Op;
+import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.requant.ScalarRequantizer;
+import org.bitbudget.ops.compute.Activation;
 import org.bitbudget.ops.compute.Allocator;
 import org.bitbudget.ops.compute.Elementwise;
 import org.bitbudget.ops.compute.Pooling;
@@ -96,6 +99,45 @@ class NhwcIslandsTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The blocked steps against the passes they fuse, at sizes whose rows do not fill the blocks
+     * evenly (97 and 5 channels, more values than one block, one image): the same floats and codes.
+     */
+    @Test
+    void blockedHardSwishStepsAreTheUnfusedPasses() {
+        SplittableRandom random = new SplittableRandom(11);
+        int[][] shapes = {{1, 1, 1, 5}, {3, 5, 7, 97}, {2, 14, 14, 16}, {1, 3, 3, 4099}};
+        for (int[] s : shapes) {
+            int batch = s[0];
+            int c = s[3];
+            int[] values = new int[batch * s[1] * s[2] * c];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextInt(-(1 << 20), 1 << 20);
+            }
+            float[] units = new float[c];
+            float[] offsets = new float[c];
+            for (int j = 0; j < c; j++) {
+                units[j] = (float) Math.scalb(random.nextDouble(0.5, 1), -18);
+                offsets[j] = (float) random.nextDouble(-0.5, 0.5);
+            }
+            Object[] slots = {new Acc(values, batch, s[1], s[2], c), null, null, null};
+            int[] dims = {1, s[1], s[2], c};
+            new Step.Dequantize("l", 0, 1, units, offsets, true, dims).run(slots);
+            float[] expected = ((Tensor) slots[1]).data().clone();
+            Elementwise.hardSwish(expected, expected, 0, expected.length);
+            new Step.DequantizeHardSwish("l", 0, 2, units, offsets, dims).run(slots);
+            Tensor fused = (Tensor) slots[2];
+            assertEquals(Shape.of(batch, s[1], s[2], c), fused.shape());
+            assertArrayEquals(expected, fused.data(), "dequantize and HardSwish at " + c + " channels");
+            RangeSearch.Params params = new RangeSearch.Params(0.05f, 3f);
+            byte[] codes = new byte[expected.length];
+            new ScalarRequantizer().quantizeFloats(expected.length, expected, 0, 0.05f, 3f, 0, 255, codes, 0);
+            new Step.ActivationQuantize("l", 0, 3, units, offsets, new Activation.HardSwish(), params, 0, 255, true)
+                    .run(slots);
+            assertArrayEquals(codes, ((Codes) slots[3]).data(), "activation and quantization at " + c + " channels");
         }
     }
 }
