@@ -19,5 +19,6 @@ module org.bitbudget.kernels {
             org.bitbudget.kernels.gemm.FmaIntGemmFamily,
             org.bitbudget.kernels.gemm.PairedFmaIntGemmFamily,
             org.bitbudget.kernels.requant.RequantizerFamily,
-            org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily;
+            org.bitbudget.kernels.depthwise.DepthwiseIntConvFamily,
+            org.bitbudget.kernels.elementwise.IslandElementwiseFamily;
 }

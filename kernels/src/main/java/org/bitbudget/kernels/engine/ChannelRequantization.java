@@ -1,5 +1,6 @@
 package org.bitbudget.kernels.engine;
 
+import java.util.Arrays;
 import org.bitbudget.kernels.requant.FixedPointMultiplier;
 
 /**
@@ -46,5 +47,23 @@ record ChannelRequantization(int[] leftShifts, int[] multipliers, int[] shifts) 
             shifts[j] = fpm.shift();
         }
         return new ChannelRequantization(leftShifts, multipliers, shifts);
+    }
+
+    /** {multipliers, shifts} taking {@code from} units to {@code to} units, or {null, null} when equal. */
+    static int[][] rescaling(double[] from, double[] to) {
+        if (Arrays.equals(from, to)) {
+            return new int[][] {null, null};
+        }
+        int[] multipliers = new int[from.length];
+        int[] shifts = new int[from.length];
+        for (int j = 0; j < from.length; j++) {
+            double ratio = from[j] / to[j];
+            // A ratio of exactly one has no Q0.31 form; 1 - 2^-31 rounds every |v| < 2^30 back to v.
+            FixedPointMultiplier fpm =
+                    ratio >= 1 ? new FixedPointMultiplier(Integer.MAX_VALUE, 0) : FixedPointMultiplier.of(ratio);
+            multipliers[j] = fpm.multiplier();
+            shifts[j] = fpm.shift();
+        }
+        return new int[][] {multipliers, shifts};
     }
 }

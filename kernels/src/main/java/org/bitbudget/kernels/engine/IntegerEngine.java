@@ -311,7 +311,8 @@ public final class IntegerEngine {
         /**
          * Whether a HardSwish between a layer's accumulators and the next layer's input runs in the
          * step that quantizes for that layer, in the accumulators' order (default true); false runs it
-         * in a float island in ONNX's layout. Both give the same codes.
+         * in a float island in ONNX's layout; true also keeps islands of elementwise nodes (HardSwish,
+         * a squeeze-excitation Mul, an Add) in NHWC order ({@link NhwcIslands}). Both give the same codes.
          */
         public Builder fuseActivations(boolean allowed) {
             this.fuseActivations = allowed;

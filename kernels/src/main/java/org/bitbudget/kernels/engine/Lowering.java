@@ -14,7 +14,6 @@ import org.bitbudget.ir.precision.QuantizedGraph;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
-import org.bitbudget.kernels.requant.FixedPointMultiplier;
 import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.ops.FloatContext;
 import org.bitbudget.ops.IntegerLowering;
@@ -47,25 +46,26 @@ final class Lowering {
      * An accumulator value of the plan: its slot, per-channel units, largest magnitude, and the real
      * value per channel that a float output adds (a layer's bias finer than its unit; null for none).
      */
-    private record AccValue(int slot, double[] unit, double bound, String layer, double[] offset) {}
+    record AccValue(int slot, double[] unit, double bound, String layer, double[] offset) {}
 
-    private final Graph graph;
-    private final QuantizedGraph quantized;
+    final Graph graph;
+    final QuantizedGraph quantized;
     private final GemmLowering gemm;
-    private final Map<String, Node> producers = new HashMap<>();
-    private final Map<String, Node> quantizedNodes = new HashMap<>();
+    final Map<String, Node> producers = new HashMap<>();
+    final Map<String, Node> quantizedNodes = new HashMap<>();
     private final Map<String, Node> quantizedProducers = new HashMap<>();
-    private final Map<String, LayerQuantization> layerOf = new HashMap<>();
+    final Map<String, LayerQuantization> layerOf = new HashMap<>();
     private final Map<String, Shape> shapes;
     private final Map<String, AccValue> accs = new HashMap<>();
     private final Map<String, Integer> codes = new HashMap<>();
     private final Map<String, Integer> floats = new HashMap<>();
     private final Map<String, Boolean> integral = new HashMap<>();
-    private final Map<String, String> floatNodes = new LinkedHashMap<>();
+    final Map<String, String> floatNodes = new LinkedHashMap<>();
     private final Map<String, LoweredLayer> lowered = new HashMap<>();
-    private final List<Step> steps = new ArrayList<>();
+    final List<Step> steps = new ArrayList<>();
     private int slots = 1;
-    private final boolean fuseActivations;
+    private final NhwcIslands nhwc = new NhwcIslands(this);
+    final boolean fuseActivations;
     private final boolean measure;
 
     Lowering(Graph graph, QuantizedGraph quantized, LoweringOptions options) {
@@ -140,7 +140,7 @@ final class Lowering {
     }
 
     /** The values as floats, or null for null. */
-    private static float[] floats(double[] values) {
+    static float[] floats(double[] values) {
         if (values == null) {
             return null;
         }
@@ -151,11 +151,11 @@ final class Lowering {
         return f;
     }
 
-    private int newSlot() {
+    int newSlot() {
         return slots++;
     }
 
-    private Shape shape(String value) {
+    Shape shape(String value) {
         Shape s = shapes.get(value);
         if (s == null) {
             throw new IllegalArgumentException("value " + value + ": unknown shape");
@@ -179,7 +179,7 @@ final class Lowering {
      * Whether the value has the accumulator form: a quantized layer's output, or what Add, ReLU/Clip,
      * average pooling, identities and a free Flatten make of such outputs.
      */
-    private boolean integral(String value) {
+    boolean integral(String value) {
         Boolean known = integral.get(value);
         if (known != null) {
             return known;
@@ -206,7 +206,7 @@ final class Lowering {
     }
 
     /** Whether the accumulators of an integral value of rank 3 or more hold a Gemm or MatMul's rows, channels last. */
-    private boolean channelsLast(String value) {
+    boolean channelsLast(String value) {
         Node node = producers.get(value);
         if (node == null || shape(value).rank() < 3) {
             return false;
@@ -220,7 +220,7 @@ final class Lowering {
     }
 
     /** The value as accumulators, lowering what produces it on first use. */
-    private AccValue accOf(String value) {
+    AccValue accOf(String value) {
         AccValue known = accs.get(value);
         if (known != null) {
             return known;
@@ -313,8 +313,11 @@ final class Lowering {
                         yield requantize(accOf(value), consumer, low, high);
                     }
                     Activation activation = fusableActivation(node, last);
-                    yield activation != null
-                            ? activationCodes(node, activation, consumer, low, high)
+                    if (activation != null && (last || !nhwc.computed(value))) {
+                        yield activationCodes(node, activation, consumer, low, high);
+                    }
+                    yield !last && nhwc.eligible(value)
+                            ? nhwc.codes(value, consumer, codeRange(consumer, low, high))
                             : quantizeFloat(floatOf(value, layer), consumer, low, high, last);
                 }
             };
@@ -327,7 +330,7 @@ final class Lowering {
      * The value as a float tensor in ONNX layout; {@code layer} is the layer whose time the steps that
      * make it count toward (the first layer that needs it).
      */
-    private int floatOf(String value, String layer) {
+    int floatOf(String value, String layer) {
         Integer known = floats.get(value);
         if (known != null) {
             return known;
@@ -355,6 +358,8 @@ final class Lowering {
                     floats(acc.offset()),
                     channelsLast(value),
                     shape(value).dims()));
+        } else if (nhwc.averages(node)) {
+            slot = nhwc.globalAverage(node, layer);
         } else {
             island(node, layer);
             slot = floats.get(value);
@@ -540,8 +545,8 @@ final class Lowering {
             }
             bound = sumBound(a, b, unit);
         }
-        int[][] left = rescaling(a.unit(), unit);
-        int[][] right = rescaling(b.unit(), unit);
+        int[][] left = ChannelRequantization.rescaling(a.unit(), unit);
+        int[][] right = ChannelRequantization.rescaling(b.unit(), unit);
         int slot = newSlot();
         steps.add(new Step.Add(a.layer(), a.slot(), b.slot(), slot, left[0], left[1], right[0], right[1]));
         return new AccValue(slot, unit, bound, a.layer(), null);
@@ -553,24 +558,6 @@ final class Lowering {
             bound = Math.max(bound, a.bound() * a.unit()[j] / unit[j] + b.bound() * b.unit()[j] / unit[j] + 2);
         }
         return bound;
-    }
-
-    /** {multipliers, shifts} taking {@code from} units to {@code to} units, or {null, null} when equal. */
-    private static int[][] rescaling(double[] from, double[] to) {
-        if (java.util.Arrays.equals(from, to)) {
-            return new int[][] {null, null};
-        }
-        int[] multipliers = new int[from.length];
-        int[] shifts = new int[from.length];
-        for (int j = 0; j < from.length; j++) {
-            double ratio = from[j] / to[j];
-            // A ratio of exactly one has no Q0.31 form; 1 - 2^-31 rounds every |v| < 2^30 back to v.
-            FixedPointMultiplier fpm =
-                    ratio >= 1 ? new FixedPointMultiplier(Integer.MAX_VALUE, 0) : FixedPointMultiplier.of(ratio);
-            multipliers[j] = fpm.multiplier();
-            shifts[j] = fpm.shift();
-        }
-        return new int[][] {multipliers, shifts};
     }
 
     private AccValue layer(Node node, LayerQuantization lq, Op.Conv conv) {

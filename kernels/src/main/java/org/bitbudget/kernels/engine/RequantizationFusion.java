@@ -72,6 +72,8 @@ final class RequantizationFusion {
             case Step.Dequantize d -> new int[] {d.from()};
             case Step.ActivationQuantize a -> new int[] {a.from()};
             case Step.QuantizeFloat q -> new int[] {q.from()};
+            case Step.QuantizeNhwc q -> new int[] {q.from()};
+            case Step.DequantizeHardSwish d -> new int[] {d.from()};
             case Step.FloatNode f -> f.in();
         };
     }

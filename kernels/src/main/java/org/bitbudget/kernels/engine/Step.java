@@ -1,11 +1,11 @@
 package org.bitbudget.kernels.engine;
 
 import org.bitbudget.ir.graph.Op;
-import org.bitbudget.ir.quant.IntegerFormat;
 import org.bitbudget.ir.quant.NumberFormat;
 import org.bitbudget.ir.quant.RangeSearch;
 import org.bitbudget.ir.tensor.Shape;
 import org.bitbudget.ir.tensor.Tensor;
+import org.bitbudget.kernels.elementwise.IslandElementwiseFamily;
 import org.bitbudget.kernels.requant.RequantizationThresholds;
 import org.bitbudget.kernels.requant.RequantizerFamily;
 import org.bitbudget.ops.compute.Activation;
@@ -102,60 +102,9 @@ sealed interface Step {
             int hw = in.h() * in.w();
             int per = in.c() * hw;
             byte[] codes = bytes(slots[to], in.count() * per);
-            quantizeNchw(in.data(), in.from() * per, in.count(), in.c(), hw, format, params, min, max, codes);
+            FloatCodes.quantizeNchw(
+                    in.data(), in.from() * per, in.count(), in.c(), hw, format, params, min, max, codes);
             slots[to] = new Codes(codes, in.count(), in.h(), in.w(), in.c(), format.minValue() >= 0);
-        }
-    }
-
-    /**
-     * {@code batch} NCHW images of floats from {@code data[base]} as NHWC codes, with the float32 steps
-     * of the fake quantizer: an integer format's on the {@link RequantizerFamily} kernel, a plane at a
-     * time into a scratch plane and then transposed (bytes move cheaper than floats); any other format
-     * one value at a time through its own {@code quantize}.
-     */
-    private static void quantizeNchw(
-            float[] data,
-            int base,
-            int batch,
-            int c,
-            int hw,
-            NumberFormat format,
-            RangeSearch.Params params,
-            int min,
-            int max,
-            byte[] codes) {
-        float scale = params.scale();
-        float zeroPoint = params.zeroPoint();
-        int per = c * hw;
-        if (format instanceof IntegerFormat f && !f.signOnly()) {
-            boolean direct = c == 1 || hw == 1;
-            byte[] plane = direct ? codes : new byte[per];
-            for (int b = 0; b < batch; b++) {
-                RequantizerFamily.get()
-                        .quantizeFloats(
-                                per, data, base + b * per, scale, zeroPoint, min, max, plane, direct ? b * per : 0);
-                if (!direct) {
-                    int out = b * per;
-                    for (int ch = 0; ch < c; ch++) {
-                        int row = ch * hw;
-                        for (int p = 0; p < hw; p++) {
-                            codes[out + p * c + ch] = plane[row + p];
-                        }
-                    }
-                }
-            }
-            return;
-        }
-        for (int b = 0; b < batch; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < hw; p++) {
-                    float t = data[base + b * per + ch * hw + p] / scale;
-                    if (zeroPoint != 0f) {
-                        t = (float) Math.rint(t) + zeroPoint;
-                    }
-                    codes[b * per + p * c + ch] = (byte) Math.clamp((int) format.quantize(t), min, max);
-                }
-            }
         }
     }
 
@@ -474,24 +423,62 @@ sealed interface Step {
             int max,
             boolean unsigned)
             implements Step {
-        /** The activation's floats, a chunk's worth, kept per thread. */
+        /** Floats per block: 16 KB, half the L1 data cache. */
+        static final int BLOCK_FLOATS = 4096;
+
+        /** The activation's floats, a block's worth, kept per thread. */
         private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[1][0]);
 
         @Override
         public void run(Object[] slots) {
             Acc acc = (Acc) slots[from];
             int[] v = acc.values();
+            int c = acc.c();
+            // A block of whole rows at a time: its floats stay in the L1 cache through the three passes.
+            int block = Math.max(1, BLOCK_FLOATS / c) * c;
             float[][] own = FLOATS.get();
-            if (own[0].length < v.length) {
-                own[0] = new float[v.length];
+            if (own[0].length < block) {
+                own[0] = new float[block];
             }
             float[] x = own[0];
-            RequantizerFamily.get().dequantize(v.length, acc.c(), v, 0, units, offsets, x, 0);
-            activation.applyInPlace(x, 0, v.length);
             byte[] codes = bytes(slots[to], v.length);
-            RequantizerFamily.get()
-                    .quantizeFloats(v.length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, 0);
+            for (int off = 0; off < v.length; off += block) {
+                int length = Math.min(block, v.length - off);
+                RequantizerFamily.get().dequantize(length, c, v, off, units, offsets, x, 0);
+                if (activation instanceof Activation.HardSwish) {
+                    IslandElementwiseFamily.get().hardSwish(x, x, 0, length);
+                } else {
+                    activation.applyInPlace(x, 0, length);
+                }
+                RequantizerFamily.get()
+                        .quantizeFloats(length, x, 0, params.scale(), params.zeroPoint(), min, max, codes, off);
+            }
             slots[to] = new Codes(codes, acc.batch(), acc.h(), acc.w(), acc.c(), unsigned);
+        }
+    }
+
+    /**
+     * {@link Dequantize} into the accumulators' NHWC order (a tensor of {@code dims} [1, H, W, C] at
+     * batch 1) and HardSwish, a block of rows at a time so that the floats stay in the L1 cache
+     * between the two passes: the floats of a Dequantize step and an island's HardSwish node.
+     */
+    record DequantizeHardSwish(String layer, int from, int to, float[] units, float[] offsets, int[] dims)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Acc acc = (Acc) slots[from];
+            int[] v = acc.values();
+            int c = acc.c();
+            int block = Math.max(1, ActivationQuantize.BLOCK_FLOATS / c) * c;
+            float[] out = floats(slots, to, v.length);
+            for (int off = 0; off < v.length; off += block) {
+                int length = Math.min(block, v.length - off);
+                RequantizerFamily.get().dequantize(length, c, v, off, units, offsets, out, off);
+                IslandElementwiseFamily.get().hardSwish(out, out, off, off + length);
+            }
+            int[] shape = dims.clone();
+            shape[0] = acc.batch();
+            slots[to] = Tensor.of(Shape.of(shape), out);
         }
     }
 
@@ -520,12 +507,30 @@ sealed interface Step {
             float[] data = in.data();
             byte[] codes = new byte[data.length];
             if (channelsLast) {
-                quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
+                FloatCodes.quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
             } else {
-                quantizeNchw(data, 0, batch, c, hw, format, params, min, max, codes);
+                FloatCodes.quantizeNchw(data, 0, batch, c, hw, format, params, min, max, codes);
             }
             int h = !channelsLast && s.rank() == 4 ? s.dim(2) : 1;
             slots[to] = new Codes(codes, batch, h, hw / h, c, format.minValue() >= 0);
+        }
+    }
+
+    /**
+     * A float island's tensor [N, H, W, C], kept in the accumulators' NHWC order ({@link NhwcIslands}),
+     * quantized for a convolution as {@link QuantizeFloat} quantizes: the same codes in the same order.
+     */
+    record QuantizeNhwc(
+            String layer, int from, int to, NumberFormat format, RangeSearch.Params params, int min, int max)
+            implements Step {
+        @Override
+        public void run(Object[] slots) {
+            Tensor in = (Tensor) slots[from];
+            Shape s = in.shape();
+            float[] data = in.data();
+            byte[] codes = bytes(slots[to], data.length);
+            FloatCodes.quantizeNchw(data, 0, 1, 1, data.length, format, params, min, max, codes);
+            slots[to] = new Codes(codes, s.dim(0), s.dim(1), s.dim(2), s.dim(3), format.minValue() >= 0);
         }
     }
 

@@ -93,7 +93,8 @@ class IntegerEngineExportedModelsTest {
 
     /**
      * The MobileNetV3-style export's HardSwish nodes between a layer and the next run fused into the
-     * next layer's quantization, in NHWC order; they give the logits of the float islands in ONNX's
+     * next layer's quantization, in NHWC order, and its squeeze-excitation and residual islands stay in
+     * NHWC order ({@link NhwcIslands}); they give the logits of the float islands in ONNX's
      * layout bit for bit, at W8A8 (signed inputs) and W4A8 (uint8 inputs, nonzero zero points).
      */
     @ParameterizedTest
@@ -115,6 +116,11 @@ class IntegerEngineExportedModelsTest {
                 .count();
         assertTrue(fusedSteps >= 3, fusedSteps + " fused HardSwish steps");
         assertTrue(islands.steps().stream().noneMatch(s -> s instanceof Step.ActivationQuantize));
+        long nhwcSteps = fused.steps().stream()
+                .filter(s -> s instanceof Step.QuantizeNhwc)
+                .count();
+        assertTrue(nhwcSteps >= 4, nhwcSteps + " islands quantized in NHWC order");
+        assertTrue(islands.steps().stream().noneMatch(s -> s instanceof Step.QuantizeNhwc));
         assertEquals(islands.floatNodes(), fused.floatNodes());
         assertArrayEquals(islands.predict(images).data(), fused.predict(images).data());
     }
