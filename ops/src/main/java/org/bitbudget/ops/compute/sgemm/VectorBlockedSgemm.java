@@ -23,8 +23,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * 7-pixel run of a block's 2 halves would overflow, the run is 5 pixels (one block apart, or two: a
  * stride-2 convolution; or one float apart, an NCHW input such as resnet8's stem) and other pixels go 4
  * at a time by the block's 2 vectors (8 accumulators).
- * At 256 bits a row's last 4 pixels take the run tile starting one pixel back, which stores that pixel
- * again with the same bits (resnet8's rows of 14 are not a multiple of 5).
+ * At 256 bits a row's last 3 or 4 pixels take the run tile starting one or two pixels back, which
+ * stores those again with the same bits (resnet8's rows of 28 and 14 are not multiples of 5).
  * The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
@@ -43,9 +43,10 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
     /**
      * How many stored pixels a run tile at 256 bits may compute again to cover a row's last ones.
      * Measured with -XX:UseAVX=2 on AMD Zen 4: one (rows of 14: 5 + 5 + 4) took the 32-channel
-     * layers from 38 to 43 GMAC/s; three (rows of 7: 5 + 2) lost 10% against the 4-pixel tile.
+     * layers from 38 to 43 GMAC/s; two (rows of 28: 5 x 5 + 3) the 16-channel one from 44.8 to 46.1;
+     * three (rows of 7: 5 + 2) lost 10% against the 4-pixel tile at offsets of its own.
      */
-    private static final int OVERLAP = 1;
+    private static final int OVERLAP = 2;
 
     /** Checks that a block is one or two of this width's vectors. */
     public VectorBlockedSgemm() {
