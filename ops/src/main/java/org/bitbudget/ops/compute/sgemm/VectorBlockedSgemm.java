@@ -70,10 +70,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         return true;
     }
 
-    /**
-     * The distance in B of the 5-pixel run of {@link VectorBlockedSgemmHalves} starting at pixel j: one
-     * block, two blocks or one float apart; 0 when pixels j .. j+4 are none of these.
-     */
+    /** The distance in B (one block, two, one float; else 0) of the 5-pixel run from pixel j. */
     private static int runStep(int[] columns, int j, int n) {
         if (run(columns, j, n, RUN_HALVES, BLOCK)) {
             return BLOCK;
@@ -168,9 +165,8 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 }
             }
         } else {
-            // A tile may start before j and recompute stored pixels (the same bits again) so that a
-            // row's last pixels also run in a 5-pixel tile; not when the residual is read from C
-            // itself, whose stored sums a recomputation would add again.
+            // A run tile may start before j, storing pixels again (same bits), but not when the residual
+            // is C itself (added twice); the run tiles take a first step before their loop: k >= 1.
             boolean overlap = residual != c;
             for (; q < blocks; q++) {
                 int f = q * BLOCK * k;
@@ -178,7 +174,6 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 int count;
                 for (int j = 0; j < n; j += count) {
                     int s = j;
-                    // The run tiles take their first step before their loop: k >= 1.
                     int step = k == 0 ? 0 : runStep(columns, s, n);
                     while (step == 0 && overlap && s > 0 && s > j - OVERLAP) {
                         s--;
