@@ -23,6 +23,8 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * 7-pixel run of a block's 2 halves would overflow, the run is 5 pixels (one block apart, or two: a
  * stride-2 convolution; or one float apart, an NCHW input such as resnet8's stem) and other pixels go 4
  * at a time by the block's 2 vectors (8 accumulators).
+ * At 256 bits a row's last 3 or 4 pixels take the run tile starting one or two pixels back, which
+ * stores those again with the same bits (resnet8's rows of 28 and 14 are not multiples of 5).
  * The pixels past n in a last tile repeat its last pixel and are not stored. Each lane is the chain of
  * {@link ScalarBlockedSgemm}, so the results are the same bits.
  */
@@ -38,6 +40,13 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
      * {@link VectorBlockedSgemmHalves#run5}.
      */
     private static final int RUN_HALVES = 5;
+    /**
+     * How many stored pixels a run tile at 256 bits may compute again to cover a row's last ones.
+     * Measured with -XX:UseAVX=2 on AMD Zen 4: one (rows of 14: 5 + 5 + 4) took the 32-channel
+     * layers from 38 to 43 GMAC/s; two (rows of 28: 5 x 5 + 3) the 16-channel one from 44.8 to 46.1;
+     * three (rows of 7: 5 + 2) lost 10% against the 4-pixel tile at offsets of its own.
+     */
+    private static final int OVERLAP = 2;
 
     /** Checks that a block is one or two of this width's vectors. */
     public VectorBlockedSgemm() {
@@ -59,6 +68,17 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             }
         }
         return true;
+    }
+
+    /** The distance in B (one block, two, one float; else 0) of the 5-pixel run from pixel j. */
+    private static int runStep(int[] columns, int j, int n) {
+        if (run(columns, j, n, RUN_HALVES, BLOCK)) {
+            return BLOCK;
+        }
+        if (run(columns, j, n, RUN_HALVES, 2 * BLOCK)) {
+            return 2 * BLOCK;
+        }
+        return run(columns, j, n, RUN_HALVES, 1) ? 1 : 0;
     }
 
     /** Fills {@code o} with the offsets of pixels j .. j+7 of B (past n the last repeated); returns how many are real. */
@@ -145,31 +165,37 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                 }
             }
         } else {
+            // A run tile may start before j, storing pixels again (same bits), but not when the residual
+            // is C itself (added twice); the run tiles take a first step before their loop: k >= 1.
+            boolean overlap = residual != c;
             for (; q < blocks; q++) {
                 int f = q * BLOCK * k;
                 int bq = q * BLOCK;
                 int count;
                 for (int j = 0; j < n; j += count) {
-                    int c0 = cOff + q * bs + j * BLOCK;
-                    if (run(columns, j, n, RUN_HALVES, BLOCK)) {
-                        count = RUN_HALVES;
-                        VectorBlockedSgemmHalves.run5(pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
+                    int s = j;
+                    int step = k == 0 ? 0 : runStep(columns, s, n);
+                    while (step == 0 && overlap && s > 0 && s > j - OVERLAP) {
+                        s--;
+                        step = runStep(columns, s, n);
+                    }
+                    if (step == 0) {
+                        int c0 = cOff + q * bs + j * BLOCK;
+                        count = Math.min(4, offsets(columns, j, n, o));
+                        tile4x2(pa, f, f + L, k, bias, bq, L, b, rows, o, c, c0, L, count, r, rd, lo, hi);
                         continue;
                     }
-                    if (run(columns, j, n, RUN_HALVES, 2 * BLOCK)) {
-                        count = RUN_HALVES;
+                    int c0 = cOff + q * bs + s * BLOCK;
+                    count = s + RUN_HALVES - j;
+                    if (step == BLOCK) {
+                        VectorBlockedSgemmHalves.run5(pa, f, k, bias, bq, b, rows, columns[s], c, c0, r, rd, lo, hi);
+                    } else if (step == 2 * BLOCK) {
                         VectorBlockedSgemmHalves.run5Stride2(
-                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
-                        continue;
-                    }
-                    if (run(columns, j, n, RUN_HALVES, 1)) {
-                        count = RUN_HALVES;
+                                pa, f, k, bias, bq, b, rows, columns[s], c, c0, r, rd, lo, hi);
+                    } else {
                         VectorBlockedSgemmHalves.run5Planar(
-                                pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
-                        continue;
+                                pa, f, k, bias, bq, b, rows, columns[s], c, c0, r, rd, lo, hi);
                     }
-                    count = Math.min(4, offsets(columns, j, n, o));
-                    tile4x2(pa, f, f + L, k, bias, bq, L, b, rows, o, c, c0, L, count, r, rd, lo, hi);
                 }
             }
         }

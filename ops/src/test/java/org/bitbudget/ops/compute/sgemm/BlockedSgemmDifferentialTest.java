@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.bitbudget.ops.compute.blocked.ChannelBlocked16;
 import org.bitbudget.ops.compute.provider.KernelProvider;
@@ -276,5 +277,71 @@ class BlockedSgemmDifferentialTest {
         float[] again = new float[actual.length];
         ChannelBlocked16.fromPlanar(back, 0, 1, m, n, again, 0);
         SgemmDifferentialTest.assertSameBits(actual, again, "padded lanes after reorders, " + Arrays.toString(g));
+    }
+
+    static Stream<Arguments> widthsAndRows() {
+        return KernelProvider.widths().stream()
+                .filter(bits -> bits >= new BlockedSgemmFamily().minimumBits() && bits <= 512)
+                .flatMap(bits -> IntStream.of(28, 14, 7, 6, 3).mapToObj(w -> Arguments.of(bits, w)));
+    }
+
+    /**
+     * With the residual read from C itself (an Add whose sum overwrites its operand), each pixel's sum
+     * is added once: rows of {@code width} pixels one block apart whose last pixels a run tile
+     * starting before them could compute twice.
+     */
+    @ParameterizedTest(name = "{0}-bit vectors, rows of {1}")
+    @MethodSource("widthsAndRows")
+    void residualReadFromOutputIsAddedOnce(int bits, int width) {
+        int m = 33;
+        int k = 13;
+        int n = width * 3;
+        int blocks = ChannelBlocked16.blocks(m);
+        Random random = new Random(77L * width + bits);
+        float[] a = SgemmDifferentialTest.fill(random, SgemmDifferentialTest.Values.RANDOM, m * k);
+        float[] bias = SgemmDifferentialTest.fill(random, SgemmDifferentialTest.Values.RANDOM, m);
+        int rowStride = width + 2;
+        float[] b = SgemmDifferentialTest.fill(
+                random, SgemmDifferentialTest.Values.RANDOM, (3 * rowStride + 1) * BLOCK + 3 * k);
+        int[] rows = new int[k];
+        for (int p = 0; p < k; p++) {
+            rows[p] = random.nextInt(3 * k + 1);
+        }
+        int[] columns = new int[n];
+        for (int j = 0; j < n; j++) {
+            columns[j] = (j / width * rowStride + j % width) * BLOCK;
+        }
+        int cOff = 3;
+        float[] c = SgemmDifferentialTest.fill(random, SgemmDifferentialTest.Values.RANDOM, cOff + blocks * n * BLOCK);
+        float[] fromScalar = c.clone();
+        float[] fromVector = c.clone();
+        BlockedSgemm vector = KernelProvider.vector(new BlockedSgemmFamily(), bits);
+        scalar.multiply(
+                scalar.pack(m, k, a, 0, k, bias, 0),
+                n,
+                b,
+                rows,
+                columns,
+                fromScalar,
+                cOff,
+                n * BLOCK,
+                fromScalar,
+                cOff,
+                0f,
+                Float.POSITIVE_INFINITY);
+        vector.multiply(
+                vector.pack(m, k, a, 0, k, bias, 0),
+                n,
+                b,
+                rows,
+                columns,
+                fromVector,
+                cOff,
+                n * BLOCK,
+                fromVector,
+                cOff,
+                0f,
+                Float.POSITIVE_INFINITY);
+        SgemmDifferentialTest.assertSameBits(fromScalar, fromVector, "rows of " + width + " summed in place");
     }
 }
