@@ -10,23 +10,10 @@ public final class ScalarIslandElementwise implements IslandElementwise {
         }
     }
 
-    /** The double nearest 1/6. */
-    static final double SIXTH = 1.0 / 6;
-
-    /**
-     * One HardSwish value, in double as the float engine computes it, but x / 6 as x times 1/6 with
-     * one exact FMA correction (Markstein's), which is the correctly rounded quotient for every
-     * finite float x (checked over all 2^32 floats by the differential test; the division is the
-     * slowest vector instruction here); an infinite x is its own quotient.
-     */
+    /** One HardSwish value, in double as the float engine computes it, rounded once to float. */
     static float hardSwish(float value) {
         double x = value;
-        double q = x * SIXTH;
-        q = Math.fma(Math.fma(-q, 6, x), SIXTH, q);
-        if (Double.isInfinite(x)) {
-            q = x;
-        }
-        return (float) (x * Math.max(0d, Math.min(1d, q + 0.5)));
+        return (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
     }
 
     @Override

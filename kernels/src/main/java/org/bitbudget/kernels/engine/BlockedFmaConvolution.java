@@ -21,9 +21,9 @@ import org.bitbudget.ops.compute.sgemm.PackedWeights;
  * per channel (NCHW, pixel (y, x) of channel ch at {@code (ch * hp + y) * wp + x}), where consecutive
  * output pixels read adjacent floats (the kernel's planar run tiles, as the float engine runs such a
  * layer) and the image is 16 times smaller. The padding is 0, the zero point's centered value. Each
- * image is written just before the kernel reads it, so it is still in the cache. The kernel reads the windows in place
- * through the offset of each tap (kernel row, kernel column, channel: the weights' order) and of each
- * output position; the weights are their codes as floats and the chains start at 0.
+ * image is written just before the kernel reads it, so it is still in the cache. The kernel reads the
+ * windows in place through the offset of each tap (kernel row, kernel column, channel: the weights'
+ * order) and of each output position; the weights are their codes as floats and the chains start at 0.
  *
  * <p>Each chain runs over the whole of k in one fp32 multiply-add sequence, so a layer may take this
  * path only where {@link #exact}: every partial sum is then an integer of magnitude at most 2^24,

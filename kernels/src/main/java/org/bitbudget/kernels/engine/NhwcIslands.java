@@ -198,8 +198,7 @@ final class NhwcIslands {
             FloatKernel kernel;
             if (full >= 0) {
                 kernel = perChannel(((Op.Binary) run.op()).kind() == Op.Binary.Kind.MUL, full);
-            } else if (Operators.of(run.op()).asActivation(run.op(), run, lowering.graph.initializers())
-                    instanceof Activation.HardSwish) {
+            } else if (isHardSwish(run)) {
                 kernel = NhwcIslands::hardSwish;
             } else {
                 Map<String, Tensor> constants = lowering.quantized.graph().initializers();
@@ -223,13 +222,19 @@ final class NhwcIslands {
         return node.inputs().size() == 1
                 && lowering.integral(node.input(0))
                 && !tensors.containsKey(node.input(0))
-                && Operators.of(run.op()).asActivation(run.op(), run, lowering.graph.initializers())
-                        instanceof Activation.HardSwish;
+                && isHardSwish(run);
+    }
+
+    /** Whether {@code run} (a node of the quantized graph) is a HardSwish. */
+    private boolean isHardSwish(Node run) {
+        return Operators.of(run.op())
+                        .asActivation(run.op(), run, lowering.quantized.graph().initializers())
+                instanceof Activation.HardSwish;
     }
 
     /**
      * A Mul or Add of an NHWC tensor [N, H, W, C] (input {@code full}) and a per-channel one [N, C, 1, 1]
-     * (the other input): each value with its image's and channel's, the float operation {@code
+     * or [1, C, 1, 1] (the other input): each value with its image's and channel's, the float operation {@code
      * Elementwise.binary} applies to the same pair in NCHW order (both commute, so the operands' order
      * does not matter).
      */
@@ -243,11 +248,14 @@ final class NhwcIslands {
             float[] data = x.data();
             float[] out = allocator.take(data.length);
             IslandElementwise kernel = IslandElementwiseFamily.get();
+            // One scale per image and channel, or a [1, C, 1, 1] one that every image shares (a
+            // constant: shape inference at batch 1 cannot tell the two apart).
+            int step = scale.length == c * s.dim(0) ? c : 0;
             for (int b = 0; b < s.dim(0); b++) {
                 if (multiply) {
-                    kernel.multiplyChannels(hw, c, data, b * hw * c, scale, b * c, out);
+                    kernel.multiplyChannels(hw, c, data, b * hw * c, scale, b * step, out);
                 } else {
-                    kernel.addChannels(hw, c, data, b * hw * c, scale, b * c, out);
+                    kernel.addChannels(hw, c, data, b * hw * c, scale, b * step, out);
                 }
             }
             return new Tensor[] {Tensor.of(s, out)};

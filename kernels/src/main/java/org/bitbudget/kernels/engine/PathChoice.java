@@ -27,8 +27,9 @@ final class PathChoice {
     private static final long BUDGET_NANOS = 20_000_000L;
 
     /**
-     * The most time spent timing, whatever the state of the timings: in a fresh JVM the kernels first
-     * run interpreted and get compiled one after the other during the rounds.
+     * The most time one pass of rounds spends timing (the warming pass, the rounds, the confirmation),
+     * whatever the state of the timings: in a fresh JVM the kernels first run interpreted and get
+     * compiled one after the other during the rounds.
      */
     private static final long CAP_NANOS = 2_000_000_000L;
 

@@ -121,6 +121,10 @@ class IntegerEngineExportedModelsTest {
                 .count();
         assertTrue(nhwcSteps >= 4, nhwcSteps + " islands quantized in NHWC order");
         assertTrue(islands.steps().stream().noneMatch(s -> s instanceof Step.QuantizeNhwc));
+        assertTrue(
+                fused.steps().stream().anyMatch(s -> s instanceof Step.DequantizeHardSwish),
+                "a HardSwish dequantized and activated in one step");
+        assertTrue(islands.steps().stream().noneMatch(s -> s instanceof Step.DequantizeHardSwish));
         assertEquals(islands.floatNodes(), fused.floatNodes());
         assertArrayEquals(islands.predict(images).data(), fused.predict(images).data());
     }

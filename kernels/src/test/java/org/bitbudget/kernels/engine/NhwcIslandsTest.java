@@ -56,44 +56,49 @@ class NhwcIslandsTest {
         SplittableRandom random = new SplittableRandom(7);
         int[][] shapes = {{1, 1, 1, 1}, {3, 1, 1, 5}, {2, 7, 7, 1}, {5, 5, 7, 17}, {3, 3, 2, 97}};
         for (int[] s : shapes) {
-            int batch = s[0];
-            int h = s[1];
-            int w = s[2];
-            int c = s[3];
-            float[] nchw = new float[batch * c * h * w];
-            float[] nhwc = new float[nchw.length];
-            float[] scale = new float[batch * c];
-            for (int i = 0; i < scale.length; i++) {
-                scale[i] = (float) random.nextDouble(-3, 3);
-            }
-            for (int b = 0; b < batch; b++) {
-                for (int j = 0; j < c; j++) {
-                    for (int p = 0; p < h * w; p++) {
-                        float v = (float) random.nextDouble(-10, 10);
-                        nchw[(b * c + j) * h * w + p] = v;
-                        nhwc[(b * h * w + p) * c + j] = v;
+            // A scale per image and channel ([N, C, 1, 1], the SE branch's) and one shared by every image
+            // ([1, C, 1, 1], a constant), which broadcasts over the batch.
+            for (boolean shared : new boolean[] {false, true}) {
+                int batch = s[0];
+                int h = s[1];
+                int w = s[2];
+                int c = s[3];
+                float[] nchw = new float[batch * c * h * w];
+                float[] nhwc = new float[nchw.length];
+                float[] scale = new float[(shared ? 1 : batch) * c];
+                for (int i = 0; i < scale.length; i++) {
+                    scale[i] = (float) random.nextDouble(-3, 3);
+                }
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < c; j++) {
+                        for (int p = 0; p < h * w; p++) {
+                            float v = (float) random.nextDouble(-10, 10);
+                            nchw[(b * c + j) * h * w + p] = v;
+                            nhwc[(b * h * w + p) * c + j] = v;
+                        }
                     }
                 }
-            }
-            Tensor perChannel = Tensor.of(Shape.of(batch, c, 1, 1), scale);
-            Tensor x = Tensor.of(Shape.of(batch, h, w, c), nhwc);
-            for (Op.Binary.Kind kind : new Op.Binary.Kind[] {Op.Binary.Kind.MUL, Op.Binary.Kind.ADD}) {
-                boolean multiply = kind == Op.Binary.Kind.MUL;
-                float[] expected = Elementwise.binary(
-                                new Op.Binary(kind, -1), Tensor.of(Shape.of(batch, c, h, w), nchw), perChannel)
-                        .data();
-                for (int full = 0; full < 2; full++) {
-                    Tensor[] in = full == 0 ? new Tensor[] {x, perChannel} : new Tensor[] {perChannel, x};
-                    float[] actual = NhwcIslands.perChannel(multiply, full)
-                            .apply(in, Allocator.FRESH)[0]
+                Tensor perChannel = Tensor.of(Shape.of(shared ? 1 : batch, c, 1, 1), scale);
+                Tensor x = Tensor.of(Shape.of(batch, h, w, c), nhwc);
+                for (Op.Binary.Kind kind : new Op.Binary.Kind[] {Op.Binary.Kind.MUL, Op.Binary.Kind.ADD}) {
+                    boolean multiply = kind == Op.Binary.Kind.MUL;
+                    float[] expected = Elementwise.binary(
+                                    new Op.Binary(kind, -1), Tensor.of(Shape.of(batch, c, h, w), nchw), perChannel)
                             .data();
-                    for (int b = 0; b < batch; b++) {
-                        for (int j = 0; j < c; j++) {
-                            for (int p = 0; p < h * w; p++) {
-                                assertEquals(
-                                        Float.floatToRawIntBits(expected[(b * c + j) * h * w + p]),
-                                        Float.floatToRawIntBits(actual[(b * h * w + p) * c + j]),
-                                        kind + " " + batch + "x" + h + "x" + w + "x" + c);
+                    for (int full = 0; full < 2; full++) {
+                        Tensor[] in = full == 0 ? new Tensor[] {x, perChannel} : new Tensor[] {perChannel, x};
+                        float[] actual = NhwcIslands.perChannel(multiply, full)
+                                .apply(in, Allocator.FRESH)[0]
+                                .data();
+                        for (int b = 0; b < batch; b++) {
+                            for (int j = 0; j < c; j++) {
+                                for (int p = 0; p < h * w; p++) {
+                                    assertEquals(
+                                            Float.floatToRawIntBits(expected[(b * c + j) * h * w + p]),
+                                            Float.floatToRawIntBits(actual[(b * h * w + p) * c + j]),
+                                            kind + " " + batch + "x" + h + "x" + w + "x" + c
+                                                    + (shared ? " shared" : ""));
+                                }
                             }
                         }
                     }

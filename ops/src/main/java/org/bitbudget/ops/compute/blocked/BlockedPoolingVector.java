@@ -12,8 +12,9 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * Vector API {@link BlockedPooling}: a lane of a double vector is one channel's sum, so a block's 16
  * sums are 16 / D vectors of D doubles (two at 512 bits), each pixel's floats loaded D at a time and
  * widened exactly to double; every lane adds the pixels in the scalar twin's order. The means are
- * divided in double too and rounded to float one by one, as the twin rounds them. A pixel's 16 floats
- * are read in one pass (all 16 / D sums at once), so every cache line is read once.
+ * divided in double too and rounded to float one by one, as the twin rounds them. At 256 and 512 bits
+ * a pixel's 16 floats are read in one pass (all 16 / D sums at once), so every cache line is read
+ * once; narrower vectors take a pass per vector.
  */
 public final class BlockedPoolingVector implements BlockedPooling {
     private static final int BLOCK = BlockedDepthwiseConv.BLOCK;
