@@ -13,7 +13,7 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * one broadcast of B per pixel, a fused multiply-add per accumulator), whose accumulators are stored
  * whole: a pixel's block of 16 channels is one 512-bit vector, two 256-bit ones. At 512 bits blocks
  * go in pairs, pixels by 2 vectors; a lone block (a layer with 16 output channels, or the last of an
- * odd count) takes pixels by 1 vector rather than wasting half of a 2-vector tile. Where 7 pixels in
+ * odd count) takes pixels by 1 vector ({@link VectorBlockedSgemmLone}) rather than wasting half of a 2-vector tile. Where 7 pixels in
  * a row are one block apart in B (a unit-stride convolution on a blocked input, a row of 7, 14 or 28
  * outputs) the tile is 7 pixels addressed from one offset, whose loads need one bounds check for all
  * 7 and no address arithmetic (a lone block as its two 256-bit halves: {@link VectorBlockedSgemmHalves},
@@ -160,7 +160,7 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
                                 pa, f, k, bias, bq, b, rows, columns[j], c, c0, r, rd, lo, hi);
                     } else {
                         count = offsets(columns, j, n, o);
-                        tile8x1(pa, f, k, bias, bq, b, rows, o, c, c0, count, r, rd, lo, hi);
+                        VectorBlockedSgemmLone.tile8x1(pa, f, k, bias, bq, b, rows, o, c, c0, count, r, rd, lo, hi);
                     }
                 }
             }
@@ -502,96 +502,6 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
         if (count > 3) {
             c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
             c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
-        }
-    }
-
-    /** {@link #tile8x2} with 1 vector of channels (a lone block at 512 bits). */
-    private static void tile8x1(
-            float[] a,
-            int from0,
-            int k,
-            float[] bias,
-            int bias0,
-            float[] b,
-            int[] rows,
-            int[] o,
-            float[] c,
-            int c0,
-            int count,
-            float[] res,
-            int rd,
-            float lo,
-            float hi) {
-        int o0 = o[0];
-        int o1 = o[1];
-        int o2 = o[2];
-        int o3 = o[3];
-        int o4 = o[4];
-        int o5 = o[5];
-        int o6 = o[6];
-        int o7 = o[7];
-        FloatVector first = FloatVector.fromArray(SPECIES, bias, bias0);
-        FloatVector c00 = first;
-        FloatVector c10 = first;
-        FloatVector c20 = first;
-        FloatVector c30 = first;
-        FloatVector c40 = first;
-        FloatVector c50 = first;
-        FloatVector c60 = first;
-        FloatVector c70 = first;
-        for (int p = 0; p < k; p++) {
-            int bp = rows[p];
-            FloatVector a0 = FloatVector.fromArray(SPECIES, a, from0 + p * BLOCK);
-            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bp + o0]);
-            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
-            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bp + o1]);
-            c10 = a0.lanewise(VectorOperators.FMA, b1, c10);
-            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bp + o2]);
-            c20 = a0.lanewise(VectorOperators.FMA, b2, c20);
-            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bp + o3]);
-            c30 = a0.lanewise(VectorOperators.FMA, b3, c30);
-            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bp + o4]);
-            c40 = a0.lanewise(VectorOperators.FMA, b4, c40);
-            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bp + o5]);
-            c50 = a0.lanewise(VectorOperators.FMA, b5, c50);
-            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bp + o6]);
-            c60 = a0.lanewise(VectorOperators.FMA, b6, c60);
-            FloatVector b7 = FloatVector.broadcast(SPECIES, b[bp + o7]);
-            c70 = a0.lanewise(VectorOperators.FMA, b7, c70);
-        }
-        FloatVector low = FloatVector.broadcast(SPECIES, lo);
-        FloatVector high = FloatVector.broadcast(SPECIES, hi);
-        if (res != null) {
-            c00 = c00.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(0, count - 1) * BLOCK + rd));
-            c10 = c10.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(1, count - 1) * BLOCK + rd));
-            c20 = c20.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(2, count - 1) * BLOCK + rd));
-            c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(3, count - 1) * BLOCK + rd));
-            c40 = c40.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(4, count - 1) * BLOCK + rd));
-            c50 = c50.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(5, count - 1) * BLOCK + rd));
-            c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(6, count - 1) * BLOCK + rd));
-            c70 = c70.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(7, count - 1) * BLOCK + rd));
-        }
-        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
-        if (count > 1) {
-            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
-        }
-        if (count > 2) {
-            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
-        }
-        if (count > 3) {
-            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
-        }
-        if (count > 4) {
-            c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
-        }
-        if (count > 5) {
-            c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
-        }
-        if (count > 6) {
-            c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
-        }
-        if (count > 7) {
-            c70.max(low).min(high).intoArray(c, c0 + 7 * BLOCK);
         }
     }
 }
