@@ -78,6 +78,11 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
             return kind.onnx;
         }
 
+        /**
+         * The kind's formula in double: the training pass's forward, whose gradients are checked in
+         * double. Inference of a HardSwish runs {@link Elementwise#hardSwish(float)} instead, the
+         * float formula every fused and vector copy equals.
+         */
         double apply(double x) {
             return switch (kind) {
                 case HARD_SIGMOID -> Math.max(0, Math.min(1, alpha * x + beta));
@@ -190,7 +195,8 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
         if (op.kind() == Kind.HARD_SWISH) {
             return (in, alloc) -> {
                 if (in[0].type() != DataType.FLOAT) {
-                    return new Tensor[] {Pointwise.unary(in[0], in[0].type(), op::apply)};
+                    // The float formula, then the type's rounding: the floats of the FLOAT path.
+                    return new Tensor[] {Pointwise.unary(in[0], in[0].type(), x -> Elementwise.hardSwish((float) x))};
                 }
                 float[] x = in[0].data();
                 // The integer engine's float islands hand the array this node filled for the last chunk;

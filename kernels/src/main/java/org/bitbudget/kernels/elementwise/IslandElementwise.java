@@ -7,7 +7,7 @@ package org.bitbudget.kernels.elementwise;
 public interface IslandElementwise {
 
     /**
-     * {@code out[i] = (float) (x * max(0, min(1, x / 6 + 0.5)))} in double, {@code x = in[i]}, for
+     * {@code out[i] = x * max(0, min(1, fma(x, 1/6f, 0.5f)))} in float, {@code x = in[i]}, for
      * {@code i} in [from, to): ONNX HardSwish as {@code Elementwise.hardSwish} computes it.
      */
     void hardSwish(float[] in, float[] out, int from, int to);

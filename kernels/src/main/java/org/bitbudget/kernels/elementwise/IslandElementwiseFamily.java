@@ -6,7 +6,7 @@ import org.bitbudget.ops.compute.provider.KernelProvider;
 
 /**
  * The float islands' elementwise kernels as a {@link KernelFamily}: {@link VectorIslandElementwise}
- * from four double lanes (256 bits), else {@link ScalarIslandElementwise}.
+ * from 256 bits (eight float lanes), else {@link ScalarIslandElementwise}.
  */
 public final class IslandElementwiseFamily implements KernelFamily<IslandElementwise> {
 

@@ -1,19 +1,15 @@
 package org.bitbudget.kernels.elementwise;
 
+import org.bitbudget.ops.compute.Elementwise;
+
 /** The scalar twin of {@link VectorIslandElementwise}: one value at a time, the float engine's loops. */
 public final class ScalarIslandElementwise implements IslandElementwise {
 
     @Override
     public void hardSwish(float[] in, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
-            out[i] = hardSwish(in[i]);
+            out[i] = Elementwise.hardSwish(in[i]);
         }
-    }
-
-    /** One HardSwish value, in double as the float engine computes it, rounded once to float. */
-    static float hardSwish(float value) {
-        double x = value;
-        return (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
     }
 
     @Override

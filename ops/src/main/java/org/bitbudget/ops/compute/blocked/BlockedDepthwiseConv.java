@@ -168,7 +168,7 @@ public interface BlockedDepthwiseConv {
 
     /**
      * ONNX HardSwish of {@code v[from, to)} in place, as {@code Elementwise.hardSwish} computes it: {@code
-     * x * max(0, min(1, x / 6 + 0.5))} in double, rounded once to float.
+     * x * max(0, min(1, fma(x, 1/6f, 0.5f)))} in float.
      */
     void hardSwish(float[] v, int from, int to);
 }

@@ -1,5 +1,7 @@
 package org.bitbudget.ops.compute.blocked;
 
+import org.bitbudget.ops.compute.Elementwise;
+
 /** The scalar twin of {@link BlockedDepthwiseConvVector}: the reference every faster kernel must equal bit for bit. */
 public final class BlockedDepthwiseConvScalar implements BlockedDepthwiseConv {
     @Override
@@ -34,8 +36,7 @@ public final class BlockedDepthwiseConvScalar implements BlockedDepthwiseConv {
     @Override
     public void hardSwish(float[] v, int from, int to) {
         for (int i = from; i < to; i++) {
-            double x = v[i];
-            v[i] = (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
+            v[i] = Elementwise.hardSwish(v[i]);
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.bitbudget.ops.compute.blocked;
 
 import java.lang.invoke.MethodHandles;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.bitbudget.ops.compute.Elementwise;
 import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
@@ -14,7 +14,7 @@ import org.bitbudget.ops.compute.provider.VectorWidth;
  * one input vector, a lane's chain the scalar twin's chain, and no lane is wasted on a narrow plane.
  * Eight output pixels at a time share each tap's weight load and keep eight independent FMA chains in
  * flight (the register tile the NCHW blocked kernel measured best); then four, then one. Every load
- * and store is a whole vector: no masks. HardSwish runs in double, half a vector of floats at a time.
+ * and store is a whole vector: no masks. HardSwish runs in float lanes, a whole vector at a time.
  */
 public final class BlockedDepthwiseConvVector implements BlockedDepthwiseConv {
     /** At most a block's 16 lanes: a wider vector would span two blocks. */
@@ -22,13 +22,6 @@ public final class BlockedDepthwiseConvVector implements BlockedDepthwiseConv {
             VectorSpecies.of(float.class, atMost512(VectorWidth.of(MethodHandles.lookup())));
 
     private static final int L = SPECIES.length();
-    /** The doubles of the same width: half a float vector's lanes. */
-    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, SPECIES.vectorShape());
-    /** As many floats as {@link #DOUBLES} has doubles: half the width. */
-    private static final VectorSpecies<Float> HALF =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
-
-    private static final int H = HALF.length();
 
     private static VectorShape atMost512(VectorShape shape) {
         return shape.vectorBitSize() > 512 ? VectorShape.S_512_BIT : shape;
@@ -149,37 +142,24 @@ public final class BlockedDepthwiseConvVector implements BlockedDepthwiseConv {
     }
 
     /**
-     * Half a vector of floats at a time, widened exactly to double: the scalar formula lane by lane (an
-     * IEEE division), rounded once to float; the last floats one by one, as the scalar twin.
+     * A vector of floats at a time, the scalar formula lane by lane: the lanewise FMA rounds once as
+     * Math.fma does, and the clamp is two compare-and-blends, cheaper than the lanewise min and max
+     * (which must order signed zeros and NaNs as Math does, several instructions each with AVX2); the
+     * same floats, since the gate is never -0.0 and a NaN gate fails both comparisons and stays NaN.
+     * The last floats one by one, as the scalar twin.
      */
     @Override
     public void hardSwish(float[] v, int from, int to) {
         int i = from;
-        for (; i + H <= to; i += H) {
-            DoubleVector x =
-                    (DoubleVector) FloatVector.fromArray(HALF, v, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
-            hardSwish(x)
-                    .convertShape(VectorOperators.D2F, HALF, 0)
-                    .reinterpretAsFloats()
-                    .intoArray(v, i);
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, v, i);
+            FloatVector gate = x.lanewise(VectorOperators.FMA, Elementwise.HARD_SWISH_ALPHA, 0.5f);
+            gate = gate.blend(1f, gate.compare(VectorOperators.GT, 1f));
+            gate = gate.blend(0f, gate.compare(VectorOperators.LT, 0f));
+            x.mul(gate).intoArray(v, i);
         }
         for (; i < to; i++) {
-            double x = v[i];
-            v[i] = (float) (x * Math.max(0d, Math.min(1d, x / 6 + 0.5)));
+            v[i] = Elementwise.hardSwish(v[i]);
         }
-    }
-
-    /**
-     * {@code x * max(0, min(1, x / 6 + 0.5))} with the clamp as two compare-and-blends, about a third
-     * faster than the vector min and max (measured), which must order signed zeros and NaNs as Math
-     * does. The division is not what costs: replaced by a multiplication and one exact correction
-     * (bit-identical over all 2^32 floats) it measured no faster. Here that changes nothing: t = x / 6 + 0.5 is never -0.0 (x / 6 = -0.5 gives +0.0), and a
-     * NaN t fails both comparisons and stays NaN, as Math.min and Math.max keep it.
-     */
-    private static DoubleVector hardSwish(DoubleVector x) {
-        DoubleVector t = x.div(6d).add(0.5d);
-        t = t.blend(1d, t.compare(VectorOperators.GT, 1d));
-        t = t.blend(0d, t.compare(VectorOperators.LT, 0d));
-        return x.mul(t);
     }
 }

@@ -139,6 +139,8 @@ class BlockedDepthwiseConvDifferentialTest {
             3f,
             Math.nextUp(-3f),
             Math.nextDown(3f),
+            Math.nextDown(-3f),
+            Math.nextUp(3f),
             0f,
             -0f,
             Float.MIN_VALUE,
