@@ -35,6 +35,9 @@ class IslandElementwiseDifferentialTest {
         Float.NaN,
         2.9999998f,
         -2.9999998f,
+        Math.nextUp(-3f),
+        Math.nextDown(3f),
+        -Float.MIN_NORMAL,
         1f / 3,
         6f
     };
@@ -79,8 +82,8 @@ class IslandElementwiseDifferentialTest {
     void hardSwishEqualsScalarExactly(int bits) {
         IslandElementwise vector = KernelProvider.vector(new IslandElementwiseFamily(), bits);
         Random random = new Random(bits);
-        int lanes = bits / Double.SIZE;
-        for (int length : new int[] {0, 1, 2, 7, 13, lanes - 1, lanes, lanes + 1, 3 * lanes + 5, 1031}) {
+        int lanes = bits / Float.SIZE;
+        for (int length : new int[] {0, 1, 2, 7, 13, lanes - 1, lanes, lanes + 1, 2 * lanes - 1, 3 * lanes + 5, 1031}) {
             for (int from : new int[] {0, 1, 3}) {
                 float[] x = values(random, from + length + 2);
                 float[] expected = new float[x.length];
