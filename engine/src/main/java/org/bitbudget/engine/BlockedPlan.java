@@ -220,7 +220,7 @@ final class BlockedPlan {
         Activation activation = activation(step);
         // HardSwish is not a clamp the convolution can fuse: it is one pass over the stored result,
         // the pass the NCHW convolution makes too; it maps the padded lanes' +0.0 to +0.0. The blocked
-        // depthwise kernel's pass gives the bits of the operator's, in vectors of doubles.
+        // depthwise kernel's pass gives the bits of the operator's, in float vectors.
         boolean hardSwish = activation instanceof Activation.HardSwish;
         BlockedDepthwiseConv pass = BlockedDepthwiseConv.get();
         Activation fused = hardSwish ? null : activation;
