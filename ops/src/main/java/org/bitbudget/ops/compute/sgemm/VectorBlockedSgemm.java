@@ -394,36 +394,24 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c70 = c70.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(7, count - 1) * BLOCK + rd));
             c71 = c71.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(7, count - 1) * BLOCK + rd));
         }
-        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
-        c01.max(low).min(high).intoArray(c, c0 + cStep + 0 * BLOCK);
-        if (count > 1) {
-            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
-            c11.max(low).min(high).intoArray(c, c0 + cStep + 1 * BLOCK);
-        }
-        if (count > 2) {
-            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
-            c21.max(low).min(high).intoArray(c, c0 + cStep + 2 * BLOCK);
-        }
-        if (count > 3) {
-            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
-            c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
-        }
-        if (count > 4) {
-            c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
-            c41.max(low).min(high).intoArray(c, c0 + cStep + 4 * BLOCK);
-        }
-        if (count > 5) {
-            c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
-            c51.max(low).min(high).intoArray(c, c0 + cStep + 5 * BLOCK);
-        }
-        if (count > 6) {
-            c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
-            c61.max(low).min(high).intoArray(c, c0 + cStep + 6 * BLOCK);
-        }
-        if (count > 7) {
-            c70.max(low).min(high).intoArray(c, c0 + 7 * BLOCK);
-            c71.max(low).min(high).intoArray(c, c0 + cStep + 7 * BLOCK);
-        }
+        // Every store runs, the last first: no store under an if (see the package documentation).
+        int last = count - 1;
+        c70.max(low).min(high).intoArray(c, c0 + Math.min(7, last) * BLOCK);
+        c71.max(low).min(high).intoArray(c, c0 + cStep + Math.min(7, last) * BLOCK);
+        c60.max(low).min(high).intoArray(c, c0 + Math.min(6, last) * BLOCK);
+        c61.max(low).min(high).intoArray(c, c0 + cStep + Math.min(6, last) * BLOCK);
+        c50.max(low).min(high).intoArray(c, c0 + Math.min(5, last) * BLOCK);
+        c51.max(low).min(high).intoArray(c, c0 + cStep + Math.min(5, last) * BLOCK);
+        c40.max(low).min(high).intoArray(c, c0 + Math.min(4, last) * BLOCK);
+        c41.max(low).min(high).intoArray(c, c0 + cStep + Math.min(4, last) * BLOCK);
+        c30.max(low).min(high).intoArray(c, c0 + Math.min(3, last) * BLOCK);
+        c31.max(low).min(high).intoArray(c, c0 + cStep + Math.min(3, last) * BLOCK);
+        c20.max(low).min(high).intoArray(c, c0 + Math.min(2, last) * BLOCK);
+        c21.max(low).min(high).intoArray(c, c0 + cStep + Math.min(2, last) * BLOCK);
+        c10.max(low).min(high).intoArray(c, c0 + Math.min(1, last) * BLOCK);
+        c11.max(low).min(high).intoArray(c, c0 + cStep + Math.min(1, last) * BLOCK);
+        c00.max(low).min(high).intoArray(c, c0);
+        c01.max(low).min(high).intoArray(c, c0 + cStep);
     }
 
     /** {@link #tile8x2} with 4 pixels, the second biases at {@code bias0 + biasStep}. */
@@ -489,19 +477,15 @@ public final class VectorBlockedSgemm implements BlockedSgemm {
             c30 = c30.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(3, count - 1) * BLOCK + rd));
             c31 = c31.add(FloatVector.fromArray(SPECIES, res, c0 + cStep + Math.min(3, count - 1) * BLOCK + rd));
         }
-        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
-        c01.max(low).min(high).intoArray(c, c0 + cStep + 0 * BLOCK);
-        if (count > 1) {
-            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
-            c11.max(low).min(high).intoArray(c, c0 + cStep + 1 * BLOCK);
-        }
-        if (count > 2) {
-            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
-            c21.max(low).min(high).intoArray(c, c0 + cStep + 2 * BLOCK);
-        }
-        if (count > 3) {
-            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
-            c31.max(low).min(high).intoArray(c, c0 + cStep + 3 * BLOCK);
-        }
+        // Every store runs, the last first: no store under an if (see the package documentation).
+        int last = count - 1;
+        c30.max(low).min(high).intoArray(c, c0 + Math.min(3, last) * BLOCK);
+        c31.max(low).min(high).intoArray(c, c0 + cStep + Math.min(3, last) * BLOCK);
+        c20.max(low).min(high).intoArray(c, c0 + Math.min(2, last) * BLOCK);
+        c21.max(low).min(high).intoArray(c, c0 + cStep + Math.min(2, last) * BLOCK);
+        c10.max(low).min(high).intoArray(c, c0 + Math.min(1, last) * BLOCK);
+        c11.max(low).min(high).intoArray(c, c0 + cStep + Math.min(1, last) * BLOCK);
+        c00.max(low).min(high).intoArray(c, c0);
+        c01.max(low).min(high).intoArray(c, c0 + cStep);
     }
 }

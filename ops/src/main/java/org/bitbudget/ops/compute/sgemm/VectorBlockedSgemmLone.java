@@ -90,27 +90,15 @@ final class VectorBlockedSgemmLone {
             c60 = c60.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(6, count - 1) * BLOCK + rd));
             c70 = c70.add(FloatVector.fromArray(SPECIES, res, c0 + Math.min(7, count - 1) * BLOCK + rd));
         }
-        c00.max(low).min(high).intoArray(c, c0 + 0 * BLOCK);
-        if (count > 1) {
-            c10.max(low).min(high).intoArray(c, c0 + 1 * BLOCK);
-        }
-        if (count > 2) {
-            c20.max(low).min(high).intoArray(c, c0 + 2 * BLOCK);
-        }
-        if (count > 3) {
-            c30.max(low).min(high).intoArray(c, c0 + 3 * BLOCK);
-        }
-        if (count > 4) {
-            c40.max(low).min(high).intoArray(c, c0 + 4 * BLOCK);
-        }
-        if (count > 5) {
-            c50.max(low).min(high).intoArray(c, c0 + 5 * BLOCK);
-        }
-        if (count > 6) {
-            c60.max(low).min(high).intoArray(c, c0 + 6 * BLOCK);
-        }
-        if (count > 7) {
-            c70.max(low).min(high).intoArray(c, c0 + 7 * BLOCK);
-        }
+        // Every store runs, the last first: no store under an if (see the package documentation).
+        int last = count - 1;
+        c70.max(low).min(high).intoArray(c, c0 + Math.min(7, last) * BLOCK);
+        c60.max(low).min(high).intoArray(c, c0 + Math.min(6, last) * BLOCK);
+        c50.max(low).min(high).intoArray(c, c0 + Math.min(5, last) * BLOCK);
+        c40.max(low).min(high).intoArray(c, c0 + Math.min(4, last) * BLOCK);
+        c30.max(low).min(high).intoArray(c, c0 + Math.min(3, last) * BLOCK);
+        c20.max(low).min(high).intoArray(c, c0 + Math.min(2, last) * BLOCK);
+        c10.max(low).min(high).intoArray(c, c0 + Math.min(1, last) * BLOCK);
+        c00.max(low).min(high).intoArray(c, c0);
     }
 }

@@ -189,36 +189,24 @@ public final class VectorPackedSgemm implements PackedSgemm {
         c61 = c61.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c70 = c70.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c71 = c71.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        // Every store runs, the last first: no store under an if (see the package documentation).
+        int last = valid - 1;
+        c70.intoArray(c, c0 + Math.min(7, last) * ldc);
+        c71.intoArray(c, c0 + Math.min(7, last) * ldc + L);
+        c60.intoArray(c, c0 + Math.min(6, last) * ldc);
+        c61.intoArray(c, c0 + Math.min(6, last) * ldc + L);
+        c50.intoArray(c, c0 + Math.min(5, last) * ldc);
+        c51.intoArray(c, c0 + Math.min(5, last) * ldc + L);
+        c40.intoArray(c, c0 + Math.min(4, last) * ldc);
+        c41.intoArray(c, c0 + Math.min(4, last) * ldc + L);
+        c30.intoArray(c, c0 + Math.min(3, last) * ldc);
+        c31.intoArray(c, c0 + Math.min(3, last) * ldc + L);
+        c20.intoArray(c, c0 + Math.min(2, last) * ldc);
+        c21.intoArray(c, c0 + Math.min(2, last) * ldc + L);
+        c10.intoArray(c, c0 + Math.min(1, last) * ldc);
+        c11.intoArray(c, c0 + Math.min(1, last) * ldc + L);
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
-        if (valid > 1) {
-            c10.intoArray(c, c0 + 1 * ldc);
-            c11.intoArray(c, c0 + 1 * ldc + L);
-        }
-        if (valid > 2) {
-            c20.intoArray(c, c0 + 2 * ldc);
-            c21.intoArray(c, c0 + 2 * ldc + L);
-        }
-        if (valid > 3) {
-            c30.intoArray(c, c0 + 3 * ldc);
-            c31.intoArray(c, c0 + 3 * ldc + L);
-        }
-        if (valid > 4) {
-            c40.intoArray(c, c0 + 4 * ldc);
-            c41.intoArray(c, c0 + 4 * ldc + L);
-        }
-        if (valid > 5) {
-            c50.intoArray(c, c0 + 5 * ldc);
-            c51.intoArray(c, c0 + 5 * ldc + L);
-        }
-        if (valid > 6) {
-            c60.intoArray(c, c0 + 6 * ldc);
-            c61.intoArray(c, c0 + 6 * ldc + L);
-        }
-        if (valid > 7) {
-            c70.intoArray(c, c0 + 7 * ldc);
-            c71.intoArray(c, c0 + 7 * ldc + L);
-        }
     }
 
     private static void tile4x2(
@@ -272,20 +260,16 @@ public final class VectorPackedSgemm implements PackedSgemm {
         c21 = c21.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c30 = c30.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
         c31 = c31.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+        // Every store runs, the last first: no store under an if (see the package documentation).
+        int last = valid - 1;
+        c30.intoArray(c, c0 + Math.min(3, last) * ldc);
+        c31.intoArray(c, c0 + Math.min(3, last) * ldc + L);
+        c20.intoArray(c, c0 + Math.min(2, last) * ldc);
+        c21.intoArray(c, c0 + Math.min(2, last) * ldc + L);
+        c10.intoArray(c, c0 + Math.min(1, last) * ldc);
+        c11.intoArray(c, c0 + Math.min(1, last) * ldc + L);
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
-        if (valid > 1) {
-            c10.intoArray(c, c0 + 1 * ldc);
-            c11.intoArray(c, c0 + 1 * ldc + L);
-        }
-        if (valid > 2) {
-            c20.intoArray(c, c0 + 2 * ldc);
-            c21.intoArray(c, c0 + 2 * ldc + L);
-        }
-        if (valid > 3) {
-            c30.intoArray(c, c0 + 3 * ldc);
-            c31.intoArray(c, c0 + 3 * ldc + L);
-        }
     }
 
     @Override
