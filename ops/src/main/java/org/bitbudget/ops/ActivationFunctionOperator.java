@@ -80,8 +80,9 @@ final class ActivationFunctionOperator implements OperatorDescriptor<ActivationF
 
         /**
          * The kind's formula in double: the training pass's forward, whose gradients are checked in
-         * double. Inference of a HardSwish runs {@link Elementwise#hardSwish(float)} instead, the
-         * float formula every fused and vector copy equals.
+         * double, and the inference kernel of every kind but HardSwish (and of HardSigmoid on
+         * non-float tensors). Inference of a HardSwish runs {@link Elementwise#hardSwish(float)}
+         * instead, the float formula every fused and vector copy equals.
          */
         double apply(double x) {
             return switch (kind) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the register tiles of {@link BlockedSgemm} and {@link PackedSgemm} at every vector width, long
  * enough for C2 to compile them, on tiles of fewer pixels (or rows) than they hold that end their
- * output array, and checks that none of them deoptimized on a bounds check ({@link BoundsCheckTraps}).
+ * output array, in a JVM of their own, and checks that none of them deoptimized on a bounds check
+ * ({@link BoundsCheckTraps}).
  * Such a trap is recorded in {@code Objects.checkIndex}, which every Vector API load and store calls,
  * and from then on every kernel C2 compiles in the JVM loses the bounds-check intrinsic (see the
  * package documentation): a tile that stores under an {@code if} trips it when its tile ends the
@@ -25,7 +26,15 @@ class TileStoresDeoptimizationTest {
 
     @Test
     void shortTilesAtTheEndOfTheOutputDoNotTrapOnBoundsChecks() {
-        List<String> traps = BoundsCheckTraps.during(() -> {
+        assertEquals(
+                List.of(),
+                BoundsCheckTraps.inFreshJvm(TileStoresDeoptimizationTest.class),
+                "bounds-check deoptimizations in the tiles");
+    }
+
+    /** The work, in the JVM of its own that the test starts. */
+    public static void main(String[] args) {
+        BoundsCheckTraps.report(() -> {
             for (int bits : KernelProvider.widths()) {
                 if (bits >= new BlockedSgemmFamily().minimumBits() && bits <= 512) {
                     runBlocked(KernelProvider.vector(new BlockedSgemmFamily(), bits));
@@ -35,7 +44,6 @@ class TileStoresDeoptimizationTest {
                 }
             }
         });
-        assertEquals(List.of(), traps, "bounds-check deoptimizations in the tiles");
     }
 
     /** Blocked outputs of 8 pixels, now and then 1 to 9, scattered (not runs), C exactly as long as the last store. */
