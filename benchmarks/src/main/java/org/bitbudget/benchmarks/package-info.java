@@ -19,5 +19,9 @@
  * Pick one class with its simple name ({@code FloatEngineBenchmark}), a subset of parameters with
  * {@code -p batch=256 -p threads=2}, and list what exists with {@code -l}. JMH forks copy the
  * launching JVM's arguments, so system properties given to {@code java} reach the benchmarks.
+ *
+ * <p>Prefixed with {@code benchmarks/avx2-view}, the same command runs as on an AVX2-only CPU: the
+ * library it preloads hides AVX-512 from CPUID in the JVM and its forks, so HotSpot compiles for AVX2
+ * and ONNX Runtime picks its AVX2 kernels.
  */
 package org.bitbudget.benchmarks;
