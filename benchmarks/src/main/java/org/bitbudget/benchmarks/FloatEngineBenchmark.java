@@ -85,6 +85,7 @@ public class FloatEngineBenchmark {
     /** Builds only what the benchmark method about to run needs, after checking the two agree. */
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws OrtException {
+        CpuView.checkDeclaredView();
         float[] pixels = Lenet5.randomImages(batch, Lenet5.SEED);
         input = Tensor.of(Shape.of(batch, 1, 28, 28), pixels);
         Path modelPath = modelPath(model);

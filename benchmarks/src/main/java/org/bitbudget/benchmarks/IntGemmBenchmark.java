@@ -144,6 +144,7 @@ public class IntGemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws OrtException {
+        CpuView.checkDeclaredView();
         String[] mnk = shape.substring(shape.indexOf('_') + 1).split("x");
         m = Integer.parseInt(mnk[0]);
         n = Integer.parseInt(mnk[1]);

@@ -98,6 +98,7 @@ public class IntegerEngineBenchmark {
     /** Builds only what the benchmark method about to run needs. */
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws OrtException {
+        CpuView.checkDeclaredView();
         Path modelPath = modelPath(model);
         Graph graph = OnnxImporter.load(modelPath);
         float[] pixels = Lenet5.randomImages(batch, Lenet5.SEED);

@@ -10,8 +10,9 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * Run by {@link Avx2ViewTest} in a JVM of its own: prints the vector flags HotSpot chose from CPUID
- * and ONNX Runtime's logits for four seeded images on lenet5, one per line.
+ * Run by {@link Avx2ViewTest} in a JVM of its own: prints the vector flags HotSpot chose from CPUID,
+ * ONNX Runtime's logits for four seeded images on lenet5, and what CPUID says once ONNX Runtime has
+ * loaded (the answer its kernels got), one per line.
  */
 final class Avx2ViewProbe {
     static final int IMAGES = 4;
@@ -38,5 +39,6 @@ final class Avx2ViewProbe {
                 System.out.println(line);
             }
         }
+        System.out.println("avx512f=" + CpuView.reportsAvx512());
     }
 }
