@@ -12,7 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
 import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
- * Vector API {@link Requantizer}: one vector of channels at a time, each row's last vector masked.
+ * Vector API {@link Requantizer}: rows of n channels laid end to end are one run of vectors (rows
+ * at a stride run one by one), each vector reading its lanes' per-channel parameters from arrays
+ * that repeat the channels over lcm(n, lanes) lanes, so a layer of fewer channels than a vector (6,
+ * say) fills whole vectors instead of one masked vector per row; only a run's last vector is
+ * masked.
  * SaturatingRoundingDoublingHighMul needs the 64-bit product, so the even and the odd int lanes are
  * multiplied apart in the long lanes the vector reinterprets as; with a non-negative multiplier it is exactly {@code (a * b + 2^30) >> 31} (the
  * nudge and the truncating division of the scalar form meet in one arithmetic shift), never the
@@ -55,37 +59,64 @@ public final class VectorRequantizer implements Requantizer {
             byte[] out,
             int outOff,
             int ldOut) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int period = period(n);
+        int[] left = alongRun(leftShifts, n, period);
+        int[] mul = alongRun(multipliers, n, period);
+        int[] sh = alongRun(shifts, n, period);
+        if (ldAcc == n && ldOut == n) {
+            requantizeRun(m * n, acc, accOff, left, mul, sh, period, zeroPoint, min, max, out, outOff);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            requantizeRun(
+                    n, acc, accOff + i * ldAcc, left, mul, sh, period, zeroPoint, min, max, out, outOff + i * ldOut);
+        }
+    }
+
+    /** {@link #requantize} of {@code length} accumulators from channel 0 on, parameters along the run. */
+    private static void requantizeRun(
+            int length,
+            int[] acc,
+            int a0,
+            int[] left,
+            int[] mul,
+            int[] sh,
+            int period,
+            int zeroPoint,
+            int min,
+            int max,
+            byte[] out,
+            int o0) {
         // Clamping before adding the zero point keeps the sum inside int32, as the scalar form's long does.
         IntVector low = IntVector.broadcast(INTS, min - zeroPoint);
         IntVector high = IntVector.broadcast(INTS, max - zeroPoint);
         IntVector zero = IntVector.broadcast(INTS, zeroPoint);
-        for (int i = 0; i < m; i++) {
-            int a0 = accOff + i * ldAcc;
-            int o0 = outOff + i * ldOut;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector v = IntVector.fromArray(INTS, acc, a0 + j);
-                if (leftShifts != null) {
-                    v = saturatingShiftLeft(v, IntVector.fromArray(INTS, leftShifts, j));
-                }
-                IntVector r =
-                        rescale(v, IntVector.fromArray(INTS, multipliers, j), IntVector.fromArray(INTS, shifts, j));
-                // The conversion written out here, not in a helper: a helper the compiler does not inline
-                // takes the vector boxed, an allocation per vector.
-                ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
-                        .intoArray(out, o0 + j);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            IntVector v = IntVector.fromArray(INTS, acc, a0 + t);
+            if (left != null) {
+                v = saturatingShiftLeft(v, IntVector.fromArray(INTS, left, p));
             }
-            if (j < n) {
-                VectorMask<Integer> mask = INTS.indexInRange(j, n);
-                IntVector v = IntVector.fromArray(INTS, acc, a0 + j, mask);
-                if (leftShifts != null) {
-                    v = saturatingShiftLeft(v, IntVector.fromArray(INTS, leftShifts, j, mask));
-                }
-                IntVector r = rescale(
-                        v, IntVector.fromArray(INTS, multipliers, j, mask), IntVector.fromArray(INTS, shifts, j, mask));
-                ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
-                        .intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+            IntVector r = rescale(v, IntVector.fromArray(INTS, mul, p), IntVector.fromArray(INTS, sh, p));
+            // The conversion written out here, not in a helper: a helper the compiler does not inline
+            // takes the vector boxed, an allocation per vector.
+            ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
+                    .intoArray(out, o0 + t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            VectorMask<Integer> mask = INTS.indexInRange(t, length);
+            IntVector v = IntVector.fromArray(INTS, acc, a0 + t, mask);
+            if (left != null) {
+                v = saturatingShiftLeft(v, IntVector.fromArray(INTS, left, p));
             }
+            IntVector r = rescale(v, IntVector.fromArray(INTS, mul, p), IntVector.fromArray(INTS, sh, p));
+            ((ByteVector) r.max(low).min(high).add(zero).convertShape(VectorOperators.I2B, BYTES, 0))
+                    .intoArray(out, o0 + t, BYTES.indexInRange(t, length));
         }
     }
 
@@ -100,36 +131,57 @@ public final class VectorRequantizer implements Requantizer {
             byte[] out,
             int outOff,
             int ldOut) {
-        IntVector low = IntVector.broadcast(INTS, thresholds.min());
-        int[] values = thresholds.values();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int period = period(n);
         int count = thresholds.count();
+        int[] values = thresholds.values();
+        if (period != n) {
+            values = new int[count * period];
+            for (int t = 0; t < count; t++) {
+                for (int q = 0; q < period; q++) {
+                    values[t * period + q] = thresholds.values()[t * n + q % n];
+                }
+            }
+        }
+        if (ldAcc == n && ldOut == n) {
+            thresholdsRun(m * n, acc, accOff, thresholds.min(), count, values, period, out, outOff);
+            return;
+        }
         for (int i = 0; i < m; i++) {
-            int a0 = accOff + i * ldAcc;
-            int o0 = outOff + i * ldOut;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector v = IntVector.fromArray(INTS, acc, a0 + j);
-                IntVector code = low;
-                for (int t = 0; t < count; t++) {
-                    // A set mask lane as a vector is -1: subtracting it counts the threshold reached.
-                    code = code.sub((IntVector)
-                            v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, t * n + j))
-                                    .toVector());
-                }
-                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, o0 + j);
+            thresholdsRun(n, acc, accOff + i * ldAcc, thresholds.min(), count, values, period, out, outOff + i * ldOut);
+        }
+    }
+
+    /** Threshold codes of {@code length} accumulators from channel 0 on, code t's at {@code values[t * period]}. */
+    private static void thresholdsRun(
+            int length, int[] acc, int a0, int min, int count, int[] values, int period, byte[] out, int o0) {
+        IntVector low = IntVector.broadcast(INTS, min);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            IntVector v = IntVector.fromArray(INTS, acc, a0 + t);
+            IntVector code = low;
+            for (int c = 0; c < count; c++) {
+                // A set mask lane as a vector is -1: subtracting it counts the threshold reached.
+                code = code.sub((IntVector)
+                        v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, c * period + p))
+                                .toVector());
             }
-            if (j < n) {
-                VectorMask<Integer> mask = INTS.indexInRange(j, n);
-                IntVector v = IntVector.fromArray(INTS, acc, a0 + j, mask);
-                IntVector code = low;
-                for (int t = 0; t < count; t++) {
-                    code = code.sub((IntVector)
-                            v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, t * n + j, mask))
-                                    .toVector());
-                }
-                ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0))
-                        .intoArray(out, o0 + j, BYTES.indexInRange(j, n));
+            ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, o0 + t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            IntVector v = IntVector.fromArray(INTS, acc, a0 + t, INTS.indexInRange(t, length));
+            IntVector code = low;
+            for (int c = 0; c < count; c++) {
+                code = code.sub((IntVector)
+                        v.compare(VectorOperators.GE, IntVector.fromArray(INTS, values, c * period + p))
+                                .toVector());
             }
+            ((ByteVector) code.convertShape(VectorOperators.I2B, BYTES, 0))
+                    .intoArray(out, o0 + t, BYTES.indexInRange(t, length));
         }
     }
 
@@ -144,77 +196,91 @@ public final class VectorRequantizer implements Requantizer {
             int[] bMultipliers,
             int[] bShifts,
             int[] out) {
-        for (int row = 0; row < length; row += n) {
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector x = IntVector.fromArray(INTS, a, row + j);
-                IntVector y = IntVector.fromArray(INTS, b, row + j);
-                if (aMultipliers != null) {
-                    x = rescale(x, IntVector.fromArray(INTS, aMultipliers, j), IntVector.fromArray(INTS, aShifts, j));
-                }
-                if (bMultipliers != null) {
-                    y = rescale(y, IntVector.fromArray(INTS, bMultipliers, j), IntVector.fromArray(INTS, bShifts, j));
-                }
-                x.add(y).intoArray(out, row + j);
+        if (length == 0) {
+            return;
+        }
+        int period = period(n);
+        int[] aMul = alongRun(aMultipliers, n, period);
+        int[] aSh = alongRun(aShifts, n, period);
+        int[] bMul = alongRun(bMultipliers, n, period);
+        int[] bSh = alongRun(bShifts, n, period);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            IntVector x = IntVector.fromArray(INTS, a, t);
+            IntVector y = IntVector.fromArray(INTS, b, t);
+            if (aMul != null) {
+                x = rescale(x, IntVector.fromArray(INTS, aMul, p), IntVector.fromArray(INTS, aSh, p));
             }
-            if (j < n) {
-                VectorMask<Integer> mask = INTS.indexInRange(j, n);
-                IntVector x = IntVector.fromArray(INTS, a, row + j, mask);
-                IntVector y = IntVector.fromArray(INTS, b, row + j, mask);
-                if (aMultipliers != null) {
-                    x = rescale(
-                            x,
-                            IntVector.fromArray(INTS, aMultipliers, j, mask),
-                            IntVector.fromArray(INTS, aShifts, j, mask));
-                }
-                if (bMultipliers != null) {
-                    y = rescale(
-                            y,
-                            IntVector.fromArray(INTS, bMultipliers, j, mask),
-                            IntVector.fromArray(INTS, bShifts, j, mask));
-                }
-                x.add(y).intoArray(out, row + j, mask);
+            if (bMul != null) {
+                y = rescale(y, IntVector.fromArray(INTS, bMul, p), IntVector.fromArray(INTS, bSh, p));
             }
+            x.add(y).intoArray(out, t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            VectorMask<Integer> mask = INTS.indexInRange(t, length);
+            IntVector x = IntVector.fromArray(INTS, a, t, mask);
+            IntVector y = IntVector.fromArray(INTS, b, t, mask);
+            if (aMul != null) {
+                x = rescale(x, IntVector.fromArray(INTS, aMul, p), IntVector.fromArray(INTS, aSh, p));
+            }
+            if (bMul != null) {
+                y = rescale(y, IntVector.fromArray(INTS, bMul, p), IntVector.fromArray(INTS, bSh, p));
+            }
+            x.add(y).intoArray(out, t, mask);
         }
     }
 
     @Override
     public void shiftAdd(int length, int n, int[] acc, int[] exponents, int[] bias) {
-        for (int row = 0; row < length; row += n) {
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector.fromArray(INTS, acc, row + j)
-                        .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, exponents, j))
-                        .add(IntVector.fromArray(INTS, bias, j))
-                        .intoArray(acc, row + j);
-            }
-            if (j < n) {
-                VectorMask<Integer> mask = INTS.indexInRange(j, n);
-                IntVector.fromArray(INTS, acc, row + j, mask)
-                        .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, exponents, j, mask))
-                        .add(IntVector.fromArray(INTS, bias, j, mask))
-                        .intoArray(acc, row + j, mask);
-            }
+        if (length == 0) {
+            return;
+        }
+        int period = period(n);
+        int[] e = alongRun(exponents, n, period);
+        int[] add = alongRun(bias, n, period);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            IntVector.fromArray(INTS, acc, t)
+                    .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, e, p))
+                    .add(IntVector.fromArray(INTS, add, p))
+                    .intoArray(acc, t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            VectorMask<Integer> mask = INTS.indexInRange(t, length);
+            IntVector.fromArray(INTS, acc, t, mask)
+                    .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, e, p))
+                    .add(IntVector.fromArray(INTS, add, p))
+                    .intoArray(acc, t, mask);
         }
     }
 
     @Override
     public void clamp(int length, int n, int[] in, int[] low, int[] high, int[] out) {
-        for (int row = 0; row < length; row += n) {
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector.fromArray(INTS, in, row + j)
-                        .max(IntVector.fromArray(INTS, low, j))
-                        .min(IntVector.fromArray(INTS, high, j))
-                        .intoArray(out, row + j);
-            }
-            if (j < n) {
-                VectorMask<Integer> mask = INTS.indexInRange(j, n);
-                IntVector.fromArray(INTS, in, row + j, mask)
-                        .max(IntVector.fromArray(INTS, low, j, mask))
-                        .min(IntVector.fromArray(INTS, high, j, mask))
-                        .intoArray(out, row + j, mask);
-            }
+        if (length == 0) {
+            return;
+        }
+        int period = period(n);
+        int[] lo = alongRun(low, n, period);
+        int[] hi = alongRun(high, n, period);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            IntVector.fromArray(INTS, in, t)
+                    .max(IntVector.fromArray(INTS, lo, p))
+                    .min(IntVector.fromArray(INTS, hi, p))
+                    .intoArray(out, t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            VectorMask<Integer> mask = INTS.indexInRange(t, length);
+            IntVector.fromArray(INTS, in, t, mask)
+                    .max(IntVector.fromArray(INTS, lo, p))
+                    .min(IntVector.fromArray(INTS, hi, p))
+                    .intoArray(out, t, mask);
         }
     }
 
@@ -244,22 +310,83 @@ public final class VectorRequantizer implements Requantizer {
     @Override
     public void dequantize(
             int length, int n, int[] acc, int accOff, float[] units, float[] offsets, float[] out, int outOff) {
-        for (int row = 0; row < length; row += n) {
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                FloatVector x = ((FloatVector)
-                                IntVector.fromArray(INTS, acc, accOff + row + j).convert(VectorOperators.I2F, 0))
-                        .mul(FloatVector.fromArray(FLOATS, units, j));
-                if (offsets != null) {
-                    x = x.add(FloatVector.fromArray(FLOATS, offsets, j));
-                }
-                x.intoArray(out, outOff + row + j);
-            }
-            for (; j < n; j++) {
-                float x = acc[accOff + row + j] * units[j];
-                out[outOff + row + j] = offsets == null ? x : x + offsets[j];
-            }
+        if (length == 0) {
+            return;
         }
+        int period = period(n);
+        float[] unit = alongRun(units, n, period);
+        float[] offset = alongRun(offsets, n, period);
+        int t = 0;
+        int p = 0;
+        for (; t + L <= length; t += L) {
+            FloatVector x = ((FloatVector)
+                            IntVector.fromArray(INTS, acc, accOff + t).convert(VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(FLOATS, unit, p));
+            if (offset != null) {
+                x = x.add(FloatVector.fromArray(FLOATS, offset, p));
+            }
+            x.intoArray(out, outOff + t);
+            p = next(p, period);
+        }
+        if (t < length) {
+            VectorMask<Integer> mask = INTS.indexInRange(t, length);
+            FloatVector x = ((FloatVector)
+                            IntVector.fromArray(INTS, acc, accOff + t, mask).convert(VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(FLOATS, unit, p));
+            if (offset != null) {
+                x = x.add(FloatVector.fromArray(FLOATS, offset, p));
+            }
+            x.intoArray(out, outOff + t, FLOATS.indexInRange(t, length));
+        }
+    }
+
+    /**
+     * Lanes after which channel j comes back to lane j along a run of rows of n channels: lcm(n, L),
+     * a whole number of vectors and of rows, so a run's vectors read their parameters from one
+     * array of that many lanes.
+     */
+    private static int period(int n) {
+        int a = n;
+        int b = L;
+        while (b != 0) {
+            int r = a % b;
+            a = b;
+            b = r;
+        }
+        return n / a * L;
+    }
+
+    /** The next vector's first lane in an array of {@code period} lanes. */
+    private static int next(int p, int period) {
+        int q = p + L;
+        return q == period ? 0 : q;
+    }
+
+    /**
+     * Per-channel values along a run: lane q holds channel {@code q % n}'s value; the array itself
+     * when the period is n (channels a whole number of vectors), null for null.
+     */
+    private static int[] alongRun(int[] perChannel, int n, int period) {
+        if (perChannel == null || period == n) {
+            return perChannel;
+        }
+        int[] run = new int[period];
+        for (int q = 0; q < period; q++) {
+            run[q] = perChannel[q % n];
+        }
+        return run;
+    }
+
+    /** {@link #alongRun(int[], int, int)} of floats. */
+    private static float[] alongRun(float[] perChannel, int n, int period) {
+        if (perChannel == null || period == n) {
+            return perChannel;
+        }
+        float[] run = new float[period];
+        for (int q = 0; q < period; q++) {
+            run[q] = perChannel[q % n];
+        }
+        return run;
     }
 
     /** {@code (long) v << s} saturated to int32, for shifts 0..31. */

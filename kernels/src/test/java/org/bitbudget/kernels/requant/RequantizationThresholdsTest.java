@@ -39,12 +39,12 @@ class RequantizationThresholdsTest {
         Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
         Random random = new Random(bits * 131L);
         int lanes = bits / Integer.SIZE;
-        int[] counts = IntStream.of(1, 3, 7, 15, 16, 17, 33, lanes - 1, lanes, lanes + 1, 2 * lanes + 3)
+        int[] counts = IntStream.of(1, 3, 6, 7, 12, 15, 16, 17, 33, lanes - 1, lanes, lanes + 1, 2 * lanes + 3)
                 .distinct()
                 .toArray();
         for (int n : counts) {
             for (int[] range : RANGES) {
-                for (int m = 1; m <= 5; m += 2) {
+                for (int m : new int[] {1, 3, 5, 37}) {
                     int[] leftShifts = random.nextBoolean() ? null : new int[n];
                     int[] multipliers = new int[n];
                     int[] shifts = new int[n];
@@ -59,9 +59,11 @@ class RequantizationThresholdsTest {
                             RequantizationThresholds.of(leftShifts, multipliers, shifts, range[0], range[1], range[2]);
                     assertNotNull(t, "every code of the range is reached");
                     int accOff = random.nextInt(4);
-                    int ldAcc = n + random.nextInt(3);
+                    // Rows end to end (one run, the engine's case) half the time, else at a stride.
+                    boolean run = random.nextBoolean();
+                    int ldAcc = n + (run ? 0 : random.nextInt(3));
                     int outOff = random.nextInt(4);
-                    int ldOut = n + random.nextInt(3);
+                    int ldOut = n + (run ? 0 : random.nextInt(3));
                     int[] acc = new int[accOff + m * ldAcc + random.nextInt(3)];
                     for (int x = 0; x < acc.length; x++) {
                         int j = Math.floorMod(x - accOff, ldAcc) % n;

@@ -58,7 +58,7 @@ class RequantizerDifferentialTest {
 
     private static int[] channelCounts(int bits) {
         int lanes = bits / Integer.SIZE;
-        return IntStream.of(0, 1, 7, 15, 17, 63, 65, 1000, lanes - 1, lanes, lanes + 1, 2 * lanes + 3)
+        return IntStream.of(0, 1, 6, 7, 12, 15, 17, 63, 65, 1000, lanes - 1, lanes, lanes + 1, 2 * lanes + 3)
                 .distinct()
                 .toArray();
     }
@@ -69,12 +69,14 @@ class RequantizerDifferentialTest {
         Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
         Random random = new Random(bits * 31L + values.ordinal());
         for (int n : channelCounts(bits)) {
-            for (int m = 1; m <= 5; m += 2) {
+            for (int m : new int[] {1, 3, 5, 37}) {
                 for (int range = 0; range < 3; range++) {
                     int accOff = random.nextInt(5);
                     int outOff = random.nextInt(5);
-                    int ldAcc = n + random.nextInt(4);
-                    int ldOut = n + random.nextInt(4);
+                    // Rows end to end (one run, the engine's case) half the time, else at a stride.
+                    boolean run = random.nextBoolean();
+                    int ldAcc = n + (run ? 0 : random.nextInt(4));
+                    int ldOut = n + (run ? 0 : random.nextInt(4));
                     int[] acc = new int[accOff + m * ldAcc + random.nextInt(3)];
                     for (int x = 0; x < acc.length; x++) {
                         acc[x] = accumulator(random, values);
@@ -151,7 +153,7 @@ class RequantizerDifferentialTest {
         Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
         Random random = new Random(bits * 17L + values.ordinal());
         for (int n : channelCounts(bits)) {
-            for (int rows : new int[] {1, 2, 5}) {
+            for (int rows : new int[] {1, 2, 5, 37}) {
                 for (int sides = 0; sides < 4; sides++) {
                     int length = rows * n;
                     int[] a = new int[length];
@@ -208,7 +210,7 @@ class RequantizerDifferentialTest {
         Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
         Random random = new Random(bits * 13L + values.ordinal());
         for (int n : channelCounts(bits)) {
-            for (int rows : new int[] {1, 2, 5}) {
+            for (int rows : new int[] {1, 2, 5, 37}) {
                 int length = rows * n;
                 int[] acc = new int[length + 3];
                 for (int x = 0; x < acc.length; x++) {
@@ -239,7 +241,7 @@ class RequantizerDifferentialTest {
         Requantizer vector = KernelProvider.vector(new RequantizerFamily(), bits);
         Random random = new Random(bits * 17L + values.ordinal());
         for (int n : channelCounts(bits)) {
-            for (int rows : new int[] {1, 2, 5}) {
+            for (int rows : new int[] {1, 2, 5, 37}) {
                 int length = rows * n;
                 int[] acc = new int[length + 3];
                 for (int x = 0; x < acc.length; x++) {
@@ -365,7 +367,7 @@ class RequantizerDifferentialTest {
             if (n == 0) {
                 continue;
             }
-            int rows = 3;
+            int rows = 37;
             int[] acc = new int[2 + rows * n];
             for (int i = 0; i < acc.length; i++) {
                 acc[i] = switch (values) {
