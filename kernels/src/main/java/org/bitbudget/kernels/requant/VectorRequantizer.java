@@ -12,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
 import org.bitbudget.ops.compute.provider.VectorWidth;
 
 /**
- * Vector API {@link Requantizer}: rows of n channels laid end to end are one run of vectors (rows
- * at a stride run one by one), each vector reading its lanes' per-channel parameters from arrays
- * that repeat the channels over lcm(n, lanes) lanes, so a layer of fewer channels than a vector (6,
- * say) fills whole vectors instead of one masked vector per row; only a run's last vector is
- * masked.
+ * Vector API {@link Requantizer}: rows of n channels laid end to end are one run of vectors, each
+ * vector reading its lanes' per-channel parameters from arrays that repeat the channels over
+ * lcm(n, lanes) lanes, so a layer of fewer channels than a vector (6, say) fills whole vectors
+ * instead of one masked vector per row; only the run's last vector is masked. Rows at a stride, and
+ * wide rows whose lcm would be long (see {@code endToEnd}), run row by row.
  * SaturatingRoundingDoublingHighMul needs the 64-bit product, so the even and the odd int lanes are
  * multiplied apart in the long lanes the vector reinterprets as; with a non-negative multiplier it is exactly {@code (a * b + 2^30) >> 31} (the
  * nudge and the truncating division of the scalar form meet in one arithmetic shift), never the
@@ -62,11 +62,12 @@ public final class VectorRequantizer implements Requantizer {
         if (m == 0 || n == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = ldAcc == n && ldOut == n && endToEnd(n);
+        int period = span(n, endToEnd);
         int[] left = alongRun(leftShifts, n, period);
         int[] mul = alongRun(multipliers, n, period);
         int[] sh = alongRun(shifts, n, period);
-        if (ldAcc == n && ldOut == n) {
+        if (endToEnd) {
             requantizeRun(m * n, acc, accOff, left, mul, sh, period, zeroPoint, min, max, out, outOff);
             return;
         }
@@ -134,18 +135,18 @@ public final class VectorRequantizer implements Requantizer {
         if (m == 0 || n == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = ldAcc == n && ldOut == n && endToEnd(n);
+        int period = span(n, endToEnd);
         int count = thresholds.count();
-        int[] values = thresholds.values();
+        int[] perChannel = thresholds.values();
+        int[] values = perChannel;
         if (period != n) {
             values = new int[count * period];
             for (int t = 0; t < count; t++) {
-                for (int q = 0; q < period; q++) {
-                    values[t * period + q] = thresholds.values()[t * n + q % n];
-                }
+                repeat(perChannel, t * n, n, values, t * period, period);
             }
         }
-        if (ldAcc == n && ldOut == n) {
+        if (endToEnd) {
             thresholdsRun(m * n, acc, accOff, thresholds.min(), count, values, period, out, outOff);
             return;
         }
@@ -199,36 +200,55 @@ public final class VectorRequantizer implements Requantizer {
         if (length == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = endToEnd(n);
+        int period = span(n, endToEnd);
         int[] aMul = alongRun(aMultipliers, n, period);
         int[] aSh = alongRun(aShifts, n, period);
         int[] bMul = alongRun(bMultipliers, n, period);
         int[] bSh = alongRun(bShifts, n, period);
+        int run = endToEnd ? length : n;
+        for (int start = 0; start < length; start += run) {
+            rescaleAddRun(start, run, a, aMul, aSh, b, bMul, bSh, period, out);
+        }
+    }
+
+    /** {@link #rescaleAdd} of {@code length} elements from {@code start}, channel 0 there. */
+    private static void rescaleAddRun(
+            int start,
+            int length,
+            int[] a,
+            int[] aMul,
+            int[] aSh,
+            int[] b,
+            int[] bMul,
+            int[] bSh,
+            int period,
+            int[] out) {
         int t = 0;
         int p = 0;
         for (; t + L <= length; t += L) {
-            IntVector x = IntVector.fromArray(INTS, a, t);
-            IntVector y = IntVector.fromArray(INTS, b, t);
+            IntVector x = IntVector.fromArray(INTS, a, start + t);
+            IntVector y = IntVector.fromArray(INTS, b, start + t);
             if (aMul != null) {
                 x = rescale(x, IntVector.fromArray(INTS, aMul, p), IntVector.fromArray(INTS, aSh, p));
             }
             if (bMul != null) {
                 y = rescale(y, IntVector.fromArray(INTS, bMul, p), IntVector.fromArray(INTS, bSh, p));
             }
-            x.add(y).intoArray(out, t);
+            x.add(y).intoArray(out, start + t);
             p = next(p, period);
         }
         if (t < length) {
             VectorMask<Integer> mask = INTS.indexInRange(t, length);
-            IntVector x = IntVector.fromArray(INTS, a, t, mask);
-            IntVector y = IntVector.fromArray(INTS, b, t, mask);
+            IntVector x = IntVector.fromArray(INTS, a, start + t, mask);
+            IntVector y = IntVector.fromArray(INTS, b, start + t, mask);
             if (aMul != null) {
                 x = rescale(x, IntVector.fromArray(INTS, aMul, p), IntVector.fromArray(INTS, aSh, p));
             }
             if (bMul != null) {
                 y = rescale(y, IntVector.fromArray(INTS, bMul, p), IntVector.fromArray(INTS, bSh, p));
             }
-            x.add(y).intoArray(out, t, mask);
+            x.add(y).intoArray(out, start + t, mask);
         }
     }
 
@@ -237,24 +257,33 @@ public final class VectorRequantizer implements Requantizer {
         if (length == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = endToEnd(n);
+        int period = span(n, endToEnd);
         int[] e = alongRun(exponents, n, period);
         int[] add = alongRun(bias, n, period);
+        int run = endToEnd ? length : n;
+        for (int start = 0; start < length; start += run) {
+            shiftAddRun(start, run, acc, e, add, period);
+        }
+    }
+
+    /** {@link #shiftAdd} of {@code length} elements from {@code start}, channel 0 there. */
+    private static void shiftAddRun(int start, int length, int[] acc, int[] e, int[] add, int period) {
         int t = 0;
         int p = 0;
         for (; t + L <= length; t += L) {
-            IntVector.fromArray(INTS, acc, t)
+            IntVector.fromArray(INTS, acc, start + t)
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, e, p))
                     .add(IntVector.fromArray(INTS, add, p))
-                    .intoArray(acc, t);
+                    .intoArray(acc, start + t);
             p = next(p, period);
         }
         if (t < length) {
             VectorMask<Integer> mask = INTS.indexInRange(t, length);
-            IntVector.fromArray(INTS, acc, t, mask)
+            IntVector.fromArray(INTS, acc, start + t, mask)
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(INTS, e, p))
                     .add(IntVector.fromArray(INTS, add, p))
-                    .intoArray(acc, t, mask);
+                    .intoArray(acc, start + t, mask);
         }
     }
 
@@ -263,24 +292,33 @@ public final class VectorRequantizer implements Requantizer {
         if (length == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = endToEnd(n);
+        int period = span(n, endToEnd);
         int[] lo = alongRun(low, n, period);
         int[] hi = alongRun(high, n, period);
+        int run = endToEnd ? length : n;
+        for (int start = 0; start < length; start += run) {
+            clampRun(start, run, in, lo, hi, period, out);
+        }
+    }
+
+    /** {@link #clamp} of {@code length} elements from {@code start}, channel 0 there. */
+    private static void clampRun(int start, int length, int[] in, int[] lo, int[] hi, int period, int[] out) {
         int t = 0;
         int p = 0;
         for (; t + L <= length; t += L) {
-            IntVector.fromArray(INTS, in, t)
+            IntVector.fromArray(INTS, in, start + t)
                     .max(IntVector.fromArray(INTS, lo, p))
                     .min(IntVector.fromArray(INTS, hi, p))
-                    .intoArray(out, t);
+                    .intoArray(out, start + t);
             p = next(p, period);
         }
         if (t < length) {
             VectorMask<Integer> mask = INTS.indexInRange(t, length);
-            IntVector.fromArray(INTS, in, t, mask)
+            IntVector.fromArray(INTS, in, start + t, mask)
                     .max(IntVector.fromArray(INTS, lo, p))
                     .min(IntVector.fromArray(INTS, hi, p))
-                    .intoArray(out, t, mask);
+                    .intoArray(out, start + t, mask);
         }
     }
 
@@ -313,39 +351,63 @@ public final class VectorRequantizer implements Requantizer {
         if (length == 0) {
             return;
         }
-        int period = period(n);
+        boolean endToEnd = endToEnd(n);
+        int period = span(n, endToEnd);
         float[] unit = alongRun(units, n, period);
         float[] offset = alongRun(offsets, n, period);
+        int run = endToEnd ? length : n;
+        for (int start = 0; start < length; start += run) {
+            dequantizeRun(run, acc, accOff + start, unit, offset, period, out, outOff + start);
+        }
+    }
+
+    /** {@link #dequantize} of {@code length} accumulators from {@code a0}, channel 0 there. */
+    private static void dequantizeRun(
+            int length, int[] acc, int a0, float[] unit, float[] offset, int period, float[] out, int o0) {
         int t = 0;
         int p = 0;
         for (; t + L <= length; t += L) {
             FloatVector x = ((FloatVector)
-                            IntVector.fromArray(INTS, acc, accOff + t).convert(VectorOperators.I2F, 0))
+                            IntVector.fromArray(INTS, acc, a0 + t).convert(VectorOperators.I2F, 0))
                     .mul(FloatVector.fromArray(FLOATS, unit, p));
             if (offset != null) {
                 x = x.add(FloatVector.fromArray(FLOATS, offset, p));
             }
-            x.intoArray(out, outOff + t);
+            x.intoArray(out, o0 + t);
             p = next(p, period);
         }
         if (t < length) {
             VectorMask<Integer> mask = INTS.indexInRange(t, length);
             FloatVector x = ((FloatVector)
-                            IntVector.fromArray(INTS, acc, accOff + t, mask).convert(VectorOperators.I2F, 0))
+                            IntVector.fromArray(INTS, acc, a0 + t, mask).convert(VectorOperators.I2F, 0))
                     .mul(FloatVector.fromArray(FLOATS, unit, p));
             if (offset != null) {
                 x = x.add(FloatVector.fromArray(FLOATS, offset, p));
             }
-            x.intoArray(out, outOff + t, FLOATS.indexInRange(t, length));
+            x.intoArray(out, o0 + t, FLOATS.indexInRange(t, length));
         }
     }
 
     /**
-     * Lanes after which channel j comes back to lane j along a run of rows of n channels: lcm(n, L),
-     * a whole number of vectors and of rows, so a run's vectors read their parameters from one
-     * array of that many lanes.
+     * Whether rows of n channels run end to end: when lcm(n, L) lanes, after which the channels come
+     * back to the same lanes, are at most L * L (every n below L, and 24, 40, 72, 120 ... at 16 lanes),
+     * so the repeated parameters stay a few hundred values. Wider layers whose n is not a whole
+     * number of vectors (1,000 classes) run row by row, one masked vector per row, which costs
+     * little beside the row's full vectors.
      */
-    private static int period(int n) {
+    private static boolean endToEnd(int n) {
+        return lcm(n) <= L * L;
+    }
+
+    /**
+     * Lanes of the parameter arrays: lcm(n, L) for rows end to end, a whole number of vectors and of
+     * rows; else n rounded up to whole vectors, so a row's last vector reads its parameters unmasked.
+     */
+    private static int span(int n, boolean endToEnd) {
+        return endToEnd ? lcm(n) : Math.ceilDiv(n, L) * L;
+    }
+
+    private static int lcm(int n) {
         int a = n;
         int b = L;
         while (b != 0) {
@@ -363,30 +425,35 @@ public final class VectorRequantizer implements Requantizer {
     }
 
     /**
-     * Per-channel values along a run: lane q holds channel {@code q % n}'s value; the array itself
-     * when the period is n (channels a whole number of vectors), null for null.
+     * Per-channel values over {@code span} lanes, lane q holding channel {@code q % n}'s value; the
+     * array itself when the span is n (channels a whole number of vectors), null for null.
      */
-    private static int[] alongRun(int[] perChannel, int n, int period) {
-        if (perChannel == null || period == n) {
+    private static int[] alongRun(int[] perChannel, int n, int span) {
+        if (perChannel == null || span == n) {
             return perChannel;
         }
-        int[] run = new int[period];
-        for (int q = 0; q < period; q++) {
-            run[q] = perChannel[q % n];
-        }
+        int[] run = new int[span];
+        repeat(perChannel, 0, n, run, 0, span);
         return run;
     }
 
     /** {@link #alongRun(int[], int, int)} of floats. */
-    private static float[] alongRun(float[] perChannel, int n, int period) {
-        if (perChannel == null || period == n) {
+    private static float[] alongRun(float[] perChannel, int n, int span) {
+        if (perChannel == null || span == n) {
             return perChannel;
         }
-        float[] run = new float[period];
-        for (int q = 0; q < period; q++) {
-            run[q] = perChannel[q % n];
+        float[] run = new float[span];
+        for (int q = 0; q < span; q += n) {
+            System.arraycopy(perChannel, 0, run, q, Math.min(n, span - q));
         }
         return run;
+    }
+
+    /** Copies n values from {@code from} over {@code span} lanes at {@code to}, again and again. */
+    private static void repeat(int[] values, int from, int n, int[] run, int to, int span) {
+        for (int q = 0; q < span; q += n) {
+            System.arraycopy(values, from, run, to + q, Math.min(n, span - q));
+        }
     }
 
     /** {@code (long) v << s} saturated to int32, for shifts 0..31. */

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Requantizer#requantize} with the same parameters, on the scalar twin and on
  * {@link VectorRequantizer} at every vector width this JVM runs from the family's 256 bits: two-,
  * three- and four-bit ranges, signed and unsigned, with a fused ReLU (the range starting at the zero
- * point), saturating left shifts, awkward channel counts around the lane count, one to five rows with
- * offsets and padded leading dimensions, and accumulators at every threshold and one off it, random,
+ * point), saturating left shifts, awkward channel counts around the lane count and below it (6, 12),
+ * 1 to 37 rows end to end (one run of vectors over the rows) or with padded leading dimensions, with
+ * offsets, and accumulators at every threshold and one off it, random,
  * small and at the int32 extremes. Bytes around the output must be left untouched.
  */
 class RequantizationThresholdsTest {
@@ -59,9 +60,9 @@ class RequantizationThresholdsTest {
                             RequantizationThresholds.of(leftShifts, multipliers, shifts, range[0], range[1], range[2]);
                     assertNotNull(t, "every code of the range is reached");
                     int accOff = random.nextInt(4);
-                    // Rows end to end (one run, the engine's case) half the time, else at a stride.
-                    boolean run = random.nextBoolean();
-                    int ldAcc = n + (run ? 0 : random.nextInt(3));
+                    // Rows end to end (one run, the engine's case) for 1, 5 and 37 rows, at a stride for 3.
+                    boolean run = m / 2 % 2 == 0;
+                    int ldAcc = n + (run ? 0 : 1 + random.nextInt(2));
                     int outOff = random.nextInt(4);
                     int ldOut = n + (run ? 0 : random.nextInt(3));
                     int[] acc = new int[accOff + m * ldAcc + random.nextInt(3)];

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Checks that {@link VectorRequantizer} gives exactly the bytes and ints of its twin {@link
  * ScalarRequantizer}, and the twin {@link Requantization}'s functions element by element, at every
  * vector width this JVM runs ({@link KernelProvider#widths()}) from the family's 256 bits: channel
- * counts 0, 1, 7, 15, 17, 63, 65 and 1,000 and around the lane count (the masked last vector of a
- * row), one to five rows with random offsets and leading dimensions, accumulators that are random,
+ * counts 0, 1, 6, 7, 12, 15, 17, 63, 65 and 1,000 and around the lane count, 1 to 37 rows laid end
+ * to end (one run of vectors over the rows, its parameters repeated over lcm(n, lanes) lanes) or at
+ * a stride (row by row, each row's last vector masked), with random offsets, accumulators that are random,
  * at the int32 extremes or exact rounding ties, multipliers 0, 2^30 and 2^31 - 1, shifts 0 and 31,
  * left shifts that saturate, int8 and uint8 ranges with fused ReLU; the residual Add's rescaling with
  * either side, both or neither rescaled; and the sums' shift and bias with shifts 0 to 31. Bytes and
@@ -73,9 +74,10 @@ class RequantizerDifferentialTest {
                 for (int range = 0; range < 3; range++) {
                     int accOff = random.nextInt(5);
                     int outOff = random.nextInt(5);
-                    // Rows end to end (one run, the engine's case) half the time, else at a stride.
-                    boolean run = random.nextBoolean();
-                    int ldAcc = n + (run ? 0 : random.nextInt(4));
+                    // Rows end to end (one run, the engine's case) or at a stride, both for every range and m
+                    // of the four.
+                    boolean run = (range + m / 2) % 2 == 0;
+                    int ldAcc = n + (run ? 0 : 1 + random.nextInt(3));
                     int ldOut = n + (run ? 0 : random.nextInt(4));
                     int[] acc = new int[accOff + m * ldAcc + random.nextInt(3)];
                     for (int x = 0; x < acc.length; x++) {
